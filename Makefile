@@ -1,0 +1,66 @@
+# Rapport — the two commands a user needs:
+#   make run    install what is missing, build, and serve the dashboard with a demo store on localhost
+#   make test   install what is missing, build both targets, and run every test (native, wasm in Node,
+#               CLI end to end, headless Chromium)
+# Others: make build | native | wasm | web | demo | bench | clean
+SHELL := /bin/bash
+BUILD      ?= build
+WASM_BUILD ?= build-wasm
+PORT       ?= 8765
+JOBS       ?= $(shell nproc)
+SHARED     ?= $(abspath ../shared/data)
+export NODE_PATH := /usr/share/nodejs
+
+.PHONY: run test build deps deps-native native wasm web demo bench clean test-native test-wasm test-browser serve
+
+build: deps native wasm web
+
+deps:
+	@scripts/deps.sh all
+
+deps-native:
+	@scripts/deps.sh native
+
+native: deps-native
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAPPORT_SHARED_DATA=$(SHARED) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+wasm:
+	@scripts/deps.sh wasm
+	@if [ ! -f $(WASM_BUILD)/build.ninja ]; then \
+	  emcmake cmake -S . -B $(WASM_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAPPORT_BUILD_BENCH=OFF \
+	    -DRAPPORT_SHARED_DATA=$(SHARED) -DCMAKE_CROSSCOMPILING_EMULATOR="/usr/bin/node;--no-experimental-fetch" >/dev/null; fi
+	@cmake --build $(WASM_BUILD) -j $(JOBS)
+
+# The dashboard's static files (web/dist), with the wasm engine and the demo workspace.
+web: native wasm demo
+	@node web/build.mjs --engine $(WASM_BUILD)/engine --demo $(BUILD)/demo --out web/dist
+
+# The demo store: a deterministic Shopify orders export and its workspace.
+demo: native
+	@if [ ! -f $(BUILD)/demo/demo.rapport ]; then \
+	  rm -rf $(BUILD)/demo && $(BUILD)/rapport demo --out $(BUILD)/demo --seed 42 >/dev/null && \
+	  $(BUILD)/rapport import $(BUILD)/demo/demo.rapport $(BUILD)/demo/shopify_orders_export_demo.csv >/dev/null; fi
+
+run: build
+	@echo "Rapport dashboard: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	@node web/serve.mjs --root web/dist --port $(PORT)
+
+test: build test-native test-wasm test-browser
+	@echo "make test: all suites passed"
+
+test-native:
+	@ctest --test-dir $(BUILD) --output-on-failure --no-tests=error
+
+test-wasm:
+	@ctest --test-dir $(WASM_BUILD) --output-on-failure --no-tests=error
+	@node --no-experimental-fetch --test tests/wasm/
+
+test-browser:
+	@node tests/e2e/run.mjs
+
+bench: native wasm
+	@bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(WASM_BUILD) web/dist

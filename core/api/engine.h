@@ -1,0 +1,74 @@
+// Engine: one open workspace (SQLite database + its columns in memory) behind a few coarse calls.
+// The CLI and the wasm bindings both drive the engine through this class only, so they give the same
+// answers byte for byte.
+//
+//   auto engine = Engine::OpenFile("store.rapport");          // natively; OpenImage(bytes) in the browser
+//   engine->BeginImport("orders_export_1.csv", {}, size, "2026-11-23T10:00:00Z");
+//   while (...) engine->ImportChunk(chunk);                   // a few MiB at a time
+//   auto record = engine->FinishImport();                     // merge + one SQLite transaction
+//   std::string reply = engine->Call(R"({"op":"kpis"})");      // JSON in, JSON out
+//
+// Call() replies {"ok":true,"result":{...}} or {"ok":false,"error":{"code":..,"message":..}}; the ops are
+// listed in core/api/ops.h and described in wasm-bindings/PROTOCOL.md.
+//
+// Failure atomicity: an import that fails (bad file, SQLite error, cancelled) leaves both the database and
+// the in-memory workspace exactly as they were before BeginImport.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/import/importer.h"
+#include "core/util/status.h"
+#include "core/workspace/workspace.h"
+
+namespace rapport {
+
+class Store;
+class ImportSession;
+
+class Engine {
+ public:
+  // Opens (or creates) a workspace file. Migrates older schema versions; a damaged file is an error.
+  static Result<std::unique_ptr<Engine>> OpenFile(const std::string& path);
+  // A new, empty workspace in memory (the browser, tests).
+  static Result<std::unique_ptr<Engine>> OpenMemory();
+  // A workspace from the bytes of a .rapport file, held in memory.
+  static Result<std::unique_ptr<Engine>> OpenImage(std::string_view bytes);
+  ~Engine();
+
+  const Workspace& workspace() const { return *workspace_; }
+
+  // Import a file in chunks. `total_bytes` may be 0 when unknown; `imported_at` is recorded as given.
+  Status BeginImport(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes,
+                     const std::string& imported_at);
+  Status ImportChunk(std::string_view bytes);
+  // Ends the input, merges into the workspace and commits. On error nothing changes.
+  Result<ImportRecord> FinishImport();
+  void CancelImport();
+  uint64_t import_bytes_consumed() const;
+
+  // Removes an import and every row it added (reloads the columns from the database).
+  Status RemoveImport(uint32_t import_id);
+  // Replaces the settings and stores them.
+  Status SaveSettings(const Settings& settings);
+
+  // JSON request -> JSON reply (see the header comment).
+  std::string Call(std::string_view request_json);
+
+  // The database as the bytes of a .rapport file.
+  Result<std::string> SerializeImage();
+
+  Store& store() { return *store_; }
+
+ private:
+  Engine();
+  Status Reload();
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Workspace> workspace_;
+  std::unique_ptr<ImportSession> import_;
+};
+
+}  // namespace rapport

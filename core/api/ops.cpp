@@ -1,0 +1,54 @@
+#include "core/api/ops.h"
+
+namespace rapport {
+
+// Each op is defined in core/api/ops/<file>.cpp.
+Result<Json> Op_info(OpContext& ctx);
+Result<Json> Op_kpis(OpContext& ctx);
+Result<Json> Op_imports(OpContext& ctx);
+Result<Json> Op_import_issues(OpContext& ctx);
+Result<Json> Op_settings_get(OpContext& ctx);
+Result<Json> Op_settings_set(OpContext& ctx);
+Result<Json> Op_summary(OpContext& ctx);
+Result<Json> Op_fit(OpContext& ctx);
+Result<Json> Op_predictions(OpContext& ctx);
+Result<Json> Op_validation(OpContext& ctx);
+Result<Json> Op_cohorts(OpContext& ctx);
+Result<Json> Op_funnel(OpContext& ctx);
+Result<Json> Op_funnel_flow(OpContext& ctx);
+Result<Json> Op_rfm(OpContext& ctx);
+Result<Json> Op_products(OpContext& ctx);
+Result<Json> Op_customer(OpContext& ctx);
+Result<Json> Op_customer_search(OpContext& ctx);
+
+const std::vector<OpInfo>& Ops() {
+  static const std::vector<OpInfo> kOps = {
+      {"info", &Op_info, "Workspace overview: table counts, currencies, date range, imports, settings"},
+      {"kpis", &Op_kpis, "Headline KPIs (DESIGN §3), per currency"},
+      {"imports", &Op_imports, "The import history"},
+      {"import_issues", &Op_import_issues, "Rejected rows and warnings of one import ({'import_id': N})"},
+      {"settings_get", &Op_settings_get, "The stored settings"},
+      {"settings_set", &Op_settings_set, "Replace settings ({'settings': {...}}) and store them"},
+      {"summary", &Op_summary, "Per-customer x, t_x, T, mean repeat value ({'unit', 'calibration_end'})"},
+      {"fit", &Op_fit, "Fit a customer-base model ({'model': bgnbd|pnbd|mbgnbd|gg|auto, 'unit'})"},
+      {"predictions", &Op_predictions, "Per-customer P(alive), expected purchases, next order, CLV"},
+      {"validation", &Op_validation, "Calibration/holdout comparison and tracking curve"},
+      {"cohorts", &Op_cohorts, "Acquisition-month cohorts ({'by': first_product|source|discount_code|country})"},
+      {"funnel", &Op_funnel, "Retention funnel stages as of a date"},
+      {"funnel_flow", &Op_funnel_flow, "Stage-to-stage flow between two dates ({'from', 'to'})"},
+      {"rfm", &Op_rfm, "RFM scores, the 5x5 grid and the 11 named segments"},
+      {"products", &Op_products, "Repurchase intervals, first product -> repeat, journeys, bought together"},
+      {"customer", &Op_customer, "Customer 360 ({'id': N} or {'key': 'email:...'})"},
+      {"customer_search", &Op_customer_search, "Customers by email or name ({'q': '...', 'limit': 20})"},
+  };
+  return kOps;
+}
+
+const OpInfo* FindOp(const std::string& name) {
+  for (const OpInfo& op : Ops()) {
+    if (name == op.name) return &op;
+  }
+  return nullptr;
+}
+
+}  // namespace rapport

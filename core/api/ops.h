@@ -1,0 +1,42 @@
+// The report ops of Engine::Call. Each takes the workspace and the request (with its "op" and parameters)
+// and returns the "result" JSON or a Status. Each op lives in core/api/ops/<name>.cpp and converts the plain
+// result struct of its analysis into JSON; no analysis logic lives here.
+//
+// Request parameters common to all ops: "as_of" ("YYYY-MM-DD", overrides settings.as_of_day),
+// "currency" (overrides settings.currency).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/api/json.h"
+#include "core/workspace/workspace.h"
+
+namespace rapport {
+
+class Engine;
+
+struct OpContext {
+  const Workspace& workspace;
+  Settings settings;  // the workspace settings with the request's overrides applied
+  const Json& request;
+  Engine* engine;     // for ops that change the workspace (settings, segments); may be null in tests
+};
+
+using OpFn = Result<Json> (*)(OpContext& ctx);
+
+struct OpInfo {
+  const char* name;
+  OpFn fn;
+  const char* summary;
+};
+
+const std::vector<OpInfo>& Ops();
+const OpInfo* FindOp(const std::string& name);
+
+// Settings with the request's "as_of"/"currency"/... overrides applied; error on a bad value.
+Result<Settings> SettingsForRequest(const Workspace& workspace, const Json& request);
+Json SettingsToJson(const Settings& settings);
+Result<Settings> SettingsFromJson(const Json& j, Settings base);
+
+}  // namespace rapport

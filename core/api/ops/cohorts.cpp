@@ -1,0 +1,10 @@
+// STUB: replace with the real op (owner writes this file).
+#include "core/api/ops.h"
+
+namespace rapport {
+
+Result<Json> Op_cohorts(OpContext& ctx) {
+  return Status(StatusCode::kInvalidArgument, "op `cohorts` is not implemented yet");
+}
+
+}  // namespace rapport

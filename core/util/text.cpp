@@ -1,0 +1,150 @@
+#include "core/util/text.h"
+
+#include <fast_float/fast_float.h>
+
+namespace rapport {
+
+std::string_view TrimAscii(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
+  return s.substr(b, e - b);
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string ToLowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = AsciiLower(c);
+  return out;
+}
+
+std::string_view StripExcelGuard(std::string_view s) {
+  s = TrimAscii(s);
+  if (!s.empty() && s[0] == '\'') s.remove_prefix(1);
+  return s;
+}
+
+std::string NormalizeEmail(std::string_view raw) {
+  std::string_view s = StripExcelGuard(raw);
+  size_t at = s.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 >= s.size() || s.find('@', at + 1) != std::string_view::npos) return {};
+  for (char c : s) {
+    if (c == ' ' || c == ',' || c == ';') return {};
+  }
+  return ToLowerAscii(s);
+}
+
+std::string NormalizePhone(std::string_view raw) {
+  std::string_view s = StripExcelGuard(raw);
+  std::string out;
+  out.reserve(s.size());
+  bool plus = false;
+  for (char c : s) {
+    if (c == '+' && out.empty()) plus = true;
+    if (c >= '0' && c <= '9') out.push_back(c);
+  }
+  if (out.size() < 6) return {};
+  if (plus) out.insert(out.begin(), '+');
+  return out;
+}
+
+bool ParseMoneyCents(std::string_view text, int64_t* cents, char decimal_separator) {
+  *cents = 0;
+  std::string_view s = StripExcelGuard(text);
+  if (s.empty()) return false;
+  bool negative = false, seen_digit = false, in_fraction = false, paren = false;
+  int64_t whole = 0, frac = 0;
+  int frac_digits = 0, round_digit = -1;
+  const char thousands = decimal_separator == '.' ? ',' : '.';
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') {
+      seen_digit = true;
+      if (in_fraction) {
+        if (frac_digits < 2) {
+          frac = frac * 10 + (c - '0');
+          ++frac_digits;
+        } else if (round_digit < 0) {
+          round_digit = c - '0';
+        }
+      } else {
+        if (whole > 92233720368547LL) return false;  // would overflow int64 cents
+        whole = whole * 10 + (c - '0');
+      }
+    } else if (c == decimal_separator) {
+      if (in_fraction) return false;
+      in_fraction = true;
+    } else if (c == thousands || c == ' ' || c == '\'') {
+      if (in_fraction) return false;
+    } else if (c == '-') {
+      if (seen_digit || negative) return false;
+      negative = true;
+    } else if (c == '+') {
+      if (seen_digit) return false;
+    } else if (c == '(' && !seen_digit) {
+      paren = true;  // accounting negative (12.00)
+    } else if (c == ')' && paren) {
+      negative = true;
+    } else if (static_cast<unsigned char>(c) >= 0x80 || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '$') {
+      // currency symbols (UTF-8 bytes) and codes, before or after the number
+      if (seen_digit && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9') return false;
+    } else {
+      return false;
+    }
+  }
+  if (!seen_digit) return false;
+  while (frac_digits < 2) {
+    frac *= 10;
+    ++frac_digits;
+  }
+  int64_t v = whole * 100 + frac;
+  if (round_digit >= 5) ++v;
+  *cents = negative ? -v : v;
+  return true;
+}
+
+bool ParseInt64(std::string_view text, int64_t* out) {
+  std::string_view s = StripExcelGuard(text);
+  if (s.empty()) return false;
+  bool neg = false;
+  size_t i = 0;
+  if (s[0] == '-' || s[0] == '+') {
+    neg = s[0] == '-';
+    i = 1;
+  }
+  if (i >= s.size()) return false;
+  int64_t v = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    if (v > (INT64_MAX - 9) / 10) return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = neg ? -v : v;
+  return true;
+}
+
+bool ParseDouble(std::string_view text, double* out) {
+  std::string_view s = TrimAscii(text);
+  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  if (s.empty()) return false;
+  auto r = fast_float::from_chars(s.data(), s.data() + s.size(), *out);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+uint64_t Fnv1a64(std::string_view bytes, uint64_t seed) {
+  uint64_t h = seed;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+}  // namespace rapport

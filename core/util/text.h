@@ -1,0 +1,36 @@
+// Small text helpers used on the hot path of every importer: none allocates unless it returns a string.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace rapport {
+
+inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+std::string_view TrimAscii(std::string_view s);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+std::string ToLowerAscii(std::string_view s);
+// Removes the leading apostrophe spreadsheets and Shopify add to keep zips, phones and ids as text ('53122).
+std::string_view StripExcelGuard(std::string_view s);
+
+// Normalised identities (DESIGN §2). Empty when the input holds none.
+//   email: trimmed, lower-cased; must contain one '@' with text on both sides.
+//   phone: digits only, with a leading '+' kept when written (national numbers stay national: the exports
+//          do not say which country they are in, so no country code is invented); fewer than 6 digits -> empty.
+std::string NormalizeEmail(std::string_view raw);
+std::string NormalizePhone(std::string_view raw);
+
+// Money to integer minor units. Accepts an optional sign, currency symbols ($ £ € ¥ ৳ and letters such as
+// "USD"), thousands separators, and `decimal_separator` ('.' or ','). More than two decimals round half
+// away from zero (Magento writes 4). Empty text -> false with *cents = 0.
+bool ParseMoneyCents(std::string_view text, int64_t* cents, char decimal_separator = '.');
+// Base-10 integer, optional sign, surrounding spaces allowed.
+bool ParseInt64(std::string_view text, int64_t* out);
+// A decimal number (fast_float; identical natively and in wasm).
+bool ParseDouble(std::string_view text, double* out);
+
+// FNV-1a 64-bit, for content fingerprints (not for security).
+uint64_t Fnv1a64(std::string_view bytes, uint64_t seed = 1469598103934665603ULL);
+
+}  // namespace rapport

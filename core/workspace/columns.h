@@ -1,0 +1,67 @@
+// Column types for the in-memory workspace: append-only strings packed in one buffer, and interned
+// dictionaries for low-cardinality text (currencies, statuses, sources, countries). No per-row allocation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace rapport {
+
+constexpr uint32_t kNoId = UINT32_MAX;
+
+// Strings appended one after another into one buffer; row i is [offsets[i], offsets[i+1]).
+class StringColumn {
+ public:
+  StringColumn() { offsets_.push_back(0); }
+  void Append(std::string_view s) {
+    data_.append(s.data(), s.size());
+    offsets_.push_back(static_cast<uint64_t>(data_.size()));
+  }
+  std::string_view operator[](size_t i) const {
+    return std::string_view(data_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
+  }
+  size_t size() const { return offsets_.size() - 1; }
+  void Reserve(size_t rows, size_t bytes) {
+    offsets_.reserve(rows + 1);
+    data_.reserve(bytes);
+  }
+  void Truncate(size_t rows) {
+    data_.resize(offsets_[rows]);
+    offsets_.resize(rows + 1);
+  }
+  void Clear() { Truncate(0); }
+
+ private:
+  std::string data_;
+  std::vector<uint64_t> offsets_;
+};
+
+// Interned strings; id 0 is always the empty string.
+class Dictionary {
+ public:
+  Dictionary() { Intern(""); }
+  uint32_t Intern(std::string_view s) {
+    auto it = index_.find(std::string(s));
+    if (it != index_.end()) return it->second;
+    const uint32_t id = static_cast<uint32_t>(values_.size());
+    values_.emplace_back(s);
+    index_.emplace(values_.back(), id);
+    return id;
+  }
+  // kNoId when absent.
+  uint32_t Find(std::string_view s) const {
+    auto it = index_.find(std::string(s));
+    return it == index_.end() ? kNoId : it->second;
+  }
+  const std::string& operator[](uint32_t id) const { return values_[id]; }
+  size_t size() const { return values_.size(); }
+
+ private:
+  std::vector<std::string> values_;
+  std::unordered_map<std::string, uint32_t> index_;
+};
+
+}  // namespace rapport

@@ -1,0 +1,46 @@
+// Per-customer facts over valid orders: the shared first pass of every analysis (KPIs, cohorts, funnel,
+// RFM, models, segments). One linear pass over the order columns, a counting sort by customer, no maps.
+//
+// Only valid orders (DESIGN §3: not cancelled, voided or test) placed on or before `as_of_day` (inclusive)
+// and in `currency` (kNoId = every currency) count. Guest orders (customer kNoId) are tallied separately.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/workspace/workspace.h"
+
+namespace rapport {
+
+struct CustomerFacts {
+  int32_t as_of_day = kNoDay;
+  uint32_t currency = kNoId;
+
+  // Indexed by customer id (size = workspace.customers.size()). A customer without a counted order has
+  // orders == 0 and kNoDay days.
+  std::vector<int32_t> first_day, second_day, last_day;  // store-local days of the 1st, 2nd and last valid order
+  std::vector<int32_t> orders;                           // counted valid orders
+  std::vector<int32_t> purchase_days;                    // distinct days with a counted order
+  std::vector<int64_t> net_cents;                        // sum of total - refunded
+  // The counted orders of customer c are order_ids[order_offsets[c] .. order_offsets[c + 1]), sorted by
+  // (day, seconds, order id).
+  std::vector<uint32_t> order_offsets;
+  std::vector<uint32_t> order_ids;
+
+  uint32_t customers_with_orders = 0;
+  int64_t identified_orders = 0, guest_orders = 0;
+  int64_t identified_net_cents = 0, guest_net_cents = 0;
+
+  size_t size() const { return orders.size(); }
+  // Counted orders of one customer, as a [begin, end) pair of pointers into order_ids.
+  const uint32_t* begin_orders(uint32_t c) const { return order_ids.data() + order_offsets[c]; }
+  const uint32_t* end_orders(uint32_t c) const { return order_ids.data() + order_offsets[c + 1]; }
+};
+
+CustomerFacts BuildCustomerFacts(const Workspace& workspace, int32_t as_of_day, uint32_t currency);
+
+// The currency an analysis reports in: settings.currency when the workspace holds it, else the currency
+// with the most valid net revenue (ties: the alphabetically first code); kNoId for an empty workspace.
+uint32_t AnalysisCurrency(const Workspace& workspace, const Settings& settings);
+
+}  // namespace rapport

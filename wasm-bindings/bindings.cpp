@@ -1,0 +1,253 @@
+// The C ABI of the engine for WebAssembly: thin extern "C" functions over rapport::Engine (core/api/engine.h).
+// Each one casts the handle, calls the engine and stores the reply in the one result buffer; no analysis or
+// import logic lives here (STYLE §13). Every reply is JSON {"ok":true,"result":...} or
+// {"ok":false,"error":{"code","message"}}, except rp_serialize's success, which is the raw image bytes.
+// Nothing here includes Emscripten headers: the exports are listed in exported.txt, so this file also
+// compiles natively. The contract (and the worker messages built on it) is wasm-bindings/PROTOCOL.md.
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/api/engine.h"
+#include "core/api/json.h"
+
+using rapport::Engine;
+using rapport::Json;
+using rapport::Status;
+using rapport::StatusCode;
+
+namespace {
+
+// The result of the latest call; valid until the next rp_* call (duckdb-wasm's WASMResponseBuffer).
+std::string& ResultBuffer() {
+  static std::string buffer;
+  return buffer;
+}
+
+int ReplyOk(const Json& result) {
+  ResultBuffer() = rapport::Dump(Json{{"ok", true}, {"result", result}});
+  return 1;
+}
+
+int ReplyError(const Status& status) {
+  ResultBuffer() = rapport::Dump(Json{{"ok", false}, {"error", rapport::ErrorJson(status)}});
+  return 0;
+}
+
+int ReplyException() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return ReplyError(Status(StatusCode::kInternal, e.what()));
+  } catch (...) {
+    return ReplyError(Status(StatusCode::kInternal, "unknown exception in the engine"));
+  }
+}
+
+Engine* Cast(uint32_t handle) { return reinterpret_cast<Engine*>(static_cast<uintptr_t>(handle)); }
+
+uint32_t Adopt(std::unique_ptr<Engine> engine) {
+  return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(engine.release()));
+}
+
+Status NoEngine() { return Status(StatusCode::kInvalidArgument, "no open workspace (handle 0)"); }
+
+// Import options as JSON (PROTOCOL.md, "Import options"). Unknown keys are an error, so typos are visible.
+Status ImportOptionsFromJson(std::string_view text, rapport::ImportOptions* out) {
+  if (text.empty()) return Status::Ok();
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return rapport::InvalidArgument("import options: expected a JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& key = it.key();
+    const Json& v = it.value();
+    if (key == "format" && v.is_string()) {
+      out->format = v.get<std::string>();
+    } else if (key == "currency" && v.is_string()) {
+      out->currency = v.get<std::string>();
+    } else if (key == "date_format" && v.is_string()) {
+      if (!rapport::DateFormatFromName(v.get<std::string>(), &out->date_format)) {
+        return rapport::InvalidArgument("import options: unknown date_format `" + v.get<std::string>() + "`");
+      }
+    } else if (key == "decimal_separator" && v.is_string() && v.get<std::string>().size() == 1) {
+      out->decimal_separator = v.get<std::string>()[0];
+    } else if (key == "has_header" && v.is_boolean()) {
+      out->has_header = v.get<bool>() ? 1 : 0;
+    } else if (key == "mapping" && v.is_object()) {
+      rapport::ColumnMapping& m = out->mapping;
+      std::string* fields[] = {&m.customer, &m.email,    &m.phone,  &m.date,   &m.amount,  &m.order,
+                               &m.sku,      &m.title,    &m.quantity, &m.currency, &m.rating, &m.score,
+                               &m.comment,  &m.status,   &m.channel, &m.csat};
+      const char* names[] = {"customer", "email", "phone",    "date",     "amount", "order",  "sku",     "title",
+                             "quantity", "currency", "rating", "score", "comment", "status", "channel", "csat"};
+      for (auto f = v.begin(); f != v.end(); ++f) {
+        bool known = false;
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); ++i) {
+          if (f.key() == names[i] && f.value().is_string()) {
+            *fields[i] = f.value().get<std::string>();
+            known = true;
+          }
+        }
+        if (!known) return rapport::InvalidArgument("import options: unknown mapping field `" + f.key() + "`");
+      }
+    } else {
+      return rapport::InvalidArgument("import options: unknown or mistyped option `" + key + "`");
+    }
+  }
+  return Status::Ok();
+}
+
+// The ImportRecord with the struct's own field names (STYLE §3: one spelling on both sides).
+Json ImportRecordToJson(const rapport::ImportRecord& r) {
+  return Json{{"id", r.id},
+              {"file_name", r.file_name},
+              {"format", r.format},
+              {"imported_at", r.imported_at},
+              {"bytes", r.bytes},
+              {"rows_read", r.rows_read},
+              {"rows_accepted", r.rows_accepted},
+              {"rows_rejected", r.rows_rejected},
+              {"orders_added", r.orders_added},
+              {"orders_skipped_duplicate", r.orders_skipped_duplicate},
+              {"customers_added", r.customers_added},
+              {"customers_merged", r.customers_merged},
+              {"first_day", rapport::Day(r.first_day)},
+              {"last_day", rapport::Day(r.last_day)},
+              {"currencies", r.currencies}};
+}
+
+}  // namespace
+
+extern "C" {
+
+// The latest reply: pointer and length in bytes (not NUL-terminated for rp_serialize's image).
+const char* rp_result_ptr() { return ResultBuffer().data(); }
+uint32_t rp_result_len() { return static_cast<uint32_t>(ResultBuffer().size()); }
+// Frees the result buffer's memory (after a large image has been copied out).
+void rp_result_clear() { std::string().swap(ResultBuffer()); }
+
+// A new, empty workspace. Returns the handle (0 on error; the reply says why).
+uint32_t rp_open_memory() {
+  try {
+    auto engine = Engine::OpenMemory();
+    if (!engine.ok()) return ReplyError(engine.status());
+    uint32_t handle = Adopt(std::move(*engine));
+    ReplyOk(Json{{"handle", handle}});
+    return handle;
+  } catch (...) {
+    return ReplyException();
+  }
+}
+
+// A workspace from the bytes of a .rapport file (copied; the caller frees `ptr`).
+uint32_t rp_open_image(const char* ptr, uint32_t len) {
+  try {
+    auto engine = Engine::OpenImage(std::string_view(ptr, len));
+    if (!engine.ok()) return ReplyError(engine.status());
+    uint32_t handle = Adopt(std::move(*engine));
+    ReplyOk(Json{{"handle", handle}});
+    return handle;
+  } catch (...) {
+    return ReplyException();
+  }
+}
+
+void rp_close(uint32_t handle) {
+  try {
+    delete Cast(handle);
+    ReplyOk(nullptr);
+  } catch (...) {
+    ReplyException();
+  }
+}
+
+// Starts an import. `name`, `options_json` and `imported_at` are NUL-terminated UTF-8; total_bytes is a
+// double because JS numbers are (0 when unknown).
+int rp_import_begin(uint32_t handle, const char* name, const char* options_json, double total_bytes,
+                    const char* imported_at) {
+  try {
+    if (!handle) return ReplyError(NoEngine());
+    rapport::ImportOptions options;
+    Status status = ImportOptionsFromJson(options_json ? options_json : "", &options);
+    if (!status.ok()) return ReplyError(status);
+    status = Cast(handle)->BeginImport(name ? name : "", options, static_cast<uint64_t>(total_bytes),
+                                       imported_at ? imported_at : "");
+    if (!status.ok()) return ReplyError(status);
+    return ReplyOk(Json{{"bytes_consumed", Cast(handle)->import_bytes_consumed()}});
+  } catch (...) {
+    return ReplyException();
+  }
+}
+
+// The next bytes of the file being imported (copied or parsed before returning; the caller frees `ptr`).
+int rp_import_chunk(uint32_t handle, const char* ptr, uint32_t len) {
+  try {
+    if (!handle) return ReplyError(NoEngine());
+    Status status = Cast(handle)->ImportChunk(std::string_view(ptr, len));
+    if (!status.ok()) return ReplyError(status);
+    return ReplyOk(Json{{"bytes_consumed", Cast(handle)->import_bytes_consumed()}});
+  } catch (...) {
+    return ReplyException();
+  }
+}
+
+// Ends the input, merges and commits. Replies the import record.
+int rp_import_finish(uint32_t handle) {
+  try {
+    if (!handle) return ReplyError(NoEngine());
+    auto record = Cast(handle)->FinishImport();
+    if (!record.ok()) return ReplyError(record.status());
+    return ReplyOk(ImportRecordToJson(*record));
+  } catch (...) {
+    return ReplyException();
+  }
+}
+
+void rp_import_cancel(uint32_t handle) {
+  try {
+    if (handle) Cast(handle)->CancelImport();
+    ReplyOk(nullptr);
+  } catch (...) {
+    ReplyException();
+  }
+}
+
+// A report op: `request_json` (NUL-terminated) -> the engine's own {"ok":..} reply.
+int rp_call(uint32_t handle, const char* request_json) {
+  try {
+    if (!handle) return ReplyError(NoEngine());
+    ResultBuffer() = Cast(handle)->Call(request_json ? request_json : "");
+    return ResultBuffer().compare(0, 10, "{\"ok\":true") == 0 ? 1 : 0;
+  } catch (...) {
+    return ReplyException();
+  }
+}
+
+// The workspace as .rapport bytes: returns 1 and the raw image in the result buffer, or 0 and a JSON error.
+int rp_serialize(uint32_t handle) {
+  try {
+    if (!handle) return ReplyError(NoEngine());
+    auto image = Cast(handle)->SerializeImage();
+    if (!image.ok()) return ReplyError(image.status());
+    ResultBuffer() = std::move(*image);
+    return 1;
+  } catch (...) {
+    return ReplyException();
+  }
+}
+
+// Removes an import and every row it added.
+int rp_remove_import(uint32_t handle, uint32_t import_id) {
+  try {
+    if (!handle) return ReplyError(NoEngine());
+    Status status = Cast(handle)->RemoveImport(import_id);
+    if (!status.ok()) return ReplyError(status);
+    return ReplyOk(Json{{"removed", import_id}});
+  } catch (...) {
+    return ReplyException();
+  }
+}
+
+}  // extern "C"

@@ -28,7 +28,7 @@ native: deps-native
 wasm:
 	@scripts/deps.sh wasm
 	@if [ ! -f $(WASM_BUILD)/build.ninja ]; then \
-	  emcmake cmake -S . -B $(WASM_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAPPORT_BUILD_BENCH=OFF \
+	  emcmake cmake -S . -B $(WASM_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
 	    -DRAPPORT_SHARED_DATA=$(SHARED) -DCMAKE_CROSSCOMPILING_EMULATOR="/usr/bin/node;--no-experimental-fetch" >/dev/null; fi
 	@cmake --build $(WASM_BUILD) -j $(JOBS)
 

@@ -26,9 +26,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-if ! command -v node >/dev/null; then
-  echo "deps: node and npm are required (Debian 12 with NodeSource node 20 is what we test on)" >&2
-  exit 1
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  # Only when there is no node at all: Debian's own nodejs/npm conflict with a NodeSource node (TOOLCHAIN.md).
+  echo "deps: installing Debian's nodejs and npm (node 20 from NodeSource is what we test on)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
 
 # The SQLite amalgamation, by package name from npm; never committed.

@@ -30,7 +30,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   # Only when there is no node at all: Debian's own nodejs/npm conflict with a NodeSource node (TOOLCHAIN.md).
   echo "deps: installing Debian's nodejs and npm (node 20 from NodeSource is what we test on)"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
 
 # The SQLite amalgamation, by package name from npm; never committed.

@@ -31,27 +31,43 @@ std::string_view StripExcelGuard(std::string_view s) {
   return s;
 }
 
-std::string NormalizeEmail(std::string_view raw) {
+void NormalizeEmailTo(std::string_view raw, std::string* out) {
+  out->clear();
   std::string_view s = StripExcelGuard(raw);
   size_t at = s.find('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 >= s.size() || s.find('@', at + 1) != std::string_view::npos) return {};
+  if (at == std::string_view::npos || at == 0 || at + 1 >= s.size() || s.find('@', at + 1) != std::string_view::npos) return;
   for (char c : s) {
-    if (c == ' ' || c == ',' || c == ';') return {};
+    if (c == ' ' || c == ',' || c == ';') return;
   }
-  return ToLowerAscii(s);
+  out->resize(s.size());
+  for (size_t i = 0; i < s.size(); ++i) (*out)[i] = AsciiLower(s[i]);
+}
+
+void NormalizePhoneTo(std::string_view raw, std::string* out) {
+  out->clear();
+  std::string_view s = StripExcelGuard(raw);
+  bool plus = false;
+  size_t digits = 0;
+  for (char c : s) {
+    if (c == '+' && digits == 0) plus = true;
+    if (c >= '0' && c <= '9') ++digits;
+  }
+  if (digits < 6) return;
+  if (plus) out->push_back('+');
+  for (char c : s) {
+    if (c >= '0' && c <= '9') out->push_back(c);
+  }
+}
+
+std::string NormalizeEmail(std::string_view raw) {
+  std::string out;
+  NormalizeEmailTo(raw, &out);
+  return out;
 }
 
 std::string NormalizePhone(std::string_view raw) {
-  std::string_view s = StripExcelGuard(raw);
   std::string out;
-  out.reserve(s.size());
-  bool plus = false;
-  for (char c : s) {
-    if (c == '+' && out.empty()) plus = true;
-    if (c >= '0' && c <= '9') out.push_back(c);
-  }
-  if (out.size() < 6) return {};
-  if (plus) out.insert(out.begin(), '+');
+  NormalizePhoneTo(raw, &out);
   return out;
 }
 

@@ -20,6 +20,10 @@ std::string_view StripExcelGuard(std::string_view s);
 //          do not say which country they are in, so no country code is invented); fewer than 6 digits -> empty.
 std::string NormalizeEmail(std::string_view raw);
 std::string NormalizePhone(std::string_view raw);
+// The same, written into *out (cleared first) so a caller can reuse one buffer per column: no allocation
+// once the buffer has grown. Used on the importers' hot path.
+void NormalizeEmailTo(std::string_view raw, std::string* out);
+void NormalizePhoneTo(std::string_view raw, std::string* out);
 
 // Money to integer minor units. Accepts an optional sign, currency symbols ($ £ € ¥ ৳ and letters such as
 // "USD"), thousands separators, and `decimal_separator` ('.' or ','). More than two decimals round half

@@ -1,0 +1,92 @@
+#include "core/import/internal/common.h"
+
+#include <cstdio>
+
+#include "core/util/text.h"
+
+namespace rapport::import_internal {
+
+std::string Quoted(std::string_view value) {
+  constexpr size_t kMax = 60;
+  std::string out = "`";
+  if (value.size() <= kMax) {
+    out.append(value);
+  } else {
+    size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+    out.append(value.substr(0, cut));
+    out += "...";
+  }
+  out += '`';
+  return out;
+}
+
+void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::string_view field, const char* code,
+              std::string message, bool rejected) {
+  ImportIssue issue;
+  issue.line = column >= 0 ? record.LineOfField(static_cast<size_t>(column)) : record.line();
+  issue.column = column >= 0 ? static_cast<uint32_t>(column + 1) : 0;
+  issue.byte_offset = record.byte_offset();
+  issue.field = std::string(field);
+  issue.code = code;
+  issue.message = std::move(message);
+  issue.raw_row = record.Raw();
+  issue.rejected = rejected;
+  batch->issues.push_back(std::move(issue));
+}
+
+void UpperTo(std::string_view s, std::string* out) {
+  out->resize(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    (*out)[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+  }
+}
+
+void LowerTo(std::string_view s, std::string* out) {
+  out->resize(s.size());
+  for (size_t i = 0; i < s.size(); ++i) (*out)[i] = AsciiLower(s[i]);
+}
+
+bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
+  if (needle.empty()) return true;
+  if (haystack.size() < needle.size()) return false;
+  for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+    if (EqualsIgnoreCase(haystack.substr(i, needle.size()), needle)) return true;
+  }
+  return false;
+}
+
+bool HasTag(std::string_view tags, std::string_view tag) {
+  while (!tags.empty()) {
+    const size_t comma = tags.find(',');
+    std::string_view one = TrimAscii(tags.substr(0, comma));
+    if (EqualsIgnoreCase(one, tag)) return true;
+    if (comma == std::string_view::npos) break;
+    tags.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+int8_t ParseYesNo(std::string_view s) {
+  s = TrimAscii(s);
+  if (EqualsIgnoreCase(s, "yes") || EqualsIgnoreCase(s, "true") || s == "1") return 1;
+  if (EqualsIgnoreCase(s, "no") || EqualsIgnoreCase(s, "false") || s == "0") return 0;
+  return -1;
+}
+
+void AppendInt(std::string* out, int64_t v) {
+  char buf[24];
+  const int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+  out->append(buf, static_cast<size_t>(n));
+}
+
+void AppendDay(std::string* out, int32_t day) {
+  int y, m, d;
+  CivilFromDays(day, &y, &m, &d);
+  char buf[16];
+  const int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  out->append(buf, static_cast<size_t>(n));
+}
+
+}  // namespace rapport::import_internal

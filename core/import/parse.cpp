@@ -1,0 +1,293 @@
+#include "core/import/parse.h"
+
+#include <cstring>
+
+#include "core/import/header.h"
+#include "core/io/csv/reader.h"
+#include "core/util/text.h"
+
+namespace rapport {
+
+namespace {
+
+// Windows-1252 code points for 0x80..0x9F (0 = undefined, written as U+FFFD); other bytes are Latin-1.
+constexpr uint16_t kCp1252[32] = {0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+                                  0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+                                  0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Number of '\n' bytes in an 8-byte word (exact zero-byte test on w ^ '\n' repeated).
+inline int CountNewlines(uint64_t w) {
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  const uint64_t x = w ^ 0x0A0A0A0A0A0A0A0AULL;
+  const uint64_t t = ~(((x & kLow7) + kLow7) | x | kLow7);
+  return __builtin_popcountll(t);
+}
+
+// Length of the UTF-8 sequence a lead byte starts, 0 when it cannot start one.
+inline int SequenceLength(unsigned char c) {
+  if (c >= 0xC2 && c <= 0xDF) return 2;
+  if (c >= 0xE0 && c <= 0xEF) return 3;
+  if (c >= 0xF0 && c <= 0xF4) return 4;
+  return 0;
+}
+
+std::string Hex(unsigned char c) {
+  static const char* kDigits = "0123456789ABCDEF";
+  std::string s = "0x";
+  s.push_back(kDigits[c >> 4]);
+  s.push_back(kDigits[c & 15]);
+  return s;
+}
+
+bool IsBlankRecord(const CsvRecord& r) { return r.size() == 0 || (r.size() == 1 && TrimAscii(r[0]).empty()); }
+
+}  // namespace
+
+struct ParseSession::Impl : RecordSink {
+  std::string file_name;
+  ImportOptions options;
+  CsvReader reader;
+  const ImporterInfo* info = nullptr;
+  std::unique_ptr<Importer> importer;
+  ImportBatch batch;
+  Status status;
+  bool started = false;   // header seen, importer begun
+  bool finished = false;
+  bool saw_bytes = false;
+  uint64_t bytes = 0;
+  // UTF-8 check state.
+  bool latin1 = false;
+  bool seen_multibyte = false;
+  uint64_t newlines = 0;      // '\n' bytes before the scan position (for the line of an encoding error)
+  std::string carry;          // an incomplete UTF-8 sequence at the end of the last chunk
+  size_t carry_len = 0;       // its full length
+  std::string scratch;        // transcoded chunk
+
+  Impl(std::string name, ImportOptions opts) : file_name(std::move(name)), options(std::move(opts)), reader(file_name) {}
+
+  bool OnRecord(const CsvRecord& record) override {
+    if (IsBlankRecord(record)) return true;
+    if (started) {
+      importer->OnRecord(record, &batch);
+      return true;
+    }
+    info = DetectImporter(record, options);
+    if (info == nullptr) {
+      if (options.format != "auto" && !options.format.empty()) {
+        std::string known;
+        for (const ImporterInfo& i : Importers()) known += std::string(known.empty() ? "" : ", ") + i.format;
+        status = InvalidArgument("unknown import format `" + options.format + "`; known formats: " + known);
+      } else {
+        HeaderIndex header(record);
+        std::string expected;
+        for (const ImporterInfo& i : Importers()) expected += std::string("a ") + i.label + ", ";
+        status = Status(StatusCode::kUnknownFormat,
+                        file_name + ":" + std::to_string(record.line()) + ":1: unrecognised header (" +
+                            header.Preview(5) + "); expected " + expected + "or give a column mapping");
+      }
+      return false;
+    }
+    importer = info->create(options);
+    Status st = importer->Begin(record, file_name, &batch);
+    if (!st.ok()) {
+      status = st;
+      return false;
+    }
+    started = true;
+    return true;
+  }
+
+  Status FeedReader(std::string_view bytes_in) {
+    if (bytes_in.empty()) return Status::Ok();
+    Status st = reader.Feed(bytes_in, this);
+    if (!status.ok()) return status;
+    return st;
+  }
+
+  Status CheckStart(std::string_view chunk) {
+    const auto b = [&](size_t i) { return static_cast<unsigned char>(chunk[i]); };
+    if (chunk.size() >= 4 && chunk.substr(0, 4) == std::string_view("PK\x03\x04", 4)) {
+      return ParseError(file_name + ":1:1: this is a zip archive (an Excel .xlsx workbook?), not a CSV file; "
+                                    "export the sheet as CSV (UTF-8)");
+    }
+    if (chunk.size() >= 2 && b(0) == 0x1F && b(1) == 0x8B) {
+      return ParseError(file_name + ":1:1: this is a gzip archive, not a CSV file; decompress it first");
+    }
+    if (chunk.size() >= 2 && ((b(0) == 0xFF && b(1) == 0xFE) || (b(0) == 0xFE && b(1) == 0xFF))) {
+      return ParseError(file_name + ":1:1: the file is UTF-16 text; save it as CSV UTF-8");
+    }
+    const size_t probe = chunk.size() < (64u << 10) ? chunk.size() : (64u << 10);
+    const void* nul = std::memchr(chunk.data(), 0, probe);
+    if (nul != nullptr) {
+      const size_t at = static_cast<const char*>(nul) - chunk.data();
+      uint64_t line = 1;
+      for (size_t i = 0; i < at; ++i) line += chunk[i] == '\n';
+      return ParseError(file_name + ":" + std::to_string(line) + ": binary data (a NUL byte at byte " +
+                        std::to_string(at) + "); expected a CSV text file");
+    }
+    return Status::Ok();
+  }
+
+  // Switches to Windows-1252 at an invalid byte, or fails when the file already had real UTF-8.
+  Status OnInvalid(unsigned char byte, std::string_view rest) {
+    const std::string where = file_name + ":" + std::to_string(newlines + 1);
+    if (seen_multibyte) {
+      return ParseError(where + ": invalid UTF-8 (byte " + Hex(byte) +
+                        ") in a file that is otherwise UTF-8; re-save the file as CSV UTF-8");
+    }
+    latin1 = true;
+    ImportIssue issue;
+    issue.line = newlines + 1;
+    issue.code = "encoding";
+    issue.message = "the file is not UTF-8 (byte " + Hex(byte) + " on line " + std::to_string(newlines + 1) +
+                    "); read it as Windows-1252 (Latin-1)";
+    issue.rejected = false;
+    batch.issues.push_back(std::move(issue));
+    return FeedLatin1(rest);
+  }
+
+  Status FeedLatin1(std::string_view chunk) {
+    scratch.clear();
+    scratch.reserve(chunk.size() + chunk.size() / 2 + 16);
+    for (char ch : chunk) {
+      const unsigned char c = static_cast<unsigned char>(ch);
+      if (c < 0x80) {
+        scratch.push_back(ch);
+      } else if (c < 0xA0) {
+        AppendUtf8(kCp1252[c - 0x80] ? kCp1252[c - 0x80] : 0xFFFD, &scratch);
+      } else {
+        AppendUtf8(c, &scratch);
+      }
+    }
+    return FeedReader(scratch);
+  }
+
+  Status FeedUtf8(std::string_view chunk) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(chunk.data());
+    const size_t n = chunk.size();
+    size_t i = 0;
+    // Complete a sequence split by the previous chunk boundary.
+    while (!carry.empty() && i < n) {
+      if ((p[i] & 0xC0) != 0x80) {
+        std::string rest = carry;
+        rest.append(chunk.data(), n);
+        const unsigned char lead = static_cast<unsigned char>(carry[0]);
+        carry.clear();
+        return OnInvalid(lead, rest);
+      }
+      carry.push_back(static_cast<char>(p[i++]));
+      if (carry.size() == carry_len) {
+        seen_multibyte = true;
+        RAPPORT_RETURN_IF_ERROR(FeedReader(carry));
+        carry.clear();
+      }
+    }
+    if (!carry.empty()) return Status::Ok();
+    const size_t start = i;
+    while (i < n) {
+      // ASCII fast path, eight bytes at a time, counting newlines for error messages.
+      while (i + 8 <= n) {
+        uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL) break;
+        newlines += CountNewlines(w);
+        i += 8;
+      }
+      if (i >= n) break;
+      const unsigned char c = p[i];
+      if (c < 0x80) {
+        newlines += c == '\n';
+        ++i;
+        continue;
+      }
+      const int len = SequenceLength(c);
+      if (len == 0) {
+        RAPPORT_RETURN_IF_ERROR(FeedReader(chunk.substr(start, i - start)));
+        return OnInvalid(c, chunk.substr(i));
+      }
+      const size_t avail = n - i < static_cast<size_t>(len) ? n - i : static_cast<size_t>(len);
+      for (size_t k = 1; k < avail; ++k) {
+        if ((p[i + k] & 0xC0) != 0x80) {
+          RAPPORT_RETURN_IF_ERROR(FeedReader(chunk.substr(start, i - start)));
+          return OnInvalid(c, chunk.substr(i));
+        }
+      }
+      if (avail < static_cast<size_t>(len)) {  // split by the chunk boundary
+        RAPPORT_RETURN_IF_ERROR(FeedReader(chunk.substr(start, i - start)));
+        carry.assign(chunk.data() + i, avail);
+        carry_len = static_cast<size_t>(len);
+        return Status::Ok();
+      }
+      seen_multibyte = true;
+      i += static_cast<size_t>(len);
+    }
+    return FeedReader(chunk.substr(start));
+  }
+
+  Status Feed(std::string_view chunk) {
+    if (!status.ok()) return status;
+    if (finished) return status = InternalError("ParseSession::Feed after Finish");
+    if (chunk.empty()) return Status::Ok();
+    if (!saw_bytes) {
+      saw_bytes = true;
+      Status st = CheckStart(chunk);
+      if (!st.ok()) return status = st;
+    }
+    bytes += chunk.size();
+    Status st = latin1 ? FeedLatin1(chunk) : FeedUtf8(chunk);
+    if (!st.ok()) status = st;
+    return status;
+  }
+
+  Result<ImportBatch> Finish() {
+    if (!status.ok()) return status;
+    if (finished) return status = InternalError("ParseSession::Finish called twice");
+    finished = true;
+    if (!carry.empty()) {
+      std::string rest = carry;
+      carry.clear();
+      Status st = OnInvalid(static_cast<unsigned char>(rest[0]), rest);
+      if (!st.ok()) return status = st;
+    }
+    Status st = reader.Finish(this);
+    if (!status.ok()) return status;
+    if (!st.ok()) return status = st;
+    if (!started) {
+      return status = ParseError(file_name + ":1:1: the file is empty; expected a CSV export with a header row");
+    }
+    st = importer->End(&batch);
+    if (!st.ok()) return status = st;
+    return std::move(batch);
+  }
+};
+
+ParseSession::ParseSession(std::string file_name, ImportOptions options)
+    : impl_(std::make_unique<Impl>(std::move(file_name), std::move(options))) {}
+ParseSession::~ParseSession() = default;
+Status ParseSession::Feed(std::string_view chunk) { return impl_->Feed(chunk); }
+Result<ImportBatch> ParseSession::Finish() { return impl_->Finish(); }
+const ImporterInfo* ParseSession::detected() const { return impl_->info; }
+uint64_t ParseSession::bytes_consumed() const { return impl_->bytes; }
+bool ParseSession::transcoded_from_latin1() const { return impl_->latin1; }
+
+Result<ImportBatch> ParseBytes(std::string_view bytes, std::string file_name, const ImportOptions& options) {
+  ParseSession session(std::move(file_name), options);
+  Status st = session.Feed(bytes);
+  if (!st.ok()) return st;
+  return session.Finish();
+}
+
+}  // namespace rapport

@@ -1,0 +1,60 @@
+// ParseSession: one file's bytes, in chunks of any size, to one ImportBatch.
+//
+//   ParseSession session("orders.csv", options);
+//   for (chunk : file) RAPPORT_RETURN_IF_ERROR(session.Feed(chunk));
+//   Result<ImportBatch> batch = session.Finish();
+//
+// It wires the streaming CsvReader to an importer: the first record is the header, which picks the
+// importer (DetectImporter, or options.format), then every record goes to Importer::OnRecord. Bad rows
+// become ImportIssue rows inside the batch; only problems that make the whole file unreadable end the
+// session with a Status naming file, line and column:
+//   - empty file, binary file (NUL bytes, a zip/xlsx or gzip signature)          -> kParseError
+//   - bytes that are neither UTF-8 nor, read from the start, Latin-1/Windows-1252 -> kParseError
+//   - a quote left open at the end, a record over the size limit (from the reader)  -> kParseError
+//   - a header no importer recognises                                             -> kUnknownFormat
+//
+// Encoding: the input is checked as UTF-8 while it streams. When an invalid byte turns up before any
+// multi-byte UTF-8 sequence, the file is taken to be Windows-1252 (Excel's "CSV" on Western systems) and
+// transcoded to UTF-8 from then on, with a warning issue; after valid multi-byte UTF-8 it is an error.
+//
+// No workspace logic: merging the batch is the caller's job (core/workspace). Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/import/batch.h"
+#include "core/import/importer.h"
+#include "core/util/status.h"
+
+namespace rapport {
+
+class ParseSession {
+ public:
+  ParseSession(std::string file_name, ImportOptions options);
+  ~ParseSession();
+  ParseSession(const ParseSession&) = delete;
+  ParseSession& operator=(const ParseSession&) = delete;
+
+  // Feeds the next chunk. After an error every later call returns the same error.
+  Status Feed(std::string_view chunk);
+  // Ends the input and hands over the batch (once).
+  Result<ImportBatch> Finish();
+
+  // The importer chosen from the header; nullptr until the first record was read (or none matched).
+  const ImporterInfo* detected() const;
+  uint64_t bytes_consumed() const;
+  // True when the file was read as Windows-1252 and transcoded.
+  bool transcoded_from_latin1() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Convenience: the whole file at once (tests, small files).
+Result<ImportBatch> ParseBytes(std::string_view bytes, std::string file_name, const ImportOptions& options = {});
+
+}  // namespace rapport

@@ -1,0 +1,42 @@
+// The list of formats, in the order they are tried; the highest header score wins, ties go to the
+// earlier entry. Generic importers score low so that a platform's own format always wins.
+#include "core/import/importer.h"
+#include "core/import/internal/common.h"
+
+namespace rapport {
+
+using namespace import_internal;
+
+const std::vector<ImporterInfo>& Importers() {
+  static const std::vector<ImporterInfo> kImporters = {
+      {"shopify_orders", "Shopify", "orders", "Shopify orders export", &ShopifyOrdersScore, &CreateShopifyOrders},
+      {"generic_transactions", "Generic", "transactions", "generic transactions file (customer, date, amount)",
+       &GenericTransactionsScore, &CreateGenericTransactions},
+  };
+  return kImporters;
+}
+
+const ImporterInfo* FindImporter(std::string_view format) {
+  for (const ImporterInfo& info : Importers()) {
+    if (format == info.format) return &info;
+  }
+  return nullptr;
+}
+
+const ImporterInfo* DetectImporter(const CsvRecord& header, const ImportOptions& options) {
+  if (!options.format.empty() && options.format != "auto") return FindImporter(options.format);
+  const ImporterInfo* best = nullptr;
+  int best_score = 0;
+  for (const ImporterInfo& info : Importers()) {
+    const int score = info.score(header);
+    if (score > best_score) {
+      best = &info;
+      best_score = score;
+    }
+  }
+  // A column mapping makes any file a generic transactions file when nothing else claims it.
+  if (best == nullptr && !options.mapping.empty()) best = FindImporter("generic_transactions");
+  return best;
+}
+
+}  // namespace rapport

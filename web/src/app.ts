@@ -1,0 +1,113 @@
+// The dashboard's shared state: the engine client, what workspace is open, the latest import reports,
+// and the actions every view can trigger (import files, open or download a workspace).
+import { EngineCallError, EngineClient } from './engine/client';
+import type { ImportRecord, ProgressMessage, WorkspaceState } from './engine/protocol';
+
+export interface ImportOutcome {
+  fileName: string;
+  record?: ImportRecord;
+  error?: { code: string; message: string };
+}
+
+type Listener = () => void;
+
+export class App {
+  readonly client: EngineClient;
+  state: WorkspaceState = { source: 'empty', label: 'Loading…', persisted: false };
+  ready = false;
+  /** Outcomes of the latest batch of files, newest last. */
+  outcomes: ImportOutcome[] = [];
+  /** The currency chosen in a selector ("" = the engine's default). */
+  currency = '';
+  busy = false;
+  private listeners: Listener[] = [];
+  private progressListeners: ((p: ProgressMessage | null, fileName: string, index: number, count: number) => void)[] = [];
+
+  constructor(workerUrl: URL) {
+    this.client = new EngineClient(workerUrl);
+  }
+
+  onChange(fn: Listener): void { this.listeners.push(fn); }
+  onProgress(fn: (p: ProgressMessage | null, fileName: string, index: number, count: number) => void): void {
+    this.progressListeners.push(fn);
+  }
+  changed(): void { for (const fn of this.listeners) fn(); }
+
+  async init(params: URLSearchParams): Promise<void> {
+    const chunk = Number(params.get('chunk') ?? '');
+    const demo = params.get('demo') === '0' ? '' : new URL('./demo.rapport', location.href).href;
+    const reply = await this.client.send({
+      type: 'init', demoUrl: demo, chunkBytes: Number.isFinite(chunk) && chunk > 0 ? chunk : undefined,
+      fresh: params.get('fresh') === '1',
+    });
+    this.state = reply.state;
+    this.ready = true;
+    this.changed();
+  }
+
+  /** Imports files one after the other; each gets a report or an error. */
+  async importFiles(files: File[]): Promise<void> {
+    if (this.busy || files.length === 0) return;
+    this.busy = true;
+    this.outcomes = [];
+    this.changed();
+    try {
+      for (const [index, file] of files.entries()) {
+        const report = (p: ProgressMessage | null) => {
+          for (const fn of this.progressListeners) fn(p, file.name, index, files.length);
+        };
+        report(null);
+        try {
+          const reply = await this.client.send({ type: 'import', file }, report);
+          this.state = reply.state;
+          this.currency = '';
+          this.outcomes.push({ fileName: file.name, record: reply.record });
+        } catch (error) {
+          const e = error instanceof EngineCallError ? error : new EngineCallError({ code: 'worker_error', message: String(error) });
+          this.outcomes.push({ fileName: file.name, error: { code: e.code, message: e.message } });
+        }
+        this.changed();
+      }
+    } finally {
+      this.busy = false;
+      for (const fn of this.progressListeners) fn(null, '', -1, 0);
+      this.changed();
+    }
+  }
+
+  async cancelImport(): Promise<void> {
+    await this.client.send({ type: 'cancelImport' });
+  }
+
+  async openWorkspace(file: File): Promise<void> {
+    this.busy = true;
+    try {
+      const reply = await this.client.send({ type: 'openImage', file, name: file.name });
+      this.state = reply.state;
+      this.outcomes = [];
+      this.currency = '';
+    } catch (error) {
+      const e = error as EngineCallError;
+      this.outcomes = [{ fileName: file.name, error: { code: e.code ?? 'worker_error', message: e.message } }];
+    } finally {
+      this.busy = false;
+      this.changed();
+    }
+  }
+
+  async downloadWorkspace(): Promise<ArrayBuffer> {
+    return (await this.client.send({ type: 'serialize' })).bytes;
+  }
+
+  async removeImport(importId: number): Promise<void> {
+    this.state = (await this.client.send({ type: 'removeImport', importId })).state;
+    this.changed();
+  }
+
+  async reset(): Promise<void> {
+    this.state = (await this.client.send({ type: 'reset' })).state;
+    this.outcomes = [];
+    this.currency = '';
+    this.changed();
+  }
+}

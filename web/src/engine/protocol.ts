@@ -1,0 +1,122 @@
+// The messages between the page and the engine worker (web/src/worker.ts). Every request carries a
+// messageId; the worker answers it with exactly one reply or one error, and may send progress messages
+// with the same id before that. wasm-bindings/PROTOCOL.md describes the same contract in prose.
+
+/** Where the open workspace came from. */
+export type WorkspaceSource = 'empty' | 'demo' | 'stored' | 'file' | 'imports';
+
+export interface WorkspaceState {
+  source: WorkspaceSource;
+  /** A short human label: "Demo store", "store.rapport", "3 imported files". */
+  label: string;
+  /** True when the image is kept in this browser's Origin Private File System. */
+  persisted: boolean;
+}
+
+/** Import options (the JSON given to rp_import_begin; see PROTOCOL.md). */
+export interface ImportOptions {
+  format?: string;
+  currency?: string;
+  date_format?: 'auto' | 'dmy' | 'mdy' | 'month-name' | 'unix';
+  decimal_separator?: string;
+  has_header?: boolean;
+  mapping?: Record<string, string>;
+}
+
+/** The ImportRecord of core/workspace/workspace.h, field for field. */
+export interface ImportRecord {
+  id: number;
+  file_name: string;
+  format: string;
+  imported_at: string;
+  bytes: number;
+  rows_read: number;
+  rows_accepted: number;
+  rows_rejected: number;
+  orders_added: number;
+  orders_skipped_duplicate: number;
+  customers_added: number;
+  customers_merged: number;
+  first_day: string | null;
+  last_day: string | null;
+  currencies: string[];
+}
+
+export interface EngineError {
+  /** The engine's StatusCode name ("parse_error", "unknown_format", ...) or "worker_error". */
+  code: string;
+  message: string;
+}
+
+// ---- Requests (page -> worker) ----------------------------------------------------------------------
+
+export interface InitRequest {
+  type: 'init';
+  /** URL of a demo workspace to open when nothing is stored ("" = start empty). */
+  demoUrl: string;
+  /** Bytes per File.slice chunk (default 4 MiB; tests use smaller). */
+  chunkBytes?: number;
+  /** Ignore a stored workspace (tests). */
+  fresh?: boolean;
+}
+export interface ImportRequest {
+  type: 'import';
+  file: File;
+  options?: ImportOptions;
+}
+export interface CancelImportRequest { type: 'cancelImport'; }
+export interface CallRequest {
+  type: 'call';
+  /** {"op": "kpis", ...}: see core/api/ops.h. */
+  request: { op: string; [key: string]: unknown };
+}
+export interface SerializeRequest { type: 'serialize'; }
+export interface OpenImageRequest { type: 'openImage'; file: Blob; name: string; }
+export interface RemoveImportRequest { type: 'removeImport'; importId: number; }
+export interface ResetRequest { type: 'reset'; }
+
+export type Request =
+  | InitRequest | ImportRequest | CancelImportRequest | CallRequest | SerializeRequest | OpenImageRequest
+  | RemoveImportRequest | ResetRequest;
+
+/** What each request's reply carries. */
+export interface ReplyMap {
+  init: { state: WorkspaceState };
+  import: { record: ImportRecord; state: WorkspaceState };
+  cancelImport: { cancelled: boolean };
+  call: { result: unknown };
+  serialize: { bytes: ArrayBuffer };
+  openImage: { state: WorkspaceState };
+  removeImport: { state: WorkspaceState };
+  reset: { state: WorkspaceState };
+}
+
+export type RequestMessage = Request & { messageId: number };
+
+// ---- Messages (worker -> page) ----------------------------------------------------------------------
+
+/** reading: bytes handed to the engine; merging: FinishImport; saving: storing the image in OPFS. */
+export type ImportStage = 'reading' | 'merging' | 'saving';
+
+export interface ProgressMessage {
+  kind: 'progress';
+  messageId: number;
+  stage: ImportStage;
+  /** Bytes of the file consumed so far. */
+  bytes: number;
+  /** File size in bytes. */
+  total: number;
+}
+export interface ReplyMessage<K extends keyof ReplyMap = keyof ReplyMap> {
+  kind: 'reply';
+  messageId: number;
+  type: K;
+  data: ReplyMap[K];
+}
+export interface ErrorMessage {
+  kind: 'error';
+  messageId: number;
+  error: EngineError;
+}
+
+export type WorkerMessage = ProgressMessage | ReplyMessage | ErrorMessage;

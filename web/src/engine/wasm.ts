@@ -1,0 +1,121 @@
+// Typed access to the exported C functions of rapport_engine.wasm (wasm-bindings/bindings.cpp). Used only
+// inside the worker. Large inputs go through _malloc + HEAPU8.set, never through ccall strings
+// (TOOLCHAIN.md, pitfall 6). Every reply is read from the bindings' result buffer right after the call.
+import type { EngineError } from './protocol';
+
+export interface EngineModule {
+  HEAPU8: Uint8Array;
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+  _rp_open_memory(): number;
+  _rp_open_image(ptr: number, len: number): number;
+  _rp_close(handle: number): void;
+  _rp_import_begin(handle: number, name: number, options: number, totalBytes: number, importedAt: number): number;
+  _rp_import_chunk(handle: number, ptr: number, len: number): number;
+  _rp_import_finish(handle: number): number;
+  _rp_import_cancel(handle: number): void;
+  _rp_call(handle: number, request: number): number;
+  _rp_serialize(handle: number): number;
+  _rp_remove_import(handle: number, importId: number): number;
+  _rp_result_ptr(): number;
+  _rp_result_len(): number;
+  _rp_result_clear(): void;
+}
+
+export type EngineFactory = (options?: Record<string, unknown>) => Promise<EngineModule>;
+
+/** A reply of the bindings: {"ok":true,"result":..} or {"ok":false,"error":{code,message}}. */
+export type BindingReply<T = unknown> = { ok: true; result: T } | { ok: false; error: EngineError };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class WasmEngine {
+  constructor(readonly module: EngineModule) {}
+
+  /** The result buffer as bytes (a copy). */
+  resultBytes(): Uint8Array {
+    const ptr = this.module._rp_result_ptr();
+    const len = this.module._rp_result_len();
+    return this.module.HEAPU8.slice(ptr, ptr + len);
+  }
+
+  /** The result buffer parsed as a JSON reply. */
+  reply<T = unknown>(): BindingReply<T> {
+    const ptr = this.module._rp_result_ptr();
+    const len = this.module._rp_result_len();
+    return JSON.parse(decoder.decode(this.module.HEAPU8.subarray(ptr, ptr + len))) as BindingReply<T>;
+  }
+
+  /** Copies bytes into wasm memory for the duration of fn. */
+  withBytes<R>(bytes: Uint8Array, fn: (ptr: number, len: number) => R): R {
+    const ptr = this.module._malloc(Math.max(1, bytes.length));
+    try {
+      this.module.HEAPU8.set(bytes, ptr);
+      return fn(ptr, bytes.length);
+    } finally {
+      this.module._free(ptr);
+    }
+  }
+
+  /** Copies a string as NUL-terminated UTF-8 into wasm memory for the duration of fn. */
+  withString<R>(text: string, fn: (ptr: number) => R): R {
+    const utf8 = encoder.encode(text);
+    const withNul = new Uint8Array(utf8.length + 1);
+    withNul.set(utf8);
+    return this.withBytes(withNul, (ptr) => fn(ptr));
+  }
+
+  openMemory(): { handle: number; reply: BindingReply } {
+    const handle = this.module._rp_open_memory();
+    return { handle, reply: this.reply() };
+  }
+
+  openImage(bytes: Uint8Array): { handle: number; reply: BindingReply } {
+    const handle = this.withBytes(bytes, (ptr, len) => this.module._rp_open_image(ptr, len));
+    return { handle, reply: this.reply() };
+  }
+
+  close(handle: number): void {
+    this.module._rp_close(handle);
+  }
+
+  importBegin(handle: number, name: string, options: unknown, totalBytes: number, importedAt: string): BindingReply {
+    this.withString(name, (n) => this.withString(JSON.stringify(options ?? {}), (o) =>
+      this.withString(importedAt, (at) => this.module._rp_import_begin(handle, n, o, totalBytes, at))));
+    return this.reply();
+  }
+
+  importChunk(handle: number, bytes: Uint8Array): BindingReply<{ bytes_consumed: number }> {
+    this.withBytes(bytes, (ptr, len) => this.module._rp_import_chunk(handle, ptr, len));
+    return this.reply();
+  }
+
+  importFinish<T>(handle: number): BindingReply<T> {
+    this.module._rp_import_finish(handle);
+    return this.reply();
+  }
+
+  importCancel(handle: number): void {
+    this.module._rp_import_cancel(handle);
+  }
+
+  call<T = unknown>(handle: number, request: unknown): BindingReply<T> {
+    this.withString(JSON.stringify(request), (r) => this.module._rp_call(handle, r));
+    return this.reply();
+  }
+
+  /** The .rapport image bytes, or the error. */
+  serialize(handle: number): { bytes: Uint8Array } | { error: EngineError } {
+    const ok = this.module._rp_serialize(handle);
+    if (!ok) return { error: (this.reply() as { error: EngineError }).error };
+    const bytes = this.resultBytes();
+    this.module._rp_result_clear();
+    return { bytes };
+  }
+
+  removeImport(handle: number, importId: number): BindingReply {
+    this.module._rp_remove_import(handle, importId);
+    return this.reply();
+  }
+}

@@ -1,0 +1,141 @@
+// The dashboard's entry point: the app shell (navigation, toolbar, progress bar, drop target) and the
+// hash router. The engine runs in a module Web Worker (worker.ts); this thread only renders.
+import { App } from './app';
+import { clear, download, h } from './dom';
+import type { ProgressMessage } from './engine/protocol';
+import { fmtBytes } from './format';
+import { renderImports } from './views/imports';
+import { renderOverview } from './views/overview';
+import { kPages, renderPage } from './views/pages';
+
+const app = new App(new URL('./worker.js', import.meta.url));
+
+const kNav: { route: string; title: string }[] = [
+  { route: 'overview', title: 'Overview' },
+  { route: 'imports', title: 'Imports' },
+  ...kPages.map((p) => ({ route: p.route, title: p.title })),
+];
+
+const main = document.getElementById('main') as HTMLElement;
+const nav = document.getElementById('nav') as HTMLElement;
+const label = document.getElementById('ws-label') as HTMLElement;
+const fileInput = document.getElementById('file-input') as HTMLInputElement;
+const openInput = document.getElementById('open-input') as HTMLInputElement;
+const progressBox = document.getElementById('progress') as HTMLElement;
+const progressBar = document.getElementById('progress-bar') as HTMLProgressElement;
+const progressText = document.getElementById('progress-text') as HTMLElement;
+const overlay = document.getElementById('drop-overlay') as HTMLElement;
+
+function route(): string {
+  const r = location.hash.replace(/^#\/?/, '');
+  return kNav.some((n) => n.route === r) ? r : 'overview';
+}
+
+function renderNav(): void {
+  const current = route();
+  clear(nav);
+  nav.append(h('ul', {}, kNav.map((n) => h('li', {},
+    h('a', { href: `#/${n.route}`, 'aria-current': n.route === current ? 'page' : null }, n.title)))));
+}
+
+function renderLabel(): void {
+  const s = app.state;
+  clear(label);
+  label.append(h('span', { class: `badge ${s.source === 'demo' ? 'demo' : 'ok'}` }, s.source === 'demo' ? 'Demo' : s.source === 'empty' ? 'Empty' : 'Workspace'),
+    ' ', s.label, s.persisted ? h('span', { class: 'muted' }, ' · kept in this browser') : '');
+}
+
+let renderToken = 0;
+async function render(): Promise<void> {
+  const token = ++renderToken;
+  renderNav();
+  renderLabel();
+  if (!app.ready) return;
+  const fragment = h('div', { class: 'page' });
+  const r = route();
+  if (r === 'overview') await renderOverview(app, fragment);
+  else if (r === 'imports') await renderImports(app, fragment);
+  else await renderPage(app, kPages.find((p) => p.route === r)!, fragment);
+  if (token !== renderToken) return;  // a newer render won
+  clear(main);
+  main.append(fragment);
+  main.setAttribute('data-ready', r);
+}
+
+const kStageNames = { reading: 'Reading', merging: 'Merging', saving: 'Saving' } as const;
+app.onProgress((p: ProgressMessage | null, fileName, index, count) => {
+  if (index < 0) {
+    progressBox.hidden = true;
+    return;
+  }
+  progressBox.hidden = false;
+  const pct = p && p.total > 0 ? (100 * p.bytes) / p.total : 0;
+  progressBar.value = p?.stage === 'reading' || !p ? pct : 100;
+  progressBar.setAttribute('aria-valuetext', `${Math.round(pct)} %`);
+  const stage = p ? kStageNames[p.stage] : 'Starting';
+  const files = count > 1 ? ` (file ${index + 1} of ${count})` : '';
+  progressText.textContent = `${stage} ${fileName}${files}` + (p ? ` — ${fmtBytes(p.bytes)} of ${fmtBytes(p.total)}` : '');
+});
+
+app.onChange(() => void render());
+window.addEventListener('hashchange', () => {
+  void render().then(() => main.focus({ preventScroll: true }));
+});
+
+// Files: the picker, drag-and-drop anywhere on the page, and .rapport workspaces.
+function takeFiles(list: FileList | null | undefined): void {
+  const files = [...(list ?? [])];
+  const workspaces = files.filter((f) => f.name.endsWith('.rapport'));
+  const exports = files.filter((f) => !f.name.endsWith('.rapport'));
+  if (workspaces.length) void app.openWorkspace(workspaces[0]);
+  else if (exports.length) void app.importFiles(exports);
+}
+fileInput.addEventListener('change', () => { takeFiles(fileInput.files); fileInput.value = ''; });
+openInput.addEventListener('change', () => { takeFiles(openInput.files); openInput.value = ''; });
+
+let dragDepth = 0;
+const hasFiles = (e: DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types].includes('Files');
+document.addEventListener('dragenter', (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  dragDepth++;
+  overlay.hidden = false;
+});
+document.addEventListener('dragover', (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  e.dataTransfer!.dropEffect = 'copy';
+});
+document.addEventListener('dragleave', () => {
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (dragDepth === 0) overlay.hidden = true;
+});
+document.addEventListener('drop', (e) => {
+  e.preventDefault();
+  dragDepth = 0;
+  overlay.hidden = true;
+  takeFiles(e.dataTransfer?.files);
+});
+
+document.getElementById('btn-import')!.addEventListener('click', () => fileInput.click());
+document.getElementById('btn-open')!.addEventListener('click', () => openInput.click());
+document.getElementById('btn-cancel')!.addEventListener('click', () => void app.cancelImport());
+document.getElementById('btn-download')!.addEventListener('click', async () => {
+  const bytes = await app.downloadWorkspace();
+  const name = app.state.source === 'demo' ? 'demo' : 'workspace';
+  download(`${name}-${new Date().toISOString().slice(0, 10)}.rapport`, bytes, 'application/octet-stream');
+});
+document.getElementById('btn-reset')!.addEventListener('click', () => {
+  if (confirm('Start a new, empty workspace? The data kept in this browser is deleted (download it first to keep it).')) {
+    void app.reset();
+  }
+});
+
+void render();
+app.init(new URLSearchParams(location.search)).catch((error: Error) => {
+  clear(main);
+  main.append(h('div', { class: 'empty', role: 'alert' }, h('h1', {}, 'The engine could not start'),
+    h('p', {}, error.message)));
+});
+// For the end-to-end tests: the app object, read-only use.
+(window as unknown as { rapport: App }).rapport = app;

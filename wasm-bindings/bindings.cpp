@@ -99,8 +99,12 @@ Status ImportOptionsFromJson(std::string_view text, rapport::ImportOptions* out)
   return Status::Ok();
 }
 
-// The ImportRecord with the struct's own field names (STYLE §3: one spelling on both sides).
+// The ImportRecord with the struct's own field names (STYLE §3: one spelling on both sides), as the
+// "imports" op writes it (core/api/ops/imports.cpp).
 Json ImportRecordToJson(const rapport::ImportRecord& r) {
+  char hex[17];
+  for (int i = 0; i < 16; ++i) hex[i] = "0123456789abcdef"[(r.fingerprint >> (60 - 4 * i)) & 15];
+  hex[16] = 0;
   return Json{{"id", r.id},
               {"file_name", r.file_name},
               {"format", r.format},
@@ -115,7 +119,8 @@ Json ImportRecordToJson(const rapport::ImportRecord& r) {
               {"customers_merged", r.customers_merged},
               {"first_day", rapport::Day(r.first_day)},
               {"last_day", rapport::Day(r.last_day)},
-              {"currencies", r.currencies}};
+              {"currencies", r.currencies},
+              {"fingerprint", hex}};
 }
 
 }  // namespace

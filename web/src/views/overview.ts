@@ -5,32 +5,32 @@ import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format';
 import { outcomesPanel } from './report';
 
 type Kind = 'int' | 'money' | 'num' | 'pct' | 'days';
-interface Card { keys: string[]; label: string; kind: Kind; hint: string }
+type Kpis = Record<string, unknown>;
+interface Card { id: string; label: string; kind: Kind; hint: string; get: (k: Kpis, feedback: Kpis) => unknown }
 
+const at = (o: unknown, key: string): unknown => (typeof o === 'object' && o !== null ? (o as Kpis)[key] : undefined);
+const field = (key: string) => (k: Kpis) => k[key];
+/** Feedback KPIs only when there is feedback of that kind. */
+const fromFeedback = (key: string, count: string) => (_: Kpis, f: Kpis) => (Number(f[count]) > 0 ? f[key] : undefined);
+
+// The "kpis" op (core/api/ops/kpis.cpp): {as_of, currency, kpis, by_currency: [...], feedback}.
 const kCards: Card[] = [
-  { keys: ['customers'], label: 'Customers', kind: 'int', hint: 'with at least one valid order' },
-  { keys: ['orders'], label: 'Orders', kind: 'int', hint: 'valid orders, guests included' },
-  { keys: ['net_revenue'], label: 'Net revenue', kind: 'money', hint: 'total minus refunds' },
-  { keys: ['aov', 'average_order_value'], label: 'Average order value', kind: 'money', hint: 'net revenue / orders' },
-  { keys: ['purchase_frequency'], label: 'Purchase frequency', kind: 'num', hint: 'orders per customer' },
-  { keys: ['repeat_purchase_rate', 'repeat_rate'], label: 'Repeat purchase rate', kind: 'pct', hint: 'customers with 2+ orders' },
-  { keys: ['median_days_to_second_order', 'median_days_first_to_second_order'], label: 'Median days to 2nd order', kind: 'days', hint: 'from first to second order' },
-  { keys: ['historical_clv', 'clv'], label: 'Historical CLV', kind: 'money', hint: 'net revenue / customers' },
-  { keys: ['retention_rate'], label: 'Retention rate', kind: 'pct', hint: 'ordered again within the period' },
-  { keys: ['churn_rate'], label: 'Churn rate', kind: 'pct', hint: '1 − retention rate' },
-  { keys: ['nps'], label: 'NPS', kind: 'num', hint: '% promoters − % detractors' },
-  { keys: ['csat'], label: 'CSAT', kind: 'pct', hint: 'share of 4–5 ratings' },
-  { keys: ['review_rate'], label: 'Review rate', kind: 'pct', hint: 'customers who left a review' },
-  { keys: ['average_rating'], label: 'Average rating', kind: 'num', hint: 'of 5' },
+  { id: 'customers', label: 'Customers', kind: 'int', hint: 'with at least one valid order', get: field('customers') },
+  { id: 'orders', label: 'Orders', kind: 'int', hint: 'valid orders, guests included', get: field('orders') },
+  { id: 'net_revenue', label: 'Net revenue', kind: 'money', hint: 'total minus refunds', get: field('net_revenue') },
+  { id: 'aov', label: 'Average order value', kind: 'money', hint: 'net revenue ÷ orders', get: field('aov') },
+  { id: 'purchase_frequency', label: 'Purchase frequency', kind: 'num', hint: 'orders per customer', get: field('purchase_frequency') },
+  { id: 'repeat_purchase_rate', label: 'Repeat purchase rate', kind: 'pct', hint: 'customers with 2+ orders', get: field('repeat_purchase_rate') },
+  { id: 'median_days_first_to_second', label: 'Median days to 2nd order', kind: 'days', hint: 'from first to second order', get: field('median_days_first_to_second') },
+  { id: 'historical_clv', label: 'Historical CLV', kind: 'money', hint: 'net revenue ÷ customers', get: field('historical_clv') },
+  { id: 'retention_rate', label: 'Retention rate', kind: 'pct', hint: 'of last period’s buyers, ordered again', get: (k) => at(k.retention, 'rate') },
+  { id: 'churn_rate', label: 'Churn rate', kind: 'pct', hint: '1 − retention rate', get: field('churn_rate') },
+  { id: 'nps', label: 'NPS', kind: 'num', hint: '% promoters − % detractors', get: fromFeedback('nps', 'surveys') },
+  { id: 'csat', label: 'CSAT', kind: 'pct', hint: 'share of 4–5 ratings', get: fromFeedback('csat', 'rated_tickets') },
+  { id: 'review_rate', label: 'Review rate', kind: 'pct', hint: 'customers who left a review', get: fromFeedback('review_rate', 'reviews') },
+  { id: 'average_rating', label: 'Average rating', kind: 'num', hint: 'out of 5', get: fromFeedback('average_rating', 'reviews') },
 ];
 const kOptional = new Set(['nps', 'csat', 'review_rate', 'average_rating']);
-
-type Kpis = Record<string, unknown>;
-
-function pick(k: Kpis, keys: string[]): unknown {
-  for (const key of keys) if (key in k) return k[key];
-  return undefined;
-}
 
 function value(kind: Kind, v: unknown, currency: string): string {
   switch (kind) {
@@ -42,18 +42,11 @@ function value(kind: Kind, v: unknown, currency: string): string {
   }
 }
 
-/** The KPI record for one currency, from the shapes the op may use. */
-function forCurrency(result: Kpis, currency: string): { kpis: Kpis; currency: string; currencies: string[] } {
-  const list = result.currencies;
-  if (Array.isArray(list) && list.length && typeof list[0] === 'object') {
-    const rows = list as Kpis[];
-    const row = rows.find((r) => r.currency === currency) ?? rows[0];
-    return { kpis: row, currency: String(row.currency ?? ''), currencies: rows.map((r) => String(r.currency)) };
-  }
-  const currencies = Array.isArray(list) ? list.map(String)
-    : Array.isArray(result.available_currencies) ? (result.available_currencies as unknown[]).map(String) : [];
-  const cur = String(result.currency ?? currency ?? '');
-  return { kpis: result, currency: cur, currencies: currencies.length ? currencies : cur ? [cur] : [] };
+/** The KPI block of the chosen (else the headline) currency. */
+function forCurrency(result: Kpis, currency: string): { kpis: Kpis | null; currency: string; currencies: string[] } {
+  const blocks = (Array.isArray(result.by_currency) ? result.by_currency : []) as Kpis[];
+  const chosen = blocks.find((b) => b.currency === currency) ?? (result.kpis as Kpis | null) ?? blocks[0] ?? null;
+  return { kpis: chosen, currency: String(chosen?.currency ?? ''), currencies: blocks.map((b) => String(b.currency)) };
 }
 
 export function dropHint(app: App): HTMLElement {
@@ -75,7 +68,7 @@ export async function renderOverview(app: App, main: HTMLElement): Promise<void>
   main.append(h('h1', {}, 'Overview'), intro ?? '', outcomesPanel(app) ?? '', body);
   let result: Kpis;
   try {
-    result = await app.client.call<Kpis>('kpis', app.currency ? { currency: app.currency } : {});
+    result = await app.client.call<Kpis>('kpis');
   } catch (error) {
     body.removeAttribute('aria-busy');
     body.append(emptyState('No store data yet', dropHint(app)));
@@ -83,7 +76,7 @@ export async function renderOverview(app: App, main: HTMLElement): Promise<void>
   }
   const { kpis, currency, currencies } = forCurrency(result, app.currency);
   body.removeAttribute('aria-busy');
-  if (!pick(kpis, ['customers']) && !pick(kpis, ['orders'])) {
+  if (!kpis || (!kpis.customers && !kpis.orders)) {
     body.append(emptyState('No orders in this workspace yet', dropHint(app)));
     return;
   }
@@ -93,17 +86,18 @@ export async function renderOverview(app: App, main: HTMLElement): Promise<void>
     select.addEventListener('change', () => { app.currency = select.value; app.changed(); });
     body.append(h('p', { class: 'currency-picker' }, h('label', { for: 'currency' }, 'Currency '), select));
   }
-  const asOf = pick(kpis, ['as_of']) ?? result.as_of;
+  const feedback = (result.feedback ?? {}) as Kpis;
+  const asOf = result.as_of;
   if (typeof asOf === 'string') {
     body.append(h('p', { class: 'muted' }, `As of ${asOf}`, currency ? ` · ${currency}` : ''));
   }
   const cards = kCards.filter((c) => {
-    const v = pick(kpis, c.keys);
-    return !(kOptional.has(c.keys[0]) && (v === undefined || v === null));
+    const v = c.get(kpis, feedback);
+    return !(kOptional.has(c.id) && (v === undefined || v === null));
   });
   body.append(h('div', { class: 'kpis', role: 'list' }, cards.map((c) => {
-    const v = pick(kpis, c.keys);
-    return h('div', { class: 'kpi card', role: 'listitem', 'data-kpi': c.keys[0] },
+    const v = c.get(kpis, feedback);
+    return h('div', { class: 'kpi card', role: 'listitem', 'data-kpi': c.id },
       h('div', { class: 'kpi-label' }, c.label),
       h('div', { class: 'kpi-value' }, value(c.kind, v, currency)),
       h('div', { class: 'kpi-hint' }, c.hint));

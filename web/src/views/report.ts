@@ -5,18 +5,6 @@ import { download, h } from '../dom';
 import type { ImportRecord } from '../engine/protocol';
 import { fmtBytes, fmtInt, humanize } from '../format';
 
-/** Neutralises spreadsheet formulas (DESIGN §3) and quotes a CSV cell. */
-export function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(rows: Record<string, unknown>[], columns?: string[]): string {
-  const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  return [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
-}
-
 /** The engine's "file:line:col: message" split for display. */
 export function splitLocation(message: string): { where: string; line?: number; column?: number; what: string } {
   const m = /^(.*?):(\d+):(\d+):\s*(.*)$/s.exec(message);
@@ -27,11 +15,10 @@ export function splitLocation(message: string): { where: string; line?: number; 
 async function downloadIssues(app: App, record: ImportRecord, button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
   try {
-    const result = await app.client.call<unknown>('import_issues', { import_id: record.id });
-    const rows = (Array.isArray(result) ? result
-      : (result as { issues?: unknown[] })?.issues ?? []) as Record<string, unknown>[];
+    // The engine writes the CSV (line, column, field, code, message, raw_row; formulas neutralised).
+    const result = await app.client.call<{ csv: string }>('import_issues', { import_id: record.id, format: 'csv', rejected_only: true });
     const base = record.file_name.replace(/\.[^.]*$/, '');
-    download(`${base}_rejected_rows.csv`, toCsv(rows), 'text/csv;charset=utf-8');
+    download(`${base}_rejected_rows.csv`, result.csv, 'text/csv;charset=utf-8');
   } catch (error) {
     button.after(h('p', { class: 'error', role: 'alert' }, `Could not list the rejected rows: ${(error as Error).message}`));
   } finally {

@@ -1,0 +1,290 @@
+// End-to-end test of the dashboard in headless Chromium (playwright-core, Debian's /usr/bin/chromium):
+//   node tests/e2e/run.mjs [--dist web/dist] [--keep]
+// Serves web/dist with web/serve.mjs on a free 127.0.0.1 port and checks: the CSP header, the demo KPIs,
+// importing a real Shopify export (file picker and drag-and-drop) with a moving progress bar and an import
+// report, a bad file's error with line and column while the KPIs stay, every page of the navigation,
+// download and reopen of the workspace, and that no request ever leaves the served origin.
+// Screenshots go to tests/e2e/out/; the overview is copied to docs/screenshot.png.
+// Prints one line per check and a final "N passed, N failed"; exits non-zero on any failure.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+import { serve } from '../../web/serve.mjs';
+
+const kRepo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const argValue = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+};
+const kDist = path.resolve(argValue('dist', path.join(kRepo, 'web/dist')));
+const kOut = path.join(kRepo, 'tests/e2e/out');
+const kShared = process.env.RAPPORT_SHARED_DATA ?? path.resolve(kRepo, '../shared/data');
+const kAlphaPaw = path.join(kShared, 'shopify_alphapaw_orders_export_1.csv');
+const kSmall = path.join(kShared, 'shopify_maisonmaria_orders_export_1.csv');
+const kDemoCsv = path.join(kRepo, 'build/demo/shopify_orders_export_demo.csv');
+const kTimeout = 60_000;
+
+let passed = 0;
+let failed = 0;
+async function check(name, fn) {
+  try {
+    const note = await fn();
+    passed++;
+    console.log(`ok - ${name}${note ? ` (${note})` : ''}`);
+  } catch (error) {
+    failed++;
+    console.log(`not ok - ${name}\n  ${String(error?.stack ?? error).split('\n').slice(0, 6).join('\n  ')}`);
+  }
+}
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+if (!fs.existsSync(path.join(kDist, 'index.html')) || !fs.existsSync(path.join(kDist, 'rapport_engine.wasm'))) {
+  console.log(`tests/e2e: no built dashboard in ${kDist} (run: make web)`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+fs.mkdirSync(kOut, { recursive: true });
+const hasDemo = fs.existsSync(path.join(kDist, 'demo.rapport'));
+const realFile = fs.existsSync(kAlphaPaw) ? kAlphaPaw : fs.existsSync(kDemoCsv) ? kDemoCsv : null;
+const dropFile = fs.existsSync(kSmall) ? kSmall : realFile;
+
+const server = await serve(kDist, 0);
+const origin = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium', headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic', '--disable-features=OptimizationHints,Translate,MediaRouter',
+    '--disable-domain-reliability', '--no-pings', '--metrics-recording-only'],
+});
+
+const requests = [];
+const foreign = [];
+const pageErrors = [];
+const isLocal = (url) => url.startsWith(origin + '/') || url === origin || url.startsWith('blob:') || url.startsWith('data:');
+
+const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, acceptDownloads: true });
+context.on('request', (request) => {
+  requests.push(request.url());
+  if (!isLocal(request.url())) foreign.push(request.url());
+});
+// Belt and braces: anything not from the served origin is recorded and refused.
+await context.route('**/*', (route) => {
+  const url = route.request().url();
+  if (isLocal(url)) return route.continue();
+  foreign.push(url);
+  return route.abort('blockedbyclient');
+});
+const page = await context.newPage();
+page.setDefaultTimeout(kTimeout);
+page.on('pageerror', (error) => pageErrors.push(String(error)));
+page.on('console', (message) => {
+  if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+});
+
+const kpiText = (id) => page.locator(`[data-kpi="${id}"] .kpi-value`).innerText();
+async function waitForKpis() {
+  await page.locator('main[data-ready="overview"] [data-kpi="customers"] .kpi-value').waitFor();
+  return { customers: await kpiText('customers'), orders: await kpiText('orders'), revenue: await kpiText('net_revenue') };
+}
+async function shot(name) {
+  const file = path.join(kOut, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+// Records every value the progress bar takes (the page sets <progress value>, a reflected attribute).
+async function recordProgress() {
+  await page.evaluate(() => {
+    const bar = document.getElementById('progress-bar');
+    window.__progress = [];
+    new MutationObserver(() => window.__progress.push(Number(bar.getAttribute('value'))))
+      .observe(bar, { attributes: true, attributeFilter: ['value'] });
+  });
+}
+async function waitIdle() {
+  await page.waitForFunction(() => window.rapport && !window.rapport.busy && document.getElementById('progress').hidden);
+}
+async function gotoRoute(route) {
+  await page.evaluate((r) => { location.hash = `#/${r}`; }, route);
+  await page.locator(`main[data-ready="${route}"]`).waitFor();
+}
+
+let demoKpis = null;
+let importedKpis = null;
+
+try {
+  await check('the served page carries a strict Content-Security-Policy', async () => {
+    const response = await page.goto(`${origin}/?fresh=1&chunk=65536`);
+    const csp = response.headers()['content-security-policy'] ?? '';
+    for (const part of ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'"]) {
+      assert(csp.includes(part), `CSP lacks ${part}: ${csp}`);
+    }
+    assert(!csp.includes('unsafe-inline') && !/'unsafe-eval'/.test(csp), `CSP allows unsafe code: ${csp}`);
+    const wasm = await page.request.get(`${origin}/rapport_engine.wasm`);
+    assert(wasm.headers()['content-type'] === 'application/wasm', `wasm served as ${wasm.headers()['content-type']}`);
+    assert(wasm.headers()['content-security-policy'] === csp, 'the CSP is missing on the wasm response');
+    const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert(meta && meta.includes("default-src 'self'"), 'no CSP meta tag');
+  });
+
+  await check('the demo store opens and its KPIs appear', async () => {
+    if (!hasDemo) {
+      await page.locator('main[data-ready="overview"] .empty').waitFor();
+      await shot('overview-empty');
+      return 'no demo.rapport in dist: empty state shown instead';
+    }
+    demoKpis = await waitForKpis();
+    assert(/\d/.test(demoKpis.customers) && /\d/.test(demoKpis.orders), `demo KPIs: ${JSON.stringify(demoKpis)}`);
+    assert(await page.locator('.banner.demo').isVisible(), 'the demo is not labelled as a demo');
+    assert((await page.locator('#ws-label').innerText()).includes('Demo'), 'the workspace label does not say Demo');
+    await shot('overview-demo');
+    return `customers ${demoKpis.customers}, orders ${demoKpis.orders}, net revenue ${demoKpis.revenue}`;
+  });
+
+  await check('importing a real Shopify export through the file picker moves the progress bar and updates the KPIs', async () => {
+    assert(realFile, `neither ${kAlphaPaw} nor ${kDemoCsv} exists`);
+    await recordProgress();
+    await page.locator('#file-input').setInputFiles(realFile);
+    await waitIdle();
+    const values = await page.evaluate(() => window.__progress);
+    const between = values.filter((v) => v > 0 && v < 100);
+    assert(between.length > 0, `no intermediate progress value: ${JSON.stringify(values.slice(0, 20))}`);
+    const report = page.locator('.import-report').first();
+    await report.waitFor();
+    const text = await report.innerText();
+    assert(text.includes(path.basename(realFile)), 'the import report does not name the file');
+    for (const label of ['Rows read', 'Rows accepted', 'Rows rejected', 'Orders added', 'Customers added', 'Customers merged', 'Date range', 'Currencies']) {
+      assert(text.includes(label), `the import report lacks "${label}"`);
+    }
+    importedKpis = await waitForKpis();
+    assert(/\d/.test(importedKpis.customers), `KPIs after import: ${JSON.stringify(importedKpis)}`);
+    if (demoKpis) assert(JSON.stringify(importedKpis) !== JSON.stringify(demoKpis), 'the KPIs did not change after the import');
+    assert(!(await page.locator('.banner.demo').count()), 'still labelled as demo after importing real data');
+    await shot('overview');
+    return `${between.length} intermediate progress values; customers ${importedKpis.customers}, orders ${importedKpis.orders}`;
+  });
+
+  await check('a bad file shows an error naming line and column, and the KPIs stay', async () => {
+    const before = await waitForKpis();
+    await page.locator('#file-input').setInputFiles({
+      name: 'broken_export.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('Name,Email,Created at\n#1001,"unterminated@example.com,2024-03-01\n'),
+    });
+    await waitIdle();
+    const error = page.locator('.import-error').first();
+    await error.waitFor();
+    const text = await error.innerText();
+    assert(/broken_export\.csv:\d+:\d+/.test(text), `no file:line:col in the error: ${text}`);
+    assert(/line \d+, column \d+/.test(text), `no "line N, column N" in the error: ${text}`);
+    const after = await waitForKpis();
+    assert(JSON.stringify(after) === JSON.stringify(before), `KPIs changed: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+    await shot('import-error');
+    return text.split('\n').find((l) => /:\d+:\d+/.test(l));
+  });
+
+  await check('a file dropped anywhere on the page is imported', async () => {
+    assert(dropFile, 'no file to drop');
+    const bytes = fs.readFileSync(dropFile).toString('base64');
+    await page.evaluate(({ name, b64 }) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], name, { type: 'text/csv' }));
+      const target = document.querySelector('main');
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      }
+    }, { name: path.basename(dropFile), b64: bytes });
+    await page.waitForFunction(() => window.rapport.outcomes.length > 0 && !window.rapport.busy);
+    await waitIdle();
+    const report = page.locator('.import-report, .import-error').first();
+    await report.waitFor();
+    const text = await report.innerText();
+    assert(text.includes(path.basename(dropFile)), `no report for the dropped file: ${text}`);
+    assert(await page.locator('.import-report').count(), `the dropped file was not imported: ${text}`);
+  });
+
+  await check('the imports page lists every import with its report', async () => {
+    await gotoRoute('imports');
+    const cards = await page.locator('section[aria-label="Import history"] .import-report').count();
+    assert(cards >= 1, 'no import in the history');
+    await shot('imports');
+    return `${cards} imports`;
+  });
+
+  await check('every page of the navigation renders without a script error', async () => {
+    const routes = await page.locator('nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href').slice(2)));
+    for (const route of routes) {
+      await gotoRoute(route);
+      assert(await page.locator('main h1').count(), `#/${route} has no heading`);
+      if (['cohorts', 'funnel', 'rfm', 'customers', 'predictions'].includes(route)) await shot(`page-${route}`);
+    }
+    return `${routes.length} pages`;
+  });
+
+  await check('the navigation is keyboard operable with a visible focus', async () => {
+    await gotoRoute('overview');
+    await page.locator('nav a[href="#/imports"]').focus();
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    await page.keyboard.press('Enter');
+    await page.locator('main[data-ready="imports"]').waitFor();
+    assert(outline !== 'none', 'no visible focus outline on navigation links');
+    await gotoRoute('overview');
+  });
+
+  await check('download workspace -> open workspace gives the same KPIs', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#btn-download').click()]);
+    const file = path.join(kOut, 'workspace.rapport');
+    await download.saveAs(file);
+    const head = fs.readFileSync(file).subarray(0, 15).toString('latin1');
+    assert(head === 'SQLite format 3', `not a SQLite image: ${JSON.stringify(head)}`);
+    const before = await waitForKpis();
+    await page.locator('#open-input').setInputFiles(file);
+    await page.waitForFunction(() => document.getElementById('ws-label').textContent.includes('workspace.rapport'));
+    const after = await waitForKpis();
+    assert(JSON.stringify(after) === JSON.stringify(before), `KPIs differ after reopening: ${JSON.stringify(before)} vs ${JSON.stringify(after)}`);
+    return `${fs.statSync(file).size} bytes`;
+  });
+
+  await check('the workspace is kept in the browser across a reload', async () => {
+    const before = await waitForKpis();
+    await page.goto(`${origin}/`);
+    const after = await waitForKpis();
+    assert(JSON.stringify(after) === JSON.stringify(before), `KPIs after reload: ${JSON.stringify(after)}`);
+  });
+
+  await check('dark theme and a narrow screen render', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await waitForKpis();
+    await shot('overview-dark');
+    await page.setViewportSize({ width: 420, height: 900 });
+    await shot('overview-mobile');
+    await page.setViewportSize({ width: 1360, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  await check('no script errors on the page', async () => {
+    assert(pageErrors.length === 0, pageErrors.join('\n'));
+  });
+
+  await check('no request left the served origin', async () => {
+    assert(requests.length > 0, 'no requests recorded');
+    assert(foreign.length === 0, `requests to other origins: ${foreign.join(', ')}`);
+    return `${requests.length} requests, all to ${origin}`;
+  });
+} finally {
+  await browser.close();
+  server.close();
+}
+
+const overview = path.join(kOut, 'overview.png');
+const fallback = path.join(kOut, hasDemo ? 'overview-demo.png' : 'overview-empty.png');
+const chosen = fs.existsSync(overview) ? overview : fs.existsSync(fallback) ? fallback : null;
+if (chosen) {
+  fs.mkdirSync(path.join(kRepo, 'docs'), { recursive: true });
+  fs.copyFileSync(chosen, path.join(kRepo, 'docs/screenshot.png'));
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,210 @@
+#include "core/segment/context.h"
+
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+#include "core/util/text.h"
+
+namespace rapport {
+
+namespace {
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+
+size_t Index(FieldId f) { return static_cast<size_t>(f); }
+}  // namespace
+
+void SetNumberColumn(SegmentContext* context, FieldId field, std::vector<double> values) {
+  context->number[Index(field)] = std::move(values);
+  context->unavailable[Index(field)].clear();
+}
+
+void SetEnumColumn(SegmentContext* context, FieldId field, std::vector<uint8_t> codes) {
+  context->enum_code[Index(field)] = std::move(codes);
+  context->unavailable[Index(field)].clear();
+}
+
+uint8_t EnumCode(FieldId field, std::string_view value) {
+  const std::string normal = NormalizeEnumValue(value);
+  const auto& values = EnumValues(field);
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i] == normal) return static_cast<uint8_t>(i);
+  }
+  return kNoEnum;
+}
+
+SegmentContext BuildSegmentContext(const Workspace& ws, const Settings& settings, int32_t as_of_day,
+                                   const SegmentContextOptions& options) {
+  SegmentContext ctx;
+  ctx.workspace = &ws;
+  ctx.as_of_day = as_of_day != kNoDay ? as_of_day : (settings.as_of_day != kNoDay ? settings.as_of_day : ws.LatestValidOrderDay());
+  ctx.currency = AnalysisCurrency(ws, settings);
+  const size_t n = ws.customers.size();
+  ctx.customers = n;
+  ctx.facts = BuildCustomerFacts(ws, ctx.as_of_day, ctx.currency);
+  const CustomerFacts& f = ctx.facts;
+  const int32_t as_of = ctx.as_of_day;
+
+  // --- From the customer facts -------------------------------------------------------------------
+  {
+    std::vector<double> orders(n), net(n, kMissing), aov(n, kMissing), first(n, kMissing), last(n, kMissing),
+        since_last(n, kMissing), since_first(n, kMissing);
+    for (size_t c = 0; c < n; ++c) {
+      orders[c] = f.orders[c];
+      if (f.orders[c] == 0) continue;
+      net[c] = static_cast<double>(f.net_cents[c]);
+      aov[c] = std::round(static_cast<double>(f.net_cents[c]) / f.orders[c]);
+      first[c] = f.first_day[c];
+      last[c] = f.last_day[c];
+      if (as_of != kNoDay) {
+        since_last[c] = as_of - f.last_day[c];
+        since_first[c] = as_of - f.first_day[c];
+      }
+    }
+    SetNumberColumn(&ctx, FieldId::kOrders, std::move(orders));
+    SetNumberColumn(&ctx, FieldId::kNetSpend, std::move(net));
+    SetNumberColumn(&ctx, FieldId::kAov, std::move(aov));
+    SetNumberColumn(&ctx, FieldId::kFirstOrderDate, std::move(first));
+    SetNumberColumn(&ctx, FieldId::kLastOrderDate, std::move(last));
+    SetNumberColumn(&ctx, FieldId::kDaysSinceLastOrder, std::move(since_last));
+    SetNumberColumn(&ctx, FieldId::kDaysSinceFirstOrder, std::move(since_first));
+  }
+
+  // --- Customer fields ---------------------------------------------------------------------------
+  {
+    const CustomerTable& cu = ws.customers;
+    std::vector<double> accepts(n, kMissing);
+    std::vector<uint8_t> subscription(n, EnumCode(FieldId::kEmailSubscriptionStatus, "unknown"));
+    const uint8_t yes = EnumCode(FieldId::kEmailSubscriptionStatus, "subscribed");
+    const uint8_t no = EnumCode(FieldId::kEmailSubscriptionStatus, "not_subscribed");
+    for (size_t c = 0; c < n && c < cu.accepts_marketing.size(); ++c) {
+      if (cu.accepts_marketing[c] == 1) {
+        accepts[c] = 1;
+        subscription[c] = yes;
+      } else if (cu.accepts_marketing[c] == 0) {
+        accepts[c] = 0;
+        subscription[c] = no;
+      }
+    }
+    SetNumberColumn(&ctx, FieldId::kAcceptsMarketing, std::move(accepts));
+    SetEnumColumn(&ctx, FieldId::kEmailSubscriptionStatus, std::move(subscription));
+
+    // Tags: split on commas, trimmed, lower-cased, interned.
+    std::unordered_map<std::string, uint32_t> tag_index;
+    ctx.tag_offsets.assign(n + 1, 0);
+    for (size_t c = 0; c < n; ++c) {
+      if (c < cu.tags.size()) {
+        std::string_view rest = cu.tags[c];
+        while (!rest.empty()) {
+          const size_t comma = rest.find(',');
+          const std::string_view part = TrimAscii(rest.substr(0, comma));
+          rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+          if (part.empty()) continue;
+          std::string lower = ToLowerAscii(part);
+          auto it = tag_index.find(lower);
+          uint32_t id;
+          if (it == tag_index.end()) {
+            id = static_cast<uint32_t>(ctx.tag_names.size());
+            tag_index.emplace(lower, id);
+            ctx.tag_names.push_back(std::move(lower));
+          } else {
+            id = it->second;
+          }
+          ctx.tag_ids.push_back(id);
+        }
+      }
+      ctx.tag_offsets[c + 1] = static_cast<uint32_t>(ctx.tag_ids.size());
+    }
+  }
+
+  // --- Order lines of counted orders, grouped by customer -----------------------------------------
+  {
+    const OrderTable& o = ws.orders;
+    const OrderLineTable& l = ws.lines;
+    for (uint32_t c = 0; c < n; ++c) {
+      for (const uint32_t* p = f.begin_orders(c); p != f.end_orders(c); ++p) {
+        const uint32_t order = *p;
+        if (order >= o.first_line.size()) continue;
+        const uint32_t begin = o.first_line[order], end = begin + o.line_count[order];
+        for (uint32_t li = begin; li < end && li < l.size(); ++li) {
+          if (l.product[li] == kNoId) continue;
+          ctx.line_customer.push_back(c);
+          ctx.line_product.push_back(l.product[li]);
+          ctx.line_day.push_back(o.day[order]);
+        }
+      }
+    }
+  }
+
+  // --- Feedback -----------------------------------------------------------------------------------
+  {
+    std::vector<double> reviews(n, 0), min_rating(n, kMissing), sum_rating(n, 0), tickets(n, 0), nps(n, kMissing);
+    std::vector<int32_t> nps_day(n, kNoDay);
+    ctx.max_rating.assign(n, 0);
+    ctx.last_complaint_day.assign(n, kNoDay);
+    ctx.last_complaint_kind.assign(n, SegmentContext::kNoComplaint);
+    ctx.last_complaint_score.assign(n, -1);
+    auto complaint = [&](uint32_t c, int32_t day, uint8_t kind, int8_t score) {
+      if (ctx.last_complaint_day[c] == kNoDay || day > ctx.last_complaint_day[c] ||
+          (day == ctx.last_complaint_day[c] && kind > ctx.last_complaint_kind[c])) {
+        ctx.last_complaint_day[c] = day;
+        ctx.last_complaint_kind[c] = kind;
+        ctx.last_complaint_score[c] = score;
+      }
+    };
+    auto counted = [&](int32_t day) { return as_of == kNoDay || day == kNoDay || day <= as_of; };
+    const ReviewTable& r = ws.reviews;
+    for (size_t i = 0; i < r.size(); ++i) {
+      const uint32_t c = r.customer[i];
+      if (c >= n || !counted(r.day[i])) continue;
+      const int8_t rating = r.rating[i];
+      reviews[c] += 1;
+      sum_rating[c] += rating;
+      if (std::isnan(min_rating[c]) || rating < min_rating[c]) min_rating[c] = rating;
+      if (rating > ctx.max_rating[c]) ctx.max_rating[c] = rating;
+      if (rating <= 2 && r.day[i] != kNoDay) complaint(c, r.day[i], SegmentContext::kLowReview, rating);
+    }
+    std::vector<double> avg(n, kMissing);
+    for (size_t c = 0; c < n; ++c) {
+      if (reviews[c] > 0) avg[c] = sum_rating[c] / reviews[c];
+    }
+    const TicketTable& t = ws.tickets;
+    for (size_t i = 0; i < t.size(); ++i) {
+      const uint32_t c = t.customer[i];
+      if (c >= n || !counted(t.day[i])) continue;
+      tickets[c] += 1;
+      if (t.day[i] != kNoDay) complaint(c, t.day[i], SegmentContext::kTicket, -1);
+    }
+    const SurveyTable& s = ws.surveys;
+    for (size_t i = 0; i < s.size(); ++i) {
+      const uint32_t c = s.customer[i];
+      if (c >= n || !counted(s.day[i])) continue;
+      if (nps_day[c] == kNoDay || s.day[i] >= nps_day[c]) {  // the latest answer (the later row on a tie)
+        nps_day[c] = s.day[i];
+        nps[c] = s.score[i];
+      }
+      if (s.score[i] <= 6 && s.day[i] != kNoDay) complaint(c, s.day[i], SegmentContext::kLowNps, s.score[i]);
+    }
+    SetNumberColumn(&ctx, FieldId::kReviews, std::move(reviews));
+    SetNumberColumn(&ctx, FieldId::kMinRating, std::move(min_rating));
+    SetNumberColumn(&ctx, FieldId::kAvgRating, std::move(avg));
+    SetNumberColumn(&ctx, FieldId::kTickets, std::move(tickets));
+    SetNumberColumn(&ctx, FieldId::kNps, std::move(nps));
+  }
+
+  // --- Fields of other analyses: unavailable until attached ------------------------------------------
+  for (FieldId field : {FieldId::kRfmR, FieldId::kRfmF, FieldId::kRfmM, FieldId::kRfmSegment}) {
+    ctx.unavailable[Index(field)] = "is not available until the RFM analysis (core/analysis/rfm) is part of this build";
+  }
+  ctx.unavailable[Index(FieldId::kStage)] =
+      "is not available until the retention funnel (core/analysis/funnel) is part of this build";
+  for (FieldId field : {FieldId::kPAlive, FieldId::kPredictedClv, FieldId::kNextOrderDate}) {
+    ctx.unavailable[Index(field)] =
+        options.models ? "is not available until the customer-base models (core/model) are part of this build"
+                       : "is not available for past dates (models are fitted at the analysis date only)";
+  }
+  AttachAnalyses(&ctx, ws, settings, options);
+  return ctx;
+}
+
+}  // namespace rapport

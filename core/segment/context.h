@@ -1,0 +1,82 @@
+// SegmentContext: every per-customer column a segment rule can test, built ONCE per workspace, analysis
+// date and currency, then reused for every evaluation (the dashboard re-counts on each keystroke; the caller
+// keeps the context until the workspace, as_of or settings change).
+//
+// Columns are plain arrays indexed by customer id, so a comparison is one vectorisable loop. Numbers, money
+// (cents), counts and days are doubles with NaN for "the customer has no such value" (no orders, no reviews):
+// every comparison with NaN is false, which is the language's rule for missing values.
+//
+// Fields that come from other analyses (RFM scores and segment, funnel stage, model predictions) are filled
+// by AttachAnalyses (context_analyses.cpp) when this build has them; until then `unavailable[field]` says why,
+// and a rule that uses the field is an error rather than a guess.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/analysis/customer_facts.h"
+#include "core/segment/ast.h"
+#include "core/workspace/workspace.h"
+
+namespace rapport {
+
+constexpr uint8_t kNoEnum = 255;
+
+struct SegmentContext {
+  const Workspace* workspace = nullptr;
+  int32_t as_of_day = kNoDay;   // relative dates (-90d) count from here
+  uint32_t currency = kNoId;    // orders and money are in this currency (AnalysisCurrency)
+  size_t customers = 0;
+  CustomerFacts facts;          // counted orders per customer (valid, <= as_of, in `currency`)
+
+  // Numeric columns by FieldId (empty for text, tags and enum fields, and for unavailable fields).
+  std::vector<double> number[kFieldCount];
+  // Enum columns by FieldId: an index into EnumValues(field), kNoEnum when the customer has none.
+  std::vector<uint8_t> enum_code[kFieldCount];
+  // Non-empty when the field cannot be used in this context, saying why ("... is not available until ...").
+  std::string unavailable[kFieldCount];
+
+  // Tags: customer c has tag_ids[tag_offsets[c] .. tag_offsets[c + 1]), ids into tag_names (lower-case).
+  std::vector<uint32_t> tag_offsets, tag_ids;
+  std::vector<std::string> tag_names;
+
+  // Lines of counted orders, grouped by customer: (customer, product, order day).
+  std::vector<uint32_t> line_customer, line_product;
+  std::vector<int32_t> line_day;
+
+  // Feedback on or before as_of: the best review rating given (0 = none), and the latest complaint — a
+  // ticket, a review of 2 stars or less, or an NPS answer of 6 or less — with what it was.
+  std::vector<int8_t> max_rating;
+  std::vector<int32_t> last_complaint_day;  // kNoDay when none
+  enum ComplaintKind : uint8_t { kNoComplaint = 0, kTicket, kLowReview, kLowNps };
+  std::vector<uint8_t> last_complaint_kind;
+  std::vector<int8_t> last_complaint_score;  // the rating or NPS score (-1 for a ticket)
+
+  bool available(FieldId f) const { return unavailable[static_cast<size_t>(f)].empty(); }
+  const std::vector<double>& column(FieldId f) const { return number[static_cast<size_t>(f)]; }
+};
+
+struct SegmentContextOptions {
+  // Fill model fields (p_alive, predicted_clv, next_order_date) when a model is available. Month-end history
+  // turns this off: refitting a model for every past month is too slow for a live view.
+  bool models = true;
+};
+
+// The base columns from the workspace (facts, customer fields, reviews, tickets, surveys, order lines), then
+// AttachAnalyses. `as_of_day` kNoDay = workspace.AsOf(settings).
+SegmentContext BuildSegmentContext(const Workspace& workspace, const Settings& settings, int32_t as_of_day,
+                                   const SegmentContextOptions& options = {});
+
+// Fills the fields computed by other analyses (RFM, funnel stage, models) where this build has them.
+// Defined in context_analyses.cpp, which is the one place that knows those analyses.
+void AttachAnalyses(SegmentContext* context, const Workspace& workspace, const Settings& settings,
+                    const SegmentContextOptions& options);
+
+// For AttachAnalyses and tests: install a numeric or enum column (size = customers) and mark it available.
+void SetNumberColumn(SegmentContext* context, FieldId field, std::vector<double> values);
+void SetEnumColumn(SegmentContext* context, FieldId field, std::vector<uint8_t> codes);
+// The code of a value of an enum field (matched as NormalizeEnumValue does), kNoEnum if unknown.
+uint8_t EnumCode(FieldId field, std::string_view value);
+
+}  // namespace rapport

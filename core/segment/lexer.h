@@ -1,0 +1,51 @@
+// Tokens of the segment rule language (grammar in core/segment/ast.h). The lexer never allocates for
+// identifiers or numbers (tokens are views into the rule) and never fails: a byte it cannot read becomes a
+// kError token that the parser reports with its offset.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/segment/ast.h"
+
+namespace rapport {
+
+enum class TokenKind : uint8_t {
+  kEnd,
+  kIdent,     // a field, function or keyword (AND, OR, NOT, BUT, IN, CONTAINS, BETWEEN, true, false, today)
+  kNumber,    // 12, 12.5, -3
+  kString,    // "text" or 'text' (value has the quotes removed and \" \\ \' unescaped)
+  kDate,      // 2025-03-01 (unquoted)
+  kRelative,  // -90d, +2w, -12m, -1y
+  kOp,        // = != <> < <= > >=
+  kLParen,
+  kRParen,
+  kComma,
+  kError,     // message in `value`
+};
+
+struct Token {
+  TokenKind kind = TokenKind::kEnd;
+  SourceSpan span;
+  std::string_view text;  // the raw bytes
+  std::string value;      // kString: the unquoted text; kError: the message
+  double number = 0;      // kNumber; kRelative: the signed amount
+  int32_t day = 0;        // kDate
+  char unit = 0;          // kRelative
+  CompareOp op = CompareOp::kEq;  // kOp
+};
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view rule) : rule_(rule) {}
+  Token Next();
+  size_t position() const { return pos_; }
+
+ private:
+  Token Make(TokenKind kind, size_t start);
+  std::string_view rule_;
+  size_t pos_ = 0;
+};
+
+}  // namespace rapport

@@ -1,14 +1,123 @@
-// STUB: replace with the real op (owner writes this file).
+// Ops "funnel" and "funnel_flow" (core/analysis/funnel).
+//   funnel: {"stage": "at_risk" (optional: list that stage's customers), "limit": N (default 100)}
+//   funnel_flow: {"from": "YYYY-MM-DD" (default to - 90 days), "to": "YYYY-MM-DD" (default as_of)}
+#include "core/analysis/funnel/funnel.h"
 #include "core/api/ops.h"
 
 namespace rapport {
 
+namespace {
+
+Json CustomerRef(const Workspace& ws, uint32_t c) {
+  const CustomerTable& cu = ws.customers;
+  std::string name = cu.first_name[c];
+  if (!cu.last_name[c].empty()) name += (name.empty() ? "" : " ") + cu.last_name[c];
+  return Json{{"id", c}, {"key", cu.key[c]}, {"email", cu.email[c]}, {"name", name}};
+}
+
+bool StageFromName(const std::string& name, Stage* out) {
+  for (int s = 0; s < kStageCount; ++s) {
+    if (name == StageName(static_cast<Stage>(s))) {
+      *out = static_cast<Stage>(s);
+      return true;
+    }
+  }
+  return false;
+}
+
+Result<int32_t> DayParam(const Json& rq, const char* name, int32_t fallback) {
+  if (!rq.contains(name) || rq[name].is_null()) return fallback;
+  if (!rq[name].is_string()) return InvalidArgument(std::string("`") + name + "`: expected a date like 2024-03-01");
+  const int32_t day = ParseIsoDay(rq[name].get<std::string>());
+  if (day == kNoDay) {
+    return InvalidArgument(std::string("`") + name + "`: expected a date like 2024-03-01, found `" + rq[name].get<std::string>() + "`");
+  }
+  return day;
+}
+
+}  // namespace
+
 Result<Json> Op_funnel(OpContext& ctx) {
-  return Status(StatusCode::kInvalidArgument, "op `funnel` is not implemented yet");
+  const Workspace& ws = ctx.workspace;
+  const Json& rq = ctx.request;
+  Stage list_stage = Stage::kNotCustomer;
+  if (rq.contains("stage")) {
+    if (!rq["stage"].is_string() || !StageFromName(rq["stage"].get<std::string>(), &list_stage) ||
+        list_stage == Stage::kNotCustomer) {
+      return InvalidArgument("`stage`: expected one of new, one_time, repeat, loyal, advocate, at_risk, lapsed");
+    }
+  }
+  int64_t limit = 100;
+  if (rq.contains("limit")) {
+    if (!rq["limit"].is_number_integer() || rq["limit"].get<int64_t>() < 0) return InvalidArgument("`limit`: expected a whole number >= 0");
+    limit = rq["limit"].get<int64_t>();
+  }
+  // Model predictions (P(alive)) enter through FunnelInputs once core/model stores them in the workspace.
+  const FunnelResult res = ComputeFunnel(ws, ctx.settings);
+  Json out;
+  out["as_of"] = Day(res.as_of_day);
+  out["currency"] = res.currency == kNoId ? Json(nullptr) : Json(ws.currencies[res.currency]);
+  out["customers"] = res.customers;
+  out["net_revenue"] = Money(res.net_cents);
+  out["store_median_interval_days"] = res.store_median_interval_days < 0 ? Json(nullptr) : Num(res.store_median_interval_days);
+  out["used_model"] = res.used_model;
+  out["settings"] = Json{{"new_customer_days", ctx.settings.new_customer_days},
+                         {"churn_window_days", ctx.settings.churn_window_days},
+                         {"overdue_factor", Num(ctx.settings.overdue_factor)}};
+  Json stages = Json::array();
+  for (const FunnelStageRow& row : res.stages) {
+    stages.push_back(Json{{"stage", StageName(row.stage)}, {"label", StageLabel(row.stage)},
+                          {"customers", row.customers}, {"share_customers", Num(row.share_customers)},
+                          {"net_revenue", Money(row.net_cents)}, {"share_revenue", Num(row.share_revenue)}});
+  }
+  out["stages"] = stages;
+  if (list_stage != Stage::kNotCustomer) {
+    Json list = Json::array();
+    int64_t total = 0;
+    for (uint32_t c = 0; c < res.stage.size(); ++c) {
+      if (res.stage[c] != list_stage) continue;
+      if (total++ < limit) list.push_back(CustomerRef(ws, c));
+    }
+    out["stage"] = StageName(list_stage);
+    out["stage_customers"] = list;  // by customer id
+    out["stage_customers_total"] = total;
+  }
+  return out;
 }
 
 Result<Json> Op_funnel_flow(OpContext& ctx) {
-  return Status(StatusCode::kInvalidArgument, "op `funnel_flow` is not implemented yet");
+  const Workspace& ws = ctx.workspace;
+  const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+  Result<int32_t> to = DayParam(ctx.request, "to", as_of);
+  if (!to.ok()) return to.status();
+  if (*to == kNoDay) return Status(StatusCode::kInsufficientData, "no valid orders: nothing to follow");
+  Result<int32_t> from = DayParam(ctx.request, "from", *to - 90);
+  if (!from.ok()) return from.status();
+  if (*from > *to) return InvalidArgument("`from` (" + FormatDay(*from) + ") is after `to` (" + FormatDay(*to) + ")");
+  const FunnelFlow flow = ComputeFunnelFlow(ws, ctx.settings, *from, *to);
+  Json out;
+  out["from"] = Day(flow.from_day);
+  out["to"] = Day(flow.to_day);
+  out["currency"] = flow.currency == kNoId ? Json(nullptr) : Json(ws.currencies[flow.currency]);
+  out["total"] = flow.total;
+  Json names = Json::array();
+  for (int s = 0; s < kStageCount; ++s) names.push_back(StageName(static_cast<Stage>(s)));
+  out["stages"] = names;
+  Json matrix = Json::array(), flows = Json::array();
+  for (int a = 0; a < kStageCount; ++a) {
+    Json row = Json::array();
+    for (int b = 0; b < kStageCount; ++b) {
+      row.push_back(flow.customers[a][b]);
+      if (flow.customers[a][b]) {
+        flows.push_back(Json{{"from", StageName(static_cast<Stage>(a))}, {"to", StageName(static_cast<Stage>(b))},
+                             {"customers", flow.customers[a][b]}});
+      }
+    }
+    matrix.push_back(row);
+  }
+  out["matrix"] = matrix;  // matrix[from stage][to stage], in the order of "stages"
+  out["flows"] = flows;    // the non-zero cells, by from stage then to stage
+  return out;
 }
 
 }  // namespace rapport

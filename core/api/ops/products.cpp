@@ -1,10 +1,83 @@
-// STUB: replace with the real op (owner writes this file).
+// Op "products" (core/analysis/products). Request: {"min_support": 0.001, "min_pair_count": 5, "top_pairs": 50,
+// "top_journeys": 50, "min_intervals": 1, "top": N (rows of the replenishment and first-product tables, default 100)}.
+#include "core/analysis/products/products.h"
 #include "core/api/ops.h"
 
 namespace rapport {
 
+namespace {
+
+Json ProductRef(const Workspace& ws, uint32_t p) {
+  const ProductTable& t = ws.products;
+  return Json{{"id", p}, {"sku", t.sku[p]}, {"title", t.title[p].empty() ? t.key[p] : t.title[p]}};
+}
+
+}  // namespace
+
 Result<Json> Op_products(OpContext& ctx) {
-  return Status(StatusCode::kInvalidArgument, "op `products` is not implemented yet");
+  const Workspace& ws = ctx.workspace;
+  const Json& rq = ctx.request;
+  ProductOptions options;
+  int64_t top = 100;
+  auto get_int = [&](const char* name, int64_t min, int64_t* out) -> Status {
+    if (!rq.contains(name)) return Status::Ok();
+    if (!rq[name].is_number_integer() || rq[name].get<int64_t>() < min) {
+      return InvalidArgument(std::string("`") + name + "`: expected a whole number >= " + std::to_string(min));
+    }
+    *out = rq[name].get<int64_t>();
+    return Status::Ok();
+  };
+  int64_t top_pairs = options.top_pairs, top_journeys = options.top_journeys;
+  RAPPORT_RETURN_IF_ERROR(get_int("min_pair_count", 1, &options.min_pair_count));
+  RAPPORT_RETURN_IF_ERROR(get_int("top_pairs", 0, &top_pairs));
+  RAPPORT_RETURN_IF_ERROR(get_int("top_journeys", 0, &top_journeys));
+  RAPPORT_RETURN_IF_ERROR(get_int("min_intervals", 1, &options.min_intervals));
+  RAPPORT_RETURN_IF_ERROR(get_int("top", 0, &top));
+  options.top_pairs = static_cast<int32_t>(top_pairs);
+  options.top_journeys = static_cast<int32_t>(top_journeys);
+  if (rq.contains("min_support")) {
+    if (!rq["min_support"].is_number() || rq["min_support"].get<double>() < 0 || rq["min_support"].get<double>() > 1) {
+      return InvalidArgument("`min_support`: expected a share between 0 and 1");
+    }
+    options.min_support = rq["min_support"].get<double>();
+  }
+  const ProductResult res = ComputeProducts(ws, ctx.settings, options);
+  Json out;
+  out["as_of"] = Day(res.as_of_day);
+  out["currency"] = res.currency == kNoId ? Json(nullptr) : Json(ws.currencies[res.currency]);
+  out["baskets"] = res.baskets;
+  Json rep = Json::array();
+  for (size_t i = 0; i < res.replenishment.size() && static_cast<int64_t>(i) < top; ++i) {
+    const ReplenishmentRow& r = res.replenishment[i];
+    rep.push_back(Json{{"product", ProductRef(ws, r.product)}, {"intervals", r.intervals}, {"customers", r.customers},
+                       {"median_days", Num(r.median_days)}, {"q1_days", Num(r.q1_days)}, {"q3_days", Num(r.q3_days)}});
+  }
+  out["replenishment"] = rep;
+  Json first = Json::array();
+  for (size_t i = 0; i < res.first_product.size() && static_cast<int64_t>(i) < top; ++i) {
+    const FirstProductRow& r = res.first_product[i];
+    first.push_back(Json{{"product", ProductRef(ws, r.product)}, {"customers", r.customers},
+                         {"repeat_customers", r.repeat_customers}, {"repeat_rate", Num(r.repeat_rate)},
+                         {"matured_customers", r.matured_customers},
+                         {"avg_net_12m", r.matured_customers ? Num(r.avg_net_12m_cents / 100.0) : Json(nullptr)}});
+  }
+  out["first_product"] = first;
+  Json journeys = Json::array();
+  for (const JourneyRow& r : res.journeys) {
+    journeys.push_back(Json{{"first", ProductRef(ws, r.first_product)}, {"next", ProductRef(ws, r.next_product)},
+                            {"customers", r.customers}, {"share_of_first", Num(r.share_of_first)}});
+  }
+  out["journeys"] = journeys;
+  Json pairs = Json::array();
+  for (const BoughtTogetherRow& r : res.bought_together) {
+    pairs.push_back(Json{{"a", ProductRef(ws, r.product_a)}, {"b", ProductRef(ws, r.product_b)}, {"count", r.count},
+                         {"support", Num(r.support)}, {"confidence_a_to_b", Num(r.confidence_a_to_b)},
+                         {"confidence_b_to_a", Num(r.confidence_b_to_a)}, {"lift", Num(r.lift)}});
+  }
+  out["bought_together"] = pairs;
+  out["options"] = Json{{"min_support", Num(options.min_support)}, {"min_pair_count", options.min_pair_count},
+                        {"top_pairs", options.top_pairs}, {"top_journeys", options.top_journeys}};
+  return out;
 }
 
 }  // namespace rapport

@@ -1,0 +1,269 @@
+#include "core/analysis/products/products.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/analysis/customer_facts.h"
+
+namespace rapport {
+
+namespace {
+
+// Quantile with linear interpolation between order statistics (numpy's default); REQUIRES: sorted, non-empty.
+double Quantile(const int32_t* sorted, size_t n, double q) {
+  const double pos = q * static_cast<double>(n - 1);
+  const size_t lo = static_cast<size_t>(std::floor(pos));
+  const size_t hi = std::min(lo + 1, n - 1);
+  const double frac = pos - static_cast<double>(lo);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
+}
+
+}  // namespace
+
+ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, const ProductOptions& options) {
+  ProductResult res;
+  res.as_of_day = settings.as_of_day != kNoDay ? settings.as_of_day : ws.LatestValidOrderDay();
+  res.currency = AnalysisCurrency(ws, settings);
+  const size_t n_products = ws.products.size();
+  res.product_baskets.assign(n_products, 0);
+  if (res.as_of_day == kNoDay) return res;
+  const CustomerFacts facts = BuildCustomerFacts(ws, res.as_of_day, res.currency);
+  const OrderTable& o = ws.orders;
+  const OrderLineTable& lines = ws.lines;
+
+  // --- Replenishment: per customer, the last day each product was bought (reset through a touched list).
+  std::vector<int32_t> last_seen(n_products, kNoDay);
+  std::vector<uint32_t> touched;
+  std::vector<int64_t> interval_count(n_products, 0), interval_customers(n_products, 0);
+  std::vector<uint32_t> last_customer(n_products, kNoId);
+  std::vector<uint32_t> interval_offset;
+  std::vector<int32_t> intervals;
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<uint32_t> cursor;
+    if (pass == 1) {
+      interval_offset.assign(n_products + 1, 0);
+      for (size_t p = 0; p < n_products; ++p) interval_offset[p + 1] = interval_offset[p] + interval_count[p];
+      intervals.resize(interval_offset[n_products]);
+      cursor.assign(interval_offset.begin(), interval_offset.end() - 1);
+    }
+    for (uint32_t c = 0; c < facts.size(); ++c) {
+      if (facts.purchase_days[c] < 2) continue;
+      for (const uint32_t* it = facts.begin_orders(c); it != facts.end_orders(c); ++it) {
+        const uint32_t order = *it;
+        const int32_t day = o.day[order];
+        for (uint32_t l = o.first_line[order], e = l + o.line_count[order]; l < e; ++l) {
+          const uint32_t p = lines.product[l];
+          if (p == kNoId) continue;
+          const int32_t prev = last_seen[p];
+          if (prev == kNoDay) {
+            touched.push_back(p);
+          } else if (day > prev) {
+            if (pass == 0) {
+              ++interval_count[p];
+              if (last_customer[p] != c) {
+                last_customer[p] = c;
+                ++interval_customers[p];
+              }
+            } else {
+              intervals[cursor[p]++] = day - prev;
+            }
+          }
+          last_seen[p] = day;
+        }
+      }
+      for (uint32_t p : touched) last_seen[p] = kNoDay;
+      touched.clear();
+    }
+  }
+  for (uint32_t p = 0; p < n_products; ++p) {
+    const int64_t n = interval_count[p];
+    if (n == 0 || n < options.min_intervals) continue;
+    int32_t* b = intervals.data() + interval_offset[p];
+    std::sort(b, b + n);
+    ReplenishmentRow row;
+    row.product = p;
+    row.intervals = n;
+    row.customers = interval_customers[p];
+    row.q1_days = Quantile(b, n, 0.25);
+    row.median_days = Quantile(b, n, 0.5);
+    row.q3_days = Quantile(b, n, 0.75);
+    res.replenishment.push_back(row);
+  }
+  std::sort(res.replenishment.begin(), res.replenishment.end(), [](const ReplenishmentRow& a, const ReplenishmentRow& b) {
+    return a.intervals != b.intervals ? a.intervals > b.intervals : a.product < b.product;
+  });
+
+  // --- First product -> repeat and 12-month value; journeys.
+  std::vector<int64_t> fp_customers(n_products, 0), fp_repeat(n_products, 0), fp_matured(n_products, 0),
+      fp_net12(n_products, 0), journey_first(n_products, 0);
+  std::vector<uint64_t> journey_pairs;  // first << 32 | next
+  std::vector<uint32_t> stamp(n_products, kNoId);  // dedupe products within a first order
+  for (uint32_t c = 0; c < facts.size(); ++c) {
+    if (facts.orders[c] == 0) continue;
+    const uint32_t* begin = facts.begin_orders(c);
+    const uint32_t first_order = *begin;
+    const int32_t first_day = facts.first_day[c];
+    const int32_t horizon = AddMonths(first_day, 12);
+    const bool matured = horizon <= res.as_of_day + 1;  // the 12 months [first_day, horizon) have ended
+    int64_t net12 = 0;
+    if (matured) {
+      for (const uint32_t* it = begin; it != facts.end_orders(c) && o.day[*it] < horizon; ++it) net12 += o.net_cents(*it);
+    }
+    for (uint32_t l = o.first_line[first_order], e = l + o.line_count[first_order]; l < e; ++l) {
+      const uint32_t p = lines.product[l];
+      if (p == kNoId || stamp[p] == c) continue;
+      stamp[p] = c;
+      ++fp_customers[p];
+      if (facts.orders[c] >= 2) ++fp_repeat[p];
+      if (matured) {
+        ++fp_matured[p];
+        fp_net12[p] += net12;
+      }
+    }
+    if (o.line_count[first_order] == 0) continue;
+    const uint32_t first_product = lines.product[o.first_line[first_order]];
+    if (first_product == kNoId) continue;
+    ++journey_first[first_product];
+    uint32_t next = kNoId;
+    for (const uint32_t* it = begin + 1; it != facts.end_orders(c) && next == kNoId; ++it) {
+      for (uint32_t l = o.first_line[*it], e = l + o.line_count[*it]; l < e; ++l) {
+        const uint32_t p = lines.product[l];
+        if (p != kNoId && p != first_product) {
+          next = p;
+          break;
+        }
+      }
+    }
+    if (next != kNoId) journey_pairs.push_back(static_cast<uint64_t>(first_product) << 32 | next);
+  }
+  for (uint32_t p = 0; p < n_products; ++p) {
+    if (!fp_customers[p]) continue;
+    FirstProductRow row;
+    row.product = p;
+    row.customers = fp_customers[p];
+    row.repeat_customers = fp_repeat[p];
+    row.repeat_rate = static_cast<double>(fp_repeat[p]) / fp_customers[p];
+    row.matured_customers = fp_matured[p];
+    row.avg_net_12m_cents = fp_matured[p] ? static_cast<double>(fp_net12[p]) / fp_matured[p] : 0.0;
+    res.first_product.push_back(row);
+  }
+  std::sort(res.first_product.begin(), res.first_product.end(), [](const FirstProductRow& a, const FirstProductRow& b) {
+    return a.customers != b.customers ? a.customers > b.customers : a.product < b.product;
+  });
+  std::sort(journey_pairs.begin(), journey_pairs.end());
+  for (size_t i = 0; i < journey_pairs.size();) {
+    size_t j = i;
+    while (j < journey_pairs.size() && journey_pairs[j] == journey_pairs[i]) ++j;
+    JourneyRow row;
+    row.first_product = static_cast<uint32_t>(journey_pairs[i] >> 32);
+    row.next_product = static_cast<uint32_t>(journey_pairs[i] & 0xffffffffu);
+    row.customers = static_cast<int64_t>(j - i);
+    row.share_of_first = static_cast<double>(row.customers) / journey_first[row.first_product];
+    res.journeys.push_back(row);
+    i = j;
+  }
+  std::sort(res.journeys.begin(), res.journeys.end(), [](const JourneyRow& a, const JourneyRow& b) {
+    if (a.customers != b.customers) return a.customers > b.customers;
+    if (a.first_product != b.first_product) return a.first_product < b.first_product;
+    return a.next_product < b.next_product;
+  });
+  if (options.top_journeys >= 0 && res.journeys.size() > static_cast<size_t>(options.top_journeys)) {
+    res.journeys.resize(options.top_journeys);
+  }
+
+  // --- Frequently bought together. Pass 1: baskets per product (distinct products per order).
+  auto counted = [&](size_t i) {
+    return o.flags[i] == 0 && o.day[i] <= res.as_of_day && (res.currency == kNoId || o.currency[i] == res.currency);
+  };
+  std::fill(stamp.begin(), stamp.end(), kNoId);
+  for (uint32_t i = 0; i < o.size(); ++i) {
+    if (!counted(i)) continue;
+    ++res.baskets;
+    for (uint32_t l = o.first_line[i], e = l + o.line_count[i]; l < e; ++l) {
+      const uint32_t p = lines.product[l];
+      if (p == kNoId || stamp[p] == i) continue;
+      stamp[p] = i;
+      ++res.product_baskets[p];
+    }
+  }
+  // Frequent products get dense indexes; pairs of them are counted in a triangular array when it is small,
+  // else as sorted pair codes.
+  const double min_count_support = options.min_support * static_cast<double>(res.baskets);
+  const int64_t min_item = std::max<int64_t>(options.min_pair_count, static_cast<int64_t>(std::ceil(min_count_support)));
+  std::vector<uint32_t> dense(n_products, kNoId), product_of_dense;
+  for (uint32_t p = 0; p < n_products; ++p) {
+    if (res.product_baskets[p] >= std::max<int64_t>(min_item, 1)) {
+      dense[p] = static_cast<uint32_t>(product_of_dense.size());
+      product_of_dense.push_back(p);
+    }
+  }
+  const size_t nf = product_of_dense.size();
+  const bool triangular = nf <= 4096;
+  std::vector<uint32_t> tri(triangular ? nf * (nf - (nf ? 1 : 0)) / 2 + 1 : 0, 0);
+  std::vector<uint64_t> codes;
+  std::vector<uint32_t> basket;
+  std::fill(stamp.begin(), stamp.end(), kNoId);
+  for (uint32_t i = 0; i < o.size(); ++i) {
+    if (!counted(i) || o.line_count[i] < 2) continue;
+    basket.clear();
+    for (uint32_t l = o.first_line[i], e = l + o.line_count[i]; l < e; ++l) {
+      const uint32_t p = lines.product[l];
+      if (p == kNoId || dense[p] == kNoId || stamp[p] == i) continue;
+      stamp[p] = i;
+      basket.push_back(dense[p]);
+    }
+    if (basket.size() < 2) continue;
+    std::sort(basket.begin(), basket.end());
+    for (size_t x = 0; x < basket.size(); ++x) {
+      for (size_t y = x + 1; y < basket.size(); ++y) {
+        const uint64_t a = basket[x], b = basket[y];
+        if (triangular) {
+          // Row a holds pairs (a, b > a): offset a * (2 nf - a - 1) / 2 + (b - a - 1).
+          ++tri[a * (2 * nf - a - 1) / 2 + (b - a - 1)];
+        } else {
+          codes.push_back(a << 32 | b);
+        }
+      }
+    }
+  }
+  auto emit = [&](uint32_t a, uint32_t b, int64_t count) {
+    if (count < options.min_pair_count || count <= 0 || static_cast<double>(count) < min_count_support) return;
+    BoughtTogetherRow row;
+    row.product_a = product_of_dense[a];
+    row.product_b = product_of_dense[b];
+    const double ca = static_cast<double>(res.product_baskets[row.product_a]);
+    const double cb = static_cast<double>(res.product_baskets[row.product_b]);
+    row.count = count;
+    row.support = static_cast<double>(count) / res.baskets;
+    row.confidence_a_to_b = count / ca;
+    row.confidence_b_to_a = count / cb;
+    row.lift = static_cast<double>(count) * res.baskets / (ca * cb);
+    res.bought_together.push_back(row);
+  };
+  if (triangular) {
+    size_t idx = 0;
+    for (uint32_t a = 0; a < nf; ++a) {
+      for (uint32_t b = a + 1; b < nf; ++b, ++idx) emit(a, b, tri[idx]);
+    }
+  } else {
+    std::sort(codes.begin(), codes.end());
+    for (size_t i = 0; i < codes.size();) {
+      size_t j = i;
+      while (j < codes.size() && codes[j] == codes[i]) ++j;
+      emit(static_cast<uint32_t>(codes[i] >> 32), static_cast<uint32_t>(codes[i] & 0xffffffffu), static_cast<int64_t>(j - i));
+      i = j;
+    }
+  }
+  std::sort(res.bought_together.begin(), res.bought_together.end(), [](const BoughtTogetherRow& a, const BoughtTogetherRow& b) {
+    if (a.lift != b.lift) return a.lift > b.lift;
+    if (a.count != b.count) return a.count > b.count;
+    if (a.product_a != b.product_a) return a.product_a < b.product_a;
+    return a.product_b < b.product_b;
+  });
+  if (options.top_pairs >= 0 && res.bought_together.size() > static_cast<size_t>(options.top_pairs)) {
+    res.bought_together.resize(options.top_pairs);
+  }
+  return res;
+}
+
+}  // namespace rapport

@@ -1,0 +1,77 @@
+// Product analyses (DESIGN §3 "Products"), over valid orders on or before as_of in the analysis currency:
+//  - Replenishment: per product, the days between consecutive purchases of that product by the same customer
+//    (distinct purchase days; a second purchase on the same day is not an interval), with the median and
+//    quartiles (linear interpolation between order statistics, numpy's default) and the number of intervals.
+//  - First product -> repeat: for every product in a customer's first order, those customers, the share with
+//    >= 2 valid orders, and the average net value of their orders in the 12 months from the first order
+//    (first_day <= day < first_day + 12 calendar months), averaged over customers whose 12 months have ended
+//    by as_of ("matured").
+//  - Journeys: first product (the first line of the first order) -> the first product of a later order that
+//    differs from it; top pairs by customers.
+//  - Frequently bought together: baskets are valid orders (guests included) with their distinct products;
+//    for each pair of products seen together in at least `min_pair_count` baskets and with support
+//    >= min_support: count, support = count / baskets, confidence both ways, and
+//    lift = count x baskets / (count(a) x count(b)). Top `top_pairs` by lift, then count, then ids.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/workspace/workspace.h"
+
+namespace rapport {
+
+struct ProductOptions {
+  // Minimum support (share of baskets) of a bought-together pair. Default 0.001.
+  double min_support = 0.001;
+  // Minimum number of baskets a pair must share. Default 5.
+  int64_t min_pair_count = 5;
+  // Bought-together pairs and journeys reported. Defaults 50 and 50.
+  int32_t top_pairs = 50;
+  int32_t top_journeys = 50;
+  // Products with fewer intervals than this are left out of the replenishment table. Default 1.
+  int64_t min_intervals = 1;
+};
+
+struct ReplenishmentRow {
+  uint32_t product = kNoId;
+  int64_t intervals = 0;
+  int64_t customers = 0;  // customers with at least one interval
+  double median_days = 0, q1_days = 0, q3_days = 0;
+};
+
+struct FirstProductRow {
+  uint32_t product = kNoId;
+  int64_t customers = 0;           // customers whose first order contained the product
+  int64_t repeat_customers = 0;    // of them, with >= 2 valid orders
+  double repeat_rate = 0;
+  int64_t matured_customers = 0;   // of them, first order at least 12 months before as_of
+  double avg_net_12m_cents = 0;    // average 12-month net value of the matured customers (0 when none)
+};
+
+struct JourneyRow {
+  uint32_t first_product = kNoId, next_product = kNoId;
+  int64_t customers = 0;
+  double share_of_first = 0;  // of the customers whose first product was first_product
+};
+
+struct BoughtTogetherRow {
+  uint32_t product_a = kNoId, product_b = kNoId;  // a < b
+  int64_t count = 0;
+  double support = 0, confidence_a_to_b = 0, confidence_b_to_a = 0, lift = 0;
+};
+
+struct ProductResult {
+  int32_t as_of_day = kNoDay;
+  uint32_t currency = kNoId;
+  int64_t baskets = 0;
+  std::vector<int64_t> product_baskets;           // per product id: baskets containing it
+  std::vector<ReplenishmentRow> replenishment;    // by intervals desc, then product id
+  std::vector<FirstProductRow> first_product;     // by customers desc, then product id
+  std::vector<JourneyRow> journeys;               // by customers desc, then ids
+  std::vector<BoughtTogetherRow> bought_together; // by lift desc, count desc, then ids
+};
+
+ProductResult ComputeProducts(const Workspace& workspace, const Settings& settings, const ProductOptions& options = {});
+
+}  // namespace rapport

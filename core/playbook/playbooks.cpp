@@ -1,0 +1,497 @@
+#include "core/playbook/playbooks.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <unordered_map>
+
+#include "core/util/date.h"
+#include "core/util/text.h"
+
+namespace rapport {
+
+const char* PlaybookName(PlaybookKind kind) {
+  switch (kind) {
+    case PlaybookKind::kFeedbackRecovery: return "feedback_recovery";
+    case PlaybookKind::kAtRiskHighValue: return "at_risk_high_value";
+    case PlaybookKind::kWinback: return "winback";
+    case PlaybookKind::kReplenishment: return "replenishment";
+    case PlaybookKind::kReviewRequest: return "review_request";
+    case PlaybookKind::kLoyaltyUpgrade: return "loyalty_upgrade";
+    case PlaybookKind::kCrossSell: return "cross_sell";
+    case PlaybookKind::kCount: break;
+  }
+  return "?";
+}
+
+const char* PlaybookTitle(PlaybookKind kind) {
+  switch (kind) {
+    case PlaybookKind::kFeedbackRecovery: return "Negative-feedback recovery";
+    case PlaybookKind::kAtRiskHighValue: return "At-risk high value";
+    case PlaybookKind::kWinback: return "Tiered win-back";
+    case PlaybookKind::kReplenishment: return "Replenishment reminder";
+    case PlaybookKind::kReviewRequest: return "Post-purchase review request";
+    case PlaybookKind::kLoyaltyUpgrade: return "Loyalty tier upgrade";
+    case PlaybookKind::kCrossSell: return "Cross-sell";
+    case PlaybookKind::kCount: break;
+  }
+  return "?";
+}
+
+bool PlaybookFromName(std::string_view name, PlaybookKind* kind) {
+  for (size_t i = 0; i < kPlaybookCount; ++i) {
+    const auto k = static_cast<PlaybookKind>(i);
+    if (EqualsIgnoreCase(TrimAscii(name), PlaybookName(k))) {
+      *kind = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+PlaybookOptions DefaultPlaybookOptions(const Settings& settings) {
+  PlaybookOptions o;
+  o.overdue_factor = settings.overdue_factor;
+  o.churn_window_days = settings.churn_window_days;
+  o.review_delay_days = settings.review_request_delay_days;
+  return o;
+}
+
+std::string FormatMoney(int64_t cents, std::string_view currency) {
+  const bool negative = cents < 0;
+  const uint64_t abs = negative ? static_cast<uint64_t>(-(cents + 1)) + 1 : static_cast<uint64_t>(cents);
+  std::string whole = std::to_string(abs / 100);
+  std::string grouped;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) grouped.push_back(',');
+    grouped.push_back(whole[i]);
+  }
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%02u", static_cast<unsigned>(abs % 100));
+  std::string out = (negative ? "-" : "") + grouped + frac;
+  if (!currency.empty()) out += " " + std::string(currency);
+  return out;
+}
+
+namespace {
+
+std::string ProductName(const Workspace& ws, uint32_t p) {
+  if (p >= ws.products.size()) return "a product";
+  if (!ws.products.title[p].empty()) return ws.products.title[p];
+  if (!ws.products.sku[p].empty()) return ws.products.sku[p];
+  return ws.products.key[p];
+}
+
+std::string Percent(double share) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%g%%", std::round(share * 1000) / 10);
+  return buf;
+}
+
+int32_t Median(std::vector<int32_t>* v) {
+  const size_t mid = v->size() / 2;
+  std::nth_element(v->begin(), v->begin() + mid, v->end());
+  if (v->size() % 2) return (*v)[mid];
+  const int32_t upper = (*v)[mid];
+  const int32_t lower = *std::max_element(v->begin(), v->begin() + mid);
+  return static_cast<int32_t>(std::lround((static_cast<double>(lower) + upper) / 2.0));
+}
+
+// Distinct (product, day) purchases of one customer, sorted by product then day.
+void CustomerPurchases(const SegmentContext& ctx, size_t begin, size_t end, std::vector<std::pair<uint32_t, int32_t>>* out) {
+  out->clear();
+  for (size_t i = begin; i < end; ++i) out->emplace_back(ctx.line_product[i], ctx.line_day[i]);
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
+// Runs of ctx.line_* per customer: [line_begin[c], line_begin[c + 1]).
+std::vector<size_t> LineRuns(const SegmentContext& ctx) {
+  std::vector<size_t> begin(ctx.customers + 1, 0);
+  for (uint32_t c : ctx.line_customer) ++begin[c + 1];
+  for (size_t c = 0; c < ctx.customers; ++c) begin[c + 1] += begin[c];
+  return begin;
+}
+
+}  // namespace
+
+std::vector<ProductInterval> ProductRepurchaseIntervals(const SegmentContext& ctx, int32_t min_repeats) {
+  const size_t products = ctx.workspace->products.size();
+  std::vector<std::vector<int32_t>> gaps(products);
+  const std::vector<size_t> runs = LineRuns(ctx);
+  std::vector<std::pair<uint32_t, int32_t>> buys;
+  for (size_t c = 0; c < ctx.customers; ++c) {
+    if (runs[c + 1] - runs[c] < 2) continue;
+    CustomerPurchases(ctx, runs[c], runs[c + 1], &buys);
+    for (size_t i = 1; i < buys.size(); ++i) {
+      if (buys[i].first == buys[i - 1].first && buys[i].first < products) {
+        gaps[buys[i].first].push_back(buys[i].second - buys[i - 1].second);
+      }
+    }
+  }
+  std::vector<ProductInterval> out;
+  for (size_t p = 0; p < products; ++p) {
+    if (gaps[p].empty() || static_cast<int32_t>(gaps[p].size()) < std::max(1, min_repeats)) continue;
+    const uint32_t repeats = static_cast<uint32_t>(gaps[p].size());
+    out.push_back(ProductInterval{static_cast<uint32_t>(p), Median(&gaps[p]), repeats});
+  }
+  return out;
+}
+
+PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& opt) {
+  PlaybookResult result;
+  const Workspace& ws = *ctx.workspace;
+  const CustomerFacts& f = ctx.facts;
+  const int32_t as_of = ctx.as_of_day;
+  result.as_of_day = as_of;
+  const size_t n = ctx.customers;
+  const std::string currency = ctx.currency < ws.currencies.size() ? ws.currencies[ctx.currency] : "";
+  std::vector<std::vector<NextAction>> candidates(kPlaybookCount);
+  auto add = [&](PlaybookKind kind, NextAction a) {
+    a.kind = kind;
+    candidates[static_cast<size_t>(kind)].push_back(std::move(a));
+  };
+  auto enabled = [&](PlaybookKind kind) {
+    return std::find(opt.priority.begin(), opt.priority.end(), kind) != opt.priority.end();
+  };
+  const std::vector<size_t> runs = LineRuns(ctx);
+
+  if (as_of != kNoDay) {
+    // 1. Negative-feedback recovery.
+    if (enabled(PlaybookKind::kFeedbackRecovery)) {
+      for (uint32_t c = 0; c < n; ++c) {
+        const int32_t d = ctx.last_complaint_day[c];
+        if (d == kNoDay || d > as_of || as_of - d > opt.recovery_days) continue;
+        NextAction a;
+        a.customer = c;
+        a.due_day = d;
+        const std::string when = " on " + FormatDay(d) + " (" + std::to_string(as_of - d) + " days ago)";
+        switch (ctx.last_complaint_kind[c]) {
+          case SegmentContext::kLowReview:
+            a.reason = "left a " + std::to_string(ctx.last_complaint_score[c]) + "-star review" + when;
+            break;
+          case SegmentContext::kLowNps:
+            a.reason = "answered " + std::to_string(ctx.last_complaint_score[c]) + " out of 10 to the NPS survey" + when;
+            break;
+          default: a.reason = "opened a support ticket" + when; break;
+        }
+        add(PlaybookKind::kFeedbackRecovery, std::move(a));
+      }
+    }
+
+    // 2. At-risk high value.
+    if (enabled(PlaybookKind::kAtRiskHighValue)) {
+      std::vector<int64_t> spend;
+      std::vector<int32_t> first_gaps;
+      for (size_t c = 0; c < n; ++c) {
+        if (f.orders[c] == 0) continue;
+        spend.push_back(f.net_cents[c]);
+        if (f.second_day[c] != kNoDay) first_gaps.push_back(f.second_day[c] - f.first_day[c]);
+      }
+      if (!spend.empty()) {
+        std::sort(spend.begin(), spend.end(), std::greater<int64_t>());
+        const size_t top = std::max<size_t>(1, static_cast<size_t>(std::ceil(opt.at_risk_top_share * spend.size())));
+        const int64_t threshold = spend[std::min(top, spend.size()) - 1];
+        const int32_t store_gap = first_gaps.empty() ? 0 : Median(&first_gaps);
+        for (uint32_t c = 0; c < n; ++c) {
+          if (f.orders[c] == 0 || f.net_cents[c] < threshold || f.net_cents[c] <= 0) continue;
+          const bool own = f.purchase_days[c] >= 2;
+          const double cadence = own ? static_cast<double>(f.last_day[c] - f.first_day[c]) / (f.purchase_days[c] - 1)
+                                     : static_cast<double>(store_gap);
+          if (cadence <= 0) continue;
+          const int32_t since = as_of - f.last_day[c];
+          if (since <= opt.overdue_factor * cadence || since > opt.churn_window_days) continue;
+          const int32_t usual = static_cast<int32_t>(std::lround(cadence));
+          NextAction a;
+          a.customer = c;
+          a.due_day = f.last_day[c] + static_cast<int32_t>(std::floor(opt.overdue_factor * cadence)) + 1;
+          a.reason = std::to_string(since - usual) + " days overdue against " +
+                     (own ? "their usual " + std::to_string(usual) + "-day cadence"
+                          : "the store's usual " + std::to_string(usual) + " days between first and second order") +
+                     "; top " + Percent(opt.at_risk_top_share) + " by spend (" + FormatMoney(f.net_cents[c], currency) + ")";
+          add(PlaybookKind::kAtRiskHighValue, std::move(a));
+        }
+      }
+    }
+
+    // 3. Tiered win-back.
+    if (enabled(PlaybookKind::kWinback) && !opt.winback.empty()) {
+      std::vector<WinbackTier> tiers = opt.winback;
+      std::stable_sort(tiers.begin(), tiers.end(), [](const WinbackTier& a, const WinbackTier& b) { return a.days < b.days; });
+      for (uint32_t c = 0; c < n; ++c) {
+        if (f.orders[c] == 0) continue;
+        const int32_t since = as_of - f.last_day[c];
+        if (since < tiers[0].days || since > opt.winback_max_days) continue;
+        size_t t = 0;
+        while (t + 1 < tiers.size() && since >= tiers[t + 1].days) ++t;
+        NextAction a;
+        a.customer = c;
+        a.tier = static_cast<int32_t>(t);
+        a.due_day = f.last_day[c] + tiers[t].days;
+        a.reason = "no order for " + std::to_string(since) + " days (last on " + FormatDay(f.last_day[c]) + "); tier " +
+                   std::to_string(t + 1) + " of " + std::to_string(tiers.size()) + " (" +
+                   std::to_string(tiers[t].days) + "+ days): " + tiers[t].offer;
+        add(PlaybookKind::kWinback, std::move(a));
+      }
+    }
+
+    // 4. Replenishment.
+    if (enabled(PlaybookKind::kReplenishment)) {
+      result.intervals = ProductRepurchaseIntervals(ctx, opt.replenish_min_repeats);
+      std::vector<int32_t> interval(ws.products.size(), 0);
+      std::vector<uint32_t> repeats(ws.products.size(), 0);
+      for (const ProductInterval& pi : result.intervals) {
+        interval[pi.product] = pi.median_days;
+        repeats[pi.product] = pi.repeats;
+      }
+      std::vector<std::pair<uint32_t, int32_t>> buys;
+      for (uint32_t c = 0; c < n; ++c) {
+        if (runs[c + 1] == runs[c]) continue;
+        CustomerPurchases(ctx, runs[c], runs[c + 1], &buys);
+        NextAction best;
+        bool found = false;
+        for (size_t i = 0; i < buys.size(); ++i) {
+          const bool last_of_product = i + 1 == buys.size() || buys[i + 1].first != buys[i].first;
+          if (!last_of_product) continue;
+          const uint32_t p = buys[i].first;
+          if (p >= interval.size() || interval[p] <= 0) continue;
+          const int32_t expected = buys[i].second + interval[p];
+          const int32_t due = expected - opt.replenish_lead_days;
+          if (due > as_of + opt.replenish_lead_days || as_of - due > opt.replenish_window_days) continue;
+          if (found && (due > best.due_day || (due == best.due_day && p >= best.product))) continue;
+          found = true;
+          best.customer = c;
+          best.product = p;
+          best.due_day = due;
+          best.reason = "last bought " + ProductName(ws, p) + " on " + FormatDay(buys[i].second) +
+                        "; customers rebuy it after a median " + std::to_string(interval[p]) + " days (" +
+                        std::to_string(repeats[p]) + " repeat purchases), so the next order is expected on " +
+                        FormatDay(expected);
+        }
+        if (found) add(PlaybookKind::kReplenishment, std::move(best));
+      }
+    }
+
+    // 5. Post-purchase review request.
+    if (enabled(PlaybookKind::kReviewRequest)) {
+      std::vector<uint64_t> reviewed;  // (customer << 32 | product), sorted
+      for (size_t i = 0; i < ws.reviews.size(); ++i) {
+        const uint32_t c = ws.reviews.customer[i];
+        if (c >= n) continue;
+        reviewed.push_back((uint64_t{c} << 32) | ws.reviews.product[i]);
+      }
+      std::sort(reviewed.begin(), reviewed.end());
+      auto has_review = [&](uint32_t c, uint32_t p) {
+        return std::binary_search(reviewed.begin(), reviewed.end(), (uint64_t{c} << 32) | p);
+      };
+      const OrderTable& o = ws.orders;
+      for (uint32_t c = 0; c < n; ++c) {
+        if (f.orders[c] == 0) continue;
+        const uint32_t order = f.end_orders(c)[-1];
+        const bool fulfilled = order < o.fulfilled_day.size() && o.fulfilled_day[order] != kNoDay &&
+                               o.fulfilled_day[order] <= as_of;
+        const int32_t base = fulfilled ? o.fulfilled_day[order] : o.day[order];
+        const int32_t due = base + opt.review_delay_days;
+        if (due > as_of + opt.review_delay_days || as_of - due > opt.review_window_days) continue;
+        uint32_t product = kNoId;
+        const uint32_t first = order < o.first_line.size() ? o.first_line[order] : 0;
+        const uint32_t count = order < o.line_count.size() ? o.line_count[order] : 0;
+        for (uint32_t li = first; li < first + count && li < ws.lines.size(); ++li) {
+          const uint32_t p = ws.lines.product[li];
+          if (p != kNoId && !has_review(c, p)) {
+            product = p;
+            break;
+          }
+        }
+        if (product == kNoId) continue;  // every product of the order is reviewed already (or none is known)
+        NextAction a;
+        a.customer = c;
+        a.product = product;
+        a.due_day = due;
+        a.reason = "order " + (order < o.name.size() && !o.name[order].empty() ? o.name[order] + " " : std::string()) +
+                   (fulfilled ? "fulfilled on " : "placed on ") + FormatDay(base) + "; no review yet of " +
+                   ProductName(ws, product) + "; ask " + std::to_string(opt.review_delay_days) + " days after " +
+                   (fulfilled ? "fulfilment" : "the order");
+        add(PlaybookKind::kReviewRequest, std::move(a));
+      }
+    }
+
+    // 6. Loyalty tier upgrade.
+    if (enabled(PlaybookKind::kLoyaltyUpgrade) && !opt.tiers.empty()) {
+      std::vector<LoyaltyTier> tiers = opt.tiers;
+      std::stable_sort(tiers.begin(), tiers.end(),
+                       [](const LoyaltyTier& a, const LoyaltyTier& b) { return a.min_spend_cents < b.min_spend_cents; });
+      auto tier_of = [&](int64_t spend) {
+        int t = -1;
+        for (size_t i = 0; i < tiers.size(); ++i) {
+          if (spend >= tiers[i].min_spend_cents) t = static_cast<int>(i);
+        }
+        return t;
+      };
+      for (uint32_t c = 0; c < n; ++c) {
+        if (f.orders[c] == 0 || as_of - f.last_day[c] > opt.tier_recent_days) continue;
+        int64_t last_day_spend = 0;
+        for (const uint32_t* p = f.begin_orders(c); p != f.end_orders(c); ++p) {
+          if (ws.orders.day[*p] == f.last_day[c]) last_day_spend += ws.orders.net_cents(*p);
+        }
+        const int now = tier_of(f.net_cents[c]);
+        const int before = tier_of(f.net_cents[c] - last_day_spend);
+        if (now < 0 || now <= before) continue;
+        NextAction a;
+        a.customer = c;
+        a.tier = now;
+        a.due_day = f.last_day[c];
+        a.reason = "reached " + tiers[now].name + " with the order of " + FormatDay(f.last_day[c]) + ": spent " +
+                   FormatMoney(f.net_cents[c], currency) + " (" + tiers[now].name + " from " +
+                   FormatMoney(tiers[now].min_spend_cents, currency) + ")";
+        add(PlaybookKind::kLoyaltyUpgrade, std::move(a));
+      }
+    }
+
+    // 7. Cross-sell from co-purchase lift (customers' distinct product sets).
+    if (enabled(PlaybookKind::kCrossSell)) {
+      constexpr size_t kMaxBasket = 40;  // larger sets (resellers) are left out of the pair counts
+      const size_t products = ws.products.size();
+      std::vector<std::vector<uint32_t>> sets(n);
+      std::vector<uint32_t> buyers(products, 0);
+      size_t customers_with_products = 0;
+      for (uint32_t c = 0; c < n; ++c) {
+        std::vector<uint32_t>& s = sets[c];
+        for (size_t i = runs[c]; i < runs[c + 1]; ++i) {
+          if (ctx.line_product[i] < products) s.push_back(ctx.line_product[i]);
+        }
+        std::sort(s.begin(), s.end());
+        s.erase(std::unique(s.begin(), s.end()), s.end());
+        if (s.empty()) continue;
+        ++customers_with_products;
+        for (uint32_t p : s) ++buyers[p];
+      }
+      std::unordered_map<uint64_t, uint32_t> pairs;
+      for (uint32_t c = 0; c < n; ++c) {
+        const std::vector<uint32_t>& s = sets[c];
+        if (s.size() < 2 || s.size() > kMaxBasket) continue;
+        for (size_t i = 0; i < s.size(); ++i) {
+          for (size_t j = i + 1; j < s.size(); ++j) ++pairs[(uint64_t{s[i]} << 32) | s[j]];
+        }
+      }
+      // For each product, the partners that clear the thresholds, best lift first.
+      struct Partner {
+        uint32_t product;
+        uint32_t both;
+        double lift;
+      };
+      std::vector<std::vector<Partner>> partners(products);
+      for (const auto& kv : pairs) {
+        if (static_cast<int32_t>(kv.second) < opt.cross_sell_min_customers) continue;
+        const uint32_t a = static_cast<uint32_t>(kv.first >> 32), b = static_cast<uint32_t>(kv.first);
+        const double lift = static_cast<double>(kv.second) * customers_with_products /
+                            (static_cast<double>(buyers[a]) * buyers[b]);
+        if (lift < opt.cross_sell_min_lift) continue;
+        partners[a].push_back(Partner{b, kv.second, lift});
+        partners[b].push_back(Partner{a, kv.second, lift});
+      }
+      for (auto& list : partners) {
+        std::sort(list.begin(), list.end(), [](const Partner& x, const Partner& y) {
+          if (x.lift != y.lift) return x.lift > y.lift;
+          if (x.both != y.both) return x.both > y.both;
+          return x.product < y.product;
+        });
+      }
+      for (uint32_t c = 0; c < n; ++c) {
+        const std::vector<uint32_t>& s = sets[c];
+        if (s.empty() || f.orders[c] == 0 || as_of - f.last_day[c] > opt.cross_sell_active_days) continue;
+        const Partner* best = nullptr;
+        uint32_t from = 0;
+        for (uint32_t x : s) {
+          for (const Partner& z : partners[x]) {
+            if (std::binary_search(s.begin(), s.end(), z.product)) continue;
+            if (!best || z.lift > best->lift || (z.lift == best->lift && (z.both > best->both ||
+                (z.both == best->both && z.product < best->product)))) {
+              best = &z;
+              from = x;
+            }
+            break;  // the list is sorted: the first product not yet bought is x's best
+          }
+        }
+        if (!best) continue;
+        char lift[32];
+        std::snprintf(lift, sizeof lift, "%.1f", best->lift);
+        NextAction a;
+        a.customer = c;
+        a.product = best->product;
+        a.due_day = f.last_day[c] + opt.cross_sell_delay_days;
+        a.reason = "bought " + ProductName(ws, from) + "; its buyers are " + lift + "x as likely as others to buy " +
+                   ProductName(ws, best->product) + " (" + std::to_string(best->both) + " customers bought both)";
+        add(PlaybookKind::kCrossSell, std::move(a));
+      }
+    }
+  }
+
+  // Priority: the first playbook in the list that a customer qualifies for.
+  std::vector<uint8_t> taken(n, 0);
+  for (PlaybookKind kind : opt.priority) {
+    if (kind >= PlaybookKind::kCount) continue;
+    PlaybookSummary summary;
+    summary.kind = kind;
+    const auto& list = candidates[static_cast<size_t>(kind)];
+    summary.eligible = list.size();
+    for (const NextAction& a : list) {
+      if (taken[a.customer]) continue;
+      taken[a.customer] = 1;
+      ++summary.assigned;
+      if (a.due_day <= as_of) ++summary.due_by_as_of;
+      result.actions.push_back(a);
+    }
+    switch (kind) {
+      case PlaybookKind::kFeedbackRecovery:
+        summary.rule = "complained(-" + std::to_string(opt.recovery_days) + "d)";
+        summary.timing = "at once: due on the day of the complaint";
+        break;
+      case PlaybookKind::kAtRiskHighValue:
+        summary.rule = "top " + Percent(opt.at_risk_top_share) + " by net spend AND days_since_last_order > " +
+                       std::to_string(opt.overdue_factor).substr(0, 4) + " x own cadence AND days_since_last_order <= " +
+                       std::to_string(opt.churn_window_days);
+        summary.timing = "the day after they became overdue";
+        break;
+      case PlaybookKind::kWinback: {
+        summary.rule = "days_since_last_order >= " + std::to_string(opt.winback.empty() ? 0 : opt.winback[0].days) +
+                       " AND days_since_last_order <= " + std::to_string(opt.winback_max_days);
+        summary.timing = "on day";
+        for (size_t i = 0; i < opt.winback.size(); ++i) summary.timing += (i ? ", " : " ") + std::to_string(opt.winback[i].days);
+        summary.timing += " after the last order, one offer per tier";
+        break;
+      }
+      case PlaybookKind::kReplenishment:
+        summary.rule = "bought a product with a trusted repurchase interval (>= " +
+                       std::to_string(opt.replenish_min_repeats) + " repeat purchases)";
+        summary.timing = std::to_string(opt.replenish_lead_days) +
+                         " days before last purchase + the product's median interval";
+        break;
+      case PlaybookKind::kReviewRequest:
+        summary.rule = "latest order has a product they have not reviewed";
+        summary.timing = std::to_string(opt.review_delay_days) + " days after fulfilment (else after the order)";
+        break;
+      case PlaybookKind::kLoyaltyUpgrade:
+        summary.rule = "the latest order lifted net spend into a higher tier (";
+        for (size_t i = 0; i < opt.tiers.size(); ++i) {
+          summary.rule += (i ? ", " : "") + opt.tiers[i].name + " " + FormatMoney(opt.tiers[i].min_spend_cents, currency);
+        }
+        summary.rule += ")";
+        summary.timing = "on the day of the upgrading order (within " + std::to_string(opt.tier_recent_days) + " days)";
+        break;
+      case PlaybookKind::kCrossSell:
+        summary.rule = "bought X, not Z, and lift(X -> Z) >= " + std::to_string(opt.cross_sell_min_lift).substr(0, 4) +
+                       " with >= " + std::to_string(opt.cross_sell_min_customers) + " customers who bought both";
+        summary.timing = std::to_string(opt.cross_sell_delay_days) + " days after the last order";
+        break;
+      case PlaybookKind::kCount: break;
+    }
+    result.playbooks.push_back(std::move(summary));
+  }
+  std::sort(result.actions.begin(), result.actions.end(), [](const NextAction& a, const NextAction& b) {
+    return a.due_day != b.due_day ? a.due_day < b.due_day : a.customer < b.customer;
+  });
+  return result;
+}
+
+}  // namespace rapport

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "core/analysis/funnel/funnel.h"
+#include "core/analysis/products/products.h"
 #include "core/util/date.h"
 #include "core/util/text.h"
 
@@ -88,15 +90,6 @@ std::string Percent(double share) {
   return buf;
 }
 
-int32_t Median(std::vector<int32_t>* v) {
-  const size_t mid = v->size() / 2;
-  std::nth_element(v->begin(), v->begin() + mid, v->end());
-  if (v->size() % 2) return (*v)[mid];
-  const int32_t upper = (*v)[mid];
-  const int32_t lower = *std::max_element(v->begin(), v->begin() + mid);
-  return static_cast<int32_t>(std::lround((static_cast<double>(lower) + upper) / 2.0));
-}
-
 // Distinct (product, day) purchases of one customer, sorted by product then day.
 void CustomerPurchases(const SegmentContext& ctx, size_t begin, size_t end, std::vector<std::pair<uint32_t, int32_t>>* out) {
   out->clear();
@@ -116,25 +109,21 @@ std::vector<size_t> LineRuns(const SegmentContext& ctx) {
 }  // namespace
 
 std::vector<ProductInterval> ProductRepurchaseIntervals(const SegmentContext& ctx, int32_t min_repeats) {
-  const size_t products = ctx.workspace->products.size();
-  std::vector<std::vector<int32_t>> gaps(products);
-  const std::vector<size_t> runs = LineRuns(ctx);
-  std::vector<std::pair<uint32_t, int32_t>> buys;
-  for (size_t c = 0; c < ctx.customers; ++c) {
-    if (runs[c + 1] - runs[c] < 2) continue;
-    CustomerPurchases(ctx, runs[c], runs[c + 1], &buys);
-    for (size_t i = 1; i < buys.size(); ++i) {
-      if (buys[i].first == buys[i - 1].first && buys[i].first < products) {
-        gaps[buys[i].first].push_back(buys[i].second - buys[i - 1].second);
-      }
-    }
-  }
+  // The products analysis owns the definition (distinct purchase days, median by linear interpolation), so
+  // the playbook and the Products page quote the same interval.
+  ProductOptions options;
+  options.min_intervals = std::max(1, min_repeats);
+  options.top_pairs = 0;
+  options.top_journeys = 0;
+  const ProductResult products = ComputeProducts(*ctx.workspace, ctx.settings, options);
   std::vector<ProductInterval> out;
-  for (size_t p = 0; p < products; ++p) {
-    if (gaps[p].empty() || static_cast<int32_t>(gaps[p].size()) < std::max(1, min_repeats)) continue;
-    const uint32_t repeats = static_cast<uint32_t>(gaps[p].size());
-    out.push_back(ProductInterval{static_cast<uint32_t>(p), Median(&gaps[p]), repeats});
+  for (const ReplenishmentRow& row : products.replenishment) {
+    if (row.product == kNoId || row.intervals < std::max(1, min_repeats)) continue;
+    const int32_t days = static_cast<int32_t>(std::lround(row.median_days));
+    if (days <= 0) continue;
+    out.push_back(ProductInterval{row.product, days, static_cast<uint32_t>(row.intervals)});
   }
+  std::sort(out.begin(), out.end(), [](const ProductInterval& a, const ProductInterval& b) { return a.product < b.product; });
   return out;
 }
 
@@ -182,22 +171,22 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
     // 2. At-risk high value.
     if (enabled(PlaybookKind::kAtRiskHighValue)) {
       std::vector<int64_t> spend;
-      std::vector<int32_t> first_gaps;
       for (size_t c = 0; c < n; ++c) {
-        if (f.orders[c] == 0) continue;
-        spend.push_back(f.net_cents[c]);
-        if (f.second_day[c] != kNoDay) first_gaps.push_back(f.second_day[c] - f.first_day[c]);
+        if (f.orders[c] > 0) spend.push_back(f.net_cents[c]);
       }
       if (!spend.empty()) {
         std::sort(spend.begin(), spend.end(), std::greater<int64_t>());
         const size_t top = std::max<size_t>(1, static_cast<size_t>(std::ceil(opt.at_risk_top_share * spend.size())));
         const int64_t threshold = spend[std::min(top, spend.size()) - 1];
-        const int32_t store_gap = first_gaps.empty() ? 0 : Median(&first_gaps);
+        // Cadence as the funnel defines it: the customer's own median interval between distinct purchase days,
+        // else the store's median first-to-second interval.
+        const double store_gap = StoreMedianIntervalDays(ws, f);
+        std::vector<int32_t> scratch;
         for (uint32_t c = 0; c < n; ++c) {
           if (f.orders[c] == 0 || f.net_cents[c] < threshold || f.net_cents[c] <= 0) continue;
-          const bool own = f.purchase_days[c] >= 2;
-          const double cadence = own ? static_cast<double>(f.last_day[c] - f.first_day[c]) / (f.purchase_days[c] - 1)
-                                     : static_cast<double>(store_gap);
+          const double own_gap = OwnMedianIntervalDays(ws, f, c, &scratch);
+          const bool own = own_gap > 0;
+          const double cadence = own ? own_gap : store_gap;
           if (cadence <= 0) continue;
           const int32_t since = as_of - f.last_day[c];
           if (since <= opt.overdue_factor * cadence || since > opt.churn_window_days) continue;

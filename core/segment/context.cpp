@@ -39,6 +39,8 @@ SegmentContext BuildSegmentContext(const Workspace& ws, const Settings& settings
   ctx.workspace = &ws;
   ctx.as_of_day = as_of_day != kNoDay ? as_of_day : (settings.as_of_day != kNoDay ? settings.as_of_day : ws.LatestValidOrderDay());
   ctx.currency = AnalysisCurrency(ws, settings);
+  ctx.settings = settings;
+  ctx.settings.as_of_day = ctx.as_of_day;
   const size_t n = ws.customers.size();
   ctx.customers = n;
   ctx.facts = BuildCustomerFacts(ws, ctx.as_of_day, ctx.currency);

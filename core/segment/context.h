@@ -28,6 +28,7 @@ struct SegmentContext {
   int32_t as_of_day = kNoDay;   // relative dates (-90d) count from here
   uint32_t currency = kNoId;    // orders and money are in this currency (AnalysisCurrency)
   size_t customers = 0;
+  Settings settings;            // as given, with as_of_day set to the context's analysis date
   CustomerFacts facts;          // counted orders per customer (valid, <= as_of, in `currency`)
 
   // Numeric columns by FieldId (empty for text, tags and enum fields, and for unavailable fields).

@@ -1,0 +1,163 @@
+// Engine: the store, the columns, and the ops behind a few coarse calls (engine.h).
+#include "core/api/engine.h"
+
+#include <exception>
+
+#include "core/api/ops.h"
+#include "core/import/parse.h"
+#include "core/util/text.h"
+#include "core/workspace/merge.h"
+#include "core/workspace/store.h"
+
+namespace rapport {
+
+// One import in progress: the parser plus what the import record needs.
+class ImportSession {
+ public:
+  ImportSession(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes, const std::string& imported_at)
+      : parser(file_name, options), file_name(file_name), total_bytes(total_bytes), imported_at(imported_at) {}
+  ParseSession parser;
+  std::string file_name;
+  uint64_t total_bytes;
+  std::string imported_at;
+  uint64_t bytes = 0;
+  uint64_t fingerprint = 1469598103934665603ULL;  // FNV-1a offset basis, chained over the chunks
+};
+
+Engine::Engine() : workspace_(new Workspace) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::OpenFile(const std::string& path) {
+  auto store = Store::Open(path);
+  if (!store.ok()) return store.status();
+  std::unique_ptr<Engine> engine(new Engine);
+  engine->store_ = std::move(*store);
+  RAPPORT_RETURN_IF_ERROR(engine->Reload());
+  return engine;
+}
+
+Result<std::unique_ptr<Engine>> Engine::OpenMemory() {
+  auto store = Store::OpenMemory();
+  if (!store.ok()) return store.status();
+  std::unique_ptr<Engine> engine(new Engine);
+  engine->store_ = std::move(*store);
+  RAPPORT_RETURN_IF_ERROR(engine->Reload());
+  return engine;
+}
+
+Result<std::unique_ptr<Engine>> Engine::OpenImage(std::string_view bytes) {
+  auto store = Store::OpenImage(bytes);
+  if (!store.ok()) return store.status();
+  std::unique_ptr<Engine> engine(new Engine);
+  engine->store_ = std::move(*store);
+  RAPPORT_RETURN_IF_ERROR(engine->Reload());
+  return engine;
+}
+
+Status Engine::Reload() {
+  auto fresh = std::make_unique<Workspace>();
+  RAPPORT_RETURN_IF_ERROR(store_->Load(fresh.get()));
+  Result<std::string> text = store_->LoadSettingsJson();
+  if (!text.ok()) return text.status();
+  if (!text->empty()) {
+    Json j = Json::parse(*text, nullptr, false);
+    if (j.is_discarded()) return CorruptError(store_->name() + ": not a Rapport workspace (settings are not JSON)");
+    Result<Settings> s = SettingsFromJson(j, Settings{});
+    if (!s.ok()) return CorruptError(store_->name() + ": stored settings: " + s.status().message());
+    fresh->settings = *s;
+  }
+  workspace_ = std::move(fresh);
+  return Status::Ok();
+}
+
+Status Engine::BeginImport(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes,
+                           const std::string& imported_at) {
+  if (import_) return InvalidArgument(file_name + ": another import (" + import_->file_name + ") is in progress");
+  import_ = std::make_unique<ImportSession>(file_name, options, total_bytes, imported_at);
+  return Status::Ok();
+}
+
+Status Engine::ImportChunk(std::string_view bytes) {
+  if (!import_) return InvalidArgument("no import in progress (call BeginImport first)");
+  import_->bytes += bytes.size();
+  import_->fingerprint = Fnv1a64(bytes, import_->fingerprint);
+  Status s = import_->parser.Feed(bytes);
+  if (!s.ok()) import_.reset();
+  return s;
+}
+
+Result<ImportRecord> Engine::FinishImport() {
+  if (!import_) return InvalidArgument("no import in progress (call BeginImport first)");
+  std::unique_ptr<ImportSession> session = std::move(import_);
+  Result<ImportBatch> batch = session->parser.Finish();
+  if (!batch.ok()) return batch.status();
+
+  ImportRecord record;
+  uint32_t id = 1;
+  for (const ImportRecord& r : workspace_->imports) id = std::max(id, r.id + 1);
+  record.id = id;
+  record.file_name = session->file_name;
+  const ImporterInfo* info = session->parser.detected();
+  record.format = info ? info->format : "";
+  record.imported_at = session->imported_at;
+  record.bytes = session->bytes;
+  record.fingerprint = session->fingerprint;
+
+  Status status;
+  try {
+    MergeDelta delta = MergeBatch(*batch, id, workspace_.get(), &record);
+    status = store_->AppendImport(*workspace_, delta, record);
+  } catch (const std::exception& e) {  // std::bad_alloc on a huge file
+    status = InternalError(session->file_name + ": " + e.what());
+  }
+  if (!status.ok()) {
+    // The transaction was rolled back; bring the columns back to what the database holds.
+    Status reload = Reload();
+    if (!reload.ok()) return Status(status.code(), status.message() + " (and reloading failed: " + reload.message() + ")");
+    return status;
+  }
+  return record;
+}
+
+void Engine::CancelImport() { import_.reset(); }
+
+uint64_t Engine::import_bytes_consumed() const { return import_ ? import_->parser.bytes_consumed() : 0; }
+
+Status Engine::RemoveImport(uint32_t import_id) {
+  if (import_) return InvalidArgument("an import is in progress");
+  Status s = store_->RemoveImport(import_id);
+  Status reload = Reload();
+  return s.ok() ? reload : s;
+}
+
+Status Engine::SaveSettings(const Settings& settings) {
+  RAPPORT_RETURN_IF_ERROR(store_->SaveSettingsJson(Dump(SettingsToJson(settings))));
+  workspace_->settings = settings;
+  return Status::Ok();
+}
+
+std::string Engine::Call(std::string_view request_json) {
+  auto error = [](const Status& s) { return Dump(Json{{"ok", false}, {"error", ErrorJson(s)}}); };
+  try {
+    Json request = Json::parse(request_json.begin(), request_json.end(), nullptr, false);
+    if (request.is_discarded() || !request.is_object()) return error(InvalidArgument("request: expected a JSON object like {\"op\":\"kpis\"}"));
+    if (!request.contains("op") || !request["op"].is_string()) return error(InvalidArgument("request: missing \"op\""));
+    const std::string name = request["op"].get<std::string>();
+    const OpInfo* op = FindOp(name);
+    if (!op) return error(InvalidArgument("request: unknown op `" + name + "`"));
+    Result<Settings> settings = SettingsForRequest(*workspace_, request);
+    if (!settings.ok()) return error(settings.status());
+    OpContext ctx{*workspace_, *settings, request, this};
+    Result<Json> result = op->fn(ctx);
+    if (!result.ok()) return error(result.status());
+    return Dump(Json{{"ok", true}, {"result", std::move(*result)}});
+  } catch (const std::exception& e) {
+    return error(InternalError(e.what()));
+  } catch (...) {
+    return error(InternalError("unknown exception"));
+  }
+}
+
+Result<std::string> Engine::SerializeImage() { return store_->Serialize(); }
+
+}  // namespace rapport

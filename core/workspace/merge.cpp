@@ -1,0 +1,464 @@
+#include "core/workspace/merge.h"
+
+#include <algorithm>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/util/text.h"
+
+namespace rapport {
+
+TableSizes CaptureSizes(const Workspace& w) {
+  TableSizes s;
+  s.customers = w.customers.size();
+  s.orders = w.orders.size();
+  s.lines = w.lines.size();
+  s.products = w.products.size();
+  s.reviews = w.reviews.size();
+  s.tickets = w.tickets.size();
+  s.surveys = w.surveys.size();
+  s.imports = w.imports.size();
+  s.issues = w.issues.size();
+  s.currencies = w.currencies.size();
+  s.countries = w.countries.size();
+  s.labels = w.labels.size();
+  return s;
+}
+
+namespace {
+
+// The merge state: reusable key buffers so that lookups allocate nothing per row in the steady state.
+class Merger {
+ public:
+  Merger(Workspace* w, uint32_t import_id, MergeDelta* delta)
+      : w_(*w), import_id_(import_id), delta_(*delta), before_customers_(w->customers.size()),
+        before_products_(w->products.size()) {}
+
+  // Finds the customer named by row `i` of `who`; kNoId when none of its aliases is known.
+  uint32_t Find(const BatchIdentity& who, size_t i) {
+    const std::string_view email = who.email[i], phone = who.phone[i], pid = who.platform_id[i];
+    if (!email.empty() && Lookup("email:", email) != kNoId) return found_;
+    if (!phone.empty() && Lookup("phone:", phone) != kNoId) return found_;
+    if (!pid.empty() && Lookup("id:", pid) != kNoId) return found_;
+    return kNoId;
+  }
+
+  // Finds or creates the customer of row `i`; kNoId for a row without any identifier (a guest).
+  uint32_t Resolve(const BatchIdentity& who, size_t i) {
+    const std::string_view email = who.email[i], phone = who.phone[i], pid = who.platform_id[i];
+    if (email.empty() && phone.empty() && pid.empty()) return kNoId;
+    uint32_t id = Find(who, i);
+    if (id == kNoId) {
+      id = static_cast<uint32_t>(w_.customers.size());
+      CustomerTable& c = w_.customers;
+      if (!email.empty()) key_.assign("email:").append(email);
+      else if (!phone.empty()) key_.assign("phone:").append(phone);
+      else key_.assign("id:").append(pid);
+      c.key.emplace_back(key_);
+      c.email.emplace_back(email);
+      c.phone.emplace_back(phone);
+      c.platform_id.emplace_back(pid);
+      c.first_name.emplace_back(who.first_name[i]);
+      c.last_name.emplace_back(who.last_name[i]);
+      c.country.push_back(0);
+      c.tags.emplace_back();
+      c.accepts_marketing.push_back(-1);
+      c.reported_spent_cents.push_back(-1);
+      c.reported_orders.push_back(-1);
+      c.import_id.push_back(import_id_);
+      ++customers_added_;
+    } else {
+      if (id < before_customers_) {
+        if (merged_seen_.empty()) merged_seen_.assign(before_customers_, 0);
+        if (!merged_seen_[id]) {
+          merged_seen_[id] = 1;
+          ++customers_merged_;
+        }
+      }
+      bool changed = false;
+      changed |= Fill(&w_.customers.email[id], email);
+      changed |= Fill(&w_.customers.phone[id], phone);
+      changed |= Fill(&w_.customers.platform_id[id], pid);
+      changed |= Fill(&w_.customers.first_name[id], who.first_name[i]);
+      changed |= Fill(&w_.customers.last_name[id], who.last_name[i]);
+      if (changed) MarkCustomer(id);
+    }
+    if (!email.empty()) AddAlias("email:", email, id);
+    if (!phone.empty()) AddAlias("phone:", phone, id);
+    if (!pid.empty()) AddAlias("id:", pid, id);
+    return id;
+  }
+
+  void MarkCustomer(uint32_t id) {
+    if (id < before_customers_) delta_.updated_customers.push_back(id);
+  }
+  void MarkProduct(uint32_t id) {
+    if (id < before_products_) delta_.updated_products.push_back(id);
+  }
+
+  static bool Fill(std::string* field, std::string_view value) {
+    if (!field->empty() || value.empty()) return false;
+    field->assign(value.data(), value.size());
+    return true;
+  }
+
+  // Product id for an order line: by SKU, else by lower-cased title; created when new. kNoId when the
+  // line names neither.
+  uint32_t LineProduct(std::string_view sku, std::string_view title, std::string_view vendor) {
+    sku = TrimAscii(sku);
+    title = TrimAscii(title);
+    if (!sku.empty()) {
+      key_.assign("sku:").append(sku);
+    } else if (!title.empty()) {
+      key_.assign("title:");
+      for (char ch : title) key_.push_back(AsciiLower(ch));
+    } else {
+      return kNoId;
+    }
+    auto it = w_.product_by_key.find(key_);
+    if (it != w_.product_by_key.end()) {
+      const uint32_t id = it->second;
+      bool changed = Fill(&w_.products.title[id], title);
+      if (w_.products.vendor[id] == 0 && !vendor.empty()) {
+        w_.products.vendor[id] = w_.labels.Intern(vendor);
+        changed = true;
+      }
+      if (changed) MarkProduct(id);
+      return id;
+    }
+    const uint32_t id = NewProduct(key_);
+    ProductTable& p = w_.products;
+    p.sku.back().assign(sku.data(), sku.size());
+    p.title.back().assign(title.data(), title.size());
+    p.vendor.back() = vendor.empty() ? 0 : w_.labels.Intern(vendor);
+    return id;
+  }
+
+  uint32_t NewProduct(const std::string& key) {
+    ProductTable& p = w_.products;
+    const uint32_t id = static_cast<uint32_t>(p.size());
+    p.key.push_back(key);
+    p.sku.emplace_back();
+    p.title.emplace_back();
+    p.handle.emplace_back();
+    p.url.emplace_back();
+    p.image_url.emplace_back();
+    p.vendor.push_back(0);
+    p.category.push_back(0);
+    p.price_cents.push_back(-1);
+    p.import_id.push_back(import_id_);
+    w_.product_by_key.emplace(key, id);
+    return id;
+  }
+
+  // True (and *id set) when the order key is already present; registers it otherwise.
+  bool OrderExists(std::string_view key, uint32_t new_id) {
+    key_.assign(key.data(), key.size());
+    auto result = w_.order_by_key.emplace(key_, new_id);
+    return !result.second;
+  }
+
+  // True when the feedback key (prefix "r:", "t:", "s:") was seen; registers it otherwise.
+  bool FeedbackExists(const char* prefix, std::string_view key, uint32_t new_id) {
+    key_.assign(prefix).append(key);
+    return !w_.feedback_keys.emplace(key_, new_id).second;
+  }
+
+  uint64_t customers_added_ = 0, customers_merged_ = 0;
+
+ private:
+  uint32_t Lookup(const char* prefix, std::string_view value) {
+    key_.assign(prefix).append(value);
+    auto it = w_.customer_alias.find(key_);
+    found_ = it == w_.customer_alias.end() ? kNoId : it->second;
+    return found_;
+  }
+
+  void AddAlias(const char* prefix, std::string_view value, uint32_t id) {
+    key_.assign(prefix).append(value);
+    auto result = w_.customer_alias.emplace(key_, id);
+    if (result.second) delta_.new_aliases.emplace_back(key_, id);
+  }
+
+  Workspace& w_;
+  uint32_t import_id_;
+  MergeDelta& delta_;
+  size_t before_customers_, before_products_;
+  std::vector<uint8_t> merged_seen_;
+  std::string key_;
+  uint32_t found_ = kNoId;
+};
+
+void SortUnique(std::vector<uint32_t>* v) {
+  std::sort(v->begin(), v->end());
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
+ImportIssue UnmatchedWarning(uint32_t import_id, uint64_t line, const char* what) {
+  ImportIssue issue;
+  issue.import_id = import_id;
+  issue.line = line;
+  issue.code = "unmatched_customer";
+  issue.message = std::string(what) + ": no customer with this email, phone or id; kept without a customer";
+  issue.rejected = false;
+  return issue;
+}
+
+}  // namespace
+
+MergeDelta MergeBatch(const ImportBatch& batch, uint32_t import_id, Workspace* w, ImportRecord* record) {
+  MergeDelta delta;
+  delta.before = CaptureSizes(*w);
+  Merger m(w, import_id, &delta);
+
+  // --- Customers export ----------------------------------------------------------------------------
+  const auto& bc = batch.customers;
+  w->customers.key.reserve(w->customers.size() + bc.who.size() + batch.orders.key.size());
+  for (size_t i = 0; i < bc.who.size(); ++i) {
+    const uint32_t id = m.Resolve(bc.who, i);
+    if (id == kNoId) continue;
+    CustomerTable& c = w->customers;
+    bool changed = false;
+    if (c.country[id] == 0 && !bc.country[i].empty()) {
+      c.country[id] = w->countries.Intern(bc.country[i]);
+      changed = true;
+    }
+    changed |= Merger::Fill(&c.tags[id], bc.tags[i]);
+    if (c.accepts_marketing[id] < 0 && i < bc.accepts_marketing.size() && bc.accepts_marketing[i] >= 0) {
+      c.accepts_marketing[id] = bc.accepts_marketing[i];
+      changed = true;
+    }
+    if (c.reported_spent_cents[id] < 0 && i < bc.reported_spent_cents.size() && bc.reported_spent_cents[i] >= 0) {
+      c.reported_spent_cents[id] = bc.reported_spent_cents[i];
+      changed = true;
+    }
+    if (c.reported_orders[id] < 0 && i < bc.reported_orders.size() && bc.reported_orders[i] >= 0) {
+      c.reported_orders[id] = bc.reported_orders[i];
+      changed = true;
+    }
+    if (changed) m.MarkCustomer(id);
+  }
+
+  // --- Orders and their lines ----------------------------------------------------------------------
+  const auto& bo = batch.orders;
+  const size_t n_orders = bo.key.size();
+  OrderTable& o = w->orders;
+  const size_t reserve_orders = o.size() + n_orders;
+  o.key.reserve(reserve_orders); o.name.reserve(reserve_orders); o.customer.reserve(reserve_orders);
+  o.day.reserve(reserve_orders); o.seconds.reserve(reserve_orders); o.offset_minutes.reserve(reserve_orders);
+  o.currency.reserve(reserve_orders); o.subtotal_cents.reserve(reserve_orders); o.discount_cents.reserve(reserve_orders);
+  o.shipping_cents.reserve(reserve_orders); o.tax_cents.reserve(reserve_orders); o.total_cents.reserve(reserve_orders);
+  o.refunded_cents.reserve(reserve_orders); o.flags.reserve(reserve_orders); o.financial_status.reserve(reserve_orders);
+  o.fulfillment_status.reserve(reserve_orders); o.fulfilled_day.reserve(reserve_orders); o.source.reserve(reserve_orders);
+  o.discount_code.reserve(reserve_orders); o.country.reserve(reserve_orders); o.first_line.reserve(reserve_orders);
+  o.line_count.reserve(reserve_orders); o.import_id.reserve(reserve_orders);
+  const size_t reserve_lines = w->lines.size() + batch.lines.order.size();
+  w->lines.order.reserve(reserve_lines); w->lines.product.reserve(reserve_lines); w->lines.quantity.reserve(reserve_lines);
+  w->lines.unit_price_cents.reserve(reserve_lines); w->lines.discount_cents.reserve(reserve_lines);
+
+  uint64_t added = 0, duplicates = 0;
+  int32_t first_day = kNoDay, last_day = kNoDay;
+  std::vector<uint32_t> currency_ids;
+  for (size_t i = 0; i < n_orders; ++i) {
+    const Timestamp& ts = bo.created[i];
+    if (ts.day != kNoDay) {
+      if (first_day == kNoDay || ts.day < first_day) first_day = ts.day;
+      if (last_day == kNoDay || ts.day > last_day) last_day = ts.day;
+    }
+    const uint32_t currency = w->currencies.Intern(bo.currency[i]);
+    if (std::find(currency_ids.begin(), currency_ids.end(), currency) == currency_ids.end()) currency_ids.push_back(currency);
+
+    const uint32_t order_id = static_cast<uint32_t>(o.size());
+    if (m.OrderExists(bo.key[i], order_id)) {
+      ++duplicates;
+      continue;
+    }
+    const uint32_t customer = m.Resolve(bo.who, i);
+    if (customer != kNoId) {
+      CustomerTable& c = w->customers;
+      bool changed = false;
+      if (i < bo.accepts_marketing.size() && c.accepts_marketing[customer] < 0 && bo.accepts_marketing[i] >= 0) {
+        c.accepts_marketing[customer] = bo.accepts_marketing[i];
+        changed = true;
+      }
+      if (c.country[customer] == 0 && !bo.country[i].empty()) {
+        c.country[customer] = w->countries.Intern(bo.country[i]);
+        changed = true;
+      }
+      if (changed) m.MarkCustomer(customer);
+    }
+    o.key.emplace_back(bo.key[i]);
+    o.name.emplace_back(bo.name[i]);
+    o.customer.push_back(customer);
+    o.day.push_back(ts.day);
+    o.seconds.push_back(ts.seconds);
+    o.offset_minutes.push_back(static_cast<int16_t>(ts.offset_minutes));
+    o.currency.push_back(currency);
+    o.subtotal_cents.push_back(bo.subtotal_cents[i]);
+    o.discount_cents.push_back(bo.discount_cents[i]);
+    o.shipping_cents.push_back(bo.shipping_cents[i]);
+    o.tax_cents.push_back(bo.tax_cents[i]);
+    o.total_cents.push_back(bo.total_cents[i]);
+    o.refunded_cents.push_back(bo.refunded_cents[i]);
+    o.flags.push_back(bo.flags[i]);
+    o.financial_status.push_back(w->labels.Intern(bo.financial_status[i]));
+    o.fulfillment_status.push_back(w->labels.Intern(bo.fulfillment_status[i]));
+    o.fulfilled_day.push_back(bo.fulfilled_day[i]);
+    o.source.push_back(w->labels.Intern(bo.source[i]));
+    o.discount_code.push_back(bo.discount_code[i].empty() ? 0 : w->labels.Intern(bo.discount_code[i]));
+    o.country.push_back(bo.country[i].empty() ? 0 : w->countries.Intern(bo.country[i]));
+    o.import_id.push_back(import_id);
+    const uint32_t first_line = static_cast<uint32_t>(w->lines.size());
+    const uint32_t count = i < bo.line_count.size() ? bo.line_count[i] : 0;
+    const uint32_t batch_first = i < bo.first_line.size() ? bo.first_line[i] : 0;
+    for (uint32_t k = 0; k < count; ++k) {
+      const size_t li = batch_first + k;
+      if (li >= batch.lines.order.size()) break;
+      w->lines.order.push_back(order_id);
+      w->lines.product.push_back(m.LineProduct(batch.lines.sku[li], batch.lines.title[li], batch.lines.vendor[li]));
+      w->lines.quantity.push_back(batch.lines.quantity[li]);
+      w->lines.unit_price_cents.push_back(batch.lines.unit_price_cents[li]);
+      w->lines.discount_cents.push_back(batch.lines.discount_cents[li]);
+    }
+    o.first_line.push_back(first_line);
+    o.line_count.push_back(static_cast<uint32_t>(w->lines.size()) - first_line);
+    ++added;
+  }
+
+  // --- Products export -------------------------------------------------------------------------------
+  const auto& bp = batch.products;
+  std::string key;
+  for (size_t i = 0; i < bp.sku.size(); ++i) {
+    const std::string_view sku = TrimAscii(bp.sku[i]), title = TrimAscii(bp.title[i]);
+    if (!sku.empty()) {
+      key.assign("sku:").append(sku);
+    } else if (!title.empty()) {
+      key.assign("title:");
+      for (char ch : title) key.push_back(AsciiLower(ch));
+    } else {
+      continue;
+    }
+    uint32_t id;
+    bool is_new = false;
+    auto it = w->product_by_key.find(key);
+    if (it == w->product_by_key.end()) {
+      id = m.NewProduct(key);
+      is_new = true;
+    } else {
+      id = it->second;
+    }
+    ProductTable& p = w->products;
+    bool changed = false;
+    changed |= Merger::Fill(&p.sku[id], sku);
+    changed |= Merger::Fill(&p.title[id], title);
+    changed |= Merger::Fill(&p.handle[id], bp.handle[i]);
+    changed |= Merger::Fill(&p.url[id], bp.url[i]);
+    changed |= Merger::Fill(&p.image_url[id], bp.image_url[i]);
+    if (p.vendor[id] == 0 && !bp.vendor[i].empty()) { p.vendor[id] = w->labels.Intern(bp.vendor[i]); changed = true; }
+    if (p.category[id] == 0 && !bp.category[i].empty()) { p.category[id] = w->labels.Intern(bp.category[i]); changed = true; }
+    if (p.price_cents[id] < 0 && i < bp.price_cents.size() && bp.price_cents[i] >= 0) { p.price_cents[id] = bp.price_cents[i]; changed = true; }
+    if (changed && !is_new) m.MarkProduct(id);
+  }
+
+  // --- Reviews, tickets, surveys ---------------------------------------------------------------------
+  std::vector<ImportIssue> warnings;
+  const auto& br = batch.reviews;
+  if (br.key.size() > 0) {
+    std::unordered_map<std::string, uint32_t> by_handle;
+    for (uint32_t id = 0; id < w->products.size(); ++id) {
+      if (!w->products.handle[id].empty()) by_handle.emplace(w->products.handle[id], id);
+    }
+    for (size_t i = 0; i < br.key.size(); ++i) {
+      const uint32_t review_id = static_cast<uint32_t>(w->reviews.size());
+      if (m.FeedbackExists("r:", br.key[i], review_id)) continue;
+      const uint32_t customer = m.Find(br.who, i);
+      if (customer == kNoId) warnings.push_back(UnmatchedWarning(import_id, i < br.line.size() ? br.line[i] : 0, "review"));
+      uint32_t product = kNoId;
+      if (!br.product_sku[i].empty()) {
+        key.assign("sku:").append(br.product_sku[i]);
+        auto it = w->product_by_key.find(key);
+        if (it != w->product_by_key.end()) product = it->second;
+      }
+      if (product == kNoId && !br.product_handle[i].empty()) {
+        auto it = by_handle.find(std::string(br.product_handle[i]));
+        if (it != by_handle.end()) product = it->second;
+      }
+      if (product == kNoId && !br.product_title[i].empty()) {
+        key.assign("title:");
+        for (char ch : TrimAscii(br.product_title[i])) key.push_back(AsciiLower(ch));
+        auto it = w->product_by_key.find(key);
+        if (it != w->product_by_key.end()) product = it->second;
+      }
+      ReviewTable& r = w->reviews;
+      r.key.emplace_back(br.key[i]);
+      r.customer.push_back(customer);
+      r.product.push_back(product);
+      r.rating.push_back(br.rating[i]);
+      r.day.push_back(br.day[i]);
+      r.title.emplace_back(br.title[i]);
+      r.body.emplace_back(br.body[i]);
+      r.source.push_back(w->labels.Intern(br.source[i]));
+      r.import_id.push_back(import_id);
+    }
+  }
+  const auto& bt = batch.tickets;
+  for (size_t i = 0; i < bt.key.size(); ++i) {
+    const uint32_t ticket_id = static_cast<uint32_t>(w->tickets.size());
+    if (m.FeedbackExists("t:", bt.key[i], ticket_id)) continue;
+    const uint32_t customer = m.Find(bt.who, i);
+    if (customer == kNoId) warnings.push_back(UnmatchedWarning(import_id, i < bt.line.size() ? bt.line[i] : 0, "ticket"));
+    TicketTable& t = w->tickets;
+    t.key.emplace_back(bt.key[i]);
+    t.customer.push_back(customer);
+    t.day.push_back(bt.day[i]);
+    t.status.push_back(w->labels.Intern(bt.status[i]));
+    t.channel.push_back(w->labels.Intern(bt.channel[i]));
+    t.csat.push_back(bt.csat[i]);
+    t.import_id.push_back(import_id);
+  }
+  const auto& bs = batch.surveys;
+  for (size_t i = 0; i < bs.key.size(); ++i) {
+    const uint32_t survey_id = static_cast<uint32_t>(w->surveys.size());
+    if (m.FeedbackExists("s:", bs.key[i], survey_id)) continue;
+    const uint32_t customer = m.Find(bs.who, i);
+    if (customer == kNoId) warnings.push_back(UnmatchedWarning(import_id, i < bs.line.size() ? bs.line[i] : 0, "survey"));
+    SurveyTable& s = w->surveys;
+    s.key.emplace_back(bs.key[i]);
+    s.customer.push_back(customer);
+    s.day.push_back(bs.day[i]);
+    s.score.push_back(bs.score[i]);
+    s.comment.emplace_back(bs.comment[i]);
+    s.import_id.push_back(import_id);
+  }
+
+  // --- Issues and the import record ------------------------------------------------------------------
+  w->issues.reserve(w->issues.size() + batch.issues.size() + warnings.size());
+  for (const ImportIssue& issue : batch.issues) {
+    w->issues.push_back(issue);
+    w->issues.back().import_id = import_id;
+  }
+  for (ImportIssue& issue : warnings) w->issues.push_back(std::move(issue));
+
+  SortUnique(&delta.updated_customers);
+  SortUnique(&delta.updated_products);
+
+  record->id = import_id;
+  record->rows_read = batch.rows_read;
+  record->rows_accepted = batch.rows_accepted;
+  record->rows_rejected = batch.rows_rejected;
+  record->orders_added = added;
+  record->orders_skipped_duplicate = duplicates;
+  record->customers_added = m.customers_added_;
+  record->customers_merged = m.customers_merged_;
+  record->first_day = first_day;
+  record->last_day = last_day;
+  record->currencies.clear();
+  for (uint32_t c : currency_ids) {
+    if (!w->currencies[c].empty()) record->currencies.push_back(w->currencies[c]);
+  }
+  std::sort(record->currencies.begin(), record->currencies.end());
+  w->imports.push_back(*record);
+  return delta;
+}
+
+}  // namespace rapport

@@ -1,0 +1,50 @@
+// MergeBatch: folds one import's ImportBatch into the workspace (DESIGN §2, "Identity").
+//
+// Identity: a row's identifiers become aliases "email:<addr>", "phone:<digits>", "id:<platform>:<id>".
+// The first alias already known (in that order) names the customer; otherwise a new customer is created
+// whose key is the email alias, else the phone alias, else the platform id alias. Either way the customer
+// gains the row's other aliases (an alias already owned by another customer stays with it), and empty
+// names, country, tags and marketing consent are filled in; existing values are never overwritten.
+//
+// Orders whose key ("<platform>:<id>") is already present are skipped and counted as duplicates, so
+// importing the same file twice adds nothing. Order lines get their product by key "sku:<sku>", else
+// "title:<lower-cased title>" (a product is created when new). Reviews, tickets and surveys are attached to
+// an existing customer by identity only; unmatched rows are kept with customer kNoId and get a warning
+// (ImportIssue with rejected = false, code "unmatched_customer").
+//
+// The returned MergeDelta says what changed (table sizes before the merge, existing rows that were
+// updated, aliases added), so Store::AppendImport writes exactly the new rows. MergeBatch itself cannot
+// fail; when the write does, the engine reloads the workspace from the store.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/import/batch.h"
+#include "core/workspace/workspace.h"
+
+namespace rapport {
+
+// Row counts of every table (and dictionary) at one moment.
+struct TableSizes {
+  size_t customers = 0, orders = 0, lines = 0, products = 0, reviews = 0, tickets = 0, surveys = 0;
+  size_t imports = 0, issues = 0;
+  size_t currencies = 0, countries = 0, labels = 0;
+};
+TableSizes CaptureSizes(const Workspace& workspace);
+
+struct MergeDelta {
+  TableSizes before;
+  std::vector<uint32_t> updated_customers;  // pre-existing customers whose fields changed, ascending
+  std::vector<uint32_t> updated_products;   // pre-existing products whose fields changed, ascending
+  std::vector<std::pair<std::string, uint32_t>> new_aliases;  // alias -> customer, in the order added
+};
+
+// Appends `batch` to `*workspace` as import `import_id`, fills the merge counts of `*record`
+// (orders added / duplicates, customers added / merged, date range, currencies, row counts) and appends
+// the record to workspace->imports. REQUIRES: record->id == import_id.
+MergeDelta MergeBatch(const ImportBatch& batch, uint32_t import_id, Workspace* workspace, ImportRecord* record);
+
+}  // namespace rapport

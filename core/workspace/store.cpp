@@ -1,0 +1,740 @@
+#include "core/workspace/store.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+namespace rapport {
+
+namespace {
+
+// The schema, version 1 (docs/workspace.md). Money in cents, days since 1970-01-01 (store-local), NULL for
+// "none" (guest order, no product, no day). Row ids equal the dense in-memory ids.
+const char* const kSchemaV1 = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE imports(
+  id INTEGER PRIMARY KEY, file_name TEXT NOT NULL, format TEXT NOT NULL, imported_at TEXT NOT NULL,
+  bytes INTEGER NOT NULL, rows_read INTEGER NOT NULL, rows_accepted INTEGER NOT NULL,
+  rows_rejected INTEGER NOT NULL, orders_added INTEGER NOT NULL, orders_skipped_duplicate INTEGER NOT NULL,
+  customers_added INTEGER NOT NULL, customers_merged INTEGER NOT NULL, first_day INTEGER, last_day INTEGER,
+  currencies TEXT NOT NULL, fingerprint INTEGER NOT NULL);
+CREATE TABLE import_issues(
+  id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL, line INTEGER NOT NULL, column_index INTEGER NOT NULL,
+  byte_offset INTEGER NOT NULL, field TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
+  raw_row TEXT NOT NULL, rejected INTEGER NOT NULL);
+CREATE INDEX import_issues_by_import ON import_issues(import_id);
+CREATE TABLE dictionaries(kind TEXT NOT NULL, id INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY(kind, id)) WITHOUT ROWID;
+CREATE TABLE customers(
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, email TEXT NOT NULL, phone TEXT NOT NULL,
+  platform_id TEXT NOT NULL, first_name TEXT NOT NULL, last_name TEXT NOT NULL, country TEXT NOT NULL,
+  tags TEXT NOT NULL, accepts_marketing INTEGER NOT NULL, reported_spent_cents INTEGER NOT NULL,
+  reported_orders INTEGER NOT NULL, import_id INTEGER NOT NULL);
+CREATE TABLE customer_aliases(alias TEXT PRIMARY KEY, customer INTEGER NOT NULL, import_id INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE orders(
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, name TEXT NOT NULL, customer INTEGER, day INTEGER,
+  seconds INTEGER NOT NULL, offset_minutes INTEGER NOT NULL, currency TEXT NOT NULL,
+  subtotal_cents INTEGER NOT NULL, discount_cents INTEGER NOT NULL, shipping_cents INTEGER NOT NULL,
+  tax_cents INTEGER NOT NULL, total_cents INTEGER NOT NULL, refunded_cents INTEGER NOT NULL,
+  flags INTEGER NOT NULL, financial_status TEXT NOT NULL, fulfillment_status TEXT NOT NULL, fulfilled_day INTEGER,
+  source TEXT NOT NULL, discount_code TEXT NOT NULL, country TEXT NOT NULL, import_id INTEGER NOT NULL);
+CREATE INDEX orders_by_import ON orders(import_id);
+CREATE TABLE order_lines(
+  id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL, product INTEGER, quantity INTEGER NOT NULL,
+  unit_price_cents INTEGER NOT NULL, discount_cents INTEGER NOT NULL);
+CREATE INDEX order_lines_by_order ON order_lines(order_id);
+CREATE TABLE products(
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, sku TEXT NOT NULL, title TEXT NOT NULL, handle TEXT NOT NULL,
+  url TEXT NOT NULL, image_url TEXT NOT NULL, vendor TEXT NOT NULL, category TEXT NOT NULL,
+  price_cents INTEGER NOT NULL, import_id INTEGER NOT NULL);
+CREATE TABLE reviews(
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, customer INTEGER, product INTEGER, rating INTEGER NOT NULL,
+  day INTEGER, title TEXT NOT NULL, body TEXT NOT NULL, source TEXT NOT NULL, import_id INTEGER NOT NULL);
+CREATE TABLE tickets(
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, customer INTEGER, day INTEGER, status TEXT NOT NULL,
+  channel TEXT NOT NULL, csat INTEGER NOT NULL, import_id INTEGER NOT NULL);
+CREATE TABLE surveys(
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, customer INTEGER, day INTEGER, score INTEGER NOT NULL,
+  comment TEXT NOT NULL, import_id INTEGER NOT NULL);
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES ('schema_version', '1'), ('created_by', 'rapport 0.1.0');
+)sql";
+
+// One migration per version step: kMigrations[v] turns version v into v + 1. Version 0 is an empty file.
+const char* const kMigrations[] = {kSchemaV1};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per version step");
+
+// A prepared statement; bind by 1-based index.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return rc_ == SQLITE_OK && stmt_ != nullptr; }
+  void Int(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void IntOrNull(int i, int64_t v, bool null) { null ? sqlite3_bind_null(stmt_, i) : sqlite3_bind_int64(stmt_, i, v); }
+  void Id(int i, uint32_t v) { IntOrNull(i, v, v == kNoId); }
+  void DayOrNull(int i, int32_t v) { IntOrNull(i, v, v == kNoDay); }
+  void Text(int i, std::string_view s) {
+    sqlite3_bind_text(stmt_, i, s.empty() ? "" : s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+  }
+  // Executes an INSERT/UPDATE/DELETE and resets; true on success.
+  bool Run() {
+    rc_ = sqlite3_step(stmt_);
+    sqlite3_reset(stmt_);
+    return rc_ == SQLITE_DONE;
+  }
+  bool Row() {
+    rc_ = sqlite3_step(stmt_);
+    return rc_ == SQLITE_ROW;
+  }
+  bool Done() const { return rc_ == SQLITE_DONE; }
+  int64_t ColInt(int c) const { return sqlite3_column_int64(stmt_, c); }
+  bool ColNull(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+  uint32_t ColId(int c) const { return ColNull(c) ? kNoId : static_cast<uint32_t>(ColInt(c)); }
+  int32_t ColDay(int c) const { return ColNull(c) ? kNoDay : static_cast<int32_t>(ColInt(c)); }
+  std::string_view ColText(int c) const {
+    const unsigned char* p = sqlite3_column_text(stmt_, c);
+    return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, c)))
+             : std::string_view();
+  }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_ = SQLITE_OK;
+};
+
+std::string Join(const std::vector<std::string>& values) {
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out.push_back(',');
+    out += values[i];
+  }
+  return out;
+}
+
+std::vector<std::string> Split(std::string_view text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    out.emplace_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Store::~Store() {
+  if (db_) sqlite3_close(db_);
+}
+
+Status Store::Error(const char* what) {
+  return IoError(name_ + ": " + what + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+}
+
+Status Store::Exec(const std::string& sql) {
+  char* message = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    std::string text = message ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    return IoError(name_ + ": " + text);
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = path + ": cannot open: " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close(db);
+    return IoError(message);
+  }
+  return Init(db, path, false);
+}
+
+Result<std::unique_ptr<Store>> Store::OpenMemory() {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return IoError("cannot open an in-memory database");
+  }
+  return Init(db, "workspace", true);
+}
+
+Result<std::unique_ptr<Store>> Store::OpenImage(std::string_view bytes, const std::string& name) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return IoError("cannot open an in-memory database");
+  }
+  if (!bytes.empty()) {
+    unsigned char* copy = static_cast<unsigned char*>(sqlite3_malloc64(bytes.size()));
+    if (!copy) {
+      sqlite3_close(db);
+      return IoError(name + ": out of memory");
+    }
+    std::memcpy(copy, bytes.data(), bytes.size());
+    int rc = sqlite3_deserialize(db, "main", copy, static_cast<sqlite3_int64>(bytes.size()),
+                                 static_cast<sqlite3_int64>(bytes.size()),
+                                 SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+    if (rc != SQLITE_OK) {
+      sqlite3_close(db);
+      return CorruptError(name + ": not a Rapport workspace (" + sqlite3_errstr(rc) + ")");
+    }
+  }
+  return Init(db, name, true);
+}
+
+Result<std::unique_ptr<Store>> Store::Init(sqlite3* db, std::string name, bool in_memory) {
+  std::unique_ptr<Store> store(new Store(db, std::move(name)));
+  Status status = store->Verify(in_memory);
+  if (!status.ok()) return status;
+  return store;
+}
+
+Status Store::Verify(bool in_memory) {
+  auto not_ours = [&](const std::string& why) { return CorruptError(name_ + ": not a Rapport workspace (" + why + ")"); };
+  int32_t application_id = 0, user_version = 0;
+  int64_t objects = 0;
+  {
+    Stmt q(db_, "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version), "
+                "(SELECT count(*) FROM sqlite_master)");
+    if (!q.ok()) return not_ours(sqlite3_errmsg(db_));
+    if (!q.Row()) return not_ours(sqlite3_errmsg(db_));
+    application_id = static_cast<int32_t>(q.ColInt(0));
+    user_version = static_cast<int32_t>(q.ColInt(1));
+    objects = q.ColInt(2);
+  }
+  const bool empty = objects == 0 && application_id == 0 && user_version == 0;
+  if (!empty) {
+    if (application_id != kRapportApplicationId) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "application_id 0x%08x, expected 0x%08x", static_cast<unsigned>(application_id),
+                    static_cast<unsigned>(kRapportApplicationId));
+      return not_ours(buf);
+    }
+    if (user_version > kSchemaVersion) {
+      return InvalidArgument(name_ + ": written by a newer Rapport (schema version " + std::to_string(user_version) +
+                             "; this build reads versions up to " + std::to_string(kSchemaVersion) +
+                             "): update Rapport to open it");
+    }
+    Stmt check(db_, "PRAGMA quick_check");
+    if (!check.ok()) return not_ours(sqlite3_errmsg(db_));
+    std::string problems;
+    while (check.Row()) {
+      std::string_view line = check.ColText(0);
+      if (line == "ok") continue;
+      if (!problems.empty()) problems += "; ";
+      if (problems.size() > 200) break;
+      problems.append(line.data(), line.size());
+    }
+    if (!check.Done() && problems.empty()) problems = sqlite3_errmsg(db_);
+    if (!problems.empty()) return not_ours("quick_check: " + problems);
+  }
+  if (!in_memory) RAPPORT_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=DELETE"));
+  RAPPORT_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
+  // Migrations, one transaction per step, so a failure leaves the file at the last good version.
+  for (int32_t v = user_version; v < kSchemaVersion; ++v) {
+    RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status s = Exec(kMigrations[v]);
+    if (s.ok()) s = Exec("PRAGMA application_id=" + std::to_string(kRapportApplicationId) + "; PRAGMA user_version=" + std::to_string(v + 1));
+    if (s.ok()) s = Exec("COMMIT");
+    if (!s.ok()) {
+      Exec("ROLLBACK");
+      return Status(s.code(), "migrating to schema version " + std::to_string(v + 1) + ": " + s.message());
+    }
+  }
+  return Status::Ok();
+}
+
+Status Store::Load(Workspace* out) {
+  Workspace w;
+  w.settings = out->settings;
+  auto corrupt = [&](const char* table) { return CorruptError(name_ + ": not a Rapport workspace (table " + table + ": row ids are not dense)"); };
+  {
+    Stmt q(db_, "SELECT kind, id, value FROM dictionaries ORDER BY kind, id");
+    if (!q.ok()) return Error("reading dictionaries");
+    while (q.Row()) {
+      std::string_view kind = q.ColText(0);
+      Dictionary* d = kind == "currency" ? &w.currencies : kind == "country" ? &w.countries : &w.labels;
+      if (d->Intern(q.ColText(2)) != static_cast<uint32_t>(q.ColInt(1))) return CorruptError(name_ + ": not a Rapport workspace (dictionary ids)");
+    }
+    if (!q.Done()) return Error("reading dictionaries");
+  }
+  {
+    Stmt q(db_, "SELECT id, file_name, format, imported_at, bytes, rows_read, rows_accepted, rows_rejected, orders_added, "
+                "orders_skipped_duplicate, customers_added, customers_merged, first_day, last_day, currencies, fingerprint "
+                "FROM imports ORDER BY id");
+    if (!q.ok()) return Error("reading imports");
+    while (q.Row()) {
+      ImportRecord r;
+      r.id = static_cast<uint32_t>(q.ColInt(0));
+      r.file_name = q.ColText(1);
+      r.format = q.ColText(2);
+      r.imported_at = q.ColText(3);
+      r.bytes = q.ColInt(4);
+      r.rows_read = q.ColInt(5);
+      r.rows_accepted = q.ColInt(6);
+      r.rows_rejected = q.ColInt(7);
+      r.orders_added = q.ColInt(8);
+      r.orders_skipped_duplicate = q.ColInt(9);
+      r.customers_added = q.ColInt(10);
+      r.customers_merged = q.ColInt(11);
+      r.first_day = q.ColDay(12);
+      r.last_day = q.ColDay(13);
+      r.currencies = Split(q.ColText(14));
+      r.fingerprint = static_cast<uint64_t>(q.ColInt(15));
+      w.imports.push_back(std::move(r));
+    }
+    if (!q.Done()) return Error("reading imports");
+  }
+  {
+    Stmt q(db_, "SELECT import_id, line, column_index, byte_offset, field, code, message, raw_row, rejected FROM import_issues ORDER BY id");
+    if (!q.ok()) return Error("reading import_issues");
+    while (q.Row()) {
+      ImportIssue i;
+      i.import_id = static_cast<uint32_t>(q.ColInt(0));
+      i.line = q.ColInt(1);
+      i.column = static_cast<uint32_t>(q.ColInt(2));
+      i.byte_offset = q.ColInt(3);
+      i.field = q.ColText(4);
+      i.code = q.ColText(5);
+      i.message = q.ColText(6);
+      i.raw_row = q.ColText(7);
+      i.rejected = q.ColInt(8) != 0;
+      w.issues.push_back(std::move(i));
+    }
+    if (!q.Done()) return Error("reading import_issues");
+  }
+  {
+    CustomerTable& c = w.customers;
+    Stmt q(db_, "SELECT id, key, email, phone, platform_id, first_name, last_name, country, tags, accepts_marketing, "
+                "reported_spent_cents, reported_orders, import_id FROM customers ORDER BY id");
+    if (!q.ok()) return Error("reading customers");
+    while (q.Row()) {
+      if (static_cast<size_t>(q.ColInt(0)) != c.size()) return corrupt("customers");
+      c.key.emplace_back(q.ColText(1));
+      c.email.emplace_back(q.ColText(2));
+      c.phone.emplace_back(q.ColText(3));
+      c.platform_id.emplace_back(q.ColText(4));
+      c.first_name.emplace_back(q.ColText(5));
+      c.last_name.emplace_back(q.ColText(6));
+      c.country.push_back(w.countries.Intern(q.ColText(7)));
+      c.tags.emplace_back(q.ColText(8));
+      c.accepts_marketing.push_back(static_cast<int8_t>(q.ColInt(9)));
+      c.reported_spent_cents.push_back(q.ColInt(10));
+      c.reported_orders.push_back(static_cast<int32_t>(q.ColInt(11)));
+      c.import_id.push_back(static_cast<uint32_t>(q.ColInt(12)));
+    }
+    if (!q.Done()) return Error("reading customers");
+  }
+  {
+    OrderTable& o = w.orders;
+    Stmt count(db_, "SELECT count(*) FROM orders");
+    if (count.ok() && count.Row()) {
+      const size_t n = static_cast<size_t>(count.ColInt(0));
+      o.key.reserve(n); o.name.reserve(n); o.customer.reserve(n); o.day.reserve(n); o.seconds.reserve(n);
+      o.offset_minutes.reserve(n); o.currency.reserve(n); o.subtotal_cents.reserve(n); o.discount_cents.reserve(n);
+      o.shipping_cents.reserve(n); o.tax_cents.reserve(n); o.total_cents.reserve(n); o.refunded_cents.reserve(n);
+      o.flags.reserve(n); o.financial_status.reserve(n); o.fulfillment_status.reserve(n); o.fulfilled_day.reserve(n);
+      o.source.reserve(n); o.discount_code.reserve(n); o.country.reserve(n); o.import_id.reserve(n);
+    }
+    Stmt q(db_, "SELECT id, key, name, customer, day, seconds, offset_minutes, currency, subtotal_cents, discount_cents, "
+                "shipping_cents, tax_cents, total_cents, refunded_cents, flags, financial_status, fulfillment_status, "
+                "fulfilled_day, source, discount_code, country, import_id FROM orders ORDER BY id");
+    if (!q.ok()) return Error("reading orders");
+    while (q.Row()) {
+      if (static_cast<size_t>(q.ColInt(0)) != o.size()) return corrupt("orders");
+      o.key.emplace_back(q.ColText(1));
+      o.name.emplace_back(q.ColText(2));
+      o.customer.push_back(q.ColId(3));
+      o.day.push_back(q.ColDay(4));
+      o.seconds.push_back(static_cast<int32_t>(q.ColInt(5)));
+      o.offset_minutes.push_back(static_cast<int16_t>(q.ColInt(6)));
+      o.currency.push_back(w.currencies.Intern(q.ColText(7)));
+      o.subtotal_cents.push_back(q.ColInt(8));
+      o.discount_cents.push_back(q.ColInt(9));
+      o.shipping_cents.push_back(q.ColInt(10));
+      o.tax_cents.push_back(q.ColInt(11));
+      o.total_cents.push_back(q.ColInt(12));
+      o.refunded_cents.push_back(q.ColInt(13));
+      o.flags.push_back(static_cast<uint8_t>(q.ColInt(14)));
+      o.financial_status.push_back(w.labels.Intern(q.ColText(15)));
+      o.fulfillment_status.push_back(w.labels.Intern(q.ColText(16)));
+      o.fulfilled_day.push_back(q.ColDay(17));
+      o.source.push_back(w.labels.Intern(q.ColText(18)));
+      std::string_view code = q.ColText(19), country = q.ColText(20);
+      o.discount_code.push_back(code.empty() ? 0 : w.labels.Intern(code));
+      o.country.push_back(country.empty() ? 0 : w.countries.Intern(country));
+      o.import_id.push_back(static_cast<uint32_t>(q.ColInt(21)));
+    }
+    if (!q.Done()) return Error("reading orders");
+  }
+  {
+    OrderLineTable& l = w.lines;
+    Stmt q(db_, "SELECT id, order_id, product, quantity, unit_price_cents, discount_cents FROM order_lines ORDER BY id");
+    if (!q.ok()) return Error("reading order_lines");
+    while (q.Row()) {
+      if (static_cast<size_t>(q.ColInt(0)) != l.size()) return corrupt("order_lines");
+      l.order.push_back(static_cast<uint32_t>(q.ColInt(1)));
+      l.product.push_back(q.ColId(2));
+      l.quantity.push_back(static_cast<int32_t>(q.ColInt(3)));
+      l.unit_price_cents.push_back(q.ColInt(4));
+      l.discount_cents.push_back(q.ColInt(5));
+    }
+    if (!q.Done()) return Error("reading order_lines");
+    // Lines of one order are contiguous and in order id order (they are appended order by order).
+    OrderTable& o = w.orders;
+    o.first_line.resize(o.size());
+    o.line_count.resize(o.size());
+    size_t cursor = 0;
+    for (size_t i = 0; i < o.size(); ++i) {
+      o.first_line[i] = static_cast<uint32_t>(cursor);
+      while (cursor < l.size() && l.order[cursor] == i) ++cursor;
+      o.line_count[i] = static_cast<uint32_t>(cursor - o.first_line[i]);
+    }
+    if (cursor != l.size()) return CorruptError(name_ + ": not a Rapport workspace (order_lines out of order)");
+  }
+  {
+    ProductTable& p = w.products;
+    Stmt q(db_, "SELECT id, key, sku, title, handle, url, image_url, vendor, category, price_cents, import_id FROM products ORDER BY id");
+    if (!q.ok()) return Error("reading products");
+    while (q.Row()) {
+      if (static_cast<size_t>(q.ColInt(0)) != p.size()) return corrupt("products");
+      p.key.emplace_back(q.ColText(1));
+      p.sku.emplace_back(q.ColText(2));
+      p.title.emplace_back(q.ColText(3));
+      p.handle.emplace_back(q.ColText(4));
+      p.url.emplace_back(q.ColText(5));
+      p.image_url.emplace_back(q.ColText(6));
+      std::string_view vendor = q.ColText(7), category = q.ColText(8);
+      p.vendor.push_back(vendor.empty() ? 0 : w.labels.Intern(vendor));
+      p.category.push_back(category.empty() ? 0 : w.labels.Intern(category));
+      p.price_cents.push_back(q.ColInt(9));
+      p.import_id.push_back(static_cast<uint32_t>(q.ColInt(10)));
+    }
+    if (!q.Done()) return Error("reading products");
+  }
+  {
+    ReviewTable& r = w.reviews;
+    Stmt q(db_, "SELECT id, key, customer, product, rating, day, title, body, source, import_id FROM reviews ORDER BY id");
+    if (!q.ok()) return Error("reading reviews");
+    while (q.Row()) {
+      if (static_cast<size_t>(q.ColInt(0)) != r.size()) return corrupt("reviews");
+      r.key.emplace_back(q.ColText(1));
+      r.customer.push_back(q.ColId(2));
+      r.product.push_back(q.ColId(3));
+      r.rating.push_back(static_cast<int8_t>(q.ColInt(4)));
+      r.day.push_back(q.ColDay(5));
+      r.title.emplace_back(q.ColText(6));
+      r.body.emplace_back(q.ColText(7));
+      r.source.push_back(w.labels.Intern(q.ColText(8)));
+      r.import_id.push_back(static_cast<uint32_t>(q.ColInt(9)));
+    }
+    if (!q.Done()) return Error("reading reviews");
+  }
+  {
+    TicketTable& t = w.tickets;
+    Stmt q(db_, "SELECT id, key, customer, day, status, channel, csat, import_id FROM tickets ORDER BY id");
+    if (!q.ok()) return Error("reading tickets");
+    while (q.Row()) {
+      if (static_cast<size_t>(q.ColInt(0)) != t.size()) return corrupt("tickets");
+      t.key.emplace_back(q.ColText(1));
+      t.customer.push_back(q.ColId(2));
+      t.day.push_back(q.ColDay(3));
+      t.status.push_back(w.labels.Intern(q.ColText(4)));
+      t.channel.push_back(w.labels.Intern(q.ColText(5)));
+      t.csat.push_back(static_cast<int8_t>(q.ColInt(6)));
+      t.import_id.push_back(static_cast<uint32_t>(q.ColInt(7)));
+    }
+    if (!q.Done()) return Error("reading tickets");
+  }
+  {
+    SurveyTable& s = w.surveys;
+    Stmt q(db_, "SELECT id, key, customer, day, score, comment, import_id FROM surveys ORDER BY id");
+    if (!q.ok()) return Error("reading surveys");
+    while (q.Row()) {
+      if (static_cast<size_t>(q.ColInt(0)) != s.size()) return corrupt("surveys");
+      s.key.emplace_back(q.ColText(1));
+      s.customer.push_back(q.ColId(2));
+      s.day.push_back(q.ColDay(3));
+      s.score.push_back(static_cast<int8_t>(q.ColInt(4)));
+      s.comment.emplace_back(q.ColText(5));
+      s.import_id.push_back(static_cast<uint32_t>(q.ColInt(6)));
+    }
+    if (!q.Done()) return Error("reading surveys");
+  }
+  w.RebuildIndexes();
+  {
+    Stmt q(db_, "SELECT alias, customer FROM customer_aliases");
+    if (!q.ok()) return Error("reading customer_aliases");
+    while (q.Row()) {
+      const uint32_t id = static_cast<uint32_t>(q.ColInt(1));
+      if (id >= w.customers.size()) return CorruptError(name_ + ": not a Rapport workspace (alias of a missing customer)");
+      w.customer_alias.emplace(std::string(q.ColText(0)), id);
+    }
+    if (!q.Done()) return Error("reading customer_aliases");
+  }
+  *out = std::move(w);
+  return Status::Ok();
+}
+
+Status Store::AppendImport(const Workspace& w, const MergeDelta& delta, const ImportRecord& record) {
+  RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  auto fail = [&](const char* what) {
+    Status s = Error(what);
+    Exec("ROLLBACK");
+    return s;
+  };
+  const TableSizes& b = delta.before;
+  {
+    Stmt q(db_, "INSERT INTO dictionaries(kind, id, value) VALUES (?, ?, ?)");
+    if (!q.ok()) return fail("writing dictionaries");
+    const std::pair<const char*, const Dictionary*> dicts[] = {
+        {"currency", &w.currencies}, {"country", &w.countries}, {"label", &w.labels}};
+    const size_t starts[] = {b.currencies, b.countries, b.labels};
+    for (int d = 0; d < 3; ++d) {
+      for (size_t id = std::max<size_t>(starts[d], 1); id < dicts[d].second->size(); ++id) {
+        q.Text(1, dicts[d].first);
+        q.Int(2, static_cast<int64_t>(id));
+        q.Text(3, (*dicts[d].second)[static_cast<uint32_t>(id)]);
+        if (!q.Run()) return fail("writing dictionaries");
+      }
+    }
+  }
+  {
+    Stmt q(db_, "INSERT INTO imports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!q.ok()) return fail("writing imports");
+    const ImportRecord& r = record;
+    q.Int(1, r.id); q.Text(2, r.file_name); q.Text(3, r.format); q.Text(4, r.imported_at);
+    q.Int(5, static_cast<int64_t>(r.bytes)); q.Int(6, static_cast<int64_t>(r.rows_read));
+    q.Int(7, static_cast<int64_t>(r.rows_accepted)); q.Int(8, static_cast<int64_t>(r.rows_rejected));
+    q.Int(9, static_cast<int64_t>(r.orders_added)); q.Int(10, static_cast<int64_t>(r.orders_skipped_duplicate));
+    q.Int(11, static_cast<int64_t>(r.customers_added)); q.Int(12, static_cast<int64_t>(r.customers_merged));
+    q.DayOrNull(13, r.first_day); q.DayOrNull(14, r.last_day);
+    const std::string currencies = Join(r.currencies);
+    q.Text(15, currencies);
+    q.Int(16, static_cast<int64_t>(r.fingerprint));
+    if (!q.Run()) return fail("writing imports");
+  }
+  {
+    Stmt q(db_, "INSERT INTO import_issues(import_id, line, column_index, byte_offset, field, code, message, raw_row, rejected) "
+                "VALUES (?,?,?,?,?,?,?,?,?)");
+    if (!q.ok()) return fail("writing import_issues");
+    for (size_t i = b.issues; i < w.issues.size(); ++i) {
+      const ImportIssue& x = w.issues[i];
+      q.Int(1, x.import_id); q.Int(2, static_cast<int64_t>(x.line)); q.Int(3, x.column);
+      q.Int(4, static_cast<int64_t>(x.byte_offset)); q.Text(5, x.field); q.Text(6, x.code); q.Text(7, x.message);
+      q.Text(8, x.raw_row); q.Int(9, x.rejected ? 1 : 0);
+      if (!q.Run()) return fail("writing import_issues");
+    }
+  }
+  {
+    const CustomerTable& c = w.customers;
+    Stmt ins(db_, "INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!ins.ok()) return fail("writing customers");
+    auto write = [&](size_t id) {
+      ins.Int(1, static_cast<int64_t>(id)); ins.Text(2, c.key[id]); ins.Text(3, c.email[id]); ins.Text(4, c.phone[id]);
+      ins.Text(5, c.platform_id[id]); ins.Text(6, c.first_name[id]); ins.Text(7, c.last_name[id]);
+      ins.Text(8, w.countries[c.country[id]]); ins.Text(9, c.tags[id]); ins.Int(10, c.accepts_marketing[id]);
+      ins.Int(11, c.reported_spent_cents[id]); ins.Int(12, c.reported_orders[id]); ins.Int(13, c.import_id[id]);
+      return ins.Run();
+    };
+    for (uint32_t id : delta.updated_customers) {
+      if (!write(id)) return fail("updating customers");
+    }
+    for (size_t id = b.customers; id < c.size(); ++id) {
+      if (!write(id)) return fail("writing customers");
+    }
+    Stmt alias(db_, "INSERT INTO customer_aliases(alias, customer, import_id) VALUES (?,?,?)");
+    if (!alias.ok()) return fail("writing customer_aliases");
+    for (const auto& a : delta.new_aliases) {
+      alias.Text(1, a.first); alias.Int(2, a.second); alias.Int(3, record.id);
+      if (!alias.Run()) return fail("writing customer_aliases");
+    }
+  }
+  {
+    const ProductTable& p = w.products;
+    Stmt ins(db_, "INSERT OR REPLACE INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    if (!ins.ok()) return fail("writing products");
+    auto write = [&](size_t id) {
+      ins.Int(1, static_cast<int64_t>(id)); ins.Text(2, p.key[id]); ins.Text(3, p.sku[id]); ins.Text(4, p.title[id]);
+      ins.Text(5, p.handle[id]); ins.Text(6, p.url[id]); ins.Text(7, p.image_url[id]);
+      ins.Text(8, w.labels[p.vendor[id]]); ins.Text(9, w.labels[p.category[id]]); ins.Int(10, p.price_cents[id]);
+      ins.Int(11, p.import_id[id]);
+      return ins.Run();
+    };
+    for (uint32_t id : delta.updated_products) {
+      if (!write(id)) return fail("updating products");
+    }
+    for (size_t id = b.products; id < p.size(); ++id) {
+      if (!write(id)) return fail("writing products");
+    }
+  }
+  {
+    const OrderTable& o = w.orders;
+    Stmt q(db_, "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!q.ok()) return fail("writing orders");
+    for (size_t id = b.orders; id < o.size(); ++id) {
+      q.Int(1, static_cast<int64_t>(id)); q.Text(2, o.key[id]); q.Text(3, o.name[id]); q.Id(4, o.customer[id]);
+      q.DayOrNull(5, o.day[id]); q.Int(6, o.seconds[id]); q.Int(7, o.offset_minutes[id]);
+      q.Text(8, w.currencies[o.currency[id]]); q.Int(9, o.subtotal_cents[id]); q.Int(10, o.discount_cents[id]);
+      q.Int(11, o.shipping_cents[id]); q.Int(12, o.tax_cents[id]); q.Int(13, o.total_cents[id]);
+      q.Int(14, o.refunded_cents[id]); q.Int(15, o.flags[id]); q.Text(16, w.labels[o.financial_status[id]]);
+      q.Text(17, w.labels[o.fulfillment_status[id]]); q.DayOrNull(18, o.fulfilled_day[id]);
+      q.Text(19, w.labels[o.source[id]]); q.Text(20, w.labels[o.discount_code[id]]);
+      q.Text(21, w.countries[o.country[id]]); q.Int(22, o.import_id[id]);
+      if (!q.Run()) return fail("writing orders");
+    }
+  }
+  {
+    const OrderLineTable& l = w.lines;
+    Stmt q(db_, "INSERT INTO order_lines VALUES (?,?,?,?,?,?)");
+    if (!q.ok()) return fail("writing order_lines");
+    for (size_t id = b.lines; id < l.size(); ++id) {
+      q.Int(1, static_cast<int64_t>(id)); q.Int(2, l.order[id]); q.Id(3, l.product[id]); q.Int(4, l.quantity[id]);
+      q.Int(5, l.unit_price_cents[id]); q.Int(6, l.discount_cents[id]);
+      if (!q.Run()) return fail("writing order_lines");
+    }
+  }
+  {
+    const ReviewTable& r = w.reviews;
+    Stmt q(db_, "INSERT INTO reviews VALUES (?,?,?,?,?,?,?,?,?,?)");
+    if (!q.ok()) return fail("writing reviews");
+    for (size_t id = b.reviews; id < r.size(); ++id) {
+      q.Int(1, static_cast<int64_t>(id)); q.Text(2, r.key[id]); q.Id(3, r.customer[id]); q.Id(4, r.product[id]);
+      q.Int(5, r.rating[id]); q.DayOrNull(6, r.day[id]); q.Text(7, r.title[id]); q.Text(8, r.body[id]);
+      q.Text(9, w.labels[r.source[id]]); q.Int(10, r.import_id[id]);
+      if (!q.Run()) return fail("writing reviews");
+    }
+  }
+  {
+    const TicketTable& t = w.tickets;
+    Stmt q(db_, "INSERT INTO tickets VALUES (?,?,?,?,?,?,?,?)");
+    if (!q.ok()) return fail("writing tickets");
+    for (size_t id = b.tickets; id < t.size(); ++id) {
+      q.Int(1, static_cast<int64_t>(id)); q.Text(2, t.key[id]); q.Id(3, t.customer[id]); q.DayOrNull(4, t.day[id]);
+      q.Text(5, w.labels[t.status[id]]); q.Text(6, w.labels[t.channel[id]]); q.Int(7, t.csat[id]); q.Int(8, t.import_id[id]);
+      if (!q.Run()) return fail("writing tickets");
+    }
+  }
+  {
+    const SurveyTable& s = w.surveys;
+    Stmt q(db_, "INSERT INTO surveys VALUES (?,?,?,?,?,?,?)");
+    if (!q.ok()) return fail("writing surveys");
+    for (size_t id = b.surveys; id < s.size(); ++id) {
+      q.Int(1, static_cast<int64_t>(id)); q.Text(2, s.key[id]); q.Id(3, s.customer[id]); q.DayOrNull(4, s.day[id]);
+      q.Int(5, s.score[id]); q.Text(6, s.comment[id]); q.Int(7, s.import_id[id]);
+      if (!q.Run()) return fail("writing surveys");
+    }
+  }
+  Status commit = Exec("COMMIT");
+  if (!commit.ok()) {
+    Exec("ROLLBACK");
+    return commit;
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// SQL that renumbers `table`'s ids densely (0..n-1, keeping their order) and rewrites the references
+// `refs` ("other_table.column") to it. Ids pass through negative values so no two rows ever collide.
+std::string RenumberSql(const std::string& table, const std::vector<std::string>& refs) {
+  const std::string map = "temp.map_" + table;
+  std::string sql = "DROP TABLE IF EXISTS " + map + ";CREATE TABLE " + map + "(old INTEGER PRIMARY KEY, new INTEGER NOT NULL);";
+  sql += "INSERT INTO " + map + " SELECT id, row_number() OVER (ORDER BY id) - 1 FROM " + table + ";";
+  sql += "UPDATE " + table + " SET id = -1 - (SELECT new FROM " + map + " WHERE old = " + table + ".id) WHERE id <> (SELECT new FROM " + map + " WHERE old = " + table + ".id);";
+  sql += "UPDATE " + table + " SET id = -1 - id WHERE id < 0;";
+  for (const std::string& ref : refs) {
+    const size_t dot = ref.find('.');
+    const std::string t = ref.substr(0, dot), col = ref.substr(dot + 1);
+    sql += "UPDATE " + t + " SET " + col + " = (SELECT new FROM " + map + " WHERE old = " + t + "." + col + ") WHERE " + col +
+           " IS NOT NULL AND " + col + " <> (SELECT new FROM " + map + " WHERE old = " + t + "." + col + ");";
+  }
+  sql += "DROP TABLE " + map + ";";
+  return sql;
+}
+
+}  // namespace
+
+Status Store::RemoveImport(uint32_t import_id) {
+  {
+    Stmt q(db_, "SELECT count(*) FROM imports WHERE id = ?");
+    if (!q.ok()) return Error("reading imports");
+    q.Int(1, import_id);
+    if (!q.Row() || q.ColInt(0) == 0) return NotFound(name_ + ": no import with id " + std::to_string(import_id));
+  }
+  const std::string id = std::to_string(import_id);
+  std::string sql =
+      "DELETE FROM order_lines WHERE order_id IN (SELECT id FROM orders WHERE import_id = " + id + ");"
+      "DELETE FROM orders WHERE import_id = " + id + ";"
+      "DELETE FROM reviews WHERE import_id = " + id + ";"
+      "DELETE FROM tickets WHERE import_id = " + id + ";"
+      "DELETE FROM surveys WHERE import_id = " + id + ";"
+      "DELETE FROM import_issues WHERE import_id = " + id + ";"
+      "DELETE FROM imports WHERE id = " + id + ";"
+      "DELETE FROM products WHERE import_id = " + id +
+      " AND id NOT IN (SELECT product FROM order_lines WHERE product IS NOT NULL)"
+      " AND id NOT IN (SELECT product FROM reviews WHERE product IS NOT NULL);"
+      "DELETE FROM customers WHERE import_id = " + id +
+      " AND id NOT IN (SELECT customer FROM orders WHERE customer IS NOT NULL)"
+      " AND id NOT IN (SELECT customer FROM reviews WHERE customer IS NOT NULL)"
+      " AND id NOT IN (SELECT customer FROM tickets WHERE customer IS NOT NULL)"
+      " AND id NOT IN (SELECT customer FROM surveys WHERE customer IS NOT NULL);"
+      "DELETE FROM customer_aliases WHERE import_id = " + id + " OR customer NOT IN (SELECT id FROM customers);";
+  sql += RenumberSql("customers", {"orders.customer", "reviews.customer", "tickets.customer", "surveys.customer",
+                                   "customer_aliases.customer"});
+  sql += RenumberSql("products", {"order_lines.product", "reviews.product"});
+  sql += RenumberSql("orders", {"order_lines.order_id"});
+  sql += RenumberSql("order_lines", {});
+  sql += RenumberSql("reviews", {});
+  sql += RenumberSql("tickets", {});
+  sql += RenumberSql("surveys", {});
+  RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Status s = Exec(sql);
+  if (s.ok()) s = Exec("COMMIT");
+  if (!s.ok()) {
+    Exec("ROLLBACK");
+    return s;
+  }
+  return Status::Ok();
+}
+
+Result<std::string> Store::LoadSettingsJson() {
+  Stmt q(db_, "SELECT value FROM settings WHERE key = 'analysis'");
+  if (!q.ok()) return Error("reading settings");
+  if (q.Row()) return std::string(q.ColText(0));
+  if (!q.Done()) return Error("reading settings");
+  return std::string();
+}
+
+Status Store::SaveSettingsJson(const std::string& json) {
+  Stmt q(db_, "INSERT OR REPLACE INTO settings(key, value) VALUES ('analysis', ?)");
+  if (!q.ok()) return Error("writing settings");
+  q.Text(1, json);
+  if (!q.Run()) return Error("writing settings");
+  return Status::Ok();
+}
+
+Result<std::string> Store::Serialize() {
+  sqlite3_int64 size = 0;
+  unsigned char* bytes = sqlite3_serialize(db_, "main", &size, 0);
+  if (!bytes) {
+    if (size == 0) return std::string();
+    return Error("serialising");
+  }
+  std::string out(reinterpret_cast<const char*>(bytes), static_cast<size_t>(size));
+  sqlite3_free(bytes);
+  return out;
+}
+
+}  // namespace rapport

@@ -1,0 +1,75 @@
+// Store: the workspace's durable copy, one SQLite database (a *.rapport file natively, an in-memory image
+// in the browser). Schema, versioning and atomicity are described in docs/workspace.md.
+//
+//   auto store = Store::Open("shop.rapport");     // creates, migrates, or refuses (newer / damaged file)
+//   Workspace w; store->Load(&w);                 // every table read once into the columns
+//   MergeDelta d = MergeBatch(batch, id, &w, &record);
+//   store->AppendImport(w, d, record);            // the new rows, one transaction
+//
+// Every write is one transaction (BEGIN IMMEDIATE ... COMMIT) and is rolled back on any error, so the file
+// holds either all of an import or none of it. Row ids in SQLite equal the dense in-memory ids; removing
+// an import renumbers the remaining rows inside the same transaction to keep it so.
+//
+// Thread-safety: none; one Store belongs to one thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/util/status.h"
+#include "core/workspace/merge.h"
+#include "core/workspace/workspace.h"
+
+struct sqlite3;
+
+namespace rapport {
+
+// `PRAGMA application_id` of a Rapport workspace ("RAPT") and the schema version it is written with.
+constexpr int32_t kRapportApplicationId = 0x52415054;
+constexpr int32_t kSchemaVersion = 1;
+
+class Store {
+ public:
+  // Opens or creates a file. A file written by a newer Rapport, or one that is not a (sound) Rapport
+  // workspace, is refused: kInvalidArgument / kCorrupt, the message naming the file.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  static Result<std::unique_ptr<Store>> OpenMemory();
+  // The bytes of a .rapport file, deserialised into memory (`name` is used in messages only).
+  static Result<std::unique_ptr<Store>> OpenImage(std::string_view bytes, const std::string& name = "workspace image");
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Replaces *workspace with the stored tables, dictionaries and import history (settings are left as
+  // they are: the engine reads them with LoadSettingsJson).
+  Status Load(Workspace* workspace);
+  // Writes the rows MergeBatch added (and the existing rows it changed) plus `record`, in one transaction.
+  Status AppendImport(const Workspace& workspace, const MergeDelta& delta, const ImportRecord& record);
+  // Deletes every row import `import_id` added and renumbers the rest densely, in one transaction.
+  // Customers the import created survive while another import's orders or feedback still name them.
+  Status RemoveImport(uint32_t import_id);
+  // The settings as JSON text (core/api/settings_json.cpp converts); "" when none were saved.
+  Result<std::string> LoadSettingsJson();
+  Status SaveSettingsJson(const std::string& json);
+
+  // The database as the bytes of a .rapport file.
+  Result<std::string> Serialize();
+  // Runs SQL statements (tests use it to inject failures, e.g. a trigger that aborts an insert).
+  Status Exec(const std::string& sql);
+
+  const std::string& name() const { return name_; }
+  sqlite3* db() { return db_; }
+
+ private:
+  Store(sqlite3* db, std::string name) : db_(db), name_(std::move(name)) {}
+  static Result<std::unique_ptr<Store>> Init(sqlite3* db, std::string name, bool in_memory);
+  Status Verify(bool in_memory);
+  Status Error(const char* what);
+
+  sqlite3* db_ = nullptr;
+  std::string name_;
+};
+
+}  // namespace rapport

@@ -1,0 +1,51 @@
+#include "core/workspace/workspace.h"
+
+#include <string>
+
+namespace rapport {
+
+void Workspace::RebuildIndexes() {
+  customer_alias.clear();
+  order_by_key.clear();
+  product_by_key.clear();
+  feedback_keys.clear();
+  customer_alias.reserve(customers.size() * 2);
+  order_by_key.reserve(orders.size());
+  product_by_key.reserve(products.size());
+  feedback_keys.reserve(reviews.size() + tickets.size() + surveys.size());
+
+  std::string alias;
+  for (uint32_t id = 0; id < customers.size(); ++id) {
+    customer_alias.emplace(customers.key[id], id);
+    if (!customers.email[id].empty()) {
+      alias.assign("email:").append(customers.email[id]);
+      customer_alias.emplace(alias, id);
+    }
+    if (!customers.phone[id].empty()) {
+      alias.assign("phone:").append(customers.phone[id]);
+      customer_alias.emplace(alias, id);
+    }
+    if (!customers.platform_id[id].empty()) {
+      alias.assign("id:").append(customers.platform_id[id]);
+      customer_alias.emplace(alias, id);
+    }
+  }
+  for (uint32_t id = 0; id < orders.size(); ++id) order_by_key.emplace(orders.key[id], id);
+  for (uint32_t id = 0; id < products.size(); ++id) product_by_key.emplace(products.key[id], id);
+  for (uint32_t id = 0; id < reviews.size(); ++id) feedback_keys.emplace("r:" + reviews.key[id], id);
+  for (uint32_t id = 0; id < tickets.size(); ++id) feedback_keys.emplace("t:" + tickets.key[id], id);
+  for (uint32_t id = 0; id < surveys.size(); ++id) feedback_keys.emplace("s:" + surveys.key[id], id);
+}
+
+int32_t Workspace::LatestValidOrderDay() const {
+  int32_t latest = kNoDay;
+  const size_t n = orders.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (orders.flags[i] == 0 && orders.day[i] != kNoDay && orders.day[i] > latest) latest = orders.day[i];
+  }
+  return latest;
+}
+
+int32_t Workspace::AsOf() const { return settings.as_of_day != kNoDay ? settings.as_of_day : LatestValidOrderDay(); }
+
+}  // namespace rapport

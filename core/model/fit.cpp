@@ -1,0 +1,225 @@
+// See fit.h and MODELS.md §8.
+#include "core/model/fit.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/model/optimizer.h"
+
+namespace rapport::model {
+
+const char* ModelName(ModelKind model) {
+  switch (model) {
+    case ModelKind::kBgNbd: return "bgnbd";
+    case ModelKind::kMbgNbd: return "mbgnbd";
+    case ModelKind::kParetoNbd: return "pnbd";
+    case ModelKind::kGammaGamma: return "gg";
+  }
+  return "?";
+}
+
+bool ModelFromName(std::string_view name, ModelKind* out) {
+  if (name == "bgnbd") *out = ModelKind::kBgNbd;
+  else if (name == "mbgnbd") *out = ModelKind::kMbgNbd;
+  else if (name == "pnbd" || name == "paretonbd") *out = ModelKind::kParetoNbd;
+  else if (name == "gg" || name == "gammagamma") *out = ModelKind::kGammaGamma;
+  else return false;
+  return true;
+}
+
+namespace {
+
+constexpr double kBound = 20.0;
+
+// Fills se from the Hessian of the *normalised* objective (−ℓ/N) at θ.
+void StandardErrors(const Objective& objective, const std::vector<double>& theta, bool analytic, double n,
+                    FitResult* fit) {
+  const int k = static_cast<int>(theta.size());
+  std::vector<double> h = Hessian(objective, theta, analytic);
+  for (double& v : h) v *= n;  // information of the whole sample
+  fit->se.assign(k, NAN);
+  if (!InvertSymmetric(&h, k)) {
+    fit->message += (fit->message.empty() ? "" : "; ") + std::string("information matrix is singular: no standard errors");
+    return;
+  }
+  for (int i = 0; i < k; ++i) fit->se[i] = fit->params[i] * std::sqrt(h[i * k + i]);  // delta method
+}
+
+void Finish(FitResult* fit, int k) {
+  fit->aic = 2.0 * k - 2.0 * fit->log_likelihood;
+  fit->bic = k * std::log(fit->customers) - 2.0 * fit->log_likelihood;
+}
+
+}  // namespace
+
+Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const FitOptions& options) {
+  if (model == ModelKind::kGammaGamma) return InvalidArgument("fit: gg is a spend model; use FitGammaGamma");
+  double n = 0.0, repeat = 0.0, max_T = 0.0;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    n += patterns.weight[i];
+    repeat += patterns.weight[i] * patterns.x[i];
+    max_T = std::max(max_T, patterns.T[i]);
+  }
+  if (n <= 0) return Status(StatusCode::kInsufficientData, "fit: no customers to fit");
+  if (repeat <= 0) {
+    return Status(StatusCode::kInsufficientData,
+                  "fit: no customer has a repeat purchase, so purchase and dropout rates cannot be estimated");
+  }
+  // Time scaled so that max T = 1 (MODELS §8); α, β are divided by `scale`.
+  const double scale = max_T > 0 ? max_T : 1.0;
+  Patterns scaled;
+  scaled.x = patterns.x;
+  scaled.weight = patterns.weight;
+  scaled.t_x.resize(patterns.size());
+  scaled.T.resize(patterns.size());
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    scaled.t_x[i] = patterns.t_x[i] / scale;
+    scaled.T[i] = patterns.T[i] / scale;
+  }
+  scaled.customers = n;
+
+  Objective objective;
+  OptimizerOptions opt;
+  opt.lower = -kBound;
+  opt.upper = kBound;
+  opt.max_iterations = options.max_iterations;
+  FitResult fit;
+  fit.model = model;
+  switch (model) {
+    case ModelKind::kBgNbd:
+      fit.names = {"r", "alpha", "a", "b"};
+      objective = [&](const std::vector<double>& th, std::vector<double>* g) {
+        const BgNbdParams p{std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])};
+        double grad[4];
+        const double ll = BgNbdLogLikelihoodSum(p, scaled, g ? grad : nullptr);
+        if (g) {
+          for (int k = 0; k < 4; ++k) (*g)[k] = -grad[k] / n;
+        }
+        return -ll / n;
+      };
+      opt.analytic_gradient = true;
+      break;
+    case ModelKind::kMbgNbd:
+      fit.names = {"r", "alpha", "a", "b"};
+      objective = [&](const std::vector<double>& th, std::vector<double>*) {
+        const MbgNbdParams p{std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])};
+        return -MbgNbdLogLikelihoodSum(p, scaled) / n;
+      };
+      opt.analytic_gradient = false;
+      opt.nelder_mead_evaluations = 300;
+      opt.gradient_tolerance = 1e-8;
+      break;
+    case ModelKind::kParetoNbd:
+      fit.names = {"r", "alpha", "s", "beta"};
+      objective = [&](const std::vector<double>& th, std::vector<double>*) {
+        const ParetoNbdParams p{std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])};
+        return -ParetoNbdLogLikelihoodSum(p, scaled) / n;
+      };
+      opt.analytic_gradient = false;
+      opt.nelder_mead_evaluations = 300;
+      opt.gradient_tolerance = 1e-8;
+      break;
+    case ModelKind::kGammaGamma:
+      break;
+  }
+  OptimizerResult r = Minimize(objective, std::vector<double>(4, 0.0), opt);
+  fit.iterations = r.iterations;
+  fit.evaluations = r.evaluations;
+  fit.converged = r.converged;
+  fit.message = r.message;
+  fit.customers = n;
+  fit.patterns = patterns.size();
+  for (double t : r.theta) {
+    if (std::fabs(t) >= kBound - 1e-9) {
+      fit.converged = false;
+      fit.message = "a parameter ran to the edge of the search box (e^±20): the data do not identify the model";
+    }
+  }
+  if (!fit.converged) return Status(StatusCode::kNotConverged, std::string("fit ") + ModelName(model) + ": " + fit.message);
+  fit.params.resize(4);
+  for (int k = 0; k < 4; ++k) fit.params[k] = std::exp(r.theta[k]);
+  fit.params[1] *= scale;  // α
+  if (model == ModelKind::kParetoNbd) fit.params[3] *= scale;  // β
+  // ℓ in the caller's time unit (it shifts by −ln(scale)·Σx under rescaling).
+  fit.log_likelihood = -r.value * n - std::log(scale) * repeat;
+  if (options.standard_errors) StandardErrors(objective, r.theta, opt.analytic_gradient, n, &fit);
+  Finish(&fit, 4);
+  return fit;
+}
+
+Result<FitResult> FitGammaGamma(const std::vector<double>& x, const std::vector<double>& zbar, const FitOptions& options) {
+  std::vector<double> xs, zs;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (x[i] >= 1 && zbar[i] > 0) {
+      xs.push_back(x[i]);
+      zs.push_back(zbar[i]);
+    }
+  }
+  if (xs.size() < 2) {
+    return Status(StatusCode::kInsufficientData,
+                  "fit gg: fewer than 2 customers with a repeat purchase of positive value");
+  }
+  const double n = static_cast<double>(xs.size());
+  Objective objective = [&](const std::vector<double>& th, std::vector<double>*) {
+    const GammaGammaParams g{std::exp(th[0]), std::exp(th[1]), std::exp(th[2])};
+    return -GammaGammaLogLikelihoodSum(g, xs, zs, nullptr) / n;
+  };
+  OptimizerOptions opt;
+  opt.lower = -kBound;
+  opt.upper = kBound;
+  opt.analytic_gradient = false;
+  opt.nelder_mead_evaluations = 300;
+  opt.gradient_tolerance = 1e-8;
+  opt.max_iterations = options.max_iterations;
+  OptimizerResult r = Minimize(objective, std::vector<double>(3, 0.0), opt);
+  FitResult fit;
+  fit.model = ModelKind::kGammaGamma;
+  fit.names = {"p", "q", "v"};
+  fit.iterations = r.iterations;
+  fit.evaluations = r.evaluations;
+  fit.converged = r.converged;
+  fit.message = r.message;
+  fit.customers = n;
+  fit.patterns = xs.size();
+  if (!fit.converged) return Status(StatusCode::kNotConverged, "fit gg: " + fit.message);
+  fit.params = {std::exp(r.theta[0]), std::exp(r.theta[1]), std::exp(r.theta[2])};
+  fit.log_likelihood = -r.value * n;
+  if (options.standard_errors) StandardErrors(objective, r.theta, false, n, &fit);
+  if (!(fit.params[1] > 1.0)) {
+    fit.message += (fit.message.empty() ? "" : "; ") +
+                   std::string("q <= 1: the population mean spend does not exist; expected values of one-time buyers are undefined");
+  }
+  Finish(&fit, 3);
+  return fit;
+}
+
+Result<ModelComparison> FitAllCountModels(const Patterns& patterns, const FitOptions& options) {
+  ModelComparison out;
+  Status first_error;
+  for (ModelKind m : {ModelKind::kBgNbd, ModelKind::kMbgNbd, ModelKind::kParetoNbd}) {
+    Result<FitResult> fit = FitCountModel(m, patterns, options);
+    if (fit.ok()) {
+      out.fits.push_back(std::move(fit.value()));
+    } else {
+      if (first_error.ok()) first_error = fit.status();
+      out.failures.emplace_back(m, fit.status());
+    }
+  }
+  if (out.fits.empty()) return first_error;
+  for (size_t i = 1; i < out.fits.size(); ++i) {
+    if (out.fits[i].bic < out.fits[out.best].bic) out.best = i;
+  }
+  return out;
+}
+
+double CountModelLogLikelihood(const FitResult& fit, double x, double t_x, double T) {
+  switch (fit.model) {
+    case ModelKind::kBgNbd: return BgNbdLogLikelihood(fit.bgnbd(), x, t_x, T);
+    case ModelKind::kMbgNbd: return MbgNbdLogLikelihood(fit.mbgnbd(), x, t_x, T);
+    case ModelKind::kParetoNbd: return ParetoNbdLogLikelihood(fit.pnbd(), x, t_x, T);
+    case ModelKind::kGammaGamma: return NAN;
+  }
+  return NAN;
+}
+
+}  // namespace rapport::model

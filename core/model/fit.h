@@ -1,0 +1,78 @@
+// Maximum-likelihood fits of the customer-base models, with standard errors and model choice
+// (MODELS.md §8).
+//
+// How: θ = ln(parameters) is optimised without constraints (a ±20 box guards against runaway values), with
+// time rescaled so that max T = 1 (α and β scale with time; r, a, b, s do not), over the weighted patterns of
+// summary.h, so a million customers cost what their distinct histories cost. BG/NBD uses BFGS with the
+// analytic gradient of §3.2; MBG/NBD, Pareto/NBD and Gamma-Gamma use Nelder-Mead, then BFGS on central
+// differences. Standard errors: the observed information I (the Hessian of −ℓ in θ) inverted, then the delta
+// method, SE_k = param_k·√[I⁻¹]_kk.
+//
+// Errors: no customers, or no customer with a repeat purchase -> kInsufficientData; an optimiser that stops
+// away from an optimum -> kNotConverged (the message says why); a singular information matrix leaves the
+// SEs NaN and says so in `message`.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model/bgnbd.h"
+#include "core/model/gamma_gamma.h"
+#include "core/model/mbgnbd.h"
+#include "core/model/pnbd.h"
+#include "core/model/summary.h"
+#include "core/util/status.h"
+
+namespace rapport::model {
+
+enum class ModelKind { kBgNbd, kMbgNbd, kParetoNbd, kGammaGamma };
+
+// "bgnbd", "mbgnbd", "pnbd", "gg".
+const char* ModelName(ModelKind model);
+// Accepts the names above (and "paretonbd", "gammagamma"); false otherwise.
+bool ModelFromName(std::string_view name, ModelKind* out);
+
+struct FitOptions {
+  int max_iterations = 400;     // BFGS iterations
+  bool standard_errors = true;  // compute the Hessian and SEs
+};
+
+struct FitResult {
+  ModelKind model = ModelKind::kBgNbd;
+  std::vector<std::string> names;  // paper symbols: r, alpha, a, b | r, alpha, s, beta | p, q, v
+  std::vector<double> params;      // in the summary's time (and money) units
+  std::vector<double> se;          // NaN when the information matrix is singular
+  double log_likelihood = 0.0;     // in the summary's time unit (compare within one unit only)
+  double aic = 0.0, bic = 0.0;     // 2k − 2ℓ, k ln N − 2ℓ
+  double customers = 0.0;          // N (Gamma-Gamma: customers with x >= 1 and z̄ > 0)
+  size_t patterns = 0;             // distinct histories the likelihood was summed over
+  int iterations = 0, evaluations = 0;
+  bool converged = false;
+  std::string message;
+
+  BgNbdParams bgnbd() const { return {params[0], params[1], params[2], params[3]}; }
+  MbgNbdParams mbgnbd() const { return {params[0], params[1], params[2], params[3]}; }
+  ParetoNbdParams pnbd() const { return {params[0], params[1], params[2], params[3]}; }
+  GammaGammaParams gg() const { return {params[0], params[1], params[2]}; }
+};
+
+// Fits BG/NBD, MBG/NBD or Pareto/NBD on weighted patterns.
+Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const FitOptions& options = {});
+// Fits Gamma-Gamma on the rows with x >= 1 and z̄ > 0.
+Result<FitResult> FitGammaGamma(const std::vector<double>& x, const std::vector<double>& zbar,
+                                const FitOptions& options = {});
+
+// All three count models and the one with the lowest BIC ("auto"). A model that fails is listed in
+// `failures` and left out; an error only when all fail.
+struct ModelComparison {
+  std::vector<FitResult> fits;
+  size_t best = 0;  // index into fits
+  std::vector<std::pair<ModelKind, Status>> failures;
+};
+Result<ModelComparison> FitAllCountModels(const Patterns& patterns, const FitOptions& options = {});
+
+// ℓ of one customer under a fitted count model (dispatch on result.model).
+double CountModelLogLikelihood(const FitResult& fit, double x, double t_x, double T);
+
+}  // namespace rapport::model

@@ -1,0 +1,338 @@
+// See optimizer.h. BFGS as in Nocedal & Wright, "Numerical Optimization" (2nd ed.), Algorithm 6.1 with the
+// initial inverse-Hessian scaling of eq. 6.20; Nelder-Mead with the standard coefficients (1, 2, ½, ½).
+#include "core/model/optimizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace rapport::model {
+
+namespace {
+
+double InfNorm(const std::vector<double>& v) {
+  double m = 0.0;
+  for (double x : v) m = std::max(m, std::fabs(x));
+  return m;
+}
+
+void Project(std::vector<double>* theta, const OptimizerOptions& o) {
+  for (double& t : *theta) t = std::min(o.upper, std::max(o.lower, t));
+}
+
+double Eval(const Objective& f, const std::vector<double>& theta, int* evaluations) {
+  ++*evaluations;
+  const double v = f(theta, nullptr);
+  return std::isfinite(v) ? v : INFINITY;
+}
+
+// Nelder-Mead from theta; returns the best vertex.
+std::vector<double> NelderMead(const Objective& f, std::vector<double> theta, const OptimizerOptions& o,
+                               int* evaluations) {
+  const size_t n = theta.size();
+  std::vector<std::vector<double>> simplex(n + 1, theta);
+  std::vector<double> values(n + 1);
+  for (size_t i = 0; i < n; ++i) {
+    simplex[i + 1][i] += o.nelder_mead_initial_step;
+    Project(&simplex[i + 1], o);
+  }
+  for (size_t i = 0; i <= n; ++i) values[i] = Eval(f, simplex[i], evaluations);
+  std::vector<size_t> order(n + 1);
+  const int budget = *evaluations + o.nelder_mead_evaluations;
+  while (*evaluations < budget) {
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return values[a] < values[b]; });
+    const size_t best = order[0], worst = order[n], second = order[n - 1];
+    if (std::isfinite(values[worst]) && values[worst] - values[best] <= 1e-12 * (1.0 + std::fabs(values[best]))) break;
+    std::vector<double> centroid(n, 0.0);
+    for (size_t k = 0; k < n; ++k) {
+      for (size_t j = 0; j < n; ++j) centroid[j] += simplex[order[k]][j] / n;
+    }
+    auto along = [&](double coef) {
+      std::vector<double> p(n);
+      for (size_t j = 0; j < n; ++j) p[j] = centroid[j] + coef * (simplex[worst][j] - centroid[j]);
+      Project(&p, o);
+      return p;
+    };
+    std::vector<double> reflected = along(-1.0);
+    const double fr = Eval(f, reflected, evaluations);
+    if (fr < values[best]) {
+      std::vector<double> expanded = along(-2.0);
+      const double fe = Eval(f, expanded, evaluations);
+      if (fe < fr) {
+        simplex[worst] = expanded, values[worst] = fe;
+      } else {
+        simplex[worst] = reflected, values[worst] = fr;
+      }
+    } else if (fr < values[second]) {
+      simplex[worst] = reflected, values[worst] = fr;
+    } else {
+      const bool outside = fr < values[worst];
+      std::vector<double> contracted = along(outside ? -0.5 : 0.5);
+      const double fc = Eval(f, contracted, evaluations);
+      if (fc < std::min(fr, values[worst])) {
+        simplex[worst] = contracted, values[worst] = fc;
+      } else {
+        for (size_t k = 1; k <= n; ++k) {  // shrink towards the best vertex
+          std::vector<double>& p = simplex[order[k]];
+          for (size_t j = 0; j < n; ++j) p[j] = simplex[best][j] + 0.5 * (p[j] - simplex[best][j]);
+          values[order[k]] = Eval(f, p, evaluations);
+        }
+      }
+    }
+  }
+  size_t best = 0;
+  for (size_t i = 1; i <= n; ++i) {
+    if (values[i] < values[best]) best = i;
+  }
+  return simplex[best];
+}
+
+}  // namespace
+
+std::vector<double> Gradient(const Objective& f, const std::vector<double>& theta, bool analytic, double h,
+                             int* evaluations) {
+  std::vector<double> g(theta.size(), 0.0);
+  if (analytic) {
+    if (evaluations) ++*evaluations;
+    f(theta, &g);
+    return g;
+  }
+  std::vector<double> p = theta;
+  for (size_t k = 0; k < theta.size(); ++k) {
+    p[k] = theta[k] + h;
+    const double up = f(p, nullptr);
+    p[k] = theta[k] - h;
+    const double down = f(p, nullptr);
+    p[k] = theta[k];
+    g[k] = (up - down) / (2.0 * h);
+    if (evaluations) *evaluations += 2;
+  }
+  return g;
+}
+
+OptimizerResult Minimize(const Objective& f, std::vector<double> theta0, const OptimizerOptions& o) {
+  OptimizerResult result;
+  const size_t n = theta0.size();
+  Project(&theta0, o);
+  int evaluations = 0;
+  if (o.nelder_mead_evaluations > 0) theta0 = NelderMead(f, theta0, o, &evaluations);
+
+  std::vector<double> theta = theta0;
+  auto value_and_gradient = [&](const std::vector<double>& t, std::vector<double>* g) {
+    if (o.analytic_gradient) {
+      ++evaluations;
+      const double v = f(t, g);
+      return std::isfinite(v) ? v : INFINITY;
+    }
+    const double v = Eval(f, t, &evaluations);
+    if (std::isfinite(v)) *g = Gradient(f, t, false, o.difference_step, &evaluations);
+    return v;
+  };
+  std::vector<double> g(n, 0.0);
+  double value = value_and_gradient(theta, &g);
+  result.theta = theta;
+  result.value = value;
+  if (!std::isfinite(value) || !std::isfinite(InfNorm(g))) {
+    result.gradient = g;
+    result.evaluations = evaluations;
+    result.message = "the objective is not finite at the starting point";
+    return result;
+  }
+
+  std::vector<double> H(n * n, 0.0);  // inverse-Hessian approximation
+  auto reset = [&]() {
+    std::fill(H.begin(), H.end(), 0.0);
+    for (size_t i = 0; i < n; ++i) H[i * n + i] = 1.0;
+  };
+  reset();
+  bool fresh = true;  // H is the identity (no curvature information yet)
+  int iteration = 0;
+  std::vector<double> d(n), next(n), g_next(n), s(n), y(n), Hy(n);
+  for (; iteration < o.max_iterations; ++iteration) {
+    if (InfNorm(g) <= o.gradient_tolerance) {
+      result.converged = true;
+      result.message = "gradient below tolerance";
+      break;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      double sum = 0.0;
+      for (size_t j = 0; j < n; ++j) sum -= H[i * n + j] * g[j];
+      d[i] = sum;
+    }
+    double slope = std::inner_product(g.begin(), g.end(), d.begin(), 0.0);
+    if (!(slope < 0.0)) {
+      reset();
+      fresh = true;
+      for (size_t i = 0; i < n; ++i) d[i] = -g[i];
+      slope = -std::inner_product(g.begin(), g.end(), g.begin(), 0.0);
+    }
+    // Keep the first step of a fresh BFGS from leaping out of the region of interest.
+    if (fresh) {
+      const double norm = InfNorm(d);
+      if (norm > 1.0) {
+        for (double& v : d) v /= norm;
+      }
+    }
+    double step = 1.0, next_value = INFINITY;
+    bool accepted = false;
+    for (int tries = 0; tries < 60; ++tries) {
+      for (size_t i = 0; i < n; ++i) next[i] = theta[i] + step * d[i];
+      Project(&next, o);
+      double directional = 0.0;
+      for (size_t i = 0; i < n; ++i) directional += g[i] * (next[i] - theta[i]);
+      next_value = value_and_gradient(next, &g_next);
+      if (std::isfinite(next_value) && next_value <= value + 1e-4 * directional && std::isfinite(InfNorm(g_next))) {
+        accepted = true;
+        break;
+      }
+      step *= 0.5;
+    }
+    if (!accepted) {
+      if (!fresh) {  // retry once along the steepest descent
+        reset();
+        fresh = true;
+        continue;
+      }
+      if (InfNorm(g) <= 1e3 * o.gradient_tolerance) {
+        result.converged = true;
+        result.message = "no further decrease possible at double precision";
+      } else {
+        result.message = "line search failed away from a stationary point";
+      }
+      break;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      s[i] = next[i] - theta[i];
+      y[i] = g_next[i] - g[i];
+    }
+    const double sy = std::inner_product(s.begin(), s.end(), y.begin(), 0.0);
+    const double yy = std::inner_product(y.begin(), y.end(), y.begin(), 0.0);
+    const double change = value - next_value;
+    theta = next;
+    value = next_value;
+    g = g_next;
+    if (sy > 1e-300 && sy > 1e-12 * std::sqrt(yy * std::inner_product(s.begin(), s.end(), s.begin(), 0.0))) {
+      if (fresh) {  // Nocedal & Wright eq. 6.20
+        reset();
+        for (size_t i = 0; i < n; ++i) H[i * n + i] = sy / yy;
+        fresh = false;
+      }
+      const double rho = 1.0 / sy;
+      for (size_t i = 0; i < n; ++i) {
+        double sum = 0.0;
+        for (size_t j = 0; j < n; ++j) sum += H[i * n + j] * y[j];
+        Hy[i] = sum;
+      }
+      const double yHy = std::inner_product(y.begin(), y.end(), Hy.begin(), 0.0);
+      for (size_t i = 0; i < n; ++i) {
+        for (size_t j = 0; j < n; ++j) {
+          H[i * n + j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + (rho * rho * yHy + rho) * s[i] * s[j];
+        }
+      }
+    }
+    if (change == 0.0 && InfNorm(s) == 0.0) {
+      result.converged = InfNorm(g) <= 1e3 * o.gradient_tolerance;
+      result.message = result.converged ? "no further decrease possible at double precision" : "stalled";
+      break;
+    }
+  }
+  if (iteration >= o.max_iterations) result.message = "iteration limit reached";
+  result.theta = theta;
+  result.value = value;
+  result.gradient = g;
+  result.iterations = iteration;
+  result.evaluations = evaluations;
+  return result;
+}
+
+std::vector<double> Hessian(const Objective& f, const std::vector<double>& theta, bool analytic_gradient) {
+  const size_t n = theta.size();
+  std::vector<double> h(n * n, 0.0);
+  std::vector<double> p = theta;
+  if (analytic_gradient) {
+    const double step = 1e-5;
+    std::vector<double> up(n), down(n);
+    for (size_t k = 0; k < n; ++k) {
+      p[k] = theta[k] + step;
+      f(p, &up);
+      p[k] = theta[k] - step;
+      f(p, &down);
+      p[k] = theta[k];
+      for (size_t j = 0; j < n; ++j) h[k * n + j] = (up[j] - down[j]) / (2.0 * step);
+    }
+  } else {
+    const double step = 1e-4;
+    const double f0 = f(theta, nullptr);
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t j = i; j < n; ++j) {
+        if (i == j) {
+          p[i] = theta[i] + step;
+          const double up = f(p, nullptr);
+          p[i] = theta[i] - step;
+          const double down = f(p, nullptr);
+          p[i] = theta[i];
+          h[i * n + i] = (up - 2.0 * f0 + down) / (step * step);
+        } else {
+          double v[4];
+          const int si[4] = {1, 1, -1, -1}, sj[4] = {1, -1, 1, -1};
+          for (int c = 0; c < 4; ++c) {
+            p[i] = theta[i] + si[c] * step;
+            p[j] = theta[j] + sj[c] * step;
+            v[c] = f(p, nullptr);
+          }
+          p[i] = theta[i];
+          p[j] = theta[j];
+          h[i * n + j] = h[j * n + i] = (v[0] - v[1] - v[2] + v[3]) / (4.0 * step * step);
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = i + 1; j < n; ++j) h[i * n + j] = h[j * n + i] = 0.5 * (h[i * n + j] + h[j * n + i]);
+  }
+  return h;
+}
+
+bool InvertSymmetric(std::vector<double>* matrix, int n) {
+  std::vector<double>& m = *matrix;
+  for (int i = 0; i < n; ++i) {
+    if (!(m[i * n + i] > 0.0)) return false;
+  }
+  std::vector<double> inv(n * n, 0.0);
+  for (int i = 0; i < n; ++i) inv[i * n + i] = 1.0;
+  for (int col = 0; col < n; ++col) {
+    int pivot = col;
+    for (int r = col + 1; r < n; ++r) {
+      if (std::fabs(m[r * n + col]) > std::fabs(m[pivot * n + col])) pivot = r;
+    }
+    if (m[pivot * n + col] == 0.0 || !std::isfinite(m[pivot * n + col])) return false;
+    if (pivot != col) {
+      for (int k = 0; k < n; ++k) {
+        std::swap(m[col * n + k], m[pivot * n + k]);
+        std::swap(inv[col * n + k], inv[pivot * n + k]);
+      }
+    }
+    const double diag = m[col * n + col];
+    for (int k = 0; k < n; ++k) {
+      m[col * n + k] /= diag;
+      inv[col * n + k] /= diag;
+    }
+    for (int r = 0; r < n; ++r) {
+      if (r == col) continue;
+      const double factor = m[r * n + col];
+      if (factor == 0.0) continue;
+      for (int k = 0; k < n; ++k) {
+        m[r * n + k] -= factor * m[col * n + k];
+        inv[r * n + k] -= factor * inv[col * n + k];
+      }
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    if (!(inv[i * n + i] > 0.0)) return false;
+  }
+  m = inv;
+  return true;
+}
+
+}  // namespace rapport::model

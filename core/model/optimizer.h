@@ -1,0 +1,55 @@
+// A small bounded optimiser for the model fits (MODELS.md §8): BFGS with a backtracking (Armijo) line search
+// on a box, optionally started by Nelder-Mead; plus the numerical Hessian and a symmetric-matrix inverse
+// for standard errors. The models optimise θ = ln(parameters), so the box is a guard against runaway
+// parameters (e^±30), not a constraint the optimum is expected to touch.
+//
+// Convergence: ‖∇f‖_∞ <= gradient_tolerance; or, when the line search can no longer decrease f (the
+// optimum is reached to double precision), ‖∇f‖_∞ <= 1e3·gradient_tolerance. Anything else (the iteration
+// cap, a non-finite value at the start, a line search that fails far from a stationary point) leaves
+// `converged` false with a message; callers report StatusCode::kNotConverged.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace rapport::model {
+
+// f(θ); fills *gradient when it is not null. Returns +inf (or NaN) outside the function's domain.
+using Objective = std::function<double(const std::vector<double>& theta, std::vector<double>* gradient)>;
+
+struct OptimizerOptions {
+  double lower = -30.0, upper = 30.0;  // box on every θ_k
+  bool analytic_gradient = true;       // false: central differences with `difference_step`
+  double difference_step = 1e-5;
+  int nelder_mead_evaluations = 0;     // > 0: a Nelder-Mead run of at most this many evaluations first
+  double nelder_mead_initial_step = 0.5;
+  int max_iterations = 400;            // BFGS iterations
+  double gradient_tolerance = 1e-9;    // on ‖∇f‖_∞
+};
+
+struct OptimizerResult {
+  std::vector<double> theta;
+  double value = 0.0;
+  std::vector<double> gradient;
+  int iterations = 0;   // BFGS iterations
+  int evaluations = 0;  // function evaluations, Nelder-Mead and finite differences included
+  bool converged = false;
+  std::string message;  // why it stopped
+};
+
+OptimizerResult Minimize(const Objective& f, std::vector<double> theta0, const OptimizerOptions& options);
+
+// The gradient of f at θ: analytic when `analytic` is true, else central differences with step h.
+std::vector<double> Gradient(const Objective& f, const std::vector<double>& theta, bool analytic, double h,
+                             int* evaluations = nullptr);
+
+// The Hessian of f at θ (row-major n×n, symmetrised): central differences of the analytic gradient
+// (h = 1e-5) or second differences of f (h = 1e-4).
+std::vector<double> Hessian(const Objective& f, const std::vector<double>& theta, bool analytic_gradient);
+
+// Inverts a symmetric positive-definite n×n matrix in place (Gauss-Jordan with partial pivoting).
+// Returns false when it is singular or not positive definite.
+bool InvertSymmetric(std::vector<double>* matrix, int n);
+
+}  // namespace rapport::model

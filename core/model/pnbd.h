@@ -1,0 +1,41 @@
+// Pareto/NBD: Schmittlein, Morrison & Colombo (1987), "Counting your customers: who are they and what will
+// they do next?", Management Science 33(1):1-24; in the forms of Hardie's notes 009 and 028. MODELS.md §5.
+//
+// Story: while alive a customer buys at the times of a Poisson process with rate λ ~ Gamma(r, rate α); the
+// lifetime is Exp(μ) with μ ~ Gamma(s, rate β). Unlike BG/NBD, a customer can drop out at any time.
+// β is only weakly identified on small data (SE(β)/β ≈ 0.5 on CDNOW): show its interval, not just β.
+#pragma once
+
+#include "core/model/summary.h"
+
+namespace rapport::model {
+
+struct ParetoNbdParams {
+  double r = 1.0, alpha = 1.0;  // purchase rate λ ~ Gamma(shape r, rate α)
+  double s = 1.0, beta = 1.0;   // dropout rate μ ~ Gamma(shape s, rate β)
+};
+
+// ℓ(r, α, s, β | x, t_x, T): the sum form of note 028 (no subtraction), 2F1 in logs with Euler's
+// transformation for large x (MODELS §5.1).
+double ParetoNbdLogLikelihood(const ParetoNbdParams& p, double x, double t_x, double T);
+double ParetoNbdLogLikelihoodSum(const ParetoNbdParams& p, const Patterns& patterns);
+// P(alive | x, t_x, T), note 009 eq. 36-37 (§5.2).
+double ParetoNbdPAlive(const ParetoNbdParams& p, double x, double t_x, double T);
+// E[X(t)] for a new customer, note 009 eq. 27, continuous at s = 1 (§5.3).
+double ParetoNbdExpectedPurchases(const ParetoNbdParams& p, double t);
+// E[Y(t) | x, t_x, T], note 009 eq. 41 (§5.4).
+double ParetoNbdConditionalExpectedPurchases(const ParetoNbdParams& p, double t, double x, double t_x, double T);
+
+// The next purchase (Rapport's definition, §5.5), given the history.
+struct ParetoNbdNextPurchase {
+  double p_alive = 0.0;
+  double p_ever_given_alive = 0.0;  // ∫₀^∞ f = E[λ/(λ+μ)]
+  double median = 0.0;              // u with ∫₀^u f = ½∫₀^∞ f (among futures that have a next purchase)
+};
+ParetoNbdNextPurchase ParetoNbdNextPurchaseOf(const ParetoNbdParams& p, double x, double t_x, double T);
+// P(at least one purchase in (T, T+t] | ·) = P(alive)·∫₀^t f.
+double ParetoNbdProbabilityOfPurchaseWithin(const ParetoNbdParams& p, double t, double x, double t_x, double T);
+// DERT (Fader, Hardie & Lee 2005, JMR 42(4)), by its integral form; δ continuous rate per time unit (§7).
+double ParetoNbdDert(const ParetoNbdParams& p, double delta, double x, double t_x, double T);
+
+}  // namespace rapport::model

@@ -1,0 +1,71 @@
+// Special functions for the customer-base models, written in double precision with nothing but lgamma,
+// log1p and expm1 (MODELS.md §2): log-sum-exp, digamma, ln 2F1 by its series with rescaling and Euler's
+// transformation, the stable E[X(t)] remainder R(z) of MODELS §3.4, and Gauss-Legendre quadrature.
+//
+// Every function is pure; the quadrature nodes are computed once on first use.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+
+namespace rapport::model {
+
+// ln(e^u + e^v) without overflow: max(u,v) + ln(1 + e^{-|u-v|}).
+inline double LogSumExp(double u, double v) {
+  if (u == -INFINITY) return v;
+  if (v == -INFINITY) return u;
+  return u > v ? u + std::log1p(std::exp(v - u)) : v + std::log1p(std::exp(u - v));
+}
+
+// ln B(p, q) = lnΓ(p) + lnΓ(q) − lnΓ(p+q).
+double LogBeta(double p, double q);
+
+// ψ(x) for x > 0: recurrence up to x >= 6, then the asymptotic series with Bernoulli numbers to k = 5.
+double Digamma(double x);
+
+// ln 2F1(a, b; c; z) for 0 <= z < 1, c > 0, a, b > 0 (all terms positive). Uses Euler's transformation
+// 2F1(a,b;c;z) = (1−z)^{c−a−b} 2F1(c−a, c−b; c; z) when a+b > c and c−a, c−b >= 0, so the terms shrink from
+// the start; otherwise the plain series, rescaled whenever its sum passes 1e200. `terms`, when given,
+// receives the number of terms summed. NaN when the series does not converge within 50 million terms.
+double LogHyp2F1(double a, double b, double c, double z, long* terms = nullptr);
+
+// The well-conditioned remainder of MODELS §3.4:
+//   R(z) = −expm1((a−1)L)/(a−1) − S1·e^{(a−1)L},  L = ln(1−z),
+//   S1   = Σ_{n≥1} (A)_n (a)_{n−1} z^n / ((c)_n n!).
+// (a+b+x−1)·R(z) with A = a+b−1−r, c = a+b+x−1 is the bracket of FHL 2005 eq. 10 (E[Y(t)] without P(alive));
+// x = 0, T = 0 gives eq. 9. No division by (a−1) survives except in expm1(·)/(a−1), which is exact near a = 1.
+double StableRemainder(double a, double A, double c, double z);
+
+// −expm1(k·L)/k, continuous at k = 0 (−L there). Used by R(z) and the Pareto/NBD E[X(t)].
+inline double NegExpm1Over(double k, double L) {
+  if (k == 0.0) return -L;
+  return -std::expm1(k * L) / k;
+}
+
+// 64-point Gauss-Legendre rule on [-1, 1].
+struct GaussLegendreRule {
+  static constexpr int kPoints = 64;
+  double node[kPoints];
+  double weight[kPoints];
+};
+const GaussLegendreRule& GaussLegendre64();
+
+// ∫_lo^hi f(u) du by the 64-point rule.
+template <typename F>
+double IntegrateGL(F&& f, double lo, double hi) {
+  const GaussLegendreRule& rule = GaussLegendre64();
+  const double half = 0.5 * (hi - lo), mid = 0.5 * (hi + lo);
+  double sum = 0.0;
+  for (int i = 0; i < GaussLegendreRule::kPoints; ++i) sum += rule.weight[i] * f(mid + half * rule.node[i]);
+  return sum * half;
+}
+
+// ∫ over the consecutive intervals [edges[0], edges[1]], ..., [edges[n−2], edges[n−1]].
+template <typename F>
+double IntegrateGLComposite(F&& f, const double* edges, size_t n) {
+  double sum = 0.0;
+  for (size_t i = 0; i + 1 < n; ++i) sum += IntegrateGL(f, edges[i], edges[i + 1]);
+  return sum;
+}
+
+}  // namespace rapport::model

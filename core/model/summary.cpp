@@ -1,0 +1,218 @@
+// See summary.h and MODELS.md §1.
+#include "core/model/summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/util/text.h"
+
+namespace rapport::model {
+
+Result<CustomerSummary> SummarizeTransactions(std::vector<Transaction> tx, const SummaryOptions& options) {
+  if (options.calibration_end_day == kNoDay) return InvalidArgument("summary: the calibration end (as_of) is not set");
+  if (!(options.unit_days > 0.0)) return InvalidArgument("summary: the time unit must be positive");
+  if (options.holdout_end_day != kNoDay && options.holdout_end_day <= options.calibration_end_day) {
+    return InvalidArgument("summary: the holdout end " + FormatDay(options.holdout_end_day) +
+                           " must be after the calibration end " + FormatDay(options.calibration_end_day));
+  }
+  const int32_t C = options.calibration_end_day;
+  const int32_t last = options.holdout_end_day == kNoDay ? C : options.holdout_end_day;
+  std::sort(tx.begin(), tx.end(), [](const Transaction& a, const Transaction& b) {
+    return a.customer != b.customer ? a.customer < b.customer : a.day < b.day;
+  });
+  CustomerSummary s;
+  s.unit_days = options.unit_days;
+  s.calibration_end_day = C;
+  s.holdout_end_day = options.holdout_end_day;
+  const bool holdout = options.holdout_end_day != kNoDay;
+  const double unit = options.unit_days;
+  size_t i = 0;
+  while (i < tx.size()) {
+    const uint32_t id = tx[i].customer;
+    size_t end = i;
+    while (end < tx.size() && tx[end].customer == id) ++end;
+    const int32_t first = tx[i].day;
+    if (first <= C) {
+      int64_t x = 0, y = 0;
+      int32_t last_day = first;
+      double first_value = 0.0, repeat_value = 0.0;
+      size_t k = i;
+      while (k < end && tx[k].day <= last) {
+        const int32_t day = tx[k].day;
+        double day_value = 0.0;
+        while (k < end && tx[k].day == day) day_value += tx[k++].value;  // same-day orders are one purchase
+        if (day == first) {
+          first_value = day_value;
+          continue;
+        }
+        s.repeat_days.push_back(day);
+        if (day <= C) {
+          ++x;
+          last_day = day;
+          repeat_value += day_value;
+        } else {
+          ++y;
+        }
+      }
+      s.customer.push_back(id);
+      s.first_day.push_back(first);
+      s.last_day.push_back(last_day);
+      s.x.push_back(static_cast<double>(x));
+      s.t_x.push_back((last_day - first) / unit);
+      s.T.push_back((C - first) / unit);
+      s.zbar.push_back(x > 0 ? repeat_value / x : 0.0);
+      s.total_value.push_back(first_value + repeat_value);
+      if (holdout) s.holdout_x.push_back(static_cast<double>(y));
+    }
+    i = end;
+  }
+  std::sort(s.repeat_days.begin(), s.repeat_days.end());
+  return s;
+}
+
+namespace {
+
+uint64_t Bits(double v) {
+  uint64_t b;
+  std::memcpy(&b, &v, sizeof b);
+  return b;
+}
+
+uint64_t Mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+}  // namespace
+
+Patterns CompressPatterns(const std::vector<double>& x, const std::vector<double>& t_x, const std::vector<double>& T) {
+  Patterns p;
+  const size_t n = x.size();
+  p.pattern_of_row.resize(n);
+  // Open addressing on the bit patterns of (x, t_x, T); the table holds pattern index + 1.
+  size_t capacity = 1024;
+  std::vector<uint32_t> table(capacity, 0);
+  auto slot_of = [&](double a, double b, double c, size_t cap) {
+    return Mix(Bits(a) * 0x9E3779B97F4A7C15ULL ^ Mix(Bits(b) + 0x632BE59BD9B4E019ULL) ^ Bits(c) * 31) & (cap - 1);
+  };
+  for (size_t i = 0; i < n; ++i) {
+    if ((p.x.size() + 1) * 2 > capacity) {  // grow at load 1/2
+      capacity *= 2;
+      std::vector<uint32_t> bigger(capacity, 0);
+      for (uint32_t k = 0; k < p.x.size(); ++k) {
+        size_t slot = slot_of(p.x[k], p.t_x[k], p.T[k], capacity);
+        while (bigger[slot] != 0) slot = (slot + 1) & (capacity - 1);
+        bigger[slot] = k + 1;
+      }
+      table.swap(bigger);
+    }
+    size_t slot = slot_of(x[i], t_x[i], T[i], capacity);
+    for (;;) {
+      const uint32_t entry = table[slot];
+      if (entry == 0) {
+        table[slot] = static_cast<uint32_t>(p.x.size()) + 1;
+        p.pattern_of_row[i] = static_cast<uint32_t>(p.x.size());
+        p.x.push_back(x[i]);
+        p.t_x.push_back(t_x[i]);
+        p.T.push_back(T[i]);
+        p.weight.push_back(1.0);
+        break;
+      }
+      const uint32_t k = entry - 1;
+      if (p.x[k] == x[i] && p.t_x[k] == t_x[i] && p.T[k] == T[i]) {
+        p.pattern_of_row[i] = k;
+        p.weight[k] += 1.0;
+        break;
+      }
+      slot = (slot + 1) & (capacity - 1);
+    }
+  }
+  p.customers = static_cast<double>(n);
+  return p;
+}
+
+namespace {
+
+std::vector<std::string_view> SplitComma(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = line.find(',', start);
+    std::string_view f = line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    while (!f.empty() && (f.front() == ' ' || f.front() == '"')) f.remove_prefix(1);
+    while (!f.empty() && (f.back() == ' ' || f.back() == '"' || f.back() == '\r')) f.remove_suffix(1);
+    out.push_back(f);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<SummaryTable> ParseSummaryCsv(std::string_view text, const std::string& file_name) {
+  SummaryTable table;
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  int col_id = -1, col_x = -1, col_tx = -1, col_T = -1, col_z = -1;
+  size_t pos = 0, line_no = 0, columns = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    std::vector<std::string_view> f = SplitComma(line);
+    if (columns == 0) {
+      columns = f.size();
+      for (size_t i = 0; i < f.size(); ++i) {
+        const std::string name = ToLowerAscii(f[i]);
+        const int c = static_cast<int>(i);
+        if (name == "id" || name == "customer_id" || name == "customer") col_id = c;
+        else if (name == "frequency" || name == "x") col_x = c;
+        else if (name == "recency" || name == "t_x") col_tx = c;
+        else if (f[i] == "T" || name == "age") col_T = c;
+        else if (name == "monetary_value" || name == "zbar") col_z = c;
+      }
+      if (col_x < 0 || col_tx < 0 || col_T < 0) {
+        return ParseError(file_name + ":1: expected a header with frequency,recency,T (or x,t_x,T), found `" +
+                          std::string(line) + "`");
+      }
+      continue;
+    }
+    auto number = [&](int col, double* out) -> Status {
+      double v = 0;
+      const std::string_view field = col < static_cast<int>(f.size()) ? f[col] : std::string_view();
+      if (!ParseDouble(field, &v) || !std::isfinite(v) || v < 0) {
+        return ParseError(file_name + ":" + std::to_string(line_no) + ":" + std::to_string(col + 1) +
+                          ": expected a non-negative number, found `" + std::string(field) + "`");
+      }
+      *out = v;
+      return Status::Ok();
+    };
+    double x, tx, T, z = 0;
+    RAPPORT_RETURN_IF_ERROR(number(col_x, &x));
+    RAPPORT_RETURN_IF_ERROR(number(col_tx, &tx));
+    RAPPORT_RETURN_IF_ERROR(number(col_T, &T));
+    if (col_z >= 0) RAPPORT_RETURN_IF_ERROR(number(col_z, &z));
+    if (x != std::floor(x) || tx > T + 1e-9 || (x == 0 && tx != 0)) {
+      return ParseError(file_name + ":" + std::to_string(line_no) +
+                        ": expected a whole frequency, recency <= T, and recency 0 when frequency is 0");
+    }
+    table.id.emplace_back(col_id >= 0 && col_id < static_cast<int>(f.size()) ? std::string(f[col_id]) : std::string());
+    table.x.push_back(x);
+    table.t_x.push_back(tx);
+    table.T.push_back(T);
+    if (col_z >= 0) table.zbar.push_back(z);
+  }
+  if (columns == 0) return ParseError(file_name + ": empty file");
+  return table;
+}
+
+}  // namespace rapport::model

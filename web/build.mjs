@@ -40,7 +40,9 @@ for (const name of ['rapport_engine.mjs', 'rapport_engine.wasm']) {
 }
 const hasDemo = copy(path.join(demoDir, 'demo.rapport'), path.join(outDir, 'demo.rapport'), false);
 if (!hasDemo) console.warn(`web/build.mjs: no demo workspace in ${demoDir}; the page starts empty`);
-copy(path.join(here, 'index.html'), path.join(outDir, 'index.html'), true);
+// The page fetches the demo only when there is one (no 404 in the console otherwise).
+const html = fs.readFileSync(path.join(here, 'index.html'), 'utf8');
+fs.writeFileSync(path.join(outDir, 'index.html'), hasDemo ? html : html.replace('data-demo="demo.rapport"', 'data-demo=""'));
 copy(path.join(here, 'app.css'), path.join(outDir, 'app.css'), true);
 
 const result = await esbuild.build({

@@ -35,7 +35,8 @@ export class App {
 
   async init(params: URLSearchParams): Promise<void> {
     const chunk = Number(params.get('chunk') ?? '');
-    const demo = params.get('demo') === '0' ? '' : new URL('./demo.rapport', location.href).href;
+    const demoFile = document.documentElement.dataset.demo ?? '';
+    const demo = params.get('demo') === '0' || !demoFile ? '' : new URL(demoFile, location.href).href;
     const reply = await this.client.send({
       type: 'init', demoUrl: demo, chunkBytes: Number.isFinite(chunk) && chunk > 0 ? chunk : undefined,
       fresh: params.get('fresh') === '1',

@@ -20,6 +20,12 @@ Result<Json> Op_rfm(OpContext& ctx);
 Result<Json> Op_products(OpContext& ctx);
 Result<Json> Op_customer(OpContext& ctx);
 Result<Json> Op_customer_search(OpContext& ctx);
+Result<Json> Op_segment(OpContext& ctx);
+Result<Json> Op_segment_save(OpContext& ctx);
+Result<Json> Op_segments(OpContext& ctx);
+Result<Json> Op_playbooks(OpContext& ctx);
+Result<Json> Op_audience(OpContext& ctx);
+Result<Json> Op_lift(OpContext& ctx);
 
 const std::vector<OpInfo>& Ops() {
   static const std::vector<OpInfo> kOps = {
@@ -40,6 +46,12 @@ const std::vector<OpInfo>& Ops() {
       {"products", &Op_products, "Repurchase intervals, first product -> repeat, journeys, bought together"},
       {"customer", &Op_customer, "Customer 360 ({'id': N} or {'key': 'email:...'})"},
       {"customer_search", &Op_customer_search, "Customers by email or name ({'q': '...', 'limit': 20})"},
+      {"segment", &Op_segment, "Members of a segment rule ({'rule', 'limit', 'history': months, 'ids'})"},
+      {"segment_save", &Op_segment_save, "Save a segment ({'name', 'rule', 'created'}; {'delete': true} removes)"},
+      {"segments", &Op_segments, "Saved segments with their member counts"},
+      {"playbooks", &Op_playbooks, "Next best action per customer ({'options', 'limit', 'playbook'})"},
+      {"audience", &Op_audience, "A segment, rule or playbook as an email-platform CSV with a holdout"},
+      {"lift", &Op_lift, "Campaign lift vs holdout ({'customers', 'holdout', 'send_date', 'window_days'})"},
   };
   return kOps;
 }

@@ -1,0 +1,514 @@
+// Ops "segment", "segment_save", "segments", "playbooks", "audience" and "lift" (core/segment, core/playbook).
+//
+//   {"op":"segment","rule":"orders >= 2 BUT NOT ordered_since(-90d)","limit":100,"history":12,"ids":false}
+//     -> {"valid":true,"read_as":"((orders >= 2) BUT NOT ordered_since(-90d))","members":N,...,"rows":[...]}
+//     A rule with an error is not a failed call (the dashboard re-counts on each keystroke): the reply is
+//     {"valid":false,"error":{"offset","length","message","rendered"}}.
+//   {"op":"segment_save","name":"VIP","rule":"...","created":"2026-11-23T10:00:00Z"}   ({"delete":true} removes)
+//   {"op":"segments"}                                   saved segments with their member counts
+//   {"op":"playbooks","options":{...},"limit":100,"playbook":"winback"}
+//   {"op":"audience","segment":"VIP" | "rule":"..." | "playbook":"winback","format":"klaviyo","holdout":0.1}
+//   {"op":"lift","customers":[..],"holdout":[0,1,..],"send_date":"2026-10-01","window_days":30}
+#include <algorithm>
+#include <cmath>
+
+#include "core/api/engine.h"
+#include "core/api/ops.h"
+#include "core/playbook/audience.h"
+#include "core/playbook/lift.h"
+#include "core/playbook/playbooks.h"
+#include "core/segment/evaluate.h"
+#include "core/segment/parser.h"
+#include "core/segment/segment_store.h"
+#include "core/util/text.h"
+#include "core/workspace/store.h"
+
+namespace rapport {
+
+namespace {
+
+Result<std::vector<SavedSegment>> Saved(OpContext& ctx) {
+  if (!ctx.engine) return std::vector<SavedSegment>();
+  return LoadSegments(ctx.engine->store().db());
+}
+
+Json RuleErrorJson(const RuleError& e, const std::string& rule) {
+  return Json{{"offset", e.offset}, {"length", e.length}, {"message", e.message}, {"rendered", e.Render(rule)}};
+}
+
+Status RuleStatus(const RuleError& e, const std::string& rule) {
+  return InvalidArgument("rule " + e.Render(rule));
+}
+
+Result<std::string> StringParam(const Json& request, const char* key, bool required) {
+  if (!request.contains(key)) {
+    if (required) return InvalidArgument(std::string("expected \"") + key + "\"");
+    return std::string();
+  }
+  if (!request[key].is_string()) return InvalidArgument(std::string("\"") + key + "\": expected text");
+  return request[key].get<std::string>();
+}
+
+Result<int64_t> IntParam(const Json& request, const char* key, int64_t fallback, int64_t lo, int64_t hi) {
+  if (!request.contains(key)) return fallback;
+  if (!request[key].is_number_integer()) return InvalidArgument(std::string("\"") + key + "\": expected a whole number");
+  const int64_t v = request[key].get<int64_t>();
+  if (v < lo || v > hi) {
+    return InvalidArgument(std::string("\"") + key + "\": " + std::to_string(v) + " is out of range " +
+                           std::to_string(lo) + ".." + std::to_string(hi));
+  }
+  return v;
+}
+
+Json CustomerRow(const SegmentContext& sc, uint32_t c) {
+  const Workspace& ws = *sc.workspace;
+  const CustomerFacts& f = sc.facts;
+  return Json{{"id", c},
+              {"key", ws.customers.key[c]},
+              {"email", ws.customers.email[c]},
+              {"first_name", c < ws.customers.first_name.size() ? ws.customers.first_name[c] : ""},
+              {"last_name", c < ws.customers.last_name.size() ? ws.customers.last_name[c] : ""},
+              {"orders", f.orders[c]},
+              {"net_spend", Money(f.net_cents[c])},
+              {"last_order_date", Day(f.last_day[c])}};
+}
+
+std::string CurrencyCode(const SegmentContext& sc) {
+  return sc.currency < sc.workspace->currencies.size() ? sc.workspace->currencies[sc.currency] : "";
+}
+
+// --- Playbook options <-> JSON ---------------------------------------------------------------------
+
+Result<PlaybookOptions> PlaybookOptionsFromJson(const Json& j, PlaybookOptions o) {
+  if (j.is_null()) return o;
+  if (!j.is_object()) return InvalidArgument("playbooks: \"options\" must be an object");
+  static const std::vector<std::string> kKeys = {
+      "priority", "recovery_days", "at_risk_top_share", "overdue_factor", "churn_window_days", "winback",
+      "winback_max_days", "replenish_lead_days", "replenish_min_repeats", "replenish_window_days",
+      "review_delay_days", "review_window_days", "tiers", "tier_recent_days", "cross_sell_min_lift",
+      "cross_sell_min_customers", "cross_sell_delay_days", "cross_sell_active_days"};
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (std::find(kKeys.begin(), kKeys.end(), it.key()) == kKeys.end()) {
+      std::string message = "playbooks: unknown option `" + it.key() + "`";
+      const std::string s = ClosestMatch(it.key(), kKeys);
+      if (!s.empty()) message += "; did you mean `" + s + "`?";
+      return InvalidArgument(message);
+    }
+  }
+  auto days = [&](const char* key, int32_t* out) -> Status {
+    if (!j.contains(key)) return Status::Ok();
+    if (!j[key].is_number_integer() || j[key].get<int64_t>() < 0 || j[key].get<int64_t>() > 100000) {
+      return InvalidArgument(std::string("playbooks: `") + key + "` must be a whole number of days, 0..100000");
+    }
+    *out = static_cast<int32_t>(j[key].get<int64_t>());
+    return Status::Ok();
+  };
+  auto number = [&](const char* key, double lo, double hi, double* out) -> Status {
+    if (!j.contains(key)) return Status::Ok();
+    if (!j[key].is_number() || !(j[key].get<double>() >= lo && j[key].get<double>() <= hi)) {
+      return InvalidArgument(std::string("playbooks: `") + key + "` must be a number in " + std::to_string(lo).substr(0, 4) +
+                             ".." + std::to_string(hi).substr(0, 6));
+    }
+    *out = j[key].get<double>();
+    return Status::Ok();
+  };
+  RAPPORT_RETURN_IF_ERROR(days("recovery_days", &o.recovery_days));
+  RAPPORT_RETURN_IF_ERROR(number("at_risk_top_share", 0, 1, &o.at_risk_top_share));
+  RAPPORT_RETURN_IF_ERROR(number("overdue_factor", 0, 100, &o.overdue_factor));
+  RAPPORT_RETURN_IF_ERROR(days("churn_window_days", &o.churn_window_days));
+  RAPPORT_RETURN_IF_ERROR(days("winback_max_days", &o.winback_max_days));
+  RAPPORT_RETURN_IF_ERROR(days("replenish_lead_days", &o.replenish_lead_days));
+  RAPPORT_RETURN_IF_ERROR(days("replenish_min_repeats", &o.replenish_min_repeats));
+  RAPPORT_RETURN_IF_ERROR(days("replenish_window_days", &o.replenish_window_days));
+  RAPPORT_RETURN_IF_ERROR(days("review_delay_days", &o.review_delay_days));
+  RAPPORT_RETURN_IF_ERROR(days("review_window_days", &o.review_window_days));
+  RAPPORT_RETURN_IF_ERROR(days("tier_recent_days", &o.tier_recent_days));
+  RAPPORT_RETURN_IF_ERROR(number("cross_sell_min_lift", 0, 1e9, &o.cross_sell_min_lift));
+  RAPPORT_RETURN_IF_ERROR(days("cross_sell_min_customers", &o.cross_sell_min_customers));
+  RAPPORT_RETURN_IF_ERROR(days("cross_sell_delay_days", &o.cross_sell_delay_days));
+  RAPPORT_RETURN_IF_ERROR(days("cross_sell_active_days", &o.cross_sell_active_days));
+  if (j.contains("priority")) {
+    if (!j["priority"].is_array()) return InvalidArgument("playbooks: `priority` must be a list of playbook names");
+    o.priority.clear();
+    for (const Json& name : j["priority"]) {
+      PlaybookKind kind;
+      if (!name.is_string() || !PlaybookFromName(name.get<std::string>(), &kind)) {
+        return InvalidArgument("playbooks: unknown playbook " + name.dump() +
+                               " in `priority` (feedback_recovery, at_risk_high_value, winback, replenishment, "
+                               "review_request, loyalty_upgrade, cross_sell)");
+      }
+      if (std::find(o.priority.begin(), o.priority.end(), kind) != o.priority.end()) {
+        return InvalidArgument("playbooks: " + name.dump() + " appears twice in `priority`");
+      }
+      o.priority.push_back(kind);
+    }
+  }
+  if (j.contains("winback")) {
+    if (!j["winback"].is_array()) return InvalidArgument("playbooks: `winback` must be a list of {\"days\", \"offer\"}");
+    o.winback.clear();
+    for (const Json& t : j["winback"]) {
+      if (!t.is_object() || !t.contains("days") || !t["days"].is_number_integer() || t["days"].get<int64_t>() < 1 ||
+          t["days"].get<int64_t>() > 100000) {
+        return InvalidArgument("playbooks: each `winback` tier needs \"days\" (1..100000) and an \"offer\"");
+      }
+      o.winback.push_back(WinbackTier{static_cast<int32_t>(t["days"].get<int64_t>()),
+                                      t.contains("offer") && t["offer"].is_string() ? t["offer"].get<std::string>() : ""});
+    }
+  }
+  if (j.contains("tiers")) {
+    if (!j["tiers"].is_array()) return InvalidArgument("playbooks: `tiers` must be a list of {\"name\", \"min_spend\"}");
+    o.tiers.clear();
+    for (const Json& t : j["tiers"]) {
+      if (!t.is_object() || !t.contains("name") || !t["name"].is_string() || !t.contains("min_spend") ||
+          !t["min_spend"].is_number() || !(t["min_spend"].get<double>() >= 0 && t["min_spend"].get<double>() < 1e13)) {
+        return InvalidArgument("playbooks: each tier needs a \"name\" and a \"min_spend\" (an amount >= 0)");
+      }
+      o.tiers.push_back(LoyaltyTier{t["name"].get<std::string>(),
+                                    static_cast<int64_t>(std::llround(t["min_spend"].get<double>() * 100))});
+    }
+  }
+  return o;
+}
+
+Json PlaybookOptionsToJson(const PlaybookOptions& o) {
+  Json priority = Json::array();
+  for (PlaybookKind k : o.priority) priority.push_back(PlaybookName(k));
+  Json winback = Json::array();
+  for (const WinbackTier& t : o.winback) winback.push_back(Json{{"days", t.days}, {"offer", t.offer}});
+  Json tiers = Json::array();
+  for (const LoyaltyTier& t : o.tiers) tiers.push_back(Json{{"name", t.name}, {"min_spend", Money(t.min_spend_cents)}});
+  return Json{{"priority", priority},
+              {"recovery_days", o.recovery_days},
+              {"at_risk_top_share", Num(o.at_risk_top_share)},
+              {"overdue_factor", Num(o.overdue_factor)},
+              {"churn_window_days", o.churn_window_days},
+              {"winback", winback},
+              {"winback_max_days", o.winback_max_days},
+              {"replenish_lead_days", o.replenish_lead_days},
+              {"replenish_min_repeats", o.replenish_min_repeats},
+              {"replenish_window_days", o.replenish_window_days},
+              {"review_delay_days", o.review_delay_days},
+              {"review_window_days", o.review_window_days},
+              {"tiers", tiers},
+              {"tier_recent_days", o.tier_recent_days},
+              {"cross_sell_min_lift", Num(o.cross_sell_min_lift)},
+              {"cross_sell_min_customers", o.cross_sell_min_customers},
+              {"cross_sell_delay_days", o.cross_sell_delay_days},
+              {"cross_sell_active_days", o.cross_sell_active_days}};
+}
+
+Json ActionJson(const SegmentContext& sc, const NextAction& a) {
+  const Workspace& ws = *sc.workspace;
+  Json j = Json{{"customer", a.customer},
+                {"email", ws.customers.email[a.customer]},
+                {"playbook", PlaybookName(a.kind)},
+                {"due", Day(a.due_day)},
+                {"reason", a.reason}};
+  j["tier"] = a.tier >= 0 ? Json(a.tier + 1) : Json(nullptr);
+  j["product"] = a.product < ws.products.size() ? Json(ws.products.title[a.product].empty() ? ws.products.key[a.product]
+                                                                                             : ws.products.title[a.product])
+                                                : Json(nullptr);
+  return j;
+}
+
+Result<PlaybookOptions> OptionsForRequest(OpContext& ctx) {
+  return PlaybookOptionsFromJson(ctx.request.contains("options") ? ctx.request["options"] : Json(),
+                                 DefaultPlaybookOptions(ctx.settings));
+}
+
+}  // namespace
+
+Result<Json> Op_segment(OpContext& ctx) {
+  Result<std::string> rule_text = StringParam(ctx.request, "rule", true);
+  if (!rule_text.ok()) return Status(StatusCode::kInvalidArgument, "segment: " + rule_text.status().message());
+  Result<int64_t> limit = IntParam(ctx.request, "limit", 100, 0, 1000000);
+  if (!limit.ok()) return limit.status();
+  Result<int64_t> history = IntParam(ctx.request, "history", 0, 0, 240);
+  if (!history.ok()) return history.status();
+  Result<std::vector<SavedSegment>> saved = Saved(ctx);
+  if (!saved.ok()) return saved.status();
+
+  Rule rule;
+  RuleError error;
+  if (!ParseRule(*rule_text, &rule, &error)) return Json{{"valid", false}, {"error", RuleErrorJson(error, *rule_text)}};
+  const SegmentContext sc = BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay);
+  Bitset members;
+  if (!EvaluateRule(rule, sc, *saved, &members, &error)) {
+    return Json{{"valid", false}, {"error", RuleErrorJson(error, *rule_text)}};
+  }
+  Json out = {{"valid", true},
+              {"rule", *rule_text},
+              {"read_as", CanonicalText(*rule.root)},
+              {"as_of", Day(sc.as_of_day)},
+              {"currency", CurrencyCode(sc)},
+              {"customers", sc.customers},
+              {"customers_with_orders", sc.facts.customers_with_orders},
+              {"members", members.Count()}};
+  out["share"] = sc.customers ? Num(static_cast<double>(members.Count()) / sc.customers) : Json(nullptr);
+  const std::vector<uint32_t> ids = members.Ids();
+  Json rows = Json::array();
+  for (size_t i = 0; i < ids.size() && static_cast<int64_t>(i) < *limit; ++i) rows.push_back(CustomerRow(sc, ids[i]));
+  out["rows"] = std::move(rows);  // ascending customer id
+  if (ctx.request.value("ids", false)) out["ids"] = ids;
+  if (*history > 0) {
+    std::vector<MembershipPoint> points;
+    if (!SegmentHistory(ctx.workspace, ctx.settings, rule, *saved, static_cast<int>(*history), &points, &error)) {
+      out["history_error"] = RuleErrorJson(error, *rule_text);
+    } else {
+      Json h = Json::array();
+      for (const MembershipPoint& p : points) {
+        h.push_back(Json{{"day", Day(p.day)}, {"members", p.members}, {"customers", p.customers}});
+      }
+      out["history"] = std::move(h);
+    }
+  }
+  return out;
+}
+
+Result<Json> Op_segment_save(OpContext& ctx) {
+  Result<std::string> name = StringParam(ctx.request, "name", true);
+  if (!name.ok()) return Status(StatusCode::kInvalidArgument, "segment_save: " + name.status().message());
+  const std::string trimmed(TrimAscii(*name));
+  if (trimmed.empty() || trimmed.size() > 100) return InvalidArgument("segment_save: a name of 1 to 100 characters is needed");
+  if (!ctx.engine) return InvalidArgument("segment_save: no engine to store the segment in");
+  sqlite3* db = ctx.engine->store().db();
+  if (ctx.request.value("delete", false)) {
+    RAPPORT_RETURN_IF_ERROR(DeleteSegment(db, trimmed));
+    return Json{{"deleted", trimmed}};
+  }
+  Result<std::string> rule_text = StringParam(ctx.request, "rule", true);
+  if (!rule_text.ok()) return Status(StatusCode::kInvalidArgument, "segment_save: " + rule_text.status().message());
+  Result<std::string> created = StringParam(ctx.request, "created", false);
+  if (!created.ok()) return created.status();
+  Result<std::vector<SavedSegment>> saved = Saved(ctx);
+  if (!saved.ok()) return saved.status();
+  Rule rule;
+  RuleError error;
+  if (!ParseRule(*rule_text, &rule, &error)) return RuleStatus(error, *rule_text);
+  // Check the rule as it will be used: with itself among the saved segments, so a cycle through it is caught.
+  std::vector<SavedSegment> with = *saved;
+  SavedSegment segment{trimmed, *rule_text, *created};
+  bool replaced = false;
+  for (SavedSegment& s : with) {
+    if (EqualsIgnoreCase(s.name, trimmed)) {
+      segment.created = s.created;
+      s.rule = *rule_text;
+      replaced = true;
+    }
+  }
+  if (!replaced) with.push_back(segment);
+  const SegmentContext sc = BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay);
+  Bitset members;
+  if (!EvaluateRule(rule, sc, with, &members, &error)) return RuleStatus(error, *rule_text);
+  Bitset self;
+  const std::string self_rule = "in_segment(\"" + trimmed + "\")";
+  if (trimmed.find('"') == std::string::npos && !EvaluateRuleText(self_rule, sc, with, &self, &error)) {
+    return InvalidArgument("segment_save: " + error.message);
+  }
+  RAPPORT_RETURN_IF_ERROR(SaveSegment(db, segment));
+  return Json{{"name", segment.name}, {"rule", segment.rule}, {"created", segment.created}, {"members", members.Count()},
+              {"replaced", replaced}};
+}
+
+Result<Json> Op_segments(OpContext& ctx) {
+  Result<std::vector<SavedSegment>> saved = Saved(ctx);
+  if (!saved.ok()) return saved.status();
+  const SegmentContext sc = BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay);
+  Json list = Json::array();
+  for (const SavedSegment& s : *saved) {
+    Json row = {{"name", s.name}, {"rule", s.rule}, {"created", s.created}};
+    Bitset members;
+    RuleError error;
+    if (EvaluateRuleText(s.rule, sc, *saved, &members, &error)) {
+      row["members"] = members.Count();
+    } else {
+      row["members"] = nullptr;
+      row["error"] = RuleErrorJson(error, s.rule);
+    }
+    list.push_back(std::move(row));
+  }
+  return Json{{"as_of", Day(sc.as_of_day)}, {"segments", std::move(list)}};  // by name, case-insensitive
+}
+
+Result<Json> Op_playbooks(OpContext& ctx) {
+  Result<PlaybookOptions> options = OptionsForRequest(ctx);
+  if (!options.ok()) return options.status();
+  Result<int64_t> limit = IntParam(ctx.request, "limit", 100, 0, 10000000);
+  if (!limit.ok()) return limit.status();
+  Result<std::string> only = StringParam(ctx.request, "playbook", false);
+  if (!only.ok()) return only.status();
+  PlaybookKind filter = PlaybookKind::kCount;
+  if (!only->empty() && !PlaybookFromName(*only, &filter)) return InvalidArgument("playbooks: unknown playbook `" + *only + "`");
+  const SegmentContext sc = BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay);
+  const PlaybookResult r = RunPlaybooks(sc, *options);
+  Json summaries = Json::array();
+  for (const PlaybookSummary& s : r.playbooks) {
+    summaries.push_back(Json{{"playbook", PlaybookName(s.kind)},
+                             {"title", PlaybookTitle(s.kind)},
+                             {"rule", s.rule},
+                             {"timing", s.timing},
+                             {"eligible", s.eligible},
+                             {"assigned", s.assigned},
+                             {"due_by_as_of", s.due_by_as_of}});
+  }
+  Json actions = Json::array();
+  uint64_t total = 0;
+  for (const NextAction& a : r.actions) {
+    if (filter != PlaybookKind::kCount && a.kind != filter) continue;
+    ++total;
+    if (static_cast<int64_t>(actions.size()) < *limit) actions.push_back(ActionJson(sc, a));
+  }
+  return Json{{"as_of", Day(r.as_of_day)},
+              {"currency", CurrencyCode(sc)},
+              {"options", PlaybookOptionsToJson(*options)},
+              {"playbooks", std::move(summaries)},
+              {"actions_total", total},
+              {"actions", std::move(actions)}};  // by due day, then customer id
+}
+
+Result<Json> Op_audience(OpContext& ctx) {
+  const Json& q = ctx.request;
+  int sources = (q.contains("segment") ? 1 : 0) + (q.contains("rule") ? 1 : 0) + (q.contains("playbook") ? 1 : 0);
+  if (sources != 1) return InvalidArgument("audience: give exactly one of \"segment\", \"rule\" or \"playbook\"");
+  AudienceRequest request;
+  request.seed = ctx.settings.seed;
+  request.holdout_share = ctx.settings.holdout_share;
+  if (q.contains("holdout")) {
+    if (!q["holdout"].is_number() || !(q["holdout"].get<double>() >= 0 && q["holdout"].get<double>() <= 0.9)) {
+      return InvalidArgument("audience: \"holdout\" is a share from 0 to 0.9 (e.g. 0.1 for 10 %)");
+    }
+    request.holdout_share = q["holdout"].get<double>();
+  }
+  Result<std::string> format = StringParam(q, "format", false);
+  if (!format.ok()) return format.status();
+  if (!format->empty() && !AudienceFormatFromName(*format, &request.format)) {
+    return InvalidArgument("audience: unknown format `" + *format + "` (klaviyo, mailchimp or omnisend)");
+  }
+  Result<std::string> name = StringParam(q, "name", false);
+  if (!name.ok()) return name.status();
+  const SegmentContext sc = BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay);
+  const Workspace& ws = ctx.workspace;
+  const std::string currency = CurrencyCode(sc);
+  std::vector<std::vector<std::string>> extra;  // per member, playbook columns
+  std::string source;
+  if (q.contains("playbook")) {
+    Result<std::string> pb = StringParam(q, "playbook", true);
+    if (!pb.ok()) return pb.status();
+    PlaybookKind kind;
+    if (!PlaybookFromName(*pb, &kind)) return InvalidArgument("audience: unknown playbook `" + *pb + "`");
+    Result<PlaybookOptions> options = OptionsForRequest(ctx);
+    if (!options.ok()) return options.status();
+    const PlaybookResult r = RunPlaybooks(sc, *options);
+    std::vector<const NextAction*> chosen;
+    for (const NextAction& a : r.actions) {
+      if (a.kind == kind) chosen.push_back(&a);
+    }
+    std::sort(chosen.begin(), chosen.end(), [](const NextAction* a, const NextAction* b) { return a->customer < b->customer; });
+    for (const NextAction* a : chosen) {
+      request.customers.push_back(a->customer);
+      extra.push_back({PlaybookTitle(a->kind), FormatDay(a->due_day), a->reason,
+                       a->product < ws.products.size() ? (ws.products.title[a->product].empty() ? ws.products.key[a->product]
+                                                                                                 : ws.products.title[a->product])
+                                                       : std::string()});
+    }
+    source = PlaybookName(kind);
+    request.property_names = {"Action", "Due Date", "Reason", "Product"};
+  } else {
+    std::string rule_text;
+    Result<std::vector<SavedSegment>> saved = Saved(ctx);
+    if (!saved.ok()) return saved.status();
+    if (q.contains("segment")) {
+      Result<std::string> seg = StringParam(q, "segment", true);
+      if (!seg.ok()) return seg.status();
+      const SavedSegment* s = FindSavedSegment(*saved, *seg);
+      if (!s) return NotFound("audience: no saved segment named \"" + *seg + "\"");
+      rule_text = s->rule;
+      source = s->name;
+    } else {
+      Result<std::string> r = StringParam(q, "rule", true);
+      if (!r.ok()) return r.status();
+      rule_text = *r;
+      source = "Rapport segment";
+    }
+    Bitset members;
+    RuleError error;
+    if (!EvaluateRuleText(rule_text, sc, *saved, &members, &error)) return RuleStatus(error, rule_text);
+    request.customers = members.Ids();
+  }
+  request.name = name->empty() ? source : *name;
+  request.property_names.insert(request.property_names.end(), {"Rapport Audience", "Orders", "Net Spend", "Last Order Date"});
+  request.property_values.resize(request.customers.size());
+  for (size_t i = 0; i < request.customers.size(); ++i) {
+    const uint32_t c = request.customers[i];
+    std::vector<std::string>& row = request.property_values[i];
+    if (i < extra.size()) row = extra[i];
+    row.push_back(request.name);
+    row.push_back(std::to_string(sc.facts.orders[c]));
+    row.push_back(FormatMoney(sc.facts.net_cents[c], "").substr(0));
+    row.back().erase(std::remove(row.back().begin(), row.back().end(), ','), row.back().end());  // 1234.50
+    row.push_back(sc.facts.last_day[c] == kNoDay ? "" : FormatDay(sc.facts.last_day[c]));
+  }
+  const Audience a = BuildAudience(ws, request);
+  Json holdout_ids = Json::array(), sent_ids = Json::array();
+  for (size_t i = 0; i < a.customers.size(); ++i) (a.holdout[i] ? holdout_ids : sent_ids).push_back(a.customers[i]);
+  return Json{{"name", a.name},
+              {"format", AudienceFormatName(a.format)},
+              {"as_of", Day(sc.as_of_day)},
+              {"currency", currency},
+              {"holdout_share", Num(request.holdout_share)},
+              {"seed", std::to_string(HoldoutSeed(request.seed, request.name))},
+              {"members", a.customers.size()},
+              {"sent", a.sent},
+              {"held_out", a.held_out},
+              {"skipped_no_email", a.skipped_no_email},
+              {"skipped_duplicate_email", a.skipped_duplicate_email},
+              {"sent_ids", std::move(sent_ids)},
+              {"holdout_ids", std::move(holdout_ids)},
+              {"csv", a.csv},
+              {"holdout_csv", a.holdout_csv}};
+}
+
+Result<Json> Op_lift(OpContext& ctx) {
+  const Json& q = ctx.request;
+  if (!q.contains("customers") || !q["customers"].is_array() || !q.contains("holdout") || !q["holdout"].is_array() ||
+      q["customers"].size() != q["holdout"].size()) {
+    return InvalidArgument("lift: expected \"customers\" (ids) and \"holdout\" (0/1) lists of the same length");
+  }
+  std::vector<uint32_t> customers;
+  std::vector<uint8_t> holdout;
+  for (size_t i = 0; i < q["customers"].size(); ++i) {
+    const Json& c = q["customers"][i];
+    if (!c.is_number_unsigned() || c.get<uint64_t>() >= ctx.workspace.customers.size()) {
+      return InvalidArgument("lift: customers[" + std::to_string(i) + "] is not a customer id");
+    }
+    customers.push_back(c.get<uint32_t>());
+    const Json& h = q["holdout"][i];
+    holdout.push_back((h.is_boolean() && h.get<bool>()) || (h.is_number() && h.get<double>() != 0) ? 1 : 0);
+  }
+  Result<std::string> send = StringParam(q, "send_date", true);
+  if (!send.ok()) return Status(StatusCode::kInvalidArgument, "lift: " + send.status().message());
+  const int32_t send_day = ParseIsoDay(*send);
+  if (send_day == kNoDay) return InvalidArgument("lift: \"send_date\": expected YYYY-MM-DD, found `" + *send + "`");
+  Result<int64_t> window = IntParam(q, "window_days", 30, 1, 3650);
+  if (!window.ok()) return window.status();
+  const uint32_t currency = AnalysisCurrency(ctx.workspace, ctx.settings);
+  const LiftResult r = MeasureLift(ctx.workspace, customers, holdout, send_day, static_cast<int32_t>(*window), currency);
+  auto group = [](const GroupOutcome& g) {
+    return Json{{"customers", g.customers},
+                {"converted", g.converted},
+                {"conversion_rate", Num(g.conversion_rate)},
+                {"revenue", Money(g.revenue_cents)},
+                {"revenue_per_customer", Num(g.revenue_per_customer / 100)}};
+  };
+  return Json{{"send_date", Day(r.send_day)},
+              {"window_days", r.window_days},
+              {"window_complete", r.last_observed_day >= r.send_day + r.window_days - 1},
+              {"treatment", group(r.treatment)},
+              {"control", group(r.control)},
+              {"conversion", {{"diff", Num(r.conversion_diff)}, {"low", Num(r.conversion_low)}, {"high", Num(r.conversion_high)},
+                              {"relative_lift", Num(r.conversion_relative_lift)}, {"p_value", Num(r.conversion_p_value)}}},
+              {"revenue_per_customer", {{"diff", Num(r.revenue_diff / 100)}, {"low", Num(r.revenue_low / 100)},
+                                        {"high", Num(r.revenue_high / 100)}, {"df", Num(r.revenue_df)}}}};
+}
+
+}  // namespace rapport

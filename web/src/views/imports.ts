@@ -3,12 +3,15 @@ import type { App } from '../app';
 import { emptyState, h } from '../dom';
 import type { ImportRecord } from '../engine/protocol';
 import { dropHint } from './overview';
-import { outcomesPanel, recordCard } from './report';
+import { errorCard, recordCard } from './report';
 
 export async function renderImports(app: App, main: HTMLElement): Promise<void> {
   const history = h('section', { 'aria-label': 'Import history', 'aria-busy': 'true' });
+  // Successful imports are in the history below; only the latest batch's failures are listed above it.
+  const failures = app.outcomes.filter((o) => o.error);
   main.append(h('h1', {}, 'Imports'), h('div', { class: 'card dropzone' }, dropHint(app)),
-    outcomesPanel(app) ?? '', h('h2', {}, 'History'), history);
+    failures.length ? h('section', { 'aria-label': 'Files not imported' }, failures.map(errorCard)) : '',
+    h('h2', {}, 'History'), history);
   let records: ImportRecord[] = [];
   try {
     const result = await app.client.call<unknown>('imports');

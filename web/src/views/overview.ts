@@ -65,7 +65,8 @@ export async function renderOverview(app: App, main: HTMLElement): Promise<void>
     ? h('p', { class: 'banner demo', role: 'note' }, h('strong', {}, 'Demo store. '),
       'These numbers come from a generated demo shop. Drop your own exports to replace it — your data stays in this browser.')
     : null;
-  main.append(h('h1', {}, 'Overview'), intro ?? '', outcomesPanel(app) ?? '', body);
+  const outcomes = outcomesPanel(app);
+  main.append(h('h1', {}, 'Overview'), intro ?? '', body, outcomes ?? '');
   let result: Kpis;
   try {
     result = await app.client.call<Kpis>('kpis');
@@ -80,17 +81,22 @@ export async function renderOverview(app: App, main: HTMLElement): Promise<void>
     body.append(emptyState('No orders in this workspace yet', dropHint(app)));
     return;
   }
+  const feedback = (result.feedback ?? {}) as Kpis;
+  const meta = h('p', { class: 'meta-line' },
+    typeof result.as_of === 'string' ? h('span', {}, `As of ${result.as_of}`) : null,
+    typeof kpis.first_order_day === 'string' ? h('span', {}, `Orders from ${kpis.first_order_day} to ${kpis.last_order_day}`) : null);
   if (currencies.length > 1) {
     const select = h('select', { id: 'currency' }, currencies.map((c) =>
       h('option', { value: c, selected: c === currency }, c)));
     select.addEventListener('change', () => { app.currency = select.value; app.changed(); });
-    body.append(h('p', { class: 'currency-picker' }, h('label', { for: 'currency' }, 'Currency '), select));
+    meta.append(h('span', {}, h('label', { for: 'currency' }, 'Currency '), select));
+  } else if (currency) {
+    meta.append(h('span', {}, currency));
   }
-  const feedback = (result.feedback ?? {}) as Kpis;
-  const asOf = result.as_of;
-  if (typeof asOf === 'string') {
-    body.append(h('p', { class: 'muted' }, `As of ${asOf}`, currency ? ` · ${currency}` : ''));
-  }
+  body.append(meta);
+  const retention = (kpis.retention ?? {}) as Kpis;
+  const period = Number(retention.period_days) || 90;
+  const noRetention = retention.rate === null || retention.rate === undefined;
   const cards = kCards.filter((c) => {
     const v = c.get(kpis, feedback);
     return !(kOptional.has(c.id) && (v === undefined || v === null));
@@ -100,7 +106,8 @@ export async function renderOverview(app: App, main: HTMLElement): Promise<void>
     return h('div', { class: 'kpi card', role: 'listitem', 'data-kpi': c.id },
       h('div', { class: 'kpi-label' }, c.label),
       h('div', { class: 'kpi-value' }, value(c.kind, v, currency)),
-      h('div', { class: 'kpi-hint' }, c.hint));
+      h('div', { class: 'kpi-hint' }, noRetention && (c.id === 'retention_rate' || c.id === 'churn_rate')
+        ? `needs ${2 * period} days of order history` : c.hint));
   })));
   if (app.state.source === 'demo') body.append(dropHint(app));
 }

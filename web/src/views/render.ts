@@ -62,7 +62,7 @@ export function renderValue(value: unknown, title: string, depth = 0): HTMLEleme
     const heading = depth === 0 ? null : h(depth === 1 ? 'h3' : 'h4', {}, title);
     return h('section', { class: depth === 0 ? 'result' : 'result nested' },
       heading,
-      scalars.length ? h('dl', { class: 'facts' }, scalars.map(([k, v]) => [h('dt', {}, humanize(k)), h('dd', {}, scalarText(v))])) : null,
+      scalars.length ? h('dl', { class: 'facts' }, scalars.map(([k, v]) => h('div', {}, h('dt', {}, humanize(k)), h('dd', {}, scalarText(v))))) : null,
       nested.map(([k, v]) => renderValue(v, humanize(k), depth + 1)));
   }
   return h('p', {}, scalarText(value));

@@ -46,7 +46,7 @@ export function recordCard(app: App, record: ImportRecord): HTMLElement {
   return h('article', { class: 'card import-report', 'data-import-id': record.id },
     h('h3', {}, record.file_name, ' ', h('span', { class: record.rows_rejected ? 'badge warn' : 'badge ok' },
       record.rows_rejected ? `${fmtInt(record.rows_rejected)} rejected` : 'all rows accepted')),
-    h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    h('dl', { class: 'facts' }, facts.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))),
     record.rows_rejected > 0 ? h('p', {}, button) : null);
 }
 

@@ -78,6 +78,9 @@ bool ParseMoneyCents(std::string_view text, int64_t* cents, char decimal_separat
   bool negative = false, seen_digit = false, in_fraction = false, paren = false;
   int64_t whole = 0, frac = 0;
   int frac_digits = 0, round_digit = -1;
+  // Digits since the last thousands separator; -1 when none was written. A group must have exactly
+  // three digits ("1,234.50"), so "12,50" with '.' decimals or "12,3x" is not an amount.
+  int group_digits = -1;
   const char thousands = decimal_separator == '.' ? ',' : '.';
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
@@ -91,13 +94,17 @@ bool ParseMoneyCents(std::string_view text, int64_t* cents, char decimal_separat
           round_digit = c - '0';
         }
       } else {
+        if (group_digits >= 0 && ++group_digits > 3) return false;
         if (whole > 92233720368547LL) return false;  // would overflow int64 cents
         whole = whole * 10 + (c - '0');
       }
     } else if (c == decimal_separator) {
-      if (in_fraction) return false;
+      if (in_fraction || (group_digits >= 0 && group_digits != 3)) return false;
       in_fraction = true;
-    } else if (c == thousands || c == ' ' || c == '\'') {
+    } else if (c == thousands) {
+      if (in_fraction || !seen_digit || (group_digits >= 0 && group_digits != 3)) return false;
+      group_digits = 0;
+    } else if (c == ' ' || c == '\'') {
       if (in_fraction) return false;
     } else if (c == '-') {
       if (seen_digit || negative) return false;
@@ -116,6 +123,7 @@ bool ParseMoneyCents(std::string_view text, int64_t* cents, char decimal_separat
     }
   }
   if (!seen_digit) return false;
+  if (!in_fraction && group_digits >= 0 && group_digits != 3) return false;
   while (frac_digits < 2) {
     frac *= 10;
     ++frac_digits;

@@ -32,8 +32,8 @@ void AppendUtf8(uint32_t cp, std::string* out) {
 inline int CountNewlines(uint64_t w) {
   constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
   const uint64_t x = w ^ 0x0A0A0A0A0A0A0A0AULL;
-  const uint64_t t = ~(((x & kLow7) + kLow7) | x | kLow7);
-  return __builtin_popcountll(t);
+  const uint64_t t = ~(((x & kLow7) + kLow7) | x | kLow7);  // 0x80 in each byte that was '\n'
+  return static_cast<int>(((t >> 7) * 0x0101010101010101ULL) >> 56);
 }
 
 // Length of the UTF-8 sequence a lead byte starts, 0 when it cannot start one.

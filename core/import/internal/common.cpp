@@ -1,6 +1,5 @@
 #include "core/import/internal/common.h"
 
-#include <cstdio>
 
 #include "core/util/text.h"
 
@@ -77,16 +76,29 @@ int8_t ParseYesNo(std::string_view s) {
 
 void AppendInt(std::string* out, int64_t v) {
   char buf[24];
-  const int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
-  out->append(buf, static_cast<size_t>(n));
+  char* end = buf + sizeof buf;
+  char* p = end;
+  uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  do {
+    *--p = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (v < 0) *--p = '-';
+  out->append(p, static_cast<size_t>(end - p));
 }
 
 void AppendDay(std::string* out, int32_t day) {
   int y, m, d;
   CivilFromDays(day, &y, &m, &d);
-  char buf[16];
-  const int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-  out->append(buf, static_cast<size_t>(n));
+  if (y < 0 || y > 9999) {
+    out->append(FormatDay(day));
+    return;
+  }
+  const char buf[10] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10),
+                        static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10), '-',
+                        static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), '-',
+                        static_cast<char>('0' + d / 10), static_cast<char>('0' + d % 10)};
+  out->append(buf, sizeof buf);
 }
 
 }  // namespace rapport::import_internal

@@ -1,0 +1,74 @@
+// import_bench FILE [runs]: the whole CSV -> ImportBatch path (ParseSession: UTF-8 check, CsvReader,
+// detection, importer) over a file held in memory, fed in 4 MiB chunks as the dashboard's worker does.
+// Prints the median of `runs` (default 5) runs in MB/s and records/s. Results go in bench/RESULTS.md.
+//
+//   python3 bench/make_alphapaw_100x.py > /tmp/alphapaw_100x.csv
+//   build/bench/import_bench /tmp/alphapaw_100x.csv
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/import/parse.h"
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: import_bench FILE [runs]\n");
+    return 2;
+  }
+  std::ifstream in(argv[1], std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "import_bench: cannot read %s\n", argv[1]);
+    return 1;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  const std::string bytes = ss.str();
+  const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
+  constexpr size_t kChunk = 4u << 20;
+
+  std::vector<double> seconds, cpu_seconds;
+  uint64_t records = 0, orders = 0, issues = 0;
+  std::string format;
+  for (int run = 0; run < runs; ++run) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::clock_t cpu_start = std::clock();
+    rapport::ParseSession session(argv[1], {});
+    for (size_t i = 0; i < bytes.size(); i += kChunk) {
+      rapport::Status st = session.Feed(std::string_view(bytes).substr(i, kChunk));
+      if (!st.ok()) {
+        std::fprintf(stderr, "import_bench: %s\n", st.ToString().c_str());
+        return 1;
+      }
+    }
+    rapport::Result<rapport::ImportBatch> batch = session.Finish();
+    const auto end = std::chrono::steady_clock::now();
+    cpu_seconds.push_back(double(std::clock() - cpu_start) / CLOCKS_PER_SEC);
+    if (!batch.ok()) {
+      std::fprintf(stderr, "import_bench: %s\n", batch.status().ToString().c_str());
+      return 1;
+    }
+    seconds.push_back(std::chrono::duration<double>(end - start).count());
+    records = batch->rows_read;
+    orders = batch->orders.key.size();
+    issues = batch->issues.size();
+    format = session.detected() ? session.detected()->format : "?";
+  }
+  std::sort(seconds.begin(), seconds.end());
+  std::sort(cpu_seconds.begin(), cpu_seconds.end());
+  const double median = seconds[seconds.size() / 2];
+  const double cpu_median = cpu_seconds[cpu_seconds.size() / 2];
+  const double mb = bytes.size() / 1e6;
+  std::printf("file=%s format=%s bytes=%zu records=%llu orders=%llu issues=%llu runs=%d\n", argv[1], format.c_str(),
+              bytes.size(), static_cast<unsigned long long>(records), static_cast<unsigned long long>(orders),
+              static_cast<unsigned long long>(issues), runs);
+  std::printf("median %.3f s  %.1f MB/s  %.0f records/s  (min %.3f s, max %.3f s)\n", median, mb / median,
+              records / median, seconds.front(), seconds.back());
+  // On a loaded machine wall time overstates the cost; the process CPU time is printed beside it.
+  std::printf("cpu median %.3f s  %.1f MB/s\n", cpu_median, mb / cpu_median);
+  return 0;
+}

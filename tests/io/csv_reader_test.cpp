@@ -1,0 +1,443 @@
+// Tests for the streaming CSV reader (core/io/csv). Expected records are written out by hand from the
+// inputs; record counts of the reference files come from /work/shared/data/SOURCES.md.
+//
+// Decisions these tests pin down:
+//   - Blank lines (an empty physical line) are skipped but counted in line numbers. A line holding only a
+//     delimiter is a record of empty fields; in the whitespace-run dialect a line of only spaces is blank.
+//   - `""` and nothing are both an empty field.
+//   - A stray quote inside an unquoted field is kept literally (ab"c); text after a closing quote is
+//     appended literally ("ab"c -> abc).
+//   - Every CR is a line break, and so is every LF not directly after a CR (CRLF counts once).
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "core/io/csv/reader.h"
+#include "test_data.h"
+
+namespace rapport {
+namespace {
+
+struct Rec {
+  std::vector<std::string> fields;
+  std::vector<uint64_t> field_lines;
+  uint64_t line = 0;
+  uint64_t offset = 0;
+  bool operator==(const Rec& o) const {
+    return fields == o.fields && field_lines == o.field_lines && line == o.line && offset == o.offset;
+  }
+};
+
+struct Parsed {
+  std::vector<Rec> records;
+  std::string error;  // Status::ToString() when not ok
+  CsvDialect dialect;
+};
+
+struct CollectSink : RecordSink {
+  std::vector<Rec>* out;
+  size_t stop_after = static_cast<size_t>(-1);
+  bool OnRecord(const CsvRecord& r) override {
+    Rec rec;
+    rec.line = r.line();
+    rec.offset = r.byte_offset();
+    for (size_t i = 0; i < r.size(); ++i) {
+      rec.fields.emplace_back(r[i]);
+      rec.field_lines.push_back(r.LineOfField(i));
+    }
+    out->push_back(std::move(rec));
+    return out->size() < stop_after;
+  }
+};
+
+// Feeds `input` in pieces: cut at each offset in `cuts` (ascending).
+Parsed ParseCuts(std::string_view input, const std::vector<size_t>& cuts, CsvOptions options = {},
+                 size_t stop_after = static_cast<size_t>(-1)) {
+  Parsed parsed;
+  CollectSink sink;
+  sink.out = &parsed.records;
+  sink.stop_after = stop_after;
+  CsvReader reader("t.csv", options);
+  size_t begin = 0;
+  Status status;
+  for (size_t cut : cuts) {
+    status = reader.Feed(input.substr(begin, cut - begin), &sink);
+    begin = cut;
+    if (!status.ok()) break;
+  }
+  if (status.ok()) status = reader.Feed(input.substr(begin), &sink);
+  if (status.ok()) status = reader.Finish(&sink);
+  if (!status.ok()) parsed.error = status.ToString();
+  parsed.dialect = reader.dialect();
+  return parsed;
+}
+
+Parsed Parse(std::string_view input, CsvOptions options = {}) { return ParseCuts(input, {}, options); }
+
+Parsed ParseInChunks(std::string_view input, size_t chunk, CsvOptions options = {}) {
+  std::vector<size_t> cuts;
+  for (size_t at = chunk; at < input.size(); at += chunk) cuts.push_back(at);
+  return ParseCuts(input, cuts, options);
+}
+
+std::vector<std::vector<std::string>> Fields(const Parsed& p) {
+  std::vector<std::vector<std::string>> out;
+  for (const Rec& r : p.records) out.push_back(r.fields);
+  return out;
+}
+
+std::vector<uint64_t> Lines(const Parsed& p) {
+  std::vector<uint64_t> out;
+  for (const Rec& r : p.records) out.push_back(r.line);
+  return out;
+}
+
+using Rows = std::vector<std::vector<std::string>>;
+
+// Every 2-piece split, every 3-piece split (for short inputs), and 1-byte chunks must give what the whole
+// input gives: same records, lines, offsets, field lines, and the same error.
+void CheckEverySplit(std::string_view input, CsvOptions options = {}) {
+  const Parsed whole = Parse(input, options);
+  for (size_t cut = 0; cut <= input.size(); ++cut) {
+    const Parsed split = ParseCuts(input, {cut}, options);
+    INFO("cut at " << cut);
+    REQUIRE(split.error == whole.error);
+    REQUIRE(split.records == whole.records);
+  }
+  if (input.size() <= 64) {
+    for (size_t a = 0; a <= input.size(); ++a) {
+      for (size_t b = a; b <= input.size(); ++b) {
+        const Parsed split = ParseCuts(input, {a, b}, options);
+        INFO("cuts at " << a << ", " << b);
+        REQUIRE(split.error == whole.error);
+        REQUIRE(split.records == whole.records);
+      }
+    }
+  }
+  const Parsed bytes = ParseInChunks(input, 1, options);
+  REQUIRE(bytes.error == whole.error);
+  REQUIRE(bytes.records == whole.records);
+}
+
+CsvOptions NoSniff(char delimiter = ',') {
+  CsvOptions options;
+  options.sniff = false;
+  options.dialect.delimiter = delimiter;
+  return options;
+}
+
+TEST_CASE("csv: simple records with LF", "[csv]") {
+  const Parsed p = Parse("a,b,c\n1,2,3\n");
+  REQUIRE(p.error.empty());
+  CHECK(Fields(p) == Rows{{"a", "b", "c"}, {"1", "2", "3"}});
+  CHECK(Lines(p) == std::vector<uint64_t>{1, 2});
+  CHECK(p.records[1].offset == 6);
+}
+
+TEST_CASE("csv: empty fields and \"\" are both empty", "[csv]") {
+  const Parsed p = Parse(",a,,\n\"\",\"\",x\n,\n");
+  REQUIRE(p.error.empty());
+  CHECK(Fields(p) == Rows{{"", "a", "", ""}, {"", "", "x"}, {"", ""}});
+}
+
+TEST_CASE("csv: quoted delimiters, escapes and embedded newlines", "[csv]") {
+  const std::string input = "id,note\n1,\"a,b\"\n2,\"say \"\"hi\"\"\"\n3,\"line1\nline2\r\nline3\"\n4,end\n";
+  const Parsed p = Parse(input);
+  REQUIRE(p.error.empty());
+  CHECK(Fields(p) == Rows{{"id", "note"}, {"1", "a,b"}, {"2", "say \"hi\""}, {"3", "line1\nline2\r\nline3"},
+                          {"4", "end"}});
+  CHECK(Lines(p) == std::vector<uint64_t>{1, 2, 3, 4, 7});
+  CHECK(p.records[3].field_lines == std::vector<uint64_t>{4, 4});
+  CheckEverySplit(input);
+}
+
+TEST_CASE("csv: LineOfField counts newlines of earlier quoted fields", "[csv]") {
+  const Parsed p = Parse("\"a\nb\",\"c\r\n\r\nd\",e\n");
+  REQUIRE(p.records.size() == 1);
+  CHECK(p.records[0].field_lines == std::vector<uint64_t>{1, 2, 4});
+}
+
+TEST_CASE("csv: CRLF, lone CR and mixed line ends", "[csv]") {
+  const Parsed crlf = Parse("a,b\r\nc,d\r\n");
+  CHECK(Fields(crlf) == Rows{{"a", "b"}, {"c", "d"}});
+  CHECK(Lines(crlf) == std::vector<uint64_t>{1, 2});
+  CHECK(crlf.records[1].offset == 5);
+
+  const Parsed cr = Parse("a,b\rc,d\r\re,f");
+  CHECK(Fields(cr) == Rows{{"a", "b"}, {"c", "d"}, {"e", "f"}});
+  CHECK(Lines(cr) == std::vector<uint64_t>{1, 2, 4});
+
+  const Parsed mixed = Parse("a\r\nb\nc\rd\n\re\r\n");
+  CHECK(Fields(mixed) == Rows{{"a"}, {"b"}, {"c"}, {"d"}, {"e"}});
+  CHECK(Lines(mixed) == std::vector<uint64_t>{1, 2, 3, 4, 6});
+  CheckEverySplit("a\r\nb\nc\rd\n\re\r\n\"x\r\ny\"\r\n");
+}
+
+TEST_CASE("csv: a UTF-8 BOM is skipped but counted in offsets", "[csv]") {
+  const std::string input = "\xEF\xBB\xBFname,city\nAnn,M\xC3\xBCnster\n";
+  const Parsed p = Parse(input);
+  REQUIRE(p.error.empty());
+  CHECK(Fields(p) == Rows{{"name", "city"}, {"Ann", "M\xC3\xBCnster"}});
+  CHECK(p.records[0].offset == 3);
+  CHECK(p.records[1].offset == 13);
+  CheckEverySplit(input);
+  CheckEverySplit(input, NoSniff());
+}
+
+TEST_CASE("csv: the last record needs no final newline", "[csv]") {
+  CHECK(Fields(Parse("a,b\nc,d")) == Rows{{"a", "b"}, {"c", "d"}});
+  CHECK(Fields(Parse("a,b\nc,\"d\"")) == Rows{{"a", "b"}, {"c", "d"}});
+  CHECK(Fields(Parse("a,b\nc,")) == Rows{{"a", "b"}, {"c", ""}});
+  CHECK(Parse("").records.empty());
+  CHECK(Parse("\n\r\n").records.empty());
+}
+
+TEST_CASE("csv: blank lines are skipped but counted", "[csv]") {
+  const std::string input = "\na,b\n\n\r\n\nc,d\n\n";
+  const Parsed p = Parse(input);
+  CHECK(Fields(p) == Rows{{"a", "b"}, {"c", "d"}});
+  CHECK(Lines(p) == std::vector<uint64_t>{2, 6});
+  CheckEverySplit(input);
+}
+
+TEST_CASE("csv: stray quotes are kept literally", "[csv]") {
+  const std::string input = "ab\"c,d\n\"ab\"c,\"x\"\"\"\n5\" pipe,\"\"\"\"\n";
+  const Parsed p = Parse(input);
+  REQUIRE(p.error.empty());
+  CHECK(Fields(p) == Rows{{"ab\"c", "d"}, {"abc", "x\""}, {"5\" pipe", "\""}});
+  CheckEverySplit(input);
+}
+
+TEST_CASE("csv: sniffs comma, semicolon, tab and pipe", "[csv]") {
+  for (char delimiter : {',', ';', '\t', '|'}) {
+    std::string input = "name#city#total\nAnn Lee#New York, NY#1.5\nBo#Paris#2,5\n";
+    std::replace(input.begin(), input.end(), '#', delimiter);
+    if (delimiter == ',') input = "name,city,total\nAnn Lee,\"New York, NY\",1.5\nBo,Paris,\"2,5\"\n";
+    const Parsed p = Parse(input);
+    INFO("delimiter " << int(delimiter));
+    REQUIRE(p.error.empty());
+    CHECK(p.dialect.delimiter == delimiter);
+    CHECK_FALSE(p.dialect.whitespace_runs);
+    CHECK(Fields(p) == Rows{{"name", "city", "total"}, {"Ann Lee", "New York, NY", "1.5"}, {"Bo", "Paris", "2,5"}});
+  }
+  // European CSV: semicolons, decimal commas.
+  CHECK(SniffDialect("a;b;c\n1,5;2,25;3\n4;5,5;6\n").delimiter == ';');
+  // One column: comma.
+  CHECK(SniffDialect("email\nx@example.com\n").delimiter == ',');
+  // A varying number of comma-separated items per line (the arules baskets) is still comma.
+  CHECK(SniffDialect("citrus fruit,semi-finished bread,margarine\nwhole milk\nyogurt,coffee\nbeef,milk\n")
+            .delimiter == ',');
+}
+
+TEST_CASE("csv: whitespace-run dialect (the CDNOW files)", "[csv]") {
+  const std::string input =
+      " customer_id  date number_of_cds  dollar_value\r\n    00001 19970101  1   11.77\r\n   \r\n"
+      "00002\t19970112 \t 5 77.00   \r\n\"a b\"  \"\"  x y\r\n";
+  const Parsed p = Parse(input);
+  REQUIRE(p.error.empty());
+  CHECK(p.dialect.whitespace_runs);
+  CHECK(Fields(p) == Rows{{"customer_id", "date", "number_of_cds", "dollar_value"},
+                          {"00001", "19970101", "1", "11.77"},
+                          {"00002", "19970112", "5", "77.00"},
+                          {"a b", "", "x", "y"}});
+  CHECK(Lines(p) == std::vector<uint64_t>{1, 2, 4, 5});
+  CHECK(p.records[1].offset == 48);
+  CheckEverySplit(input);
+}
+
+TEST_CASE("csv: a fixed dialect without sniffing", "[csv]") {
+  const Parsed p = Parse("a;b,c\n", NoSniff(';'));
+  CHECK(Fields(p) == Rows{{"a", "b,c"}});
+  CHECK(p.dialect.delimiter == ';');
+}
+
+TEST_CASE("csv: the sink can stop the reader", "[csv]") {
+  const Parsed p = ParseCuts("a\nb\nc\nd\n", {3}, {}, 2);
+  CHECK(Fields(p) == Rows{{"a"}, {"b"}});
+  CHECK(p.error.empty());
+}
+
+TEST_CASE("csv: Raw re-joins a record, quoting where needed", "[csv]") {
+  std::string raw;
+  Status status = ReadCsv("a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\",\n", "t.csv",
+                          [&](const CsvRecord& r) { raw = r.Raw(); });
+  REQUIRE(status.ok());
+  CHECK(raw == "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\",");
+  Status semicolon = ReadCsv("a,b;c\n", "t.csv", [&](const CsvRecord& r) { raw = r.Raw(';'); }, NoSniff());
+  REQUIRE(semicolon.ok());
+  CHECK(raw == "a;\"b;c\"");
+}
+
+TEST_CASE("csv: every split of a nasty input gives the same records", "[csv]") {
+  const std::string input =
+      "h1,h2,h3\r\n"
+      "\"q,1\",\"\"\"\",plain\r\n"
+      "\"multi\r\nline\nfield\rend\",x\"y,\"\"\n"
+      "\n"
+      "\"ab\"cd,,\"\"\r"
+      "last,\"open \"\" close\",\"\"\"\"\"\"";
+  CheckEverySplit(input);
+  CheckEverySplit(input, NoSniff());
+  CheckEverySplit("\xEF\xBB\xBF\"a\"\"\",b\r\n\r\n\"\r\",\"\n\"\r\n");
+}
+
+TEST_CASE("csv: long fields across many chunk sizes", "[csv]") {
+  // Fields longer than the scanner's 64-byte blocks, quoted and not, some with escapes.
+  std::string input = "id,text,more\n";
+  for (int row = 0; row < 40; ++row) {
+    const std::string body(static_cast<size_t>(row * 7 % 150), static_cast<char>('a' + row % 26));
+    input += std::to_string(row) + ",";
+    if (row % 3 == 0) input += "\"" + body + ",\n" + body + "\"";
+    else if (row % 3 == 1) input += "\"" + body + "\"\"" + body + "\"";
+    else input += body;
+    input += "," + body + (row % 2 ? "\r\n" : "\n");
+  }
+  const Parsed whole = Parse(input);
+  REQUIRE(whole.error.empty());
+  REQUIRE(whole.records.size() == 41);
+  for (size_t chunk : {1, 2, 3, 7, 16, 63, 64, 65, 127, 500}) {
+    const Parsed split = ParseInChunks(input, chunk);
+    INFO("chunk " << chunk);
+    REQUIRE(split.records == whole.records);
+  }
+  CheckEverySplit(input);
+}
+
+TEST_CASE("csv: unterminated quote names where it opened", "[csv]") {
+  const std::string input = "a,b,c\n1,2,3\n4,\"open\nmore\n";
+  const Parsed p = Parse(input);
+  CHECK(p.error == "parse_error: t.csv:3:2: unterminated quoted field opened at line 3 (the input ends inside it)");
+  CHECK(p.records.size() == 2);
+  CheckEverySplit(input);
+}
+
+TEST_CASE("csv: a record over max_record_bytes is fatal", "[csv]") {
+  CsvOptions options;
+  options.max_record_bytes = 12;
+  const std::string input = "a,b\nxx,0123456789abc,d\n";
+  const Parsed p = Parse(input, options);
+  CHECK(p.error ==
+        "parse_error: t.csv:2:2: record starting at line 2 is larger than max_record_bytes (12 bytes)");
+  CheckEverySplit(input, options);
+
+  const std::string open = "a,b\nx,\"never closed\nand on and on and on\n";
+  const Parsed q = Parse(open, options);
+  CHECK(q.error ==
+        "parse_error: t.csv:2:2: record starting at line 2 is larger than max_record_bytes (12 bytes); the "
+        "quoted field opened at line 2, field 2 is still open (unterminated quote?)");
+  CheckEverySplit(open, options);
+
+  // Exactly at the limit is fine.
+  CHECK(Parse("0123456789ab\n", options).error.empty());
+}
+
+TEST_CASE("csv: binary input is rejected", "[csv]") {
+  const std::string input("a,b\nc,d\nPK\x03\x04\0\0zip", 17);
+  const Parsed p = Parse(input);
+  CHECK(p.error ==
+        "parse_error: t.csv:3:1: not a CSV/text file (NUL byte at byte offset 12; binary data such as a "
+        "spreadsheet, archive or UTF-16 text?)");
+  CHECK(p.records.empty());
+  CheckEverySplit(input);
+}
+
+TEST_CASE("csv: Windows-1252 text is rejected with advice", "[csv]") {
+  const std::string input = "name,city\nAnn,M\xFCnster\n";
+  const Parsed p = Parse(input);
+  CHECK(p.error ==
+        "parse_error: t.csv:2:2: not UTF-8: looks like Windows-1252/Latin-1; re-save as UTF-8 (invalid byte "
+        "0xFC at byte offset 15)");
+  CheckEverySplit(input);
+  // A UTF-8 sequence cut by the end of the sniffed sample is fine when more input follows.
+  CsvOptions options;
+  options.sniff_bytes = 15;  // cuts "ü" (C3 BC) after its first byte
+  const Parsed cut = Parse("name,city\nAnn,M\xC3\xBCnster\n", options);
+  CHECK(cut.error.empty());
+  CHECK(cut.records.size() == 2);
+}
+
+// --- The reference files, read in place -------------------------------------------------------------
+
+struct FileCase {
+  const char* name;
+  size_t records;     // header included
+  uint64_t last_line;
+  bool whitespace_runs;
+  size_t min_fields, max_fields;
+};
+
+TEST_CASE("csv: reference files have the documented record counts", "[csv]") {
+  const FileCase cases[] = {
+      {"shopify_alphapaw_orders_export_1.csv", 5121 + 1, 0, false, 79, 79},
+      {"shopify_enavant_orders_export_1.csv", 811 + 1, 0, false, 73, 73},
+      {"shopify_enavant_customers_export_1.csv", 1511 + 1, 0, false, 20, 20},
+      {"shopify_maisonmaria_orders_export_1.csv", 61 + 1, 0, false, 79, 79},
+      {"shopify_stacksbd_orders_export_21.csv", 57 + 1, 0, false, 79, 79},
+      {"lifetimes_CDNOW_master.txt", 69659 + 1, 69660, true, 4, 4},
+      {"lifetimes_CDNOW_sample.txt", 6919, 6919, true, 5, 5},
+      {"kaggle_Groceries_dataset.csv", 38765 + 1, 38766, false, 3, 3},
+      {"arules_groceries.csv", 9835, 9835, false, 1, 32},
+      {"lifetimes_cdnow_customers_summary_with_transactions.csv", 2357 + 1, 2358, false, 5, 5},
+  };
+  for (const FileCase& c : cases) {
+    const std::string path = test::SharedData(c.name);
+    if (path.empty()) return;
+    const std::string bytes = test::ReadAll(path);
+    INFO(c.name);
+    struct CountSink : RecordSink {
+      size_t records = 0, min_fields = static_cast<size_t>(-1), max_fields = 0;
+      uint64_t last_line = 0;
+      bool OnRecord(const CsvRecord& r) override {
+        ++records;
+        min_fields = std::min(min_fields, r.size());
+        max_fields = std::max(max_fields, r.size());
+        last_line = r.line();
+        return true;
+      }
+    } sink;
+    CsvReader reader(c.name);
+    REQUIRE(reader.Feed(bytes, &sink).ok());
+    REQUIRE(reader.Finish(&sink).ok());
+    CHECK(sink.records == c.records);
+    CHECK(reader.records_delivered() == c.records);
+    CHECK(reader.bytes_consumed() == bytes.size());
+    CHECK(reader.dialect().whitespace_runs == c.whitespace_runs);
+    CHECK(sink.min_fields == c.min_fields);
+    CHECK(sink.max_fields == c.max_fields);
+    if (c.last_line != 0) CHECK(sink.last_line == c.last_line);
+  }
+}
+
+TEST_CASE("csv: Stacks BD (CRLF, 9-line cells) reads the same in every chunking", "[csv]") {
+  const std::string path = test::SharedData("shopify_stacksbd_orders_export_21.csv");
+  if (path.empty()) return;
+  const std::string bytes = test::ReadAll(path);
+  const Parsed whole = Parse(bytes);
+  REQUIRE(whole.error.empty());
+  REQUIRE(whole.records.size() == 58);
+  CHECK(bytes.find("\r\n") != std::string::npos);
+  for (size_t chunk : {1, 2, 3, 5, 64, 100, 4093, 65536}) {
+    INFO("chunk " << chunk);
+    REQUIRE(ParseInChunks(bytes, chunk).records == whole.records);
+  }
+}
+
+TEST_CASE("csv: Alpha Paw reads the same in any chunking", "[csv]") {
+  const std::string path = test::SharedData("shopify_alphapaw_orders_export_1.csv");
+  if (path.empty()) return;
+  const std::string bytes = test::ReadAll(path);
+  const Parsed whole = Parse(bytes);
+  REQUIRE(whole.error.empty());
+  REQUIRE(whole.records.size() == 5122);
+  // 7,043 physical lines: the last record starts on line 7043 unless it spans lines.
+  CHECK(whole.records.back().line <= 7043);
+  for (size_t chunk : {997, 65536 + 7, 1 << 20}) {
+    INFO("chunk " << chunk);
+    REQUIRE(ParseInChunks(bytes, chunk).records == whole.records);
+  }
+}
+
+}  // namespace
+}  // namespace rapport

@@ -48,3 +48,82 @@ TEST_CASE("BG/NBD: fit on the CDNOW summary matches the published estimates", "[
   CHECK_THAT(f.params[3], WithinRel(2.4258881, 1e-3));
   CHECK_THAT(f.bic, WithinAbs(19195.91, 0.01));
 }
+
+TEST_CASE("BG/NBD: published predictions on CDNOW", "[model][bgnbd]") {
+  // Conditional expectation (lifetimes test_estimation.py:530-539): 1.226 at abs 0.001.
+  CHECK_THAT(BgNbdConditionalExpectedPurchases(kPublished, 39, 2, 30.43, 38.86), WithinAbs(1.226, 1e-3));
+  CHECK_THAT(BgNbdConditionalExpectedPurchases(kPublished, 39, 2, 30.43, 38.86), WithinAbs(1.2259104, 2e-7));
+  CHECK_THAT(BgNbdPAlive(kPublished, 2, 30.43, 38.86), WithinAbs(0.726609, 1e-6));
+  CHECK(BgNbdPAlive(kPublished, 0, 0, 38.86) == 1.0);
+  // E[X(t)] for a new customer (decimal=3) and MODELS §3.4's exact values.
+  const double t[] = {0.1429, 1, 3, 31.8571, 32, 78};
+  const double published[] = {0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576};
+  const double exact[] = {0.0078161, 0.0531848, 0.1506320, 1.0404945, 1.0437374, 1.8579721};
+  for (int i = 0; i < 6; ++i) {
+    INFO("t = " << t[i]);
+    CHECK_THAT(BgNbdExpectedPurchases(kPublished, t[i]), WithinAbs(published[i], 1.5e-3));
+    CHECK_THAT(BgNbdExpectedPurchases(kPublished, t[i]), WithinAbs(exact[i], 6e-8));
+  }
+  // t = 78: the published 1.8576 is a truncated-series artifact (MODELS §3.4); the true value is 1.8579721052.
+  CHECK_THAT(BgNbdExpectedPurchases(kPublished, 78), WithinAbs(1.8579721052, 1e-9));
+}
+
+TEST_CASE("BG/NBD: P(X(t) = n) published values (R BTYD via lifetimes)", "[model][bgnbd]") {
+  CHECK_THAT(BgNbdProbabilityOfPurchases(kRounded, 2, 10), WithinRel(1.07868964e-7, 1e-7));
+  CHECK_THAT(BgNbdProbabilityOfPurchases(kRounded, 39, 0), WithinAbs(0.5737864, 1e-7));
+  const double expected[] = {0.0019995214, 0.0015170236, 0.0011633150, 0.0009003148, 0.0007023638,
+                             0.0005517902, 0.0004361913, 0.0003467171, 0.0002769613, 0.0002222260};
+  for (int n = 11; n <= 20; ++n) {
+    INFO("n = " << n);
+    CHECK_THAT(BgNbdProbabilityOfPurchases(kRounded, 30, n), WithinAbs(expected[n - 11], 1e-10));
+  }
+  // The tail form stays accurate far out (MODELS §3.6: 7.29243e−33).
+  CHECK_THAT(BgNbdProbabilityOfPurchases(kRounded, 1, 40), WithinRel(7.29243e-33, 1e-5));
+  double total = 0, mean = 0;
+  for (int n = 0; n < 3000; ++n) {
+    const double p = BgNbdProbabilityOfPurchases(kRounded, 39, n);
+    total += p;
+    mean += n * p;
+  }
+  CHECK_THAT(total, WithinAbs(1.0, 1e-12));
+  CHECK_THAT(mean, WithinAbs(BgNbdExpectedPurchases(kRounded, 39), 1e-9));
+}
+
+TEST_CASE("BG/NBD: no overflow at extreme histories; stable near a = 1", "[model][bgnbd]") {
+  for (double x : {200.0, 1000.0, 5000.0}) {
+    for (double T : {40.0, 500.0, 3640.0}) {
+      INFO("x = " << x << ", T = " << T);
+      CHECK(std::isfinite(BgNbdLogLikelihood(kPublished, x, T * 0.9, T)));
+      CHECK(std::isfinite(BgNbdConditionalExpectedPurchases(kPublished, 520, x, T * 0.9, T)));
+      CHECK(std::isfinite(BgNbdPAlive(kPublished, x, T * 0.5, T)));
+    }
+  }
+  // Continuity through a = 1: the closed form loses digits there, the stable form does not.
+  BgNbdParams p = kPublished;
+  p.a = 1.0;
+  const double at_one = BgNbdExpectedPurchases(p, 39);
+  p.a = 1.0 + 1e-9;
+  CHECK_THAT(BgNbdExpectedPurchases(p, 39), WithinRel(at_one, 1e-8));
+  p.a = 1.0 - 1e-9;
+  CHECK_THAT(BgNbdExpectedPurchases(p, 39), WithinRel(at_one, 1e-8));
+}
+
+TEST_CASE("BG/NBD: P(purchase within t), next-purchase quantiles and DERT are consistent", "[model][bgnbd]") {
+  // §3.7 complement: x = 0 over 10 weeks gives P(no purchase) = 0.9508 with the CDNOW MLE.
+  CHECK_THAT(1.0 - BgNbdProbabilityOfPurchaseWithin(kPublished, 10, 0, 0, 38.86), WithinAbs(0.9508, 1e-4));
+  // The median makes P(next purchase within u | alive) one half.
+  const double u = BgNbdNextPurchaseQuantile(kPublished, 0.5, 2, 38.86);
+  CHECK_THAT(BgNbdProbabilityOfPurchaseWithin(kPublished, u, 2, 30.43, 38.86) / BgNbdPAlive(kPublished, 2, 30.43, 38.86),
+             WithinAbs(0.5, 1e-12));
+  // DERT equals the discounted sum of dE[Y(t)] (MODELS §7).
+  const double delta = std::log(1.15) / 52;
+  const double dert = BgNbdDert(kPublished, delta, 2, 30.43, 38.86);
+  double discounted = 0;
+  const double h = 0.05;
+  for (double t = 0; t < 5000; t += h) {
+    const double mid = t + 0.5 * h;
+    discounted += std::exp(-delta * mid) * (BgNbdConditionalExpectedPurchases(kPublished, t + h, 2, 30.43, 38.86) -
+                                            BgNbdConditionalExpectedPurchases(kPublished, t, 2, 30.43, 38.86));
+  }
+  CHECK_THAT(dert, WithinRel(discounted, 1e-4));
+}

@@ -1,0 +1,175 @@
+// See predict.h.
+#include "core/model/predict.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/model/clv.h"
+
+namespace rapport::model {
+
+const char* RiskBandName(RiskBand band) {
+  switch (band) {
+    case RiskBand::kLow: return "low";
+    case RiskBand::kMedium: return "medium";
+    case RiskBand::kHigh: return "high";
+    case RiskBand::kUnrated: return "unrated";
+  }
+  return "?";
+}
+
+double PAlive(const FitResult& fit, double x, double t_x, double T) {
+  switch (fit.model) {
+    case ModelKind::kBgNbd: return BgNbdPAlive(fit.bgnbd(), x, t_x, T);
+    case ModelKind::kMbgNbd: return MbgNbdPAlive(fit.mbgnbd(), x, t_x, T);
+    case ModelKind::kParetoNbd: return ParetoNbdPAlive(fit.pnbd(), x, t_x, T);
+    case ModelKind::kGammaGamma: break;
+  }
+  return NAN;
+}
+
+double ConditionalExpectedPurchases(const FitResult& fit, double t, double x, double t_x, double T) {
+  switch (fit.model) {
+    case ModelKind::kBgNbd: return BgNbdConditionalExpectedPurchases(fit.bgnbd(), t, x, t_x, T);
+    case ModelKind::kMbgNbd: return MbgNbdConditionalExpectedPurchases(fit.mbgnbd(), t, x, t_x, T);
+    case ModelKind::kParetoNbd: return ParetoNbdConditionalExpectedPurchases(fit.pnbd(), t, x, t_x, T);
+    case ModelKind::kGammaGamma: break;
+  }
+  return NAN;
+}
+
+double ExpectedPurchasesNew(const FitResult& fit, double t) {
+  switch (fit.model) {
+    case ModelKind::kBgNbd: return BgNbdExpectedPurchases(fit.bgnbd(), t);
+    case ModelKind::kMbgNbd: return MbgNbdExpectedPurchases(fit.mbgnbd(), t);
+    case ModelKind::kParetoNbd: return ParetoNbdExpectedPurchases(fit.pnbd(), t);
+    case ModelKind::kGammaGamma: break;
+  }
+  return NAN;
+}
+
+double ProbabilityOfPurchaseWithin(const FitResult& fit, double t, double x, double t_x, double T) {
+  switch (fit.model) {
+    case ModelKind::kBgNbd: return BgNbdProbabilityOfPurchaseWithin(fit.bgnbd(), t, x, t_x, T);
+    case ModelKind::kMbgNbd: return MbgNbdProbabilityOfPurchaseWithin(fit.mbgnbd(), t, x, t_x, T);
+    case ModelKind::kParetoNbd: return ParetoNbdProbabilityOfPurchaseWithin(fit.pnbd(), t, x, t_x, T);
+    case ModelKind::kGammaGamma: break;
+  }
+  return NAN;
+}
+
+double NextPurchaseMedian(const FitResult& fit, double x, double t_x, double T) {
+  switch (fit.model) {
+    case ModelKind::kBgNbd: return BgNbdNextPurchaseQuantile(fit.bgnbd(), 0.5, x, T);
+    case ModelKind::kMbgNbd: return MbgNbdNextPurchaseQuantile(fit.mbgnbd(), 0.5, x, T);
+    case ModelKind::kParetoNbd: return ParetoNbdNextPurchaseOf(fit.pnbd(), x, t_x, T).median;
+    case ModelKind::kGammaGamma: break;
+  }
+  return NAN;
+}
+
+CustomerPredictions PredictCustomers(const FitResult& fit, const FitResult* spend, const std::vector<double>& x,
+                                     const std::vector<double>& t_x, const std::vector<double>& T,
+                                     const std::vector<double>& zbar, const PredictionOptions& options) {
+  const Patterns patterns = CompressPatterns(x, t_x, T);
+  const size_t m = patterns.size();
+  std::vector<double> alive(m), expected(m), p_any(m), next(m), discounted(m);
+  for (size_t k = 0; k < m; ++k) {
+    const double px = patterns.x[k], ptx = patterns.t_x[k], pT = patterns.T[k];
+    alive[k] = PAlive(fit, px, ptx, pT);
+    expected[k] = ConditionalExpectedPurchases(fit, options.horizon, px, ptx, pT);
+    p_any[k] = ProbabilityOfPurchaseWithin(fit, options.horizon, px, ptx, pT);
+    next[k] = NextPurchaseMedian(fit, px, ptx, pT);
+    discounted[k] = spend ? DiscountedPurchases([&](double t) { return ConditionalExpectedPurchases(fit, t, px, ptx, pT); },
+                                                options.units_per_month, options.clv_months, options.monthly_discount_rate)
+                          : NAN;
+  }
+  CustomerPredictions out;
+  const size_t n = x.size();
+  out.p_alive.resize(n);
+  out.expected_purchases.resize(n);
+  out.p_purchase.resize(n);
+  out.next_purchase.resize(n);
+  out.expected_value.resize(n);
+  out.clv.resize(n);
+  out.risk.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t k = patterns.pattern_of_row[i];
+    out.p_alive[i] = alive[k];
+    out.expected_purchases[i] = expected[k];
+    out.p_purchase[i] = p_any[k];
+    out.next_purchase[i] = next[k];
+    const double value = spend ? GammaGammaExpectedValue(spend->gg(), x[i], zbar.empty() ? 0.0 : zbar[i]) : NAN;
+    out.expected_value[i] = value;
+    out.clv[i] = value * discounted[k];
+    if (fit.model == ModelKind::kBgNbd && x[i] == 0) {
+      out.risk[i] = RiskBand::kUnrated;
+    } else {
+      out.risk[i] = alive[k] >= kLowRiskPAlive ? RiskBand::kLow : alive[k] >= kMediumRiskPAlive ? RiskBand::kMedium : RiskBand::kHigh;
+    }
+  }
+  return out;
+}
+
+HoldoutComparison CompareHoldout(const FitResult& fit, const CustomerSummary& s) {
+  HoldoutComparison out;
+  out.horizon = s.holdout_length();
+  out.rows.resize(8);
+  for (int f = 0; f < 8; ++f) out.rows[f].frequency = f;
+  if (s.holdout_x.size() != s.size()) return out;
+  const Patterns patterns = CompressPatterns(s.x, s.t_x, s.T);
+  std::vector<double> predicted(patterns.size()), buy(patterns.size());
+  for (size_t k = 0; k < patterns.size(); ++k) {
+    predicted[k] = ConditionalExpectedPurchases(fit, out.horizon, patterns.x[k], patterns.t_x[k], patterns.T[k]);
+    buy[k] = ProbabilityOfPurchaseWithin(fit, out.horizon, patterns.x[k], patterns.t_x[k], patterns.T[k]);
+  }
+  double buyers = 0, predicted_buyers = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    HoldoutRow& row = out.rows[std::min<int>(7, static_cast<int>(s.x[i]))];
+    const uint32_t k = patterns.pattern_of_row[i];
+    row.customers += 1;
+    row.actual += s.holdout_x[i];
+    row.predicted += predicted[k];
+    buyers += s.holdout_x[i] > 0 ? 1 : 0;
+    predicted_buyers += buy[k];
+  }
+  for (const HoldoutRow& row : out.rows) {
+    out.customers += row.customers;
+    out.actual += row.actual;
+    out.predicted += row.predicted;
+  }
+  if (out.customers > 0) {
+    out.actual_buyers_share = buyers / out.customers;
+    out.predicted_buyers_share = predicted_buyers / out.customers;
+  }
+  return out;
+}
+
+std::vector<TrackingPoint> TrackingCurve(const FitResult& fit, const CustomerSummary& s) {
+  std::vector<TrackingPoint> curve;
+  if (s.size() == 0) return curve;
+  std::map<int32_t, double> cohort;  // first day -> customers
+  for (int32_t d : s.first_day) cohort[d] += 1;
+  const int32_t start = cohort.begin()->first;
+  const int32_t last = s.holdout_end_day == kNoDay ? s.calibration_end_day : s.holdout_end_day;
+  size_t next_repeat = 0;
+  double actual = 0;
+  for (int32_t week_end = start + 6;; week_end += 7) {
+    const int32_t day = std::min(week_end, last);
+    while (next_repeat < s.repeat_days.size() && s.repeat_days[next_repeat] <= day) {
+      ++next_repeat;
+      actual += 1;
+    }
+    double predicted = 0;
+    for (const auto& [first, count] : cohort) {
+      if (first > day) break;
+      predicted += count * ExpectedPurchasesNew(fit, (day - first) / s.unit_days);
+    }
+    curve.push_back({day, actual, predicted});
+    if (day >= last) break;
+  }
+  return curve;
+}
+
+}  // namespace rapport::model

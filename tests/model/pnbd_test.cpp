@@ -1,0 +1,79 @@
+// Pareto/NBD against the published values (SOURCES.md §1; MODELS.md §5).
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+#include "core/model/fit.h"
+#include "core/model/pnbd.h"
+#include "model/model_test_util.h"
+
+using namespace rapport;
+using namespace rapport::model;
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+const ParetoNbdParams kLifetimes{0.553282, 10.577753, 0.606171, 11.666907};
+const ParetoNbdParams kBtyd{0.5534, 10.5802, 0.6061, 11.6562};
+}  // namespace
+
+TEST_CASE("Pareto/NBD: fit on the CDNOW summary matches the published estimates", "[model][pnbd]") {
+  SummaryTable t;
+  if (!test::LoadSummary("lifetimes_cdnow_customers_summary.csv", &t)) return;
+  const Patterns patterns = test::PatternsOf(t);
+  CHECK_THAT(ParetoNbdLogLikelihoodSum(kLifetimes, patterns), WithinAbs(-9594.9739, 1e-3));
+  auto fit = FitCountModel(ModelKind::kParetoNbd, patterns);
+  REQUIRE(fit.ok());
+  const FitResult& f = fit.value();
+  const double published[] = {0.553, 10.578, 0.606, 11.669};       // lifetimes decimal=2
+  const double clvtools[] = {0.55315, 10.57633, 0.60625, 11.67150};  // relative 0.001
+  const double clvtools_se[] = {0.0476264, 0.8427222, 0.1872594, 6.2105448};
+  for (int k = 0; k < 4; ++k) {
+    INFO("parameter " << f.names[k]);
+    CHECK_THAT(f.params[k], WithinAbs(published[k], 0.015));
+    CHECK_THAT(f.params[k], WithinRel(clvtools[k], 1e-3));
+    CHECK_THAT(f.se[k], WithinRel(clvtools_se[k], 1e-2));  // rounded times vs CLVTools' exact ones
+  }
+  CHECK_THAT(f.log_likelihood, WithinAbs(-9594.9739, 1e-4));
+  CHECK_THAT(f.bic, WithinAbs(19221.01, 0.01));
+}
+
+TEST_CASE("Pareto/NBD: BTYD walkthrough predictions", "[model][pnbd]") {
+  CHECK_THAT(ParetoNbdPAlive(kBtyd, 26, 30.86, 31), WithinAbs(0.9979, 1e-3));
+  CHECK_THAT(ParetoNbdPAlive(kBtyd, 26, 30.86, 31), WithinAbs(0.9979178, 1e-6));
+  CHECK_THAT(ParetoNbdConditionalExpectedPurchases(kBtyd, 52, 26, 30.86, 31), WithinAbs(25.46, 0.01));
+  CHECK_THAT(ParetoNbdConditionalExpectedPurchases(kBtyd, 52, 26, 30.86, 31), WithinAbs(25.4549, 1e-4));
+  const ParetoNbdParams docs{0.55, 10.56, 0.61, 11.64};
+  CHECK_THAT(ParetoNbdExpectedPurchases(docs, 1), WithinAbs(0.05077821, 5e-9));
+  CHECK_THAT(ParetoNbdExpectedPurchases(docs, 9), WithinAbs(0.38909211, 5e-9));
+  // Continuity at s = 1.
+  ParetoNbdParams p = kLifetimes;
+  p.s = 1.0;
+  const double at_one = ParetoNbdExpectedPurchases(p, 39);
+  p.s = 1.0 + 1e-10;
+  CHECK_THAT(ParetoNbdExpectedPurchases(p, 39), WithinRel(at_one, 1e-8));
+}
+
+TEST_CASE("Pareto/NBD: no overflow at large x, in both branches", "[model][pnbd]") {
+  for (const ParetoNbdParams& p : {kLifetimes, ParetoNbdParams{0.55, 0.01, 0.6, 20.0}, ParetoNbdParams{0.55, 2000, 0.6, 1.0}}) {
+    for (double x : {100.0, 200.0, 400.0, 3000.0}) {
+      INFO("x = " << x << " alpha = " << p.alpha);
+      const double ll = ParetoNbdLogLikelihood(p, x, 0.0 + 30, 38.86);
+      CHECK(std::isfinite(ll));
+      CHECK(std::isfinite(ParetoNbdLogLikelihood(p, x, 500, 500)));
+      const double alive = ParetoNbdPAlive(p, x, 500, 500);
+      CHECK((alive > 0.0 && alive <= 1.0));
+    }
+  }
+}
+
+TEST_CASE("Pareto/NBD: next purchase and DERT", "[model][pnbd]") {
+  const ParetoNbdNextPurchase next = ParetoNbdNextPurchaseOf(kLifetimes, 2, 30.43, 38.86);
+  CHECK((next.p_ever_given_alive > 0 && next.p_ever_given_alive < 1));
+  // P(purchase within the median | ·) = P(alive)·½·P(ever | alive).
+  CHECK_THAT(ParetoNbdProbabilityOfPurchaseWithin(kLifetimes, next.median, 2, 30.43, 38.86),
+             WithinRel(next.p_alive * 0.5 * next.p_ever_given_alive, 1e-9));
+  // DERT at the published MLE, x = 2, δ = ln(1.15)/52 (MODELS §7): 6.500561094 for customer 1's history.
+  const double dert = ParetoNbdDert(kLifetimes, std::log(1.15) / 52, 2, 30.43, 38.86);
+  CHECK_THAT(dert, WithinRel(6.500561094, 1e-3));
+}

@@ -124,3 +124,41 @@ export function dataFileFor(base) {
   }
   return null;
 }
+
+/**
+ * Re-indents compact JSON text the way nlohmann's dump(2) writes it (the CLI's `--json`), without parsing
+ * numbers, so the bytes of every value stay exactly as the engine wrote them.
+ */
+export function indentLikeCli(text, indent = 2) {
+  let out = '';
+  let depth = 0;
+  const pad = () => '\n' + ' '.repeat(depth * indent);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j;
+    } else if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      if (text[i + 1] === close) {
+        out += c + close;
+        i++;
+      } else {
+        depth++;
+        out += c + pad();
+      }
+    } else if (c === '}' || c === ']') {
+      depth--;
+      out += pad() + c;
+    } else if (c === ',') {
+      out += ',' + pad();
+    } else if (c === ':') {
+      out += ': ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}

@@ -2,6 +2,7 @@
 // buffer to the Parser (core/io/csv/internal/parser.h).
 #include "core/io/csv/reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/io/csv/internal/parser.h"
@@ -86,11 +87,12 @@ struct CsvReader::Impl {
                       ": " + message);
   }
 
-  Status Start(RecordSink* sink, bool final) {
+  // Checks and sniffs the first bytes of the input, `first` (the kept head, or the first chunk when it is
+  // large enough on its own), then parses them.
+  Status Start(std::string_view first, RecordSink* sink, bool final) {
     started = true;
-    const size_t bom = head.compare(0, kBom.size(), kBom) == 0 ? kBom.size() : 0;
-    std::string_view body(head);
-    body.remove_prefix(bom);
+    const size_t bom = first.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
+    std::string_view body = first.substr(bom);
     const size_t sample_size = options.sniff ? options.sniff_bytes : kCheckBytes;
     const std::string_view sample = body.substr(0, sample_size);
     const bool sample_is_all = final && sample.size() == body.size();
@@ -110,9 +112,7 @@ struct CsvReader::Impl {
                          std::to_string(bad + bom) + ")");
     }
     parser = std::make_unique<csv_internal::Parser>(file_name, dialect, options.max_record_bytes, bom);
-    Status parsed = parser->Parse(body, sink);
-    std::string().swap(head);
-    return parsed;
+    return parser->Parse(body, sink);
   }
 
   static std::string HexByte(unsigned char c) {
@@ -133,10 +133,18 @@ Status CsvReader::Feed(std::string_view chunk, RecordSink* sink) {
   if (!m.status.ok()) return m.status;
   m.bytes_fed += chunk.size();
   if (!m.started) {
-    m.head.append(chunk.data(), chunk.size());
-    if (m.head.size() < m.HeadBytes()) return Status::Ok();
-    m.status = m.Start(sink, /*final=*/false);
-    return m.status;
+    const size_t head_bytes = m.HeadBytes();
+    if (m.head.empty() && chunk.size() >= head_bytes) {  // a large first chunk: no copy
+      m.status = m.Start(chunk, sink, /*final=*/false);
+      return m.status;
+    }
+    const size_t take = std::min(chunk.size(), head_bytes - m.head.size());
+    m.head.append(chunk.data(), take);
+    chunk.remove_prefix(take);
+    if (m.head.size() < head_bytes) return Status::Ok();
+    m.status = m.Start(m.head, sink, /*final=*/false);
+    std::string().swap(m.head);
+    if (!m.status.ok() || chunk.empty()) return m.status;
   }
   m.status = m.parser->Parse(chunk, sink);
   return m.status;
@@ -146,7 +154,8 @@ Status CsvReader::Finish(RecordSink* sink) {
   Impl& m = *impl_;
   if (!m.status.ok()) return m.status;
   if (!m.started) {
-    m.status = m.Start(sink, /*final=*/true);
+    m.status = m.Start(m.head, sink, /*final=*/true);
+    std::string().swap(m.head);
     if (!m.status.ok()) return m.status;
   }
   m.status = m.parser->Finish(sink);

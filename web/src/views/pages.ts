@@ -3,8 +3,13 @@
 import type { App } from '../app';
 import { EngineCallError } from '../engine/client';
 import { emptyState, h } from '../dom';
-import { renderValue } from './render';
+import { renderValue, table } from './render';
 import { dropHint } from './overview';
+import { renderCohorts, renderFunnel, renderRfm, renderSegments } from './analyses';
+
+const kDedicated: Record<string, (app: App, result: Record<string, unknown>, body: HTMLElement) => void> = {
+  cohorts: renderCohorts, funnel: renderFunnel, rfm: renderRfm,
+};
 
 export interface Page {
   route: string;
@@ -43,8 +48,22 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
   const run = async () => {
     out.replaceChildren();
     try {
-      const result = await app.client.call('customer_search', { q: input.value, limit: 50 });
-      out.append(renderValue(result, 'Customers'));
+      const result = await app.client.call<{ customers?: Record<string, unknown>[] }>('customer_search', { q: input.value, limit: 50 });
+      const rows = result.customers ?? [];
+      if (!rows.length) {
+        out.append(h('p', { class: 'muted' }, input.value ? `No customer matches “${input.value}”.` : 'Type part of an email or a name.'));
+        return;
+      }
+      const tableEl = table(rows, 'Matching customers');
+      // Each row opens the customer's whole relationship (the "customer" op).
+      const head = tableEl.querySelector('thead tr');
+      head?.append(h('th', { scope: 'col' }, ''));
+      tableEl.querySelectorAll('tbody tr').forEach((tr, i) => {
+        const open = h('button', { type: 'button', class: 'secondary small' }, 'Open');
+        open.addEventListener('click', () => void lookup(String(rows[i].id)));
+        tr.append(h('td', {}, open));
+      });
+      out.append(tableEl);
     } catch (error) {
       out.append(emptyState('No customers to show', h('p', {}, friendly(error))));
     }
@@ -71,14 +90,17 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
 export async function renderPage(app: App, page: Page, main: HTMLElement): Promise<void> {
   const body = h('div', { 'aria-busy': 'true' });
   main.append(h('h1', {}, page.title), h('p', { class: 'lede' }, page.question), body);
-  if (page.route === 'customers') {
-    await customerSearch(app, body);
+  if (page.route === 'customers' || page.route === 'segments') {
+    await (page.route === 'customers' ? customerSearch(app, body) : renderSegments(app, body));
     body.removeAttribute('aria-busy');
     return;
   }
   try {
-    const result = await app.client.call(page.op ?? page.route, { ...(page.params ?? {}), ...(app.currency ? { currency: app.currency } : {}) });
-    body.append(renderValue(result, page.title));
+    const params = { ...(page.params ?? {}), ...(app.currency && page.route !== 'settings' ? { currency: app.currency } : {}) };
+    const result = await app.client.call(page.op ?? page.route, params);
+    const dedicated = kDedicated[page.route];
+    if (dedicated && result && typeof result === 'object') dedicated(app, result as Record<string, unknown>, body);
+    else body.append(renderValue(result, page.title));
   } catch (error) {
     body.append(emptyState(friendly(error),
       app.state.source === 'empty' ? dropHint(app) : h('p', {}, 'Import orders to see this page fill in. ',

@@ -1,7 +1,7 @@
 // Generic rendering of an op's JSON result: tables for rows or columns, definition lists for records.
 // Pages whose op has no dedicated view yet use this, so every op's answer is visible as soon as it exists.
 import { h } from '../dom';
-import { fmtNum, humanize } from '../format';
+import { fmtNum, fmtPct, humanize } from '../format';
 
 const kMaxRows = 200;
 
@@ -21,6 +21,12 @@ export function scalarText(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** A cell by its column name: shares and rates as percentages. */
+export function cellText(column: string, v: unknown): string {
+  if (typeof v === 'number' && /(^share|_share$|share_|rate$|^p_alive|probability)/.test(column)) return fmtPct(v);
+  return scalarText(v);
+}
+
 /** Rows (objects) as a table; caption names it for screen readers. */
 export function table(rows: Record<string, unknown>[], caption: string, columns?: string[]): HTMLElement {
   const cols = columns ?? [...new Set(rows.slice(0, 50).flatMap((r) => Object.keys(r)))];
@@ -31,7 +37,7 @@ export function table(rows: Record<string, unknown>[], caption: string, columns?
       h('caption', {}, caption, rows.length > kMaxRows ? ` (first ${kMaxRows} of ${rows.length})` : ''),
       h('thead', {}, h('tr', {}, cols.map((c, i) => h('th', { scope: 'col', class: numeric[i] ? 'num' : null }, humanize(c))))),
       h('tbody', {}, shown.map((r) => h('tr', {}, cols.map((c, i) =>
-        h('td', { class: numeric[i] ? 'num' : null }, scalarText(r[c]))))))));
+        h('td', { class: numeric[i] ? 'num' : null }, cellText(c, r[c]))))))));
 }
 
 /** An object whose values are equal-length arrays (columns) -> rows. */
@@ -62,7 +68,7 @@ export function renderValue(value: unknown, title: string, depth = 0): HTMLEleme
     const heading = depth === 0 ? null : h(depth === 1 ? 'h3' : 'h4', {}, title);
     return h('section', { class: depth === 0 ? 'result' : 'result nested' },
       heading,
-      scalars.length ? h('dl', { class: 'facts' }, scalars.map(([k, v]) => h('div', {}, h('dt', {}, humanize(k)), h('dd', {}, scalarText(v))))) : null,
+      scalars.length ? h('dl', { class: 'facts' }, scalars.map(([k, v]) => h('div', {}, h('dt', {}, humanize(k)), h('dd', {}, cellText(k, v))))) : null,
       nested.map(([k, v]) => renderValue(v, humanize(k), depth + 1)));
   }
   return h('p', {}, scalarText(value));

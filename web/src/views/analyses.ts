@@ -1,0 +1,161 @@
+// Dedicated views of the analysis ops whose shape is settled: cohorts (a retention heatmap), funnel (stage
+// bars), RFM (the 5x5 grid and the named segments) and segments (a rule editor with a live count).
+// Each takes the op's result as is; nothing is recomputed here (DESIGN §1).
+import type { App } from '../app';
+import { emptyState, h } from '../dom';
+import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format';
+import { renderValue, table } from './render';
+
+type Obj = Record<string, unknown>;
+const kMaxCohortMonths = 24;
+
+function heat(v: number): string {
+  // Share 0..1 -> a tint of the accent colour; the text stays readable in both themes.
+  return `color-mix(in srgb, var(--accent) ${Math.round(Math.min(1, Math.max(0, v)) * 70)}%, var(--surface))`;
+}
+
+/** Tints a cell by a share; strong tints switch to the accent's text colour, so contrast holds in both themes. */
+function shade(td: HTMLElement, v: number): void {
+  if (!(v > 0)) {
+    td.classList.add('zero');
+    return;
+  }
+  td.style.background = heat(v);
+  if (v > 0.5) td.style.color = 'var(--accent-text)';
+}
+
+export function renderCohorts(app: App, result: Obj, body: HTMLElement): void {
+  const group = ((result.groups as Obj[]) ?? [])[0];
+  const cohorts = ((group?.cohorts as Obj[]) ?? []);
+  if (!cohorts.length) {
+    body.append(emptyState('No cohorts yet', h('p', {}, 'Cohorts appear once the workspace holds orders.')));
+    return;
+  }
+  const currency = String(result.currency ?? '');
+  let metric: 'retention' | 'cumulative_net_per_customer' = 'retention';
+  const holder = h('div');
+  const draw = () => {
+    const months = Math.min(kMaxCohortMonths, Math.max(...cohorts.map((c) => (c[metric] as number[]).length)));
+    const cell = (v: number | undefined) => {
+      if (v === undefined || v === null) return h('td', { class: 'num blank' }, '');
+      const text = metric === 'retention' ? fmtPct(v) : fmtMoney(v, currency);
+      return h('td', { class: 'num heat', 'data-v': v }, text);
+    };
+    const average = group.average_retention as number[] | undefined;
+    const rows = cohorts.map((c) => h('tr', {},
+      h('th', { scope: 'row' }, String(c.month)),
+      h('td', { class: 'num' }, fmtInt(c.customers)),
+      Array.from({ length: months }, (_, i) => cell((c[metric] as number[])[i]))));
+    const tableEl = h('table', { class: 'cohorts' },
+      h('caption', {}, metric === 'retention'
+        ? 'Share of each month’s new customers who ordered again N months later'
+        : `Cumulative net revenue per customer (${currency})`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Cohort'), h('th', { scope: 'col', class: 'num' }, 'Customers'),
+        Array.from({ length: months }, (_, i) => h('th', { scope: 'col', class: 'num' }, `M${i}`)))),
+      h('tbody', {}, rows),
+      metric === 'retention' && average ? h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, 'Average'),
+        h('td', { class: 'num' }, fmtInt(group.customers)),
+        Array.from({ length: months }, (_, i) => cell(average[i])))) : null);
+    // Colour the retention cells after building (CSP: no inline style attributes via markup strings).
+    if (metric === 'retention') {
+      for (const td of tableEl.querySelectorAll<HTMLElement>('td.heat')) shade(td, Number(td.dataset.v));
+    }
+    holder.replaceChildren(h('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Cohort table', tabindex: 0 }, tableEl));
+  };
+  const select = h('select', { id: 'cohort-metric' },
+    h('option', { value: 'retention' }, 'Retention'),
+    h('option', { value: 'cumulative_net_per_customer' }, 'Cumulative revenue per customer'));
+  select.addEventListener('change', () => { metric = select.value as typeof metric; draw(); });
+  body.append(h('p', { class: 'meta-line' }, h('span', {}, `As of ${result.as_of}`), h('span', {}, `${fmtInt(result.customers)} customers`),
+    result.last_month_partial ? h('span', {}, 'the last month is partial') : null,
+    h('span', {}, h('label', { for: 'cohort-metric' }, 'Show '), select)), holder);
+  draw();
+}
+
+export function renderFunnel(app: App, result: Obj, body: HTMLElement): void {
+  const stages = (result.stages as Obj[]) ?? [];
+  const currency = String(result.currency ?? '');
+  const max = Math.max(1, ...stages.map((s) => Number(s.customers) || 0));
+  body.append(h('p', { class: 'meta-line' }, h('span', {}, `As of ${result.as_of}`), h('span', {}, `${fmtInt(result.customers)} customers`),
+    typeof result.store_median_interval_days === 'number' ? h('span', {}, `store’s median gap between orders: ${fmtNum(result.store_median_interval_days)} days`) : null));
+  const list = h('ol', { class: 'funnel' }, stages.map((s) => {
+    const bar = h('span', { class: `bar stage-${s.stage}` });
+    bar.style.width = `${(100 * (Number(s.customers) || 0)) / max}%`;
+    return h('li', {},
+      h('span', { class: 'stage-name' }, String(s.label ?? s.stage)),
+      h('span', { class: 'bar-track', 'aria-hidden': 'true' }, bar),
+      h('span', { class: 'num' }, `${fmtInt(s.customers)} · ${fmtPct(s.share_customers)}`),
+      h('span', { class: 'num muted' }, `${fmtMoney(s.net_revenue, currency)} · ${fmtPct(s.share_revenue)} of revenue`));
+  }));
+  body.append(h('section', { class: 'card', 'aria-label': 'Funnel stages' }, list));
+}
+
+export function renderRfm(app: App, result: Obj, body: HTMLElement): void {
+  const grid = result.grid as { counts: number[][]; segments: string[][] } | undefined;
+  const segments = (result.segments as Obj[]) ?? [];
+  body.append(h('p', { class: 'meta-line' }, h('span', {}, `As of ${result.as_of}`), h('span', {}, `${fmtInt(result.customers)} customers`)));
+  if (grid) {
+    const max = Math.max(1, ...grid.counts.flat());
+    // Rows are R scores 1..5 (drawn with 5, the most recent, on top); columns the rounded mean of F and M.
+    const rows = [4, 3, 2, 1, 0].map((r) => h('tr', {}, h('th', { scope: 'row' }, `R ${r + 1}`),
+      [0, 1, 2, 3, 4].map((fm) => {
+        const td = h('td', { class: 'rfm-cell' }, h('span', { class: 'seg' }, grid.segments[r][fm]),
+          h('span', { class: 'count' }, fmtInt(grid.counts[r][fm])));
+        shade(td, grid.counts[r][fm] / max);
+        return td;
+      })));
+    body.append(h('div', { class: 'table-wrap', role: 'region', 'aria-label': 'RFM grid', tabindex: 0 },
+      h('table', { class: 'rfm' }, h('caption', {}, 'Customers by recency score (rows) and the mean of frequency and monetary scores (columns)'),
+        h('thead', {}, h('tr', {}, h('th', {}, ''), [1, 2, 3, 4, 5].map((fm) => h('th', { scope: 'col' }, `FM ${fm}`)))),
+        h('tbody', {}, rows))));
+  }
+  body.append(table(segments, 'Named segments'));
+}
+
+export async function renderSegments(app: App, body: HTMLElement): Promise<void> {
+  const input = h('textarea', { id: 'segment-rule', rows: 2, spellcheck: 'false', class: 'rule',
+    placeholder: 'orders >= 2 BUT NOT ordered_since("2025-03-01")' });
+  const status = h('div', { 'aria-live': 'polite', class: 'segment-status' });
+  const members = h('div');
+  const saved = h('div');
+  let timer = 0;
+  let seq = 0;
+  const run = async () => {
+    const rule = input.value.trim();
+    const mine = ++seq;
+    if (!rule) {
+      status.replaceChildren(h('p', { class: 'muted' }, 'Type a rule to see how many customers match.'));
+      members.replaceChildren();
+      return;
+    }
+    try {
+      const r = await app.client.call<Obj>('segment', { rule, limit: 100 });
+      if (mine !== seq) return;
+      if (r.valid === false) {
+        const e = (r.error ?? {}) as Obj;
+        status.replaceChildren(h('pre', { class: 'error', role: 'alert' }, String(e.rendered ?? e.message)));
+        members.replaceChildren();
+        return;
+      }
+      status.replaceChildren(h('p', {}, h('strong', {}, `${fmtInt(r.members)} customers`), ` match (${fmtPct(r.share)} of ${fmtInt(r.customers)})`,
+        r.read_as && r.read_as !== rule ? h('span', { class: 'muted' }, ` · read as ${r.read_as}`) : ''));
+      members.replaceChildren(renderValue(r.rows ?? [], 'Members (first 100)'));
+    } catch (error) {
+      if (mine === seq) status.replaceChildren(h('p', { class: 'error' }, (error as Error).message));
+    }
+  };
+  input.addEventListener('input', () => { clearTimeout(timer); timer = window.setTimeout(() => void run(), 150); });
+  body.append(h('label', { for: 'segment-rule' }, 'Rule'), input,
+    h('p', { class: 'muted' }, 'Fields such as orders, net_spend, last_order_date, rfm_segment, funnel_stage; ',
+      'AND, OR, BUT NOT and parentheses; bought("SKU") and ordered_since("YYYY-MM-DD").'),
+    status, members, h('h2', {}, 'Saved segments'), saved);
+  try {
+    const list = await app.client.call<Obj>('segments');
+    const rows = (list.segments as Obj[]) ?? [];
+    saved.append(rows.length ? table(rows, 'Saved segments') : h('p', { class: 'muted' }, 'No saved segments yet.'));
+  } catch (error) {
+    saved.append(h('p', { class: 'muted' }, (error as Error).message));
+  }
+  input.value = 'orders >= 2';
+  await run();
+}

@@ -440,7 +440,7 @@ void FillBasket(const Profile& pr, int64_t target_cents, int16_t staple, bool in
       bool taken = false;
       for (size_t l = 0; l < order->line_count; ++l) taken |= order->lines[l].product == i;
       double w = 0;
-      if (!taken && product.price_cents <= remaining + remaining / 10 + 100) {
+      if (!taken && product.price_cents <= remaining + remaining / 4 + 200) {
         w = product.popularity * (PetMatches(pr.pet, product.pet) ? 1.0 : 0.1) *
             (product.category == pr.favourite_category ? 2.5 : 1.0);
       }

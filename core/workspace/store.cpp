@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <unordered_map>
 #include <utility>
 
 namespace rapport {
@@ -472,7 +473,12 @@ Status Store::Load(Workspace* out) {
     }
     if (!q.Done()) return Error("reading surveys");
   }
+  // The aliases table is authoritative (an alias keeps the customer it was first given); the columns only
+  // fill in what it lacks.
   w.RebuildIndexes();
+  std::unordered_map<std::string, uint32_t> derived = std::move(w.customer_alias);
+  w.customer_alias.clear();
+  w.customer_alias.reserve(derived.size());
   {
     Stmt q(db_, "SELECT alias, customer FROM customer_aliases");
     if (!q.ok()) return Error("reading customer_aliases");
@@ -483,6 +489,7 @@ Status Store::Load(Workspace* out) {
     }
     if (!q.Done()) return Error("reading customer_aliases");
   }
+  for (auto& alias : derived) w.customer_alias.emplace(alias.first, alias.second);
   *out = std::move(w);
   return Status::Ok();
 }

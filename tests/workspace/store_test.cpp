@@ -1,0 +1,247 @@
+// Store: schema, round trips (file and image), corrupted / truncated / newer files, RemoveImport.
+#include <cstdio>
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+#include "test_data.h"
+#include "workspace/batch_builder.h"
+#include "core/workspace/merge.h"
+#include "core/workspace/store.h"
+
+namespace rapport {
+namespace {
+
+using test::AddOrder;
+using test::OrderSpec;
+
+std::string TempPath(const std::string& name) {
+  const std::string path = "/tmp/rapport_store_test_" + name + ".rapport";
+  std::remove(path.c_str());
+  std::remove((path + "-journal").c_str());
+  return path;
+}
+
+void WriteBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// Two imports: orders with lines, a merged customer, feedback, issues.
+void Populate(Store* store, Workspace* w) {
+  ImportBatch a;
+  AddOrder(&a, {"s:1", "ann@example.com", "", "", 100, 1000});
+  test::AddLine(&a, "SKU-1", "Red Mug", 1, 1000);
+  AddOrder(&a, {"s:2", "", "+15550001111", "", 101, 2000, 500});
+  test::AddLine(&a, "", "Blue Mug", 2, 1000);
+  AddOrder(&a, {"s:3", "", "", "", 102, 700});  // guest
+  ImportIssue issue;
+  issue.line = 9;
+  issue.column = 2;
+  issue.code = "bad_date";
+  issue.message = "bad";
+  issue.raw_row = "x,y";
+  a.issues.push_back(issue);
+  ImportRecord ra;
+  ra.id = 1;
+  ra.file_name = "a.csv";
+  ra.format = "shopify_orders";
+  ra.imported_at = "2026-01-01T00:00:00Z";
+  ra.fingerprint = 0xfedcba9876543210ULL;  // above INT64_MAX: must survive the round trip
+  MergeDelta da = MergeBatch(a, 1, w, &ra);
+  REQUIRE(store->AppendImport(*w, da, ra).ok());
+
+  ImportBatch b;
+  OrderSpec o{"s:4", "ann@example.com", "+15550001111", "", 130, 900, 0, 0, "EUR"};
+  o.first_name = "Ann";
+  AddOrder(&b, o);
+  test::AddLine(&b, "SKU-1", "Red Mug", 3, 300);
+  test::AddReview(&b, "r1", "ann@example.com", 5, 131);
+  test::AddTicket(&b, "t1", "zed@example.com", 2, 132);
+  test::AddSurvey(&b, "n1", "ann@example.com", 10, 133);
+  ImportRecord rb;
+  rb.id = 2;
+  rb.file_name = "b.csv";
+  MergeDelta db = MergeBatch(b, 2, w, &rb);
+  REQUIRE(store->AppendImport(*w, db, rb).ok());
+}
+
+TEST_CASE("store: write, close, reopen gives identical columns", "[workspace]") {
+  const std::string path = TempPath("roundtrip");
+  Workspace written;
+  {
+    auto store = Store::Open(path);
+    REQUIRE(store.ok());
+    Populate(store->get(), &written);
+  }
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  Workspace loaded;
+  REQUIRE((*store)->Load(&loaded).ok());
+  test::RequireSameWorkspace(written, loaded);
+  CHECK(loaded.imports[0].fingerprint == 0xfedcba9876543210ULL);
+  CHECK(loaded.customers.first_name[0] == "Ann");  // the update of an existing customer was written
+
+  SECTION("serialize -> OpenImage -> identical") {
+    auto image = (*store)->Serialize();
+    REQUIRE(image.ok());
+    auto copy = Store::OpenImage(*image);
+    REQUIRE(copy.ok());
+    Workspace from_image;
+    REQUIRE((*copy)->Load(&from_image).ok());
+    test::RequireSameWorkspace(written, from_image);
+  }
+}
+
+TEST_CASE("store: settings JSON survives a reopen", "[workspace]") {
+  const std::string path = TempPath("settings");
+  {
+    auto store = Store::Open(path);
+    REQUIRE(store.ok());
+    CHECK(*(*store)->LoadSettingsJson() == "");
+    REQUIRE((*store)->SaveSettingsJson(R"({"retention_period_days":30})").ok());
+  }
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  CHECK(*(*store)->LoadSettingsJson() == R"({"retention_period_days":30})");
+}
+
+TEST_CASE("store: a failed write rolls back the whole import", "[workspace]") {
+  auto store = Store::OpenMemory();
+  REQUIRE(store.ok());
+  Workspace w;
+  Populate(store->get(), &w);
+  REQUIRE((*store)->Exec("CREATE TEMP TRIGGER fail BEFORE INSERT ON main.order_lines BEGIN SELECT RAISE(ABORT, 'injected failure'); END").ok());
+  ImportBatch c;
+  AddOrder(&c, {"s:9", "new@example.com", "", "", 140, 100});
+  test::AddLine(&c, "SKU-9", "Green Mug", 1, 100);
+  ImportRecord rc;
+  rc.id = 3;
+  MergeDelta dc = MergeBatch(c, 3, &w, &rc);
+  Status s = (*store)->AppendImport(w, dc, rc);
+  CHECK(s.code() == StatusCode::kIoError);
+  CHECK_THAT(s.message(), Catch::Contains("injected failure"));
+  Workspace loaded;
+  REQUIRE((*store)->Load(&loaded).ok());
+  CHECK(loaded.orders.size() == 4);  // the orders written before the failing line were rolled back too
+  CHECK(loaded.customers.size() == 2);
+  CHECK(loaded.imports.size() == 2);
+}
+
+TEST_CASE("store: RemoveImport deletes its rows and renumbers the rest densely", "[workspace]") {
+  auto store = Store::OpenMemory();
+  REQUIRE(store.ok());
+  Workspace w;
+  Populate(store->get(), &w);
+  REQUIRE((*store)->RemoveImport(1).ok());
+  Workspace loaded;
+  REQUIRE((*store)->Load(&loaded).ok());
+  REQUIRE(loaded.orders.size() == 1);
+  CHECK(loaded.orders.key[0] == "s:4");
+  // Ann (created by import 1) survives: import 2's order, review and survey name her. The phone-only
+  // customer of import 1 is gone.
+  REQUIRE(loaded.customers.size() == 1);
+  CHECK(loaded.customers.key[0] == "email:ann@example.com");
+  CHECK(loaded.orders.customer[0] == 0);
+  CHECK(loaded.reviews.customer[0] == 0);
+  REQUIRE(loaded.lines.size() == 1);
+  CHECK(loaded.lines.order[0] == 0);
+  CHECK(loaded.products.key[loaded.lines.product[0]] == "sku:SKU-1");
+  CHECK(loaded.products.size() == 1);  // "Blue Mug" only had import 1's line
+  CHECK(loaded.imports.size() == 1);
+  for (const ImportIssue& x : loaded.issues) CHECK(x.import_id == 2);  // import 1's bad_date row is gone
+  // The phone-only customer is gone; Ann's phone column (filled by import 2) now names her.
+  CHECK(loaded.customer_alias.at("phone:+15550001111") == 0);
+  CHECK((*store)->RemoveImport(1).code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("store: damaged, truncated and foreign files are refused as corrupt", "[workspace]") {
+  const std::string good = TempPath("good");
+  std::string image;
+  {
+    auto store = Store::Open(good);
+    REQUIRE(store.ok());
+    Workspace w;
+    Populate(store->get(), &w);
+    // Enough rows that the file spans many pages.
+    ImportBatch big;
+    for (int i = 0; i < 3000; ++i) AddOrder(&big, {"big:" + std::to_string(i), "c" + std::to_string(i) + "@example.com", "", "", 100 + i % 50, 100 + i});
+    ImportRecord r;
+    r.id = 3;
+    MergeDelta d = MergeBatch(big, 3, &w, &r);
+    REQUIRE((*store)->AppendImport(w, d, r).ok());
+    image = *(*store)->Serialize();
+  }
+  REQUIRE(image.size() > 8192 * 8);
+
+  SECTION("not SQLite at all") {
+    const std::string path = TempPath("text");
+    WriteBytes(path, "Name,Email\n#1001,a@example.com\n" + std::string(5000, 'x'));
+    auto store = Store::Open(path);
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.status().code() == StatusCode::kCorrupt);
+    CHECK_THAT(store.status().message(), Catch::StartsWith(path + ": not a Rapport workspace ("));
+  }
+  SECTION("truncated to half") {
+    const std::string path = TempPath("truncated");
+    WriteBytes(path, image.substr(0, image.size() / 2));
+    auto store = Store::Open(path);
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.status().code() == StatusCode::kCorrupt);
+    auto from_image = Store::OpenImage(image.substr(0, image.size() / 2));
+    REQUIRE_FALSE(from_image.ok());
+    CHECK(from_image.status().code() == StatusCode::kCorrupt);
+  }
+  SECTION("pages overwritten in the middle") {
+    std::string damaged = image;
+    for (size_t i = damaged.size() / 3; i < damaged.size() / 3 + 20000; ++i) damaged[i] = static_cast<char>(i * 7);
+    auto store = Store::OpenImage(damaged, "damaged.rapport");
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.status().code() == StatusCode::kCorrupt);
+    CHECK_THAT(store.status().message(), Catch::StartsWith("damaged.rapport: not a Rapport workspace ("));
+  }
+  SECTION("another application's SQLite file") {
+    auto other = Store::OpenMemory();
+    REQUIRE(other.ok());
+    REQUIRE((*other)->Exec("PRAGMA application_id = 1234").ok());
+    auto bytes = (*other)->Serialize();
+    auto store = Store::OpenImage(*bytes, "other.db");
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.status().code() == StatusCode::kCorrupt);
+    CHECK_THAT(store.status().message(), Catch::Contains("application_id"));
+  }
+}
+
+TEST_CASE("store: a file from a newer schema version is refused", "[workspace]") {
+  const std::string path = TempPath("newer");
+  {
+    auto store = Store::Open(path);
+    REQUIRE(store.ok());
+    REQUIRE((*store)->Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion + 1)).ok());
+  }
+  auto store = Store::Open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == StatusCode::kInvalidArgument);
+  CHECK_THAT(store.status().message(), Catch::Contains("newer Rapport"));
+}
+
+TEST_CASE("store: a new file gets the schema, application id and version", "[workspace]") {
+  auto store = Store::OpenMemory();
+  REQUIRE(store.ok());
+  auto bytes = (*store)->Serialize();
+  REQUIRE(bytes.ok());
+  REQUIRE(bytes->size() >= 100);
+  // SQLite header: user_version at offset 60, application_id at 68, both big-endian.
+  auto be32 = [&](size_t at) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(bytes->data()) + at;
+    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+  };
+  CHECK(be32(60) == static_cast<uint32_t>(kSchemaVersion));
+  CHECK(be32(68) == static_cast<uint32_t>(kRapportApplicationId));
+  Workspace w;
+  REQUIRE((*store)->Load(&w).ok());
+  CHECK(w.orders.size() == 0);
+}
+
+}  // namespace
+}  // namespace rapport

@@ -22,7 +22,6 @@ const kDist = path.resolve(argValue('dist', path.join(kRepo, 'web/dist')));
 const kOut = path.join(kRepo, 'tests/e2e/out');
 const kShared = process.env.RAPPORT_SHARED_DATA ?? path.resolve(kRepo, '../shared/data');
 const kAlphaPaw = path.join(kShared, 'shopify_alphapaw_orders_export_1.csv');
-const kSmall = path.join(kShared, 'shopify_maisonmaria_orders_export_1.csv');
 const kDemoCsv = path.join(kRepo, 'build/demo/shopify_orders_export_demo.csv');
 const kTimeout = 60_000;
 
@@ -50,7 +49,8 @@ if (!fs.existsSync(path.join(kDist, 'index.html')) || !fs.existsSync(path.join(k
 fs.mkdirSync(kOut, { recursive: true });
 const hasDemo = fs.existsSync(path.join(kDist, 'demo.rapport'));
 const realFile = fs.existsSync(kAlphaPaw) ? kAlphaPaw : fs.existsSync(kDemoCsv) ? kDemoCsv : null;
-const dropFile = fs.existsSync(kSmall) ? kSmall : realFile;
+// Dropping the same export again must add nothing: every order is a duplicate.
+const dropFile = realFile;
 
 const server = await serve(kDist, 0);
 const origin = `http://127.0.0.1:${server.address().port}`;
@@ -185,7 +185,7 @@ try {
     return text.split('\n').find((l) => /:\d+:\d+/.test(l));
   });
 
-  await check('a file dropped anywhere on the page is imported', async () => {
+  await check('the same export dropped anywhere on the page is imported again and adds no orders', async () => {
     assert(dropFile, 'no file to drop');
     const bytes = fs.readFileSync(dropFile).toString('base64');
     await page.evaluate(({ name, b64 }) => {
@@ -204,6 +204,12 @@ try {
     const text = await report.innerText();
     assert(text.includes(path.basename(dropFile)), `no report for the dropped file: ${text}`);
     assert(await page.locator('.import-report').count(), `the dropped file was not imported: ${text}`);
+    const added = await page.evaluate(() => window.rapport.outcomes[0]?.record?.orders_added);
+    const skipped = await page.evaluate(() => window.rapport.outcomes[0]?.record?.orders_skipped_duplicate);
+    assert(added === 0 && skipped > 0, `orders added ${added}, duplicates skipped ${skipped}`);
+    const kpis = await waitForKpis();
+    if (importedKpis) assert(JSON.stringify(kpis) === JSON.stringify(importedKpis), `KPIs changed: ${JSON.stringify(kpis)}`);
+    return `${skipped} duplicate orders skipped`;
   });
 
   await check('the imports page lists every import with its report', async () => {
@@ -219,7 +225,7 @@ try {
     for (const route of routes) {
       await gotoRoute(route);
       assert(await page.locator('main h1').count(), `#/${route} has no heading`);
-      if (['cohorts', 'funnel', 'rfm', 'customers', 'predictions'].includes(route)) await shot(`page-${route}`);
+      if (['cohorts', 'funnel', 'rfm', 'customers', 'predictions', 'segments', 'playbooks', 'campaigns', 'products'].includes(route)) await shot(`page-${route}`);
     }
     return `${routes.length} pages`;
   });

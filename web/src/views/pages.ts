@@ -6,6 +6,7 @@ import { emptyState, h } from '../dom';
 import { renderValue, table } from './render';
 import { dropHint } from './overview';
 import { renderCohorts, renderFunnel, renderRfm, renderSegments } from './analyses';
+import { renderCampaigns, renderPlaybooks } from './campaigns';
 
 const kDedicated: Record<string, (app: App, result: Record<string, unknown>, body: HTMLElement) => void> = {
   cohorts: renderCohorts, funnel: renderFunnel, rfm: renderRfm,
@@ -90,8 +91,16 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
 export async function renderPage(app: App, page: Page, main: HTMLElement): Promise<void> {
   const body = h('div', { 'aria-busy': 'true' });
   main.append(h('h1', {}, page.title), h('p', { class: 'lede' }, page.question), body);
-  if (page.route === 'customers' || page.route === 'segments') {
-    await (page.route === 'customers' ? customerSearch(app, body) : renderSegments(app, body));
+  const custom: Record<string, (app: App, body: HTMLElement) => Promise<void>> = {
+    customers: customerSearch, segments: renderSegments, playbooks: renderPlaybooks, campaigns: renderCampaigns,
+  };
+  if (custom[page.route]) {
+    try {
+      await custom[page.route](app, body);
+    } catch (error) {
+      body.replaceChildren(emptyState(friendly(error), app.state.source === 'empty' ? dropHint(app)
+        : h('p', { class: 'muted' }, `(engine: ${(error as Error).message})`)));
+    }
     body.removeAttribute('aria-busy');
     return;
   }

@@ -381,6 +381,7 @@ struct Order {
   int64_t paid_at = -1, fulfilled_at = -1, cancelled_at = -1;
   int64_t refunded_cents = 0;
   bool pos = false, subscription = false;
+  double dropout_p = 0;  // the customer's BG/NBD p (feedback leans on it; the order itself does not)
   const char* employee = "";
 };
 
@@ -476,6 +477,7 @@ void MakeOrder(const DemoOptions& options, const Profile* pr, const Event& event
   order->kind = event.kind;
   order->customer = event.customer;
   order->nth = event.orders;
+  order->dropout_p = event.p;
   order->created = LocalSecondsOf(options, event.t);
   const bool guest = event.kind == OrderKind::kGuest;
   const bool duplicate = event.kind == OrderKind::kCancelledDuplicate;
@@ -966,7 +968,93 @@ Result<DemoSummary> GenerateTransactions(const DemoOptions& options, const ByteS
 
 Result<DemoSummary> GenerateFeedback(const DemoOptions& options, const ByteSink& reviews, const ByteSink& nps) {
   RAPPORT_RETURN_IF_ERROR(ValidateDemoOptions(options));
-  return InvalidArgument("demo: feedback files are not implemented yet");
+  DemoSummary summary;
+  ChunkedSink review_out(reviews), nps_out(nps);
+  review_out.buffer()->append(
+      "title,body,rating,review_date,source,curated,reviewer_name,reviewer_email,product_id,product_handle,reply,"
+      "reply_date,picture_urls,ip_address,location\n");
+  nps_out.buffer()->append("email,date,score,comment\n");
+  const int64_t end_local = int64_t(options.start_day + options.days) * 86400 - 1;
+  Simulate(options, [&](const Order& order, const Profile* profile) {
+    Count(order, &summary);
+    if (order.kind != OrderKind::kCustomer || profile->email.empty()) return;
+    Random rng(Mix(options.seed, kFeedbackSalt, order.number));
+    // How happy the customer is: loyal customers (small dropout p) rate higher; refunds hurt.
+    const double mood = 4.4 - 2.5 * order.dropout_p + 0.8 * rng.Normal() - (order.refunded_cents > 0 ? 2.0 : 0.0);
+    const Place& place = kPlaces[profile->place];
+    // A review of one product, 7-25 days after the order, for about one order in ten.
+    const int64_t review_at = order.created + 7 * 86400 + static_cast<int64_t>(rng.Below(18 * 86400));
+    if (rng.Uniform() < (order.nth >= 2 ? 0.12 : 0.08) && review_at <= end_local) {
+      const Line& line = order.lines[rng.Below(order.line_count)];
+      const Product& product = kProducts[line.product];
+      double score = mood + (std::strcmp(product.sku, "TY-FLY-01") == 0 ? -1.8 : 0.0);  // the disc cracks
+      const int rating = static_cast<int>(std::min(5.0, std::max(1.0, std::round(score))));
+      static const char* const kTitles[5] = {"Disappointed", "Not for us", "It's okay", "Really good",
+                                             "Our new favourite"};
+      static const char* const kBodies[5] = {
+          "Arrived damaged and support took a week to answer.",
+          "My pet ignored it after the first day. Quality feels cheap.",
+          "Does the job, nothing special. Shipping was a bit slow.",
+          "Good quality and fast delivery. Will buy again.",
+          "Absolutely love it - we're on our third order, the whole household approves!"};
+      std::string handle;
+      for (const char* c = product.title; *c && !(c[0] == ' ' && c[1] == '-' && c[2] == ' '); ++c) {
+        const char ch = *c;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+          handle.push_back(ch);
+        } else if (ch >= 'A' && ch <= 'Z') {
+          handle.push_back(static_cast<char>(ch + 32));
+        } else if (!handle.empty() && handle.back() != '-') {
+          handle.push_back('-');
+        }
+      }
+      while (!handle.empty() && handle.back() == '-') handle.pop_back();
+      const int64_t utc = review_at - int64_t(UsEasternOffsetMinutes(static_cast<int32_t>(FloorDiv(review_at, 86400)),
+                                                                     static_cast<int32_t>(review_at % 86400))) * 60;
+      std::string date;
+      {
+        std::string with_offset;
+        AppendTimestamp(&with_offset, utc);  // formats the UTC instant; replace the offset with "UTC"
+        date = with_offset.substr(0, 19) + " UTC";
+      }
+      const std::string reviewer = profile->first_name + " " + profile->last_name.substr(0, 1) + ".";
+      Row row(review_out.buffer());
+      row.Field(kTitles[rating - 1]).Field(kBodies[rating - 1]).Field(std::to_string(rating)).Field(date);
+      row.Field(rng.Uniform() < 0.7 ? "email" : "web").Field("ok").Field(reviewer).Field(profile->email);
+      row.Field(std::to_string(8100000000000LL + static_cast<int64_t>(line.product) * 65536)).Field(handle);
+      if (rating <= 2 && rng.Uniform() < 0.6) {
+        const int64_t reply_at = std::min(end_local, review_at + 3600 + static_cast<int64_t>(rng.Below(2 * 86400)));
+        std::string reply_date;
+        AppendTimestamp(&reply_date, reply_at - int64_t(UsEasternOffsetMinutes(static_cast<int32_t>(FloorDiv(reply_at, 86400)),
+                                                                               static_cast<int32_t>(reply_at % 86400))) * 60);
+        row.Field("So sorry, " + profile->first_name + " - we've emailed you about a replacement.");
+        row.Field(reply_date.substr(0, 19) + " UTC");
+      } else {
+        row.Empty(2);
+      }
+      row.Field(rating >= 4 && rng.Uniform() < 0.2 ? "https://example.com/reviews/" + std::to_string(order.number) + ".jpg" : "");
+      row.Field("203.0.113." + std::to_string(1 + rng.Below(254)));  // TEST-NET-3, never a real address
+      row.Field(std::string(place.city) + ", " + place.country).End();
+      review_out.MaybeFlush();
+    }
+    // An NPS survey 30 days after the first order; a quarter answer.
+    const int64_t survey_at = order.created + 30 * 86400;
+    if (order.nth == 1 && survey_at <= end_local && rng.Uniform() < 0.25) {
+      const int score = static_cast<int>(std::min(10.0, std::max(0.0, std::round(2.0 * mood + 0.5))));
+      static const char* const kComments[] = {"", "Delivery took too long.", "Prices went up.", "Good products.",
+                                              "Love the subscription!", "Great customer service.", ""};
+      const char* comment = score <= 6 ? kComments[1 + rng.Below(2)] : score <= 8 ? kComments[3 + rng.Below(2) * 3]
+                                                                                  : kComments[3 + rng.Below(3)];
+      Row row(nps_out.buffer());
+      row.Field(profile->email).Field(FormatDay(static_cast<int32_t>(FloorDiv(survey_at, 86400))));
+      row.Field(std::to_string(score)).Field(comment).End();
+      nps_out.MaybeFlush();
+    }
+  });
+  review_out.Flush();
+  nps_out.Flush();
+  summary.bytes = review_out.bytes() + nps_out.bytes();
+  return summary;
 }
 
 }  // namespace rapport::demo

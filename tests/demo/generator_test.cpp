@@ -387,3 +387,32 @@ TEST_CASE("demo: options out of range are refused", "[demo]") {
   auto result = rapport::demo::GenerateShopifyOrders(options, [](std::string_view) {});
   CHECK_FALSE(result.ok());
 }
+
+TEST_CASE("demo: feedback files belong to the same customers", "[demo]") {
+  DemoOptions options = Small(5);
+  options.customers = 1500;
+  const std::string orders = Generate(options);
+  std::string reviews, nps;
+  auto result = rapport::demo::GenerateFeedback(options, [&](std::string_view b) { reviews.append(b); },
+                                                [&](std::string_view b) { nps.append(b); });
+  REQUIRE(result.ok());
+  const Rows review_rows = ParseCsv(reviews), nps_rows = ParseCsv(nps);
+  REQUIRE(review_rows[0].size() == 15);
+  CHECK(review_rows[0][0] == "title");
+  CHECK(review_rows[0][14] == "location");
+  REQUIRE(nps_rows[0] == std::vector<std::string>{"email", "date", "score", "comment"});
+  CHECK(review_rows.size() > 50);
+  CHECK(nps_rows.size() > 50);
+  for (size_t i = 1; i < review_rows.size(); ++i) {
+    REQUIRE(review_rows[i].size() == 15);
+    const int rating = std::stoi(review_rows[i][2]);
+    CHECK((rating >= 1 && rating <= 5));
+    CHECK(orders.find(review_rows[i][7]) != std::string::npos);  // the reviewer bought from the store
+  }
+  for (size_t i = 1; i < nps_rows.size(); ++i) {
+    REQUIRE(nps_rows[i].size() == 4);
+    const int score = std::stoi(nps_rows[i][2]);
+    CHECK((score >= 0 && score <= 10));
+    CHECK(orders.find(nps_rows[i][0]) != std::string::npos);
+  }
+}

@@ -9,6 +9,7 @@ import { WasmEngine, type EngineFactory } from './engine/wasm';
 const kDefaultChunkBytes = 4 * 1024 * 1024;
 const kStoredImage = 'workspace.rapport';
 const kStoredMeta = 'workspace.json';
+const kMutatingOps = new Set(['settings_set', 'segment_save']);
 
 class Failure extends Error {
   constructor(readonly error: EngineError) {
@@ -214,7 +215,10 @@ async function handle_(message: RequestMessage): Promise<{ data: unknown; transf
       return { data: { cancelled: importing } };
     case 'call': {
       const e = await loadEngine();
-      return { data: { result: must(e.call(handle, message.request)) } };
+      const result = must(e.call(handle, message.request));
+      // Ops that change the workspace: keep the stored copy current.
+      if (kMutatingOps.has(message.request.op)) state.persisted = await persist();
+      return { data: { result } };
     }
     case 'serialize': {
       const e = await loadEngine();

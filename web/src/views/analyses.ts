@@ -4,7 +4,7 @@
 import type { App } from '../app';
 import { emptyState, h } from '../dom';
 import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format';
-import { renderValue, table } from './render';
+import { table } from './render';
 
 type Obj = Record<string, unknown>;
 const kMaxCohortMonths = 24;
@@ -139,23 +139,44 @@ export async function renderSegments(app: App, body: HTMLElement): Promise<void>
       }
       status.replaceChildren(h('p', {}, h('strong', {}, `${fmtInt(r.members)} customers`), ` match (${fmtPct(r.share)} of ${fmtInt(r.customers)})`,
         r.read_as && r.read_as !== rule ? h('span', { class: 'muted' }, ` · read as ${r.read_as}`) : ''));
-      members.replaceChildren(renderValue(r.rows ?? [], 'Members (first 100)'));
+      const rows = (r.rows as Obj[]) ?? [];
+      const preferred = ['id', 'email', 'first_name', 'last_name', 'orders', 'net_spend', 'last_order_date'];
+      const columns = rows.length ? [...preferred.filter((c) => c in rows[0]),
+        ...Object.keys(rows[0]).filter((c) => !preferred.includes(c) && c !== 'key')] : [];
+      members.replaceChildren(rows.length ? table(rows, `Members (first ${rows.length})`, columns) : h('p', { class: 'muted' }, 'No members.'));
     } catch (error) {
       if (mine === seq) status.replaceChildren(h('p', { class: 'error' }, (error as Error).message));
     }
   };
   input.addEventListener('input', () => { clearTimeout(timer); timer = window.setTimeout(() => void run(), 150); });
+  const name = h('input', { type: 'text', id: 'segment-name', placeholder: 'e.g. Repeat buyers', autocomplete: 'off' });
+  const saveNote = h('span', { 'aria-live': 'polite' });
+  const save = h('form', { class: 'inline' }, h('label', { for: 'segment-name' }, 'Save as'), name,
+    h('button', { type: 'submit', class: 'secondary' }, 'Save segment'), saveNote);
+  const loadSaved = async () => {
+    try {
+      const list = await app.client.call<Obj>('segments');
+      const rows = (list.segments as Obj[]) ?? [];
+      saved.replaceChildren(rows.length ? table(rows, 'Saved segments') : h('p', { class: 'muted' }, 'No saved segments yet.'));
+    } catch (error) {
+      saved.replaceChildren(h('p', { class: 'muted' }, (error as Error).message));
+    }
+  };
+  save.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await app.client.call('segment_save', { name: name.value.trim(), rule: input.value.trim(), created: new Date().toISOString().slice(0, 10) });
+      saveNote.replaceChildren(h('span', { class: 'badge ok' }, 'Saved'));
+      await loadSaved();
+    } catch (error) {
+      saveNote.replaceChildren(h('span', { class: 'error', role: 'alert' }, (error as Error).message));
+    }
+  });
   body.append(h('label', { for: 'segment-rule' }, 'Rule'), input,
     h('p', { class: 'muted' }, 'Fields such as orders, net_spend, last_order_date, rfm_segment, funnel_stage; ',
       'AND, OR, BUT NOT and parentheses; bought("SKU") and ordered_since("YYYY-MM-DD").'),
-    status, members, h('h2', {}, 'Saved segments'), saved);
-  try {
-    const list = await app.client.call<Obj>('segments');
-    const rows = (list.segments as Obj[]) ?? [];
-    saved.append(rows.length ? table(rows, 'Saved segments') : h('p', { class: 'muted' }, 'No saved segments yet.'));
-  } catch (error) {
-    saved.append(h('p', { class: 'muted' }, (error as Error).message));
-  }
+    status, save, members, h('h2', {}, 'Saved segments'), saved);
+  await loadSaved();
   input.value = 'orders >= 2';
   await run();
 }

@@ -7,6 +7,7 @@ import { renderValue, table } from './render';
 import { dropHint } from './overview';
 import { renderCohorts, renderFunnel, renderRfm, renderSegments } from './analyses';
 import { renderCampaigns, renderPlaybooks } from './campaigns';
+import { renderSettings } from './settings';
 
 const kDedicated: Record<string, (app: App, result: Record<string, unknown>, body: HTMLElement) => void> = {
   cohorts: renderCohorts, funnel: renderFunnel, rfm: renderRfm,
@@ -93,6 +94,7 @@ export async function renderPage(app: App, page: Page, main: HTMLElement): Promi
   main.append(h('h1', {}, page.title), h('p', { class: 'lede' }, page.question), body);
   const custom: Record<string, (app: App, body: HTMLElement) => Promise<void>> = {
     customers: customerSearch, segments: renderSegments, playbooks: renderPlaybooks, campaigns: renderCampaigns,
+    settings: renderSettings,
   };
   if (custom[page.route]) {
     try {

@@ -1,0 +1,57 @@
+// #/settings: the analysis settings (core/workspace/settings.h), read with "settings_get" and stored with
+// "settings_set". The engine validates every value; its message is shown next to the form.
+import type { App } from '../app';
+import { h } from '../dom';
+
+interface Field { key: string; label: string; help: string; kind: 'date' | 'text' | 'int' | 'num' | 'unit' }
+
+const kFields: Field[] = [
+  { key: 'as_of', label: 'Analysis date', help: 'The last day observed. Empty = the day of the latest order.', kind: 'date' },
+  { key: 'currency', label: 'Currency', help: 'Analysed when the store sells in several. Empty = the one with the most revenue.', kind: 'text' },
+  { key: 'churn_window_days', label: 'Churn window (days)', help: 'Days without an order after which a customer is lapsed.', kind: 'int' },
+  { key: 'retention_period_days', label: 'Retention period (days)', help: 'P of the period retention rate.', kind: 'int' },
+  { key: 'new_customer_days', label: 'New customer window (days)', help: 'A one-order customer this recent is “new”.', kind: 'int' },
+  { key: 'overdue_factor', label: 'Overdue factor', help: 'At risk when the gap exceeds this × their usual interval.', kind: 'num' },
+  { key: 'model_unit', label: 'Model time unit', help: 'Time unit of the customer-base models.', kind: 'unit' },
+  { key: 'review_request_delay_days', label: 'Review request delay (days)', help: 'After fulfilment, before asking for a review.', kind: 'int' },
+  { key: 'holdout_share', label: 'Holdout share', help: 'Share of each audience kept back to measure lift (0.1 = 10 %).', kind: 'num' },
+  { key: 'clv_months', label: 'CLV horizon (months)', help: 'Horizon of predicted customer value.', kind: 'int' },
+  { key: 'monthly_discount_rate', label: 'Monthly discount rate', help: 'Discounts future value (0.01 = 1 % a month).', kind: 'num' },
+  { key: 'seed', label: 'Random seed', help: 'Seeds holdout draws, so the same audience gives the same groups.', kind: 'int' },
+];
+
+export async function renderSettings(app: App, body: HTMLElement): Promise<void> {
+  const current = await app.client.call<Record<string, unknown>>('settings_get');
+  const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
+  const status = h('p', { 'aria-live': 'polite' });
+  const form = h('form', { class: 'card settings' }, kFields.map((f) => {
+    const id = `setting-${f.key}`;
+    const value = current[f.key];
+    const input = f.kind === 'unit'
+      ? h('select', { id }, ['week', 'day'].map((u) => h('option', { value: u, selected: value === u }, u)))
+      : h('input', {
+        id, type: f.kind === 'date' ? 'date' : f.kind === 'text' ? 'text' : 'number',
+        step: f.kind === 'num' ? 'any' : f.kind === 'int' ? '1' : null,
+        value: value === null || value === undefined ? '' : String(value), 'aria-describedby': `${id}-help`,
+      });
+    inputs.set(f.key, input);
+    return h('div', { class: 'field' }, h('label', { for: id }, f.label), input, h('small', { id: `${id}-help`, class: 'muted' }, f.help));
+  }), h('p', {}, h('button', { type: 'submit', class: 'primary' }, 'Save settings')), status);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const settings: Record<string, unknown> = {};
+    for (const f of kFields) {
+      const raw = inputs.get(f.key)!.value.trim();
+      if (f.kind === 'date') settings[f.key] = raw || null;
+      else if (f.kind === 'int' || f.kind === 'num') settings[f.key] = raw === '' ? current[f.key] : Number(raw);
+      else settings[f.key] = raw;
+    }
+    try {
+      await app.client.call('settings_set', { settings });
+      status.replaceChildren(h('span', { class: 'badge ok' }, 'Saved'), ' Every page now uses these settings.');
+    } catch (error) {
+      status.replaceChildren(h('span', { class: 'error', role: 'alert' }, (error as Error).message));
+    }
+  });
+  body.append(form);
+}

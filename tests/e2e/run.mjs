@@ -230,6 +230,20 @@ try {
     return `${routes.length} pages`;
   });
 
+  await check('the segment editor counts members live and shows a rule error with its position', async () => {
+    await gotoRoute('segments');
+    const rule = page.locator('#segment-rule');
+    await rule.fill('orders >= 2');
+    await page.locator('.segment-status strong').filter({ hasText: 'customers' }).waitFor();
+    const count = await page.locator('.segment-status strong').innerText();
+    await rule.fill('orders >= ');
+    const error = page.locator('.segment-status pre.error');
+    await error.waitFor();
+    const text = await error.innerText();
+    assert(/\d+:\d+/.test(text) && text.includes('^'), `no position or caret in the rule error: ${text}`);
+    return `orders >= 2: ${count}`;
+  });
+
   await check('the navigation is keyboard operable with a visible focus', async () => {
     await gotoRoute('overview');
     await page.locator('nav a[href="#/imports"]').focus();

@@ -106,8 +106,7 @@ Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const
         return -MbgNbdLogLikelihoodSum(p, scaled) / n;
       };
       opt.analytic_gradient = false;
-      opt.nelder_mead_evaluations = 300;
-      opt.gradient_tolerance = 1e-8;
+            opt.gradient_tolerance = 1e-8;
       break;
     case ModelKind::kParetoNbd:
       fit.names = {"r", "alpha", "s", "beta"};
@@ -116,13 +115,19 @@ Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const
         return -ParetoNbdLogLikelihoodSum(p, scaled) / n;
       };
       opt.analytic_gradient = false;
-      opt.nelder_mead_evaluations = 300;
-      opt.gradient_tolerance = 1e-8;
+            opt.gradient_tolerance = 1e-8;
       break;
     case ModelKind::kGammaGamma:
       break;
   }
   OptimizerResult r = Minimize(objective, std::vector<double>(4, 0.0), opt);
+  if (!r.converged && !opt.analytic_gradient && options.nelder_mead_evaluations > 0) {
+    // Fallback: a Nelder-Mead start, then BFGS from its best vertex.
+    opt.nelder_mead_evaluations = options.nelder_mead_evaluations;
+    const int first_evaluations = r.evaluations;
+    r = Minimize(objective, std::vector<double>(4, 0.0), opt);
+    r.evaluations += first_evaluations;
+  }
   fit.iterations = r.iterations;
   fit.evaluations = r.evaluations;
   fit.converged = r.converged;
@@ -168,10 +173,15 @@ Result<FitResult> FitGammaGamma(const std::vector<double>& x, const std::vector<
   opt.lower = -kBound;
   opt.upper = kBound;
   opt.analytic_gradient = false;
-  opt.nelder_mead_evaluations = 300;
-  opt.gradient_tolerance = 1e-8;
+    opt.gradient_tolerance = 1e-8;
   opt.max_iterations = options.max_iterations;
   OptimizerResult r = Minimize(objective, std::vector<double>(3, 0.0), opt);
+  if (!r.converged && options.nelder_mead_evaluations > 0) {
+    opt.nelder_mead_evaluations = options.nelder_mead_evaluations;
+    const int first_evaluations = r.evaluations;
+    r = Minimize(objective, std::vector<double>(3, 0.0), opt);
+    r.evaluations += first_evaluations;
+  }
   FitResult fit;
   fit.model = ModelKind::kGammaGamma;
   fit.names = {"p", "q", "v"};

@@ -4,8 +4,8 @@
 // How: θ = ln(parameters) is optimised without constraints (a ±20 box guards against runaway values), with
 // time rescaled so that max T = 1 (α and β scale with time; r, a, b, s do not), over the weighted patterns of
 // summary.h, so a million customers cost what their distinct histories cost. BG/NBD uses BFGS with the
-// analytic gradient of §3.2; MBG/NBD, Pareto/NBD and Gamma-Gamma use Nelder-Mead, then BFGS on central
-// differences. Standard errors: the observed information I (the Hessian of −ℓ in θ) inverted, then the delta
+// analytic gradient of §3.2; MBG/NBD, Pareto/NBD and Gamma-Gamma use BFGS on central differences, with a
+// Nelder-Mead start as the fallback when that fails. Standard errors: the observed information I (the Hessian of −ℓ in θ) inverted, then the delta
 // method, SE_k = param_k·√[I⁻¹]_kk.
 //
 // Errors: no customers, or no customer with a repeat purchase -> kInsufficientData; an optimiser that stops
@@ -36,6 +36,9 @@ bool ModelFromName(std::string_view name, ModelKind* out);
 struct FitOptions {
   int max_iterations = 400;     // BFGS iterations
   bool standard_errors = true;  // compute the Hessian and SEs
+  // MBG/NBD, Pareto/NBD and GG: BFGS from θ = 0 first; when that does not converge, a Nelder-Mead run of
+  // this many evaluations, then BFGS again from its best point.
+  int nelder_mead_evaluations = 400;
 };
 
 struct FitResult {

@@ -44,8 +44,8 @@ inline bool LoadCdnowTransactions(const std::string& name, bool sample, std::vec
     }
     const size_t need = sample ? 5 : 4;
     if (f.size() < need) continue;
-    int64_t id = 0;
-    if (!ParseInt64(f[0], &id)) continue;  // the master's header
+    int64_t id = 0;  // the sample's own id (1..2357, the summary files' ID), else the master id
+    if (!ParseInt64(f[sample ? 1 : 0], &id)) continue;  // the master's header
     const std::string_view date = f[sample ? 2 : 1];
     const int32_t day = DaysFromCivil(std::stoi(std::string(date.substr(0, 4))), std::stoi(std::string(date.substr(4, 2))),
                                       std::stoi(std::string(date.substr(6, 2))));

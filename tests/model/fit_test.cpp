@@ -1,0 +1,183 @@
+// Fitting: errors, model choice, and parameter recovery on simulated data (MODELS.md §8-§9).
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+#include "core/model/clv.h"
+#include "core/model/fit.h"
+#include "core/model/predict.h"
+#include "core/util/random.h"
+#include "model/model_test_util.h"
+
+using namespace rapport;
+using namespace rapport::model;
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+
+struct Simulated {
+  std::vector<double> x, t_x, T, zbar;
+  double alive = 0;  // share truly alive at T
+};
+
+// MODELS §9 recipes; T uniform on (0, 38.86] weeks (uniform entry over a 39-week window).
+Simulated Simulate(ModelKind model, const std::vector<double>& truth, size_t n, uint64_t seed) {
+  Random rng(seed);
+  Simulated s;
+  for (size_t i = 0; i < n; ++i) {
+    const double T = 38.86 * rng.UniformOpen();
+    const double lambda = rng.Gamma(truth[0], truth[1]);
+    double x = 0, t_x = 0;
+    bool alive = false;
+    if (model == ModelKind::kParetoNbd) {
+      const double mu = rng.Gamma(truth[2], truth[3]);
+      const double tau = rng.Exponential(mu);
+      const double A = std::min(tau, T);
+      x = static_cast<double>(rng.Poisson(lambda * A));
+      t_x = x > 0 ? A * rng.Beta(x, 1.0) : 0.0;
+      alive = tau > T;
+    } else {
+      const double p = rng.Beta(truth[2], truth[3]);
+      uint64_t J = rng.Geometric(p);
+      if (model == ModelKind::kMbgNbd) J -= 1;
+      const uint64_t N = rng.Poisson(lambda * T);
+      x = static_cast<double>(std::min(N, J));
+      t_x = x > 0 ? T * rng.Beta(x, static_cast<double>(N) - x + 1.0) : 0.0;
+      alive = J > N;
+    }
+    s.x.push_back(x);
+    s.t_x.push_back(t_x);
+    s.T.push_back(T);
+    s.alive += alive;
+  }
+  s.alive /= n;
+  return s;
+}
+
+void CheckRecovery(const FitResult& f, const std::vector<double>& truth) {
+  for (size_t k = 0; k < truth.size(); ++k) {
+    INFO(ModelName(f.model) << " " << f.names[k] << ": estimate " << f.params[k] << ", true " << truth[k] << ", SE " << f.se[k]);
+    CHECK(std::fabs(f.params[k] - truth[k]) < 3.0 * f.se[k]);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Fit: no repeat customers is kInsufficientData, not a crash", "[model][fit]") {
+  const std::vector<double> zero(50, 0.0), T(50, 10.0);
+  const Patterns p = CompressPatterns(zero, zero, T);
+  for (ModelKind m : {ModelKind::kBgNbd, ModelKind::kMbgNbd, ModelKind::kParetoNbd}) {
+    CHECK(FitCountModel(m, p).status().code() == StatusCode::kInsufficientData);
+  }
+  CHECK(FitCountModel(ModelKind::kBgNbd, Patterns{}).status().code() == StatusCode::kInsufficientData);
+  CHECK(FitAllCountModels(p).status().code() == StatusCode::kInsufficientData);
+  CHECK(FitGammaGamma(zero, zero).status().code() == StatusCode::kInsufficientData);
+}
+
+TEST_CASE("Fit: auto picks the lowest BIC on CDNOW (MBG/NBD)", "[model][fit]") {
+  SummaryTable t;
+  if (!test::LoadSummary("lifetimes_cdnow_customers_summary.csv", &t)) return;
+  auto all = FitAllCountModels(test::PatternsOf(t));
+  REQUIRE(all.ok());
+  REQUIRE(all->fits.size() == 3);
+  CHECK(all->fits[all->best].model == ModelKind::kMbgNbd);
+  // Time scaling: weeks -> days multiplies α by 7, keeps P(alive), shifts ℓ by −ln 7·Σx (MODELS §1).
+  std::vector<double> tx_days = t.t_x, T_days = t.T;
+  for (double& v : tx_days) v *= 7;
+  for (double& v : T_days) v *= 7;
+  auto days = FitCountModel(ModelKind::kBgNbd, CompressPatterns(t.x, tx_days, T_days));
+  REQUIRE(days.ok());
+  const FitResult& weeks = all->fits[0];
+  CHECK_THAT(days->params[1], WithinRel(7 * weeks.params[1], 1e-5));
+  CHECK_THAT(days->log_likelihood - weeks.log_likelihood, WithinAbs(-4781.101236, 1e-4));
+}
+
+TEST_CASE("Fit: lifetimes' documented CLV (f = 30) and the holdout comparison on CDNOW", "[model][fit]") {
+  SummaryTable t;
+  if (!test::LoadSummary("lifetimes_cdnow_customers_summary_with_transactions.csv", &t)) return;
+  auto bg = FitCountModel(ModelKind::kBgNbd, test::PatternsOf(t));
+  auto gg = FitGammaGamma(t.x, t.zbar);
+  REQUIRE((bg.ok() && gg.ok()));
+  PredictionOptions options;
+  options.units_per_month = 30;  // lifetimes' default (days) applied to weeks, as in its docs
+  const CustomerPredictions p = PredictCustomers(bg.value(), &gg.value(), t.x, t.t_x, t.T, t.zbar, options);
+  CHECK_THAT(p.clv[0], WithinRel(140.096211, 1e-5));
+  CHECK_THAT(p.clv[1], WithinRel(18.943467, 1e-5));
+  CHECK_THAT(p.clv[2], WithinRel(38.180574, 1e-5));
+  CHECK_THAT(p.clv[5], WithinRel(1003.868107, 1e-5));
+  CHECK_THAT(p.clv[8], WithinRel(167.418216, 1e-5));
+  options.units_per_month = UnitsPerMonth(7);
+  const CustomerPredictions weekly = PredictCustomers(bg.value(), &gg.value(), t.x, t.t_x, t.T, t.zbar, options);
+  CHECK_THAT(weekly.clv[0], WithinAbs(36.28, 0.01));
+  CHECK(weekly.risk[2] == RiskBand::kUnrated);  // x = 0 under BG/NBD
+}
+
+TEST_CASE("Fit: the CDNOW holdout comparison and tracking curve", "[model][fit]") {
+  std::vector<Transaction> tx;
+  if (!test::LoadCdnowTransactions("lifetimes_CDNOW_sample.txt", true, &tx)) return;
+  SummaryOptions options;
+  options.calibration_end_day = ParseIsoDay("1997-09-30");
+  options.holdout_end_day = ParseIsoDay("1998-06-30");
+  auto s = SummarizeTransactions(tx, options);
+  REQUIRE(s.ok());
+  auto bg = FitCountModel(ModelKind::kBgNbd, CompressPatterns(s->x, s->t_x, s->T));
+  REQUIRE(bg.ok());
+  // Exact times: CLVTools' −9582.429 (MODELS §1).
+  CHECK_THAT(bg->log_likelihood, WithinAbs(-9582.429, 1e-3));
+  const HoldoutComparison h = CompareHoldout(bg.value(), s.value());
+  CHECK(h.actual == 1882);
+  CHECK_THAT(h.predicted, WithinAbs(1653.4, 0.1));
+  CHECK_THAT(h.predicted_buyers_share, WithinAbs(0.262, 1e-3));
+  CHECK_THAT(h.actual_buyers_share, WithinAbs(0.290, 1e-3));
+  double rows = 0;
+  for (const HoldoutRow& r : h.rows) rows += r.actual;
+  CHECK(rows == 1882);
+  const auto curve = TrackingCurve(bg.value(), s.value());
+  REQUIRE(curve.size() == 78);
+  CHECK(curve.back().day == options.holdout_end_day);
+  CHECK(curve.back().actual == s->repeat_days.size());
+  // The predicted cumulative curve at the calibration end equals Σ E[X(T_i)], close to the actual Σx.
+  double calibration_repeats = 0;
+  for (double x : s->x) calibration_repeats += x;
+  for (const TrackingPoint& p : curve) {
+    if (p.day == options.calibration_end_day) CHECK_THAT(p.predicted, WithinRel(calibration_repeats, 0.03));
+  }
+}
+
+TEST_CASE("Fit: parameter recovery on simulated BG/NBD, MBG/NBD, Pareto/NBD and GG data", "[model][fit][recovery]") {
+  const size_t n = 20000;
+  const std::vector<double> bg_truth = {0.243, 4.414, 0.793, 2.426};
+  Simulated bg = Simulate(ModelKind::kBgNbd, bg_truth, n, 20261123);
+  auto bg_fit = FitCountModel(ModelKind::kBgNbd, CompressPatterns(bg.x, bg.t_x, bg.T));
+  REQUIRE(bg_fit.ok());
+  CheckRecovery(bg_fit.value(), bg_truth);
+  // The mean P(alive) matches the share truly alive (MODELS §3.3), within a few MC standard errors.
+  double mean_alive = 0;
+  for (size_t i = 0; i < n; ++i) mean_alive += BgNbdPAlive(bg_fit->bgnbd(), bg.x[i], bg.t_x[i], bg.T[i]) / n;
+  CHECK(std::fabs(mean_alive - bg.alive) < 4 * std::sqrt(bg.alive * (1 - bg.alive) / n));
+
+  const std::vector<double> mbg_truth = {0.525, 6.183, 0.891, 1.614};
+  Simulated mbg = Simulate(ModelKind::kMbgNbd, mbg_truth, n, 7);
+  auto mbg_fit = FitCountModel(ModelKind::kMbgNbd, CompressPatterns(mbg.x, mbg.t_x, mbg.T));
+  REQUIRE(mbg_fit.ok());
+  CheckRecovery(mbg_fit.value(), mbg_truth);
+
+  const std::vector<double> pnbd_truth = {0.553, 10.578, 0.606, 11.669};
+  Simulated pnbd = Simulate(ModelKind::kParetoNbd, pnbd_truth, n, 11);
+  auto pnbd_fit = FitCountModel(ModelKind::kParetoNbd, CompressPatterns(pnbd.x, pnbd.t_x, pnbd.T));
+  REQUIRE(pnbd_fit.ok());
+  CheckRecovery(pnbd_fit.value(), pnbd_truth);
+
+  // Gamma-Gamma on the BG/NBD customers' repeat purchases: ν ~ Gamma(q, v), z̄ ~ Gamma(p·x, rate x·ν).
+  const std::vector<double> gg_truth = {6.25, 3.74, 15.44};
+  Random rng(99);
+  std::vector<double> zbar(n, 0.0), x_gg = bg.x;
+  for (size_t i = 0; i < n; ++i) {
+    const double nu = rng.Gamma(gg_truth[1], gg_truth[2]);
+    if (x_gg[i] >= 1) zbar[i] = rng.Gamma(gg_truth[0] * x_gg[i], x_gg[i] * nu);
+  }
+  auto gg_fit = FitGammaGamma(x_gg, zbar);
+  REQUIRE(gg_fit.ok());
+  CheckRecovery(gg_fit.value(), gg_truth);
+}

@@ -1,0 +1,97 @@
+// The summary built from raw transactions reproduces the published CDNOW summaries (MODELS.md §1).
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+#include "core/model/summary.h"
+#include "model/model_test_util.h"
+
+using namespace rapport;
+using namespace rapport::model;
+
+TEST_CASE("Summary: CDNOW sample -> the published calibration summary, z̄ and holdout", "[model][summary]") {
+  std::vector<Transaction> tx;
+  SummaryTable published, with_values;
+  if (!test::LoadCdnowTransactions("lifetimes_CDNOW_sample.txt", true, &tx)) return;
+  if (!test::LoadSummary("lifetimes_cdnow_customers_summary.csv", &published)) return;
+  if (!test::LoadSummary("lifetimes_cdnow_customers_summary_with_transactions.csv", &with_values)) return;
+  REQUIRE(tx.size() == 6919);
+  SummaryOptions options;
+  options.unit_days = 7;
+  options.calibration_end_day = ParseIsoDay("1997-09-30");
+  options.holdout_end_day = ParseIsoDay("1998-06-30");
+  auto summary = SummarizeTransactions(tx, options);
+  REQUIRE(summary.ok());
+  const CustomerSummary& s = summary.value();
+  REQUIRE(s.size() == 2357);
+  CHECK(s.holdout_length() == 39.0);
+  double worst_t = 0, worst_z = 0, holdout = 0, max_T = 0;
+  int mismatched_x = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    REQUIRE(s.customer[i] == std::stoul(published.id[i]));
+    mismatched_x += s.x[i] != published.x[i];
+    worst_t = std::max({worst_t, std::fabs(s.t_x[i] - published.t_x[i]), std::fabs(s.T[i] - published.T[i])});
+    worst_z = std::max(worst_z, std::fabs(s.zbar[i] - with_values.zbar[i]));
+    holdout += s.holdout_x[i];
+    max_T = std::max(max_T, s.T[i]);
+  }
+  CHECK(mismatched_x == 0);
+  CHECK(worst_t <= 0.005);  // the 2-decimal rounding of the published file (largest 0.0043)
+  CHECK(worst_z <= 0.005 + 1e-9);
+  CHECK(holdout == 1882);
+  CHECK(max_T == Approx(272.0 / 7));
+}
+
+TEST_CASE("Summary: same-day orders collapse, as_of is inclusive, late customers are left out", "[model][summary]") {
+  // Customer 7: two orders on day 0 (one purchase, 30), day 7 (10), day 14 = as_of (20); day 21 in the holdout.
+  // Customer 9: first seen after the calibration end -> not in the summary.
+  std::vector<Transaction> tx = {{7, 14, 20}, {7, 0, 10}, {7, 0, 20}, {7, 7, 10}, {7, 21, 5}, {9, 15, 1}};
+  SummaryOptions options;
+  options.unit_days = 7;
+  options.calibration_end_day = 14;
+  options.holdout_end_day = 28;
+  auto s = SummarizeTransactions(tx, options);
+  REQUIRE(s.ok());
+  REQUIRE(s->size() == 1);
+  CHECK(s->x[0] == 2);
+  CHECK(s->t_x[0] == 2.0);
+  CHECK(s->T[0] == 2.0);
+  CHECK(s->zbar[0] == 15.0);
+  CHECK(s->total_value[0] == 60.0);
+  CHECK(s->holdout_x[0] == 1);
+  CHECK(s->repeat_days == std::vector<int32_t>{7, 14, 21});
+  options.unit_days = 1;
+  options.holdout_end_day = kNoDay;
+  s = SummarizeTransactions(tx, options);
+  REQUIRE(s.ok());
+  CHECK(s->T[0] == 14.0);
+  CHECK(s->holdout_x.empty());
+  options.calibration_end_day = kNoDay;
+  CHECK(SummarizeTransactions(tx, options).status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("Summary: identical histories compress into weighted patterns", "[model][summary]") {
+  SummaryTable t;
+  if (!test::LoadSummary("lifetimes_cdnow_customers_summary.csv", &t)) return;
+  const Patterns p = CompressPatterns(t.x, t.t_x, t.T);
+  CHECK(p.size() == 1016);
+  CHECK(p.customers == 2357);
+  double total = 0;
+  for (double w : p.weight) total += w;
+  CHECK(total == 2357);
+  for (size_t i = 0; i < t.size(); ++i) {
+    const uint32_t k = p.pattern_of_row[i];
+    REQUIRE((p.x[k] == t.x[i] && p.t_x[k] == t.t_x[i] && p.T[k] == t.T[i]));
+  }
+}
+
+TEST_CASE("Summary: the summary CSV parser names the line and column of a bad value", "[model][summary]") {
+  auto ok = ParseSummaryCsv("frequency,recency,T,monetary_value\r\n1,2.5,3,10\r\n0,0,4,0\r\n", "s.csv");
+  REQUIRE(ok.ok());
+  CHECK(ok->size() == 2);
+  CHECK(ok->zbar.size() == 2);
+  auto bad = ParseSummaryCsv("x,t_x,T\n1,2,3\n1,abc,3\n", "s.csv");
+  REQUIRE(!bad.ok());
+  CHECK(bad.status().message().find("s.csv:3:2") != std::string::npos);
+  CHECK(!ParseSummaryCsv("a,b,c\n1,2,3\n", "s.csv").ok());
+}

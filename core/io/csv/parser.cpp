@@ -303,8 +303,9 @@ Status Parser::ParseSlow(const char* buf, size_t n, size_t* pos_inout, bool one_
     }
     if (!line_end) continue;
     // buf[i] ends the line (and the record, unless the line held only whitespace in the runs dialect).
+    // The LF of a CRLF goes with it, so that ParseFast never starts on it.
     ++line_;
-    ++i;
+    if (buf[i++] == '\r' && i < n && buf[i] == '\n') ++i;
     if (whitespace_runs_ && state_ == State::kFieldStart) {
       if (field_ends_.empty()) {
         in_record_ = false;

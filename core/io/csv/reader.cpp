@@ -12,8 +12,6 @@ namespace rapport {
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
-// Without sniffing, the binary and UTF-8 checks still look at this many first bytes.
-constexpr size_t kCheckBytes = 4096;
 
 // The offset of the first byte that is not valid UTF-8 in `text`, or npos. A sequence cut by the end of
 // `text` is accepted when `cut_allowed` (the sample ends before the input does).
@@ -72,7 +70,8 @@ struct CsvReader::Impl {
   uint64_t bytes_fed = 0;
   std::unique_ptr<csv_internal::Parser> parser;
 
-  size_t HeadBytes() const { return kBom.size() + (options.sniff ? options.sniff_bytes : kCheckBytes); }
+  // The first sniff_bytes (after a BOM) are sniffed, when asked, and checked for binary data and encoding.
+  size_t HeadBytes() const { return kBom.size() + options.sniff_bytes; }
 
   // "file:line:col: message" for the byte at `at` of `text` (which starts at input offset `origin`).
   Status ErrorAt(std::string_view text, size_t at, uint64_t origin, const CsvDialect& dialect,
@@ -93,8 +92,7 @@ struct CsvReader::Impl {
     started = true;
     const size_t bom = first.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
     std::string_view body = first.substr(bom);
-    const size_t sample_size = options.sniff ? options.sniff_bytes : kCheckBytes;
-    const std::string_view sample = body.substr(0, sample_size);
+    const std::string_view sample = body.substr(0, options.sniff_bytes);
     const bool sample_is_all = final && sample.size() == body.size();
     const CsvDialect dialect = options.sniff ? csv_internal::Sniff(sample, sample_is_all) : options.dialect;
 

@@ -17,7 +17,13 @@ export function scalarText(v: unknown): string {
   if (typeof v === 'number') return fmtNum(v);
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'string') return v;
-  if (Array.isArray(v) && v.every(isScalar)) return v.map(scalarText).join(', ');
+  if (Array.isArray(v)) return v.map(scalarText).join(', ');
+  if (isRecord(v)) {
+    // Named things (products, customers, stages) read by their name; other records as "key: value" pairs.
+    if (typeof v.title === 'string' && v.title) return v.sku ? `${v.title} (${v.sku})` : v.title;
+    for (const key of ['name', 'label', 'email', 'key']) if (typeof v[key] === 'string' && v[key]) return v[key] as string;
+    return Object.entries(v).map(([k, x]) => `${humanize(k)}: ${scalarText(x)}`).join(' · ');
+  }
   return JSON.stringify(v);
 }
 

@@ -225,7 +225,7 @@ class GenericTransactionsImporter : public Importer {
         const std::string_view v = TrimAscii(fields[first_field + static_cast<size_t>(date_)]);
         size_t i = 0;
         int a = 0, n1 = 0;
-        while (i < v.size() && IsDigit(v[i])) a = a * 10 + (v[i++] - '0'), ++n1;
+        while (i < v.size() && IsDigit(v[i])) a = (n1 < 6 ? a * 10 + (v[i] - '0') : a), ++i, ++n1;
         if (n1 == 4 || n1 == 8) {
           ++iso;
         } else if (n1 == 0 && !v.empty() && !IsDigit(v[0])) {
@@ -233,7 +233,7 @@ class GenericTransactionsImporter : public Importer {
         } else if ((n1 == 1 || n1 == 2) && i < v.size() && (v[i] == '-' || v[i] == '/' || v[i] == '.')) {
           const char sep = v[i++];
           int c = 0, n2 = 0;
-          while (i < v.size() && IsDigit(v[i])) c = c * 10 + (v[i++] - '0'), ++n2;
+          while (i < v.size() && IsDigit(v[i])) c = (n2 < 6 ? c * 10 + (v[i] - '0') : c), ++i, ++n2;
           if (n2 >= 1 && n2 <= 2 && i < v.size() && v[i] == sep) {
             ++numeric;
             separator = sep;
@@ -392,7 +392,9 @@ class GenericTransactionsImporter : public Importer {
     const std::string_view title = TrimAscii(Field(r, title_));
     if (!sku.empty() || !title.empty()) {
       ImportBatch::Lines& l = b->lines;
-      if (!new_order && (o.first_line[order_index] + o.line_count[order_index] != l.order.size())) {
+      // A line for an order that is not the last one breaks "lines of order i are contiguous and in
+      // order"; End() regroups them.
+      if (!new_order && order_index + 1 != o.key.size()) {
         lines_scattered_ = true;
       }
       l.order.push_back(order_index);

@@ -285,6 +285,29 @@ try {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  await check('rejected rows are reported and download as CSV with line, column and reason', async () => {
+    await gotoRoute('overview');
+    await page.locator('#file-input').setInputFiles({
+      name: 'with_rejects.csv', mimeType: 'text/csv', buffer: Buffer.from(
+        'Name,Email,Financial Status,Currency,Subtotal,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku\n' +
+        '#9001,ann@example.com,paid,USD,10.00,12.00,2023-05-30 10:15:00 -0500,1,Tea,10.00,TEA-1\n' +
+        '#9002,bob@example.com,paid,USD,20.00,22.00,03/01/24,1,Mug,20.00,MUG-1\n'),
+    });
+    await waitIdle();
+    const report = page.locator('.import-report').first();
+    await report.waitFor();
+    const text = await report.innerText();
+    assert(text.includes('1 rejected'), `the report does not count the rejected row: ${text}`);
+    const [download] = await Promise.all([page.waitForEvent('download'),
+      report.getByRole('button', { name: /rejected rows/i }).click()]);
+    const file = path.join(kOut, download.suggestedFilename());
+    await download.saveAs(file);
+    const csv = fs.readFileSync(file, 'utf8');
+    assert(csv.startsWith('line,column,field,code,message,raw_row'), `unexpected CSV header: ${csv.slice(0, 80)}`);
+    assert(/\n3,7,Created at,bad_date,/.test(csv), `the rejected row is not line 3, column 7: ${csv}`);
+    return download.suggestedFilename();
+  });
+
   await check('no script errors on the page', async () => {
     assert(pageErrors.length === 0, pageErrors.join('\n'));
   });

@@ -6,8 +6,10 @@ const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFrac
 export function fmtInt(v: unknown): string {
   return typeof v === 'number' && Number.isFinite(v) ? integer.format(v) : '—';
 }
+const small = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 3 });
 export function fmtNum(v: unknown): string {
-  return typeof v === 'number' && Number.isFinite(v) ? decimal.format(v) : '—';
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+  return v !== 0 && Math.abs(v) < 0.01 ? small.format(v) : decimal.format(v);
 }
 /** A share 0..1 as a percentage. */
 export function fmtPct(v: unknown): string {

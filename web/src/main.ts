@@ -63,7 +63,13 @@ async function render(): Promise<void> {
 }
 
 const kStageNames = { reading: 'Reading', merging: 'Merging', saving: 'Saving' } as const;
+const progressLive = document.getElementById('progress-live') as HTMLElement;
+let lastAnnounced = '';
 app.onProgress((p: ProgressMessage | null, fileName, index, count) => {
+  // Screen readers hear each stage once, not every chunk.
+  const announce = index < 0 ? (lastAnnounced ? 'Import finished.' : '') : `${p ? kStageNames[p.stage] : 'Starting'} ${fileName}`;
+  if (announce !== lastAnnounced) progressLive.textContent = announce;
+  lastAnnounced = index < 0 ? '' : announce;
   if (index < 0) {
     progressBox.hidden = true;
     return;

@@ -473,6 +473,33 @@ Status Store::Load(Workspace* out) {
     }
     if (!q.Done()) return Error("reading surveys");
   }
+  // References and days must be in range, so analyses can index without checks (a crafted file that
+  // passes quick_check must still not reach them).
+  {
+    const size_t customers = w.customers.size(), products = w.products.size();
+    auto bad_ref = [](const std::vector<uint32_t>& ids, size_t n) {
+      for (uint32_t id : ids) {
+        if (id != kNoId && id >= n) return true;
+      }
+      return false;
+    };
+    // Years 0000 to 9999.
+    auto bad_day = [](const std::vector<int32_t>& days) {
+      for (int32_t d : days) {
+        if (d != kNoDay && (d < -719528 || d > 2932896)) return true;
+      }
+      return false;
+    };
+    if (bad_ref(w.orders.customer, customers) || bad_ref(w.reviews.customer, customers) ||
+        bad_ref(w.tickets.customer, customers) || bad_ref(w.surveys.customer, customers) ||
+        bad_ref(w.lines.product, products) || bad_ref(w.reviews.product, products)) {
+      return CorruptError(name_ + ": not a Rapport workspace (a row names a customer or product that does not exist)");
+    }
+    if (bad_day(w.orders.day) || bad_day(w.orders.fulfilled_day) || bad_day(w.reviews.day) || bad_day(w.tickets.day) ||
+        bad_day(w.surveys.day)) {
+      return CorruptError(name_ + ": not a Rapport workspace (a day outside the years 0000-9999)");
+    }
+  }
   // The aliases table is authoritative (an alias keeps the customer it was first given); the columns only
   // fill in what it lacks.
   w.RebuildIndexes();

@@ -1,0 +1,86 @@
+// The path PEERS.md compares with DuckDB: CSV bytes -> normalised columns -> per-customer summary
+// (first and last order, order count, net revenue), one thread, the file already in memory.
+//   summary_bench FILE [--runs N] [--chunk-mib M]
+// Each run: ParseSession over the bytes in chunks -> MergeBatch into an empty Workspace ->
+// BuildCustomerFacts. Prints the median, MB/s and the summary's totals (to check against DuckDB's).
+// The same source builds natively and as wasm under Node (NODERAWFS), so the two are compared directly.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/analysis/customer_facts.h"
+#include "core/import/parse.h"
+#include "core/workspace/merge.h"
+
+using namespace rapport;
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: summary_bench FILE [--runs N] [--chunk-mib M]\n");
+    return 2;
+  }
+  int runs = 5;
+  size_t chunk = 4u << 20;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--chunk-mib")) chunk = size_t(std::atoi(argv[i + 1])) << 20;
+  }
+  std::ifstream in(argv[1], std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "summary_bench: cannot open %s\n", argv[1]);
+    return 1;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  const std::string bytes = ss.str();
+
+  std::vector<double> parse_s, merge_s, facts_s, total_s;
+  size_t customers = 0, orders = 0;
+  int64_t net = 0;
+  for (int run = 0; run < runs; ++run) {
+    auto t0 = std::chrono::steady_clock::now();
+    ParseSession session(argv[1], ImportOptions{});
+    for (size_t off = 0; off < bytes.size(); off += chunk) {
+      Status s = session.Feed(std::string_view(bytes).substr(off, chunk));
+      if (!s.ok()) {
+        std::fprintf(stderr, "%s\n", s.ToString().c_str());
+        return 1;
+      }
+    }
+    Result<ImportBatch> batch = session.Finish();
+    if (!batch.ok()) {
+      std::fprintf(stderr, "%s\n", batch.status().ToString().c_str());
+      return 1;
+    }
+    auto t1 = std::chrono::steady_clock::now();
+    Workspace ws;
+    ImportRecord record;
+    MergeBatch(*batch, 1, &ws, &record);
+    auto t2 = std::chrono::steady_clock::now();
+    CustomerFacts facts = BuildCustomerFacts(ws, kNoDay, kNoId);
+    auto t3 = std::chrono::steady_clock::now();
+    customers = facts.customers_with_orders;
+    orders = facts.identified_orders + facts.guest_orders;
+    net = facts.identified_net_cents + facts.guest_net_cents;
+    parse_s.push_back(std::chrono::duration<double>(t1 - t0).count());
+    merge_s.push_back(std::chrono::duration<double>(t2 - t1).count());
+    facts_s.push_back(std::chrono::duration<double>(t3 - t2).count());
+    total_s.push_back(std::chrono::duration<double>(t3 - t0).count());
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  const double t = median(total_s);
+  std::printf(
+      "summary_bench file=%s bytes=%zu runs=%d median_s=%.3f mb_per_s=%.0f parse_s=%.3f merge_s=%.3f facts_s=%.3f "
+      "customers=%zu valid_orders=%zu net=%.2f\n",
+      argv[1], bytes.size(), runs, t, bytes.size() / 1e6 / t, median(parse_s), median(merge_s), median(facts_s),
+      customers, orders, net / 100.0);
+  return 0;
+}

@@ -1,6 +1,8 @@
 // The record splitter: see core/io/csv/internal/parser.h for the two paths and how they agree.
 #include "core/io/csv/internal/parser.h"
 
+#include <cstring>
+
 #include "core/io/csv/internal/scan.h"
 
 namespace rapport::csv_internal {
@@ -111,6 +113,7 @@ size_t Parser::ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink
       if (first == '\r' && pos < n && buf[pos] == '\n') ++pos;
       continue;
     }
+    if (!unescaped_.empty()) unescaped_.clear();  // not earlier: clear() writes over the first byte
     size_t count = 0;
     uint64_t extra_lines = 0;  // line breaks inside quoted fields
     size_t line_end = 0;
@@ -149,7 +152,50 @@ size_t Parser::ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink
           line_end = s + 1;
           break;
         }
-        ok = false;  // a "" escape or text after the closing quote
+        if (after != quote) {  // text after the closing quote: the slow path appends it
+          ok = false;
+          break;
+        }
+        // A "" escape: find the real closing quote, then unescape the field into unescaped_.
+        size_t t = s + 2;
+        for (;;) {
+          t = scanner.Next(t);
+          if (t >= n) break;
+          const char c = buf[t];
+          if (c == quote) {
+            if (t + 1 >= n || buf[t + 1] != quote) break;
+            t += 2;
+            continue;
+          }
+          if (c == '\r' || (c == '\n' && buf[t - 1] != '\r')) ++extra_lines;
+          ++t;
+        }
+        if (t + 1 >= n) {
+          ok = false;
+          break;
+        }
+        const size_t unescaped_begin = unescaped_.size();
+        for (size_t from = pos + 1; from < t;) {
+          const char* q = static_cast<const char*>(std::memchr(buf + from, quote, t - from));
+          const size_t to = q ? static_cast<size_t>(q - buf) + 1 : t;  // keep one quote of the pair
+          unescaped_.append(buf + from, to - from);
+          from = to + (q ? 1 : 0);
+        }
+        escaped_fields_.push_back({count - 1, unescaped_begin, unescaped_.size() - unescaped_begin});
+        const char after_escaped = buf[t + 1];
+        if (after_escaped == delimiter) {
+          pos = t + 2;
+          if (pos >= n) {
+            ok = false;
+            break;
+          }
+          continue;
+        }
+        if (IsLineEnd(after_escaped)) {
+          line_end = t + 1;
+          break;
+        }
+        ok = false;
         break;
       }
       size_t s = pos;
@@ -173,6 +219,11 @@ size_t Parser::ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink
       }
       line_end = s;
       break;
+    }
+    if (!escaped_fields_.empty()) {
+      // Point the unescaped fields at unescaped_ now that it no longer grows within this record.
+      for (const EscapedField& e : escaped_fields_) fields[e.index] = std::string_view(unescaped_.data() + e.begin, e.size);
+      escaped_fields_.clear();
     }
     if (!ok || line_end - record_begin > max_record_bytes_) {
       line_ = line;

@@ -1,10 +1,10 @@
 // The record splitter behind CsvReader: a fixed dialect, bytes in buffers of any size, records out.
 //
 // Two paths give the same records (tests/io/csv_reader_test.cpp checks every split point):
-//   - the fast path (ParseFast) handles records that lie wholly inside the current buffer and need no
-//     unescaping; their fields are views into the buffer. It uses the 64-byte Scanner and never fails:
-//     anything unusual (a "" escape, text after a closing quote, a record cut by the buffer's end, a record
-//     over max_record_bytes, the whitespace-run dialect) is handed back to
+//   - the fast path (ParseFast) handles records that lie wholly inside the current buffer; their fields are
+//     views into the buffer, or, for the few quoted fields with "" escapes, into a reused unescape buffer.
+//     It uses the 64-byte Scanner and never fails: anything unusual (text after a closing quote, a record
+//     cut by the buffer's end, a record over max_record_bytes, the whitespace-run dialect) is handed to
 //   - the slow path (ParseSlow), a byte-level state machine that copies one record's fields into a reused
 //     scratch buffer, keeps its state across buffers and reports the fatal errors.
 // Line numbers: every CR counts as a line break, and so does every LF not directly after a CR.
@@ -73,6 +73,14 @@ class Parser {
   std::vector<size_t> field_ends_;   // end of each finished field in scratch_
 
   std::vector<std::string_view> fields_;  // what a delivered CsvRecord points to
+
+  // Fast-path fields with "" escapes, unescaped into unescaped_ (their views are set once the record is
+  // complete, as unescaped_ may move while it grows).
+  struct EscapedField {
+    size_t index, begin, size;
+  };
+  std::string unescaped_;
+  std::vector<EscapedField> escaped_fields_;
 };
 
 // Dialect detection over `sample`; `complete` says the sample is the whole input (else its last,

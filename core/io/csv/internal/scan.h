@@ -126,8 +126,8 @@ class Scanner {
 
   const char* buf_;
   size_t n_;
-  char delimiter_;
-  char quote_;
+  [[maybe_unused]] char delimiter_;  // used by the SIMD paths
+  [[maybe_unused]] char quote_;
 #if !defined(RAPPORT_CSV_SSE2) && !defined(RAPPORT_CSV_WASM_SIMD)
   uint64_t delimiter_word_ = 0;
   uint64_t quote_word_ = 0;

@@ -141,6 +141,7 @@ Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const
     }
   }
   if (!fit.converged) return Status(StatusCode::kNotConverged, std::string("fit ") + ModelName(model) + ": " + fit.message);
+  fit.message.clear();  // from here on: warnings only
   fit.params.resize(4);
   for (int k = 0; k < 4; ++k) fit.params[k] = std::exp(r.theta[k]);
   fit.params[1] *= scale;  // α
@@ -192,6 +193,7 @@ Result<FitResult> FitGammaGamma(const std::vector<double>& x, const std::vector<
   fit.customers = n;
   fit.patterns = xs.size();
   if (!fit.converged) return Status(StatusCode::kNotConverged, "fit gg: " + fit.message);
+  fit.message.clear();
   fit.params = {std::exp(r.theta[0]), std::exp(r.theta[1]), std::exp(r.theta[2])};
   fit.log_likelihood = -r.value * n;
   if (options.standard_errors) StandardErrors(objective, r.theta, false, n, &fit);

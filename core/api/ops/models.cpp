@@ -1,22 +1,374 @@
-// STUB: replace with the real op (owner writes this file).
+// Ops of the customer-base models (core/model/, docs/models.md): "summary", "fit", "predictions",
+// "validation". Request parameters besides the common "as_of"/"currency":
+//   unit             "week" (default: settings.model_unit) or "day"
+//   model            "bgnbd" | "mbgnbd" | "pnbd" | "gg" | "auto" (default "auto": the lowest BIC)
+//   calibration_end  "YYYY-MM-DD" (summary, validation): the calibration period ends here (inclusive), the
+//                    holdout runs to as_of. validation defaults to the middle of the data's span.
+//   horizon_days     predictions: days ahead for expected purchases and P(purchase) (default 90)
+//   format           predictions: "rows" (objects; default up to 10,000 customers) or "columns" (arrays)
+// All times in the replies are in the chosen unit; dates are "YYYY-MM-DD".
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+
+#include "core/analysis/customer_facts.h"
 #include "core/api/ops.h"
+#include "core/model/clv.h"
+#include "core/model/fit.h"
+#include "core/model/predict.h"
+#include "core/model/summary.h"
 
 namespace rapport {
 
+namespace {
+
+using model::CustomerSummary;
+using model::FitResult;
+using model::ModelKind;
+
+Result<double> UnitDays(const OpContext& ctx) {
+  std::string unit = ctx.settings.model_unit;
+  if (ctx.request.contains("unit")) {
+    if (!ctx.request["unit"].is_string()) return InvalidArgument("`unit`: expected \"week\" or \"day\"");
+    unit = ctx.request["unit"].get<std::string>();
+  }
+  if (unit == "week" || unit == "weeks") return 7.0;
+  if (unit == "day" || unit == "days") return 1.0;
+  return InvalidArgument("`unit`: expected \"week\" or \"day\", found \"" + unit + "\"");
+}
+
+const char* UnitName(double unit_days) { return unit_days == 1.0 ? "day" : "week"; }
+
+Result<int32_t> DayParameter(const Json& rq, const char* name, int32_t fallback) {
+  if (!rq.contains(name) || rq[name].is_null()) return fallback;
+  if (!rq[name].is_string()) return InvalidArgument(std::string("`") + name + "`: expected a date like 2024-03-01");
+  const int32_t day = ParseIsoDay(rq[name].get<std::string>());
+  if (day == kNoDay) {
+    return InvalidArgument(std::string("`") + name + "`: expected a date like 2024-03-01, found `" +
+                           rq[name].get<std::string>() + "`");
+  }
+  return day;
+}
+
+int32_t AsOf(const OpContext& ctx) {
+  return ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ctx.workspace.LatestValidOrderDay();
+}
+
+// The summary as of `as_of` (no holdout), or calibration to `calibration_end` with the holdout to as_of.
+Result<CustomerSummary> Summary(const OpContext& ctx, double unit_days, int32_t calibration_end) {
+  const int32_t as_of = AsOf(ctx);
+  if (as_of == kNoDay) return Status(StatusCode::kInsufficientData, "no valid orders: import orders first");
+  model::SummaryOptions options;
+  options.unit_days = unit_days;
+  options.calibration_end_day = calibration_end == kNoDay ? as_of : calibration_end;
+  if (calibration_end != kNoDay) {
+    if (calibration_end >= as_of) {
+      return InvalidArgument("`calibration_end` " + FormatDay(calibration_end) + " must be before as_of " + FormatDay(as_of));
+    }
+    options.holdout_end_day = as_of;
+  }
+  return model::SummarizeWorkspace(ctx.workspace, ctx.settings, options);
+}
+
+Result<std::string> ModelParameter(const Json& rq, const char* fallback) {
+  if (!rq.contains("model")) return std::string(fallback);
+  if (!rq["model"].is_string()) return InvalidArgument("`model`: expected bgnbd, mbgnbd, pnbd, gg or auto");
+  const std::string name = rq["model"].get<std::string>();
+  ModelKind kind;
+  if (name != "auto" && !model::ModelFromName(name, &kind)) {
+    return InvalidArgument("`model`: expected bgnbd, mbgnbd, pnbd, gg or auto, found \"" + name + "\"");
+  }
+  return name;
+}
+
+// The count model(s): the one named, or all three with the BIC choice.
+struct CountFits {
+  std::vector<FitResult> fits;
+  size_t best = 0;
+  Json failures = Json::array();
+};
+
+Result<CountFits> FitCount(const std::string& name, const model::Patterns& patterns) {
+  CountFits out;
+  if (name == "auto") {
+    auto all = model::FitAllCountModels(patterns);
+    if (!all.ok()) return all.status();
+    out.fits = std::move(all->fits);
+    out.best = all->best;
+    for (const auto& [kind, status] : all->failures) {
+      out.failures.push_back(Json{{"model", model::ModelName(kind)}, {"error", ErrorJson(status)}});
+    }
+    return out;
+  }
+  ModelKind kind;
+  model::ModelFromName(name, &kind);
+  auto fit = model::FitCountModel(kind, patterns);
+  if (!fit.ok()) return fit.status();
+  out.fits.push_back(std::move(fit.value()));
+  return out;
+}
+
+}  // namespace
+
+// Used by the CLI's `rapport fit-summary` too (declared in cli/cmd_fit.cpp): one fit as JSON.
+Json FitResultJson(const FitResult& f) {
+  Json params = Json::object(), se = Json::object();
+  for (size_t k = 0; k < f.params.size(); ++k) {
+    params[f.names[k]] = Num(f.params[k]);
+    se[f.names[k]] = k < f.se.size() ? Num(f.se[k]) : Json(nullptr);
+  }
+  return Json{{"model", model::ModelName(f.model)},
+              {"param_names", f.names},
+              {"params", params},
+              {"se", se},
+              {"log_likelihood", Num(f.log_likelihood)},
+              {"aic", Num(f.aic)},
+              {"bic", Num(f.bic)},
+              {"customers", Num(f.customers)},
+              {"patterns", f.patterns},
+              {"iterations", f.iterations},
+              {"evaluations", f.evaluations},
+              {"converged", f.converged},
+              {"message", f.message}};
+}
+
+// `rapport fit-summary`: fits a lifetimes-style summary file's bytes. model: a name or "auto".
+Result<Json> FitSummaryCsvJson(std::string_view csv, const std::string& file_name, const std::string& model_name) {
+  auto table = model::ParseSummaryCsv(csv, file_name);
+  if (!table.ok()) return table.status();
+  Json out{{"file", file_name}, {"customers", table->size()}};
+  if (model_name == "gg") {
+    if (table->zbar.empty()) return InvalidArgument(file_name + ": gg needs a monetary_value (or zbar) column");
+    auto gg = model::FitGammaGamma(table->x, table->zbar);
+    if (!gg.ok()) return gg.status();
+    out["fit"] = FitResultJson(gg.value());
+    return out;
+  }
+  ModelKind kind;
+  if (model_name != "auto" && !model::ModelFromName(model_name, &kind)) {
+    return InvalidArgument("--model: expected bgnbd, mbgnbd, pnbd, gg or auto, found `" + model_name + "`");
+  }
+  const model::Patterns patterns = model::CompressPatterns(table->x, table->t_x, table->T);
+  auto fits = FitCount(model_name, patterns);
+  if (!fits.ok()) return fits.status();
+  out["fit"] = FitResultJson(fits->fits[fits->best]);
+  Json comparison = Json::array();
+  for (const FitResult& f : fits->fits) comparison.push_back(FitResultJson(f));
+  out["comparison"] = comparison;
+  out["failures"] = fits->failures;
+  return out;
+}
+
 Result<Json> Op_summary(OpContext& ctx) {
-  return Status(StatusCode::kInvalidArgument, "op `summary` is not implemented yet");
+  Result<double> unit = UnitDays(ctx);
+  if (!unit.ok()) return unit.status();
+  Result<int32_t> calibration_end = DayParameter(ctx.request, "calibration_end", kNoDay);
+  if (!calibration_end.ok()) return calibration_end.status();
+  auto s = Summary(ctx, *unit, *calibration_end);
+  if (!s.ok()) return s.status();
+  const model::Patterns patterns = model::CompressPatterns(s->x, s->t_x, s->T);
+  double repeat_customers = 0, repeat_purchases = 0, holdout = 0;
+  for (size_t i = 0; i < s->size(); ++i) {
+    repeat_customers += s->x[i] > 0;
+    repeat_purchases += s->x[i];
+    if (!s->holdout_x.empty()) holdout += s->holdout_x[i];
+  }
+  Json ids = Json::array(), x = Json::array(), t_x = Json::array(), T = Json::array(), zbar = Json::array(),
+       y = Json::array();
+  for (size_t i = 0; i < s->size(); ++i) {
+    ids.push_back(s->customer[i]);
+    x.push_back(Num(s->x[i]));
+    t_x.push_back(Num(s->t_x[i]));
+    T.push_back(Num(s->T[i]));
+    zbar.push_back(Num(s->zbar[i]));
+    if (!s->holdout_x.empty()) y.push_back(Num(s->holdout_x[i]));
+  }
+  Json columns{{"customer", ids}, {"x", x}, {"t_x", t_x}, {"T", T}, {"zbar", zbar}};
+  if (!s->holdout_x.empty()) columns["holdout_x"] = y;
+  return Json{{"unit", UnitName(*unit)},
+              {"calibration_end", Day(s->calibration_end_day)},
+              {"holdout_end", Day(s->holdout_end_day)},
+              {"holdout_length", Num(s->holdout_length())},
+              {"customers", s->size()},
+              {"patterns", patterns.size()},
+              {"repeat_customers", Num(repeat_customers)},
+              {"repeat_purchases", Num(repeat_purchases)},
+              {"holdout_purchases", s->holdout_x.empty() ? Json(nullptr) : Num(holdout)},
+              {"columns", columns}};
 }
 
 Result<Json> Op_fit(OpContext& ctx) {
-  return Status(StatusCode::kInvalidArgument, "op `fit` is not implemented yet");
+  Result<double> unit = UnitDays(ctx);
+  if (!unit.ok()) return unit.status();
+  Result<std::string> name = ModelParameter(ctx.request, "auto");
+  if (!name.ok()) return name.status();
+  auto s = Summary(ctx, *unit, kNoDay);
+  if (!s.ok()) return s.status();
+  Json out{{"unit", UnitName(*unit)}, {"as_of", Day(s->calibration_end_day)}, {"customers", s->size()},
+           {"model", *name}};
+  const model::SpendFrequencyCorrelation corr = model::CorrelateSpendAndFrequency(s->x, s->zbar);
+  out["spend_frequency_correlation"] =
+      Json{{"pearson", Num(corr.pearson)}, {"spearman", Num(corr.spearman)}, {"customers", corr.customers}};
+  if (*name == "gg") {
+    auto gg = model::FitGammaGamma(s->x, s->zbar);
+    if (!gg.ok()) return gg.status();
+    out["fit"] = FitResultJson(gg.value());
+    return out;
+  }
+  const model::Patterns patterns = model::CompressPatterns(s->x, s->t_x, s->T);
+  auto fits = FitCount(*name, patterns);
+  if (!fits.ok()) return fits.status();
+  out["fit"] = FitResultJson(fits->fits[fits->best]);
+  out["best"] = model::ModelName(fits->fits[fits->best].model);
+  Json comparison = Json::array();
+  for (const FitResult& f : fits->fits) comparison.push_back(FitResultJson(f));
+  out["comparison"] = comparison;
+  out["failures"] = fits->failures;
+  auto gg = model::FitGammaGamma(s->x, s->zbar);
+  out["spend"] = gg.ok() ? FitResultJson(gg.value()) : Json{{"error", ErrorJson(gg.status())}};
+  return out;
 }
 
 Result<Json> Op_predictions(OpContext& ctx) {
-  return Status(StatusCode::kInvalidArgument, "op `predictions` is not implemented yet");
+  Result<double> unit = UnitDays(ctx);
+  if (!unit.ok()) return unit.status();
+  Result<std::string> name = ModelParameter(ctx.request, "auto");
+  if (!name.ok()) return name.status();
+  if (*name == "gg") return InvalidArgument("`model`: predictions need a count model (bgnbd, mbgnbd, pnbd or auto)");
+  double horizon_days = 90;
+  if (ctx.request.contains("horizon_days")) {
+    if (!ctx.request["horizon_days"].is_number() || !(ctx.request["horizon_days"].get<double>() > 0)) {
+      return InvalidArgument("`horizon_days`: expected a positive number of days");
+    }
+    horizon_days = ctx.request["horizon_days"].get<double>();
+  }
+  auto s = Summary(ctx, *unit, kNoDay);
+  if (!s.ok()) return s.status();
+  auto fits = FitCount(*name, model::CompressPatterns(s->x, s->t_x, s->T));
+  if (!fits.ok()) return fits.status();
+  const FitResult& count = fits->fits[fits->best];
+  auto gg = model::FitGammaGamma(s->x, s->zbar);
+  model::PredictionOptions options;
+  options.horizon = horizon_days / *unit;
+  options.clv_months = ctx.settings.clv_months;
+  options.monthly_discount_rate = ctx.settings.monthly_discount_rate;
+  options.units_per_month = model::UnitsPerMonth(*unit);
+  const bool has_spend = gg.ok() && gg->params[1] > 1.0;
+  const model::CustomerPredictions p =
+      model::PredictCustomers(count, has_spend ? &gg.value() : nullptr, s->x, s->t_x, s->T, s->zbar, options);
+
+  const CustomerTable& customers = ctx.workspace.customers;
+  const int32_t as_of = s->calibration_end_day;
+  auto next_date = [&](double median) -> Json {
+    const double days = median * *unit;
+    if (!std::isfinite(days) || days > 36500) return nullptr;
+    return Day(as_of + static_cast<int32_t>(std::lround(days)));
+  };
+  bool columns = s->size() > 10000;
+  if (ctx.request.contains("format")) {
+    const Json& f = ctx.request["format"];
+    if (f != "rows" && f != "columns") return InvalidArgument("`format`: expected \"rows\" or \"columns\"");
+    columns = f == "columns";
+  }
+  Json out{{"unit", UnitName(*unit)},
+           {"as_of", Day(as_of)},
+           {"model", FitResultJson(count)},
+           {"spend", has_spend ? FitResultJson(gg.value()) : Json(nullptr)},
+           {"horizon_days", Num(horizon_days)},
+           {"clv_months", options.clv_months},
+           {"monthly_discount_rate", Num(options.monthly_discount_rate)},
+           {"risk_thresholds", Json{{"low", Num(model::kLowRiskPAlive)}, {"medium", Num(model::kMediumRiskPAlive)}}},
+           {"customers", s->size()}};
+  if (!has_spend) out["spend_error"] = gg.ok() ? "q <= 1: mean spend undefined" : gg.status().message();
+  static const char* kNames[] = {"id", "key", "email", "x", "t_x", "T", "p_alive", "expected_purchases",
+                                 "p_purchase", "next_order_date", "expected_value", "clv", "risk"};
+  auto cell = [&](size_t i, int column) -> Json {
+    const uint32_t c = s->customer[i];
+    switch (column) {
+      case 0: return c;
+      case 1: return c < customers.size() ? Json(customers.key[c]) : Json(nullptr);
+      case 2: return c < customers.size() ? Json(customers.email[c]) : Json(nullptr);
+      case 3: return Num(s->x[i]);
+      case 4: return Num(s->t_x[i]);
+      case 5: return Num(s->T[i]);
+      case 6: return Num(p.p_alive[i]);
+      case 7: return Num(p.expected_purchases[i]);
+      case 8: return Num(p.p_purchase[i]);
+      case 9: return next_date(p.next_purchase[i]);
+      case 10: return Num(p.expected_value[i]);
+      case 11: return Num(p.clv[i]);
+      default: return model::RiskBandName(p.risk[i]);
+    }
+  };
+  if (columns) {
+    Json cols = Json::object();
+    for (int k = 0; k < 13; ++k) {
+      Json arr = Json::array();
+      for (size_t i = 0; i < s->size(); ++i) arr.push_back(cell(i, k));
+      cols[kNames[k]] = std::move(arr);
+    }
+    out["columns"] = std::move(cols);
+  } else {
+    Json rows = Json::array();
+    for (size_t i = 0; i < s->size(); ++i) {
+      Json row = Json::object();
+      for (int k = 0; k < 13; ++k) row[kNames[k]] = cell(i, k);
+      rows.push_back(std::move(row));
+    }
+    out["rows"] = std::move(rows);
+  }
+  return out;
 }
 
 Result<Json> Op_validation(OpContext& ctx) {
-  return Status(StatusCode::kInvalidArgument, "op `validation` is not implemented yet");
+  Result<double> unit = UnitDays(ctx);
+  if (!unit.ok()) return unit.status();
+  Result<std::string> name = ModelParameter(ctx.request, "auto");
+  if (!name.ok()) return name.status();
+  if (*name == "gg") return InvalidArgument("`model`: validation needs a count model (bgnbd, mbgnbd, pnbd or auto)");
+  const int32_t as_of = AsOf(ctx);
+  if (as_of == kNoDay) return Status(StatusCode::kInsufficientData, "no valid orders: import orders first");
+  // Default calibration end: the middle of the span from the first valid order to as_of.
+  int32_t first = as_of;
+  const OrderTable& orders = ctx.workspace.orders;
+  for (size_t i = 0; i < orders.size(); ++i) {
+    if (orders.valid(i) && orders.day[i] < first) first = orders.day[i];
+  }
+  Result<int32_t> calibration_end = DayParameter(ctx.request, "calibration_end", first + (as_of - first) / 2);
+  if (!calibration_end.ok()) return calibration_end.status();
+  auto s = Summary(ctx, *unit, *calibration_end);
+  if (!s.ok()) return s.status();
+  auto fits = FitCount(*name, model::CompressPatterns(s->x, s->t_x, s->T));
+  if (!fits.ok()) return fits.status();
+  const FitResult& count = fits->fits[fits->best];
+  const model::HoldoutComparison h = model::CompareHoldout(count, s.value());
+  Json rows = Json::array();
+  for (const model::HoldoutRow& r : h.rows) {
+    rows.push_back(Json{{"frequency", r.frequency == 7 ? Json("7+") : Json(r.frequency)},
+                        {"customers", Num(r.customers)},
+                        {"actual", Num(r.actual)},
+                        {"predicted", Num(r.predicted)},
+                        {"actual_mean", r.customers > 0 ? Num(r.actual / r.customers) : Json(nullptr)},
+                        {"predicted_mean", r.customers > 0 ? Num(r.predicted / r.customers) : Json(nullptr)}});
+  }
+  Json curve_day = Json::array(), curve_actual = Json::array(), curve_predicted = Json::array();
+  for (const model::TrackingPoint& p : model::TrackingCurve(count, s.value())) {
+    curve_day.push_back(Day(p.day));
+    curve_actual.push_back(Num(p.actual));
+    curve_predicted.push_back(Num(p.predicted));
+  }
+  return Json{{"unit", UnitName(*unit)},
+              {"calibration_end", Day(s->calibration_end_day)},
+              {"holdout_end", Day(s->holdout_end_day)},
+              {"holdout_length", Num(h.horizon)},
+              {"model", FitResultJson(count)},
+              {"customers", Num(h.customers)},
+              {"actual", Num(h.actual)},
+              {"predicted", Num(h.predicted)},
+              {"actual_buyers_share", Num(h.actual_buyers_share)},
+              {"predicted_buyers_share", Num(h.predicted_buyers_share)},
+              {"by_frequency", rows},
+              {"tracking", Json{{"week_end", curve_day}, {"actual", curve_actual}, {"predicted", curve_predicted}}}};
 }
 
 }  // namespace rapport

@@ -186,7 +186,7 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
           if (f.orders[c] == 0 || f.net_cents[c] < threshold || f.net_cents[c] <= 0) continue;
           const double own_gap = OwnMedianIntervalDays(ws, f, c, &scratch);
           const bool own = own_gap > 0;
-          const double cadence = own ? own_gap : store_gap;
+          const double cadence = std::max(own ? own_gap : store_gap, static_cast<double>(opt.min_cadence_days));
           if (cadence <= 0) continue;
           const int32_t since = as_of - f.last_day[c];
           if (since <= opt.overdue_factor * cadence || since > opt.churn_window_days) continue;
@@ -438,7 +438,8 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
         break;
       case PlaybookKind::kAtRiskHighValue:
         summary.rule = "top " + Percent(opt.at_risk_top_share) + " by net spend AND days_since_last_order > " +
-                       std::to_string(opt.overdue_factor).substr(0, 4) + " x own cadence AND days_since_last_order <= " +
+                       std::to_string(opt.overdue_factor).substr(0, 4) + " x own cadence (at least " +
+                       std::to_string(opt.min_cadence_days) + " days) AND days_since_last_order <= " +
                        std::to_string(opt.churn_window_days);
         summary.timing = "the day after they became overdue";
         break;

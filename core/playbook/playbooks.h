@@ -56,6 +56,8 @@ struct PlaybookOptions {
   double at_risk_top_share = 0.20;       // "high value": the top share of customers by net spend
   double overdue_factor = 1.5;           // overdue when days since last order > factor x cadence
   int32_t churn_window_days = 180;       // past this, win-back takes over from at-risk
+  int32_t min_cadence_days = 7;         // shorter cadences are raised to this (two orders a day apart are one
+                                         // shopping trip, not a rhythm)
 
   std::vector<WinbackTier> winback = {{60, "We miss you: what's new since your last visit"},
                                       {120, "10% off your next order"},

@@ -83,7 +83,7 @@ Result<PlaybookOptions> PlaybookOptionsFromJson(const Json& j, PlaybookOptions o
   if (j.is_null()) return o;
   if (!j.is_object()) return InvalidArgument("playbooks: \"options\" must be an object");
   static const std::vector<std::string> kKeys = {
-      "priority", "recovery_days", "at_risk_top_share", "overdue_factor", "churn_window_days", "winback",
+      "priority", "recovery_days", "at_risk_top_share", "overdue_factor", "churn_window_days", "min_cadence_days", "winback",
       "winback_max_days", "replenish_lead_days", "replenish_min_repeats", "replenish_window_days",
       "review_delay_days", "review_window_days", "tiers", "tier_recent_days", "cross_sell_min_lift",
       "cross_sell_min_customers", "cross_sell_delay_days", "cross_sell_active_days"};
@@ -116,6 +116,7 @@ Result<PlaybookOptions> PlaybookOptionsFromJson(const Json& j, PlaybookOptions o
   RAPPORT_RETURN_IF_ERROR(number("at_risk_top_share", 0, 1, &o.at_risk_top_share));
   RAPPORT_RETURN_IF_ERROR(number("overdue_factor", 0, 100, &o.overdue_factor));
   RAPPORT_RETURN_IF_ERROR(days("churn_window_days", &o.churn_window_days));
+  RAPPORT_RETURN_IF_ERROR(days("min_cadence_days", &o.min_cadence_days));
   RAPPORT_RETURN_IF_ERROR(days("winback_max_days", &o.winback_max_days));
   RAPPORT_RETURN_IF_ERROR(days("replenish_lead_days", &o.replenish_lead_days));
   RAPPORT_RETURN_IF_ERROR(days("replenish_min_repeats", &o.replenish_min_repeats));
@@ -182,6 +183,7 @@ Json PlaybookOptionsToJson(const PlaybookOptions& o) {
               {"at_risk_top_share", Num(o.at_risk_top_share)},
               {"overdue_factor", Num(o.overdue_factor)},
               {"churn_window_days", o.churn_window_days},
+              {"min_cadence_days", o.min_cadence_days},
               {"winback", winback},
               {"winback_max_days", o.winback_max_days},
               {"replenish_lead_days", o.replenish_lead_days},

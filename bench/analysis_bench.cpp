@@ -1,0 +1,164 @@
+// analysis_bench: each retention analysis on a synthetic store built in memory (default 1,000,000 customers,
+// 5,000,000 orders, 200 products), median of 5 runs. Targets (bench/RESULTS.md): every analysis < 300 ms
+// natively, one customer's 360 view < 10 ms.
+//
+//   build/bench/analysis_bench [customers] [orders] [runs]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <vector>
+
+#include "core/analysis/cohorts/cohorts.h"
+#include "core/analysis/customer360/customer360.h"
+#include "core/analysis/customer_facts.h"
+#include "core/analysis/funnel/funnel.h"
+#include "core/analysis/products/products.h"
+#include "core/analysis/rfm/rfm.h"
+
+using namespace rapport;
+
+namespace {
+
+struct Rng {  // xorshift64*
+  uint64_t s;
+  uint64_t Next() {
+    s ^= s >> 12;
+    s ^= s << 25;
+    s ^= s >> 27;
+    return s * 2685821657736338717ULL;
+  }
+  uint32_t Below(uint32_t n) { return static_cast<uint32_t>(Next() % n); }
+};
+
+// Customers get a geometric-ish number of orders (mean orders / customers), a personal cadence, and products
+// from a skewed catalogue; 3 % of orders are cancelled, 5 % partly refunded. Days span 2021-01-01 .. 2024-12-31.
+void Generate(Workspace* ws, uint32_t n_customers, uint64_t n_orders, uint32_t n_products) {
+  Rng rng{0x9E3779B97F4A7C15ULL};
+  const uint32_t usd = ws->currencies.Intern("USD");
+  const uint32_t web = ws->labels.Intern("web"), pos = ws->labels.Intern("pos"), code = ws->labels.Intern("WELCOME10");
+  const uint32_t paid = ws->labels.Intern("paid");
+  const uint32_t us = ws->countries.Intern("US"), gb = ws->countries.Intern("GB");
+  for (uint32_t p = 0; p < n_products; ++p) {
+    ProductTable& t = ws->products;
+    t.key.push_back("sku:P" + std::to_string(p));
+    t.sku.push_back("P" + std::to_string(p));
+    t.title.push_back("Product " + std::to_string(p));
+    t.handle.emplace_back(); t.url.emplace_back(); t.image_url.emplace_back();
+    t.vendor.push_back(0); t.category.push_back(0); t.price_cents.push_back(1000 + p); t.import_id.push_back(0);
+  }
+  CustomerTable& c = ws->customers;
+  for (uint32_t i = 0; i < n_customers; ++i) {
+    std::string email = "customer" + std::to_string(i) + "@example.com";
+    c.key.push_back("email:" + email);
+    c.email.push_back(std::move(email));
+    c.phone.emplace_back(); c.platform_id.emplace_back();
+    c.first_name.push_back("First" + std::to_string(i % 997));
+    c.last_name.push_back("Last" + std::to_string(i % 991));
+    c.country.push_back(i % 4 ? us : gb);
+    c.tags.emplace_back(); c.accepts_marketing.push_back(-1); c.reported_spent_cents.push_back(-1);
+    c.reported_orders.push_back(-1); c.import_id.push_back(0);
+  }
+  const int32_t start = DaysFromCivil(2021, 1, 1), end = DaysFromCivil(2024, 12, 31);
+  OrderTable& o = ws->orders;
+  o.customer.reserve(n_orders);
+  const double mean = static_cast<double>(n_orders) / n_customers;
+  uint64_t made = 0;
+  for (uint32_t i = 0; i < n_customers && made < n_orders; ++i) {
+    // Orders per customer: 1 + geometric with mean `mean - 1`, capped; the last customer takes the rest.
+    uint32_t k = 1;
+    const double p_more = (mean - 1) / mean;
+    while (k < 60 && (rng.Next() >> 11) * (1.0 / 9007199254740992.0) < p_more) ++k;
+    if (i == n_customers - 1) k = static_cast<uint32_t>(n_orders - made);
+    k = static_cast<uint32_t>(std::min<uint64_t>(k, n_orders - made));
+    int32_t day = start + static_cast<int32_t>(rng.Below(static_cast<uint32_t>(end - start)));
+    const int32_t cadence = 10 + static_cast<int32_t>(rng.Below(120));
+    for (uint32_t j = 0; j < k; ++j) {
+      if (day > end) day = end - static_cast<int32_t>(rng.Below(30));
+      const uint32_t id = static_cast<uint32_t>(o.customer.size());
+      o.key.emplace_back(); o.name.emplace_back();
+      o.customer.push_back(i);
+      o.day.push_back(day);
+      o.seconds.push_back(static_cast<int32_t>(rng.Below(86400)));
+      o.offset_minutes.push_back(0);
+      o.currency.push_back(usd);
+      const int64_t total = 500 + rng.Below(20000);
+      o.subtotal_cents.push_back(total); o.discount_cents.push_back(0); o.shipping_cents.push_back(0); o.tax_cents.push_back(0);
+      o.total_cents.push_back(total);
+      o.refunded_cents.push_back(rng.Below(100) < 5 ? total / 2 : 0);
+      o.flags.push_back(rng.Below(100) < 3 ? kOrderCancelled : 0);
+      o.financial_status.push_back(paid); o.fulfillment_status.push_back(0); o.fulfilled_day.push_back(kNoDay);
+      o.source.push_back(rng.Below(2) ? web : pos);
+      o.discount_code.push_back(rng.Below(10) == 0 ? code : 0);
+      o.country.push_back(0);
+      o.first_line.push_back(static_cast<uint32_t>(ws->lines.order.size()));
+      const uint32_t n_lines = 1 + (rng.Below(3) == 0 ? 1 + rng.Below(3) : 0);
+      o.line_count.push_back(n_lines);
+      o.import_id.push_back(0);
+      for (uint32_t l = 0; l < n_lines; ++l) {
+        // Skewed catalogue: the square of a uniform favours low ids.
+        const double u = (rng.Next() >> 11) * (1.0 / 9007199254740992.0);
+        ws->lines.order.push_back(id);
+        ws->lines.product.push_back(static_cast<uint32_t>(u * u * n_products));
+        ws->lines.quantity.push_back(1);
+        ws->lines.unit_price_cents.push_back(total / n_lines);
+        ws->lines.discount_cents.push_back(0);
+      }
+      day += cadence / 2 + static_cast<int32_t>(rng.Below(static_cast<uint32_t>(cadence)));
+      ++made;
+    }
+  }
+}
+
+double TimeMs(const std::function<void()>& fn, int runs) {
+  std::vector<double> ms;
+  for (int r = 0; r < runs; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    fn();
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms[ms.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const uint32_t customers = argc > 1 ? static_cast<uint32_t>(std::atol(argv[1])) : 1000000;
+  const uint64_t orders = argc > 2 ? static_cast<uint64_t>(std::atoll(argv[2])) : 5000000;
+  const int runs = argc > 3 ? std::atoi(argv[3]) : 5;
+  Workspace ws;
+  const auto t0 = std::chrono::steady_clock::now();
+  Generate(&ws, customers, orders, 200);
+  std::printf("generated %zu customers, %zu orders, %zu lines in %.0f ms; median of %d runs\n", ws.customers.size(),
+              ws.orders.size(), ws.lines.size(),
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(), runs);
+  const Settings settings;
+  volatile int64_t sink = 0;
+  std::printf("%-28s %10s\n", "analysis", "ms");
+  auto row = [&](const char* name, const std::function<void()>& fn) { std::printf("%-28s %10.1f\n", name, TimeMs(fn, runs)); };
+  row("customer facts (shared)", [&] { sink += BuildCustomerFacts(ws, ws.LatestValidOrderDay(), AnalysisCurrency(ws, settings)).customers_with_orders; });
+  row("cohorts", [&] { sink += ComputeCohorts(ws, settings).customers; });
+  CohortOptions by_product;
+  by_product.by = CohortBy::kFirstProduct;
+  row("cohorts by first product", [&] { sink += ComputeCohorts(ws, settings, by_product).customers; });
+  row("funnel", [&] { sink += ComputeFunnel(ws, settings).customers; });
+  const int32_t as_of = ws.LatestValidOrderDay();
+  row("funnel flow (2 dates)", [&] { sink += ComputeFunnelFlow(ws, settings, as_of - 90, as_of).total; });
+  row("rfm", [&] { sink += ComputeRfm(ws, settings).customers; });
+  row("products", [&] { sink += ComputeProducts(ws, settings).baskets; });
+  row("customer search", [&] { sink += static_cast<int64_t>(SearchCustomers(ws, settings, "customer12345", 20).size()); });
+  Customer360Context ctx;
+  row("360 context (once)", [&] { ctx = BuildCustomer360Context(ws, settings); });
+  std::vector<double> view_ms;
+  for (uint32_t i = 0; i < 21; ++i) {
+    const uint32_t c = static_cast<uint32_t>((static_cast<uint64_t>(i) * 2654435761u) % ws.customers.size());
+    const auto t = std::chrono::steady_clock::now();
+    sink += BuildCustomer360(ws, ctx, c).valid_orders;
+    view_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
+  }
+  std::sort(view_ms.begin(), view_ms.end());
+  std::printf("%-28s %10.2f   (median of 21 customers; max %.2f)\n", "360 view, one customer", view_ms[10], view_ms.back());
+  return sink == 42 ? 1 : 0;
+}

@@ -1,0 +1,125 @@
+#include <algorithm>
+#include <numeric>
+
+#include <catch2/catch.hpp>
+
+#include "analysis/workspace_builder.h"
+#include "core/analysis/rfm/rfm.h"
+
+using namespace rapport;
+using rapport::test::WorkspaceBuilder;
+
+namespace {
+
+// The published rule table on the continuous FM score, bounds read as half-open (lo, hi] (docs/rfm.md),
+// with Can't Lose Them tried before At Risk.
+RfmSegment TableRule(int r, double fm) {
+  struct Rule { RfmSegment s; int r_lo, r_hi; double fm_lo, fm_hi; };
+  static const Rule kRules[] = {
+      {RfmSegment::kChampions, 4, 5, 4, 5},        {RfmSegment::kLoyalCustomers, 2, 5, 3, 5},
+      {RfmSegment::kPotentialLoyalist, 3, 5, 1, 3}, {RfmSegment::kNewCustomers, 4, 5, 0, 1},
+      {RfmSegment::kPromising, 3, 4, 0, 1},         {RfmSegment::kNeedAttention, 2, 3, 2, 3},
+      {RfmSegment::kAboutToSleep, 2, 3, 0, 2},      {RfmSegment::kCantLoseThem, 0, 1, 4, 5},
+      {RfmSegment::kAtRisk, 0, 2, 2, 5},            {RfmSegment::kHibernating, 1, 2, 1, 2},
+      {RfmSegment::kLost, 0, 2, 0, 2}};
+  for (const Rule& rule : kRules) {
+    if (r > rule.r_lo && r <= rule.r_hi && fm > rule.fm_lo && fm <= rule.fm_hi) return rule.s;
+  }
+  return RfmSegment::kNone;
+}
+
+}  // namespace
+
+TEST_CASE("rfm: every cell of the 5x5 grid has exactly one segment, and all 11 appear", "[analysis][rfm]") {
+  std::vector<int> seen(kRfmSegmentCount, 0);
+  for (int r = 1; r <= 5; ++r) {
+    for (int fm = 1; fm <= 5; ++fm) {
+      const RfmSegment s = RfmSegmentForCell(r, fm);
+      REQUIRE(s != RfmSegment::kNone);
+      ++seen[static_cast<int>(s)];
+    }
+  }
+  for (int s = 1; s < kRfmSegmentCount; ++s) CHECK(seen[s] >= 1);
+  // The grid equals the rule table applied to the continuous (F + M) / 2, for every F and M.
+  for (int r = 1; r <= 5; ++r) {
+    for (int f = 1; f <= 5; ++f) {
+      for (int m = 1; m <= 5; ++m) {
+        INFO("r=" << r << " f=" << f << " m=" << m);
+        CHECK(RfmSegmentForCell(r, RoundedFm(f, m)) == TableRule(r, (f + m) / 2.0));
+      }
+    }
+  }
+  CHECK(RoundedFm(4, 5) == 5);
+  CHECK(RoundedFm(1, 2) == 2);
+  CHECK(std::string(RfmSegmentName(RfmSegmentFromName("can't lose them"))) == "Can't Lose Them");
+}
+
+TEST_CASE("rfm: hand-worked scores, ties broken by customer key", "[analysis][rfm]") {
+  WorkspaceBuilder b;
+  // Five customers, so rank i scores i + 1. Keys: email:a < email:b < ...
+  const uint32_t e = b.Customer("e@x.com"), a = b.Customer("a@x.com"), c = b.Customer("c@x.com"),
+                 d = b.Customer("d@x.com"), bb = b.Customer("b@x.com");
+  b.Order(a, "2024-06-30", 5000);                                   // R 0 d, F 1, M 50
+  b.Order(bb, "2024-06-29", 100);                                   // R 1, F 1, M 1
+  b.Order(c, "2024-01-01", 2000); b.Order(c, "2024-03-01", 2000);   // R 121, F 2, M 40
+  b.Order(d, "2023-01-01", 1000); b.Order(d, "2023-02-01", 1000); b.Order(d, "2023-03-01", 1000);  // R 487, F 3, M 30
+  b.Order(e, "2024-06-01", 999, {}, 0, {499, "", "", "", ""});     // R 29, F 1, M 5.00 (refund 4.99)
+  Settings settings;
+  settings.as_of_day = ParseIsoDay("2024-06-30");
+  const RfmResult r = ComputeRfm(b.workspace(), settings);
+  CHECK(r.customers == 5);
+  // R: most recent scores 5: a(0) 5, b(1) 4, e(29) 3, c(121) 2, d(487) 1.
+  CHECK(int(r.r[a]) == 5); CHECK(int(r.r[bb]) == 4); CHECK(int(r.r[e]) == 3); CHECK(int(r.r[c]) == 2); CHECK(int(r.r[d]) == 1);
+  // F: a, b, e tie at 1 and are ordered by key (a < b < e): 1, 2, 3; then c 4, d 5.
+  CHECK(int(r.f[a]) == 1); CHECK(int(r.f[bb]) == 2); CHECK(int(r.f[e]) == 3); CHECK(int(r.f[c]) == 4); CHECK(int(r.f[d]) == 5);
+  // M: b 1.00, e 5.00, d 30, c 40, a 50.
+  CHECK(int(r.m[bb]) == 1); CHECK(int(r.m[e]) == 2); CHECK(int(r.m[d]) == 3); CHECK(int(r.m[c]) == 4); CHECK(int(r.m[a]) == 5);
+  CHECK(r.recency_days[d] == 487);
+  // a: R5, FM (1+5)/2 = 3 -> Potential Loyalist; d: R1, FM 4 -> At Risk; c: R2, FM 4 -> At Risk;
+  // b: R4, FM 1.5 -> 2 -> Potential Loyalist; e: R3, FM 2.5 -> 3 -> Need Attention.
+  CHECK(r.segment[a] == RfmSegment::kPotentialLoyalist);
+  CHECK(r.segment[d] == RfmSegment::kAtRisk);
+  CHECK(r.segment[c] == RfmSegment::kAtRisk);
+  CHECK(r.segment[bb] == RfmSegment::kPotentialLoyalist);
+  CHECK(r.segment[e] == RfmSegment::kNeedAttention);
+  CHECK(r.grid[0][3] == 1);  // d
+  const RfmSegmentRow& at_risk = r.segments[static_cast<int>(RfmSegment::kAtRisk) - 1];
+  CHECK(at_risk.customers == 2);
+  CHECK(at_risk.median_recency_days == Approx((121 + 487) / 2.0));
+  CHECK(at_risk.median_frequency == Approx(2.5));
+  CHECK(at_risk.net_cents == 7000);
+}
+
+TEST_CASE("rfm: quintile scores equal a full sort by (value, key) on a generated store", "[analysis][rfm]") {
+  WorkspaceBuilder b;
+  rapport::test::GenerateStore(&b, 3000, 7);
+  const Workspace& ws = b.workspace();
+  Settings settings;
+  const int32_t as_of = ws.LatestValidOrderDay();
+  const CustomerFacts facts = BuildCustomerFacts(ws, as_of, AnalysisCurrency(ws, settings));
+  const RfmResult r = ComputeRfmFromFacts(ws, facts);
+  std::vector<uint32_t> ids;
+  for (uint32_t c = 0; c < facts.size(); ++c) {
+    if (facts.orders[c]) ids.push_back(c);
+  }
+  const size_t n = ids.size();
+  REQUIRE(n > 100);
+  auto check = [&](auto value, const std::vector<uint8_t>& score) {
+    std::vector<uint32_t> sorted = ids;
+    std::sort(sorted.begin(), sorted.end(), [&](uint32_t x, uint32_t y) {
+      if (value(x) != value(y)) return value(x) < value(y);
+      return ws.customers.key[x] < ws.customers.key[y];
+    });
+    for (size_t i = 0; i < n; ++i) REQUIRE(int(score[sorted[i]]) == int(1 + 5 * i / n));
+  };
+  check([&](uint32_t c) { return -static_cast<int64_t>(as_of - facts.last_day[c]); }, r.r);
+  check([&](uint32_t c) { return static_cast<int64_t>(facts.orders[c]); }, r.f);
+  check([&](uint32_t c) { return facts.net_cents[c]; }, r.m);
+  // Every customer with an order is in exactly one segment; the grid and segment counts agree.
+  int64_t grid_total = 0, segment_total = 0;
+  for (auto& row : r.grid) grid_total += std::accumulate(row.begin(), row.end(), int64_t{0});
+  for (auto& s : r.segments) segment_total += s.customers;
+  CHECK(grid_total == static_cast<int64_t>(n));
+  CHECK(segment_total == static_cast<int64_t>(n));
+  for (uint32_t c = 0; c < facts.size(); ++c) CHECK((r.segment[c] == RfmSegment::kNone) == (facts.orders[c] == 0));
+}

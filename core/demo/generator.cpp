@@ -275,16 +275,16 @@ Profile MakeProfile(const DemoOptions& options, uint32_t customer) {
       pr.zip = "'" + pr.zip;  // the Excel guard on 5-digit zips (SOURCES.md §2)
     }
   }
+  // Phones are unique per customer (the importer merges customers on phone as well as email): the fictional
+  // area code 555 followed by the customer number. British customers leave the phone empty.
   pr.phone_only = rng.Uniform() < options.phone_only_share;
   char digits[16];
-  std::snprintf(digits, sizeof digits, "01%02d", static_cast<int>(rng.Below(100)));  // 555-0100..0199
+  std::snprintf(digits, sizeof digits, "%07u", customer % 10000000u);
+  const std::string line = std::string(digits, 3) + "-" + (digits + 3);  // "000-0042"
   const bool gb = std::strcmp(place.country, "GB") == 0;
   if (pr.phone_only) {
-    char e164[24];
-    std::snprintf(e164, sizeof e164, "+1555%07u", customer % 10000000u);  // unique per customer
-    pr.phone_e164 = e164;
-    pr.billing_phone = std::string("'+1 555-") + (e164 + 5) + "";
-    pr.billing_phone.insert(11, "-");
+    pr.phone_e164 = std::string("+1555") + digits;
+    pr.billing_phone = "'+1 555-" + line;
     pr.gives_order_phone = true;
   } else {
     pr.email = EmailPart(pr.first_name) + "." + EmailPart(pr.last_name) + "." +
@@ -295,20 +295,13 @@ Profile MakeProfile(const DemoOptions& options, uint32_t customer) {
       const size_t dot = pr.email.find('.');
       if (dot + 1 < pr.email.size() && pr.email[dot + 1] >= 'a') pr.email[dot + 1] = static_cast<char>(pr.email[dot + 1] - 32);
     }
-    if (rng.Uniform() < 0.35) {
-      if (gb) {
-        const std::string local = "7700 900" + FillPattern("###", &rng);  // Ofcom's drama range
-        pr.billing_phone = rng.Uniform() < 0.5 ? "'+44 " + local : "(+44)" + local;
-        pr.phone_e164 = "+44" + local.substr(0, 4) + local.substr(5);
-      } else {
-        const std::string area = place.area_code;
-        switch (rng.Below(3)) {
-          case 0: pr.billing_phone = "(" + area + ") 555-" + digits; break;
-          case 1: pr.billing_phone = "'+1 " + area + "-555-" + digits; break;
-          default: pr.billing_phone = area + "555" + digits; break;
-        }
-        pr.phone_e164 = "+1" + area + "555" + digits;
+    if (rng.Uniform() < 0.35 && !gb) {
+      switch (rng.Below(3)) {
+        case 0: pr.billing_phone = "(555) " + line; break;
+        case 1: pr.billing_phone = "'+1 555-" + line; break;
+        default: pr.billing_phone = std::string("555") + digits; break;
       }
+      pr.phone_e164 = std::string("+1555") + digits;
       pr.gives_order_phone = rng.Uniform() < 0.6;
     }
   }

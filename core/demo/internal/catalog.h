@@ -1,6 +1,6 @@
 // The demo store's invented world: products, names and places (docs/demo-store.md). Data only; the
 // generator (core/demo/generator.cpp) decides who buys what. Every name here is made up; every email the
-// generator writes is under example.com and every North American phone number uses the fictional 555 block.
+// generator writes is under example.com and every phone number uses the fictional 555 area code followed by the customer's number (unique).
 #pragma once
 
 #include <cstddef>
@@ -34,7 +34,6 @@ struct Place {
   const char* province_name;   // Shopify's Province Name column
   const char* country;         // ISO 3166-1 alpha-2
   const char* zip_pattern;     // '#' = random digit, '@' = random letter, anything else kept
-  const char* area_code;       // for 555-01xx phone numbers; "" outside North America
   const char* tax1_name;       // "" = no tax line
   int32_t tax1_millipercent;   // 6.625 % = 6625
   const char* tax2_name;

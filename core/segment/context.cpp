@@ -1,5 +1,6 @@
 #include "core/segment/context.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -117,6 +118,14 @@ SegmentContext BuildSegmentContext(const Workspace& ws, const Settings& settings
       }
       ctx.tag_offsets[c + 1] = static_cast<uint32_t>(ctx.tag_ids.size());
     }
+    ctx.tag_mask.assign(n, 0);
+    for (size_t c = 0; c < n; ++c) {
+      uint64_t mask = 0;
+      for (uint32_t k = ctx.tag_offsets[c]; k < ctx.tag_offsets[c + 1]; ++k) {
+        mask |= uint64_t{1} << std::min<uint32_t>(ctx.tag_ids[k], 63);
+      }
+      ctx.tag_mask[c] = mask;
+    }
   }
 
   // --- Order lines of counted orders, grouped by customer -----------------------------------------
@@ -135,6 +144,19 @@ SegmentContext BuildSegmentContext(const Workspace& ws, const Settings& settings
           ctx.line_day.push_back(o.day[order]);
         }
       }
+    }
+    // Counting sort of the lines by product.
+    const size_t products = ws.products.size();
+    ctx.product_line_offsets.assign(products + 1, 0);
+    for (uint32_t p : ctx.line_product) {
+      if (p < products) ++ctx.product_line_offsets[p + 1];
+    }
+    for (size_t p = 0; p < products; ++p) ctx.product_line_offsets[p + 1] += ctx.product_line_offsets[p];
+    ctx.product_lines.resize(ctx.product_line_offsets[products]);
+    std::vector<uint32_t> cursor(ctx.product_line_offsets.begin(), ctx.product_line_offsets.end() - 1);
+    for (size_t i = 0; i < ctx.line_product.size(); ++i) {
+      const uint32_t p = ctx.line_product[i];
+      if (p < products) ctx.product_lines[cursor[p]++] = static_cast<uint32_t>(i);
     }
   }
 

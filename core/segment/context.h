@@ -41,10 +41,16 @@ struct SegmentContext {
   // Tags: customer c has tag_ids[tag_offsets[c] .. tag_offsets[c + 1]), ids into tag_names (lower-case).
   std::vector<uint32_t> tag_offsets, tag_ids;
   std::vector<std::string> tag_names;
+  // The same as one word per customer for a branch-free CONTAINS: bit t for tag id t < 63; bit 63 when the
+  // customer also has a tag with id >= 63 (those are checked in the lists above).
+  std::vector<uint64_t> tag_mask;
 
   // Lines of counted orders, grouped by customer: (customer, product, order day).
   std::vector<uint32_t> line_customer, line_product;
   std::vector<int32_t> line_day;
+  // The same lines by product: product p's lines are product_lines[product_line_offsets[p] .. [p + 1]), as
+  // indexes into line_*, so bought("SKU") touches only that product's buyers.
+  std::vector<uint32_t> product_line_offsets, product_lines;
 
   // Feedback on or before as_of: the best review rating given (0 = none), and the latest complaint — a
   // ticket, a review of 2 stars or less, or an NPS answer of 6 or less — with what it was.

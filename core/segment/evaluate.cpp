@@ -337,10 +337,27 @@ class Evaluator {
           for (const Literal& l : node.values) wanted[t] |= EqualsIgnoreCase(ctx_.tag_names[t], TrimAscii(l.text));
         }
         const bool negate = node.op == CompareOp::kNotContains || node.op == CompareOp::kNotIn;
-        for (size_t c = 0; c < n; ++c) {
-          bool any = false;
-          for (uint32_t k = ctx_.tag_offsets[c]; k < ctx_.tag_offsets[c + 1]; ++k) any |= wanted[ctx_.tag_ids[k]] != 0;
-          if (any != negate) out->Set(c);
+        // Tags with ids below 63 through the per-customer mask (branch-free); the rare customers with more
+        // tags than that (bit 63) through their lists.
+        uint64_t wanted_mask = 0;
+        bool wanted_high = false;
+        for (size_t t = 0; t < wanted.size(); ++t) {
+          if (!wanted[t]) continue;
+          if (t < 63) wanted_mask |= uint64_t{1} << t;
+          else wanted_high = true;
+        }
+        FillFromIndex(ctx_.tag_mask.data(), n, [wanted_mask, negate](uint64_t m) { return ((m & wanted_mask) != 0) != negate; }, out);
+        if (wanted_high) {
+          for (size_t c = 0; c < n; ++c) {
+            if (!(ctx_.tag_mask[c] >> 63)) continue;
+            bool any = false;
+            for (uint32_t k = ctx_.tag_offsets[c]; k < ctx_.tag_offsets[c + 1]; ++k) any |= wanted[ctx_.tag_ids[k]] != 0;
+            if (any != negate) {
+              out->Set(c);
+            } else {
+              out->words()[c >> 6] &= ~(uint64_t{1} << (c & 63));
+            }
+          }
         }
         return true;
       }
@@ -380,10 +397,13 @@ class Evaluator {
             match[i] = cat < label_match.size() && label_match[cat];
           }
         }
-        const size_t lines = ctx_.line_customer.size();
-        for (size_t i = 0; i < lines; ++i) {
-          const uint32_t prod = ctx_.line_product[i];
-          if (prod < match.size() && match[prod] && ctx_.line_day[i] >= since) out->Set(ctx_.line_customer[i]);
+        // Only the matching products' lines (the context indexes lines by product).
+        for (size_t prod = 0; prod < match.size() && prod + 1 < ctx_.product_line_offsets.size(); ++prod) {
+          if (!match[prod]) continue;
+          for (uint32_t k = ctx_.product_line_offsets[prod]; k < ctx_.product_line_offsets[prod + 1]; ++k) {
+            const uint32_t line = ctx_.product_lines[k];
+            if (ctx_.line_day[line] >= since) out->Set(ctx_.line_customer[line]);
+          }
         }
         return true;
       }

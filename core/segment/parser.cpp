@@ -386,7 +386,7 @@ class Parser {
       node->op = IsKeyword(second, "in") ? CompareOp::kNotIn : CompareOp::kNotContains;
       op_span = Join(op_span, second.span);
     } else {
-      return FailNode(op_token.kind == TokenKind::kEnd ? SourceSpan{name.span.offset + name.span.length, 0} : op_token.span,
+      return FailNode(op_token.span,
                       "expected an operator after `" + std::string(name.text) + "` (" + OperatorsFor(field->type) +
                           "), found " + Describe(op_token));
     }
@@ -429,7 +429,7 @@ class Parser {
     } else {
       Literal value;
       if (Peek().kind == TokenKind::kEnd) {
-        return FailNode(SourceSpan{op_span.offset + op_span.length, 0},
+        return FailNode(Peek().span,
                         "expected a value after `" + std::string(op_token.text) + "`, e.g. `" + field->example + "`");
       }
       if (!ParseLiteral(&value) || !CheckValue(*field, &value)) return nullptr;

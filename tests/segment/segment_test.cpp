@@ -381,3 +381,24 @@ TEST_CASE("segment: edit distance and suggestions", "[segment]") {
 }
 
 }  // namespace rapport
+
+namespace rapport {
+
+TEST_CASE("segment: tags beyond the 63 kept in the per-customer mask", "[segment]") {
+  test::WorkspaceBuilder b;
+  std::string many;
+  for (int t = 0; t < 70; ++t) many += (t ? ", tag" : "tag") + std::to_string(t);
+  const uint32_t ann = b.Customer("ann@example.com");
+  const uint32_t bo = b.Customer("bo@example.com");
+  const uint32_t cy = b.Customer("cy@example.com");
+  b.workspace().customers.tags[ann] = many;
+  b.workspace().customers.tags[bo] = "TAG66, other";
+  const SegmentContext ctx = BuildSegmentContext(b.workspace(), b.workspace().settings, kNoDay);
+  CHECK(Eval(ctx, "tags CONTAINS \"tag66\"").Ids() == std::vector<uint32_t>{ann, bo});
+  CHECK(Eval(ctx, "tags CONTAINS \"tag3\"").Ids() == std::vector<uint32_t>{ann});
+  CHECK(Eval(ctx, "tags NOT CONTAINS \"tag66\"").Ids() == std::vector<uint32_t>{cy});
+  CHECK(Eval(ctx, "tags IN (\"tag69\", \"other\")").Ids() == std::vector<uint32_t>{ann, bo});
+  CHECK(Eval(ctx, "tags NOT IN (\"tag69\", \"nope\")").Ids() == std::vector<uint32_t>{bo, cy});
+}
+
+}  // namespace rapport

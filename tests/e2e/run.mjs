@@ -244,17 +244,35 @@ try {
     return `orders >= 2: ${count}`;
   });
 
+  await check('the customers page lists repeat customers and opens one customer’s whole relationship', async () => {
+    await gotoRoute('customers');
+    const open = page.locator('main table button', { hasText: 'Open' }).first();
+    await open.waitFor();
+    await open.click();
+    const detail = page.locator('.customer-360');
+    await detail.waitFor();
+    const text = await detail.innerText();
+    assert(text.length > 50, `the customer 360 is empty: ${text}`);
+    await shot('page-customer');
+  });
+
   await check('the navigation is keyboard operable with a visible focus', async () => {
     await gotoRoute('overview');
-    await page.locator('nav a[href="#/imports"]').focus();
+    // After a route change the page moves focus to <main>; wait for that before tabbing.
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
+    await page.locator('nav a[href="#/overview"]').focus();
+    await page.keyboard.press('Tab');  // a keyboard move, so :focus-visible applies
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('href'));
+    assert(focused === '#/imports', `Tab from Overview went to ${focused}`);
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
     await page.keyboard.press('Enter');
     await page.locator('main[data-ready="imports"]').waitFor();
-    assert(outline !== 'none', 'no visible focus outline on navigation links');
     await gotoRoute('overview');
+    assert(outline !== 'none', 'no visible focus outline on navigation links');
   });
 
   await check('download workspace -> open workspace gives the same KPIs', async () => {
+    await gotoRoute('overview');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#btn-download').click()]);
     const file = path.join(kOut, 'workspace.rapport');
     await download.saveAs(file);
@@ -276,6 +294,7 @@ try {
   });
 
   await check('dark theme and a narrow screen render', async () => {
+    await gotoRoute('overview');
     await page.emulateMedia({ colorScheme: 'dark' });
     await waitForKpis();
     await shot('overview-dark');

@@ -47,25 +47,38 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
   const input = h('input', { type: 'search', id: 'customer-q', placeholder: 'email or name', autocomplete: 'off' });
   const out = h('div', { 'aria-live': 'polite' });
   const detail = h('div');
+  const showRows = (rows: Record<string, unknown>[], caption: string) => {
+    const preferred = ['id', 'email', 'name', 'first_name', 'last_name', 'orders', 'net_revenue', 'net_spend', 'last_order_date'];
+    const columns = rows.length ? [...preferred.filter((c) => c in rows[0]),
+      ...Object.keys(rows[0]).filter((c) => !preferred.includes(c) && c !== 'key')] : [];
+    const tableEl = table(rows, caption, columns);
+    // Each row opens the customer's whole relationship (the "customer" op).
+    tableEl.querySelector('thead tr')?.append(h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Open')));
+    tableEl.querySelectorAll('tbody tr').forEach((tr, i) => {
+      const open = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Open customer ${String(rows[i].email ?? rows[i].id)}` }, 'Open');
+      open.addEventListener('click', () => void lookup(String(rows[i].id)));
+      tr.append(h('td', {}, open));
+    });
+    out.append(tableEl);
+  };
   const run = async () => {
     out.replaceChildren();
     try {
+      if (!input.value.trim()) {
+        // No query yet: the repeat customers, the relationships worth a look first.
+        const r = await app.client.call<{ rows?: Record<string, unknown>[]; members?: number }>('segment', { rule: 'orders >= 2', limit: 50 });
+        const rows = r.rows ?? [];
+        if (rows.length) showRows(rows, `Repeat customers (first ${rows.length} of ${r.members ?? rows.length})`);
+        else out.append(h('p', { class: 'muted' }, 'Type part of an email or a name.'));
+        return;
+      }
       const result = await app.client.call<{ customers?: Record<string, unknown>[] }>('customer_search', { q: input.value, limit: 50 });
       const rows = result.customers ?? [];
       if (!rows.length) {
-        out.append(h('p', { class: 'muted' }, input.value ? `No customer matches “${input.value}”.` : 'Type part of an email or a name.'));
+        out.append(h('p', { class: 'muted' }, `No customer matches “${input.value}”.`));
         return;
       }
-      const tableEl = table(rows, 'Matching customers');
-      // Each row opens the customer's whole relationship (the "customer" op).
-      const head = tableEl.querySelector('thead tr');
-      head?.append(h('th', { scope: 'col' }, ''));
-      tableEl.querySelectorAll('tbody tr').forEach((tr, i) => {
-        const open = h('button', { type: 'button', class: 'secondary small' }, 'Open');
-        open.addEventListener('click', () => void lookup(String(rows[i].id)));
-        tr.append(h('td', {}, open));
-      });
-      out.append(tableEl);
+      showRows(rows, 'Matching customers');
     } catch (error) {
       out.append(emptyState('No customers to show', h('p', {}, friendly(error))));
     }
@@ -73,8 +86,11 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
   const lookup = async (id: string) => {
     detail.replaceChildren();
     try {
-      const key = /^\d+$/.test(id) ? { id: Number(id) } : { key: id };
-      detail.append(renderValue(await app.client.call('customer', key), `Customer ${id}`));
+      const key = /^\d+$/.test(id) ? { id: Number(id) }
+        : { key: id.includes('@') && !id.includes(':') ? `email:${id.toLowerCase()}` : id };
+      detail.append(h('section', { class: 'card customer-360', 'aria-label': `Customer ${id}` },
+        renderValue(await app.client.call('customer', key), `Customer ${id}`)));
+      detail.scrollIntoView({ block: 'start' });
     } catch (error) {
       detail.append(emptyState('Customer not found', h('p', {}, (error as Error).message)));
     }

@@ -272,6 +272,12 @@ TEST_CASE("csv: a fixed dialect without sniffing", "[csv]") {
   CHECK(p.dialect.delimiter == ';');
 }
 
+TEST_CASE("csv: an impossible fixed dialect is refused", "[csv]") {
+  CsvOptions options = NoSniff('\n');
+  const Parsed p = Parse("a\nb\n", options);
+  CHECK(p.error == "invalid_argument: t.csv: the CSV delimiter and quote must differ and not be a line break");
+}
+
 TEST_CASE("csv: the sink can stop the reader", "[csv]") {
   const Parsed p = ParseCuts("a\nb\nc\nd\n", {3}, {}, 2);
   CHECK(Fields(p) == Rows{{"a"}, {"b"}});

@@ -95,6 +95,11 @@ struct CsvReader::Impl {
     const std::string_view sample = body.substr(0, options.sniff_bytes);
     const bool sample_is_all = final && sample.size() == body.size();
     const CsvDialect dialect = options.sniff ? csv_internal::Sniff(sample, sample_is_all) : options.dialect;
+    auto is_line_end = [](char c) { return c == '\n' || c == '\r'; };
+    if (is_line_end(dialect.quote) || (!dialect.whitespace_runs && (dialect.delimiter == dialect.quote ||
+                                                                    is_line_end(dialect.delimiter)))) {
+      return InvalidArgument(file_name + ": the CSV delimiter and quote must differ and not be a line break");
+    }
 
     if (const void* nul = std::memchr(sample.data(), 0, sample.size())) {
       const size_t at = static_cast<size_t>(static_cast<const char*>(nul) - sample.data());

@@ -113,12 +113,16 @@ int64_t LocalSecondsOf(const DemoOptions& options, double t) {
   return int64_t(day) * 86400 + seconds;
 }
 
-// "2024-03-01 10:15:00 -0500"
+// "2024-03-01 10:15:00 -0500" for a store-local time; a time in the hour skipped in March (02:xx) is
+// written an hour later, as a clock would show it.
 void AppendTimestamp(std::string* out, int64_t local_seconds) {
-  const int64_t day = FloorDiv(local_seconds, 86400);
-  const int32_t seconds = static_cast<int32_t>(local_seconds - day * 86400);
+  int64_t day = FloorDiv(local_seconds, 86400);
+  int32_t seconds = static_cast<int32_t>(local_seconds - day * 86400);
   int year, month, dom;
   CivilFromDays(static_cast<int32_t>(day), &year, &month, &dom);
+  int32_t dst_start, dst_end;
+  DstBounds(year, &dst_start, &dst_end);
+  if (day == dst_start && seconds >= 7200 && seconds < 10800) seconds += 3600;
   const int32_t offset = UsEasternOffsetMinutes(static_cast<int32_t>(day), seconds);
   const int32_t abs_offset = offset < 0 ? -offset : offset;
   char buf[40];
@@ -126,6 +130,21 @@ void AppendTimestamp(std::string* out, int64_t local_seconds) {
                               seconds / 3600, seconds / 60 % 60, seconds % 60, offset < 0 ? '-' : '+',
                               abs_offset / 60, abs_offset % 60);
   out->append(buf, static_cast<size_t>(n));
+}
+
+// "2024-03-01 15:15:00 UTC" for a store-local time (Judge.me writes review dates in UTC).
+std::string FormatUtc(int64_t local_seconds) {
+  const int64_t day = FloorDiv(local_seconds, 86400);
+  const int32_t offset = UsEasternOffsetMinutes(static_cast<int32_t>(day), static_cast<int32_t>(local_seconds - day * 86400));
+  const int64_t utc = local_seconds - int64_t(offset) * 60;
+  const int64_t utc_day = FloorDiv(utc, 86400);
+  const int32_t seconds = static_cast<int32_t>(utc - utc_day * 86400);
+  int year, month, dom;
+  CivilFromDays(static_cast<int32_t>(utc_day), &year, &month, &dom);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d UTC", year, month, dom, seconds / 3600,
+                seconds / 60 % 60, seconds % 60);
+  return buf;
 }
 
 // ---- CSV ----------------------------------------------------------------------------------------------
@@ -1002,14 +1021,7 @@ Result<DemoSummary> GenerateFeedback(const DemoOptions& options, const ByteSink&
         }
       }
       while (!handle.empty() && handle.back() == '-') handle.pop_back();
-      const int64_t utc = review_at - int64_t(UsEasternOffsetMinutes(static_cast<int32_t>(FloorDiv(review_at, 86400)),
-                                                                     static_cast<int32_t>(review_at % 86400))) * 60;
-      std::string date;
-      {
-        std::string with_offset;
-        AppendTimestamp(&with_offset, utc);  // formats the UTC instant; replace the offset with "UTC"
-        date = with_offset.substr(0, 19) + " UTC";
-      }
+      const std::string date = FormatUtc(review_at);
       const std::string reviewer = profile->first_name + " " + profile->last_name.substr(0, 1) + ".";
       Row row(review_out.buffer());
       row.Field(kTitles[rating - 1]).Field(kBodies[rating - 1]).Field(std::to_string(rating)).Field(date);
@@ -1017,11 +1029,8 @@ Result<DemoSummary> GenerateFeedback(const DemoOptions& options, const ByteSink&
       row.Field(std::to_string(8100000000000LL + static_cast<int64_t>(line.product) * 65536)).Field(handle);
       if (rating <= 2 && rng.Uniform() < 0.6) {
         const int64_t reply_at = std::min(end_local, review_at + 3600 + static_cast<int64_t>(rng.Below(2 * 86400)));
-        std::string reply_date;
-        AppendTimestamp(&reply_date, reply_at - int64_t(UsEasternOffsetMinutes(static_cast<int32_t>(FloorDiv(reply_at, 86400)),
-                                                                               static_cast<int32_t>(reply_at % 86400))) * 60);
         row.Field("So sorry, " + profile->first_name + " - we've emailed you about a replacement.");
-        row.Field(reply_date.substr(0, 19) + " UTC");
+        row.Field(FormatUtc(reply_at));
       } else {
         row.Empty(2);
       }

@@ -34,7 +34,8 @@ struct CsvDialect {
 
 struct CsvOptions {
   // Delimiter detection from the first `sniff_bytes` (or the whole input if shorter). When false, `dialect`
-  // is used as given.
+  // is used as given. Either way those first bytes are checked for NUL bytes (binary input) and invalid
+  // UTF-8, and nothing is delivered before they (or Finish) arrive.
   bool sniff = true;
   CsvDialect dialect;
   size_t sniff_bytes = 64 * 1024;

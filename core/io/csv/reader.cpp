@@ -71,7 +71,10 @@ struct CsvReader::Impl {
   std::unique_ptr<csv_internal::Parser> parser;
 
   // The first sniff_bytes (after a BOM) are sniffed, when asked, and checked for binary data and encoding.
-  size_t HeadBytes() const { return kBom.size() + options.sniff_bytes; }
+  size_t HeadBytes() const {
+    return options.sniff_bytes > static_cast<size_t>(-1) - kBom.size() ? static_cast<size_t>(-1)
+                                                                         : kBom.size() + options.sniff_bytes;
+  }
 
   // "file:line:col: message" for the byte at `at` of `text` (which starts at input offset `origin`).
   Status ErrorAt(std::string_view text, size_t at, uint64_t origin, const CsvDialect& dialect,

@@ -341,9 +341,9 @@ try {
   server.close();
 }
 
-const overview = path.join(kOut, 'overview.png');
-const fallback = path.join(kOut, hasDemo ? 'overview-demo.png' : 'overview-empty.png');
-const chosen = fs.existsSync(overview) ? overview : fs.existsSync(fallback) ? fallback : null;
+// The README screenshot: the demo store's overview (every KPI filled), else the overview after the import.
+const chosen = [hasDemo && 'overview-demo.png', 'overview.png', 'overview-empty.png']
+  .filter(Boolean).map((f) => path.join(kOut, f)).find((f) => fs.existsSync(f)) ?? null;
 if (chosen) {
   fs.mkdirSync(path.join(kRepo, 'docs'), { recursive: true });
   fs.copyFileSync(chosen, path.join(kRepo, 'docs/screenshot.png'));

@@ -88,8 +88,11 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
     try {
       const key = /^\d+$/.test(id) ? { id: Number(id) }
         : { key: id.includes('@') && !id.includes(':') ? `email:${id.toLowerCase()}` : id };
-      detail.append(h('section', { class: 'card customer-360', 'aria-label': `Customer ${id}` },
-        renderValue(await app.client.call('customer', key), `Customer ${id}`)));
+      const c = await app.client.call<Record<string, unknown>>('customer', key);
+      const who = (c.customer ?? {}) as Record<string, unknown>;
+      const title = String(who.email || who.name || who.key || `Customer ${id}`);
+      detail.append(h('section', { class: 'card customer-360', 'aria-label': title },
+        h('h2', {}, title), renderValue(c, title)));
       detail.scrollIntoView({ block: 'start' });
     } catch (error) {
       detail.append(emptyState('Customer not found', h('p', {}, (error as Error).message)));

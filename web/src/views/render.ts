@@ -17,7 +17,7 @@ export function scalarText(v: unknown): string {
   if (typeof v === 'number') return fmtNum(v);
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'string') return v;
-  if (Array.isArray(v)) return v.map(scalarText).join(', ');
+  if (Array.isArray(v)) return v.length ? v.map(scalarText).join(', ') : '—';
   if (isRecord(v)) {
     // Named things (products, customers, stages) read by their name; other records as "key: value" pairs.
     if (typeof v.title === 'string' && v.title) return v.sku ? `${v.title} (${v.sku})` : v.title;

@@ -27,6 +27,24 @@ TableSizes CaptureSizes(const Workspace& w) {
 
 namespace {
 
+// Dictionary::Intern with a one-entry memo: consecutive rows mostly repeat a status, source or currency, and
+// the memo compares bytes instead of building a std::string key for the hash lookup.
+class InternMemo {
+ public:
+  uint32_t operator()(Dictionary* dictionary, std::string_view value) {
+    if (valid_ && value == last_) return id_;
+    id_ = dictionary->Intern(value);
+    last_.assign(value.data(), value.size());
+    valid_ = true;
+    return id_;
+  }
+
+ private:
+  std::string last_;
+  uint32_t id_ = 0;
+  bool valid_ = false;
+};
+
 // The merge state: reusable key buffers so that lookups allocate nothing per row in the steady state.
 class Merger {
  public:
@@ -154,14 +172,14 @@ class Merger {
   // True (and *id set) when the order key is already present; registers it otherwise.
   bool OrderExists(std::string_view key, uint32_t new_id) {
     key_.assign(key.data(), key.size());
-    auto result = w_.order_by_key.emplace(key_, new_id);
+    auto result = w_.order_by_key.try_emplace(key_, new_id);
     return !result.second;
   }
 
   // True when the feedback key (prefix "r:", "t:", "s:") was seen; registers it otherwise.
   bool FeedbackExists(const char* prefix, std::string_view key, uint32_t new_id) {
     key_.assign(prefix).append(key);
-    return !w_.feedback_keys.emplace(key_, new_id).second;
+    return !w_.feedback_keys.try_emplace(key_, new_id).second;
   }
 
   uint64_t customers_added_ = 0, customers_merged_ = 0;
@@ -176,7 +194,7 @@ class Merger {
 
   void AddAlias(const char* prefix, std::string_view value, uint32_t id) {
     key_.assign(prefix).append(value);
-    auto result = w_.customer_alias.emplace(key_, id);
+    auto result = w_.customer_alias.try_emplace(key_, id);
     if (result.second) delta_.new_aliases.emplace_back(key_, id);
   }
 
@@ -256,6 +274,9 @@ MergeDelta MergeBatch(const ImportBatch& batch, uint32_t import_id, Workspace* w
   w->lines.order.reserve(reserve_lines); w->lines.product.reserve(reserve_lines); w->lines.quantity.reserve(reserve_lines);
   w->lines.unit_price_cents.reserve(reserve_lines); w->lines.discount_cents.reserve(reserve_lines);
 
+  w->order_by_key.reserve(w->order_by_key.size() + n_orders);
+  w->customer_alias.reserve(w->customer_alias.size() + n_orders + bc.who.size());
+  InternMemo currency_memo, financial_memo, fulfillment_memo, source_memo, code_memo, country_memo;
   uint64_t added = 0, duplicates = 0;
   int32_t first_day = kNoDay, last_day = kNoDay;
   std::vector<uint32_t> currency_ids;
@@ -265,7 +286,7 @@ MergeDelta MergeBatch(const ImportBatch& batch, uint32_t import_id, Workspace* w
       if (first_day == kNoDay || ts.day < first_day) first_day = ts.day;
       if (last_day == kNoDay || ts.day > last_day) last_day = ts.day;
     }
-    const uint32_t currency = w->currencies.Intern(bo.currency[i]);
+    const uint32_t currency = currency_memo(&w->currencies, bo.currency[i]);
     if (std::find(currency_ids.begin(), currency_ids.end(), currency) == currency_ids.end()) currency_ids.push_back(currency);
 
     const uint32_t order_id = static_cast<uint32_t>(o.size());
@@ -282,7 +303,7 @@ MergeDelta MergeBatch(const ImportBatch& batch, uint32_t import_id, Workspace* w
         changed = true;
       }
       if (c.country[customer] == 0 && !bo.country[i].empty()) {
-        c.country[customer] = w->countries.Intern(bo.country[i]);
+        c.country[customer] = country_memo(&w->countries, bo.country[i]);
         changed = true;
       }
       if (changed) m.MarkCustomer(customer);
@@ -301,12 +322,12 @@ MergeDelta MergeBatch(const ImportBatch& batch, uint32_t import_id, Workspace* w
     o.total_cents.push_back(bo.total_cents[i]);
     o.refunded_cents.push_back(bo.refunded_cents[i]);
     o.flags.push_back(bo.flags[i]);
-    o.financial_status.push_back(w->labels.Intern(bo.financial_status[i]));
-    o.fulfillment_status.push_back(w->labels.Intern(bo.fulfillment_status[i]));
+    o.financial_status.push_back(financial_memo(&w->labels, bo.financial_status[i]));
+    o.fulfillment_status.push_back(fulfillment_memo(&w->labels, bo.fulfillment_status[i]));
     o.fulfilled_day.push_back(bo.fulfilled_day[i]);
-    o.source.push_back(w->labels.Intern(bo.source[i]));
-    o.discount_code.push_back(bo.discount_code[i].empty() ? 0 : w->labels.Intern(bo.discount_code[i]));
-    o.country.push_back(bo.country[i].empty() ? 0 : w->countries.Intern(bo.country[i]));
+    o.source.push_back(source_memo(&w->labels, bo.source[i]));
+    o.discount_code.push_back(bo.discount_code[i].empty() ? 0 : code_memo(&w->labels, bo.discount_code[i]));
+    o.country.push_back(bo.country[i].empty() ? 0 : country_memo(&w->countries, bo.country[i]));
     o.import_id.push_back(import_id);
     const uint32_t first_line = static_cast<uint32_t>(w->lines.size());
     const uint32_t count = i < bo.line_count.size() ? bo.line_count[i] : 0;

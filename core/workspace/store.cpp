@@ -66,6 +66,23 @@ INSERT INTO meta(key, value) VALUES ('schema_version', '1'), ('created_by', 'rap
 const char* const kMigrations[] = {kSchemaV1};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per version step");
 
+// Dictionary::Intern with a one-entry memo (rows mostly repeat the previous row's status or currency).
+class InternMemo {
+ public:
+  uint32_t operator()(Dictionary* dictionary, std::string_view value) {
+    if (valid_ && value == last_) return id_;
+    id_ = dictionary->Intern(value);
+    last_.assign(value.data(), value.size());
+    valid_ = true;
+    return id_;
+  }
+
+ private:
+  std::string last_;
+  uint32_t id_ = 0;
+  bool valid_ = false;
+};
+
 // A prepared statement; bind by 1-based index.
 class Stmt {
  public:
@@ -320,6 +337,7 @@ Status Store::Load(Workspace* out) {
     Stmt q(db_, "SELECT id, key, email, phone, platform_id, first_name, last_name, country, tags, accepts_marketing, "
                 "reported_spent_cents, reported_orders, import_id FROM customers ORDER BY id");
     if (!q.ok()) return Error("reading customers");
+    InternMemo country_memo;
     while (q.Row()) {
       if (static_cast<size_t>(q.ColInt(0)) != c.size()) return corrupt("customers");
       c.key.emplace_back(q.ColText(1));
@@ -328,7 +346,7 @@ Status Store::Load(Workspace* out) {
       c.platform_id.emplace_back(q.ColText(4));
       c.first_name.emplace_back(q.ColText(5));
       c.last_name.emplace_back(q.ColText(6));
-      c.country.push_back(w.countries.Intern(q.ColText(7)));
+      c.country.push_back(country_memo(&w.countries, q.ColText(7)));
       c.tags.emplace_back(q.ColText(8));
       c.accepts_marketing.push_back(static_cast<int8_t>(q.ColInt(9)));
       c.reported_spent_cents.push_back(q.ColInt(10));
@@ -352,6 +370,7 @@ Status Store::Load(Workspace* out) {
                 "shipping_cents, tax_cents, total_cents, refunded_cents, flags, financial_status, fulfillment_status, "
                 "fulfilled_day, source, discount_code, country, import_id FROM orders ORDER BY id");
     if (!q.ok()) return Error("reading orders");
+    InternMemo currency, financial, fulfillment, source, code_memo, country_memo;
     while (q.Row()) {
       if (static_cast<size_t>(q.ColInt(0)) != o.size()) return corrupt("orders");
       o.key.emplace_back(q.ColText(1));
@@ -360,7 +379,7 @@ Status Store::Load(Workspace* out) {
       o.day.push_back(q.ColDay(4));
       o.seconds.push_back(static_cast<int32_t>(q.ColInt(5)));
       o.offset_minutes.push_back(static_cast<int16_t>(q.ColInt(6)));
-      o.currency.push_back(w.currencies.Intern(q.ColText(7)));
+      o.currency.push_back(currency(&w.currencies, q.ColText(7)));
       o.subtotal_cents.push_back(q.ColInt(8));
       o.discount_cents.push_back(q.ColInt(9));
       o.shipping_cents.push_back(q.ColInt(10));
@@ -368,13 +387,13 @@ Status Store::Load(Workspace* out) {
       o.total_cents.push_back(q.ColInt(12));
       o.refunded_cents.push_back(q.ColInt(13));
       o.flags.push_back(static_cast<uint8_t>(q.ColInt(14)));
-      o.financial_status.push_back(w.labels.Intern(q.ColText(15)));
-      o.fulfillment_status.push_back(w.labels.Intern(q.ColText(16)));
+      o.financial_status.push_back(financial(&w.labels, q.ColText(15)));
+      o.fulfillment_status.push_back(fulfillment(&w.labels, q.ColText(16)));
       o.fulfilled_day.push_back(q.ColDay(17));
-      o.source.push_back(w.labels.Intern(q.ColText(18)));
+      o.source.push_back(source(&w.labels, q.ColText(18)));
       std::string_view code = q.ColText(19), country = q.ColText(20);
-      o.discount_code.push_back(code.empty() ? 0 : w.labels.Intern(code));
-      o.country.push_back(country.empty() ? 0 : w.countries.Intern(country));
+      o.discount_code.push_back(code.empty() ? 0 : code_memo(&w.labels, code));
+      o.country.push_back(country.empty() ? 0 : country_memo(&w.countries, country));
       o.import_id.push_back(static_cast<uint32_t>(q.ColInt(21)));
     }
     if (!q.Done()) return Error("reading orders");
@@ -512,11 +531,11 @@ Status Store::Load(Workspace* out) {
     while (q.Row()) {
       const uint32_t id = static_cast<uint32_t>(q.ColInt(1));
       if (id >= w.customers.size()) return CorruptError(name_ + ": not a Rapport workspace (alias of a missing customer)");
-      w.customer_alias.emplace(std::string(q.ColText(0)), id);
+      w.customer_alias.try_emplace(std::string(q.ColText(0)), id);
     }
     if (!q.Done()) return Error("reading customer_aliases");
   }
-  for (auto& alias : derived) w.customer_alias.emplace(alias.first, alias.second);
+  for (auto& alias : derived) w.customer_alias.try_emplace(alias.first, alias.second);
   *out = std::move(w);
   return Status::Ok();
 }

@@ -16,22 +16,22 @@ void Workspace::RebuildIndexes() {
 
   std::string alias;
   for (uint32_t id = 0; id < customers.size(); ++id) {
-    customer_alias.emplace(customers.key[id], id);
+    customer_alias.try_emplace(customers.key[id], id);
     if (!customers.email[id].empty()) {
       alias.assign("email:").append(customers.email[id]);
-      customer_alias.emplace(alias, id);
+      customer_alias.try_emplace(alias, id);
     }
     if (!customers.phone[id].empty()) {
       alias.assign("phone:").append(customers.phone[id]);
-      customer_alias.emplace(alias, id);
+      customer_alias.try_emplace(alias, id);
     }
     if (!customers.platform_id[id].empty()) {
       alias.assign("id:").append(customers.platform_id[id]);
-      customer_alias.emplace(alias, id);
+      customer_alias.try_emplace(alias, id);
     }
   }
-  for (uint32_t id = 0; id < orders.size(); ++id) order_by_key.emplace(orders.key[id], id);
-  for (uint32_t id = 0; id < products.size(); ++id) product_by_key.emplace(products.key[id], id);
+  for (uint32_t id = 0; id < orders.size(); ++id) order_by_key.try_emplace(orders.key[id], id);
+  for (uint32_t id = 0; id < products.size(); ++id) product_by_key.try_emplace(products.key[id], id);
   for (uint32_t id = 0; id < reviews.size(); ++id) feedback_keys.emplace("r:" + reviews.key[id], id);
   for (uint32_t id = 0; id < tickets.size(); ++id) feedback_keys.emplace("t:" + tickets.key[id], id);
   for (uint32_t id = 0; id < surveys.size(); ++id) feedback_keys.emplace("s:" + surveys.key[id], id);

@@ -10,6 +10,8 @@ using namespace import_internal;
 const std::vector<ImporterInfo>& Importers() {
   static const std::vector<ImporterInfo> kImporters = {
       {"shopify_orders", "Shopify", "orders", "Shopify orders export", &ShopifyOrdersScore, &CreateShopifyOrders},
+      {"shopify_customers", "Shopify", "customers", "Shopify customers export", &ShopifyCustomersScore,
+       &CreateShopifyCustomers},
       {"generic_transactions", "Generic", "transactions", "generic transactions file (customer, date, amount)",
        &GenericTransactionsScore, &CreateGenericTransactions},
   };

@@ -43,6 +43,8 @@ inline std::string_view Field(const CsvRecord& record, int index) {
 // Formats, listed by registry.cpp.
 int ShopifyOrdersScore(const CsvRecord& header);
 std::unique_ptr<Importer> CreateShopifyOrders(const ImportOptions& options);
+int ShopifyCustomersScore(const CsvRecord& header);
+std::unique_ptr<Importer> CreateShopifyCustomers(const ImportOptions& options);
 int GenericTransactionsScore(const CsvRecord& header);
 std::unique_ptr<Importer> CreateGenericTransactions(const ImportOptions& options);
 

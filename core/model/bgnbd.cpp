@@ -35,7 +35,74 @@ double BgNbdLogLikelihood(const BgNbdParams& p, double x, double t_x, double T) 
   return t.head + (x > 0 ? LogSumExp(t.L3, t.L4) : t.L3);
 }
 
+namespace {
+
+// The same sum over indexed patterns (IndexPatterns): lnΓ and ψ differences from tables over x built by
+// the recurrences lnΓ(y+1) = lnΓ(y) + ln y and ψ(y+1) = ψ(y) + 1/y, logs once per distinct time.
+double IndexedSum(const BgNbdParams& p, const Patterns& patterns, double* gradient) {
+  const double r = p.r, alpha = p.alpha, a = p.a, b = p.b;
+  const size_t nx = static_cast<size_t>(patterns.max_whole_x) + 1;
+  // D1[x] = Σ_{j<x} ln(r+j) + ln(b+j) − ln(a+b+j); dr, db, dab: Σ_{j<x} 1/(r+j), 1/(b+j), 1/(a+b+j).
+  std::vector<double> D1(nx), dr(nx), db(nx), dab(nx), ln_bx1(nx), inv_bx1(nx);
+  D1[0] = dr[0] = db[0] = dab[0] = 0.0;
+  for (size_t x = 1; x < nx; ++x) {
+    const double j = static_cast<double>(x - 1);
+    const double lb = std::log(b + j);
+    D1[x] = D1[x - 1] + std::log(r + j) + lb - std::log(a + b + j);
+    ln_bx1[x] = lb;  // ln(b + x − 1)
+    if (gradient) {
+      dr[x] = dr[x - 1] + 1.0 / (r + j);
+      inv_bx1[x] = 1.0 / (b + j);
+      db[x] = db[x - 1] + inv_bx1[x];
+      dab[x] = dab[x - 1] + 1.0 / (a + b + j);
+    }
+  }
+  const size_t nt = patterns.times.size();
+  std::vector<double> lt(nt), it(gradient ? nt : 0);
+  for (size_t k = 0; k < nt; ++k) {
+    lt[k] = std::log(alpha + patterns.times[k]);
+    if (gradient) it[k] = 1.0 / (alpha + patterns.times[k]);
+  }
+  const double ln_alpha = std::log(alpha), ln_a = std::log(a), r_ln_alpha = r * ln_alpha;
+  double ll = 0.0, g_r = 0.0, g_alpha = 0.0, g_a = 0.0, g_b = 0.0;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    const size_t x = static_cast<size_t>(patterns.x[i]);
+    const double w = patterns.weight[i], rx = r + static_cast<double>(x);
+    const uint32_t ti = patterns.t_x_index[i], Ti = patterns.T_index[i];
+    const double lt_x = lt[ti], lt_T = lt[Ti];
+    const double L3 = rx * (lt_x - lt_T);
+    double tail = L3, alive = 1.0;
+    if (x > 0) {
+      const double L4 = ln_a - ln_bx1[x];
+      const double d = L4 - L3, e = std::exp(-std::fabs(d));
+      tail = (d > 0 ? L4 : L3) + std::log1p(e);
+      alive = d > 0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
+    }
+    ll += w * (D1[x] + r_ln_alpha - rx * lt_x + tail);
+    if (gradient) {
+      const double dead = x > 0 ? 1.0 - alive : 0.0;
+      g_r += w * (dr[x] + ln_alpha - lt_x + alive * (lt_x - lt_T));
+      g_alpha += w * (r / alpha - rx * it[ti] + alive * rx * (it[ti] - it[Ti]));
+      g_a += w * (-dab[x] + dead / a);
+      g_b += w * (db[x] - dab[x] - (x > 0 ? dead * inv_bx1[x] : 0.0));
+    }
+  }
+  // D1 = [lnΓ(r+x) − lnΓ(r)] + [lnΓ(b+x) − lnΓ(b)] − [lnΓ(a+b+x) − lnΓ(a+b)]: all three from the table.
+  if (gradient) {
+    gradient[0] = r * g_r;
+    gradient[1] = alpha * g_alpha;
+    gradient[2] = a * g_a;
+    gradient[3] = b * g_b;
+  }
+  return ll;
+}
+
+}  // namespace
+
 double BgNbdLogLikelihoodSum(const BgNbdParams& p, const Patterns& patterns, double* gradient) {
+  if (patterns.max_whole_x >= 0 && patterns.max_whole_x <= 100000 && patterns.t_x_index.size() == patterns.size()) {
+    return IndexedSum(p, patterns, gradient);
+  }
   const double r = p.r, alpha = p.alpha, a = p.a, b = p.b;
   double ll = 0.0, g_r = 0.0, g_alpha = 0.0, g_a = 0.0, g_b = 0.0;
   const double lg_r = std::lgamma(r), lg_b = std::lgamma(b), lg_ab = std::lgamma(a + b);

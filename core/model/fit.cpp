@@ -77,6 +77,7 @@ Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const
     scaled.T[i] = patterns.T[i] / scale;
   }
   scaled.customers = n;
+  IndexPatterns(&scaled);
 
   Objective objective;
   OptimizerOptions opt;

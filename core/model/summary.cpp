@@ -136,6 +136,32 @@ Patterns CompressPatterns(const std::vector<double>& x, const std::vector<double
   return p;
 }
 
+void IndexPatterns(Patterns* p) {
+  p->times.clear();
+  p->times.reserve(2 * p->size());
+  p->times.insert(p->times.end(), p->t_x.begin(), p->t_x.end());
+  p->times.insert(p->times.end(), p->T.begin(), p->T.end());
+  std::sort(p->times.begin(), p->times.end());
+  p->times.erase(std::unique(p->times.begin(), p->times.end()), p->times.end());
+  auto index_of = [&](double t) {
+    return static_cast<uint32_t>(std::lower_bound(p->times.begin(), p->times.end(), t) - p->times.begin());
+  };
+  p->t_x_index.resize(p->size());
+  p->T_index.resize(p->size());
+  int64_t max_x = 0;
+  for (size_t i = 0; i < p->size(); ++i) {
+    p->t_x_index[i] = index_of(p->t_x[i]);
+    p->T_index[i] = index_of(p->T[i]);
+    const double x = p->x[i];
+    if (max_x >= 0 && x == std::floor(x) && x >= 0 && x <= 1e6) {
+      max_x = std::max(max_x, static_cast<int64_t>(x));
+    } else {
+      max_x = -1;
+    }
+  }
+  p->max_whole_x = max_x;
+}
+
 namespace {
 
 std::vector<std::string_view> SplitComma(std::string_view line) {

@@ -81,9 +81,16 @@ struct Patterns {
   std::vector<double> x, t_x, T, weight;
   std::vector<uint32_t> pattern_of_row;
   double customers = 0.0;  // Σ weight
+  // Filled by IndexPatterns (optional): the distinct time values, each pattern's t_x and T as indices into
+  // them, and the largest x when every x is a whole number (else −1). Lets a likelihood take its logs once
+  // per distinct value and its lnΓ differences from a table over x.
+  std::vector<double> times;
+  std::vector<uint32_t> t_x_index, T_index;
+  int64_t max_whole_x = -1;
   size_t size() const { return x.size(); }
 };
 Patterns CompressPatterns(const std::vector<double>& x, const std::vector<double>& t_x, const std::vector<double>& T);
+void IndexPatterns(Patterns* patterns);
 
 // A lifetimes-style summary file parsed: a header naming `frequency,recency,T[,monetary_value]` or
 // `x,t_x,T[,zbar]` (any order, an optional `ID`/`id`/`customer_id` column, other columns ignored), comma

@@ -127,3 +127,15 @@ TEST_CASE("BG/NBD: P(purchase within t), next-purchase quantiles and DERT are co
   }
   CHECK_THAT(dert, WithinRel(discounted, 1e-4));
 }
+
+TEST_CASE("BG/NBD: the indexed (tabulated) likelihood equals the direct one", "[model][bgnbd]") {
+  const std::vector<double> x = {0, 1, 2, 7, 200, 3, 1}, t_x = {0, 1.5, 30.43, 20, 38, 5, 1.5}, T = {38.86, 38.86, 38.86, 30, 40, 5, 2};
+  const Patterns plain = CompressPatterns(x, t_x, T);
+  Patterns indexed = plain;
+  IndexPatterns(&indexed);
+  REQUIRE(indexed.max_whole_x == 200);
+  double g1[4], g2[4];
+  const double direct = BgNbdLogLikelihoodSum(kPublished, plain, g1);
+  CHECK_THAT(BgNbdLogLikelihoodSum(kPublished, indexed, g2), WithinRel(direct, 1e-13));
+  for (int k = 0; k < 4; ++k) CHECK_THAT(g2[k], WithinRel(g1[k], 1e-10));
+}

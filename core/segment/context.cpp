@@ -158,6 +158,25 @@ SegmentContext BuildSegmentContext(const Workspace& ws, const Settings& settings
       const uint32_t p = ctx.line_product[i];
       if (p < products) ctx.product_lines[cursor[p]++] = static_cast<uint32_t>(i);
     }
+    // Categories bought, as a mask per customer (dense category index in order of first appearance).
+    std::unordered_map<uint32_t, uint32_t> category_index;
+    std::vector<uint32_t> product_category(products, UINT32_MAX);
+    for (size_t p = 0; p < products && p < ws.products.category.size(); ++p) {
+      const uint32_t label = ws.products.category[p];
+      if (label == 0) continue;
+      auto it = category_index.find(label);
+      if (it == category_index.end()) {
+        it = category_index.emplace(label, static_cast<uint32_t>(ctx.category_labels.size())).first;
+        ctx.category_labels.push_back(label);
+      }
+      product_category[p] = it->second;
+    }
+    ctx.category_mask.assign(n, 0);
+    for (size_t i = 0; i < ctx.line_product.size(); ++i) {
+      const uint32_t p = ctx.line_product[i];
+      if (p >= products || product_category[p] == UINT32_MAX) continue;
+      ctx.category_mask[ctx.line_customer[i]] |= uint64_t{1} << std::min<uint32_t>(product_category[p], 63);
+    }
   }
 
   // --- Feedback -----------------------------------------------------------------------------------

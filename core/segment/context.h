@@ -51,6 +51,10 @@ struct SegmentContext {
   // The same lines by product: product p's lines are product_lines[product_line_offsets[p] .. [p + 1]), as
   // indexes into line_*, so bought("SKU") touches only that product's buyers.
   std::vector<uint32_t> product_line_offsets, product_lines;
+  // Product categories bought, one word per customer: bit k for the k-th category in category_labels
+  // (Workspace::labels ids, k < 63); bit 63 when the customer bought in a later category too.
+  std::vector<uint32_t> category_labels;
+  std::vector<uint64_t> category_mask;
 
   // Feedback on or before as_of: the best review rating given (0 = none), and the latest complaint — a
   // ticket, a review of 2 stars or less, or an NPS answer of 6 or less — with what it was.

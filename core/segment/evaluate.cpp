@@ -397,6 +397,15 @@ class Evaluator {
             match[i] = cat < label_match.size() && label_match[cat];
           }
         }
+        // bought_in over all time and categories among the first 63: the per-customer category mask.
+        if (node.function->id == FunctionId::kBoughtIn && node.values.size() == 1 && ctx_.category_labels.size() <= 63) {
+          uint64_t wanted = 0;
+          for (size_t k = 0; k < ctx_.category_labels.size(); ++k) {
+            if (CategoryMatches(ws.labels[ctx_.category_labels[k]], text)) wanted |= uint64_t{1} << k;
+          }
+          FillFromIndex(ctx_.category_mask.data(), n, [wanted](uint64_t m) { return (m & wanted) != 0; }, out);
+          return true;
+        }
         // Only the matching products' lines (the context indexes lines by product).
         for (size_t prod = 0; prod < match.size() && prod + 1 < ctx_.product_line_offsets.size(); ++prod) {
           if (!match[prod]) continue;

@@ -12,6 +12,8 @@ const std::vector<ImporterInfo>& Importers() {
       {"shopify_orders", "Shopify", "orders", "Shopify orders export", &ShopifyOrdersScore, &CreateShopifyOrders},
       {"shopify_customers", "Shopify", "customers", "Shopify customers export", &ShopifyCustomersScore,
        &CreateShopifyCustomers},
+      {"shopify_products", "Shopify", "products", "Shopify products export", &ShopifyProductsScore,
+       &CreateShopifyProducts},
       {"generic_transactions", "Generic", "transactions", "generic transactions file (customer, date, amount)",
        &GenericTransactionsScore, &CreateGenericTransactions},
   };

@@ -45,6 +45,8 @@ int ShopifyOrdersScore(const CsvRecord& header);
 std::unique_ptr<Importer> CreateShopifyOrders(const ImportOptions& options);
 int ShopifyCustomersScore(const CsvRecord& header);
 std::unique_ptr<Importer> CreateShopifyCustomers(const ImportOptions& options);
+int ShopifyProductsScore(const CsvRecord& header);
+std::unique_ptr<Importer> CreateShopifyProducts(const ImportOptions& options);
 int GenericTransactionsScore(const CsvRecord& header);
 std::unique_ptr<Importer> CreateGenericTransactions(const ImportOptions& options);
 

@@ -70,8 +70,33 @@ int RunRejects(const std::vector<std::string>& argv) {
   return 0;
 }
 
+int RunRemoveImport(const std::vector<std::string>& argv) {
+  Args args;
+  if (!ParseArgs(argv, {}, {}, &args, "remove-import")) return 2;
+  if (args.positional.size() != 2) return Fail("remove-import: expected a workspace and an import id (see rapport imports)");
+  uint32_t id = 0;
+  try {
+    id = static_cast<uint32_t>(std::stoul(args.positional[1]));
+  } catch (...) {
+    return Fail("remove-import: `" + args.positional[1] + "`: expected an import id (a number, see rapport imports)");
+  }
+  auto engine = OpenExisting(args.positional[0]);
+  if (!engine.ok()) return Fail(engine.status().message());
+  Status s = (*engine)->RemoveImport(id);
+  if (!s.ok()) return Fail(s.message());
+  const Workspace& w = (*engine)->workspace();
+  std::printf("removed import #%u; the workspace now holds %zu orders, %zu customers, %zu imports\n", id, w.orders.size(),
+              w.customers.size(), w.imports.size());
+  return 0;
+}
+
 }  // namespace
 
+RAPPORT_COMMAND("remove-import", "Remove one import and every row it added",
+                "Usage: rapport remove-import WORKSPACE.rapport IMPORT_ID\n\n"
+                "Deletes the import's orders, lines, reviews, tickets, surveys and rejected rows, and the customers\n"
+                "and products it created that no other import refers to, in one transaction.",
+                &RunRemoveImport);
 RAPPORT_COMMAND("imports", "The import history of a workspace",
                 "Usage: rapport imports WORKSPACE.rapport [--json]", &RunImports);
 RAPPORT_COMMAND("rejects", "The rejected rows of one import (file:line:col: reason, or CSV)",

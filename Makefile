@@ -35,6 +35,7 @@ wasm:
 # The dashboard's static files (web/dist), with the wasm engine and the demo workspace.
 web: native wasm demo
 	@node web/build.mjs --engine $(WASM_BUILD)/engine --demo $(BUILD)/demo --out web/dist
+	@if [ -f widget/build.mjs ]; then node widget/build.mjs --wasm $(WASM_BUILD)/widget --demo $(BUILD)/demo --out web/dist/store; fi
 
 # The demo store: a deterministic Shopify orders export and its workspace.
 demo: native
@@ -58,6 +59,7 @@ test-wasm:
 
 test-browser:
 	@node tests/e2e/run.mjs
+	@if [ -f tests/e2e/widget.mjs ]; then node tests/e2e/widget.mjs; fi
 
 bench: native wasm
 	@bench/run.sh

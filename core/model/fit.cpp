@@ -122,7 +122,7 @@ Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const
       break;
   }
   OptimizerResult r = Minimize(objective, std::vector<double>(4, 0.0), opt);
-  if (!r.converged && !opt.analytic_gradient && options.nelder_mead_evaluations > 0) {
+  if (!r.converged && model != ModelKind::kBgNbd && options.nelder_mead_evaluations > 0) {
     // Fallback: a Nelder-Mead start, then BFGS from its best vertex.
     opt.nelder_mead_evaluations = options.nelder_mead_evaluations;
     const int first_evaluations = r.evaluations;

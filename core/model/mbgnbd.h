@@ -17,7 +17,13 @@ struct MbgNbdParams {
 
 // ℓ(r, α, a, b | x, t_x, T), MODELS §4 (Batislam et al. eq. 4 in logs, with lse).
 double MbgNbdLogLikelihood(const MbgNbdParams& p, double x, double t_x, double T);
-double MbgNbdLogLikelihoodSum(const MbgNbdParams& p, const Patterns& patterns);
+// Σ weight·ℓ; when `gradient` is not null it receives ∂/∂(ln r, ln α, ln a, ln b). With π = 1 − P(alive):
+//   ∂ℓ/∂r = ψ(r+x) − ψ(r) + ln α − ln(α+T) + π[ln(α+T) − ln(α+t_x)]
+//   ∂ℓ/∂α = r/α − (r+x)/(α+T) + π(r+x)[1/(α+T) − 1/(α+t_x)]
+//   ∂ℓ/∂a = ψ(a+b) − ψ(a+b+x+1) + π/a
+//   ∂ℓ/∂b = ψ(a+b) + ψ(b+x+1) − ψ(b) − ψ(a+b+x+1) − π/(b+x)
+// (derived here by differentiating the likelihood above; checked against finite differences in the tests).
+double MbgNbdLogLikelihoodSum(const MbgNbdParams& p, const Patterns& patterns, double* gradient = nullptr);
 // P(alive | x, t_x, T) = 1/(1 + e^{A4}) (Batislam et al. App. A eq. 5).
 double MbgNbdPAlive(const MbgNbdParams& p, double x, double t_x, double T);
 // E[X(t)] for a new customer, stable form b·R(z) (A = a+b−r, c = a+b).

@@ -14,6 +14,12 @@ const std::vector<ImporterInfo>& Importers() {
        &CreateShopifyCustomers},
       {"shopify_products", "Shopify", "products", "Shopify products export", &ShopifyProductsScore,
        &CreateShopifyProducts},
+      {"judgeme_reviews", "Judge.me", "reviews", "Judge.me reviews export", &JudgemeReviewsScore,
+       &CreateJudgemeReviews},
+      {"generic_tickets", "Generic", "tickets", "support tickets file (Zendesk, Freshdesk or email, date, status)",
+       &GenericTicketsScore, &CreateGenericTickets},
+      {"generic_surveys", "Generic", "surveys", "NPS survey file (email, date, 0-10 score)", &GenericSurveysScore,
+       &CreateGenericSurveys},
       {"generic_transactions", "Generic", "transactions", "generic transactions file (customer, date, amount)",
        &GenericTransactionsScore, &CreateGenericTransactions},
   };
@@ -39,7 +45,13 @@ const ImporterInfo* DetectImporter(const CsvRecord& header, const ImportOptions&
     }
   }
   // A column mapping makes any file a generic transactions file when nothing else claims it.
-  if (best == nullptr && !options.mapping.empty()) best = FindImporter("generic_transactions");
+  // The mapping's roles say which kind of file it is.
+  if (best == nullptr && !options.mapping.empty()) {
+    const ColumnMapping& m = options.mapping;
+    if (!m.score.empty()) return FindImporter("generic_surveys");
+    if (!m.status.empty() || !m.channel.empty() || !m.csat.empty()) return FindImporter("generic_tickets");
+    best = FindImporter("generic_transactions");
+  }
   return best;
 }
 

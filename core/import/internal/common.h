@@ -47,6 +47,12 @@ int ShopifyCustomersScore(const CsvRecord& header);
 std::unique_ptr<Importer> CreateShopifyCustomers(const ImportOptions& options);
 int ShopifyProductsScore(const CsvRecord& header);
 std::unique_ptr<Importer> CreateShopifyProducts(const ImportOptions& options);
+int JudgemeReviewsScore(const CsvRecord& header);
+std::unique_ptr<Importer> CreateJudgemeReviews(const ImportOptions& options);
+int GenericSurveysScore(const CsvRecord& header);
+std::unique_ptr<Importer> CreateGenericSurveys(const ImportOptions& options);
+int GenericTicketsScore(const CsvRecord& header);
+std::unique_ptr<Importer> CreateGenericTickets(const ImportOptions& options);
 int GenericTransactionsScore(const CsvRecord& header);
 std::unique_ptr<Importer> CreateGenericTransactions(const ImportOptions& options);
 

@@ -1,0 +1,116 @@
+// Reviews (Judge.me), NPS surveys and support tickets (generic, Zendesk, Freshdesk) on fixtures built from
+// the documented column lists (FORMATS.md §5a, §6a-b, §7c; tests/fixtures/import/make_fixtures.py). The
+// reference data holds no real file of these kinds (SOURCES.md §2).
+#include <catch2/catch.hpp>
+
+#include "core/util/date.h"
+#include "import/import_test_util.h"
+
+namespace rapport {
+namespace {
+
+std::string Detected(const std::string& fixture, Result<ImportBatch>* out) {
+  ParseSession session(fixture, {});
+  Status st = session.Feed(test::ReadAll(test::Fixture(fixture)));
+  *out = st.ok() ? session.Finish() : Result<ImportBatch>(st);
+  return session.detected() ? session.detected()->format : "";
+}
+
+TEST_CASE("Judge.me reviews", "[import][reviews]") {
+  Result<ImportBatch> result = Status(StatusCode::kInternal, "unset");
+  CHECK(Detected("judgeme_reviews.csv", &result) == "judgeme_reviews");
+  REQUIRE(result.ok());
+  const ImportBatch& b = *result;
+  CHECK(b.rows_read == 5);
+  CHECK(b.rows_accepted == 2);
+  CHECK(b.rows_rejected == 3);
+  const auto& v = b.reviews;
+  REQUIRE(v.key.size() == 2);
+  CHECK(v.key[0] == "judgeme:ann@example.com:2025-03-02:dog-bed:Great bed");
+  CHECK(v.who.email[0] == "ann@example.com");
+  CHECK(v.who.first_name[0] == "Ann");
+  CHECK(v.rating[0] == 5);
+  CHECK(v.day[0] == DaysFromCivil(2025, 3, 2));
+  CHECK(v.body[0] == "My dog, Rex, loves it.\nWould buy again.");
+  CHECK(v.product_handle[0] == "dog-bed");
+  CHECK(v.source[0] == "web");
+  CHECK(v.line[1] == 4);
+  CHECK(v.rating[1] == 3);
+  const ImportIssue* spam = test::FindIssue(b, "spam_review");
+  REQUIRE(spam != nullptr);
+  CHECK(spam->line == 5);
+  const ImportIssue* rating = test::FindIssue(b, "bad_rating");
+  REQUIRE(rating != nullptr);
+  CHECK(rating->line == 6);
+  CHECK(rating->column == 3);
+  const ImportIssue* date = test::FindIssue(b, "bad_date");
+  REQUIRE(date != nullptr);
+  CHECK(date->line == 7);
+  CHECK(date->column == 4);
+}
+
+TEST_CASE("NPS survey file", "[import][surveys]") {
+  Result<ImportBatch> result = Status(StatusCode::kInternal, "unset");
+  CHECK(Detected("nps.csv", &result) == "generic_surveys");
+  REQUIRE(result.ok());
+  const ImportBatch& b = *result;
+  CHECK(b.rows_read == 5);
+  CHECK(b.rows_accepted == 3);
+  const auto& s = b.surveys;
+  REQUIRE(s.key.size() == 3);
+  CHECK(s.key[0] == "survey:ann@example.com:2024-04-01:0");
+  CHECK(s.key[2] == "survey:ann@example.com:2024-04-01:1");  // the repeated answer is kept
+  CHECK(s.score[0] == 10);
+  CHECK(s.score[1] == 6);
+  CHECK(s.comment[1] == "Slow shipping, but ok");
+  CHECK(s.day[1] == DaysFromCivil(2024, 4, 2));
+  const ImportIssue* bad = test::FindIssue(b, "bad_score");
+  REQUIRE(bad != nullptr);
+  CHECK(bad->line == 5);
+  CHECK(bad->column == 3);
+  CHECK(test::FindIssue(b, "missing_customer", 6) != nullptr);
+}
+
+TEST_CASE("Zendesk and Freshdesk ticket exports", "[import][tickets]") {
+  Result<ImportBatch> result = Status(StatusCode::kInternal, "unset");
+  CHECK(Detected("zendesk_tickets.csv", &result) == "generic_tickets");
+  REQUIRE(result.ok());
+  {
+    const auto& t = result->tickets;
+    REQUIRE(t.key.size() == 2);
+    CHECK(t.key[0] == "ticket:101");
+    CHECK(t.who.email[0] == "ann@example.com");
+    CHECK(t.status[0] == "solved");
+    CHECK(t.channel[0] == "mail");
+    CHECK(t.csat[0] == 5);
+    CHECK(t.csat[1] == -1);  // Not Offered
+    CHECK(t.day[1] == DaysFromCivil(2024, 5, 2));
+    const ImportIssue* bad = test::FindIssue(*result, "bad_date");
+    REQUIRE(bad != nullptr);
+    CHECK(bad->line == 4);
+    CHECK(bad->column == 17);
+  }
+  CHECK(Detected("freshdesk_tickets.csv", &result) == "generic_tickets");
+  REQUIRE(result.ok());
+  const auto& t = result->tickets;
+  REQUIRE(t.key.size() == 2);
+  CHECK(t.key[1] == "ticket:5002");
+  CHECK(t.csat[0] == 4);
+  CHECK(t.channel[0] == "email");
+  CHECK(t.who.platform_id[1] == "generic:78");
+  CHECK(t.who.email[1].empty());
+}
+
+TEST_CASE("A mapping with a score column makes a survey file", "[import][surveys]") {
+  ImportOptions options;
+  options.mapping.email = "who";
+  options.mapping.date = "when";
+  options.mapping.score = "points";
+  Result<ImportBatch> result = test::ParseChunked("who;when;points\nann@example.com;2024-01-02;9\n", "x.csv", 0, options);
+  REQUIRE(result.ok());
+  REQUIRE(result->surveys.key.size() == 1);
+  CHECK(result->surveys.score[0] == 9);
+}
+
+}  // namespace
+}  // namespace rapport

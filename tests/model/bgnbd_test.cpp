@@ -126,6 +126,9 @@ TEST_CASE("BG/NBD: P(purchase within t), next-purchase quantiles and DERT are co
     previous = current;
   }
   CHECK_THAT(dert, WithinRel(discounted, 1e-4));
+  // MODELS §7's 2-D quadrature values at the published MLE, δ = ln(1.15)/52.
+  CHECK_THAT(BgNbdDert(kPublished, delta, 0, 0, 38.86), WithinRel(1.01725088, 1e-8));
+  CHECK_THAT(dert, WithinRel(5.16963679, 1e-7));
 }
 
 TEST_CASE("BG/NBD: the indexed (tabulated) likelihood equals the direct one", "[model][bgnbd]") {

@@ -2,12 +2,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
 #include <memory>
 
 #include "cli/command.h"
 #include "core/api/engine.h"
 #include "core/api/json.h"
+#include "core/import/parse.h"
 #include "core/util/date.h"
 
 namespace rapport::cli {
@@ -79,6 +81,26 @@ bool ImportFile(Engine* engine, const std::string& path, const ImportOptions& op
   return true;
 }
 
+// Import order: customers, then orders and transactions, then products, then feedback, so that reviews,
+// tickets and surveys find the customers they name (MergeBatch attaches feedback to existing customers only).
+// The kind comes from the header of the file's first 256 KiB; an unreadable file keeps its place among orders.
+int KindRank(const std::string& path, const ImportOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return 1;
+  std::string head(256u << 10, '\0');
+  in.read(&head[0], static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  ParseSession probe(path, options);
+  if (!probe.Feed(head).ok()) return 1;
+  if (!probe.detected()) probe.Finish();  // some importers look at the first rows before they say
+  if (!probe.detected()) return 1;
+  const std::string kind = probe.detected()->kind;
+  if (kind == "customers") return 0;
+  if (kind == "orders" || kind == "transactions") return 1;
+  if (kind == "products") return 2;
+  return 3;
+}
+
 void PrintReport(const Engine& engine, const ImportRecord& r) {
   std::printf("%s: %s, import #%u\n", r.file_name.c_str(), r.format.empty() ? "?" : r.format.c_str(), r.id);
   std::printf("  rows       %llu read, %llu accepted, %llu rejected\n", (unsigned long long)r.rows_read,
@@ -133,8 +155,13 @@ int RunImport(const std::vector<std::string>& argv) {
   Json report = Json::object();
   report["imports"] = Json::array();
   report["errors"] = Json::array();
+  std::vector<std::pair<int, std::string>> files;
   for (size_t i = 1; i < args.positional.size(); ++i) {
-    const std::string& path = args.positional[i];
+    files.emplace_back(args.positional.size() > 2 ? KindRank(args.positional[i], options) : 0, args.positional[i]);
+  }
+  std::stable_sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& file : files) {
+    const std::string& path = file.second;
     ImportRecord record;
     if (!ImportFile(engine->get(), path, options, &record)) {
       exit_code = 1;
@@ -163,7 +190,9 @@ RAPPORT_COMMAND("import", "Import store exports (orders, customers, transactions
                 "is detected from the header row. Orders already in the workspace are skipped, so importing the\n"
                 "same file twice adds nothing. Bad rows are rejected with file:line:col and a reason (shown on\n"
                 "stderr, all of them with `rapport rejects`); the other rows are imported. A file that cannot be\n"
-                "read at all changes nothing and makes the exit status 1.\n\n"
+                "read at all changes nothing and makes the exit status 1. Customers exports are imported first and\n"
+                "reviews, tickets and surveys last, whatever the order on the command line, so feedback finds its\n"
+                "customers.\n\n"
                 "Options:\n"
                 "  --format NAME          skip detection (shopify_orders, generic_transactions, ...)\n"
                 "  --date-format F        auto (default), dmy, mdy, month-name, unix\n"

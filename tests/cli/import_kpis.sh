@@ -44,6 +44,20 @@ printf 'not a database at all, just text that is long enough to not look empty\n
 if "$RAPPORT" kpis "$TMP/junk.rapport" 2> "$TMP/err.txt"; then fail "kpis on a junk file should fail"; fi
 grep -q "not a Rapport workspace" "$TMP/err.txt" || { fail "junk file message"; cat "$TMP/err.txt"; }
 
+# Feedback files named before the orders on the command line are still imported after them, so every
+# review and survey finds its customer (the demo store's reviewers are all its customers).
+if "$RAPPORT" demo --out "$TMP/demo" --customers 300 --feedback > /dev/null 2>&1; then
+  WS="$TMP/demo.rapport"
+  "$RAPPORT" import "$WS" "$TMP"/demo/judgeme_reviews_demo.csv "$TMP"/demo/nps_demo.csv "$TMP"/demo/shopify_orders_export_demo.csv \
+    > /dev/null 2> "$TMP/err.txt" || { fail "import of the demo store"; cat "$TMP/err.txt"; }
+  "$RAPPORT" rejects "$WS" 2 --all > "$TMP/warnings.txt" 2>&1
+  "$RAPPORT" rejects "$WS" 3 --all >> "$TMP/warnings.txt" 2>&1
+  if grep -q "no customer with this email" "$TMP/warnings.txt"; then fail "feedback imported before its customers"; head -3 "$TMP/warnings.txt"; fi
+  "$RAPPORT" imports "$WS" | awk 'NR == 2 {print $3}' | grep -q shopify_orders || fail "the orders file should be imported first"
+else
+  echo "SKIP: rapport demo is not available"
+fi
+
 # --- The reference exports against the goldens ------------------------------------------------------
 if [ -z "$DATA" ] || [ ! -d "$DATA" ]; then
   echo "SKIP: reference data dir '${DATA}' is absent; golden comparisons skipped"
@@ -92,6 +106,8 @@ for key in ("customers", "orders", "net_revenue", "gross_revenue", "refunded", "
     assert blocks["GBP"][key] == gbp_block[key], ("GBP", key, blocks["GBP"][key], gbp_block[key])
 assert two["currency"] == "USD" and two["kpis"] == blocks["USD"]
 PY
+    "$RAPPORT" kpis "$WS" --currency GBP --json | grep -q '"currency": "GBP"' || fail "kpis --currency GBP should pick the GBP block"
+    if "$RAPPORT" kpis "$WS" --currency EUR > /dev/null 2>&1; then fail "kpis --currency EUR should fail (no EUR orders)"; fi
     "$RAPPORT" remove-import "$WS" 1 > /dev/null || fail "remove-import 1"
     "$RAPPORT" kpis "$WS" --json | cmp -s - "$GOLDEN/$M.json" || fail "after removing the Enavant import the KPIs should be Maison Maria's"
     "$RAPPORT" import "$WS" "$DATA/$E.csv" > /dev/null 2>&1 || fail "re-import after removal"

@@ -279,7 +279,7 @@ Status Store::Load(Workspace* out) {
   auto corrupt = [&](const char* table) { return CorruptError(name_ + ": not a Rapport workspace (table " + table + ": row ids are not dense)"); };
   {
     Stmt q(db_, "SELECT kind, id, value FROM dictionaries ORDER BY kind, id");
-    if (!q.ok()) return Error("reading dictionaries");
+    if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table dictionaries: " + sqlite3_errmsg(db_) + ")");
     while (q.Row()) {
       std::string_view kind = q.ColText(0);
       Dictionary* d = kind == "currency" ? &w.currencies : kind == "country" ? &w.countries : &w.labels;
@@ -291,7 +291,7 @@ Status Store::Load(Workspace* out) {
     Stmt q(db_, "SELECT id, file_name, format, imported_at, bytes, rows_read, rows_accepted, rows_rejected, orders_added, "
                 "orders_skipped_duplicate, customers_added, customers_merged, first_day, last_day, currencies, fingerprint "
                 "FROM imports ORDER BY id");
-    if (!q.ok()) return Error("reading imports");
+    if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table imports: " + sqlite3_errmsg(db_) + ")");
     while (q.Row()) {
       ImportRecord r;
       r.id = static_cast<uint32_t>(q.ColInt(0));
@@ -316,7 +316,7 @@ Status Store::Load(Workspace* out) {
   }
   {
     Stmt q(db_, "SELECT import_id, line, column_index, byte_offset, field, code, message, raw_row, rejected FROM import_issues ORDER BY id");
-    if (!q.ok()) return Error("reading import_issues");
+    if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table import_issues: " + sqlite3_errmsg(db_) + ")");
     while (q.Row()) {
       ImportIssue i;
       i.import_id = static_cast<uint32_t>(q.ColInt(0));
@@ -336,7 +336,7 @@ Status Store::Load(Workspace* out) {
     CustomerTable& c = w.customers;
     Stmt q(db_, "SELECT id, key, email, phone, platform_id, first_name, last_name, country, tags, accepts_marketing, "
                 "reported_spent_cents, reported_orders, import_id FROM customers ORDER BY id");
-    if (!q.ok()) return Error("reading customers");
+    if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table customers: " + sqlite3_errmsg(db_) + ")");
     InternMemo country_memo;
     while (q.Row()) {
       if (static_cast<size_t>(q.ColInt(0)) != c.size()) return corrupt("customers");
@@ -369,7 +369,7 @@ Status Store::Load(Workspace* out) {
     Stmt q(db_, "SELECT id, key, name, customer, day, seconds, offset_minutes, currency, subtotal_cents, discount_cents, "
                 "shipping_cents, tax_cents, total_cents, refunded_cents, flags, financial_status, fulfillment_status, "
                 "fulfilled_day, source, discount_code, country, import_id FROM orders ORDER BY id");
-    if (!q.ok()) return Error("reading orders");
+    if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table orders: " + sqlite3_errmsg(db_) + ")");
     InternMemo currency, financial, fulfillment, source, code_memo, country_memo;
     while (q.Row()) {
       if (static_cast<size_t>(q.ColInt(0)) != o.size()) return corrupt("orders");
@@ -401,7 +401,7 @@ Status Store::Load(Workspace* out) {
   {
     OrderLineTable& l = w.lines;
     Stmt q(db_, "SELECT id, order_id, product, quantity, unit_price_cents, discount_cents FROM order_lines ORDER BY id");
-    if (!q.ok()) return Error("reading order_lines");
+    if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table order_lines: " + sqlite3_errmsg(db_) + ")");
     while (q.Row()) {
       if (static_cast<size_t>(q.ColInt(0)) != l.size()) return corrupt("order_lines");
       l.order.push_back(static_cast<uint32_t>(q.ColInt(1)));
@@ -426,7 +426,7 @@ Status Store::Load(Workspace* out) {
   {
     ProductTable& p = w.products;
     Stmt q(db_, "SELECT id, key, sku, title, handle, url, image_url, vendor, category, price_cents, import_id FROM products ORDER BY id");
-    if (!q.ok()) return Error("reading products");
+    if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table products: " + sqlite3_errmsg(db_) + ")");
     while (q.Row()) {
       if (static_cast<size_t>(q.ColInt(0)) != p.size()) return corrupt("products");
       p.key.emplace_back(q.ColText(1));
@@ -446,7 +446,7 @@ Status Store::Load(Workspace* out) {
   {
     ReviewTable& r = w.reviews;
     Stmt q(db_, "SELECT id, key, customer, product, rating, day, title, body, source, import_id FROM reviews ORDER BY id");
-    if (!q.ok()) return Error("reading reviews");
+    if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table reviews: " + sqlite3_errmsg(db_) + ")");
     while (q.Row()) {
       if (static_cast<size_t>(q.ColInt(0)) != r.size()) return corrupt("reviews");
       r.key.emplace_back(q.ColText(1));
@@ -464,7 +464,7 @@ Status Store::Load(Workspace* out) {
   {
     TicketTable& t = w.tickets;
     Stmt q(db_, "SELECT id, key, customer, day, status, channel, csat, import_id FROM tickets ORDER BY id");
-    if (!q.ok()) return Error("reading tickets");
+    if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table tickets: " + sqlite3_errmsg(db_) + ")");
     while (q.Row()) {
       if (static_cast<size_t>(q.ColInt(0)) != t.size()) return corrupt("tickets");
       t.key.emplace_back(q.ColText(1));
@@ -480,7 +480,7 @@ Status Store::Load(Workspace* out) {
   {
     SurveyTable& s = w.surveys;
     Stmt q(db_, "SELECT id, key, customer, day, score, comment, import_id FROM surveys ORDER BY id");
-    if (!q.ok()) return Error("reading surveys");
+    if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table surveys: " + sqlite3_errmsg(db_) + ")");
     while (q.Row()) {
       if (static_cast<size_t>(q.ColInt(0)) != s.size()) return corrupt("surveys");
       s.key.emplace_back(q.ColText(1));
@@ -527,7 +527,7 @@ Status Store::Load(Workspace* out) {
   w.customer_alias.reserve(derived.size());
   {
     Stmt q(db_, "SELECT alias, customer FROM customer_aliases");
-    if (!q.ok()) return Error("reading customer_aliases");
+    if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table customer_aliases: " + sqlite3_errmsg(db_) + ")");
     while (q.Row()) {
       const uint32_t id = static_cast<uint32_t>(q.ColInt(1));
       if (id >= w.customers.size()) return CorruptError(name_ + ": not a Rapport workspace (alias of a missing customer)");

@@ -212,6 +212,16 @@ TEST_CASE("store: damaged, truncated and foreign files are refused as corrupt", 
   }
 }
 
+TEST_CASE("store: a workspace missing a table is corrupt", "[workspace]") {
+  auto store = Store::OpenMemory();
+  REQUIRE(store.ok());
+  REQUIRE((*store)->Exec("DROP TABLE reviews").ok());
+  Workspace w;
+  Status s = (*store)->Load(&w);
+  CHECK(s.code() == StatusCode::kCorrupt);
+  CHECK_THAT(s.message(), Catch::Contains("table reviews"));
+}
+
 TEST_CASE("store: a file from a newer schema version is refused", "[workspace]") {
   const std::string path = TempPath("newer");
   {

@@ -31,49 +31,46 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   const OrderTable& o = ws.orders;
   const OrderLineTable& lines = ws.lines;
 
-  // --- Replenishment: per customer, the last day each product was bought (reset through a touched list).
+  // --- Replenishment: per customer, the last day each product was bought (reset through a touched list);
+  // one pass collects (product, interval) codes, a counting sort groups them by product.
   std::vector<int32_t> last_seen(n_products, kNoDay);
   std::vector<uint32_t> touched;
   std::vector<int64_t> interval_count(n_products, 0), interval_customers(n_products, 0);
   std::vector<uint32_t> last_customer(n_products, kNoId);
-  std::vector<uint32_t> interval_offset;
-  std::vector<int32_t> intervals;
-  for (int pass = 0; pass < 2; ++pass) {
-    std::vector<uint32_t> cursor;
-    if (pass == 1) {
-      interval_offset.assign(n_products + 1, 0);
-      for (size_t p = 0; p < n_products; ++p) interval_offset[p + 1] = interval_offset[p] + interval_count[p];
-      intervals.resize(interval_offset[n_products]);
-      cursor.assign(interval_offset.begin(), interval_offset.end() - 1);
-    }
-    for (uint32_t c = 0; c < facts.size(); ++c) {
-      if (facts.purchase_days[c] < 2) continue;
-      for (const uint32_t* it = facts.begin_orders(c); it != facts.end_orders(c); ++it) {
-        const uint32_t order = *it;
-        const int32_t day = o.day[order];
-        for (uint32_t l = o.first_line[order], e = l + o.line_count[order]; l < e; ++l) {
-          const uint32_t p = lines.product[l];
-          if (p == kNoId) continue;
-          const int32_t prev = last_seen[p];
-          if (prev == kNoDay) {
-            touched.push_back(p);
-          } else if (day > prev) {
-            if (pass == 0) {
-              ++interval_count[p];
-              if (last_customer[p] != c) {
-                last_customer[p] = c;
-                ++interval_customers[p];
-              }
-            } else {
-              intervals[cursor[p]++] = day - prev;
-            }
+  std::vector<uint64_t> codes;  // product << 32 | interval
+  codes.reserve(lines.size() / 2);
+  for (uint32_t c = 0; c < facts.size(); ++c) {
+    if (facts.purchase_days[c] < 2) continue;
+    for (const uint32_t* it = facts.begin_orders(c); it != facts.end_orders(c); ++it) {
+      const uint32_t order = *it;
+      const int32_t day = o.day[order];
+      for (uint32_t l = o.first_line[order], e = l + o.line_count[order]; l < e; ++l) {
+        const uint32_t p = lines.product[l];
+        if (p == kNoId) continue;
+        const int32_t prev = last_seen[p];
+        if (prev == kNoDay) {
+          touched.push_back(p);
+        } else if (day > prev) {
+          codes.push_back(static_cast<uint64_t>(p) << 32 | static_cast<uint32_t>(day - prev));
+          ++interval_count[p];
+          if (last_customer[p] != c) {
+            last_customer[p] = c;
+            ++interval_customers[p];
           }
-          last_seen[p] = day;
         }
+        last_seen[p] = day;
       }
-      for (uint32_t p : touched) last_seen[p] = kNoDay;
-      touched.clear();
     }
+    for (uint32_t p : touched) last_seen[p] = kNoDay;
+    touched.clear();
+  }
+  std::vector<uint32_t> interval_offset(n_products + 1, 0);
+  for (size_t p = 0; p < n_products; ++p) interval_offset[p + 1] = interval_offset[p] + static_cast<uint32_t>(interval_count[p]);
+  std::vector<int32_t> intervals(codes.size());
+  {
+    std::vector<uint32_t> cursor(interval_offset.begin(), interval_offset.end() - 1);
+    for (uint64_t code : codes) intervals[cursor[code >> 32]++] = static_cast<int32_t>(code & 0xffffffffu);
+    std::vector<uint64_t>().swap(codes);
   }
   for (uint32_t p = 0; p < n_products; ++p) {
     const int64_t n = interval_count[p];
@@ -150,17 +147,29 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   std::sort(res.first_product.begin(), res.first_product.end(), [](const FirstProductRow& a, const FirstProductRow& b) {
     return a.customers != b.customers ? a.customers > b.customers : a.product < b.product;
   });
-  std::sort(journey_pairs.begin(), journey_pairs.end());
-  for (size_t i = 0; i < journey_pairs.size();) {
-    size_t j = i;
-    while (j < journey_pairs.size() && journey_pairs[j] == journey_pairs[i]) ++j;
+  auto emit_journey = [&](uint64_t code, int64_t customers) {
     JourneyRow row;
-    row.first_product = static_cast<uint32_t>(journey_pairs[i] >> 32);
-    row.next_product = static_cast<uint32_t>(journey_pairs[i] & 0xffffffffu);
-    row.customers = static_cast<int64_t>(j - i);
-    row.share_of_first = static_cast<double>(row.customers) / journey_first[row.first_product];
+    row.first_product = static_cast<uint32_t>(code >> 32);
+    row.next_product = static_cast<uint32_t>(code & 0xffffffffu);
+    row.customers = customers;
+    row.share_of_first = static_cast<double>(customers) / journey_first[row.first_product];
     res.journeys.push_back(row);
-    i = j;
+  };
+  if (n_products <= 2048) {
+    // Dense counts (at most 4 M cells) instead of sorting the pair codes.
+    std::vector<uint32_t> dense_pairs(n_products * n_products, 0);
+    for (uint64_t code : journey_pairs) ++dense_pairs[(code >> 32) * n_products + (code & 0xffffffffu)];
+    for (size_t i = 0; i < dense_pairs.size(); ++i) {
+      if (dense_pairs[i]) emit_journey(static_cast<uint64_t>(i / n_products) << 32 | (i % n_products), dense_pairs[i]);
+    }
+  } else {
+    std::sort(journey_pairs.begin(), journey_pairs.end());
+    for (size_t i = 0; i < journey_pairs.size();) {
+      size_t j = i;
+      while (j < journey_pairs.size() && journey_pairs[j] == journey_pairs[i]) ++j;
+      emit_journey(journey_pairs[i], static_cast<int64_t>(j - i));
+      i = j;
+    }
   }
   std::sort(res.journeys.begin(), res.journeys.end(), [](const JourneyRow& a, const JourneyRow& b) {
     if (a.customers != b.customers) return a.customers > b.customers;
@@ -200,7 +209,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   const size_t nf = product_of_dense.size();
   const bool triangular = nf <= 4096;
   std::vector<uint32_t> tri(triangular ? nf * (nf - (nf ? 1 : 0)) / 2 + 1 : 0, 0);
-  std::vector<uint64_t> codes;
+  std::vector<uint64_t> pair_codes;
   std::vector<uint32_t> basket;
   std::fill(stamp.begin(), stamp.end(), kNoId);
   for (uint32_t i = 0; i < o.size(); ++i) {
@@ -221,7 +230,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
           // Row a holds pairs (a, b > a): offset a * (2 nf - a - 1) / 2 + (b - a - 1).
           ++tri[a * (2 * nf - a - 1) / 2 + (b - a - 1)];
         } else {
-          codes.push_back(a << 32 | b);
+          pair_codes.push_back(a << 32 | b);
         }
       }
     }
@@ -246,11 +255,11 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
       for (uint32_t b = a + 1; b < nf; ++b, ++idx) emit(a, b, tri[idx]);
     }
   } else {
-    std::sort(codes.begin(), codes.end());
-    for (size_t i = 0; i < codes.size();) {
+    std::sort(pair_codes.begin(), pair_codes.end());
+    for (size_t i = 0; i < pair_codes.size();) {
       size_t j = i;
-      while (j < codes.size() && codes[j] == codes[i]) ++j;
-      emit(static_cast<uint32_t>(codes[i] >> 32), static_cast<uint32_t>(codes[i] & 0xffffffffu), static_cast<int64_t>(j - i));
+      while (j < pair_codes.size() && pair_codes[j] == pair_codes[i]) ++j;
+      emit(static_cast<uint32_t>(pair_codes[i] >> 32), static_cast<uint32_t>(pair_codes[i] & 0xffffffffu), static_cast<int64_t>(j - i));
       i = j;
     }
   }

@@ -25,46 +25,124 @@ constexpr RfmSegment kGrid[5][5] = {
     /* R5 */ {N, P, P, L, C},
 };
 
-double MedianOf(std::vector<int64_t>* v) {
-  if (v->empty()) return 0;
-  const size_t n = v->size();
-  auto mid = v->begin() + n / 2;
-  std::nth_element(v->begin(), mid, v->end());
+double MedianOf(int64_t* b, int64_t* e) {
+  const size_t n = static_cast<size_t>(e - b);
+  if (n == 0) return 0;
+  int64_t* mid = b + n / 2;
+  std::nth_element(b, mid, e);
   if (n % 2 == 1) return static_cast<double>(*mid);
-  const int64_t lower = *std::max_element(v->begin(), mid);
+  const int64_t lower = *std::max_element(b, mid);
   return (static_cast<double>(lower) + static_cast<double>(*mid)) / 2.0;
+}
+
+// Sorts ids by value, ascending, keeping the incoming order among equal values (ids arrive ascending, so ties
+// end up by id): a stable LSD radix sort on value - min, 11 bits a pass (one pass for days or order counts,
+// two or three for cents), over (key, id) pairs so each pass reads memory in order.
+void SortByValue(const std::vector<int64_t>& value, std::vector<uint32_t>* ids) {
+  const size_t n = ids->size();
+  if (n < 2) return;
+  int64_t lo = value[(*ids)[0]], hi = lo;
+  for (uint32_t id : *ids) {
+    lo = std::min(lo, value[id]);
+    hi = std::max(hi, value[id]);
+  }
+  const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+  if (range == 0) return;
+  int bits = 0;
+  while (bits < 64 && (range >> bits) != 0) ++bits;
+  struct Item {
+    uint64_t key;
+    uint32_t id;
+  };
+  std::vector<Item> a(n), b(n);
+  for (size_t i = 0; i < n; ++i) a[i] = {static_cast<uint64_t>(value[(*ids)[i]]) - static_cast<uint64_t>(lo), (*ids)[i]};
+  constexpr int kDigitBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kDigitBits;
+  std::vector<size_t> start(kBuckets);
+  for (int shift = 0; shift < bits; shift += kDigitBits) {
+    std::fill(start.begin(), start.end(), 0);
+    for (const Item& it : a) ++start[(it.key >> shift) & (kBuckets - 1)];
+    size_t sum = 0;
+    for (size_t& s : start) {
+      const size_t c = s;
+      s = sum;
+      sum += c;
+    }
+    for (const Item& it : a) b[start[(it.key >> shift) & (kBuckets - 1)]++] = it;
+    a.swap(b);
+  }
+  for (size_t i = 0; i < n; ++i) (*ids)[i] = a[i].id;
+}
+
+// Orders ids[lo, hi) (equal values) by customer key just enough that each boundary in `boundaries` (ascending,
+// inside the range) has the smaller keys on its left: nth_element on (8 key bytes after the group's common
+// prefix, id) pairs, so most comparisons are one integer compare instead of a string compare through a pointer.
+void SplitGroupByKey(const Workspace& ws, std::vector<uint32_t>* ids, size_t lo, size_t hi,
+                     const std::vector<size_t>& boundaries) {
+  const auto& keys = ws.customers.key;
+  struct Keyed {
+    uint64_t prefix;
+    uint32_t id;
+  };
+  size_t lcp = keys[(*ids)[lo]].size();
+  for (size_t i = lo + 1; i < hi && lcp > 0; ++i) {
+    const std::string& a = keys[(*ids)[lo]];
+    const std::string& b = keys[(*ids)[i]];
+    size_t k = 0;
+    const size_t limit = std::min(lcp, b.size());
+    while (k < limit && a[k] == b[k]) ++k;
+    lcp = k;
+  }
+  std::vector<Keyed> items(hi - lo);
+  for (size_t i = lo; i < hi; ++i) {
+    const std::string& k = keys[(*ids)[i]];
+    uint64_t prefix = 0;
+    for (size_t j = 0; j < 8; ++j) {
+      const size_t at = lcp + j;
+      prefix = (prefix << 8) | (at < k.size() ? static_cast<unsigned char>(k[at]) : 0u);
+    }
+    items[i - lo] = {prefix, (*ids)[i]};
+  }
+  auto less = [&](const Keyed& a, const Keyed& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    const int cmp = keys[a.id].compare(keys[b.id]);
+    return cmp != 0 ? cmp < 0 : a.id < b.id;
+  };
+  size_t from = 0;
+  for (size_t boundary : boundaries) {
+    std::nth_element(items.begin() + from, items.begin() + (boundary - lo), items.end(), less);
+    from = boundary - lo;
+  }
+  for (size_t i = lo; i < hi; ++i) (*ids)[i] = items[i - lo].id;
 }
 
 // Scores 1..5 by quintile of rank. `value[c]` is the ranking value (ascending = low score), `ids` the
 // customers ranked. Equivalent to sorting by (value, key) and scoring rank i as 1 + 5i/n, but only the value
-// groups that straddle a quintile boundary are ordered by key (with nth_element), which keeps it linear-ish.
+// groups that straddle a quintile boundary are ordered by key, and only as far as the boundaries need.
 void ScoreByRank(const Workspace& ws, const std::vector<int64_t>& value, std::vector<uint32_t> ids,
                  std::vector<uint8_t>* score) {
   const size_t n = ids.size();
   if (n == 0) return;
-  std::sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) {
-    return value[a] != value[b] ? value[a] < value[b] : a < b;
-  });
-  const auto& keys = ws.customers.key;
-  auto key_less = [&](uint32_t a, uint32_t b) {
-    const int cmp = keys[a].compare(keys[b]);
-    return cmp != 0 ? cmp < 0 : a < b;
-  };
-  // Boundaries: the first rank of score k + 1 is ceil(k n / 5).
-  size_t done_until = 0;  // ranks before this are already in final position relative to later boundaries
-  for (size_t k = 1; k <= 4; ++k) {
+  SortByValue(value, &ids);
+  // Boundaries: the first rank of score k + 1 is ceil(k n / 5). Those inside a run of equal values are
+  // grouped by run.
+  size_t k = 1;
+  while (k <= 4) {
     const size_t boundary = (k * n + 4) / 5;
-    if (boundary == 0 || boundary >= n) continue;
-    if (value[ids[boundary - 1]] != value[ids[boundary]]) continue;  // no tie across the boundary
+    if (boundary == 0 || boundary >= n || value[ids[boundary - 1]] != value[ids[boundary]]) {
+      ++k;
+      continue;
+    }
     const int64_t v = value[ids[boundary]];
     size_t lo = boundary, hi = boundary;
     while (lo > 0 && value[ids[lo - 1]] == v) --lo;
     while (hi < n && value[ids[hi]] == v) ++hi;
-    lo = std::max(lo, done_until);
-    std::nth_element(ids.begin() + lo, ids.begin() + boundary, ids.begin() + hi, key_less);
-    // Everything before `boundary` in the group now precedes it by key; nth_element leaves
-    // [boundary, hi) holding the larger keys, which later boundaries in the same group split again.
-    done_until = boundary;
+    std::vector<size_t> inside;
+    while (k <= 4 && (k * n + 4) / 5 < hi) {
+      inside.push_back((k * n + 4) / 5);
+      ++k;
+    }
+    SplitGroupByKey(ws, &ids, lo, hi, inside);
   }
   for (size_t i = 0; i < n; ++i) (*score)[ids[i]] = static_cast<uint8_t>(1 + (5 * i) / n);
 }
@@ -113,7 +191,6 @@ RfmResult ComputeRfmFromFacts(const Workspace& ws, const CustomerFacts& facts) {
   ScoreByRank(ws, value, ids, &res.m);
 
   std::array<int64_t, kRfmSegmentCount> count{}, net{};
-  std::vector<std::vector<int64_t>> recency(kRfmSegmentCount), frequency(kRfmSegmentCount);
   for (uint32_t c : ids) {
     const int fm = RoundedFm(res.f[c], res.m[c]);
     const RfmSegment seg = RfmSegmentForCell(res.r[c], fm);
@@ -122,8 +199,19 @@ RfmResult ComputeRfmFromFacts(const Workspace& ws, const CustomerFacts& facts) {
     const int s = static_cast<int>(seg);
     ++count[s];
     net[s] += facts.net_cents[c];
-    recency[s].push_back(res.recency_days[c]);
-    frequency[s].push_back(facts.orders[c]);
+  }
+  // Recency and frequency laid out by segment (counting sort), for the medians.
+  std::array<size_t, kRfmSegmentCount + 1> offset{};
+  for (int s = 0; s < kRfmSegmentCount; ++s) offset[s + 1] = offset[s] + static_cast<size_t>(count[s]);
+  std::vector<int64_t> recency(ids.size()), frequency(ids.size());
+  {
+    std::array<size_t, kRfmSegmentCount> cursor;
+    std::copy(offset.begin(), offset.end() - 1, cursor.begin());
+    for (uint32_t c : ids) {
+      const size_t at = cursor[static_cast<int>(res.segment[c])]++;
+      recency[at] = res.recency_days[c];
+      frequency[at] = facts.orders[c];
+    }
   }
   for (int s = 1; s < kRfmSegmentCount; ++s) {
     RfmSegmentRow row;
@@ -132,8 +220,8 @@ RfmResult ComputeRfmFromFacts(const Workspace& ws, const CustomerFacts& facts) {
     row.net_cents = net[s];
     row.share_customers = res.customers ? static_cast<double>(count[s]) / res.customers : 0.0;
     row.share_revenue = res.net_cents ? static_cast<double>(net[s]) / res.net_cents : 0.0;
-    row.median_recency_days = MedianOf(&recency[s]);
-    row.median_frequency = MedianOf(&frequency[s]);
+    row.median_recency_days = MedianOf(recency.data() + offset[s], recency.data() + offset[s + 1]);
+    row.median_frequency = MedianOf(frequency.data() + offset[s], frequency.data() + offset[s + 1]);
     res.segments.push_back(row);
   }
   return res;

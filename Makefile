@@ -12,6 +12,7 @@ SHARED     ?= $(abspath ../shared/data)
 export NODE_PATH := /usr/share/nodejs
 
 .PHONY: run test build deps deps-native native wasm web demo bench clean test-native test-wasm test-browser serve
+.PHONY: test-sanitize test-fuzz
 
 build: deps native wasm web
 
@@ -63,6 +64,25 @@ test-browser:
 
 bench: native wasm
 	@bench/run.sh
+
+# ASan + UBSan over the native test suite (hidden [.slow] tests are skipped, as in test-native), with clang-14.
+# build-asan is shared with test-fuzz: the core also carries libFuzzer coverage (-fsanitize=fuzzer-no-link).
+ASAN_BUILD ?= build-asan
+test-sanitize: deps-native
+	@if [ ! -f $(ASAN_BUILD)/build.ninja ]; then \
+	  CC=clang-14 CXX=clang++-14 cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	    -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" -DCMAKE_C_FLAGS_RELEASE="-O1" \
+	    -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link" -DRAPPORT_SANITIZE=ON -DRAPPORT_BUILD_BENCH=OFF \
+	    -DRAPPORT_SHARED_DATA=$(SHARED) >/dev/null; fi
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure --no-tests=error
+
+# libFuzzer on every tests/fuzz/*_fuzz.cpp for FUZZ_TIME seconds each, on copies of the corpora (scripts/fuzz.sh).
+FUZZ_TIME ?= 20
+test-fuzz: deps-native
+	@FUZZ_TIME=$(FUZZ_TIME) FUZZ_BUILD=$(ASAN_BUILD) JOBS=$(JOBS) SHARED=$(SHARED) scripts/fuzz.sh
 
 clean:
 	rm -rf $(BUILD) $(WASM_BUILD) web/dist

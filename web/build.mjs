@@ -43,7 +43,16 @@ if (!hasDemo) console.warn(`web/build.mjs: no demo workspace in ${demoDir}; the 
 // The page fetches the demo only when there is one (no 404 in the console otherwise).
 const html = fs.readFileSync(path.join(here, 'index.html'), 'utf8');
 fs.writeFileSync(path.join(outDir, 'index.html'), hasDemo ? html : html.replace('data-demo="demo.rapport"', 'data-demo=""'));
-copy(path.join(here, 'app.css'), path.join(outDir, 'app.css'), true);
+// One stylesheet: uPlot's (bundled locally, never a CDN) then the app's.
+const uplotCss = path.join(here, '../node_modules/uplot/dist/uPlot.min.css');
+fs.writeFileSync(path.join(outDir, 'app.css'),
+  (fs.existsSync(uplotCss) ? fs.readFileSync(uplotCss, 'utf8') + '\n' : '') + fs.readFileSync(path.join(here, 'app.css'), 'utf8'));
+// The help pages: docs/*.md (and the images they show), rendered in the page by views/docs.ts.
+const docsDir = path.join(here, '../docs');
+fs.mkdirSync(path.join(outDir, 'docs'), { recursive: true });
+for (const name of fs.existsSync(docsDir) ? fs.readdirSync(docsDir) : []) {
+  if (/\.(md|png)$/.test(name)) fs.copyFileSync(path.join(docsDir, name), path.join(outDir, 'docs', name));
+}
 
 const result = await esbuild.build({
   entryPoints: { main: path.join(here, 'src/main.ts'), worker: path.join(here, 'src/worker.ts') },

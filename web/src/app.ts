@@ -20,6 +20,12 @@ export class App {
   /** The currency chosen in a selector ("" = the engine's default). */
   currency = '';
   busy = false;
+  /** The current deep link: #/<name>/<arg>?<query>. */
+  route: { name: string; arg: string; query: URLSearchParams } = { name: 'overview', arg: '', query: new URLSearchParams() };
+  /** Op results memoised until the workspace or its settings change (fast page switches). */
+  private cache = new Map<string, Promise<unknown>>();
+  /** Bumped on every change of the workspace's data or settings. */
+  version = 0;
   private listeners: Listener[] = [];
   private progressListeners: ((p: ProgressMessage | null, fileName: string, index: number, count: number) => void)[] = [];
 
@@ -33,6 +39,37 @@ export class App {
   }
   changed(): void { for (const fn of this.listeners) fn(); }
 
+  /** The analysed currency (from "kpis"), for formatting money in tables. */
+  storeCurrency = '';
+  private currencyVersion = -1;
+  async prepare(): Promise<void> {
+    if (this.currencyVersion === this.version) return;
+    this.currencyVersion = this.version;
+    try {
+      this.storeCurrency = String((await this.cached<{ currency?: string }>('kpis')).currency ?? '');
+    } catch {
+      this.storeCurrency = '';
+    }
+  }
+
+  /** The workspace's data or settings changed: forget memoised results. */
+  invalidate(): void {
+    this.cache.clear();
+    this.version++;
+  }
+
+  /** An op's result, memoised per workspace version (a failed call is not kept). */
+  cached<T = unknown>(op: string, params: Record<string, unknown> = {}): Promise<T> {
+    const key = JSON.stringify([op, params]);
+    let hit = this.cache.get(key);
+    if (!hit) {
+      hit = this.client.call<T>(op, params);
+      this.cache.set(key, hit);
+      hit.catch(() => { if (this.cache.get(key) === hit) this.cache.delete(key); });
+    }
+    return hit as Promise<T>;
+  }
+
   async init(params: URLSearchParams): Promise<void> {
     const chunk = Number(params.get('chunk') ?? '');
     const demoFile = document.documentElement.dataset.demo ?? '';
@@ -42,6 +79,7 @@ export class App {
       fresh: params.get('fresh') === '1',
     });
     this.state = reply.state;
+    this.invalidate();
     this.ready = true;
     this.changed();
   }
@@ -61,6 +99,7 @@ export class App {
         try {
           const reply = await this.client.send({ type: 'import', file }, report);
           this.state = reply.state;
+          this.invalidate();
           this.currency = '';
           this.outcomes.push({ fileName: file.name, record: reply.record });
         } catch (error) {
@@ -85,6 +124,7 @@ export class App {
     try {
       const reply = await this.client.send({ type: 'openImage', file, name: file.name });
       this.state = reply.state;
+      this.invalidate();
       this.outcomes = [];
       this.currency = '';
     } catch (error) {
@@ -102,11 +142,13 @@ export class App {
 
   async removeImport(importId: number): Promise<void> {
     this.state = (await this.client.send({ type: 'removeImport', importId })).state;
+    this.invalidate();
     this.changed();
   }
 
   async reset(): Promise<void> {
     this.state = (await this.client.send({ type: 'reset' })).state;
+    this.invalidate();
     this.outcomes = [];
     this.currency = '';
     this.changed();

@@ -6,7 +6,8 @@ import type { ProgressMessage } from './engine/protocol';
 import { fmtBytes } from './format';
 import { renderImports } from './views/imports';
 import { renderOverview } from './views/overview';
-import { kPages, renderPage } from './views/pages';
+import { kPages, renderCustomer, renderPage } from './views/pages';
+import { renderDocs } from './views/docs';
 
 const app = new App(new URL('./worker.js', import.meta.url));
 
@@ -26,9 +27,17 @@ const progressBar = document.getElementById('progress-bar') as HTMLProgressEleme
 const progressText = document.getElementById('progress-text') as HTMLElement;
 const overlay = document.getElementById('drop-overlay') as HTMLElement;
 
+// Deep links: #/<page>[/<argument>][?query], e.g. #/customer/42 or #/customers?rule=orders%20>=%202.
+const kHidden = ['customer', 'docs'];
+function parseRoute(): { name: string; arg: string; query: URLSearchParams } {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const [path, query = ''] = raw.split('?', 2);
+  const [name, ...rest] = path.split('/');
+  const known = kNav.some((n) => n.route === name) || kHidden.includes(name);
+  return { name: known ? name : 'overview', arg: known ? decodeURIComponent(rest.join('/')) : '', query: new URLSearchParams(query) };
+}
 function route(): string {
-  const r = location.hash.replace(/^#\/?/, '');
-  return kNav.some((n) => n.route === r) ? r : 'overview';
+  return parseRoute().name;
 }
 
 function renderNav(): void {
@@ -52,14 +61,21 @@ async function render(): Promise<void> {
   renderLabel();
   if (!app.ready) return;
   const fragment = h('div', { class: 'page' });
-  const r = route();
+  app.route = parseRoute();
+  const r = app.route.name;
+  const started = performance.now();
+  await app.prepare();
   if (r === 'overview') await renderOverview(app, fragment);
   else if (r === 'imports') await renderImports(app, fragment);
+  else if (r === 'customer') await renderCustomer(app, fragment, app.route.arg);
+  else if (r === 'docs') await renderDocs(app, fragment, app.route.arg);
   else await renderPage(app, kPages.find((p) => p.route === r)!, fragment);
   if (token !== renderToken) return;  // a newer render won
   clear(main);
   main.append(fragment);
   main.setAttribute('data-ready', r);
+  performance.measure(`page:${r}`, { start: started, end: performance.now() });
+  document.title = `${kNav.find((n) => n.route === r)?.title ?? (r === 'customer' ? 'Customer' : 'Help')} — Rapport`;
 }
 
 const kStageNames = { reading: 'Reading', merging: 'Merging', saving: 'Saving' } as const;

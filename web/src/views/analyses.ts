@@ -5,6 +5,9 @@ import type { App } from '../app';
 import { emptyState, h } from '../dom';
 import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format';
 import { table } from './render';
+import { chart } from '../chart';
+import { dataTable } from '../table';
+import { helpLink } from './docs';
 
 type Obj = Record<string, unknown>;
 const kMaxCohortMonths = 24;
@@ -68,7 +71,23 @@ export function renderCohorts(app: App, result: Obj, body: HTMLElement): void {
   select.addEventListener('change', () => { metric = select.value as typeof metric; draw(); });
   body.append(h('p', { class: 'meta-line' }, h('span', {}, `As of ${result.as_of}`), h('span', {}, `${fmtInt(result.customers)} customers`),
     result.last_month_partial ? h('span', {}, 'the last month is partial') : null,
-    h('span', {}, h('label', { for: 'cohort-metric' }, 'Show '), select)), holder);
+    h('span', {}, h('label', { for: 'cohort-metric' }, 'Show '), select)));
+  // Cumulative net revenue per customer by months since the first order: one line per cohort (the latest 12,
+  // older ones are in the table), and the average in bold.
+  const shown = cohorts.slice(-12);
+  const months = Math.min(kMaxCohortMonths, Math.max(...shown.map((c) => (c.cumulative_net_per_customer as number[]).length)));
+  const avg = (group.average_cumulative_net_per_customer as number[] | undefined) ?? [];
+  const ltv = chart({
+    title: `Cumulative net revenue per customer by cohort (${currency})`, fileName: 'cohort-ltv',
+    x: Array.from({ length: months }, (_, i) => i), xLabel: 'Months since first order', yLabel: `Per customer (${currency})`,
+    yFormat: (v) => fmtMoney(v, currency),
+    series: [
+      ...shown.map((c) => ({ label: String(c.month), values: Array.from({ length: months }, (_, i) => (c.cumulative_net_per_customer as number[])[i] ?? null), width: 1.5 })),
+      ...(avg.length ? [{ label: 'Average', values: Array.from({ length: months }, (_, i) => avg[i] ?? null), color: 'var(--text)', width: 3.5 }] : []),
+    ],
+    height: 320,
+  });
+  body.append(h('div', { class: 'split' }, h('div', { class: 'split-main' }, holder), h('div', { class: 'split-side' }, ltv)));
   draw();
 }
 
@@ -179,4 +198,113 @@ export async function renderSegments(app: App, body: HTMLElement): Promise<void>
   await loadSaved();
   input.value = 'orders >= 2';
   await run();
+}
+
+const kStageLabels: Record<string, string> = {
+  not_customer: 'Not yet a customer', new: 'New', one_time: 'One-time', repeat: 'Repeat', loyal: 'Loyal',
+  advocate: 'Advocate', at_risk: 'At risk', lapsed: 'Lapsed',
+};
+
+/** The funnel flow between two dates ("funnel_flow"): a stage-to-stage transition matrix. */
+export async function renderFlow(app: App, body: HTMLElement): Promise<void> {
+  const from = h('input', { type: 'date', id: 'flow-from' });
+  const to = h('input', { type: 'date', id: 'flow-to' });
+  const out = h('div', { 'aria-live': 'polite' });
+  const draw = async () => {
+    out.setAttribute('aria-busy', 'true');
+    try {
+      const params: Obj = {};
+      if (from.value) params.from = from.value;
+      if (to.value) params.to = to.value;
+      const f = await app.cached<Obj>('funnel_flow', params);
+      from.value = String(f.from);
+      to.value = String(f.to);
+      const stages = (f.stages as string[]) ?? [];
+      const matrix = (f.matrix as number[][]) ?? [];
+      const max = Math.max(1, ...matrix.flat());
+      const rowTotals = matrix.map((r) => r.reduce((a, b) => a + b, 0));
+      const tableEl = h('table', { class: 'flow' },
+        h('caption', {}, `Customers by stage on ${f.from} (rows) and on ${f.to} (columns); ${fmtInt(f.total)} customers`),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, `${f.from} ↓ / ${f.to} →`),
+          stages.map((s) => h('th', { scope: 'col', class: 'num' }, kStageLabels[s] ?? s)), h('th', { scope: 'col', class: 'num' }, 'Total'))),
+        h('tbody', {}, matrix.map((row, a) => rowTotals[a] === 0 && a !== 0 ? null : h('tr', {},
+          h('th', { scope: 'row' }, kStageLabels[stages[a]] ?? stages[a]),
+          row.map((v, b) => {
+            const rule = b > 0 ? `stage = "${stages[b]}"` : '';
+            const td = h('td', { class: 'num heat', title: `${fmtInt(v)} customers went from ${stages[a]} to ${stages[b]}` },
+              v ? (rule ? h('a', { href: `#/customers?rule=${encodeURIComponent(rule)}` }, fmtInt(v)) : fmtInt(v)) : '·');
+            if (a === b) td.classList.add('diag');
+            shade(td, v / max);
+            return td;
+          }), h('td', { class: 'num' }, fmtInt(rowTotals[a]))))));
+      const moves = ((f.flows as Obj[]) ?? []).filter((x) => x.from !== x.to).sort((x, y) => Number(y.customers) - Number(x.customers)).slice(0, 3);
+      out.replaceChildren(h('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Stage transitions', tabindex: 0 }, tableEl),
+        moves.length ? h('p', {}, 'Biggest moves: ', moves.map((m, i) => `${i ? '; ' : ''}${fmtInt(m.customers)} ${kStageLabels[String(m.from)] ?? m.from} → ${kStageLabels[String(m.to)] ?? m.to}`).join(''), '. Links list the customers now in each stage.') : '');
+    } catch (error) {
+      out.replaceChildren(h('p', { class: 'error' }, (error as Error).message));
+    }
+    out.removeAttribute('aria-busy');
+  };
+  const form = h('form', { class: 'inline' }, h('label', { for: 'flow-from' }, 'From'), from, h('label', { for: 'flow-to' }, 'to'), to,
+    h('button', { type: 'submit', class: 'secondary' }, 'Show flow'));
+  form.addEventListener('submit', (e) => { e.preventDefault(); void draw(); });
+  body.append(h('section', { class: 'block', 'aria-label': 'Flow between two dates' }, h('h2', {}, 'How customers moved between two dates'), form, out));
+  await draw();
+}
+
+const productText = (v: unknown) => {
+  const p = (v ?? {}) as Obj;
+  return p.title ? String(p.title) : String(p.sku ?? '—');
+};
+
+/** #/products: repurchase intervals, first product -> repeat, journeys, frequently bought together. */
+export async function renderProducts(app: App, body: HTMLElement): Promise<void> {
+  const r = await app.cached<Obj>('products', app.currency ? { currency: app.currency } : {});
+  const currency = String(r.currency ?? '');
+  const rep = (r.replenishment as Obj[]) ?? [];
+  const first = (r.first_product as Obj[]) ?? [];
+  const journeys = (r.journeys as Obj[]) ?? [];
+  const pairs = (r.bought_together as Obj[]) ?? [];
+  body.append(h('p', { class: 'meta-line' }, h('span', {}, `As of ${r.as_of}`), h('span', {}, `${fmtInt(r.baskets)} orders`), helpLink('metrics')));
+  if (!rep.length && !first.length) {
+    body.append(emptyState('No product data yet', h('p', {}, 'Import an orders export with line items (Shopify: “Lineitem name” and “Lineitem sku” columns) to see which products bring customers back.')));
+    return;
+  }
+  const top = rep.slice(0, 12);
+  body.append(h('div', { class: 'split' },
+    h('div', { class: 'split-main' }, dataTable({
+      caption: 'Repurchase intervals: days between two orders of the same product', rows: rep, fileName: 'repurchase-intervals', currency,
+      sort: { key: 'customers', desc: true },
+      columns: [{ key: 'product', label: 'Product', text: productText, width: '40%' }, { key: 'median_days', label: 'Median', kind: 'days' },
+        { key: 'q1_days', label: 'Q1', kind: 'days' }, { key: 'q3_days', label: 'Q3', kind: 'days' },
+        { key: 'customers', label: 'Customers', kind: 'int' }, { key: 'intervals', label: 'Intervals', kind: 'int' }],
+      visibleRows: 10,
+    })),
+    h('div', { class: 'split-side' }, chart({
+      title: 'Median days until the same product is bought again', fileName: 'repurchase-median', bars: true,
+      x: top.map((_, i) => i), xNames: top.map((t) => String((t.product as Obj)?.sku ?? '')), xLabel: 'Product (SKU)', yLabel: 'Days',
+      series: [{ label: 'Median days', values: top.map((t) => t.median_days as number) }],
+    }))));
+  body.append(dataTable({
+    caption: 'First product → does the customer come back?', rows: first, fileName: 'first-product', currency,
+    sort: { key: 'customers', desc: true },
+    columns: [{ key: 'product', label: 'First product', text: productText, width: '36%' }, { key: 'customers', label: 'Customers', kind: 'int' },
+      { key: 'repeat_customers', label: 'Came back', kind: 'int' }, { key: 'repeat_rate', label: 'Repeat rate', kind: 'pct' },
+      { key: 'avg_net_12m', label: 'Avg net, first 12 months', kind: 'money' }],
+    visibleRows: 10,
+  }));
+  body.append(h('div', { class: 'two-col' },
+    dataTable({
+      caption: 'Journeys: first product → the next one', rows: journeys, fileName: 'journeys', sort: { key: 'customers', desc: true },
+      columns: [{ key: 'first', label: 'First', text: productText }, { key: 'next', label: 'Then', text: productText },
+        { key: 'customers', label: 'Customers', kind: 'int' }, { key: 'share_of_first', label: 'Share', kind: 'pct' }],
+      visibleRows: 10,
+    }),
+    dataTable({
+      caption: 'Frequently bought together', rows: pairs, fileName: 'bought-together', sort: { key: 'lift', desc: true },
+      columns: [{ key: 'a', label: 'Product', text: productText }, { key: 'b', label: 'With', text: productText },
+        { key: 'count', label: 'Orders', kind: 'int' }, { key: 'confidence_a_to_b', label: 'Confidence', kind: 'pct' },
+        { key: 'lift', label: 'Lift', kind: 'num' }],
+      visibleRows: 10,
+    })));
 }

@@ -3,7 +3,11 @@
 import type { App } from '../app';
 import { EngineCallError } from '../engine/client';
 import { emptyState, h } from '../dom';
-import { renderValue, table } from './render';
+import { renderValue } from './render';
+import { dataTable, type Column } from '../table';
+import { renderPredictions } from './predictions';
+import { renderFlow, renderProducts } from './analyses';
+import { helpLink } from './docs';
 import { dropHint } from './overview';
 import { renderCohorts, renderFunnel, renderRfm, renderSegments } from './analyses';
 import { renderCampaigns, renderPlaybooks } from './campaigns';
@@ -20,19 +24,21 @@ export interface Page {
   question: string;
   op?: string;
   params?: Record<string, unknown>;
+  /** The docs/<help>.md page that explains it. */
+  help?: string;
 }
 
 export const kPages: Page[] = [
-  { route: 'customers', title: 'Customers', op: 'customer_search', params: { q: '', limit: 50 },
+  { route: 'customers', help: 'segments', title: 'Customers', op: 'customer_search', params: { q: '', limit: 50 },
     question: 'Who are your customers, and what is each relationship like?' },
-  { route: 'cohorts', title: 'Cohorts', op: 'cohorts', question: 'Of the customers won each month, how many come back?' },
-  { route: 'funnel', title: 'Funnel', op: 'funnel', question: 'How many customers are new, repeat, loyal, at risk or lapsed?' },
-  { route: 'rfm', title: 'RFM', op: 'rfm', question: 'Which customers are champions, and which are slipping away?' },
-  { route: 'predictions', title: 'Predictions', op: 'predictions', question: 'Who is still active, when will they order next, what are they worth?' },
+  { route: 'cohorts', help: 'metrics', title: 'Cohorts', op: 'cohorts', question: 'Of the customers won each month, how many come back?' },
+  { route: 'funnel', help: 'metrics', title: 'Funnel', op: 'funnel', question: 'How many customers are new, repeat, loyal, at risk or lapsed?' },
+  { route: 'rfm', help: 'rfm', title: 'RFM', op: 'rfm', question: 'Which customers are champions, and which are slipping away?' },
+  { route: 'predictions', help: 'models', title: 'Predictions', op: 'predictions', question: 'Who is still active, when will they order next, what are they worth?' },
   { route: 'products', title: 'Products', op: 'products', question: 'When do customers run out, and what do they buy next?' },
-  { route: 'segments', title: 'Segments', op: 'segments', question: 'Build audiences with rules like `orders >= 2 BUT NOT ordered_since("2025-03-01")`.' },
-  { route: 'playbooks', title: 'Playbooks', op: 'playbooks', question: 'The next best action for each customer, and when.' },
-  { route: 'campaigns', title: 'Campaigns', op: 'campaigns', question: 'Audiences to download, each with a holdout group to measure lift.' },
+  { route: 'segments', help: 'segments', title: 'Segments', op: 'segments', question: 'Build audiences with rules like `orders >= 2 BUT NOT ordered_since("2025-03-01")`.' },
+  { route: 'playbooks', help: 'playbooks', title: 'Playbooks', op: 'playbooks', question: 'The next best action for each customer, and when.' },
+  { route: 'campaigns', title: 'Campaigns', op: 'campaigns', question: 'Audiences to download, each with a holdout group, and the lift each campaign really made.' },
   { route: 'settings', title: 'Settings', op: 'settings_get', question: 'Analysis date, churn window, model time unit and the other defaults.' },
 ];
 
@@ -43,77 +49,88 @@ function friendly(error: unknown): string {
   return 'This analysis is not available for this workspace yet.';
 }
 
+function customerColumns(rows: Record<string, unknown>[]): Column[] {
+  const preferred: [string, Column['kind'], string][] = [['email', 'text', 'Customer'], ['first_name', 'text', 'First name'],
+    ['last_name', 'text', 'Last name'], ['orders', 'int', 'Orders'], ['net_spend', 'money', 'Net spend'],
+    ['net_revenue', 'money', 'Net revenue'], ['last_order_date', 'date', 'Last order'], ['stage', 'text', 'Stage'],
+    ['rfm_segment', 'text', 'RFM segment'], ['p_alive', 'pct', 'P(alive)'], ['predicted_clv', 'money', 'Predicted CLV']];
+  const have = new Set(rows.length ? Object.keys(rows[0]) : []);
+  const cols: Column[] = preferred.filter(([k]) => have.has(k)).map(([key, kind, label]) => ({ key, kind, label }));
+  const ids = rows.map((r) => r.id);
+  if (cols[0]?.key === 'email') {
+    cols[0].href = (r) => `#/customer/${ids[r]}`;
+    cols[0].text = (v, r) => String(v || `#${ids[r]}`);
+  } else cols.unshift({ key: 'id', label: 'Customer', kind: 'text', href: (r) => `#/customer/${ids[r]}`, text: (v) => `#${v}` });
+  return cols;
+}
+
+/** #/customers[?rule=...]: the customers behind a number (a segment rule), a search, and each one's 360 link. */
 async function customerSearch(app: App, body: HTMLElement): Promise<void> {
+  const ruleParam = app.route.query.get('rule') ?? '';
   const input = h('input', { type: 'search', id: 'customer-q', placeholder: 'email or name', autocomplete: 'off' });
+  const ruleInput = h('input', { type: 'text', id: 'customer-rule', class: 'wide', value: ruleParam || 'orders >= 2', spellcheck: 'false' });
   const out = h('div', { 'aria-live': 'polite' });
-  const detail = h('div');
-  const showRows = (rows: Record<string, unknown>[], caption: string) => {
-    const preferred = ['id', 'email', 'name', 'first_name', 'last_name', 'orders', 'net_revenue', 'net_spend', 'last_order_date'];
-    const columns = rows.length ? [...preferred.filter((c) => c in rows[0]),
-      ...Object.keys(rows[0]).filter((c) => !preferred.includes(c) && c !== 'key')] : [];
-    const tableEl = table(rows, caption, columns);
-    // Each row opens the customer's whole relationship (the "customer" op).
-    tableEl.querySelector('thead tr')?.append(h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Open')));
-    tableEl.querySelectorAll('tbody tr').forEach((tr, i) => {
-      const open = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Open customer ${String(rows[i].email ?? rows[i].id)}` }, 'Open');
-      open.addEventListener('click', () => void lookup(String(rows[i].id)));
-      tr.append(h('td', {}, open));
-    });
-    out.append(tableEl);
-  };
   const run = async () => {
-    out.replaceChildren();
     try {
       if (!input.value.trim()) {
-        // No query yet: the repeat customers, the relationships worth a look first.
-        const r = await app.client.call<{ rows?: Record<string, unknown>[]; members?: number }>('segment', { rule: 'orders >= 2', limit: 50 });
+        const rule = ruleInput.value.trim() || 'orders >= 1';
+        const r = await app.client.call<{ rows?: Record<string, unknown>[]; members?: number; valid?: boolean; error?: { rendered?: string; message?: string } }>(
+          'segment', { rule, limit: 100000 });
+        if (r.valid === false) {
+          out.replaceChildren(h('pre', { class: 'error', role: 'alert' }, String(r.error?.rendered ?? r.error?.message)));
+          return;
+        }
         const rows = r.rows ?? [];
-        if (rows.length) showRows(rows, `Repeat customers (first ${rows.length} of ${r.members ?? rows.length})`);
-        else out.append(h('p', { class: 'muted' }, 'Type part of an email or a name.'));
+        out.replaceChildren(rows.length
+          ? dataTable({ caption: `Customers matching ${rule} (${rows.length < (r.members ?? 0) ? `first ${rows.length} of ` : ''}${r.members ?? rows.length})`,
+            rows, columns: customerColumns(rows), fileName: 'customers', currency: app.storeCurrency })
+          : h('p', { class: 'muted' }, `No customer matches ${rule}.`));
         return;
       }
-      const result = await app.client.call<{ customers?: Record<string, unknown>[] }>('customer_search', { q: input.value, limit: 50 });
+      const result = await app.client.call<{ customers?: Record<string, unknown>[] }>('customer_search', { q: input.value, limit: 200 });
       const rows = result.customers ?? [];
-      if (!rows.length) {
-        out.append(h('p', { class: 'muted' }, `No customer matches “${input.value}”.`));
-        return;
-      }
-      showRows(rows, 'Matching customers');
+      out.replaceChildren(rows.length
+        ? dataTable({ caption: 'Matching customers', rows, columns: customerColumns(rows), fileName: 'customer-search', currency: app.storeCurrency })
+        : h('p', { class: 'muted' }, `No customer matches “${input.value}”.`));
     } catch (error) {
-      out.append(emptyState('No customers to show', h('p', {}, friendly(error))));
+      out.replaceChildren(emptyState('No customers to show', h('p', {}, friendly(error))));
     }
   };
-  const lookup = async (id: string) => {
-    detail.replaceChildren();
-    try {
-      const key = /^\d+$/.test(id) ? { id: Number(id) }
-        : { key: id.includes('@') && !id.includes(':') ? `email:${id.toLowerCase()}` : id };
-      const c = await app.client.call<Record<string, unknown>>('customer', key);
-      const who = (c.customer ?? {}) as Record<string, unknown>;
-      const title = String(who.email || who.name || who.key || `Customer ${id}`);
-      detail.append(h('section', { class: 'card customer-360', 'aria-label': title },
-        h('h2', {}, title), renderValue(c, title)));
-      detail.scrollIntoView({ block: 'start' });
-    } catch (error) {
-      detail.append(emptyState('Customer not found', h('p', {}, (error as Error).message)));
-    }
-  };
-  const idInput = h('input', { type: 'text', id: 'customer-id', placeholder: 'customer id or email:…', autocomplete: 'off' });
   let timer = 0;
   input.addEventListener('input', () => { clearTimeout(timer); timer = window.setTimeout(() => void run(), 200); });
-  const form = h('form', { class: 'inline' }, h('label', { for: 'customer-id' }, 'Open a customer '), idInput,
-    h('button', { type: 'submit', class: 'secondary' }, 'Show'));
-  form.addEventListener('submit', (e) => { e.preventDefault(); void lookup(idInput.value.trim()); });
-  body.append(h('p', { class: 'inline' }, h('label', { for: 'customer-q' }, 'Search '), input), form, detail, out);
+  const ruleForm = h('form', { class: 'inline' }, h('label', { for: 'customer-rule' }, 'Rule'), ruleInput,
+    h('button', { type: 'submit', class: 'secondary' }, 'List'), h('a', { href: '#/docs/segments', class: 'help' }, 'Rule syntax'));
+  ruleForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    input.value = '';
+    history.replaceState(null, '', `#/customers?rule=${encodeURIComponent(ruleInput.value.trim())}`);
+    void run();
+  });
+  body.append(h('p', { class: 'inline' }, h('label', { for: 'customer-q' }, 'Search '), input), ruleForm, out);
   await run();
+}
+
+/** #/customer/<id or key>: one customer's whole relationship (the "customer" op). */
+export async function renderCustomer(app: App, main: HTMLElement, id: string): Promise<void> {
+  main.append(h('p', {}, h('a', { href: '#/customers' }, '← Customers')));
+  try {
+    const key = /^\d+$/.test(id) ? { id: Number(id) }
+      : { key: id.includes('@') && !id.includes(':') ? `email:${id.toLowerCase()}` : id };
+    const c = await app.client.call<Record<string, unknown>>('customer', key);
+    const who = (c.customer ?? {}) as Record<string, unknown>;
+    const title = String(who.email || who.name || who.key || `Customer ${id}`);
+    main.append(h('h1', {}, title), h('section', { class: 'card customer-360', 'aria-label': title }, renderValue(c, title)));
+  } catch (error) {
+    main.append(h('h1', {}, 'Customer'), emptyState('Customer not found', h('p', {}, (error as Error).message)));
+  }
 }
 
 export async function renderPage(app: App, page: Page, main: HTMLElement): Promise<void> {
   const body = h('div', { 'aria-busy': 'true' });
-  main.append(h('h1', {}, page.title), h('p', { class: 'lede' }, page.question), body);
+  main.append(h('h1', {}, page.title), h('p', { class: 'lede' }, page.question, page.help ? [' ', helpLink(page.help)] : null), body);
   const custom: Record<string, (app: App, body: HTMLElement) => Promise<void>> = {
     customers: customerSearch, segments: renderSegments, playbooks: renderPlaybooks, campaigns: renderCampaigns,
-    settings: renderSettings,
+    settings: renderSettings, predictions: renderPredictions, products: renderProducts,
   };
   if (custom[page.route]) {
     try {
@@ -127,10 +144,11 @@ export async function renderPage(app: App, page: Page, main: HTMLElement): Promi
   }
   try {
     const params = { ...(page.params ?? {}), ...(app.currency && page.route !== 'settings' ? { currency: app.currency } : {}) };
-    const result = await app.client.call(page.op ?? page.route, params);
+    const result = await app.cached(page.op ?? page.route, params);
     const dedicated = kDedicated[page.route];
     if (dedicated && result && typeof result === 'object') dedicated(app, result as Record<string, unknown>, body);
     else body.append(renderValue(result, page.title));
+    if (page.route === 'funnel') await renderFlow(app, body);
   } catch (error) {
     body.append(emptyState(friendly(error),
       app.state.source === 'empty' ? dropHint(app) : h('p', {}, 'Import orders to see this page fill in. ',

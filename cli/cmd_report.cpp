@@ -250,8 +250,9 @@ void PrintCustomer(const Json& r, bool csv) {
     return;
   }
   const Json& c = r["customer"];
-  std::printf("%s <%s> (id %s, %s), as of %s\n", Str(c["name"]).c_str(), Str(c["email"]).c_str(), Str(c["id"]).c_str(),
-              Str(c["key"]).c_str(), Str(r["as_of"]).c_str());
+  std::string who = Str(c["name"]).empty() ? Str(c["key"]) : Str(c["name"]);
+  if (!Str(c["email"]).empty() && who != "email:" + Str(c["email"])) who += " <" + Str(c["email"]) + ">";
+  std::printf("%s (id %s, %s), as of %s\n", who.c_str(), Str(c["id"]).c_str(), Str(c["key"]).c_str(), Str(r["as_of"]).c_str());
   const Json& s = r["spend"];
   std::printf("  %s valid orders, %s %s net, AOV %s; first %s, last %s\n", Str(s["orders"]).c_str(), Fixed(s["net_revenue"]).c_str(),
               Str(r["currency"]).c_str(), Fixed(s["aov"]).c_str(), Str(s["first_order"]).c_str(), Str(s["last_order"]).c_str());
@@ -266,7 +267,8 @@ void PrintCustomer(const Json& r, bool csv) {
   for (const Json& o : r["orders"]) {
     std::string products;
     for (const Json& p : o["products"]) products += (products.empty() ? "" : ", ") + ProductTitle(p) + " x" + Str(p["quantity"]);
-    std::printf("  %-10s %-14s %-12s %10s  %s\n", Str(o["date"]).c_str(), Str(o["name"]).c_str(), Str(o["status"]).c_str(),
+    const std::string order_name = Str(o["name"]).empty() ? "#" + Str(o["id"]) : Str(o["name"]);
+    std::printf("  %-10s %-14s %-12s %10s  %s\n", Str(o["date"]).c_str(), order_name.c_str(), Str(o["status"]).c_str(),
                 Fixed(o["net"]).c_str(), products.c_str());
   }
 }

@@ -53,32 +53,7 @@ void CheckFunnel(const FunnelResult& r, const Json& g) {
   (void)StageIndex;
 }
 
-}  // namespace
-
-TEST_CASE("golden: CDNOW master cohorts, RFM and funnel", "[analysis][golden]") {
-  const std::string path = test::SharedData("lifetimes_CDNOW_master.txt");
-  if (path.empty()) return;
-  const Json g = Golden("cdnow_master.json");
-  auto engine = ImportInto(path);
-  const Workspace& ws = engine->workspace();
-  Settings settings;
-  REQUIRE(FormatDay(ws.LatestValidOrderDay()) == g["as_of"].get<std::string>());
-
-  const CohortResult cohorts = ComputeCohorts(ws, settings);
-  REQUIRE(cohorts.groups.size() == 1);
-  const auto& rows = cohorts.groups[0].cohorts;
-  REQUIRE(rows.size() == g["cohorts"].size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const Json& gc = g["cohorts"][i];
-    INFO("cohort " << gc["month"].get<std::string>());
-    CHECK(rows[i].customers == gc["customers"].get<int64_t>());
-    CHECK(rows[i].active == gc["active"].get<std::vector<int64_t>>());
-    CHECK(rows[i].net_cents == gc["net_cents"].get<std::vector<int64_t>>());
-    CHECK(rows[i].retention[0] == 1.0);
-  }
-
-  const RfmResult rfm = ComputeRfm(ws, settings);
-  const Json& gr = g["rfm"];
+void CheckRfm(const Workspace& ws, const RfmResult& rfm, const Json& gr) {
   CHECK(rfm.customers == gr["customers"].get<int64_t>());
   for (int r = 0; r < 5; ++r) {
     for (int fm = 0; fm < 5; ++fm) {
@@ -106,6 +81,61 @@ TEST_CASE("golden: CDNOW master cohorts, RFM and funnel", "[analysis][golden]") 
     CHECK(int(rfm.m[c]) == (*it)[2].get<int>());
     CHECK(RfmSegmentName(rfm.segment[c]) == (*it)[3].get<std::string>());
   }
+}
+
+void CheckCohorts(const std::vector<Cohort>& rows, const Json& g) {
+  REQUIRE(rows.size() == g.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Json& gc = g[i];
+    INFO("cohort " << gc["month"].get<std::string>());
+    CHECK(rows[i].customers == gc["customers"].get<int64_t>());
+    CHECK(rows[i].active == gc["active"].get<std::vector<int64_t>>());
+    CHECK(rows[i].net_cents == gc["net_cents"].get<std::vector<int64_t>>());
+    CHECK(rows[i].retention[0] == 1.0);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("golden: Enavant (Shopify) cohorts by source, RFM and funnel", "[analysis][golden]") {
+  const std::string path = test::SharedData("shopify_enavant_orders_export_1.csv");
+  if (path.empty()) return;
+  const Json g = Golden("shopify_enavant.json");
+  auto engine = ImportInto(path);
+  const Workspace& ws = engine->workspace();
+  Settings settings;
+  REQUIRE(FormatDay(ws.LatestValidOrderDay()) == g["as_of"].get<std::string>());
+  const CohortResult all = ComputeCohorts(ws, settings);
+  REQUIRE(all.groups.size() == 1);
+  CHECK(all.customers == g["customers"].get<int64_t>());
+  CheckCohorts(all.groups[0].cohorts, g["cohorts"]);
+  CohortOptions by_source;
+  by_source.by = CohortBy::kSource;
+  const CohortResult grouped = ComputeCohorts(ws, settings, by_source);
+  CHECK(grouped.groups.size() == g["cohorts_by_source"].size());
+  for (const CohortGroup& group : grouped.groups) {
+    INFO("source " << group.label);
+    REQUIRE(g["cohorts_by_source"].contains(group.label));
+    CheckCohorts(group.cohorts, g["cohorts_by_source"][group.label]);
+  }
+  CheckRfm(ws, ComputeRfm(ws, settings), g["rfm"]);
+  CheckFunnel(ComputeFunnel(ws, settings), g["funnel"]);
+}
+
+TEST_CASE("golden: CDNOW master cohorts, RFM and funnel", "[analysis][golden]") {
+  const std::string path = test::SharedData("lifetimes_CDNOW_master.txt");
+  if (path.empty()) return;
+  const Json g = Golden("cdnow_master.json");
+  auto engine = ImportInto(path);
+  const Workspace& ws = engine->workspace();
+  Settings settings;
+  REQUIRE(FormatDay(ws.LatestValidOrderDay()) == g["as_of"].get<std::string>());
+
+  const CohortResult cohorts = ComputeCohorts(ws, settings);
+  REQUIRE(cohorts.groups.size() == 1);
+  CheckCohorts(cohorts.groups[0].cohorts, g["cohorts"]);
+
+  CheckRfm(ws, ComputeRfm(ws, settings), g["rfm"]);
 
   CheckFunnel(ComputeFunnel(ws, settings), g["funnel"]);
   Settings earlier;

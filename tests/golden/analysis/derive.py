@@ -301,6 +301,104 @@ def derive_groceries(data_dir, min_support=0.001, min_pair_count=5, top=50):
     }
 
 
+# --- A Shopify orders export (Enavant): order rows carry a Currency; later rows of an order are its other lines.
+def normalize_email(raw):
+    e = raw.strip().lower()
+    at = e.find("@")
+    if at <= 0 or at == len(e) - 1 or e.count("@") != 1:
+        return ""
+    return e
+
+
+def normalize_phone(raw):
+    t = raw.strip().lstrip("'")
+    digits = "".join(ch for ch in t if ch.isdigit())
+    if len(digits) < 6:
+        return ""
+    return ("+" if t.startswith("+") else "") + digits
+
+
+def read_shopify_orders(path):
+    import csv
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    col = {name: i for i, name in reversed(list(enumerate(header)))}
+    orders = []
+    for row in rows[1:]:
+        get = lambda name: row[col[name]] if name in col and col[name] < len(row) else ""
+        if not get("Currency").strip():
+            continue
+        created = get("Created at").strip()
+        d = day_number(datetime.date(int(created[0:4]), int(created[5:7]), int(created[8:10])))
+        valid = (not get("Cancelled at").strip() and get("Financial Status").strip().lower() != "voided"
+                 and "bogus" not in get("Payment Method").lower()
+                 and "test" not in [t.strip().lower() for t in get("Tags").split(",")])
+
+        def cents(text):
+            text = text.strip()
+            if not text:
+                return 0
+            neg = text.startswith("-")
+            whole, _, frac = text.lstrip("-").partition(".")
+            v = int(whole or "0") * 100 + int((frac + "00")[:2])
+            return -v if neg else v
+        phone = normalize_phone(get("Phone")) or normalize_phone(get("Billing Phone")) or normalize_phone(get("Shipping Phone"))
+        orders.append({"email": normalize_email(get("Email")), "phone": phone, "day": d, "valid": valid,
+                       "net": cents(get("Total")) - cents(get("Refunded Amount")), "source": get("Source").strip()})
+    # Identity, as the merge resolves it (DESIGN §2, core/workspace/merge.cpp), order rows in file order: a known
+    # email names its customer, else a known phone; otherwise a new customer keyed by the email, else the phone.
+    # Every identifier of the row then becomes an alias of that customer (the first owner of an alias keeps it).
+    alias = {}
+    keys = []
+    for o in orders:
+        key = None
+        if o["email"] and "email:" + o["email"] in alias:
+            key = alias["email:" + o["email"]]
+        elif o["phone"] and "phone:" + o["phone"] in alias:
+            key = alias["phone:" + o["phone"]]
+        elif o["email"] or o["phone"]:
+            key = ("email:" + o["email"]) if o["email"] else ("phone:" + o["phone"])
+        if key is not None:
+            if o["email"]:
+                alias.setdefault("email:" + o["email"], key)
+            if o["phone"]:
+                alias.setdefault("phone:" + o["phone"], key)
+        keys.append(key)
+    for o, key in zip(orders, keys):
+        o["key"] = key
+
+    def key_of(o):
+        return o["key"]
+    by_customer = {}
+    first_source = {}
+    for o in sorted(orders, key=lambda o: o["day"]):
+        key = key_of(o)
+        if key is None or not o["valid"]:
+            continue
+        by_customer.setdefault(key, []).append((o["day"], o["net"]))
+        first_source.setdefault(key, o["source"])
+    return by_customer, first_source
+
+
+def derive_shopify(data_dir, name):
+    orders, first_source = read_shopify_orders(os.path.join(data_dir, name))
+    as_of = max(d for v in orders.values() for d, _ in v)
+    groups = {}
+    for k, v in orders.items():
+        groups.setdefault(first_source[k] or "(none)", {})[k] = v
+    return {
+        "file": name,
+        "as_of": iso(as_of),
+        "customers": len(orders),
+        "net_cents": sum(c for v in orders.values() for _, c in v),
+        "cohorts": cohorts(orders, as_of),
+        "cohorts_by_source": {label: cohorts(g, as_of) for label, g in groups.items()},
+        "rfm": rfm(orders, as_of),
+        "funnel": funnel(orders, as_of),
+    }
+
+
 def close(a, b):
     if isinstance(a, float) or isinstance(b, float):
         return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
@@ -322,7 +420,8 @@ def compare(a, b, path=""):
 def main():
     data_dir = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data"
     check = "--check" in sys.argv
-    results = {"cdnow_master.json": derive_cdnow(data_dir), "kaggle_groceries.json": derive_groceries(data_dir)}
+    results = {"cdnow_master.json": derive_cdnow(data_dir), "kaggle_groceries.json": derive_groceries(data_dir),
+               "shopify_enavant.json": derive_shopify(data_dir, "shopify_enavant_orders_export_1.csv")}
     status = 0
     for name, value in results.items():
         path = os.path.join(HERE, name)

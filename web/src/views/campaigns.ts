@@ -2,7 +2,7 @@
 // platform (the "audience" op writes the CSV, with a seeded holdout group to measure lift later).
 import type { App } from '../app';
 import { download, emptyState, h } from '../dom';
-import { fmtInt, fmtPct } from '../format';
+import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format';
 import { table } from './render';
 
 type Obj = Record<string, unknown>;
@@ -19,6 +19,8 @@ export async function downloadAudience(app: App, source: Obj, format: string, no
     const a = await app.client.call<Obj>('audience', { ...source, format });
     const base = `${slug(String(a.name))}-${format}-${a.as_of}`;
     download(`${base}.csv`, String(a.csv), 'text/csv;charset=utf-8');
+    rememberCampaign(app, { name: String(a.name), sent: new Date().toISOString().slice(0, 10), as_of: String(a.as_of),
+      sent_ids: (a.sent_ids as number[]) ?? [], holdout_ids: (a.holdout_ids as number[]) ?? [] });
     if (Number(a.held_out) > 0) download(`${base}-holdout.csv`, String(a.holdout_csv), 'text/csv;charset=utf-8');
     note.replaceChildren(h('span', {}, `${fmtInt(a.sent)} to send, ${fmtInt(a.held_out)} held out (${fmtPct(a.holdout_share)}), `,
       `${fmtInt(a.skipped_no_email)} without email skipped.`));
@@ -52,6 +54,47 @@ export async function renderPlaybooks(app: App, body: HTMLElement): Promise<void
   body.append(actions.length ? table(actions, 'Next best actions, by due date') : emptyState('No actions due', h('p', {}, 'No customer needs an action as of this date.')));
 }
 
+// Campaigns sent from this browser: who got the email and who was held out, so a later import of orders
+// measures the lift ("lift" op). Kept in localStorage per workspace (ids only, no personal data).
+interface Campaign { name: string; sent: string; as_of: string; sent_ids: number[]; holdout_ids: number[] }
+const kCampaignsKey = (app: App) => `rapport.campaigns.${app.state.label}`;
+function loadCampaigns(app: App): Campaign[] {
+  try { return JSON.parse(localStorage.getItem(kCampaignsKey(app)) ?? '[]') as Campaign[]; } catch { return []; }
+}
+function rememberCampaign(app: App, c: Campaign): void {
+  try { localStorage.setItem(kCampaignsKey(app), JSON.stringify([c, ...loadCampaigns(app)].slice(0, 50))); } catch { /* storage full: not kept */ }
+}
+
+function liftView(r: Obj, currency: string): HTMLElement {
+  const t = (r.treatment ?? {}) as Obj, c = (r.control ?? {}) as Obj;
+  const conv = (r.conversion ?? {}) as Obj, rev = (r.revenue_per_customer ?? {}) as Obj;
+  const significant = Number(conv.low) > 0 || Number(conv.high) < 0;
+  const words = `${fmtPct(t.conversion_rate)} of those emailed ordered within ${r.window_days} days of ${r.send_date}, vs ${fmtPct(c.conversion_rate)} of the holdout: `
+    + `${Number(conv.diff) >= 0 ? '+' : ''}${fmtNum(100 * Number(conv.diff))} points (95 % interval ${fmtNum(100 * Number(conv.low))} to ${fmtNum(100 * Number(conv.high))}; p = ${fmtNum(conv.p_value)}).`;
+  return h('div', { class: 'lift' },
+    h('p', {}, h('strong', {}, significant ? (Number(conv.diff) > 0 ? 'The campaign worked. ' : 'The campaign lost orders. ') : 'No clear effect yet. '), words,
+      r.window_complete ? '' : h('span', { class: 'badge warn' }, ' window not over yet')),
+    h('dl', { class: 'facts' },
+      [['Emailed', fmtInt(t.customers)], ['Held out', fmtInt(c.customers)], ['Converted (emailed)', fmtInt(t.converted)], ['Converted (holdout)', fmtInt(c.converted)],
+        ['Relative lift', fmtPct(conv.relative_lift)], ['Revenue / customer, emailed', fmtMoney(t.revenue_per_customer, currency)],
+        ['Revenue / customer, holdout', fmtMoney(c.revenue_per_customer, currency)],
+        ['Extra revenue / customer', `${fmtMoney(rev.diff, currency)} (${fmtMoney(rev.low, currency)} to ${fmtMoney(rev.high, currency)})`]]
+        .map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))));
+}
+
+async function measure(app: App, out: HTMLElement, ids: { sent: number[]; holdout: number[] }, sendDate: string, windowDays: number): Promise<void> {
+  out.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Measuring…'));
+  try {
+    const r = await app.client.call<Obj>('lift', {
+      customers: [...ids.sent, ...ids.holdout], holdout: [...ids.sent.map(() => 0), ...ids.holdout.map(() => 1)],
+      send_date: sendDate, window_days: windowDays,
+    });
+    out.replaceChildren(liftView(r, app.storeCurrency));
+  } catch (error) {
+    out.replaceChildren(h('p', { class: 'error', role: 'alert' }, (error as Error).message));
+  }
+}
+
 export async function renderCampaigns(app: App, body: HTMLElement): Promise<void> {
   const rule = h('input', { type: 'text', id: 'campaign-rule', class: 'wide', value: 'orders >= 2', spellcheck: 'false' });
   const picker = formatPicker('campaign-format');
@@ -69,6 +112,45 @@ export async function renderCampaigns(app: App, body: HTMLElement): Promise<void
     void downloadAudience(app, { rule: rule.value, holdout: Number(holdout.value) / 100 }, picker.value, note);
   });
   body.append(form);
+  // Past campaigns from this browser, each measured against its holdout.
+  const past = loadCampaigns(app);
+  body.append(h('h2', {}, 'Measured lift'));
+  if (past.length) {
+    for (const c of past.slice(0, 10)) {
+      const out = h('div', { 'aria-live': 'polite' });
+      const button = h('button', { type: 'button', class: 'secondary' }, 'Measure lift');
+      button.addEventListener('click', () => void measure(app, out, { sent: c.sent_ids, holdout: c.holdout_ids }, c.sent, 30));
+      body.append(h('article', { class: 'card' }, h('h3', {}, c.name), h('p', { class: 'muted' },
+        `Downloaded ${c.sent} (data as of ${c.as_of}): ${fmtInt(c.sent_ids.length)} to email, ${fmtInt(c.holdout_ids.length)} held out. Import newer orders, then measure.`), button, out));
+    }
+  } else {
+    body.append(h('p', { class: 'muted' }, 'No campaign downloaded from this browser yet. Each one you download appears here, ready to be measured once newer orders are imported.'));
+  }
+  // A past send, replayed: who matched the rule on that date, the holdout drawn the same way, and what they did next.
+  const asOf = String((await app.cached<Obj>('kpis')).as_of ?? '');
+  const back = asOf ? new Date(Date.parse(`${asOf}T00:00:00Z`) - 60 * 86400e3).toISOString().slice(0, 10) : '';
+  const replayRule = h('input', { type: 'text', id: 'replay-rule', class: 'wide', value: 'stage = "at_risk"', spellcheck: 'false' });
+  const replayDate = h('input', { type: 'date', id: 'replay-date', value: back });
+  const replayWindow = h('input', { type: 'number', id: 'replay-window', min: 1, max: 365, value: 30 });
+  const replayOut = h('div', { 'aria-live': 'polite' });
+  const replay = h('form', { class: 'card stack', id: 'replay' },
+    h('h3', {}, 'Replay a campaign on past data'),
+    h('p', { class: 'muted' }, 'Picks who matched the rule on the send date, holds out the same random share, and compares what both groups ordered afterwards. ',
+      'The holdout was not really left out of any email here, so read it as a check of the method, not of a real send.'),
+    h('p', { class: 'inline' }, h('label', { for: 'replay-rule' }, 'Rule'), replayRule),
+    h('p', { class: 'inline' }, h('label', { for: 'replay-date' }, 'Sent on'), replayDate, h('label', { for: 'replay-window' }, 'Window (days)'), replayWindow,
+      h('button', { type: 'submit', class: 'primary' }, 'Measure')), replayOut);
+  replay.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    replayOut.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Drawing the audience…'));
+    try {
+      const a = await app.client.call<Obj>('audience', { rule: replayRule.value, as_of: replayDate.value, format: 'klaviyo' });
+      await measure(app, replayOut, { sent: (a.sent_ids as number[]) ?? [], holdout: (a.holdout_ids as number[]) ?? [] }, replayDate.value, Number(replayWindow.value) || 30);
+    } catch (error) {
+      replayOut.replaceChildren(h('p', { class: 'error', role: 'alert' }, (error as Error).message));
+    }
+  });
+  body.append(replay);
   try {
     const saved = ((await app.client.call<Obj>('segments')).segments as Obj[]) ?? [];
     if (saved.length) body.append(table(saved, 'Saved segments (use their rules above)'));

@@ -7,7 +7,9 @@
 #      naming the file, and nothing is printed on stdout (never half-loaded);
 #   3. a write that runs out of disk (a tiny tmpfs when mount is allowed, else a file-size limit) is reported
 #      and the workspace keeps what was saved before;
-#   4. an import from a file that cannot be read (a directory, a missing file) changes nothing.
+#   4. an import from a file that cannot be read (a directory, a missing file) changes nothing;
+#   5. every class of bad input file gives the message shape docs/robustness.md shows, the right exit status,
+#      and (when the whole file is refused) no change to the workspace.
 set -uo pipefail
 RAPPORT=$(realpath "$1")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rapport-faults.XXXXXX")
@@ -165,6 +167,90 @@ out=$("$RAPPORT" import ws.rapport adir.csv 2>&1); code=$?
 if [ "$code" -ne 0 ] && [ "$(snapshot ws.rapport)" == "$BEFORE" ]; then ok "import of a directory: refused: $(echo "$out" | tail -1)"; else bad "import of a directory: exit $code: $out"; fi
 out=$("$RAPPORT" import ws.rapport no_such_file.csv 2>&1); code=$?
 if [ "$code" -ne 0 ] && [ "$(snapshot ws.rapport)" == "$BEFORE" ]; then ok "import of a missing file: refused: $(echo "$out" | tail -1)"; else bad "import of a missing file: exit $code: $out"; fi
+
+# --- 5. bad input files: the message shapes of docs/robustness.md ---------------------------------------
+H='Name,Email,Financial Status,Currency,Total,Created at,Lineitem name,Lineitem quantity,Lineitem price,Refunded Amount'
+ROW='#9001,a@x.io,paid,USD,10.00,2024-03-01 10:00:00 -0500,Bed,1,10.00,'
+mkdir -p bad
+printf '\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR' > bad/image.csv
+printf 'PK\x03\x04\x14\x00\x00\x00rest' > bad/export.csv
+printf '\x1f\x8b\x08\x00\x00\x00' > bad/gzipped.csv
+printf 'a,b\n1,\x00\x01\x02\n' > bad/binary.csv
+printf '\xff\xfeN\x00a\x00m\x00e\x00\n\x00' > bad/utf16.csv
+printf "$H\n#9001,caf\xc3\xa9@x.fr,paid,EUR,10.00,2024-03-01 10:00:00 +0100,Bed,1,10.00,\n#9002,\xe9@x.fr,paid,EUR,1,2024-03-01 10:00:00 +0100,Bed,1,1,\n" > bad/mixed_encoding.csv
+printf 'foo,bar,baz\n1,2,3\n' > bad/unknown.csv
+: > bad/empty.csv
+printf "$H\n$ROW\n#9002,\"b@x.io,paid,USD,1,2024-03-01 10:00:00 -0500,Bed,1,1,\n" > bad/open_quote.csv
+python3 -c "import sys; sys.stdout.write('$H\n#9001,a@x.io,paid,USD,10.00,2024-03-01 10:00:00 -0500,\"' + 'x' * (17 * 1024 * 1024) + '\",1,10.00,\n')" > bad/huge_field.csv
+# Refused whole: exit 1, the message names file:line[:col], the workspace is unchanged.
+refused() {  # name file regex
+  cp ws_before.rapport ws.rapport
+  local out code
+  out=$("$RAPPORT" import ws.rapport "$2" 2>&1); code=$?
+  if [ "$code" -ne 0 ] && echo "$out" | grep -Eq -- "^rapport: $2:[0-9]+(:[0-9]+)?: .*($3)" && [ "$(snapshot ws.rapport)" == "$BEFORE" ]; then
+    ok "$1: refused, workspace unchanged: $out"
+  else
+    bad "$1: exit $code: $out"
+  fi
+}
+refused "image renamed .csv" bad/image.csv "binary data \(a NUL byte"
+refused "xlsx renamed .csv" bad/export.csv "zip archive"
+refused "gzip renamed .csv" bad/gzipped.csv "this is a gzip archive, not a CSV file; decompress it first"
+refused "binary bytes in a CSV" bad/binary.csv "binary data \(a NUL byte"
+refused "UTF-16 text" bad/utf16.csv "UTF-16"
+refused "invalid UTF-8 after UTF-8" bad/mixed_encoding.csv "invalid UTF-8 \(byte 0xE9\)"
+refused "unknown header" bad/unknown.csv "unrecognised header \(foo, bar, baz\)"
+refused "empty file" bad/empty.csv "the file is empty; expected a CSV export with a header row"
+refused "quote left open" bad/open_quote.csv "unterminated quoted field opened at line 3"
+refused "huge field (17 MiB)" bad/huge_field.csv "larger than max_record_bytes"
+
+# Bad rows: the row is rejected with file:line:col and a reason, the rest is imported (exit 0), or exit 1
+# when no row at all was accepted; `rapport rejects` lists them.
+printf "$H\n$ROW\n#9002,b@x.io,paid\n#9003,c@x.io,paid,USD,1,2024-03-01 10:00:00 -0500,Bed,1,1,,x,y\n" > bad/ragged.csv
+printf "$H\n$ROW\n#9002,a@x.io,paid,USD,10.00,03/01/24,Bed,1,10.00,\n" > bad/bad_date.csv
+printf "$H\n$ROW\n#9002,a@x.io,paid,USD,ten,2024-03-01 10:00:00 -0500,Bed,1,10.00,\n" > bad/bad_amount.csv
+printf "$H\n$ROW\n#9002,b@x.io,paid,USD,5.00,2024-03-0" > bad/truncated.csv
+printf "$H\n#9001,\xe9mile@x.fr,paid,EUR,10.00,2024-03-01 10:00:00 +0100,Bed,1,10.00,\n" > bad/latin1.csv
+rows() {  # name file regex-on-stderr
+  cp ws_before.rapport ws.rapport
+  local out code
+  out=$("$RAPPORT" import ws.rapport "$2" 2>&1); code=$?
+  if [ "$code" -eq 0 ] && echo "$out" | grep -Eq -- "^$2:[0-9]+:[0-9]+: .*($3)" && echo "$out" | grep -q "1 accepted"; then
+    ok "$1: row rejected, the rest imported: $(echo "$out" | grep -E "^$2:" | head -2 | tr '\n' ' ')"
+  else
+    bad "$1: exit $code: $out"
+  fi
+}
+rows "ragged rows" bad/ragged.csv "expected 10 fields \(as in the header\), found 3"
+rows "bad date" bad/bad_date.csv "\`Created at\`: expected a date like 2024-03-01 10:15:00 -0500, found \`03/01/24\`"
+rows "bad amount" bad/bad_amount.csv "\`Total\`: expected an amount like 125.40, found \`ten\`; the order is rejected"
+rows "file cut mid-row" bad/truncated.csv "expected 10 fields \(as in the header\), found 6"
+cp ws_before.rapport ws.rapport
+out=$("$RAPPORT" import ws.rapport bad/latin1.csv 2>&1); code=$?
+id=$("$RAPPORT" imports ws.rapport --json | python3 -c 'import json,sys; print(max(i["id"] for i in json.load(sys.stdin)["imports"]))' 2>/dev/null)
+warn=$("$RAPPORT" rejects ws.rapport "${id:-0}" --all 2>&1)
+if [ "$code" -eq 0 ] && echo "$warn" | grep -q "warning: the file is not UTF-8 (byte 0xE9 on line 2); read it as Windows-1252"; then
+  ok "Latin-1 file: imported as Windows-1252 with a warning: $warn"
+else
+  bad "Latin-1 file: exit $code: $out / $warn"
+fi
+cp ws_before.rapport ws.rapport
+"$RAPPORT" import ws.rapport small/shopify_orders_export_demo.csv > "$WORK/dup.out" 2>&1; code=$?
+if [ "$code" -eq 0 ] && grep -Eq "orders +0 added, [0-9]+ already present" "$WORK/dup.out" &&
+   [ "$("$RAPPORT" kpis ws.rapport --json)" == "$("$RAPPORT" kpis ws_before.rapport --json)" ]; then
+  ok "the same file twice: nothing added ($(grep orders "$WORK/dup.out" | xargs)), kpis unchanged"
+else
+  bad "the same file twice: exit $code: $(cat "$WORK/dup.out")"
+fi
+out=$("$RAPPORT" segment ws_before.rapport "orders >= 2 and and last_order < 2024-03-01" 2>&1); code=$?
+if [ "$code" -ne 0 ] && echo "$out" | grep -q "1:17: expected a condition before AND" && echo "$out" | grep -q '\^'; then
+  ok "bad segment rule: $(echo "$out" | head -1)"
+else
+  bad "bad segment rule: exit $code: $out"
+fi
+printf 'customer_id,frequency,recency,T\nc1,2,10,x\n' > bad/summary.csv
+out=$("$RAPPORT" fit-summary bad/summary.csv 2>&1); code=$?
+if [ "$code" -ne 0 ] && echo "$out" | grep -Eq "bad/summary.csv:2:4"; then ok "bad summary file: $out"; else bad "bad summary file: exit $code: $out"; fi
 
 if [ "$fails" -ne 0 ]; then echo "faults.sh: $fails failed"; exit 1; fi
 echo "faults.sh: all passed"

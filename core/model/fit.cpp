@@ -111,12 +111,16 @@ Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const
       break;
     case ModelKind::kParetoNbd:
       fit.names = {"r", "alpha", "s", "beta"};
-      objective = [&](const std::vector<double>& th, std::vector<double>*) {
+      objective = [&](const std::vector<double>& th, std::vector<double>* g) {
         const ParetoNbdParams p{std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])};
-        return -ParetoNbdLogLikelihoodSum(p, scaled) / n;
+        double grad[4];
+        const double ll = ParetoNbdLogLikelihoodSum(p, scaled, g ? grad : nullptr);
+        if (g) {
+          for (int k = 0; k < 4; ++k) (*g)[k] = -grad[k] / n;
+        }
+        return -ll / n;
       };
-      opt.analytic_gradient = false;
-            opt.gradient_tolerance = 1e-8;
+      opt.analytic_gradient = true;
       break;
     case ModelKind::kGammaGamma:
       break;

@@ -3,9 +3,9 @@
 //
 // How: θ = ln(parameters) is optimised without constraints (a ±20 box guards against runaway values), with
 // time rescaled so that max T = 1 (α and β scale with time; r, a, b, s do not), over the weighted patterns of
-// summary.h, so a million customers cost what their distinct histories cost. BG/NBD uses BFGS with the
-// analytic gradient of §3.2; MBG/NBD, Pareto/NBD and Gamma-Gamma use BFGS on central differences, with a
-// Nelder-Mead start as the fallback when that fails. Standard errors: the observed information I (the Hessian of −ℓ in θ) inverted, then the delta
+// summary.h, so a million customers cost what their distinct histories cost. BFGS with analytic gradients
+// (BG/NBD §3.2; MBG/NBD and Pareto/NBD differentiated in mbgnbd.h, pnbd.h), central differences for
+// Gamma-Gamma, and a Nelder-Mead start as the fallback when BFGS from θ = 0 fails. Standard errors: the observed information I (the Hessian of −ℓ in θ) inverted, then the delta
 // method, SE_k = param_k·√[I⁻¹]_kk.
 //
 // Errors: no customers, or no customer with a repeat purchase -> kInsufficientData; an optimiser that stops

@@ -167,11 +167,12 @@ OptimizerResult Minimize(const Objective& f, std::vector<double> theta0, const O
       for (size_t i = 0; i < n; ++i) d[i] = -g[i];
       slope = -std::inner_product(g.begin(), g.end(), g.begin(), 0.0);
     }
-    // Keep the first step of a fresh BFGS from leaping out of the region of interest.
-    if (fresh) {
-      const double norm = InfNorm(d);
-      if (norm > 1.0) {
-        for (double& v : d) v /= norm;
+    // Keep steps (the first of a fresh BFGS above all) from leaping out of the region of interest.
+    {
+      const double norm = InfNorm(d), cap = fresh ? std::min(1.0, o.max_step) : o.max_step;
+      if (norm > cap) {
+        for (double& v : d) v *= cap / norm;
+        slope *= cap / norm;
       }
     }
     double step = 1.0, next_value = INFINITY;

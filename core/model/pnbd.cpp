@@ -35,7 +35,67 @@ double ParetoNbdLogLikelihood(const ParetoNbdParams& p, double x, double t_x, do
          LogBracket(p, x, t_x, T);
 }
 
-double ParetoNbdLogLikelihoodSum(const ParetoNbdParams& p, const Patterns& patterns) {
+namespace {
+
+// ℓ of one customer and ∂ℓ/∂(r, α, s, β) in g.
+double LogLikelihoodWithGradient(const ParetoNbdParams& p, double x, double t_x, double T, double g[4]) {
+  const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
+  const double rsx = r + s + x;
+  const bool alpha_ge = alpha >= beta;
+  const double m = alpha_ge ? alpha : beta, diff = alpha_ge ? alpha - beta : beta - alpha;
+  // F(B, u) and dF/d(r, α, s, β); dB/dr = 1 (α < β branch) or dB/ds = 1 (α >= β branch).
+  auto F = [&](double B, double u, double dF[4]) {
+    const double mu = m + u, z = diff / mu;
+    double h[4];
+    const double value = LogHyp2F1WithGradient(rsx, B, rsx + 1.0, z, h) - rsx * std::log(mu);
+    const double d_rsx = h[0] + h[2] - std::log(mu);  // a = rsx and c = rsx + 1 both move with r and s
+    double dz_dalpha, dz_dbeta, dm_dalpha, dm_dbeta;
+    if (alpha_ge) {  // z = (α−β)/(α+u)
+      dz_dalpha = (beta + u) / (mu * mu);
+      dz_dbeta = -1.0 / mu;
+      dm_dalpha = 1.0, dm_dbeta = 0.0;
+    } else {  // z = (β−α)/(β+u)
+      dz_dalpha = -1.0 / mu;
+      dz_dbeta = (alpha + u) / (mu * mu);
+      dm_dalpha = 0.0, dm_dbeta = 1.0;
+    }
+    dF[0] = d_rsx + (alpha_ge ? 0.0 : h[1]);
+    dF[2] = d_rsx + (alpha_ge ? h[1] : 0.0);
+    dF[1] = h[3] * dz_dalpha - rsx * dm_dalpha / mu;
+    dF[3] = h[3] * dz_dbeta - rsx * dm_dbeta / mu;
+    return value;
+  };
+  double d1[4], d2[4];
+  const double F1 = alpha_ge ? F(s + 1.0, t_x, d1) : F(r + x, t_x, d1);
+  const double F2 = alpha_ge ? F(s, T, d2) : F(r + x + 1.0, T, d2);
+  const double u1 = std::log(s / rsx) + F1, u2 = std::log((r + x) / rsx) + F2;
+  const double lse = LogSumExp(u1, u2);
+  const double w1 = std::exp(u1 - lse), w2 = std::exp(u2 - lse);
+  const double du1[4] = {-1.0 / rsx + d1[0], d1[1], 1.0 / s - 1.0 / rsx + d1[2], d1[3]};
+  const double du2[4] = {1.0 / (r + x) - 1.0 / rsx + d2[0], d2[1], -1.0 / rsx + d2[2], d2[3]};
+  g[0] = Digamma(r + x) - Digamma(r) + std::log(alpha) + w1 * du1[0] + w2 * du2[0];
+  g[1] = r / alpha + w1 * du1[1] + w2 * du2[1];
+  g[2] = std::log(beta) + w1 * du1[2] + w2 * du2[2];
+  g[3] = s / beta + w1 * du1[3] + w2 * du2[3];
+  return std::lgamma(r + x) - std::lgamma(r) + r * std::log(alpha) + s * std::log(beta) + lse;
+}
+
+}  // namespace
+
+double ParetoNbdLogLikelihoodSum(const ParetoNbdParams& p, const Patterns& patterns, double* gradient) {
+  if (gradient) {
+    double ll = 0.0, g_sum[4] = {0.0, 0.0, 0.0, 0.0}, g[4];
+    for (size_t i = 0; i < patterns.size(); ++i) {
+      const double w = patterns.weight[i];
+      ll += w * LogLikelihoodWithGradient(p, patterns.x[i], patterns.t_x[i], patterns.T[i], g);
+      for (int k = 0; k < 4; ++k) g_sum[k] += w * g[k];
+    }
+    gradient[0] = p.r * g_sum[0];
+    gradient[1] = p.alpha * g_sum[1];
+    gradient[2] = p.s * g_sum[2];
+    gradient[3] = p.beta * g_sum[3];
+    return ll;
+  }
   const double head = -std::lgamma(p.r) + p.r * std::log(p.alpha) + p.s * std::log(p.beta);
   double ll = 0.0;
   for (size_t i = 0; i < patterns.size(); ++i) {

@@ -18,7 +18,9 @@ struct ParetoNbdParams {
 // ℓ(r, α, s, β | x, t_x, T): the sum form of note 028 (no subtraction), 2F1 in logs with Euler's
 // transformation for large x (MODELS §5.1).
 double ParetoNbdLogLikelihood(const ParetoNbdParams& p, double x, double t_x, double T);
-double ParetoNbdLogLikelihoodSum(const ParetoNbdParams& p, const Patterns& patterns);
+// Σ weight·ℓ; when `gradient` is not null it receives ∂/∂(ln r, ln α, ln s, ln β), differentiating the sum
+// form term by term (the 2F1 derivatives from its series, special.h).
+double ParetoNbdLogLikelihoodSum(const ParetoNbdParams& p, const Patterns& patterns, double* gradient = nullptr);
 // P(alive | x, t_x, T), note 009 eq. 36-37 (§5.2).
 double ParetoNbdPAlive(const ParetoNbdParams& p, double x, double t_x, double T);
 // E[X(t)] for a new customer, note 009 eq. 27, continuous at s = 1 (§5.3).

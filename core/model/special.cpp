@@ -48,7 +48,65 @@ double LogHypSeries(double a, double b, double c, double z, long* terms) {
   return log_scale + std::log(sum);
 }
 
+// ln Σ t_n and d ln Σ t_n / d(a, b, c, z) for positive terms.
+double LogHypSeriesWithGradient(double a, double b, double c, double z, double d[4]) {
+  d[0] = d[1] = d[2] = d[3] = 0.0;
+  if (z == 0.0) return 0.0;
+  constexpr long kMaxTerms = 50000000;
+  double sum = 1.0, term = 1.0, log_scale = 0.0;
+  double sa = 0.0, sb = 0.0, sc = 0.0, sz = 0.0;  // Σ t_n·H_a(n), Σ t_n·H_b(n), Σ t_n·H_c(n), Σ n·t_n
+  double ha = 0.0, hb = 0.0, hc = 0.0;
+  long n = 0;
+  for (; n < kMaxTerms; ++n) {
+    const double ratio = (a + n) * (b + n) * z / ((c + n) * (n + 1.0));
+    ha += 1.0 / (a + n);
+    hb += 1.0 / (b + n);
+    hc += 1.0 / (c + n);
+    term *= ratio;
+    sum += term;
+    sa += term * ha;
+    sb += term * hb;
+    sc += term * hc;
+    sz += term * (n + 1.0);
+    if (term == 0.0) break;
+    if (term * (n + 2.0) * (1.0 + ha + hb + hc) < 1e-17 * sum && ratio < 1.0) break;
+    if (sum > 1e200) {
+      log_scale += std::log(sum);
+      term /= sum;
+      sa /= sum;
+      sb /= sum;
+      sc /= sum;
+      sz /= sum;
+      sum = 1.0;
+    }
+  }
+  if (n >= kMaxTerms || !(sum > 0.0)) return NAN;
+  d[0] = sa / sum;
+  d[1] = sb / sum;
+  d[2] = -sc / sum;
+  d[3] = sz / (z * sum);
+  return log_scale + std::log(sum);
+}
+
 }  // namespace
+
+double LogHyp2F1WithGradient(double a, double b, double c, double z, double d[4]) {
+  if (a + b > c && c - a >= 0.0 && c - b >= 0.0) {
+    // ln F = (c−a−b) L + ln G(c−a, c−b; c; z), L = ln(1−z).
+    const double L = std::log1p(-z);
+    double g[4] = {0.0, 0.0, 0.0, 0.0};
+    // G = 1 when c−a or c−b is 0, but its derivative in that argument is not 0: a tiny positive value in
+    // its place gives both (G = 1 + O(1e-300)).
+    const double ap = c - a == 0.0 ? 1e-300 : c - a, bp = c - b == 0.0 ? 1e-300 : c - b;
+    const double log_g = LogHypSeriesWithGradient(ap, bp, c, z, g);
+    d[0] = -L - g[0];
+    d[1] = -L - g[1];
+    d[2] = L + g[0] + g[1] + g[2];
+    d[3] = -(c - a - b) / (1.0 - z) + g[3];
+    return (c - a - b) * L + log_g;
+  }
+  return LogHypSeriesWithGradient(a, b, c, z, d);
+}
 
 double LogHyp2F1(double a, double b, double c, double z, long* terms) {
   if (a + b > c && c - a >= 0.0 && c - b >= 0.0) {

@@ -29,6 +29,11 @@ double Digamma(double x);
 // receives the number of terms summed. NaN when the series does not converge within 50 million terms.
 double LogHyp2F1(double a, double b, double c, double z, long* terms = nullptr);
 
+// ln 2F1(a, b; c; z) as LogHyp2F1, and its partial derivatives in d[0..3] = ∂/∂a, ∂/∂b, ∂/∂c, ∂/∂z, from
+// the same series summed with the running sums Σ_{k<n} 1/(a+k), 1/(b+k), 1/(c+k) (and through Euler's
+// transformation when LogHyp2F1 uses it). Used by the Pareto/NBD gradient.
+double LogHyp2F1WithGradient(double a, double b, double c, double z, double d[4]);
+
 // The well-conditioned remainder of MODELS §3.4:
 //   R(z) = −expm1((a−1)L)/(a−1) − S1·e^{(a−1)L},  L = ln(1−z),
 //   S1   = Σ_{n≥1} (A)_n (a)_{n−1} z^n / ((c)_n n!).

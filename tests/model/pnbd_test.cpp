@@ -77,3 +77,28 @@ TEST_CASE("Pareto/NBD: next purchase and DERT", "[model][pnbd]") {
   const double dert = ParetoNbdDert(kLifetimes, std::log(1.15) / 52, 2, 30.43, 38.86);
   CHECK_THAT(dert, WithinRel(6.500561094, 1e-9));
 }
+
+TEST_CASE("Pareto/NBD: the analytic gradient matches finite differences in both branches", "[model][pnbd]") {
+  const std::vector<double> x = {0, 1, 2, 7, 200, 3, 1, 26, 0}, t_x = {0, 1.5, 30.43, 20, 38, 5, 1.5, 30.86, 0},
+                            T = {38.86, 38.86, 38.86, 30, 40, 5, 2, 31, 0.5};
+  const Patterns patterns = CompressPatterns(x, t_x, T);
+  for (const ParetoNbdParams& p : {kLifetimes, ParetoNbdParams{0.55, 12.0, 0.6, 10.0}, ParetoNbdParams{2.0, 0.5, 1.3, 40.0}}) {
+    double g[4];
+    const double ll = ParetoNbdLogLikelihoodSum(p, patterns, g);
+    CHECK_THAT(ll, WithinRel(ParetoNbdLogLikelihoodSum(p, patterns), 1e-12));
+    const double th[4] = {std::log(p.r), std::log(p.alpha), std::log(p.s), std::log(p.beta)};
+    for (int k = 0; k < 4; ++k) {
+      const double h = 1e-6;
+      double up[4], down[4];
+      std::copy(th, th + 4, up);
+      std::copy(th, th + 4, down);
+      up[k] += h;
+      down[k] -= h;
+      auto at = [&](const double* t) {
+        return ParetoNbdLogLikelihoodSum({std::exp(t[0]), std::exp(t[1]), std::exp(t[2]), std::exp(t[3])}, patterns);
+      };
+      INFO("alpha " << p.alpha << " beta " << p.beta << " k = " << k);
+      CHECK_THAT(g[k], WithinAbs((at(up) - at(down)) / (2 * h), 1e-6 * (1 + std::fabs(g[k]))));
+    }
+  }
+}

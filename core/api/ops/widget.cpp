@@ -1,0 +1,98 @@
+// Op "widget_model" (core/recommend): the storefront widget's model file for the dashboard to download.
+// Request: {"min_pairs": 3, "top_n": 20, "review_delay_days": N (default settings.review_request_delay_days),
+// "review_max_prompts": 3, "review_url_template": "https://shop.example/products/{id}#reviews"}.
+// Result: {"bytes_base64", "bytes", "products", "products_with_neighbours", "neighbours", "baskets",
+// "transitions", "co_pairs_seen", "co_pairs_kept", "seq_pairs_seen", "seq_pairs_kept", "min_pairs", "top_n",
+// "currency", "sample": [{"id", "title", "neighbours": [{"id", "title", "score"}]}] (the 5 most bought)}.
+#include <algorithm>
+
+#include "core/api/ops.h"
+#include "core/recommend/build.h"
+
+namespace rapport {
+
+namespace {
+
+std::string Base64(const std::string& in) {
+  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
+    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
+  }
+  if (i < in.size()) {
+    const uint32_t v = (uint8_t(in[i]) << 16) | (i + 1 < in.size() ? uint8_t(in[i + 1]) << 8 : 0);
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Json> Op_widget_model(OpContext& ctx) {
+  const Json& rq = ctx.request;
+  ModelOptions options;
+  auto get_uint = [&](const char* name, uint32_t min, uint32_t max, uint32_t* out) -> Status {
+    if (!rq.contains(name)) return Status::Ok();
+    if (!rq[name].is_number_integer() || rq[name].get<int64_t>() < min || rq[name].get<int64_t>() > max) {
+      return InvalidArgument(std::string("`") + name + "`: expected a whole number from " + std::to_string(min) +
+                             " to " + std::to_string(max));
+    }
+    *out = static_cast<uint32_t>(rq[name].get<int64_t>());
+    return Status::Ok();
+  };
+  RAPPORT_RETURN_IF_ERROR(get_uint("min_pairs", 1, 1000000, &options.min_pairs));
+  RAPPORT_RETURN_IF_ERROR(get_uint("top_n", 1, 1000, &options.top_n));
+  options.review.delay_days = ctx.settings.review_request_delay_days > 0 ? ctx.settings.review_request_delay_days : 14;
+  RAPPORT_RETURN_IF_ERROR(get_uint("review_delay_days", 0, 3650, &options.review.delay_days));
+  RAPPORT_RETURN_IF_ERROR(get_uint("review_max_prompts", 0, 1000, &options.review.max_prompts));
+  if (rq.contains("review_url_template")) {
+    if (!rq["review_url_template"].is_string()) return InvalidArgument("`review_url_template`: expected a string");
+    options.review.url_template = rq["review_url_template"].get<std::string>();
+  }
+  ModelStats stats;
+  const Model model = BuildModel(ctx.workspace, ctx.settings, options, &stats);
+  const std::string bytes = WriteModel(model);
+  Json out;
+  out["bytes_base64"] = Base64(bytes);
+  out["bytes"] = bytes.size();
+  out["products"] = model.products.size();
+  out["products_with_neighbours"] = stats.products_with_neighbours;
+  out["products_with_interval"] = stats.products_with_interval;
+  out["neighbours"] = stats.neighbours;
+  out["baskets"] = stats.baskets;
+  out["transitions"] = stats.transitions;
+  out["co_pairs_seen"] = stats.co_pairs_seen;
+  out["co_pairs_kept"] = stats.co_pairs_kept;
+  out["seq_pairs_seen"] = stats.seq_pairs_seen;
+  out["seq_pairs_kept"] = stats.seq_pairs_kept;
+  out["min_pairs"] = model.meta.min_pairs;
+  out["top_n"] = model.meta.top_n;
+  out["currency"] = model.meta.currency;
+  out["review_delay_days"] = model.review.delay_days;
+  std::vector<uint32_t> top(model.products.size());
+  for (uint32_t i = 0; i < top.size(); ++i) top[i] = i;
+  std::stable_sort(top.begin(), top.end(), [&](uint32_t a, uint32_t b) {
+    return model.products[a].popularity > model.products[b].popularity;
+  });
+  Json sample = Json::array();
+  for (size_t i = 0; i < top.size() && i < 5; ++i) {
+    const ModelProduct& p = model.products[top[i]];
+    Json nb = Json::array();
+    for (size_t j = 0; j < model.neighbours[top[i]].size() && j < 4; ++j) {
+      const Neighbour& n = model.neighbours[top[i]][j];
+      nb.push_back(Json{{"id", model.products[n.product].id}, {"title", model.products[n.product].title},
+                        {"score", Num(n.score / 65535.0)}});
+    }
+    sample.push_back(Json{{"id", p.id}, {"title", p.title}, {"repurchase_days", p.repurchase_days}, {"neighbours", nb}});
+  }
+  out["sample"] = sample;
+  return out;
+}
+
+}  // namespace rapport

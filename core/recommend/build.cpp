@@ -1,0 +1,234 @@
+#include "core/recommend/build.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace rapport {
+
+namespace {
+
+constexpr size_t kMaxItemsPerBasket = 100;
+
+uint64_t PairKey(uint32_t a, uint32_t b) { return (static_cast<uint64_t>(a) << 32) | b; }
+
+// Distinct items of a basket, in first-seen order, capped.
+void Distinct(const std::vector<uint32_t>& items, size_t n, std::vector<uint32_t>* out, std::vector<char>* seen) {
+  out->clear();
+  for (uint32_t p : items) {
+    if (p >= n || (*seen)[p]) continue;
+    (*seen)[p] = 1;
+    out->push_back(p);
+    if (out->size() == kMaxItemsPerBasket) break;
+  }
+  for (uint32_t p : *out) (*seen)[p] = 0;
+}
+
+// The median of a sample (mean of the two middle values for an even count).
+double Median(std::vector<int32_t>* v) {
+  const size_t n = v->size();
+  std::sort(v->begin(), v->end());
+  return n % 2 ? (*v)[n / 2] : ((*v)[n / 2 - 1] + (*v)[n / 2]) / 2.0;
+}
+
+}  // namespace
+
+Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<ModelProduct> products,
+                            const ModelOptions& options, ModelStats* stats_out) {
+  const size_t n = products.size();
+  ModelStats stats;
+  stats.baskets = baskets.size();
+
+  // Unique, non-empty ids.
+  {
+    std::unordered_set<std::string> used;
+    for (size_t i = 0; i < n; ++i) {
+      if (products[i].id.empty()) products[i].id = "#" + std::to_string(i);
+      if (!used.insert(products[i].id).second) {
+        products[i].id += "~" + std::to_string(i);
+        used.insert(products[i].id);
+      }
+    }
+  }
+
+  // Distinct items per basket; basket order: by customer, day, input position (for transitions).
+  std::vector<std::vector<uint32_t>> items(baskets.size());
+  std::vector<char> seen(n, 0);
+  for (size_t b = 0; b < baskets.size(); ++b) Distinct(baskets[b].items, n, &items[b], &seen);
+
+  // Co-occurrence counts.
+  std::vector<uint32_t> count(n, 0);
+  std::unordered_map<uint64_t, uint32_t> co;  // a < b
+  for (const auto& basket : items) {
+    for (size_t i = 0; i < basket.size(); ++i) {
+      ++count[basket[i]];
+      for (size_t j = i + 1; j < basket.size(); ++j) {
+        const uint32_t a = std::min(basket[i], basket[j]), b = std::max(basket[i], basket[j]);
+        ++co[PairKey(a, b)];
+      }
+    }
+  }
+
+  // Sequential counts, and repurchase intervals, over each customer's baskets in date order.
+  std::vector<size_t> order(baskets.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    if (baskets[x].customer != baskets[y].customer) return baskets[x].customer < baskets[y].customer;
+    return baskets[x].day < baskets[y].day;
+  });
+  std::vector<uint32_t> from_count(n, 0), to_count(n, 0);
+  std::unordered_map<uint64_t, uint32_t> seq;  // directed a -> b
+  std::vector<std::vector<int32_t>> intervals(n);
+  {
+    std::unordered_map<uint32_t, int32_t> last_day;  // per product, for the current customer
+    for (size_t k = 0; k < order.size(); ++k) {
+      const BasketRow& row = baskets[order[k]];
+      if (row.customer == UINT32_MAX) continue;
+      if (k == 0 || baskets[order[k - 1]].customer != row.customer) last_day.clear();
+      for (uint32_t p : items[order[k]]) {
+        auto it = last_day.find(p);
+        if (it != last_day.end() && row.day > it->second) intervals[p].push_back(row.day - it->second);
+        if (it == last_day.end() || row.day > it->second) last_day[p] = row.day;
+      }
+      if (k + 1 < order.size() && baskets[order[k + 1]].customer == row.customer) {
+        const auto& from = items[order[k]];
+        const auto& to = items[order[k + 1]];
+        if (from.empty() || to.empty()) continue;
+        ++stats.transitions;
+        for (uint32_t a : from) ++from_count[a];
+        for (uint32_t b : to) ++to_count[b];
+        for (uint32_t a : from) {
+          for (uint32_t b : to) {
+            if (a != b) ++seq[PairKey(a, b)];
+          }
+        }
+      }
+    }
+  }
+
+  // Blended similarity per directed pair, keeping only components seen >= min_pairs times.
+  const double k = std::max<uint32_t>(1, options.min_pairs);
+  std::unordered_map<uint64_t, double> sim;
+  stats.co_pairs_seen = co.size();
+  for (const auto& [key, c] : co) {
+    if (c < k) continue;
+    ++stats.co_pairs_kept;
+    const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
+    const double cosine = c / std::sqrt(double(count[a]) * count[b]);
+    sim[PairKey(a, b)] += (1 - options.seq_weight) * cosine;
+    sim[PairKey(b, a)] += (1 - options.seq_weight) * cosine;
+  }
+  stats.seq_pairs_seen = seq.size();
+  for (const auto& [key, c] : seq) {
+    if (c < k) continue;
+    ++stats.seq_pairs_kept;
+    const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
+    sim[key] += options.seq_weight * c / std::sqrt(double(from_count[a]) * to_count[b]);
+  }
+
+  // Top-N per product (deterministic: by score, then product index).
+  std::vector<std::vector<std::pair<double, uint32_t>>> lists(n);
+  for (const auto& [key, s] : sim) lists[key >> 32].push_back({s, static_cast<uint32_t>(key)});
+
+  // Sort products by id and remap.
+  std::vector<uint32_t> by_id(n);
+  std::iota(by_id.begin(), by_id.end(), 0);
+  std::sort(by_id.begin(), by_id.end(), [&](uint32_t x, uint32_t y) { return products[x].id < products[y].id; });
+  std::vector<uint32_t> new_index(n);
+  for (uint32_t i = 0; i < n; ++i) new_index[by_id[i]] = i;
+
+  const uint32_t max_count = n ? *std::max_element(count.begin(), count.end()) : 0;
+  Model model;
+  model.meta = options.weights;
+  model.meta.min_pairs = static_cast<uint32_t>(k);
+  model.meta.top_n = std::min<uint32_t>(options.top_n, 1000);
+  model.meta.baskets = static_cast<uint32_t>(std::min<uint64_t>(baskets.size(), UINT32_MAX));
+  model.review = options.review;
+  model.products.resize(n);
+  model.neighbours.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t old = by_id[i];
+    ModelProduct p = std::move(products[old]);
+    p.popularity = max_count ? static_cast<uint16_t>(std::lround(65535.0 * count[old] / max_count)) : 0;
+    if (!intervals[old].empty()) {
+      p.repurchase_days = static_cast<uint32_t>(std::min(36500.0, std::round(Median(&intervals[old]))));
+      ++stats.products_with_interval;
+    }
+    model.products[i] = std::move(p);
+    auto& list = lists[old];
+    std::sort(list.begin(), list.end(), [&](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first > y.first : new_index[x.second] < new_index[y.second];
+    });
+    if (list.size() > model.meta.top_n) list.resize(model.meta.top_n);
+    for (const auto& [s, other] : list) {
+      const uint16_t q = static_cast<uint16_t>(std::lround(std::min(1.0, s) * 65535.0));
+      if (q == 0) continue;
+      model.neighbours[i].push_back(Neighbour{new_index[other], q});
+    }
+    // Quantisation can make equal-looking scores: keep them best first by the quantised value.
+    std::stable_sort(model.neighbours[i].begin(), model.neighbours[i].end(),
+                     [](const Neighbour& x, const Neighbour& y) { return x.score > y.score; });
+    stats.neighbours += model.neighbours[i].size();
+    if (!model.neighbours[i].empty()) ++stats.products_with_neighbours;
+  }
+  if (stats_out) *stats_out = stats;
+  return model;
+}
+
+Model BuildModel(const Workspace& ws, const Settings& settings, ModelOptions options, ModelStats* stats) {
+  const ProductTable& pt = ws.products;
+  std::vector<ModelProduct> products(pt.size());
+  for (size_t i = 0; i < pt.size(); ++i) {
+    ModelProduct& p = products[i];
+    p.id = !pt.sku[i].empty() ? pt.sku[i] : !pt.handle[i].empty() ? pt.handle[i] : pt.key[i];
+    p.title = pt.title[i];
+    p.url = pt.url[i];
+    p.image = pt.image_url[i];
+    p.price_cents = pt.price_cents[i];
+  }
+  // The currency of the prices: the settings' one, else the currency of most orders.
+  uint32_t currency = settings.currency.empty() ? kNoId : ws.currencies.Find(settings.currency);
+  if (currency == kNoId) {
+    std::vector<uint64_t> per(ws.currencies.size(), 0);
+    for (size_t o = 0; o < ws.orders.size(); ++o) {
+      if (ws.orders.currency[o] < per.size()) ++per[ws.orders.currency[o]];
+    }
+    if (!per.empty()) {
+      const auto best = std::max_element(per.begin(), per.end());
+      if (*best > 0) currency = static_cast<uint32_t>(best - per.begin());
+    }
+  }
+  const int32_t as_of = settings.as_of_day;
+  std::vector<BasketRow> baskets;
+  baskets.reserve(ws.orders.size());
+  // Products without a catalogue price take the latest unit price they sold for in that currency.
+  std::vector<int32_t> price_day(pt.size(), INT32_MIN);
+  for (size_t o = 0; o < ws.orders.size(); ++o) {
+    if (!ws.orders.valid(o)) continue;
+    if (as_of != kNoDay && ws.orders.day[o] > as_of) continue;
+    BasketRow row;
+    row.customer = ws.orders.customer[o] == kNoId ? UINT32_MAX : ws.orders.customer[o];
+    row.day = ws.orders.day[o];
+    const uint32_t first = ws.orders.first_line[o];
+    for (uint32_t l = first; l < first + ws.orders.line_count[o] && l < ws.lines.size(); ++l) {
+      const uint32_t p = ws.lines.product[l];
+      if (p >= pt.size()) continue;
+      row.items.push_back(p);
+      if (pt.price_cents[p] < 0 && ws.orders.currency[o] == currency && row.day >= price_day[p]) {
+        price_day[p] = row.day;
+        products[p].price_cents = ws.lines.unit_price_cents[l];
+      }
+    }
+    baskets.push_back(std::move(row));
+  }
+  if (options.review.delay_days == ReviewPromptSettings{}.delay_days && settings.review_request_delay_days > 0) {
+    options.review.delay_days = static_cast<uint32_t>(settings.review_request_delay_days);
+  }
+  Model model = BuildModelFromBaskets(baskets, std::move(products), options, stats);
+  model.meta.currency = currency == kNoId ? "" : ws.currencies[currency];
+  return model;
+}
+
+}  // namespace rapport

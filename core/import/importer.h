@@ -32,6 +32,13 @@ struct ColumnMapping {
   }
 };
 
+// The roles of a ColumnMapping by name, in declaration order ("customer", "email", ..., "csat"), and the
+// field of a role (nullptr for an unknown name). One spelling for the CLI's --map, the JSON options and
+// saved mappings.
+const std::vector<std::string_view>& MappingRoles();
+std::string* MappingRole(ColumnMapping* mapping, std::string_view role);
+const std::string* MappingRole(const ColumnMapping& mapping, std::string_view role);
+
 struct ImportOptions {
   // "auto" detects from the header; otherwise a format name from Importers() ("shopify_orders", ...).
   std::string format = "auto";

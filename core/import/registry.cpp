@@ -16,6 +16,17 @@ const std::vector<ImporterInfo>& Importers() {
        &CreateShopifyProducts},
       {"judgeme_reviews", "Judge.me", "reviews", "Judge.me reviews export", &JudgemeReviewsScore,
        &CreateJudgemeReviews},
+      {"woocommerce_orders", "WooCommerce", "orders", "WooCommerce Analytics orders report",
+       &WooAnalyticsOrdersScore, &CreateWooAnalyticsOrders},
+      {"woocommerce_customers", "WooCommerce", "customers", "WooCommerce Analytics customers report",
+       &WooCustomersScore, &CreateWooCustomers},
+      {"woocommerce_aoe_orders", "WooCommerce", "orders", "WooCommerce Advanced Order Export file",
+       &WooAoeOrdersScore, &CreateWooAoeOrders},
+      {"magento_orders", "Magento", "orders", "Magento 2 orders grid export", &MagentoOrdersScore,
+       &CreateMagentoOrders},
+      {"bigcommerce_orders", "BigCommerce", "orders", "BigCommerce orders export", &BigCommerceOrdersScore,
+       &CreateBigCommerceOrders},
+      {"yotpo_reviews", "Yotpo", "reviews", "Yotpo reviews file", &YotpoReviewsScore, &CreateYotpoReviews},
       {"generic_tickets", "Generic", "tickets", "support tickets file (Zendesk, Freshdesk or email, date, status)",
        &GenericTicketsScore, &CreateGenericTickets},
       {"generic_surveys", "Generic", "surveys", "NPS survey file (email, date, 0-10 score)", &GenericSurveysScore,
@@ -24,6 +35,28 @@ const std::vector<ImporterInfo>& Importers() {
        &GenericTransactionsScore, &CreateGenericTransactions},
   };
   return kImporters;
+}
+
+const std::vector<std::string_view>& MappingRoles() {
+  static const std::vector<std::string_view> kRoles = {"customer", "email",    "phone",  "date",  "amount",  "order",
+                                                       "sku",      "title",    "quantity", "currency", "rating", "score",
+                                                       "comment",  "status",   "channel", "csat"};
+  return kRoles;
+}
+
+std::string* MappingRole(ColumnMapping* m, std::string_view role) {
+  std::string* fields[] = {&m->customer, &m->email, &m->phone, &m->date,     &m->amount, &m->order,
+                           &m->sku,      &m->title, &m->quantity, &m->currency, &m->rating, &m->score,
+                           &m->comment,  &m->status, &m->channel, &m->csat};
+  const std::vector<std::string_view>& roles = MappingRoles();
+  for (size_t i = 0; i < roles.size(); ++i) {
+    if (roles[i] == role) return fields[i];
+  }
+  return nullptr;
+}
+
+const std::string* MappingRole(const ColumnMapping& m, std::string_view role) {
+  return MappingRole(const_cast<ColumnMapping*>(&m), role);
 }
 
 const ImporterInfo* FindImporter(std::string_view format) {

@@ -1,0 +1,133 @@
+// WooCommerce Analytics > Customers export (FORMATS.md §2a): `Name,Username,Last Active,Sign Up,Email,Orders,
+// Total Spend,AOV,Country / Region,City,Region,Postal Code`, one row per customer. The key is the email;
+// a row without one needs a username ("woocommerce:user:<username>"). Names that occur once in the report
+// also become the alias "woocommerce-name:<name>", which Analytics orders carry when the merchant opts in to
+// name identity (docs/formats/woocommerce.md), so those orders join these customers. Names that occur more
+// than once get no alias. The aliases are known only at the end of the file, so End() writes them.
+#include <unordered_map>
+
+#include "core/import/internal/common.h"
+#include "core/import/internal/orders.h"
+#include "core/import/internal/woocommerce.h"
+#include "core/util/text.h"
+
+namespace rapport::import_internal {
+
+namespace {
+
+constexpr const char* kLayout =
+    "a WooCommerce Analytics customers report has Name, Username, Last Active, Sign Up, Email, Orders, Total Spend";
+
+class WooCustomersImporter : public Importer {
+ public:
+  explicit WooCustomersImporter(const ImportOptions& options) : options_(options) {}
+
+  Status Begin(const CsvRecord& first, const std::string& file_name, ImportBatch*) override {
+    c_.Reset(first, file_name);
+    const ColumnMapping& m = options_.mapping;
+    name_ = c_.header.Find("Name");
+    username_ = c_.header.Find("Username");
+    email_col_ = c_.Pick(m.email, {"Email"});
+    orders_ = c_.header.Find("Orders");
+    spend_ = c_.Pick(m.amount, {"Total Spend", "Total spend"});
+    country_ = c_.header.FindAny({"Country / Region", "Country"});
+    if (email_col_ < 0) return c_.Missing(first, "Email", kLayout);
+    return Status::Ok();
+  }
+
+  void OnRecord(const CsvRecord& r, ImportBatch* b) override {
+    ++b->rows_read;
+    if (c_.RejectRagged(b, r)) return;
+    const std::string_view email_text = TrimAscii(Field(r, email_col_));
+    NormalizeEmailTo(email_text, &email_);
+    const std::string_view username = TrimAscii(Field(r, username_));
+    if (email_.empty() && username.empty()) {
+      c_.Reject(b, r, email_col_, "missing_customer",
+                "`" + c_.Label(email_col_) + "`: expected an email like name@example.com, found " +
+                    (email_text.empty() ? std::string("nothing") : Quoted(email_text)) + " (and no `Username`)");
+      return;
+    }
+    if (email_.empty() && !email_text.empty()) {
+      c_.Warn(b, r, email_col_, "bad_email",
+              "`" + c_.Label(email_col_) + "`: expected an address like name@example.com, found " +
+                  Quoted(email_text) + "; the customer is kept by username");
+    }
+    int64_t spent = -1, orders = -1;
+    const std::string_view spend_text = TrimAscii(Field(r, spend_));
+    if (!spend_text.empty() && !ParseMoneyCents(spend_text, &spent, options_.decimal_separator)) {
+      spent = -1;
+      c_.Warn(b, r, spend_, "bad_amount",
+              "`" + c_.Label(spend_) + "`: expected an amount like 125.40, found " + Quoted(spend_text) +
+                  "; the customer is kept without it");
+    }
+    const std::string_view orders_text = TrimAscii(Field(r, orders_));
+    if (!orders_text.empty() && (!ParseInt64(orders_text, &orders) || orders < 0 || orders > INT32_MAX)) {
+      orders = -1;
+      c_.Warn(b, r, orders_, "bad_quantity",
+              "`" + c_.Label(orders_) + "`: expected a whole number like 3, found " + Quoted(orders_text) +
+                  "; the customer is kept without it");
+    }
+    const std::string_view person = TrimAscii(Field(r, name_));
+    std::string_view first, last;
+    SplitName(person, &first, &last);
+    ImportBatch::Customers& c = b->customers;
+    c.who.email.Append(email_);
+    c.who.phone.Append({});
+    c.who.first_name.Append(first);
+    c.who.last_name.Append(last);
+    WooNameIdTo(person, &name_id_);
+    if (!name_id_.empty()) ++name_count_[name_id_];
+    name_ids_.push_back(name_id_);
+    fallback_ids_.push_back(email_.empty() ? "woocommerce:user:" + std::string(username) : std::string());
+    c.country.Append(TrimAscii(Field(r, country_)));
+    c.tags.Append({});
+    c.accepts_marketing.push_back(-1);
+    c.reported_spent_cents.push_back(spent);
+    c.reported_orders.push_back(static_cast<int32_t>(orders));
+    c.line.push_back(r.line());
+    ++b->rows_accepted;
+  }
+
+  Status End(ImportBatch* b) override {
+    StringColumn ids;
+    for (size_t i = 0; i < name_ids_.size(); ++i) {
+      const std::string& name_id = name_ids_[i];
+      // The username id identifies an email-less row; otherwise a name that is unique in this report.
+      if (!fallback_ids_[i].empty()) {
+        ids.Append(fallback_ids_[i]);
+      } else if (!name_id.empty() && name_count_[name_id] == 1) {
+        ids.Append(name_id);
+      } else {
+        ids.Append({});
+      }
+    }
+    b->customers.who.platform_id = std::move(ids);
+    return Status::Ok();
+  }
+
+ private:
+  ImportOptions options_;
+  Cells c_;
+  int name_ = -1, username_ = -1, email_col_ = -1, orders_ = -1, spend_ = -1, country_ = -1;
+  std::string email_, name_id_;
+  std::vector<std::string> name_ids_, fallback_ids_;
+  std::unordered_map<std::string, uint32_t> name_count_;
+};
+
+}  // namespace
+
+int WooCustomersScore(const CsvRecord& header) {
+  HeaderIndex h(header);
+  if (h.Find("Email") < 0 || h.Find("Username") < 0 || h.FindAny({"Total Spend", "Total spend"}) < 0) return 0;
+  int score = 60;
+  for (const char* name : {"Name", "Last Active", "Sign Up", "Orders", "AOV", "Country / Region"}) {
+    if (h.Find(name) >= 0) score += 5;
+  }
+  return score;
+}
+
+std::unique_ptr<Importer> CreateWooCustomers(const ImportOptions& options) {
+  return std::make_unique<WooCustomersImporter>(options);
+}
+
+}  // namespace rapport::import_internal

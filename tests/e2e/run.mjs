@@ -9,6 +9,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { chromium } from 'playwright-core';
 
 import { serve } from '../../web/serve.mjs';
@@ -113,6 +115,7 @@ async function gotoRoute(route) {
 }
 
 let demoKpis = null;
+let perf = null;
 let importedKpis = null;
 
 try {
@@ -142,6 +145,139 @@ try {
     assert((await page.locator('#ws-label').innerText()).includes('Demo'), 'the workspace label does not say Demo');
     await shot('overview-demo');
     return `customers ${demoKpis.customers}, orders ${demoKpis.orders}, net revenue ${demoKpis.revenue}`;
+  });
+
+  await check('a tour of every page on the demo store, each with a screenshot', async () => {
+    const routes = await page.locator('nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href').slice(2)));
+    const times = [];
+    for (const route of routes) {
+      const started = Date.now();
+      await gotoRoute(route);
+      times.push(`${route} ${Date.now() - started} ms`);
+      assert(await page.locator('main h1').count(), `#/${route} has no heading`);
+      if (route === 'predictions') {
+        await page.locator('#customer-predictions .vt-wrap').waitFor();
+        await page.locator('#holdout canvas').first().waitFor();
+        await page.waitForFunction(() => document.querySelectorAll('main figure.chart canvas').length >= 2);
+      }
+      if (route === 'overview') await page.locator('.overview-grid .mini-funnel').waitFor();
+      await page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]'));
+      await shot(`page-${route}`);
+    }
+    return `${routes.length} pages: ${times.join(', ')}`;
+  });
+
+  await check('predictions: three models compared, two charts, a sortable table linking to the customer 360 view, PNG and CSV downloads', async () => {
+    await gotoRoute('predictions');
+    const models = await page.locator('table.models tbody tr').count();
+    assert(models === 3 || !hasDemo, `${models} models in the comparison`);
+    const table = page.locator('#customer-predictions .vt-wrap');
+    await table.waitFor();
+    const domRows = await table.locator('tbody tr').count();
+    assert(domRows > 5 && domRows < 40, `${domRows} rows in the DOM (virtualised?)`);
+    const header = table.locator('th', { hasText: 'P(alive)' });
+    await header.locator('button').click();
+    assert(['ascending', 'descending'].includes(await header.getAttribute('aria-sort')), 'no aria-sort after clicking a header');
+    const [png] = await Promise.all([page.waitForEvent('download'), page.locator('#holdout figure.chart button', { hasText: 'PNG' }).first().click()]);
+    const pngFile = path.join(kOut, png.suggestedFilename());
+    await png.saveAs(pngFile);
+    assert(fs.readFileSync(pngFile).subarray(1, 4).toString() === 'PNG', 'the chart download is not a PNG');
+    const [csv] = await Promise.all([page.waitForEvent('download'), table.getByRole('button', { name: 'Download CSV' }).click()]);
+    const csvFile = path.join(kOut, csv.suggestedFilename());
+    await csv.saveAs(csvFile);
+    const lines = fs.readFileSync(csvFile, 'utf8').trim().split(/\r?\n/);
+    assert(lines.length > 100, `the CSV has ${lines.length} lines`);
+    const link = table.locator('tbody a').first();
+    const who = await link.innerText();
+    await link.click();
+    await page.locator('main[data-ready="customer"] .customer-360').waitFor();
+    assert((await page.locator('main h1').innerText()).length > 0, 'no customer heading');
+    await shot('page-customer');
+    return `${models} models, ${domRows} DOM rows of ${lines.length - 1}, opened ${who}`;
+  });
+
+  await check('a table of 1,000,000 rows keeps under 40 rows in the DOM and scrolls smoothly', async () => {
+    await gotoRoute('docs');
+    const result = await page.evaluate(async () => {
+      const n = 1_000_000;
+      const id = new Uint32Array(n).map((_, i) => i);
+      const value = new Float64Array(n).map((_, i) => (i * 7919) % 1000003);
+      const text = Array.from({ length: n }, (_, i) => (i % 1000 === 0 ? `=cmd${i}` : `row ${i}`));
+      const t0 = performance.now();
+      const el = window.rapportDev.dataTable({ caption: 'A million rows', fileName: 'million', data: { id, value, text },
+        columns: [{ key: 'id', kind: 'int' }, { key: 'value', kind: 'num' }, { key: 'text', kind: 'text' }] });
+      document.getElementById('main').append(el);
+      const build = performance.now() - t0;
+      const scroller = el.querySelector('.vt-scroll');
+      const frames = [];
+      let last = performance.now();
+      for (let k = 0; k < 60; k++) {
+        scroller.scrollTop = (scroller.scrollHeight * k) / 60;
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        frames.push(now - last);
+        last = now;
+      }
+      scroller.scrollTop = scroller.scrollHeight;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const lastRow = el.querySelector('tbody tr:last-child td')?.textContent;
+      const rows = el.querySelectorAll('tbody tr').length;
+      frames.sort((a, b) => a - b);
+      el.remove();
+      return { build, rows, lastRow, median: frames[30], p95: frames[57] };
+    });
+    assert(result.rows < 40, `${result.rows} rows in the DOM`);
+    assert(result.lastRow === '999,999', `the last row shows ${result.lastRow}`);
+    assert(result.p95 < 100, `slow frames: p95 ${result.p95} ms`);
+    return `built in ${Math.round(result.build)} ms, ${result.rows} DOM rows, frame median ${result.median.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms`;
+  });
+
+  await check('no serious or critical accessibility violations (axe-core), light and dark', async () => {
+    const axeSource = fs.readFileSync(path.join(kRepo, 'node_modules/axe-core/axe.min.js'), 'utf8');
+    const found = [];
+    for (const [route, scheme] of [['overview', 'light'], ['predictions', 'light'], ['cohorts', 'light'], ['settings', 'light'], ['overview', 'dark'], ['funnel', 'dark']]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await gotoRoute(route);
+      await page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]'));
+      if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+      const violations = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'], resultTypes: ['violations'] });
+        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`);
+      });
+      found.push(...violations.map((v) => `#/${route} ${scheme}: ${v}`));
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    assert(found.length === 0, found.join('\n'));
+    return '6 page/theme pairs';
+  });
+
+  await check('keyboard only: every page reached from the navigation with Tab and Enter, a table sorted with Enter', async () => {
+    await gotoRoute('overview');
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
+    const routes = await page.locator('nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href').slice(2)));
+    for (const route of routes.slice(1)) {
+      await page.locator('.skip').focus();
+      // From the skip link, Tab through the toolbar to the navigation, then to the wanted link.
+      let guard = 0;
+      while (guard++ < 60) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate((r) => document.activeElement?.getAttribute('href') === `#/${r}`, route)) break;
+      }
+      assert(guard < 60, `#/${route} not reachable with Tab`);
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      assert(outline !== 'none', `no visible focus on the #/${route} link`);
+      await page.keyboard.press('Enter');
+      await page.locator(`main[data-ready="${route}"]`).waitFor();
+    }
+    await gotoRoute('products');
+    const sortButton = page.locator('.vt-wrap th button.sort').first();
+    await sortButton.focus();
+    await page.keyboard.press('Enter');
+    const sorted = await page.locator('.vt-wrap th[aria-sort]').count();
+    assert(sorted >= 1, 'Enter on a header did not sort');
+    await gotoRoute('overview');
+    return `${routes.length} pages`;
   });
 
   await check('importing a real Shopify export through the file picker moves the progress bar and updates the KPIs', async () => {
@@ -220,16 +356,6 @@ try {
     return `${cards} imports`;
   });
 
-  await check('every page of the navigation renders without a script error', async () => {
-    const routes = await page.locator('nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href').slice(2)));
-    for (const route of routes) {
-      await gotoRoute(route);
-      assert(await page.locator('main h1').count(), `#/${route} has no heading`);
-      if (['cohorts', 'funnel', 'rfm', 'customers', 'predictions', 'segments', 'playbooks', 'campaigns', 'products'].includes(route)) await shot(`page-${route}`);
-    }
-    return `${routes.length} pages`;
-  });
-
   await check('the segment editor counts members live and shows a rule error with its position', async () => {
     await gotoRoute('segments');
     const rule = page.locator('#segment-rule');
@@ -246,14 +372,13 @@ try {
 
   await check('the customers page lists repeat customers and opens one customer’s whole relationship', async () => {
     await gotoRoute('customers');
-    const open = page.locator('main table button', { hasText: 'Open' }).first();
+    const open = page.locator('main .vt-wrap tbody a').first();
     await open.waitFor();
     await open.click();
-    const detail = page.locator('.customer-360');
+    const detail = page.locator('main[data-ready="customer"] .customer-360');
     await detail.waitFor();
     const text = await detail.innerText();
     assert(text.length > 50, `the customer 360 is empty: ${text}`);
-    await shot('page-customer');
   });
 
   await check('the navigation is keyboard operable with a visible focus', async () => {
@@ -327,6 +452,122 @@ try {
     return download.suggestedFilename();
   });
 
+  await check('a workspace written by the CLI opens in the browser with identical KPIs', async () => {
+    const cliFile = path.join(kRepo, 'build/demo/demo.rapport');
+    const cli = path.join(kRepo, 'build/rapport');
+    assert(fs.existsSync(cliFile) && fs.existsSync(cli), 'no build/demo/demo.rapport or build/rapport (make demo)');
+    const json = JSON.parse(execFileSync(cli, ['kpis', cliFile, '--json'], { encoding: 'utf8' }));
+    const k = json.kpis ?? json.result?.kpis ?? json;
+    await gotoRoute('overview');
+    await page.locator('#open-input').setInputFiles(cliFile);
+    await page.waitForFunction(() => document.getElementById('ws-label').textContent.includes('demo.rapport'));
+    const shown = await waitForKpis();
+    const digits = (t) => String(t).replace(/[^0-9]/g, '');
+    assert(digits(shown.customers) === String(k.customers), `customers ${shown.customers} vs CLI ${k.customers}`);
+    assert(digits(shown.orders) === String(k.orders), `orders ${shown.orders} vs CLI ${k.orders}`);
+    assert(digits(shown.revenue) === digits(Number(k.net_revenue).toFixed(2)), `net revenue ${shown.revenue} vs CLI ${k.net_revenue}`);
+    return `customers ${k.customers}, orders ${k.orders}, net revenue ${k.net_revenue}`;
+  });
+
+  await check('settings: a change is stored and recomputed in the worker while the page stays responsive', async () => {
+    await gotoRoute('settings');
+    await page.locator('#setting-churn_window_days').fill('120');
+    const stalls = await page.evaluate(async () => {
+      // Count long main-thread stalls while the worker recomputes.
+      let worst = 0;
+      let last = performance.now();
+      let running = true;
+      const tick = () => { const now = performance.now(); worst = Math.max(worst, now - last); last = now; if (running) requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+      document.querySelector('form.settings button[type="submit"]').click();
+      while (!document.querySelector('form.settings .badge.ok, form.settings .error')) await new Promise((r) => setTimeout(r, 20));
+      running = false;
+      return worst;
+    });
+    const text = await page.locator('form.settings [aria-live]').innerText();
+    assert(text.includes('Saved'), `settings not saved: ${text}`);
+    const stored = await page.evaluate(() => window.rapport.client.call('settings_get'));
+    assert(stored.churn_window_days === 120, `stored churn window ${stored.churn_window_days}`);
+    await shot('page-settings-saved');
+    return `worst frame gap ${Math.round(stalls)} ms; ${text.replace(/\s+/g, ' ').trim()}`;
+  });
+
+  await check('workspaces survive a browser restart (same user-data-dir), can be switched, and "delete everything" deletes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
+    const launch = () => chromium.launchPersistentContext(dir, {
+      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    let ctx = await launch();
+    let p = ctx.pages()[0] ?? await ctx.newPage();
+    p.setDefaultTimeout(kTimeout);
+    await p.goto(`${origin}/`);
+    await p.locator('main[data-ready="overview"]').waitFor();
+    await p.locator('#open-input').setInputFiles(path.join(kOut, 'workspace.rapport'));
+    await p.waitForFunction(() => document.getElementById('ws-label').textContent.includes('workspace.rapport'));
+    await p.locator('main[data-ready="overview"] [data-kpi="customers"] .kpi-value').waitFor();
+    const first = await p.locator('[data-kpi="customers"] .kpi-value').innerText();
+    const cliFile = path.join(kRepo, 'build/demo/demo.rapport');
+    await p.locator('#open-input').setInputFiles(cliFile);
+    await p.waitForFunction(() => document.getElementById('ws-label').textContent.includes('demo.rapport'));
+    await ctx.close();
+    // Restart: the last workspace opens, the first is one switch away.
+    ctx = await launch();
+    p = ctx.pages()[0] ?? await ctx.newPage();
+    p.setDefaultTimeout(kTimeout);
+    await p.goto(`${origin}/`);
+    await p.locator('main[data-ready="overview"] [data-kpi="customers"] .kpi-value').waitFor();
+    const timing = await p.evaluate(() => ({
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
+      kpis: performance.now(),
+    }));
+    assert((await p.locator('#ws-label').innerText()).includes('demo.rapport'), 'the last workspace did not reopen after a restart');
+    {
+      const started = Date.now();
+      await p.evaluate(() => { location.hash = '#/settings'; });
+      await p.locator('main[data-ready="settings"] ul.workspaces').waitFor();
+      timing.switchSettings = Date.now() - started;
+    }
+    const count = await p.locator('ul.workspaces li').count();
+    assert(count === 2, `${count} workspaces listed after the restart`);
+    await p.locator('ul.workspaces li[data-label="workspace.rapport"]').getByRole('button', { name: 'Switch to' }).click();
+    await p.locator('main[data-ready="overview"] [data-kpi="customers"] .kpi-value').waitFor();
+    await p.waitForFunction(() => document.getElementById('ws-label').textContent.includes('workspace.rapport'));
+    const again = await p.locator('[data-kpi="customers"] .kpi-value').innerText();
+    assert(again === first, `customers ${again} after switching back, ${first} before`);
+    for (const route of ['cohorts', 'funnel', 'overview']) {
+      const started = Date.now();
+      await p.evaluate((r) => { location.hash = `#/${r}`; }, route);
+      await p.locator(`main[data-ready="${route}"]`).waitFor();
+      timing[`switch_${route}`] = Date.now() - started;
+    }
+    await p.evaluate(() => { location.hash = '#/settings'; });
+    await p.locator('main[data-ready="settings"] #btn-delete-everything').waitFor();
+    p.once('dialog', (d) => d.accept());
+    await p.locator('#btn-delete-everything').click();
+    await p.waitForFunction(() => document.getElementById('ws-label').textContent.includes('Empty') || document.getElementById('ws-label').textContent.includes('Demo'));
+    const left = await p.evaluate(async () => {
+      const root = await navigator.storage.getDirectory();
+      const names = [];
+      for await (const k of root.keys()) names.push(k);
+      const dbs = (await indexedDB.databases()).map((d) => d.name);
+      return { names, dbs, local: localStorage.length };
+    });
+    assert(left.names.length === 0 && left.dbs.length === 0 && left.local === 0, `left behind: ${JSON.stringify(left)}`);
+    await ctx.close();
+    ctx = await launch();
+    p = ctx.pages()[0] ?? await ctx.newPage();
+    await p.goto(`${origin}/`);
+    await p.locator('main[data-ready="overview"]').waitFor();
+    const label = await p.locator('#ws-label').innerText();
+    await ctx.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert(!label.includes('rapport'), `a workspace came back after "delete everything": ${label}`);
+    perf = timing;
+    return `returning visit: first contentful paint ${Math.round(timing.fcp)} ms, KPIs shown at ${Math.round(timing.kpis)} ms; page switch: ` +
+      `cohorts ${timing.switch_cohorts} ms, funnel ${timing.switch_funnel} ms, overview ${timing.switch_overview} ms, settings ${timing.switchSettings} ms`;
+  });
+
   await check('no script errors on the page', async () => {
     assert(pageErrors.length === 0, pageErrors.join('\n'));
   });
@@ -348,5 +589,6 @@ if (chosen) {
   fs.mkdirSync(path.join(kRepo, 'docs'), { recursive: true });
   fs.copyFileSync(chosen, path.join(kRepo, 'docs/screenshot.png'));
 }
+if (perf) fs.writeFileSync(path.join(kOut, 'perf.json'), JSON.stringify(perf, null, 2));
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -146,6 +146,51 @@ export class App {
     this.changed();
   }
 
+  async workspaces() {
+    return this.client.send({ type: 'workspaces' });
+  }
+
+  async switchWorkspace(id: string): Promise<void> {
+    this.state = (await this.client.send({ type: 'switchWorkspace', id })).state;
+    this.afterSwitch();
+  }
+
+  async renameWorkspace(id: string, label: string): Promise<void> {
+    this.state = (await this.client.send({ type: 'renameWorkspace', id, label })).state;
+    this.changed();
+  }
+
+  async deleteWorkspace(id: string): Promise<void> {
+    this.state = (await this.client.send({ type: 'deleteWorkspace', id })).state;
+    this.afterSwitch();
+  }
+
+  /** Deletes everything this site keeps: stored workspaces (OPFS and IndexedDB), caches and localStorage. */
+  async deleteEverything(): Promise<void> {
+    this.state = (await this.client.send({ type: 'deleteEverything' })).state;
+    try {
+      for (const db of (await indexedDB.databases?.()) ?? []) if (db.name) indexedDB.deleteDatabase(db.name);
+    } catch { /* not supported: the worker cleared its own database */ }
+    try {
+      for (const key of await caches.keys()) await caches.delete(key);
+    } catch { /* no Cache Storage */ }
+    try { localStorage.clear(); sessionStorage.clear(); } catch { /* storage disabled */ }
+    this.afterSwitch();
+  }
+
+  private afterSwitch(): void {
+    this.invalidate();
+    this.outcomes = [];
+    this.currency = '';
+    this.changed();
+  }
+
+  /** Stores new settings; every analysis is recomputed (in the worker) on the next request. */
+  async saveSettings(settings: Record<string, unknown>): Promise<void> {
+    await this.client.call('settings_set', { settings });
+    this.invalidate();
+  }
+
   async reset(): Promise<void> {
     this.state = (await this.client.send({ type: 'reset' })).state;
     this.invalidate();

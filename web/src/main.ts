@@ -8,6 +8,7 @@ import { renderImports } from './views/imports';
 import { renderOverview } from './views/overview';
 import { kPages, renderCustomer, renderPage } from './views/pages';
 import { renderDocs } from './views/docs';
+import { dataTable } from './table';
 
 const app = new App(new URL('./worker.js', import.meta.url));
 
@@ -15,6 +16,7 @@ const kNav: { route: string; title: string }[] = [
   { route: 'overview', title: 'Overview' },
   { route: 'imports', title: 'Imports' },
   ...kPages.map((p) => ({ route: p.route, title: p.title })),
+  { route: 'docs', title: 'Help' },
 ];
 
 const main = document.getElementById('main') as HTMLElement;
@@ -28,7 +30,7 @@ const progressText = document.getElementById('progress-text') as HTMLElement;
 const overlay = document.getElementById('drop-overlay') as HTMLElement;
 
 // Deep links: #/<page>[/<argument>][?query], e.g. #/customer/42 or #/customers?rule=orders%20>=%202.
-const kHidden = ['customer', 'docs'];
+const kHidden = ['customer'];
 function parseRoute(): { name: string; arg: string; query: URLSearchParams } {
   const raw = location.hash.replace(/^#\/?/, '');
   const [path, query = ''] = raw.split('?', 2);
@@ -148,7 +150,7 @@ document.getElementById('btn-download')!.addEventListener('click', async () => {
   download(`${name}-${new Date().toISOString().slice(0, 10)}.rapport`, bytes, 'application/octet-stream');
 });
 document.getElementById('btn-reset')!.addEventListener('click', () => {
-  if (confirm('Start a new, empty workspace? The data kept in this browser is deleted (download it first to keep it).')) {
+  if (confirm('Start a new, empty workspace? Workspaces kept in this browser stay available under Settings → Workspaces.')) {
     void app.reset();
   }
 });
@@ -161,3 +163,5 @@ app.init(new URLSearchParams(location.search)).catch((error: Error) => {
 });
 // For the end-to-end tests: the app object, read-only use.
 (window as unknown as { rapport: App }).rapport = app;
+// For the end-to-end test of the table at scale (a million rows).
+(window as unknown as { rapportDev: unknown }).rapportDev = { dataTable };

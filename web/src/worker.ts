@@ -7,8 +7,6 @@ import type {
 import { WasmEngine, type EngineFactory } from './engine/wasm';
 
 const kDefaultChunkBytes = 4 * 1024 * 1024;
-const kStoredImage = 'workspace.rapport';
-const kStoredMeta = 'workspace.json';
 const kMutatingOps = new Set(['settings_set', 'segment_save']);
 
 class Failure extends Error {
@@ -46,6 +44,7 @@ function must<T>(reply: { ok: true; result: T } | { ok: false; error: EngineErro
 function adopt(newHandle: number, source: WorkspaceSource, label: string): void {
   if (handle && engine) engine.close(handle);
   handle = newHandle;
+  // A new workspace gets a new id when first stored; an import into the open one keeps its id.
   state = { source, label, persisted: false };
 }
 
@@ -55,86 +54,201 @@ function openEmpty(e: WasmEngine): number {
   return h;
 }
 
-// ---- OPFS: the workspace image and a small description of it -----------------------------------------
-
-async function opfsRoot(): Promise<FileSystemDirectoryHandle | null> {
-  try {
-    return await navigator.storage.getDirectory();
-  } catch {
-    return null;
-  }
-}
+// ---- Storage: several named workspaces (one per store) in OPFS, IndexedDB where OPFS is missing ---------
+// Layout: index.json {current, workspaces: [{id, label, updated}]} and ws-<id>.rapport per workspace.
+// The demo and an empty workspace are never stored.
 
 interface SyncHandle {
   truncate(size: number): void;
   write(buffer: Uint8Array, options?: { at: number }): number;
-  read(buffer: Uint8Array, options?: { at: number }): number;
-  getSize(): number;
   flush(): void;
   close(): void;
 }
-
-async function writeFile(root: FileSystemDirectoryHandle, name: string, bytes: Uint8Array): Promise<void> {
-  const file = await root.getFileHandle(name, { create: true });
-  const sync = (await (file as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle());
-  try {
-    sync.truncate(0);
-    sync.write(bytes, { at: 0 });
-    sync.flush();
-  } finally {
-    sync.close();
-  }
+interface Store {
+  kind: 'opfs' | 'indexeddb';
+  read(name: string): Promise<Uint8Array | null>;
+  write(name: string, bytes: Uint8Array): Promise<void>;
+  remove(name: string): Promise<void>;
+  clear(): Promise<void>;
 }
 
-/** Keeps the current workspace in OPFS (not the demo). Returns whether it was stored. */
-async function persist(): Promise<boolean> {
-  const root = await opfsRoot();
-  if (!root || !engine) return false;
+async function opfsStore(): Promise<Store | null> {
+  let root: FileSystemDirectoryHandle;
   try {
-    if (state.source === 'demo' || state.source === 'empty') {
-      await root.removeEntry(kStoredImage).catch(() => undefined);
-      await root.removeEntry(kStoredMeta).catch(() => undefined);
-      return false;
+    root = await navigator.storage.getDirectory();
+  } catch {
+    return null;
+  }
+  return {
+    kind: 'opfs',
+    async read(name) {
+      try {
+        return new Uint8Array(await (await (await root.getFileHandle(name)).getFile()).arrayBuffer());
+      } catch {
+        return null;
+      }
+    },
+    async write(name, bytes) {
+      // Write to a temporary file first, so a crash mid-write never leaves a torn workspace.
+      const tmp = await root.getFileHandle(`${name}.tmp`, { create: true });
+      const sync = await (tmp as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle();
+      try {
+        sync.truncate(0);
+        sync.write(bytes, { at: 0 });
+        sync.flush();
+      } finally {
+        sync.close();
+      }
+      const file = await root.getFileHandle(name, { create: true });
+      const out = await (file as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle();
+      try {
+        out.truncate(0);
+        out.write(bytes, { at: 0 });
+        out.flush();
+      } finally {
+        out.close();
+      }
+      await root.removeEntry(`${name}.tmp`).catch(() => undefined);
+    },
+    async remove(name) {
+      await root.removeEntry(name).catch(() => undefined);
+    },
+    async clear() {
+      const names: string[] = [];
+      for await (const key of (root as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(key);
+      for (const name of names) await root.removeEntry(name, { recursive: true }).catch(() => undefined);
+    },
+  };
+}
+
+function idbStore(): Store {
+  const open = () => new Promise<IDBDatabase>((resolve, reject) => {
+    const r = indexedDB.open('rapport', 1);
+    r.onupgradeneeded = () => r.result.createObjectStore('files');
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  const run = async <T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest): Promise<T> => {
+    const db = await open();
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        const req = fn(db.transaction('files', mode).objectStore('files'));
+        req.onsuccess = () => resolve(req.result as T);
+        req.onerror = () => reject(req.error);
+      });
+    } finally {
+      db.close();
     }
+  };
+  return {
+    kind: 'indexeddb',
+    async read(name) {
+      const v = await run<ArrayBuffer | undefined>('readonly', (s) => s.get(name)).catch(() => undefined);
+      return v ? new Uint8Array(v) : null;
+    },
+    async write(name, bytes) { await run('readwrite', (s) => s.put(bytes.slice().buffer, name)); },
+    async remove(name) { await run('readwrite', (s) => s.delete(name)).catch(() => undefined); },
+    async clear() { await run('readwrite', (s) => s.clear()).catch(() => undefined); },
+  };
+}
+
+let storePromise: Promise<Store> | null = null;
+function store(): Promise<Store> {
+  storePromise ??= opfsStore().then((s) => s ?? idbStore());
+  return storePromise;
+}
+
+interface WorkspaceEntry { id: string; label: string; updated: string }
+interface Index { current: string | null; workspaces: WorkspaceEntry[] }
+const kIndex = 'index.json';
+const kLegacyImage = 'workspace.rapport';
+const kLegacyMeta = 'workspace.json';
+const imageName = (id: string) => `ws-${id}.rapport`;
+
+async function readIndex(): Promise<Index> {
+  const s = await store();
+  const bytes = await s.read(kIndex);
+  if (bytes) {
+    try {
+      const index = JSON.parse(new TextDecoder().decode(bytes)) as Index;
+      if (Array.isArray(index.workspaces)) return index;
+    } catch { /* rebuilt below */ }
+  }
+  // A workspace kept by an older version of the page (one image): adopt it as the first named workspace.
+  const legacy = await s.read(kLegacyImage);
+  if (legacy) {
+    let label = 'Saved workspace';
+    try {
+      const meta = JSON.parse(new TextDecoder().decode((await s.read(kLegacyMeta)) ?? new Uint8Array()));
+      if (typeof meta.label === 'string') label = meta.label;
+    } catch { /* the label is optional */ }
+    const id = newId();
+    await s.write(imageName(id), legacy);
+    const index = { current: id, workspaces: [{ id, label, updated: new Date().toISOString() }] };
+    await writeIndex(index);
+    await s.remove(kLegacyImage);
+    await s.remove(kLegacyMeta);
+    return index;
+  }
+  return { current: null, workspaces: [] };
+}
+async function writeIndex(index: Index): Promise<void> {
+  await (await store()).write(kIndex, new TextEncoder().encode(JSON.stringify(index)));
+}
+function newId(): string {
+  return `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/** Keeps the current workspace in storage (not the demo, not an empty one). Returns whether it was stored. */
+async function persist(): Promise<boolean> {
+  if (!engine || state.source === 'demo' || state.source === 'empty') return false;
+  try {
+    const s = await store();
+    const index = await readIndex();
+    if (!state.id) state.id = newId();
     const image = engine.serialize(handle);
     if ('error' in image) return false;
-    await writeFile(root, kStoredImage, image.bytes);
-    await writeFile(root, kStoredMeta, new TextEncoder().encode(JSON.stringify({ label: state.label })));
+    await s.write(imageName(state.id), image.bytes);
+    const entry = index.workspaces.find((w) => w.id === state.id);
+    const updated = new Date().toISOString();
+    if (entry) Object.assign(entry, { label: state.label, updated });
+    else index.workspaces.push({ id: state.id, label: state.label, updated });
+    index.current = state.id;
+    await writeIndex(index);
     return true;
   } catch {
     return false;
   }
 }
 
-async function readStored(): Promise<{ bytes: Uint8Array; label: string } | null> {
-  const root = await opfsRoot();
-  if (!root) return null;
-  try {
-    const image = await (await root.getFileHandle(kStoredImage)).getFile();
-    let label = 'Saved workspace';
-    try {
-      const meta = JSON.parse(await (await (await root.getFileHandle(kStoredMeta)).getFile()).text());
-      if (typeof meta.label === 'string') label = meta.label;
-    } catch { /* the label is optional */ }
-    return { bytes: new Uint8Array(await image.arrayBuffer()), label };
-  } catch {
-    return null;
+async function openStored(e: WasmEngine, id: string): Promise<boolean> {
+  const index = await readIndex();
+  const entry = index.workspaces.find((w) => w.id === id);
+  const bytes = entry ? await (await store()).read(imageName(id)) : null;
+  if (!entry || !bytes) return false;
+  const { handle: h, reply } = e.openImage(bytes);
+  if (!reply.ok) return false;
+  adopt(h, 'stored', entry.label);
+  state.id = id;
+  state.persisted = true;
+  if (index.current !== id) {
+    index.current = id;
+    await writeIndex(index);
   }
+  return true;
+}
+
+async function listWorkspaces(): Promise<ReplyMap['workspaces']> {
+  const index = await readIndex();
+  return { current: state.id ?? null, workspaces: index.workspaces, storage: (await store()).kind, state };
 }
 
 // ---- Requests ---------------------------------------------------------------------------------------
 
 async function init(demoUrl: string, fresh: boolean): Promise<ReplyMap['init']> {
   const e = await loadEngine();
-  const stored = fresh ? null : await readStored();
-  if (stored) {
-    const { handle: h, reply } = e.openImage(stored.bytes);
-    if (reply.ok) {
-      adopt(h, 'stored', stored.label);
-      state.persisted = true;
-      return { state };
-    }
-  }
+  const index = fresh ? null : await readIndex();
+  if (index?.current && await openStored(e, index.current)) return { state };
   if (demoUrl) {
     try {
       const response = await fetch(demoUrl);
@@ -177,7 +291,7 @@ async function importFile(messageId: number, file: File, options: unknown): Prom
     progress('merging', total);
     const record = must(e.importFinish<ImportRecord>(target));
     if (intoNew) adopt(target, 'imports', file.name);
-    else state = { source: 'imports', label: importsLabel(e), persisted: false };
+    else state = { source: 'imports', label: state.source === 'stored' || state.source === 'file' ? state.label : importsLabel(e), persisted: false, id: state.id };
     progress('saving', total);
     state.persisted = await persist();
     return { record, state };
@@ -199,7 +313,7 @@ async function openImage(file: Blob, name: string): Promise<ReplyMap['openImage'
   const e = await loadEngine();
   const { handle: h, reply } = e.openImage(new Uint8Array(await file.arrayBuffer()));
   must(reply);
-  adopt(h, 'file', name);
+  adopt(h, 'file', name.replace(/\.rapport$/, '') === name ? name : name);
   state.persisted = await persist();
   return { state };
 }
@@ -236,9 +350,48 @@ async function handle_(message: RequestMessage): Promise<{ data: unknown; transf
       return { data: { state } };
     }
     case 'reset': {
+      // A new, empty workspace; the stored ones stay (switch back from Settings).
       const e = await loadEngine();
       adopt(openEmpty(e), 'empty', 'Empty workspace');
-      await persist();
+      const index = await readIndex();
+      index.current = null;
+      await writeIndex(index);
+      return { data: { state } };
+    }
+    case 'workspaces':
+      return { data: await listWorkspaces() };
+    case 'switchWorkspace': {
+      const e = await loadEngine();
+      if (!(await openStored(e, message.id))) throw new Failure({ code: 'not_found', message: 'That workspace is no longer stored in this browser.' });
+      return { data: { state } };
+    }
+    case 'renameWorkspace': {
+      const index = await readIndex();
+      const entry = index.workspaces.find((w) => w.id === message.id);
+      if (entry) entry.label = message.label;
+      await writeIndex(index);
+      if (state.id === message.id) state.label = message.label;
+      return { data: { state } };
+    }
+    case 'deleteWorkspace': {
+      const index = await readIndex();
+      index.workspaces = index.workspaces.filter((w) => w.id !== message.id);
+      if (index.current === message.id) index.current = null;
+      await (await store()).remove(imageName(message.id));
+      await writeIndex(index);
+      if (state.id === message.id) {
+        const e = await loadEngine();
+        adopt(openEmpty(e), 'empty', 'Empty workspace');
+      }
+      return { data: { state } };
+    }
+    case 'deleteEverything': {
+      // Every stored workspace and index, in OPFS and in IndexedDB; the page clears caches and localStorage.
+      const s = await store();
+      await s.clear();
+      if (s.kind === 'opfs') await idbStore().clear();
+      const e = await loadEngine();
+      adopt(openEmpty(e), 'empty', 'Empty workspace');
       return { data: { state } };
     }
   }

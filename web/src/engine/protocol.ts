@@ -11,7 +11,12 @@ export interface WorkspaceState {
   label: string;
   /** True when the image is kept in this browser's Origin Private File System. */
   persisted: boolean;
+  /** The stored workspace's id (absent for the demo and an unsaved workspace). */
+  id?: string;
 }
+
+/** A workspace kept in this browser. */
+export interface WorkspaceEntry { id: string; label: string; updated: string }
 
 /** Import options (the JSON given to rp_import_begin; see PROTOCOL.md). */
 export interface ImportOptions {
@@ -74,10 +79,16 @@ export interface SerializeRequest { type: 'serialize'; }
 export interface OpenImageRequest { type: 'openImage'; file: Blob; name: string; }
 export interface RemoveImportRequest { type: 'removeImport'; importId: number; }
 export interface ResetRequest { type: 'reset'; }
+export interface WorkspacesRequest { type: 'workspaces'; }
+export interface SwitchWorkspaceRequest { type: 'switchWorkspace'; id: string; }
+export interface RenameWorkspaceRequest { type: 'renameWorkspace'; id: string; label: string; }
+export interface DeleteWorkspaceRequest { type: 'deleteWorkspace'; id: string; }
+export interface DeleteEverythingRequest { type: 'deleteEverything'; }
 
 export type Request =
   | InitRequest | ImportRequest | CancelImportRequest | CallRequest | SerializeRequest | OpenImageRequest
-  | RemoveImportRequest | ResetRequest;
+  | RemoveImportRequest | ResetRequest | WorkspacesRequest | SwitchWorkspaceRequest | RenameWorkspaceRequest
+  | DeleteWorkspaceRequest | DeleteEverythingRequest;
 
 /** What each request's reply carries. */
 export interface ReplyMap {
@@ -89,6 +100,11 @@ export interface ReplyMap {
   openImage: { state: WorkspaceState };
   removeImport: { state: WorkspaceState };
   reset: { state: WorkspaceState };
+  workspaces: { current: string | null; workspaces: WorkspaceEntry[]; storage: 'opfs' | 'indexeddb'; state: WorkspaceState };
+  switchWorkspace: { state: WorkspaceState };
+  renameWorkspace: { state: WorkspaceState };
+  deleteWorkspace: { state: WorkspaceState };
+  deleteEverything: { state: WorkspaceState };
 }
 
 export type RequestMessage = Request & { messageId: number };

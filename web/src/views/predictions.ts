@@ -39,7 +39,7 @@ function comparison(fit: Obj): HTMLElement {
     h('thead', {}, h('tr', {}, ['Model', 'Log-likelihood', 'AIC', 'BIC', 'Parameters (± standard error)', 'Converged']
       .map((t, i) => h('th', { scope: 'col', class: i > 0 && i < 4 ? 'num' : null }, t)))),
     h('tbody', {}, rows.map((r) => h('tr', { class: r.model === best ? 'best' : null },
-      h('th', { scope: 'row' }, modelName(r.model), r.model === best ? h('span', { class: 'badge ok' }, ' best') : ''),
+      h('th', { scope: 'row' }, modelName(r.model), r.model === best ? h('span', { class: 'badge best' }, 'best') : ''),
       h('td', { class: 'num' }, fmtNum(r.log_likelihood)), h('td', { class: 'num' }, fmtNum(r.aic)),
       h('td', { class: 'num' }, fmtNum(r.bic)), h('td', {}, paramsText(r)),
       h('td', {}, r.converged ? 'yes' : h('span', { class: 'error' }, `no ${String(r.message ?? '')}`))))));

@@ -46,12 +46,55 @@ export async function renderSettings(app: App, body: HTMLElement): Promise<void>
       else if (f.kind === 'int' || f.kind === 'num') settings[f.key] = raw === '' ? current[f.key] : Number(raw);
       else settings[f.key] = raw;
     }
+    const button = form.querySelector<HTMLButtonElement>('button[type="submit"]')!;
+    button.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    status.replaceChildren(h('span', { class: 'loading', role: 'status' }, 'Saving and recomputing…'));
     try {
-      await app.client.call('settings_set', { settings });
-      status.replaceChildren(h('span', { class: 'badge ok' }, 'Saved'), ' Every page now uses these settings.');
+      await app.saveSettings(settings);
+      // Recompute the headline numbers now (in the worker; the page stays responsive).
+      const started = performance.now();
+      const k = await app.cached<Record<string, unknown>>('kpis');
+      status.replaceChildren(h('span', { class: 'badge ok' }, 'Saved'),
+        ` Every page now uses these settings (as of ${k.as_of}; recomputed in ${Math.round(performance.now() - started)} ms).`);
+      Object.assign(current, settings);
     } catch (error) {
       status.replaceChildren(h('span', { class: 'error', role: 'alert' }, (error as Error).message));
+    } finally {
+      button.disabled = false;
+      form.removeAttribute('aria-busy');
     }
   });
-  body.append(form);
+  body.append(form, await workspacesPanel(app));
+}
+
+/** Several named workspaces (one per store), kept in this browser; switch, rename, delete, delete everything. */
+async function workspacesPanel(app: App): Promise<HTMLElement> {
+  const list = await app.workspaces();
+  const note = h('p', { 'aria-live': 'polite' });
+  const rows = list.workspaces.map((w) => {
+    const current = w.id === list.current;
+    const name = h('input', { type: 'text', value: w.label, 'aria-label': `Name of workspace ${w.label}`, class: 'ws-name' });
+    const rename = h('button', { type: 'button', class: 'secondary small' }, 'Rename');
+    rename.addEventListener('click', () => void app.renameWorkspace(w.id, name.value.trim() || w.label));
+    const open = h('button', { type: 'button', class: 'primary small', disabled: current }, current ? 'Open now' : 'Switch to');
+    open.addEventListener('click', () => void app.switchWorkspace(w.id).then(() => { location.hash = '#/overview'; }));
+    const del = h('button', { type: 'button', class: 'danger small' }, 'Delete');
+    del.addEventListener('click', () => {
+      if (confirm(`Delete the workspace “${w.label}” from this browser? Download it first to keep a copy.`)) void app.deleteWorkspace(w.id);
+    });
+    return h('li', { class: current ? 'ws current' : 'ws', 'data-workspace': w.id, 'data-label': w.label }, name, rename, open, del,
+      h('span', { class: 'muted' }, ` saved ${w.updated.slice(0, 16).replace('T', ' ')}`));
+  });
+  const wipe = h('button', { type: 'button', class: 'danger', id: 'btn-delete-everything' }, 'Delete everything');
+  wipe.addEventListener('click', async () => {
+    if (!confirm('Delete every workspace, setting and cached file this site keeps in this browser? This cannot be undone.')) return;
+    await app.deleteEverything();
+    note.textContent = 'Everything was deleted.';
+  });
+  return h('section', { class: 'card', 'aria-label': 'Workspaces' }, h('h2', {}, 'Workspaces'),
+    h('p', { class: 'muted' }, `One per store, kept in this browser (${list.storage === 'opfs' ? 'Origin Private File System' : 'IndexedDB'}). `,
+      'Importing files into the demo or an empty workspace starts a new one; “New” in the top bar starts an empty one.'),
+    rows.length ? h('ul', { class: 'workspaces' }, rows) : h('p', {}, 'No workspace is kept yet: import your exports or open a .rapport file.'),
+    h('p', {}, wipe, ' ', h('span', { class: 'muted' }, 'Removes every stored workspace (OPFS and IndexedDB), caches and saved campaigns.')), note);
 }

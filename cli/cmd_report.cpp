@@ -287,7 +287,7 @@ void PrintSearch(const Json& r, bool csv) {
 
 int RunReport(const std::vector<std::string>& argv) {
   Args args;
-  if (!ParseArgs(argv, {"as-of", "currency", "from", "to", "by", "months", "segment", "limit", "table", "min-support", "min-count", "stage"},
+  if (!ParseArgs(argv, {"as-of", "currency", "from", "to", "by", "months", "segment", "limit", "table", "min-support", "min-count", "stage", "model"},
                  {"json", "csv", "customers"}, &args, "report")) {
     return 2;
   }
@@ -335,6 +335,10 @@ int RunReport(const std::vector<std::string>& argv) {
     return Fail("report: unknown report `" + kind + "` (cohorts, funnel, flow, rfm, products, customer, search)");
   }
   if (args.Has("limit")) request["limit"] = std::atoll(args.Get("limit").c_str());
+  if (args.Has("model")) {
+    if (request["op"] != "funnel" && request["op"] != "customer") return Fail("report: --model applies to funnel and customer");
+    request["model"] = args.Get("model");
+  }
   if (args.Has("as-of")) request["as_of"] = args.Get("as-of");
   if (args.Has("currency")) request["currency"] = args.Get("currency");
   if (!std::ifstream(path)) return Fail(path + ": no such workspace");
@@ -365,11 +369,12 @@ RAPPORT_COMMAND("report", "Retention analyses: cohorts, funnel and flow, RFM, pr
                 "Usage: rapport report WORKSPACE.rapport REPORT [options] [--json | --csv]\n\n"
                 "Reports:\n"
                 "  cohorts   [--by first_product|source|discount_code|country] [--months N]\n"
-                "  funnel    [--stage at_risk]        stages as of --as-of\n"
+                "  funnel    [--stage at_risk] [--model pnbd|mbgnbd|bgnbd]   stages as of --as-of; with a model,\n"
+                "                                     at risk = P(alive) < 0.5\n"
                 "  funnel --from DATE --to DATE       (or `flow`) stage on one day x stage on another\n"
                 "  rfm       [--segment NAME | --customers] [--limit N]\n"
                 "  products  [--min-support 0.001] [--min-count 5] [--table replenishment|first_product|journeys|bought_together]\n"
-                "  customer  ID | KEY | EMAIL         the 360 view with the next best action\n"
+                "  customer  ID | KEY | EMAIL [--model pnbd]   the 360 view with the next best action\n"
                 "  search    TEXT [--limit N]         customers by email or name\n\n"
                 "Common: --as-of YYYY-MM-DD (inclusive; default the day of the latest valid order), --currency CODE.\n"
                 "--json prints the engine's result exactly; --csv a flat table (--table picks one for products).\n"

@@ -1,5 +1,6 @@
 // Ops "customer" (the 360 view, core/analysis/customer360) and "customer_search".
-//   customer: {"id": N} or {"key": "email:..."} or {"email": "..."}
+//   customer: {"id": N} or {"key": "email:..."} or {"email": "..."}; optional "model": "pnbd" | "mbgnbd" | "bgnbd"
+//             fits that count model as of as_of and shows its P(alive) (and uses it for the funnel stage)
 //   customer_search: {"q": "text", "limit": 20}
 #include "core/analysis/customer360/customer360.h"
 #include "core/api/ops.h"
@@ -24,6 +25,10 @@ Json ProductRef(const Workspace& ws, uint32_t p) {
 Json OrNull(double v) { return std::isnan(v) ? Json(nullptr) : Num(v); }
 
 }  // namespace
+
+// core/api/ops/funnel.cpp
+Result<std::vector<double>> PAliveFromModel(const Workspace& ws, const Settings& settings, const std::string& name,
+                                            std::string* model_name);
 
 Result<Json> Op_customer(OpContext& ctx) {
   const Workspace& ws = ctx.workspace;
@@ -58,7 +63,16 @@ Result<Json> Op_customer(OpContext& ctx) {
     return InvalidArgument("expected {\"id\": N}, {\"key\": \"...\"} or {\"email\": \"...\"}");
   }
 
-  const Customer360Context context = BuildCustomer360Context(ws, ctx.settings);
+  CustomerPredictions predictions;
+  std::vector<double> p_alive;
+  if (rq.contains("model") && !rq["model"].is_null()) {
+    if (!rq["model"].is_string()) return InvalidArgument("`model`: expected pnbd, mbgnbd or bgnbd");
+    auto fitted = PAliveFromModel(ws, ctx.settings, rq["model"].get<std::string>(), &predictions.model);
+    if (!fitted.ok()) return fitted.status();
+    p_alive = std::move(*fitted);
+    predictions.p_alive = &p_alive;
+  }
+  const Customer360Context context = BuildCustomer360Context(ws, ctx.settings, predictions);
   const Customer360 v = BuildCustomer360(ws, context, c);
   const CustomerTable& cu = ws.customers;
   Json out;
@@ -114,7 +128,7 @@ Result<Json> Op_customer(OpContext& ctx) {
   out["rfm"] = v.segment == RfmSegment::kNone
                    ? Json(nullptr)
                    : Json{{"r", v.r}, {"f", v.f}, {"m", v.m}, {"fm", RoundedFm(v.f, v.m)}, {"segment", RfmSegmentName(v.segment)}};
-  out["predictions"] = v.has_predictions ? Json{{"p_alive", OrNull(v.p_alive)},
+  out["predictions"] = v.has_predictions ? Json{{"model", predictions.model}, {"p_alive", OrNull(v.p_alive)},
                                                 {"expected_purchases", OrNull(v.expected_purchases)},
                                                 {"predicted_clv", std::isnan(v.predicted_clv_cents) ? Json(nullptr) : Num(v.predicted_clv_cents / 100.0)}}
                                          : Json(nullptr);

@@ -1,8 +1,15 @@
 // Ops "funnel" and "funnel_flow" (core/analysis/funnel).
-//   funnel: {"stage": "at_risk" (optional: list that stage's customers), "limit": N (default 100)}
+//   funnel: {"stage": "at_risk" (optional: list that stage's customers), "limit": N (default 100),
+//            "model": "pnbd" | "mbgnbd" | "bgnbd" (optional: fit it as of as_of and use its P(alive) < 0.5 as the
+//            at-risk rule; MBG/NBD or Pareto/NBD rate one-time buyers, BG/NBD gives them P(alive) = 1)}
 //   funnel_flow: {"from": "YYYY-MM-DD" (default to - 90 days), "to": "YYYY-MM-DD" (default as_of)}
+#include <cmath>
+
 #include "core/analysis/funnel/funnel.h"
 #include "core/api/ops.h"
+#include "core/model/fit.h"
+#include "core/model/predict.h"
+#include "core/model/summary.h"
 
 namespace rapport {
 
@@ -37,6 +44,32 @@ Result<int32_t> DayParam(const Json& rq, const char* name, int32_t fallback) {
 
 }  // namespace
 
+// P(alive) per customer id from a count model fitted on the workspace as of the settings' as_of (model time
+// unit from the settings); NaN for customers the summary does not hold. Shared with the "customer" op.
+Result<std::vector<double>> PAliveFromModel(const Workspace& ws, const Settings& settings, const std::string& name,
+                                            std::string* model_name) {
+  model::ModelKind kind;
+  if (!model::ModelFromName(name, &kind) || kind == model::ModelKind::kGammaGamma) {
+    return InvalidArgument("`model`: expected pnbd, mbgnbd or bgnbd, found `" + name + "`");
+  }
+  model::SummaryOptions options;
+  options.unit_days = settings.model_unit == "day" ? 1.0 : 7.0;
+  options.calibration_end_day = settings.as_of_day != kNoDay ? settings.as_of_day : ws.LatestValidOrderDay();
+  if (options.calibration_end_day == kNoDay) return Status(StatusCode::kInsufficientData, "no valid orders to fit a model on");
+  auto summary = model::SummarizeWorkspace(ws, settings, options);
+  if (!summary.ok()) return summary.status();
+  model::FitOptions fit_options;
+  fit_options.standard_errors = false;
+  auto fit = model::FitCountModel(kind, model::CompressPatterns(summary->x, summary->t_x, summary->T), fit_options);
+  if (!fit.ok()) return fit.status();
+  std::vector<double> p_alive(ws.customers.size(), NAN);
+  for (size_t i = 0; i < summary->size(); ++i) {
+    p_alive[summary->customer[i]] = model::PAlive(*fit, summary->x[i], summary->t_x[i], summary->T[i]);
+  }
+  *model_name = model::ModelName(kind);
+  return p_alive;
+}
+
 Result<Json> Op_funnel(OpContext& ctx) {
   const Workspace& ws = ctx.workspace;
   const Json& rq = ctx.request;
@@ -52,8 +85,17 @@ Result<Json> Op_funnel(OpContext& ctx) {
     if (!rq["limit"].is_number_integer() || rq["limit"].get<int64_t>() < 0) return InvalidArgument("`limit`: expected a whole number >= 0");
     limit = rq["limit"].get<int64_t>();
   }
-  // Model predictions (P(alive)) enter through FunnelInputs once core/model stores them in the workspace.
-  const FunnelResult res = ComputeFunnel(ws, ctx.settings);
+  FunnelInputs inputs;
+  std::vector<double> p_alive;
+  std::string model_name;
+  if (rq.contains("model") && !rq["model"].is_null()) {
+    if (!rq["model"].is_string()) return InvalidArgument("`model`: expected pnbd, mbgnbd or bgnbd");
+    auto fitted = PAliveFromModel(ws, ctx.settings, rq["model"].get<std::string>(), &model_name);
+    if (!fitted.ok()) return fitted.status();
+    p_alive = std::move(*fitted);
+    inputs.p_alive = &p_alive;
+  }
+  const FunnelResult res = ComputeFunnel(ws, ctx.settings, inputs);
   Json out;
   out["as_of"] = Day(res.as_of_day);
   out["currency"] = res.currency == kNoId ? Json(nullptr) : Json(ws.currencies[res.currency]);
@@ -61,6 +103,7 @@ Result<Json> Op_funnel(OpContext& ctx) {
   out["net_revenue"] = Money(res.net_cents);
   out["store_median_interval_days"] = res.store_median_interval_days < 0 ? Json(nullptr) : Num(res.store_median_interval_days);
   out["used_model"] = res.used_model;
+  out["model"] = model_name.empty() ? Json(nullptr) : Json(model_name);
   out["settings"] = Json{{"new_customer_days", ctx.settings.new_customer_days},
                          {"churn_window_days", ctx.settings.churn_window_days},
                          {"overdue_factor", Num(ctx.settings.overdue_factor)}};

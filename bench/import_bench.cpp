@@ -1,9 +1,12 @@
 // import_bench FILE [runs]: the whole CSV -> ImportBatch path (ParseSession: UTF-8 check, CsvReader,
 // detection, importer) over a file held in memory, fed in 4 MiB chunks as the dashboard's worker does.
 // Prints the median of `runs` (default 5) runs in MB/s and records/s. Results go in bench/RESULTS.md.
+// With `repeat_mb`, the file's body (every line after the header) is repeated in memory until the input
+// reaches that many MB -- how the small platform fixtures are enlarged (nothing is written to disk).
 //
 //   python3 bench/make_alphapaw_100x.py > /tmp/alphapaw_100x.csv
 //   build/bench/import_bench /tmp/alphapaw_100x.csv
+//   build/bench/import_bench tests/fixtures/import/bigcommerce_orders.csv 5 50
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -27,8 +30,21 @@ int main(int argc, char** argv) {
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  const std::string bytes = ss.str();
+  std::string bytes = ss.str();
   const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
+  const double repeat_mb = argc > 3 ? std::atof(argv[3]) : 0;
+  if (repeat_mb > 0) {
+    // The header is the first line (the fixtures have no line breaks inside header cells).
+    const size_t header_end = bytes.find('\n');
+    if (header_end == std::string::npos) {
+      std::fprintf(stderr, "import_bench: %s has no body to repeat\n", argv[1]);
+      return 1;
+    }
+    const std::string body = bytes.substr(header_end + 1);
+    const size_t target = static_cast<size_t>(repeat_mb * 1e6);
+    bytes.reserve(target + body.size());
+    while (bytes.size() < target && !body.empty()) bytes += body;
+  }
   constexpr size_t kChunk = 4u << 20;
 
   std::vector<double> seconds, cpu_seconds;

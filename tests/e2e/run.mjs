@@ -459,6 +459,7 @@ try {
     const json = JSON.parse(execFileSync(cli, ['kpis', cliFile, '--json'], { encoding: 'utf8' }));
     const k = json.kpis ?? json.result?.kpis ?? json;
     await gotoRoute('overview');
+    await page.evaluate(() => document.getElementById('main').removeAttribute('data-ready'));
     await page.locator('#open-input').setInputFiles(cliFile);
     await page.waitForFunction(() => document.getElementById('ws-label').textContent.includes('demo.rapport'));
     const shown = await waitForKpis();
@@ -503,6 +504,7 @@ try {
     p.setDefaultTimeout(kTimeout);
     await p.goto(`${origin}/`);
     await p.locator('main[data-ready="overview"]').waitFor();
+    await p.evaluate(() => document.getElementById('main').removeAttribute('data-ready'));
     await p.locator('#open-input').setInputFiles(path.join(kOut, 'workspace.rapport'));
     await p.waitForFunction(() => document.getElementById('ws-label').textContent.includes('workspace.rapport'));
     await p.locator('main[data-ready="overview"] [data-kpi="customers"] .kpi-value').waitFor();
@@ -530,6 +532,7 @@ try {
     }
     const count = await p.locator('ul.workspaces li').count();
     assert(count === 2, `${count} workspaces listed after the restart`);
+    await p.evaluate(() => document.getElementById('main').removeAttribute('data-ready'));
     await p.locator('ul.workspaces li[data-label="workspace.rapport"]').getByRole('button', { name: 'Switch to' }).click();
     await p.locator('main[data-ready="overview"] [data-kpi="customers"] .kpi-value').waitFor();
     await p.waitForFunction(() => document.getElementById('ws-label').textContent.includes('workspace.rapport'));
@@ -583,7 +586,7 @@ try {
 }
 
 // The README screenshot: the demo store's overview (every KPI filled), else the overview after the import.
-const chosen = [hasDemo && 'overview-demo.png', 'overview.png', 'overview-empty.png']
+const chosen = [hasDemo && 'page-overview.png', hasDemo && 'overview-demo.png', 'overview.png', 'overview-empty.png']
   .filter(Boolean).map((f) => path.join(kOut, f)).find((f) => fs.existsSync(f)) ?? null;
 if (chosen) {
   fs.mkdirSync(path.join(kRepo, 'docs'), { recursive: true });

@@ -81,7 +81,8 @@ export function chart(spec: ChartSpec): HTMLElement {
     ],
     axes: [
       { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: spec.xLabel, labelSize: spec.xLabel ? 20 : 0,
-        ...(spec.xNames ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => spec.xNames![t] ?? ''), splits: () => spec.xNames!.map((_, i) => i) } : {}) },
+        ...(spec.xNames ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => spec.xNames![t] ?? ''), splits: () => spec.xNames!.map((_, i) => i),
+          ...(spec.xNames.some((n) => n.length > 3) ? { rotate: -45, size: 90 } : {}) } : {}) },
       { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: spec.yLabel, labelSize: spec.yLabel ? 20 : 0,
         size: 64, values: (_u: uPlot, ticks: number[]) => ticks.map(fmtY) },
     ],
@@ -89,6 +90,7 @@ export function chart(spec: ChartSpec): HTMLElement {
     cursor: { drag: { x: false, y: false } },
   };
   if (spec.xNames) opts.scales!.x = { time: false, range: [-0.5, spec.xNames.length - 0.5] };
+  if (spec.bars) opts.scales!.y = { range: (_u, _min, max) => [0, max * 1.08] };
   let plot: uPlot | null = null;
   const make = () => {
     const width = Math.max(260, Math.floor(box.clientWidth || 600));

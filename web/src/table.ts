@@ -46,7 +46,7 @@ export function formatCell(kind: Kind | undefined, v: unknown, currency?: string
     case 'pct': return fmtPct(v);
     case 'money': return fmtMoney(v, currency);
     case 'num': return fmtNum(v);
-    case 'days': return typeof v === 'number' ? `${fmtNum(v)} d` : String(v);
+    case 'days': return typeof v === 'number' ? `${fmtInt(v)} d` : String(v);
     default:
       if (typeof v === 'number') return fmtNum(v);
       if (typeof v === 'boolean') return v ? 'yes' : 'no';

@@ -296,13 +296,13 @@ export async function renderProducts(app: App, body: HTMLElement): Promise<void>
   body.append(h('div', { class: 'two-col' },
     dataTable({
       caption: 'Journeys: first product → the next one', rows: journeys, fileName: 'journeys', sort: { key: 'customers', desc: true },
-      columns: [{ key: 'first', label: 'First', text: productText }, { key: 'next', label: 'Then', text: productText },
+      columns: [{ key: 'first', label: 'First', text: productText, width: '34%' }, { key: 'next', label: 'Then', text: productText, width: '34%' },
         { key: 'customers', label: 'Customers', kind: 'int' }, { key: 'share_of_first', label: 'Share', kind: 'pct' }],
       visibleRows: 10,
     }),
     dataTable({
       caption: 'Frequently bought together', rows: pairs, fileName: 'bought-together', sort: { key: 'lift', desc: true },
-      columns: [{ key: 'a', label: 'Product', text: productText }, { key: 'b', label: 'With', text: productText },
+      columns: [{ key: 'a', label: 'Product', text: productText, width: '30%' }, { key: 'b', label: 'With', text: productText, width: '30%' },
         { key: 'count', label: 'Orders', kind: 'int' }, { key: 'confidence_a_to_b', label: 'Confidence', kind: 'pct' },
         { key: 'lift', label: 'Lift', kind: 'num' }],
       visibleRows: 10,

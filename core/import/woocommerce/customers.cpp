@@ -77,8 +77,13 @@ class WooCustomersImporter : public Importer {
     c.who.last_name.Append(last);
     WooNameIdTo(person, &name_id_);
     if (!name_id_.empty()) ++name_count_[name_id_];
-    name_ids_.push_back(name_id_);
-    fallback_ids_.push_back(email_.empty() ? "woocommerce:user:" + std::string(username) : std::string());
+    name_ids_.Append(name_id_);
+    if (email_.empty()) {
+      fallback_.assign("woocommerce:user:").append(username);
+      fallback_ids_.Append(fallback_);
+    } else {
+      fallback_ids_.Append({});
+    }
     c.country.Append(TrimAscii(Field(r, country_)));
     c.tags.Append({});
     c.accepts_marketing.push_back(-1);
@@ -91,11 +96,11 @@ class WooCustomersImporter : public Importer {
   Status End(ImportBatch* b) override {
     StringColumn ids;
     for (size_t i = 0; i < name_ids_.size(); ++i) {
-      const std::string& name_id = name_ids_[i];
+      const std::string_view name_id = name_ids_[i];
       // The username id identifies an email-less row; otherwise a name that is unique in this report.
       if (!fallback_ids_[i].empty()) {
         ids.Append(fallback_ids_[i]);
-      } else if (!name_id.empty() && name_count_[name_id] == 1) {
+      } else if (!name_id.empty() && name_count_[std::string(name_id)] == 1) {
         ids.Append(name_id);
       } else {
         ids.Append({});
@@ -109,8 +114,8 @@ class WooCustomersImporter : public Importer {
   ImportOptions options_;
   Cells c_;
   int name_ = -1, username_ = -1, email_col_ = -1, orders_ = -1, spend_ = -1, country_ = -1;
-  std::string email_, name_id_;
-  std::vector<std::string> name_ids_, fallback_ids_;
+  std::string email_, name_id_, fallback_;
+  StringColumn name_ids_, fallback_ids_;
   std::unordered_map<std::string, uint32_t> name_count_;
 };
 

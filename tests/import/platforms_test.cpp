@@ -314,6 +314,50 @@ TEST_CASE("Yotpo reviews", "[import][yotpo]") {
   CHECK(CountIssues(b, "timezone_assumed") == 1);
 }
 
+// tests/golden/import/expected_platforms.txt (derive_platforms.py: Python csv + Decimal, no engine code).
+TEST_CASE("Platform fixtures match the independently derived golden numbers", "[import][golden]") {
+  const auto sum = [](const std::vector<int64_t>& v) {
+    int64_t s = 0;
+    for (int64_t x : v) s += x;
+    return s;
+  };
+  const auto with_email = [](const BatchIdentity& who) {
+    int n = 0;
+    for (size_t i = 0; i < who.size(); ++i) n += !who.email[i].empty();
+    return n;
+  };
+  Result<ImportBatch> woo = ParseFixture("woocommerce_analytics_orders.csv", "woocommerce_orders");
+  REQUIRE(woo.ok());
+  CHECK(woo->rows_read == 9);
+  CHECK(woo->rows_accepted == 6);
+  CHECK(woo->orders.key.size() == 5);
+  CHECK(sum(woo->orders.total_cents) == 6650);
+  CHECK(sum(woo->orders.refunded_cents) == 1200);
+  Result<ImportBatch> aoe = ParseFixture("woocommerce_aoe_orders.csv", "woocommerce_aoe_orders");
+  REQUIRE(aoe.ok());
+  CHECK(aoe->rows_read == 8);
+  CHECK(aoe->orders.key.size() == 3);
+  CHECK(sum(aoe->orders.total_cents) == 6500);
+  CHECK(with_email(aoe->orders.who) == 2);
+  Result<ImportBatch> magento = ParseFixture("magento_orders.csv", "magento_orders");
+  REQUIRE(magento.ok());
+  CHECK(magento->orders.key.size() == 4);
+  CHECK(sum(magento->orders.total_cents) == 29345);
+  CHECK(sum(magento->orders.refunded_cents) == 5000);
+  CHECK(with_email(magento->orders.who) == 3);
+  Result<ImportBatch> bc = ParseFixture("bigcommerce_orders.csv", "bigcommerce_orders");
+  REQUIRE(bc.ok());
+  CHECK(bc->orders.key.size() == 4);
+  CHECK(sum(bc->orders.total_cents) == 128150);
+  CHECK(sum(bc->orders.refunded_cents) == 1000);
+  CHECK(bc->lines.order.size() == 4);
+  Result<ImportBatch> yotpo = ParseFixture("yotpo_reviews.csv", "yotpo_reviews");
+  REQUIRE(yotpo.ok());
+  CHECK(yotpo->rows_read == 4);
+  CHECK(yotpo->reviews.key.size() == 2);
+  CHECK(with_email(yotpo->reviews.who) == 1);
+}
+
 TEST_CASE("Platform exports are told apart by their headers", "[import][detect]") {
   // Every fixture is recognised as its own format, whatever else scores.
   const struct { const char* file; const char* format; } cases[] = {

@@ -182,10 +182,13 @@ OptimizerResult Minimize(const Objective& f, std::vector<double> theta0, const O
       Project(&next, o);
       double directional = 0.0;
       for (size_t i = 0; i < n; ++i) directional += g[i] * (next[i] - theta[i]);
-      next_value = value_and_gradient(next, &g_next);
-      if (std::isfinite(next_value) && next_value <= value + 1e-4 * directional && std::isfinite(InfNorm(g_next))) {
-        accepted = true;
-        break;
+      next_value = Eval(f, next, &evaluations);  // the value only; the gradient once a step is accepted
+      if (std::isfinite(next_value) && next_value <= value + 1e-4 * directional) {
+        next_value = value_and_gradient(next, &g_next);
+        if (std::isfinite(next_value) && std::isfinite(InfNorm(g_next))) {
+          accepted = true;
+          break;
+        }
       }
       step *= 0.5;
     }

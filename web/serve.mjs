@@ -16,6 +16,9 @@ const kTypes = {
   '.rapport': 'application/octet-stream', '.csv': 'text/csv; charset=utf-8', '.txt': 'text/plain; charset=utf-8',
 };
 
+// The demo storefront (/store/, widget/build.mjs) may be framed by the dashboard's own Widget page (live preview).
+export const kStoreCsp = kCsp.replace("frame-ancestors 'none'", "frame-ancestors 'self'");
+
 /** Starts the server; resolves with the http.Server once listening (port 0 = any free port). */
 export function serve(root, port = 8765, host = '127.0.0.1') {
   const base = path.resolve(root);
@@ -43,6 +46,7 @@ export function serve(root, port = 8765, host = '127.0.0.1') {
       return;
     }
     if (pathname.endsWith('/')) pathname += 'index.html';
+    if (pathname.startsWith('/store/')) headers['Content-Security-Policy'] = kStoreCsp;
     const file = path.resolve(base, '.' + pathname);
     if (file !== base && !file.startsWith(base + path.sep)) {
       res.writeHead(403, headers);

@@ -46,7 +46,7 @@ const kMaxBought = 50;
 const kNone = 0xffffffff;
 
 const kCss = `
-:host{display:block;contain:layout;font:inherit;color:inherit}
+:host{display:block;font:inherit;color:inherit}
 section{font:inherit}
 h2{font:inherit;font-weight:600;font-size:1.05em;margin:0 0 8px;line-height:24px;height:24px;overflow:hidden}
 ul{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(var(--cols),minmax(0,1fr));gap:var(--rapport-gap,12px)}

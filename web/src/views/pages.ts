@@ -12,6 +12,7 @@ import { dropHint } from './overview';
 import { renderCohorts, renderFunnel, renderRfm, renderSegments } from './analyses';
 import { renderCampaigns, renderPlaybooks } from './campaigns';
 import { renderSettings } from './settings';
+import { renderWidget } from './widget';
 
 const kDedicated: Record<string, (app: App, result: Record<string, unknown>, body: HTMLElement) => void> = {
   cohorts: renderCohorts, funnel: renderFunnel, rfm: renderRfm,
@@ -39,6 +40,7 @@ export const kPages: Page[] = [
   { route: 'segments', help: 'segments', title: 'Segments', op: 'segments', question: 'Build audiences with rules like `orders >= 2 BUT NOT ordered_since("2025-03-01")`.' },
   { route: 'playbooks', help: 'playbooks', title: 'Playbooks', op: 'playbooks', question: 'The next best action for each customer, and when.' },
   { route: 'campaigns', title: 'Campaigns', op: 'campaigns', question: 'Audiences to download, each with a holdout group, and the lift each campaign really made.' },
+  { route: 'widget', title: 'Widget', op: 'widget_model', question: 'Recommendations and review prompts on your storefront, from one script tag.' },
   { route: 'settings', title: 'Settings', op: 'settings_get', question: 'Analysis date, churn window, model time unit and the other defaults.' },
 ];
 
@@ -130,7 +132,7 @@ export async function renderPage(app: App, page: Page, main: HTMLElement): Promi
   main.append(h('h1', {}, page.title), h('p', { class: 'lede' }, page.question, page.help ? [' ', helpLink(page.help)] : null), body);
   const custom: Record<string, (app: App, body: HTMLElement) => Promise<void>> = {
     customers: customerSearch, segments: renderSegments, playbooks: renderPlaybooks, campaigns: renderCampaigns,
-    settings: renderSettings, predictions: renderPredictions, products: renderProducts,
+    settings: renderSettings, predictions: renderPredictions, products: renderProducts, widget: renderWidget,
   };
   if (custom[page.route]) {
     try {

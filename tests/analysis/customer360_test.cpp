@@ -11,7 +11,7 @@ namespace {
 struct Store360 {
   WorkspaceBuilder b;
   Settings settings;
-  uint32_t ann, bob, cat, dan, tea;
+  uint32_t ann, bob, cat, dan, eve, tea;
   Store360() {
     settings.as_of_day = ParseIsoDay("2024-06-30");
     const int32_t as_of = settings.as_of_day;
@@ -33,6 +33,8 @@ struct Store360 {
     dan = b.Customer("lee.dan@example.com", "Dan", "");
     b.OrderOnDay(dan, as_of - 50, 500);
     b.Review(dan, "2024-06-20", 1, tea);
+    eve = b.Customer("eve@example.com", "Eve", "Stone");
+    b.OrderOnDay(eve, as_of - 70, 1500);
   }
 };
 
@@ -80,6 +82,10 @@ TEST_CASE("customer 360: store cadence for one-time buyers, win-back, recovery",
   CHECK(cat.stage == Stage::kLapsed);
   CHECK(cat.action.code == "win_back");
   CHECK(cat.action.reason == "Last ordered 200 days ago, past the 180-day churn window (10.00 spent in 1 order)");
+
+  const Customer360 eve = BuildCustomer360(ws, ctx, s.eve);
+  CHECK(eve.stage == Stage::kAtRisk);  // 70 days > 1.5 x the store's 40
+  CHECK(eve.action.reason == "30 days overdue against the store's usual 40 days to a second order");
 
   const Customer360 dan = BuildCustomer360(ws, ctx, s.dan);
   CHECK(dan.action.code == "recover");

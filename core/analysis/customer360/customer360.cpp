@@ -67,8 +67,10 @@ NextBestAction ChooseAction(const Workspace& ws, const Customer360Context& ctx, 
   if (v.valid_orders == 0) {
     return {"none", "No action", "No valid order yet", kNoDay};
   }
-  const std::string cadence = DaysText(v.expected_interval_days) + "-day " +
-                              (v.cadence_is_own ? std::string("cadence") : std::string("store cadence for a second order"));
+  // "their usual 45-day cadence", or for one-time buyers "the store's usual 30 days to a second order".
+  const std::string cadence = v.cadence_is_own ? "their usual " + DaysText(v.expected_interval_days) + "-day cadence"
+                                               : "the store's usual " + DaysText(v.expected_interval_days) +
+                                                     " days to a second order";
   if (v.stage == Stage::kLapsed) {
     return {"win_back", "Win back",
             "Last ordered " + std::to_string(v.days_since_last_order) + " days ago, past the " +
@@ -88,7 +90,7 @@ NextBestAction ChooseAction(const Workspace& ws, const Customer360Context& ctx, 
               as_of};
     }
     return {"reach_out", "Reach out now",
-            DaysText(v.days_overdue) + " days overdue against their usual " + cadence, as_of};
+            DaysText(v.days_overdue) + " days overdue against " + cadence, as_of};
   }
   // A review request once the delay after the last order has passed, if they never reviewed.
   if (v.reviews.empty()) {
@@ -114,7 +116,7 @@ NextBestAction ChooseAction(const Workspace& ws, const Customer360Context& ctx, 
             due};
   }
   return {"remind", "Remind before the next order",
-          "Next order expected around " + FormatDay(v.next_order_expected_day) + " (their usual " + cadence + ")",
+          "Next order expected around " + FormatDay(v.next_order_expected_day) + " (" + cadence + ")",
           v.next_order_expected_day};
 }
 

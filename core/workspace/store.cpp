@@ -244,6 +244,20 @@ Status Store::Verify(bool in_memory) {
                              "; this build reads versions up to " + std::to_string(kSchemaVersion) +
                              "): update Rapport to open it");
     }
+    // A file cut short inside its last pages can pass quick_check (missing bytes read as zeros), so the size
+    // must match what the header says: page_count x page_size, in whole pages.
+    {
+      Stmt q(db_, "SELECT (SELECT page_count FROM pragma_page_count), (SELECT page_size FROM pragma_page_size)");
+      if (!q.ok() || !q.Row()) return not_ours(sqlite3_errmsg(db_));
+      const int64_t expected = q.ColInt(0) * q.ColInt(1);
+      sqlite3_file* file = nullptr;
+      sqlite3_int64 actual = -1;
+      if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK && file && file->pMethods &&
+          file->pMethods->xFileSize(file, &actual) == SQLITE_OK && actual >= 0 &&
+          (actual < expected || (q.ColInt(1) > 0 && actual % q.ColInt(1) != 0))) {
+        return not_ours("truncated: " + std::to_string(actual) + " bytes, the header says " + std::to_string(expected));
+      }
+    }
     Stmt check(db_, "PRAGMA quick_check");
     if (!check.ok()) return not_ours(sqlite3_errmsg(db_));
     std::string problems;

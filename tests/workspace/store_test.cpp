@@ -192,6 +192,19 @@ TEST_CASE("store: damaged, truncated and foreign files are refused as corrupt", 
     REQUIRE_FALSE(from_image.ok());
     CHECK(from_image.status().code() == StatusCode::kCorrupt);
   }
+  SECTION("cut anywhere, even by one byte") {
+    for (size_t keep : {size_t(100), size_t(8192), image.size() - 8192, image.size() - 1}) {
+      INFO("kept " << keep << " of " << image.size());
+      auto store = Store::OpenImage(image.substr(0, keep));
+      REQUIRE_FALSE(store.ok());
+      CHECK(store.status().code() == StatusCode::kCorrupt);
+    }
+    const std::string path = TempPath("cut_one_byte");
+    WriteBytes(path, image.substr(0, image.size() - 1));
+    auto store = Store::Open(path);
+    REQUIRE_FALSE(store.ok());
+    CHECK_THAT(store.status().message(), Catch::Contains("truncated"));
+  }
   SECTION("pages overwritten in the middle") {
     std::string damaged = image;
     for (size_t i = damaged.size() / 3; i < damaged.size() / 3 + 20000; ++i) damaged[i] = static_cast<char>(i * 7);

@@ -134,6 +134,18 @@ Customer360Context BuildCustomer360Context(const Workspace& ws, const Settings& 
   ctx.funnel = ComputeFunnelFromFacts(ws, settings, ctx.facts, inputs);
   ctx.rfm = ComputeRfmFromFacts(ws, ctx.facts);
   ctx.predictions = predictions;
+  const OrderTable& o = ws.orders;
+  const size_t n_customers = ws.customers.size();
+  ctx.all_order_offsets.assign(n_customers + 1, 0);
+  for (size_t i = 0; i < o.size(); ++i) {
+    if (o.customer[i] != kNoId) ++ctx.all_order_offsets[o.customer[i] + 1];
+  }
+  for (size_t c = 0; c < n_customers; ++c) ctx.all_order_offsets[c + 1] += ctx.all_order_offsets[c];
+  ctx.all_order_ids.resize(ctx.all_order_offsets[n_customers]);
+  std::vector<uint32_t> cursor(ctx.all_order_offsets.begin(), ctx.all_order_offsets.end() - 1);
+  for (uint32_t i = 0; i < o.size(); ++i) {
+    if (o.customer[i] != kNoId) ctx.all_order_ids[cursor[o.customer[i]]++] = i;
+  }
   return ctx;
 }
 
@@ -145,11 +157,9 @@ Customer360 BuildCustomer360(const Workspace& ws, const Customer360Context& ctx,
   const OrderTable& o = ws.orders;
   const CustomerFacts& f = ctx.facts;
 
-  // Timeline: every order of the customer (one scan of the customer column).
-  std::vector<uint32_t> ids;
-  for (uint32_t i = 0; i < o.size(); ++i) {
-    if (o.customer[i] == c) ids.push_back(i);
-  }
+  // Timeline: every order of the customer.
+  std::vector<uint32_t> ids(ctx.all_order_ids.begin() + ctx.all_order_offsets[c],
+                            ctx.all_order_ids.begin() + ctx.all_order_offsets[c + 1]);
   std::sort(ids.begin(), ids.end(), [&](uint32_t x, uint32_t y) {
     if (o.day[x] != o.day[y]) return o.day[x] < o.day[y];
     if (o.seconds[x] != o.seconds[y]) return o.seconds[x] < o.seconds[y];

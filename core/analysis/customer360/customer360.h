@@ -38,6 +38,9 @@ struct Customer360Context {
   FunnelResult funnel;
   RfmResult rfm;
   CustomerPredictions predictions;
+  // Every order of customer c (any status, currency or day) is all_order_ids[all_order_offsets[c] ..
+  // all_order_offsets[c + 1]), in id order: one counting sort, so a view never scans the order table.
+  std::vector<uint32_t> all_order_offsets, all_order_ids;
 };
 
 Customer360Context BuildCustomer360Context(const Workspace& workspace, const Settings& settings,

@@ -68,7 +68,8 @@ bench: native wasm
 # ASan + UBSan over the native test suite (hidden [.slow] tests are skipped, as in test-native), with clang-14.
 # build-asan is shared with test-fuzz: the core also carries libFuzzer coverage (-fsanitize=fuzzer-no-link).
 ASAN_BUILD ?= build-asan
-test-sanitize: deps-native
+test-sanitize:
+	@scripts/deps.sh sanitize
 	@if [ ! -f $(ASAN_BUILD)/build.ninja ]; then \
 	  CC=clang-14 CXX=clang++-14 cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
 	    -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" -DCMAKE_C_FLAGS_RELEASE="-O1" \
@@ -81,7 +82,8 @@ test-sanitize: deps-native
 
 # libFuzzer on every tests/fuzz/*_fuzz.cpp for FUZZ_TIME seconds each, on copies of the corpora (scripts/fuzz.sh).
 FUZZ_TIME ?= 20
-test-fuzz: deps-native
+test-fuzz:
+	@scripts/deps.sh sanitize
 	@FUZZ_TIME=$(FUZZ_TIME) FUZZ_BUILD=$(ASAN_BUILD) JOBS=$(JOBS) SHARED=$(SHARED) scripts/fuzz.sh
 
 clean:

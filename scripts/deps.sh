@@ -3,7 +3,8 @@
 #   scripts/deps.sh native   compilers, nlohmann-json, Catch2, fast_float, the SQLite amalgamation
 #   scripts/deps.sh wasm     + Emscripten
 #   scripts/deps.sh browser  + Chromium and the npm packages (TypeScript, esbuild, playwright-core)
-#   scripts/deps.sh all      everything
+#   scripts/deps.sh sanitize + clang-14 and its sanitizer/libFuzzer runtimes (make test-sanitize, test-fuzz)
+#   scripts/deps.sh all      everything but the sanitizer toolchain
 # Nothing is downloaded from anywhere but Debian's and npm's registries (see ../shared/TOOLCHAIN.md).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +17,7 @@ add() { for p in "$@"; do have "$p" || need_apt+=("$p"); done; }
 
 add g++ cmake ninja-build make nlohmann-json3-dev catch2 libfast-float-dev python3
 case "$want" in
+  sanitize) add clang-14 libclang-rt-14-dev ;;
   wasm) add emscripten ;;
   browser|all) add emscripten chromium ;;
 esac

@@ -75,7 +75,7 @@ int RunKpis(const std::vector<std::string>& argv) {
     std::printf("\nFeedback\n");
     std::printf("  %-30s %s (%s surveys)\n", "NPS", Fmt(f["nps"], "", 1.0, 1).c_str(), Fmt(f["surveys"]).c_str());
     std::printf("  %-30s %s (%s rated tickets)\n", "CSAT", Fmt(f["csat"], " %", 100.0, 1).c_str(), Fmt(f["rated_tickets"]).c_str());
-    std::printf("  %-30s %s per order (%s reviews)\n", "Review rate", Fmt(f["review_rate"], "", 1.0, 3).c_str(), Fmt(f["reviews"]).c_str());
+    std::printf("  %-30s %s of customers (%s reviews)\n", "Review rate", Fmt(f["review_rate"], " %", 100.0, 1).c_str(), Fmt(f["reviews"]).c_str());
     std::printf("  %-30s %s\n", "Average rating", Fmt(f["average_rating"], " / 5", 1.0, 2).c_str());
   }
   return 0;

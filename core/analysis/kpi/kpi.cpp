@@ -109,11 +109,18 @@ FeedbackKpis Feedback(const Workspace& w, int32_t as_of) {
       ++fb.reviewing_customers;
     }
   }
-  int64_t valid_orders = 0;
+  // Customers with a valid order up to as_of (any currency), and how many of them wrote a review.
+  std::vector<uint8_t> buyer(w.customers.size(), 0);
   for (size_t i = 0; i < w.orders.size(); ++i) {
-    if (w.orders.flags[i] == 0 && w.orders.day[i] != kNoDay && (as_of == kNoDay || w.orders.day[i] <= as_of)) ++valid_orders;
+    const uint32_t c = w.orders.customer[i];
+    if (c != kNoId && w.orders.flags[i] == 0 && w.orders.day[i] != kNoDay && (as_of == kNoDay || w.orders.day[i] <= as_of)) buyer[c] = 1;
   }
-  fb.review_rate = fb.reviews > 0 ? Ratio(static_cast<double>(fb.reviews), static_cast<double>(valid_orders)) : kNaN;
+  int64_t buyers = 0, reviewing_buyers = 0;
+  for (size_t c = 0; c < buyer.size(); ++c) {
+    buyers += buyer[c];
+    if (buyer[c] && reviewed[c]) ++reviewing_buyers;
+  }
+  fb.review_rate = fb.reviews > 0 ? Ratio(static_cast<double>(reviewing_buyers), static_cast<double>(buyers)) : kNaN;
   fb.average_rating = Ratio(static_cast<double>(rating_sum), static_cast<double>(fb.reviews));
   return fb;
 }

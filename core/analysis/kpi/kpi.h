@@ -47,7 +47,8 @@ struct FeedbackKpis {
   // CSAT: tickets up to as_of with a 1..5 rating; csat = rated 4-5 / rated (a share, 0..1).
   int64_t tickets = 0, rated_tickets = 0, satisfied_tickets = 0;
   double csat = 0;
-  // Reviews up to as_of; review_rate = reviews / valid orders (all currencies); average of the 1..5 ratings.
+  // Reviews up to as_of; review_rate = share of customers (valid order up to as_of, any currency) who wrote
+  // at least one; average_rating = mean of the 1..5 ratings.
   int64_t reviews = 0, reviewing_customers = 0;
   double review_rate = 0, average_rating = 0;
 };

@@ -256,6 +256,31 @@ try {
     await context.close();
   }
 
+  {
+    const { context, page, log } = await newPage();
+    await check("Shopify's Customer Privacy API: stored when it allows analytics, erased on its visitorConsentCollected 'no'", async () => {
+      await page.addInitScript(() => {
+        window.__allowed = true;
+        window.Shopify = { customerPrivacy: { analyticsProcessingAllowed: () => window.__allowed, userCanBeTracked: () => window.__allowed } };
+      });
+      await page.goto(storeUrl(`p/${firstSku}.html`));
+      await waitForRecs(page, 4);
+      const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('rapport')));
+      assert(stored?.views?.[0]?.p === firstSku, `stored: ${JSON.stringify(stored)}`);
+      await page.evaluate(() => {
+        window.__allowed = false;
+        document.dispatchEvent(new CustomEvent('visitorConsentCollected', { detail: { analyticsAllowed: false } }));
+      });
+      assert((await storage(page)).local.length === 0, 'not erased');
+      await page.addInitScript(() => { window.__allowed = false; });  // runs after the first: Shopify now says no
+      await page.reload();
+      await waitForRecs(page, 4);
+      assert((await storage(page)).local.length === 0, 'stored although Shopify says no');
+      assert(log.errors.length === 0 && log.warnings.length === 0, `console: ${[...log.errors, ...log.warnings]}`);
+    });
+    await context.close();
+  }
+
   for (const [kind, damage] of [
     ['corrupted (one flipped byte)', (b) => { const c = Buffer.from(b); c[Math.floor(c.length / 2)] ^= 0x20; return c; }],
     ['truncated', (b) => b.subarray(0, Math.floor(b.length * 0.6))],

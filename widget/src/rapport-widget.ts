@@ -110,7 +110,11 @@ button:focus-visible{outline:3px solid var(--rapport-accent,#2456d6);outline-off
     try { localStorage.setItem(kKey, JSON.stringify(memory)); } catch { /* quota or blocked: keep memory */ }
   }
   function setConsent(allowed: boolean): void {
-    if (allowed === consent) return;
+    if (allowed === consent) {
+      // A "no" always erases, also what an earlier visit stored with consent since withdrawn elsewhere.
+      if (!allowed) { try { localStorage.removeItem(kKey); } catch { /* nothing stored */ } }
+      return;
+    }
     consent = allowed;
     if (allowed) {
       // Merge what this page saw (memory) with what earlier visits stored.

@@ -26,9 +26,6 @@ Result<Json> Op_segments(OpContext& ctx);
 Result<Json> Op_playbooks(OpContext& ctx);
 Result<Json> Op_audience(OpContext& ctx);
 Result<Json> Op_lift(OpContext& ctx);
-Result<Json> Op_detect(OpContext& ctx);
-Result<Json> Op_mapping_save(OpContext& ctx);
-Result<Json> Op_mappings(OpContext& ctx);
 Result<Json> Op_widget_model(OpContext& ctx);
 Result<Json> Op_detect(OpContext& ctx);
 Result<Json> Op_mapping_save(OpContext& ctx);
@@ -59,9 +56,6 @@ const std::vector<OpInfo>& Ops() {
       {"playbooks", &Op_playbooks, "Next best action per customer ({'options', 'limit', 'playbook'})"},
       {"audience", &Op_audience, "A segment, rule or playbook as an email-platform CSV with a holdout"},
       {"lift", &Op_lift, "Campaign lift vs holdout ({'customers', 'holdout', 'send_date', 'window_days'})"},
-      {"detect", &Op_detect, "What a file is, from its first bytes ({'text'|'bytes_base64', 'options', 'mapping_name'})"},
-      {"mapping_save", &Op_mapping_save, "Save a column mapping ({'name', 'options': {'mapping', 'date_format', ...}}; {'delete': true} removes)"},
-      {"mappings", &Op_mappings, "Saved column mappings"},
       {"widget_model", &Op_widget_model, "The storefront widget's model file, base64, with its stats ({'min_pairs', 'top_n'})"},
       {"detect", &Op_detect, "What a file is, from its first bytes ({'text'|'bytes_base64', 'options', 'mapping_name'})"},
       {"mapping_save", &Op_mapping_save, "Save a column mapping ({'name', 'options': {'mapping', 'date_format', ...}}; {'delete': true} removes)"},

@@ -25,7 +25,7 @@ struct OptimizerOptions {
   int nelder_mead_evaluations = 0;     // > 0: a Nelder-Mead run of at most this many evaluations first
   double nelder_mead_initial_step = 0.5;
   int max_iterations = 400;            // BFGS iterations
-  double max_step = 2.0;               // largest change of any θ_k in one BFGS step (a factor e² in the parameter):
+  double max_step = 1.0;               // largest change of any θ_k in one BFGS step (a factor e in the parameter):
                                        // keeps line-search trials out of regions where a likelihood is costly
   double gradient_tolerance = 1e-9;    // on ‖∇f‖_∞
 };

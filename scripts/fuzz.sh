@@ -12,7 +12,7 @@
 #   scripts/fuzz.sh                      every target, FUZZ_TIME seconds each
 #   scripts/fuzz.sh import_any_fuzz      only the named targets
 # Environment: FUZZ_TIME (default 20 s per target), FUZZ_RSS_MB (2048), FUZZ_TIMEOUT (per input, 30 s),
-# FUZZ_BUILD (build-asan), JOBS (2).
+# FUZZ_BUILD (build-asan), JOBS (2), FUZZ_NO_BUILD (1 = do not rebuild the core first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -34,7 +34,8 @@ if [ ! -f "$BUILD/build.ninja" ]; then
     -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link" -DRAPPORT_SANITIZE=ON -DRAPPORT_BUILD_BENCH=OFF \
     -DRAPPORT_SHARED_DATA="${SHARED:-$ROOT/../shared/data}" >/dev/null
 fi
-cmake --build "$BUILD" -j "$JOBS" --target rapport_core rapport_sqlite
+# FUZZ_NO_BUILD=1: use the libraries as they are (another build of the same folder is running).
+if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then cmake --build "$BUILD" -j "$JOBS" --target rapport_core rapport_sqlite; fi
 LIBS=("$BUILD/librapport_core.a" "$BUILD/librapport_sqlite.a")
 
 if [ $# -gt 0 ]; then

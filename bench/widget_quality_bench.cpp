@@ -57,7 +57,7 @@ struct Catalogue {
   }
 };
 
-uint32_t g_weights[3] = {10000, 1000, 300};  // w_history, w_popularity, w_replenish: the model defaults unless argv says
+uint32_t g_weights[3] = {20000, 1000, 300};  // w_history, w_popularity, w_replenish: the model defaults unless argv says
 
 struct EvalOptions {
   uint32_t w_history = g_weights[0], w_popularity = g_weights[1], w_replenish = g_weights[2];

@@ -62,7 +62,7 @@ struct ModelMeta {
   uint32_t top_n = 20;            // neighbours kept per product
   uint32_t baskets = 0;           // orders the scores were learned from (a count, not data about anyone)
   // Weights of the scorer (scoring.h), in thousandths, so the widget ranks as the offline evaluation did.
-  uint32_t w_history = 10000;     // per unit of neighbour score from the shopper's viewed/bought items
+  uint32_t w_history = 20000;     // per unit of neighbour score from the shopper's viewed/bought items
   uint32_t w_popularity = 1000;   // the prior: every product's score starts here before evidence is added
   uint32_t w_replenish = 300;     // an item bought before whose repurchase interval has (nearly) elapsed
 };

@@ -55,6 +55,7 @@ Result<std::unique_ptr<Engine>> Engine::OpenImage(std::string_view bytes) {
 }
 
 Status Engine::Reload() {
+  cache_.Clear();
   auto fresh = std::make_unique<Workspace>();
   RAPPORT_RETURN_IF_ERROR(store_->Load(fresh.get()));
   Result<std::string> text = store_->LoadSettingsJson();
@@ -104,6 +105,7 @@ Result<ImportRecord> Engine::FinishImport() {
   record.fingerprint = session->fingerprint;
 
   Status status;
+  cache_.Clear();
   try {
     MergeDelta delta = MergeBatch(*batch, id, workspace_.get(), &record);
     status = store_->AppendImport(*workspace_, delta, record);
@@ -133,6 +135,7 @@ Status Engine::RemoveImport(uint32_t import_id) {
 Status Engine::SaveSettings(const Settings& settings) {
   RAPPORT_RETURN_IF_ERROR(store_->SaveSettingsJson(Dump(SettingsToJson(settings))));
   workspace_->settings = settings;
+  cache_.Clear();
   return Status::Ok();
 }
 

@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/api/cache.h"
 #include "core/import/importer.h"
 #include "core/util/status.h"
 #include "core/workspace/workspace.h"
@@ -62,6 +63,8 @@ class Engine {
   Result<std::string> SerializeImage();
 
   Store& store() { return *store_; }
+  // Derived structures shared by successive calls; cleared whenever the workspace or settings change.
+  AnalysisCache& cache() { return cache_; }
 
  private:
   Engine();
@@ -69,6 +72,7 @@ class Engine {
   std::unique_ptr<Store> store_;
   std::unique_ptr<Workspace> workspace_;
   std::unique_ptr<ImportSession> import_;
+  AnalysisCache cache_;
 };
 
 }  // namespace rapport

@@ -8,13 +8,68 @@
 
 #include "core/analysis/funnel/funnel.h"
 #include "core/analysis/rfm/rfm.h"
+#include "core/model/fit.h"
+#include "core/model/predict.h"
+#include "core/model/summary.h"
 #include "core/segment/context.h"
 
 namespace rapport {
 
+namespace {
+
+// p_alive, predicted_clv and next_order_date from the customer-base models fitted at the context's as_of:
+// MBG/NBD for purchasing (its P(alive) ranks one-time buyers too, unlike BG/NBD's, DESIGN §3) and
+// Gamma-Gamma for spend. A fit that fails leaves the fields unavailable with the fit's own reason.
+void AttachModels(SegmentContext* ctx, const Workspace& workspace, const Settings& settings) {
+  const size_t n = ctx->customers;
+  auto unavailable = [&](const std::string& why) {
+    for (FieldId field : {FieldId::kPAlive, FieldId::kPredictedClv, FieldId::kNextOrderDate}) {
+      ctx->unavailable[static_cast<size_t>(field)] = "is not available: " + why;
+    }
+  };
+  if (ctx->as_of_day == kNoDay) return unavailable("the workspace has no valid orders");
+  model::SummaryOptions options;
+  options.unit_days = settings.model_unit == "day" ? 1.0 : 7.0;
+  options.calibration_end_day = ctx->as_of_day;
+  auto summary = model::SummarizeWorkspace(workspace, settings, options);
+  if (!summary.ok()) return unavailable(summary.status().message());
+  model::FitOptions fit_options;
+  fit_options.standard_errors = false;
+  auto count = model::FitCountModel(model::ModelKind::kMbgNbd,
+                                    model::CompressPatterns(summary->x, summary->t_x, summary->T), fit_options);
+  if (!count.ok()) return unavailable("the MBG/NBD fit failed (" + count.status().message() + ")");
+  auto spend = model::FitGammaGamma(summary->x, summary->zbar, fit_options);
+  model::PredictionOptions prediction;
+  prediction.horizon = 90.0 / options.unit_days;
+  prediction.clv_months = settings.clv_months;
+  prediction.monthly_discount_rate = settings.monthly_discount_rate;
+  prediction.units_per_month = options.unit_days == 1.0 ? 30.0 : 4.345;
+  const model::CustomerPredictions p = model::PredictCustomers(*count, spend.ok() ? &*spend : nullptr, summary->x,
+                                                               summary->t_x, summary->T, summary->zbar, prediction);
+  const double missing = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> p_alive(n, missing), clv(n, missing), next_day(n, missing);
+  for (size_t i = 0; i < summary->size(); ++i) {
+    const uint32_t c = summary->customer[i];
+    if (c >= n) continue;
+    p_alive[c] = p.p_alive[i];
+    if (std::isfinite(p.clv[i])) clv[c] = std::round(p.clv[i] * 100.0);  // money fields are in cents
+    if (std::isfinite(p.next_purchase[i])) next_day[c] = ctx->as_of_day + std::ceil(p.next_purchase[i] * options.unit_days);
+  }
+  SetNumberColumn(ctx, FieldId::kPAlive, std::move(p_alive));
+  if (spend.ok()) {
+    SetNumberColumn(ctx, FieldId::kPredictedClv, std::move(clv));
+  } else {
+    ctx->unavailable[static_cast<size_t>(FieldId::kPredictedClv)] =
+        "is not available: the Gamma-Gamma spend fit failed (" + spend.status().message() + ")";
+  }
+  SetNumberColumn(ctx, FieldId::kNextOrderDate, std::move(next_day));
+}
+
+}  // namespace
+
 void AttachAnalyses(SegmentContext* ctx, const Workspace& workspace, const Settings& settings,
                     const SegmentContextOptions& options) {
-  (void)options;
+  if (options.models) AttachModels(ctx, workspace, settings);
   const size_t n = ctx->customers;
   const double missing = std::numeric_limits<double>::quiet_NaN();
 

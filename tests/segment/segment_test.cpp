@@ -323,13 +323,28 @@ TEST_CASE("segment: saved segments, unknown names and cycles", "[segment]") {
   CHECK_THAT(EvalError(s.ctx, "in_segment(\"Broken\")", saved).message, Catch::Contains("has an invalid rule: unknown field `oders`"));
 }
 
-TEST_CASE("segment: model fields say they are not available rather than guess", "[segment]") {
-  GeneratedStore s(50, 5);
+TEST_CASE("segment: model fields come from an MBG/NBD fit at the analysis date, or say why not", "[segment]") {
+  GeneratedStore s(400, 5);
+  // Month-end history turns the models off: the fields then say they are not available rather than guess.
+  SegmentContextOptions no_models;
+  no_models.models = false;
+  const SegmentContext past =
+      BuildSegmentContext(s.builder.workspace(), s.builder.workspace().settings, kNoDay, no_models);
   for (const char* rule : {"p_alive < 0.3", "predicted_clv > 100", "next_order_date <= +14d"}) {
-    const RuleError e = EvalError(s.ctx, std::string("orders >= 1 AND ") + rule);
+    const RuleError e = EvalError(past, std::string("orders >= 1 AND ") + rule);
     CHECK(e.offset == 16);
     CHECK_THAT(e.message, Catch::Contains("is not available"));
   }
+  // At the analysis date they are filled: P(alive) is a probability for every customer with an order, and
+  // any threshold splits exactly those customers.
+  INFO(s.ctx.unavailable[static_cast<size_t>(FieldId::kPAlive)]);
+  REQUIRE(s.ctx.available(FieldId::kPAlive));
+  REQUIRE(s.ctx.available(FieldId::kNextOrderDate));
+  const std::vector<uint32_t> buyers = Eval(s.ctx, "orders >= 1").Ids();
+  CHECK(Eval(s.ctx, "p_alive >= 0 AND p_alive <= 1").Ids() == buyers);
+  CHECK(Eval(s.ctx, "p_alive < 0.5 OR p_alive >= 0.5").Ids() == buyers);
+  CHECK(Eval(s.ctx, "next_order_date > -1d").Ids() == buyers);  // always after the analysis date
+  CHECK(Eval(s.ctx, "p_alive < 0.2").Ids().size() < buyers.size());
 }
 
 TEST_CASE("segment: relative dates count from the analysis date", "[segment]") {

@@ -3,6 +3,7 @@
 //             fits that count model as of as_of and shows its P(alive) (and uses it for the funnel stage)
 //   customer_search: {"q": "text", "limit": 20}
 #include "core/analysis/customer360/customer360.h"
+#include "core/api/engine.h"
 #include "core/api/ops.h"
 #include "core/util/text.h"
 
@@ -72,8 +73,13 @@ Result<Json> Op_customer(OpContext& ctx) {
     p_alive = std::move(*fitted);
     predictions.p_alive = &p_alive;
   }
-  const Customer360Context context = BuildCustomer360Context(ws, ctx.settings, predictions);
-  const Customer360 v = BuildCustomer360(ws, context, c);
+  // Without a model the store-wide context depends only on the workspace and settings: cache it.
+  auto build = [&] { return BuildCustomer360Context(ws, ctx.settings, predictions); };
+  std::shared_ptr<const Customer360Context> shared =
+      ctx.engine && !predictions.p_alive
+          ? ctx.engine->cache().Get<Customer360Context>("customer360:" + Dump(SettingsToJson(ctx.settings)), build)
+          : std::make_shared<const Customer360Context>(build());
+  const Customer360 v = BuildCustomer360(ws, *shared, c);
   const CustomerTable& cu = ws.customers;
   Json out;
   out["as_of"] = Day(v.as_of_day);

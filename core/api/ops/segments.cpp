@@ -27,6 +27,15 @@ namespace rapport {
 
 namespace {
 
+// The segment columns for this request's settings, from the engine's cache when there is an engine (a live
+// count re-evaluates on every keystroke; building the columns is the expensive part).
+std::shared_ptr<const SegmentContext> SegmentContextFor(OpContext& ctx) {
+  auto build = [&] { return BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay); };
+  if (!ctx.engine) return std::make_shared<const SegmentContext>(build());
+  return ctx.engine->cache().Get<SegmentContext>("segment:" + Dump(SettingsToJson(ctx.settings)), build);
+}
+
+
 Result<std::vector<SavedSegment>> Saved(OpContext& ctx) {
   if (!ctx.engine) return std::vector<SavedSegment>();
   return LoadSegments(ctx.engine->store().db());
@@ -233,7 +242,7 @@ Result<Json> Op_segment(OpContext& ctx) {
   Rule rule;
   RuleError error;
   if (!ParseRule(*rule_text, &rule, &error)) return Json{{"valid", false}, {"error", RuleErrorJson(error, *rule_text)}};
-  const SegmentContext sc = BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay);
+  const SegmentContext& sc = *SegmentContextFor(ctx);
   Bitset members;
   if (!EvaluateRule(rule, sc, *saved, &members, &error)) {
     return Json{{"valid", false}, {"error", RuleErrorJson(error, *rule_text)}};
@@ -299,7 +308,7 @@ Result<Json> Op_segment_save(OpContext& ctx) {
     }
   }
   if (!replaced) with.push_back(segment);
-  const SegmentContext sc = BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay);
+  const SegmentContext& sc = *SegmentContextFor(ctx);
   Bitset members;
   if (!EvaluateRule(rule, sc, with, &members, &error)) return RuleStatus(error, *rule_text);
   Bitset self;
@@ -315,7 +324,7 @@ Result<Json> Op_segment_save(OpContext& ctx) {
 Result<Json> Op_segments(OpContext& ctx) {
   Result<std::vector<SavedSegment>> saved = Saved(ctx);
   if (!saved.ok()) return saved.status();
-  const SegmentContext sc = BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay);
+  const SegmentContext& sc = *SegmentContextFor(ctx);
   Json list = Json::array();
   for (const SavedSegment& s : *saved) {
     Json row = {{"name", s.name}, {"rule", s.rule}, {"created", s.created}};
@@ -341,7 +350,7 @@ Result<Json> Op_playbooks(OpContext& ctx) {
   if (!only.ok()) return only.status();
   PlaybookKind filter = PlaybookKind::kCount;
   if (!only->empty() && !PlaybookFromName(*only, &filter)) return InvalidArgument("playbooks: unknown playbook `" + *only + "`");
-  const SegmentContext sc = BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay);
+  const SegmentContext& sc = *SegmentContextFor(ctx);
   const PlaybookResult r = RunPlaybooks(sc, *options);
   Json summaries = Json::array();
   for (const PlaybookSummary& s : r.playbooks) {
@@ -388,7 +397,7 @@ Result<Json> Op_audience(OpContext& ctx) {
   }
   Result<std::string> name = StringParam(q, "name", false);
   if (!name.ok()) return name.status();
-  const SegmentContext sc = BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay);
+  const SegmentContext& sc = *SegmentContextFor(ctx);
   const Workspace& ws = ctx.workspace;
   const std::string currency = CurrencyCode(sc);
   std::vector<std::vector<std::string>> extra;  // per member, playbook columns

@@ -6,7 +6,8 @@
 // PerformanceObserver); nothing in any storage without consent; a tracked purchase gives a review prompt on a
 // visit N days later (page.clock), once, and its dismissal sticks; withdrawing consent erases what was stored;
 // a corrupted or truncated model renders nothing with exactly one console warning and the host page intact; no
-// request leaves the origin; the size budget. Screenshots: tests/e2e/out/widget-*.png.
+// request leaves the origin; the size budget; the dashboard's Widget page (download, snippet, preview iframe) when
+// web/dist holds the dashboard. Screenshots: tests/e2e/out/widget-*.png.
 // Prints one line per check and a final "N passed, N failed"; exits non-zero on any failure.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -304,6 +305,28 @@ try {
       await page.evaluate(() => window.rapport.push(['view', { product: 'x' }]));
       if (kind.startsWith('corrupted')) await page.screenshot({ path: path.join(kOut, 'widget-corrupt.png') });
       return rapportWarnings[0];
+    });
+    await context.close();
+  }
+
+  if (fs.existsSync(path.join(kDist, 'index.html')) && fs.existsSync(path.join(kDist, 'rapport_engine.wasm'))) {
+    const context = await browser.newContext({ viewport: { width: 1360, height: 1400 }, acceptDownloads: true });
+    context.on('request', (request) => { if (!isLocal(request.url())) foreign.push(request.url()); });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await check("the dashboard's Widget page: model download, snippet, live preview of the demo store", async () => {
+      await page.goto(`${origin}/#/widget`);
+      await page.waitForSelector('#widget-download', { timeout: 60_000 });
+      await page.frameLocator('iframe').locator('[data-rapport-recs]').first().waitFor({ timeout: 20_000 });
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#widget-download')]);
+      const bytes = fs.readFileSync(await download.path());
+      assert(download.suggestedFilename() === 'rapport-model.bin' && bytes.subarray(0, 4).toString() === 'RPMD', 'not a model file');
+      assert((await page.textContent('#widget-snippet')).includes('data-rapport-recs'), 'no snippet');
+      assert(errors.length === 0, `errors: ${errors}`);
+      await page.screenshot({ path: path.join(kOut, 'widget-dashboard.png'), fullPage: true });
+      return `${bytes.length} bytes`;
     });
     await context.close();
   }

@@ -126,7 +126,7 @@ int RunDemo(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-RAPPORT_COMMAND("demo", "write a deterministic demo store (Shopify orders export) with known true parameters",
+RAPPORT_COMMAND("demo", "Write a deterministic demo store (Shopify orders export) with known true parameters",
                 "rapport demo --out DIR [--seed N] [--customers N] [--days N] [--start YYYY-MM-DD]\n"
                 "             [--transactions] [--feedback] [--scale] [--oldest-first]\n\n"
                 "Writes DIR/shopify_orders_export_demo.csv: a fictional pet and home goods store whose purchasing\n"

@@ -55,9 +55,14 @@ class Merger {
   // Finds the customer named by row `i` of `who`; kNoId when none of its aliases is known.
   uint32_t Find(const BatchIdentity& who, size_t i) {
     const std::string_view email = who.email[i], phone = who.phone[i], pid = who.platform_id[i];
+    // Email first (DESIGN §2). A platform customer id names one account whatever its email; a phone joins a
+    // row to a customer only when it does not contradict a known email (two people sharing a phone — a family,
+    // a shop counter — stay two customers).
     if (!email.empty() && Lookup("email:", email) != kNoId) return found_;
-    if (!phone.empty() && Lookup("phone:", phone) != kNoId) return found_;
     if (!pid.empty() && Lookup("id:", pid) != kNoId) return found_;
+    if (!phone.empty() && Lookup("phone:", phone) != kNoId && (email.empty() || w_.customers.email[found_].empty())) {
+      return found_;
+    }
     return kNoId;
   }
 

@@ -29,7 +29,7 @@ TEST_CASE("Shopify orders fixture: orders, lines, identities, flags", "[import][
 
     const auto& o = b.orders;
     REQUIRE(o.key.size() == 4);
-    CHECK(o.key[0] == "shopify:4070039355469");  // Excel guard stripped from Id
+    CHECK(o.key[0] == "shopify:4070039355469:#1001");  // Excel guard stripped from Id
     CHECK(o.name[0] == "#1001");
     CHECK(o.who.email[0] == "ann@example.com");
     CHECK(o.who.phone[0] == "+15550102030");
@@ -118,13 +118,13 @@ struct ShopifyGolden {
 // file has 298 distinct spellings and 296 after lower-casing (as identity does), which is what we check.
 const ShopifyGolden kShopifyGolden[] = {
     {"shopify_alphapaw_orders_export_1.csv", 5121, 3885, 5121, 3602, 0, 35, 34629055, 1200292, "USD", "2023-04-28",
-     "2023-05-31", "shopify:5097164079284", 7793, "2023-05-31", -420},
+     "2023-05-31", "shopify:5097164079284:#AP-516073", 7793, "2023-05-31", -420},
     {"shopify_enavant_orders_export_1.csv", 811, 409, 811, 296, 18, 20, 7449844, 1133630, "USD", "2019-05-14",
-     "2022-01-11", "shopify:4070039355469", 12540, "2022-01-11", -300},
+     "2022-01-11", "shopify:4070039355469:#1411", 12540, "2022-01-11", -300},
     {"shopify_maisonmaria_orders_export_1.csv", 61, 60, 61, 58, 0, 8, 232746, 27407, "GBP", "2025-08-03", "2025-12-07",
-     "shopify:12133307351371", 4211, "2025-12-07", 0},
+     "shopify:12133307351371:#1060", 4211, "2025-12-07", 0},
     {"shopify_stacksbd_orders_export_21.csv", 57, 57, 57, 0, 57, 0, 12992500, 0, "BDT", "2026-01-24", "2026-04-08",
-     "shopify:7112142323893", 167500, "2026-01-24", 300},
+     "shopify:7112142323893:#1001", 167500, "2026-01-24", 300},
 };
 
 TEST_CASE("Shopify orders: the real exports", "[import][shopify][real]") {

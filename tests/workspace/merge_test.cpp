@@ -28,23 +28,27 @@ TEST_CASE("merge: email, phone and platform id aliases name one customer", "[wor
   AddOrder(&b, {"s:5", "", "", "", 104, 500});                              // guest
   AddOrder(&b, {"s:6", "bob@example.com", "", "shop:77", 105, 600});        // found by id, gains the email
   AddOrder(&b, {"s:7", "bob@example.com", "", "", 106, 700});               // found by that email alias
-  AddOrder(&b, {"s:8", "cy@example.com", "+15551234567", "", 107, 800});    // unknown email, known phone: Ann
+  AddOrder(&b, {"s:8", "cy@example.com", "+15551234567", "", 107, 800});    // unknown email, Ann's phone: a new
+                                                                            // customer (the phone is Ann's alias)
+  AddOrder(&b, {"s:9", "", "+15551234567", "", 108, 900});                  // the phone alone still names Ann
   const ImportRecord r = Merge(b, 1, &w);
 
-  REQUIRE(w.customers.size() == 2);
+  REQUIRE(w.customers.size() == 3);
   CHECK(w.customers.key[0] == "email:ann@example.com");
   CHECK(w.customers.phone[0] == "+15551234567");
-  CHECK(w.customer_alias.at("email:cy@example.com") == 0);
+  CHECK(w.customer_alias.at("email:cy@example.com") == 2);
+  CHECK(w.customer_alias.at("phone:+15551234567") == 0);
+  CHECK(w.customers.key[2] == "email:cy@example.com");
   CHECK(w.customers.key[1] == "id:shop:77");      // the key is never changed, the email is filled in
   CHECK(w.customers.email[1] == "bob@example.com");
-  CHECK(w.orders.customer == std::vector<uint32_t>{0, 0, 0, 1, kNoId, 1, 1, 0});
+  CHECK(w.orders.customer == std::vector<uint32_t>{0, 0, 0, 1, kNoId, 1, 1, 2, 0});
   CHECK(w.customer_alias.at("phone:+15551234567") == 0);
   CHECK(w.customer_alias.at("email:bob@example.com") == 1);
-  CHECK(r.orders_added == 8);
-  CHECK(r.customers_added == 2);
+  CHECK(r.orders_added == 9);
+  CHECK(r.customers_added == 3);
   CHECK(r.customers_merged == 0);
   CHECK(r.first_day == 100);
-  CHECK(r.last_day == 107);
+  CHECK(r.last_day == 108);
   CHECK(r.currencies == std::vector<std::string>{"USD"});
   CHECK(w.imports.size() == 1);
 }

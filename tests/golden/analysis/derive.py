@@ -347,19 +347,23 @@ def read_shopify_orders(path):
         orders.append({"email": normalize_email(get("Email")), "phone": phone, "day": d, "valid": valid,
                        "net": cents(get("Total")) - cents(get("Refunded Amount")), "source": get("Source").strip()})
     # Identity, as the merge resolves it (DESIGN §2, core/workspace/merge.cpp), order rows in file order: a known
-    # email names its customer, else a known phone; otherwise a new customer keyed by the email, else the phone.
-    # Every identifier of the row then becomes an alias of that customer (the first owner of an alias keeps it).
+    # email names its customer; else a known phone does, unless the row has an email and that customer already
+    # has another one (two people sharing a phone stay two customers); otherwise a new customer keyed by the
+    # email, else the phone. Every identifier of the row then becomes an alias of that customer (the first owner
+    # of an alias keeps it), and a customer without an email takes the row's.
     alias = {}
+    has_email = {}
     keys = []
     for o in orders:
         key = None
         if o["email"] and "email:" + o["email"] in alias:
             key = alias["email:" + o["email"]]
-        elif o["phone"] and "phone:" + o["phone"] in alias:
+        elif o["phone"] and "phone:" + o["phone"] in alias and (not o["email"] or not has_email[alias["phone:" + o["phone"]]]):
             key = alias["phone:" + o["phone"]]
         elif o["email"] or o["phone"]:
             key = ("email:" + o["email"]) if o["email"] else ("phone:" + o["phone"])
         if key is not None:
+            has_email[key] = has_email.get(key, False) or bool(o["email"])
             if o["email"]:
                 alias.setdefault("email:" + o["email"], key)
             if o["phone"]:

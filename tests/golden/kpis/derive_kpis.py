@@ -70,23 +70,33 @@ def norm_phone(raw):
 
 
 class Identities:
-    """DESIGN §2: aliases email:, phone:, id:; the first known alias (in that order) names the customer."""
+    """DESIGN §2: aliases email:, id:, phone:. A known email names the customer, else a known platform id,
+    else a known phone unless the row has an email and that customer already has another one (two people
+    sharing a phone stay two customers); otherwise a new customer. Every alias of the row then points to the
+    customer (the first owner of an alias keeps it)."""
 
     def __init__(self):
         self.alias = {}
-        self.count = 0
+        self.has_email = []
 
     def resolve(self, email, phone, pid):
-        aliases = [a for a in (("email:" + email) if email else None, ("phone:" + phone) if phone else None,
-                               ("id:" + pid) if pid else None) if a]
-        if not aliases:
+        if not (email or phone or pid):
             return None
-        cid = next((self.alias[a] for a in aliases if a in self.alias), None)
+        cid = None
+        if email and "email:" + email in self.alias:
+            cid = self.alias["email:" + email]
+        elif pid and "id:" + pid in self.alias:
+            cid = self.alias["id:" + pid]
+        elif phone and "phone:" + phone in self.alias and (not email or not self.has_email[self.alias["phone:" + phone]]):
+            cid = self.alias["phone:" + phone]
         if cid is None:
-            cid = self.count
-            self.count += 1
-        for a in aliases:
-            self.alias.setdefault(a, cid)
+            cid = len(self.has_email)
+            self.has_email.append(False)
+        self.has_email[cid] = self.has_email[cid] or bool(email)
+        for a in (("email:" + email) if email else None, ("phone:" + phone) if phone else None,
+                  ("id:" + pid) if pid else None):
+            if a:
+                self.alias.setdefault(a, cid)
         return cid
 
 

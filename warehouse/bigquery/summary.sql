@@ -11,7 +11,7 @@
 --                             net_revenue
 -- The rules (the engine's, and the same as warehouse/duckdb/summary.sql, which is tested against it):
 --   order-level rows (non-empty Currency) the engine accepts (a "YYYY-MM-DD HH:MM:SS ±HHMM" Created at, a
---   three-letter Currency, numeric amounts, a Name), counted once per Id (else Name); valid = not cancelled,
+--   three-letter Currency, numeric amounts, a Name), counted once per (Id, Name); valid = not cancelled,
 --   not voided, not a test order (the "Bogus" gateway or the tag "test"); customer = the e-mail trimmed and
 --   lower-cased; the day = the store-local date written before the offset; net = Total − Refunded Amount;
 --   x = distinct purchase days − 1, t_x = last − first day, T = as_of − first day (days / 7 in weeks);
@@ -27,7 +27,7 @@ CREATE TEMP TABLE rapport_valid_orders AS
 WITH order_rows AS (
   SELECT
     TRIM(`Name`) AS order_name,
-    COALESCE(NULLIF(REGEXP_REPLACE(TRIM(IFNULL(`Id`, '')), r"^'", ''), ''), TRIM(`Name`)) AS order_key,
+    ARRAY_TO_STRING([NULLIF(REGEXP_REPLACE(TRIM(IFNULL(`Id`, '')), r"^'", ''), ''), TRIM(`Name`)], ':') AS order_key,
     LOWER(REGEXP_REPLACE(TRIM(IFNULL(`Email`, '')), r"^'", '')) AS email,
     TRIM(`Created at`) AS created,
     UPPER(TRIM(`Currency`)) AS currency,

@@ -21,7 +21,7 @@
 --   - order-level rows only: non-empty `Currency` (line-item rows repeat the order's Name with it empty);
 --   - a row the engine rejects is left out: `Created at` not "YYYY-MM-DD HH:MM:SS ±HHMM", `Currency` not three
 --     letters, `Total` missing or not a number, another amount not a number, `Name` empty;
---   - an order counts once (key: `Id`, else `Name`);
+--   - an order counts once (key: `Id` and `Name`; copies of an export with renamed orders are distinct orders);
 --   - valid = not cancelled (`Cancelled at` empty), not voided (`Financial Status`), not a test order
 --     (`Payment Method` naming Shopify's "Bogus" gateway, or the tag "test");
 --   - customer key = the e-mail trimmed and lower-cased (one '@', not first or last, no space, ',' or ';');
@@ -35,7 +35,7 @@ CREATE OR REPLACE TABLE rapport_valid_orders AS
 WITH order_rows AS (
   SELECT
     trim("Name") AS order_name,
-    coalesce(nullif(regexp_replace(trim(coalesce("Id", '')), '^''', ''), ''), trim("Name")) AS order_key,
+    concat_ws(':', nullif(regexp_replace(trim(coalesce("Id", '')), '^''', ''), ''), trim("Name")) AS order_key,
     lower(regexp_replace(trim(coalesce("Email", '')), '^''', '')) AS email,
     trim("Created at") AS created,
     upper(trim("Currency")) AS currency,

@@ -8,7 +8,7 @@
 -- the last two statements print them. Save them with `INSERT OVERWRITE DIRECTORY` or from a DataFrame.
 -- The rules are the engine's, the same as warehouse/duckdb/summary.sql (which is tested against it):
 --   order-level rows (non-empty Currency) the engine accepts (a "YYYY-MM-DD HH:MM:SS ±HHMM" Created at, a
---   three-letter Currency, numeric amounts, a Name), counted once per Id (else Name); valid = not cancelled,
+--   three-letter Currency, numeric amounts, a Name), counted once per (Id, Name); valid = not cancelled,
 --   not voided, not a test order (the "Bogus" gateway or the tag "test"); customer = the e-mail trimmed and
 --   lower-cased; the day = the store-local date written before the offset; net = Total − Refunded Amount;
 --   x = distinct purchase days − 1, t_x = last − first day, T = as_of − first day (days / 7 in weeks);
@@ -24,7 +24,7 @@ CREATE OR REPLACE TEMP VIEW rapport_all_valid_orders AS
 WITH order_rows AS (
   SELECT
     trim(`Name`) AS order_name,
-    coalesce(nullif(regexp_replace(trim(coalesce(`Id`, '')), '^\'', ''), ''), trim(`Name`)) AS order_key,
+    concat_ws(':', nullif(regexp_replace(trim(coalesce(`Id`, '')), '^\'', ''), ''), trim(`Name`)) AS order_key,
     lower(regexp_replace(trim(coalesce(`Email`, '')), '^\'', '')) AS email,
     trim(`Created at`) AS created,
     upper(trim(`Currency`)) AS currency,

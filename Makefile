@@ -53,6 +53,7 @@ test: build test-native test-wasm test-browser
 
 test-native:
 	@ctest --test-dir $(BUILD) --output-on-failure --no-tests=error
+	@node --test tests/warehouse/
 
 test-wasm:
 	@ctest --test-dir $(WASM_BUILD) --output-on-failure --no-tests=error

@@ -51,4 +51,9 @@ if [ "$want" = browser ] || [ "$want" = all ]; then
     echo "deps: npm ci"
     (cd "$here" && (npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error))
   fi
+  # DuckDB, the peer of the warehouse test and the benchmarks (bench/package.json).
+  if [ ! -d "$here/bench/node_modules/@duckdb/node-api" ]; then
+    echo "deps: npm ci (bench: DuckDB)"
+    (cd "$here/bench" && (npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error))
+  fi
 fi

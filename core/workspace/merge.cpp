@@ -27,24 +27,6 @@ TableSizes CaptureSizes(const Workspace& w) {
 
 namespace {
 
-// Dictionary::Intern with a one-entry memo: consecutive rows mostly repeat a status, source or currency, and
-// the memo compares bytes instead of building a std::string key for the hash lookup.
-class InternMemo {
- public:
-  uint32_t operator()(Dictionary* dictionary, std::string_view value) {
-    if (valid_ && value == last_) return id_;
-    id_ = dictionary->Intern(value);
-    last_.assign(value.data(), value.size());
-    valid_ = true;
-    return id_;
-  }
-
- private:
-  std::string last_;
-  uint32_t id_ = 0;
-  bool valid_ = false;
-};
-
 // The merge state: reusable key buffers so that lookups allocate nothing per row in the steady state.
 class Merger {
  public:

@@ -66,23 +66,6 @@ INSERT INTO meta(key, value) VALUES ('schema_version', '1'), ('created_by', 'rap
 const char* const kMigrations[] = {kSchemaV1};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per version step");
 
-// Dictionary::Intern with a one-entry memo (rows mostly repeat the previous row's status or currency).
-class InternMemo {
- public:
-  uint32_t operator()(Dictionary* dictionary, std::string_view value) {
-    if (valid_ && value == last_) return id_;
-    id_ = dictionary->Intern(value);
-    last_.assign(value.data(), value.size());
-    valid_ = true;
-    return id_;
-  }
-
- private:
-  std::string last_;
-  uint32_t id_ = 0;
-  bool valid_ = false;
-};
-
 // A prepared statement; bind by 1-based index.
 class Stmt {
  public:

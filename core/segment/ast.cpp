@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "core/util/date.h"
 #include "core/util/text.h"
@@ -165,8 +166,18 @@ const char* CompareOpText(CompareOp op) {
 static std::string LiteralText(const Literal& v) {
   switch (v.kind) {
     case Literal::kNumber: {
-      char buf[40];
+      // At most 15 significant digits (DBL_DIG) and never an exponent, which the lexer does not read, so the
+      // canonical text parses back to itself. The lexer bounds numbers below 1e15; below 1e-4 %g would switch
+      // to an exponent, so those print as plain decimals (19 places keep at most 15 significant digits).
+      char buf[64];
       std::snprintf(buf, sizeof buf, "%.15g", v.number);
+      if (std::strchr(buf, 'e') != nullptr) {
+        std::snprintf(buf, sizeof buf, "%.19f", v.number);
+        size_t len = std::strlen(buf);
+        while (len > 0 && buf[len - 1] == '0') buf[--len] = '\0';
+        if (len > 0 && buf[len - 1] == '.') buf[--len] = '\0';
+        if (std::strcmp(buf, "-0") == 0) return "0";
+      }
       return buf;
     }
     case Literal::kString: {
@@ -185,14 +196,34 @@ static std::string LiteralText(const Literal& v) {
   return "?";
 }
 
+// A chain `a OR b OR c` parses left-deep, ((a OR b) OR c); it prints flat inside one pair of parentheses, so
+// the canonical text nests no deeper than the rule as written (the parser limits nesting). AND and BUT NOT share
+// a precedence level and associate left, so one chain holds both.
+static std::string ChainText(const Node& node) {
+  std::vector<const Node*> links;  // the chain's nodes, outermost first
+  const Node* first = &node;
+  while (first->kind == node.kind) {
+    links.push_back(first);
+    first = first->left.get();
+  }
+  std::string out = "(" + CanonicalText(*first);
+  for (auto it = links.rbegin(); it != links.rend(); ++it) {
+    const Node& link = **it;
+    if (link.kind == Node::kOr) {
+      out += " OR " + CanonicalText(*link.right);
+    } else if (link.but_not && link.right && link.right->kind == Node::kNot) {
+      out += " BUT NOT " + CanonicalText(*link.right->left);
+    } else {
+      out += " AND " + CanonicalText(*link.right);
+    }
+  }
+  return out + ")";
+}
+
 std::string CanonicalText(const Node& node) {
   switch (node.kind) {
     case Node::kAnd:
-      if (node.but_not && node.right && node.right->kind == Node::kNot) {
-        return "(" + CanonicalText(*node.left) + " BUT NOT " + CanonicalText(*node.right->left) + ")";
-      }
-      return "(" + CanonicalText(*node.left) + " AND " + CanonicalText(*node.right) + ")";
-    case Node::kOr: return "(" + CanonicalText(*node.left) + " OR " + CanonicalText(*node.right) + ")";
+    case Node::kOr: return ChainText(node);
     case Node::kNot: return "(NOT " + CanonicalText(*node.left) + ")";
     case Node::kCall: {
       std::string out = std::string(node.function->name) + "(";

@@ -110,6 +110,11 @@ Token Lexer::Next() {
       t.value = "`" + std::string(text) + "` is not a number";
       return t;
     }
+    if (std::fabs(value) >= 1e15) {
+      Token t = Make(TokenKind::kError, start);
+      t.value = "`" + std::string(text) + "` is too large (numbers in rules stay below 1,000,000,000,000,000)";
+      return t;
+    }
     Token t = Make(TokenKind::kNumber, start);
     t.number = value;
     return t;

@@ -69,7 +69,10 @@ TEST_CASE("segment: precedence is NOT, then AND / BUT NOT, then OR", "[segment]"
   CHECK(ReadAs("orders >= 2 BUT NOT ordered_since(2025-03-01) OR tickets > 0") ==
         "((orders >= 2 BUT NOT ordered_since(2025-03-01)) OR tickets > 0)");
   CHECK(ReadAs("orders >= 2 AND tickets > 0 BUT NOT nps >= 9 AND reviewed()") ==
-        "(((orders >= 2 AND tickets > 0) BUT NOT nps >= 9) AND reviewed())");
+        "(orders >= 2 AND tickets > 0 BUT NOT nps >= 9 AND reviewed())");
+  // A chain prints flat; parentheses written around a right operand stay.
+  CHECK(ReadAs("orders >= 2 OR (tickets > 0 OR nps >= 9)") == "(orders >= 2 OR (tickets > 0 OR nps >= 9))");
+  CHECK(ReadAs("(orders >= 2 OR tickets > 0) OR nps >= 9") == "(orders >= 2 OR tickets > 0 OR nps >= 9)");
   CHECK(ReadAs("tickets > 0 OR orders >= 2 BUT NOT nps >= 9") == "(tickets > 0 OR (orders >= 2 BUT NOT nps >= 9))");
 }
 
@@ -78,7 +81,7 @@ TEST_CASE("segment: keywords are case-insensitive; aliases, literals and forms",
         "((orders >= 2 AND net_spend > 100) OR (NOT tags CONTAINS \"VIP\"))");
   CHECK(ReadAs("last_order_date < \"2025-03-01\"") == "last_order_date < 2025-03-01");
   CHECK(ReadAs("last_order_date >= -90d AND first_order_date < -12m AND next_order_date <= +2w") ==
-        "((last_order_date >= -90d AND first_order_date < -12m) AND next_order_date <= +2w)");
+        "(last_order_date >= -90d AND first_order_date < -12m AND next_order_date <= +2w)");
   CHECK(ReadAs("country IN (\"US\", 'CA')") == "country IN (\"US\", \"CA\")");
   CHECK(ReadAs("country NOT IN (\"US\")") == "country NOT IN (\"US\")");
   CHECK(ReadAs("stage = \"At Risk\"") == "stage = \"at_risk\"");
@@ -88,7 +91,7 @@ TEST_CASE("segment: keywords are case-insensitive; aliases, literals and forms",
   CHECK(ReadAs("orders <> 1") == "orders != 1");
   CHECK(ReadAs("ordered_between(2024-11-25, \"2024-12-02\")") == "ordered_between(2024-11-25, 2024-12-02)");
   CHECK(ReadAs("reviewed() OR reviewed(4) OR complained() OR complained(-30d)") ==
-        "(((reviewed() OR reviewed(4)) OR complained()) OR complained(-30d))");
+        "(reviewed() OR reviewed(4) OR complained() OR complained(-30d))");
   CHECK(ReadAs("last_order_date = today") == "last_order_date = today");
   CHECK(ReadAs("  orders\n>=\t2  ") == "orders >= 2");
 }
@@ -414,6 +417,31 @@ TEST_CASE("segment: tags beyond the 63 kept in the per-customer mask", "[segment
   CHECK(Eval(ctx, "tags NOT CONTAINS \"tag66\"").Ids() == std::vector<uint32_t>{cy});
   CHECK(Eval(ctx, "tags IN (\"tag69\", \"other\")").Ids() == std::vector<uint32_t>{ann, bo});
   CHECK(Eval(ctx, "tags NOT IN (\"tag69\", \"nope\")").Ids() == std::vector<uint32_t>{bo, cy});
+}
+
+}  // namespace rapport
+
+namespace rapport {
+
+// Found by the fuzzer: a 40-digit number printed as 7.77777777777778e+39, which the lexer cannot read back.
+TEST_CASE("segment: numbers read back from their canonical text, without exponents", "[segment]") {
+  CHECK(ReadAs("orders IN (1, 2.5)") == "orders IN (1, 2.5)");
+  CHECK(ReadAs("amount_spent > 0.00001") == "net_spend > 0.00001");
+  CHECK(ReadAs("amount_spent > 0.0000123456789012345678") == "net_spend > 0.0000123456789012346");
+  CHECK(ReadAs("amount_spent > 0.00000000000000000000001") == "net_spend > 0");
+  CHECK(ReadAs("amount_spent > 999999999999999") == "net_spend > 999999999999999");
+  for (const char* text : {"orders > 0.0000314159", "amount_spent < -0.000271828182845904", "aov = 123456.789012345"}) {
+    const std::string canonical = ReadAs(text);
+    CHECK(ReadAs(canonical) == canonical);
+  }
+  // Found by the fuzzer too: a chain of 80 ORs printed as 80 nested parentheses, deeper than the parser allows.
+  std::string chain = "orders = 0";
+  for (int i = 1; i < 400; ++i) chain += (i % 3 ? " OR orders = " : " AND orders != ") + std::to_string(i);
+  const std::string canonical = ReadAs(chain);
+  CHECK(ReadAs(canonical) == canonical);
+  const RuleError error = ErrorOf("orders IN (7777777777777777777777777777777777777770, 1)");
+  CHECK(error.offset == 11);
+  CHECK(error.message.find("too large") != std::string::npos);
 }
 
 }  // namespace rapport

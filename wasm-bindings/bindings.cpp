@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/api/engine.h"
+#include "core/api/import_options.h"
 #include "core/api/json.h"
 
 using rapport::Engine;
@@ -55,48 +56,11 @@ uint32_t Adopt(std::unique_ptr<Engine> engine) {
 
 Status NoEngine() { return Status(StatusCode::kInvalidArgument, "no open workspace (handle 0)"); }
 
-// Import options as JSON (PROTOCOL.md, "Import options"). Unknown keys are an error, so typos are visible.
+// Import options as JSON (PROTOCOL.md, "Import options"): the one parser in core/api/import_options.h.
 Status ImportOptionsFromJson(std::string_view text, rapport::ImportOptions* out) {
-  if (text.empty()) return Status::Ok();
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return rapport::InvalidArgument("import options: expected a JSON object");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& key = it.key();
-    const Json& v = it.value();
-    if (key == "format" && v.is_string()) {
-      out->format = v.get<std::string>();
-    } else if (key == "currency" && v.is_string()) {
-      out->currency = v.get<std::string>();
-    } else if (key == "date_format" && v.is_string()) {
-      if (!rapport::DateFormatFromName(v.get<std::string>(), &out->date_format)) {
-        return rapport::InvalidArgument("import options: unknown date_format `" + v.get<std::string>() + "`");
-      }
-    } else if (key == "decimal_separator" && v.is_string() && v.get<std::string>().size() == 1) {
-      out->decimal_separator = v.get<std::string>()[0];
-    } else if (key == "has_header" && v.is_boolean()) {
-      out->has_header = v.get<bool>() ? 1 : 0;
-    } else if (key == "mapping" && v.is_object()) {
-      rapport::ColumnMapping& m = out->mapping;
-      std::string* fields[] = {&m.customer, &m.email,    &m.phone,  &m.date,   &m.amount,  &m.order,
-                               &m.sku,      &m.title,    &m.quantity, &m.currency, &m.rating, &m.score,
-                               &m.comment,  &m.status,   &m.channel, &m.csat};
-      const char* names[] = {"customer", "email", "phone",    "date",     "amount", "order",  "sku",     "title",
-                             "quantity", "currency", "rating", "score", "comment", "status", "channel", "csat"};
-      for (auto f = v.begin(); f != v.end(); ++f) {
-        bool known = false;
-        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); ++i) {
-          if (f.key() == names[i] && f.value().is_string()) {
-            *fields[i] = f.value().get<std::string>();
-            known = true;
-          }
-        }
-        if (!known) return rapport::InvalidArgument("import options: unknown mapping field `" + f.key() + "`");
-      }
-    } else {
-      return rapport::InvalidArgument("import options: unknown or mistyped option `" + key + "`");
-    }
-  }
-  return Status::Ok();
+  Status st = rapport::ImportOptionsFromText(text, out);
+  if (!st.ok()) return Status(st.code(), "import " + st.message());
+  return st;
 }
 
 // The ImportRecord with the struct's own field names (STYLE §3: one spelling on both sides), as the

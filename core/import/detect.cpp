@@ -100,6 +100,7 @@ std::string Latin1ToUtf8(std::string_view s) {
 struct Sample {
   FileProbe probe;
   std::vector<std::vector<std::string>> records;  // every record read, header included
+  std::vector<uint64_t> lines;                    // the physical line each record starts on
   CsvRecord header_record;                        // views into header_views
   std::vector<std::string_view> header_views;
 };
@@ -140,6 +141,7 @@ Status ReadSample(std::string_view bytes, const std::string& file_name, const Im
     cells.reserve(r.size());
     for (size_t i = 0; i < r.size(); ++i) cells.emplace_back(r[i]);
     out->records.push_back(std::move(cells));
+    out->lines.push_back(r.line());
   });
   // A quote left open at the end of a cut sample is not an error of the file; keep what was read.
   if (!st.ok() && out->records.empty()) return st;
@@ -324,6 +326,7 @@ MappingCheck CheckMapping(std::string_view sample, const std::string& file_name,
     if (date_format == DateFormat::kAuto) date_format = g.format;
   }
   check.date_format = DateFormatName(date_format);
+  std::vector<bool> row_bad;
   for (std::string_view role : MappingRoles()) {
     const std::string& spec = *MappingRole(m, role);
     if (spec.empty()) continue;
@@ -338,6 +341,7 @@ MappingCheck CheckMapping(std::string_view sample, const std::string& file_name,
     }
     col.label = h.Label(static_cast<size_t>(col.index));
     std::string value, error;
+    row_bad.resize(s.records.size(), false);
     for (size_t k = start; k < s.records.size(); ++k) {
       const auto& r = s.records[k];
       const std::string raw = static_cast<size_t>(col.index) < r.size() ? r[static_cast<size_t>(col.index)] : std::string();
@@ -346,6 +350,16 @@ MappingCheck CheckMapping(std::string_view sample, const std::string& file_name,
       if (!ok) {
         ++col.errors;
         if (col.first_error.empty()) col.first_error = "`" + raw + "`: " + error;
+        // The earliest bad cell of the sample, by line then column.
+        const uint64_t line = k < s.lines.size() ? s.lines[k] : 0;
+        const int column = col.index + 1;
+        if (check.first_error_line == 0 || line < check.first_error_line ||
+            (line == check.first_error_line && column < check.first_error_column)) {
+          check.first_error_line = line;
+          check.first_error_column = column;
+          check.first_error = "`" + col.label + "`: `" + raw + "`: " + error;
+        }
+        row_bad[k] = true;
       }
       if (col.samples.size() < kPreviewRows) {
         col.samples.push_back(raw);
@@ -361,6 +375,11 @@ MappingCheck CheckMapping(std::string_view sample, const std::string& file_name,
     }
     return false;
   };
+  check.rows_checked = s.records.size() > start ? s.records.size() - start : 0;
+  check.rows_ok = check.rows_checked;
+  for (size_t k = start; k < row_bad.size(); ++k) {
+    if (row_bad[k]) --check.rows_ok;
+  }
   if (!mapped({"date"})) check.missing.push_back("date");
   if (check.kind == "transactions" || check.kind == "surveys") {
     if (!mapped({"customer", "email", "phone"})) check.missing.push_back("customer or email");

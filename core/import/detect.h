@@ -68,6 +68,12 @@ struct MappingCheck {
   std::string date_guess = "";             // from the values: "day-first", "month-first", "iso", "month-name",
                                            // "ambiguous" (no value > 12), "conflicting", "" (no date column)
   std::string date_example;                // a day/month value, for the ambiguous message
+  // Row by row over the sample: data rows checked, rows whose every mapped value parses, and the
+  // earliest bad cell (1-based line and column; 0 when none) with its message.
+  size_t rows_checked = 0, rows_ok = 0;
+  uint64_t first_error_line = 0;
+  int first_error_column = 0;
+  std::string first_error;
   bool ok() const { return missing.empty() && unknown.empty(); }
 };
 

@@ -102,6 +102,51 @@ TEST_CASE("op detect: suggestion, mapping check, saved mappings", "[import][dete
   CHECK(CallOk(e, Json{{"op", "mappings"}})["mappings"].empty());
 }
 
+TEST_CASE("op detect: live validation counts rows and names the first bad cell", "[import][detect]") {
+  auto engine = Engine::OpenMemory();
+  REQUIRE(engine.ok());
+  Engine* e = engine->get();
+  // Line 3 has a bad amount (column 3), line 4 a bad date (column 2) and a bad amount: 4 rows, 2 ok.
+  const std::string text = "Kunde;Datum;Betrag\nann@example.com;01.02.2024;12,50\nbob@example.com;13.02.2024;x\n"
+                           "cy@example.com;32.02.2024;y\ndi@example.com;14.02.2024;3,00\n";
+  const Json options = {{"mapping", {{"customer", "Kunde"}, {"date", "Datum"}, {"amount", "Betrag"}}},
+                        {"date_format", "dmy"}, {"decimal_separator", ","}};
+  Json r = CallOk(e, Json{{"op", "detect"}, {"text", text}, {"options", options}, {"complete", true}});
+  const Json& check = r["mapping_check"];
+  CHECK(check["rows_checked"] == 4);
+  CHECK(check["rows_ok"] == 2);
+  CHECK(check["first_error"]["line"] == 3);
+  CHECK(check["first_error"]["column"] == 3);
+  CHECK(check["first_error"]["message"].get<std::string>().find("`Betrag`: `x`") == 0);
+}
+
+TEST_CASE("op detect: a file that fits a saved mapping is recognised by it", "[import][detect]") {
+  auto engine = Engine::OpenMemory();
+  REQUIRE(engine.ok());
+  Engine* e = engine->get();
+  const std::string feb = "Kunde;Datum;Betrag\nann@example.com;01.02.2024;12,50\n";
+  const std::string other = "Client;Jour;Somme\nann@example.com;01.02.2024;12,50\n";
+  // Nothing saved: a generic file with no format.
+  Json before = CallOk(e, Json{{"op", "detect"}, {"text", feb}, {"complete", true}});
+  CHECK(before["generic"] == true);
+  CHECK_FALSE(before.contains("saved_mapping"));
+  const Json options = {{"mapping", {{"customer", "Kunde"}, {"date", "Datum"}, {"amount", "Betrag"}}},
+                        {"date_format", "dmy"}, {"decimal_separator", ","}, {"currency", "EUR"}};
+  CallOk(e, Json{{"op", "mapping_save"}, {"name", "Kasse"}, {"options", options}});
+  Json after = CallOk(e, Json{{"op", "detect"}, {"text", feb}, {"complete", true}});
+  REQUIRE(after.contains("saved_mapping"));
+  CHECK(after["saved_mapping"]["name"] == "Kasse");
+  CHECK(after["saved_mapping"]["options"]["currency"] == "EUR");
+  CHECK(after["saved_mapping"]["format"]["kind"] == "transactions");
+  CHECK(after["mapping_check"]["ok"] == true);
+  CHECK(after["mapping_check"]["rows_ok"] == 1);
+  // A file whose columns the mapping does not name is not claimed by it.
+  CHECK_FALSE(CallOk(e, Json{{"op", "detect"}, {"text", other}, {"complete", true}}).contains("saved_mapping"));
+  // Nor one whose values do not parse with it (month 13 in a day-first mapping... here: a bad amount).
+  const std::string bad = "Kunde;Datum;Betrag\nann@example.com;01.02.2024;zwölf\n";
+  CHECK_FALSE(CallOk(e, Json{{"op", "detect"}, {"text", bad}, {"complete", true}}).contains("saved_mapping"));
+}
+
 TEST_CASE("WooCommerce: orders and customers reports join by name only when asked", "[import][woocommerce]") {
   {
     // Default: the orders are guests; revenue counts, no customers are made from names.

@@ -9,6 +9,7 @@
 //   recognised format and every candidate with its score, a suggested mapping for generic/unknown files,
 //   and, when the options carry a mapping, "mapping_check" (missing roles, samples, date-format guess).
 #include "core/api/ops.h"
+#include "core/api/import_options.h"
 #include "core/import/detect.h"
 #include "core/import/mapping_store.h"
 #include "core/api/engine.h"
@@ -45,64 +46,6 @@ bool DecodeBase64(std::string_view in, std::string* out) {
   return true;
 }
 
-// Import options from JSON, the same keys as the wasm bindings' import options. Unknown keys are errors.
-Status OptionsFromJson(const Json& j, ImportOptions* out) {
-  if (j.is_null()) return Status::Ok();
-  if (!j.is_object()) return InvalidArgument("options: expected a JSON object");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& key = it.key();
-    const Json& v = it.value();
-    if (key == "format" && v.is_string()) {
-      out->format = v.get<std::string>();
-      if (out->format != "auto" && FindImporter(out->format) == nullptr) {
-        return InvalidArgument("options: unknown format `" + out->format + "`");
-      }
-    } else if (key == "currency" && v.is_string()) {
-      out->currency = v.get<std::string>();
-    } else if (key == "date_format" && v.is_string()) {
-      if (!DateFormatFromName(v.get<std::string>(), &out->date_format)) {
-        return InvalidArgument("options: unknown date_format `" + v.get<std::string>() +
-                               "` (auto, dmy, mdy, month-name, unix)");
-      }
-    } else if (key == "decimal_separator" && v.is_string() && v.get<std::string>().size() == 1) {
-      out->decimal_separator = v.get<std::string>()[0];
-    } else if (key == "has_header" && v.is_boolean()) {
-      out->has_header = v.get<bool>() ? 1 : 0;
-    } else if (key == "mapping" && v.is_object()) {
-      for (auto f = v.begin(); f != v.end(); ++f) {
-        std::string* field = MappingRole(&out->mapping, f.key());
-        if (field == nullptr || !f.value().is_string()) {
-          return InvalidArgument("options: unknown mapping field `" + f.key() + "`");
-        }
-        *field = f.value().get<std::string>();
-      }
-    } else {
-      return InvalidArgument("options: unknown or mistyped option `" + key + "`");
-    }
-  }
-  return Status::Ok();
-}
-
-Json MappingJson(const ColumnMapping& m) {
-  Json j = Json::object();
-  for (std::string_view role : MappingRoles()) {
-    const std::string& v = *MappingRole(m, role);
-    if (!v.empty()) j[std::string(role)] = v;
-  }
-  return j;
-}
-
-Json OptionsJson(const ImportOptions& o) {
-  Json j = Json::object();
-  if (o.format != "auto") j["format"] = o.format;
-  j["currency"] = o.currency;
-  j["date_format"] = DateFormatName(o.date_format);
-  j["decimal_separator"] = std::string(1, o.decimal_separator);
-  if (o.has_header >= 0) j["has_header"] = o.has_header == 1;
-  j["mapping"] = MappingJson(o.mapping);
-  return j;
-}
-
 Json FormatJson(const ImporterInfo* info, int score) {
   if (info == nullptr) return nullptr;
   Json j{{"format", info->format}, {"platform", info->platform}, {"kind", info->kind}, {"label", info->label}};
@@ -134,20 +77,12 @@ Result<Json> Op_detect(OpContext& ctx) {
   ImportOptions options;
   if (q.contains("mapping_name")) {
     if (!q["mapping_name"].is_string()) return InvalidArgument("detect: `mapping_name` must be a string");
-    Result<std::vector<SavedMapping>> saved = Saved(ctx);
-    if (!saved.ok()) return saved.status();
-    const std::string name = q["mapping_name"].get<std::string>();
-    bool found = false;
-    for (const SavedMapping& m : *saved) {
-      if (!EqualsIgnoreCase(m.name, name)) continue;
-      found = true;
-      Json stored = Json::parse(m.options_json, nullptr, false);
-      RAPPORT_RETURN_IF_ERROR(OptionsFromJson(stored, &options));
-    }
-    if (!found) return NotFound("detect: no saved mapping named \"" + name + "\"");
+    if (!ctx.engine) return NotFound("detect: no workspace to read saved mappings from");
+    Status st = ApplySavedMapping(ctx.engine->store().db(), q["mapping_name"].get<std::string>(), &options);
+    if (!st.ok()) return Status(st.code(), "detect: " + st.message());
   }
   if (q.contains("options")) {
-    Status st = OptionsFromJson(q["options"], &options);
+    Status st = ImportOptionsFromJson(q["options"], &options);
     if (!st.ok()) return Status(st.code(), "detect: " + st.message());
   }
   Result<FileProbe> probe = ProbeFile(bytes, file_name, options, complete);
@@ -173,8 +108,20 @@ Result<Json> Op_detect(OpContext& ctx) {
   j["candidates"] = std::move(candidates);
   j["generic"] = p.generic;
   if (p.generic) {
-    j["suggested_mapping"] = MappingJson(p.suggested);
+    j["suggested_mapping"] = ColumnMappingToJson(p.suggested);
     j["suggested_kind"] = p.suggested_kind;
+  }
+  // A file no platform format claims, detected without explicit options: does a saved mapping fit it?
+  const bool explicit_options = q.contains("options") || q.contains("mapping_name");
+  if (p.generic && !explicit_options && ctx.engine) {
+    Result<SavedMappingMatch> match = MatchSavedMapping(ctx.engine->store().db(), bytes, file_name, complete);
+    if (!match.ok()) return match.status();
+    if (match->found) {
+      j["saved_mapping"] = Json{{"name", match->mapping.name}, {"options", ImportOptionsToJson(match->options)}};
+      options = match->options;
+      const ImporterInfo* info = DetectImporter(CsvRecord(), options);
+      if (info != nullptr) j["saved_mapping"]["format"] = FormatJson(info, -1);
+    }
   }
   if (!options.mapping.empty()) {
     const MappingCheck check = CheckMapping(bytes, file_name, options, "", complete);
@@ -195,7 +142,12 @@ Result<Json> Op_detect(OpContext& ctx) {
     j["mapping_check"] = Json{{"kind", check.kind},       {"ok", check.ok()},
                               {"missing", check.missing}, {"unknown_columns", check.unknown},
                               {"columns", std::move(columns)}, {"date_format", check.date_format},
-                              {"date_guess", check.date_guess}, {"date_example", check.date_example}};
+                              {"date_guess", check.date_guess}, {"date_example", check.date_example},
+                              {"rows_checked", check.rows_checked}, {"rows_ok", check.rows_ok}};
+    if (check.first_error_line > 0) {
+      j["mapping_check"]["first_error"] = Json{{"line", check.first_error_line}, {"column", check.first_error_column},
+                                               {"message", check.first_error}};
+    }
   }
   return j;
 }
@@ -215,10 +167,10 @@ Result<Json> Op_mapping_save(OpContext& ctx) {
     return InvalidArgument("mapping_save: expected \"options\": {\"mapping\": {\"customer\": \"...\", ...}, ...}");
   }
   ImportOptions options;
-  Status st = OptionsFromJson(q["options"], &options);
+  Status st = ImportOptionsFromJson(q["options"], &options);
   if (!st.ok()) return Status(st.code(), "mapping_save: " + st.message());
   if (options.mapping.empty()) return InvalidArgument("mapping_save: the options map no column (\"mapping\": {...})");
-  SavedMapping saved{name, Dump(OptionsJson(options)), ""};
+  SavedMapping saved{name, Dump(ImportOptionsToJson(options)), ""};
   if (q.contains("created") && q["created"].is_string()) saved.created = q["created"].get<std::string>();
   Result<std::vector<SavedMapping>> existing = Saved(ctx);
   if (!existing.ok()) return existing.status();
@@ -226,7 +178,7 @@ Result<Json> Op_mapping_save(OpContext& ctx) {
     if (EqualsIgnoreCase(m.name, name) && !m.created.empty()) saved.created = m.created;  // first save's date stays
   }
   RAPPORT_RETURN_IF_ERROR(SaveMapping(db, saved));
-  return Json{{"name", saved.name}, {"options", OptionsJson(options)}, {"created", saved.created}};
+  return Json{{"name", saved.name}, {"options", ImportOptionsToJson(options)}, {"created", saved.created}};
 }
 
 Result<Json> Op_mappings(OpContext& ctx) {

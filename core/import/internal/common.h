@@ -65,6 +65,14 @@ int GenericSurveysScore(const CsvRecord& header);
 std::unique_ptr<Importer> CreateGenericSurveys(const ImportOptions& options);
 int GenericTicketsScore(const CsvRecord& header);
 std::unique_ptr<Importer> CreateGenericTickets(const ImportOptions& options);
+int ZendeskTicketsScore(const CsvRecord& header);
+std::unique_ptr<Importer> CreateZendeskTickets(const ImportOptions& options);
+int GorgiasTicketsScore(const CsvRecord& header);
+std::unique_ptr<Importer> CreateGorgiasTickets(const ImportOptions& options);
+int DelightedSurveysScore(const CsvRecord& header);
+std::unique_ptr<Importer> CreateDelightedSurveys(const ImportOptions& options);
+int TypeformSurveysScore(const CsvRecord& header);
+std::unique_ptr<Importer> CreateTypeformSurveys(const ImportOptions& options);
 int GenericTransactionsScore(const CsvRecord& header);
 std::unique_ptr<Importer> CreateGenericTransactions(const ImportOptions& options);
 

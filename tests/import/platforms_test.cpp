@@ -371,6 +371,12 @@ TEST_CASE("Platform exports are told apart by their headers", "[import][detect]"
       {"shopify_orders_small.csv", "shopify_orders"},
       {"judgeme_reviews.csv", "judgeme_reviews"},
       {"generic_orders.csv", "generic_transactions"},
+      {"zendesk_tickets.csv", "zendesk_tickets"},
+      {"freshdesk_tickets.csv", "generic_tickets"},
+      {"gorgias_tickets.csv", "gorgias_tickets"},
+      {"delighted_responses.csv", "delighted_surveys"},
+      {"typeform_nps.csv", "typeform_surveys"},
+      {"nps.csv", "generic_surveys"},
   };
   for (const auto& c : cases) {
     ParseSession session(c.file, {});

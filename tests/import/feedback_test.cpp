@@ -194,6 +194,26 @@ TEST_CASE("A feedback file split anywhere gives the same rows", "[import][ticket
   }
 }
 
+TEST_CASE("A feedback file without its required columns fails with file, line and column", "[import][surveys][tickets]") {
+  const struct { const char* format; const char* text; const char* message; } cases[] = {
+      {"typeform_surveys", "#,What did you buy?,email,Submit Date (UTC)\nt1,Tea,ann@example.com,2024-01-02 10:00:00\n",
+       "x.csv:1:1: a Typeform results file needs a 0-10 score column"},
+      {"delighted_surveys", "Response ID,Score,Permalink\nr1,9,https://delighted.com/r/r1\n",
+       "x.csv:1:1: a Delighted responses export needs an email (or customer id) column and a date column"},
+      {"gorgias_tickets", "Ticket ID,Customer email,Status\n1,ann@example.com,open\n",
+       "x.csv:1:1: a Gorgias tickets export needs an email (or customer id) column and a date column"},
+      {"zendesk_tickets", "Id,Requester email,Status\n1,ann@example.com,open\n",
+       "x.csv:1:1: a Zendesk tickets export needs an email (or customer id) column and a date column"},
+  };
+  for (const auto& c : cases) {
+    ImportOptions options;
+    options.format = c.format;
+    Result<ImportBatch> result = test::ParseChunked(c.text, "x.csv", 0, options);
+    REQUIRE_FALSE(result.ok());
+    CHECK_THAT(result.status().message(), Catch::StartsWith(c.message));
+  }
+}
+
 TEST_CASE("A mapping with a score column makes a survey file", "[import][surveys]") {
   ImportOptions options;
   options.mapping.email = "who";

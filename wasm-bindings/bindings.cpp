@@ -57,7 +57,7 @@ uint32_t Adopt(std::unique_ptr<Engine> engine) {
 Status NoEngine() { return Status(StatusCode::kInvalidArgument, "no open workspace (handle 0)"); }
 
 // Import options as JSON (PROTOCOL.md, "Import options"): the one parser in core/api/import_options.h.
-Status ImportOptionsFromJson(std::string_view text, rapport::ImportOptions* out) {
+Status ParseImportOptions(std::string_view text, rapport::ImportOptions* out) {
   Status st = rapport::ImportOptionsFromText(text, out);
   if (!st.ok()) return Status(st.code(), "import " + st.message());
   return st;
@@ -139,7 +139,7 @@ int rp_import_begin(uint32_t handle, const char* name, const char* options_json,
   try {
     if (!handle) return ReplyError(NoEngine());
     rapport::ImportOptions options;
-    Status status = ImportOptionsFromJson(options_json ? options_json : "", &options);
+    Status status = ParseImportOptions(options_json ? options_json : "", &options);
     if (!status.ok()) return ReplyError(status);
     status = Cast(handle)->BeginImport(name ? name : "", options, static_cast<uint64_t>(total_bytes),
                                        imported_at ? imported_at : "");

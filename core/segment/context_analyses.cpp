@@ -67,9 +67,28 @@ void AttachModels(SegmentContext* ctx, const Workspace& workspace, const Setting
 
 }  // namespace
 
+bool IsModelField(FieldId field) {
+  return field == FieldId::kPAlive || field == FieldId::kPredictedClv || field == FieldId::kNextOrderDate;
+}
+
+void SegmentContext::EnsureModels() const {
+  if (!models_pending) return;
+  std::lock_guard<std::mutex> lock(*models_mutex);
+  if (!models_pending) return;
+  // The context was built as a non-const object (BuildSegmentContext); only the model columns, their
+  // reasons and the pending flag are written, once, under the lock.
+  SegmentContext* self = const_cast<SegmentContext*>(this);
+  AttachModels(self, *workspace, settings);
+  self->models_pending = false;
+}
+
 void AttachAnalyses(SegmentContext* ctx, const Workspace& workspace, const Settings& settings,
                     const SegmentContextOptions& options) {
-  if (options.models) AttachModels(ctx, workspace, settings);
+  if (options.models && options.eager_models) {
+    AttachModels(ctx, workspace, settings);
+  } else if (options.models) {
+    ctx->models_pending = true;
+  }
   const size_t n = ctx->customers;
   const double missing = std::numeric_limits<double>::quiet_NaN();
 

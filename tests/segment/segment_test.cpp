@@ -338,6 +338,13 @@ TEST_CASE("segment: model fields come from an MBG/NBD fit at the analysis date, 
     CHECK(e.offset == 16);
     CHECK_THAT(e.message, Catch::Contains("is not available"));
   }
+  // They are fitted on first use, not when the columns are built: a rule that names none never pays for it.
+  CHECK(s.ctx.models_pending);
+  CHECK(s.ctx.column(FieldId::kPAlive).empty());
+  Eval(s.ctx, "orders >= 1 AND rfm_r >= 1 AND stage != \"lapsed\"");
+  CHECK(s.ctx.models_pending);
+  CHECK(Eval(s.ctx, "p_alive >= 0").Count() > 0);
+  CHECK_FALSE(s.ctx.models_pending);
   // At the analysis date they are filled: P(alive) is a probability for every customer with an order, and
   // any threshold splits exactly those customers.
   INFO(s.ctx.unavailable[static_cast<size_t>(FieldId::kPAlive)]);

@@ -115,10 +115,16 @@ int main(int argc, char** argv) {
   std::printf("segment_bench: %zu customers, %zu orders, %zu lines (generated in %.2f s)\n", ws.customers.size(),
               ws.orders.size(), ws.lines.size(), Seconds(t0, t1));
   std::printf("  context build (once per workspace/as_of, RFM + funnel included): %.1f ms\n", 1e3 * Seconds(t1, t2));
+  // The model fields are fitted on the first rule that names one (SegmentContext::EnsureModels).
+  ctx.EnsureModels();
+  auto t3 = std::chrono::steady_clock::now();
+  std::printf("  model fields on first use (MBG/NBD + Gamma-Gamma fit, predictions per (x, t_x, T) pattern): %.1f ms%s\n",
+              1e3 * Seconds(t2, t3), ctx.available(FieldId::kPAlive) ? "" : (" -- p_alive " + ctx.unavailable[static_cast<size_t>(FieldId::kPAlive)]).c_str());
   const char* rules[] = {
       "orders >= 2 AND amount_spent > 100 AND last_order_date < -90d BUT NOT tags CONTAINS \"vip\" OR country IN (\"US\", \"CA\")",
       "number_of_orders >= 2 AND aov BETWEEN 20 AND 120 AND rfm_r >= 3 AND accepts_marketing = true AND NOT stage = \"lapsed\"",
       "bought(\"SKU-7\") OR bought(\"SKU-8\") AND ordered_since(-180d) BUT NOT bought_in(\"Tea\") AND orders >= 2",
+      "p_alive < 0.5 AND predicted_clv > 100 AND orders >= 2 AND next_order_date <= +30d BUT NOT country = \"US\"",
   };
   std::printf("  rule, members, median ms of %d runs (parse + count), min ms\n", runs);
   for (const char* text : rules) {

@@ -22,6 +22,7 @@ Result<Json> Op_customer(OpContext& ctx);
 Result<Json> Op_customer_search(OpContext& ctx);
 Result<Json> Op_segment(OpContext& ctx);
 Result<Json> Op_segment_save(OpContext& ctx);
+Result<Json> Op_segment_fields(OpContext& ctx);
 Result<Json> Op_segments(OpContext& ctx);
 Result<Json> Op_playbooks(OpContext& ctx);
 Result<Json> Op_audience(OpContext& ctx);
@@ -51,6 +52,7 @@ const std::vector<OpInfo>& Ops() {
       {"customer", &Op_customer, "Customer 360 ({'id': N} or {'key': 'email:...'})"},
       {"customer_search", &Op_customer_search, "Customers by email or name ({'q': '...', 'limit': 20})"},
       {"segment", &Op_segment, "Members of a segment rule ({'rule', 'limit', 'history': months, 'ids'})"},
+      {"segment_fields", &Op_segment_fields, "Every segment field, function, keyword and saved segment (autocomplete)"},
       {"segment_save", &Op_segment_save, "Save a segment ({'name', 'rule', 'created'}; {'delete': true} removes)"},
       {"segments", &Op_segments, "Saved segments with their member counts"},
       {"playbooks", &Op_playbooks, "Next best action per customer ({'options', 'limit', 'playbook'})"},

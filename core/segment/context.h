@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -64,14 +66,25 @@ struct SegmentContext {
   std::vector<uint8_t> last_complaint_kind;
   std::vector<int8_t> last_complaint_score;  // the rating or NPS score (-1 for a ticket)
 
+  // The model fields (p_alive, predicted_clv, next_order_date) are fitted on first use, not when the context
+  // is built: most rules never name them, and the fit is the one slow part (seconds at 1,000,000 customers).
+  // EnsureModels() fits them once (EvaluateRule calls it when a rule names one); until then their column is
+  // empty and models_pending is true. Safe to call on a shared const context: the lazily written columns are
+  // guarded by models_mutex and written once.
+  bool models_pending = false;
+  std::shared_ptr<std::mutex> models_mutex = std::make_shared<std::mutex>();
+  void EnsureModels() const;
+
   bool available(FieldId f) const { return unavailable[static_cast<size_t>(f)].empty(); }
   const std::vector<double>& column(FieldId f) const { return number[static_cast<size_t>(f)]; }
 };
 
 struct SegmentContextOptions {
-  // Fill model fields (p_alive, predicted_clv, next_order_date) when a model is available. Month-end history
+  // Offer the model fields (p_alive, predicted_clv, next_order_date), fitted on first use. Month-end history
   // turns this off: refitting a model for every past month is too slow for a live view.
   bool models = true;
+  // Fit them while building instead of on first use (benchmarks, tests of the fit itself). Default false.
+  bool eager_models = false;
 };
 
 // The base columns from the workspace (facts, customer fields, reviews, tickets, surveys, order lines), then
@@ -79,8 +92,8 @@ struct SegmentContextOptions {
 SegmentContext BuildSegmentContext(const Workspace& workspace, const Settings& settings, int32_t as_of_day,
                                    const SegmentContextOptions& options = {});
 
-// Fills the fields computed by other analyses (RFM, funnel stage, models) where this build has them.
-// Defined in context_analyses.cpp, which is the one place that knows those analyses.
+// Fills the fields computed by other analyses (RFM, funnel stage; models when options.eager_models, else
+// marks them pending). Defined in context_analyses.cpp, which is the one place that knows those analyses.
 void AttachAnalyses(SegmentContext* context, const Workspace& workspace, const Settings& settings,
                     const SegmentContextOptions& options);
 
@@ -89,5 +102,7 @@ void SetNumberColumn(SegmentContext* context, FieldId field, std::vector<double>
 void SetEnumColumn(SegmentContext* context, FieldId field, std::vector<uint8_t> codes);
 // The code of a value of an enum field (matched as NormalizeEnumValue does), kNoEnum if unknown.
 uint8_t EnumCode(FieldId field, std::string_view value);
+// True for p_alive, predicted_clv and next_order_date (fitted on first use).
+bool IsModelField(FieldId field);
 
 }  // namespace rapport

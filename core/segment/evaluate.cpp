@@ -244,6 +244,7 @@ class Evaluator {
   bool Compare(const Node& node, Bitset* out) {
     const FieldInfo& field = *node.field;
     const size_t fi = static_cast<size_t>(field.id);
+    if (IsModelField(field.id)) ctx_.EnsureModels();  // fitted on first use
     if (!ctx_.unavailable[fi].empty()) return Fail(node.span, std::string("`") + field.name + "` " + ctx_.unavailable[fi]);
     const size_t n = ctx_.customers;
     *out = Bitset(n);

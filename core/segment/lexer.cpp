@@ -179,4 +179,41 @@ Token Lexer::Next() {
   return t;
 }
 
+std::vector<RuleToken> ClassifyTokens(std::string_view rule) {
+  std::vector<RuleToken> out;
+  Lexer lexer(rule);
+  for (;;) {
+    const Token t = lexer.Next();
+    if (t.kind == TokenKind::kEnd) break;
+    const char* cls = "error";
+    switch (t.kind) {
+      case TokenKind::kIdent: {
+        cls = "unknown";
+        for (const char* k : {"and", "or", "not", "but", "in", "contains", "between"}) {
+          if (EqualsIgnoreCase(t.text, k)) cls = "keyword";
+        }
+        for (const char* k : {"true", "false", "today"}) {
+          if (EqualsIgnoreCase(t.text, k)) cls = "value";
+        }
+        if (std::string_view(cls) == "unknown") {
+          if (FindSegmentFunction(t.text)) cls = "function";
+          else if (FindSegmentField(t.text)) cls = "field";
+        }
+        break;
+      }
+      case TokenKind::kNumber: cls = "number"; break;
+      case TokenKind::kString: cls = "text"; break;
+      case TokenKind::kDate:
+      case TokenKind::kRelative: cls = "date"; break;
+      case TokenKind::kOp: cls = "operator"; break;
+      case TokenKind::kLParen:
+      case TokenKind::kRParen: cls = "paren"; break;
+      case TokenKind::kComma: cls = "comma"; break;
+      default: break;
+    }
+    out.push_back(RuleToken{t.span.offset, t.span.length, cls});
+  }
+  return out;
+}
+
 }  // namespace rapport

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/segment/ast.h"
 
@@ -47,5 +48,18 @@ class Lexer {
   std::string_view rule_;
   size_t pos_ = 0;
 };
+
+// One token of a rule for syntax highlighting. The dashboard colours the rule with these (segment op option
+// "tokens": true), so the browser never carries a second grammar. `cls` is one of:
+//   keyword (AND OR NOT BUT IN CONTAINS BETWEEN), field, function, value (true false today), number, text,
+//   date (2025-03-01, -90d), operator, paren, comma, unknown (a word that names no field or function),
+//   error (a byte the lexer cannot read, an unterminated text).
+struct RuleToken {
+  uint32_t offset = 0;
+  uint32_t length = 0;
+  const char* cls = "";
+};
+// Every token of `rule`, in order (never fails; stops at the end of the rule).
+std::vector<RuleToken> ClassifyTokens(std::string_view rule);
 
 }  // namespace rapport

@@ -356,18 +356,101 @@ try {
     return `${cards} imports`;
   });
 
-  await check('the segment editor counts members live and shows a rule error with its position', async () => {
+  await check('the segment editor: engine highlighting, autocomplete, error fix, live count, save, exclude, history, download', async () => {
     await gotoRoute('segments');
     const rule = page.locator('#segment-rule');
-    await rule.fill('orders >= 2');
-    await page.locator('.segment-status strong').filter({ hasText: 'customers' }).waitFor();
-    const count = await page.locator('.segment-status strong').innerText();
-    await rule.fill('orders >= ');
-    const error = page.locator('.segment-status pre.error');
-    await error.waitFor();
-    const text = await error.innerText();
-    assert(/\d+:\d+/.test(text) && text.includes('^'), `no position or caret in the rule error: ${text}`);
-    return `orders >= 2: ${count}`;
+    const count = page.locator('.segment-count strong[data-count]');
+    const countFor = async (text) => {
+      await rule.fill(text);
+      await page.waitForFunction((t) => document.querySelector('#segment-rule').value === t
+        && document.querySelector('.rule-mirror .tok-field, .rule-mirror .tok-function') !== null
+        && document.querySelector('.segment-count strong[data-count]') !== null, text);
+      await page.waitForTimeout(150);
+      return Number(await count.getAttribute('data-count'));
+    };
+    const repeat = await countFor('orders >= 2');
+    assert(repeat > 0, `orders >= 2 counts ${repeat}`);
+    const status = await page.locator('.segment-status').innerText();
+    assert(/net revenue \(\d/.test(status), `no revenue share in: ${status}`);
+    assert(await page.locator('.rule-mirror .tok-operator').count() === 1, 'the operator is not highlighted');
+    assert(await page.locator('main a[href^="#/customer/"]').count() > 0, 'the sample does not link to the customer pages');
+    // An error: underlined at its position, the suggestion one click away.
+    await rule.fill('oders >= 2');
+    const fix = page.locator('.rule-fix button');
+    await fix.waitFor();
+    assert((await page.locator('.rule-fix').innerText()).includes('did you mean `orders`?'), 'no suggestion');
+    assert(await page.locator('.rule-mirror .tok-err').innerText() === 'oders', 'the error is not underlined at `oders`');
+    await shot('segments-error');
+    await fix.click();
+    assert(await rule.inputValue() === 'orders >= 2', `the fix gave ${await rule.inputValue()}`);
+    await page.locator('.rule-fix button').waitFor({ state: 'detached' });
+    // Autocomplete: an ARIA combobox driven by the keyboard.
+    await rule.fill('');
+    await rule.focus();
+    await page.keyboard.type('last_or');
+    const list = page.locator('#segment-rule-list');
+    await list.locator('[role="option"]').first().waitFor();
+    assert(await rule.getAttribute('aria-expanded') === 'true', 'aria-expanded is not true with the list open');
+    assert((await rule.getAttribute('aria-activedescendant'))?.startsWith('segment-rule-list-'), 'no active option');
+    await page.keyboard.press('Escape');
+    assert(await rule.getAttribute('aria-expanded') === 'false', 'Escape does not close the list');
+    await page.keyboard.type('d');
+    await list.locator('[role="option"]').first().waitFor();
+    await page.keyboard.press('Tab');
+    assert(await rule.inputValue() === 'last_order_date', `Tab gave ${await rule.inputValue()}`);
+    await page.keyboard.type(' < -90d AND stage = "');
+    await list.locator('[role="option"]').first().waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    assert(/stage = "one_time"$/.test(await rule.inputValue()), `Enter on the second stage gave ${await rule.inputValue()}`);
+    // Save, then exclude the saved segment from its own rule: nobody is left.
+    assert(await countFor('orders >= 2') === repeat, 'the count changed');
+    await page.locator('#segment-name').fill('Repeat buyers');
+    await page.locator('form.inline button[type="submit"]', { hasText: 'Save segment' }).click();
+    const saved = page.locator('.saved-segments li', { hasText: 'Repeat buyers' });
+    await saved.waitFor();
+    await saved.getByRole('button', { name: 'Exclude Repeat buyers from the rule' }).click();
+    await page.waitForFunction(() => document.querySelector('#segment-rule').value.includes('BUT NOT in_segment("Repeat buyers")'));
+    await page.waitForFunction(() => document.querySelector('.segment-count strong[data-count="0"]') !== null);
+    // Membership at month ends, then the audience download with a 20 % holdout.
+    await countFor('orders >= 2');
+    await page.locator('#segment-history').click();
+    await page.locator('main figure.chart').waitFor();
+    await page.locator('#segment-holdout').fill('20');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#segment-download').click()]);
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    assert(/^Email,/i.test(csv), `the Klaviyo CSV starts ${csv.slice(0, 40)}`);
+    await page.locator('.audience-controls [aria-live]', { hasText: 'held out (20' }).waitFor();
+    await shot('segments');
+    // Every keystroke counts, but requests do not pile up, and they stop when the user leaves the page.
+    await page.evaluate(() => {
+      const post = Worker.prototype.postMessage;
+      window.__segmentCalls = 0;
+      Worker.prototype.postMessage = function (message, transfer) {
+        if (message?.request?.op === 'segment') window.__segmentCalls++;
+        return post.call(this, message, transfer);
+      };
+    });
+    await rule.fill('');
+    await rule.focus();
+    const typed = 'orders >= 1 AND amount_spent > 10 BUT NOT ordered_since(-30d)';
+    await page.keyboard.type(typed);
+    const atLeave = await page.evaluate(() => { location.hash = '#/overview'; return window.__segmentCalls; });
+    await page.waitForTimeout(800);
+    const after = await page.evaluate(() => window.__segmentCalls);
+    assert(atLeave >= 1 && atLeave <= typed.length, `${atLeave} segment calls for ${typed.length} keystrokes`);
+    assert(after === atLeave, `${after - atLeave} segment calls after leaving the page`);
+    await page.locator('main[data-ready="overview"]').waitFor();
+    return `orders >= 2: ${repeat}; ${atLeave} calls for ${typed.length} keystrokes, none after leaving`;
+  });
+
+  await check('the playbooks page shows what is due this week without fetching every action', async () => {
+    await gotoRoute('playbooks');
+    const due = page.locator('.playbooks .due-week').first();
+    await due.waitFor();
+    assert(/\d+ due this week/.test(await due.innerText()), `no weekly count: ${await due.innerText()}`);
+    await shot('playbooks');
+    return (await page.locator('.playbooks .due-week strong').allInnerTexts()).join(', ');
   });
 
   await check('the customers page lists repeat customers and opens one customer’s whole relationship', async () => {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/segment/evaluate.h"
+#include "core/segment/lexer.h"
 #include "core/segment/parser.h"
 
 namespace {
@@ -92,6 +93,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       {"Loop2", "in_segment(\"loop\")", ""},
       {"Bad", "oders > 1", ""}};
   const std::string text(reinterpret_cast<const char*>(data), size);
+  // The highlighting tokens (segment op "tokens"): in order, inside the text, never overlapping.
+  uint32_t end = 0;
+  for (const rapport::RuleToken& t : rapport::ClassifyTokens(text)) {
+    if (t.offset < end || t.offset + t.length > text.size() || t.cls[0] == '\0') std::abort();
+    end = t.offset + t.length;
+  }
   rapport::Rule rule;
   rapport::RuleError error;
   if (!rapport::ParseRule(text, &rule, &error)) {

@@ -5,6 +5,9 @@
 #include <cmath>
 #include <functional>
 
+#include "core/model/fit.h"
+#include "core/model/predict.h"
+#include "core/model/summary.h"
 #include "core/segment/evaluate.h"
 #include "core/segment/parser.h"
 #include "segment/segment_fixture.h"
@@ -33,8 +36,8 @@ RuleError ErrorOf(const std::string& text) {
 struct GeneratedStore {
   test::WorkspaceBuilder builder;
   SegmentContext ctx;
-  explicit GeneratedStore(size_t customers = 400, uint64_t seed = 7) {
-    test::BuildRandomStore(&builder, customers, seed);
+  explicit GeneratedStore(size_t customers = 400, uint64_t seed = 7, bool gamma_spend = false) {
+    test::BuildRandomStore(&builder, customers, seed, gamma_spend);
     ctx = BuildSegmentContext(builder.workspace(), builder.workspace().settings, kNoDay);
   }
 };
@@ -338,6 +341,13 @@ TEST_CASE("segment: model fields come from an MBG/NBD fit at the analysis date, 
     CHECK(e.offset == 16);
     CHECK_THAT(e.message, Catch::Contains("is not available"));
   }
+  // They are fitted on first use, not when the columns are built: a rule that names none never pays for it.
+  CHECK(s.ctx.models_pending);
+  CHECK(s.ctx.column(FieldId::kPAlive).empty());
+  Eval(s.ctx, "orders >= 1 AND rfm_r >= 1 AND stage != \"lapsed\"");
+  CHECK(s.ctx.models_pending);
+  CHECK(Eval(s.ctx, "p_alive >= 0").Count() > 0);
+  CHECK_FALSE(s.ctx.models_pending);
   // At the analysis date they are filled: P(alive) is a probability for every customer with an order, and
   // any threshold splits exactly those customers.
   INFO(s.ctx.unavailable[static_cast<size_t>(FieldId::kPAlive)]);
@@ -348,6 +358,43 @@ TEST_CASE("segment: model fields come from an MBG/NBD fit at the analysis date, 
   CHECK(Eval(s.ctx, "p_alive < 0.5 OR p_alive >= 0.5").Ids() == buyers);
   CHECK(Eval(s.ctx, "next_order_date > -1d").Ids() == buyers);  // always after the analysis date
   CHECK(Eval(s.ctx, "p_alive < 0.2").Ids().size() < buyers.size());
+}
+
+TEST_CASE("segment: model fields equal model::PredictCustomers, computed once per (x, T)", "[segment]") {
+  GeneratedStore s(1000, 17, true);
+  s.ctx.EnsureModels();
+  REQUIRE(s.ctx.available(FieldId::kPAlive));
+  INFO(s.ctx.unavailable[static_cast<size_t>(FieldId::kPredictedClv)]);
+  REQUIRE(s.ctx.available(FieldId::kPredictedClv));
+  // The reference: the model pipeline as the Predictions page runs it, per (x, t_x, T) pattern.
+  const Workspace& ws = s.builder.workspace();
+  model::SummaryOptions options;
+  options.unit_days = ws.settings.model_unit == "day" ? 1.0 : 7.0;
+  options.calibration_end_day = s.ctx.as_of_day;
+  auto summary = model::SummarizeWorkspace(ws, s.ctx.settings, options);
+  REQUIRE(summary.ok());
+  model::FitOptions fit_options;
+  fit_options.standard_errors = false;
+  auto count = model::FitCountModel(model::ModelKind::kMbgNbd, model::CompressPatterns(summary->x, summary->t_x, summary->T), fit_options);
+  auto spend = model::FitGammaGamma(summary->x, summary->zbar, fit_options);
+  REQUIRE(count.ok());
+  REQUIRE(spend.ok());
+  model::PredictionOptions prediction;
+  prediction.clv_months = ws.settings.clv_months;
+  prediction.monthly_discount_rate = ws.settings.monthly_discount_rate;
+  prediction.units_per_month = options.unit_days == 1.0 ? 30.0 : 4.345;
+  const model::CustomerPredictions p =
+      model::PredictCustomers(*count, &*spend, summary->x, summary->t_x, summary->T, summary->zbar, prediction);
+  size_t checked = 0;
+  for (size_t i = 0; i < summary->size(); ++i) {
+    const uint32_t c = summary->customer[i];
+    INFO("customer " << c << " x " << summary->x[i] << " t_x " << summary->t_x[i] << " T " << summary->T[i]);
+    CHECK(s.ctx.column(FieldId::kPAlive)[c] == Approx(p.p_alive[i]).epsilon(1e-12));
+    CHECK(s.ctx.column(FieldId::kPredictedClv)[c] == Approx(std::round(p.clv[i] * 100)).margin(1));
+    CHECK(s.ctx.column(FieldId::kNextOrderDate)[c] == s.ctx.as_of_day + std::ceil(p.next_purchase[i] * options.unit_days));
+    ++checked;
+  }
+  CHECK(checked > 300);
 }
 
 TEST_CASE("segment: relative dates count from the analysis date", "[segment]") {

@@ -1,12 +1,18 @@
 // Ops "segment", "segment_save", "segments", "playbooks", "audience" and "lift" (core/segment, core/playbook).
 //
-//   {"op":"segment","rule":"orders >= 2 BUT NOT ordered_since(-90d)","limit":100,"history":12,"ids":false}
-//     -> {"valid":true,"read_as":"((orders >= 2) BUT NOT ordered_since(-90d))","members":N,...,"rows":[...]}
+//   {"op":"segment","rule":"orders >= 2 BUT NOT ordered_since(-90d)","limit":100,"history":12,"ids":false,
+//    "tokens":true}
+//     -> {"valid":true,"read_as":"((orders >= 2) BUT NOT ordered_since(-90d))","members":N,"share",
+//         "net_revenue":"1234.50","revenue_share":0.42,...,"rows":[...]}
 //     A rule with an error is not a failed call (the dashboard re-counts on each keystroke): the reply is
-//     {"valid":false,"error":{"offset","length","message","rendered"}}.
+//     {"valid":false,"error":{"offset","length","message","rendered"}}. "tokens": true adds the rule's tokens
+//     as [offset, length, class] (ClassifyTokens, core/segment/lexer.h) to either reply, for highlighting.
+//   {"op":"segment_fields"}   every field, function, keyword and saved segment name (autocomplete, help)
 //   {"op":"segment_save","name":"VIP","rule":"...","created":"2026-11-23T10:00:00Z"}   ({"delete":true} removes)
 //   {"op":"segments"}                                   saved segments with their member counts
-//   {"op":"playbooks","options":{...},"limit":100,"playbook":"winback"}
+//   {"op":"playbooks","options":{...},"limit":100,"playbook":"winback","due_before":"+7d" | "2026-12-01"}
+//     due_before: only actions due on or before that day (overdue ones included) are listed, and each
+//     playbook's summary gets "due" = how many of its actions that is.
 //   {"op":"audience","segment":"VIP" | "rule":"..." | "playbook":"winback","format":"klaviyo","holdout":0.1}
 //   {"op":"lift","customers":[..],"holdout":[0,1,..],"send_date":"2026-10-01","window_days":30}
 #include <algorithm>
@@ -18,6 +24,7 @@
 #include "core/playbook/lift.h"
 #include "core/playbook/playbooks.h"
 #include "core/segment/evaluate.h"
+#include "core/segment/lexer.h"
 #include "core/segment/parser.h"
 #include "core/segment/segment_store.h"
 #include "core/util/text.h"
@@ -239,14 +246,22 @@ Result<Json> Op_segment(OpContext& ctx) {
   Result<std::vector<SavedSegment>> saved = Saved(ctx);
   if (!saved.ok()) return saved.status();
 
+  Json tokens = nullptr;
+  if (ctx.request.value("tokens", false)) {
+    tokens = Json::array();
+    for (const RuleToken& t : ClassifyTokens(*rule_text)) tokens.push_back(Json::array({t.offset, t.length, t.cls}));
+  }
+  auto invalid = [&](const RuleError& e) {
+    Json j = {{"valid", false}, {"error", RuleErrorJson(e, *rule_text)}};
+    if (!tokens.is_null()) j["tokens"] = tokens;
+    return j;
+  };
   Rule rule;
   RuleError error;
-  if (!ParseRule(*rule_text, &rule, &error)) return Json{{"valid", false}, {"error", RuleErrorJson(error, *rule_text)}};
+  if (!ParseRule(*rule_text, &rule, &error)) return invalid(error);
   const SegmentContext& sc = *SegmentContextFor(ctx);
   Bitset members;
-  if (!EvaluateRule(rule, sc, *saved, &members, &error)) {
-    return Json{{"valid", false}, {"error", RuleErrorJson(error, *rule_text)}};
-  }
+  if (!EvaluateRule(rule, sc, *saved, &members, &error)) return invalid(error);
   Json out = {{"valid", true},
               {"rule", *rule_text},
               {"read_as", CanonicalText(*rule.root)},
@@ -257,6 +272,14 @@ Result<Json> Op_segment(OpContext& ctx) {
               {"members", members.Count()}};
   out["share"] = sc.customers ? Num(static_cast<double>(members.Count()) / sc.customers) : Json(nullptr);
   const std::vector<uint32_t> ids = members.Ids();
+  // Net revenue of the members (counted orders, analysis currency) and their share of all customers'.
+  int64_t member_cents = 0;
+  for (uint32_t c : ids) member_cents += sc.facts.net_cents[c];
+  int64_t all_cents = 0;
+  for (size_t c = 0; c < sc.customers; ++c) all_cents += sc.facts.net_cents[c];
+  out["net_revenue"] = Money(member_cents);
+  out["revenue_share"] = all_cents > 0 ? Num(static_cast<double>(member_cents) / static_cast<double>(all_cents)) : Json(nullptr);
+  if (!tokens.is_null()) out["tokens"] = std::move(tokens);
   Json rows = Json::array();
   for (size_t i = 0; i < ids.size() && static_cast<int64_t>(i) < *limit; ++i) rows.push_back(CustomerRow(sc, ids[i]));
   out["rows"] = std::move(rows);  // ascending customer id
@@ -274,6 +297,35 @@ Result<Json> Op_segment(OpContext& ctx) {
     }
   }
   return out;
+}
+
+Result<Json> Op_segment_fields(OpContext& ctx) {
+  static const char* kTypeNames[] = {"count", "money", "number", "date", "name", "text", "tags", "boolean"};
+  Json fields = Json::array();
+  for (const FieldInfo& f : SegmentFields()) {
+    Json aliases = Json::array();
+    for (const char* a : f.aliases) {
+      if (!a) break;
+      aliases.push_back(a);
+    }
+    Json j = {{"name", f.name}, {"aliases", std::move(aliases)}, {"type", kTypeNames[static_cast<int>(f.type)]},
+              {"doc", f.doc}, {"example", f.example}};
+    if (f.type == FieldType::kEnum) j["values"] = EnumValues(f.id);
+    fields.push_back(std::move(j));
+  }
+  Json functions = Json::array();
+  for (const FunctionInfo& f : SegmentFunctions()) {
+    functions.push_back(Json{{"name", f.name}, {"signature", f.signature}, {"doc", f.doc}, {"example", f.example},
+                             {"min_args", f.min_args}, {"max_args", f.max_args}});
+  }
+  Result<std::vector<SavedSegment>> saved = Saved(ctx);
+  if (!saved.ok()) return saved.status();
+  Json names = Json::array();
+  for (const SavedSegment& s : *saved) names.push_back(s.name);
+  return Json{{"fields", std::move(fields)},
+              {"functions", std::move(functions)},
+              {"keywords", Json::array({"AND", "OR", "NOT", "BUT NOT", "IN", "CONTAINS", "BETWEEN", "true", "false", "today"})},
+              {"segments", std::move(names)}};
 }
 
 Result<Json> Op_segment_save(OpContext& ctx) {
@@ -350,8 +402,29 @@ Result<Json> Op_playbooks(OpContext& ctx) {
   if (!only.ok()) return only.status();
   PlaybookKind filter = PlaybookKind::kCount;
   if (!only->empty() && !PlaybookFromName(*only, &filter)) return InvalidArgument("playbooks: unknown playbook `" + *only + "`");
+  Result<std::string> due_text = StringParam(ctx.request, "due_before", false);
+  if (!due_text.ok()) return due_text.status();
   const SegmentContext& sc = *SegmentContextFor(ctx);
   const PlaybookResult r = RunPlaybooks(sc, *options);
+  // due_before: a day as the rule language writes one (2026-12-01, +7d, today), relative to as_of.
+  int32_t due_before = kNoDay;
+  if (!due_text->empty()) {
+    Lexer lexer(*due_text);
+    const Token t = lexer.Next();
+    Literal literal;
+    literal.kind = t.kind == TokenKind::kDate ? Literal::kDate : Literal::kRelative;
+    literal.day = t.day;
+    literal.amount = static_cast<int32_t>(t.number);
+    literal.unit = t.unit;
+    const bool today = t.kind == TokenKind::kIdent && EqualsIgnoreCase(t.text, "today");
+    if (today) literal.kind = Literal::kToday;
+    if ((t.kind != TokenKind::kDate && t.kind != TokenKind::kRelative && !today) || lexer.Next().kind != TokenKind::kEnd) {
+      return InvalidArgument("playbooks: \"due_before\": expected a day such as 2026-12-01, +7d or today, found `" +
+                             *due_text + "`");
+    }
+    due_before = ResolveDay(literal, r.as_of_day);
+  }
+  std::vector<uint64_t> due_counts(static_cast<size_t>(PlaybookKind::kCount) + 1, 0);
   Json summaries = Json::array();
   for (const PlaybookSummary& s : r.playbooks) {
     summaries.push_back(Json{{"playbook", PlaybookName(s.kind)},
@@ -365,11 +438,17 @@ Result<Json> Op_playbooks(OpContext& ctx) {
   Json actions = Json::array();
   uint64_t total = 0;
   for (const NextAction& a : r.actions) {
+    if (due_before != kNoDay && a.due_day > due_before) continue;
+    ++due_counts[static_cast<size_t>(a.kind)];
     if (filter != PlaybookKind::kCount && a.kind != filter) continue;
     ++total;
     if (static_cast<int64_t>(actions.size()) < *limit) actions.push_back(ActionJson(sc, a));
   }
+  if (due_before != kNoDay) {
+    for (size_t i = 0; i < r.playbooks.size(); ++i) summaries[i]["due"] = due_counts[static_cast<size_t>(r.playbooks[i].kind)];
+  }
   return Json{{"as_of", Day(r.as_of_day)},
+              {"due_before", due_before != kNoDay ? Json(Day(due_before)) : Json(nullptr)},
               {"currency", CurrencyCode(sc)},
               {"options", PlaybookOptionsToJson(*options)},
               {"playbooks", std::move(summaries)},

@@ -1,5 +1,5 @@
 // Dedicated views of the analysis ops whose shape is settled: cohorts (a retention heatmap), funnel (stage
-// bars), RFM (the 5x5 grid and the named segments) and segments (a rule editor with a live count).
+// bars), RFM (the 5x5 grid and the named segments). The segment editor is views/segments.ts.
 // Each takes the op's result as is; nothing is recomputed here (DESIGN §1).
 import type { App } from '../app';
 import { emptyState, h } from '../dom';
@@ -129,75 +129,6 @@ export function renderRfm(app: App, result: Obj, body: HTMLElement): void {
         h('tbody', {}, rows))));
   }
   body.append(table(segments, 'Named segments'));
-}
-
-export async function renderSegments(app: App, body: HTMLElement): Promise<void> {
-  const input = h('textarea', { id: 'segment-rule', rows: 2, spellcheck: 'false', class: 'rule',
-    placeholder: 'orders >= 2 BUT NOT ordered_since("2025-03-01")' });
-  const status = h('div', { 'aria-live': 'polite', class: 'segment-status' });
-  const members = h('div');
-  const saved = h('div');
-  let timer = 0;
-  let seq = 0;
-  const run = async () => {
-    const rule = input.value.trim();
-    const mine = ++seq;
-    if (!rule) {
-      status.replaceChildren(h('p', { class: 'muted' }, 'Type a rule to see how many customers match.'));
-      members.replaceChildren();
-      return;
-    }
-    try {
-      const r = await app.client.call<Obj>('segment', { rule, limit: 100 });
-      if (mine !== seq) return;
-      if (r.valid === false) {
-        const e = (r.error ?? {}) as Obj;
-        status.replaceChildren(h('pre', { class: 'error', role: 'alert' }, String(e.rendered ?? e.message)));
-        members.replaceChildren();
-        return;
-      }
-      status.replaceChildren(h('p', {}, h('strong', {}, `${fmtInt(r.members)} customers`), ` match (${fmtPct(r.share)} of ${fmtInt(r.customers)})`,
-        r.read_as && r.read_as !== rule ? h('span', { class: 'muted' }, ` · read as ${r.read_as}`) : ''));
-      const rows = (r.rows as Obj[]) ?? [];
-      const preferred = ['id', 'email', 'first_name', 'last_name', 'orders', 'net_spend', 'last_order_date'];
-      const columns = rows.length ? [...preferred.filter((c) => c in rows[0]),
-        ...Object.keys(rows[0]).filter((c) => !preferred.includes(c) && c !== 'key')] : [];
-      members.replaceChildren(rows.length ? table(rows, `Members (first ${rows.length})`, columns) : h('p', { class: 'muted' }, 'No members.'));
-    } catch (error) {
-      if (mine === seq) status.replaceChildren(h('p', { class: 'error' }, (error as Error).message));
-    }
-  };
-  input.addEventListener('input', () => { clearTimeout(timer); timer = window.setTimeout(() => void run(), 150); });
-  const name = h('input', { type: 'text', id: 'segment-name', placeholder: 'e.g. Repeat buyers', autocomplete: 'off' });
-  const saveNote = h('span', { 'aria-live': 'polite' });
-  const save = h('form', { class: 'inline' }, h('label', { for: 'segment-name' }, 'Save as'), name,
-    h('button', { type: 'submit', class: 'secondary' }, 'Save segment'), saveNote);
-  const loadSaved = async () => {
-    try {
-      const list = await app.client.call<Obj>('segments');
-      const rows = (list.segments as Obj[]) ?? [];
-      saved.replaceChildren(rows.length ? table(rows, 'Saved segments') : h('p', { class: 'muted' }, 'No saved segments yet.'));
-    } catch (error) {
-      saved.replaceChildren(h('p', { class: 'muted' }, (error as Error).message));
-    }
-  };
-  save.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    try {
-      await app.client.call('segment_save', { name: name.value.trim(), rule: input.value.trim(), created: new Date().toISOString().slice(0, 10) });
-      saveNote.replaceChildren(h('span', { class: 'badge ok' }, 'Saved'));
-      await loadSaved();
-    } catch (error) {
-      saveNote.replaceChildren(h('span', { class: 'error', role: 'alert' }, (error as Error).message));
-    }
-  });
-  body.append(h('label', { for: 'segment-rule' }, 'Rule'), input,
-    h('p', { class: 'muted' }, 'Fields such as orders, net_spend, last_order_date, rfm_segment, funnel_stage; ',
-      'AND, OR, BUT NOT and parentheses; bought("SKU") and ordered_since("YYYY-MM-DD").'),
-    status, save, members, h('h2', {}, 'Saved segments'), saved);
-  await loadSaved();
-  input.value = 'orders >= 2';
-  await run();
 }
 
 const kStageLabels: Record<string, string> = {

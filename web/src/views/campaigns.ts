@@ -13,10 +13,10 @@ function slug(s: string): string {
 }
 
 /** Runs the audience op and offers its two CSVs (sent and holdout) as downloads. */
-export async function downloadAudience(app: App, source: Obj, format: string, note: HTMLElement): Promise<void> {
+export async function downloadAudience(app: App, source: Obj, format: string, note: HTMLElement, holdout?: number): Promise<void> {
   note.replaceChildren(h('span', { class: 'muted' }, 'Preparing…'));
   try {
-    const a = await app.client.call<Obj>('audience', { ...source, format });
+    const a = await app.client.call<Obj>('audience', { ...source, format, ...(holdout === undefined ? {} : { holdout }) });
     const base = `${slug(String(a.name))}-${format}-${a.as_of}`;
     download(`${base}.csv`, String(a.csv), 'text/csv;charset=utf-8');
     rememberCampaign(app, { name: String(a.name), sent: new Date().toISOString().slice(0, 10), as_of: String(a.as_of),
@@ -33,11 +33,33 @@ function formatPicker(id: string): HTMLSelectElement {
   return h('select', { id }, kFormats.map((f) => h('option', { value: f }, f.charAt(0).toUpperCase() + f.slice(1))));
 }
 
+/** Format, holdout share and a Download button for an audience; `source()` gives {rule} / {segment} or null. */
+export function audienceControls(app: App, id: string, source: () => Obj | null): HTMLElement {
+  const picker = formatPicker(`${id}-format`);
+  const holdout = h('input', { type: 'number', id: `${id}-holdout`, min: 0, max: 90, step: 1, value: 10, class: 'narrow' });
+  const note = h('p', { 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', class: 'secondary', id: `${id}-download` }, 'Download audience CSV');
+  button.addEventListener('click', () => {
+    const s = source();
+    if (!s) {
+      note.replaceChildren(h('span', { class: 'error', role: 'alert' }, 'Write a valid rule first.'));
+      return;
+    }
+    const share = Math.min(90, Math.max(0, Number(holdout.value) || 0)) / 100;
+    void downloadAudience(app, s, picker.value, note, share);
+  });
+  return h('div', { class: 'audience-controls' },
+    h('p', { class: 'inline' }, h('label', { for: `${id}-format` }, 'Format '), picker,
+      h('label', { for: `${id}-holdout` }, ' Holdout % '), holdout, ' ', button),
+    h('p', { class: 'muted small' }, 'The holdout group is drawn at random (seeded, so the same audience gives the same group) and not emailed; a later import of orders measures the lift on the Campaigns page.'),
+    note);
+}
+
 export async function renderPlaybooks(app: App, body: HTMLElement): Promise<void> {
-  const r = await app.client.call<Obj>('playbooks', { limit: 200 });
+  const r = await app.client.call<Obj>('playbooks', { limit: 200, due_before: '+7d' });
   const summaries = (r.playbooks as Obj[]) ?? [];
   const picker = formatPicker('playbook-format');
-  body.append(h('p', { class: 'meta-line' }, h('span', {}, `As of ${r.as_of}`), h('span', {}, `${fmtInt(r.actions_total)} actions`),
+  body.append(h('p', { class: 'meta-line' }, h('span', {}, `As of ${r.as_of}`), h('span', {}, `${fmtInt(r.actions_total)} actions due by ${r.due_before}`),
     h('span', {}, h('label', { for: 'playbook-format' }, 'Audience format '), picker)));
   const cards = h('div', { class: 'playbooks' }, summaries.map((s) => {
     const note = h('p', { 'aria-live': 'polite' });
@@ -46,12 +68,13 @@ export async function renderPlaybooks(app: App, body: HTMLElement): Promise<void
     button.addEventListener('click', () => void downloadAudience(app, { playbook: s.playbook }, picker.value, note));
     return h('article', { class: 'card' }, h('h3', {}, String(s.title)),
       h('p', { class: 'muted' }, String(s.timing ?? '')),
-      h('p', {}, `${fmtInt(s.assigned)} customers assigned · ${fmtInt(s.due_by_as_of)} due now · ${fmtInt(s.eligible)} eligible`),
+      h('p', { class: 'due-week' }, h('strong', {}, `${fmtInt(s.due)} due this week`),
+        ` · ${fmtInt(s.due_by_as_of)} due now · ${fmtInt(s.assigned)} assigned · ${fmtInt(s.eligible)} eligible`),
       s.rule ? h('p', {}, h('code', {}, String(s.rule))) : null, h('p', {}, button), note);
   }));
   body.append(cards);
   const actions = (r.actions as Obj[]) ?? [];
-  body.append(actions.length ? table(actions, 'Next best actions, by due date') : emptyState('No actions due', h('p', {}, 'No customer needs an action as of this date.')));
+  body.append(actions.length ? table(actions, `Next best actions due this week, by due date${actions.length < Number(r.actions_total) ? ` (first ${actions.length})` : ''}`) : emptyState('No actions due', h('p', {}, 'No customer needs an action this week.')));
 }
 
 // Campaigns sent from this browser: who got the email and who was held out, so a later import of orders

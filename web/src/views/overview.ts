@@ -251,10 +251,9 @@ async function extras(app: App, body: HTMLElement, kpis: Kpis, previous: Kpis | 
   } catch { /* optional */ }
   // Customers due this week, per playbook.
   try {
-    const p = await app.cached<Obj>('playbooks', { limit: 1000000 });
-    const week = shiftDay(String(p.as_of), 7);
+    const p = await app.cached<Obj>('playbooks', { limit: 0, due_before: '+7d' });
     const dueThisWeek: Record<string, number> = {};
-    for (const a of (p.actions as Obj[]) ?? []) if (String(a.due) <= week) dueThisWeek[String(a.playbook)] = (dueThisWeek[String(a.playbook)] ?? 0) + 1;
+    for (const b of (p.playbooks as Obj[]) ?? []) dueThisWeek[String(b.playbook)] = Number(b.due ?? 0);
     const list = ((p.playbooks as Obj[]) ?? []).filter((b) => Number(b.assigned) > 0);
     grid.append(h('section', { class: 'card', 'aria-label': 'Due this week' }, h('h2', {}, h('a', { href: '#/playbooks' }, 'Due this week')),
       list.length ? h('ul', { class: 'due' }, list.map((b) => h('li', {},

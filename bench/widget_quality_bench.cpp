@@ -160,14 +160,22 @@ CrossStats Cross(const std::vector<std::vector<uint32_t>>& hist, const std::vect
   return s;
 }
 
-// --dump DIR: the Kaggle model as shipped (learned on all baskets but each member's last) and 1,500 shopper
+// --dump DIR: a Kaggle model (learned on all baskets but each member's last, every weight on) and 1,500 shopper
 // histories with the native ranking of each, for bench/widget_wasm_check.mjs to rank again with the wasm module.
 // Histories: the member's earlier baskets as purchases; every third also has a page product, every third
 // views, so all of RecommendForShopper's inputs are exercised.
 void Dump(const std::string& out_dir, const std::vector<BasketRow>& baskets, const std::vector<ModelProduct>& products) {
   const NextBasketSplit split = SplitLastBasket(baskets, 1500);
   std::vector<uint32_t> to_model;
-  const Model built = BuildModelFromBaskets(split.learn, products, ModelOptions{}, nullptr, &to_model);
+  // Every term of the ranking switched on (on this file the learned personal weights are 0, which would leave
+  // the repeat, replenishment and bought-neighbour code paths unchecked).
+  ModelOptions options;
+  options.weights.w_repeat = 200;
+  options.weights.w_replenish = 300;
+  options.weights.w_bought = 300;
+  options.weights.half_life_days = 120;
+  options.fix_w_repeat = options.fix_w_replenish = options.fix_w_bought = options.fix_half_life = true;
+  const Model built = BuildModelFromBaskets(split.learn, products, options, nullptr, &to_model);
   const std::string bytes = WriteModel(built);
   Model model;  // rank with the model as read back from the bytes, as the widget does
   if (!ReadModel(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &model).ok()) std::abort();

@@ -68,7 +68,7 @@ Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct>
 WeightValidation LearnWeights(const std::vector<BasketRow>& baskets, const std::vector<ModelProduct>& products,
                               const ModelOptions& options) {
   WeightValidation v;
-  const NextBasketSplit split = SplitLastBasket(baskets, 6000);
+  const NextBasketSplit split = SplitLastBasket(baskets, 3000);
   if (split.cases.size() < kMinValidationCases) return v;
   ModelOptions inner_options = options;
   inner_options.learn_weights = false;

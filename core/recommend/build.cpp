@@ -1,6 +1,9 @@
 #include "core/recommend/build.h"
 
 #include <algorithm>
+#include <map>
+
+#include "core/recommend/evaluate.h"
 #include <cmath>
 #include <numeric>
 #include <unordered_map>
@@ -33,10 +36,151 @@ double Median(std::vector<int32_t>* v) {
   return n % 2 ? (*v)[n / 2] : ((*v)[n / 2 - 1] + (*v)[n / 2]) / 2.0;
 }
 
+// Orders containing each product, each weighted 2^(-age / half_life) (age: days before the newest order),
+// quantised to 65535 x count / the largest count. Input product order.
+std::vector<uint16_t> Popularity(const std::vector<BasketRow>& baskets, const std::vector<std::vector<uint32_t>>& items,
+                                 size_t n, uint32_t half_life) {
+  int32_t newest = INT32_MIN;
+  for (const BasketRow& b : baskets) newest = std::max(newest, b.day);
+  std::vector<double> count(n, 0.0);
+  for (size_t b = 0; b < baskets.size(); ++b) {
+    const double w = half_life ? std::exp2(-double(newest - baskets[b].day) / half_life) : 1.0;
+    for (uint32_t p : items[b]) count[p] += w;
+  }
+  const double max_count = n ? *std::max_element(count.begin(), count.end()) : 0.0;
+  std::vector<uint16_t> out(n, 0);
+  for (size_t i = 0; i < n; ++i) out[i] = max_count > 0 ? static_cast<uint16_t>(std::lround(65535.0 * count[i] / max_count)) : 0;
+  return out;
+}
+
+std::vector<std::vector<uint32_t>> DistinctItems(const std::vector<BasketRow>& baskets, size_t n) {
+  std::vector<std::vector<uint32_t>> items(baskets.size());
+  std::vector<char> seen(n, 0);
+  for (size_t b = 0; b < baskets.size(); ++b) Distinct(baskets[b].items, n, &items[b], &seen);
+  return items;
+}
+
+Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct> products, const ModelOptions& options,
+                ModelStats* stats_out, std::vector<uint32_t>* to_model);
+
+// The personal weights, searched on half the validation customers and confirmed on the other half against
+// plain popularity (build.h WeightValidation). `options.weights` are the starting (and fixed) values.
+WeightValidation LearnWeights(const std::vector<BasketRow>& baskets, const std::vector<ModelProduct>& products,
+                              const ModelOptions& options) {
+  WeightValidation v;
+  const NextBasketSplit split = SplitLastBasket(baskets, 3000);
+  if (split.cases.size() < kMinValidationCases) return v;
+  ModelOptions inner_options = options;
+  inner_options.learn_weights = false;
+  std::vector<uint32_t> to_model;
+  Model inner = BuildCore(split.learn, products, inner_options, nullptr, &to_model);
+  const auto items = DistinctItems(split.learn, products.size());
+  std::map<uint32_t, std::vector<uint16_t>> popularity;  // by half-life, in model order
+  auto set_half_life = [&](uint32_t h) {
+    auto it = popularity.find(h);
+    if (it == popularity.end()) {
+      const std::vector<uint16_t> input = Popularity(split.learn, items, products.size(), h);
+      std::vector<uint16_t> model_order(input.size());
+      for (size_t i = 0; i < input.size(); ++i) model_order[to_model[i]] = input[i];
+      it = popularity.emplace(h, std::move(model_order)).first;
+    }
+    for (size_t i = 0; i < inner.products.size(); ++i) inner.products[i].popularity = it->second[i];
+    inner.meta.half_life_days = h;
+  };
+  std::vector<NextBasketCase> select, confirm;
+  for (size_t c = 0; c < split.cases.size(); ++c) (c % 2 ? confirm : select).push_back(split.cases[c]);
+  v.ran = true;
+  v.select_cases = select.size();
+  v.confirm_cases = confirm.size();
+  auto objective = [](const CaseScores& s) { return (s.Hit4() + s.Recall10()) / 2; };
+
+  // Coordinate search from plain popularity (fixed weights stay as given).
+  ModelMeta best = options.weights;
+  if (!options.fix_w_bought) best.w_bought = 0;
+  if (!options.fix_w_repeat) best.w_repeat = 0;
+  if (!options.fix_w_replenish) best.w_replenish = 0;
+  if (!options.fix_half_life) best.half_life_days = 0;
+  const ModelMeta baseline = best;
+  auto score = [&](const ModelMeta& m, const std::vector<NextBasketCase>& cases) {
+    inner.meta = m;
+    set_half_life(m.half_life_days);
+    return ScoreModel(inner, to_model, cases);
+  };
+  double best_objective = objective(score(best, select));
+  struct Axis {
+    uint32_t ModelMeta::*field;
+    bool fixed;
+    std::vector<uint32_t> values;
+  };
+  const Axis axes[] = {
+      {&ModelMeta::half_life_days, options.fix_half_life, {0, 7, 14, 30, 60, 120, 240, 365}},
+      {&ModelMeta::w_repeat, options.fix_w_repeat, {0, 25, 50, 100, 200, 400, 800, 1600, 3200, 6400}},
+      {&ModelMeta::w_replenish, options.fix_w_replenish, {0, 100, 300, 1000}},
+      {&ModelMeta::w_bought, options.fix_w_bought, {0, 100, 300, 1000}},
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (const Axis& axis : axes) {
+      if (axis.fixed) continue;
+      for (uint32_t value : axis.values) {
+        if (best.*axis.field == value) continue;
+        ModelMeta trial = best;
+        trial.*axis.field = value;
+        const double o = objective(score(trial, select));
+        if (o > best_objective + 1e-12) {
+          best_objective = o;
+          best = trial;
+        }
+      }
+    }
+  }
+  v.searched = best;
+  const CaseScores searched = score(best, confirm);
+  const CaseScores plain = score(baseline, confirm);
+  v.hit4 = searched.Hit4();
+  v.pop_hit4 = plain.Hit4();
+  v.recall10 = searched.Recall10();
+  v.pop_recall10 = plain.Recall10();
+  std::vector<float> a(confirm.size()), b(confirm.size());
+  for (size_t c = 0; c < confirm.size(); ++c) {
+    a[c] = (searched.hit4[c] + searched.recall10[c]) / 2;
+    b[c] = (plain.hit4[c] + plain.recall10[c]) / 2;
+  }
+  const Interval gain = PairedBootstrap(a, b, 0x5EED);
+  v.gain_lo = gain.lo;
+  v.gain_hi = gain.hi;
+  v.hit4_lo = PairedBootstrap(searched.hit4, plain.hit4, 0x5EED + 1).lo;
+  v.recall10_lo = PairedBootstrap(searched.recall10, plain.recall10, 0x5EED + 2).lo;
+  v.accepted = gain.lo > 0 && v.hit4_lo >= 0 && v.recall10_lo >= 0;
+  return v;
+}
+
 }  // namespace
 
 Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<ModelProduct> products,
-                            const ModelOptions& options, ModelStats* stats_out) {
+                            const ModelOptions& options, ModelStats* stats_out, std::vector<uint32_t>* to_model) {
+  ModelOptions chosen = options;
+  WeightValidation validation;
+  const bool all_fixed = options.fix_w_bought && options.fix_w_repeat && options.fix_w_replenish && options.fix_half_life;
+  if (options.learn_weights && !all_fixed) {
+    validation = LearnWeights(baskets, products, options);
+    if (validation.accepted) chosen.weights = validation.searched;
+    else {
+      // No personal signal shown (or too few repeat customers to tell): plain popularity for histories.
+      if (!options.fix_w_bought) chosen.weights.w_bought = 0;
+      if (!options.fix_w_repeat) chosen.weights.w_repeat = 0;
+      if (!options.fix_w_replenish) chosen.weights.w_replenish = 0;
+      if (!options.fix_half_life) chosen.weights.half_life_days = 0;
+    }
+  }
+  Model model = BuildCore(baskets, std::move(products), chosen, stats_out, to_model);
+  if (stats_out) stats_out->validation = validation;
+  return model;
+}
+
+namespace {
+
+Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct> products,
+                const ModelOptions& options, ModelStats* stats_out, std::vector<uint32_t>* to_model) {
   const size_t n = products.size();
   ModelStats stats;
   stats.baskets = baskets.size();
@@ -54,9 +198,7 @@ Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<M
   }
 
   // Distinct items per basket; basket order: by customer, day, input position (for transitions).
-  std::vector<std::vector<uint32_t>> items(baskets.size());
-  std::vector<char> seen(n, 0);
-  for (size_t b = 0; b < baskets.size(); ++b) Distinct(baskets[b].items, n, &items[b], &seen);
+  const std::vector<std::vector<uint32_t>> items = DistinctItems(baskets, n);
 
   // Co-occurrence counts.
   std::vector<uint32_t> count(n, 0);
@@ -139,7 +281,8 @@ Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<M
   std::vector<uint32_t> new_index(n);
   for (uint32_t i = 0; i < n; ++i) new_index[by_id[i]] = i;
 
-  const uint32_t max_count = n ? *std::max_element(count.begin(), count.end()) : 0;
+  const std::vector<uint16_t> popularity = Popularity(baskets, items, n, options.weights.half_life_days);
+  if (to_model) *to_model = new_index;
   Model model;
   model.meta = options.weights;
   model.meta.min_pairs = static_cast<uint32_t>(k);
@@ -151,7 +294,7 @@ Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<M
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t old = by_id[i];
     ModelProduct p = std::move(products[old]);
-    p.popularity = max_count ? static_cast<uint16_t>(std::lround(65535.0 * count[old] / max_count)) : 0;
+    p.popularity = popularity[old];
     if (!intervals[old].empty()) {
       p.repurchase_days = static_cast<uint32_t>(std::min(36500.0, std::round(Median(&intervals[old]))));
       ++stats.products_with_interval;
@@ -177,9 +320,13 @@ Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<M
   return model;
 }
 
-Model BuildModel(const Workspace& ws, const Settings& settings, ModelOptions options, ModelStats* stats) {
+}  // namespace
+
+std::string CollectBaskets(const Workspace& ws, const Settings& settings, std::vector<ModelProduct>* products_out,
+                           std::vector<BasketRow>* baskets_out) {
   const ProductTable& pt = ws.products;
-  std::vector<ModelProduct> products(pt.size());
+  std::vector<ModelProduct>& products = *products_out;
+  products.assign(pt.size(), ModelProduct());
   for (size_t i = 0; i < pt.size(); ++i) {
     ModelProduct& p = products[i];
     p.id = !pt.sku[i].empty() ? pt.sku[i] : !pt.handle[i].empty() ? pt.handle[i] : pt.key[i];
@@ -201,7 +348,8 @@ Model BuildModel(const Workspace& ws, const Settings& settings, ModelOptions opt
     }
   }
   const int32_t as_of = settings.as_of_day;
-  std::vector<BasketRow> baskets;
+  std::vector<BasketRow>& baskets = *baskets_out;
+  baskets.clear();
   baskets.reserve(ws.orders.size());
   // Products without a catalogue price take the latest unit price they sold for in that currency.
   std::vector<int32_t> price_day(pt.size(), INT32_MIN);
@@ -223,11 +371,18 @@ Model BuildModel(const Workspace& ws, const Settings& settings, ModelOptions opt
     }
     baskets.push_back(std::move(row));
   }
+  return currency == kNoId ? "" : ws.currencies[currency];
+}
+
+Model BuildModel(const Workspace& ws, const Settings& settings, ModelOptions options, ModelStats* stats) {
+  std::vector<ModelProduct> products;
+  std::vector<BasketRow> baskets;
+  const std::string currency = CollectBaskets(ws, settings, &products, &baskets);
   if (options.review.delay_days == ReviewPromptSettings{}.delay_days && settings.review_request_delay_days > 0) {
     options.review.delay_days = static_cast<uint32_t>(settings.review_request_delay_days);
   }
   Model model = BuildModelFromBaskets(baskets, std::move(products), options, stats);
-  model.meta.currency = currency == kNoId ? "" : ws.currencies[currency];
+  model.meta.currency = currency;
   return model;
 }
 

@@ -1,6 +1,6 @@
 // Learning the widget's model (core/recommend/model.h) from order lines. Two entry points:
 //  - BuildModelFromBaskets: from plain baskets (who, when, which items) — the workspace and the offline
-//    evaluation (bench/widget_quality.cpp, the Kaggle and arules groceries data) use the same code;
+//    evaluation (evaluate.h, bench/widget_quality_bench.cpp) use the same code;
 //  - BuildModel: from a workspace's valid orders (guests included; cancelled/test/voided orders left out).
 //
 // Scores (docs/widget.md "Scoring"):
@@ -11,6 +11,9 @@
 // A component whose pair count is below min_pairs counts as 0; a pair with both below is dropped. Each product
 // keeps its top_n neighbours by sim (ties by product index). Pair counting per order is capped at the first
 // 100 distinct products (a wholesale order of 10,000 lines would otherwise cost 10^8 pairs).
+// Popularity counts orders, each weighted 2^(-age / half_life_days) (age: days before the newest order).
+// Unless options say otherwise, the personal weights (model.h ModelMeta) are learned first: the same build on
+// the orders minus each repeat customer's last, scored on those last orders (evaluate.h, WeightValidation).
 #pragma once
 
 #include <cstdint>
@@ -22,11 +25,33 @@
 
 namespace rapport {
 
+// What the validation split found (evaluate.h has the protocol): the weights are chosen on one half of the
+// validation customers (coordinate search from plain popularity, objective (hit@4 + recall@10) / 2) and kept
+// only when, on the other half, they beat plain popularity on that objective (95 % bootstrap interval above 0)
+// AND on neither metric alone the interval reaches below 0 (a trade of hit@4 for recall@10 is not accepted);
+// otherwise the personal weights are 0: plain popularity for shoppers' histories, so the widget never ranks a
+// history worse than popularity on evidence the store's own orders can show.
+struct WeightValidation {
+  bool ran = false;              // false: fewer than kMinValidationCases customers with 2+ orders, or weights fixed
+  size_t select_cases = 0, confirm_cases = 0;
+  bool accepted = false;
+  // On the confirming half: the searched weights vs plain popularity (zero personal weights, no half-life).
+  double hit4 = 0, pop_hit4 = 0, recall10 = 0, pop_recall10 = 0;
+  double gain_lo = 0, gain_hi = 0;  // 95 % interval of the gain in (hit@4 + recall@10) / 2
+  double hit4_lo = 0, recall10_lo = 0;  // lower ends of the 95 % intervals of each metric's difference
+  ModelMeta searched;               // the weights the search found (kept only when accepted)
+};
+
+constexpr size_t kMinValidationCases = 100;
+
 struct ModelOptions {
   uint32_t min_pairs = 3;        // the k of "pairs seen fewer than k times are dropped"
   uint32_t top_n = 20;           // neighbours kept per product
   double seq_weight = 0.3;       // share of the sequential component in sim
-  ModelMeta weights;             // w_history, w_popularity, w_replenish (min_pairs/top_n/baskets are filled in)
+  ModelMeta weights;             // w_history, w_popularity (fixed); the personal ones are learned unless fixed below
+  bool learn_weights = true;     // learn w_bought, w_repeat, w_replenish, half_life_days on a validation split
+  // Fixed by the caller (rapport model --w-repeat ..., the dashboard's options): kept as given, not searched.
+  bool fix_w_bought = false, fix_w_repeat = false, fix_w_replenish = false, fix_half_life = false;
   ReviewPromptSettings review;   // copied into the file
 };
 
@@ -45,13 +70,21 @@ struct ModelStats {
   uint64_t neighbours = 0;          // entries written
   uint64_t products_with_neighbours = 0;
   uint64_t products_with_interval = 0;
+  WeightValidation validation;
 };
 
 // `products` gives the display data (id, title, url, image, price) in product-index order; they are sorted
 // by id in the model, and indices are remapped. Ids must be unique and non-empty (an empty id is replaced
 // by "#<index>", a duplicate id gets "~<index>" appended).
+// `to_model`, when given, receives each input product's index in the model.
 Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<ModelProduct> products,
-                            const ModelOptions& options, ModelStats* stats = nullptr);
+                            const ModelOptions& options, ModelStats* stats = nullptr,
+                            std::vector<uint32_t>* to_model = nullptr);
+
+// The workspace's products (display data) and valid orders up to settings.as_of as baskets (what BuildModel
+// learns from; the dashboard's quality figures evaluate the same). Returns the price currency ("" unknown).
+std::string CollectBaskets(const Workspace& workspace, const Settings& settings, std::vector<ModelProduct>* products,
+                           std::vector<BasketRow>* baskets);
 
 // The workspace's products and valid orders up to settings.as_of (when set). Prices are of the settings'
 // currency when given, else as exported. review.delay_days defaults to settings.review_request_delay_days.

@@ -162,6 +162,9 @@ std::string WriteModel(const Model& model) {
   PutVarint(&meta, model.meta.w_history);
   PutVarint(&meta, model.meta.w_popularity);
   PutVarint(&meta, model.meta.w_replenish);
+  PutVarint(&meta, model.meta.w_bought);
+  PutVarint(&meta, model.meta.w_repeat);
+  PutVarint(&meta, model.meta.half_life_days);
 
   PutVarint(&products, model.products.size());
   for (const ModelProduct& p : model.products) {
@@ -177,9 +180,12 @@ std::string WriteModel(const Model& model) {
   PutVarint(&neighbours, model.neighbours.size());
   for (const std::vector<Neighbour>& list : model.neighbours) {
     PutVarint(&neighbours, list.size());
-    for (const Neighbour& n : list) {
-      PutVarint(&neighbours, n.product);
-      PutVarint(&neighbours, n.score);
+    uint32_t previous = 0;
+    for (size_t j = 0; j < list.size(); ++j) {
+      // Best first: the first score as is, then how much lower each is than the one before (v2).
+      PutVarint(&neighbours, list[j].product);
+      PutVarint(&neighbours, j == 0 ? list[j].score : previous - std::min<uint32_t>(previous, list[j].score));
+      previous = list[j].score;
     }
   }
 
@@ -214,8 +220,8 @@ Status ReadModel(const uint8_t* data, size_t size, Model* out) {
     return CorruptError("model: byte 0: bad magic (not a Rapport model file, expected \"RPMD\")");
   }
   const uint32_t version = GetU16(data + 4);
-  if (version != kModelVersion) {
-    return CorruptError("model: byte 4: unsupported version " + std::to_string(version) + " (this reader reads " +
+  if (version < 1 || version > kModelVersion) {
+    return CorruptError("model: byte 4: unsupported version " + std::to_string(version) + " (this reader reads 1 to " +
                         std::to_string(kModelVersion) + ")");
   }
   if (GetU16(data + 6) != 0) return CorruptError("model: byte 6: unknown flags " + std::to_string(GetU16(data + 6)));
@@ -289,6 +295,14 @@ Status ReadModel(const uint8_t* data, size_t size, Model* out) {
         c.U32(1000, &meta.top_n, "top_n") && c.U32(kMaxU32, &meta.baskets, "baskets") &&
         c.U32(100000, &meta.w_history, "w_history") && c.U32(100000, &meta.w_popularity, "w_popularity") &&
         c.U32(100000, &meta.w_replenish, "w_replenish");
+    if (version >= 2) {
+      c.ok() && c.U32(100000, &meta.w_bought, "w_bought") && c.U32(100000, &meta.w_repeat, "w_repeat") &&
+          c.U32(36500, &meta.half_life_days, "half_life_days");
+    } else {
+      meta.w_bought = 300;  // the weight version 1's loader gave earlier purchases
+      meta.w_repeat = 0;
+      meta.half_life_days = 0;
+    }
     RAPPORT_RETURN_IF_ERROR(finish(c));
   }
   // Products: ids unique and ascending.
@@ -331,12 +345,14 @@ Status ReadModel(const uint8_t* data, size_t size, Model* out) {
           list.resize(n);
           for (uint32_t j = 0; j < n && c.ok(); ++j) {
             uint32_t score = 0;
+            // v2: after the first, each score is the drop from the one before (so at most that one).
+            const uint32_t max_score = version >= 2 && j > 0 ? list[j - 1].score : 65535;
             if (nproducts == 0 || !c.U32(nproducts - 1, &list[j].product, "neighbour product index") ||
-                !c.U32(65535, &score, "neighbour score")) {
+                !c.U32(max_score, &score, version >= 2 && j > 0 ? "neighbour score drop" : "neighbour score")) {
               if (nproducts == 0) c.Fail("neighbour of an empty product list");
               break;
             }
-            list[j].score = static_cast<uint16_t>(score);
+            list[j].score = static_cast<uint16_t>(version >= 2 && j > 0 ? list[j - 1].score - score : score);
             if (list[j].product == i) c.Fail("product " + std::to_string(i) + " lists itself as a neighbour");
             else if (j > 0 && list[j].score > list[j - 1].score) c.Fail("neighbour scores of product " + std::to_string(i) + " not best first");
           }

@@ -3,9 +3,11 @@
 // customer ids, emails, orders or dates, only per-product facts and pair scores of pairs seen at least
 // `min_pairs` times.
 //
-// The bytes ("RPMD", version 1) are little-endian: a 16-byte header (magic, version, flags, payload length,
+// The bytes ("RPMD", version 2; version 1 files are still read) are little-endian: a 16-byte header (magic, version, flags, payload length,
 // CRC-32 of the payload) and a payload of tagged, length-prefixed sections. The string table comes first;
-// every string elsewhere is a varint index into it. Scores are quantised to 16 bits (score x 65535).
+// every string elsewhere is a varint index into it. Scores are quantised to 16 bits (score x 65535); version 2
+// stores each neighbour list's scores as differences from the one before (best first, so small numbers) and
+// adds the weights of the personal signals (repeat purchases, popularity half-life) to the meta section.
 //
 // ReadModel() validates everything (magic, version, lengths, checksum, counts, indices, ranges) and never
 // reads out of bounds; on damage it returns a kCorrupt Status that says what and where
@@ -24,7 +26,7 @@
 
 namespace rapport {
 
-constexpr uint16_t kModelVersion = 1;
+constexpr uint16_t kModelVersion = 2;      // written; 1 and 2 are read
 constexpr size_t kModelHeaderSize = 16;
 
 // Section tags (docs/widget.md). Unknown tags are skipped, so a newer writer may add sections.
@@ -41,7 +43,9 @@ struct ModelProduct {
   std::string title, url, image;
   int64_t price_cents = -1;  // -1 unknown
   uint32_t repurchase_days = 0;  // median days between repeat purchases of it by one customer; 0 = unknown
-  uint16_t popularity = 0;   // baskets containing it, quantised: 65535 x baskets / baskets of the most bought product
+  uint16_t popularity = 0;   // baskets containing it, quantised: 65535 x baskets / baskets of the most bought product;
+                             // with meta.half_life_days > 0 each basket counts 2^(-age / half-life), age in days
+                             // before the newest basket the model was learned from
 };
 
 struct Neighbour {
@@ -62,9 +66,16 @@ struct ModelMeta {
   uint32_t top_n = 20;            // neighbours kept per product
   uint32_t baskets = 0;           // orders the scores were learned from (a count, not data about anyone)
   // Weights of the scorer (scoring.h), in thousandths, so the widget ranks as the offline evaluation did.
-  uint32_t w_history = 20000;     // per unit of neighbour score from the shopper's viewed/bought items
+  // w_history and w_popularity are fixed defaults; the personal ones (w_bought, w_repeat, w_replenish) and
+  // half_life_days are learned on a validation split when the model is built (build.h), and are 0 when the
+  // store's own orders show no personal signal (the ranking is then popularity plus the page's neighbours).
+  uint32_t w_history = 20000;     // per unit of neighbour score from the page's product and viewed items
   uint32_t w_popularity = 1000;   // the prior: every product's score starts here before evidence is added
-  uint32_t w_replenish = 300;     // an item bought before whose repurchase interval has (nearly) elapsed
+  uint32_t w_replenish = 0;       // an item bought before whose repurchase interval has (nearly) elapsed
+  // Version 2 (a version 1 file reads as w_bought 300, w_repeat 0, half_life_days 0: how v1 ranked).
+  uint32_t w_bought = 0;          // neighbours of the shopper's earlier purchases, relative to those of the page
+  uint32_t w_repeat = 0;          // the share of the shopper's own orders that contained the product
+  uint32_t half_life_days = 0;    // of the popularity counts (0: every order counts the same)
 };
 
 struct Model {

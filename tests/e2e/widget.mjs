@@ -316,7 +316,7 @@ try {
     const errors = [];
     page.on('pageerror', (error) => errors.push(String(error)));
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    await check("the dashboard's Widget page: model download, snippet, live preview of the demo store", async () => {
+    await check("the dashboard's Widget page: model download, weights, the store's own quality figures, snippet, live preview", async () => {
       await page.goto(`${origin}/#/widget`);
       await page.waitForSelector('#widget-download', { timeout: 60_000 });
       await page.frameLocator('iframe').locator('[data-rapport-recs]').first().waitFor({ timeout: 20_000 });
@@ -324,6 +324,10 @@ try {
       const bytes = fs.readFileSync(await download.path());
       assert(download.suggestedFilename() === 'rapport-model.bin' && bytes.subarray(0, 4).toString() === 'RPMD', 'not a model file');
       assert((await page.textContent('#widget-snippet')).includes('data-rapport-recs'), 'no snippet');
+      // The store's own offline quality (op widget_model's "quality", computed in the worker from its orders).
+      const quality = await page.textContent('#widget-quality');
+      assert(/hit rate@4/.test(quality) && /recall@10/.test(quality) && /\[[+−]\d\.\d{4}, [+−]\d\.\d{4}\]/.test(quality), `no quality figures: ${quality}`);
+      assert(/Weights in the file: repeat \d/.test(await page.textContent('#widget-weights')), 'no weights line');
       assert(errors.length === 0, `errors: ${errors}`);
       await page.screenshot({ path: path.join(kOut, 'widget-dashboard.png'), fullPage: true });
       return `${bytes.length} bytes`;

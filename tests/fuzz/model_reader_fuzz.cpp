@@ -1,7 +1,7 @@
 // libFuzzer target for the widget's model reader (core/recommend/model.h, STYLE §10): any bytes must be read
 // or rejected with kCorrupt, never crash or read out of bounds; a model that reads must have every index in
-// range, write back to bytes that read again to the same bytes, and rank without trouble from a context taken
-// from the input. Replayed over tests/fuzz/corpus/model_reader_fuzz/ in every test run. Inputs whose header
+// range, write back to bytes that read again to the same bytes, and rank without trouble from a shopper history
+// taken from the input. Replayed over tests/fuzz/corpus/model_reader_fuzz/ in every test run. Inputs whose header
 // checksum is wrong stop at the CRC, so the seeds include valid files and the fuzzer's own CRC-fixed mutations
 // are reached through the "reseal" byte: when the first byte is '!', the rest is resealed (length + CRC) first.
 #include <cstdint>
@@ -47,13 +47,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   rapport::Model again;
   if (!rapport::ReadModel(reinterpret_cast<const uint8_t*>(written.data()), written.size(), &again).ok()) std::abort();
   if (rapport::WriteModel(again) != written) std::abort();
-  std::vector<rapport::ContextItem> context;
-  for (size_t i = 0; i + 1 < size && context.size() < 8; i += 2) {
-    context.push_back(rapport::ContextItem{static_cast<uint32_t>(data[i] % (model.products.size() + 2)), data[i + 1] / 64.0f,
-                                           static_cast<int32_t>(data[i + 1]) - 40});
+  // A shopper history taken from the input (indices partly out of range on purpose).
+  rapport::ShopperHistory shopper;
+  const uint32_t span = static_cast<uint32_t>(model.products.size() + 2);
+  if (size > 0) shopper.page = data[0] % 3 == 0 ? UINT32_MAX : data[0] % span;
+  for (size_t i = 1; i + 2 < size && shopper.purchases.size() < 8; i += 3) {
+    if (data[i] & 1) shopper.views.push_back(data[i + 1] % span);
+    else shopper.purchases.push_back(rapport::Purchase{data[i + 1] % span, static_cast<int32_t>(data[i + 2]) - 40, data[i] / 16u});
   }
   const uint32_t exclude[] = {0, 1};
-  const auto recs = rapport::Recommend(model, context.data(), context.size(), exclude, 2, 6);
+  const auto recs = rapport::RecommendForShopper(model, shopper, exclude, 2, 6);
   if (recs.size() > 6) std::abort();
   for (const auto& r : recs) {
     if (r.product >= model.products.size()) std::abort();

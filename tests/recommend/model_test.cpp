@@ -7,7 +7,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "core/recommend/build.h"
+#include "core/recommend/evaluate.h"
 #include "core/recommend/model.h"
 #include "core/recommend/scoring.h"
 
@@ -35,6 +39,9 @@ Model HandModel() {
   m.meta.w_history = 1000;
   m.meta.w_popularity = 1000;
   m.meta.w_replenish = 1000;
+  m.meta.w_bought = 250;
+  m.meta.w_repeat = 40;
+  m.meta.half_life_days = 90;
   m.review.url_template = "https://shop.example/review?p={id}";
   m.products = {Product("A", "Apple tea"), Product("B", "Blue mug", 1500), Product("C", "Cat food", 2999, 30),
                 Product("D", "Dog bowl", -1), Product("E", "Earl grey", 500, 0, 60000)};
@@ -78,7 +85,7 @@ TEST_CASE("widget model: CRC-32 is zlib's", "[widget]") {
 TEST_CASE("widget model: round trip keeps every field, and the bytes are deterministic", "[widget]") {
   const std::string bytes = Bytes();
   CHECK(bytes.substr(0, 4) == "RPMD");
-  CHECK(bytes[4] == 1);
+  CHECK(bytes[4] == 2);
   CHECK(bytes[5] == 0);
   Model m;
   REQUIRE(Read(bytes, &m).ok());
@@ -100,11 +107,49 @@ TEST_CASE("widget model: round trip keeps every field, and the bytes are determi
   }
   CHECK(m.meta.currency == "EUR");
   CHECK(m.meta.w_replenish == 1000);
+  CHECK(m.meta.w_bought == 250);
+  CHECK(m.meta.w_repeat == 40);
+  CHECK(m.meta.half_life_days == 90);
   CHECK(m.review.url_template == h.review.url_template);
   CHECK(m.review.delay_days == 14);
   CHECK(m.Find("C") == 2);
   CHECK(m.Find("Z") == UINT32_MAX);
   CHECK(WriteModel(m) == bytes);
+}
+
+TEST_CASE("widget model: a version 1 file (written before v2) still reads, as v1 ranked", "[widget]") {
+  // demo_store.bin is the demo store's model as the version 1 writer wrote it (commit f23672d): absolute
+  // neighbour scores, no w_bought / w_repeat / half_life_days in the meta section.
+  std::ifstream in(std::string(RAPPORT_SOURCE_DIR) + "/tests/fuzz/corpus/model_reader_fuzz/demo_store.bin", std::ios::binary);
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string v1 = ss.str();
+  REQUIRE(v1.size() > kModelHeaderSize);
+  CHECK(v1[4] == 1);
+  Model m;
+  REQUIRE(Read(v1, &m).ok());
+  CHECK(m.products.size() == 60);
+  CHECK(m.meta.w_bought == 300);  // the weight v1's loader gave earlier purchases
+  CHECK(m.meta.w_repeat == 0);
+  CHECK(m.meta.half_life_days == 0);
+  // Rewritten as v2 (score differences), it reads back to the same model.
+  const std::string v2 = WriteModel(m);
+  CHECK(v2[4] == 2);
+  Model again;
+  REQUIRE(Read(v2, &again).ok());
+  REQUIRE(again.neighbours.size() == m.neighbours.size());
+  size_t scores = 0;
+  for (size_t i = 0; i < m.neighbours.size(); ++i) {
+    REQUIRE(again.neighbours[i].size() == m.neighbours[i].size());
+    for (size_t j = 0; j < m.neighbours[i].size(); ++j) {
+      CHECK(again.neighbours[i][j].product == m.neighbours[i][j].product);
+      CHECK(again.neighbours[i][j].score == m.neighbours[i][j].score);
+      ++scores;
+    }
+  }
+  CHECK(scores > 500);
+  CHECK(v2.size() < v1.size());  // differences of best-first scores take fewer varint bytes
 }
 
 TEST_CASE("widget model: bad magic, version, flags are rejected", "[widget]") {
@@ -114,10 +159,13 @@ TEST_CASE("widget model: bad magic, version, flags are rejected", "[widget]") {
   CHECK(s.code() == StatusCode::kCorrupt);
   CHECK_THAT(s.message(), Catch::Contains("magic"));
   b = Bytes();
-  b[4] = 2;
+  b[4] = 3;
   s = Read(b);
   CHECK(s.code() == StatusCode::kCorrupt);
-  CHECK_THAT(s.message(), Catch::Contains("version 2"));
+  CHECK_THAT(s.message(), Catch::Contains("version 3"));
+  b = Bytes();
+  b[4] = 0;
+  CHECK_THAT(Read(b).message(), Catch::Contains("version 0"));
   b = Bytes();
   b[6] = 1;
   CHECK(Read(b).code() == StatusCode::kCorrupt);
@@ -162,10 +210,18 @@ TEST_CASE("widget model: structural damage behind a valid checksum is rejected",
     CHECK(s.code() == StatusCode::kCorrupt);
     CHECK_THAT(s.message(), Catch::Contains("neighbour product index 99"));
   }
-  SECTION("neighbours not best first") {
+  SECTION("neighbours not best first: a score drop larger than the score before") {
+    // v2 stores each later score as its drop from the one before. Product A's list {B 0, C 0} is written
+    // "02 | 01 00 | 02 00" after the list count 05; a drop of 1 below 0 must be rejected.
     Model m = HandModel();
-    std::swap(m.neighbours[0][0], m.neighbours[0][1]);
-    CHECK_THAT(Read(WriteModel(m)).message(), Catch::Contains("best first"));
+    m.neighbours[0] = {{1, 0}, {2, 0}};
+    std::string d = WriteModel(m);
+    const size_t at = d.find(std::string("\x05\x02\x01\x00\x02\x00", 6));
+    REQUIRE(at != std::string::npos);
+    d[at + 5] = 1;
+    const Status s = Read(Reseal(d));
+    CHECK(s.code() == StatusCode::kCorrupt);
+    CHECK_THAT(s.message(), Catch::Contains("neighbour score drop 1 > 0"));
   }
   SECTION("product ids unsorted or repeated") {
     Model m = HandModel();
@@ -219,40 +275,64 @@ TEST_CASE("widget model: structural damage behind a valid checksum is rejected",
 }
 
 TEST_CASE("widget scoring on a hand-built model", "[widget]") {
-  const Model m = HandModel();
-  SECTION("no context: popularity order") {
-    const auto recs = Recommend(m, nullptr, 0, nullptr, 0, 3);
+  Model m = HandModel();
+  m.meta.w_bought = 0;
+  m.meta.w_repeat = 0;
+  auto rank = [&](const ShopperHistory& h, size_t limit = 5) { return RecommendForShopper(m, h, nullptr, 0, limit); };
+  // p = 0.05 + 100/65535 = 0.051526 for A-D; E: 0.05 + 60000/65535 = 0.965541.
+  SECTION("no history: popularity order") {
+    const auto recs = rank(ShopperHistory{}, 3);
     REQUIRE(recs.size() == 3);
-    CHECK(recs[0].product == 4);  // E, the most bought
-    CHECK(Ids(recs) == std::vector<uint32_t>{4, 0, 1});  // then ties by index
+    CHECK(Ids(recs) == std::vector<uint32_t>{4, 0, 1});  // E, the most bought, then ties by index
   }
-  SECTION("the page's product: its neighbours first, itself excluded") {
-    const ContextItem ctx[] = {{0, 1.0f, -1}};
-    const uint32_t exclude[] = {0};
-    const auto recs = Recommend(m, ctx, 1, exclude, 1, 4);
-    // A -> B 0.8, C 0.4; scores (1 + 0.8) x p and (1 + 0.4) x p with p = 0.05 + 100/65535; E: 1 x (0.05 + 0.92)
+  SECTION("the page's product: its neighbours first, itself never shown") {
+    ShopperHistory h;
+    h.page = 0;
+    const auto recs = rank(h, 4);
+    // A -> B 0.8, C 0.4: (1 + 0.8) p = 0.0927 and (1 + 0.4) p = 0.0721; E 0.9655; D p
     CHECK(Ids(recs) == std::vector<uint32_t>{4, 1, 2, 3});
     CHECK(recs[1].score > recs[2].score);
   }
   SECTION("a viewed item is not shown again; a bought one when due") {
-    const ContextItem viewed[] = {{2, 1.0f, -1}};
-    auto ids = Ids(Recommend(m, viewed, 1, nullptr, 0, 5));
+    ShopperHistory viewed;
+    viewed.views = {2};
+    auto ids = Ids(rank(viewed));
     CHECK(std::find(ids.begin(), ids.end(), 2u) == ids.end());
-    CHECK(ids[1] == 3);  // C -> D
-    const ContextItem bought_due[] = {{2, 0.1f, 30}};   // cat food, interval 30, bought 30 days ago
-    ids = Ids(Recommend(m, bought_due, 1, nullptr, 0, 5));
+    CHECK(ids[1] == 3);  // C -> D 0.5 at view weight 0.5: (1 + 0.25) p beats A and B at p
+    ShopperHistory due;
+    due.purchases = {Purchase{2, 30, 0}};  // cat food, interval 30, bought 30 days ago
+    ids = Ids(rank(due));
     CHECK(ids[0] == 4);
-    CHECK(ids[1] == 2);  // 1 + 1000/1000 x 1 replenishment beats the neighbours' scores
-    const ContextItem bought_recently[] = {{2, 0.1f, 5}};
-    ids = Ids(Recommend(m, bought_recently, 1, nullptr, 0, 5));
-    CHECK(std::find(ids.begin(), ids.end(), 2u) - ids.begin() > 1);  // not due: no boost
+    CHECK(ids[1] == 2);  // (1 + 1000/1000 x 1) p: replenishment lifts it over A, B, D
+    ShopperHistory recent;
+    recent.purchases = {Purchase{2, 5, 0}};
+    ids = Ids(rank(recent));
+    CHECK(std::find(ids.begin(), ids.end(), 2u) - ids.begin() > 1);  // not due (5 < 0.8 x 30): no lift
   }
-  SECTION("out-of-range context and exclude entries are ignored") {
-    const ContextItem ctx[] = {{99, 1.0f, -1}};
-    const uint32_t exclude[] = {1000};
-    CHECK(Recommend(m, ctx, 1, exclude, 1, 10).size() == 5);
-    CHECK(Recommend(m, ctx, 1, exclude, 1, 0).empty());
-    CHECK(Recommend(Model(), ctx, 1, exclude, 1, 4).empty());
+  SECTION("repeat buying: the share of the shopper's orders with the product") {
+    m.meta.w_repeat = 1000;
+    ShopperHistory h;
+    h.purchases = {Purchase{1, 3, 7}, Purchase{0, 3, 7}, Purchase{1, 20, 9}};  // B in both orders, A in one
+    // B: p + 1 x 2/2 = 1.0515 > E 0.9655 > A: p + 1 x 1/2 = 0.5515 > C, D at p
+    CHECK(Ids(rank(h)) == std::vector<uint32_t>{1, 4, 0, 2, 3});
+  }
+  SECTION("neighbours of earlier purchases count with w_bought") {
+    m.meta.w_bought = 1000;
+    ShopperHistory h;
+    h.purchases = {Purchase{0, 1, 0}};  // A: B (1 + 0.8) p, C (1 + 0.4) p, A itself p (bought: may come back)
+    CHECK(Ids(rank(h)) == std::vector<uint32_t>{4, 1, 2, 0, 3});
+    m.meta.w_bought = 0;
+    CHECK(Ids(rank(h)) == std::vector<uint32_t>{4, 0, 1, 2, 3});
+  }
+  SECTION("out-of-range history and exclude entries are ignored") {
+    ShopperHistory h;
+    h.page = 99;
+    h.views = {1000};
+    h.purchases = {Purchase{77, 3, 0}};
+    const uint32_t exclude[] = {1000, 4};
+    CHECK(Ids(RecommendForShopper(m, h, exclude, 2, 10)) == std::vector<uint32_t>{0, 1, 2, 3});
+    CHECK(RecommendForShopper(m, h, exclude, 2, 0).empty());
+    CHECK(RecommendForShopper(Model(), h, exclude, 2, 4).empty());
   }
 }
 
@@ -304,4 +384,111 @@ TEST_CASE("widget model building: pairs below k dropped, top-N kept, no customer
   const std::string bytes = WriteModel(BuildModelFromBaskets(baskets, products, ModelOptions{}));
   CHECK(bytes.find("\x5A\x5A\x5A\x5A") == std::string::npos);
   CHECK(bytes.find("1515870810") == std::string::npos);
+}
+
+namespace {
+
+// Deterministic baskets: `customers` customers with 4 orders each on days 10, 40, 70, 100 of 30 products whose
+// popularity falls with the index. With `personal`, each customer also buys their own product (customer % 30) in
+// every order: a repeat signal the validation must find; without it orders are independent of the customer.
+std::vector<BasketRow> Synthetic(uint32_t customers, bool personal) {
+  std::vector<BasketRow> out;
+  uint64_t x = 88172645463325252ull;
+  auto next = [&]() { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x; };
+  for (uint32_t c = 0; c < customers; ++c) {
+    for (int o = 0; o < 4; ++o) {
+      BasketRow b{c, 10 + 30 * o, {}};
+      for (int k = 0; k < 3; ++k) {
+        const uint32_t r = static_cast<uint32_t>(next() % 1000);
+        b.items.push_back(static_cast<uint32_t>((r * r) / 33334));  // skewed towards low indices
+      }
+      if (personal) b.items.push_back(c % 30);
+      out.push_back(std::move(b));
+    }
+  }
+  return out;
+}
+
+std::vector<ModelProduct> SyntheticProducts() {
+  std::vector<ModelProduct> products;
+  for (int i = 0; i < 30; ++i) products.push_back(Product("p" + std::to_string(100 + i), "P" + std::to_string(i)));
+  return products;
+}
+
+}  // namespace
+
+TEST_CASE("widget weights: learned where the store's orders carry a personal signal, popularity where not", "[widget]") {
+  ModelStats stats;
+  SECTION("repeat buying of one's own product: found, confirmed, and it beats popularity on held-out orders") {
+    const Model m = BuildModelFromBaskets(Synthetic(600, true), SyntheticProducts(), ModelOptions{}, &stats);
+    CHECK(stats.validation.ran);
+    CHECK(stats.validation.select_cases == 300);
+    CHECK(stats.validation.confirm_cases == 300);
+    CHECK(stats.validation.accepted);
+    CHECK(m.meta.w_repeat > 0);
+    CHECK(stats.validation.gain_lo > 0);
+    const NextBasketReport r = EvaluateNextBasket(Synthetic(600, true), SyntheticProducts(), ModelOptions{});
+    CHECK(r.cases == 600);
+    CHECK(r.model_hit4 > r.pop_hit4);
+    CHECK(r.d_hit4.lo > 0);
+    CHECK(r.d_recall10.lo > 0);
+  }
+  SECTION("orders independent of the customer: the personal weights stay 0 (plain popularity)") {
+    const Model m = BuildModelFromBaskets(Synthetic(600, false), SyntheticProducts(), ModelOptions{}, &stats);
+    CHECK(stats.validation.ran);
+    CHECK_FALSE(stats.validation.accepted);
+    CHECK(m.meta.w_repeat == 0);
+    CHECK(m.meta.w_bought == 0);
+    CHECK(m.meta.w_replenish == 0);
+    CHECK(m.meta.half_life_days == 0);
+  }
+  SECTION("too few repeat customers to validate: nothing learned, weights as given") {
+    ModelOptions options;
+    const Model m = BuildModelFromBaskets(Synthetic(50, true), SyntheticProducts(), options, &stats);
+    CHECK_FALSE(stats.validation.ran);
+    CHECK(m.meta.w_repeat == 0);
+  }
+  SECTION("fixed weights are kept as given") {
+    ModelOptions options;
+    options.weights.w_repeat = 123;
+    options.fix_w_repeat = true;
+    const Model m = BuildModelFromBaskets(Synthetic(600, false), SyntheticProducts(), options, &stats);
+    CHECK(m.meta.w_repeat == 123);
+  }
+}
+
+TEST_CASE("widget evaluation: the last-basket split and the paired bootstrap", "[widget]") {
+  // Customer 1: days 5, 9, 2 (last = day 9); customer 2: one order; a guest; customer 3: two orders.
+  const std::vector<BasketRow> baskets = {BasketRow{1, 5, {0, 1}}, BasketRow{1, 9, {2, 2, 3}}, BasketRow{1, 2, {4}},
+                                          BasketRow{2, 1, {0}}, BasketRow{UINT32_MAX, 3, {1}}, BasketRow{3, 1, {1}},
+                                          BasketRow{3, 4, {0}}};
+  const NextBasketSplit split = SplitLastBasket(baskets, 100);
+  CHECK(split.customers_with_repeat == 2);
+  REQUIRE(split.cases.size() == 2);
+  CHECK(split.learn.size() == 5);
+  CHECK(split.cases[0].truth == std::vector<uint32_t>{2, 3});
+  // Latest earlier order first: day 5 ({0, 1}, 4 days before) then day 2 ({4}, 7 days before).
+  REQUIRE(split.cases[0].history.purchases.size() == 3);
+  CHECK(split.cases[0].history.purchases[0].product == 0);
+  CHECK(split.cases[0].history.purchases[0].days_ago == 4);
+  CHECK(split.cases[0].history.purchases[2].product == 4);
+  CHECK(split.cases[0].history.purchases[2].days_ago == 7);
+  CHECK(split.cases[0].history.purchases[0].order != split.cases[0].history.purchases[2].order);
+  CHECK(SplitLastBasket(baskets, 1).cases.size() == 1);
+  // Bootstrap: a constant difference has a zero-width interval at that difference; equal scores give [0, 0].
+  const std::vector<float> a = {1, 1, 0, 1}, b = {0, 0, -1, 0};
+  const Interval i = PairedBootstrap(a, b, 1);
+  CHECK(i.lo == Approx(1.0));
+  CHECK(i.hi == Approx(1.0));
+  const Interval z = PairedBootstrap(a, a, 1);
+  CHECK(z.lo == 0.0);
+  CHECK(z.hi == 0.0);
+  // Half the cases +1, half 0: the mean is 0.5 and the interval holds it, within [0, 1].
+  std::vector<float> c(200), d(200, 0.0f);
+  for (size_t k = 0; k < c.size(); ++k) c[k] = k % 2 ? 1.0f : 0.0f;
+  const Interval h = PairedBootstrap(c, d, 7);
+  CHECK(h.lo < 0.5);
+  CHECK(h.hi > 0.5);
+  CHECK(h.lo > 0.35);
+  CHECK(h.hi < 0.65);
 }

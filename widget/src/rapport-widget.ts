@@ -25,8 +25,8 @@ interface Exports {
   rw_price(product: number): number;
   rw_repurchase_days(product: number): number;
   rw_review(field: number): number;
-  rw_recommend(products: number, weights: number, days: number, n: number, exclude: number, excludeN: number,
-    limit: number, out: number): number;
+  rw_recommend(page: number, views: number, viewsN: number, bought: number, boughtDays: number, boughtOrders: number,
+    boughtN: number, exclude: number, excludeN: number, limit: number, out: number): number;
 }
 
 interface Stored {
@@ -207,40 +207,38 @@ button:focus-visible{outline:3px solid var(--rapport-accent,#2456d6);outline-off
     wasm = e;
   }
 
-  /** Ranks for one slot: the page's product first, then recent views and purchases (replenishment). */
+  /**
+   * Ranks for one slot with the shopper's raw history: the page's product, views and purchases (latest first,
+   * days since, one order id per tracked purchase). The weighting is core/recommend/scoring.h's
+   * RecommendForShopper, the function the offline evaluation measured: nothing is weighted here.
+   */
   function rank(pageProduct: string, limit: number): number[] {
     const e = wasm!;
-    const ctx: [number, number, number][] = [];
-    const exclude: number[] = [];
     const t = now();
-    if (pageProduct) {
-      const i = find(pageProduct);
-      if (i >= 0) { ctx.push([i, 1, -1]); exclude.push(i); }
-    }
-    memory.views.slice(0, kMaxViews).forEach((v, k) => {
-      const i = find(v.p);
-      if (i >= 0) ctx.push([i, 0.5 * Math.pow(0.8, k), -1]);
-    });
-    const lastBought = new Map<number, number>();
+    const page = pageProduct ? find(pageProduct) : -1;
+    const views = memory.views.map((v) => find(v.p)).filter((i) => i >= 0);
+    const bought: [number, number, number][] = [];
+    const orders = new Map<number, number>();  // purchase time -> order id (one purchase command = one order)
     for (const b of memory.bought) {
       const i = find(b.p);
-      if (i >= 0 && !lastBought.has(i)) lastBought.set(i, b.t);
+      if (i < 0) continue;
+      if (!orders.has(b.t)) orders.set(b.t, orders.size);
+      bought.push([i, Math.max(0, Math.floor((t - b.t) / kDay)), orders.get(b.t)!]);
     }
-    let k = 0;
-    for (const [i, when] of lastBought) ctx.push([i, 0.3 * Math.pow(0.8, k++), Math.max(0, Math.floor((t - when) / kDay))]);
-    const n = ctx.length;
-    const size = n * 12 + exclude.length * 4 + limit * 4 + 16;
-    const base = e.rw_alloc(size);
+    const exclude: number[] = page >= 0 ? [page] : [];
+    const nv = views.length, nb = bought.length;
+    const base = e.rw_alloc(4 * (nv + 3 * nb + exclude.length + limit) + 16);
     const dv = new DataView(e.memory.buffer);
-    const pP = base, pW = base + n * 4, pD = base + n * 8, pX = base + n * 12, pO = pX + exclude.length * 4;
-    ctx.forEach(([p, weight, days], j) => {
-      dv.setUint32(pP + 4 * j, p, true);
-      dv.setFloat32(pW + 4 * j, weight, true);
+    const pV = base, pB = pV + 4 * nv, pD = pB + 4 * nb, pO = pD + 4 * nb, pX = pO + 4 * nb, pOut = pX + 4 * exclude.length;
+    views.forEach((p, j) => dv.setUint32(pV + 4 * j, p, true));
+    bought.forEach(([p, days, order], j) => {
+      dv.setUint32(pB + 4 * j, p, true);
       dv.setInt32(pD + 4 * j, days, true);
+      dv.setUint32(pO + 4 * j, order, true);
     });
     exclude.forEach((p, j) => dv.setUint32(pX + 4 * j, p, true));
-    const count = e.rw_recommend(pP, pW, pD, n, pX, exclude.length, limit, pO);
-    const out = Array.from(new Uint32Array(e.memory.buffer, pO, count));
+    const count = e.rw_recommend(page >= 0 ? page : kNone, pV, nv, pB, pD, pO, nb, pX, exclude.length, limit, pOut);
+    const out = Array.from(new Uint32Array(e.memory.buffer, pOut, count));
     e.rw_free(base);
     return out;
   }

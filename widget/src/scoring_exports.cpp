@@ -13,7 +13,7 @@ namespace {
 
 rapport::Model g_model;          // the binding layer's one piece of state (as duckdb-wasm's response buffer)
 std::string g_error;
-std::vector<rapport::ContextItem> g_context;
+rapport::ShopperHistory g_shopper;
 
 const std::string* Text(uint32_t product, int field) {
   static const std::string kEmpty;
@@ -78,13 +78,17 @@ uint32_t rw_review(int field) {
   return field == 0 ? r.delay_days : field == 1 ? r.max_prompts : field == 2 ? r.min_gap_days : 0;
 }
 
-// Ranks (core/recommend/scoring.h). Context: n entries of (product, weight, days since purchase or -1).
-// Writes up to `limit` product indices to `out`; returns how many.
-uint32_t rw_recommend(const uint32_t* products, const float* weights, const int32_t* days, uint32_t n,
+// Ranks (core/recommend/scoring.h RecommendForShopper, the same function the offline evaluation measures):
+// the page's product (0xFFFFFFFF: none), viewed products latest first, bought products latest first with days
+// since and an order id each. Writes up to `limit` product indices to `out`; returns how many.
+uint32_t rw_recommend(uint32_t page, const uint32_t* views, uint32_t views_n, const uint32_t* bought,
+                      const int32_t* bought_days, const uint32_t* bought_orders, uint32_t bought_n,
                       const uint32_t* exclude, uint32_t exclude_n, uint32_t limit, uint32_t* out) {
-  g_context.resize(n);
-  for (uint32_t i = 0; i < n; ++i) g_context[i] = rapport::ContextItem{products[i], weights[i], days[i]};
-  const auto recs = rapport::Recommend(g_model, g_context.data(), n, exclude, exclude_n, limit);
+  g_shopper.page = page;
+  g_shopper.views.assign(views, views + views_n);
+  g_shopper.purchases.resize(bought_n);
+  for (uint32_t i = 0; i < bought_n; ++i) g_shopper.purchases[i] = rapport::Purchase{bought[i], bought_days[i], bought_orders[i]};
+  const auto recs = rapport::RecommendForShopper(g_model, g_shopper, exclude, exclude_n, limit);
   for (size_t i = 0; i < recs.size(); ++i) out[i] = recs[i].product;
   return static_cast<uint32_t>(recs.size());
 }

@@ -1,13 +1,20 @@
 // Op "widget_model" (core/recommend): the storefront widget's model file for the dashboard to download.
 // Request: {"min_pairs": 3, "top_n": 20, "review_delay_days": N (default settings.review_request_delay_days),
-// "review_max_prompts": 3, "review_url_template": "https://shop.example/products/{id}#reviews"}.
+// "review_max_prompts": 3, "review_url_template": "https://shop.example/products/{id}#reviews",
+// "w_repeat", "w_replenish", "w_bought" (0-100; absent: learned), "popularity_half_life" (days; absent: learned),
+// "quality": true (default; also evaluate the ranking on the store's own orders, each customer's last hidden)}.
+// The result adds "weights" (what the file holds), "validation" (how they were learned) and "quality"
+// {"cases", "customers_with_repeat", "hit4", "pop_hit4", "recall10", "pop_recall10", "d_hit4": [lo, hi],
+// "d_recall10": [lo, hi]} (core/recommend/evaluate.h; the same build options, so it measures this file's ranking).
 // Result: {"bytes_base64", "bytes", "products", "products_with_neighbours", "neighbours", "baskets",
 // "transitions", "co_pairs_seen", "co_pairs_kept", "seq_pairs_seen", "seq_pairs_kept", "min_pairs", "top_n",
 // "currency", "sample": [{"id", "title", "neighbours": [{"id", "title", "score"}]}] (the 5 most bought)}.
 #include <algorithm>
+#include <cmath>
 
 #include "core/api/ops.h"
 #include "core/recommend/build.h"
+#include "core/recommend/evaluate.h"
 
 namespace rapport {
 
@@ -55,6 +62,27 @@ Result<Json> Op_widget_model(OpContext& ctx) {
     if (!rq["review_url_template"].is_string()) return InvalidArgument("`review_url_template`: expected a string");
     options.review.url_template = rq["review_url_template"].get<std::string>();
   }
+  auto get_weight = [&](const char* name, uint32_t* out, bool* fixed) -> Status {
+    if (!rq.contains(name) || rq[name].is_null()) return Status::Ok();
+    if (!rq[name].is_number() || !(rq[name].get<double>() >= 0) || rq[name].get<double>() > 100) {
+      return InvalidArgument(std::string("`") + name + "`: expected a number from 0 to 100");
+    }
+    *out = static_cast<uint32_t>(std::lround(rq[name].get<double>() * 1000));
+    *fixed = true;
+    return Status::Ok();
+  };
+  RAPPORT_RETURN_IF_ERROR(get_weight("w_repeat", &options.weights.w_repeat, &options.fix_w_repeat));
+  RAPPORT_RETURN_IF_ERROR(get_weight("w_replenish", &options.weights.w_replenish, &options.fix_w_replenish));
+  RAPPORT_RETURN_IF_ERROR(get_weight("w_bought", &options.weights.w_bought, &options.fix_w_bought));
+  if (rq.contains("popularity_half_life") && !rq["popularity_half_life"].is_null()) {
+    RAPPORT_RETURN_IF_ERROR(get_uint("popularity_half_life", 0, 36500, &options.weights.half_life_days));
+    options.fix_half_life = true;
+  }
+  bool quality = true;
+  if (rq.contains("quality")) {
+    if (!rq["quality"].is_boolean()) return InvalidArgument("`quality`: expected true or false");
+    quality = rq["quality"].get<bool>();
+  }
   ModelStats stats;
   const Model model = BuildModel(ctx.workspace, ctx.settings, options, &stats);
   const std::string bytes = WriteModel(model);
@@ -92,6 +120,31 @@ Result<Json> Op_widget_model(OpContext& ctx) {
     sample.push_back(Json{{"id", p.id}, {"title", p.title}, {"repurchase_days", p.repurchase_days}, {"neighbours", nb}});
   }
   out["sample"] = sample;
+  auto weights = [](const ModelMeta& m) {
+    return Json{{"w_repeat", Num(m.w_repeat / 1000.0)}, {"w_replenish", Num(m.w_replenish / 1000.0)},
+                {"w_bought", Num(m.w_bought / 1000.0)}, {"popularity_half_life", m.half_life_days},
+                {"w_history", Num(m.w_history / 1000.0)}, {"w_popularity", Num(m.w_popularity / 1000.0)}};
+  };
+  out["weights"] = weights(model.meta);
+  const WeightValidation& v = stats.validation;
+  out["validation"] = Json{{"ran", v.ran}, {"accepted", v.accepted}, {"select_cases", v.select_cases},
+                           {"confirm_cases", v.confirm_cases}, {"hit4", Num(v.hit4)}, {"pop_hit4", Num(v.pop_hit4)},
+                           {"recall10", Num(v.recall10)}, {"pop_recall10", Num(v.pop_recall10)},
+                           {"gain", Json::array({Num(v.gain_lo), Num(v.gain_hi)})}, {"searched", weights(v.searched)}};
+  if (quality) {
+    // The store's own next-order quality: the same options (learning included) on all orders but each repeat
+    // customer's last, scored on those last orders against popularity.
+    std::vector<ModelProduct> products;
+    std::vector<BasketRow> baskets;
+    CollectBaskets(ctx.workspace, ctx.settings, &products, &baskets);
+    const NextBasketReport r = EvaluateNextBasket(baskets, products, options, 5000);
+    out["quality"] = Json{{"cases", r.cases}, {"customers_with_repeat", r.customers_with_repeat},
+                          {"hit4", Num(r.model_hit4)}, {"pop_hit4", Num(r.pop_hit4)},
+                          {"recall10", Num(r.model_recall10)}, {"pop_recall10", Num(r.pop_recall10)},
+                          {"d_hit4", Json::array({Num(r.d_hit4.lo), Num(r.d_hit4.hi)})},
+                          {"d_recall10", Json::array({Num(r.d_recall10.lo), Num(r.d_recall10.hi)})},
+                          {"weights", weights(r.weights)}};
+  }
   return out;
 }
 

@@ -1,0 +1,175 @@
+#include "core/recommend/evaluate.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace rapport {
+
+namespace {
+
+// splitmix64: a fixed, platform-independent generator, so intervals are reproducible everywhere.
+uint64_t Next(uint64_t* state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+void Score(const std::vector<uint32_t>& ranked, const std::vector<uint32_t>& truth, CaseScores* out) {
+  size_t h4 = 0, h10 = 0;
+  for (size_t i = 0; i < ranked.size() && i < 10; ++i) {
+    if (std::find(truth.begin(), truth.end(), ranked[i]) != truth.end()) {
+      ++h10;
+      if (i < 4) ++h4;
+    }
+  }
+  out->hit4.push_back(h4 > 0 ? 1.0f : 0.0f);
+  out->recall10.push_back(truth.empty() ? 0.0f : static_cast<float>(h10) / static_cast<float>(truth.size()));
+}
+
+double Mean(const std::vector<float>& v) {
+  double s = 0;
+  for (float x : v) s += x;
+  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+}
+
+}  // namespace
+
+double CaseScores::Hit4() const { return Mean(hit4); }
+double CaseScores::Recall10() const { return Mean(recall10); }
+
+NextBasketSplit SplitLastBasket(const std::vector<BasketRow>& baskets, size_t max_cases) {
+  NextBasketSplit split;
+  std::vector<size_t> order;
+  for (size_t b = 0; b < baskets.size(); ++b) {
+    if (baskets[b].customer != UINT32_MAX && !baskets[b].items.empty()) order.push_back(b);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    if (baskets[x].customer != baskets[y].customer) return baskets[x].customer < baskets[y].customer;
+    return baskets[x].day < baskets[y].day;
+  });
+  // Runs of one customer's orders: [begin, end) in `order`.
+  std::vector<std::pair<size_t, size_t>> runs;
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i + 1;
+    while (j < order.size() && baskets[order[j]].customer == baskets[order[i]].customer) ++j;
+    if (j - i >= 2) runs.push_back({i, j});
+    i = j;
+  }
+  split.customers_with_repeat = runs.size();
+  std::vector<char> hidden(baskets.size(), 0);
+  for (const auto& [i, j] : runs) hidden[order[j - 1]] = 1;
+  for (size_t b = 0; b < baskets.size(); ++b) {
+    if (!hidden[b]) split.learn.push_back(baskets[b]);
+  }
+  // An even spread of at most max_cases customers.
+  const size_t take = std::min(max_cases, runs.size());
+  for (size_t t = 0; t < take; ++t) {
+    const auto [i, j] = runs[t * runs.size() / take];
+    const BasketRow& last = baskets[order[j - 1]];
+    NextBasketCase c;
+    for (size_t k = j - 1; k-- > i;) {  // latest earlier order first
+      const BasketRow& row = baskets[order[k]];
+      for (uint32_t p : row.items) {
+        c.history.purchases.push_back(Purchase{p, std::max(0, last.day - row.day), static_cast<uint32_t>(k - i)});
+      }
+    }
+    c.truth = last.items;
+    c.day = last.day;
+    c.customer = last.customer;
+    std::sort(c.truth.begin(), c.truth.end());
+    c.truth.erase(std::unique(c.truth.begin(), c.truth.end()), c.truth.end());
+    split.cases.push_back(std::move(c));
+  }
+  return split;
+}
+
+CaseScores ScoreModel(const Model& model, const std::vector<uint32_t>& to_model, const std::vector<NextBasketCase>& cases) {
+  CaseScores out;
+  out.hit4.reserve(cases.size());
+  out.recall10.reserve(cases.size());
+  ShopperHistory h;
+  std::vector<uint32_t> truth, ranked;
+  auto map = [&](uint32_t p) { return p < to_model.size() ? to_model[p] : UINT32_MAX; };
+  for (const NextBasketCase& c : cases) {
+    h.page = c.history.page == UINT32_MAX ? UINT32_MAX : map(c.history.page);
+    h.views.clear();
+    for (uint32_t v : c.history.views) h.views.push_back(map(v));
+    h.purchases = c.history.purchases;
+    for (Purchase& p : h.purchases) p.product = map(p.product);
+    truth.clear();
+    for (uint32_t p : c.truth) truth.push_back(map(p));
+    ranked.clear();
+    for (const Recommendation& r : RecommendForShopper(model, h, nullptr, 0, 10)) ranked.push_back(r.product);
+    Score(ranked, truth, &out);
+  }
+  return out;
+}
+
+CaseScores ScorePopularity(const std::vector<BasketRow>& learn, const std::vector<uint32_t>& to_model,
+                           const std::vector<NextBasketCase>& cases) {
+  const size_t products = to_model.size();
+  std::vector<uint64_t> count(products, 0);
+  std::vector<uint32_t> last(products, UINT32_MAX);
+  for (size_t b = 0; b < learn.size(); ++b) {
+    for (uint32_t p : learn[b].items) {
+      if (p < products && last[p] != b) {
+        last[p] = static_cast<uint32_t>(b);
+        ++count[p];
+      }
+    }
+  }
+  std::vector<uint32_t> ranked(products);
+  std::iota(ranked.begin(), ranked.end(), 0);
+  std::sort(ranked.begin(), ranked.end(), [&](uint32_t a, uint32_t b) {
+    return count[a] != count[b] ? count[a] > count[b] : to_model[a] < to_model[b];
+  });
+  if (ranked.size() > 10) ranked.resize(10);
+  CaseScores out;
+  for (const NextBasketCase& c : cases) Score(ranked, c.truth, &out);
+  return out;
+}
+
+Interval PairedBootstrap(const std::vector<float>& a, const std::vector<float>& b, uint64_t seed, int resamples) {
+  const size_t n = std::min(a.size(), b.size());
+  Interval out;
+  if (n == 0 || resamples < 2) return out;
+  std::vector<double> d(n), means(static_cast<size_t>(resamples));
+  for (size_t i = 0; i < n; ++i) d[i] = double(a[i]) - double(b[i]);
+  uint64_t state = seed;
+  for (double& m : means) {
+    double s = 0;
+    for (size_t i = 0; i < n; ++i) s += d[Next(&state) % n];
+    m = s / static_cast<double>(n);
+  }
+  std::sort(means.begin(), means.end());
+  auto at = [&](double q) { return means[std::min(means.size() - 1, static_cast<size_t>(q * (means.size() - 1) + 0.5))]; };
+  out.lo = at(0.025);
+  out.hi = at(0.975);
+  return out;
+}
+
+NextBasketReport EvaluateNextBasket(const std::vector<BasketRow>& baskets, const std::vector<ModelProduct>& products,
+                                    const ModelOptions& options, size_t max_cases) {
+  NextBasketReport r;
+  const NextBasketSplit split = SplitLastBasket(baskets, max_cases);
+  r.cases = split.cases.size();
+  r.customers_with_repeat = split.customers_with_repeat;
+  ModelStats stats;
+  std::vector<uint32_t> to_model;
+  const Model model = BuildModelFromBaskets(split.learn, products, options, &stats, &to_model);
+  r.weights = model.meta;
+  r.validation = stats.validation;
+  if (split.cases.empty()) return r;
+  r.model = ScoreModel(model, to_model, split.cases);
+  r.popularity = ScorePopularity(split.learn, to_model, split.cases);
+  r.model_hit4 = r.model.Hit4();
+  r.pop_hit4 = r.popularity.Hit4();
+  r.model_recall10 = r.model.Recall10();
+  r.pop_recall10 = r.popularity.Recall10();
+  r.d_hit4 = PairedBootstrap(r.model.hit4, r.popularity.hit4, 0xB007);
+  r.d_recall10 = PairedBootstrap(r.model.recall10, r.popularity.recall10, 0xB008);
+  return r;
+}
+
+}  // namespace rapport

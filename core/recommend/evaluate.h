@@ -1,0 +1,72 @@
+// Offline quality of the widget's ranking, and the validation that learns its personal weights (build.h).
+// Both use the next-basket protocol on a store's own order lines: every customer with two or more orders has
+// their last order hidden; the model is learned from everything else; each such customer's earlier orders
+// become the shopper history the widget would hold (purchases with days before the hidden order), and the
+// ranking (scoring.h RecommendForShopper, the code the widget runs) is scored on the hidden order:
+//   hit@4     1 when at least one of the top 4 is in the hidden order, else 0;
+//   recall@10 the share of the hidden order's distinct products among the top 10.
+// The popularity baseline ranks every product by the number of learning orders containing it.
+// Differences are paired (same customers); their 95 % confidence intervals come from a percentile bootstrap
+// over customers (2,000 resamples, fixed seed: the same data gives the same interval).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/recommend/build.h"
+#include "core/recommend/scoring.h"
+
+namespace rapport {
+
+struct NextBasketCase {
+  ShopperHistory history;        // product indices of the input list; purchases latest first
+  std::vector<uint32_t> truth;   // the hidden order's distinct products
+  int32_t day = 0;               // of the hidden order
+  uint32_t customer = 0;
+};
+
+struct NextBasketSplit {
+  std::vector<BasketRow> learn;       // every order but each repeat customer's last
+  std::vector<NextBasketCase> cases;  // at most max_cases (an even spread over the customers), in customer order
+  size_t customers_with_repeat = 0;   // customers with 2+ orders (all of them lost their last order from learn)
+};
+
+// Orders without items are ignored; a customer's orders are taken in day order (ties: input order).
+NextBasketSplit SplitLastBasket(const std::vector<BasketRow>& baskets, size_t max_cases);
+
+// Per case scores (1/0 for hit@4, [0,1] for recall@10).
+struct CaseScores {
+  std::vector<float> hit4, recall10;
+  double Hit4() const;
+  double Recall10() const;
+};
+
+// Ranks every case with RecommendForShopper; `to_model` maps input product indices to the model's.
+CaseScores ScoreModel(const Model& model, const std::vector<uint32_t>& to_model, const std::vector<NextBasketCase>& cases);
+// The popularity baseline: products ranked by orders containing them in `learn`; ties by the model's index
+// (`to_model`, as the widget breaks them), so that a model without personal weights scores exactly the same.
+CaseScores ScorePopularity(const std::vector<BasketRow>& learn, const std::vector<uint32_t>& to_model,
+                           const std::vector<NextBasketCase>& cases);
+
+struct Interval {
+  double lo = 0, hi = 0;
+};
+// 95 % percentile-bootstrap interval of mean(a - b) over paired cases.
+Interval PairedBootstrap(const std::vector<float>& a, const std::vector<float>& b, uint64_t seed, int resamples = 2000);
+
+struct NextBasketReport {
+  size_t cases = 0, customers_with_repeat = 0;
+  double model_hit4 = 0, pop_hit4 = 0, model_recall10 = 0, pop_recall10 = 0;
+  Interval d_hit4, d_recall10;  // model - popularity
+  ModelMeta weights;            // what the build learned (or was given) on the learning orders
+  WeightValidation validation;  // how it learned them
+  CaseScores model, popularity; // per case, for further analysis (bench)
+};
+
+// The whole protocol: split, build the model from `learn` exactly as the storefront's would be built from the
+// whole store (options, including weight learning on learn's own validation split), score against popularity.
+NextBasketReport EvaluateNextBasket(const std::vector<BasketRow>& baskets, const std::vector<ModelProduct>& products,
+                                    const ModelOptions& options, size_t max_cases = 20000);
+
+}  // namespace rapport

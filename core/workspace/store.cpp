@@ -519,8 +519,8 @@ Status Store::Load(Workspace* out) {
   // The aliases table is authoritative (an alias keeps the customer it was first given); the columns only
   // fill in what it lacks.
   w.RebuildIndexes();
-  std::unordered_map<std::string, uint32_t> derived = std::move(w.customer_alias);
-  w.customer_alias.clear();
+  KeyIndex derived = std::move(w.customer_alias);
+  w.customer_alias = KeyIndex();
   w.customer_alias.reserve(derived.size());
   {
     Stmt q(db_, "SELECT alias, customer FROM customer_aliases");
@@ -528,20 +528,74 @@ Status Store::Load(Workspace* out) {
     while (q.Row()) {
       const uint32_t id = static_cast<uint32_t>(q.ColInt(1));
       if (id >= w.customers.size()) return CorruptError(name_ + ": not a Rapport workspace (alias of a missing customer)");
-      w.customer_alias.try_emplace(std::string(q.ColText(0)), id);
+      w.customer_alias.try_emplace(q.ColText(0), id);
     }
     if (!q.Done()) return Error("reading customer_aliases");
   }
-  for (auto& alias : derived) w.customer_alias.try_emplace(alias.first, alias.second);
+  for (const KeyIndex::Entry alias : derived) w.customer_alias.try_emplace(alias.first, alias.second);
   *out = std::move(w);
   return Status::Ok();
 }
 
 Status Store::AppendImport(const Workspace& w, const MergeDelta& delta, const ImportRecord& record) {
+  RAPPORT_RETURN_IF_ERROR(BeginAppend());
+  RAPPORT_RETURN_IF_ERROR(WriteSlice(w, delta, record.id));
+  return CommitAppend(record);
+}
+
+Status Store::BeginAppend() {
+  if (in_append_) return InternalError(name_ + ": an import transaction is already open");
+  // A large page cache for the write (SQLite's default is 2 MiB): fewer spills of dirty pages mid-transaction.
+  RAPPORT_RETURN_IF_ERROR(Exec("PRAGMA cache_size = -65536"));
   RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  in_append_ = true;
+  return Status::Ok();
+}
+
+void Store::AbortAppend() {
+  if (!in_append_) return;
+  Exec("ROLLBACK");
+  Exec("PRAGMA cache_size = -2000");
+  in_append_ = false;
+}
+
+Status Store::CommitAppend(const ImportRecord& record) {
+  if (!in_append_) return InternalError(name_ + ": no import transaction is open");
   auto fail = [&](const char* what) {
     Status s = Error(what);
-    Exec("ROLLBACK");
+    AbortAppend();
+    return s;
+  };
+  {
+    Stmt q(db_, "INSERT INTO imports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!q.ok()) return fail("writing imports");
+    const ImportRecord& r = record;
+    q.Int(1, r.id); q.Text(2, r.file_name); q.Text(3, r.format); q.Text(4, r.imported_at);
+    q.Int(5, static_cast<int64_t>(r.bytes)); q.Int(6, static_cast<int64_t>(r.rows_read));
+    q.Int(7, static_cast<int64_t>(r.rows_accepted)); q.Int(8, static_cast<int64_t>(r.rows_rejected));
+    q.Int(9, static_cast<int64_t>(r.orders_added)); q.Int(10, static_cast<int64_t>(r.orders_skipped_duplicate));
+    q.Int(11, static_cast<int64_t>(r.customers_added)); q.Int(12, static_cast<int64_t>(r.customers_merged));
+    q.DayOrNull(13, r.first_day); q.DayOrNull(14, r.last_day);
+    const std::string currencies = Join(r.currencies);
+    q.Text(15, currencies);
+    q.Int(16, static_cast<int64_t>(r.fingerprint));
+    if (!q.Run()) return fail("writing imports");
+  }
+  Status commit = Exec("COMMIT");
+  if (!commit.ok()) {
+    AbortAppend();
+    return commit;
+  }
+  in_append_ = false;
+  Exec("PRAGMA cache_size = -2000");
+  return Status::Ok();
+}
+
+Status Store::WriteSlice(const Workspace& w, const MergeDelta& delta, uint32_t import_id) {
+  if (!in_append_) return InternalError(name_ + ": no import transaction is open");
+  auto fail = [&](const char* what) {
+    Status s = Error(what);
+    AbortAppend();
     return s;
   };
   const TableSizes& b = delta.before;
@@ -559,21 +613,6 @@ Status Store::AppendImport(const Workspace& w, const MergeDelta& delta, const Im
         if (!q.Run()) return fail("writing dictionaries");
       }
     }
-  }
-  {
-    Stmt q(db_, "INSERT INTO imports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (!q.ok()) return fail("writing imports");
-    const ImportRecord& r = record;
-    q.Int(1, r.id); q.Text(2, r.file_name); q.Text(3, r.format); q.Text(4, r.imported_at);
-    q.Int(5, static_cast<int64_t>(r.bytes)); q.Int(6, static_cast<int64_t>(r.rows_read));
-    q.Int(7, static_cast<int64_t>(r.rows_accepted)); q.Int(8, static_cast<int64_t>(r.rows_rejected));
-    q.Int(9, static_cast<int64_t>(r.orders_added)); q.Int(10, static_cast<int64_t>(r.orders_skipped_duplicate));
-    q.Int(11, static_cast<int64_t>(r.customers_added)); q.Int(12, static_cast<int64_t>(r.customers_merged));
-    q.DayOrNull(13, r.first_day); q.DayOrNull(14, r.last_day);
-    const std::string currencies = Join(r.currencies);
-    q.Text(15, currencies);
-    q.Int(16, static_cast<int64_t>(r.fingerprint));
-    if (!q.Run()) return fail("writing imports");
   }
   {
     Stmt q(db_, "INSERT INTO import_issues(import_id, line, column_index, byte_offset, field, code, message, raw_row, rejected) "
@@ -607,7 +646,7 @@ Status Store::AppendImport(const Workspace& w, const MergeDelta& delta, const Im
     Stmt alias(db_, "INSERT INTO customer_aliases(alias, customer, import_id) VALUES (?,?,?)");
     if (!alias.ok()) return fail("writing customer_aliases");
     for (const auto& a : delta.new_aliases) {
-      alias.Text(1, a.first); alias.Int(2, a.second); alias.Int(3, record.id);
+      alias.Text(1, a.first); alias.Int(2, a.second); alias.Int(3, import_id);
       if (!alias.Run()) return fail("writing customer_aliases");
     }
   }
@@ -685,11 +724,6 @@ Status Store::AppendImport(const Workspace& w, const MergeDelta& delta, const Im
       q.Int(5, s.score[id]); q.Text(6, s.comment[id]); q.Int(7, s.import_id[id]);
       if (!q.Run()) return fail("writing surveys");
     }
-  }
-  Status commit = Exec("COMMIT");
-  if (!commit.ok()) {
-    Exec("ROLLBACK");
-    return commit;
   }
   return Status::Ok();
 }

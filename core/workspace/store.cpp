@@ -628,9 +628,11 @@ Status Store::WriteSlice(const Workspace& w, const MergeDelta& delta, uint32_t i
   }
   {
     const CustomerTable& c = w.customers;
-    Stmt ins(db_, "INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (!ins.ok()) return fail("writing customers");
-    auto write = [&](size_t id) {
+    // Rows changed by this import are replaced; new rows take a plain INSERT (no conflict search).
+    Stmt rep(db_, "INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt add(db_, "INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!rep.ok() || !add.ok()) return fail("writing customers");
+    auto write = [&](Stmt& ins, size_t id) {
       ins.Int(1, static_cast<int64_t>(id)); ins.Text(2, c.key[id]); ins.Text(3, c.email[id]); ins.Text(4, c.phone[id]);
       ins.Text(5, c.platform_id[id]); ins.Text(6, c.first_name[id]); ins.Text(7, c.last_name[id]);
       ins.Text(8, w.countries[c.country[id]]); ins.Text(9, c.tags[id]); ins.Int(10, c.accepts_marketing[id]);
@@ -638,10 +640,10 @@ Status Store::WriteSlice(const Workspace& w, const MergeDelta& delta, uint32_t i
       return ins.Run();
     };
     for (uint32_t id : delta.updated_customers) {
-      if (!write(id)) return fail("updating customers");
+      if (!write(rep, id)) return fail("updating customers");
     }
     for (size_t id = b.customers; id < c.size(); ++id) {
-      if (!write(id)) return fail("writing customers");
+      if (!write(add, id)) return fail("writing customers");
     }
     Stmt alias(db_, "INSERT INTO customer_aliases(alias, customer, import_id) VALUES (?,?,?)");
     if (!alias.ok()) return fail("writing customer_aliases");
@@ -652,9 +654,10 @@ Status Store::WriteSlice(const Workspace& w, const MergeDelta& delta, uint32_t i
   }
   {
     const ProductTable& p = w.products;
-    Stmt ins(db_, "INSERT OR REPLACE INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-    if (!ins.ok()) return fail("writing products");
-    auto write = [&](size_t id) {
+    Stmt rep(db_, "INSERT OR REPLACE INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt add(db_, "INSERT INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    if (!rep.ok() || !add.ok()) return fail("writing products");
+    auto write = [&](Stmt& ins, size_t id) {
       ins.Int(1, static_cast<int64_t>(id)); ins.Text(2, p.key[id]); ins.Text(3, p.sku[id]); ins.Text(4, p.title[id]);
       ins.Text(5, p.handle[id]); ins.Text(6, p.url[id]); ins.Text(7, p.image_url[id]);
       ins.Text(8, w.labels[p.vendor[id]]); ins.Text(9, w.labels[p.category[id]]); ins.Int(10, p.price_cents[id]);
@@ -662,10 +665,10 @@ Status Store::WriteSlice(const Workspace& w, const MergeDelta& delta, uint32_t i
       return ins.Run();
     };
     for (uint32_t id : delta.updated_products) {
-      if (!write(id)) return fail("updating products");
+      if (!write(rep, id)) return fail("updating products");
     }
     for (size_t id = b.products; id < p.size(); ++id) {
-      if (!write(id)) return fail("writing products");
+      if (!write(add, id)) return fail("writing products");
     }
   }
   {

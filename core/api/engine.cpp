@@ -22,6 +22,29 @@ class ImportSession {
   std::string imported_at;
   uint64_t bytes = 0;
   uint64_t fingerprint = 1469598103934665603ULL;  // FNV-1a offset basis, chained over the chunks
+  // A large orders export is merged and written in slices of this many orders as it streams, inside the
+  // import's one transaction (Store::BeginAppend), so the whole file's batch is never held at once.
+  static constexpr size_t kSliceOrders = 100000;
+  uint32_t import_id = 0;  // set when the first slice is merged
+  MergeTotals totals;
+
+  // Merges and writes the orders parsed so far once there are enough of them.
+  Status MergeReadySlice(Workspace* w, Store* store) {
+    ImportBatch slice;
+    if (!parser.TakeSlice(kSliceOrders, &slice)) return Status::Ok();
+    if (!store->in_append()) {
+      RAPPORT_RETURN_IF_ERROR(store->BeginAppend());
+      import_id = NextImportId(*w);
+    }
+    MergeDelta delta = MergeSlice(slice, import_id, w, &totals);
+    return store->WriteSlice(*w, delta, import_id);
+  }
+
+  static uint32_t NextImportId(const Workspace& w) {
+    uint32_t id = 1;
+    for (const ImportRecord& r : w.imports) id = std::max(id, r.id + 1);
+    return id;
+  }
 };
 
 Engine::Engine() : workspace_(new Workspace) {}
@@ -83,19 +106,33 @@ Status Engine::ImportChunk(std::string_view bytes) {
   import_->bytes += bytes.size();
   import_->fingerprint = Fnv1a64(bytes, import_->fingerprint);
   Status s = import_->parser.Feed(bytes);
-  if (!s.ok()) import_.reset();
+  if (s.ok()) {
+    cache_.Clear();
+    try {
+      s = import_->MergeReadySlice(workspace_.get(), store_.get());
+    } catch (const std::exception& e) {  // std::bad_alloc on a huge file
+      s = InternalError(import_->file_name + ": " + e.what());
+    }
+  }
+  if (!s.ok()) {
+    CancelImport();
+    return s;
+  }
   return s;
 }
 
 Result<ImportRecord> Engine::FinishImport() {
   if (!import_) return InvalidArgument("no import in progress (call BeginImport first)");
+  Result<ImportBatch> batch = import_->parser.Finish();
+  if (!batch.ok()) {
+    CancelImport();
+    return batch.status();
+  }
   std::unique_ptr<ImportSession> session = std::move(import_);
-  Result<ImportBatch> batch = session->parser.Finish();
-  if (!batch.ok()) return batch.status();
+  const bool sliced = store_->in_append();
 
   ImportRecord record;
-  uint32_t id = 1;
-  for (const ImportRecord& r : workspace_->imports) id = std::max(id, r.id + 1);
+  const uint32_t id = sliced ? session->import_id : ImportSession::NextImportId(*workspace_);
   record.id = id;
   record.file_name = session->file_name;
   const ImporterInfo* info = session->parser.detected();
@@ -107,13 +144,23 @@ Result<ImportRecord> Engine::FinishImport() {
   Status status;
   cache_.Clear();
   try {
-    MergeDelta delta = MergeBatch(*batch, id, workspace_.get(), &record);
-    status = store_->AppendImport(*workspace_, delta, record);
+    if (sliced) {
+      MergeDelta delta = MergeSlice(*batch, id, workspace_.get(), &session->totals);
+      status = store_->WriteSlice(*workspace_, delta, id);
+      if (status.ok()) {
+        FinishMerge(*batch, session->totals, id, workspace_.get(), &record);
+        status = store_->CommitAppend(record);
+      }
+    } else {
+      MergeDelta delta = MergeBatch(*batch, id, workspace_.get(), &record);
+      status = store_->AppendImport(*workspace_, delta, record);
+    }
   } catch (const std::exception& e) {  // std::bad_alloc on a huge file
     status = InternalError(session->file_name + ": " + e.what());
   }
   if (!status.ok()) {
     // The transaction was rolled back; bring the columns back to what the database holds.
+    store_->AbortAppend();
     Status reload = Reload();
     if (!reload.ok()) return Status(status.code(), status.message() + " (and reloading failed: " + reload.message() + ")");
     return status;
@@ -121,7 +168,14 @@ Result<ImportRecord> Engine::FinishImport() {
   return record;
 }
 
-void Engine::CancelImport() { import_.reset(); }
+void Engine::CancelImport() {
+  import_.reset();
+  if (store_ && store_->in_append()) {  // slices were merged and written: roll them back, reload the columns
+    store_->AbortAppend();
+    cache_.Clear();
+    Reload();
+  }
+}
 
 uint64_t Engine::import_bytes_consumed() const { return import_ ? import_->parser.bytes_consumed() : 0; }
 

@@ -5,7 +5,8 @@
 //   auto engine = Engine::OpenFile("store.rapport");          // natively; OpenImage(bytes) in the browser
 //   engine->BeginImport("orders_export_1.csv", {}, size, "2026-11-23T10:00:00Z");
 //   while (...) engine->ImportChunk(chunk);                   // a few MiB at a time
-//   auto record = engine->FinishImport();                     // merge + one SQLite transaction
+//   auto record = engine->FinishImport();                     // merge + one SQLite transaction (a large
+//                                                             // orders export merges in slices as it streams)
 //   std::string reply = engine->Call(R"({"op":"kpis"})");      // JSON in, JSON out
 //
 // Call() replies {"ok":true,"result":{...}} or {"ok":false,"error":{"code":..,"message":..}}; the ops are

@@ -163,9 +163,10 @@ void AppendMoney(std::string* out, int64_t cents) {
 // the real exports do; Quoted() writes the `""` that Shopify writes for some empty fields.
 class Row {
  public:
-  explicit Row(std::string* out) : out_(out) {}
+  // `keep` (optional) says, per column, whether it is written: the slim export drops the others whole.
+  explicit Row(std::string* out, const std::vector<bool>* keep = nullptr) : out_(out), keep_(keep) {}
   Row& Field(std::string_view value) {
-    Separator();
+    if (!Separator()) return *this;
     if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
       out_->append(value);
     } else {
@@ -179,7 +180,7 @@ class Row {
     return *this;
   }
   Row& Quoted(std::string_view value) {  // always quoted
-    Separator();
+    if (!Separator()) return *this;
     out_->push_back('"');
     out_->append(value);
     out_->push_back('"');
@@ -190,12 +191,12 @@ class Row {
     return *this;
   }
   Row& Money(int64_t cents) {
-    Separator();
+    if (!Separator()) return *this;
     AppendMoney(out_, cents);
     return *this;
   }
   Row& Time(int64_t local_seconds) {
-    Separator();
+    if (!Separator()) return *this;
     if (local_seconds >= 0) AppendTimestamp(out_, local_seconds);
     return *this;
   }
@@ -205,12 +206,50 @@ class Row {
   }
 
  private:
-  void Separator() {
-    if (fields_++ > 0) out_->push_back(',');
+  // Starts the next column; false when the mask drops it.
+  bool Separator() {
+    const int column = fields_++;
+    if (keep_ && (column >= static_cast<int>(keep_->size()) || !(*keep_)[column])) return false;
+    if (written_++ > 0) out_->push_back(',');
+    return true;
   }
   std::string* out_;
-  int fields_ = 0;
+  const std::vector<bool>* keep_;
+  int fields_ = 0, written_ = 0;
 };
+
+// The columns the Shopify orders importer reads (core/import/shopify/orders.cpp finds them by name): the slim
+// export keeps these 33 of the 79 and drops the addresses, notes, payment and tax details nothing reads.
+constexpr std::string_view kSlimColumns[] = {
+    "Name", "Email", "Financial Status", "Fulfillment Status", "Fulfilled at", "Accepts Marketing", "Currency",
+    "Subtotal", "Shipping", "Taxes", "Total", "Discount Code", "Discount Amount", "Created at", "Lineitem quantity",
+    "Lineitem name", "Lineitem price", "Lineitem sku", "Billing Name", "Billing Country", "Billing Phone",
+    "Shipping Name", "Shipping Country", "Shipping Phone", "Cancelled at", "Payment Method", "Refunded Amount",
+    "Vendor", "Id", "Tags", "Source", "Lineitem discount", "Phone"};
+
+// The header's column names, in order.
+std::vector<std::string_view> HeaderColumns() {
+  std::vector<std::string_view> names;
+  std::string_view rest = kHeader;
+  while (true) {
+    const size_t comma = rest.find(',');
+    names.push_back(rest.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return names;
+}
+
+// Per column of kHeader: kept in the slim export?
+std::vector<bool> SlimMask() {
+  std::vector<bool> keep;
+  for (std::string_view name : HeaderColumns()) {
+    bool k = false;
+    for (std::string_view slim : kSlimColumns) k = k || slim == name;
+    keep.push_back(k);
+  }
+  return keep;
+}
 
 // ---- customers ------------------------------------------------------------------------------------
 
@@ -651,7 +690,8 @@ void MakeOrder(const DemoOptions& options, const Profile* pr, const Event& event
   if (order->pos) order->tags += order->tags.empty() ? "In-store" : ", In-store";
 }
 
-void AppendShopifyOrder(const DemoOptions& options, const Profile* pr, const Order& order, std::string* out) {
+void AppendShopifyOrder(const DemoOptions& options, const Profile* pr, const Order& order, std::string* out,
+                        const std::vector<bool>* keep) {
   const bool guest = order.kind == OrderKind::kGuest;
   const std::string name = "#" + std::to_string(1001 + order.number);
   const std::string email = guest ? std::string() : pr->email;
@@ -661,7 +701,7 @@ void AppendShopifyOrder(const DemoOptions& options, const Profile* pr, const Ord
     const Line& line = order.lines[l];
     const Product& product = kProducts[line.product];
     const char* line_status = cancelled || order.fulfilled_at < 0 ? "pending" : "fulfilled";
-    Row row(out);
+    Row row(out, keep);
     row.Field(name).Field(email);
     if (l == 0) {
       row.Field(order.financial_status).Time(order.paid_at).Field(order.fulfillment_status).Time(order.fulfilled_at);
@@ -929,18 +969,28 @@ Result<DemoSummary> GenerateShopifyOrders(const DemoOptions& options, const Byte
   RAPPORT_RETURN_IF_ERROR(ValidateDemoOptions(options));
   DemoSummary summary;
   ChunkedSink out(sink);
-  out.buffer()->append(kHeader);
+  const std::vector<bool> slim_mask = options.slim ? SlimMask() : std::vector<bool>();
+  const std::vector<bool>* keep = options.slim ? &slim_mask : nullptr;
+  if (options.slim) {
+    Row header(out.buffer(), keep);
+    for (std::string_view name : HeaderColumns()) header.Field(name);
+  } else {
+    out.buffer()->append(kHeader);
+  }
   out.buffer()->push_back('\n');
-  const int64_t end_local = int64_t(options.start_day + options.days) * 86400 - 1;
-  (void)end_local;
   std::vector<std::string> blocks;  // newest_first: one block per order, written in reverse at the end
+  bool full = false;
   Simulate(options, [&](const Order& order, const Profile* profile) {
+    if (full || (options.max_lines && summary.line_items + order.line_count > options.max_lines)) {
+      full = true;  // whole orders only: the file ends at the last order that fits
+      return;
+    }
     Count(order, &summary);
     if (options.newest_first) {
       blocks.emplace_back();
-      AppendShopifyOrder(options, profile, order, &blocks.back());
+      AppendShopifyOrder(options, profile, order, &blocks.back(), keep);
     } else {
-      AppendShopifyOrder(options, profile, order, out.buffer());
+      AppendShopifyOrder(options, profile, order, out.buffer(), keep);
       out.MaybeFlush();
     }
   });
@@ -959,7 +1009,13 @@ Result<DemoSummary> GenerateTransactions(const DemoOptions& options, const ByteS
   DemoSummary summary;
   ChunkedSink out(sink);
   out.buffer()->append("customer_id,date,order_id,sku,quantity,amount\n");
+  bool full = false;
   Simulate(options, [&](const Order& order, const Profile* profile) {
+    // The same orders as the Shopify export with the same max_lines (it counts the export's rows).
+    if (full || (options.max_lines && summary.line_items + order.line_count > options.max_lines)) {
+      full = true;
+      return;
+    }
     Count(order, &summary);
     if (order.kind != OrderKind::kCustomer) return;
     std::string* buf = out.buffer();

@@ -67,6 +67,12 @@ struct DemoOptions {
   // Write the newest order first, as Shopify's admin export does. This buffers the whole file in memory;
   // turn it off for large stores (the CLI does above 100,000 customers) to stream oldest first.
   bool newest_first = true;
+  // Write only the 33 columns the Shopify orders importer reads (kSlimColumns in generator.cpp; same header
+  // names, same values): about half the bytes, for scale tests. Default off (all 79 columns).
+  bool slim = false;
+  // Stop before the first order that would take the export past this many line rows (0 = no limit). The
+  // transactions file stops at the same order.
+  uint64_t max_lines = 0;
 };
 
 // The options for a large store: `customers` customers (up to 1,000,000) with ~5 orders each on average

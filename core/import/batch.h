@@ -96,4 +96,10 @@ struct ImportBatch {
   uint64_t rows_rejected = 0;
 };
 
+// Moves the first `k` orders of `from` (with their lines) and all of its issues into `*head`, which must be
+// empty; the orders left in `from` are renumbered from 0 (their lines' `order` and their `first_line` with
+// them). Counters (rows_read, ...) stay in `from`. The engine uses it to merge a large orders export in
+// slices (ParseSession::TakeSlice) so the whole file's batch is never held at once.
+void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head);
+
 }  // namespace rapport

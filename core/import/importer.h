@@ -61,6 +61,10 @@ class Importer {
   virtual void OnRecord(const CsvRecord& record, ImportBatch* batch) = 0;
   // End of input: flush any pending order.
   virtual Status End(ImportBatch* batch) = 0;
+  // True when every order in the batch but the last is final: later records never touch them, and the
+  // importer names the last one only as the batch's last order. The engine may then merge a large file in
+  // slices (ParseSession::TakeSlice). Default false (e.g. an importer that groups rows by order key).
+  virtual bool OrdersSliceable() const { return false; }
 };
 
 struct ImporterInfo {

@@ -274,6 +274,16 @@ struct ParseSession::Impl : RecordSink {
   }
 };
 
+bool ParseSession::TakeSlice(size_t min_orders, ImportBatch* slice) {
+  Impl& m = *impl_;
+  if (!m.status.ok() || m.finished || !m.importer || !m.importer->OrdersSliceable()) return false;
+  const size_t n = m.batch.orders.key.size();
+  if (n <= min_orders || n < 2) return false;
+  *slice = ImportBatch();
+  SplitOrders(&m.batch, n - 1, slice);
+  return true;
+}
+
 ParseSession::ParseSession(std::string file_name, ImportOptions options)
     : impl_(std::make_unique<Impl>(std::move(file_name), std::move(options))) {}
 ParseSession::~ParseSession() = default;

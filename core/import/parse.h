@@ -42,6 +42,10 @@ class ParseSession {
   Status Feed(std::string_view chunk);
   // Ends the input and hands over the batch (once).
   Result<ImportBatch> Finish();
+  // When the importer allows it (Importer::OrdersSliceable) and more than `min_orders` orders are parsed,
+  // moves every order but the last (with their lines and the issues so far) into `*slice` (emptied first)
+  // and returns true. The batch Finish() returns then holds the rest and the totals (rows_read, ...).
+  bool TakeSlice(size_t min_orders, ImportBatch* slice);
 
   // The importer chosen from the header; nullptr until the first record was read (or none matched).
   const ImporterInfo* detected() const;

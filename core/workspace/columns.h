@@ -5,8 +5,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "core/workspace/key_index.h"
 
 namespace rapport {
 
@@ -44,24 +45,18 @@ class Dictionary {
  public:
   Dictionary() { Intern(""); }
   uint32_t Intern(std::string_view s) {
-    auto it = index_.find(std::string(s));
-    if (it != index_.end()) return it->second;
-    const uint32_t id = static_cast<uint32_t>(values_.size());
-    values_.emplace_back(s);
-    index_.emplace(values_.back(), id);
-    return id;
+    const auto result = index_.try_emplace(s, static_cast<uint32_t>(values_.size()));
+    if (result.second) values_.emplace_back(s);
+    return result.first->second;
   }
   // kNoId when absent.
-  uint32_t Find(std::string_view s) const {
-    auto it = index_.find(std::string(s));
-    return it == index_.end() ? kNoId : it->second;
-  }
+  uint32_t Find(std::string_view s) const { return index_.Get(s, kNoId); }
   const std::string& operator[](uint32_t id) const { return values_[id]; }
   size_t size() const { return values_.size(); }
 
  private:
   std::vector<std::string> values_;
-  std::unordered_map<std::string, uint32_t> index_;
+  KeyIndex index_;
 };
 
 // Dictionary::Intern with a one-entry memo: consecutive rows mostly repeat a status, source or currency, and

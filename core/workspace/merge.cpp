@@ -30,9 +30,9 @@ namespace {
 // The merge state: reusable key buffers so that lookups allocate nothing per row in the steady state.
 class Merger {
  public:
-  Merger(Workspace* w, uint32_t import_id, MergeDelta* delta)
-      : w_(*w), import_id_(import_id), delta_(*delta), before_customers_(w->customers.size()),
-        before_products_(w->products.size()) {}
+  Merger(Workspace* w, uint32_t import_id, MergeDelta* delta, MergeTotals* totals)
+      : w_(*w), import_id_(import_id), delta_(*delta), totals_(*totals), before_customers_(w->customers.size()),
+        before_products_(w->products.size()), import_customers_(totals->customers_before) {}
 
   // Finds the customer named by row `i` of `who`; kNoId when none of its aliases is known.
   uint32_t Find(const BatchIdentity& who, size_t i) {
@@ -71,13 +71,13 @@ class Merger {
       c.reported_spent_cents.push_back(-1);
       c.reported_orders.push_back(-1);
       c.import_id.push_back(import_id_);
-      ++customers_added_;
+      ++totals_.customers_added;
     } else {
-      if (id < before_customers_) {
-        if (merged_seen_.empty()) merged_seen_.assign(before_customers_, 0);
-        if (!merged_seen_[id]) {
-          merged_seen_[id] = 1;
-          ++customers_merged_;
+      if (id < import_customers_) {  // existed before the import (not only before this slice)
+        if (totals_.merged_seen.empty()) totals_.merged_seen.assign(import_customers_, 0);
+        if (!totals_.merged_seen[id]) {
+          totals_.merged_seen[id] = 1;
+          ++totals_.customers_merged;
         }
       }
       bool changed = false;
@@ -120,9 +120,9 @@ class Merger {
     } else {
       return kNoId;
     }
-    auto it = w_.product_by_key.find(key_);
-    if (it != w_.product_by_key.end()) {
-      const uint32_t id = it->second;
+    const uint32_t found = w_.product_by_key.Get(key_, kNoId);
+    if (found != kNoId) {
+      const uint32_t id = found;
       bool changed = Fill(&w_.products.title[id], title);
       if (w_.products.vendor[id] == 0 && !vendor.empty()) {
         w_.products.vendor[id] = w_.labels.Intern(vendor);
@@ -169,13 +169,10 @@ class Merger {
     return !w_.feedback_keys.try_emplace(key_, new_id).second;
   }
 
-  uint64_t customers_added_ = 0, customers_merged_ = 0;
-
  private:
   uint32_t Lookup(const char* prefix, std::string_view value) {
     key_.assign(prefix).append(value);
-    auto it = w_.customer_alias.find(key_);
-    found_ = it == w_.customer_alias.end() ? kNoId : it->second;
+    found_ = w_.customer_alias.Get(key_, kNoId);
     return found_;
   }
 
@@ -188,11 +185,18 @@ class Merger {
   Workspace& w_;
   uint32_t import_id_;
   MergeDelta& delta_;
-  size_t before_customers_, before_products_;
-  std::vector<uint8_t> merged_seen_;
+  MergeTotals& totals_;
+  size_t before_customers_, before_products_, import_customers_;
   std::string key_;
   uint32_t found_ = kNoId;
 };
+
+// reserve() that keeps growth geometric: a large import merges in many slices, and reserving exactly each
+// slice's rows would copy the columns once per slice.
+template <typename Column>
+void Reserve(Column* column, size_t n) {
+  if (n > column->capacity()) column->reserve(std::max(n, column->capacity() + column->capacity() / 2));
+}
 
 void SortUnique(std::vector<uint32_t>* v) {
   std::sort(v->begin(), v->end());
@@ -212,13 +216,21 @@ ImportIssue UnmatchedWarning(uint32_t import_id, uint64_t line, const char* what
 }  // namespace
 
 MergeDelta MergeBatch(const ImportBatch& batch, uint32_t import_id, Workspace* w, ImportRecord* record) {
+  MergeTotals totals;
+  MergeDelta delta = MergeSlice(batch, import_id, w, &totals);
+  FinishMerge(batch, totals, import_id, w, record);
+  return delta;
+}
+
+MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w, MergeTotals* totals) {
   MergeDelta delta;
   delta.before = CaptureSizes(*w);
-  Merger m(w, import_id, &delta);
+  if (totals->customers_before == SIZE_MAX) totals->customers_before = w->customers.size();
+  Merger m(w, import_id, &delta, totals);
 
   // --- Customers export ----------------------------------------------------------------------------
   const auto& bc = batch.customers;
-  w->customers.key.reserve(w->customers.size() + bc.who.size() + batch.orders.key.size());
+  Reserve(&w->customers.key, w->customers.size() + bc.who.size() + batch.orders.key.size());
   for (size_t i = 0; i < bc.who.size(); ++i) {
     const uint32_t id = m.Resolve(bc.who, i);
     if (id == kNoId) continue;
@@ -249,24 +261,26 @@ MergeDelta MergeBatch(const ImportBatch& batch, uint32_t import_id, Workspace* w
   const size_t n_orders = bo.key.size();
   OrderTable& o = w->orders;
   const size_t reserve_orders = o.size() + n_orders;
-  o.key.reserve(reserve_orders); o.name.reserve(reserve_orders); o.customer.reserve(reserve_orders);
-  o.day.reserve(reserve_orders); o.seconds.reserve(reserve_orders); o.offset_minutes.reserve(reserve_orders);
-  o.currency.reserve(reserve_orders); o.subtotal_cents.reserve(reserve_orders); o.discount_cents.reserve(reserve_orders);
-  o.shipping_cents.reserve(reserve_orders); o.tax_cents.reserve(reserve_orders); o.total_cents.reserve(reserve_orders);
-  o.refunded_cents.reserve(reserve_orders); o.flags.reserve(reserve_orders); o.financial_status.reserve(reserve_orders);
-  o.fulfillment_status.reserve(reserve_orders); o.fulfilled_day.reserve(reserve_orders); o.source.reserve(reserve_orders);
-  o.discount_code.reserve(reserve_orders); o.country.reserve(reserve_orders); o.first_line.reserve(reserve_orders);
-  o.line_count.reserve(reserve_orders); o.import_id.reserve(reserve_orders);
+  Reserve(&o.key, reserve_orders); Reserve(&o.name, reserve_orders); Reserve(&o.customer, reserve_orders);
+  Reserve(&o.day, reserve_orders); Reserve(&o.seconds, reserve_orders); Reserve(&o.offset_minutes, reserve_orders);
+  Reserve(&o.currency, reserve_orders); Reserve(&o.subtotal_cents, reserve_orders); Reserve(&o.discount_cents, reserve_orders);
+  Reserve(&o.shipping_cents, reserve_orders); Reserve(&o.tax_cents, reserve_orders); Reserve(&o.total_cents, reserve_orders);
+  Reserve(&o.refunded_cents, reserve_orders); Reserve(&o.flags, reserve_orders); Reserve(&o.financial_status, reserve_orders);
+  Reserve(&o.fulfillment_status, reserve_orders); Reserve(&o.fulfilled_day, reserve_orders); Reserve(&o.source, reserve_orders);
+  Reserve(&o.discount_code, reserve_orders); Reserve(&o.country, reserve_orders); Reserve(&o.first_line, reserve_orders);
+  Reserve(&o.line_count, reserve_orders); Reserve(&o.import_id, reserve_orders);
   const size_t reserve_lines = w->lines.size() + batch.lines.order.size();
-  w->lines.order.reserve(reserve_lines); w->lines.product.reserve(reserve_lines); w->lines.quantity.reserve(reserve_lines);
-  w->lines.unit_price_cents.reserve(reserve_lines); w->lines.discount_cents.reserve(reserve_lines);
+  Reserve(&w->lines.order, reserve_lines); Reserve(&w->lines.product, reserve_lines); Reserve(&w->lines.quantity, reserve_lines);
+  Reserve(&w->lines.unit_price_cents, reserve_lines); Reserve(&w->lines.discount_cents, reserve_lines);
 
   w->order_by_key.reserve(w->order_by_key.size() + n_orders);
   w->customer_alias.reserve(w->customer_alias.size() + n_orders + bc.who.size());
   InternMemo currency_memo, financial_memo, fulfillment_memo, source_memo, code_memo, country_memo;
-  uint64_t added = 0, duplicates = 0;
-  int32_t first_day = kNoDay, last_day = kNoDay;
-  std::vector<uint32_t> currency_ids;
+  uint64_t& added = totals->orders_added;
+  uint64_t& duplicates = totals->duplicates;
+  int32_t& first_day = totals->first_day;
+  int32_t& last_day = totals->last_day;
+  std::vector<uint32_t>& currency_ids = totals->currency_ids;
   for (size_t i = 0; i < n_orders; ++i) {
     const Timestamp& ts = bo.created[i];
     if (ts.day != kNoDay) {
@@ -449,24 +463,27 @@ MergeDelta MergeBatch(const ImportBatch& batch, uint32_t import_id, Workspace* w
 
   SortUnique(&delta.updated_customers);
   SortUnique(&delta.updated_products);
+  return delta;
+}
 
+void FinishMerge(const ImportBatch& batch, const MergeTotals& totals, uint32_t import_id, Workspace* w,
+                 ImportRecord* record) {
   record->id = import_id;
   record->rows_read = batch.rows_read;
   record->rows_accepted = batch.rows_accepted;
   record->rows_rejected = batch.rows_rejected;
-  record->orders_added = added;
-  record->orders_skipped_duplicate = duplicates;
-  record->customers_added = m.customers_added_;
-  record->customers_merged = m.customers_merged_;
-  record->first_day = first_day;
-  record->last_day = last_day;
+  record->orders_added = totals.orders_added;
+  record->orders_skipped_duplicate = totals.duplicates;
+  record->customers_added = totals.customers_added;
+  record->customers_merged = totals.customers_merged;
+  record->first_day = totals.first_day;
+  record->last_day = totals.last_day;
   record->currencies.clear();
-  for (uint32_t c : currency_ids) {
+  for (uint32_t c : totals.currency_ids) {
     if (!w->currencies[c].empty()) record->currencies.push_back(w->currencies[c]);
   }
   std::sort(record->currencies.begin(), record->currencies.end());
   w->imports.push_back(*record);
-  return delta;
 }
 
 }  // namespace rapport

@@ -42,9 +42,26 @@ struct MergeDelta {
   std::vector<std::pair<std::string, uint32_t>> new_aliases;  // alias -> customer, in the order added
 };
 
+// What one import's slices added up to so far (MergeSlice fills it, FinishMerge turns it into the record).
+struct MergeTotals {
+  size_t customers_before = SIZE_MAX;      // customers before the import's first slice (set by MergeSlice)
+  std::vector<uint8_t> merged_seen;        // pre-existing customers already counted as merged
+  uint64_t orders_added = 0, duplicates = 0, customers_added = 0, customers_merged = 0;
+  int32_t first_day = kNoDay, last_day = kNoDay;
+  std::vector<uint32_t> currency_ids;
+};
+
 // Appends `batch` to `*workspace` as import `import_id`, fills the merge counts of `*record`
 // (orders added / duplicates, customers added / merged, date range, currencies, row counts) and appends
 // the record to workspace->imports. REQUIRES: record->id == import_id.
+// Same as MergeSlice(batch) then FinishMerge(batch).
 MergeDelta MergeBatch(const ImportBatch& batch, uint32_t import_id, Workspace* workspace, ImportRecord* record);
+
+// A large import in slices: MergeSlice for each slice in file order (the delta says what to write for that
+// slice), then FinishMerge with the last batch (its rows_read, ... are the file's totals). The result equals
+// MergeBatch of the whole batch.
+MergeDelta MergeSlice(const ImportBatch& slice, uint32_t import_id, Workspace* workspace, MergeTotals* totals);
+void FinishMerge(const ImportBatch& last, const MergeTotals& totals, uint32_t import_id, Workspace* workspace,
+                 ImportRecord* record);
 
 }  // namespace rapport

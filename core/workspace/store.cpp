@@ -519,8 +519,8 @@ Status Store::Load(Workspace* out) {
   // The aliases table is authoritative (an alias keeps the customer it was first given); the columns only
   // fill in what it lacks.
   w.RebuildIndexes();
-  std::unordered_map<std::string, uint32_t> derived = std::move(w.customer_alias);
-  w.customer_alias.clear();
+  KeyIndex derived = std::move(w.customer_alias);
+  w.customer_alias = KeyIndex();
   w.customer_alias.reserve(derived.size());
   {
     Stmt q(db_, "SELECT alias, customer FROM customer_aliases");
@@ -528,20 +528,74 @@ Status Store::Load(Workspace* out) {
     while (q.Row()) {
       const uint32_t id = static_cast<uint32_t>(q.ColInt(1));
       if (id >= w.customers.size()) return CorruptError(name_ + ": not a Rapport workspace (alias of a missing customer)");
-      w.customer_alias.try_emplace(std::string(q.ColText(0)), id);
+      w.customer_alias.try_emplace(q.ColText(0), id);
     }
     if (!q.Done()) return Error("reading customer_aliases");
   }
-  for (auto& alias : derived) w.customer_alias.try_emplace(alias.first, alias.second);
+  for (const KeyIndex::Entry alias : derived) w.customer_alias.try_emplace(alias.first, alias.second);
   *out = std::move(w);
   return Status::Ok();
 }
 
 Status Store::AppendImport(const Workspace& w, const MergeDelta& delta, const ImportRecord& record) {
+  RAPPORT_RETURN_IF_ERROR(BeginAppend());
+  RAPPORT_RETURN_IF_ERROR(WriteSlice(w, delta, record.id));
+  return CommitAppend(record);
+}
+
+Status Store::BeginAppend() {
+  if (in_append_) return InternalError(name_ + ": an import transaction is already open");
+  // A large page cache for the write (SQLite's default is 2 MiB): fewer spills of dirty pages mid-transaction.
+  RAPPORT_RETURN_IF_ERROR(Exec("PRAGMA cache_size = -65536"));
   RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  in_append_ = true;
+  return Status::Ok();
+}
+
+void Store::AbortAppend() {
+  if (!in_append_) return;
+  Exec("ROLLBACK");
+  Exec("PRAGMA cache_size = -2000");
+  in_append_ = false;
+}
+
+Status Store::CommitAppend(const ImportRecord& record) {
+  if (!in_append_) return InternalError(name_ + ": no import transaction is open");
   auto fail = [&](const char* what) {
     Status s = Error(what);
-    Exec("ROLLBACK");
+    AbortAppend();
+    return s;
+  };
+  {
+    Stmt q(db_, "INSERT INTO imports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!q.ok()) return fail("writing imports");
+    const ImportRecord& r = record;
+    q.Int(1, r.id); q.Text(2, r.file_name); q.Text(3, r.format); q.Text(4, r.imported_at);
+    q.Int(5, static_cast<int64_t>(r.bytes)); q.Int(6, static_cast<int64_t>(r.rows_read));
+    q.Int(7, static_cast<int64_t>(r.rows_accepted)); q.Int(8, static_cast<int64_t>(r.rows_rejected));
+    q.Int(9, static_cast<int64_t>(r.orders_added)); q.Int(10, static_cast<int64_t>(r.orders_skipped_duplicate));
+    q.Int(11, static_cast<int64_t>(r.customers_added)); q.Int(12, static_cast<int64_t>(r.customers_merged));
+    q.DayOrNull(13, r.first_day); q.DayOrNull(14, r.last_day);
+    const std::string currencies = Join(r.currencies);
+    q.Text(15, currencies);
+    q.Int(16, static_cast<int64_t>(r.fingerprint));
+    if (!q.Run()) return fail("writing imports");
+  }
+  Status commit = Exec("COMMIT");
+  if (!commit.ok()) {
+    AbortAppend();
+    return commit;
+  }
+  in_append_ = false;
+  Exec("PRAGMA cache_size = -2000");
+  return Status::Ok();
+}
+
+Status Store::WriteSlice(const Workspace& w, const MergeDelta& delta, uint32_t import_id) {
+  if (!in_append_) return InternalError(name_ + ": no import transaction is open");
+  auto fail = [&](const char* what) {
+    Status s = Error(what);
+    AbortAppend();
     return s;
   };
   const TableSizes& b = delta.before;
@@ -561,21 +615,6 @@ Status Store::AppendImport(const Workspace& w, const MergeDelta& delta, const Im
     }
   }
   {
-    Stmt q(db_, "INSERT INTO imports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (!q.ok()) return fail("writing imports");
-    const ImportRecord& r = record;
-    q.Int(1, r.id); q.Text(2, r.file_name); q.Text(3, r.format); q.Text(4, r.imported_at);
-    q.Int(5, static_cast<int64_t>(r.bytes)); q.Int(6, static_cast<int64_t>(r.rows_read));
-    q.Int(7, static_cast<int64_t>(r.rows_accepted)); q.Int(8, static_cast<int64_t>(r.rows_rejected));
-    q.Int(9, static_cast<int64_t>(r.orders_added)); q.Int(10, static_cast<int64_t>(r.orders_skipped_duplicate));
-    q.Int(11, static_cast<int64_t>(r.customers_added)); q.Int(12, static_cast<int64_t>(r.customers_merged));
-    q.DayOrNull(13, r.first_day); q.DayOrNull(14, r.last_day);
-    const std::string currencies = Join(r.currencies);
-    q.Text(15, currencies);
-    q.Int(16, static_cast<int64_t>(r.fingerprint));
-    if (!q.Run()) return fail("writing imports");
-  }
-  {
     Stmt q(db_, "INSERT INTO import_issues(import_id, line, column_index, byte_offset, field, code, message, raw_row, rejected) "
                 "VALUES (?,?,?,?,?,?,?,?,?)");
     if (!q.ok()) return fail("writing import_issues");
@@ -589,9 +628,11 @@ Status Store::AppendImport(const Workspace& w, const MergeDelta& delta, const Im
   }
   {
     const CustomerTable& c = w.customers;
-    Stmt ins(db_, "INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (!ins.ok()) return fail("writing customers");
-    auto write = [&](size_t id) {
+    // Rows changed by this import are replaced; new rows take a plain INSERT (no conflict search).
+    Stmt rep(db_, "INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt add(db_, "INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!rep.ok() || !add.ok()) return fail("writing customers");
+    auto write = [&](Stmt& ins, size_t id) {
       ins.Int(1, static_cast<int64_t>(id)); ins.Text(2, c.key[id]); ins.Text(3, c.email[id]); ins.Text(4, c.phone[id]);
       ins.Text(5, c.platform_id[id]); ins.Text(6, c.first_name[id]); ins.Text(7, c.last_name[id]);
       ins.Text(8, w.countries[c.country[id]]); ins.Text(9, c.tags[id]); ins.Int(10, c.accepts_marketing[id]);
@@ -599,23 +640,24 @@ Status Store::AppendImport(const Workspace& w, const MergeDelta& delta, const Im
       return ins.Run();
     };
     for (uint32_t id : delta.updated_customers) {
-      if (!write(id)) return fail("updating customers");
+      if (!write(rep, id)) return fail("updating customers");
     }
     for (size_t id = b.customers; id < c.size(); ++id) {
-      if (!write(id)) return fail("writing customers");
+      if (!write(add, id)) return fail("writing customers");
     }
     Stmt alias(db_, "INSERT INTO customer_aliases(alias, customer, import_id) VALUES (?,?,?)");
     if (!alias.ok()) return fail("writing customer_aliases");
     for (const auto& a : delta.new_aliases) {
-      alias.Text(1, a.first); alias.Int(2, a.second); alias.Int(3, record.id);
+      alias.Text(1, a.first); alias.Int(2, a.second); alias.Int(3, import_id);
       if (!alias.Run()) return fail("writing customer_aliases");
     }
   }
   {
     const ProductTable& p = w.products;
-    Stmt ins(db_, "INSERT OR REPLACE INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-    if (!ins.ok()) return fail("writing products");
-    auto write = [&](size_t id) {
+    Stmt rep(db_, "INSERT OR REPLACE INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt add(db_, "INSERT INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    if (!rep.ok() || !add.ok()) return fail("writing products");
+    auto write = [&](Stmt& ins, size_t id) {
       ins.Int(1, static_cast<int64_t>(id)); ins.Text(2, p.key[id]); ins.Text(3, p.sku[id]); ins.Text(4, p.title[id]);
       ins.Text(5, p.handle[id]); ins.Text(6, p.url[id]); ins.Text(7, p.image_url[id]);
       ins.Text(8, w.labels[p.vendor[id]]); ins.Text(9, w.labels[p.category[id]]); ins.Int(10, p.price_cents[id]);
@@ -623,10 +665,10 @@ Status Store::AppendImport(const Workspace& w, const MergeDelta& delta, const Im
       return ins.Run();
     };
     for (uint32_t id : delta.updated_products) {
-      if (!write(id)) return fail("updating products");
+      if (!write(rep, id)) return fail("updating products");
     }
     for (size_t id = b.products; id < p.size(); ++id) {
-      if (!write(id)) return fail("writing products");
+      if (!write(add, id)) return fail("writing products");
     }
   }
   {
@@ -685,11 +727,6 @@ Status Store::AppendImport(const Workspace& w, const MergeDelta& delta, const Im
       q.Int(5, s.score[id]); q.Text(6, s.comment[id]); q.Int(7, s.import_id[id]);
       if (!q.Run()) return fail("writing surveys");
     }
-  }
-  Status commit = Exec("COMMIT");
-  if (!commit.ok()) {
-    Exec("ROLLBACK");
-    return commit;
   }
   return Status::Ok();
 }

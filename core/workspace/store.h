@@ -47,6 +47,14 @@ class Store {
   Status Load(Workspace* workspace);
   // Writes the rows MergeBatch added (and the existing rows it changed) plus `record`, in one transaction.
   Status AppendImport(const Workspace& workspace, const MergeDelta& delta, const ImportRecord& record);
+  // The same for an import merged in slices (MergeSlice), still one transaction: BeginAppend, WriteSlice after
+  // each slice, CommitAppend with the record. Any error rolls the whole import back (the caller then reloads
+  // the workspace); AbortAppend rolls back an import given up (no-op when none is open).
+  Status BeginAppend();
+  Status WriteSlice(const Workspace& workspace, const MergeDelta& delta, uint32_t import_id);
+  Status CommitAppend(const ImportRecord& record);
+  void AbortAppend();
+  bool in_append() const { return in_append_; }
   // Deletes every row import `import_id` added and renumbers the rest densely, in one transaction.
   // Customers the import created survive while another import's orders or feedback still name them.
   Status RemoveImport(uint32_t import_id);
@@ -70,6 +78,7 @@ class Store {
 
   sqlite3* db_ = nullptr;
   std::string name_;
+  bool in_append_ = false;
 };
 
 }  // namespace rapport

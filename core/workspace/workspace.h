@@ -17,6 +17,7 @@
 
 #include "core/util/date.h"
 #include "core/workspace/columns.h"
+#include "core/workspace/key_index.h"
 #include "core/workspace/settings.h"
 
 namespace rapport {
@@ -158,10 +159,11 @@ struct Workspace {
   Settings settings;
 
   // Identity: every identifier of a customer ("email:..", "phone:..", "id:shopify:123") -> customer id.
-  std::unordered_map<std::string, uint32_t> customer_alias;
-  std::unordered_map<std::string, uint32_t> order_by_key;
-  std::unordered_map<std::string, uint32_t> product_by_key;
-  std::unordered_map<std::string, uint32_t> feedback_keys;  // reviews/tickets/surveys dedupe ("r:..", "t:..", "s:..")
+  // KeyIndex (core/workspace/key_index.h): open addressing over 64-bit key hashes, keys in one buffer.
+  KeyIndex customer_alias;
+  KeyIndex order_by_key;
+  KeyIndex product_by_key;
+  KeyIndex feedback_keys;  // reviews/tickets/surveys dedupe ("r:..", "t:..", "s:..")
 
   // Rebuilds the lookup maps from the tables (after loading from SQLite).
   void RebuildIndexes();

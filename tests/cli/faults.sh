@@ -31,7 +31,8 @@ snapshot() {  # kpis JSON and imports list of a workspace, as one text
 
 # --- setup: a small workspace and a large export --------------------------------------------------------
 "$RAPPORT" demo --out small --seed 3 --customers 300 >/dev/null || { echo "demo failed"; exit 1; }
-"$RAPPORT" demo --out big --seed 4 --customers 40000 --oldest-first >/dev/null || { echo "demo failed"; exit 1; }
+# Large enough (~220,000 orders) that the import merges and writes it in slices of 100,000 orders as it reads.
+"$RAPPORT" demo --out big --seed 4 --customers 40000 --scale --slim >/dev/null || { echo "demo failed"; exit 1; }
 BIG=big/shopify_orders_export_demo.csv
 BIG_BYTES=$(stat -c %s "$BIG")
 "$RAPPORT" import ws.rapport small/shopify_orders_export_demo.csv >/dev/null || { echo "import failed"; exit 1; }
@@ -47,14 +48,15 @@ strip_time() { sed -E 's/"imported_at": *"[^"]*"/"imported_at":"-"/g; s/[0-9]{4}
 FULL=$(snapshot ws_full.rapport | strip_time)
 
 # --- 1a. killed while reading: exactly as before ----------------------------------------------------------
-# The importer reads in chunks and writes nothing until the whole file is parsed; /proc/PID/io tells how far
-# it has read, so the kill lands mid-file on any machine speed.
+# The importer reads in chunks and, past 100,000 orders, merges and writes slices inside the import's one
+# transaction (nothing committed until the end); /proc/PID/io tells how far it has read, so the kill lands
+# mid-file, after the first slice was written, on any machine speed.
 killed_mid=0
 for attempt in 1 2 3; do
   cp ws_before.rapport ws.rapport
   "$RAPPORT" import ws.rapport "$BIG" >/dev/null 2>&1 &
   pid=$!
-  target=$((BIG_BYTES / 3))
+  target=$((BIG_BYTES * 2 / 3))
   while kill -0 "$pid" 2>/dev/null; do
     read_bytes=$(awk '/^rchar:/ {print $2}' "/proc/$pid/io" 2>/dev/null || echo 0)
     if [ "${read_bytes:-0}" -ge "$target" ] && [ "${read_bytes:-0}" -lt "$BIG_BYTES" ]; then
@@ -72,7 +74,8 @@ else
   AFTER=$(snapshot ws.rapport)
   if [ "$AFTER" == "$BEFORE" ]; then ok "import killed mid-file (SIGKILL): kpis and imports unchanged"; else bad "import killed mid-file changed the workspace"; fi
   if [ -e ws.rapport-journal ]; then
-    # A hot journal is left behind by the kill; the next open rolled it back (checked above) and removes it.
+    # A hot journal is left behind by the kill (the slices written so far); the next open rolled it back
+    # (checked above) and removes it.
     "$RAPPORT" kpis ws.rapport --json >/dev/null 2>&1
   fi
 fi

@@ -105,6 +105,8 @@ class ShopifyOrdersImporter : public Importer {
   }
 
   Status End(ImportBatch*) override { return Status::Ok(); }
+  // An order's rows are contiguous: only the last order can still gain lines (AddLine uses back()).
+  bool OrdersSliceable() const override { return true; }
 
  private:
   enum State { kNone, kInOrder, kInRejectedOrder };

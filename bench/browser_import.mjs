@@ -1,0 +1,124 @@
+// bench/browser_import.mjs FILE [--dist web/dist] [--chunk BYTES] [--timeout-min 30]
+//
+// Imports FILE (e.g. the slim 1M-customer export of `rapport demo --scale --slim`) through the dashboard in
+// Debian's headless Chromium driven by playwright-core: the page's file picker hands the file to the Web
+// Worker, which reads it with File.slice in 4 MiB chunks (the file is never held whole, nor twice) and feeds
+// the wasm engine. Prints the time from picking the file to the import report (and to the KPIs of the
+// overview), and the peak resident memory of the tab (the renderer processes of this browser, sampled from
+// /proc every 100 ms: the worker runs inside the tab's renderer). Results go to stdout as JSON lines.
+//
+// The file stays where it is (generate big files under /tmp and delete them after; never commit them).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../web/serve.mjs';
+
+const kRepo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const file = args.find((a, i) => !a.startsWith('--') && (i === 0 || !args[i - 1].startsWith('--')));
+if (!file || !fs.existsSync(file)) {
+  console.error('usage: node bench/browser_import.mjs FILE [--dist web/dist] [--chunk BYTES] [--timeout-min 30]');
+  process.exit(2);
+}
+const dist = path.resolve(option('dist', path.join(kRepo, 'web/dist')));
+const chunk = Number(option('chunk', '0'));
+const timeoutMs = Number(option('timeout-min', '30')) * 60_000;
+if (!fs.existsSync(path.join(dist, 'index.html'))) {
+  console.error(`${dist}: no built dashboard (run: make web)`);
+  process.exit(2);
+}
+
+// --- memory of this browser's renderers, from /proc ------------------------------------------------------
+function procTable() {
+  const table = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
+      const rss = Number((/VmRSS:\s+(\d+)/.exec(status) || [0, 0])[1]) * 1024;
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      table.set(Number(entry), { ppid, rss, renderer: cmd.includes('--type=renderer') });
+    } catch { /* the process ended */ }
+  }
+  return table;
+}
+// The tab's memory: the largest renderer process among this node process's descendants (the page's renderer,
+// its worker included), and the sum over every process of the browser.
+function sample() {
+  const table = procTable();
+  const mine = (pid) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = table.get(p)?.ppid ?? 0, ++hops) if (p === process.pid) return true;
+    return false;
+  };
+  let renderer = 0, total = 0;
+  for (const [pid, info] of table) {
+    if (pid === process.pid || !mine(pid)) continue;
+    total += info.rss;
+    if (info.renderer) renderer = Math.max(renderer, info.rss);
+  }
+  return { renderer, total };
+}
+
+const server = await serve(dist, 0);
+const origin = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium', headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic', '--js-flags=--max-old-space-size=4096'],
+});
+const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+await context.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort('blockedbyclient')));
+const page = await context.newPage();
+page.setDefaultTimeout(timeoutMs);
+const errors = [];
+page.on('pageerror', (e) => errors.push(String(e)));
+page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+
+let peak = { renderer: 0, total: 0 };
+const sampler = setInterval(() => {
+  const s = sample();
+  peak = { renderer: Math.max(peak.renderer, s.renderer), total: Math.max(peak.total, s.total) };
+}, 100);
+
+const result = { file: path.basename(file), bytes: fs.statSync(file).size, when: new Date().toISOString() };
+try {
+  await page.goto(`${origin}/${chunk > 0 ? `?chunk=${chunk}` : ''}#/overview`);
+  await page.locator('main[data-ready="overview"] [data-kpi="customers"] .kpi-value').waitFor();
+  const idle = sample();
+  result.idle_renderer_mb = Math.round(idle.renderer / 1048576);
+  peak = { renderer: 0, total: 0 };
+  const t0 = Date.now();
+  await page.locator('#file-input').setInputFiles(file);
+  const report = page.locator('.import-report, .import-error').first();
+  await report.waitFor({ timeout: timeoutMs });
+  result.report_s = (Date.now() - t0) / 1000;
+  result.report = (await report.innerText()).replace(/\s+/g, ' ').slice(0, 400);
+  result.ok = await page.locator('.import-report').count() > 0;
+  await page.waitForFunction(() => window.rapport && !window.rapport.busy && document.getElementById('progress').hidden,
+    null, { timeout: timeoutMs });
+  result.idle_after_s = (Date.now() - t0) / 1000;
+  await page.evaluate(() => { location.hash = '#/overview'; });
+  await page.locator('main[data-ready="overview"] [data-kpi="customers"] .kpi-value').waitFor();
+  result.kpis_s = (Date.now() - t0) / 1000;
+  result.customers = await page.locator('[data-kpi="customers"] .kpi-value').innerText();
+  result.orders = await page.locator('[data-kpi="orders"] .kpi-value').innerText();
+} catch (error) {
+  result.ok = false;
+  result.error = String(error).slice(0, 400);
+} finally {
+  clearInterval(sampler);
+  result.peak_renderer_mb = Math.round(peak.renderer / 1048576);
+  result.peak_browser_mb = Math.round(peak.total / 1048576);
+  result.page_errors = errors.slice(0, 5);
+  console.log(JSON.stringify(result));
+  await browser.close();
+  server.close();
+}
+process.exit(result.ok ? 0 : 1);

@@ -1,0 +1,216 @@
+// A large orders export is merged and written in slices while it streams (ParseSession::TakeSlice,
+// MergeSlice, Store::BeginAppend / WriteSlice / CommitAppend; the engine slices every 100,000 orders). The
+// result must be exactly the one-batch import's: same columns, same stored rows, same import record, and a
+// failure or cancel part-way must leave the workspace as it was.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "workspace/batch_builder.h"
+#include "core/api/engine.h"
+#include "core/demo/generator.h"
+#include "core/import/parse.h"
+#include "core/workspace/merge.h"
+#include "core/workspace/store.h"
+
+namespace rapport {
+namespace {
+
+std::string Export(demo::DemoOptions options) {
+  std::string out;
+  auto summary = demo::GenerateShopifyOrders(options, [&](std::string_view b) { out.append(b); });
+  REQUIRE(summary.ok());
+  return out;
+}
+
+std::string SmallExport(uint32_t customers, uint64_t seed) {
+  demo::DemoOptions options;
+  options.customers = customers;
+  options.seed = seed;
+  return Export(options);
+}
+
+ImportRecord Record(uint32_t id, const std::string& name) {
+  ImportRecord r;
+  r.id = id;
+  r.file_name = name;
+  r.format = "shopify_orders";
+  r.imported_at = "2026-01-01T00:00:00Z";
+  return r;
+}
+
+// The whole file as one batch: MergeBatch + AppendImport.
+void ImportWhole(Store* store, Workspace* w, uint32_t id, const std::string& text) {
+  auto batch = ParseBytes(text, "orders.csv");
+  REQUIRE(batch.ok());
+  ImportRecord r = Record(id, "orders.csv");
+  MergeDelta d = MergeBatch(*batch, id, w, &r);
+  REQUIRE(store->AppendImport(*w, d, r).ok());
+}
+
+// The same file in chunks of `chunk` bytes, merged and written every `slice_orders` orders in one transaction.
+// Returns the number of slices taken before the last batch.
+int ImportSliced(Store* store, Workspace* w, uint32_t id, const std::string& text, size_t chunk, size_t slice_orders) {
+  ParseSession session("orders.csv", {});
+  MergeTotals totals;
+  int slices = 0;
+  REQUIRE(store->BeginAppend().ok());
+  for (size_t at = 0; at < text.size(); at += chunk) {
+    REQUIRE(session.Feed(std::string_view(text).substr(at, chunk)).ok());
+    ImportBatch slice;
+    while (session.TakeSlice(slice_orders, &slice)) {
+      MergeDelta d = MergeSlice(slice, id, w, &totals);
+      REQUIRE(store->WriteSlice(*w, d, id).ok());
+      ++slices;
+    }
+  }
+  auto last = session.Finish();
+  REQUIRE(last.ok());
+  MergeDelta d = MergeSlice(*last, id, w, &totals);
+  REQUIRE(store->WriteSlice(*w, d, id).ok());
+  ImportRecord r = Record(id, "orders.csv");
+  FinishMerge(*last, totals, id, w, &r);
+  REQUIRE(store->CommitAppend(r).ok());
+  return slices;
+}
+
+Workspace Reloaded(Store* store) {
+  Workspace w;
+  REQUIRE(store->Load(&w).ok());
+  return w;
+}
+
+TEST_CASE("sliced import: same columns and same stored rows as the one-batch import", "[sliced]") {
+  // A first import, then a second file that starts with the first one's orders (the same store, oldest first,
+  // the first cut at 700 rows) and has rejected rows sprinkled in, then the second file again (all duplicates).
+  demo::DemoOptions options;
+  options.customers = 900;
+  options.seed = 11;
+  options.newest_first = false;
+  options.max_lines = 700;
+  const std::string first = Export(options);
+  options.max_lines = 0;
+  std::string second = Export(options);
+  second += "#99999,bad@example.com,paid,,,,no,USD,1,0,0,not-money\n";           // ragged and bad rows
+  second.insert(second.find('\n', second.size() / 2) + 1, "#88888,x@example.com,paid\n");
+
+  auto store_a = Store::OpenMemory();
+  auto store_b = Store::OpenMemory();
+  REQUIRE(store_a.ok());
+  REQUIRE(store_b.ok());
+  Workspace a, b;
+  ImportWhole(store_a->get(), &a, 1, first);
+  ImportWhole(store_b->get(), &b, 1, first);
+
+  ImportWhole(store_a->get(), &a, 2, second);
+  const int slices = ImportSliced(store_b->get(), &b, 2, second, 4096, 40);
+  CHECK(slices > 10);
+  ImportWhole(store_a->get(), &a, 3, second);
+  ImportSliced(store_b->get(), &b, 3, second, 1000, 25);
+
+  REQUIRE(a.imports.size() == 3);
+  CHECK(a.imports[1].customers_merged > 0);            // the second file did meet existing customers
+  CHECK(a.imports[1].orders_skipped_duplicate > 0);
+  CHECK(a.imports[1].rows_rejected >= 2);
+  CHECK(a.imports[2].orders_added == 0);
+  CHECK(a.imports[2].orders_skipped_duplicate == a.imports[1].orders_added + a.imports[1].orders_skipped_duplicate);
+  test::RequireSameWorkspace(a, b);
+
+  // What the two databases hold, read back.
+  Workspace ra = Reloaded(store_a->get()), rb = Reloaded(store_b->get());
+  test::RequireSameWorkspace(ra, rb);
+  test::RequireSameWorkspace(ra, a);
+}
+
+TEST_CASE("sliced import: an error part-way rolls the whole import back", "[sliced]") {
+  const std::string first = SmallExport(200, 5), second = SmallExport(700, 6);
+  auto store = Store::OpenMemory();
+  REQUIRE(store.ok());
+  Workspace w;
+  ImportWhole(store->get(), &w, 1, first);
+  const Workspace before = Reloaded(store->get());
+
+  ParseSession session("orders.csv", {});
+  MergeTotals totals;
+  REQUIRE((*store)->BeginAppend().ok());
+  REQUIRE(session.Feed(std::string_view(second).substr(0, second.size() / 2)).ok());
+  ImportBatch slice;
+  REQUIRE(session.TakeSlice(10, &slice));
+  MergeDelta d = MergeSlice(slice, 2, &w, &totals);
+  REQUIRE((*store)->WriteSlice(w, d, 2).ok());
+  // A write that fails in the next slice (a trigger stands in for a full disk) rolls everything back.
+  REQUIRE((*store)->Exec("CREATE TEMP TRIGGER boom BEFORE INSERT ON orders BEGIN SELECT RAISE(ABORT, 'disk full'); END").ok());
+  REQUIRE(session.Feed(std::string_view(second).substr(second.size() / 2)).ok());
+  REQUIRE(session.TakeSlice(10, &slice));
+  d = MergeSlice(slice, 2, &w, &totals);
+  Status s = (*store)->WriteSlice(w, d, 2);
+  CHECK_FALSE(s.ok());
+  CHECK_FALSE((*store)->in_append());
+  // (The trigger was created inside the import's transaction, so the rollback removed it as well.)
+  REQUIRE((*store)->Exec("DROP TRIGGER IF EXISTS temp.boom").ok());
+  test::RequireSameWorkspace(Reloaded(store->get()), before);
+}
+
+// Through the engine, with a file big enough to be sliced (more than 100,000 orders).
+TEST_CASE("engine: a large orders export imports in slices, equal to the one-batch import; cancel rolls back", "[sliced][slow]") {
+  demo::DemoOptions options = demo::ScaleOptions(24000, 3);
+  options.slim = true;
+  const std::string text = Export(options);
+  auto parsed = ParseBytes(text, "big.csv");
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed->orders.key.size() > 110000);  // at least one slice of 100,000 orders before the last batch
+
+  auto engine = Engine::OpenMemory();
+  REQUIRE(engine.ok());
+  Engine& e = **engine;
+  REQUIRE(e.BeginImport("small.csv", {}, 0, "2026-01-01T00:00:00Z").ok());
+  const std::string small = SmallExport(300, 3);
+  REQUIRE(e.ImportChunk(small).ok());
+  REQUIRE(e.FinishImport().ok());
+  const std::string before = e.Call(R"({"op":"kpis"})") + e.Call(R"({"op":"imports"})");
+
+  // Cancelled after most of the file (slices already merged and written): as before.
+  REQUIRE(e.BeginImport("big.csv", {}, text.size(), "2026-01-01T00:00:00Z").ok());
+  const size_t chunk = 4u << 20;
+  for (size_t at = 0; at < text.size() * 3 / 4; at += chunk) REQUIRE(e.ImportChunk(std::string_view(text).substr(at, chunk)).ok());
+  CHECK(e.workspace().orders.size() > 100000);  // slices are in
+  e.CancelImport();
+  CHECK(e.Call(R"({"op":"kpis"})") + e.Call(R"({"op":"imports"})") == before);
+
+  // The whole file: the same workspace as MergeBatch of the whole batch on the same starting point.
+  REQUIRE(e.BeginImport("big.csv", {}, text.size(), "2026-01-01T00:00:00Z").ok());
+  for (size_t at = 0; at < text.size(); at += chunk) REQUIRE(e.ImportChunk(std::string_view(text).substr(at, chunk)).ok());
+  auto record = e.FinishImport();
+  REQUIRE(record.ok());
+
+  auto store = Store::OpenMemory();
+  REQUIRE(store.ok());
+  Workspace w;
+  {
+    auto b = ParseBytes(small, "small.csv");
+    REQUIRE(b.ok());
+    ImportRecord r = Record(1, "small.csv");
+    MergeBatch(*b, 1, &w, &r);
+  }
+  ImportRecord r = Record(record->id, "big.csv");
+  MergeBatch(*parsed, record->id, &w, &r);
+  CHECK(record->orders_added == r.orders_added);
+  CHECK(record->customers_added == r.customers_added);
+  CHECK(record->customers_merged == r.customers_merged);
+  CHECK(record->rows_read == r.rows_read);
+  CHECK(record->rows_rejected == r.rows_rejected);
+  CHECK(e.workspace().orders.key == w.orders.key);
+  CHECK(e.workspace().orders.customer == w.orders.customer);
+  CHECK(e.workspace().lines.product == w.lines.product);
+  CHECK(e.workspace().customers.key == w.customers.key);
+  CHECK(e.workspace().customer_alias == w.customer_alias);
+  // And what was committed reads back the same.
+  auto image = e.SerializeImage();
+  REQUIRE(image.ok());
+  auto reopened = Engine::OpenImage(*image);
+  REQUIRE(reopened.ok());
+  test::RequireSameWorkspace((*reopened)->workspace(), e.workspace());
+}
+
+}  // namespace
+}  // namespace rapport

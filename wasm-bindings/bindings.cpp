@@ -14,6 +14,7 @@
 #include "core/api/engine.h"
 #include "core/api/import_options.h"
 #include "core/api/json.h"
+#include "core/workspace/store.h"
 
 using rapport::Engine;
 using rapport::Json;
@@ -123,6 +124,27 @@ uint32_t rp_open_image(const char* ptr, uint32_t len) {
   }
 }
 
+// A buffer of `len` bytes for rp_open_owned_image: the worker reads the stored file straight into it, so
+// a large workspace sits in memory once. Returns 0 when out of memory. Free with rp_free_image_buffer only
+// when it is not handed to rp_open_owned_image.
+char* rp_alloc_image_buffer(double len) {
+  return reinterpret_cast<char*>(rapport::Store::AllocImageBuffer(static_cast<size_t>(len)));
+}
+void rp_free_image_buffer(char* ptr) { rapport::Store::FreeImageBuffer(reinterpret_cast<unsigned char*>(ptr)); }
+
+// A workspace from a buffer of rp_alloc_image_buffer, which the engine takes over (also on error).
+uint32_t rp_open_owned_image(char* ptr, double len) {
+  try {
+    auto engine = Engine::OpenOwnedImage(reinterpret_cast<unsigned char*>(ptr), static_cast<size_t>(len));
+    if (!engine.ok()) return ReplyError(engine.status());
+    uint32_t handle = Adopt(std::move(*engine));
+    ReplyOk(Json{{"handle", handle}});
+    return handle;
+  } catch (...) {
+    return ReplyException();
+  }
+}
+
 void rp_close(uint32_t handle) {
   try {
     delete Cast(handle);
@@ -205,6 +227,16 @@ int rp_serialize(uint32_t handle) {
   } catch (...) {
     return ReplyException();
   }
+}
+
+// The workspace image without a copy: returns its address and puts its length in *len (0 when the
+// workspace is not held as one image; use rp_serialize then). Valid until the next call that writes.
+const char* rp_image_view(uint32_t handle, double* len) {
+  *len = 0;
+  if (!handle) return nullptr;
+  std::string_view view = Cast(handle)->ImageView();
+  *len = static_cast<double>(view.size());
+  return view.data();
 }
 
 // Removes an import and every row it added.

@@ -4,7 +4,8 @@
 // settings change (import, removal, settings).
 //
 // Keys name the type and every input the structure depends on beyond the workspace (as_of, currency, the
-// settings as JSON). A few entries at most are kept; the oldest goes first.
+// settings as JSON). A few entries at most are kept (the segment columns, the model runs of core/api/ops/
+// models.cpp and their sorted orders); the oldest goes first.
 #pragma once
 
 #include <memory>
@@ -29,7 +30,7 @@ class AnalysisCache {
   void Clear() { entries_.clear(); }
 
  private:
-  static constexpr size_t kMaxEntries = 6;
+  static constexpr size_t kMaxEntries = 12;
   std::vector<std::pair<std::string, std::shared_ptr<const void>>> entries_;
 };
 

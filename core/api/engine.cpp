@@ -77,6 +77,15 @@ Result<std::unique_ptr<Engine>> Engine::OpenImage(std::string_view bytes) {
   return engine;
 }
 
+Result<std::unique_ptr<Engine>> Engine::OpenOwnedImage(unsigned char* bytes, size_t size) {
+  auto store = Store::OpenOwnedImage(bytes, size);
+  if (!store.ok()) return store.status();
+  std::unique_ptr<Engine> engine(new Engine);
+  engine->store_ = std::move(*store);
+  RAPPORT_RETURN_IF_ERROR(engine->Reload());
+  return engine;
+}
+
 Status Engine::Reload() {
   cache_.Clear();
   auto fresh = std::make_unique<Workspace>();
@@ -216,5 +225,7 @@ std::string Engine::Call(std::string_view request_json) {
 }
 
 Result<std::string> Engine::SerializeImage() { return store_->Serialize(); }
+
+std::string_view Engine::ImageView() { return store_->ImageView(); }
 
 }  // namespace rapport

@@ -39,6 +39,8 @@ class Engine {
   static Result<std::unique_ptr<Engine>> OpenMemory();
   // A workspace from the bytes of a .rapport file, held in memory.
   static Result<std::unique_ptr<Engine>> OpenImage(std::string_view bytes);
+  // The same, taking over a buffer from Store::AllocImageBuffer (no copy; freed by the engine, also on error).
+  static Result<std::unique_ptr<Engine>> OpenOwnedImage(unsigned char* bytes, size_t size);
   ~Engine();
 
   const Workspace& workspace() const { return *workspace_; }
@@ -62,6 +64,8 @@ class Engine {
 
   // The database as the bytes of a .rapport file.
   Result<std::string> SerializeImage();
+  // The same bytes without a copy when the workspace is held as one image (Store::ImageView), else empty.
+  std::string_view ImageView();
 
   Store& store() { return *store_; }
   // Derived structures shared by successive calls; cleared whenever the workspace or settings change.

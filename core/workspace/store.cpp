@@ -194,6 +194,29 @@ Result<std::unique_ptr<Store>> Store::OpenImage(std::string_view bytes, const st
   return Init(db, name, true);
 }
 
+unsigned char* Store::AllocImageBuffer(size_t size) {
+  return static_cast<unsigned char*>(sqlite3_malloc64(size ? size : 1));
+}
+
+void Store::FreeImageBuffer(unsigned char* bytes) { sqlite3_free(bytes); }
+
+Result<std::unique_ptr<Store>> Store::OpenOwnedImage(unsigned char* bytes, size_t size, const std::string& name) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    sqlite3_free(bytes);
+    return IoError("cannot open an in-memory database");
+  }
+  // With FREEONCLOSE SQLite frees `bytes` even when deserialising fails.
+  int rc = sqlite3_deserialize(db, "main", bytes, static_cast<sqlite3_int64>(size), static_cast<sqlite3_int64>(size),
+                               SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+  if (rc != SQLITE_OK) {
+    sqlite3_close(db);
+    return CorruptError(name + ": not a Rapport workspace (" + sqlite3_errstr(rc) + ")");
+  }
+  return Init(db, name, true);
+}
+
 Result<std::unique_ptr<Store>> Store::Init(sqlite3* db, std::string name, bool in_memory) {
   std::unique_ptr<Store> store(new Store(db, std::move(name)));
   Status status = store->Verify(in_memory);
@@ -810,6 +833,13 @@ Status Store::SaveSettingsJson(const std::string& json) {
   q.Text(1, json);
   if (!q.Run()) return Error("writing settings");
   return Status::Ok();
+}
+
+std::string_view Store::ImageView() {
+  sqlite3_int64 size = 0;
+  unsigned char* bytes = sqlite3_serialize(db_, "main", &size, SQLITE_SERIALIZE_NOCOPY);
+  if (!bytes) return {};
+  return std::string_view(reinterpret_cast<const char*>(bytes), static_cast<size_t>(size));
 }
 
 Result<std::string> Store::Serialize() {

@@ -38,6 +38,13 @@ class Store {
   static Result<std::unique_ptr<Store>> OpenMemory();
   // The bytes of a .rapport file, deserialised into memory (`name` is used in messages only).
   static Result<std::unique_ptr<Store>> OpenImage(std::string_view bytes, const std::string& name = "workspace image");
+  // The same without a copy: `bytes` comes from AllocImageBuffer and is owned by the store from here on,
+  // freed on close or on failure (a 1 GiB workspace is then held in memory once, not twice).
+  static Result<std::unique_ptr<Store>> OpenOwnedImage(unsigned char* bytes, size_t size,
+                                                       const std::string& name = "workspace image");
+  // A buffer for OpenOwnedImage (nullptr when out of memory); FreeImageBuffer for one never handed over.
+  static unsigned char* AllocImageBuffer(size_t size);
+  static void FreeImageBuffer(unsigned char* bytes);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -64,6 +71,9 @@ class Store {
 
   // The database as the bytes of a .rapport file.
   Result<std::string> Serialize();
+  // The image of an in-memory database (OpenImage, OpenOwnedImage) without a copy, valid until the next
+  // write; empty when the database is not held as one image (a file, OpenMemory): use Serialize then.
+  std::string_view ImageView();
   // Runs SQL statements (tests use it to inject failures, e.g. a trigger that aborts an insert).
   Status Exec(const std::string& sql);
 

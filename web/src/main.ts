@@ -9,6 +9,7 @@ import { renderOverview } from './views/overview';
 import { kPages, renderCustomer, renderPage } from './views/pages';
 import { renderDocs } from './views/docs';
 import { dataTable } from './table';
+import { applyTheme } from './theme';
 
 const app = new App(new URL('./worker.js', import.meta.url));
 
@@ -56,16 +57,48 @@ function renderLabel(): void {
     ' ', s.label, s.persisted ? h('span', { class: 'muted' }, ' · kept in this browser') : '');
 }
 
+// Pages already shown are kept (their DOM, charts and tables included, keyed by the whole deep link) and
+// put back at once on the next visit: unchanged when the workspace and settings are as they were, else
+// marked stale ("Updating…") while the fresh answer is computed in the worker, then replaced. Pages with
+// state of their own (imports, settings, segments, campaigns, widget) are always drawn afresh.
+const kKeptPages = new Set(['overview', 'customers', 'cohorts', 'funnel', 'rfm', 'predictions', 'products', 'playbooks', 'customer', 'docs']);
+const kMaxKept = 16;
+const kept = new Map<string, { page: HTMLElement; inputs: string; workspace: string }>();
+const workspaceKey = () => `${app.state.source}:${app.state.id ?? ''}:${app.state.label}`;
+// Everything a kept page was drawn from besides the route: the workspace version, the chosen currency and
+// the latest import outcomes (shown on the overview).
+const pageInputs = () => `${app.version}|${app.currency}|${app.outcomes.map((o) => `${o.fileName}:${o.error?.code ?? 'ok'}`).join(',')}`;
+
 let renderToken = 0;
 async function render(): Promise<void> {
   const token = ++renderToken;
   renderNav();
   renderLabel();
   if (!app.ready) return;
-  const fragment = h('div', { class: 'page' });
   app.route = parseRoute();
   const r = app.route.name;
+  const key = location.hash || '#/overview';
   const started = performance.now();
+  const title = `${kNav.find((n) => n.route === r)?.title ?? (r === 'customer' ? 'Customer' : 'Help')} — Rapport`;
+  const previous = kKeptPages.has(r) ? kept.get(key) : undefined;
+  if (previous && previous.workspace === workspaceKey()) {
+    const fresh = previous.inputs === pageInputs();
+    if (main.firstElementChild !== previous.page) main.replaceChildren(previous.page);
+    main.setAttribute('data-ready', r);
+    if (fresh) {
+      main.removeAttribute('data-stale');
+      performance.measure(`page:${r}`, { start: started, end: performance.now() });
+      document.title = title;
+      return;
+    }
+    main.setAttribute('data-stale', '');
+    main.setAttribute('aria-busy', 'true');
+    performance.measure(`page-stale:${r}`, { start: started, end: performance.now() });
+  } else {
+    main.removeAttribute('data-stale');
+  }
+  const fragment = h('div', { class: 'page' });
+  const inputs = pageInputs();
   await app.prepare();
   if (r === 'overview') await renderOverview(app, fragment);
   else if (r === 'imports') await renderImports(app, fragment);
@@ -73,11 +106,17 @@ async function render(): Promise<void> {
   else if (r === 'docs') await renderDocs(app, fragment, app.route.arg);
   else await renderPage(app, kPages.find((p) => p.route === r)!, fragment);
   if (token !== renderToken) return;  // a newer render won
-  clear(main);
-  main.append(fragment);
+  main.replaceChildren(fragment);
+  main.removeAttribute('data-stale');
+  main.removeAttribute('aria-busy');
   main.setAttribute('data-ready', r);
+  if (kKeptPages.has(r)) {
+    kept.delete(key);
+    kept.set(key, { page: fragment, inputs, workspace: workspaceKey() });
+    if (kept.size > kMaxKept) kept.delete(kept.keys().next().value as string);
+  }
   performance.measure(`page:${r}`, { start: started, end: performance.now() });
-  document.title = `${kNav.find((n) => n.route === r)?.title ?? (r === 'customer' ? 'Customer' : 'Help')} — Rapport`;
+  document.title = title;
 }
 
 const kStageNames = { reading: 'Reading', merging: 'Merging', saving: 'Saving' } as const;
@@ -155,6 +194,7 @@ document.getElementById('btn-reset')!.addEventListener('click', () => {
   }
 });
 
+applyTheme();
 void render();
 app.init(new URLSearchParams(location.search)).catch((error: Error) => {
   clear(main);

@@ -33,6 +33,13 @@ export interface TableOptions {
   sort?: { key: string; desc: boolean };
   /** Extra content above the table (e.g. a selector), placed in the toolbar. */
   tools?: Node[];
+  /**
+   * Sorting done by the engine (a page of a larger table): a header click calls this instead of sorting
+   * the rows here, and the table shows `sort` as given.
+   */
+  onSort?: (key: string, desc: boolean) => void;
+  /** The row count to announce when the rows are one page of more (engine-paged tables). */
+  totalRows?: number;
 }
 
 const kRowHeight = 34;
@@ -102,7 +109,12 @@ export function dataTable(o: TableOptions): HTMLElement {
     const button = h('button', { type: 'button', class: 'sort' }, c.label ?? humanize(c.key));
     button.addEventListener('click', () => {
       sort = sort && sort.key === c.key ? { key: c.key, desc: !sort.desc } : { key: c.key, desc: !!numeric[i] };
-      applyView();
+      if (o.onSort) {
+        markSort();
+        o.onSort(sort.key, sort.desc);
+      } else {
+        applyView();
+      }
     });
     const th = h('th', { scope: 'col', class: numeric[i] ? 'num' : null }, button);
     if (c.width) th.style.width = c.width;
@@ -112,6 +124,11 @@ export function dataTable(o: TableOptions): HTMLElement {
   const table = h('table', { class: 'vt', 'aria-rowcount': n + 1, id }, h('thead', {}, headRow), tbody);
   scroller.append(sizer, table);
   const status = h('span', { class: 'muted vt-count', 'aria-live': 'polite' });
+
+  const markSort = () => headCells.forEach((th, i) => {
+    const s = sort && sort.key === cols[i].key ? (sort.desc ? 'descending' : 'ascending') : null;
+    if (s) th.setAttribute('aria-sort', s); else th.removeAttribute('aria-sort');
+  });
 
   let scale = 1;
   const layout = () => {
@@ -166,7 +183,7 @@ export function dataTable(o: TableOptions): HTMLElement {
     } else {
       idx = Uint32Array.from({ length: n }, (_, i) => i);
     }
-    if (sort) {
+    if (sort && !o.onSort) {
       const key = sort.key;
       const dir = sort.desc ? -1 : 1;
       const keys = Array.from(idx, (r) => sortKey(get(r, key)));
@@ -183,11 +200,10 @@ export function dataTable(o: TableOptions): HTMLElement {
       idx = Uint32Array.from(order, (i) => idx[i]);
     }
     view = idx;
-    headCells.forEach((th, i) => {
-      const s = sort && sort.key === cols[i].key ? (sort.desc ? 'descending' : 'ascending') : null;
-      if (s) th.setAttribute('aria-sort', s); else th.removeAttribute('aria-sort');
-    });
-    status.textContent = `${fmtInt(view.length)}${view.length !== n ? ` of ${fmtInt(n)}` : ''} rows`;
+    markSort();
+    status.textContent = o.totalRows !== undefined && o.totalRows !== n
+      ? `${fmtInt(view.length)} rows shown of ${fmtInt(o.totalRows)}`
+      : `${fmtInt(view.length)}${view.length !== n ? ` of ${fmtInt(n)}` : ''} rows`;
     layout();
     scroller.scrollTop = 0;
     draw();

@@ -4,7 +4,7 @@
 import type {
   EngineError, ImportRecord, ImportStage, ReplyMap, RequestMessage, WorkerMessage, WorkspaceSource, WorkspaceState,
 } from './engine/protocol';
-import { WasmEngine, type EngineFactory } from './engine/wasm';
+import { WasmEngine, type BindingReply, type EngineFactory } from './engine/wasm';
 
 const kDefaultChunkBytes = 4 * 1024 * 1024;
 const kMutatingOps = new Set(['settings_set', 'segment_save']);
@@ -21,6 +21,10 @@ let state: WorkspaceState = { source: 'empty', label: 'Empty workspace', persist
 let chunkBytes = kDefaultChunkBytes;
 let cancelRequested = false;
 let importing = false;
+// A stored workspace being opened after `init` replied (a returning visit); requests wait for it.
+let opening: Promise<void> | null = null;
+// Requests in the queue that may change the open workspace (kept answers wait for them).
+let changesQueued = 0;
 // Requests run one at a time, in order; cancelImport bypasses the queue.
 let queue: Promise<void> = Promise.resolve();
 
@@ -59,14 +63,22 @@ function openEmpty(e: WasmEngine): number {
 // The demo and an empty workspace are never stored.
 
 interface SyncHandle {
+  getSize(): number;
   truncate(size: number): void;
+  read(buffer: Uint8Array, options?: { at: number }): number;
   write(buffer: Uint8Array, options?: { at: number }): number;
   flush(): void;
   close(): void;
 }
+type SyncFile = FileSystemFileHandle & {
+  createSyncAccessHandle(): Promise<SyncHandle>;
+  move?(name: string): Promise<void>;
+};
 interface Store {
   kind: 'opfs' | 'indexeddb';
   read(name: string): Promise<Uint8Array | null>;
+  /** Opens a stored image straight into the engine's memory (no copy in JavaScript where OPFS allows). */
+  openInto(name: string, e: WasmEngine): Promise<{ handle: number; reply: BindingReply } | null>;
   write(name: string, bytes: Uint8Array): Promise<void>;
   remove(name: string): Promise<void>;
   clear(): Promise<void>;
@@ -79,6 +91,18 @@ async function opfsStore(): Promise<Store | null> {
   } catch {
     return null;
   }
+  const writeFile = async (name: string, bytes: Uint8Array) => {
+    const file = (await root.getFileHandle(name, { create: true })) as SyncFile;
+    const sync = await file.createSyncAccessHandle();
+    try {
+      sync.truncate(0);
+      // A view of the engine's memory may exceed what one write takes: write in 256 MiB steps.
+      for (let at = 0; at < bytes.length; at += 256 << 20) sync.write(bytes.subarray(at, Math.min(bytes.length, at + (256 << 20))), { at });
+      sync.flush();
+    } finally {
+      sync.close();
+    }
+  };
   return {
     kind: 'opfs',
     async read(name) {
@@ -88,27 +112,39 @@ async function opfsStore(): Promise<Store | null> {
         return null;
       }
     },
-    async write(name, bytes) {
-      // Write to a temporary file first, so a crash mid-write never leaves a torn workspace.
-      const tmp = await root.getFileHandle(`${name}.tmp`, { create: true });
-      const sync = await (tmp as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle();
+    async openInto(name, e) {
+      let sync: SyncHandle;
       try {
-        sync.truncate(0);
-        sync.write(bytes, { at: 0 });
-        sync.flush();
+        sync = await ((await root.getFileHandle(name)) as SyncFile).createSyncAccessHandle();
+      } catch {
+        return null;
+      }
+      try {
+        return await e.openImageFrom(sync.getSize(), (dst) => {
+          for (let at = 0; at < dst.length;) {
+            const n = sync.read(dst.subarray(at, Math.min(dst.length, at + (256 << 20))), { at });
+            if (n <= 0) throw new Error(`${name}: the stored workspace ended early (${at} of ${dst.length} bytes)`);
+            at += n;
+          }
+        });
       } finally {
         sync.close();
       }
-      const file = await root.getFileHandle(name, { create: true });
-      const out = await (file as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle();
-      try {
-        out.truncate(0);
-        out.write(bytes, { at: 0 });
-        out.flush();
-      } finally {
-        out.close();
+    },
+    async write(name, bytes) {
+      // Write a temporary file, then rename it over the old one: a crash mid-write never leaves a torn
+      // workspace, and the image is written once.
+      const tmpName = `${name}.tmp`;
+      await writeFile(tmpName, bytes);
+      const tmp = (await root.getFileHandle(tmpName)) as SyncFile;
+      if (typeof tmp.move === 'function') {
+        try {
+          await tmp.move(name);  // replaces the old file in one step
+          return;
+        } catch { /* rename not supported here: write the file itself below */ }
       }
-      await root.removeEntry(`${name}.tmp`).catch(() => undefined);
+      await writeFile(name, bytes);
+      await root.removeEntry(tmpName).catch(() => undefined);
     },
     async remove(name) {
       await root.removeEntry(name).catch(() => undefined);
@@ -145,6 +181,10 @@ function idbStore(): Store {
     async read(name) {
       const v = await run<ArrayBuffer | undefined>('readonly', (s) => s.get(name)).catch(() => undefined);
       return v ? new Uint8Array(v) : null;
+    },
+    async openInto(name, e) {
+      const bytes = await this.read(name);
+      return bytes ? e.openImage(bytes) : null;
     },
     async write(name, bytes) { await run('readwrite', (s) => s.put(bytes.slice().buffer, name)); },
     async remove(name) { await run('readwrite', (s) => s.delete(name)).catch(() => undefined); },
@@ -199,16 +239,26 @@ function newId(): string {
   return `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
-/** Keeps the current workspace in storage (not the demo, not an empty one). Returns whether it was stored. */
+/**
+ * Keeps the current workspace in storage (not the demo, not an empty one): the whole image, written once
+ * from the engine's memory. Returns whether it was stored. The image now holds every change, so the
+ * journal of small changes (below) is dropped.
+ */
 async function persist(): Promise<boolean> {
   if (!engine || state.source === 'demo' || state.source === 'empty') return false;
   try {
     const s = await store();
     const index = await readIndex();
     if (!state.id) state.id = newId();
-    const image = engine.serialize(handle);
-    if ('error' in image) return false;
-    await s.write(imageName(state.id), image.bytes);
+    let bytes = engine.imageView(handle);
+    if (!bytes) {
+      const image = engine.serialize(handle);
+      if ('error' in image) return false;
+      bytes = image.bytes;
+    }
+    await s.write(imageName(state.id), bytes);
+    await s.remove(journalName(state.id));
+    await dropAnswers(state.id);
     const entry = index.workspaces.find((w) => w.id === state.id);
     const updated = new Date().toISOString();
     if (entry) Object.assign(entry, { label: state.label, updated });
@@ -221,16 +271,60 @@ async function persist(): Promise<boolean> {
   }
 }
 
+// ---- The journal: small changes (settings, saved segments) without rewriting the image ----------------
+// A settings change must answer at once, and rewriting a 1 GiB image for one settings row would take
+// seconds. So the stored workspace is the image plus ws-<id>.journal.json, the mutating requests made
+// since the image was written (the latest of each kind only), replayed in order when it is opened.
+// The next full write (an import, a removal) folds them into the image and drops the journal.
+const journalName = (id: string) => `ws-${id}.journal.json`;
+type JournalEntry = { op: string; [key: string]: unknown };
+
+function journalKey(request: JournalEntry): string {
+  return request.op === 'segment_save' ? `segment_save:${String(request.name)}` : request.op;
+}
+
+async function readJournal(id: string): Promise<JournalEntry[]> {
+  const bytes = await (await store()).read(journalName(id));
+  if (!bytes) return [];
+  try {
+    const entries = JSON.parse(new TextDecoder().decode(bytes)) as JournalEntry[];
+    return Array.isArray(entries) ? entries : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Records a mutating request that already succeeded in the engine. Returns whether it was stored. */
+async function journal(request: JournalEntry): Promise<boolean> {
+  if (!state.id || !state.persisted) return persist();
+  try {
+    await dropAnswers(state.id);
+    const entries = (await readJournal(state.id)).filter((e) => journalKey(e) !== journalKey(request));
+    entries.push(request);
+    await (await store()).write(journalName(state.id), new TextEncoder().encode(JSON.stringify(entries)));
+    const index = await readIndex();
+    const entry = index.workspaces.find((w) => w.id === state.id);
+    if (entry) {
+      entry.updated = new Date().toISOString();
+      await writeIndex(index);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function openStored(e: WasmEngine, id: string): Promise<boolean> {
   const index = await readIndex();
   const entry = index.workspaces.find((w) => w.id === id);
-  const bytes = entry ? await (await store()).read(imageName(id)) : null;
-  if (!entry || !bytes) return false;
-  const { handle: h, reply } = e.openImage(bytes);
-  if (!reply.ok) return false;
-  adopt(h, 'stored', entry.label);
+  const opened = entry ? await (await store()).openInto(imageName(id), e) : null;
+  if (!entry || !opened || !opened.reply.ok) return false;
+  // Changes made since the image was written.
+  for (const request of await readJournal(id)) e.call(opened.handle, request);
+  adopt(opened.handle, 'stored', entry.label);
   state.id = id;
   state.persisted = true;
+  if (answersFor !== id) await loadAnswers(id);
   if (index.current !== id) {
     index.current = id;
     await writeIndex(index);
@@ -243,17 +337,83 @@ async function listWorkspaces(): Promise<ReplyMap['workspaces']> {
   return { current: state.id ?? null, workspaces: index.workspaces, storage: (await store()).kind, state };
 }
 
+// ---- Answers kept between visits ------------------------------------------------------------------
+// The replies of the report ops for a stored workspace, kept beside it (ws-<id>.answers.json) for exactly
+// the stored revision: any change (import, removal, settings, saved segment) drops them. On a returning
+// visit they answer at once, before the engine has even read the image; the image opens right after, and
+// every op not kept is computed by the engine as usual. Only small replies are kept.
+const kAnswerMaxBytes = 512 * 1024;
+const kAnswersMaxBytes = 8 * 1024 * 1024;
+let answers = new Map<string, string>();  // request JSON -> result JSON
+let answersFor = '';                       // the workspace id they belong to ('' = none)
+let answersBytes = 0;
+let answersTimer = 0;
+const answersName = (id: string) => `ws-${id}.answers.json`;
+
+async function loadAnswers(id: string): Promise<void> {
+  answers = new Map();
+  answersBytes = 0;
+  answersFor = id;
+  const bytes = await (await store()).read(answersName(id));
+  if (!bytes) return;
+  try {
+    for (const [key, value] of JSON.parse(new TextDecoder().decode(bytes)) as [string, string][]) {
+      answers.set(key, value);
+      answersBytes += key.length + value.length;
+    }
+  } catch { /* unreadable: start again */ }
+}
+
+/** The stored revision changed: its kept answers no longer hold. */
+async function dropAnswers(id: string | undefined): Promise<void> {
+  clearTimeout(answersTimer);
+  answers = new Map();
+  answersBytes = 0;
+  answersFor = id ?? '';
+  if (id) await (await store()).remove(answersName(id));
+}
+
+function keepAnswer(request: unknown, result: unknown): void {
+  if (!state.id || !state.persisted || answersFor !== state.id) return;
+  const value = JSON.stringify(result);
+  const key = JSON.stringify(request);
+  if (value.length > kAnswerMaxBytes || answersBytes + value.length > kAnswersMaxBytes || answers.has(key)) return;
+  answers.set(key, value);
+  answersBytes += key.length + value.length;
+  const id = state.id;
+  clearTimeout(answersTimer);
+  answersTimer = setTimeout(() => {
+    if (answersFor !== id) return;
+    const text = JSON.stringify([...answers.entries()]);
+    void store().then((st) => st.write(answersName(id), new TextEncoder().encode(text))).catch(() => undefined);
+  }, 1000) as unknown as number;
+}
+
 // ---- Requests ---------------------------------------------------------------------------------------
 
 async function init(demoUrl: string, fresh: boolean): Promise<ReplyMap['init']> {
   const e = await loadEngine();
   const index = fresh ? null : await readIndex();
-  if (index?.current && await openStored(e, index.current)) return { state };
+  const entry = index?.current ? index.workspaces.find((w) => w.id === index.current) : undefined;
+  if (entry) {
+    // A returning visit: reply with the stored workspace at once (its kept answers serve the first page)
+    // and open the image next, before any other request.
+    await loadAnswers(entry.id);
+    state = { source: 'stored', label: entry.label, persisted: true, id: entry.id };
+    opening = openStored(e, entry.id).then(async (ok) => {
+      if (ok) return;
+      await dropAnswers(undefined);
+      adopt(openEmpty(e), 'empty', 'Empty workspace');
+      throw new Failure({ code: 'corrupt', message: `The workspace “${entry.label}” kept in this browser could not be opened. Open a downloaded copy, or start again.` });
+    });
+    opening.catch(() => undefined);
+    return { state };
+  }
   if (demoUrl) {
     try {
       const response = await fetch(demoUrl);
       if (response.ok) {
-        const { handle: h, reply } = e.openImage(new Uint8Array(await response.arrayBuffer()));
+        const { handle: h, reply } = await e.openImage(new Uint8Array(await response.arrayBuffer()));
         if (reply.ok) {
           adopt(h, 'demo', 'Demo store');
           return { state };
@@ -311,9 +471,15 @@ function importsLabel(e: WasmEngine): string {
 
 async function openImage(file: Blob, name: string): Promise<ReplyMap['openImage']> {
   const e = await loadEngine();
-  const { handle: h, reply } = e.openImage(new Uint8Array(await file.arrayBuffer()));
+  // Read in slices straight into the engine's memory: the file is never held whole in JavaScript.
+  const { handle: h, reply } = await e.openImageFrom(file.size, async (dst) => {
+    for (let at = 0; at < dst.length; at += chunkBytes) {
+      const end = Math.min(dst.length, at + chunkBytes);
+      dst.set(new Uint8Array(await file.slice(at, end).arrayBuffer()), at);
+    }
+  });
   must(reply);
-  adopt(h, 'file', name.replace(/\.rapport$/, '') === name ? name : name);
+  adopt(h, 'file', name);
   state.persisted = await persist();
   return { state };
 }
@@ -330,13 +496,19 @@ async function handle_(message: RequestMessage): Promise<{ data: unknown; transf
     case 'call': {
       const e = await loadEngine();
       const result = must(e.call(handle, message.request));
-      // Ops that change the workspace: keep the stored copy current.
-      if (kMutatingOps.has(message.request.op)) state.persisted = await persist();
+      if (!kMutatingOps.has(message.request.op)) keepAnswer(message.request, result);
+      // Ops that change the workspace: keep the stored copy current (in the journal, see above).
+      if (kMutatingOps.has(message.request.op)) {
+        const request = message.request.op === 'settings_set' ? { op: 'settings_set', settings: result } : message.request;
+        state.persisted = await journal(request);
+      }
       return { data: { result } };
     }
     case 'serialize': {
       const e = await loadEngine();
-      const image = e.serialize(handle);
+      // One copy out of the engine's memory (the image itself when SQLite holds it as one, see persist).
+      const view = e.imageView(handle);
+      const image = view ? { bytes: view.slice() } : e.serialize(handle);
       if ('error' in image) throw new Failure(image.error);
       const bytes = image.bytes.buffer as ArrayBuffer;
       return { data: { bytes }, transfer: [bytes] };
@@ -378,6 +550,8 @@ async function handle_(message: RequestMessage): Promise<{ data: unknown; transf
       index.workspaces = index.workspaces.filter((w) => w.id !== message.id);
       if (index.current === message.id) index.current = null;
       await (await store()).remove(imageName(message.id));
+      await (await store()).remove(journalName(message.id));
+      await (await store()).remove(answersName(message.id));
       await writeIndex(index);
       if (state.id === message.id) {
         const e = await loadEngine();
@@ -404,8 +578,25 @@ self.addEventListener('message', (event: MessageEvent<RequestMessage>) => {
     post({ kind: 'reply', messageId: message.messageId, type: 'cancelImport', data: { cancelled: importing } });
     return;
   }
+  // A kept answer of the open workspace replies at once, unless a change is waiting in the queue.
+  if (message.type === 'call' && changesQueued === 0 && state.id && answersFor === state.id && !kMutatingOps.has(message.request.op)) {
+    const hit = answers.get(JSON.stringify(message.request));
+    if (hit !== undefined) {
+      post({ kind: 'reply', messageId: message.messageId, type: 'call', data: { result: JSON.parse(hit) } } as WorkerMessage);
+      return;
+    }
+  }
+  const changes = message.type !== 'workspaces' && message.type !== 'serialize' &&
+    !(message.type === 'call' && !kMutatingOps.has(message.request.op));
+  if (changes) changesQueued++;
   queue = queue.then(async () => {
     try {
+      // The stored workspace of a returning visit opens before anything else runs.
+      if (opening && message.type !== 'init') {
+        const pending = opening;
+        opening = null;
+        await pending;
+      }
       const { data, transfer } = await handle_(message);
       post({ kind: 'reply', messageId: message.messageId, type: message.type, data } as WorkerMessage, transfer ?? []);
     } catch (error) {
@@ -413,6 +604,8 @@ self.addEventListener('message', (event: MessageEvent<RequestMessage>) => {
         ? error.error
         : { code: 'worker_error', message: error instanceof Error ? error.message : String(error) };
       post({ kind: 'error', messageId: message.messageId, error: e });
+    } finally {
+      if (changes) changesQueued--;
     }
   });
 });

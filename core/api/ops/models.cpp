@@ -6,12 +6,21 @@
 //                    holdout runs to as_of. validation defaults to the middle of the data's span.
 //   horizon_days     predictions: days ahead for expected purchases and P(purchase) (default 90)
 //   format           predictions: "rows" (objects; default up to 10,000 customers) or "columns" (arrays)
+//   offset, limit    predictions: one page of the table (columns format), sorted in the engine by
+//   sort, desc       `sort` (id, email, x, p_alive, expected_purchases, p_purchase, next_order_date, clv,
+//                    risk; default clv) descending unless desc is false; the reply adds "offset", "page_rows"
+//                    (the page's length) and "risk_counts" (all customers), so no reply holds every row.
+// The summary, the fits and the per-customer predictions are kept in the engine's AnalysisCache (keyed by
+// the settings and parameters), so "fit", "predictions" and its pages, and "validation" fit once each.
 // All times in the replies are in the chosen unit; dates are "YYYY-MM-DD".
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <numeric>
 #include <string_view>
 
 #include "core/analysis/customer_facts.h"
+#include "core/api/engine.h"
 #include "core/api/ops.h"
 #include "core/model/clv.h"
 #include "core/model/fit.h"
@@ -108,6 +117,100 @@ Result<CountFits> FitCount(const std::string& name, const model::Patterns& patte
   return out;
 }
 
+// The summary and the count fit(s) for one (unit, calibration end, model, settings): computed once per
+// engine and kept in its AnalysisCache until the workspace or the settings change.
+struct ModelRun {
+  Status status;  // the summary's or the fit's failure
+  CustomerSummary summary;
+  CountFits count;
+  bool has_gg = false;
+  FitResult gg;
+  Status gg_status;
+};
+
+template <typename T, typename Build>
+std::shared_ptr<const T> Cached(OpContext& ctx, const std::string& key, Build&& build) {
+  if (!ctx.engine) return std::make_shared<const T>(build());
+  return ctx.engine->cache().Get<T>(key + "|" + Dump(SettingsToJson(ctx.settings)), std::forward<Build>(build));
+}
+
+std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int32_t calibration_end,
+                                          const std::string& name, bool with_spend) {
+  const std::string key = "models:" + name + ":" + std::to_string(unit_days) + ":" + std::to_string(calibration_end) +
+                          (with_spend ? ":gg" : "");
+  return Cached<ModelRun>(ctx, key, [&] {
+    ModelRun run;
+    auto s = Summary(ctx, unit_days, calibration_end);
+    if (!s.ok()) {
+      run.status = s.status();
+      return run;
+    }
+    run.summary = std::move(s.value());
+    auto fits = FitCount(name, model::CompressPatterns(run.summary.x, run.summary.t_x, run.summary.T));
+    if (!fits.ok()) {
+      run.status = fits.status();
+      return run;
+    }
+    run.count = std::move(fits.value());
+    if (with_spend) {
+      auto gg = model::FitGammaGamma(run.summary.x, run.summary.zbar);
+      run.has_gg = gg.ok();
+      if (gg.ok()) run.gg = std::move(gg.value());
+      else run.gg_status = gg.status();
+    }
+    return run;
+  });
+}
+
+// The per-customer predictions of a ModelRun, kept like the run itself.
+struct PredictionRun {
+  std::shared_ptr<const ModelRun> models;
+  model::CustomerPredictions p;
+  bool has_spend = false;
+};
+
+// Row order of the predictions table sorted by one column (missing values last, ties by customer id).
+std::vector<uint32_t> SortedRows(const CustomerTable& customers, const CustomerSummary& s,
+                                 const model::CustomerPredictions& p, const std::string& key, bool desc) {
+  std::vector<uint32_t> order(s.size());
+  std::iota(order.begin(), order.end(), 0u);
+  auto by_number = [&](const std::vector<double>& v) {
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      const bool na = !std::isfinite(v[a]), nb = !std::isfinite(v[b]);
+      if (na || nb) return !na && nb;
+      return desc ? v[a] > v[b] : v[a] < v[b];
+    });
+  };
+  if (key == "id") {
+    if (desc) std::reverse(order.begin(), order.end());
+  } else if (key == "email") {
+    auto email = [&](uint32_t i) -> const std::string& {
+      static const std::string kNone;
+      return s.customer[i] < customers.size() ? customers.email[s.customer[i]] : kNone;
+    };
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return desc ? email(a) > email(b) : email(a) < email(b);
+    });
+  } else if (key == "x") {
+    by_number(s.x);
+  } else if (key == "p_alive") {
+    by_number(p.p_alive);
+  } else if (key == "expected_purchases") {
+    by_number(p.expected_purchases);
+  } else if (key == "p_purchase") {
+    by_number(p.p_purchase);
+  } else if (key == "next_order_date") {
+    by_number(p.next_purchase);
+  } else if (key == "risk") {
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return desc ? p.risk[a] > p.risk[b] : p.risk[a] < p.risk[b];
+    });
+  } else {  // clv
+    by_number(p.clv);
+  }
+  return order;
+}
+
 }  // namespace
 
 // Used by the CLI's `rapport fit-summary` too (declared in cli/cmd_fit.cpp): one fit as JSON.
@@ -202,30 +305,35 @@ Result<Json> Op_fit(OpContext& ctx) {
   if (!unit.ok()) return unit.status();
   Result<std::string> name = ModelParameter(ctx.request, "auto");
   if (!name.ok()) return name.status();
-  auto s = Summary(ctx, *unit, kNoDay);
-  if (!s.ok()) return s.status();
-  Json out{{"unit", UnitName(*unit)}, {"as_of", Day(s->calibration_end_day)}, {"customers", s->size()},
-           {"model", *name}};
-  const model::SpendFrequencyCorrelation corr = model::CorrelateSpendAndFrequency(s->x, s->zbar);
-  out["spend_frequency_correlation"] =
-      Json{{"pearson", Num(corr.pearson)}, {"spearman", Num(corr.spearman)}, {"customers", corr.customers}};
   if (*name == "gg") {
+    auto s = Summary(ctx, *unit, kNoDay);
+    if (!s.ok()) return s.status();
+    Json out{{"unit", UnitName(*unit)}, {"as_of", Day(s->calibration_end_day)}, {"customers", s->size()},
+             {"model", *name}};
+    const model::SpendFrequencyCorrelation corr = model::CorrelateSpendAndFrequency(s->x, s->zbar);
+    out["spend_frequency_correlation"] =
+        Json{{"pearson", Num(corr.pearson)}, {"spearman", Num(corr.spearman)}, {"customers", corr.customers}};
     auto gg = model::FitGammaGamma(s->x, s->zbar);
     if (!gg.ok()) return gg.status();
     out["fit"] = FitResultJson(gg.value());
     return out;
   }
-  const model::Patterns patterns = model::CompressPatterns(s->x, s->t_x, s->T);
-  auto fits = FitCount(*name, patterns);
-  if (!fits.ok()) return fits.status();
-  out["fit"] = FitResultJson(fits->fits[fits->best]);
-  out["best"] = model::ModelName(fits->fits[fits->best].model);
+  const std::shared_ptr<const ModelRun> run = RunModels(ctx, *unit, kNoDay, *name, /*with_spend=*/true);
+  if (!run->status.ok()) return run->status;
+  const CustomerSummary& s = run->summary;
+  const CountFits& fits = run->count;
+  Json out{{"unit", UnitName(*unit)}, {"as_of", Day(s.calibration_end_day)}, {"customers", s.size()},
+           {"model", *name}};
+  const model::SpendFrequencyCorrelation corr = model::CorrelateSpendAndFrequency(s.x, s.zbar);
+  out["spend_frequency_correlation"] =
+      Json{{"pearson", Num(corr.pearson)}, {"spearman", Num(corr.spearman)}, {"customers", corr.customers}};
+  out["fit"] = FitResultJson(fits.fits[fits.best]);
+  out["best"] = model::ModelName(fits.fits[fits.best].model);
   Json comparison = Json::array();
-  for (const FitResult& f : fits->fits) comparison.push_back(FitResultJson(f));
+  for (const FitResult& f : fits.fits) comparison.push_back(FitResultJson(f));
   out["comparison"] = comparison;
-  out["failures"] = fits->failures;
-  auto gg = model::FitGammaGamma(s->x, s->zbar);
-  out["spend"] = gg.ok() ? FitResultJson(gg.value()) : Json{{"error", ErrorJson(gg.status())}};
+  out["failures"] = fits.failures;
+  out["spend"] = run->has_gg ? FitResultJson(run->gg) : Json{{"error", ErrorJson(run->gg_status)}};
   return out;
 }
 
@@ -242,21 +350,27 @@ Result<Json> Op_predictions(OpContext& ctx) {
     }
     horizon_days = ctx.request["horizon_days"].get<double>();
   }
-  auto s = Summary(ctx, *unit, kNoDay);
-  if (!s.ok()) return s.status();
-  auto fits = FitCount(*name, model::CompressPatterns(s->x, s->t_x, s->T));
-  if (!fits.ok()) return fits.status();
-  const FitResult& count = fits->fits[fits->best];
-  auto gg = model::FitGammaGamma(s->x, s->zbar);
+  const std::shared_ptr<const ModelRun> run = RunModels(ctx, *unit, kNoDay, *name, /*with_spend=*/true);
+  if (!run->status.ok()) return run->status;
+  const CustomerSummary* s = &run->summary;
+  const FitResult& count = run->count.fits[run->count.best];
   model::PredictionOptions options;
   options.horizon = horizon_days / *unit;
   options.clv_months = ctx.settings.clv_months;
   options.monthly_discount_rate = ctx.settings.monthly_discount_rate;
   options.units_per_month = model::UnitsPerMonth(*unit);
-  const bool has_spend = gg.ok() && gg->params[1] > 1.0;
-  const model::CustomerPredictions p =
-      model::PredictCustomers(count, has_spend ? &gg.value() : nullptr, s->x, s->t_x, s->T, s->zbar, options);
-
+  const std::string run_key = "predictions:" + *name + ":" + std::to_string(*unit) + ":" + Dump(Num(horizon_days));
+  const std::shared_ptr<const PredictionRun> predicted = Cached<PredictionRun>(ctx, run_key, [&] {
+    PredictionRun r;
+    r.models = run;
+    r.has_spend = run->has_gg && run->gg.params[1] > 1.0;
+    r.p = model::PredictCustomers(count, r.has_spend ? &run->gg : nullptr, s->x, s->t_x, s->T, s->zbar, options);
+    return r;
+  });
+  const bool has_spend = predicted->has_spend;
+  const model::CustomerPredictions& p = predicted->p;
+  struct GgView { const FitResult* fit; bool ok; std::string message; };
+  const GgView gg{&run->gg, run->has_gg, run->has_gg ? std::string() : run->gg_status.message()};
   const CustomerTable& customers = ctx.workspace.customers;
   const int32_t as_of = s->calibration_end_day;
   auto next_date = [&](double median) -> Json {
@@ -273,13 +387,13 @@ Result<Json> Op_predictions(OpContext& ctx) {
   Json out{{"unit", UnitName(*unit)},
            {"as_of", Day(as_of)},
            {"model", FitResultJson(count)},
-           {"spend", has_spend ? FitResultJson(gg.value()) : Json(nullptr)},
+           {"spend", has_spend ? FitResultJson(*gg.fit) : Json(nullptr)},
            {"horizon_days", Num(horizon_days)},
            {"clv_months", options.clv_months},
            {"monthly_discount_rate", Num(options.monthly_discount_rate)},
            {"risk_thresholds", Json{{"low", Num(model::kLowRiskPAlive)}, {"medium", Num(model::kMediumRiskPAlive)}}},
            {"customers", s->size()}};
-  if (!has_spend) out["spend_error"] = gg.ok() ? "q <= 1: mean spend undefined" : gg.status().message();
+  if (!has_spend) out["spend_error"] = gg.ok ? std::string("q <= 1: mean spend undefined") : gg.message;
   static const char* kNames[] = {"id", "key", "email", "x", "t_x", "T", "p_alive", "expected_purchases",
                                  "p_purchase", "next_order_date", "expected_value", "clv", "risk"};
   auto cell = [&](size_t i, int column) -> Json {
@@ -300,7 +414,40 @@ Result<Json> Op_predictions(OpContext& ctx) {
       default: return model::RiskBandName(p.risk[i]);
     }
   };
-  if (columns) {
+  if (ctx.request.contains("limit")) {
+    const Json& rq = ctx.request;
+    if (!rq["limit"].is_number_unsigned()) return InvalidArgument("`limit`: expected a number of rows (0 or more)");
+    if (rq.contains("offset") && !rq["offset"].is_number_unsigned()) return InvalidArgument("`offset`: expected a row number (0 or more)");
+    const std::string sort = rq.contains("sort") && rq["sort"].is_string() ? rq["sort"].get<std::string>() : "clv";
+    static const char* kSortable[] = {"id", "email", "x", "p_alive", "expected_purchases", "p_purchase",
+                                      "next_order_date", "clv", "risk"};
+    if (std::find(std::begin(kSortable), std::end(kSortable), sort) == std::end(kSortable)) {
+      return InvalidArgument("`sort`: expected one of id, email, x, p_alive, expected_purchases, p_purchase, next_order_date, clv, risk; found `" + sort + "`");
+    }
+    const bool desc = !rq.contains("desc") || !rq["desc"].is_boolean() || rq["desc"].get<bool>();
+    struct Order { std::vector<uint32_t> rows; };
+    const std::shared_ptr<const Order> order = Cached<Order>(ctx, run_key + ":order:" + sort + (desc ? ":desc" : ":asc"), [&] {
+      return Order{SortedRows(customers, *s, p, sort, desc)};
+    });
+    const size_t offset = std::min<size_t>(rq.value("offset", size_t{0}), s->size());
+    const size_t end = std::min<size_t>(s->size(), offset + rq["limit"].get<size_t>());
+    Json cols = Json::object();
+    for (int k = 0; k < 13; ++k) {
+      Json arr = Json::array();
+      for (size_t j = offset; j < end; ++j) arr.push_back(cell(order->rows[j], k));
+      cols[kNames[k]] = std::move(arr);
+    }
+    size_t counts[4] = {0, 0, 0, 0};
+    for (model::RiskBand band : p.risk) ++counts[static_cast<int>(band)];
+    Json risk_counts = Json::object();
+    for (int b = 0; b < 4; ++b) risk_counts[model::RiskBandName(static_cast<model::RiskBand>(b))] = counts[b];
+    out["risk_counts"] = risk_counts;
+    out["sort"] = sort;
+    out["desc"] = desc;
+    out["offset"] = offset;
+    out["page_rows"] = end - offset;
+    out["columns"] = std::move(cols);
+  } else if (columns) {
     Json cols = Json::object();
     for (int k = 0; k < 13; ++k) {
       Json arr = Json::array();
@@ -336,12 +483,11 @@ Result<Json> Op_validation(OpContext& ctx) {
   }
   Result<int32_t> calibration_end = DayParameter(ctx.request, "calibration_end", first + (as_of - first) / 2);
   if (!calibration_end.ok()) return calibration_end.status();
-  auto s = Summary(ctx, *unit, *calibration_end);
-  if (!s.ok()) return s.status();
-  auto fits = FitCount(*name, model::CompressPatterns(s->x, s->t_x, s->T));
-  if (!fits.ok()) return fits.status();
-  const FitResult& count = fits->fits[fits->best];
-  const model::HoldoutComparison h = model::CompareHoldout(count, s.value());
+  const std::shared_ptr<const ModelRun> run = RunModels(ctx, *unit, *calibration_end, *name, /*with_spend=*/false);
+  if (!run->status.ok()) return run->status;
+  const CustomerSummary* s = &run->summary;
+  const FitResult& count = run->count.fits[run->count.best];
+  const model::HoldoutComparison h = model::CompareHoldout(count, *s);
   Json rows = Json::array();
   for (const model::HoldoutRow& r : h.rows) {
     rows.push_back(Json{{"frequency", r.frequency == 7 ? Json("7+") : Json(r.frequency)},
@@ -352,7 +498,7 @@ Result<Json> Op_validation(OpContext& ctx) {
                         {"predicted_mean", r.customers > 0 ? Num(r.predicted / r.customers) : Json(nullptr)}});
   }
   Json curve_day = Json::array(), curve_actual = Json::array(), curve_predicted = Json::array();
-  for (const model::TrackingPoint& p : model::TrackingCurve(count, s.value())) {
+  for (const model::TrackingPoint& p : model::TrackingCurve(count, *s)) {
     curve_day.push_back(Day(p.day));
     curve_actual.push_back(Num(p.actual));
     curve_predicted.push_back(Num(p.predicted));

@@ -1,6 +1,8 @@
 // Typed access to the exported C functions of rapport_engine.wasm (wasm-bindings/bindings.cpp). Used only
 // inside the worker. Large inputs go through _malloc + HEAPU8.set, never through ccall strings
 // (TOOLCHAIN.md, pitfall 6). Every reply is read from the bindings' result buffer right after the call.
+// The heap may grow to 4 GiB: an address returned by a C function arrives as a signed 32-bit number, so
+// every one goes through `>>> 0` (unsigned) before it indexes HEAPU8.
 import type { EngineError } from './protocol';
 
 export interface EngineModule {
@@ -9,6 +11,11 @@ export interface EngineModule {
   _free(ptr: number): void;
   _rp_open_memory(): number;
   _rp_open_image(ptr: number, len: number): number;
+  _rp_alloc_image_buffer(len: number): number;
+  _rp_free_image_buffer(ptr: number): void;
+  _rp_open_owned_image(ptr: number, len: number): number;
+  _rp_image_view(handle: number, lenOut: number): number;
+  HEAPF64: Float64Array;
   _rp_close(handle: number): void;
   _rp_import_begin(handle: number, name: number, options: number, totalBytes: number, importedAt: number): number;
   _rp_import_chunk(handle: number, ptr: number, len: number): number;
@@ -35,21 +42,22 @@ export class WasmEngine {
 
   /** The result buffer as bytes (a copy). */
   resultBytes(): Uint8Array {
-    const ptr = this.module._rp_result_ptr();
+    const ptr = this.module._rp_result_ptr() >>> 0;
     const len = this.module._rp_result_len();
     return this.module.HEAPU8.slice(ptr, ptr + len);
   }
 
   /** The result buffer parsed as a JSON reply. */
   reply<T = unknown>(): BindingReply<T> {
-    const ptr = this.module._rp_result_ptr();
+    const ptr = this.module._rp_result_ptr() >>> 0;
     const len = this.module._rp_result_len();
     return JSON.parse(decoder.decode(this.module.HEAPU8.subarray(ptr, ptr + len))) as BindingReply<T>;
   }
 
   /** Copies bytes into wasm memory for the duration of fn. */
   withBytes<R>(bytes: Uint8Array, fn: (ptr: number, len: number) => R): R {
-    const ptr = this.module._malloc(Math.max(1, bytes.length));
+    const ptr = this.module._malloc(Math.max(1, bytes.length)) >>> 0;
+    if (!ptr) throw new Error(`out of memory: cannot hold ${bytes.length} bytes in the engine`);
     try {
       this.module.HEAPU8.set(bytes, ptr);
       return fn(ptr, bytes.length);
@@ -71,9 +79,39 @@ export class WasmEngine {
     return { handle, reply: this.reply() };
   }
 
-  openImage(bytes: Uint8Array): { handle: number; reply: BindingReply } {
-    const handle = this.withBytes(bytes, (ptr, len) => this.module._rp_open_image(ptr, len));
+  /** A workspace from bytes already in JavaScript memory (copied once, into the buffer SQLite keeps). */
+  openImage(bytes: Uint8Array): Promise<{ handle: number; reply: BindingReply }> {
+    return this.openImageFrom(bytes.length, (dst) => dst.set(bytes));
+  }
+
+  /**
+   * Opens a workspace of `size` bytes that `fill` writes straight into the engine's memory (from OPFS, a
+   * file, a download): the image is held once, by SQLite, with no second copy while opening.
+   */
+  async openImageFrom(size: number, fill: (dst: Uint8Array) => void | Promise<void>): Promise<{ handle: number; reply: BindingReply }> {
+    const ptr = this.module._rp_alloc_image_buffer(size) >>> 0;
+    if (!ptr) return { handle: 0, reply: { ok: false, error: { code: 'io_error', message: `out of memory: cannot hold a workspace of ${size} bytes in this tab` } } };
+    try {
+      // HEAPU8 is read after the allocation: growing the heap replaces it.
+      await fill(this.module.HEAPU8.subarray(ptr, ptr + size));
+    } catch (error) {
+      this.module._rp_free_image_buffer(ptr);
+      throw error;
+    }
+    const handle = this.module._rp_open_owned_image(ptr, size);
     return { handle, reply: this.reply() };
+  }
+
+  /** The workspace image as a view of the engine's memory (no copy), valid until the next engine call. */
+  imageView(handle: number): Uint8Array | null {
+    const lenPtr = this.module._malloc(8) >>> 0;
+    try {
+      const ptr = this.module._rp_image_view(handle, lenPtr) >>> 0;
+      const len = this.module.HEAPF64[lenPtr / 8];
+      return ptr && len > 0 ? this.module.HEAPU8.subarray(ptr, ptr + len) : null;
+    } finally {
+      this.module._free(lenPtr);
+    }
   }
 
   close(handle: number): void {

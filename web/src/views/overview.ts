@@ -101,29 +101,42 @@ export async function renderOverview(app: App, main: HTMLElement): Promise<void>
     const v = c.get(kpis, feedback);
     return !(kOptional.has(c.id) && (v === undefined || v === null));
   });
-  // The same KPIs one period earlier (as_of - P), for the change on each card.
-  let previous: Kpis | null = null;
+  // The cards come first; the change against one period earlier (as_of - P), the trends, alerts, funnel
+  // and playbooks fill in as the worker answers (the page is useful from the first KPI).
   const asOf = typeof result.as_of === 'string' ? result.as_of : '';
   const before = asOf ? shiftDay(asOf, -period) : '';
-  if (before) {
-    try {
-      previous = forCurrency(await app.cached<Kpis>('kpis', { as_of: before }), currency).kpis;
-    } catch { previous = null; }
-  }
+  const deltas = new Map<string, HTMLElement>();
   body.append(h('div', { class: 'kpis', role: 'list' }, cards.map((c) => {
     const v = c.get(kpis, feedback);
     const rule = kCardRules[c.id];
     const shown = value(c.kind, v, currency);
-    const p = previous ? c.get(previous, {}) : undefined;
+    const slot = h('div', { class: 'kpi-delta muted' }, '\u00a0');
+    deltas.set(c.id, slot);
     return h('div', { class: 'kpi card', role: 'listitem', 'data-kpi': c.id },
       h('div', { class: 'kpi-label' }, c.label),
       h('div', { class: 'kpi-value' }, rule ? h('a', { href: `#/customers?rule=${encodeURIComponent(rule)}`, title: `The customers behind this number: ${rule}` }, shown) : shown),
-      delta(c, v, p, before, currency),
+      slot,
       h('div', { class: 'kpi-hint' }, noRetention && (c.id === 'retention_rate' || c.id === 'churn_rate')
         ? `needs ${2 * period} days of order history` : c.hint));
   })));
-  await extras(app, body, kpis, previous, before, currency);
   if (app.state.source === 'demo') body.append(dropHint(app));
+  const rest = h('div', { 'aria-busy': 'true' }, h('p', { class: 'loading', role: 'status' }, 'Computing trends, alerts, the funnel and playbooks…'));
+  body.insertBefore(rest, app.state.source === 'demo' ? body.lastChild : null);
+  void (async () => {
+    let previous: Kpis | null = null;
+    if (before) {
+      try {
+        previous = forCurrency(await app.cached<Kpis>('kpis', { as_of: before }), currency).kpis;
+      } catch { previous = null; }
+    }
+    for (const c of cards) {
+      const d = delta(c, c.get(kpis, feedback), previous ? c.get(previous, {}) : undefined, before, currency);
+      if (d) deltas.get(c.id)!.replaceWith(d);
+    }
+    const more = h('div', {});
+    await extras(app, more, kpis, previous, before, currency);
+    rest.replaceWith(...more.childNodes);
+  })();
 }
 
 const kCardRules: Record<string, string> = {

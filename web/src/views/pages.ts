@@ -77,7 +77,8 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
     try {
       if (!input.value.trim()) {
         const rule = ruleInput.value.trim() || 'orders >= 1';
-        const r = await app.client.call<{ rows?: Record<string, unknown>[]; members?: number; valid?: boolean; error?: { rendered?: string; message?: string } }>(
+        // Memoised per workspace version (App.cached): going back to the list costs nothing.
+        const r = await app.cached<{ rows?: Record<string, unknown>[]; members?: number; valid?: boolean; error?: { rendered?: string; message?: string } }>(
           'segment', { rule, limit: 100000 });
         if (r.valid === false) {
           out.replaceChildren(h('pre', { class: 'error', role: 'alert' }, String(r.error?.rendered ?? r.error?.message)));

@@ -4,9 +4,9 @@
 // table ("predictions", columns format: typed arrays straight into the table), each row opening the customer.
 import type { App } from '../app';
 import { chart, daySeconds } from '../chart';
-import { emptyState, h } from '../dom';
+import { download, emptyState, h } from '../dom';
 import { fmtInt, fmtNum, fmtPct } from '../format';
-import { dataTable } from '../table';
+import { csvField, dataTable, type Column } from '../table';
 
 type Obj = Record<string, unknown>;
 const kModelNames: Record<string, string> = { bgnbd: 'BG/NBD', pnbd: 'Pareto/NBD', mbgnbd: 'MBG/NBD', gg: 'Gamma-Gamma' };
@@ -82,39 +82,88 @@ function validation(v: Obj): HTMLElement {
     })));
 }
 
-function customerTable(app: App, p: Obj): HTMLElement {
+// The per-customer table, one page at a time from the engine (sorted there): at a million customers no
+// reply and no array here holds every row.
+const kPageRows = 500;
+const kCsvRows = 50000;
+
+function pageData(p: Obj): Record<string, ArrayLike<unknown>> {
   const cols = (p.columns ?? {}) as Record<string, ArrayLike<unknown>>;
-  const currency = String((p.currency as string) ?? app.storeCurrency);
-  const ids = cols.id as ArrayLike<number>;
-  const risk = cols.risk as ArrayLike<string>;
-  const counts: Record<string, number> = {};
-  for (let i = 0; i < (risk?.length ?? 0); i++) counts[risk[i]] = (counts[risk[i]] ?? 0) + 1;
-  const thresholds = (p.risk_thresholds ?? {}) as Obj;
-  // Typed arrays for the numeric columns: sorting and scrolling stay fast at any size.
-  const data: Record<string, ArrayLike<unknown>> = {
-    id: ids, email: cols.email, x: Float64Array.from(cols.x as number[]),
+  // Typed arrays for the numeric columns: scrolling stays fast.
+  return {
+    id: cols.id, email: cols.email, x: Float64Array.from(cols.x as number[]),
     p_alive: Float64Array.from(cols.p_alive as number[]), expected_purchases: Float64Array.from(cols.expected_purchases as number[]),
     p_purchase: Float64Array.from(cols.p_purchase as number[]), next_order_date: cols.next_order_date,
-    clv: Float64Array.from(cols.clv as (number | null)[], (v) => (v === null ? NaN : v)), risk,
+    clv: Float64Array.from(cols.clv as (number | null)[], (v) => (v === null ? NaN : v)), risk: cols.risk,
   };
+}
+
+function customerTable(app: App, first: Obj, params: Obj): HTMLElement {
+  const currency = String((first.currency as string) ?? app.storeCurrency);
+  const total = Number(first.customers);
+  const counts = (first.risk_counts ?? {}) as Record<string, number>;
+  const thresholds = (first.risk_thresholds ?? {}) as Obj;
+  let sort = { key: String(first.sort ?? 'clv'), desc: first.desc !== false };
+  let offset = 0;
+  const holder = h('div', {});
+  const columns = (ids: ArrayLike<number>): Column[] => [
+    { key: 'email', label: 'Customer', kind: 'text', href: (r) => `#/customer/${ids[r]}`, text: (v, r) => String(v || `#${ids[r]}`), width: '26%' },
+    { key: 'x', label: 'Repeat orders', kind: 'int' },
+    { key: 'p_alive', label: 'P(alive)', kind: 'pct' },
+    { key: 'expected_purchases', label: 'Expected orders', kind: 'num' },
+    { key: 'p_purchase', label: 'P(order)', kind: 'pct' },
+    { key: 'next_order_date', label: 'Next order', kind: 'date' },
+    { key: 'clv', label: 'CLV', kind: 'money' },
+    { key: 'risk', label: 'Risk', kind: 'text' },
+  ];
+  const fetchPage = (at: number, limit = kPageRows) =>
+    app.cached<Obj>('predictions', { ...params, offset: at, limit, sort: sort.key, desc: sort.desc });
+  const show = (p: Obj) => {
+    const data = pageData(p);
+    const rows = Number(p.page_rows ?? 0);
+    const prev = h('button', { type: 'button', class: 'secondary small', disabled: offset === 0 ? '' : null }, 'Previous');
+    const next = h('button', { type: 'button', class: 'secondary small', disabled: offset + rows >= total ? '' : null }, 'Next');
+    prev.addEventListener('click', () => void go(Math.max(0, offset - kPageRows)));
+    next.addEventListener('click', () => void go(offset + kPageRows));
+    const all = h('button', { type: 'button', class: 'secondary small' }, 'Download all (CSV)');
+    all.addEventListener('click', () => void downloadAll(all));
+    holder.replaceChildren(dataTable({
+      caption: `Predictions for ${fmtInt(total)} customers`, fileName: `predictions-${p.as_of}-rows-${offset + 1}-${offset + rows}`,
+      data, currency, sort, totalRows: total,
+      onSort: (key, desc) => { sort = { key, desc }; void go(0); },
+      tools: [h('span', { class: 'muted page-range' }, `rows ${fmtInt(rows ? offset + 1 : 0)}–${fmtInt(offset + rows)}`), prev, next, all],
+      columns: columns(data.id as ArrayLike<number>),
+    }));
+  };
+  const go = async (at: number) => {
+    holder.setAttribute('aria-busy', 'true');
+    try {
+      const p = await fetchPage(at);
+      offset = at;
+      show(p);
+    } finally {
+      holder.removeAttribute('aria-busy');
+    }
+  };
+  // Every row, fetched in pages of 50,000 and written as one CSV file.
+  const downloadAll = async (button: HTMLElement) => {
+    const cols = columns([]);
+    const lines = [cols.map((c) => csvField(c.label ?? c.key)).join(',')];
+    for (let at = 0; at < total; at += kCsvRows) {
+      button.textContent = `Preparing… ${fmtPct(at / total)}`;
+      const p = await app.client.call<Obj>('predictions', { ...params, offset: at, limit: kCsvRows, sort: sort.key, desc: sort.desc });
+      const data = (p.columns ?? {}) as Record<string, ArrayLike<unknown>>;
+      for (let r = 0; r < Number(p.page_rows); r++) lines.push(cols.map((c) => csvField(data[c.key][r])).join(','));
+    }
+    button.textContent = 'Download all (CSV)';
+    download(`predictions-${first.as_of}.csv`, '\ufeff' + lines.join('\r\n') + '\r\n', 'text/csv;charset=utf-8');
+  };
+  show(first);
   return h('div', {},
     h('p', {}, `Risk bands: `, ['high', 'medium', 'low', 'unrated'].filter((b) => counts[b]).map((b, i) =>
       h('span', {}, i ? ' · ' : '', h('a', { href: `#/customers?rule=${encodeURIComponent(`risk = "${b}"`)}`, class: `risk risk-${b}` }, `${fmtInt(counts[b])} ${b}`))),
-    h('span', { class: 'muted' }, ` (high: P(alive) < ${fmtPct(thresholds.medium)}, medium: < ${fmtPct(thresholds.low)}; unrated: no repeat order yet). Expected purchases over the next ${fmtNum(p.horizon_days)} days; CLV over ${fmtNum(p.clv_months)} months.`)),
-    dataTable({
-      caption: `Predictions for ${fmtInt(p.customers)} customers`, fileName: `predictions-${p.as_of}`, data, currency,
-      sort: { key: 'clv', desc: true },
-      columns: [
-        { key: 'email', label: 'Customer', kind: 'text', href: (r) => `#/customer/${ids[r]}`, text: (v, r) => String(v || `#${ids[r]}`), width: '26%' },
-        { key: 'x', label: 'Repeat orders', kind: 'int' },
-        { key: 'p_alive', label: 'P(alive)', kind: 'pct' },
-        { key: 'expected_purchases', label: 'Expected orders', kind: 'num' },
-        { key: 'p_purchase', label: 'P(order)', kind: 'pct' },
-        { key: 'next_order_date', label: 'Next order', kind: 'date' },
-        { key: 'clv', label: 'CLV', kind: 'money' },
-        { key: 'risk', label: 'Risk', kind: 'text' },
-      ],
-    }));
+    h('span', { class: 'muted' }, ` (high: P(alive) < ${fmtPct(thresholds.medium)}, medium: < ${fmtPct(thresholds.low)}; unrated: no repeat order yet). Expected purchases over the next ${fmtNum(first.horizon_days)} days; CLV over ${fmtNum(first.clv_months)} months. Sorted by the engine; ${fmtInt(kPageRows)} rows a page.`)),
+    holder);
 }
 
 export async function renderPredictions(app: App, body: HTMLElement): Promise<void> {
@@ -134,8 +183,8 @@ export async function renderPredictions(app: App, body: HTMLElement): Promise<vo
     failed(models.body, error);
   }
   const later = [
-    app.cached<Obj>('predictions', { model: best, format: 'columns', ...currency }).then((p) => {
-      table.body.replaceChildren(customerTable(app, p));
+    app.cached<Obj>('predictions', { model: best, ...currency, offset: 0, limit: kPageRows, sort: 'clv', desc: true }).then((p) => {
+      table.body.replaceChildren(customerTable(app, p, { model: best, ...currency }));
       table.body.removeAttribute('aria-busy');
     }, (e) => failed(table.body, e)),
     app.cached<Obj>('validation', { model: best }).then((v) => {

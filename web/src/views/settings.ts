@@ -2,6 +2,7 @@
 // "settings_set". The engine validates every value; its message is shown next to the form.
 import type { App } from '../app';
 import { h } from '../dom';
+import { applyTheme, currentTheme, type Theme } from '../theme';
 
 interface Field { key: string; label: string; help: string; kind: 'date' | 'text' | 'int' | 'num' | 'unit' }
 
@@ -51,13 +52,16 @@ export async function renderSettings(app: App, body: HTMLElement): Promise<void>
     form.setAttribute('aria-busy', 'true');
     status.replaceChildren(h('span', { class: 'loading', role: 'status' }, 'Saving and recomputing…'));
     try {
+      // The worker stores the settings row (a small journal entry, not the whole workspace) and answers at
+      // once; each page recomputes when it is next shown.
       await app.saveSettings(settings);
-      // Recompute the headline numbers now (in the worker; the page stays responsive).
-      const started = performance.now();
-      const k = await app.cached<Record<string, unknown>>('kpis');
-      status.replaceChildren(h('span', { class: 'badge ok' }, 'Saved'),
-        ` Every page now uses these settings (as of ${k.as_of}; recomputed in ${Math.round(performance.now() - started)} ms).`);
       Object.assign(current, settings);
+      const note = h('span', {}, ' Every page now uses these settings; recomputing the headline numbers…');
+      status.replaceChildren(h('span', { class: 'badge ok' }, 'Saved'), note);
+      const started = performance.now();
+      void app.cached<Record<string, unknown>>('kpis').then((k) => {
+        note.textContent = ` Every page now uses these settings (as of ${k.as_of}; headline numbers recomputed in ${Math.round(performance.now() - started)} ms).`;
+      }, () => { note.textContent = ' Every page now uses these settings.'; });
     } catch (error) {
       status.replaceChildren(h('span', { class: 'error', role: 'alert' }, (error as Error).message));
     } finally {
@@ -65,7 +69,18 @@ export async function renderSettings(app: App, body: HTMLElement): Promise<void>
       form.removeAttribute('aria-busy');
     }
   });
-  body.append(form, await workspacesPanel(app));
+  body.append(form, themePanel(), await workspacesPanel(app));
+}
+
+/** Light, dark or the system's choice; kept in localStorage (main.ts applies it on start). */
+function themePanel(): HTMLElement {
+  const choice = currentTheme();
+  const select = h('select', { id: 'setting-theme' }, [['system', 'Same as the system'], ['light', 'Light'], ['dark', 'Dark']]
+    .map(([value, text]) => h('option', { value, selected: value === choice }, text)));
+  select.addEventListener('change', () => applyTheme(select.value as Theme, true));
+  return h('section', { class: 'card', 'aria-label': 'Display' }, h('h2', {}, 'Display'),
+    h('div', { class: 'field' }, h('label', { for: 'setting-theme' }, 'Theme'), select,
+      h('small', { class: 'muted' }, 'Kept in this browser only.')));
 }
 
 /** Several named workspaces (one per store), kept in this browser; switch, rename, delete, delete everything. */

@@ -1,0 +1,152 @@
+// The engine's large-workspace paths used by the dashboard at a million customers: the "predictions" table
+// one sorted page at a time (offset/limit/sort), the model runs kept between ops, and opening an image
+// without a copy (OpenOwnedImage, ImageView).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "core/api/engine.h"
+#include "core/api/json.h"
+#include "core/workspace/store.h"
+
+namespace rapport {
+namespace {
+
+// 400 customers, 1 to 6 orders each over two years, from a fixed linear congruential sequence (so the data
+// and every figure derived from it are the same on every run and platform).
+std::string Transactions() {
+  std::string csv = "customer,date,amount\n";
+  uint32_t state = 12345;
+  auto next = [&](uint32_t n) {
+    state = state * 1103515245u + 12345u;
+    return (state >> 8) % n;
+  };
+  char line[96];
+  for (int c = 0; c < 400; ++c) {
+    const int orders = 1 + static_cast<int>(next(6));
+    int day = static_cast<int>(next(300));
+    for (int k = 0; k < orders && day < 730; ++k) {
+      const int month = 1 + (day % 365) / 31, mday = 1 + (day % 365) % 28;
+      std::snprintf(line, sizeof line, "c%03d@example.com,%d-%02d-%02d,%u.00\n", c, 2023 + day / 365, month, mday,
+                    10 + next(90));
+      csv += line;
+      day += 20 + static_cast<int>(next(120));
+    }
+  }
+  return csv;
+}
+
+std::unique_ptr<Engine> Loaded() {
+  auto e = Engine::OpenMemory();
+  REQUIRE(e.ok());
+  const std::string csv = Transactions();
+  REQUIRE((*e)->BeginImport("t.csv", {}, csv.size(), "2026-01-01T00:00:00Z").ok());
+  REQUIRE((*e)->ImportChunk(csv).ok());
+  REQUIRE((*e)->FinishImport().ok());
+  return std::move(*e);
+}
+
+Json Ok(Engine* e, const std::string& request) {
+  Json reply = Json::parse(e->Call(request));
+  INFO(reply.dump().substr(0, 400));
+  REQUIRE(reply["ok"] == true);
+  return reply["result"];
+}
+
+TEST_CASE("predictions: a sorted page equals the same rows of the whole table sorted here", "[engine][models]") {
+  auto e = Loaded();
+  const Json all = Ok(e.get(), R"({"op":"predictions","model":"bgnbd","format":"rows"})");
+  const Json& rows = all["rows"];
+  REQUIRE(rows.size() == all["customers"].get<size_t>());
+  REQUIRE(rows.size() > 100);
+
+  // The expected order, derived independently: by p_alive descending, ties in the table's own order.
+  std::vector<size_t> order(rows.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return rows[a]["p_alive"].get<double>() > rows[b]["p_alive"].get<double>();
+  });
+  const Json page = Ok(e.get(), R"({"op":"predictions","model":"bgnbd","offset":30,"limit":25,"sort":"p_alive"})");
+  CHECK(page["offset"] == 30);
+  CHECK(page["page_rows"] == 25);
+  CHECK(page["sort"] == "p_alive");
+  CHECK(page["desc"] == true);
+  CHECK(page["customers"] == all["customers"]);
+  REQUIRE(page["columns"]["id"].size() == 25);
+  for (size_t j = 0; j < 25; ++j) {
+    const Json& want = rows[order[30 + j]];
+    CHECK(page["columns"]["id"][j] == want["id"]);
+    CHECK(page["columns"]["p_alive"][j] == want["p_alive"]);
+    CHECK(page["columns"]["clv"][j] == want["clv"]);
+  }
+  // Ascending by repeat orders: non-decreasing x.
+  const Json asc = Ok(e.get(), R"({"op":"predictions","model":"bgnbd","offset":0,"limit":400,"sort":"x","desc":false})");
+  const Json& x = asc["columns"]["x"];
+  for (size_t j = 1; j < x.size(); ++j) CHECK(x[j - 1].get<double>() <= x[j].get<double>());
+
+  // Risk counts cover every customer and agree with the rows.
+  size_t counted = 0, high = 0;
+  for (const auto& [band, n] : page["risk_counts"].items()) counted += n.get<size_t>();
+  for (const Json& r : rows) high += r["risk"] == "high";
+  CHECK(counted == rows.size());
+  CHECK(page["risk_counts"]["high"] == high);
+
+  // The last page is short; past the end is empty.
+  const size_t n = rows.size();
+  const Json tail = Ok(e.get(), R"({"op":"predictions","model":"bgnbd","offset":)" + std::to_string(n - 3) + R"(,"limit":10})");
+  CHECK(tail["page_rows"] == 3);
+  const Json past = Ok(e.get(), R"({"op":"predictions","model":"bgnbd","offset":)" + std::to_string(n + 5) + R"(,"limit":10})");
+  CHECK(past["page_rows"] == 0);
+
+  Json bad = Json::parse(e->Call(R"({"op":"predictions","limit":10,"sort":"shoe_size"})"));
+  CHECK(bad["ok"] == false);
+  CHECK(bad["error"]["message"].get<std::string>().find("`sort`") != std::string::npos);
+}
+
+TEST_CASE("predictions: fit, predictions and a settings change agree with a fresh engine", "[engine][models]") {
+  auto e = Loaded();
+  const Json fit = Ok(e.get(), R"({"op":"fit"})");
+  const Json page = Ok(e.get(), R"({"op":"predictions","offset":0,"limit":5})");
+  CHECK(page["model"]["model"] == fit["best"]);
+  CHECK(page["model"]["params"] == fit["fit"]["params"]);
+  // After a settings change the kept runs are dropped: the answer is the one a fresh engine gives.
+  Ok(e.get(), R"({"op":"settings_set","settings":{"model_unit":"day"}})");
+  const Json after = Ok(e.get(), R"({"op":"fit"})");
+  CHECK(after["unit"] == "day");
+  auto fresh = Loaded();
+  Ok(fresh.get(), R"({"op":"settings_set","settings":{"model_unit":"day"}})");
+  CHECK(Ok(fresh.get(), R"({"op":"fit"})") == after);
+}
+
+TEST_CASE("engine: an image opened without a copy, and viewed without one", "[engine]") {
+  auto e = Loaded();
+  auto image = e->SerializeImage();
+  REQUIRE(image.ok());
+  CHECK(e->ImageView().empty());  // OpenMemory is not held as one image: Serialize is the way then
+
+  unsigned char* buffer = Store::AllocImageBuffer(image->size());
+  REQUIRE(buffer);
+  std::memcpy(buffer, image->data(), image->size());
+  auto owned = Engine::OpenOwnedImage(buffer, image->size());
+  REQUIRE(owned.ok());
+  CHECK((*owned)->Call(R"({"op":"kpis"})") == e->Call(R"({"op":"kpis"})"));
+  const std::string_view view = (*owned)->ImageView();
+  auto copy = (*owned)->SerializeImage();
+  REQUIRE(copy.ok());
+  CHECK(view == std::string_view(*copy));
+
+  unsigned char* junk = Store::AllocImageBuffer(64);
+  REQUIRE(junk);
+  std::memset(junk, 'x', 64);
+  auto damaged = Engine::OpenOwnedImage(junk, 64);  // freed by the engine, also on failure
+  REQUIRE_FALSE(damaged.ok());
+  CHECK(damaged.status().message().find("not a Rapport workspace") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace rapport

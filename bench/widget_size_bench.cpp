@@ -2,7 +2,9 @@
 // store that is deliberately heavy: 5,000 products with realistic display strings (title, URL, CDN image URL,
 // price), 60,000 customers, 240,000 orders of 1-6 lines from 250 categories of 20 products, so nearly every
 // product fills its 20 neighbours. The model is built with the shipped options (weights learned too).
-//   build/bench/widget_size_bench [OUT.bin [TOP_N [LEARN 0|1]]]   (default /tmp/rapport-model-5000.bin 20 1)
+//   build/bench/widget_size_bench [OUT.bin [TOP_N [LEARN 0|1 [SHUFFLE 0|1]]]]   (default /tmp/rapport-model-5000.bin 20 1 0)
+// SKUs follow the categories (as SKU prefixes usually do: related products sort near each other) unless SHUFFLE
+// is 1, which gives every product a random SKU: the neighbour indices then gap-code worse (the harder case).
 // Prints the raw size and the build time; the gzipped size is measured by bench/widget_wasm_check.mjs (Node's
 // zlib, level 9) or `gzip -9 -c OUT.bin | wc -c`.
 #include <chrono>
@@ -28,11 +30,16 @@ int main(int argc, char** argv) {
   const char* adjectives[] = {"Organic", "Classic", "Premium", "Everyday", "Deluxe", "Mini", "Large", "Eco"};
   const char* nouns[] = {"Salmon Kibble", "Chew Toy", "Cotton Tote", "Ceramic Mug", "Wool Blanket", "Shampoo Bar",
                          "Travel Bottle", "Leather Leash"};
+  std::vector<uint32_t> sku_of(kProducts);
+  for (uint32_t i = 0; i < kProducts; ++i) sku_of[i] = i;
+  if (argc > 4 && std::atoi(argv[4]) != 0) {
+    for (uint32_t i = kProducts; i > 1; --i) std::swap(sku_of[i - 1], sku_of[next() % i]);
+  }
   std::vector<rapport::ModelProduct> products(kProducts);
   for (uint32_t i = 0; i < kProducts; ++i) {
     rapport::ModelProduct& p = products[i];
     char sku[32];
-    std::snprintf(sku, sizeof sku, "SKU-%05u-%02u", i, i % 97);
+    std::snprintf(sku, sizeof sku, "SKU-%05u-%02u", sku_of[i], sku_of[i] % 97);
     p.id = sku;
     p.title = std::string(adjectives[next() % 8]) + " " + nouns[next() % 8] + " " + std::to_string(100 + next() % 900) + "g";
     std::string handle = p.title;

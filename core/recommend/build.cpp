@@ -306,13 +306,16 @@ Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct>
     });
     if (list.size() > model.meta.top_n) list.resize(model.meta.top_n);
     for (const auto& [s, other] : list) {
-      const uint16_t q = static_cast<uint16_t>(std::lround(std::min(1.0, s) * 65535.0));
+      // The file keeps one byte per score (model.h, v3): quantise here so the model in memory (the bench's) ranks
+      // exactly as the one read back from the file (the widget's).
+      const long q = std::lround(std::min(1.0, s) * 255.0);
       if (q == 0) continue;
-      model.neighbours[i].push_back(Neighbour{new_index[other], q});
+      model.neighbours[i].push_back(Neighbour{new_index[other], static_cast<uint16_t>(q * 257)});
     }
-    // Quantisation can make equal-looking scores: keep them best first by the quantised value.
-    std::stable_sort(model.neighbours[i].begin(), model.neighbours[i].end(),
-                     [](const Neighbour& x, const Neighbour& y) { return x.score > y.score; });
+    // Quantisation makes ties: best first by the quantised value, ties by product index (as the reader sorts).
+    std::sort(model.neighbours[i].begin(), model.neighbours[i].end(), [](const Neighbour& x, const Neighbour& y) {
+      return x.score != y.score ? x.score > y.score : x.product < y.product;
+    });
     stats.neighbours += model.neighbours[i].size();
     if (!model.neighbours[i].empty()) ++stats.products_with_neighbours;
   }

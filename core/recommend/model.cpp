@@ -361,7 +361,9 @@ Status ReadModel(const uint8_t* data, size_t size, Model* out) {
               if (list[j].product == i) c.Fail("product " + std::to_string(i) + " lists itself as a neighbour");
             }
             // Best first (ties: lower index), as the scorer and the v1/v2 lists have them.
-            std::stable_sort(list.begin(), list.end(), [](const Neighbour& a, const Neighbour& b) { return a.score > b.score; });
+            std::sort(list.begin(), list.end(), [](const Neighbour& a, const Neighbour& b) {
+              return a.score != b.score ? a.score > b.score : a.product < b.product;
+            });
             continue;
           }
           for (uint32_t j = 0; j < n && c.ok(); ++j) {

@@ -2,7 +2,7 @@
 // store that is deliberately heavy: 5,000 products with realistic display strings (title, URL, CDN image URL,
 // price), 60,000 customers, 240,000 orders of 1-6 lines from 250 categories of 20 products, so nearly every
 // product fills its 20 neighbours. The model is built with the shipped options (weights learned too).
-//   build/bench/widget_size_bench [OUT.bin [TOP_N [LEARN 0|1 [SHUFFLE 0|1]]]]   (default /tmp/rapport-model-5000.bin 20 1 0)
+//   build/bench/widget_size_bench [OUT.bin [TOP_N [LEARN 0|1 [SHUFFLE 0|1]]]]   (default /tmp/rapport-model-5000.bin 0 1 0; TOP_N 0 = adaptive)
 // SKUs follow the categories (as SKU prefixes usually do: related products sort near each other) unless SHUFFLE
 // is 1, which gives every product a random SKU: the neighbour indices then gap-code worse (the harder case).
 // Prints the raw size and the build time; the gzipped size is measured by bench/widget_wasm_check.mjs (Node's
@@ -72,6 +72,11 @@ int main(int argc, char** argv) {
   const std::string bytes = rapport::WriteModel(model);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::ofstream(out, std::ios::binary) << bytes;
+  const rapport::WeightValidation& v = stats.validation;
+  if (v.ran) {
+    std::printf("validation (%zu confirming customers): searched hit@4 %.4f recall@10 %.4f, popularity %.4f / %.4f\n",
+                v.confirm_cases, v.hit4, v.recall10, v.pop_hit4, v.pop_recall10);
+  }
   std::printf("%s: %zu products, %llu with neighbours, %llu neighbours (%.1f per product), %zu bytes raw; "
               "built in %.2f s (weights %s)\n",
               out.c_str(), model.products.size(), (unsigned long long)stats.products_with_neighbours,

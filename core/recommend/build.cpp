@@ -1,6 +1,7 @@
 #include "core/recommend/build.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "core/recommend/evaluate.h"
@@ -12,6 +13,17 @@
 namespace rapport {
 
 namespace {
+
+// An image URL's trailing `?v=DIGITS` (Shopify's CDN cache-buster: the same image without it) is dropped: ten
+// random digits per product are ~12 KB of a 5,000-product model's 300 KB gzipped budget. Other queries are kept.
+void DropCacheBuster(std::string* url) {
+  const size_t q = url->rfind("?v=");
+  if (q == std::string::npos || q + 3 == url->size()) return;
+  for (size_t i = q + 3; i < url->size(); ++i) {
+    if ((*url)[i] < '0' || (*url)[i] > '9') return;
+  }
+  url->resize(q);
+}
 
 constexpr size_t kMaxItemsPerBasket = 100;
 
@@ -106,7 +118,16 @@ WeightValidation LearnWeights(const std::vector<BasketRow>& baskets, const std::
     set_half_life(m.half_life_days);
     return ScoreModel(inner, to_model, cases);
   };
-  double best_objective = objective(score(best, select));
+  // The search revisits points (round 2 retries every value around a best that may not have moved): each
+  // point's objective is computed once. Exact: the same numbers, about a third fewer rankings.
+  std::map<std::array<uint32_t, 4>, double> seen;
+  auto select_objective = [&](const ModelMeta& m) {
+    const std::array<uint32_t, 4> key{m.half_life_days, m.w_repeat, m.w_replenish, m.w_bought};
+    auto it = seen.find(key);
+    if (it == seen.end()) it = seen.emplace(key, objective(score(m, select))).first;
+    return it->second;
+  };
+  double best_objective = select_objective(best);
   struct Axis {
     uint32_t ModelMeta::*field;
     bool fixed;
@@ -125,7 +146,7 @@ WeightValidation LearnWeights(const std::vector<BasketRow>& baskets, const std::
         if (best.*axis.field == value) continue;
         ModelMeta trial = best;
         trial.*axis.field = value;
-        const double o = objective(score(trial, select));
+        const double o = select_objective(trial);
         if (o > best_objective + 1e-12) {
           best_objective = o;
           best = trial;
@@ -155,6 +176,11 @@ WeightValidation LearnWeights(const std::vector<BasketRow>& baskets, const std::
 }
 
 }  // namespace
+
+uint32_t AdaptiveTopN(size_t products) {
+  if (products == 0) return 20;
+  return static_cast<uint32_t>(std::min<size_t>(20, std::max<size_t>(8, kNeighbourBudget / products)));
+}
 
 Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<ModelProduct> products,
                             const ModelOptions& options, ModelStats* stats_out, std::vector<uint32_t>* to_model) {
@@ -189,6 +215,7 @@ Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct>
   {
     std::unordered_set<std::string> used;
     for (size_t i = 0; i < n; ++i) {
+      DropCacheBuster(&products[i].image);
       if (products[i].id.empty()) products[i].id = "#" + std::to_string(i);
       if (!used.insert(products[i].id).second) {
         products[i].id += "~" + std::to_string(i);
@@ -203,6 +230,11 @@ Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct>
   // Co-occurrence counts.
   std::vector<uint32_t> count(n, 0);
   std::unordered_map<uint64_t, uint32_t> co;  // a < b
+  {
+    size_t pairs = 0;  // an upper bound on the distinct pairs: no rehashing while counting
+    for (const auto& basket : items) pairs += basket.size() * (basket.size() - (basket.empty() ? 0 : 1)) / 2;
+    co.reserve(std::min<size_t>(pairs, size_t{1} << 24));
+  }
   for (const auto& basket : items) {
     for (size_t i = 0; i < basket.size(); ++i) {
       ++count[basket[i]];
@@ -286,7 +318,7 @@ Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct>
   Model model;
   model.meta = options.weights;
   model.meta.min_pairs = static_cast<uint32_t>(k);
-  model.meta.top_n = std::min<uint32_t>(options.top_n, 1000);
+  model.meta.top_n = std::min<uint32_t>(options.top_n == 0 ? AdaptiveTopN(n) : options.top_n, 1000);
   model.meta.baskets = static_cast<uint32_t>(std::min<uint64_t>(baskets.size(), UINT32_MAX));
   model.review = options.review;
   model.products.resize(n);

@@ -422,6 +422,29 @@ TEST_CASE("widget model building: pairs below k dropped, top-N kept, no customer
   CHECK(bytes.find("1515870810") == std::string::npos);
 }
 
+TEST_CASE("widget model building: adaptive neighbour count, image cache-buster dropped", "[widget]") {
+  // AdaptiveTopN: kNeighbourBudget / products, between 8 and 20.
+  CHECK(AdaptiveTopN(0) == 20);
+  CHECK(AdaptiveTopN(169) == 20);  // the arules and Kaggle catalogues: unchanged
+  CHECK(AdaptiveTopN(kNeighbourBudget / 20) == 20);
+  CHECK(AdaptiveTopN(kNeighbourBudget / 20 + 1) == 19);
+  CHECK(AdaptiveTopN(5000) == kNeighbourBudget / 5000);
+  CHECK(AdaptiveTopN(1000000) == 8);
+  std::vector<ModelProduct> products(3);
+  const char* images[] = {"/cdn/a.jpg?v=1700123456", "/cdn/b.jpg?width=600", "/cdn/c.jpg?v="};
+  for (int i = 0; i < 3; ++i) {
+    products[i].id = std::string("p") + char('0' + i);
+    products[i].image = images[i];
+  }
+  ModelOptions options;
+  options.learn_weights = false;
+  const Model m = BuildModelFromBaskets({BasketRow{1, 10, {0, 1}}}, products, options);
+  CHECK(m.meta.top_n == 20);  // 3 products: the adaptive default
+  CHECK(m.products[m.Find("p0")].image == "/cdn/a.jpg");            // Shopify's ?v= cache-buster: dropped
+  CHECK(m.products[m.Find("p1")].image == "/cdn/b.jpg?width=600");  // another query: kept
+  CHECK(m.products[m.Find("p2")].image == "/cdn/c.jpg?v=");         // no digits: kept as given
+}
+
 namespace {
 
 // Deterministic baskets: `customers` customers with 4 orders each on days 10, 40, 70, 100 of 30 products whose

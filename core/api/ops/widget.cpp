@@ -1,5 +1,5 @@
 // Op "widget_model" (core/recommend): the storefront widget's model file for the dashboard to download.
-// Request: {"min_pairs": 3, "top_n": 20, "review_delay_days": N (default settings.review_request_delay_days),
+// Request: {"min_pairs": 3, "top_n": 20 (default: adaptive, build.h AdaptiveTopN), "review_delay_days": N (default settings.review_request_delay_days),
 // "review_max_prompts": 3, "review_url_template": "https://shop.example/products/{id}#reviews",
 // "w_repeat", "w_replenish", "w_bought" (0-100; absent: learned), "popularity_half_life" (days; absent: learned),
 // "quality": true (default; also evaluate the ranking on the store's own orders, each customer's last hidden)}.

@@ -169,8 +169,12 @@ WeightValidation LearnWeights(const std::vector<BasketRow>& baskets, const std::
   const Interval gain = PairedBootstrap(a, b, 0x5EED);
   v.gain_lo = gain.lo;
   v.gain_hi = gain.hi;
-  v.hit4_lo = PairedBootstrap(searched.hit4, plain.hit4, 0x5EED + 1).lo;
-  v.recall10_lo = PairedBootstrap(searched.recall10, plain.recall10, 0x5EED + 2).lo;
+  const Interval d_hit4 = PairedBootstrap(searched.hit4, plain.hit4, 0x5EED + 1);
+  const Interval d_recall10 = PairedBootstrap(searched.recall10, plain.recall10, 0x5EED + 2);
+  v.hit4_lo = d_hit4.lo;
+  v.hit4_hi = d_hit4.hi;
+  v.recall10_lo = d_recall10.lo;
+  v.recall10_hi = d_recall10.hi;
   v.accepted = gain.lo > 0 && v.hit4_lo >= 0 && v.recall10_lo >= 0;
   return v;
 }

@@ -39,6 +39,7 @@ struct WeightValidation {
   double hit4 = 0, pop_hit4 = 0, recall10 = 0, pop_recall10 = 0;
   double gain_lo = 0, gain_hi = 0;  // 95 % interval of the gain in (hit@4 + recall@10) / 2
   double hit4_lo = 0, recall10_lo = 0;  // lower ends of the 95 % intervals of each metric's difference
+  double hit4_hi = 0, recall10_hi = 0;  // and their upper ends
   ModelMeta searched;               // the weights the search found (kept only when accepted)
 };
 

@@ -76,9 +76,9 @@ export async function renderWidget(app: App, body: HTMLElement): Promise<void> {
         : 'Too few customers with two or more orders to learn personal weights (or all fixed above): they are not used.';
       const qualityCard = q && Number(q.cases) > 0
         ? h('div', { id: 'widget-quality' },
-          h('p', { class: 'muted' }, `Your store: each of ${fmtInt(q.cases)} repeat customers’ last order hidden, the model built ` +
-            'from everything else with these options, and the widget’s ranking of their earlier orders compared with your best sellers ' +
-            '(95 % paired bootstrap intervals).'),
+          h('p', { class: 'muted' }, `Your store: ${fmtInt(q.cases)} repeat customers’ last orders hidden (not the ones the weights were ` +
+            'searched on), the model built from everything else with these options, and the widget’s ranking of their earlier orders ' +
+            'compared with your best sellers (95 % paired bootstrap intervals).'),
           table([
             { metric: 'hit rate@4 (a top-4 product was bought)', widget: fmt4(q.hit4), 'best sellers': fmt4(q.pop_hit4),
               difference: `${signed(Number(q.hit4) - Number(q.pop_hit4))} ${interval(q.d_hit4)}` },

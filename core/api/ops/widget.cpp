@@ -137,7 +137,7 @@ Result<Json> Op_widget_model(OpContext& ctx) {
     // learned on all orders but each repeat customer's last, the weights searched on half of those customers and
     // the shipped ranking (the searched weights when kept, else popularity) scored on the other half's last
     // orders against popularity. The other half also decided whether the weights are kept, so when they are the
-    // gain is a slightly optimistic estimate (docs/widget.md "The dashboard's Widget page").
+    // gain is a slightly optimistic estimate (docs/widget.md "Budgets, measured", build time).
     const bool kept = v.accepted;
     out["quality"] = Json{{"cases", v.confirm_cases}, {"hit4", Num(kept ? v.hit4 : v.pop_hit4)},
                           {"pop_hit4", Num(v.pop_hit4)}, {"recall10", Num(kept ? v.recall10 : v.pop_recall10)},

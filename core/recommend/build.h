@@ -39,6 +39,7 @@ struct WeightValidation {
   double hit4 = 0, pop_hit4 = 0, recall10 = 0, pop_recall10 = 0;
   double gain_lo = 0, gain_hi = 0;  // 95 % interval of the gain in (hit@4 + recall@10) / 2
   double hit4_lo = 0, recall10_lo = 0;  // lower ends of the 95 % intervals of each metric's difference
+  double hit4_hi = 0, recall10_hi = 0;  // and their upper ends
   ModelMeta searched;               // the weights the search found (kept only when accepted)
 };
 
@@ -46,7 +47,9 @@ constexpr size_t kMinValidationCases = 100;
 
 struct ModelOptions {
   uint32_t min_pairs = 3;        // the k of "pairs seen fewer than k times are dropped"
-  uint32_t top_n = 20;           // neighbours kept per product
+  // Neighbours kept per product; 0 = adaptive (AdaptiveTopN below): 20 for catalogues up to 2,750 products, then
+  // fewer, so that a 5,000-product model stays within its 300 KB gzipped budget (docs/widget.md "Budgets").
+  uint32_t top_n = 0;
   double seq_weight = 0.3;       // share of the sequential component in sim
   ModelMeta weights;             // w_history, w_popularity (fixed); the personal ones are learned unless fixed below
   bool learn_weights = true;     // learn w_bought, w_repeat, w_replenish, half_life_days on a validation split
@@ -54,6 +57,12 @@ struct ModelOptions {
   bool fix_w_bought = false, fix_w_repeat = false, fix_w_replenish = false, fix_half_life = false;
   ReviewPromptSettings review;   // copied into the file
 };
+
+// The adaptive neighbour count for a catalogue of `products`: kNeighbourBudget / products, between 8 and 20
+// (20 up to 2,750 products; 5,000 products: 11). The budget keeps a 5,000-product model within 300 KB gzipped
+// even when product order (SKUs) says nothing about what is bought together (bench/widget_size_bench.cpp).
+constexpr uint32_t kNeighbourBudget = 55000;
+uint32_t AdaptiveTopN(size_t products);
 
 struct BasketRow {
   uint32_t customer = UINT32_MAX;  // an opaque group id, UINT32_MAX for a guest; used only for ordering, never written

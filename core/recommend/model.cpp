@@ -179,13 +179,14 @@ std::string WriteModel(const Model& model) {
 
   PutVarint(&neighbours, model.neighbours.size());
   for (const std::vector<Neighbour>& list : model.neighbours) {
-    PutVarint(&neighbours, list.size());
-    uint32_t previous = 0;
-    for (size_t j = 0; j < list.size(); ++j) {
-      // Best first: the first score as is, then how much lower each is than the one before (v2).
-      PutVarint(&neighbours, list[j].product);
-      PutVarint(&neighbours, j == 0 ? list[j].score : previous - std::min<uint32_t>(previous, list[j].score));
-      previous = list[j].score;
+    // v3: the entries in product order, each index as the gap after the one before (small numbers that
+    // gzip well), each score in one byte (score / 257 rounded; the builder makes scores multiples of 257).
+    std::vector<Neighbour> sorted = list;
+    std::sort(sorted.begin(), sorted.end(), [](const Neighbour& a, const Neighbour& b) { return a.product < b.product; });
+    PutVarint(&neighbours, sorted.size());
+    for (size_t j = 0; j < sorted.size(); ++j) {
+      PutVarint(&neighbours, j == 0 ? sorted[j].product : sorted[j].product - sorted[j - 1].product - 1);
+      neighbours.push_back(static_cast<char>((uint32_t{sorted[j].score} + 128) / 257));
     }
   }
 
@@ -338,11 +339,33 @@ Status ReadModel(const uint8_t* data, size_t size, Model* out) {
         c.Fail("neighbour list count " + std::to_string(count) + " != product count " + std::to_string(nproducts));
       } else {
         m.neighbours.resize(count);
+        std::vector<uint32_t> listed(count, 0);  // list i + 1 that last named the product (v1/v2: no repeats)
         for (uint32_t i = 0; i < count && c.ok(); ++i) {
           uint32_t n = 0;
           if (!c.U32(std::min<uint32_t>(m.meta.top_n, static_cast<uint32_t>(c.remaining() / 2)), &n, "neighbour count")) break;
           std::vector<Neighbour>& list = m.neighbours[i];
           list.resize(n);
+          if (version >= 3) {
+            // Product order, gap-coded, strictly ascending by construction; one score byte each.
+            for (uint32_t j = 0; j < n && c.ok(); ++j) {
+              const uint32_t first = j == 0 ? 0 : list[j - 1].product + 1;
+              uint32_t gap = 0;
+              uint8_t score = 0;
+              if (first >= nproducts) {
+                c.Fail("neighbour product index past the product count " + std::to_string(nproducts));
+                break;
+              }
+              if (!c.U32(nproducts - 1 - first, &gap, "neighbour product index gap") || !c.Byte(&score)) break;
+              list[j].product = first + gap;
+              list[j].score = static_cast<uint16_t>(score * 257u);
+              if (list[j].product == i) c.Fail("product " + std::to_string(i) + " lists itself as a neighbour");
+            }
+            // Best first (ties: lower index), as the scorer and the v1/v2 lists have them.
+            std::sort(list.begin(), list.end(), [](const Neighbour& a, const Neighbour& b) {
+              return a.score != b.score ? a.score > b.score : a.product < b.product;
+            });
+            continue;
+          }
           for (uint32_t j = 0; j < n && c.ok(); ++j) {
             uint32_t score = 0;
             // v2: after the first, each score is the drop from the one before (so at most that one).
@@ -354,7 +377,9 @@ Status ReadModel(const uint8_t* data, size_t size, Model* out) {
             }
             list[j].score = static_cast<uint16_t>(version >= 2 && j > 0 ? list[j - 1].score - score : score);
             if (list[j].product == i) c.Fail("product " + std::to_string(i) + " lists itself as a neighbour");
+            else if (listed[list[j].product] == i + 1) c.Fail("product " + std::to_string(i) + " lists neighbour " + std::to_string(list[j].product) + " twice");
             else if (j > 0 && list[j].score > list[j - 1].score) c.Fail("neighbour scores of product " + std::to_string(i) + " not best first");
+            listed[list[j].product] = i + 1;
           }
         }
       }

@@ -3,11 +3,12 @@
 // customer ids, emails, orders or dates, only per-product facts and pair scores of pairs seen at least
 // `min_pairs` times.
 //
-// The bytes ("RPMD", version 2; version 1 files are still read) are little-endian: a 16-byte header (magic, version, flags, payload length,
+// The bytes ("RPMD", version 3; versions 1 and 2 are still read) are little-endian: a 16-byte header (magic, version, flags, payload length,
 // CRC-32 of the payload) and a payload of tagged, length-prefixed sections. The string table comes first;
-// every string elsewhere is a varint index into it. Scores are quantised to 16 bits (score x 65535); version 2
-// stores each neighbour list's scores as differences from the one before (best first, so small numbers) and
-// adds the weights of the personal signals (repeat purchases, popularity half-life) to the meta section.
+// every string elsewhere is a varint index into it. Version 2 added the weights of the personal signals (repeat
+// purchases, popularity half-life) to the meta section; version 3 writes each neighbour list in product order
+// with gap-coded indices and one byte per score (scores are multiples of 257: score x 255 / 65535 in a byte),
+// which takes the 5,000-product model from 472 to under 300 KB gzipped. Lists are best first in memory.
 //
 // ReadModel() validates everything (magic, version, lengths, checksum, counts, indices, ranges) and never
 // reads out of bounds; on damage it returns a kCorrupt Status that says what and where
@@ -26,7 +27,7 @@
 
 namespace rapport {
 
-constexpr uint16_t kModelVersion = 2;      // written; 1 and 2 are read
+constexpr uint16_t kModelVersion = 3;      // written; 1 to 3 are read
 constexpr size_t kModelHeaderSize = 16;
 
 // Section tags (docs/widget.md). Unknown tags are skipped, so a newer writer may add sections.
@@ -50,7 +51,7 @@ struct ModelProduct {
 
 struct Neighbour {
   uint32_t product = 0;  // index into Model::products
-  uint16_t score = 0;    // blended similarity in [0,1] x 65535 (core/recommend/scoring.h)
+  uint16_t score = 0;    // blended similarity in [0,1] x 65535 (scoring.h); from version 3 a multiple of 257
 };
 
 struct ReviewPromptSettings {

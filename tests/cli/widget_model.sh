@@ -21,8 +21,8 @@ CSV
 out=$("$RAPPORT" model "$TMP/shop.rapport" --out "$TMP/m.bin") || fail "model exited $?"
 grep -q "too few customers with 2+ orders" <<<"$out" || fail "no 'too few' line: $out"
 grep -q "w_repeat 0.000, w_replenish 0.000, w_bought 0.000, popularity half-life 0 days" <<<"$out" || fail "weights not 0: $out"
-# Version 2 file: magic RPMD, version 2 (little-endian).
-[ "$(head -c 6 "$TMP/m.bin" | od -An -tx1 | tr -d ' \n')" = "52504d440200" ] || fail "not an RPMD v2 file"
+# Version 3 file: magic RPMD, version 3 (little-endian).
+[ "$(head -c 6 "$TMP/m.bin" | od -An -tx1 | tr -d ' \n')" = "52504d440300" ] || fail "not an RPMD v3 file"
 # No customer data in the file.
 if grep -q "example.com" "$TMP/m.bin"; then fail "an email in the model file"; fi
 

@@ -32,7 +32,8 @@ ModelProduct Product(const std::string& id, const std::string& title, int64_t pr
   return p;
 }
 
-// A hand-built model: A's neighbours B (0.8), C (0.4); B's: A (0.8); C's: D (0.5); D none; E popular, no neighbours.
+// A hand-built model: A's neighbours B (0.8), C (0.4); B's: A (0.8); C's: D (128/255 = 0.502); D none; E popular,
+// no neighbours. Scores are multiples of 257 (v3 stores one byte per score): 52428 = 204 x 257, 26214 = 102 x 257.
 Model HandModel() {
   Model m;
   m.meta.currency = "EUR";
@@ -45,7 +46,7 @@ Model HandModel() {
   m.review.url_template = "https://shop.example/review?p={id}";
   m.products = {Product("A", "Apple tea"), Product("B", "Blue mug", 1500), Product("C", "Cat food", 2999, 30),
                 Product("D", "Dog bowl", -1), Product("E", "Earl grey", 500, 0, 60000)};
-  m.neighbours = {{{1, 52428}, {2, 26214}}, {{0, 52428}}, {{3, 32768}}, {}, {}};
+  m.neighbours = {{{1, 52428}, {2, 26214}}, {{0, 52428}}, {{3, 32896}}, {}, {}};
   return m;
 }
 
@@ -85,7 +86,7 @@ TEST_CASE("widget model: CRC-32 is zlib's", "[widget]") {
 TEST_CASE("widget model: round trip keeps every field, and the bytes are deterministic", "[widget]") {
   const std::string bytes = Bytes();
   CHECK(bytes.substr(0, 4) == "RPMD");
-  CHECK(bytes[4] == 2);
+  CHECK(bytes[4] == 3);
   CHECK(bytes[5] == 0);
   Model m;
   REQUIRE(Read(bytes, &m).ok());
@@ -133,23 +134,48 @@ TEST_CASE("widget model: a version 1 file (written before v2) still reads, as v1
   CHECK(m.meta.w_bought == 300);  // the weight v1's loader gave earlier purchases
   CHECK(m.meta.w_repeat == 0);
   CHECK(m.meta.half_life_days == 0);
-  // Rewritten as v2 (score differences), it reads back to the same model.
-  const std::string v2 = WriteModel(m);
-  CHECK(v2[4] == 2);
+  // Rewritten as v3 (gap-coded indices, one byte per score), it reads back with each score rounded to a
+  // multiple of 257 and the same neighbours.
+  const std::string v3 = WriteModel(m);
+  CHECK(v3[4] == 3);
   Model again;
-  REQUIRE(Read(v2, &again).ok());
+  REQUIRE(Read(v3, &again).ok());
   REQUIRE(again.neighbours.size() == m.neighbours.size());
   size_t scores = 0;
   for (size_t i = 0; i < m.neighbours.size(); ++i) {
     REQUIRE(again.neighbours[i].size() == m.neighbours[i].size());
+    std::multiset<std::pair<uint32_t, uint32_t>> expected, got;
     for (size_t j = 0; j < m.neighbours[i].size(); ++j) {
-      CHECK(again.neighbours[i][j].product == m.neighbours[i][j].product);
-      CHECK(again.neighbours[i][j].score == m.neighbours[i][j].score);
+      expected.insert({m.neighbours[i][j].product, (m.neighbours[i][j].score + 128u) / 257u * 257u});
+      got.insert({again.neighbours[i][j].product, again.neighbours[i][j].score});
+      if (j > 0) CHECK(again.neighbours[i][j].score <= again.neighbours[i][j - 1].score);
       ++scores;
     }
+    CHECK(got == expected);
   }
   CHECK(scores > 500);
-  CHECK(v2.size() < v1.size());  // differences of best-first scores take fewer varint bytes
+  CHECK(v3.size() < v1.size());
+}
+
+TEST_CASE("widget model: a version 2 file (score drops, best first) still reads", "[widget]") {
+  // demo_store_v2.bin: the demo store's model as the version 2 writer wrote it (commit c7eb0ca).
+  std::ifstream in(std::string(RAPPORT_SOURCE_DIR) + "/tests/fuzz/corpus/model_reader_fuzz/demo_store_v2.bin", std::ios::binary);
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string v2 = ss.str();
+  REQUIRE(v2.size() > kModelHeaderSize);
+  CHECK(v2[4] == 2);
+  Model m;
+  REQUIRE(Read(v2, &m).ok());
+  CHECK(m.products.size() == 60);
+  CHECK(m.meta.w_repeat > 0);  // learned on the demo store's repeat buying
+  size_t scores = 0;
+  for (const auto& list : m.neighbours) {
+    for (size_t j = 1; j < list.size(); ++j) CHECK(list[j].score <= list[j - 1].score);
+    scores += list.size();
+  }
+  CHECK(scores == 1153);
 }
 
 TEST_CASE("widget model: bad magic, version, flags are rejected", "[widget]") {
@@ -159,10 +185,10 @@ TEST_CASE("widget model: bad magic, version, flags are rejected", "[widget]") {
   CHECK(s.code() == StatusCode::kCorrupt);
   CHECK_THAT(s.message(), Catch::Contains("magic"));
   b = Bytes();
-  b[4] = 3;
+  b[4] = 4;
   s = Read(b);
   CHECK(s.code() == StatusCode::kCorrupt);
-  CHECK_THAT(s.message(), Catch::Contains("version 3"));
+  CHECK_THAT(s.message(), Catch::Contains("version 4"));
   b = Bytes();
   b[4] = 0;
   CHECK_THAT(Read(b).message(), Catch::Contains("version 0"));
@@ -208,20 +234,30 @@ TEST_CASE("widget model: structural damage behind a valid checksum is rejected",
     m.neighbours[0][0].product = 99;
     s = Read(WriteModel(m));
     CHECK(s.code() == StatusCode::kCorrupt);
-    CHECK_THAT(s.message(), Catch::Contains("neighbour product index 99"));
+    CHECK_THAT(s.message(), Catch::Contains("neighbour product index gap 96 > 1"));  // written in order {C, 99}: 99 = 2 + 1 + 96
   }
-  SECTION("neighbours not best first: a score drop larger than the score before") {
-    // v2 stores each later score as its drop from the one before. Product A's list {B 0, C 0} is written
-    // "02 | 01 00 | 02 00" after the list count 05; a drop of 1 below 0 must be rejected.
+  SECTION("a neighbour index gap that runs past the product count") {
+    // v3 writes product A's list {B, C} in product order as gaps: "02 | 01 s | 00 s" after the list count 05;
+    // a second gap of 5 (index 1 + 1 + 5 = 7 of 5 products) must be rejected.
     Model m = HandModel();
     m.neighbours[0] = {{1, 0}, {2, 0}};
     std::string d = WriteModel(m);
-    const size_t at = d.find(std::string("\x05\x02\x01\x00\x02\x00", 6));
+    const size_t at = d.find(std::string("\x05\x02\x01\x00\x00\x00", 6));
     REQUIRE(at != std::string::npos);
-    d[at + 5] = 1;
+    d[at + 4] = 5;
     const Status s = Read(Reseal(d));
     CHECK(s.code() == StatusCode::kCorrupt);
-    CHECK_THAT(s.message(), Catch::Contains("neighbour score drop 1 > 0"));
+    CHECK_THAT(s.message(), Catch::Contains("neighbour product index gap 5 > 2"));
+  }
+  SECTION("v3 lists come back best first whatever order they were written in") {
+    Model m = HandModel();
+    m.neighbours[0] = {{2, 257 * 10}, {1, 257 * 200}, {3, 257 * 10}};
+    Model back;
+    REQUIRE(Read(WriteModel(m), &back).ok());
+    REQUIRE(back.neighbours[0].size() == 3);
+    CHECK(back.neighbours[0][0].product == 1);
+    CHECK(back.neighbours[0][1].product == 2);  // tie at 10 x 257: lower index first
+    CHECK(back.neighbours[0][2].product == 3);
   }
   SECTION("product ids unsorted or repeated") {
     Model m = HandModel();
@@ -384,6 +420,29 @@ TEST_CASE("widget model building: pairs below k dropped, top-N kept, no customer
   const std::string bytes = WriteModel(BuildModelFromBaskets(baskets, products, ModelOptions{}));
   CHECK(bytes.find("\x5A\x5A\x5A\x5A") == std::string::npos);
   CHECK(bytes.find("1515870810") == std::string::npos);
+}
+
+TEST_CASE("widget model building: adaptive neighbour count, image cache-buster dropped", "[widget]") {
+  // AdaptiveTopN: kNeighbourBudget / products, between 8 and 20.
+  CHECK(AdaptiveTopN(0) == 20);
+  CHECK(AdaptiveTopN(169) == 20);  // the arules and Kaggle catalogues: unchanged
+  CHECK(AdaptiveTopN(kNeighbourBudget / 20) == 20);
+  CHECK(AdaptiveTopN(kNeighbourBudget / 20 + 1) == 19);
+  CHECK(AdaptiveTopN(5000) == kNeighbourBudget / 5000);
+  CHECK(AdaptiveTopN(1000000) == 8);
+  std::vector<ModelProduct> products(3);
+  const char* images[] = {"/cdn/a.jpg?v=1700123456", "/cdn/b.jpg?width=600", "/cdn/c.jpg?v="};
+  for (int i = 0; i < 3; ++i) {
+    products[i].id = std::string("p") + char('0' + i);
+    products[i].image = images[i];
+  }
+  ModelOptions options;
+  options.learn_weights = false;
+  const Model m = BuildModelFromBaskets({BasketRow{1, 10, {0, 1}}}, products, options);
+  CHECK(m.meta.top_n == 20);  // 3 products: the adaptive default
+  CHECK(m.products[m.Find("p0")].image == "/cdn/a.jpg");            // Shopify's ?v= cache-buster: dropped
+  CHECK(m.products[m.Find("p1")].image == "/cdn/b.jpg?width=600");  // another query: kept
+  CHECK(m.products[m.Find("p2")].image == "/cdn/c.jpg?v=");         // no digits: kept as given
 }
 
 namespace {

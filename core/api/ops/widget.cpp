@@ -1,8 +1,9 @@
 // Op "widget_model" (core/recommend): the storefront widget's model file for the dashboard to download.
-// Request: {"min_pairs": 3, "top_n": 20, "review_delay_days": N (default settings.review_request_delay_days),
+// Request: {"min_pairs": 3, "top_n": 20 (default: adaptive, build.h AdaptiveTopN), "review_delay_days": N (default settings.review_request_delay_days),
 // "review_max_prompts": 3, "review_url_template": "https://shop.example/products/{id}#reviews",
 // "w_repeat", "w_replenish", "w_bought" (0-100; absent: learned), "popularity_half_life" (days; absent: learned),
-// "quality": true (default; also evaluate the ranking on the store's own orders, each customer's last hidden)}.
+// "quality": true (default; the ranking on the store's own orders, each customer's last hidden: the build's own
+// validation when it ran, else one more build without search)}.
 // The result adds "weights" (what the file holds), "validation" (how they were learned) and "quality"
 // {"cases", "customers_with_repeat", "hit4", "pop_hit4", "recall10", "pop_recall10", "d_hit4": [lo, hi],
 // "d_recall10": [lo, hi]} (core/recommend/evaluate.h; the same build options, so it measures this file's ranking).
@@ -131,9 +132,22 @@ Result<Json> Op_widget_model(OpContext& ctx) {
                            {"confirm_cases", v.confirm_cases}, {"hit4", Num(v.hit4)}, {"pop_hit4", Num(v.pop_hit4)},
                            {"recall10", Num(v.recall10)}, {"pop_recall10", Num(v.pop_recall10)},
                            {"gain", Json::array({Num(v.gain_lo), Num(v.gain_hi)})}, {"searched", weights(v.searched)}};
-  if (quality) {
-    // The store's own next-order quality: the same options (learning included) on all orders but each repeat
-    // customer's last, scored on those last orders against popularity.
+  if (quality && v.ran) {
+    // The store's own next-order quality, from the build's own validation (one build, no second one): the model
+    // learned on all orders but each repeat customer's last, the weights searched on half of those customers and
+    // the shipped ranking (the searched weights when kept, else popularity) scored on the other half's last
+    // orders against popularity. The other half also decided whether the weights are kept, so when they are the
+    // gain is a slightly optimistic estimate (docs/widget.md "Budgets, measured", build time).
+    const bool kept = v.accepted;
+    out["quality"] = Json{{"cases", v.confirm_cases}, {"hit4", Num(kept ? v.hit4 : v.pop_hit4)},
+                          {"pop_hit4", Num(v.pop_hit4)}, {"recall10", Num(kept ? v.recall10 : v.pop_recall10)},
+                          {"pop_recall10", Num(v.pop_recall10)},
+                          {"d_hit4", Json::array({Num(kept ? v.hit4_lo : 0.0), Num(kept ? v.hit4_hi : 0.0)})},
+                          {"d_recall10", Json::array({Num(kept ? v.recall10_lo : 0.0), Num(kept ? v.recall10_hi : 0.0)})},
+                          {"weights", weights(model.meta)}};
+  } else if (quality) {
+    // No validation ran (weights all fixed, or fewer than kMinValidationCases repeat customers): a build with these
+    // options on all orders but each repeat customer's last, scored on those last orders (no search: cheap).
     std::vector<ModelProduct> products;
     std::vector<BasketRow> baskets;
     CollectBaskets(ctx.workspace, ctx.settings, &products, &baskets);

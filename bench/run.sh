@@ -29,11 +29,22 @@ if [ -f "$big" ]; then
     [ -f build-wasm/bench/$b.js ] && { echo "### wasm $b"; /usr/bin/time -f "peak_rss_kb=%M" node --no-experimental-fetch build-wasm/bench/$b.js "$big"; }
   done
   echo "### rapport import (CLI, whole import incl. the SQLite commit)"
-  rm -f $OUT/bench.rapport; /usr/bin/time -f "wall_s=%e peak_rss_kb=%M" build/rapport import $OUT/bench.rapport "$big" | tail -3
+  rm -f $OUT/bench.rapport; /usr/bin/time -f "wall_s=%e user_s=%U sys_s=%S peak_rss_kb=%M" build/rapport import $OUT/bench.rapport "$big" | tail -3
   echo "### DuckDB"
   node bench/duckdb_summary.mjs "$big" --runs 5 --threads 1
   node bench/duckdb_summary.mjs "$big" --runs 5 --threads 2
   node bench/duckdb_summary.mjs "$big" --runs 5 --wasm
+fi
+
+# Scale (issue 10), opt-in because it writes ~0.6-3 GB under /tmp: SCALE_CUSTOMERS=200000 bench/run.sh
+if [ -n "${SCALE_CUSTOMERS:-}" ]; then
+  scale=$(mktemp -d /tmp/rapport-scale.XXXXXX)
+  build/rapport demo --out "$scale" --scale --slim --customers "$SCALE_CUSTOMERS" | head -1
+  f=$scale/shopify_orders_export_demo.csv
+  echo; echo "## slim ${SCALE_CUSTOMERS}-customer store ($(stat -c %s "$f") bytes)"
+  echo "### rapport import (CLI)"; /usr/bin/time -f "wall_s=%e user_s=%U sys_s=%S peak_rss_kb=%M" build/rapport import "$scale/ws.rapport" "$f" | tail -1
+  echo "### dashboard in headless Chromium"; node bench/browser_import.mjs "$f"
+  rm -rf "$scale"
 fi
 
 for b in model_bench analysis_bench segment_bench; do

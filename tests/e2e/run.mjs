@@ -396,6 +396,138 @@ try {
     return `${cards} imports`;
   });
 
+  // The import page (web/src/views/imports.ts, staging.ts, mapping.ts): several files staged at once and
+  // recognised before import, a mapping dialog for the file nothing recognises (live validation with the
+  // first bad cell), "Import all" in customers -> orders -> feedback order with one progress bar, a saved
+  // mapping recognised on the next file, and removing an import from the history.
+  const kFixtures = path.join(kRepo, 'tests/fixtures/import');
+  const kasseCsv = 'Kunde;Datum;Betrag\nann@example.com;01.02.2024;12,50\nbob@example.com;13.02.2024;1.234,00\nann@example.com;20.02.2024;7,05\n';
+  const stagedRow = (name) => page.locator('table.staging-list tbody tr', { has: page.locator('th', { hasText: name }) });
+  await check('the import page stages several files with platform and kind before importing', async () => {
+    const kasseFile = path.join(kOut, 'kasse_feb.csv');  // playwright takes paths or buffers, not both
+    fs.writeFileSync(kasseFile, kasseCsv);
+    await gotoRoute('imports');
+    await page.locator('#staging-input').setInputFiles([
+      path.join(kFixtures, 'typeform_nps.csv'),
+      path.join(kFixtures, 'generic_orders.csv'),
+      kasseFile,
+      path.join(kFixtures, 'shopify_customers_2024.csv'),
+    ]);
+    await page.waitForFunction(() => document.querySelectorAll('table.staging-list tbody tr').length === 4 &&
+      !document.querySelector('table.staging-list tr[data-status="detecting"]'));
+    const facts = {};
+    for (const name of ['typeform_nps.csv', 'generic_orders.csv', 'kasse_feb.csv', 'shopify_customers_2024.csv']) {
+      const row = stagedRow(name);
+      facts[name] = [await row.locator('td.platform').innerText(), await row.locator('td.kind').innerText(), await row.getAttribute('data-status')];
+    }
+    assert(facts['typeform_nps.csv'].join('|') === 'Typeform|Surveys|ready', `typeform: ${facts['typeform_nps.csv']}`);
+    assert(facts['shopify_customers_2024.csv'].join('|') === 'Shopify|Customers|ready', `customers: ${facts['shopify_customers_2024.csv']}`);
+    assert(facts['generic_orders.csv'][1] === 'Transactions', `generic orders: ${facts['generic_orders.csv']}`);
+    assert(facts['kasse_feb.csv'][2] === 'needs-mapping', `kasse: ${facts['kasse_feb.csv']}`);
+    await shot('imports-staging');
+    return Object.entries(facts).map(([k, v]) => `${k}: ${v[0]} ${v[1]}`).join('; ');
+  });
+
+  await check('the mapping dialog previews rows, validates live with the first bad cell, and saves the mapping', async () => {
+    const row = stagedRow('kasse_feb.csv');
+    await row.getByRole('button', { name: /map the columns/i }).click();
+    const dialog = page.locator('dialog.mapping-dialog[open]');
+    await dialog.waitFor();
+    assert(await dialog.locator('table.preview tbody tr').count() === 3, 'the preview should show the 3 data rows');
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    assert(focused === 'map-role-customer', `focus on open: ${focused}`);
+    await page.locator('#map-role-customer').selectOption('Kunde');
+    await page.locator('#map-role-date').selectOption('Datum');
+    // Amount mapped to the date column first: the check must name line 2, column 2.
+    await page.locator('#map-role-amount').selectOption('Datum');
+    await page.waitForFunction(() => /First error: line 2, column 2/.test(document.getElementById('map-status')?.textContent ?? ''));
+    const wrong = await page.locator('#map-status').innerText();
+    assert(await page.locator('#map-use').isDisabled(), 'a mapping with errors must not be usable');
+    await page.locator('#map-role-amount').selectOption('Betrag');
+    await page.locator('#map-date-format').selectOption('dmy');
+    await page.locator('#map-decimal').selectOption(',');
+    await page.locator('#map-currency').fill('EUR');
+    await page.waitForFunction(() => /3 rows checked, 3 rows ok/.test(document.getElementById('map-status')?.textContent ?? ''));
+    await page.locator('#map-save').check();
+    await page.locator('#map-name').fill('Kasse');
+    await shot('imports-mapping');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('imports-mapping-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('#map-use').click();
+    await page.locator('dialog.mapping-dialog').waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.querySelector('table.staging-list tr[data-status="needs-mapping"]') === null);
+    const platform = await stagedRow('kasse_feb.csv').locator('td.platform').innerText();
+    assert(/Kasse/.test(platform), `after mapping: ${platform}`);
+    const saved = await page.evaluate(() => window.rapport.client.call('mappings'));
+    assert(saved.mappings.some((m) => m.name === 'Kasse' && m.options.decimal_separator === ','), JSON.stringify(saved));
+    // Escape closes a second opening without changing anything.
+    await stagedRow('kasse_feb.csv').getByRole('button', { name: /map the columns/i }).click();
+    await page.locator('dialog.mapping-dialog[open]').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('dialog.mapping-dialog').waitFor({ state: 'detached' });
+    return wrong.split('\n').find((l) => l.startsWith('First error'));
+  });
+
+  let importedByPage = [];
+  let kpisBeforeImportAll = null;
+  await check('"Import all" imports customers, then orders, then feedback, with one progress bar', async () => {
+    const order = await page.locator('.staging p.muted', { hasText: 'Imported in this order' }).innerText();
+    const pos = (n) => order.indexOf(n);
+    assert(pos('shopify_customers_2024.csv') < pos('generic_orders.csv') && pos('generic_orders.csv') < pos('typeform_nps.csv'),
+      `order: ${order}`);
+    await page.evaluate(() => {
+      window.__stagingProgress = [];
+      new MutationObserver((records) => {
+        for (const r of records) if (r.target.id === 'staging-progress') window.__stagingProgress.push(Number(r.target.getAttribute('value')));
+      }).observe(document.body, { attributes: true, attributeFilter: ['value'], subtree: true });
+    });
+    const historyBefore = await page.locator('section[aria-label="Import history"] .import-report').count();
+    kpisBeforeImportAll = await page.evaluate(() => window.rapport.client.call('kpis'));
+    await page.locator('#import-all').click();
+    await page.waitForFunction(() => window.rapport.outcomes.length === 4 && !window.rapport.busy);
+    await page.waitForFunction((n) => document.querySelectorAll('section[aria-label="Import history"] .import-report').length === n + 4, historyBefore);
+    importedByPage = await page.evaluate(() => window.rapport.outcomes.map((o) => [o.fileName, o.record?.format ?? o.error?.message]));
+    assert(importedByPage.map((o) => o[0]).join(',') === 'shopify_customers_2024.csv,generic_orders.csv,kasse_feb.csv,typeform_nps.csv',
+      `import order: ${JSON.stringify(importedByPage)}`);
+    assert(importedByPage.every((o) => /_/.test(o[1] ?? '')), `formats: ${JSON.stringify(importedByPage)}`);
+    const kasse = await page.evaluate(() => window.rapport.outcomes[2].record);
+    assert(kasse.rows_accepted === 3 && kasse.currencies.join() === 'EUR' && kasse.first_day === '2024-02-01' && kasse.last_day === '2024-02-20',
+      `kasse report: ${JSON.stringify(kasse)}`);
+    const values = await page.evaluate(() => window.__stagingProgress);
+    const between = values.filter((v) => v > 0 && v < 100);
+    assert(between.length > 0, `no intermediate value of the overall progress bar: ${JSON.stringify(values)}`);
+    assert(await page.locator('section.outcomes .import-report').count() === 4, 'four per-file reports');
+    assert(await page.locator('table.staging-list').count() === 0, 'imported files should leave the staging list');
+    await shot('imports-after');
+    return `${between.length} intermediate progress values: ${between.map((v) => Math.round(v)).join(', ')}`;
+  });
+
+  await check('next month\'s file is recognised by the saved mapping; removing the four imports gives back the KPIs from before them', async () => {
+    await page.locator('#staging-input').setInputFiles({ name: 'kasse_mar.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('Kunde;Datum;Betrag\ncy@example.com;02.03.2024;3,00\n') });
+    await page.waitForFunction(() => document.querySelector('table.staging-list tr[data-status="ready"]'));
+    const platform = await stagedRow('kasse_mar.csv').locator('td.platform').innerText();
+    assert(platform.includes('Kasse'), `kasse_mar.csv: ${platform}`);
+    await page.getByRole('button', { name: 'Clear the list' }).click();
+    // Remove the four imports of "Import all", newest first: the KPIs must be those from before it.
+    const removed = [];
+    for (const name of ['typeform_nps.csv', 'kasse_feb.csv', 'generic_orders.csv', 'shopify_customers_2024.csv']) {
+      const cards = page.locator('section[aria-label="Import history"] .import-report');
+      const before = await cards.count();
+      const card = cards.filter({ has: page.locator('h3', { hasText: name }) }).first();
+      page.once('dialog', (d) => d.accept());
+      await card.getByRole('button', { name: 'Remove this import' }).click();
+      await page.waitForFunction((n) => document.querySelectorAll('section[aria-label="Import history"] .import-report').length === n - 1, before);
+      removed.push(name);
+    }
+    const kpisAfter = await page.evaluate(() => window.rapport.client.call('kpis'));
+    assert(JSON.stringify(kpisAfter) === JSON.stringify(kpisBeforeImportAll),
+      `KPIs after removing the imports differ: ${JSON.stringify(kpisBeforeImportAll).slice(0, 300)} -> ${JSON.stringify(kpisAfter).slice(0, 300)}`);
+    await shot('imports-removed');
+    return `removed ${removed.join(', ')}; KPIs as before`;
+  });
+
   await check('the segment editor: engine highlighting, autocomplete, error fix, live count, save, exclude, history, download', async () => {
     await gotoRoute('segments');
     const rule = page.locator('#segment-rule');

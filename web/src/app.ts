@@ -1,7 +1,7 @@
 // The dashboard's shared state: the engine client, what workspace is open, the latest import reports,
 // and the actions every view can trigger (import files, open or download a workspace).
 import { EngineCallError, EngineClient } from './engine/client';
-import type { ImportRecord, ProgressMessage, WorkspaceState } from './engine/protocol';
+import type { ImportOptions, ImportRecord, ProgressMessage, WorkspaceState } from './engine/protocol';
 
 export interface ImportOutcome {
   fileName: string;
@@ -84,8 +84,11 @@ export class App {
     this.changed();
   }
 
-  /** Imports files one after the other; each gets a report or an error. */
-  async importFiles(files: File[]): Promise<void> {
+  /** Set by the import page while it is shown: files dropped or picked there are staged, not imported. */
+  stageFiles: ((files: File[]) => void) | null = null;
+
+  /** Imports files one after the other (options[i] for files[i], if given); each gets a report or an error. */
+  async importFiles(files: File[], options?: (ImportOptions | undefined)[]): Promise<void> {
     if (this.busy || files.length === 0) return;
     this.busy = true;
     this.outcomes = [];
@@ -97,7 +100,7 @@ export class App {
         };
         report(null);
         try {
-          const reply = await this.client.send({ type: 'import', file }, report);
+          const reply = await this.client.send({ type: 'import', file, options: options?.[index] }, report);
           this.state = reply.state;
           this.invalidate();
           this.currency = '';

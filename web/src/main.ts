@@ -151,6 +151,7 @@ function takeFiles(list: FileList | null | undefined): void {
   const workspaces = files.filter((f) => f.name.endsWith('.rapport'));
   const exports = files.filter((f) => !f.name.endsWith('.rapport'));
   if (workspaces.length) void app.openWorkspace(workspaces[0]);
+  else if (exports.length && app.stageFiles && app.route.name === 'imports') app.stageFiles(exports);
   else if (exports.length) void app.importFiles(exports);
 }
 fileInput.addEventListener('change', () => { takeFiles(fileInput.files); fileInput.value = ''; });

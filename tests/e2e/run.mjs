@@ -364,8 +364,7 @@ try {
       await rule.fill(text);
       await page.waitForFunction((t) => document.querySelector('#segment-rule').value === t
         && document.querySelector('.rule-mirror .tok-field, .rule-mirror .tok-function') !== null
-        && document.querySelector('.segment-count strong[data-count]') !== null, text);
-      await page.waitForTimeout(150);
+        && document.querySelector('.segment-count strong[data-count]')?.dataset.rule === t, text);
       return Number(await count.getAttribute('data-count'));
     };
     const repeat = await countFor('orders >= 2');
@@ -411,7 +410,8 @@ try {
     await saved.waitFor();
     await saved.getByRole('button', { name: 'Exclude Repeat buyers from the rule' }).click();
     await page.waitForFunction(() => document.querySelector('#segment-rule').value.includes('BUT NOT in_segment("Repeat buyers")'));
-    await page.waitForFunction(() => document.querySelector('.segment-count strong[data-count="0"]') !== null);
+    await page.waitForFunction(() => /BUT NOT in_segment/.test(document.querySelector('.segment-count strong[data-count]')?.dataset.rule ?? ''));
+    assert(await count.getAttribute('data-count') === '0', `excluding the saved segment from its own rule leaves ${await count.getAttribute('data-count')}`);
     // Membership at month ends, then the audience download with a 20 % holdout.
     await countFor('orders >= 2');
     await page.locator('#segment-history').click();

@@ -46,7 +46,7 @@ export async function renderSegments(app: App, body: HTMLElement): Promise<void>
     const currency = String(r.currency ?? app.storeCurrency);
     status.replaceChildren(
       h('p', { class: 'segment-count' },
-        h('strong', { 'data-count': String(r.members) }, `${fmtInt(r.members)} customers`),
+        h('strong', { 'data-count': String(r.members), 'data-rule': rule }, `${fmtInt(r.members)} customers`),
         ` (${fmtPct(r.share)} of ${fmtInt(r.customers)})`, ' · ',
         h('strong', {}, fmtMoney(r.net_revenue, currency)), ` net revenue (${fmtPct(r.revenue_share)} of all)`),
       r.read_as && r.read_as !== rule ? h('p', { class: 'muted small' }, `Read as ${String(r.read_as)}`) : '');

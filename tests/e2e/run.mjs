@@ -372,7 +372,7 @@ try {
     const status = await page.locator('.segment-status').innerText();
     assert(/net revenue \(\d/.test(status), `no revenue share in: ${status}`);
     assert(await page.locator('.rule-mirror .tok-operator').count() === 1, 'the operator is not highlighted');
-    assert(await page.locator('main a[href^="#/customer/"]').count() > 0, 'the sample does not link to the customer pages');
+    await page.locator('main .vt-wrap a[href^="#/customer/"]').first().waitFor();  // the sample links to the customer pages
     // An error: underlined at its position, the suggestion one click away.
     await rule.fill('oders >= 2');
     const fix = page.locator('.rule-fix button');

@@ -82,7 +82,7 @@ try {
     keys += text.length;
     await page.waitForFunction((t) => {
       const m = document.querySelector('.segment-count strong[data-count]');
-      return m && document.querySelector('#segment-rule').value === t;
+      return m && m.dataset.rule === t;
     }, text);
     await page.waitForTimeout(300);
   }

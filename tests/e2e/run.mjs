@@ -536,8 +536,7 @@ try {
       await rule.fill(text);
       await page.waitForFunction((t) => document.querySelector('#segment-rule').value === t
         && document.querySelector('.rule-mirror .tok-field, .rule-mirror .tok-function') !== null
-        && document.querySelector('.segment-count strong[data-count]') !== null, text);
-      await page.waitForTimeout(150);
+        && document.querySelector('.segment-count strong[data-count]')?.dataset.rule === t, text);
       return Number(await count.getAttribute('data-count'));
     };
     const repeat = await countFor('orders >= 2');
@@ -545,7 +544,7 @@ try {
     const status = await page.locator('.segment-status').innerText();
     assert(/net revenue \(\d/.test(status), `no revenue share in: ${status}`);
     assert(await page.locator('.rule-mirror .tok-operator').count() === 1, 'the operator is not highlighted');
-    assert(await page.locator('main a[href^="#/customer/"]').count() > 0, 'the sample does not link to the customer pages');
+    await page.locator('main .vt-wrap a[href^="#/customer/"]').first().waitFor();  // the sample links to the customer pages
     // An error: underlined at its position, the suggestion one click away.
     await rule.fill('oders >= 2');
     const fix = page.locator('.rule-fix button');
@@ -583,7 +582,8 @@ try {
     await saved.waitFor();
     await saved.getByRole('button', { name: 'Exclude Repeat buyers from the rule' }).click();
     await page.waitForFunction(() => document.querySelector('#segment-rule').value.includes('BUT NOT in_segment("Repeat buyers")'));
-    await page.waitForFunction(() => document.querySelector('.segment-count strong[data-count="0"]') !== null);
+    await page.waitForFunction(() => /BUT NOT in_segment/.test(document.querySelector('.segment-count strong[data-count]')?.dataset.rule ?? ''));
+    assert(await count.getAttribute('data-count') === '0', `excluding the saved segment from its own rule leaves ${await count.getAttribute('data-count')}`);
     // Membership at month ends, then the audience download with a 20 % holdout.
     await countFor('orders >= 2');
     await page.locator('#segment-history').click();

@@ -31,6 +31,7 @@ export async function renderSegments(app: App, body: HTMLElement): Promise<void>
   const history = h('div');
   const saved = h('div');
   let lastValid = '';
+  let historyRule = '';
 
   const onResult = (r: SegmentReply, rule: string) => {
     if (!rule) {
@@ -46,10 +47,20 @@ export async function renderSegments(app: App, body: HTMLElement): Promise<void>
     const currency = String(r.currency ?? app.storeCurrency);
     status.replaceChildren(
       h('p', { class: 'segment-count' },
-        h('strong', { 'data-count': String(r.members) }, `${fmtInt(r.members)} customers`),
+        h('strong', { 'data-count': String(r.members), 'data-rule': rule }, `${fmtInt(r.members)} customers`),
         ` (${fmtPct(r.share)} of ${fmtInt(r.customers)})`, ' · ',
         h('strong', {}, fmtMoney(r.net_revenue, currency)), ` net revenue (${fmtPct(r.revenue_share)} of all)`),
       r.read_as && r.read_as !== rule ? h('p', { class: 'muted small' }, `Read as ${String(r.read_as)}`) : '');
+    if (rule !== historyRule) {
+      historyRule = rule;
+      history.replaceChildren(historyButton());
+    }
+    // The sample table waits until typing pauses: the count follows every key, the table need not.
+    clearTimeout(sampleTimer);
+    sampleTimer = window.setTimeout(() => renderSample(r, currency), 200);
+  };
+  let sampleTimer = 0;
+  const renderSample = (r: SegmentReply, currency: string) => {
     const rows = (r.rows as Obj[]) ?? [];
     const ids = rows.map((row) => row.id);
     sample.replaceChildren(rows.length ? dataTable({
@@ -61,7 +72,6 @@ export async function renderSegments(app: App, body: HTMLElement): Promise<void>
         { key: 'orders', label: 'Orders', kind: 'int' }, { key: 'net_spend', label: 'Net spend', kind: 'money' },
         { key: 'last_order_date', label: 'Last order', kind: 'date' }],
     }) : h('p', { class: 'muted' }, 'No customer matches this rule.'));
-    history.replaceChildren(historyButton());
   };
   const editor = ruleEditor(app, {
     id: 'segment-rule', label: 'Rule', initial, params: { limit: kSample }, onResult,

@@ -392,23 +392,25 @@ function keepAnswer(request: unknown, result: unknown): void {
 // ---- Requests ---------------------------------------------------------------------------------------
 
 async function init(demoUrl: string, fresh: boolean): Promise<ReplyMap['init']> {
-  const e = await loadEngine();
+  const starting = loadEngine();
+  starting.catch(() => undefined);
   const index = fresh ? null : await readIndex();
   const entry = index?.current ? index.workspaces.find((w) => w.id === index.current) : undefined;
   if (entry) {
-    // A returning visit: reply with the stored workspace at once (its kept answers serve the first page)
-    // and open the image next, before any other request.
+    // A returning visit: reply with the stored workspace at once (its kept answers serve the first page,
+    // even before the engine has compiled) and open the image next, before any other request.
     await loadAnswers(entry.id);
     state = { source: 'stored', label: entry.label, persisted: true, id: entry.id };
-    opening = openStored(e, entry.id).then(async (ok) => {
+    opening = starting.then((e) => openStored(e, entry.id).then(async (ok) => {
       if (ok) return;
       await dropAnswers(undefined);
       adopt(openEmpty(e), 'empty', 'Empty workspace');
       throw new Failure({ code: 'corrupt', message: `The workspace “${entry.label}” kept in this browser could not be opened. Open a downloaded copy, or start again.` });
-    });
+    }));
     opening.catch(() => undefined);
     return { state };
   }
+  const e = await starting;
   if (demoUrl) {
     try {
       const response = await fetch(demoUrl);

@@ -48,6 +48,11 @@ function must<T>(reply: { ok: true; result: T } | { ok: false; error: EngineErro
 function adopt(newHandle: number, source: WorkspaceSource, label: string): void {
   if (handle && engine) engine.close(handle);
   handle = newHandle;
+  // Kept answers belong to one stored workspace (openStored loads the new one's); none is written later.
+  clearTimeout(answersTimer);
+  answers = new Map();
+  answersBytes = 0;
+  answersFor = '';
   // A new workspace gets a new id when first stored; an import into the open one keeps its id.
   state = { source, label, persisted: false };
 }
@@ -321,10 +326,17 @@ async function openStored(e: WasmEngine, id: string): Promise<boolean> {
   if (!entry || !opened || !opened.reply.ok) return false;
   // Changes made since the image was written.
   for (const request of await readJournal(id)) e.call(opened.handle, request);
+  const kept = answersFor === id ? { map: answers, bytes: answersBytes } : null;
   adopt(opened.handle, 'stored', entry.label);
   state.id = id;
   state.persisted = true;
-  if (answersFor !== id) await loadAnswers(id);
+  if (kept) {
+    answers = kept.map;
+    answersBytes = kept.bytes;
+    answersFor = id;
+  } else {
+    await loadAnswers(id);
+  }
   if (index.current !== id) {
     index.current = id;
     await writeIndex(index);

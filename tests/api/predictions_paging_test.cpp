@@ -14,6 +14,7 @@
 #include "core/api/json.h"
 #include "core/demo/generator.h"
 #include "core/workspace/store.h"
+#include "sqlite3.h"
 
 namespace rapport {
 namespace {
@@ -124,6 +125,11 @@ TEST_CASE("engine: an image opened without a copy, and viewed without one", "[en
   auto owned = Engine::OpenOwnedImage(buffer, image->size());
   REQUIRE(owned.ok());
   CHECK((*owned)->Call(R"({"op":"kpis"})") == e->Call(R"({"op":"kpis"})"));
+  // The 1 GiB default cap of a deserialised image is lifted (a million-customer workspace is 1.12 GiB,
+  // and every write that grew it failed with "database or disk is full"): -1 reads the limit back.
+  sqlite3_int64 limit = -1;
+  REQUIRE(sqlite3_file_control((*owned)->store().db(), "main", SQLITE_FCNTL_SIZE_LIMIT, &limit) == SQLITE_OK);
+  CHECK(limit >= (sqlite3_int64{1} << 40));
   const std::string_view view = (*owned)->ImageView();
   auto copy = (*owned)->SerializeImage();
   REQUIRE(copy.ok());

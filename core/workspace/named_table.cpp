@@ -38,7 +38,15 @@ Status EnsureNamedTable(sqlite3* db, const NamedTable& t) {
 }
 
 Result<std::vector<NamedRow>> LoadNamedRows(sqlite3* db, const NamedTable& t) {
-  RAPPORT_RETURN_IF_ERROR(EnsureNamedTable(db, t));
+  if (!db) return SqlError(db, t, "open");
+  // Reading never writes: a workspace without the table has no rows (creating it here grew a 1 GiB
+  // in-memory image on a read, which fails for want of memory at a million customers).
+  {
+    Statement exists(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+    if (!exists.ok) return SqlError(db, t, "read");
+    Bind(exists.stmt, 1, t.table);
+    if (sqlite3_step(exists.stmt) != SQLITE_ROW) return std::vector<NamedRow>();
+  }
   Statement q(db, std::string("SELECT name, ") + t.value_column + ", created FROM " + t.table +
                       " ORDER BY name COLLATE NOCASE, name");
   if (!q.ok) return SqlError(db, t, "read");

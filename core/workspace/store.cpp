@@ -170,6 +170,14 @@ Result<std::unique_ptr<Store>> Store::OpenMemory() {
   return Init(db, "workspace", true);
 }
 
+// A deserialised image may grow up to SQLite's SQLITE_MEMDB_DEFAULT_MAXSIZE (1 GiB) by default: a workspace of
+// a million customers is larger than that already, and any write that grows it (a saved segment, an import)
+// would fail with "database or disk is full". Lift the cap; memory is the limit then.
+static void LiftImageSizeLimit(sqlite3* db) {
+  sqlite3_int64 limit = sqlite3_int64{1} << 40;
+  sqlite3_file_control(db, "main", SQLITE_FCNTL_SIZE_LIMIT, &limit);
+}
+
 Result<std::unique_ptr<Store>> Store::OpenImage(std::string_view bytes, const std::string& name) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
@@ -190,6 +198,7 @@ Result<std::unique_ptr<Store>> Store::OpenImage(std::string_view bytes, const st
       sqlite3_close(db);
       return CorruptError(name + ": not a Rapport workspace (" + sqlite3_errstr(rc) + ")");
     }
+    LiftImageSizeLimit(db);
   }
   return Init(db, name, true);
 }
@@ -214,6 +223,7 @@ Result<std::unique_ptr<Store>> Store::OpenOwnedImage(unsigned char* bytes, size_
     sqlite3_close(db);
     return CorruptError(name + ": not a Rapport workspace (" + sqlite3_errstr(rc) + ")");
   }
+  LiftImageSizeLimit(db);
   return Init(db, name, true);
 }
 

@@ -48,6 +48,11 @@ function must<T>(reply: { ok: true; result: T } | { ok: false; error: EngineErro
 function adopt(newHandle: number, source: WorkspaceSource, label: string): void {
   if (handle && engine) engine.close(handle);
   handle = newHandle;
+  // Kept answers belong to one stored workspace (openStored loads the new one's); none is written later.
+  clearTimeout(answersTimer);
+  answers = new Map();
+  answersBytes = 0;
+  answersFor = '';
   // A new workspace gets a new id when first stored; an import into the open one keeps its id.
   state = { source, label, persisted: false };
 }
@@ -321,10 +326,17 @@ async function openStored(e: WasmEngine, id: string): Promise<boolean> {
   if (!entry || !opened || !opened.reply.ok) return false;
   // Changes made since the image was written.
   for (const request of await readJournal(id)) e.call(opened.handle, request);
+  const kept = answersFor === id ? { map: answers, bytes: answersBytes } : null;
   adopt(opened.handle, 'stored', entry.label);
   state.id = id;
   state.persisted = true;
-  if (answersFor !== id) await loadAnswers(id);
+  if (kept) {
+    answers = kept.map;
+    answersBytes = kept.bytes;
+    answersFor = id;
+  } else {
+    await loadAnswers(id);
+  }
   if (index.current !== id) {
     index.current = id;
     await writeIndex(index);
@@ -392,23 +404,25 @@ function keepAnswer(request: unknown, result: unknown): void {
 // ---- Requests ---------------------------------------------------------------------------------------
 
 async function init(demoUrl: string, fresh: boolean): Promise<ReplyMap['init']> {
-  const e = await loadEngine();
+  const starting = loadEngine();
+  starting.catch(() => undefined);
   const index = fresh ? null : await readIndex();
   const entry = index?.current ? index.workspaces.find((w) => w.id === index.current) : undefined;
   if (entry) {
-    // A returning visit: reply with the stored workspace at once (its kept answers serve the first page)
-    // and open the image next, before any other request.
+    // A returning visit: reply with the stored workspace at once (its kept answers serve the first page,
+    // even before the engine has compiled) and open the image next, before any other request.
     await loadAnswers(entry.id);
     state = { source: 'stored', label: entry.label, persisted: true, id: entry.id };
-    opening = openStored(e, entry.id).then(async (ok) => {
+    opening = starting.then((e) => openStored(e, entry.id).then(async (ok) => {
       if (ok) return;
       await dropAnswers(undefined);
       adopt(openEmpty(e), 'empty', 'Empty workspace');
       throw new Failure({ code: 'corrupt', message: `The workspace “${entry.label}” kept in this browser could not be opened. Open a downloaded copy, or start again.` });
-    });
+    }));
     opening.catch(() => undefined);
     return { state };
   }
+  const e = await starting;
   if (demoUrl) {
     try {
       const response = await fetch(demoUrl);

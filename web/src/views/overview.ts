@@ -114,7 +114,7 @@ export async function renderOverview(app: App, main: HTMLElement): Promise<void>
     deltas.set(c.id, slot);
     return h('div', { class: 'kpi card', role: 'listitem', 'data-kpi': c.id },
       h('div', { class: 'kpi-label' }, c.label),
-      h('div', { class: 'kpi-value' }, rule ? h('a', { href: `#/customers?rule=${encodeURIComponent(rule)}`, title: `The customers behind this number: ${rule}` }, shown) : shown),
+      h('div', { class: shown.length > 12 ? 'kpi-value long' : 'kpi-value', title: shown }, rule ? h('a', { href: `#/customers?rule=${encodeURIComponent(rule)}`, title: `The customers behind this number: ${rule}` }, shown) : shown),
       slot,
       h('div', { class: 'kpi-hint' }, noRetention && (c.id === 'retention_rate' || c.id === 'churn_rate')
         ? `needs ${2 * period} days of order history` : c.hint));

@@ -67,6 +67,9 @@ function customerColumns(rows: Record<string, unknown>[]): Column[] {
   return cols;
 }
 
+// The first rows of a segment listed on the page (the caption gives the total; Campaigns downloads all).
+const kListRows = 10000;
+
 /** #/customers[?rule=...]: the customers behind a number (a segment rule), a search, and each one's 360 link. */
 async function customerSearch(app: App, body: HTMLElement): Promise<void> {
   const ruleParam = app.route.query.get('rule') ?? '';
@@ -79,7 +82,7 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
         const rule = ruleInput.value.trim() || 'orders >= 1';
         // Memoised per workspace version (App.cached): going back to the list costs nothing.
         const r = await app.cached<{ rows?: Record<string, unknown>[]; members?: number; valid?: boolean; error?: { rendered?: string; message?: string } }>(
-          'segment', { rule, limit: 100000 });
+          'segment', { rule, limit: kListRows });
         if (r.valid === false) {
           out.replaceChildren(h('pre', { class: 'error', role: 'alert' }, String(r.error?.rendered ?? r.error?.message)));
           return;
@@ -97,7 +100,8 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
         ? dataTable({ caption: 'Matching customers', rows, columns: customerColumns(rows), fileName: 'customer-search', currency: app.storeCurrency })
         : h('p', { class: 'muted' }, `No customer matches “${input.value}”.`));
     } catch (error) {
-      out.replaceChildren(emptyState('No customers to show', h('p', {}, friendly(error))));
+      out.replaceChildren(emptyState('No customers to show', h('p', {}, friendly(error), ' ',
+        h('span', { class: 'muted' }, `(engine: ${(error as Error).message})`))));
     }
   };
   let timer = 0;

@@ -598,8 +598,9 @@ try {
     await page.evaluate(() => {
       const post = Worker.prototype.postMessage;
       window.__segmentCalls = 0;
+      window.__segmentRequests = [];
       Worker.prototype.postMessage = function (message, transfer) {
-        if (message?.request?.op === 'segment') window.__segmentCalls++;
+        if (message?.request?.op === 'segment') { window.__segmentCalls++; window.__segmentRequests.push(JSON.stringify(message.request) + ' @' + location.hash); }
         return post.call(this, message, transfer);
       };
     });
@@ -607,11 +608,16 @@ try {
     await rule.focus();
     const typed = 'orders >= 1 AND amount_spent > 10 BUT NOT ordered_since(-30d)';
     await page.keyboard.type(typed);
-    const atLeave = await page.evaluate(() => { location.hash = '#/overview'; return window.__segmentCalls; });
+    // hashchange is dispatched as a task after the hash is set: count once the page has heard it (its listener,
+    // added last, runs after the editor's own, which stops it).
+    const atLeave = await page.evaluate(() => new Promise((resolve) => {
+      window.addEventListener('hashchange', () => resolve(window.__segmentCalls), { once: true });
+      location.hash = '#/overview';
+    }));
     await page.waitForTimeout(800);
     const after = await page.evaluate(() => window.__segmentCalls);
     assert(atLeave >= 1 && atLeave <= typed.length, `${atLeave} segment calls for ${typed.length} keystrokes`);
-    assert(after === atLeave, `${after - atLeave} segment calls after leaving the page`);
+    assert(after === atLeave, `${after - atLeave} segment calls after leaving the page: ${(await page.evaluate(() => window.__segmentRequests)).slice(atLeave).join('; ')}`);
     await page.locator('main[data-ready="overview"]').waitFor();
     return `orders >= 2: ${repeat}; ${atLeave} calls for ${typed.length} keystrokes, none after leaving`;
   });

@@ -100,6 +100,7 @@ async function render(): Promise<void> {
   const fragment = h('div', { class: 'page' });
   const inputs = pageInputs();
   await app.prepare();
+  if (token !== renderToken) return;  // the user moved on while the engine was busy: do not start this page's work
   if (r === 'overview') await renderOverview(app, fragment);
   else if (r === 'imports') await renderImports(app, fragment);
   else if (r === 'customer') await renderCustomer(app, fragment, app.route.arg);

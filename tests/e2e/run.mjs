@@ -498,6 +498,18 @@ try {
     const between = values.filter((v) => v > 0 && v < 100);
     assert(between.length > 0, `no intermediate value of the overall progress bar: ${JSON.stringify(values)}`);
     assert(await page.locator('section.outcomes .import-report').count() === 4, 'four per-file reports');
+    // The survey card counts the answers that matched no customer (bo@example.com is nobody's email here)
+    // as the engine's unmatched_customer warnings do, and lists their lines.
+    const nps = page.locator('section.outcomes .import-report', { has: page.locator('h3', { hasText: 'typeform_nps.csv' }) });
+    await nps.locator('.unmatched-count dd').filter({ hasNotText: '…' }).waitFor();
+    const shownUnmatched = await nps.locator('.unmatched-count dd').innerText();
+    const engineUnmatched = await page.evaluate(async (id) => (await window.rapport.client.call('import_issues', { import_id: id }))
+      .issues.filter((x) => x.code === 'unmatched_customer').map((x) => x.line), (await page.evaluate(() => window.rapport.outcomes[3].record.id)));
+    assert(engineUnmatched.length > 0 && shownUnmatched === String(engineUnmatched.length),
+      `unmatched surveys shown ${shownUnmatched}, engine ${JSON.stringify(engineUnmatched)}`);
+    const listed = await nps.locator('.unmatched li').allTextContents();  // inside a closed <details>
+    assert(listed.length === engineUnmatched.length && listed.every((t, i) => t.startsWith(`line ${engineUnmatched[i]}:`)),
+      `unmatched list: ${JSON.stringify(listed)}`);
     assert(await page.locator('table.staging-list').count() === 0, 'imported files should leave the staging list');
     await shot('imports-after');
     return `${between.length} intermediate progress values: ${between.map((v) => Math.round(v)).join(', ')}`;

@@ -26,6 +26,27 @@ async function downloadIssues(app: App, record: ImportRecord, button: HTMLButton
   }
 }
 
+interface IssueRow { line: number; code: string; message: string }
+
+/** Feedback (tickets, surveys, reviews) that matched no customer: the engine keeps them and warns with
+ * code "unmatched_customer" (core/workspace/merge.cpp); the count goes in `count`, the lines in `list`. */
+async function showUnmatched(app: App, record: ImportRecord, kind: string, count: HTMLElement, list: HTMLElement): Promise<void> {
+  try {
+    const result = await app.client.call<{ issues: IssueRow[] }>('import_issues', { import_id: record.id });
+    const unmatched = result.issues.filter((x) => x.code === 'unmatched_customer');
+    count.textContent = fmtInt(unmatched.length);
+    if (unmatched.length === 0) return;
+    const kShown = 100;
+    list.append(h('details', {},
+      h('summary', {}, `${fmtInt(unmatched.length)} ${unmatched.length === 1 ? kind.replace(/s$/, '') : kind} matched no customer (kept, not linked)`),
+      h('ul', {}, unmatched.slice(0, kShown).map((x) => h('li', {}, `line ${x.line}: ${x.message}`))),
+      unmatched.length > kShown ? h('p', { class: 'muted' }, `first ${kShown} shown`) : null));
+  } catch (error) {
+    count.textContent = '?';
+    list.append(h('p', { class: 'error', role: 'alert' }, `Could not list the unmatched ${kind}: ${(error as Error).message}`));
+  }
+}
+
 export function recordCard(app: App, record: ImportRecord): HTMLElement {
   const range = record.first_day ? `${record.first_day} → ${record.last_day ?? record.first_day}` : '—';
   const facts: [string, string][] = [
@@ -41,12 +62,19 @@ export function recordCard(app: App, record: ImportRecord): HTMLElement {
     ['Date range', range],
     ['Currencies', record.currencies.length ? record.currencies.join(', ') : '—'],
   ];
+  // Tickets, surveys and reviews are attached to customers; say how many found none.
+  const kind = /_(tickets|surveys|reviews)$/.exec(record.format)?.[1];
+  const unmatchedCount = h('dd', {}, '…');
+  const unmatchedList = h('div', { class: 'unmatched' });
+  if (kind) void showUnmatched(app, record, kind, unmatchedCount, unmatchedList);
   const button = h('button', { type: 'button', class: 'secondary' }, 'Download rejected rows (CSV)');
   button.addEventListener('click', () => void downloadIssues(app, record, button));
   return h('article', { class: 'card import-report', 'data-import-id': record.id },
     h('h3', {}, record.file_name, ' ', h('span', { class: record.rows_rejected ? 'badge warn' : 'badge ok' },
       record.rows_rejected ? `${fmtInt(record.rows_rejected)} rejected` : 'all rows accepted')),
-    h('dl', { class: 'facts' }, facts.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))),
+    h('dl', { class: 'facts' }, facts.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
+      kind ? h('div', { class: 'unmatched-count' }, h('dt', {}, `Unmatched ${kind}`), unmatchedCount) : null),
+    kind ? unmatchedList : null,
     record.rows_rejected > 0 ? h('p', {}, button) : null);
 }
 

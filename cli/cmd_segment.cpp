@@ -141,13 +141,14 @@ int RunSegments(const std::vector<std::string>& argv) {
 
 int RunPlaybooks(const std::vector<std::string>& argv) {
   Args args;
-  if (!ParseArgs(argv, {"as-of", "currency", "limit", "playbook", "options"}, {"json"}, &args, "playbooks")) return 2;
+  if (!ParseArgs(argv, {"as-of", "currency", "limit", "playbook", "options", "due-before"}, {"json"}, &args, "playbooks")) return 2;
   if (args.positional.size() != 1) return Fail("playbooks: expected one workspace (see rapport playbooks --help)");
   Session s;
   if (int rc = Open(args.positional[0], &s)) return rc;
   Json request{{"op", "playbooks"}, {"limit", args.Has("limit") ? std::stoll(args.Get("limit")) : 20}};
   Common(args, &request);
   if (args.Has("playbook")) request["playbook"] = args.Get("playbook");
+  if (args.Has("due-before")) request["due_before"] = args.Get("due-before");  // checked by the op
   if (args.Has("options")) {
     Json options = Json::parse(args.Get("options"), nullptr, false);
     if (options.is_discarded()) return Fail("playbooks: --options must be JSON, e.g. '{\"recovery_days\": 14}'");
@@ -159,10 +160,14 @@ int RunPlaybooks(const std::vector<std::string>& argv) {
     std::printf("%s\n", Dump(result, 2).c_str());
     return 0;
   }
-  std::printf("Next best actions as of %s (priority order)\n", Text(result["as_of"]).c_str());
+  std::printf("Next best actions as of %s (priority order)", Text(result["as_of"]).c_str());
+  const bool due_filter = !result["due_before"].is_null();
+  if (due_filter) std::printf(", due on or before %s", Text(result["due_before"]).c_str());
+  std::printf("\n");
   for (const Json& p : result["playbooks"]) {
-    std::printf("  %-30s %7s assigned  %7s eligible  %7s due\n", Text(p["title"]).c_str(), Text(p["assigned"]).c_str(),
-                Text(p["eligible"]).c_str(), Text(p["due_by_as_of"]).c_str());
+    std::printf("  %-30s %7s assigned  %7s eligible  %7s due%s\n", Text(p["title"]).c_str(), Text(p["assigned"]).c_str(),
+                Text(p["eligible"]).c_str(), Text(p[due_filter ? "due" : "due_by_as_of"]).c_str(),
+                due_filter ? " by then" : "");
   }
   std::printf("\n");
   for (const Json& a : result["actions"]) {
@@ -251,7 +256,9 @@ RAPPORT_COMMAND("segment", "Count or list the customers matching a segment rule"
 RAPPORT_COMMAND("segments", "List the saved segments with their member counts",
                 "rapport segments WORKSPACE [--json] [--delete NAME] [--as-of YYYY-MM-DD]", &RunSegments);
 RAPPORT_COMMAND("playbooks", "Next best action per customer, with due date and reason",
-                "rapport playbooks WORKSPACE [--json] [--limit N] [--playbook NAME] [--options JSON] [--as-of YYYY-MM-DD]\n\n"
+                "rapport playbooks WORKSPACE [--json] [--limit N] [--playbook NAME] [--due-before +7d|YYYY-MM-DD|today]\n"
+                "                  [--options JSON] [--as-of YYYY-MM-DD]\n\n"
+                "  --due-before: only actions due on or before that day (overdue ones included), relative to as-of.\n"
                 "  playbooks: feedback_recovery, at_risk_high_value, winback, replenishment, review_request,\n"
                 "             loyalty_upgrade, cross_sell (docs/playbooks.md); --options overrides thresholds,\n"
                 "             e.g. '{\"winback\": [{\"days\": 90, \"offer\": \"15% off\"}]}'",

@@ -23,6 +23,19 @@ double GammaGammaLogLikelihood(const GammaGammaParams& g, double x, double zbar)
 // Σ weight·ℓ over rows with x >= 1 and z̄ > 0 (others are skipped).
 double GammaGammaLogLikelihoodSum(const GammaGammaParams& g, const std::vector<double>& x,
                                   const std::vector<double>& zbar, const std::vector<double>* weight);
+// The fit's form of the data: rows with x >= 1 and z̄ > 0, identical (x, z̄) rows merged with a weight and
+// grouped by x, with each group's Σ weight·ln z̄ taken once. ℓ summed over it needs lnΓ(p x + q) − lnΓ(p x)
+// once per distinct x and one log per distinct (x, z̄) (for (p x + q)·ln(v + x z̄)) instead of two lnΓ and
+// four logs per customer.
+struct GammaGammaData {
+  std::vector<double> x, count, sum_ln_z, x_ln_x;  // per distinct x: x, Σ weight, Σ weight·ln z̄, x·ln x
+  std::vector<size_t> begin;                       // group k's rows are [begin[k], begin[k + 1])
+  std::vector<double> xz, weight;                  // per distinct (x, z̄): x·z̄ and how many customers
+  double customers = 0.0;
+};
+GammaGammaData GroupGammaGamma(const std::vector<double>& x, const std::vector<double>& zbar);
+// Σ ℓ over the grouped rows; equals GammaGammaLogLikelihoodSum on the same rows up to rounding.
+double GammaGammaLogLikelihoodGrouped(const GammaGammaParams& g, const GammaGammaData& data);
 // E[M | x, z̄] = (p v + p x z̄)/(p x + q − 1), note 025 eq. 5; x = 0 gives the population mean p v/(q − 1).
 // NaN when q <= 1 (the mean does not exist).
 double GammaGammaExpectedValue(const GammaGammaParams& g, double x, double zbar);

@@ -45,6 +45,14 @@ grep -q 'cycle' "$TMP/err" || fail "cycle message: $(cat "$TMP/err")"
 # Playbooks.
 "$RAPPORT" playbooks "$TMP/shop.rapport" --as-of 2025-07-01 --json > "$TMP/pb.json" || fail "playbooks"
 grep -q '"playbook": "winback"' "$TMP/pb.json" || fail "no win-back action"
+# --due-before: as of 2025-07-01 the actions fall due 06-01 (ann, win-back), 06-15 (review), 06-29 (bo, win-back)
+# and 07-12 (cy, review); on or before 2025-06-01 leaves ann's alone, +7d (07-08) all but cy's.
+"$RAPPORT" playbooks "$TMP/shop.rapport" --as-of 2025-07-01 --due-before 2025-06-01 --json > "$TMP/due.json" || fail "due-before"
+grep -q '"actions_total": 1' "$TMP/due.json" || fail "due-before 2025-06-01 should keep 1 action"
+grep -q '"due_before": "2025-06-01"' "$TMP/due.json" || fail "due_before echoed"
+"$RAPPORT" playbooks "$TMP/shop.rapport" --as-of 2025-07-01 --due-before +7d --json | grep -q '"actions_total": 3' || fail "due-before +7d should keep 3"
+if "$RAPPORT" playbooks "$TMP/shop.rapport" --due-before soon 2> "$TMP/err" > /dev/null; then fail "bad due-before accepted"; fi
+grep -q 'expected a day such as' "$TMP/err" || fail "due-before message: $(cat "$TMP/err")"
 if "$RAPPORT" playbooks "$TMP/shop.rapport" --options '{"recovry_days": 3}' 2> "$TMP/err"; then fail "bad option accepted"; fi
 grep -q 'did you mean `recovery_days`' "$TMP/err" || fail "option suggestion"
 

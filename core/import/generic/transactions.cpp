@@ -5,6 +5,7 @@
 //
 // The date format of a kAuto file is decided once from the first kSniffRows rows (never per cell):
 // those rows are buffered, the column is sniffed, then they are replayed.
+#include <algorithm>
 #include <unordered_map>
 
 #include "core/import/header.h"
@@ -41,42 +42,14 @@ bool LooksLikeData(const CsvRecord& r) {
   return filled >= 2;
 }
 
-// Open addressing map from a 64-bit hash to a count: how often a (customer, day, amount) tuple was seen.
+// The repeat numbers of rows without an order id: how many earlier rows had the same (customer, day,
+// amount) tuple. Rows record their tuple hash as they come; End() sorts the hashes once and numbers each
+// run of equal hashes in file order (a sequential pass instead of a cache-missing table lookup per row).
 // A hash collision can only raise a row's repeat number, and the key keeps the tuple text, so keys stay
 // unique and deterministic either way.
-class RepeatCounter {
- public:
-  uint32_t Next(uint64_t hash) {
-    if (hash == 0) hash = 1;
-    if ((size_ + 1) * 2 > keys_.size()) Grow();
-    size_t mask = keys_.size() - 1, i = hash & mask;
-    while (keys_[i] != 0 && keys_[i] != hash) i = (i + 1) & mask;
-    if (keys_[i] == 0) {
-      keys_[i] = hash;
-      ++size_;
-    }
-    return counts_[i]++;
-  }
-
- private:
-  void Grow() {
-    std::vector<uint64_t> old_keys = std::move(keys_);
-    std::vector<uint32_t> old_counts = std::move(counts_);
-    const size_t capacity = old_keys.empty() ? 1024 : old_keys.size() * 2;
-    keys_.assign(capacity, 0);
-    counts_.assign(capacity, 0);
-    const size_t mask = capacity - 1;
-    for (size_t j = 0; j < old_keys.size(); ++j) {
-      if (old_keys[j] == 0) continue;
-      size_t i = old_keys[j] & mask;
-      while (keys_[i] != 0) i = (i + 1) & mask;
-      keys_[i] = old_keys[j];
-      counts_[i] = old_counts[j];
-    }
-  }
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> counts_;
-  size_t size_ = 0;
+struct PendingRepeat {
+  uint64_t hash;
+  uint32_t order;  // index into the batch's orders, increasing in file order
 };
 
 class GenericTransactionsImporter : public Importer {
@@ -167,6 +140,7 @@ class GenericTransactionsImporter : public Importer {
 
   Status End(ImportBatch* b) override {
     if (!decided_) Decide(b);
+    if (!pending_.empty()) NumberRepeats(b);
     if (lines_scattered_) GroupLines(b);
     return Status::Ok();
   }
@@ -356,9 +330,9 @@ class GenericTransactionsImporter : public Importer {
       AppendDay(&key_, created.day);
       key_.push_back(':');
       AppendInt(&key_, amount);
-      const uint32_t repeat = repeats_.Next(Fnv1a64(key_));
-      key_.push_back(':');
-      AppendInt(&key_, repeat);
+      // The key's ":<repeat>" suffix is added at End() (NumberRepeats).
+      const uint64_t hash = Fnv1a64(key_);
+      pending_.push_back({hash == 0 ? 1 : hash, order_index});
     }
     if (new_order) {
       o.key.Append(key_);
@@ -412,6 +386,52 @@ class GenericTransactionsImporter : public Importer {
     ++b->rows_accepted;
   }
 
+  // Appends ":<repeat>" to the key of every order recorded in pending_: its rank among the earlier rows
+  // with the same tuple hash.
+  void NumberRepeats(ImportBatch* b) {
+    // A stable counting sort on the hash's top 16 bits (file order kept), then each small bucket sorted.
+    constexpr size_t kBuckets = size_t{1} << 16;
+    std::vector<uint32_t> start(kBuckets + 1, 0);
+    for (const PendingRepeat& p : pending_) ++start[(p.hash >> 48) + 1];
+    for (size_t k = 0; k < kBuckets; ++k) start[k + 1] += start[k];
+    std::vector<PendingRepeat> sorted(pending_.size());
+    {
+      std::vector<uint32_t> next(start.begin(), start.end() - 1);
+      for (const PendingRepeat& p : pending_) sorted[next[p.hash >> 48]++] = p;
+    }
+    pending_ = {};
+    const auto by_hash_then_order = [](const PendingRepeat& x, const PendingRepeat& y) {
+      return x.hash != y.hash ? x.hash < y.hash : x.order < y.order;
+    };
+    for (size_t k = 0; k < kBuckets; ++k) {
+      if (start[k + 1] - start[k] > 1) {
+        std::sort(sorted.begin() + start[k], sorted.begin() + start[k + 1], by_hash_then_order);
+      }
+    }
+    ImportBatch::Orders& o = b->orders;
+    std::vector<uint32_t> repeat(o.key.size(), UINT32_MAX);
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      const bool same = i > 0 && sorted[i - 1].hash == sorted[i].hash;
+      repeat[sorted[i].order] = same ? repeat[sorted[i - 1].order] + 1 : 0;
+    }
+    StringColumn keys;
+    // A capacity hint only: the old keys' bytes (up to the last one) plus room for the suffixes.
+    const size_t old_bytes =
+        o.key.size() > 0 ? static_cast<size_t>(o.key[o.key.size() - 1].data() - o.key[0].data()) : 0;
+    keys.Reserve(o.key.size(), old_bytes + 64 + o.key.size() * 4);
+    for (size_t k = 0; k < o.key.size(); ++k) {
+      if (repeat[k] == UINT32_MAX) {
+        keys.Append(o.key[k]);
+        continue;
+      }
+      key_.assign(o.key[k]);
+      key_.push_back(':');
+      AppendInt(&key_, repeat[k]);
+      keys.Append(key_);
+    }
+    o.key = std::move(keys);
+  }
+
   // Rows of one order id that were not adjacent: regroup the lines so each order's lines are contiguous
   // (batch.h), keeping file order within an order.
   void GroupLines(ImportBatch* b) {
@@ -454,7 +474,7 @@ class GenericTransactionsImporter : public Importer {
   std::string pool_;
   std::vector<size_t> field_ends_, record_ends_;
   std::vector<uint64_t> buffered_lines_, buffered_offsets_;
-  RepeatCounter repeats_;
+  std::vector<PendingRepeat> pending_;
   std::unordered_map<std::string, uint32_t> order_index_;
   std::string email_, phone_, platform_id_, key_, currency_buf_;
 };

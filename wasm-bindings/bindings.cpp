@@ -88,6 +88,21 @@ Json ImportRecordToJson(const rapport::ImportRecord& r) {
               {"fingerprint", hex}};
 }
 
+// Opens an engine with `open` (which returns Result<std::unique_ptr<Engine>>) and adopts it: the handle, or 0
+// with the reason in the reply.
+template <typename OpenFn>
+uint32_t OpenAndAdopt(OpenFn open) {
+  try {
+    auto engine = open();
+    if (!engine.ok()) return ReplyError(engine.status());
+    uint32_t handle = Adopt(std::move(*engine));
+    ReplyOk(Json{{"handle", handle}});
+    return handle;
+  } catch (...) {
+    return ReplyException();
+  }
+}
+
 }  // namespace
 
 extern "C" {
@@ -100,28 +115,12 @@ void rp_result_clear() { std::string().swap(ResultBuffer()); }
 
 // A new, empty workspace. Returns the handle (0 on error; the reply says why).
 uint32_t rp_open_memory() {
-  try {
-    auto engine = Engine::OpenMemory();
-    if (!engine.ok()) return ReplyError(engine.status());
-    uint32_t handle = Adopt(std::move(*engine));
-    ReplyOk(Json{{"handle", handle}});
-    return handle;
-  } catch (...) {
-    return ReplyException();
-  }
+  return OpenAndAdopt([&] { return Engine::OpenMemory(); });
 }
 
 // A workspace from the bytes of a .rapport file (copied; the caller frees `ptr`).
 uint32_t rp_open_image(const char* ptr, uint32_t len) {
-  try {
-    auto engine = Engine::OpenImage(std::string_view(ptr, len));
-    if (!engine.ok()) return ReplyError(engine.status());
-    uint32_t handle = Adopt(std::move(*engine));
-    ReplyOk(Json{{"handle", handle}});
-    return handle;
-  } catch (...) {
-    return ReplyException();
-  }
+  return OpenAndAdopt([&] { return Engine::OpenImage(std::string_view(ptr, len)); });
 }
 
 // A buffer of `len` bytes for rp_open_owned_image: the worker reads the stored file straight into it, so
@@ -134,15 +133,7 @@ void rp_free_image_buffer(char* ptr) { rapport::Store::FreeImageBuffer(reinterpr
 
 // A workspace from a buffer of rp_alloc_image_buffer, which the engine takes over (also on error).
 uint32_t rp_open_owned_image(char* ptr, double len) {
-  try {
-    auto engine = Engine::OpenOwnedImage(reinterpret_cast<unsigned char*>(ptr), static_cast<size_t>(len));
-    if (!engine.ok()) return ReplyError(engine.status());
-    uint32_t handle = Adopt(std::move(*engine));
-    ReplyOk(Json{{"handle", handle}});
-    return handle;
-  } catch (...) {
-    return ReplyException();
-  }
+  return OpenAndAdopt([&] { return Engine::OpenOwnedImage(reinterpret_cast<unsigned char*>(ptr), static_cast<size_t>(len)); });
 }
 
 void rp_close(uint32_t handle) {

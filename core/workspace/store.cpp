@@ -179,28 +179,19 @@ static void LiftImageSizeLimit(sqlite3* db) {
 }
 
 Result<std::unique_ptr<Store>> Store::OpenImage(std::string_view bytes, const std::string& name) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
-    sqlite3_close(db);
-    return IoError("cannot open an in-memory database");
-  }
-  if (!bytes.empty()) {
-    unsigned char* copy = static_cast<unsigned char*>(sqlite3_malloc64(bytes.size()));
-    if (!copy) {
+  if (bytes.empty()) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
       sqlite3_close(db);
-      return IoError(name + ": out of memory");
+      return IoError("cannot open an in-memory database");
     }
-    std::memcpy(copy, bytes.data(), bytes.size());
-    int rc = sqlite3_deserialize(db, "main", copy, static_cast<sqlite3_int64>(bytes.size()),
-                                 static_cast<sqlite3_int64>(bytes.size()),
-                                 SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
-    if (rc != SQLITE_OK) {
-      sqlite3_close(db);
-      return CorruptError(name + ": not a Rapport workspace (" + sqlite3_errstr(rc) + ")");
-    }
-    LiftImageSizeLimit(db);
+    return Init(db, name, true);
   }
-  return Init(db, name, true);
+  // One copy into a buffer SQLite owns, then the same path as an image read straight into such a buffer.
+  unsigned char* copy = AllocImageBuffer(bytes.size());
+  if (!copy) return IoError(name + ": out of memory");
+  std::memcpy(copy, bytes.data(), bytes.size());
+  return OpenOwnedImage(copy, bytes.size(), name);
 }
 
 unsigned char* Store::AllocImageBuffer(size_t size) {

@@ -22,7 +22,7 @@ grep -q "$TMP/bad.csv:3:2: " "$TMP/err.txt" || { fail "the bad date row should b
 grep -q "2 accepted, 1 rejected" "$TMP/out.txt" || { fail "import report: expected 2 accepted, 1 rejected"; cat "$TMP/out.txt"; }
 "$RAPPORT" kpis "$WS" --json > "$TMP/k1.json" || fail "kpis on the bad-row workspace"
 grep -q '"orders": 2' "$TMP/k1.json" || fail "expected the 2 good orders"
-"$RAPPORT" rejects "$WS" 1 --csv | grep -q '^3,2,date,bad_date,' || fail "rejects --csv should list line 3 column 2"
+"$RAPPORT" rejects "$WS" 1 --csv | grep >/dev/null '^3,2,date,bad_date,' || fail "rejects --csv should list line 3 column 2"
 
 # A file that does not exist, and one no importer recognises: exit non-zero, workspace unchanged.
 "$RAPPORT" imports "$WS" --json > "$TMP/h1.json"
@@ -38,7 +38,7 @@ cmp -s "$TMP/h1.json" "$TMP/h2.json" || fail "failed imports changed the import 
 # Several files: the good one is imported even though another fails; the exit status says one failed.
 printf 'customer,date,amount\ndee@example.com,2024-02-01,5.00\n' > "$TMP/good.csv"
 if "$RAPPORT" import "$WS" "$TMP/mystery.csv" "$TMP/good.csv" > /dev/null 2>&1; then fail "a failing file should make the exit status non-zero"; fi
-"$RAPPORT" kpis "$WS" --json | grep -q '"orders": 3' || fail "the good file after a failing one should be imported"
+"$RAPPORT" kpis "$WS" --json | grep >/dev/null '"orders": 3' || fail "the good file after a failing one should be imported"
 if "$RAPPORT" kpis "$TMP/absent.rapport" 2> /dev/null; then fail "kpis on a missing workspace should fail"; fi
 printf 'not a database at all, just text that is long enough to not look empty\n%.0s' {1..200} > "$TMP/junk.rapport"
 if "$RAPPORT" kpis "$TMP/junk.rapport" 2> "$TMP/err.txt"; then fail "kpis on a junk file should fail"; fi
@@ -53,7 +53,7 @@ if "$RAPPORT" demo --out "$TMP/demo" --customers 300 --feedback > /dev/null 2>&1
   "$RAPPORT" rejects "$WS" 2 --all > "$TMP/warnings.txt" 2>&1
   "$RAPPORT" rejects "$WS" 3 --all >> "$TMP/warnings.txt" 2>&1
   if grep -q "no customer with this email" "$TMP/warnings.txt"; then fail "feedback imported before its customers"; head -3 "$TMP/warnings.txt"; fi
-  "$RAPPORT" imports "$WS" | awk 'NR == 2 {print $3}' | grep -q shopify_orders || fail "the orders file should be imported first"
+  "$RAPPORT" imports "$WS" | awk 'NR == 2 {print $3}' | grep >/dev/null shopify_orders || fail "the orders file should be imported first"
 else
   echo "SKIP: rapport demo is not available"
 fi
@@ -106,7 +106,7 @@ for key in ("customers", "orders", "net_revenue", "gross_revenue", "refunded", "
     assert blocks["GBP"][key] == gbp_block[key], ("GBP", key, blocks["GBP"][key], gbp_block[key])
 assert two["currency"] == "USD" and two["kpis"] == blocks["USD"]
 PY
-    "$RAPPORT" kpis "$WS" --currency GBP --json | grep -q '"currency": "GBP"' || fail "kpis --currency GBP should pick the GBP block"
+    "$RAPPORT" kpis "$WS" --currency GBP --json | grep >/dev/null '"currency": "GBP"' || fail "kpis --currency GBP should pick the GBP block"
     if "$RAPPORT" kpis "$WS" --currency EUR > /dev/null 2>&1; then fail "kpis --currency EUR should fail (no EUR orders)"; fi
     "$RAPPORT" remove-import "$WS" 1 > /dev/null || fail "remove-import 1"
     "$RAPPORT" kpis "$WS" --json | cmp -s - "$GOLDEN/$M.json" || fail "after removing the Enavant import the KPIs should be Maison Maria's"

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/import/internal/common.h"
+#include "core/import/internal/orders.h"
 #include "core/util/text.h"
 
 namespace rapport::import_internal {
@@ -32,8 +33,7 @@ class FeedbackImporter : public Importer {
   FeedbackImporter(const FeedbackLayout& layout, const ImportOptions& options) : layout_(layout), options_(options) {}
 
   Status Begin(const CsvRecord& first, const std::string& file_name, ImportBatch*) override {
-    header_.Reset(first);
-    columns_ = first.size();
+    c_.Reset(first, file_name);
     const ColumnMapping& m = options_.mapping;
     // A mapped customer column is read as an email when it holds one, and as a platform id either way.
     email_col_ = Resolve(m.email.empty() ? m.customer : m.email, layout_.email);
@@ -42,17 +42,17 @@ class FeedbackImporter : public Importer {
     const std::string where = file_name + ":" + std::to_string(first.line()) + ":1: ";
     if (date_ < 0 || (email_col_ < 0 && customer_col_ < 0)) {
       return InvalidArgument(where + layout_.what + " needs an email (or customer id) column and a date column; found " +
-                             header_.Preview(8) + ". Give a column mapping");
+                             c_.header.Preview(8) + ". Give a column mapping");
     }
     score_ = Resolve(layout_.surveys ? m.score : m.csat, layout_.score);
     if (score_ < 0 && layout_.surveys && layout_.score_by_question && m.score.empty()) {
-      for (size_t i = 0; i < header_.size(); ++i) {  // "How likely are you to recommend us ...?"
-        if (ContainsIgnoreCase(header_.Label(i), "recommend")) score_ = static_cast<int>(i);
+      for (size_t i = 0; i < c_.header.size(); ++i) {  // "How likely are you to recommend us ...?"
+        if (ContainsIgnoreCase(c_.header.Label(i), "recommend")) score_ = static_cast<int>(i);
       }
     }
     if (score_ < 0 && layout_.surveys) {
       return InvalidArgument(where + layout_.what + " needs a 0-10 score column (nps, score, rating); found " +
-                             header_.Preview(8) + ". Give a column mapping");
+                             c_.header.Preview(8) + ". Give a column mapping");
     }
     comment_ = Resolve(m.comment, layout_.comment);
     id_ = Resolve(m.order, layout_.id);
@@ -63,11 +63,7 @@ class FeedbackImporter : public Importer {
 
   void OnRecord(const CsvRecord& r, ImportBatch* b) override {
     ++b->rows_read;
-    if (r.size() != columns_) {
-      Reject(b, r, -1, "ragged_row",
-             "expected " + std::to_string(columns_) + " fields (as in the header), found " + std::to_string(r.size()));
-      return;
-    }
+    if (c_.RejectRagged(b, r)) return;
     NormalizeEmailTo(Field(r, email_col_), &email_);
     platform_id_.clear();
     const std::string_view customer = StripExcelGuard(TrimAscii(Field(r, customer_col_)));
@@ -81,8 +77,8 @@ class FeedbackImporter : public Importer {
       date_ok = ParseTimestamp(date_text, DateFormat::kUnixSeconds, &when);
     }
     if (!date_ok) {
-      Reject(b, r, date_, "bad_date",
-             "`" + header_.Label(static_cast<size_t>(date_)) + "`: expected a date like 2024-03-01 10:15:00, found " +
+      c_.Reject(b, r, date_, "bad_date",
+             "`" + c_.header.Label(static_cast<size_t>(date_)) + "`: expected a date like 2024-03-01 10:15:00, found " +
                  (date_text.empty() ? std::string("nothing") : Quoted(date_text)));
       return;
     }
@@ -97,16 +93,7 @@ class FeedbackImporter : public Importer {
 
  private:
   int Resolve(const std::string& mapped, const Names& names) const {
-    return mapped.empty() ? FindFirstLoose(header_, names) : header_.Find(mapped);
-  }
-
-  std::string Label(int column) const {
-    return column >= 0 ? header_.Label(static_cast<size_t>(column)) : std::string();
-  }
-
-  void Reject(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string message) {
-    AddIssue(b, r, column, Label(column), code, std::move(message), true);
-    ++b->rows_rejected;
+    return mapped.empty() ? FindFirstLoose(c_.header, names) : c_.header.Find(mapped);
   }
 
   // "<kind>:[<prefix>:]<id>" when the row has an id; else "<kind>:<email or customer>:<day>:<n>", n counting
@@ -128,15 +115,15 @@ class FeedbackImporter : public Importer {
 
   void Survey(const CsvRecord& r, ImportBatch* b, int32_t day) {
     if (email_.empty() && platform_id_.empty()) {
-      Reject(b, r, email_col_ >= 0 ? email_col_ : customer_col_, "missing_customer",
+      c_.Reject(b, r, email_col_ >= 0 ? email_col_ : customer_col_, "missing_customer",
              "expected an email or a customer id, found nothing");
       return;
     }
     const std::string_view score_text = TrimAscii(r[static_cast<size_t>(score_)]);
     int64_t score = 0;
     if (!ParseInt64(score_text, &score) || score < 0 || score > 10) {
-      Reject(b, r, score_, "bad_score",
-             "`" + Label(score_) + "`: expected a whole number from 0 to 10, found " +
+      c_.Reject(b, r, score_, "bad_score",
+             "`" + c_.Label(score_) + "`: expected a whole number from 0 to 10, found " +
                  (score_text.empty() ? std::string("nothing") : Quoted(score_text)));
       return;
     }
@@ -161,8 +148,8 @@ class FeedbackImporter : public Importer {
       csat = 1;
     } else if (!csat_text.empty() && ParseInt64(csat_text, &csat)) {
       if (csat < 1 || csat > 5) {
-        AddIssue(b, r, score_, Label(score_), "bad_rating",
-                 "`" + Label(score_) + "`: expected a satisfaction score from 1 to 5, found " + Quoted(csat_text) +
+        AddIssue(b, r, score_, c_.Label(score_), "bad_rating",
+                 "`" + c_.Label(score_) + "`: expected a satisfaction score from 1 to 5, found " + Quoted(csat_text) +
                      "; the ticket is kept without it",
                  false);
         csat = -1;
@@ -186,8 +173,7 @@ class FeedbackImporter : public Importer {
 
   const FeedbackLayout& layout_;
   ImportOptions options_;
-  HeaderIndex header_;
-  size_t columns_ = 0;
+  Cells c_;  // the header, and the reject vocabulary shared with the other platforms' importers
   int email_col_ = -1, customer_col_ = -1, date_ = -1, score_ = -1, comment_ = -1, id_ = -1, status_ = -1,
       channel_ = -1;
   std::string email_, platform_id_, key_, lower_;

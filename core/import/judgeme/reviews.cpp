@@ -2,6 +2,7 @@
 // reviewer_email,product_id,product_handle,reply,...`): one row per review. docs/formats/reviews.md.
 #include "core/import/header.h"
 #include "core/import/internal/common.h"
+#include "core/import/internal/orders.h"
 #include "core/util/text.h"
 
 namespace rapport::import_internal {
@@ -13,51 +14,46 @@ class JudgemeReviewsImporter : public Importer {
   explicit JudgemeReviewsImporter(const ImportOptions& options) : options_(options) {}
 
   Status Begin(const CsvRecord& first, const std::string& file_name, ImportBatch*) override {
-    header_.Reset(first);
-    columns_ = first.size();
+    c_.Reset(first, file_name);
     const ColumnMapping& m = options_.mapping;
-    title_ = header_.Find("title");
-    body_ = m.comment.empty() ? header_.Find("body") : header_.Find(m.comment);
-    rating_ = m.rating.empty() ? header_.Find("rating") : header_.Find(m.rating);
-    date_ = m.date.empty() ? header_.Find("review_date") : header_.Find(m.date);
-    source_ = header_.Find("source");
-    curated_ = header_.Find("curated");
-    name_ = header_.Find("reviewer_name");
-    email_col_ = m.email.empty() ? header_.Find("reviewer_email") : header_.Find(m.email);
-    product_id_ = header_.Find("product_id");
-    handle_ = header_.Find("product_handle");
+    title_ = c_.header.Find("title");
+    body_ = m.comment.empty() ? c_.header.Find("body") : c_.header.Find(m.comment);
+    rating_ = m.rating.empty() ? c_.header.Find("rating") : c_.header.Find(m.rating);
+    date_ = m.date.empty() ? c_.header.Find("review_date") : c_.header.Find(m.date);
+    source_ = c_.header.Find("source");
+    curated_ = c_.header.Find("curated");
+    name_ = c_.header.Find("reviewer_name");
+    email_col_ = m.email.empty() ? c_.header.Find("reviewer_email") : c_.header.Find(m.email);
+    product_id_ = c_.header.Find("product_id");
+    handle_ = c_.header.Find("product_handle");
     if (rating_ < 0 || date_ < 0) {
       return InvalidArgument(file_name + ":" + std::to_string(first.line()) +
                              ":1: missing column `rating` or `review_date`: a Judge.me reviews file has title, body, "
-                             "rating, review_date, ... (found " + header_.Preview(6) + ")");
+                             "rating, review_date, ... (found " + c_.header.Preview(6) + ")");
     }
     return Status::Ok();
   }
 
   void OnRecord(const CsvRecord& r, ImportBatch* b) override {
     ++b->rows_read;
-    if (r.size() != columns_) {
-      Reject(b, r, -1, "ragged_row",
-             "expected " + std::to_string(columns_) + " fields (as in the header), found " + std::to_string(r.size()));
-      return;
-    }
+    if (c_.RejectRagged(b, r)) return;
     if (EqualsIgnoreCase(TrimAscii(Field(r, curated_)), "spam")) {
-      Reject(b, r, curated_, "spam_review", "`curated` is `spam`: the review is not imported");
+      c_.Reject(b, r, curated_, "spam_review", "`curated` is `spam`: the review is not imported");
       return;
     }
     const std::string_view rating_text = TrimAscii(r[static_cast<size_t>(rating_)]);
     int64_t rating = 0;
     if (!ParseInt64(rating_text, &rating) || rating < 1 || rating > 5) {
-      Reject(b, r, rating_, "bad_rating",
-             "`" + header_.Label(static_cast<size_t>(rating_)) + "`: expected a whole number from 1 to 5, found " +
+      c_.Reject(b, r, rating_, "bad_rating",
+             "`" + c_.header.Label(static_cast<size_t>(rating_)) + "`: expected a whole number from 1 to 5, found " +
                  (rating_text.empty() ? std::string("nothing") : Quoted(rating_text)));
       return;
     }
     const std::string_view date_text = TrimAscii(r[static_cast<size_t>(date_)]);
     Timestamp when;
     if (!ParseTimestamp(date_text, options_.date_format, &when)) {
-      Reject(b, r, date_, "bad_date",
-             "`" + header_.Label(static_cast<size_t>(date_)) + "`: expected a date like 2025-03-02 10:12:00 UTC, found " +
+      c_.Reject(b, r, date_, "bad_date",
+             "`" + c_.header.Label(static_cast<size_t>(date_)) + "`: expected a date like 2025-03-02 10:12:00 UTC, found " +
                  (date_text.empty() ? std::string("nothing") : Quoted(date_text)));
       return;
     }
@@ -91,15 +87,8 @@ class JudgemeReviewsImporter : public Importer {
   Status End(ImportBatch*) override { return Status::Ok(); }
 
  private:
-  void Reject(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string message) {
-    AddIssue(b, r, column, column >= 0 ? header_.Label(static_cast<size_t>(column)) : std::string(), code,
-             std::move(message), true);
-    ++b->rows_rejected;
-  }
-
   ImportOptions options_;
-  HeaderIndex header_;
-  size_t columns_ = 0;
+  Cells c_;
   int title_ = -1, body_ = -1, rating_ = -1, date_ = -1, source_ = -1, curated_ = -1, name_ = -1, email_col_ = -1,
       product_id_ = -1, handle_ = -1;
   std::string email_, key_;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/util/hash.h"
 #include "core/util/text.h"
 
 namespace rapport::model {
@@ -79,15 +80,6 @@ uint64_t Bits(double v) {
   return b;
 }
 
-uint64_t Mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-
 }  // namespace
 
 Patterns CompressPatterns(const std::vector<double>& x, const std::vector<double>& t_x, const std::vector<double>& T) {
@@ -98,7 +90,7 @@ Patterns CompressPatterns(const std::vector<double>& x, const std::vector<double
   size_t capacity = 1024;
   std::vector<uint32_t> table(capacity, 0);
   auto slot_of = [&](double a, double b, double c, size_t cap) {
-    return Mix(Bits(a) * 0x9E3779B97F4A7C15ULL ^ Mix(Bits(b) + 0x632BE59BD9B4E019ULL) ^ Bits(c) * 31) & (cap - 1);
+    return Mix64(Bits(a) * 0x9E3779B97F4A7C15ULL ^ Mix64(Bits(b) + 0x632BE59BD9B4E019ULL) ^ Bits(c) * 31) & (cap - 1);
   };
   for (size_t i = 0; i < n; ++i) {
     if ((p.x.size() + 1) * 2 > capacity) {  // grow at load 1/2

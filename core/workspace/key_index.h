@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/util/hash.h"
+
 namespace rapport {
 
 // 64-bit hash of bytes: 8 bytes at a time, multiply-xorshift, and a final avalanche (fmix64 of MurmurHash3).
@@ -44,12 +46,7 @@ inline uint64_t HashKey(std::string_view s) {
     std::memcpy(&w, p, n);
     h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
   }
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDULL;
-  h ^= h >> 33;
-  h *= 0xC4CEB9FE1A85EC53ULL;
-  h ^= h >> 33;
-  return h;
+  return Mix64(h);
 }
 
 class KeyIndex {

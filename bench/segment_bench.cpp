@@ -17,6 +17,7 @@
 #include "core/segment/parser.h"
 #include "core/util/date.h"
 #include "core/util/random.h"
+#include "bench/cpu_clock.h"
 
 using namespace rapport;
 
@@ -118,20 +119,20 @@ int main(int argc, char** argv) {
   auto t0 = std::chrono::steady_clock::now();
   BuildStore(&ws, customers, 20261123);
   auto t1 = std::chrono::steady_clock::now();
-  const std::clock_t cpu1 = std::clock();  // CPU time too: on a shared machine wall time includes waiting
+  const double cpu1 = bench::CpuSeconds();  // CPU time too: on a shared machine wall time includes waiting
   const SegmentContext ctx = BuildSegmentContext(ws, ws.settings, kNoDay);
   auto t2 = std::chrono::steady_clock::now();
-  const std::clock_t cpu2 = std::clock();
+  const double cpu2 = bench::CpuSeconds();
   std::printf("segment_bench: %zu customers, %zu orders, %zu lines (generated in %.2f s)\n", ws.customers.size(),
               ws.orders.size(), ws.lines.size(), Seconds(t0, t1));
   std::printf("  context build (once per workspace/as_of, RFM + funnel included): %.1f ms (CPU %.1f ms)\n",
-              1e3 * Seconds(t1, t2), 1e3 * static_cast<double>(cpu2 - cpu1) / CLOCKS_PER_SEC);
+              1e3 * Seconds(t1, t2), 1e3 * (cpu2 - cpu1));
   // The model fields are fitted on the first rule that names one (SegmentContext::EnsureModels).
   if (models) ctx.EnsureModels();
   auto t3 = std::chrono::steady_clock::now();
-  const std::clock_t cpu3 = std::clock();
+  const double cpu3 = bench::CpuSeconds();
   if (models) std::printf("  model fields on first use (MBG/NBD + Gamma-Gamma fits, predictions per (x, T)): %.1f ms (CPU %.1f ms)%s\n",
-              1e3 * Seconds(t2, t3), 1e3 * static_cast<double>(cpu3 - cpu2) / CLOCKS_PER_SEC, ctx.available(FieldId::kPAlive) ? "" : (" -- p_alive " + ctx.unavailable[static_cast<size_t>(FieldId::kPAlive)]).c_str());
+              1e3 * Seconds(t2, t3), 1e3 * (cpu3 - cpu2), ctx.available(FieldId::kPAlive) ? "" : (" -- p_alive " + ctx.unavailable[static_cast<size_t>(FieldId::kPAlive)]).c_str());
   const char* rules[] = {
       "orders >= 2 AND amount_spent > 100 AND last_order_date < -90d BUT NOT tags CONTAINS \"vip\" OR country IN (\"US\", \"CA\")",
       "number_of_orders >= 2 AND aov BETWEEN 20 AND 120 AND rfm_r >= 3 AND accepts_marketing = true AND NOT stage = \"lapsed\"",
@@ -144,7 +145,7 @@ int main(int argc, char** argv) {
     std::vector<double> ms, cpu_ms;
     uint64_t members = 0;
     for (int run = 0; run < runs; ++run) {
-      const std::clock_t ca = std::clock();
+      const double ca = bench::CpuSeconds();
       const auto a = std::chrono::steady_clock::now();
       Rule rule;
       RuleError error;
@@ -156,7 +157,7 @@ int main(int argc, char** argv) {
       members = bits.Count();
       const auto b = std::chrono::steady_clock::now();
       ms.push_back(1e3 * Seconds(a, b));
-      cpu_ms.push_back(1e3 * static_cast<double>(std::clock() - ca) / CLOCKS_PER_SEC);
+      cpu_ms.push_back(1e3 * (bench::CpuSeconds() - ca));
     }
     std::sort(ms.begin(), ms.end());
     std::sort(cpu_ms.begin(), cpu_ms.end());

@@ -39,65 +39,40 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   std::vector<uint32_t> last_customer(n_products, kNoId);
   std::vector<uint64_t> codes;  // product << 32 | interval
   codes.reserve(lines.size() / 2);
-  for (uint32_t c = 0; c < facts.size(); ++c) {
-    if (facts.purchase_days[c] < 2) continue;
-    for (const uint32_t* it = facts.begin_orders(c); it != facts.end_orders(c); ++it) {
-      const uint32_t order = *it;
-      const int32_t day = o.day[order];
-      for (uint32_t l = o.first_line[order], e = l + o.line_count[order]; l < e; ++l) {
-        const uint32_t p = lines.product[l];
-        if (p == kNoId) continue;
-        const int32_t prev = last_seen[p];
-        if (prev == kNoDay) {
-          touched.push_back(p);
-        } else if (day > prev) {
-          codes.push_back(static_cast<uint64_t>(p) << 32 | static_cast<uint32_t>(day - prev));
-          ++interval_count[p];
-          if (last_customer[p] != c) {
-            last_customer[p] = c;
-            ++interval_customers[p];
-          }
-        }
-        last_seen[p] = day;
-      }
-    }
-    for (uint32_t p : touched) last_seen[p] = kNoDay;
-    touched.clear();
-  }
-  std::vector<uint32_t> interval_offset(n_products + 1, 0);
-  for (size_t p = 0; p < n_products; ++p) interval_offset[p + 1] = interval_offset[p] + static_cast<uint32_t>(interval_count[p]);
-  std::vector<int32_t> intervals(codes.size());
-  {
-    std::vector<uint32_t> cursor(interval_offset.begin(), interval_offset.end() - 1);
-    for (uint64_t code : codes) intervals[cursor[code >> 32]++] = static_cast<int32_t>(code & 0xffffffffu);
-    std::vector<uint64_t>().swap(codes);
-  }
-  for (uint32_t p = 0; p < n_products; ++p) {
-    const int64_t n = interval_count[p];
-    if (n == 0 || n < options.min_intervals) continue;
-    int32_t* b = intervals.data() + interval_offset[p];
-    std::sort(b, b + n);
-    ReplenishmentRow row;
-    row.product = p;
-    row.intervals = n;
-    row.customers = interval_customers[p];
-    row.q1_days = Quantile(b, n, 0.25);
-    row.median_days = Quantile(b, n, 0.5);
-    row.q3_days = Quantile(b, n, 0.75);
-    res.replenishment.push_back(row);
-  }
-  std::sort(res.replenishment.begin(), res.replenishment.end(), [](const ReplenishmentRow& a, const ReplenishmentRow& b) {
-    return a.intervals != b.intervals ? a.intervals > b.intervals : a.product < b.product;
-  });
-
-  // --- First product -> repeat and 12-month value; journeys.
+  // First product -> repeat and 12-month value; journeys.
   std::vector<int64_t> fp_customers(n_products, 0), fp_repeat(n_products, 0), fp_matured(n_products, 0),
       fp_net12(n_products, 0), journey_first(n_products, 0);
   std::vector<uint64_t> journey_pairs;  // first << 32 | next
   std::vector<uint32_t> stamp(n_products, kNoId);  // dedupe products within a first order
+  // One pass over the customers (their orders are scattered over the order table, so each is visited once):
+  // replenishment intervals, then the first order's products and the journey to the next product.
   for (uint32_t c = 0; c < facts.size(); ++c) {
     if (facts.orders[c] == 0) continue;
     const uint32_t* begin = facts.begin_orders(c);
+    if (facts.purchase_days[c] >= 2) {
+      for (const uint32_t* it = begin; it != facts.end_orders(c); ++it) {
+        const uint32_t order = *it;
+        const int32_t day = o.day[order];
+        for (uint32_t l = o.first_line[order], e = l + o.line_count[order]; l < e; ++l) {
+          const uint32_t p = lines.product[l];
+          if (p == kNoId) continue;
+          const int32_t prev = last_seen[p];
+          if (prev == kNoDay) {
+            touched.push_back(p);
+          } else if (day > prev) {
+            codes.push_back(static_cast<uint64_t>(p) << 32 | static_cast<uint32_t>(day - prev));
+            ++interval_count[p];
+            if (last_customer[p] != c) {
+              last_customer[p] = c;
+              ++interval_customers[p];
+            }
+          }
+          last_seen[p] = day;
+        }
+      }
+      for (uint32_t p : touched) last_seen[p] = kNoDay;
+      touched.clear();
+    }
     const uint32_t first_order = *begin;
     const int32_t first_day = facts.first_day[c];
     const int32_t horizon = AddMonths(first_day, 12);
@@ -133,6 +108,33 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
     }
     if (next != kNoId) journey_pairs.push_back(static_cast<uint64_t>(first_product) << 32 | next);
   }
+  std::vector<uint32_t> interval_offset(n_products + 1, 0);
+  for (size_t p = 0; p < n_products; ++p) interval_offset[p + 1] = interval_offset[p] + static_cast<uint32_t>(interval_count[p]);
+  std::vector<int32_t> intervals(codes.size());
+  {
+    std::vector<uint32_t> cursor(interval_offset.begin(), interval_offset.end() - 1);
+    for (uint64_t code : codes) intervals[cursor[code >> 32]++] = static_cast<int32_t>(code & 0xffffffffu);
+    std::vector<uint64_t>().swap(codes);
+  }
+  for (uint32_t p = 0; p < n_products; ++p) {
+    const int64_t n = interval_count[p];
+    if (n == 0 || n < options.min_intervals) continue;
+    int32_t* b = intervals.data() + interval_offset[p];
+    std::sort(b, b + n);
+    ReplenishmentRow row;
+    row.product = p;
+    row.intervals = n;
+    row.customers = interval_customers[p];
+    row.q1_days = Quantile(b, n, 0.25);
+    row.median_days = Quantile(b, n, 0.5);
+    row.q3_days = Quantile(b, n, 0.75);
+    res.replenishment.push_back(row);
+  }
+  std::sort(res.replenishment.begin(), res.replenishment.end(), [](const ReplenishmentRow& a, const ReplenishmentRow& b) {
+    return a.intervals != b.intervals ? a.intervals > b.intervals : a.product < b.product;
+  });
+
+  // --- First product -> repeat and 12-month value; journeys.
   for (uint32_t p = 0; p < n_products; ++p) {
     if (!fp_customers[p]) continue;
     FirstProductRow row;
@@ -180,48 +182,22 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
     res.journeys.resize(options.top_journeys);
   }
 
-  // --- Frequently bought together. Pass 1: baskets per product (distinct products per order).
+  // --- Frequently bought together: baskets per product (distinct products per order), and pairs counted in a
+  // triangular array when the products are few, else as sorted pair codes. A catalogue of at most 2,048 products
+  // counts every pair in the basket pass itself (≤ 2 M cells); a larger one first finds the frequent products,
+  // then counts pairs of them in a second pass. The emitted rows are the same either way: a pair's count never
+  // exceeds either product's baskets, so a pair that passes the thresholds is a pair of frequent products.
   auto counted = [&](size_t i) {
     return o.flags[i] == 0 && o.day[i] <= res.as_of_day && (res.currency == kNoId || o.currency[i] == res.currency);
   };
-  std::fill(stamp.begin(), stamp.end(), kNoId);
-  for (uint32_t i = 0; i < o.size(); ++i) {
-    if (!counted(i)) continue;
-    ++res.baskets;
-    for (uint32_t l = o.first_line[i], e = l + o.line_count[i]; l < e; ++l) {
-      const uint32_t p = lines.product[l];
-      if (p == kNoId || stamp[p] == i) continue;
-      stamp[p] = i;
-      ++res.product_baskets[p];
-    }
-  }
-  // Frequent products get dense indexes; pairs of them are counted in a triangular array when it is small,
-  // else as sorted pair codes.
-  const double min_count_support = options.min_support * static_cast<double>(res.baskets);
-  const int64_t min_item = std::max<int64_t>(options.min_pair_count, static_cast<int64_t>(std::ceil(min_count_support)));
-  std::vector<uint32_t> dense(n_products, kNoId), product_of_dense;
-  for (uint32_t p = 0; p < n_products; ++p) {
-    if (res.product_baskets[p] >= std::max<int64_t>(min_item, 1)) {
-      dense[p] = static_cast<uint32_t>(product_of_dense.size());
-      product_of_dense.push_back(p);
-    }
-  }
-  const size_t nf = product_of_dense.size();
-  const bool triangular = nf <= 4096;
-  std::vector<uint32_t> tri(triangular ? nf * (nf - (nf ? 1 : 0)) / 2 + 1 : 0, 0);
+  const bool one_pass = n_products <= 2048;
+  std::vector<uint32_t> dense, product_of_dense;
+  size_t nf = 0;
+  bool triangular = true;
+  std::vector<uint32_t> tri;
   std::vector<uint64_t> pair_codes;
   std::vector<uint32_t> basket;
-  std::fill(stamp.begin(), stamp.end(), kNoId);
-  for (uint32_t i = 0; i < o.size(); ++i) {
-    if (!counted(i) || o.line_count[i] < 2) continue;
-    basket.clear();
-    for (uint32_t l = o.first_line[i], e = l + o.line_count[i]; l < e; ++l) {
-      const uint32_t p = lines.product[l];
-      if (p == kNoId || dense[p] == kNoId || stamp[p] == i) continue;
-      stamp[p] = i;
-      basket.push_back(dense[p]);
-    }
-    if (basket.size() < 2) continue;
+  auto count_basket_pairs = [&]() {
     std::sort(basket.begin(), basket.end());
     for (size_t x = 0; x < basket.size(); ++x) {
       for (size_t y = x + 1; y < basket.size(); ++y) {
@@ -233,6 +209,52 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
           pair_codes.push_back(a << 32 | b);
         }
       }
+    }
+  };
+  if (one_pass) {
+    nf = n_products;
+    tri.assign(nf * (nf - (nf ? 1 : 0)) / 2 + 1, 0);
+    product_of_dense.resize(nf);
+    for (uint32_t p = 0; p < nf; ++p) product_of_dense[p] = p;
+  }
+  std::fill(stamp.begin(), stamp.end(), kNoId);
+  for (uint32_t i = 0; i < o.size(); ++i) {
+    if (!counted(i)) continue;
+    ++res.baskets;
+    basket.clear();
+    for (uint32_t l = o.first_line[i], e = l + o.line_count[i]; l < e; ++l) {
+      const uint32_t p = lines.product[l];
+      if (p == kNoId || stamp[p] == i) continue;
+      stamp[p] = i;
+      ++res.product_baskets[p];
+      if (one_pass) basket.push_back(p);
+    }
+    if (basket.size() >= 2) count_basket_pairs();
+  }
+  const double min_count_support = options.min_support * static_cast<double>(res.baskets);
+  const int64_t min_item = std::max<int64_t>(options.min_pair_count, static_cast<int64_t>(std::ceil(min_count_support)));
+  if (!one_pass) {
+    dense.assign(n_products, kNoId);
+    for (uint32_t p = 0; p < n_products; ++p) {
+      if (res.product_baskets[p] >= std::max<int64_t>(min_item, 1)) {
+        dense[p] = static_cast<uint32_t>(product_of_dense.size());
+        product_of_dense.push_back(p);
+      }
+    }
+    nf = product_of_dense.size();
+    triangular = nf <= 4096;
+    tri.assign(triangular ? nf * (nf - (nf ? 1 : 0)) / 2 + 1 : 0, 0);
+    std::fill(stamp.begin(), stamp.end(), kNoId);
+    for (uint32_t i = 0; i < o.size(); ++i) {
+      if (!counted(i) || o.line_count[i] < 2) continue;
+      basket.clear();
+      for (uint32_t l = o.first_line[i], e = l + o.line_count[i]; l < e; ++l) {
+        const uint32_t p = lines.product[l];
+        if (p == kNoId || dense[p] == kNoId || stamp[p] == i) continue;
+        stamp[p] = i;
+        basket.push_back(dense[p]);
+      }
+      if (basket.size() >= 2) count_basket_pairs();
     }
   }
   auto emit = [&](uint32_t a, uint32_t b, int64_t count) {

@@ -33,6 +33,8 @@ const std::vector<FieldInfo>& SegmentFields() {
        "RFM frequency score 1..5", "rfm_f = 5"},
       {F::kRfmM, "rfm_m", {"monetary_score", nullptr, nullptr}, T::kCount,
        "RFM monetary score 1..5", "rfm_m >= 4"},
+      {F::kRfmFm, "rfm_fm", {"fm_score", nullptr, nullptr}, T::kCount,
+       "RFM grid column 1..5: the mean of the frequency and monetary scores, rounded half up", "rfm_r = 5 AND rfm_fm >= 4"},
       {F::kRfmSegment, "rfm_segment", {"rfm_group", nullptr, nullptr}, T::kEnum,
        "One of the 11 named RFM segments", "rfm_segment IN (\"Champions\", \"Loyal Customers\")"},
       {F::kStage, "stage", {"funnel_stage", nullptr, nullptr}, T::kEnum,

@@ -47,7 +47,7 @@ enum class FieldType : uint8_t {
 
 enum class FieldId : uint8_t {
   kOrders, kNetSpend, kAov, kFirstOrderDate, kLastOrderDate, kDaysSinceLastOrder, kDaysSinceFirstOrder,
-  kRfmR, kRfmF, kRfmM, kRfmSegment, kStage, kPAlive, kPredictedClv, kNextOrderDate,
+  kRfmR, kRfmF, kRfmM, kRfmFm, kRfmSegment, kStage, kPAlive, kPredictedClv, kNextOrderDate,
   kCountry, kTags, kAcceptsMarketing, kEmailSubscriptionStatus, kMinRating, kAvgRating, kReviews, kNps,
   kTickets, kEmail, kEmailDomain, kFirstName, kLastName,
   kFieldCount,

@@ -236,7 +236,7 @@ SegmentContext BuildSegmentContext(const Workspace& ws, const Settings& settings
   }
 
   // --- Fields of other analyses: unavailable until attached ------------------------------------------
-  for (FieldId field : {FieldId::kRfmR, FieldId::kRfmF, FieldId::kRfmM, FieldId::kRfmSegment}) {
+  for (FieldId field : {FieldId::kRfmR, FieldId::kRfmF, FieldId::kRfmM, FieldId::kRfmFm, FieldId::kRfmSegment}) {
     ctx.unavailable[Index(field)] = "is not available until the RFM analysis (core/analysis/rfm) is part of this build";
   }
   ctx.unavailable[Index(FieldId::kStage)] =

@@ -122,18 +122,20 @@ void AttachAnalyses(SegmentContext* ctx, const Workspace& workspace, const Setti
   // RFM scores and named segment (customers without a counted order have none).
   {
     const RfmResult rfm = ComputeRfmFromFacts(workspace, ctx->facts);
-    std::vector<double> r(n, missing), f(n, missing), m(n, missing);
+    std::vector<double> r(n, missing), f(n, missing), m(n, missing), fm(n, missing);
     std::vector<uint8_t> segment(n, kNoEnum);
     for (size_t c = 0; c < n && c < rfm.segment.size(); ++c) {
       if (rfm.segment[c] == RfmSegment::kNone) continue;
       r[c] = rfm.r[c];
       f[c] = rfm.f[c];
       m[c] = rfm.m[c];
+      fm[c] = RoundedFm(rfm.f[c], rfm.m[c]);
       segment[c] = EnumCode(FieldId::kRfmSegment, RfmSegmentName(rfm.segment[c]));
     }
     SetNumberColumn(ctx, FieldId::kRfmR, std::move(r));
     SetNumberColumn(ctx, FieldId::kRfmF, std::move(f));
     SetNumberColumn(ctx, FieldId::kRfmM, std::move(m));
+    SetNumberColumn(ctx, FieldId::kRfmFm, std::move(fm));
     SetEnumColumn(ctx, FieldId::kRfmSegment, std::move(segment));
   }
 

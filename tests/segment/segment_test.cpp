@@ -8,6 +8,7 @@
 #include "core/model/fit.h"
 #include "core/model/predict.h"
 #include "core/model/summary.h"
+#include "core/analysis/rfm/rfm.h"
 #include "core/segment/evaluate.h"
 #include "core/segment/parser.h"
 #include "segment/segment_fixture.h"
@@ -489,6 +490,29 @@ TEST_CASE("segment: numbers read back from their canonical text, without exponen
   const RuleError error = ErrorOf("orders IN (7777777777777777777777777777777777777770, 1)");
   CHECK(error.offset == 11);
   CHECK(error.message.find("too large") != std::string::npos);
+}
+
+}  // namespace rapport
+
+namespace rapport {
+
+// The dashboard's RFM grid links each cell to `rfm_r = R AND rfm_fm = FM`: that rule must list exactly the
+// customers the grid counts there (the grid comes from core/analysis/rfm, the rule from the segment context).
+TEST_CASE("segment: rfm_r and rfm_fm select exactly the customers of each RFM grid cell", "[segment]") {
+  GeneratedStore s(1500, 11);
+  const RfmResult rfm = ComputeRfm(s.builder.workspace(), s.builder.workspace().settings);
+  int64_t total = 0;
+  for (int r = 1; r <= 5; ++r) {
+    for (int fm = 1; fm <= 5; ++fm) {
+      const std::string rule = "rfm_r = " + std::to_string(r) + " AND rfm_fm = " + std::to_string(fm);
+      INFO(rule);
+      CHECK(static_cast<int64_t>(Eval(s.ctx, rule).Count()) == rfm.grid[r - 1][fm - 1]);
+      total += rfm.grid[r - 1][fm - 1];
+    }
+  }
+  CHECK(total == rfm.customers);
+  CHECK(total > 1000);
+  CHECK(ReadAs("fm_score >= 4") == "rfm_fm >= 4");
 }
 
 }  // namespace rapport

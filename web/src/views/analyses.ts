@@ -12,6 +12,26 @@ import { helpLink } from './docs';
 type Obj = Record<string, unknown>;
 const kMaxCohortMonths = 24;
 
+/** A link to the customers behind a number: the customers page lists the members of `rule` (DESIGN §3 rules). */
+const customersHref = (rule: string) => `#/customers?rule=${encodeURIComponent(rule)}`;
+
+/** Last day of a YYYY-MM month, and the month `k` months after it (store-local calendar). */
+function monthRange(month: string, k: number): [string, string] {
+  const [y, m] = month.split('-').map(Number);
+  const first = new Date(Date.UTC(y, m - 1 + k, 1));
+  const last = new Date(Date.UTC(y, m + k, 0));
+  return [first.toISOString().slice(0, 10), last.toISOString().slice(0, 10)];
+}
+
+/** The customers of a cohort (first valid order in `month`) who ordered in its k-th month. */
+export function cohortCellRule(month: string, k: number): string {
+  const [from, to] = monthRange(month, 0);
+  const base = `first_order_date BETWEEN ${from} AND ${to}`;
+  if (k === 0) return base;
+  const [a, b] = monthRange(month, k);
+  return `${base} AND ordered_between(${a}, ${b})`;
+}
+
 function heat(v: number): string {
   // Share 0..1 -> a tint of the accent colour; the text stays readable in both themes.
   // At most 45 % accent: the normal text colour stays above 4.5:1 in both themes (checked by axe in the e2e test).
@@ -39,16 +59,22 @@ export function renderCohorts(app: App, result: Obj, body: HTMLElement): void {
   const holder = h('div');
   const draw = () => {
     const months = Math.min(kMaxCohortMonths, Math.max(...cohorts.map((c) => (c[metric] as number[]).length)));
-    const cell = (v: number | undefined) => {
+    // Retention cells of the whole store link to the cohort's customers active that month (the grouped views
+    // by first product, channel, code or country have no rule field for the group, so their cells do not).
+    const linked = metric === 'retention' && (!result.by || result.by === 'all' || result.by === 'none');
+    const cell = (v: number | undefined, c?: Obj, k = 0) => {
       if (v === undefined || v === null) return h('td', { class: 'num blank' }, '');
       const text = metric === 'retention' ? fmtPct(v) : fmtMoney(v, currency);
-      return h('td', { class: 'num heat', 'data-v': v }, text);
+      const active = (c?.active as number[] | undefined)?.[k];
+      return h('td', { class: 'num heat', 'data-v': v }, linked && active
+        ? h('a', { href: customersHref(cohortCellRule(String(c?.month), k)), title: `${fmtInt(active)} customers of the ${c?.month} cohort ordered in month ${k}` }, text)
+        : text);
     };
     const average = group.average_retention as number[] | undefined;
     const rows = cohorts.map((c) => h('tr', {},
       h('th', { scope: 'row' }, String(c.month)),
       h('td', { class: 'num' }, fmtInt(c.customers)),
-      Array.from({ length: months }, (_, i) => cell((c[metric] as number[])[i]))));
+      Array.from({ length: months }, (_, i) => cell((c[metric] as number[])[i], c, i))));
     const tableEl = h('table', { class: 'cohorts' },
       h('caption', {}, metric === 'retention'
         ? 'Share of each month’s new customers who ordered again N months later'
@@ -101,7 +127,9 @@ export function renderFunnel(app: App, result: Obj, body: HTMLElement): void {
     const bar = h('span', { class: `bar stage-${s.stage}` });
     bar.style.width = `${(100 * (Number(s.customers) || 0)) / max}%`;
     return h('li', {},
-      h('span', { class: 'stage-name' }, String(s.label ?? s.stage)),
+      h('span', { class: 'stage-name' }, Number(s.customers)
+        ? h('a', { href: customersHref(`stage = "${s.stage}"`), title: `List the ${fmtInt(s.customers)} customers in this stage` }, String(s.label ?? s.stage))
+        : String(s.label ?? s.stage)),
       h('span', { class: 'bar-track', 'aria-hidden': 'true' }, bar),
       h('span', { class: 'num' }, `${fmtInt(s.customers)} · ${fmtPct(s.share_customers)}`),
       h('span', { class: 'num muted' }, `${fmtMoney(s.net_revenue, currency)} · ${fmtPct(s.share_revenue)} of revenue`));
@@ -118,8 +146,11 @@ export function renderRfm(app: App, result: Obj, body: HTMLElement): void {
     // Rows are R scores 1..5 (drawn with 5, the most recent, on top); columns the rounded mean of F and M.
     const rows = [4, 3, 2, 1, 0].map((r) => h('tr', {}, h('th', { scope: 'row' }, `R ${r + 1}`),
       [0, 1, 2, 3, 4].map((fm) => {
-        const td = h('td', { class: 'rfm-cell' }, h('span', { class: 'seg' }, grid.segments[r][fm]),
-          h('span', { class: 'count' }, fmtInt(grid.counts[r][fm])));
+        const count = grid.counts[r][fm];
+        const label = [h('span', { class: 'seg' }, grid.segments[r][fm]), h('span', { class: 'count' }, fmtInt(count))];
+        const td = h('td', { class: 'rfm-cell' }, count
+          ? h('a', { href: customersHref(`rfm_r = ${r + 1} AND rfm_fm = ${fm + 1}`), title: `List these ${fmtInt(count)} customers (R ${r + 1}, FM ${fm + 1})` }, label)
+          : label);
         shade(td, grid.counts[r][fm] / max);
         return td;
       })));
@@ -128,7 +159,18 @@ export function renderRfm(app: App, result: Obj, body: HTMLElement): void {
         h('thead', {}, h('tr', {}, h('th', {}, ''), [1, 2, 3, 4, 5].map((fm) => h('th', { scope: 'col' }, `FM ${fm}`)))),
         h('tbody', {}, rows))));
   }
-  body.append(table(segments, 'Named segments'));
+  // Each named segment lists its customers, and opens in the segment editor for the full audience download.
+  const segmentTable = table(segments, 'Named segments',
+    ['segment', 'customers', 'share_customers', 'net_revenue', 'share_revenue', 'median_recency_days', 'median_frequency']);
+  segmentTable.querySelectorAll('tbody tr').forEach((tr, i) => {
+    const s = segments[i];
+    const rule = `rfm_segment = "${s.segment}"`;
+    const first = tr.querySelector('td');
+    if (first && Number(s.customers)) first.replaceChildren(h('a', { href: customersHref(rule) }, String(s.segment)));
+    tr.append(h('td', {}, Number(s.customers) ? h('a', { href: `#/segments?rule=${encodeURIComponent(rule)}` }, 'Download…') : ''));
+  });
+  segmentTable.querySelector('thead tr')?.append(h('th', { scope: 'col' }, 'Audience'));
+  body.append(segmentTable);
 }
 
 const kStageLabels: Record<string, string> = {

@@ -43,6 +43,13 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   std::vector<int64_t> fp_customers(n_products, 0), fp_repeat(n_products, 0), fp_matured(n_products, 0),
       fp_net12(n_products, 0), journey_first(n_products, 0);
   std::vector<uint64_t> journey_pairs;  // first << 32 | next
+  journey_pairs.reserve(facts.customers_with_orders);
+  // The end of each first day's 12 months, AddMonths(day, 12), computed once per distinct day.
+  int32_t earliest = res.as_of_day;
+  for (uint32_t c = 0; c < facts.size(); ++c) {
+    if (facts.orders[c] != 0) earliest = std::min(earliest, facts.first_day[c]);
+  }
+  std::vector<int32_t> horizon_of(static_cast<size_t>(res.as_of_day - earliest) + 1, kNoDay);
   std::vector<uint32_t> stamp(n_products, kNoId);  // dedupe products within a first order
   // One pass over the customers (their orders are scattered over the order table, so each is visited once):
   // replenishment intervals, then the first order's products and the journey to the next product.
@@ -75,7 +82,8 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
     }
     const uint32_t first_order = *begin;
     const int32_t first_day = facts.first_day[c];
-    const int32_t horizon = AddMonths(first_day, 12);
+    int32_t& horizon = horizon_of[static_cast<size_t>(first_day - earliest)];
+    if (horizon == kNoDay) horizon = AddMonths(first_day, 12);
     const bool matured = horizon <= res.as_of_day + 1;  // the 12 months [first_day, horizon) have ended
     int64_t net12 = 0;
     if (matured) {

@@ -1,11 +1,17 @@
 // Model-fit benchmark against lifetimes 0.11.3 (PEERS.md §1), on the same inputs:
-//   1. the published CDNOW calibration summary (2,357 customers, weeks);
+//   1. the published CDNOW calibration summary (2,357 customers, weeks; Gamma-Gamma on the 946 repeat
+//      customers of `..._with_transactions.csv`);
 //   2. the CDNOW master full-period summary (as_of 1998-06-30, weeks; 23,570 customers) replicated 1×, 10× and
-//      100× (2,357,000 customers).
-// Each timed run: weighted patterns -> BG/NBD fit (BFGS, analytic gradient) with SEs -> every customer's
-// P(alive) and E[X(39) | x, t_x, T]; then the same with Pareto/NBD. Median of N runs; peak RSS (getrusage)
-// after each size. Prints the ratios to lifetimes' times (lifetimes' Pareto/NBD times have no SEs).
-//   model_bench DATA_DIR [--runs N]
+//      100× (2,357,000 customers);
+//   3. optionally (--summary FILE) any summary CSV that `rapport summary` or lifetimes writes, e.g. the
+//      1,000,000-customer synthetic store (`rapport demo --scale --customers 1000000 --transactions`, imported,
+//      then `rapport summary WS > FILE`: 531,047 distinct (x, t_x, T) patterns in weeks).
+// Each timed run of a count model (BG/NBD, MBG/NBD, Pareto/NBD): weighted patterns -> fit (BFGS, analytic
+// gradient) with the Hessian SEs -> every customer's P(alive) and E[X(39) | x, t_x, T]. Gamma-Gamma: grouped
+// rows -> fit with SEs -> every customer's E[M]. Median of N runs; peak RSS (getrusage; 0 under wasm) after each.
+// Prints the ratios to lifetimes' times (lifetimes' Pareto/NBD times have no SEs), then one `ROW` line per
+// (input, model) that bench/model_ratios.mjs joins across the native and the wasm build.
+//   model_bench DATA_DIR [--runs N] [--summary FILE] [--only-summary]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -20,6 +26,7 @@
 #include <vector>
 
 #include "core/model/fit.h"
+#include "core/model/gamma_gamma.h"
 #include "core/model/predict.h"
 #include "core/model/summary.h"
 #include "core/util/date.h"
@@ -86,127 +93,171 @@ std::vector<Transaction> ReadMaster(const std::string& text) {
   return tx;
 }
 
-struct Timing {
-  double fit = 0, predict = 0, total = 0, cpu = 0;
-  FitResult result;
-  double check = 0;  // Σ E[X(39)], so the work cannot be optimised away
+// One benchmark input: per-customer x, t_x, T (weeks) and z̄ (empty: no Gamma-Gamma row).
+struct Input {
+  std::string label;
+  std::vector<double> x, t_x, T, zbar;
 };
 
-Timing RunOnce(ModelKind model, const std::vector<double>& x, const std::vector<double>& t_x, const std::vector<double>& T) {
+struct Timing {
+  double total = 0, cpu = 0;
+  FitResult result;
+  double check = 0;  // Σ of the predictions, so the work cannot be optimised away
+};
+
+Timing RunCountModel(ModelKind model, const Input& in) {
   Timing timing;
-  std::vector<double> alive(x.size()), expected(x.size());
-  Patterns patterns;
-  double fit_cpu = 0, predict_cpu = 0;
-  timing.fit = Seconds([&] {
-    patterns = CompressPatterns(x, t_x, T);
+  std::vector<double> alive(in.x.size()), expected(in.x.size());
+  timing.total = Seconds([&] {
+    const Patterns patterns = CompressPatterns(in.x, in.t_x, in.T);
     auto fit = FitCountModel(model, patterns);
     if (!fit.ok()) {
-      std::fprintf(stderr, "fit failed: %s\n", fit.status().ToString().c_str());
+      std::fprintf(stderr, "%s %s: fit failed: %s\n", in.label.c_str(), ModelName(model), fit.status().ToString().c_str());
       std::exit(1);
     }
     timing.result = fit.value();
-  }, &fit_cpu);
-  timing.predict = Seconds([&] {
     const size_t m = patterns.size();
     std::vector<double> pa(m), ex(m);
     for (size_t k = 0; k < m; ++k) {
       pa[k] = PAlive(timing.result, patterns.x[k], patterns.t_x[k], patterns.T[k]);
       ex[k] = ConditionalExpectedPurchases(timing.result, 39.0, patterns.x[k], patterns.t_x[k], patterns.T[k]);
     }
-    for (size_t i = 0; i < x.size(); ++i) {
+    for (size_t i = 0; i < in.x.size(); ++i) {
       const uint32_t k = patterns.pattern_of_row[i];
       alive[i] = pa[k];
       expected[i] = ex[k];
     }
-  }, &predict_cpu);
-  timing.total = timing.fit + timing.predict;
-  timing.cpu = fit_cpu + predict_cpu;
+  }, &timing.cpu);
   for (double e : expected) timing.check += e;
   return timing;
 }
 
-void Bench(const char* label, ModelKind model, const std::vector<double>& x, const std::vector<double>& t_x,
-           const std::vector<double>& T, int runs, double lifetimes_fit_s, double lifetimes_predict_s) {
-  std::vector<double> fit, predict, total, cpu;
+Timing RunGammaGamma(const Input& in) {
+  Timing timing;
+  std::vector<double> spend(in.x.size());
+  timing.total = Seconds([&] {
+    auto fit = FitGammaGamma(in.x, in.zbar);
+    if (!fit.ok()) {
+      std::fprintf(stderr, "%s gg: fit failed: %s\n", in.label.c_str(), fit.status().ToString().c_str());
+      std::exit(1);
+    }
+    timing.result = fit.value();
+    const GammaGammaParams g = timing.result.gg();
+    for (size_t i = 0; i < in.x.size(); ++i) spend[i] = GammaGammaExpectedValue(g, in.x[i], in.zbar[i]);
+  }, &timing.cpu);
+  for (double e : spend) timing.check += e;
+  return timing;
+}
+
+// lifetimes' time for the same input and model (fit + the same predictions), 0 when PEERS.md has none.
+void Bench(const Input& in, ModelKind model, int runs, double lifetimes_s) {
+  std::vector<double> total, cpu;
   Timing last;
   for (int r = 0; r < runs; ++r) {
-    last = RunOnce(model, x, t_x, T);
-    fit.push_back(last.fit);
-    predict.push_back(last.predict);
+    last = model == ModelKind::kGammaGamma ? RunGammaGamma(in) : RunCountModel(model, in);
     total.push_back(last.total);
     cpu.push_back(last.cpu);
   }
   const FitResult& f = last.result;
-  std::printf("%-34s %9zu customers %7zu patterns | fit+SE %8.4f s  predict %8.4f s  total %8.4f s (CPU %8.4f s) | LL %.4f",
-              label, x.size(), f.patterns, Median(fit), Median(predict), Median(total), Median(cpu), f.log_likelihood);
-  std::printf(" | %s", ModelName(model));
+  std::printf("%-28s %-6s %9zu customers %7zu patterns | fit+SE+predict %8.4f s (CPU %8.4f s) | %3d it | LL %.4f |",
+              in.label.c_str(), ModelName(model), in.x.size(), f.patterns, Median(total), Median(cpu), f.iterations,
+              f.log_likelihood);
   for (size_t k = 0; k < f.params.size(); ++k) std::printf(" %s %.6g (SE %.4g)", f.names[k].c_str(), f.params[k], f.se[k]);
-  std::printf(" | ΣE[X(39)] %.2f | peak RSS %.0f MB\n", last.check, PeakRssMb());
-  if (lifetimes_fit_s > 0) {
-    const double lifetimes_total = lifetimes_fit_s + lifetimes_predict_s;
-    std::printf("    vs lifetimes: fit %.3f s -> %.0fx faster; fit + predictions %.3f s -> %.0fx faster (%.0fx by CPU time)\n",
-                lifetimes_fit_s, lifetimes_fit_s / Median(fit), lifetimes_total, lifetimes_total / Median(total),
-                lifetimes_total / Median(cpu));
+  std::printf(" | check %.2f | peak RSS %.0f MB\n", last.check, PeakRssMb());
+  if (lifetimes_s > 0) {
+    std::printf("    vs lifetimes %.3f s: %.0fx faster (%.0fx by CPU time)\n", lifetimes_s, lifetimes_s / Median(total),
+                lifetimes_s / Median(cpu));
   }
+  std::printf("ROW|%s|%s|%zu|%zu|%.6f|%.6f|%.6f|%.3f\n", in.label.c_str(), ModelName(model), in.x.size(), f.patterns,
+              Median(total), Median(cpu), lifetimes_s, f.log_likelihood);
+  std::fflush(stdout);
+}
+
+bool LoadSummaryFile(const std::string& path, const std::string& label, Input* in) {
+  auto table = ParseSummaryCsv(ReadAll(path), path);
+  if (!table.ok()) {
+    std::fprintf(stderr, "%s\n", table.status().ToString().c_str());
+    return false;
+  }
+  in->label = label;
+  in->x = std::move(table->x);
+  in->t_x = std::move(table->t_x);
+  in->T = std::move(table->T);
+  in->zbar = std::move(table->zbar);
+  return true;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: model_bench DATA_DIR [--runs N]\n");
+    std::fprintf(stderr, "usage: model_bench DATA_DIR [--runs N] [--summary FILE] [--only-summary]\n");
     return 2;
   }
   const std::string dir = argv[1];
+  std::string summary_file;
+  bool only_summary = false;
   int runs = 5;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--runs")) runs = std::max(1, std::atoi(argv[i + 1]));
+  for (int i = 2; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--summary") && i + 1 < argc) summary_file = argv[++i];
+    else if (!std::strcmp(argv[i], "--only-summary")) only_summary = true;
   }
-  std::printf("model_bench: median of %d runs; times include pattern compression, the fit and the Hessian SEs\n\n", runs);
+  std::printf("model_bench: median of %d runs; times include pattern compression, the fit, the Hessian SEs and "
+              "every customer's predictions\n\n", runs);
+  const ModelKind kCount[] = {ModelKind::kBgNbd, ModelKind::kMbgNbd, ModelKind::kParetoNbd};
 
-  // 1. The published calibration summary.
-  const std::string summary_path = dir + "/lifetimes_cdnow_customers_summary.csv";
-  auto table = ParseSummaryCsv(ReadAll(summary_path), summary_path);
-  if (!table.ok()) {
-    std::fprintf(stderr, "%s\n", table.status().ToString().c_str());
-    return 1;
-  }
-  Bench("CDNOW calibration summary", ModelKind::kBgNbd, table->x, table->t_x, table->T, runs, 0.051, 0.0008);
-  Bench("CDNOW calibration summary", ModelKind::kParetoNbd, table->x, table->t_x, table->T, runs, 0.273, 0);
-  Bench("CDNOW calibration summary", ModelKind::kMbgNbd, table->x, table->t_x, table->T, runs, 0.047, 0);
+  if (!only_summary) {
+    // 1. The published calibration summary; lifetimes: BG/NBD 0.051 s + 0.0008 s predictions, MBG/NBD 0.047 s,
+    //    Pareto/NBD 0.273 s, Gamma-Gamma 0.024 s.
+    Input sample;
+    if (!LoadSummaryFile(dir + "/lifetimes_cdnow_customers_summary_with_transactions.csv", "CDNOW sample", &sample)) return 1;
+    Bench(sample, ModelKind::kBgNbd, runs, 0.051 + 0.0008);
+    Bench(sample, ModelKind::kMbgNbd, runs, 0.047);
+    Bench(sample, ModelKind::kParetoNbd, runs, 0.273);
+    Bench(sample, ModelKind::kGammaGamma, runs, 0.024);
 
-  // 2. The master file's full-period summary, replicated.
-  const std::string master = ReadAll(dir + "/lifetimes_CDNOW_master.txt");
-  std::vector<Transaction> tx = ReadMaster(master);
-  SummaryOptions options;
-  options.unit_days = 7;
-  options.calibration_end_day = ParseIsoDay("1998-06-30");
-  std::vector<double> summary_s;
-  Result<CustomerSummary> full = Status(StatusCode::kInternal, "not run");
-  for (int r = 0; r < runs; ++r) summary_s.push_back(Seconds([&] { full = SummarizeTransactions(tx, options); }));
-  std::printf("\nsummary from %zu master transactions (weeks, with z̄): %.4f s median (lifetimes, days, no monetary: 0.065 s)\n",
-              tx.size(), Median(summary_s));
-  if (!full.ok()) return 1;
-  struct Scale {
-    int copies;
-    double lifetimes_fit, lifetimes_predict;
-  };
-  for (const Scale& scale : {Scale{1, 0.19, 0.006}, Scale{10, 2.2, 0.066}, Scale{100, 21.6, 0.70}}) {
-    std::vector<double> x, t_x, T;
-    x.reserve(full->size() * scale.copies);
-    t_x.reserve(full->size() * scale.copies);
-    T.reserve(full->size() * scale.copies);
-    for (int c = 0; c < scale.copies; ++c) {
-      x.insert(x.end(), full->x.begin(), full->x.end());
-      t_x.insert(t_x.end(), full->t_x.begin(), full->t_x.end());
-      T.insert(T.end(), full->T.begin(), full->T.end());
+    // 2. The master file's full-period summary, replicated.
+    const std::string master = ReadAll(dir + "/lifetimes_CDNOW_master.txt");
+    std::vector<Transaction> tx = ReadMaster(master);
+    SummaryOptions options;
+    options.unit_days = 7;
+    options.calibration_end_day = ParseIsoDay("1998-06-30");
+    std::vector<double> summary_s;
+    Result<CustomerSummary> full = Status(StatusCode::kInternal, "not run");
+    for (int r = 0; r < runs; ++r) summary_s.push_back(Seconds([&] { full = SummarizeTransactions(tx, options); }));
+    std::printf("\nsummary from %zu master transactions (weeks, with z̄): %.4f s median (lifetimes, days, no monetary: 0.065 s)\n",
+                tx.size(), Median(summary_s));
+    if (!full.ok()) return 1;
+    struct Scale {
+      int copies;
+      double lifetimes_bgnbd, lifetimes_pnbd;  // fit + predictions (PEERS.md §1)
+    };
+    for (const Scale& scale : {Scale{1, 0.19 + 0.006, 4.5}, Scale{10, 2.2 + 0.066, 0}, Scale{100, 21.6 + 0.70, 0}}) {
+      Input in;
+      for (int c = 0; c < scale.copies; ++c) {
+        in.x.insert(in.x.end(), full->x.begin(), full->x.end());
+        in.t_x.insert(in.t_x.end(), full->t_x.begin(), full->t_x.end());
+        in.T.insert(in.T.end(), full->T.begin(), full->T.end());
+        in.zbar.insert(in.zbar.end(), full->zbar.begin(), full->zbar.end());
+      }
+      in.label = "CDNOW master x" + std::to_string(scale.copies);
+      const int n_runs = scale.copies == 100 ? std::max(1, std::min(runs, 3)) : runs;
+      for (ModelKind m : kCount) {
+        Bench(in, m, n_runs, m == ModelKind::kBgNbd ? scale.lifetimes_bgnbd : m == ModelKind::kParetoNbd ? scale.lifetimes_pnbd : 0);
+      }
+      Bench(in, ModelKind::kGammaGamma, n_runs, 0);
     }
-    char label[64];
-    std::snprintf(label, sizeof label, "CDNOW master full period x%d", scale.copies);
-    const int n_runs = scale.copies == 100 ? std::max(1, std::min(runs, 3)) : runs;
-    Bench(label, ModelKind::kBgNbd, x, t_x, T, n_runs, scale.lifetimes_fit, scale.lifetimes_predict);
-    Bench(label, ModelKind::kParetoNbd, x, t_x, T, n_runs, scale.copies == 1 ? 4.5 : 0, 0);
+    std::printf("\nlifetimes at 2,357,000 customers: BG/NBD fit 21.6 s + predictions 0.70 s, peak RSS 1.27 GB (PEERS.md §1)\n");
   }
-  std::printf("\nlifetimes at 2,357,000 customers: BG/NBD fit 21.6 s + predictions 0.70 s, peak RSS 1.27 GB (PEERS.md §1)\n");
+
+  // 3. A summary file (the 1,000,000-customer synthetic store); no lifetimes figures exist for it.
+  if (!summary_file.empty()) {
+    Input in;
+    if (!LoadSummaryFile(summary_file, "synthetic 1M", &in)) return 1;
+    const int n_runs = std::max(1, std::min(runs, 3));
+    for (ModelKind m : kCount) Bench(in, m, n_runs, 0);
+    if (!in.zbar.empty()) Bench(in, ModelKind::kGammaGamma, n_runs, 0);
+  }
   return 0;
 }

@@ -78,6 +78,7 @@ Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const
   }
   scaled.customers = n;
   IndexPatterns(&scaled);
+  if (model == ModelKind::kParetoNbd) IndexPatternPairs(&scaled);
 
   Objective objective;
   OptimizerOptions opt;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "core/model/special.h"
 
@@ -80,9 +81,110 @@ double LogLikelihoodWithGradient(const ParetoNbdParams& p, double x, double t_x,
   return std::lgamma(r + x) - std::lgamma(r) + r * std::log(alpha) + s * std::log(beta) + lse;
 }
 
+// The same sum over patterns with pairs (IndexPatternPairs). Within one pass the 2F1 of A1 depends on x and
+// t_x only, that of A2 on x and T only, and a, b, c on x only: for each x, LogHyp2F1Batch evaluates A1 at
+// x's distinct t_x and A2 at its distinct T (times ascending, so z = |α−β|/(m+u) descending) with one set of
+// series coefficients; each pattern then only combines its two pairs. lnΓ(r+x) − lnΓ(r) and ψ(r+x) − ψ(r)
+// come from tables over x (recurrences lnΓ(y+1) = lnΓ(y) + ln y, ψ(y+1) = ψ(y) + 1/y).
+double PairedSum(const ParetoNbdParams& p, const Patterns& patterns, double* gradient) {
+  const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
+  const bool alpha_ge = alpha >= beta;
+  const double m = alpha_ge ? alpha : beta, diff = alpha_ge ? alpha - beta : beta - alpha;
+  const size_t nx = static_cast<size_t>(patterns.max_whole_x) + 1;
+  const std::vector<double>& times = patterns.times;
+  // U1 = ln(s/(r+s+x)) + F(B1, t_x), U2 = ln((r+x)/(r+s+x)) + F(B2, T) per pair; dU1, dU2 their ∂/∂(r, α, s, β).
+  const size_t n1 = patterns.t_x_pair_time.size(), n2 = patterns.T_pair_time.size();
+  std::vector<double> U1(n1), U2(n2), dU1(gradient ? 4 * n1 : 0), dU2(gradient ? 4 * n2 : 0);
+  std::vector<double> z, value, h;
+  // F(B, u) = ln 2F1(r+s+x, B; r+s+x+1; z_u) − (r+s+x) ln(m+u) for the pairs [begin, end) of one x, plus the
+  // constant `shift`; `d_shift` is ∂shift/∂(r, α, s, β); B moves with r (α < β) or s (α >= β).
+  auto evaluate = [&](double rsx, double B, const std::vector<uint32_t>& pair_time, uint32_t begin, uint32_t end,
+                      double shift, const double d_shift[4], double* U, double* dU) {
+    const size_t count = end - begin;
+    z.resize(count);
+    value.resize(count);
+    h.resize(gradient ? 4 * count : 0);
+    for (size_t j = 0; j < count; ++j) z[j] = diff / (m + times[pair_time[begin + j]]);
+    LogHyp2F1Batch(rsx, B, rsx + 1.0, z.data(), count, value.data(), gradient ? h.data() : nullptr);
+    for (size_t j = 0; j < count; ++j) {
+      const double u = times[pair_time[begin + j]], mu = m + u, ln_mu = std::log(mu);
+      U[begin + j] = shift + value[j] - rsx * ln_mu;
+      if (!gradient) continue;
+      const double* hj = &h[4 * j];
+      const double d_rsx = hj[0] + hj[2] - ln_mu;  // a = rsx and c = rsx + 1 both move with r and s
+      double dz_dalpha, dz_dbeta, dm_dalpha, dm_dbeta;
+      if (alpha_ge) {  // z = (α−β)/(α+u)
+        dz_dalpha = (beta + u) / (mu * mu);
+        dz_dbeta = -1.0 / mu;
+        dm_dalpha = 1.0, dm_dbeta = 0.0;
+      } else {  // z = (β−α)/(β+u)
+        dz_dalpha = -1.0 / mu;
+        dz_dbeta = (alpha + u) / (mu * mu);
+        dm_dalpha = 0.0, dm_dbeta = 1.0;
+      }
+      double* g = dU + 4 * (begin + j);
+      g[0] = d_shift[0] + d_rsx + (alpha_ge ? 0.0 : hj[1]);
+      g[1] = d_shift[1] + hj[3] * dz_dalpha - rsx * dm_dalpha / mu;
+      g[2] = d_shift[2] + d_rsx + (alpha_ge ? hj[1] : 0.0);
+      g[3] = d_shift[3] + hj[3] * dz_dbeta - rsx * dm_dbeta / mu;
+    }
+  };
+  std::vector<double> head(nx), d_head(gradient ? nx : 0);  // lnΓ(r+x) − lnΓ(r), ψ(r+x) − ψ(r)
+  for (size_t x = 0; x < nx; ++x) {
+    const double xd = static_cast<double>(x), rx = r + xd, rsx = rx + s;
+    head[x] = x == 0 ? 0.0 : head[x - 1] + std::log(rx - 1.0);
+    if (gradient) d_head[x] = x == 0 ? 0.0 : d_head[x - 1] + 1.0 / (rx - 1.0);
+    // ∂ln(s/rsx) = (−1/rsx, 0, 1/s − 1/rsx, 0); ∂ln((r+x)/rsx) = (1/(r+x) − 1/rsx, 0, −1/rsx, 0).
+    const double d1[4] = {-1.0 / rsx, 0.0, 1.0 / s - 1.0 / rsx, 0.0};
+    const double d2[4] = {1.0 / rx - 1.0 / rsx, 0.0, -1.0 / rsx, 0.0};
+    const uint32_t b1 = patterns.t_x_pair_begin[x], e1 = patterns.t_x_pair_begin[x + 1];
+    const uint32_t b2 = patterns.T_pair_begin[x], e2 = patterns.T_pair_begin[x + 1];
+    if (e1 > b1) {
+      evaluate(rsx, alpha_ge ? s + 1.0 : rx, patterns.t_x_pair_time, b1, e1, std::log(s / rsx), d1, U1.data(), dU1.data());
+    }
+    if (e2 > b2) {
+      evaluate(rsx, alpha_ge ? s : rx + 1.0, patterns.T_pair_time, b2, e2, std::log(rx / rsx), d2, U2.data(), dU2.data());
+    }
+  }
+  const double ln_alpha = std::log(alpha), ln_beta = std::log(beta);
+  const double constant = r * ln_alpha + s * ln_beta;
+  double ll = 0.0, n = 0.0, g_sum[4] = {0.0, 0.0, 0.0, 0.0};
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    const size_t x = static_cast<size_t>(patterns.x[i]);
+    const double w = patterns.weight[i];
+    n += w;
+    const uint32_t k1 = patterns.t_x_pair[i], k2 = patterns.T_pair[i];
+    const double u1 = U1[k1], u2 = U2[k2];
+    const double e = std::exp(-std::fabs(u1 - u2));
+    ll += w * (head[x] + (u1 > u2 ? u1 : u2) + std::log1p(e));
+    if (gradient) {
+      const double w_big = 1.0 / (1.0 + e), w_small = e * w_big;  // weights of the larger and smaller term
+      const double w1 = u1 > u2 ? w_big : w_small, w2 = u1 > u2 ? w_small : w_big;
+      const double* a1 = &dU1[4 * k1];
+      const double* a2 = &dU2[4 * k2];
+      g_sum[0] += w * (d_head[x] + w1 * a1[0] + w2 * a2[0]);
+      g_sum[1] += w * (w1 * a1[1] + w2 * a2[1]);
+      g_sum[2] += w * (w1 * a1[2] + w2 * a2[2]);
+      g_sum[3] += w * (w1 * a1[3] + w2 * a2[3]);
+    }
+  }
+  ll += n * constant;
+  if (gradient) {
+    // r ln α + s ln β, once per customer (ψ(r+x) − ψ(r) is in d_head).
+    gradient[0] = r * (g_sum[0] + n * ln_alpha);
+    gradient[1] = alpha * (g_sum[1] + n * r / alpha);
+    gradient[2] = s * (g_sum[2] + n * ln_beta);
+    gradient[3] = beta * (g_sum[3] + n * s / beta);
+  }
+  return ll;
+}
+
 }  // namespace
 
 double ParetoNbdLogLikelihoodSum(const ParetoNbdParams& p, const Patterns& patterns, double* gradient) {
+  if (patterns.max_whole_x >= 0 && patterns.t_x_pair.size() == patterns.size() && patterns.size() > 0) {
+    return PairedSum(p, patterns, gradient);
+  }
   if (gradient) {
     double ll = 0.0, g_sum[4] = {0.0, 0.0, 0.0, 0.0}, g[4];
     for (size_t i = 0; i < patterns.size(); ++i) {

@@ -2,6 +2,7 @@
 #include "core/model/special.h"
 
 #include <cmath>
+#include <vector>
 
 namespace rapport::model {
 
@@ -106,6 +107,105 @@ double LogHyp2F1WithGradient(double a, double b, double c, double z, double d[4]
     return (c - a - b) * L + log_g;
   }
   return LogHypSeriesWithGradient(a, b, c, z, d);
+}
+
+void LogHyp2F1Batch(double a, double b, double c, const double* z, size_t count, double* value, double* d) {
+  if (count == 0) return;
+  const bool euler = a + b > c && c - a >= 0.0 && c - b >= 0.0;
+  // The series summed: Σ_n (A)_n (B)_n z^n / ((C)_n n!).
+  const double A = euler ? (c - a == 0.0 ? 1e-300 : c - a) : a;  // as LogHyp2F1WithGradient: a tiny value for 0
+  const double B = euler ? (c - b == 0.0 ? 1e-300 : c - b) : b;
+  const double C = c;
+  // Term ratio at z = 1 is (A+n)(B+n)/((C+n)(n+1)) <= 1 for every n >= 0 iff AB <= C and A + B <= C + 1; then
+  // every term is below the first and no rescaling is needed. Otherwise one z at a time.
+  if (!(A * B <= C && A + B <= C + 1.0)) {
+    for (size_t j = 0; j < count; ++j) {
+      value[j] = d ? LogHyp2F1WithGradient(a, b, c, z[j], d + 4 * j) : LogHyp2F1(a, b, c, z[j]);
+    }
+    return;
+  }
+  // Running sums per z (sa, sb, sc: Σ t_n·H_A(n), Σ t_n·H_B(n), Σ t_n·H_C(n); sz: Σ n·t_n/z) and z^n.
+  std::vector<double> power(count, 1.0), sum(count, 1.0), sa, sb, sc, sz;
+  if (d) {
+    sa.assign(count, 0.0);
+    sb.assign(count, 0.0);
+    sc.assign(count, 0.0);
+    sz.assign(count, 0.0);
+  }
+  constexpr long kMaxTerms = 50000000;
+  double coef = 1.0, ha = 0.0, hb = 0.0, hc = 0.0;
+  size_t active = count;
+  // z = 0 needs no term (its sums stay at 1 and 0; ∂/∂z then comes out as the first coefficient, AB/C).
+  while (active > 0 && z[active - 1] == 0.0) --active;
+  long n = 0;
+  for (; n < kMaxTerms && active > 0; ++n) {
+    const double nd = static_cast<double>(n);
+    coef *= (A + nd) * (B + nd) / ((C + nd) * (nd + 1.0));  // coefficient of z^{n+1}
+    if (d) {
+      ha += 1.0 / (A + nd);
+      hb += 1.0 / (B + nd);
+      hc += 1.0 / (C + nd);
+      const double ca = coef * ha, cb = coef * hb, cc = coef * hc, cz = coef * (nd + 1.0);
+      double* __restrict pw = power.data();
+      double* __restrict su = sum.data();
+      double* __restrict pa = sa.data();
+      double* __restrict pb = sb.data();
+      double* __restrict pc = sc.data();
+      double* __restrict pz = sz.data();
+      for (size_t j = 0; j < active; ++j) {
+        const double previous = pw[j];  // z^n
+        const double next = previous * z[j];
+        pw[j] = next;
+        su[j] += coef * next;
+        pa[j] += ca * next;
+        pb[j] += cb * next;
+        pc[j] += cc * next;
+        pz[j] += cz * previous;  // d/dz of coef·z^{n+1}
+      }
+    } else {
+      double* __restrict pw = power.data();
+      double* __restrict su = sum.data();
+      for (size_t j = 0; j < active; ++j) {
+        pw[j] *= z[j];
+        su[j] += coef * pw[j];
+      }
+    }
+    // The smallest z (the last active one) converges first; drop it once its term is negligible, as the
+    // one-z series does. The others keep adding terms below 1e-17 of their sums until they are last.
+    const double scale = d ? (nd + 2.0) * (1.0 + ha + hb + hc) : 1.0;
+    while (active > 0) {
+      const double term = coef * power[active - 1];
+      if (!(term == 0.0 || term * scale < 1e-17 * sum[active - 1])) break;
+      --active;
+    }
+  }
+  for (size_t j = 0; j < count; ++j) {
+    const bool converged = j < active ? false : true;
+    const double log_g = converged ? std::log(sum[j]) : NAN;
+    if (!euler) {
+      value[j] = log_g;
+      if (d) {
+        double* dj = d + 4 * j;
+        dj[0] = sa[j] / sum[j];
+        dj[1] = sb[j] / sum[j];
+        dj[2] = -sc[j] / sum[j];
+        dj[3] = z[j] == 0.0 ? A * B / C : sz[j] / sum[j];
+      }
+      continue;
+    }
+    // ln F = (c−a−b) L + ln G(c−a, c−b; c; z), L = ln(1−z); derivatives as LogHyp2F1WithGradient.
+    const double L = std::log1p(-z[j]);
+    value[j] = (c - a - b) * L + log_g;
+    if (d) {
+      const double g0 = sa[j] / sum[j], g1 = sb[j] / sum[j], g2 = -sc[j] / sum[j];
+      const double g3 = z[j] == 0.0 ? A * B / C : sz[j] / sum[j];
+      double* dj = d + 4 * j;
+      dj[0] = -L - g0;
+      dj[1] = -L - g1;
+      dj[2] = L + g0 + g1 + g2;
+      dj[3] = -(c - a - b) / (1.0 - z[j]) + g3;
+    }
+  }
 }
 
 double LogHyp2F1(double a, double b, double c, double z, long* terms) {

@@ -34,6 +34,15 @@ double LogHyp2F1(double a, double b, double c, double z, long* terms = nullptr);
 // transformation when LogHyp2F1 uses it). Used by the Pareto/NBD gradient.
 double LogHyp2F1WithGradient(double a, double b, double c, double z, double d[4]);
 
+// The same for many z sharing a, b, c: value[j] = ln 2F1(a, b; c; z[j]) and, when d is not null,
+// d[4j..4j+3] = its ∂/∂a, ∂/∂b, ∂/∂c, ∂/∂z. The series coefficients (a)_n (b)_n / ((c)_n n!) and their
+// parameter derivatives are computed once for all z, so each z costs a few multiply-adds per term instead of
+// the four divisions of a term of LogHyp2F1WithGradient; terms stop per z as there. Same Euler rule as
+// LogHyp2F1. REQUIRES: z sorted in decreasing order, 0 <= z[j] < 1 (the Pareto/NBD likelihood passes one x's
+// times in increasing order). When the (transformed) terms could grow (never in Pareto/NBD), each z goes
+// through LogHyp2F1WithGradient / LogHyp2F1 instead.
+void LogHyp2F1Batch(double a, double b, double c, const double* z, size_t count, double* value, double* d);
+
 // The well-conditioned remainder of MODELS §3.4:
 //   R(z) = −expm1((a−1)L)/(a−1) − S1·e^{(a−1)L},  L = ln(1−z),
 //   S1   = Σ_{n≥1} (A)_n (a)_{n−1} z^n / ((c)_n n!).

@@ -154,6 +154,40 @@ void IndexPatterns(Patterns* p) {
   p->max_whole_x = max_x;
 }
 
+void IndexPatternPairs(Patterns* p) {
+  p->t_x_pair_time.clear();
+  p->t_x_pair_begin.clear();
+  p->T_pair_time.clear();
+  p->T_pair_begin.clear();
+  p->t_x_pair.clear();
+  p->T_pair.clear();
+  if (p->max_whole_x < 0 || p->t_x_index.size() != p->size()) return;
+  const uint64_t nt = p->times.size();
+  const size_t nx = static_cast<size_t>(p->max_whole_x) + 1;
+  // Key x·nt + time index: sorted, the keys run by x, then by time.
+  auto pair_up = [&](const std::vector<uint32_t>& time_index, std::vector<uint32_t>* pair_time,
+                     std::vector<uint32_t>* begin, std::vector<uint32_t>* pair_of) {
+    std::vector<uint64_t> keys(p->size());
+    for (size_t i = 0; i < p->size(); ++i) keys[i] = static_cast<uint64_t>(p->x[i]) * nt + time_index[i];
+    std::vector<uint64_t> distinct = keys;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    pair_time->resize(distinct.size());
+    begin->assign(nx + 1, 0);
+    for (size_t k = 0; k < distinct.size(); ++k) {
+      (*pair_time)[k] = static_cast<uint32_t>(distinct[k] % nt);
+      ++(*begin)[distinct[k] / nt + 1];
+    }
+    for (size_t x = 0; x < nx; ++x) (*begin)[x + 1] += (*begin)[x];
+    pair_of->resize(p->size());
+    for (size_t i = 0; i < p->size(); ++i) {
+      (*pair_of)[i] = static_cast<uint32_t>(std::lower_bound(distinct.begin(), distinct.end(), keys[i]) - distinct.begin());
+    }
+  };
+  pair_up(p->t_x_index, &p->t_x_pair_time, &p->t_x_pair_begin, &p->t_x_pair);
+  pair_up(p->T_index, &p->T_pair_time, &p->T_pair_begin, &p->T_pair);
+}
+
 namespace {
 
 std::vector<std::string_view> SplitComma(std::string_view line) {

@@ -87,10 +87,19 @@ struct Patterns {
   std::vector<double> times;
   std::vector<uint32_t> t_x_index, T_index;
   int64_t max_whole_x = -1;
+  // Filled by IndexPatternPairs (optional, after IndexPatterns, whole x only): the distinct (x, t_x) and (x, T)
+  // pairs, grouped by x and ordered by time within each x; the pairs of x are [begin[x], begin[x + 1]) and
+  // pattern i's are t_x_pair[i] and T_pair[i]. A Pareto/NBD pass takes its 2F1 terms, which depend on x and
+  // one time only, once per pair instead of twice per pattern (the 1M synthetic store: 531,047 patterns,
+  // 25,745 + 25,894 pairs).
+  std::vector<uint32_t> t_x_pair_time, t_x_pair_begin, T_pair_time, T_pair_begin;  // times index; size max x + 2
+  std::vector<uint32_t> t_x_pair, T_pair;
   size_t size() const { return x.size(); }
 };
 Patterns CompressPatterns(const std::vector<double>& x, const std::vector<double>& t_x, const std::vector<double>& T);
 void IndexPatterns(Patterns* patterns);
+// REQUIRES: IndexPatterns was called. Does nothing unless every x is whole (max_whole_x >= 0).
+void IndexPatternPairs(Patterns* patterns);
 
 // A lifetimes-style summary file parsed: a header naming `frequency,recency,T[,monetary_value]` or
 // `x,t_x,T[,zbar]` (any order, an optional `ID`/`id`/`customer_id` column, other columns ignored), comma

@@ -20,18 +20,12 @@ double Quantile(const int32_t* sorted, size_t n, double q) {
 
 }  // namespace
 
-ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, const ProductOptions& options) {
-  ProductResult res;
-  res.as_of_day = settings.as_of_day != kNoDay ? settings.as_of_day : ws.LatestValidOrderDay();
-  res.currency = AnalysisCurrency(ws, settings);
+std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const CustomerFacts& facts, int64_t min_intervals) {
   const size_t n_products = ws.products.size();
-  res.product_baskets.assign(n_products, 0);
-  if (res.as_of_day == kNoDay) return res;
-  const CustomerFacts facts = BuildCustomerFacts(ws, res.as_of_day, res.currency);
   const OrderTable& o = ws.orders;
   const OrderLineTable& lines = ws.lines;
-
-  // --- Replenishment: per customer, the last day each product was bought (reset through a touched list);
+  std::vector<ReplenishmentRow> rows;
+  // Per customer, the last day each product was bought (reset through a touched list);
   // one pass collects (product, interval) codes, a counting sort groups them by product.
   std::vector<int32_t> last_seen(n_products, kNoDay);
   std::vector<uint32_t> touched;
@@ -74,7 +68,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   }
   for (uint32_t p = 0; p < n_products; ++p) {
     const int64_t n = interval_count[p];
-    if (n == 0 || n < options.min_intervals) continue;
+    if (n == 0 || n < min_intervals) continue;
     int32_t* b = intervals.data() + interval_offset[p];
     std::sort(b, b + n);
     ReplenishmentRow row;
@@ -84,11 +78,26 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
     row.q1_days = Quantile(b, n, 0.25);
     row.median_days = Quantile(b, n, 0.5);
     row.q3_days = Quantile(b, n, 0.75);
-    res.replenishment.push_back(row);
+    rows.push_back(row);
   }
-  std::sort(res.replenishment.begin(), res.replenishment.end(), [](const ReplenishmentRow& a, const ReplenishmentRow& b) {
+  std::sort(rows.begin(), rows.end(), [](const ReplenishmentRow& a, const ReplenishmentRow& b) {
     return a.intervals != b.intervals ? a.intervals > b.intervals : a.product < b.product;
   });
+  return rows;
+}
+
+ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, const ProductOptions& options) {
+  ProductResult res;
+  res.as_of_day = settings.as_of_day != kNoDay ? settings.as_of_day : ws.LatestValidOrderDay();
+  res.currency = AnalysisCurrency(ws, settings);
+  const size_t n_products = ws.products.size();
+  res.product_baskets.assign(n_products, 0);
+  if (res.as_of_day == kNoDay) return res;
+  const CustomerFacts facts = BuildCustomerFacts(ws, res.as_of_day, res.currency);
+  const OrderTable& o = ws.orders;
+  const OrderLineTable& lines = ws.lines;
+
+  res.replenishment = ComputeReplenishment(ws, facts, options.min_intervals);
 
   // --- First product -> repeat and 12-month value; journeys.
   std::vector<int64_t> fp_customers(n_products, 0), fp_repeat(n_products, 0), fp_matured(n_products, 0),

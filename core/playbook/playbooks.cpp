@@ -110,14 +110,11 @@ std::vector<size_t> LineRuns(const SegmentContext& ctx) {
 
 std::vector<ProductInterval> ProductRepurchaseIntervals(const SegmentContext& ctx, int32_t min_repeats) {
   // The products analysis owns the definition (distinct purchase days, median by linear interpolation), so
-  // the playbook and the Products page quote the same interval.
-  ProductOptions options;
-  options.min_intervals = std::max(1, min_repeats);
-  options.top_pairs = 0;
-  options.top_journeys = 0;
-  const ProductResult products = ComputeProducts(*ctx.workspace, ctx.settings, options);
+  // the playbook and the Products page quote the same interval; the context's facts are the products
+  // analysis's own (same as_of and currency), so only the replenishment rows are computed.
+  const std::vector<ReplenishmentRow> rows = ComputeReplenishment(*ctx.workspace, ctx.facts, std::max(1, min_repeats));
   std::vector<ProductInterval> out;
-  for (const ReplenishmentRow& row : products.replenishment) {
+  for (const ReplenishmentRow& row : rows) {
     if (row.product == kNoId || row.intervals < std::max(1, min_repeats)) continue;
     const int32_t days = static_cast<int32_t>(std::lround(row.median_days));
     if (days <= 0) continue;
@@ -125,6 +122,73 @@ std::vector<ProductInterval> ProductRepurchaseIntervals(const SegmentContext& ct
   }
   std::sort(out.begin(), out.end(), [](const ProductInterval& a, const ProductInterval& b) { return a.product < b.product; });
   return out;
+}
+
+std::string PlaybookReason(const SegmentContext& ctx, const PlaybookOptions& opt, const NextAction& a) {
+  const Workspace& ws = *ctx.workspace;
+  const CustomerFacts& f = ctx.facts;
+  const uint32_t c = a.customer;
+  const int32_t as_of = ctx.as_of_day;
+  const std::string currency = ctx.currency < ws.currencies.size() ? ws.currencies[ctx.currency] : "";
+  switch (a.kind) {
+    case PlaybookKind::kFeedbackRecovery: {
+      const int32_t d = a.due_day;
+      const std::string when = " on " + FormatDay(d) + " (" + std::to_string(as_of - d) + " days ago)";
+      switch (ctx.last_complaint_kind[c]) {
+        case SegmentContext::kLowReview:
+          return "left a " + std::to_string(ctx.last_complaint_score[c]) + "-star review" + when;
+        case SegmentContext::kLowNps:
+          return "answered " + std::to_string(ctx.last_complaint_score[c]) + " out of 10 to the NPS survey" + when;
+        default: return "opened a support ticket" + when;
+      }
+    }
+    case PlaybookKind::kAtRiskHighValue: {
+      const int32_t since = as_of - f.last_day[c];
+      const int32_t usual = a.days;
+      return std::to_string(since - usual) + " days overdue against " +
+             (a.own ? "their usual " + std::to_string(usual) + "-day cadence"
+                    : "the store's usual " + std::to_string(usual) + " days between first and second order") +
+             "; top " + Percent(opt.at_risk_top_share) + " by spend (" + FormatMoney(f.net_cents[c], currency) + ")";
+    }
+    case PlaybookKind::kWinback: {
+      std::vector<WinbackTier> tiers = opt.winback;
+      std::stable_sort(tiers.begin(), tiers.end(), [](const WinbackTier& x, const WinbackTier& y) { return x.days < y.days; });
+      if (a.tier < 0 || static_cast<size_t>(a.tier) >= tiers.size()) return "";
+      const size_t t = static_cast<size_t>(a.tier);
+      return "no order for " + std::to_string(as_of - f.last_day[c]) + " days (last on " + FormatDay(f.last_day[c]) +
+             "); tier " + std::to_string(t + 1) + " of " + std::to_string(tiers.size()) + " (" +
+             std::to_string(tiers[t].days) + "+ days): " + tiers[t].offer;
+    }
+    case PlaybookKind::kReplenishment:
+      return "last bought " + ProductName(ws, a.product) + " on " + FormatDay(a.ref_day) +
+             "; customers rebuy it after a median " + std::to_string(a.days) + " days (" + std::to_string(a.count) +
+             " repeat purchases), so the next order is expected on " + FormatDay(a.ref_day + a.days);
+    case PlaybookKind::kReviewRequest: {
+      const OrderTable& o = ws.orders;
+      const uint32_t order = a.ref;
+      return "order " + (order < o.name.size() && !o.name[order].empty() ? o.name[order] + " " : std::string()) +
+             (a.own ? "fulfilled on " : "placed on ") + FormatDay(a.ref_day) + "; no review yet of " +
+             ProductName(ws, a.product) + "; ask " + std::to_string(opt.review_delay_days) + " days after " +
+             (a.own ? "fulfilment" : "the order");
+    }
+    case PlaybookKind::kLoyaltyUpgrade: {
+      std::vector<LoyaltyTier> tiers = opt.tiers;
+      std::stable_sort(tiers.begin(), tiers.end(),
+                       [](const LoyaltyTier& x, const LoyaltyTier& y) { return x.min_spend_cents < y.min_spend_cents; });
+      if (a.tier < 0 || static_cast<size_t>(a.tier) >= tiers.size()) return "";
+      const LoyaltyTier& now = tiers[static_cast<size_t>(a.tier)];
+      return "reached " + now.name + " with the order of " + FormatDay(f.last_day[c]) + ": spent " +
+             FormatMoney(f.net_cents[c], currency) + " (" + now.name + " from " + FormatMoney(now.min_spend_cents, currency) + ")";
+    }
+    case PlaybookKind::kCrossSell: {
+      char lift[32];
+      std::snprintf(lift, sizeof lift, "%.1f", a.lift);
+      return "bought " + ProductName(ws, a.ref) + "; its buyers are " + lift + "x as likely as others to buy " +
+             ProductName(ws, a.product) + " (" + std::to_string(a.count) + " customers bought both)";
+    }
+    case PlaybookKind::kCount: break;
+  }
+  return "";
 }
 
 PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& opt) {
@@ -138,7 +202,7 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
   std::vector<std::vector<NextAction>> candidates(kPlaybookCount);
   auto add = [&](PlaybookKind kind, NextAction a) {
     a.kind = kind;
-    candidates[static_cast<size_t>(kind)].push_back(std::move(a));
+    candidates[static_cast<size_t>(kind)].push_back(a);
   };
   auto enabled = [&](PlaybookKind kind) {
     return std::find(opt.priority.begin(), opt.priority.end(), kind) != opt.priority.end();
@@ -154,17 +218,7 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
         NextAction a;
         a.customer = c;
         a.due_day = d;
-        const std::string when = " on " + FormatDay(d) + " (" + std::to_string(as_of - d) + " days ago)";
-        switch (ctx.last_complaint_kind[c]) {
-          case SegmentContext::kLowReview:
-            a.reason = "left a " + std::to_string(ctx.last_complaint_score[c]) + "-star review" + when;
-            break;
-          case SegmentContext::kLowNps:
-            a.reason = "answered " + std::to_string(ctx.last_complaint_score[c]) + " out of 10 to the NPS survey" + when;
-            break;
-          default: a.reason = "opened a support ticket" + when; break;
-        }
-        add(PlaybookKind::kFeedbackRecovery, std::move(a));
+        add(PlaybookKind::kFeedbackRecovery, a);
       }
     }
 
@@ -190,15 +244,12 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
           if (cadence <= 0) continue;
           const int32_t since = as_of - f.last_day[c];
           if (since <= opt.overdue_factor * cadence || since > opt.churn_window_days) continue;
-          const int32_t usual = static_cast<int32_t>(std::lround(cadence));
           NextAction a;
           a.customer = c;
           a.due_day = f.last_day[c] + static_cast<int32_t>(std::floor(opt.overdue_factor * cadence)) + 1;
-          a.reason = std::to_string(since - usual) + " days overdue against " +
-                     (own ? "their usual " + std::to_string(usual) + "-day cadence"
-                          : "the store's usual " + std::to_string(usual) + " days between first and second order") +
-                     "; top " + Percent(opt.at_risk_top_share) + " by spend (" + FormatMoney(f.net_cents[c], currency) + ")";
-          add(PlaybookKind::kAtRiskHighValue, std::move(a));
+          a.days = static_cast<int32_t>(std::lround(cadence));
+          a.own = own;
+          add(PlaybookKind::kAtRiskHighValue, a);
         }
       }
     }
@@ -217,10 +268,7 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
         a.customer = c;
         a.tier = static_cast<int32_t>(t);
         a.due_day = f.last_day[c] + tiers[t].days;
-        a.reason = "no order for " + std::to_string(since) + " days (last on " + FormatDay(f.last_day[c]) + "); tier " +
-                   std::to_string(t + 1) + " of " + std::to_string(tiers.size()) + " (" +
-                   std::to_string(tiers[t].days) + "+ days): " + tiers[t].offer;
-        add(PlaybookKind::kWinback, std::move(a));
+        add(PlaybookKind::kWinback, a);
       }
     }
 
@@ -244,20 +292,18 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
           if (!last_of_product) continue;
           const uint32_t p = buys[i].first;
           if (p >= interval.size() || interval[p] <= 0) continue;
-          const int32_t expected = buys[i].second + interval[p];
-          const int32_t due = expected - opt.replenish_lead_days;
+          const int32_t due = buys[i].second + interval[p] - opt.replenish_lead_days;
           if (due > as_of + opt.replenish_lead_days || as_of - due > opt.replenish_window_days) continue;
           if (found && (due > best.due_day || (due == best.due_day && p >= best.product))) continue;
           found = true;
           best.customer = c;
           best.product = p;
           best.due_day = due;
-          best.reason = "last bought " + ProductName(ws, p) + " on " + FormatDay(buys[i].second) +
-                        "; customers rebuy it after a median " + std::to_string(interval[p]) + " days (" +
-                        std::to_string(repeats[p]) + " repeat purchases), so the next order is expected on " +
-                        FormatDay(expected);
+          best.ref_day = buys[i].second;
+          best.days = interval[p];
+          best.count = repeats[p];
         }
-        if (found) add(PlaybookKind::kReplenishment, std::move(best));
+        if (found) add(PlaybookKind::kReplenishment, best);
       }
     }
 
@@ -297,11 +343,10 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
         a.customer = c;
         a.product = product;
         a.due_day = due;
-        a.reason = "order " + (order < o.name.size() && !o.name[order].empty() ? o.name[order] + " " : std::string()) +
-                   (fulfilled ? "fulfilled on " : "placed on ") + FormatDay(base) + "; no review yet of " +
-                   ProductName(ws, product) + "; ask " + std::to_string(opt.review_delay_days) + " days after " +
-                   (fulfilled ? "fulfilment" : "the order");
-        add(PlaybookKind::kReviewRequest, std::move(a));
+        a.ref = order;
+        a.ref_day = base;
+        a.own = fulfilled;
+        add(PlaybookKind::kReviewRequest, a);
       }
     }
 
@@ -330,10 +375,7 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
         a.customer = c;
         a.tier = now;
         a.due_day = f.last_day[c];
-        a.reason = "reached " + tiers[now].name + " with the order of " + FormatDay(f.last_day[c]) + ": spent " +
-                   FormatMoney(f.net_cents[c], currency) + " (" + tiers[now].name + " from " +
-                   FormatMoney(tiers[now].min_spend_cents, currency) + ")";
-        add(PlaybookKind::kLoyaltyUpgrade, std::move(a));
+        add(PlaybookKind::kLoyaltyUpgrade, a);
       }
     }
 
@@ -403,15 +445,14 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
           }
         }
         if (!best) continue;
-        char lift[32];
-        std::snprintf(lift, sizeof lift, "%.1f", best->lift);
         NextAction a;
         a.customer = c;
         a.product = best->product;
         a.due_day = f.last_day[c] + opt.cross_sell_delay_days;
-        a.reason = "bought " + ProductName(ws, from) + "; its buyers are " + lift + "x as likely as others to buy " +
-                   ProductName(ws, best->product) + " (" + std::to_string(best->both) + " customers bought both)";
-        add(PlaybookKind::kCrossSell, std::move(a));
+        a.ref = from;
+        a.count = best->both;
+        a.lift = best->lift;
+        add(PlaybookKind::kCrossSell, a);
       }
     }
   }

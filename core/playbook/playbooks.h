@@ -89,8 +89,21 @@ struct NextAction {
   int32_t due_day = 0;
   int32_t tier = -1;            // win-back or loyalty tier index
   uint32_t product = UINT32_MAX;  // review request, replenishment, cross-sell: the product concerned
-  std::string reason;           // "12 days overdue against their usual 45-day cadence; ..."
+  // The figures the reason is worded from (PlaybookReason), so that a million actions cost no text until
+  // they are listed or downloaded:
+  int32_t days = 0;             // at-risk: the cadence in days; replenishment: the product's median interval
+  int32_t ref_day = 0;          // replenishment: the last purchase of the product; review request: the day
+                                // the order was fulfilled (else placed)
+  uint32_t ref = UINT32_MAX;    // review request: the order; cross-sell: the product they bought
+  uint32_t count = 0;           // replenishment: repeat purchases behind the interval; cross-sell: customers
+                                // who bought both
+  double lift = 0;              // cross-sell: the co-purchase lift
+  bool own = false;             // at-risk: the customer's own cadence (else the store's); review: fulfilled
 };
+
+// "12 days overdue against their usual 45-day cadence; ..." — the action's reason in words. `options` are
+// the ones RunPlaybooks was given for `action`.
+std::string PlaybookReason(const SegmentContext& context, const PlaybookOptions& options, const NextAction& action);
 
 struct PlaybookSummary {
   PlaybookKind kind = PlaybookKind::kWinback;

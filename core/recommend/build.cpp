@@ -250,12 +250,7 @@ Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct>
   }
 
   // Sequential counts, and repurchase intervals, over each customer's baskets in date order.
-  std::vector<size_t> order(baskets.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-    if (baskets[x].customer != baskets[y].customer) return baskets[x].customer < baskets[y].customer;
-    return baskets[x].day < baskets[y].day;
-  });
+  const std::vector<size_t> order = ByCustomerAndDay(baskets);
   std::vector<uint32_t> from_count(n, 0), to_count(n, 0);
   std::unordered_map<uint64_t, uint32_t> seq;  // directed a -> b
   std::vector<std::vector<int32_t>> intervals(n);

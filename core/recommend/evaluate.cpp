@@ -38,16 +38,25 @@ double Mean(const std::vector<float>& v) {
 double CaseScores::Hit4() const { return Mean(hit4); }
 double CaseScores::Recall10() const { return Mean(recall10); }
 
+std::vector<size_t> ByCustomerAndDay(const std::vector<BasketRow>& baskets) {
+  // (customer, day with its sign bit flipped so it sorts as unsigned) in the key, the position beside it.
+  std::vector<std::pair<uint64_t, size_t>> keyed(baskets.size());
+  for (size_t b = 0; b < baskets.size(); ++b) {
+    const uint32_t day = static_cast<uint32_t>(baskets[b].day) ^ 0x80000000u;
+    keyed[b] = {(static_cast<uint64_t>(baskets[b].customer) << 32) | day, b};
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<size_t> order(keyed.size());
+  for (size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
+  return order;
+}
+
 NextBasketSplit SplitLastBasket(const std::vector<BasketRow>& baskets, size_t max_cases) {
   NextBasketSplit split;
   std::vector<size_t> order;
-  for (size_t b = 0; b < baskets.size(); ++b) {
+  for (size_t b : ByCustomerAndDay(baskets)) {
     if (baskets[b].customer != UINT32_MAX && !baskets[b].items.empty()) order.push_back(b);
   }
-  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-    if (baskets[x].customer != baskets[y].customer) return baskets[x].customer < baskets[y].customer;
-    return baskets[x].day < baskets[y].day;
-  });
   // Runs of one customer's orders: [begin, end) in `order`.
   std::vector<std::pair<size_t, size_t>> runs;
   for (size_t i = 0; i < order.size();) {

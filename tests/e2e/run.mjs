@@ -639,13 +639,72 @@ try {
     return `orders >= 2: ${repeat}; ${atLeave} calls for ${typed.length} keystrokes, none after leaving`;
   });
 
-  await check('the playbooks page shows what is due this week without fetching every action', async () => {
+  await check('the playbooks page shows what is due this week, its actions a page at a time from the engine', async () => {
     await gotoRoute('playbooks');
     const due = page.locator('.playbooks .due-week').first();
     await due.waitFor();
     assert(/\d+ due this week/.test(await due.innerText()), `no weekly count: ${await due.innerText()}`);
     await shot('playbooks');
-    return (await page.locator('.playbooks .due-week strong').allInnerTexts()).join(', ');
+    // The page's answer holds one page of actions (50), not all of them; Next asks the engine for the next page.
+    const first = await page.evaluate(() => window.rapport.client.call('playbooks', { limit: 50, due_before: '+7d' }));
+    assert(first.actions.length === Math.min(50, first.actions_total), `${first.actions.length} actions of ${first.actions_total} in the first page`);
+    const rows = await page.locator('main section.actions tbody tr').count();
+    assert(rows === first.actions.length, `${rows} rows shown for ${first.actions.length} actions`);
+    let paged = 'one page';
+    if (first.actions_total > 50) {
+      await page.locator('main section.actions button', { hasText: 'Next' }).click();
+      await page.locator('main section.actions .page-range', { hasText: 'rows 51–' }).waitFor();
+      const second = await page.evaluate(() => window.rapport.client.call('playbooks', { limit: 50, due_before: '+7d', offset: 50 }));
+      const shown = await page.locator('main section.actions tbody tr').first().innerText();
+      assert(shown.includes(second.actions[0].email || String(second.actions[0].customer)), `page 2 starts with ${shown}, the engine says ${JSON.stringify(second.actions[0])}`);
+      paged = `page 2 from offset 50 of ${first.actions_total}`;
+    } else {
+      assert(await page.locator('main section.actions button', { hasText: 'Next' }).isDisabled(), 'Next is enabled on the only page');
+    }
+    return `${(await page.locator('.playbooks .due-week strong').allInnerTexts()).join(', ')}; ${paged}`;
+  });
+
+  await check('the Playbooks and Widget pages keep small answers for the next visit (no model file, one page of actions)', async () => {
+    await gotoRoute('widget');
+    await page.locator('#widget-download').waitFor();
+    await page.waitForTimeout(1500);  // kept answers are written a second after the last one
+    const kept = await page.evaluate(async () => {
+      const root = await navigator.storage.getDirectory();
+      const id = window.rapport.state.id;
+      const file = await (await root.getFileHandle(`ws-${id}.answers.json`)).getFile();
+      return JSON.parse(await file.text()).map(([key, value]) => ({ key: JSON.parse(key), bytes: value.length, file: value.includes('bytes_base64') }));
+    });
+    const playbooks = kept.find((k) => k.key.op === 'playbooks' && k.key.limit === 50);
+    const widget = kept.find((k) => k.key.op === 'widget_model');
+    assert(playbooks, `no kept playbooks answer among ${kept.map((k) => k.key.op).join(', ')}`);
+    assert(widget && widget.key.file === false && !widget.file, `the widget answer kept: ${JSON.stringify(widget)}`);
+    // The file itself still downloads (fetched on the click, from the engine's kept build).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#widget-download').click()]);
+    const size = fs.statSync(await download.path()).size;
+    assert(size > 16, `a model file of ${size} bytes`);
+    return `playbooks ${playbooks.bytes} B, widget ${widget.bytes} B kept; model file ${size} B on download`;
+  });
+
+  await check('the worker runs the requests of the page on screen before those of a page left behind', async () => {
+    const order = await page.evaluate(async () => {
+      const c = window.rapport.client;
+      const before = c.page;
+      const done = [];
+      const note = (name) => () => done.push(name);
+      // Six requests for a page the merchant then leaves (distinct, so none is a kept answer), then one for the
+      // page now on screen: it runs as soon as the request already running ends.
+      c.focus('left-behind');
+      const left = [1, 2, 3, 4, 5, 6].map((i) => c.call('funnel', { as_of: `2024-0${i}-15` }).then(note(`left${i}`), note(`left${i}`)));
+      c.focus('on-screen');
+      const shown = c.call('kpis', { as_of: '2024-07-15' }).then(note('shown'), note('shown'));
+      await Promise.all([...left, shown]);
+      c.focus(before);
+      return done;
+    });
+    const at = order.indexOf('shown');
+    assert(at >= 0 && at <= 1, `replies in the order ${order.join(', ')}`);
+    assert(order.filter((o) => o.startsWith('left')).join() === 'left1,left2,left3,left4,left5,left6', `the page left behind in its own order: ${order.join(', ')}`);
+    return order.join(' ');
   });
 
   await check('the customers page lists repeat customers and opens one customer’s whole relationship', async () => {

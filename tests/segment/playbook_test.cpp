@@ -69,47 +69,50 @@ TEST_CASE("playbooks: due days and reasons on hand-built customers", "[segment]"
   HandBuilt h;
   const Workspace& ws = h.b.workspace();
   const SegmentContext ctx = BuildSegmentContext(ws, ws.settings, kNoDay);
-  const PlaybookResult r = RunPlaybooks(ctx, DefaultPlaybookOptions(ws.settings));
+  const PlaybookOptions options = DefaultPlaybookOptions(ws.settings);
+  const PlaybookResult r = RunPlaybooks(ctx, options);
   REQUIRE(r.as_of_day == ParseIsoDay("2025-06-30"));
+  // The reason is worded on demand from the action's figures.
+  auto reason = [&](const NextAction* action) { return PlaybookReason(ctx, options, *action); };
 
   const NextAction* a = ActionFor(r, h.at_risk);
   REQUIRE(a);
   CHECK(a->kind == PlaybookKind::kAtRiskHighValue);  // outranks win-back (90 days > 60)
   CHECK(FormatDay(a->due_day) == "2025-06-08");       // 2025-04-01 + floor(1.5 x 45) + 1
-  CHECK_THAT(a->reason, Catch::StartsWith("45 days overdue against their usual 45-day cadence; top 20% by spend (3,000.00 USD)"));
+  CHECK_THAT(reason(a), Catch::StartsWith("45 days overdue against their usual 45-day cadence; top 20% by spend (3,000.00 USD)"));
 
   a = ActionFor(r, h.lapsing);
   REQUIRE(a);
   CHECK(a->kind == PlaybookKind::kWinback);
   CHECK(a->tier == 1);
   CHECK(FormatDay(a->due_day) == "2025-06-01");
-  CHECK(a->reason == "no order for 149 days (last on 2025-02-01); tier 2 of 3 (120+ days): 10% off your next order");
+  CHECK(reason(a) == "no order for 149 days (last on 2025-02-01); tier 2 of 3 (120+ days): 10% off your next order");
 
   a = ActionFor(r, h.reviewer);
   REQUIRE(a);
   CHECK(a->kind == PlaybookKind::kReviewRequest);
   CHECK(a->product == h.mug);
   CHECK(FormatDay(a->due_day) == "2025-07-06");  // fulfilled 2025-06-22 + 14
-  CHECK_THAT(a->reason, Catch::Contains("fulfilled on 2025-06-22; no review yet of Blue Mug"));
+  CHECK_THAT(reason(a), Catch::Contains("fulfilled on 2025-06-22; no review yet of Blue Mug"));
 
   a = ActionFor(r, h.unhappy);
   REQUIRE(a);
   CHECK(a->kind == PlaybookKind::kFeedbackRecovery);
   CHECK(FormatDay(a->due_day) == "2025-06-25");
-  CHECK(a->reason == "left a 2-star review on 2025-06-25 (5 days ago)");
+  CHECK(reason(a) == "left a 2-star review on 2025-06-25 (5 days ago)");
 
   a = ActionFor(r, h.refill);
   REQUIRE(a);
   CHECK(a->kind == PlaybookKind::kReplenishment);  // outranks the review request of the same order
   CHECK(a->product == h.food);
   CHECK(FormatDay(a->due_day) == "2025-06-29");
-  CHECK_THAT(a->reason, Catch::Contains("median 30 days (6 repeat purchases), so the next order is expected on 2025-07-02"));
+  CHECK_THAT(reason(a), Catch::Contains("median 30 days (6 repeat purchases), so the next order is expected on 2025-07-02"));
 
   a = ActionFor(r, h.upgrader);
   REQUIRE(a);
   CHECK(a->kind == PlaybookKind::kLoyaltyUpgrade);
   CHECK(FormatDay(a->due_day) == "2025-06-25");
-  CHECK(a->reason == "reached Silver with the order of 2025-06-25: spent 250.00 USD (Silver from 200.00 USD)");
+  CHECK(reason(a) == "reached Silver with the order of 2025-06-25: spent 250.00 USD (Silver from 200.00 USD)");
 
   // One action per customer, sorted by due day then customer.
   std::map<uint32_t, int> seen;
@@ -168,7 +171,7 @@ TEST_CASE("playbooks: cross-sell from co-purchase lift", "[segment]") {
   CHECK(r.actions[0].product == pot);
   CHECK(FormatDay(r.actions[0].due_day) == "2024-03-15");
   // lift = 8 x 17 / (9 x 8) = 1.9
-  CHECK(r.actions[0].reason == "bought TEA; its buyers are 1.9x as likely as others to buy Teapot (8 customers bought both)");
+  CHECK(PlaybookReason(ctx, o, r.actions[0]) == "bought TEA; its buyers are 1.9x as likely as others to buy Teapot (8 customers bought both)");
 }
 
 TEST_CASE("audience: cells are neutralised against formulas and quoted", "[segment]") {

@@ -62,6 +62,8 @@ export class App {
   cached<T = unknown>(op: string, params: Record<string, unknown> = {}): Promise<T> {
     const key = JSON.stringify([op, params]);
     let hit = this.cache.get(key);
+    // Asked for earlier by another page and still queued: it is this page's now (runs first).
+    if (hit) this.client.focus(this.client.page, [hit]);
     if (!hit) {
       hit = this.client.call<T>(op, params);
       this.cache.set(key, hit);
@@ -150,7 +152,7 @@ export class App {
   }
 
   async workspaces() {
-    return this.client.send({ type: 'workspaces' });
+    return this.client.send({ type: 'workspaces', page: this.client.page });
   }
 
   async switchWorkspace(id: string): Promise<void> {

@@ -77,6 +77,7 @@ async function render(): Promise<void> {
   if (!app.ready) return;
   app.route = parseRoute();
   const r = app.route.name;
+  app.client.focus(r);  // the worker runs this page's requests before those of pages left behind
   const key = location.hash || '#/overview';
   const started = performance.now();
   const title = `${kNav.find((n) => n.route === r)?.title ?? (r === 'customer' ? 'Customer' : 'Help')} — Rapport`;

@@ -25,8 +25,7 @@ let importing = false;
 let opening: Promise<void> | null = null;
 // Requests in the queue that may change the open workspace (kept answers wait for them).
 let changesQueued = 0;
-// Requests run one at a time, in order; cancelImport bypasses the queue.
-let queue: Promise<void> = Promise.resolve();
+// Requests run one at a time (the queue at the end of this file); cancelImport and focus bypass it.
 
 const post = (message: WorkerMessage, transfer: Transferable[] = []) =>
   (self as unknown as Worker).postMessage(message, transfer);
@@ -507,6 +506,8 @@ async function handle_(message: RequestMessage): Promise<{ data: unknown; transf
       return { data: await importFile(message.messageId, message.file, message.options) };
     case 'cancelImport':
       return { data: { cancelled: importing } };
+    case 'focus':
+      return { data: { queued: jobs.length } };
     case 'call': {
       const e = await loadEngine();
       const result = must(e.call(handle, message.request));
@@ -585,6 +586,88 @@ async function handle_(message: RequestMessage): Promise<{ data: unknown; transf
   }
 }
 
+// ---- The queue: the page the merchant is looking at comes first -----------------------------------------
+// One engine runs one request at a time, so the order decides what the merchant waits for. Read-only calls
+// (report ops, the workspace list) carry the page they are for (`page`); `focus` says which page is on
+// screen. The next request run is the oldest one for the page on screen, else the oldest one for no page in
+// particular, else the oldest one for a page the merchant has left (they still run: their answers are kept
+// for the next visit). Anything else (an import, a settings change, opening a workspace...) is a barrier:
+// it runs after every request that came before it and before every one that came after, so the order of
+// changes and the reads around them is as sent.
+interface Job { message: RequestMessage; page: string; barrier: boolean; changes: boolean }
+const jobs: Job[] = [];
+let focusPage = '';
+let draining = false;
+
+const rank = (job: Job) => (job.page === focusPage && focusPage ? 0 : job.page ? 2 : 1);
+
+/** The next job to run (removed from the queue), or undefined when the queue is empty. */
+function nextJob(): Job | undefined {
+  let best = -1;
+  for (let i = 0; i < jobs.length; ++i) {
+    if (jobs[i].barrier) {
+      if (i === 0) best = 0;
+      break;
+    }
+    if (best < 0 || rank(jobs[i]) < rank(jobs[best])) best = i;
+  }
+  return best < 0 ? undefined : jobs.splice(best, 1)[0];
+}
+
+/** A kept answer of the open workspace for a read-only call, unless a change is waiting in the queue. */
+function keptAnswer(message: RequestMessage): string | undefined {
+  if (message.type !== 'call' || changesQueued > 0 || !state.id || answersFor !== state.id || kMutatingOps.has(message.request.op)) return undefined;
+  return answers.get(JSON.stringify(message.request));
+}
+
+async function run(job: Job): Promise<void> {
+  const { message } = job;
+  try {
+    // The stored workspace of a returning visit opens before anything else runs.
+    if (opening && message.type !== 'init') {
+      const pending = opening;
+      opening = null;
+      await pending;
+    }
+    // An identical request that ran while this one waited may have left its answer.
+    const hit = keptAnswer(message);
+    if (hit !== undefined) {
+      post({ kind: 'reply', messageId: message.messageId, type: 'call', data: { result: JSON.parse(hit) } } as WorkerMessage);
+      return;
+    }
+    const { data, transfer } = await handle_(message);
+    post({ kind: 'reply', messageId: message.messageId, type: message.type, data } as WorkerMessage, transfer ?? []);
+  } catch (error) {
+    const e: EngineError = error instanceof Failure
+      ? error.error
+      : { code: 'worker_error', message: error instanceof Error ? error.message : String(error) };
+    post({ kind: 'error', messageId: message.messageId, error: e });
+  } finally {
+    if (job.changes) changesQueued--;
+  }
+}
+
+// A request runs to its end inside one task (the engine is synchronous), so the messages the page sent
+// meanwhile are still undelivered when it ends. Yielding through a MessageChannel lets them in (same task
+// source, so they come first) before the next job is chosen.
+const yieldChannel = new MessageChannel();
+let yielded: (() => void) | null = null;
+yieldChannel.port1.onmessage = () => { const resume = yielded; yielded = null; resume?.(); };
+const letMessagesIn = () => new Promise<void>((resolve) => { yielded = resolve; yieldChannel.port2.postMessage(0); });
+
+async function drain(): Promise<void> {
+  if (draining) return;
+  draining = true;
+  try {
+    for (let job = nextJob(); job; job = nextJob()) {
+      await run(job);
+      await letMessagesIn();
+    }
+  } finally {
+    draining = false;
+  }
+}
+
 self.addEventListener('message', (event: MessageEvent<RequestMessage>) => {
   const message = event.data;
   if (message.type === 'cancelImport') {
@@ -592,34 +675,22 @@ self.addEventListener('message', (event: MessageEvent<RequestMessage>) => {
     post({ kind: 'reply', messageId: message.messageId, type: 'cancelImport', data: { cancelled: importing } });
     return;
   }
-  // A kept answer of the open workspace replies at once, unless a change is waiting in the queue.
-  if (message.type === 'call' && changesQueued === 0 && state.id && answersFor === state.id && !kMutatingOps.has(message.request.op)) {
-    const hit = answers.get(JSON.stringify(message.request));
-    if (hit !== undefined) {
-      post({ kind: 'reply', messageId: message.messageId, type: 'call', data: { result: JSON.parse(hit) } } as WorkerMessage);
-      return;
-    }
+  if (message.type === 'focus') {
+    // The page on screen changed; queued requests it names (asked for earlier by another page) are its too.
+    focusPage = message.page;
+    for (const job of jobs) if (message.messageIds?.includes(job.message.messageId)) job.page = message.page;
+    post({ kind: 'reply', messageId: message.messageId, type: 'focus', data: { queued: jobs.length } });
+    return;
   }
-  const changes = message.type !== 'workspaces' && message.type !== 'serialize' &&
-    !(message.type === 'call' && !kMutatingOps.has(message.request.op));
+  // A kept answer of the open workspace replies at once.
+  const hit = keptAnswer(message);
+  if (hit !== undefined) {
+    post({ kind: 'reply', messageId: message.messageId, type: 'call', data: { result: JSON.parse(hit) } } as WorkerMessage);
+    return;
+  }
+  const readOnly = message.type === 'workspaces' || (message.type === 'call' && !kMutatingOps.has(message.request.op));
+  const changes = message.type !== 'workspaces' && message.type !== 'serialize' && !readOnly;
   if (changes) changesQueued++;
-  queue = queue.then(async () => {
-    try {
-      // The stored workspace of a returning visit opens before anything else runs.
-      if (opening && message.type !== 'init') {
-        const pending = opening;
-        opening = null;
-        await pending;
-      }
-      const { data, transfer } = await handle_(message);
-      post({ kind: 'reply', messageId: message.messageId, type: message.type, data } as WorkerMessage, transfer ?? []);
-    } catch (error) {
-      const e: EngineError = error instanceof Failure
-        ? error.error
-        : { code: 'worker_error', message: error instanceof Error ? error.message : String(error) };
-      post({ kind: 'error', messageId: message.messageId, error: e });
-    } finally {
-      if (changes) changesQueued--;
-    }
-  });
+  jobs.push({ message, page: readOnly ? message.page ?? '' : '', barrier: !readOnly, changes });
+  void drain();
 });

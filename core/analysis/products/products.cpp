@@ -20,6 +20,72 @@ double Quantile(const int32_t* sorted, size_t n, double q) {
 
 }  // namespace
 
+std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const CustomerFacts& facts, int64_t min_intervals) {
+  const size_t n_products = ws.products.size();
+  const OrderTable& o = ws.orders;
+  const OrderLineTable& lines = ws.lines;
+  std::vector<ReplenishmentRow> rows;
+  // Per customer, the last day each product was bought (reset through a touched list);
+  // one pass collects (product, interval) codes, a counting sort groups them by product.
+  std::vector<int32_t> last_seen(n_products, kNoDay);
+  std::vector<uint32_t> touched;
+  std::vector<int64_t> interval_count(n_products, 0), interval_customers(n_products, 0);
+  std::vector<uint32_t> last_customer(n_products, kNoId);
+  std::vector<uint64_t> codes;  // product << 32 | interval
+  codes.reserve(lines.size() / 2);
+  for (uint32_t c = 0; c < facts.size(); ++c) {
+    if (facts.purchase_days[c] < 2) continue;
+    for (const uint32_t* it = facts.begin_orders(c); it != facts.end_orders(c); ++it) {
+      const uint32_t order = *it;
+      const int32_t day = o.day[order];
+      for (uint32_t l = o.first_line[order], e = l + o.line_count[order]; l < e; ++l) {
+        const uint32_t p = lines.product[l];
+        if (p == kNoId) continue;
+        const int32_t prev = last_seen[p];
+        if (prev == kNoDay) {
+          touched.push_back(p);
+        } else if (day > prev) {
+          codes.push_back(static_cast<uint64_t>(p) << 32 | static_cast<uint32_t>(day - prev));
+          ++interval_count[p];
+          if (last_customer[p] != c) {
+            last_customer[p] = c;
+            ++interval_customers[p];
+          }
+        }
+        last_seen[p] = day;
+      }
+    }
+    for (uint32_t p : touched) last_seen[p] = kNoDay;
+    touched.clear();
+  }
+  std::vector<uint32_t> interval_offset(n_products + 1, 0);
+  for (size_t p = 0; p < n_products; ++p) interval_offset[p + 1] = interval_offset[p] + static_cast<uint32_t>(interval_count[p]);
+  std::vector<int32_t> intervals(codes.size());
+  {
+    std::vector<uint32_t> cursor(interval_offset.begin(), interval_offset.end() - 1);
+    for (uint64_t code : codes) intervals[cursor[code >> 32]++] = static_cast<int32_t>(code & 0xffffffffu);
+    std::vector<uint64_t>().swap(codes);
+  }
+  for (uint32_t p = 0; p < n_products; ++p) {
+    const int64_t n = interval_count[p];
+    if (n == 0 || n < min_intervals) continue;
+    int32_t* b = intervals.data() + interval_offset[p];
+    std::sort(b, b + n);
+    ReplenishmentRow row;
+    row.product = p;
+    row.intervals = n;
+    row.customers = interval_customers[p];
+    row.q1_days = Quantile(b, n, 0.25);
+    row.median_days = Quantile(b, n, 0.5);
+    row.q3_days = Quantile(b, n, 0.75);
+    rows.push_back(row);
+  }
+  std::sort(rows.begin(), rows.end(), [](const ReplenishmentRow& a, const ReplenishmentRow& b) {
+    return a.intervals != b.intervals ? a.intervals > b.intervals : a.product < b.product;
+  });
+  return rows;
+}
+
 ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, const ProductOptions& options) {
   ProductResult res;
   res.as_of_day = settings.as_of_day != kNoDay ? settings.as_of_day : ws.LatestValidOrderDay();
@@ -31,15 +97,9 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   const OrderTable& o = ws.orders;
   const OrderLineTable& lines = ws.lines;
 
-  // --- Replenishment: per customer, the last day each product was bought (reset through a touched list);
-  // one pass collects (product, interval) codes, a counting sort groups them by product.
-  std::vector<int32_t> last_seen(n_products, kNoDay);
-  std::vector<uint32_t> touched;
-  std::vector<int64_t> interval_count(n_products, 0), interval_customers(n_products, 0);
-  std::vector<uint32_t> last_customer(n_products, kNoId);
-  std::vector<uint64_t> codes;  // product << 32 | interval
-  codes.reserve(lines.size() / 2);
-  // First product -> repeat and 12-month value; journeys.
+  res.replenishment = ComputeReplenishment(ws, facts, options.min_intervals);
+
+  // --- First product -> repeat and 12-month value; journeys.
   std::vector<int64_t> fp_customers(n_products, 0), fp_repeat(n_products, 0), fp_matured(n_products, 0),
       fp_net12(n_products, 0), journey_first(n_products, 0);
   std::vector<uint64_t> journey_pairs;  // first << 32 | next
@@ -51,35 +111,9 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   }
   std::vector<int32_t> horizon_of(static_cast<size_t>(res.as_of_day - earliest) + 1, kNoDay);
   std::vector<uint32_t> stamp(n_products, kNoId);  // dedupe products within a first order
-  // One pass over the customers (their orders are scattered over the order table, so each is visited once):
-  // replenishment intervals, then the first order's products and the journey to the next product.
   for (uint32_t c = 0; c < facts.size(); ++c) {
     if (facts.orders[c] == 0) continue;
     const uint32_t* begin = facts.begin_orders(c);
-    if (facts.purchase_days[c] >= 2) {
-      for (const uint32_t* it = begin; it != facts.end_orders(c); ++it) {
-        const uint32_t order = *it;
-        const int32_t day = o.day[order];
-        for (uint32_t l = o.first_line[order], e = l + o.line_count[order]; l < e; ++l) {
-          const uint32_t p = lines.product[l];
-          if (p == kNoId) continue;
-          const int32_t prev = last_seen[p];
-          if (prev == kNoDay) {
-            touched.push_back(p);
-          } else if (day > prev) {
-            codes.push_back(static_cast<uint64_t>(p) << 32 | static_cast<uint32_t>(day - prev));
-            ++interval_count[p];
-            if (last_customer[p] != c) {
-              last_customer[p] = c;
-              ++interval_customers[p];
-            }
-          }
-          last_seen[p] = day;
-        }
-      }
-      for (uint32_t p : touched) last_seen[p] = kNoDay;
-      touched.clear();
-    }
     const uint32_t first_order = *begin;
     const int32_t first_day = facts.first_day[c];
     int32_t& horizon = horizon_of[static_cast<size_t>(first_day - earliest)];
@@ -116,33 +150,6 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
     }
     if (next != kNoId) journey_pairs.push_back(static_cast<uint64_t>(first_product) << 32 | next);
   }
-  std::vector<uint32_t> interval_offset(n_products + 1, 0);
-  for (size_t p = 0; p < n_products; ++p) interval_offset[p + 1] = interval_offset[p] + static_cast<uint32_t>(interval_count[p]);
-  std::vector<int32_t> intervals(codes.size());
-  {
-    std::vector<uint32_t> cursor(interval_offset.begin(), interval_offset.end() - 1);
-    for (uint64_t code : codes) intervals[cursor[code >> 32]++] = static_cast<int32_t>(code & 0xffffffffu);
-    std::vector<uint64_t>().swap(codes);
-  }
-  for (uint32_t p = 0; p < n_products; ++p) {
-    const int64_t n = interval_count[p];
-    if (n == 0 || n < options.min_intervals) continue;
-    int32_t* b = intervals.data() + interval_offset[p];
-    std::sort(b, b + n);
-    ReplenishmentRow row;
-    row.product = p;
-    row.intervals = n;
-    row.customers = interval_customers[p];
-    row.q1_days = Quantile(b, n, 0.25);
-    row.median_days = Quantile(b, n, 0.5);
-    row.q3_days = Quantile(b, n, 0.75);
-    res.replenishment.push_back(row);
-  }
-  std::sort(res.replenishment.begin(), res.replenishment.end(), [](const ReplenishmentRow& a, const ReplenishmentRow& b) {
-    return a.intervals != b.intervals ? a.intervals > b.intervals : a.product < b.product;
-  });
-
-  // --- First product -> repeat and 12-month value; journeys.
   for (uint32_t p = 0; p < n_products; ++p) {
     if (!fp_customers[p]) continue;
     FirstProductRow row;

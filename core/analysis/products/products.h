@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/analysis/customer_facts.h"
 #include "core/workspace/workspace.h"
 
 namespace rapport {
@@ -73,5 +74,10 @@ struct ProductResult {
 };
 
 ProductResult ComputeProducts(const Workspace& workspace, const Settings& settings, const ProductOptions& options = {});
+
+// The replenishment rows alone (the same rows as ComputeProducts(...).replenishment), from customer facts the
+// caller already holds for the analysis date and currency (the playbooks reuse their segment context's).
+std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& workspace, const CustomerFacts& facts,
+                                                   int64_t min_intervals);
 
 }  // namespace rapport

@@ -10,9 +10,10 @@
 //   {"op":"segment_fields"}   every field, function, keyword and saved segment name (autocomplete, help)
 //   {"op":"segment_save","name":"VIP","rule":"...","created":"2026-11-23T10:00:00Z"}   ({"delete":true} removes)
 //   {"op":"segments"}                                   saved segments with their member counts
-//   {"op":"playbooks","options":{...},"limit":100,"playbook":"winback","due_before":"+7d" | "2026-12-01"}
+//   {"op":"playbooks","options":{...},"limit":100,"offset":0,"playbook":"winback","due_before":"+7d" | "2026-12-01"}
 //     due_before: only actions due on or before that day (overdue ones included) are listed, and each
-//     playbook's summary gets "due" = how many of its actions that is.
+//     playbook's summary gets "due" = how many of its actions that is. "offset" skips that many of the listed
+//     actions (the dashboard fetches them a page at a time); "actions_total" counts them all.
 //   {"op":"audience","segment":"VIP" | "rule":"..." | "playbook":"winback","format":"klaviyo","holdout":0.1}
 //   {"op":"lift","customers":[..],"holdout":[0,1,..],"send_date":"2026-10-01","window_days":30}
 #include <algorithm>
@@ -215,18 +216,28 @@ Json PlaybookOptionsToJson(const PlaybookOptions& o) {
               {"cross_sell_active_days", o.cross_sell_active_days}};
 }
 
-Json ActionJson(const SegmentContext& sc, const NextAction& a) {
+Json ActionJson(const SegmentContext& sc, const PlaybookOptions& options, const NextAction& a) {
   const Workspace& ws = *sc.workspace;
   Json j = Json{{"customer", a.customer},
                 {"email", ws.customers.email[a.customer]},
                 {"playbook", PlaybookName(a.kind)},
                 {"due", Day(a.due_day)},
-                {"reason", a.reason}};
+                {"reason", PlaybookReason(sc, options, a)}};
   j["tier"] = a.tier >= 0 ? Json(a.tier + 1) : Json(nullptr);
   j["product"] = a.product < ws.products.size() ? Json(ws.products.title[a.product].empty() ? ws.products.key[a.product]
                                                                                              : ws.products.title[a.product])
                                                 : Json(nullptr);
   return j;
+}
+
+// The playbooks for these options, from the engine's cache: the overview's counts, the Playbooks page's
+// first page, each further page and an audience download all read one run (a few seconds at 1,000,000
+// customers). An action holds figures, not text, so a million of them stay small (PlaybookReason words them).
+std::shared_ptr<const PlaybookResult> PlaybooksFor(OpContext& ctx, const SegmentContext& sc, const PlaybookOptions& options) {
+  auto run = [&] { return RunPlaybooks(sc, options); };
+  if (!ctx.engine) return std::make_shared<const PlaybookResult>(run());
+  return ctx.engine->cache().Get<PlaybookResult>(
+      "playbooks:" + Dump(SettingsToJson(ctx.settings)) + "|" + Dump(PlaybookOptionsToJson(options)), run);
 }
 
 Result<PlaybookOptions> OptionsForRequest(OpContext& ctx) {
@@ -398,6 +409,8 @@ Result<Json> Op_playbooks(OpContext& ctx) {
   if (!options.ok()) return options.status();
   Result<int64_t> limit = IntParam(ctx.request, "limit", 100, 0, 10000000);
   if (!limit.ok()) return limit.status();
+  Result<int64_t> offset = IntParam(ctx.request, "offset", 0, 0, 100000000);
+  if (!offset.ok()) return offset.status();
   Result<std::string> only = StringParam(ctx.request, "playbook", false);
   if (!only.ok()) return only.status();
   PlaybookKind filter = PlaybookKind::kCount;
@@ -405,7 +418,8 @@ Result<Json> Op_playbooks(OpContext& ctx) {
   Result<std::string> due_text = StringParam(ctx.request, "due_before", false);
   if (!due_text.ok()) return due_text.status();
   const SegmentContext& sc = *SegmentContextFor(ctx);
-  const PlaybookResult r = RunPlaybooks(sc, *options);
+  const std::shared_ptr<const PlaybookResult> run = PlaybooksFor(ctx, sc, *options);
+  const PlaybookResult& r = *run;
   // due_before: a day as the rule language writes one (2026-12-01, +7d, today), relative to as_of.
   int32_t due_before = kNoDay;
   if (!due_text->empty()) {
@@ -441,8 +455,7 @@ Result<Json> Op_playbooks(OpContext& ctx) {
     if (due_before != kNoDay && a.due_day > due_before) continue;
     ++due_counts[static_cast<size_t>(a.kind)];
     if (filter != PlaybookKind::kCount && a.kind != filter) continue;
-    ++total;
-    if (static_cast<int64_t>(actions.size()) < *limit) actions.push_back(ActionJson(sc, a));
+    if (static_cast<int64_t>(total++) >= *offset && static_cast<int64_t>(actions.size()) < *limit) actions.push_back(ActionJson(sc, *options, a));
   }
   if (due_before != kNoDay) {
     for (size_t i = 0; i < r.playbooks.size(); ++i) summaries[i]["due"] = due_counts[static_cast<size_t>(r.playbooks[i].kind)];
@@ -453,6 +466,7 @@ Result<Json> Op_playbooks(OpContext& ctx) {
               {"options", PlaybookOptionsToJson(*options)},
               {"playbooks", std::move(summaries)},
               {"actions_total", total},
+              {"offset", *offset},
               {"actions", std::move(actions)}};  // by due day, then customer id
 }
 
@@ -488,7 +502,8 @@ Result<Json> Op_audience(OpContext& ctx) {
     if (!PlaybookFromName(*pb, &kind)) return InvalidArgument("audience: unknown playbook `" + *pb + "`");
     Result<PlaybookOptions> options = OptionsForRequest(ctx);
     if (!options.ok()) return options.status();
-    const PlaybookResult r = RunPlaybooks(sc, *options);
+    const std::shared_ptr<const PlaybookResult> run = PlaybooksFor(ctx, sc, *options);
+    const PlaybookResult& r = *run;
     std::vector<const NextAction*> chosen;
     for (const NextAction& a : r.actions) {
       if (a.kind == kind) chosen.push_back(&a);
@@ -496,7 +511,7 @@ Result<Json> Op_audience(OpContext& ctx) {
     std::sort(chosen.begin(), chosen.end(), [](const NextAction* a, const NextAction* b) { return a->customer < b->customer; });
     for (const NextAction* a : chosen) {
       request.customers.push_back(a->customer);
-      extra.push_back({PlaybookTitle(a->kind), FormatDay(a->due_day), a->reason,
+      extra.push_back({PlaybookTitle(a->kind), FormatDay(a->due_day), PlaybookReason(sc, *options, *a),
                        a->product < ws.products.size() ? (ws.products.title[a->product].empty() ? ws.products.key[a->product]
                                                                                                  : ws.products.title[a->product])
                                                        : std::string()});

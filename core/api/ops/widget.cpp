@@ -7,12 +7,15 @@
 // The result adds "weights" (what the file holds), "validation" (how they were learned) and "quality"
 // {"cases", "customers_with_repeat", "hit4", "pop_hit4", "recall10", "pop_recall10", "d_hit4": [lo, hi],
 // "d_recall10": [lo, hi]} (core/recommend/evaluate.h; the same build options, so it measures this file's ranking).
+// "file": false leaves "bytes_base64" out (the page shows the figures at once and fetches the file on Download);
+// the build is kept in the engine's cache, so that second call does not build again.
 // Result: {"bytes_base64", "bytes", "products", "products_with_neighbours", "neighbours", "baskets",
 // "transitions", "co_pairs_seen", "co_pairs_kept", "seq_pairs_seen", "seq_pairs_kept", "min_pairs", "top_n",
 // "currency", "sample": [{"id", "title", "neighbours": [{"id", "title", "score"}]}] (the 5 most bought)}.
 #include <algorithm>
 #include <cmath>
 
+#include "core/api/engine.h"
 #include "core/api/ops.h"
 #include "core/recommend/build.h"
 #include "core/recommend/evaluate.h"
@@ -39,6 +42,8 @@ std::string Base64(const std::string& in) {
   }
   return out;
 }
+
+Json BuildReply(OpContext& ctx, const ModelOptions& options, bool quality);
 
 }  // namespace
 
@@ -84,6 +89,28 @@ Result<Json> Op_widget_model(OpContext& ctx) {
     if (!rq["quality"].is_boolean()) return InvalidArgument("`quality`: expected true or false");
     quality = rq["quality"].get<bool>();
   }
+  bool file = true;
+  if (rq.contains("file")) {
+    if (!rq["file"].is_boolean()) return InvalidArgument("`file`: expected true or false");
+    file = rq["file"].get<bool>();
+  }
+  auto build = [&] { return BuildReply(ctx, options, quality); };
+  // Keyed by every input but "file": the figures and the file come from one build.
+  Json key = rq;
+  key.erase("op");
+  key.erase("file");
+  std::shared_ptr<const Json> reply =
+      ctx.engine ? ctx.engine->cache().Get<Json>("widget:" + Dump(key) + "|" + Dump(SettingsToJson(ctx.settings)), build)
+                 : std::make_shared<const Json>(build());
+  if (file) return *reply;
+  Json out = *reply;
+  out.erase("bytes_base64");
+  return out;
+}
+
+namespace {
+
+Json BuildReply(OpContext& ctx, const ModelOptions& options, bool quality) {
   ModelStats stats;
   const Model model = BuildModel(ctx.workspace, ctx.settings, options, &stats);
   const std::string bytes = WriteModel(model);
@@ -161,5 +188,7 @@ Result<Json> Op_widget_model(OpContext& ctx) {
   }
   return out;
 }
+
+}  // namespace
 
 }  // namespace rapport

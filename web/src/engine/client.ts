@@ -23,6 +23,11 @@ export class EngineClient {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** The page on screen (set by focus): every call is tagged with it, and the worker runs its calls first. */
+  page = '';
+  /** The messageId behind each call's promise, and the page its queued request is tagged with. */
+  private readonly callIds = new WeakMap<Promise<unknown>, number>();
+  private readonly callPages = new Map<number, string>();
 
   constructor(workerUrl: URL) {
     this.worker = new Worker(workerUrl, { type: 'module', name: 'rapport-engine' });
@@ -46,9 +51,31 @@ export class EngineClient {
   }
 
   /** Runs a report op; resolves with its "result", rejects with the engine's error. */
-  async call<T = unknown>(op: string, params: Record<string, unknown> = {}): Promise<T> {
-    const reply = await this.send({ type: 'call', request: { op, ...params } });
-    return reply.result as T;
+  call<T = unknown>(op: string, params: Record<string, unknown> = {}): Promise<T> {
+    const messageId = this.nextId;
+    const page = this.page;
+    const promise = this.send({ type: 'call', request: { op, ...params }, page }).then((reply) => reply.result as T);
+    this.callIds.set(promise, messageId);
+    this.callPages.set(messageId, page);
+    return promise;
+  }
+
+  /**
+   * The merchant now looks at `page`: the worker runs its requests first (PROTOCOL.md, "focus"). `needed`:
+   * calls made earlier (for another page) whose answer this page also waits for; still queued, they move up.
+   */
+  focus(page: string, needed: Promise<unknown>[] = []): void {
+    const ids = needed.map((p) => this.callIds.get(p) ?? 0).filter((id) => this.callPages.has(id) && this.callPages.get(id) !== page);
+    if (page === this.page && ids.length === 0) return;
+    this.page = page;
+    for (const id of ids) this.callPages.set(id, page);
+    // Answered at once by the worker; nothing waits for the reply.
+    this.worker.postMessage({ type: 'focus', page, messageIds: ids, messageId: this.nextId++ } as RequestMessage);
+  }
+
+  /** Requests sent and not answered yet (benchmarks wait for the engine to be idle). */
+  pendingCount(): number {
+    return this.pending.size;
   }
 
   private onMessage(message: WorkerMessage): void {
@@ -59,6 +86,7 @@ export class EngineClient {
       return;
     }
     this.pending.delete(message.messageId);
+    this.callPages.delete(message.messageId);
     if (message.kind === 'reply') p.resolve(message.data);
     else p.reject(new EngineCallError((message as ErrorMessage).error));
   }

@@ -74,19 +74,26 @@ export interface CallRequest {
   type: 'call';
   /** {"op": "kpis", ...}: see core/api/ops.h. */
   request: { op: string; [key: string]: unknown };
+  /** The page (route) the answer is for: the worker runs the requests of the page on screen first. */
+  page?: string;
 }
+/**
+ * The merchant is now looking at `page` (answered at once, outside the queue). `messageIds`: queued
+ * requests another page asked for earlier that this page needs too (they move up with it).
+ */
+export interface FocusRequest { type: 'focus'; page: string; messageIds?: number[] }
 export interface SerializeRequest { type: 'serialize'; }
 export interface OpenImageRequest { type: 'openImage'; file: Blob; name: string; }
 export interface RemoveImportRequest { type: 'removeImport'; importId: number; }
 export interface ResetRequest { type: 'reset'; }
-export interface WorkspacesRequest { type: 'workspaces'; }
+export interface WorkspacesRequest { type: 'workspaces'; page?: string }
 export interface SwitchWorkspaceRequest { type: 'switchWorkspace'; id: string; }
 export interface RenameWorkspaceRequest { type: 'renameWorkspace'; id: string; label: string; }
 export interface DeleteWorkspaceRequest { type: 'deleteWorkspace'; id: string; }
 export interface DeleteEverythingRequest { type: 'deleteEverything'; }
 
 export type Request =
-  | InitRequest | ImportRequest | CancelImportRequest | CallRequest | SerializeRequest | OpenImageRequest
+  | InitRequest | ImportRequest | CancelImportRequest | FocusRequest | CallRequest | SerializeRequest | OpenImageRequest
   | RemoveImportRequest | ResetRequest | WorkspacesRequest | SwitchWorkspaceRequest | RenameWorkspaceRequest
   | DeleteWorkspaceRequest | DeleteEverythingRequest;
 
@@ -95,6 +102,7 @@ export interface ReplyMap {
   init: { state: WorkspaceState };
   import: { record: ImportRecord; state: WorkspaceState };
   cancelImport: { cancelled: boolean };
+  focus: { queued: number };
   call: { result: unknown };
   serialize: { bytes: ArrayBuffer };
   openImage: { state: WorkspaceState };

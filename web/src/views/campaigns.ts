@@ -55,8 +55,12 @@ export function audienceControls(app: App, id: string, source: () => Obj | null)
     note);
 }
 
+// Actions listed a page at a time: the page's first answer stays small enough to be kept between visits
+// (the worker answers it at once on a returning visit), and further pages come from the engine by offset.
+const kActionRows = 50;
+
 export async function renderPlaybooks(app: App, body: HTMLElement): Promise<void> {
-  const r = await app.client.call<Obj>('playbooks', { limit: 200, due_before: '+7d' });
+  const r = await app.cached<Obj>('playbooks', { limit: kActionRows, due_before: '+7d' });
   const summaries = (r.playbooks as Obj[]) ?? [];
   const picker = formatPicker('playbook-format');
   body.append(h('p', { class: 'meta-line' }, h('span', {}, `As of ${r.as_of}`), h('span', {}, `${fmtInt(r.actions_total)} actions due by ${r.due_before}`),
@@ -72,9 +76,46 @@ export async function renderPlaybooks(app: App, body: HTMLElement): Promise<void
         ` · ${fmtInt(s.due_by_as_of)} due now · ${fmtInt(s.assigned)} assigned · ${fmtInt(s.eligible)} eligible`),
       s.rule ? h('p', {}, h('code', {}, String(s.rule))) : null, h('p', {}, button), note);
   }));
-  body.append(cards);
-  const actions = (r.actions as Obj[]) ?? [];
-  body.append(actions.length ? table(actions, `Next best actions due this week, by due date${actions.length < Number(r.actions_total) ? ` (first ${actions.length})` : ''}`) : emptyState('No actions due', h('p', {}, 'No customer needs an action this week.')));
+  body.append(cards, actionsTable(app, r, summaries));
+}
+
+/** The actions due this week, one playbook or all, a page at a time (Previous / Next ask the engine). */
+function actionsTable(app: App, first: Obj, summaries: Obj[]): HTMLElement {
+  const holder = h('div', {});
+  const range = h('span', { class: 'muted page-range' });
+  const prev = h('button', { type: 'button', class: 'secondary small' }, 'Previous');
+  const next = h('button', { type: 'button', class: 'secondary small' }, 'Next');
+  const which = h('select', { id: 'playbook-actions' }, [h('option', { value: '' }, 'All playbooks'),
+    ...summaries.filter((s) => Number(s.due) > 0).map((s) => h('option', { value: String(s.playbook) }, `${String(s.title)} (${fmtInt(s.due)})`))]);
+  let offset = 0;
+  const show = (p: Obj) => {
+    const actions = (p.actions as Obj[]) ?? [];
+    const total = Number(p.actions_total ?? 0);
+    prev.disabled = offset === 0;
+    next.disabled = offset + actions.length >= total;
+    range.textContent = total ? `rows ${fmtInt(offset + 1)}–${fmtInt(offset + actions.length)} of ${fmtInt(total)}` : '';
+    holder.replaceChildren(actions.length ? table(actions, 'Next best actions due this week, by due date')
+        : emptyState('No actions due', h('p', {}, 'No customer needs an action this week.')));
+  };
+  const go = async (at: number) => {
+    holder.setAttribute('aria-busy', 'true');
+    try {
+      const playbook = which.value ? { playbook: which.value } : {};
+      const p = at === 0 && !which.value ? first : await app.cached<Obj>('playbooks', { limit: kActionRows, due_before: '+7d', offset: at, ...playbook });
+      offset = at;
+      show(p);
+    } catch (error) {
+      holder.replaceChildren(h('p', { class: 'error', role: 'alert' }, (error as Error).message));
+    } finally {
+      holder.removeAttribute('aria-busy');
+    }
+  };
+  prev.addEventListener('click', () => void go(Math.max(0, offset - kActionRows)));
+  next.addEventListener('click', () => void go(offset + kActionRows));
+  which.addEventListener('change', () => void go(0));
+  show(first);
+  return h('section', { class: 'actions', 'aria-label': 'Actions due this week' },
+    h('p', { class: 'inline' }, h('label', { for: 'playbook-actions' }, 'Show '), which, range, prev, next), holder);
 }
 
 // Campaigns sent from this browser: who got the email and who was held out, so a later import of orders

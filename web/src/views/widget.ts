@@ -53,6 +53,7 @@ export async function renderWidget(app: App, body: HTMLElement): Promise<void> {
   const halfLife = weight('widget-half-life', 36500, '1');
   const result = h('div', { 'aria-live': 'polite' });
   const build = async () => {
+    result.setAttribute('aria-busy', 'true');
     result.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Building the model…'));
     try {
       const params: Obj = { min_pairs: Number(k.value) || 3 };
@@ -60,9 +61,21 @@ export async function renderWidget(app: App, body: HTMLElement): Promise<void> {
       for (const [input, name] of [[wRepeat, 'w_repeat'], [wReplenish, 'w_replenish'], [wBought, 'w_bought'], [halfLife, 'popularity_half_life']] as const) {
         if (input.value.trim() !== '') params[name] = Number(input.value);
       }
-      const r = await app.client.call<Obj>('widget_model', params);
+      // The figures first, without the file (a small answer, kept between visits); the file itself on Download,
+      // from the same build (the engine keeps it).
+      const r = await app.cached<Obj>('widget_model', { ...params, file: false });
       const save = h('button', { type: 'button', class: 'primary', id: 'widget-download' }, `Download rapport-model.bin (${fmtBytes(Number(r.bytes))})`);
-      save.addEventListener('click', () => download('rapport-model.bin', bytesOf(String(r.bytes_base64)), 'application/octet-stream'));
+      const saving = h('span', { 'aria-live': 'polite', class: 'muted' });
+      save.addEventListener('click', async () => {
+        saving.textContent = 'Preparing…';
+        try {
+          const f = await app.client.call<Obj>('widget_model', { ...params, file: true });
+          download('rapport-model.bin', bytesOf(String(f.bytes_base64)), 'application/octet-stream');
+          saving.textContent = '';
+        } catch (error) {
+          saving.textContent = (error as Error).message;
+        }
+      });
       const sample = ((r.sample as Obj[]) ?? []).map((s) => ({
         product: s.title || s.id, 'repurchase (days)': s.repurchase_days || '–',
         'shown with it': ((s.neighbours as Obj[]) ?? []).map((n) => String(n.title || n.id)).join(' · ') || '–',
@@ -92,12 +105,14 @@ export async function renderWidget(app: App, body: HTMLElement): Promise<void> {
           h('span', {}, `learned from ${fmtInt(r.baskets)} orders and ${fmtInt(r.transitions)} next orders`),
           h('span', {}, `pairs kept (seen ≥ ${r.min_pairs}×): ${fmtInt(r.co_pairs_kept)} of ${fmtInt(r.co_pairs_seen)} together, ` +
             `${fmtInt(r.seq_pairs_kept)} of ${fmtInt(r.seq_pairs_seen)} next`)),
-        h('p', {}, save, ' ', h('span', { class: 'muted' }, 'No customer data: products, scores and settings only.')),
+        h('p', {}, save, ' ', saving, ' ', h('span', { class: 'muted' }, 'No customer data: products, scores and settings only.')),
         h('p', { id: 'widget-weights' }, `Weights in the file: ${weightsText(r.weights as Obj)}. ${learned}`),
         qualityCard,
         sample.length ? table(sample, 'Your best sellers and what the widget shows with them') : emptyState('No orders yet', h('p', {}, 'Import orders to learn recommendations.')));
     } catch (error) {
       result.replaceChildren(h('p', { class: 'error', role: 'alert' }, (error as Error).message));
+    } finally {
+      result.removeAttribute('aria-busy');
     }
   };
   const form = h('form', { class: 'card stack', 'aria-label': 'Model options' },
@@ -143,5 +158,8 @@ export async function renderWidget(app: App, body: HTMLElement): Promise<void> {
     table(kQuality, 'Widget ranking vs the popularity baseline'));
 
   body.append(form, install, preview, quality);
-  await build();
+  // The page is useful at once (install snippet, preview, offline quality); the model's figures fill in when
+  // the engine has built it (a kept answer on a returning visit: at once).
+  const built = build();
+  await Promise.race([built, new Promise((resolve) => setTimeout(resolve, 100))]);
 }

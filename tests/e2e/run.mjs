@@ -115,6 +115,16 @@ async function gotoRoute(route) {
   await page.locator(`main[data-ready="${route}"]:not([data-stale])`).waitFor();
 }
 
+/** The files in the page's OPFS root and their sizes. */
+async function opfsFiles(p) {
+  return p.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const out = {};
+    for await (const [name, entry] of root.entries()) if (entry.kind === 'file') out[name] = (await entry.getFile()).size;
+    return out;
+  });
+}
+
 let demoKpis = null;
 let perf = null;
 let importedKpis = null;
@@ -782,22 +792,18 @@ try {
     return `worst frame gap ${Math.round(stalls)} ms; ${text.replace(/\s+/g, ' ').trim()}`;
   });
 
-  await check('a settings change is kept as a small journal beside the stored image and is there after a reload', async () => {
-    const files = await page.evaluate(async () => {
-      const root = await navigator.storage.getDirectory();
-      const out = {};
-      for await (const [name, entry] of root.entries()) if (entry.kind === 'file') out[name] = (await entry.getFile()).size;
-      return out;
-    });
-    const journal = Object.entries(files).find(([name]) => name.endsWith('.journal.json'));
-    assert(journal, `no journal among ${JSON.stringify(files)}`);
-    const image = files[journal[0].replace('.journal.json', '.rapport')];
-    assert(image > 0 && journal[1] < 4096, `journal ${journal[1]} bytes beside an image of ${image}`);
+  await check('a settings change is written into the stored workspace file itself (no journal beside it) and is there after a reload', async () => {
+    const files = await opfsFiles(page);
+    const image = Object.entries(files).find(([name]) => /^ws-.*\.rapport$/.test(name));
+    assert(image && image[1] > 0, `no stored workspace among ${JSON.stringify(files)}`);
+    assert(!Object.keys(files).some((name) => name.endsWith('.journal.json') || name.endsWith('.tmp')), `a journal or temporary file: ${JSON.stringify(files)}`);
+    // SQLite's rollback journal is emptied at each commit.
+    assert(files[`${image[0]}-journal`] === 0, `rollback journal of ${files[`${image[0]}-journal`]} bytes after the commit`);
     await page.goto(`${origin}/`);
     await waitForKpis();
     const stored = await page.evaluate(() => window.rapport.client.call('settings_get'));
     assert(stored.churn_window_days === 120, `churn window ${stored.churn_window_days} after the reload`);
-    return `${journal[0]}: ${journal[1]} bytes beside ${image} bytes of image`;
+    return `${image[0]}: ${image[1]} bytes, its journal empty`;
   });
 
   await check('workspaces survive a browser restart (same user-data-dir), can be switched, and "delete everything" deletes', async () => {
@@ -876,6 +882,77 @@ try {
     perf = timing;
     return `returning visit: first contentful paint ${Math.round(timing.fcp)} ms, KPIs shown at ${Math.round(timing.kpis)} ms; page switch: ` +
       `cohorts ${timing.switch_cohorts} ms, funnel ${timing.switch_funnel} ms, overview ${timing.switch_overview} ms, settings ${timing.switchSettings} ms`;
+  });
+
+  await check('an import interrupted by closing the tab leaves the stored workspace as it was; a full storage quota is reported and loses nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
+    const ctx = await chromium.launchPersistentContext(dir, {
+      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    try {
+      let p = ctx.pages()[0] ?? await ctx.newPage();
+      p.setDefaultTimeout(kTimeout);
+      const kpis = async () => {
+        await p.locator('main[data-ready="overview"]:not([data-stale]) [data-kpi="customers"] .kpi-value').waitFor();
+        return JSON.stringify(await p.locator('[data-kpi] .kpi-value').allInnerTexts());
+      };
+      const imports = () => p.evaluate(() => window.rapport.client.call('imports').then((list) => list.length));
+      // A returning visit. The answers kept between visits would show the old KPIs without reading the
+      // workspace: drop them first (from a page of the same origin that does not open the workspace), so the
+      // engine answers from the stored file.
+      const reopen = async () => {
+        await p.goto(`${origin}/not-the-dashboard`);  // a 404 of the same origin
+        await p.evaluate(async () => {
+          const root = await navigator.storage.getDirectory();
+          for await (const name of root.keys()) if (name.endsWith('.answers.json')) await root.removeEntry(name);
+        });
+        await p.goto(`${origin}/`);
+      };
+      await p.goto(`${origin}/?chunk=65536`);
+      await p.locator('main[data-ready="overview"]').waitFor();
+      await p.evaluate(() => document.getElementById('main').removeAttribute('data-ready'));
+      await p.locator('#open-input').setInputFiles(path.join(kOut, 'workspace.rapport'));
+      await p.waitForFunction(() => document.getElementById('ws-label').textContent.includes('workspace.rapport'));
+      const before = await kpis();
+      const importsBefore = await imports();
+      const stored = Object.entries(await opfsFiles(p)).find(([name]) => /^ws-.*\.rapport$/.test(name));
+
+      // Close the tab while the demo export (10 MB, in 64 KiB slices) is being imported into that workspace.
+      await p.locator('#file-input').setInputFiles(kDemoCsv);
+      await p.waitForFunction(() => Number(document.getElementById('progress-bar').getAttribute('value') ?? 0) >= 40);
+      const at = Math.round(Number(await p.evaluate(() => document.getElementById('progress-bar').getAttribute('value'))));
+      const journalAtClose = (await opfsFiles(p))[`${stored[0]}-journal`];
+      await p.close();
+      p = await ctx.newPage();
+      p.setDefaultTimeout(kTimeout);
+      await reopen();
+      const after = await kpis();
+      assert(after === before, `KPIs after the interrupted import: ${after}, before: ${before}`);
+      assert(await imports() === importsBefore, `${await imports()} imports after the interrupted import, ${importsBefore} before`);
+      const files = await opfsFiles(p);
+      assert(files[`${stored[0]}-journal`] === 0, `the rollback journal holds ${files[`${stored[0]}-journal`]} bytes after reopening`);
+
+      // A quota just above what is stored: the import fails with a clear message and the workspace stays.
+      const cdp = await ctx.newCDPSession(p);
+      const usage = await p.evaluate(async () => (await navigator.storage.estimate()).usage);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 256 * 1024 });
+      await p.locator('#file-input').setInputFiles(kDemoCsv);
+      const error = p.locator('.import-error').first();
+      await error.waitFor();
+      const message = await error.innerText();
+      assert(/storage .*full/i.test(message), `no quota message: ${message}`);
+      await p.waitForFunction(() => window.rapport && !window.rapport.busy);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+      assert(await imports() === importsBefore, `${await imports()} imports after the failed import`);
+      await reopen();
+      const reopened = await kpis();
+      assert(reopened === before, `KPIs after the quota failure and a reload: ${reopened}`);
+      return `closed at ${at} % of the import (rollback journal ${journalAtClose} bytes then, 0 after reopening); quota: ${message.replace(/\s+/g, ' ').slice(0, 90)}`;
+    } finally {
+      await ctx.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   await check('no script errors on the page', async () => {

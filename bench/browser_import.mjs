@@ -1,11 +1,13 @@
-// bench/browser_import.mjs FILE [--dist web/dist] [--chunk BYTES] [--timeout-min 30]
+// bench/browser_import.mjs FILE [--dist web/dist] [--chunk BYTES] [--timeout-min 30] [--pages]
 //
 // Imports FILE (e.g. the slim 1M-customer export of `rapport demo --scale --slim`) through the dashboard in
 // Debian's headless Chromium driven by playwright-core: the page's file picker hands the file to the Web
 // Worker, which reads it with File.slice in 4 MiB chunks (the file is never held whole, nor twice) and feeds
 // the wasm engine. Prints the time from picking the file to the import report (and to the KPIs of the
 // overview), and the peak resident memory of the tab (the renderer processes of this browser, sampled from
-// /proc every 100 ms: the worker runs inside the tab's renderer). Results go to stdout as JSON lines.
+// /proc every 100 ms: the worker runs inside the tab's renderer), the CPU time of the browser's processes over
+// the import, and what OPFS then holds. With --pages, every page of the navigation is then opened in turn
+// (time to its first, fresh and complete content, and any error it shows). Results go to stdout as JSON.
 //
 // The file stays where it is (generate big files under /tmp and delete them after; never commit them).
 import fs from 'node:fs';
@@ -28,6 +30,7 @@ if (!file || !fs.existsSync(file)) {
 const dist = path.resolve(option('dist', path.join(kRepo, 'web/dist')));
 const chunk = Number(option('chunk', '0'));
 const timeoutMs = Number(option('timeout-min', '30')) * 60_000;
+const withPages = args.includes('--pages');
 if (!fs.existsSync(path.join(dist, 'index.html'))) {
   console.error(`${dist}: no built dashboard (run: make web)`);
   process.exit(2);
@@ -44,7 +47,9 @@ function procTable() {
       const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
       const rss = Number((/VmRSS:\s+(\d+)/.exec(status) || [0, 0])[1]) * 1024;
       const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      table.set(Number(entry), { ppid, rss, renderer: cmd.includes('--type=renderer') });
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cpu = (Number(fields[11]) + Number(fields[12])) / 100;  // utime + stime, in clock ticks of 1/100 s
+      table.set(Number(entry), { ppid, rss, cpu, renderer: cmd.includes('--type=renderer') });
     } catch { /* the process ended */ }
   }
   return table;
@@ -57,13 +62,14 @@ function sample() {
     for (let p = pid, hops = 0; p > 1 && hops < 10; p = table.get(p)?.ppid ?? 0, ++hops) if (p === process.pid) return true;
     return false;
   };
-  let renderer = 0, total = 0;
+  let renderer = 0, total = 0, cpu = 0;
   for (const [pid, info] of table) {
     if (pid === process.pid || !mine(pid)) continue;
     total += info.rss;
+    cpu += info.cpu;
     if (info.renderer) renderer = Math.max(renderer, info.rss);
   }
-  return { renderer, total };
+  return { renderer, total, cpu };
 }
 
 const server = await serve(dist, 0);
@@ -94,6 +100,7 @@ try {
   const idle = sample();
   result.idle_renderer_mb = Math.round(idle.renderer / 1048576);
   peak = { renderer: 0, total: 0 };
+  const cpu0 = idle.cpu;
   const t0 = Date.now();
   await page.locator('#file-input').setInputFiles(file);
   const report = page.locator('.import-report, .import-error').first();
@@ -109,6 +116,40 @@ try {
   result.kpis_s = (Date.now() - t0) / 1000;
   result.customers = await page.locator('[data-kpi="customers"] .kpi-value').innerText();
   result.orders = await page.locator('[data-kpi="orders"] .kpi-value').innerText();
+  result.cpu_s = Number((sample().cpu - cpu0).toFixed(1));
+  result.import_peak_renderer_mb = Math.round(peak.renderer / 1048576);
+  result.opfs = await page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const files = {};
+    for await (const [name, entry] of root.entries()) if (entry.kind === 'file') files[name] = (await entry.getFile()).size;
+    return { usage: (await navigator.storage.estimate()).usage, files };
+  });
+  if (withPages) {
+    // Every page of the navigation, in turn: first content, fresh content (not a kept page marked stale),
+    // complete content (nothing aria-busy left), and the text of any error the page shows.
+    result.pages = {};
+    const routes = await page.evaluate(() => [...document.querySelectorAll('#nav a')].map((a) => a.getAttribute('href').replace('#/', '')));
+    for (const route of routes) {
+      const t = Date.now();
+      const entry = {};
+      try {
+        await page.evaluate((r) => { location.hash = `#/${r}`; }, route);
+        await page.locator(`main[data-ready="${route}"]`).waitFor({ timeout: timeoutMs });
+        entry.first_ms = Date.now() - t;
+        await page.locator(`main[data-ready="${route}"]:not([data-stale])`).waitFor({ timeout: timeoutMs });
+        entry.fresh_ms = Date.now() - t;
+        await page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]'), null, { timeout: timeoutMs });
+        entry.complete_ms = Date.now() - t;
+        const errors = await page.locator('main .error, main [role="alert"]').allInnerTexts();
+        if (errors.length) entry.errors = errors.map((e) => e.replace(/\s+/g, ' ').slice(0, 200));
+      } catch (error) {
+        entry.failed = String(error).slice(0, 300);
+      }
+      entry.renderer_mb = Math.round(sample().renderer / 1048576);
+      result.pages[route] = entry;
+      console.error(`page ${route}: ${JSON.stringify(entry)}`);
+    }
+  }
 } catch (error) {
   result.ok = false;
   result.error = String(error).slice(0, 400);

@@ -1,4 +1,4 @@
-// bench/browser_import.mjs FILE [--dist web/dist] [--chunk BYTES] [--timeout-min 30] [--pages]
+// bench/browser_import.mjs FILE [--dist web/dist] [--chunk BYTES] [--timeout-min 30] [--pages] [--profile DIR]
 //
 // Imports FILE (e.g. the slim 1M-customer export of `rapport demo --scale --slim`) through the dashboard in
 // Debian's headless Chromium driven by playwright-core: the page's file picker hands the file to the Web
@@ -8,9 +8,13 @@
 // /proc every 100 ms: the worker runs inside the tab's renderer), the CPU time of the browser's processes over
 // the import, and what OPFS then holds. With --pages, every page of the navigation is then opened in turn
 // (time to its first, fresh and complete content, and any error it shows). Results go to stdout as JSON.
+// The browser runs with a profile on disk (--profile DIR, default a new folder under the system's temporary
+// folder, deleted at the end): an off-the-record context keeps OPFS in memory with a small quota, which a
+// 1 GiB workspace does not fit.
 //
 // The file stays where it is (generate big files under /tmp and delete them after; never commit them).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -74,14 +78,15 @@ function sample() {
 
 const server = await serve(dist, 0);
 const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium', headless: true,
+const profile = option('profile', '') || fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-import-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 },
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--no-first-run', '--disable-quic', '--js-flags=--max-old-space-size=4096'],
 });
-const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+const browser = { close: async () => { await context.close(); if (!option('profile', '')) fs.rmSync(profile, { recursive: true, force: true }); } };
 await context.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort('blockedbyclient')));
-const page = await context.newPage();
+const page = context.pages()[0] ?? await context.newPage();
 page.setDefaultTimeout(timeoutMs);
 const errors = [];
 page.on('pageerror', (e) => errors.push(String(e)));
@@ -103,9 +108,17 @@ try {
   const cpu0 = idle.cpu;
   const t0 = Date.now();
   await page.locator('#file-input').setInputFiles(file);
+  // The progress every 30 s (stderr): how far the import is, and the tab's memory then.
+  const progress = setInterval(() => {
+    page.evaluate(() => document.getElementById('progress-text')?.textContent ?? '').then((text) =>
+      console.error(`${Math.round((Date.now() - t0) / 1000)} s: ${text.replace(/\s+/g, ' ').slice(0, 120)}; renderer ${Math.round(sample().renderer / 1048576)} MB`),
+    () => undefined);
+  }, 30_000);
+  page.once('close', () => clearInterval(progress));
   const report = page.locator('.import-report, .import-error').first();
   await report.waitFor({ timeout: timeoutMs });
   result.report_s = (Date.now() - t0) / 1000;
+  clearInterval(progress);
   result.report = (await report.innerText()).replace(/\s+/g, ' ').slice(0, 400);
   result.ok = await page.locator('.import-report').count() > 0;
   await page.waitForFunction(() => window.rapport && !window.rapport.busy && document.getElementById('progress').hidden,

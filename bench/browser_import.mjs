@@ -122,6 +122,19 @@ try {
     result.probe = probe.slice(0, 200);
     result.open_peak_renderer_mb = Math.round(peak.renderer / 1048576);
     result.cpu_s = Number(sample().cpu.toFixed(1));
+    // Small changes into the big workspace: a settings change and a saved segment (pages written in place).
+    for (const [name, request] of [
+      ['settings_set', async () => {
+        const s = await window.rapport.client.call('settings_get');
+        await window.rapport.client.call('settings_set', { settings: { ...s, churn_window_days: s.churn_window_days === 180 ? 181 : 180 } });
+      }],
+      ['segment_save', () => window.rapport.client.call('segment_save', { name: 'bench: repeat', rule: 'orders >= 2', created: '2026-12-06T00:00:00Z' })],
+    ]) {
+      const t = Date.now();
+      const error = await page.evaluate(`(${request.toString()})()`).then(() => '', (e) => String(e).slice(0, 200));
+      result[`${name}_s`] = (Date.now() - t) / 1000;
+      if (error) result[`${name}_error`] = error;
+    }
     result.ok = true;
   } else {
     await page.goto(`${origin}/${chunk > 0 ? `?chunk=${chunk}` : ''}#/overview`);

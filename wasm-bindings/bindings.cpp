@@ -21,6 +21,10 @@ using rapport::Json;
 using rapport::Status;
 using rapport::StatusCode;
 
+namespace rapport {
+bool UseHostFiles();  // host_vfs.cpp
+}  // namespace rapport
+
 namespace {
 
 // The result of the latest call; valid until the next rp_* call (duckdb-wasm's WASMResponseBuffer).
@@ -134,6 +138,17 @@ void rp_free_image_buffer(char* ptr) { rapport::Store::FreeImageBuffer(reinterpr
 // A workspace from a buffer of rp_alloc_image_buffer, which the engine takes over (also on error).
 uint32_t rp_open_owned_image(char* ptr, double len) {
   return OpenAndAdopt([&] { return Engine::OpenOwnedImage(reinterpret_cast<unsigned char*>(ptr), static_cast<size_t>(len)); });
+}
+
+// A workspace kept in the host's file `name`: in the browser an OPFS file whose sync access handle, and
+// its rollback journal's (`<name>-journal`), the worker registered in Module.rpFiles beforehand (host_vfs.cpp).
+// An empty file becomes a new workspace; an older schema is migrated; a damaged file is refused. From then
+// on every write goes to that file page by page, one transaction per change.
+uint32_t rp_open_file(const char* name) {
+  return OpenAndAdopt([&]() -> rapport::Result<std::unique_ptr<Engine>> {
+    if (!rapport::UseHostFiles()) return Status(StatusCode::kInternal, "cannot register the host file system with SQLite");
+    return Engine::OpenFile(name ? name : "");
+  });
 }
 
 void rp_close(uint32_t handle) {

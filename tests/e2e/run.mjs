@@ -120,6 +120,16 @@ async function gotoRoute(route) {
   await page.locator(`main[data-ready="${route}"]:not([data-stale])`).waitFor();
 }
 
+/** The files in the page's OPFS root and their sizes. */
+async function opfsFiles(p) {
+  return p.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const out = {};
+    for await (const [name, entry] of root.entries()) if (entry.kind === 'file') out[name] = (await entry.getFile()).size;
+    return out;
+  });
+}
+
 let demoKpis = null;
 let perf = null;
 let importedKpis = null;
@@ -894,22 +904,18 @@ try {
     return `worst frame gap ${Math.round(stalls)} ms; ${text.replace(/\s+/g, ' ').trim()}`;
   });
 
-  await check('a settings change is kept as a small journal beside the stored image and is there after a reload', async () => {
-    const files = await page.evaluate(async () => {
-      const root = await navigator.storage.getDirectory();
-      const out = {};
-      for await (const [name, entry] of root.entries()) if (entry.kind === 'file') out[name] = (await entry.getFile()).size;
-      return out;
-    });
-    const journal = Object.entries(files).find(([name]) => name.endsWith('.journal.json'));
-    assert(journal, `no journal among ${JSON.stringify(files)}`);
-    const image = files[journal[0].replace('.journal.json', '.rapport')];
-    assert(image > 0 && journal[1] < 4096, `journal ${journal[1]} bytes beside an image of ${image}`);
+  await check('a settings change is written into the stored workspace file itself (no journal beside it) and is there after a reload', async () => {
+    const files = await opfsFiles(page);
+    const image = Object.entries(files).find(([name]) => /^ws-.*\.rapport$/.test(name));
+    assert(image && image[1] > 0, `no stored workspace among ${JSON.stringify(files)}`);
+    assert(!Object.keys(files).some((name) => name.endsWith('.journal.json') || name.endsWith('.tmp')), `a journal or temporary file: ${JSON.stringify(files)}`);
+    // SQLite's rollback journal is emptied at each commit.
+    assert(files[`${image[0]}-journal`] === 0, `rollback journal of ${files[`${image[0]}-journal`]} bytes after the commit`);
     await page.goto(`${origin}/`);
     await waitForKpis();
     const stored = await page.evaluate(() => window.rapport.client.call('settings_get'));
     assert(stored.churn_window_days === 120, `churn window ${stored.churn_window_days} after the reload`);
-    return `${journal[0]}: ${journal[1]} bytes beside ${image} bytes of image`;
+    return `${image[0]}: ${image[1]} bytes, its journal empty`;
   });
 
   await check('workspaces survive a browser restart (same user-data-dir), can be switched, and "delete everything" deletes', async () => {
@@ -988,6 +994,155 @@ try {
     perf = timing;
     return `returning visit: first contentful paint ${Math.round(timing.fcp)} ms, KPIs shown at ${Math.round(timing.kpis)} ms; page switch: ` +
       `cohorts ${timing.switch_cohorts} ms, funnel ${timing.switch_funnel} ms, overview ${timing.switch_overview} ms, settings ${timing.switchSettings} ms`;
+  });
+
+  await check('an import interrupted by closing the tab leaves the stored workspace as it was; a full storage quota is reported and loses nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
+    const ctx = await chromium.launchPersistentContext(dir, {
+      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    try {
+      let p = ctx.pages()[0] ?? await ctx.newPage();
+      p.setDefaultTimeout(kTimeout);
+      const kpis = async () => {
+        await p.locator('main[data-ready="overview"]:not([data-stale]) [data-kpi="customers"] .kpi-value').waitFor();
+        return JSON.stringify(await p.locator('[data-kpi] .kpi-value').allInnerTexts());
+      };
+      const imports = () => p.evaluate(() => window.rapport.client.call('imports').then((list) => list.length));
+      // A returning visit. The answers kept between visits would show the old KPIs without reading the
+      // workspace: drop them first (from a page of the same origin that does not open the workspace), so the
+      // engine answers from the stored file.
+      const reopen = async () => {
+        await p.goto(`${origin}/not-the-dashboard`);  // a 404 of the same origin
+        await p.evaluate(async () => {
+          const root = await navigator.storage.getDirectory();
+          for await (const name of root.keys()) if (name.endsWith('.answers.json')) await root.removeEntry(name);
+        });
+        await p.goto(`${origin}/`);
+      };
+      await p.goto(`${origin}/?chunk=65536`);
+      await p.locator('main[data-ready="overview"]').waitFor();
+      await p.evaluate(() => document.getElementById('main').removeAttribute('data-ready'));
+      await p.locator('#open-input').setInputFiles(path.join(kOut, 'workspace.rapport'));
+      await p.waitForFunction(() => document.getElementById('ws-label').textContent.includes('workspace.rapport'));
+      const before = await kpis();
+      const importsBefore = await imports();
+      const stored = Object.entries(await opfsFiles(p)).find(([name]) => /^ws-.*\.rapport$/.test(name));
+
+      // Close the tab while an export of 190,000 one-line orders is being imported into that workspace: past
+      // 100,000 orders the engine writes its first slice (core/api/engine.cpp, kSliceOrders) inside the import's
+      // transaction, so SQLite's journal holds pages by then; the tab is closed as soon as it does.
+      const rows = ['Name,Email,Financial Status,Currency,Subtotal,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku'];
+      for (let n = 0; n < 190000; ++n) {
+        const price = (10 + (n % 17)).toFixed(2);
+        rows.push(`#S${n},s${n % 20000}@example.com,paid,USD,${price},${price},2025-0${1 + (n % 9)}-1${n % 10} 10:15:00 -0500,1,Item ${n % 40},${price},SKU-${n % 40}`);
+      }
+      const sliced = path.join(kOut, 'sliced_orders.csv');
+      fs.writeFileSync(sliced, rows.join('\n') + '\n');
+      await p.locator('#file-input').setInputFiles(sliced);
+      const journalName = `${stored[0]}-journal`;
+      // Past the first slice (100,000 of 190,000 orders, 53 % of the file), with the journal holding pages.
+      let at = 0;
+      let journalAtClose = 0;
+      for (const started = Date.now(); !(at >= 54 && journalAtClose > 0);) {
+        assert(Date.now() - started < kTimeout, `the import never reached its first slice (at ${at} %)`);
+        ({ at, journal: journalAtClose } = await p.evaluate(async (name) => {
+          const root = await navigator.storage.getDirectory();
+          return {
+            at: Math.round(Number(document.getElementById('progress-bar').getAttribute('value') ?? 0)),
+            journal: (await (await root.getFileHandle(name)).getFile()).size,
+          };
+        }, journalName));
+      }
+      await p.close();
+      p = await ctx.newPage();
+      p.setDefaultTimeout(kTimeout);
+      await reopen();
+      const after = await kpis();
+      assert(after === before, `KPIs after the interrupted import: ${after}, before: ${before}`);
+      assert(await imports() === importsBefore, `${await imports()} imports after the interrupted import, ${importsBefore} before`);
+      const files = await opfsFiles(p);
+      // The journal is emptied by a rollback, or, when the import had not yet written into the database file
+      // (its pages were still in SQLite's cache), left as it is: its header then starts with zeros (written
+      // before the journal is synced), which SQLite reads as "not hot" and overwrites with the next change.
+      const journalHead = await p.evaluate(async (name) => {
+        const root = await navigator.storage.getDirectory();
+        return [...new Uint8Array(await (await (await root.getFileHandle(name)).getFile()).slice(0, 4).arrayBuffer())];
+      }, journalName);
+      assert(files[journalName] === 0 || journalHead.every((b) => b === 0), `a hot journal of ${files[journalName]} bytes is left after reopening (${journalHead})`);
+
+      // A quota just above what is stored: the import fails with a clear message and the workspace stays.
+      const cdp = await ctx.newCDPSession(p);
+      const usage = await p.evaluate(async () => (await navigator.storage.estimate()).usage);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 256 * 1024 });
+      await p.locator('#file-input').setInputFiles(kDemoCsv);
+      const error = p.locator('.import-error').first();
+      await error.waitFor();
+      const message = await error.innerText();
+      assert(/storage .*full/i.test(message), `no quota message: ${message}`);
+      await p.waitForFunction(() => window.rapport && !window.rapport.busy);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+      assert(await imports() === importsBefore, `${await imports()} imports after the failed import`);
+      await reopen();
+      const reopened = await kpis();
+      assert(reopened === before, `KPIs after the quota failure and a reload: ${reopened}`);
+      return `closed at ${at} % of the import (rollback journal ${journalAtClose} bytes then, ${files[journalName]} after reopening, not hot); quota: ${message.replace(/\s+/g, ' ').slice(0, 90)}`;
+    } finally {
+      await ctx.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  await check('without OPFS sync access handles the workspace is kept in IndexedDB as an image: import, settings, reload, download', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
+    const ctx = await chromium.launchPersistentContext(dir, {
+      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 }, acceptDownloads: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    try {
+      // A browser without createSyncAccessHandle: the worker's script runs with it removed.
+      await ctx.route('**/worker.js', async (route) => {
+        const response = await route.fetch();
+        const body = 'delete FileSystemFileHandle.prototype.createSyncAccessHandle;\n' + await response.text();
+        await route.fulfill({ response, body });
+      });
+      const p = ctx.pages()[0] ?? await ctx.newPage();
+      p.setDefaultTimeout(kTimeout);
+      const kpis = async () => {
+        await p.locator('main[data-ready="overview"]:not([data-stale]) [data-kpi="customers"] .kpi-value').waitFor();
+        return JSON.stringify(await p.locator('[data-kpi] .kpi-value').allInnerTexts());
+      };
+      await p.goto(`${origin}/?fresh=1`);
+      await p.locator('main[data-ready="overview"]').waitFor();
+      await p.evaluate(() => document.getElementById('main').removeAttribute('data-ready'));
+      await p.locator('#file-input').setInputFiles(kDemoCsv);
+      await p.locator('.import-report').first().waitFor();
+      const storage = await p.evaluate(() => window.rapport.workspaces().then((w) => w.storage));
+      assert(storage === 'indexeddb', `storage ${storage}`);
+      const settings = await p.evaluate(() => window.rapport.client.call('settings_get'));
+      await p.evaluate((s) => window.rapport.client.call('settings_set', { settings: { ...s, churn_window_days: 150 } }), settings);
+      await p.goto(`${origin}/not-the-dashboard`);  // a 404 of the same origin: drop the kept answers
+      const opfs = await p.evaluate(async () => {
+        const root = await navigator.storage.getDirectory();
+        const names = [];
+        for await (const name of root.keys()) names.push(name);
+        return names;
+      });
+      assert(opfs.length === 0, `OPFS entries without sync access handles: ${opfs.join(', ')}`);
+      await p.goto(`${origin}/`);
+      const before = await kpis();
+      const stored = await p.evaluate(() => window.rapport.client.call('settings_get'));
+      assert(stored.churn_window_days === 150, `churn window ${stored.churn_window_days} after the reload`);
+      const [download] = await Promise.all([p.waitForEvent('download'), p.locator('#btn-download').click()]);
+      const file = path.join(kOut, 'workspace-indexeddb.rapport');
+      await download.saveAs(file);
+      assert(fs.readFileSync(file).subarray(0, 15).toString('latin1') === 'SQLite format 3', 'the download is not a SQLite file');
+      return `KPIs ${before}; download ${fs.statSync(file).size} bytes`;
+    } finally {
+      await ctx.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   await check('no script errors on the page', async () => {

@@ -141,7 +141,7 @@ export class App {
     }
   }
 
-  async downloadWorkspace(): Promise<ArrayBuffer> {
+  async downloadWorkspace(): Promise<ArrayBuffer | Blob> {
     return (await this.client.send({ type: 'serialize' })).bytes;
   }
 

@@ -44,9 +44,12 @@ function must<T>(reply: { ok: true; result: T } | { ok: false; error: EngineErro
   return reply.result;
 }
 
-function adopt(newHandle: number, source: WorkspaceSource, label: string): void {
+function adopt(newHandle: number, source: WorkspaceSource, label: string, newFiles: WorkspaceFiles | null = null): void {
   if (handle && engine) engine.close(handle);
   handle = newHandle;
+  // The closed workspace's files are let go only once SQLite has closed them.
+  releaseFiles(files);
+  files = newFiles;
   // Kept answers belong to one stored workspace (openStored loads the new one's); none is written later.
   clearTimeout(answersTimer);
   answers = new Map();
@@ -65,6 +68,11 @@ function openEmpty(e: WasmEngine): number {
 // ---- Storage: several named workspaces (one per store) in OPFS, IndexedDB where OPFS is missing ---------
 // Layout: index.json {current, workspaces: [{id, label, updated}]} and ws-<id>.rapport per workspace.
 // The demo and an empty workspace are never stored.
+// In OPFS (with sync access handles) the open workspace IS its file: the worker opens ws-<id>.rapport and its
+// rollback journal ws-<id>.rapport-journal as FileSystemSyncAccessHandles, registers them for the engine's
+// VFS (wasm-bindings/host_vfs.cpp) and SQLite writes pages there, one transaction per change; the file is
+// never read or written whole. In IndexedDB the workspace is an image in the engine's memory, written whole
+// after every change.
 
 interface SyncHandle {
   getSize(): number;
@@ -78,26 +86,63 @@ type SyncFile = FileSystemFileHandle & {
   createSyncAccessHandle(): Promise<SyncHandle>;
   move?(name: string): Promise<void>;
 };
+/** The open sync access handles of a workspace file and its journal, as registered for the engine. */
+interface WorkspaceFiles { name: string; handles: Map<string, SyncHandle> }
+interface Opened { handle: number; reply: BindingReply; files: WorkspaceFiles | null }
 interface Store {
   kind: 'opfs' | 'indexeddb';
   read(name: string): Promise<Uint8Array | null>;
-  /** Opens a stored image straight into the engine's memory (no copy in JavaScript where OPFS allows). */
-  openInto(name: string, e: WasmEngine): Promise<{ handle: number; reply: BindingReply } | null>;
+  /**
+   * Opens a stored workspace: through its file (OPFS; `create` makes a new, empty one) or as an image in the
+   * engine's memory (IndexedDB). null when it is not stored.
+   */
+  openInto(name: string, e: WasmEngine, create?: boolean): Promise<Opened | null>;
   write(name: string, bytes: Uint8Array): Promise<void>;
+  /** OPFS: copies a Blob into the file `name` a slice at a time (never whole in memory). */
+  writeBlob?(name: string, blob: Blob): Promise<void>;
+  /** OPFS: a consistent copy of the open workspace's file, as a File to download. */
+  snapshot?(files: WorkspaceFiles): Promise<File>;
   remove(name: string): Promise<void>;
   clear(): Promise<void>;
+}
+
+const journalFileName = (name: string) => `${name}-journal`;
+const snapshotName = (name: string) => `${name}.download`;
+const kCopyBytes = 16 << 20;
+
+/** The open workspace's files (null when it is in memory: the demo, an empty one, IndexedDB). */
+let files: WorkspaceFiles | null = null;
+
+function releaseFiles(f: WorkspaceFiles | null): void {
+  if (!f) return;
+  for (const [name, sync] of f.handles) {
+    engine?.module.rpFiles?.delete(name);
+    try { sync.close(); } catch { /* already closed */ }
+  }
 }
 
 async function opfsStore(): Promise<Store | null> {
   let root: FileSystemDirectoryHandle;
   try {
     root = await navigator.storage.getDirectory();
+    // Pages are written synchronously from inside the engine: without sync access handles, use IndexedDB.
+    if (typeof (FileSystemFileHandle.prototype as Partial<SyncFile>).createSyncAccessHandle !== 'function') return null;
   } catch {
     return null;
   }
+  const syncHandle = async (name: string, create: boolean): Promise<SyncHandle> => {
+    const file = (await root.getFileHandle(name, { create })) as SyncFile;
+    try {
+      return await file.createSyncAccessHandle();
+    } catch (error) {
+      if ((error as Error).name === 'NoModificationAllowedError') {
+        throw new Failure({ code: 'busy', message: 'This workspace is open in another tab or window of this browser: close it there, then reload this page.' });
+      }
+      throw error;
+    }
+  };
   const writeFile = async (name: string, bytes: Uint8Array) => {
-    const file = (await root.getFileHandle(name, { create: true })) as SyncFile;
-    const sync = await file.createSyncAccessHandle();
+    const sync = await syncHandle(name, true);
     try {
       sync.truncate(0);
       // A view of the engine's memory may exceed what one write takes: write in 256 MiB steps.
@@ -116,28 +161,26 @@ async function opfsStore(): Promise<Store | null> {
         return null;
       }
     },
-    async openInto(name, e) {
-      let sync: SyncHandle;
+    async openInto(name, e, create = false) {
       try {
-        sync = await ((await root.getFileHandle(name)) as SyncFile).createSyncAccessHandle();
+        await root.getFileHandle(name, { create });
       } catch {
         return null;
       }
+      const handles = new Map<string, SyncHandle>();
       try {
-        return await e.openImageFrom(sync.getSize(), (dst) => {
-          for (let at = 0; at < dst.length;) {
-            const n = sync.read(dst.subarray(at, Math.min(dst.length, at + (256 << 20))), { at });
-            if (n <= 0) throw new Error(`${name}: the stored workspace ended early (${at} of ${dst.length} bytes)`);
-            at += n;
-          }
-        });
-      } finally {
-        sync.close();
+        handles.set(name, await syncHandle(name, false));
+        handles.set(journalFileName(name), await syncHandle(journalFileName(name), true));
+      } catch (error) {
+        for (const sync of handles.values()) sync.close();
+        throw error;
       }
+      const opened = { ...e.openFile(name, handles), files: { name, handles } };
+      if (!opened.reply.ok) releaseFiles(opened.files);
+      return opened;
     },
     async write(name, bytes) {
-      // Write a temporary file, then rename it over the old one: a crash mid-write never leaves a torn
-      // workspace, and the image is written once.
+      // Write a temporary file, then rename it over the old one: a crash mid-write never leaves a torn file.
       const tmpName = `${name}.tmp`;
       await writeFile(tmpName, bytes);
       const tmp = (await root.getFileHandle(tmpName)) as SyncFile;
@@ -149,6 +192,41 @@ async function opfsStore(): Promise<Store | null> {
       }
       await writeFile(name, bytes);
       await root.removeEntry(tmpName).catch(() => undefined);
+    },
+    async writeBlob(name, blob) {
+      const sync = await syncHandle(name, true);
+      try {
+        sync.truncate(0);
+        for (let at = 0; at < blob.size; at += kCopyBytes) {
+          const slice = new Uint8Array(await blob.slice(at, Math.min(blob.size, at + kCopyBytes)).arrayBuffer());
+          if (sync.write(slice, { at }) !== slice.length) throw new DOMException(`${name}: the storage quota is full`, 'QuotaExceededError');
+        }
+        sync.flush();
+      } finally {
+        sync.close();
+      }
+    },
+    async snapshot(f) {
+      // The database file changes with every later write, and a File from getFile() reads the file as it is
+      // then: copy it (between two engine calls, so no transaction is open) and hand out the copy.
+      const source = f.handles.get(f.name)!;
+      const name = snapshotName(f.name);
+      const copy = await syncHandle(name, true);
+      try {
+        copy.truncate(0);
+        const size = source.getSize();
+        const buffer = new Uint8Array(Math.min(kCopyBytes, Math.max(1, size)));
+        for (let at = 0; at < size;) {
+          const n = source.read(buffer.subarray(0, Math.min(buffer.length, size - at)), { at });
+          if (n <= 0) throw new Error(`${f.name}: the file ended early (${at} of ${size} bytes)`);
+          if (copy.write(buffer.subarray(0, n), { at }) !== n) throw new DOMException(`${name}: the storage quota is full`, 'QuotaExceededError');
+          at += n;
+        }
+        copy.flush();
+      } finally {
+        copy.close();
+      }
+      return (await root.getFileHandle(name)).getFile();
     },
     async remove(name) {
       await root.removeEntry(name).catch(() => undefined);
@@ -186,9 +264,11 @@ function idbStore(): Store {
       const v = await run<ArrayBuffer | undefined>('readonly', (s) => s.get(name)).catch(() => undefined);
       return v ? new Uint8Array(v) : null;
     },
-    async openInto(name, e) {
+    async openInto(name, e, create = false) {
       const bytes = await this.read(name);
-      return bytes ? e.openImage(bytes) : null;
+      if (!bytes && !create) return null;
+      const opened = bytes ? await e.openImage(bytes) : e.openMemory();
+      return { ...opened, files: null };
     },
     async write(name, bytes) { await run('readwrite', (s) => s.put(bytes.slice().buffer, name)); },
     async remove(name) { await run('readwrite', (s) => s.delete(name)).catch(() => undefined); },
@@ -243,10 +323,18 @@ function newId(): string {
   return `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
+/** Every file a stored workspace may have. */
+async function removeWorkspaceFiles(id: string): Promise<void> {
+  const s = await store();
+  for (const name of [imageName(id), journalFileName(imageName(id)), snapshotName(imageName(id)), legacyJournalName(id), answersName(id)]) {
+    await s.remove(name);
+  }
+}
+
 /**
- * Keeps the current workspace in storage (not the demo, not an empty one): the whole image, written once
- * from the engine's memory. Returns whether it was stored. The image now holds every change, so the
- * journal of small changes (below) is dropped.
+ * Records that the current workspace changed (not the demo, not an empty one). A workspace in its OPFS file
+ * already holds the change (SQLite committed it there): only the index is updated. A workspace in memory
+ * (IndexedDB) is written whole, from the engine's memory. Returns whether it is stored.
  */
 async function persist(): Promise<boolean> {
   if (!engine || state.source === 'demo' || state.source === 'empty') return false;
@@ -254,14 +342,15 @@ async function persist(): Promise<boolean> {
     const s = await store();
     const index = await readIndex();
     if (!state.id) state.id = newId();
-    let bytes = engine.imageView(handle);
-    if (!bytes) {
-      const image = engine.serialize(handle);
-      if ('error' in image) return false;
-      bytes = image.bytes;
+    if (!files) {
+      let bytes = engine.imageView(handle);
+      if (!bytes) {
+        const image = engine.serialize(handle);
+        if ('error' in image) return false;
+        bytes = image.bytes;
+      }
+      await s.write(imageName(state.id), bytes);
     }
-    await s.write(imageName(state.id), bytes);
-    await s.remove(journalName(state.id));
     await dropAnswers(state.id);
     const entry = index.workspaces.find((w) => w.id === state.id);
     const updated = new Date().toISOString();
@@ -275,60 +364,39 @@ async function persist(): Promise<boolean> {
   }
 }
 
-// ---- The journal: small changes (settings, saved segments) without rewriting the image ----------------
-// A settings change must answer at once, and rewriting a 1 GiB image for one settings row would take
-// seconds. So the stored workspace is the image plus ws-<id>.journal.json, the mutating requests made
-// since the image was written (the latest of each kind only), replayed in order when it is opened.
-// The next full write (an import, a removal) folds them into the image and drops the journal.
-const journalName = (id: string) => `ws-${id}.journal.json`;
-type JournalEntry = { op: string; [key: string]: unknown };
+// ---- Migration: the journal of earlier versions ------------------------------------------------------
+// Earlier versions kept the workspace as a whole image and wrote settings changes and saved segments to a
+// small journal beside it (ws-<id>.journal.json), replayed on open. Now every change is written into the
+// workspace itself; a journal still stored is replayed once, folded into the workspace and removed.
+const legacyJournalName = (id: string) => `ws-${id}.journal.json`;
 
-function journalKey(request: JournalEntry): string {
-  return request.op === 'segment_save' ? `segment_save:${String(request.name)}` : request.op;
-}
-
-async function readJournal(id: string): Promise<JournalEntry[]> {
-  const bytes = await (await store()).read(journalName(id));
-  if (!bytes) return [];
+async function foldLegacyJournal(e: WasmEngine, h: number, id: string): Promise<boolean> {
+  const s = await store();
+  const bytes = await s.read(legacyJournalName(id));
+  if (!bytes) return false;
   try {
-    const entries = JSON.parse(new TextDecoder().decode(bytes)) as JournalEntry[];
-    return Array.isArray(entries) ? entries : [];
-  } catch {
-    return [];
-  }
-}
-
-/** Records a mutating request that already succeeded in the engine. Returns whether it was stored. */
-async function journal(request: JournalEntry): Promise<boolean> {
-  if (!state.id || !state.persisted) return persist();
-  try {
-    await dropAnswers(state.id);
-    const entries = (await readJournal(state.id)).filter((e) => journalKey(e) !== journalKey(request));
-    entries.push(request);
-    await (await store()).write(journalName(state.id), new TextEncoder().encode(JSON.stringify(entries)));
-    const index = await readIndex();
-    const entry = index.workspaces.find((w) => w.id === state.id);
-    if (entry) {
-      entry.updated = new Date().toISOString();
-      await writeIndex(index);
-    }
-    return true;
-  } catch {
-    return false;
-  }
+    const entries = JSON.parse(new TextDecoder().decode(bytes)) as { op: string }[];
+    if (Array.isArray(entries)) for (const request of entries) e.call(h, request);
+  } catch { /* unreadable: nothing to replay */ }
+  return true;
 }
 
 async function openStored(e: WasmEngine, id: string): Promise<boolean> {
+  // Already open here (its files are held by this worker): nothing to do.
+  if (files && state.id === id && state.persisted) return true;
   const index = await readIndex();
   const entry = index.workspaces.find((w) => w.id === id);
   const opened = entry ? await (await store()).openInto(imageName(id), e) : null;
   if (!entry || !opened || !opened.reply.ok) return false;
-  // Changes made since the image was written.
-  for (const request of await readJournal(id)) e.call(opened.handle, request);
-  const kept = answersFor === id ? { map: answers, bytes: answersBytes } : null;
-  adopt(opened.handle, 'stored', entry.label);
+  const folded = await foldLegacyJournal(e, opened.handle, id);
+  const kept = answersFor === id && !folded ? { map: answers, bytes: answersBytes } : null;
+  adopt(opened.handle, 'stored', entry.label, opened.files);
   state.id = id;
   state.persisted = true;
+  if (folded) {
+    state.persisted = await persist();
+    await (await store()).remove(legacyJournalName(id));
+  }
   if (kept) {
     answers = kept.map;
     answersBytes = kept.bytes;
@@ -412,10 +480,11 @@ async function init(demoUrl: string, fresh: boolean): Promise<ReplyMap['init']> 
     // even before the engine has compiled) and open the image next, before any other request.
     await loadAnswers(entry.id);
     state = { source: 'stored', label: entry.label, persisted: true, id: entry.id };
-    opening = starting.then((e) => openStored(e, entry.id).then(async (ok) => {
-      if (ok) return;
+    opening = starting.then((e) => openStored(e, entry.id).catch((error: unknown) => error).then(async (ok) => {
+      if (ok === true) return;
       await dropAnswers(undefined);
       adopt(openEmpty(e), 'empty', 'Empty workspace');
+      if (ok instanceof Failure) throw ok;
       throw new Failure({ code: 'corrupt', message: `The workspace “${entry.label}” kept in this browser could not be opened. Open a downloaded copy, or start again.` });
     }));
     opening.catch(() => undefined);
@@ -443,12 +512,21 @@ async function importFile(messageId: number, file: File, options: unknown): Prom
   // The merchant's own files never mix with the demo: they go into a fresh workspace, which replaces the
   // demo only once the import has succeeded.
   const intoNew = state.source === 'demo' || state.source === 'empty' || !handle;
-  const target = intoNew ? openEmpty(e) : handle;
+  // A new workspace is created in its own file where OPFS allows (the import then writes pages there).
+  const s = await store();
+  const newId_ = intoNew ? newId() : '';
+  const created = intoNew ? await s.openInto(imageName(newId_), e, true) : null;
+  if (created && !created.reply.ok) {
+    await removeWorkspaceFiles(newId_);
+    must(created.reply);
+  }
+  const target = created ? created.handle : handle;
   const total = file.size;
   const progress = (stage: ImportStage, bytes: number) =>
     post({ kind: 'progress', messageId, stage, bytes, total });
   cancelRequested = false;
   importing = true;
+  if (e.module.rpLastIoError) e.module.rpLastIoError = undefined;
   try {
     must(e.importBegin(target, file.name, options ?? {}, total, new Date().toISOString()));
     progress('reading', 0);
@@ -463,17 +541,38 @@ async function importFile(messageId: number, file: File, options: unknown): Prom
     }
     progress('merging', total);
     const record = must(e.importFinish<ImportRecord>(target));
-    if (intoNew) adopt(target, 'imports', file.name);
-    else state = { source: 'imports', label: state.source === 'stored' || state.source === 'file' ? state.label : importsLabel(e), persisted: false, id: state.id };
+    if (created) {
+      adopt(target, 'imports', file.name, created.files);
+      state.id = newId_;
+    } else state = { source: 'imports', label: state.source === 'stored' || state.source === 'file' ? state.label : importsLabel(e), persisted: false, id: state.id };
     progress('saving', total);
     state.persisted = await persist();
     return { record, state };
   } catch (error) {
-    if (intoNew) e.close(target);
-    throw error;
+    if (created) {
+      e.close(target);
+      releaseFiles(created.files);
+      await removeWorkspaceFiles(newId_);
+    }
+    throw quotaFailure(e, error, file.name);
   } finally {
     importing = false;
   }
+}
+
+/**
+ * A write that failed because the browser's storage quota is full (host_vfs.js keeps what the handle threw):
+ * SQLite rolled the transaction back from its journal, so the stored workspace is as it was before.
+ */
+function quotaFailure(e: WasmEngine, error: unknown, fileName: string): unknown {
+  const io = e.module.rpLastIoError;
+  const quota = io?.name === 'QuotaExceededError' || (error instanceof DOMException && error.name === 'QuotaExceededError');
+  if (!quota) return error;
+  return new Failure({
+    code: 'quota_exceeded',
+    message: `The browser's storage for this page is full: ${fileName} was not saved, and the workspace is as it was before. ` +
+      'Delete workspaces you no longer need (Settings → Workspaces) or download this one, then try again.',
+  });
 }
 
 function importsLabel(e: WasmEngine): string {
@@ -484,7 +583,27 @@ function importsLabel(e: WasmEngine): string {
 
 async function openImage(file: Blob, name: string): Promise<ReplyMap['openImage']> {
   const e = await loadEngine();
-  // Read in slices straight into the engine's memory: the file is never held whole in JavaScript.
+  const s = await store();
+  if (s.writeBlob) {
+    // OPFS: the file is copied into a new workspace file in slices, then opened there (never whole in memory).
+    const id = newId();
+    let opened: Opened | null = null;
+    try {
+      await s.writeBlob(imageName(id), file);
+      opened = await s.openInto(imageName(id), e);
+      if (!opened) throw new Failure({ code: 'io_error', message: `${name}: could not be stored in this browser` });
+      must(opened.reply);
+    } catch (error) {
+      releaseFiles(opened?.files ?? null);
+      await removeWorkspaceFiles(id);
+      throw quotaFailure(e, error, name);
+    }
+    adopt(opened.handle, 'file', name, opened.files);
+    state.id = id;
+    state.persisted = await persist();
+    return { state };
+  }
+  // IndexedDB: read in slices straight into the engine's memory (never whole in JavaScript), then stored.
   const { handle: h, reply } = await e.openImageFrom(file.size, async (dst) => {
     for (let at = 0; at < dst.length; at += chunkBytes) {
       const end = Math.min(dst.length, at + chunkBytes);
@@ -512,15 +631,15 @@ async function handle_(message: RequestMessage): Promise<{ data: unknown; transf
       const e = await loadEngine();
       const result = must(e.call(handle, message.request));
       if (!kMutatingOps.has(message.request.op)) keepAnswer(message.request, result);
-      // Ops that change the workspace: keep the stored copy current (in the journal, see above).
-      if (kMutatingOps.has(message.request.op)) {
-        const request = message.request.op === 'settings_set' ? { op: 'settings_set', settings: result } : message.request;
-        state.persisted = await journal(request);
-      }
+      // Ops that change the workspace: in its OPFS file the change is already stored (see persist).
+      if (kMutatingOps.has(message.request.op)) state.persisted = await persist();
       return { data: { result } };
     }
     case 'serialize': {
       const e = await loadEngine();
+      // A workspace in its OPFS file: a copy of that file, as a File (no byte of it in the engine's memory).
+      const s = await store();
+      if (files && s.snapshot) return { data: { bytes: await s.snapshot(files) } };
       // One copy out of the engine's memory (the image itself when SQLite holds it as one, see persist).
       const view = e.imageView(handle);
       const image = view ? { bytes: view.slice() } : e.serialize(handle);
@@ -564,23 +683,23 @@ async function handle_(message: RequestMessage): Promise<{ data: unknown; transf
       const index = await readIndex();
       index.workspaces = index.workspaces.filter((w) => w.id !== message.id);
       if (index.current === message.id) index.current = null;
-      await (await store()).remove(imageName(message.id));
-      await (await store()).remove(journalName(message.id));
-      await (await store()).remove(answersName(message.id));
-      await writeIndex(index);
+      // The open workspace is closed first: its files cannot be removed while they are open.
       if (state.id === message.id) {
         const e = await loadEngine();
         adopt(openEmpty(e), 'empty', 'Empty workspace');
       }
+      await removeWorkspaceFiles(message.id);
+      await writeIndex(index);
       return { data: { state } };
     }
     case 'deleteEverything': {
       // Every stored workspace and index, in OPFS and in IndexedDB; the page clears caches and localStorage.
+      // The open workspace is closed first: its files cannot be removed while they are open.
+      const e = await loadEngine();
+      adopt(openEmpty(e), 'empty', 'Empty workspace');
       const s = await store();
       await s.clear();
       if (s.kind === 'opfs') await idbStore().clear();
-      const e = await loadEngine();
-      adopt(openEmpty(e), 'empty', 'Empty workspace');
       return { data: { state } };
     }
   }

@@ -104,7 +104,8 @@ export interface ReplyMap {
   cancelImport: { cancelled: boolean };
   focus: { queued: number };
   call: { result: unknown };
-  serialize: { bytes: ArrayBuffer };
+  /** The .rapport file: the workspace file's copy in OPFS (a File), else the image from the engine's memory. */
+  serialize: { bytes: ArrayBuffer | Blob };
   openImage: { state: WorkspaceState };
   removeImport: { state: WorkspaceState };
   reset: { state: WorkspaceState };

@@ -14,6 +14,11 @@ export interface EngineModule {
   _rp_alloc_image_buffer(len: number): number;
   _rp_free_image_buffer(ptr: number): void;
   _rp_open_owned_image(ptr: number, len: number): number;
+  _rp_open_file(name: number): number;
+  /** Files the engine's SQLite may open by name (wasm-bindings/host_vfs.js): OPFS sync access handles. */
+  rpFiles?: Map<string, HostFile>;
+  /** What the latest failing file call threw (host_vfs.js). */
+  rpLastIoError?: { name: string; message: string };
   _rp_image_view(handle: number, lenOut: number): number;
   HEAPF64: Float64Array;
   _rp_close(handle: number): void;
@@ -27,6 +32,15 @@ export interface EngineModule {
   _rp_result_ptr(): number;
   _rp_result_len(): number;
   _rp_result_clear(): void;
+}
+
+/** The methods of a FileSystemSyncAccessHandle that SQLite's file calls use. */
+export interface HostFile {
+  getSize(): number;
+  truncate(size: number): void;
+  read(buffer: Uint8Array, options?: { at: number }): number;
+  write(buffer: Uint8Array, options?: { at: number }): number;
+  flush(): void;
 }
 
 export type EngineFactory = (options?: Record<string, unknown>) => Promise<EngineModule>;
@@ -99,6 +113,18 @@ export class WasmEngine {
       throw error;
     }
     const handle = this.module._rp_open_owned_image(ptr, size);
+    return { handle, reply: this.reply() };
+  }
+
+  /**
+   * Opens the workspace kept in the file `name` through the engine's host VFS: `files` holds the open handles
+   * of that file and of its rollback journal (`<name>-journal`), registered by name for SQLite. The caller
+   * closes them after closing the workspace (and takes them out of module.rpFiles).
+   */
+  openFile(name: string, files: Map<string, HostFile>): { handle: number; reply: BindingReply } {
+    this.module.rpFiles ??= new Map();
+    for (const [fileName, file] of files) this.module.rpFiles.set(fileName, file);
+    const handle = this.withString(name, (n) => this.module._rp_open_file(n));
     return { handle, reply: this.reply() };
   }
 

@@ -11,7 +11,7 @@
 // rows -> fit with SEs -> every customer's E[M]. Median of N runs; peak RSS (getrusage; 0 under wasm) after each.
 // Prints the ratios to lifetimes' times (lifetimes' Pareto/NBD times have no SEs), then one `ROW` line per
 // (input, model) that bench/model_ratios.mjs joins across the native and the wasm build.
-//   model_bench DATA_DIR [--runs N] [--summary FILE] [--only-summary]
+//   model_bench DATA_DIR [--runs N] [--summary FILE] [--only-summary] [--models bgnbd,mbgnbd,pnbd,gg]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -100,7 +100,7 @@ struct Input {
 };
 
 struct Timing {
-  double total = 0, cpu = 0;
+  double total = 0, cpu = 0, fit_cpu = 0;
   FitResult result;
   double check = 0;  // Σ of the predictions, so the work cannot be optimised away
 };
@@ -109,6 +109,7 @@ Timing RunCountModel(ModelKind model, const Input& in) {
   Timing timing;
   std::vector<double> alive(in.x.size()), expected(in.x.size());
   timing.total = Seconds([&] {
+    const std::clock_t c0 = std::clock();
     const Patterns patterns = CompressPatterns(in.x, in.t_x, in.T);
     auto fit = FitCountModel(model, patterns);
     if (!fit.ok()) {
@@ -116,6 +117,7 @@ Timing RunCountModel(ModelKind model, const Input& in) {
       std::exit(1);
     }
     timing.result = fit.value();
+    timing.fit_cpu = double(std::clock() - c0) / CLOCKS_PER_SEC;
     const size_t m = patterns.size();
     std::vector<double> pa(m), ex(m);
     for (size_t k = 0; k < m; ++k) {
@@ -149,19 +151,23 @@ Timing RunGammaGamma(const Input& in) {
   return timing;
 }
 
+std::string g_models = "bgnbd,mbgnbd,pnbd,gg";  // --models: which rows to run
+
 // lifetimes' time for the same input and model (fit + the same predictions), 0 when PEERS.md has none.
 void Bench(const Input& in, ModelKind model, int runs, double lifetimes_s) {
-  std::vector<double> total, cpu;
+  if (("," + g_models + ",").find("," + std::string(ModelName(model)) + ",") == std::string::npos) return;
+  std::vector<double> total, cpu, fit_cpu;
   Timing last;
   for (int r = 0; r < runs; ++r) {
     last = model == ModelKind::kGammaGamma ? RunGammaGamma(in) : RunCountModel(model, in);
     total.push_back(last.total);
     cpu.push_back(last.cpu);
+    fit_cpu.push_back(last.fit_cpu);
   }
   const FitResult& f = last.result;
-  std::printf("%-28s %-6s %9zu customers %7zu patterns | fit+SE+predict %8.4f s (CPU %8.4f s) | %3d it | LL %.4f |",
-              in.label.c_str(), ModelName(model), in.x.size(), f.patterns, Median(total), Median(cpu), f.iterations,
-              f.log_likelihood);
+  std::printf("%-28s %-6s %9zu customers %7zu patterns | fit+SE+predict %8.4f s (CPU %8.4f s; fit %8.4f s) | %3d it %4d ev | LL %.4f |",
+              in.label.c_str(), ModelName(model), in.x.size(), f.patterns, Median(total), Median(cpu), Median(fit_cpu),
+              f.iterations, f.evaluations, f.log_likelihood);
   for (size_t k = 0; k < f.params.size(); ++k) std::printf(" %s %.6g (SE %.4g)", f.names[k].c_str(), f.params[k], f.se[k]);
   std::printf(" | check %.2f | peak RSS %.0f MB\n", last.check, PeakRssMb());
   if (lifetimes_s > 0) {
@@ -191,7 +197,7 @@ bool LoadSummaryFile(const std::string& path, const std::string& label, Input* i
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: model_bench DATA_DIR [--runs N] [--summary FILE] [--only-summary]\n");
+    std::fprintf(stderr, "usage: model_bench DATA_DIR [--runs N] [--summary FILE] [--only-summary] [--models LIST]\n");
     return 2;
   }
   const std::string dir = argv[1];
@@ -202,6 +208,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--summary") && i + 1 < argc) summary_file = argv[++i];
     else if (!std::strcmp(argv[i], "--only-summary")) only_summary = true;
+    else if (!std::strcmp(argv[i], "--models") && i + 1 < argc) g_models = argv[++i];
   }
   std::printf("model_bench: median of %d runs; times include pattern compression, the fit, the Hessian SEs and "
               "every customer's predictions\n\n", runs);

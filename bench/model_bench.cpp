@@ -7,7 +7,8 @@
 //      1,000,000-customer synthetic store (`rapport demo --scale --customers 1000000 --transactions`, imported,
 //      then `rapport summary WS > FILE`: 531,047 distinct (x, t_x, T) patterns in weeks).
 // Each timed run of a count model (BG/NBD, MBG/NBD, Pareto/NBD): weighted patterns -> fit (BFGS, analytic
-// gradient) with the Hessian SEs -> every customer's P(alive) and E[X(39) | x, t_x, T]. Gamma-Gamma: grouped
+// gradient) with the Hessian SEs -> every customer's P(alive) and E[X(39) | x, t_x, T] (what lifetimes' figures
+// cover; PredictCustomers' further columns are not timed). Gamma-Gamma: grouped
 // rows -> fit with SEs -> every customer's E[M]. Median of N runs; peak RSS (getrusage; 0 under wasm) after each.
 // Prints the ratios to lifetimes' times (lifetimes' Pareto/NBD times have no SEs), then one `ROW` line per
 // (input, model) that bench/model_ratios.mjs joins across the native and the wasm build.
@@ -138,12 +139,8 @@ Timing RunCountModel(ModelKind model, const Input& in) {
     }
     timing.result = fit.value();
     timing.fit_cpu = CpuSeconds() - c0;
-    const size_t m = patterns.size();
-    std::vector<double> pa(m), ex(m);
-    for (size_t k = 0; k < m; ++k) {
-      pa[k] = PAlive(timing.result, patterns.x[k], patterns.t_x[k], patterns.T[k]);
-      ex[k] = ConditionalExpectedPurchases(timing.result, 39.0, patterns.x[k], patterns.t_x[k], patterns.T[k]);
-    }
+    std::vector<double> pa, ex;
+    PAliveAndExpectedPurchases(timing.result, 39.0, patterns, &pa, &ex);
     for (size_t i = 0; i < in.x.size(); ++i) {
       const uint32_t k = patterns.pattern_of_row[i];
       alive[i] = pa[k];

@@ -29,6 +29,25 @@ double PAlive(const FitResult& fit, double x, double t_x, double T) {
   return NAN;
 }
 
+void PAliveAndExpectedPurchases(const FitResult& fit, double t, const Patterns& patterns, std::vector<double>* p_alive,
+                                std::vector<double>* expected) {
+  const size_t m = patterns.size();
+  expected->resize(m);
+  if (fit.model == ModelKind::kParetoNbd) {
+    const ParetoNbdParams p = fit.pnbd();
+    *p_alive = ParetoNbdPAliveOfPatterns(p, patterns);
+    for (size_t k = 0; k < m; ++k) {
+      (*expected)[k] = (*p_alive)[k] * ParetoNbdExpectedPurchasesIfAlive(p, t, patterns.x[k], patterns.T[k]);
+    }
+    return;
+  }
+  p_alive->resize(m);
+  for (size_t k = 0; k < m; ++k) {
+    (*p_alive)[k] = PAlive(fit, patterns.x[k], patterns.t_x[k], patterns.T[k]);
+    (*expected)[k] = ConditionalExpectedPurchases(fit, t, patterns.x[k], patterns.t_x[k], patterns.T[k]);
+  }
+}
+
 double ConditionalExpectedPurchases(const FitResult& fit, double t, double x, double t_x, double T) {
   switch (fit.model) {
     case ModelKind::kBgNbd: return BgNbdConditionalExpectedPurchases(fit.bgnbd(), t, x, t_x, T);

@@ -7,11 +7,15 @@
 //      1,000,000-customer synthetic store (`rapport demo --scale --customers 1000000 --transactions`, imported,
 //      then `rapport summary WS > FILE`: 531,047 distinct (x, t_x, T) patterns in weeks).
 // Each timed run of a count model (BG/NBD, MBG/NBD, Pareto/NBD): weighted patterns -> fit (BFGS, analytic
-// gradient) with the Hessian SEs -> every customer's P(alive) and E[X(39) | x, t_x, T]. Gamma-Gamma: grouped
+// gradient) with the Hessian SEs -> every customer's P(alive) and E[X(39) | x, t_x, T] (what lifetimes' figures
+// cover; PredictCustomers' further columns are not timed). Gamma-Gamma: grouped
 // rows -> fit with SEs -> every customer's E[M]. Median of N runs; peak RSS (getrusage; 0 under wasm) after each.
 // Prints the ratios to lifetimes' times (lifetimes' Pareto/NBD times have no SEs), then one `ROW` line per
 // (input, model) that bench/model_ratios.mjs joins across the native and the wasm build.
-//   model_bench DATA_DIR [--runs N] [--summary FILE] [--only-summary]
+// --warm runs each row once untimed first: under V8 a fit starts in the baseline compiler (Liftoff) and its
+// hot loops move to TurboFan only after a budget of executed code, so a cold few-millisecond fit measures
+// the baseline tier (see bench/RESULTS.md).
+//   model_bench DATA_DIR [--runs N] [--warm] [--summary FILE] [--only-summary] [--models bgnbd,mbgnbd,pnbd,gg]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -24,6 +28,10 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#endif
 
 #include "core/model/fit.h"
 #include "core/model/gamma_gamma.h"
@@ -50,14 +58,27 @@ double PeakRssMb() {
   return u.ru_maxrss / 1024.0;  // Linux: KiB
 }
 
+// Process CPU seconds (user + system). Under Emscripten clock() is wall time, so the wasm build asks Node
+// (process.cpuUsage(), which also counts V8's compiler and GC threads).
+double CpuSeconds() {
+#ifdef __EMSCRIPTEN__
+  return EM_ASM_DOUBLE({
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  });
+#else
+  return double(std::clock()) / CLOCKS_PER_SEC;
+#endif
+}
+
 // Wall-clock seconds of f; *cpu (when given) receives the process CPU seconds it used. On a shared machine
 // (PEERS.md measured "with other work running beside it") the CPU time is the steadier number.
 double Seconds(const std::function<void()>& f, double* cpu = nullptr) {
-  const std::clock_t c0 = std::clock();
+  const double c0 = CpuSeconds();
   auto t0 = std::chrono::steady_clock::now();
   f();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (cpu) *cpu = double(std::clock() - c0) / CLOCKS_PER_SEC;
+  if (cpu) *cpu = CpuSeconds() - c0;
   return wall;
 }
 
@@ -100,7 +121,7 @@ struct Input {
 };
 
 struct Timing {
-  double total = 0, cpu = 0;
+  double total = 0, cpu = 0, fit_cpu = 0;
   FitResult result;
   double check = 0;  // Σ of the predictions, so the work cannot be optimised away
 };
@@ -109,6 +130,7 @@ Timing RunCountModel(ModelKind model, const Input& in) {
   Timing timing;
   std::vector<double> alive(in.x.size()), expected(in.x.size());
   timing.total = Seconds([&] {
+    const double c0 = CpuSeconds();
     const Patterns patterns = CompressPatterns(in.x, in.t_x, in.T);
     auto fit = FitCountModel(model, patterns);
     if (!fit.ok()) {
@@ -116,12 +138,9 @@ Timing RunCountModel(ModelKind model, const Input& in) {
       std::exit(1);
     }
     timing.result = fit.value();
-    const size_t m = patterns.size();
-    std::vector<double> pa(m), ex(m);
-    for (size_t k = 0; k < m; ++k) {
-      pa[k] = PAlive(timing.result, patterns.x[k], patterns.t_x[k], patterns.T[k]);
-      ex[k] = ConditionalExpectedPurchases(timing.result, 39.0, patterns.x[k], patterns.t_x[k], patterns.T[k]);
-    }
+    timing.fit_cpu = CpuSeconds() - c0;
+    std::vector<double> pa, ex;
+    PAliveAndExpectedPurchases(timing.result, 39.0, patterns, &pa, &ex);
     for (size_t i = 0; i < in.x.size(); ++i) {
       const uint32_t k = patterns.pattern_of_row[i];
       alive[i] = pa[k];
@@ -149,19 +168,25 @@ Timing RunGammaGamma(const Input& in) {
   return timing;
 }
 
+std::string g_models = "bgnbd,mbgnbd,pnbd,gg";  // --models: which rows to run
+bool g_warm = false;                             // --warm: one untimed run of each row first
+
 // lifetimes' time for the same input and model (fit + the same predictions), 0 when PEERS.md has none.
 void Bench(const Input& in, ModelKind model, int runs, double lifetimes_s) {
-  std::vector<double> total, cpu;
+  if (("," + g_models + ",").find("," + std::string(ModelName(model)) + ",") == std::string::npos) return;
+  std::vector<double> total, cpu, fit_cpu;
   Timing last;
+  if (g_warm) model == ModelKind::kGammaGamma ? RunGammaGamma(in) : RunCountModel(model, in);
   for (int r = 0; r < runs; ++r) {
     last = model == ModelKind::kGammaGamma ? RunGammaGamma(in) : RunCountModel(model, in);
     total.push_back(last.total);
     cpu.push_back(last.cpu);
+    fit_cpu.push_back(last.fit_cpu);
   }
   const FitResult& f = last.result;
-  std::printf("%-28s %-6s %9zu customers %7zu patterns | fit+SE+predict %8.4f s (CPU %8.4f s) | %3d it | LL %.4f |",
-              in.label.c_str(), ModelName(model), in.x.size(), f.patterns, Median(total), Median(cpu), f.iterations,
-              f.log_likelihood);
+  std::printf("%-28s %-6s %9zu customers %7zu patterns | fit+SE+predict %8.4f s (CPU %8.4f s; fit %8.4f s) | %3d it %4d ev | LL %.4f |",
+              in.label.c_str(), ModelName(model), in.x.size(), f.patterns, Median(total), Median(cpu), Median(fit_cpu),
+              f.iterations, f.evaluations, f.log_likelihood);
   for (size_t k = 0; k < f.params.size(); ++k) std::printf(" %s %.6g (SE %.4g)", f.names[k].c_str(), f.params[k], f.se[k]);
   std::printf(" | check %.2f | peak RSS %.0f MB\n", last.check, PeakRssMb());
   if (lifetimes_s > 0) {
@@ -191,7 +216,7 @@ bool LoadSummaryFile(const std::string& path, const std::string& label, Input* i
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: model_bench DATA_DIR [--runs N] [--summary FILE] [--only-summary]\n");
+    std::fprintf(stderr, "usage: model_bench DATA_DIR [--runs N] [--warm] [--summary FILE] [--only-summary] [--models LIST]\n");
     return 2;
   }
   const std::string dir = argv[1];
@@ -202,9 +227,11 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--summary") && i + 1 < argc) summary_file = argv[++i];
     else if (!std::strcmp(argv[i], "--only-summary")) only_summary = true;
+    else if (!std::strcmp(argv[i], "--warm")) g_warm = true;
+    else if (!std::strcmp(argv[i], "--models") && i + 1 < argc) g_models = argv[++i];
   }
-  std::printf("model_bench: median of %d runs; times include pattern compression, the fit, the Hessian SEs and "
-              "every customer's predictions\n\n", runs);
+  std::printf("model_bench: median of %d runs%s; times include pattern compression, the fit, the Hessian SEs and "
+              "every customer's predictions\n\n", runs, g_warm ? " after one untimed run" : "");
   const ModelKind kCount[] = {ModelKind::kBgNbd, ModelKind::kMbgNbd, ModelKind::kParetoNbd};
 
   if (!only_summary) {

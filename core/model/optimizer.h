@@ -3,8 +3,9 @@
 // for standard errors. The models optimise θ = ln(parameters), so the box is a guard against runaway
 // parameters (e^±30), not a constraint the optimum is expected to touch.
 //
-// Convergence: ‖∇f‖_∞ <= gradient_tolerance; or, when the line search can no longer decrease f (the
-// optimum is reached to double precision), ‖∇f‖_∞ <= 1e3·gradient_tolerance. Anything else (the iteration
+// Convergence: ‖∇f‖_∞ <= gradient_tolerance; or, when the line search can no longer decrease f or the
+// decrease a step promises (−∇f·d) is below 1e-15·|f| (the optimum is reached to double precision),
+// ‖∇f‖_∞ <= 1e3·gradient_tolerance. Anything else (the iteration
 // cap, a non-finite value at the start, a line search that fails far from a stationary point) leaves
 // `converged` false with a message; callers report StatusCode::kNotConverged.
 #pragma once
@@ -28,6 +29,11 @@ struct OptimizerOptions {
   double max_step = 1.0;               // largest change of any θ_k in one BFGS step (a factor e in the parameter):
                                        // keeps line-search trials out of regions where a likelihood is costly
   double gradient_tolerance = 1e-9;    // on ‖∇f‖_∞
+  // With an analytic gradient: true asks for value and gradient together at every line-search trial (most
+  // first trials are accepted, so a BFGS iteration usually costs one pass instead of a value pass plus a
+  // gradient pass); false asks for the value first and the gradient once a trial is accepted (better when
+  // the gradient costs far more than the value). The iterates are the same either way.
+  bool gradient_with_every_trial = true;
 };
 
 struct OptimizerResult {

@@ -86,7 +86,8 @@ double LogLikelihoodWithGradient(const ParetoNbdParams& p, double x, double t_x,
 // x's distinct t_x and A2 at its distinct T (times ascending, so z = |α−β|/(m+u) descending) with one set of
 // series coefficients; each pattern then only combines its two pairs. lnΓ(r+x) − lnΓ(r) and ψ(r+x) − ψ(r)
 // come from tables over x (recurrences lnΓ(y+1) = lnΓ(y) + ln y, ψ(y+1) = ψ(y) + 1/y).
-double PairedSum(const ParetoNbdParams& p, const Patterns& patterns, double* gradient) {
+// `bracket`, when given, receives each pattern's lse(U1, U2), the LogBracket of ParetoNbdLogLikelihood.
+double PairedSum(const ParetoNbdParams& p, const Patterns& patterns, double* gradient, double* bracket = nullptr) {
   const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
   const bool alpha_ge = alpha >= beta;
   const double m = alpha_ge ? alpha : beta, diff = alpha_ge ? alpha - beta : beta - alpha;
@@ -156,7 +157,9 @@ double PairedSum(const ParetoNbdParams& p, const Patterns& patterns, double* gra
     const uint32_t k1 = patterns.t_x_pair[i], k2 = patterns.T_pair[i];
     const double u1 = U1[k1], u2 = U2[k2];
     const double e = std::exp(-std::fabs(u1 - u2));
-    ll += w * (head[x] + (u1 > u2 ? u1 : u2) + std::log1p(e));
+    const double lse = (u1 > u2 ? u1 : u2) + std::log1p(e);
+    if (bracket) bracket[i] = lse;
+    ll += w * (head[x] + lse);
     if (gradient) {
       const double w_big = 1.0 / (1.0 + e), w_small = e * w_big;  // weights of the larger and smaller term
       const double w1 = u1 > u2 ? w_big : w_small, w2 = u1 > u2 ? w_small : w_big;
@@ -212,6 +215,30 @@ double ParetoNbdPAlive(const ParetoNbdParams& p, double x, double t_x, double T)
   return std::min(1.0, std::exp(ln_alive_part - LogBracket(p, x, t_x, T)));
 }
 
+std::vector<double> ParetoNbdPAliveOfPatterns(const ParetoNbdParams& p, const Patterns& patterns) {
+  std::vector<double> alive(patterns.size());
+  const Patterns* paired = &patterns;
+  Patterns copy;
+  if (!(patterns.max_whole_x >= 0 && patterns.t_x_pair.size() == patterns.size())) {
+    copy = patterns;
+    IndexPatterns(&copy);
+    IndexPatternPairs(&copy);
+    paired = &copy;
+  }
+  if (paired->max_whole_x < 0 || paired->size() == 0) {  // fractional x: one pattern at a time
+    for (size_t i = 0; i < patterns.size(); ++i) alive[i] = ParetoNbdPAlive(p, patterns.x[i], patterns.t_x[i], patterns.T[i]);
+    return alive;
+  }
+  std::vector<double> bracket(patterns.size());
+  PairedSum(p, *paired, nullptr, bracket.data());
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    const double x = patterns.x[i], T = patterns.T[i];
+    const double ln_alive_part = -(p.r + x) * std::log(p.alpha + T) - p.s * std::log(p.beta + T);
+    alive[i] = std::min(1.0, std::exp(ln_alive_part - bracket[i]));
+  }
+  return alive;
+}
+
 double ParetoNbdExpectedPurchases(const ParetoNbdParams& p, double t) {
   if (t <= 0) return 0.0;
   return p.r * p.beta / p.alpha * NegExpm1Over(p.s - 1.0, -std::log1p(t / p.beta));
@@ -219,8 +246,12 @@ double ParetoNbdExpectedPurchases(const ParetoNbdParams& p, double t) {
 
 double ParetoNbdConditionalExpectedPurchases(const ParetoNbdParams& p, double t, double x, double t_x, double T) {
   if (t <= 0) return 0.0;
-  return ParetoNbdPAlive(p, x, t_x, T) * (p.r + x) * (p.beta + T) / (p.alpha + T) *
-         NegExpm1Over(p.s - 1.0, -std::log1p(t / (p.beta + T)));
+  return ParetoNbdPAlive(p, x, t_x, T) * ParetoNbdExpectedPurchasesIfAlive(p, t, x, T);
+}
+
+double ParetoNbdExpectedPurchasesIfAlive(const ParetoNbdParams& p, double t, double x, double T) {
+  if (t <= 0) return 0.0;
+  return (p.r + x) * (p.beta + T) / (p.alpha + T) * NegExpm1Over(p.s - 1.0, -std::log1p(t / (p.beta + T)));
 }
 
 namespace {
@@ -241,8 +272,14 @@ constexpr int kEdgeCount = sizeof(kEdges) / sizeof(kEdges[0]);
 }  // namespace
 
 ParetoNbdNextPurchase ParetoNbdNextPurchaseOf(const ParetoNbdParams& p, double x, double t_x, double T) {
-  ParetoNbdNextPurchase out;
+  ParetoNbdNextPurchase out = ParetoNbdNextPurchaseIfAlive(p, x, T);
   out.p_alive = ParetoNbdPAlive(p, x, t_x, T);
+  return out;
+}
+
+ParetoNbdNextPurchase ParetoNbdNextPurchaseIfAlive(const ParetoNbdParams& p, double x, double T) {
+  ParetoNbdNextPurchase out;
+  out.p_alive = 1.0;
   const NextPurchaseDensity f{p.r + x, p.alpha + T, p.beta + T, p.s};
   double cumulative[kEdgeCount];
   cumulative[0] = 0.0;
@@ -275,6 +312,11 @@ ParetoNbdNextPurchase ParetoNbdNextPurchaseOf(const ParetoNbdParams& p, double x
 
 double ParetoNbdProbabilityOfPurchaseWithin(const ParetoNbdParams& p, double t, double x, double t_x, double T) {
   if (t <= 0) return 0.0;
+  return ParetoNbdPAlive(p, x, t_x, T) * ParetoNbdPurchaseWithinIfAlive(p, t, x, T);
+}
+
+double ParetoNbdPurchaseWithinIfAlive(const ParetoNbdParams& p, double t, double x, double T) {
+  if (t <= 0) return 0.0;
   const NextPurchaseDensity f{p.r + x, p.alpha + T, p.beta + T, p.s};
   const double w_end = std::log1p(t / f.A);
   double sum = 0.0, lo = 0.0;
@@ -284,7 +326,7 @@ double ParetoNbdProbabilityOfPurchaseWithin(const ParetoNbdParams& p, double t, 
     lo = hi;
   }
   if (lo < w_end) sum += IntegrateGL(f, lo, w_end);
-  return ParetoNbdPAlive(p, x, t_x, T) * sum;
+  return sum;
 }
 
 double ParetoNbdDert(const ParetoNbdParams& p, double delta, double x, double t_x, double T) {

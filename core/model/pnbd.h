@@ -6,6 +6,8 @@
 // β is only weakly identified on small data (SE(β)/β ≈ 0.5 on CDNOW): show its interval, not just β.
 #pragma once
 
+#include <vector>
+
 #include "core/model/summary.h"
 
 namespace rapport::model {
@@ -23,10 +25,16 @@ double ParetoNbdLogLikelihood(const ParetoNbdParams& p, double x, double t_x, do
 double ParetoNbdLogLikelihoodSum(const ParetoNbdParams& p, const Patterns& patterns, double* gradient = nullptr);
 // P(alive | x, t_x, T), note 009 eq. 36-37 (§5.2).
 double ParetoNbdPAlive(const ParetoNbdParams& p, double x, double t_x, double T);
+// P(alive) of every pattern at once: the 2F1 terms once per distinct (x, t_x) and (x, T) (IndexPatternPairs; an
+// indexed copy is made when `patterns` has no pairs), not twice per pattern.
+std::vector<double> ParetoNbdPAliveOfPatterns(const ParetoNbdParams& p, const Patterns& patterns);
 // E[X(t)] for a new customer, note 009 eq. 27, continuous at s = 1 (§5.3).
 double ParetoNbdExpectedPurchases(const ParetoNbdParams& p, double t);
 // E[Y(t) | x, t_x, T], note 009 eq. 41 (§5.4).
 double ParetoNbdConditionalExpectedPurchases(const ParetoNbdParams& p, double t, double x, double t_x, double T);
+// The same given alive (without the P(alive) factor): it depends on x and T only, so a caller with many
+// customers computes it once per distinct (x, T). Likewise the two *IfAlive functions below.
+double ParetoNbdExpectedPurchasesIfAlive(const ParetoNbdParams& p, double t, double x, double T);
 
 // The next purchase (Rapport's definition, §5.5), given the history.
 struct ParetoNbdNextPurchase {
@@ -35,8 +43,10 @@ struct ParetoNbdNextPurchase {
   double median = 0.0;              // u with ∫₀^u f = ½∫₀^∞ f (among futures that have a next purchase)
 };
 ParetoNbdNextPurchase ParetoNbdNextPurchaseOf(const ParetoNbdParams& p, double x, double t_x, double T);
+ParetoNbdNextPurchase ParetoNbdNextPurchaseIfAlive(const ParetoNbdParams& p, double x, double T);  // p_alive = 1
 // P(at least one purchase in (T, T+t] | ·) = P(alive)·∫₀^t f.
 double ParetoNbdProbabilityOfPurchaseWithin(const ParetoNbdParams& p, double t, double x, double t_x, double T);
+double ParetoNbdPurchaseWithinIfAlive(const ParetoNbdParams& p, double t, double x, double T);  // ∫₀^t f
 // DERT (Fader, Hardie & Lee 2005, JMR 42(4)), by its integral form; δ continuous rate per time unit (§7).
 double ParetoNbdDert(const ParetoNbdParams& p, double delta, double x, double t_x, double T);
 

@@ -29,6 +29,25 @@ double PAlive(const FitResult& fit, double x, double t_x, double T) {
   return NAN;
 }
 
+void PAliveAndExpectedPurchases(const FitResult& fit, double t, const Patterns& patterns, std::vector<double>* p_alive,
+                                std::vector<double>* expected) {
+  const size_t m = patterns.size();
+  expected->resize(m);
+  if (fit.model == ModelKind::kParetoNbd) {
+    const ParetoNbdParams p = fit.pnbd();
+    *p_alive = ParetoNbdPAliveOfPatterns(p, patterns);
+    for (size_t k = 0; k < m; ++k) {
+      (*expected)[k] = (*p_alive)[k] * ParetoNbdExpectedPurchasesIfAlive(p, t, patterns.x[k], patterns.T[k]);
+    }
+    return;
+  }
+  p_alive->resize(m);
+  for (size_t k = 0; k < m; ++k) {
+    (*p_alive)[k] = PAlive(fit, patterns.x[k], patterns.t_x[k], patterns.T[k]);
+    (*expected)[k] = ConditionalExpectedPurchases(fit, t, patterns.x[k], patterns.t_x[k], patterns.T[k]);
+  }
+}
+
 double ConditionalExpectedPurchases(const FitResult& fit, double t, double x, double t_x, double T) {
   switch (fit.model) {
     case ModelKind::kBgNbd: return BgNbdConditionalExpectedPurchases(fit.bgnbd(), t, x, t_x, T);
@@ -69,13 +88,59 @@ double NextPurchaseMedian(const FitResult& fit, double x, double t_x, double T) 
   return NAN;
 }
 
+namespace {
+
+// Pareto/NBD per pattern, the fast way: P(alive) for all patterns from the pair tables (two 2F1 per distinct
+// (x, t_x) or (x, T), not four per pattern), and what is conditional on being alive (E[Y(t)], P(purchase within
+// t), the next-purchase median, the discounted purchases of the CLV: quadratures and closed forms that depend
+// on x and T only) once per distinct (x, T), then multiplied by each pattern's P(alive). False when x is not
+// whole (the caller then goes pattern by pattern).
+bool PredictParetoNbdPatterns(const ParetoNbdParams& p, bool with_spend, const Patterns& patterns,
+                              const PredictionOptions& options, std::vector<double>* alive, std::vector<double>* expected,
+                              std::vector<double>* p_any, std::vector<double>* next, std::vector<double>* discounted) {
+  Patterns paired = patterns;
+  IndexPatterns(&paired);
+  IndexPatternPairs(&paired);
+  if (paired.max_whole_x < 0 || paired.T_pair.size() != paired.size()) return false;
+  *alive = ParetoNbdPAliveOfPatterns(p, paired);
+  const size_t pairs = paired.T_pair_time.size();
+  std::vector<double> e_alive(pairs), within(pairs), median(pairs), disc(pairs, NAN);
+  for (size_t xi = 0; xi + 1 < paired.T_pair_begin.size(); ++xi) {
+    const double xd = static_cast<double>(xi);
+    for (uint32_t k = paired.T_pair_begin[xi]; k < paired.T_pair_begin[xi + 1]; ++k) {
+      const double Tk = paired.times[paired.T_pair_time[k]];
+      e_alive[k] = ParetoNbdExpectedPurchasesIfAlive(p, options.horizon, xd, Tk);
+      within[k] = ParetoNbdPurchaseWithinIfAlive(p, options.horizon, xd, Tk);
+      median[k] = ParetoNbdNextPurchaseIfAlive(p, xd, Tk).median;
+      if (with_spend) {
+        disc[k] = DiscountedPurchases([&](double t) { return ParetoNbdExpectedPurchasesIfAlive(p, t, xd, Tk); },
+                                      options.units_per_month, options.clv_months, options.monthly_discount_rate);
+      }
+    }
+  }
+  for (size_t i = 0; i < paired.size(); ++i) {
+    const uint32_t k = paired.T_pair[i];
+    const double a = (*alive)[i];
+    (*expected)[i] = a * e_alive[k];
+    (*p_any)[i] = a * within[k];
+    (*next)[i] = median[k];
+    (*discounted)[i] = a * disc[k];
+  }
+  return true;
+}
+
+}  // namespace
+
 CustomerPredictions PredictCustomers(const FitResult& fit, const FitResult* spend, const std::vector<double>& x,
                                      const std::vector<double>& t_x, const std::vector<double>& T,
                                      const std::vector<double>& zbar, const PredictionOptions& options) {
   const Patterns patterns = CompressPatterns(x, t_x, T);
   const size_t m = patterns.size();
   std::vector<double> alive(m), expected(m), p_any(m), next(m), discounted(m);
-  for (size_t k = 0; k < m; ++k) {
+  const bool done = fit.model == ModelKind::kParetoNbd &&
+                    PredictParetoNbdPatterns(fit.pnbd(), spend != nullptr, patterns, options, &alive, &expected, &p_any,
+                                             &next, &discounted);
+  for (size_t k = 0; k < m && !done; ++k) {
     const double px = patterns.x[k], ptx = patterns.t_x[k], pT = patterns.T[k];
     alive[k] = PAlive(fit, px, ptx, pT);
     expected[k] = ConditionalExpectedPurchases(fit, options.horizon, px, ptx, pT);

@@ -50,6 +50,10 @@ CustomerPredictions PredictCustomers(const FitResult& count_model, const FitResu
 
 // Dispatch on the count model.
 double PAlive(const FitResult& fit, double x, double t_x, double T);
+// P(alive) and E[Y(t) | x, t_x, T] of every pattern (Pareto/NBD: P(alive) through the pair tables of
+// ParetoNbdPAliveOfPatterns rather than two 2F1 series per pattern).
+void PAliveAndExpectedPurchases(const FitResult& fit, double t, const Patterns& patterns, std::vector<double>* p_alive,
+                                std::vector<double>* expected);
 double ConditionalExpectedPurchases(const FitResult& fit, double t, double x, double t_x, double T);
 double ExpectedPurchasesNew(const FitResult& fit, double t);  // E[X(t)] for a new customer
 double ProbabilityOfPurchaseWithin(const FitResult& fit, double t, double x, double t_x, double T);

@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include "core/model/fit.h"
+#include "core/model/clv.h"
 #include "core/model/pnbd.h"
+#include "core/model/predict.h"
 #include "model/model_test_util.h"
 
 using namespace rapport;
@@ -160,4 +162,35 @@ TEST_CASE("Pareto/NBD: the paired pass on the CDNOW summary", "[model][pnbd]") {
   IndexPatterns(&paired);
   IndexPatternPairs(&paired);
   CHECK_THAT(ParetoNbdLogLikelihoodSum(kLifetimes, paired), WithinAbs(-9594.9739, 1e-4));
+}
+
+TEST_CASE("Pareto/NBD: predictions for all customers equal the per-customer functions", "[model][pnbd]") {
+  SummaryTable t;
+  if (!test::LoadSummary("lifetimes_cdnow_customers_summary_with_transactions.csv", &t)) return;
+  // Two customers with a large x (the Euler branch) beside CDNOW's.
+  t.x.push_back(200), t.t_x.push_back(38), t.T.push_back(38.86), t.zbar.push_back(30.0);
+  t.x.push_back(0), t.t_x.push_back(0), t.T.push_back(0), t.zbar.push_back(0.0);
+  FitResult count;
+  count.model = ModelKind::kParetoNbd;
+  count.params = {kLifetimes.r, kLifetimes.alpha, kLifetimes.s, kLifetimes.beta};
+  FitResult spend;
+  spend.model = ModelKind::kGammaGamma;
+  spend.params = {6.248802, 3.744588, 15.447748};
+  PredictionOptions options;
+  options.horizon = 39;
+  const CustomerPredictions all = PredictCustomers(count, &spend, t.x, t.t_x, t.T, t.zbar, options);
+  REQUIRE(all.size() == t.size());
+  for (size_t i = 0; i < t.size(); ++i) {
+    INFO("customer " << i << " x " << t.x[i] << " t_x " << t.t_x[i] << " T " << t.T[i]);
+    const double x = t.x[i], t_x = t.t_x[i], T = t.T[i];
+    const ParetoNbdNextPurchase next = ParetoNbdNextPurchaseOf(kLifetimes, x, t_x, T);
+    CHECK_THAT(all.p_alive[i], WithinRel(ParetoNbdPAlive(kLifetimes, x, t_x, T), 1e-12));
+    CHECK_THAT(all.expected_purchases[i], WithinRel(ParetoNbdConditionalExpectedPurchases(kLifetimes, 39, x, t_x, T), 1e-12));
+    CHECK_THAT(all.p_purchase[i], WithinRel(ParetoNbdProbabilityOfPurchaseWithin(kLifetimes, 39, x, t_x, T), 1e-12));
+    CHECK_THAT(all.next_purchase[i], WithinRel(next.median, 1e-12));
+    const double clv = GammaGammaExpectedValue(spend.gg(), x, t.zbar[i]) *
+                       DiscountedPurchases([&](double h) { return ParetoNbdConditionalExpectedPurchases(kLifetimes, h, x, t_x, T); },
+                                           options.units_per_month, options.clv_months, options.monthly_discount_rate);
+    CHECK_THAT(all.clv[i], WithinRel(clv, 1e-12));
+  }
 }

@@ -342,8 +342,9 @@ function newId(): string {
 }
 
 /**
- * Removes the files of workspaces the index does not list: a new workspace whose first import was cut short
- * by a closed tab. A file another tab holds open (its own import in progress) cannot be removed and stays.
+ * Removes the files of workspaces the index does not list (a new workspace whose first import was cut short
+ * by a closed tab), and the copies made for downloads in an earlier visit. A file another tab holds open (its
+ * own import in progress) cannot be removed and stays.
  */
 async function removeOrphans(): Promise<void> {
   const s = await store();
@@ -356,7 +357,7 @@ async function removeOrphans(): Promise<void> {
   const listed = new Set(index.workspaces.map((w) => w.id));
   for (const name of await s.names()) {
     const id = /^ws-([a-z0-9]+)\./.exec(name)?.[1];
-    if (id && !listed.has(id)) await s.remove(name);
+    if (id && (!listed.has(id) || name.endsWith('.download'))) await s.remove(name);
   }
 }
 

@@ -1,5 +1,5 @@
 // bench/browser_import.mjs FILE [--dist web/dist] [--chunk BYTES] [--timeout-min 30] [--pages] [--profile DIR]
-// bench/browser_import.mjs --revisit --profile DIR [--pages]
+// bench/browser_import.mjs --revisit --profile DIR --port N [--pages]
 //
 // Imports FILE (e.g. the slim 1M-customer export of `rapport demo --scale --slim`) through the dashboard in
 // Debian's headless Chromium driven by playwright-core: the page's file picker hands the file to the Web
@@ -12,7 +12,7 @@
 // The browser runs with a profile on disk (--profile DIR, default a new folder under the system's temporary
 // folder, deleted at the end): an off-the-record context keeps OPFS in memory with a small quota, which a
 // 1 GiB workspace does not fit. --revisit imports nothing: it is the returning visit of a profile kept from an
-// earlier run (--profile), timed to the first KPIs (kept answers) and to the engine having opened the stored
+// earlier run (--profile, and the --port it printed: OPFS belongs to the origin, port included), timed to the first KPIs (kept answers) and to the engine having opened the stored
 // workspace from its OPFS file (the first request no kept answer serves), with the tab's memory.
 //
 // The file stays where it is (generate big files under /tmp and delete them after; never commit them).
@@ -31,8 +31,8 @@ const option = (name, fallback) => {
 };
 const revisit = args.includes('--revisit');
 const file = args.find((a, i) => !a.startsWith('--') && (i === 0 || !args[i - 1].startsWith('--')));
-if (revisit && !option('profile', '')) {
-  console.error('--revisit needs the --profile of an earlier run');
+if (revisit && (!option('profile', '') || !option('port', ''))) {
+  console.error('--revisit needs the --profile and --port of an earlier run');
   process.exit(2);
 }
 if (!revisit && (!file || !fs.existsSync(file))) {
@@ -84,7 +84,7 @@ function sample() {
   return { renderer, total, cpu };
 }
 
-const server = await serve(dist, 0);
+const server = await serve(dist, Number(option('port', '0')));
 const origin = `http://127.0.0.1:${server.address().port}`;
 const profile = option('profile', '') || fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-import-'));
 const context = await chromium.launchPersistentContext(profile, {
@@ -106,8 +106,8 @@ const sampler = setInterval(() => {
   peak = { renderer: Math.max(peak.renderer, s.renderer), total: Math.max(peak.total, s.total) };
 }, 100);
 
-const result = revisit ? { revisit: profile, when: new Date().toISOString() }
-  : { file: path.basename(file), bytes: fs.statSync(file).size, when: new Date().toISOString() };
+const result = revisit ? { revisit: profile, port: server.address().port, when: new Date().toISOString() }
+  : { file: path.basename(file), bytes: fs.statSync(file).size, port: server.address().port, when: new Date().toISOString() };
 try {
   if (revisit) {
     const t0 = Date.now();

@@ -1,4 +1,5 @@
 // bench/wasm_import.mjs FILE [--workspace OUT.rapport] [--chunk BYTES] [--ops kpis,funnel,...]
+// bench/wasm_import.mjs WS.rapport [--ops ...]      (opens a stored workspace instead: the columns alone)
 //
 // The dashboard's import path without the browser: the wasm engine (build-wasm/engine) under Node imports FILE
 // into a workspace kept in a real file through the engine's host VFS (wasm-bindings/host_vfs.cpp), with Node
@@ -63,7 +64,22 @@ const handle = engine.withString(name, (n) => m._rp_open_file(n));
 if (!handle) throw new Error(engine.resultText());
 stage('opened');
 
+const openOnly = file.endsWith('.rapport');
 const size = fs.statSync(file).size;
+if (openOnly) {
+  // The columns of a stored workspace, read from its file through the VFS (a returning visit).
+  engine.close(handle);
+  m.rpFiles = new Map([[path.basename(file), new NodeHandle(file)], [`${path.basename(file)}-journal`, new NodeHandle(`${file}-journal`)]]);
+  const opened = engine.withString(path.basename(file), (n) => m._rp_open_file(n));
+  if (!opened) throw new Error(engine.resultText());
+  stage('stored workspace opened', { workspace_bytes: size });
+  for (const op of ops) {
+    const r = engine.call(opened, { op });
+    stage(`op ${op}`, r.ok ? {} : { error: r.error });
+  }
+  console.log(JSON.stringify({ file: path.basename(file), bytes: size, stages }));
+  process.exit(0);
+}
 const fd = fs.openSync(file, 'r');
 const chunk = new Uint8Array(chunkBytes);
 let reply = engine.importBegin(handle, path.basename(file), {}, size);

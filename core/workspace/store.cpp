@@ -355,6 +355,15 @@ Status Store::Load(Workspace* out) {
   }
   {
     CustomerTable& c = w.customers;
+    // Columns sized once from the row count (as for orders and lines): growing them by doubling would leave up
+    // to twice the memory reserved, and each doubling holds the old and the new array at once.
+    Stmt count(db_, "SELECT count(*) FROM customers");
+    if (count.ok() && count.Row()) {
+      const size_t n = static_cast<size_t>(count.ColInt(0));
+      c.key.reserve(n); c.email.reserve(n); c.phone.reserve(n); c.platform_id.reserve(n); c.first_name.reserve(n);
+      c.last_name.reserve(n); c.country.reserve(n); c.tags.reserve(n); c.accepts_marketing.reserve(n);
+      c.reported_spent_cents.reserve(n); c.reported_orders.reserve(n); c.import_id.reserve(n);
+    }
     Stmt q(db_, "SELECT id, key, email, phone, platform_id, first_name, last_name, country, tags, accepts_marketing, "
                 "reported_spent_cents, reported_orders, import_id FROM customers ORDER BY id");
     if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table customers: " + sqlite3_errmsg(db_) + ")");
@@ -421,6 +430,11 @@ Status Store::Load(Workspace* out) {
   }
   {
     OrderLineTable& l = w.lines;
+    Stmt count(db_, "SELECT count(*) FROM order_lines");
+    if (count.ok() && count.Row()) {
+      const size_t n = static_cast<size_t>(count.ColInt(0));
+      l.order.reserve(n); l.product.reserve(n); l.quantity.reserve(n); l.unit_price_cents.reserve(n); l.discount_cents.reserve(n);
+    }
     Stmt q(db_, "SELECT id, order_id, product, quantity, unit_price_cents, discount_cents FROM order_lines ORDER BY id");
     if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table order_lines: " + sqlite3_errmsg(db_) + ")");
     while (q.Row()) {

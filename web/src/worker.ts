@@ -102,6 +102,10 @@ interface Store {
   writeBlob?(name: string, blob: Blob): Promise<void>;
   /** OPFS: a consistent copy of the open workspace's file, as a File to download. */
   snapshot?(files: WorkspaceFiles): Promise<File>;
+  /** OPFS: the names of the stored files. */
+  names?(): Promise<string[]>;
+  /** OPFS: whether another tab holds the file `name` open (its access handle is exclusive). */
+  inUse?(name: string): Promise<boolean>;
   remove(name: string): Promise<void>;
   clear(): Promise<void>;
 }
@@ -231,6 +235,19 @@ async function opfsStore(): Promise<Store | null> {
     async remove(name) {
       await root.removeEntry(name).catch(() => undefined);
     },
+    async inUse(name) {
+      try {
+        (await syncHandle(name, false)).close();
+        return false;
+      } catch (error) {
+        return error instanceof Failure && error.error.code === 'busy';
+      }
+    },
+    async names() {
+      const names: string[] = [];
+      for await (const key of (root as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(key);
+      return names;
+    },
     async clear() {
       const names: string[] = [];
       for await (const key of (root as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(key);
@@ -321,6 +338,26 @@ async function writeIndex(index: Index): Promise<void> {
 }
 function newId(): string {
   return `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/**
+ * Removes the files of workspaces the index does not list (a new workspace whose first import was cut short
+ * by a closed tab), and the copies made for downloads in an earlier visit. A file another tab holds open (its
+ * own import in progress) cannot be removed and stays.
+ */
+async function removeOrphans(): Promise<void> {
+  const s = await store();
+  if (!s.names) return;
+  // Only against an index that was read as written (never against the empty one readIndex falls back to).
+  const bytes = await s.read(kIndex);
+  if (!bytes) return;
+  const index = JSON.parse(new TextDecoder().decode(bytes)) as Index;
+  if (!Array.isArray(index.workspaces)) return;
+  const listed = new Set(index.workspaces.map((w) => w.id));
+  for (const name of await s.names()) {
+    const id = /^ws-([a-z0-9]+)\./.exec(name)?.[1];
+    if (id && (!listed.has(id) || name.endsWith('.download'))) await s.remove(name);
+  }
 }
 
 /** Every file a stored workspace may have. */
@@ -474,7 +511,13 @@ async function init(demoUrl: string, fresh: boolean): Promise<ReplyMap['init']> 
   const starting = loadEngine();
   starting.catch(() => undefined);
   const index = fresh ? null : await readIndex();
+  if (index) await removeOrphans().catch(() => undefined);
   const entry = index?.current ? index.workspaces.find((w) => w.id === index.current) : undefined;
+  if (entry && await (await store()).inUse?.(imageName(entry.id))) {
+    // Another tab of this browser has the workspace open: this one starts empty and says why.
+    adopt(openEmpty(await starting), 'empty', `(“${entry.label}” is open in another tab of this browser)`);
+    return { state };
+  }
   if (entry) {
     // A returning visit: reply with the stored workspace at once (its kept answers serve the first page,
     // even before the engine has compiled) and open the image next, before any other request.

@@ -175,6 +175,11 @@ const switchTo = async (route, complete = true) => {
 async function scrollCustomers() {
   await switchTo('customers');
   await page.locator('main .vt-scroll').first().waitFor();
+  // The engine's background work (other pages' answers) competes for the same two cores: let it finish first,
+  // so the frame times are the table's own (the wait is recorded).
+  const t0 = performance.now();
+  await page.waitForFunction(() => window.rapport.client.pendingCount() === 0, null, { timeout: 300_000, polling: 500 }).catch(() => undefined);
+  figures.scroll_waited_for_engine_ms = ms(t0);
   const scroll = await page.evaluate(async () => {
     const el = document.querySelector('main .vt-scroll');
     const frames = [];
@@ -228,6 +233,15 @@ try {
     log(`first session: the engine idle ${figures.first_session_idle_ms} ms after the tour (${await page.evaluate(() => window.rapport.client.pendingCount())} requests left)`);
   }
   await page.waitForTimeout(2500);  // the kept answers are written a second after the last one
+  if (!kQuick) {
+    // What the returning visit will answer at once: the kept answers' requests and sizes.
+    figures.kept_answers = await page.evaluate(async () => {
+      const root = await navigator.storage.getDirectory();
+      const file = await (await root.getFileHandle(`ws-${window.rapport.state.id}.answers.json`)).getFile();
+      return JSON.parse(await file.text()).map(([key, value]) => [key, value.length]);
+    }).catch((e) => [['error', String(e)]]);
+    log(`kept answers: ${figures.kept_answers.length}, ${figures.kept_answers.reduce((s, [, n]) => s + n, 0)} bytes: ${figures.kept_answers.map(([k]) => k).join(' ')}`);
+  }
   await page.close();
 
   if (!kQuick) {

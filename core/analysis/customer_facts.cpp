@@ -79,6 +79,12 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
   return f;
 }
 
+std::shared_ptr<const CustomerFacts> FactsFrom(const FactsSource& source, const Workspace& workspace,
+                                               int32_t as_of_day, uint32_t currency) {
+  if (source) return source(as_of_day, currency);
+  return std::make_shared<const CustomerFacts>(BuildCustomerFacts(workspace, as_of_day, currency));
+}
+
 uint32_t AnalysisCurrency(const Workspace& ws, const Settings& settings) {
   if (!settings.currency.empty()) {
     const uint32_t id = ws.currencies.Find(settings.currency);

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "core/workspace/workspace.h"
@@ -38,6 +40,13 @@ struct CustomerFacts {
 };
 
 CustomerFacts BuildCustomerFacts(const Workspace& workspace, int32_t as_of_day, uint32_t currency);
+
+// Where an analysis gets its facts for (as_of_day, currency): empty = built on the spot (BuildCustomerFacts);
+// the engine passes its cache, so the analyses of one page, and the same analysis after a settings change,
+// share one build (core/api/ops.h CachedFacts).
+using FactsSource = std::function<std::shared_ptr<const CustomerFacts>(int32_t as_of_day, uint32_t currency)>;
+std::shared_ptr<const CustomerFacts> FactsFrom(const FactsSource& source, const Workspace& workspace,
+                                               int32_t as_of_day, uint32_t currency);
 
 // The currency an analysis reports in: settings.currency when the workspace holds it, else the currency
 // with the most valid net revenue (ties: the alphabetically first code); kNoId for an empty workspace.

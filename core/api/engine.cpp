@@ -198,7 +198,7 @@ Status Engine::RemoveImport(uint32_t import_id) {
 Status Engine::SaveSettings(const Settings& settings) {
   RAPPORT_RETURN_IF_ERROR(store_->SaveSettingsJson(Dump(SettingsToJson(settings))));
   workspace_->settings = settings;
-  cache_.Clear();
+  cache_.ClearSettingsDependent();  // the customer facts depend on the workspace, as_of and currency only
   return Status::Ok();
 }
 

@@ -1,5 +1,7 @@
 #include "core/api/ops.h"
 
+#include "core/api/engine.h"
+
 namespace rapport {
 
 // Each op is defined in core/api/ops/<file>.cpp.
@@ -64,6 +66,17 @@ const std::vector<OpInfo>& Ops() {
       {"mappings", &Op_mappings, "Saved column mappings"},
   };
   return kOps;
+}
+
+std::shared_ptr<const CustomerFacts> CachedFacts(OpContext& ctx, int32_t as_of_day, uint32_t currency) {
+  auto build = [&] { return BuildCustomerFacts(ctx.workspace, as_of_day, currency); };
+  if (!ctx.engine) return std::make_shared<const CustomerFacts>(build());
+  return ctx.engine->cache().Get<CustomerFacts>(
+      "facts:" + std::to_string(as_of_day) + ":" + std::to_string(currency), build, /*settings_free=*/true);
+}
+
+FactsSource FactsSourceFor(OpContext& ctx) {
+  return [&ctx](int32_t as_of_day, uint32_t currency) { return CachedFacts(ctx, as_of_day, currency); };
 }
 
 const OpInfo* FindOp(const std::string& name) {

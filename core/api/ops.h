@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/customer_facts.h"
 #include "core/api/json.h"
 #include "core/workspace/workspace.h"
 
@@ -33,6 +34,12 @@ struct OpInfo {
 
 const std::vector<OpInfo>& Ops();
 const OpInfo* FindOp(const std::string& name);
+
+// The customer facts for (as_of_day, currency), from the engine's cache when there is an engine: the ops of
+// one page (KPIs, funnel, flow) share one build, and it outlives a settings change (it depends on neither).
+std::shared_ptr<const CustomerFacts> CachedFacts(OpContext& ctx, int32_t as_of_day, uint32_t currency);
+// The same as a FactsSource for the analyses (core/analysis/customer_facts.h).
+FactsSource FactsSourceFor(OpContext& ctx);
 
 // Settings with the request's "as_of"/"currency"/... overrides applied; error on a bad value.
 Result<Settings> SettingsForRequest(const Workspace& workspace, const Json& request);

@@ -113,6 +113,31 @@ TEST_CASE("predictions: fit, predictions and a settings change agree with a fres
   CHECK(Ok(fresh.get(), R"({"op":"fit"})") == after);
 }
 
+TEST_CASE("engine: customer facts are shared by the ops and outlive a settings change, answers as a fresh engine's", "[engine]") {
+  auto e = Loaded();
+  // The KPIs, funnel and flow read one build of the facts per (as_of, currency); a settings change keeps it
+  // (the facts depend on neither the churn window nor any other setting) and the answers are still exactly
+  // those of an engine that never kept anything.
+  const Json kpis = Ok(e.get(), R"({"op":"kpis"})");
+  const Json funnel = Ok(e.get(), R"({"op":"funnel"})");
+  Ok(e.get(), R"({"op":"funnel_flow"})");
+  Ok(e.get(), R"({"op":"settings_set","settings":{"churn_window_days":60}})");
+  const Json kpis_after = Ok(e.get(), R"({"op":"kpis"})");
+  const Json funnel_after = Ok(e.get(), R"({"op":"funnel"})");
+  const Json flow_after = Ok(e.get(), R"({"op":"funnel_flow"})");
+  CHECK(kpis_after == kpis);  // the KPIs do not read the churn window
+  CHECK(funnel_after["settings"]["churn_window_days"] == 60);
+  CHECK(funnel_after["stages"] != funnel["stages"]);  // a shorter window lapses more customers
+  auto fresh = Loaded();
+  Ok(fresh.get(), R"({"op":"settings_set","settings":{"churn_window_days":60}})");
+  CHECK(Ok(fresh.get(), R"({"op":"funnel"})") == funnel_after);
+  CHECK(Ok(fresh.get(), R"({"op":"funnel_flow"})") == flow_after);
+  CHECK(Ok(fresh.get(), R"({"op":"kpis"})") == kpis_after);
+  // An as_of of its own is a build of its own, the same as a fresh engine's.
+  const Json earlier = Ok(e.get(), R"({"op":"kpis","as_of":"2025-06-30"})");
+  CHECK(Ok(fresh.get(), R"({"op":"kpis","as_of":"2025-06-30"})") == earlier);
+}
+
 TEST_CASE("engine: an image opened without a copy, and viewed without one", "[engine]") {
   auto e = Loaded();
   auto image = e->SerializeImage();

@@ -464,6 +464,7 @@ let answers = new Map<string, string>();  // request JSON -> result JSON
 let answersFor = '';                       // the workspace id they belong to ('' = none)
 let answersBytes = 0;
 let answersTimer = 0;
+let answersWriting: Promise<void> = Promise.resolve();
 const answersName = (id: string) => `ws-${id}.answers.json`;
 
 async function loadAnswers(id: string): Promise<void> {
@@ -499,9 +500,13 @@ function keepAnswer(request: unknown, result: unknown): void {
   const id = state.id;
   clearTimeout(answersTimer);
   answersTimer = setTimeout(() => {
-    if (answersFor !== id) return;
-    const text = JSON.stringify([...answers.entries()]);
-    void store().then((st) => st.write(answersName(id), new TextEncoder().encode(text))).catch(() => undefined);
+    // One write at a time: at a million customers an engine call runs for seconds between a write's steps,
+    // and two writes of the same file at once would fail (a sync access handle is exclusive) and lose answers.
+    answersWriting = answersWriting.then(async () => {
+      if (answersFor !== id) return;
+      const text = JSON.stringify([...answers.entries()]);
+      await (await store()).write(answersName(id), new TextEncoder().encode(text));
+    }).catch(() => undefined);
   }, 1000) as unknown as number;
 }
 

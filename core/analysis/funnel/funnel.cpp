@@ -154,13 +154,16 @@ FunnelResult ComputeFunnel(const Workspace& ws, const Settings& settings, const 
   return ComputeFunnelFromFacts(ws, settings, facts, inputs);
 }
 
-FunnelFlow ComputeFunnelFlow(const Workspace& ws, const Settings& settings, int32_t from_day, int32_t to_day) {
+FunnelFlow ComputeFunnelFlow(const Workspace& ws, const Settings& settings, int32_t from_day, int32_t to_day,
+                             const FactsSource& facts) {
   FunnelFlow flow;
   flow.from_day = from_day;
   flow.to_day = to_day;
   flow.currency = AnalysisCurrency(ws, settings);
-  const CustomerFacts from_facts = BuildCustomerFacts(ws, from_day, flow.currency);
-  const CustomerFacts to_facts = BuildCustomerFacts(ws, to_day, flow.currency);
+  const std::shared_ptr<const CustomerFacts> from_held = FactsFrom(facts, ws, from_day, flow.currency);
+  const std::shared_ptr<const CustomerFacts> to_held = FactsFrom(facts, ws, to_day, flow.currency);
+  const CustomerFacts& from_facts = *from_held;
+  const CustomerFacts& to_facts = *to_held;
   std::vector<Stage> from_stage, to_stage;
   AssignStages(ws, settings, from_facts, StoreMedianIntervalDays(ws, from_facts), nullptr, &from_stage);
   AssignStages(ws, settings, to_facts, StoreMedianIntervalDays(ws, to_facts), nullptr, &to_stage);

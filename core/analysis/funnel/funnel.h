@@ -79,6 +79,7 @@ struct FunnelFlow {
 };
 
 // REQUIRES: from_day <= to_day. Model predictions are not used (they exist for one as_of only).
-FunnelFlow ComputeFunnelFlow(const Workspace& workspace, const Settings& settings, int32_t from_day, int32_t to_day);
+FunnelFlow ComputeFunnelFlow(const Workspace& workspace, const Settings& settings, int32_t from_day, int32_t to_day,
+                             const FactsSource& facts = {});
 
 }  // namespace rapport

@@ -25,7 +25,7 @@ double Median(std::vector<int32_t>* v) {
   return (lower + upper) / 2.0;
 }
 
-CurrencyKpis ForCurrency(const Workspace& w, uint32_t currency, int32_t as_of, int32_t period) {
+CurrencyKpis ForCurrency(const Workspace& w, uint32_t currency, int32_t as_of, int32_t period, const FactsSource& source) {
   CurrencyKpis k;
   k.currency = w.currencies[currency];
   const OrderTable& o = w.orders;
@@ -36,7 +36,8 @@ CurrencyKpis ForCurrency(const Workspace& w, uint32_t currency, int32_t as_of, i
     if (k.first_order_day == kNoDay || o.day[i] < k.first_order_day) k.first_order_day = o.day[i];
     if (k.last_order_day == kNoDay || o.day[i] > k.last_order_day) k.last_order_day = o.day[i];
   }
-  const CustomerFacts f = BuildCustomerFacts(w, as_of, currency);
+  const std::shared_ptr<const CustomerFacts> facts = FactsFrom(source, w, as_of, currency);
+  const CustomerFacts& f = *facts;
   k.net_cents = k.gross_cents - k.refunded_cents;
   k.identified_orders = f.identified_orders;
   k.guest_orders = f.guest_orders;
@@ -127,7 +128,7 @@ FeedbackKpis Feedback(const Workspace& w, int32_t as_of) {
 
 }  // namespace
 
-KpiResult ComputeKpis(const Workspace& w, const Settings& settings) {
+KpiResult ComputeKpis(const Workspace& w, const Settings& settings, const FactsSource& facts) {
   KpiResult r;
   r.as_of_day = settings.as_of_day != kNoDay ? settings.as_of_day : w.LatestValidOrderDay();
   r.retention_period_days = settings.retention_period_days;
@@ -142,7 +143,7 @@ KpiResult ComputeKpis(const Workspace& w, const Settings& settings) {
       if (seen[id]) ids.push_back(id);
     }
     std::sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) { return w.currencies[a] < w.currencies[b]; });
-    for (uint32_t id : ids) r.currencies.push_back(ForCurrency(w, id, r.as_of_day, settings.retention_period_days));
+    for (uint32_t id : ids) r.currencies.push_back(ForCurrency(w, id, r.as_of_day, settings.retention_period_days, facts));
     if (!r.currencies.empty()) {
       // settings.currency when present, else the most net revenue (ties: first code).
       const CurrencyKpis* best = nullptr;

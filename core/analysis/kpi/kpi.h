@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/customer_facts.h"
 #include "core/workspace/workspace.h"
 
 namespace rapport {
@@ -61,6 +62,6 @@ struct KpiResult {
   FeedbackKpis feedback;
 };
 
-KpiResult ComputeKpis(const Workspace& workspace, const Settings& settings);
+KpiResult ComputeKpis(const Workspace& workspace, const Settings& settings, const FactsSource& facts = {});
 
 }  // namespace rapport

@@ -95,7 +95,9 @@ Result<Json> Op_funnel(OpContext& ctx) {
     p_alive = std::move(*fitted);
     inputs.p_alive = &p_alive;
   }
-  const FunnelResult res = ComputeFunnel(ws, ctx.settings, inputs);
+  const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+  const std::shared_ptr<const CustomerFacts> facts = CachedFacts(ctx, as_of, AnalysisCurrency(ws, ctx.settings));
+  const FunnelResult res = ComputeFunnelFromFacts(ws, ctx.settings, *facts, inputs);
   Json out;
   out["as_of"] = Day(res.as_of_day);
   out["currency"] = res.currency == kNoId ? Json(nullptr) : Json(ws.currencies[res.currency]);
@@ -137,7 +139,7 @@ Result<Json> Op_funnel_flow(OpContext& ctx) {
   Result<int32_t> from = DayParam(ctx.request, "from", *to - 90);
   if (!from.ok()) return from.status();
   if (*from > *to) return InvalidArgument("`from` (" + FormatDay(*from) + ") is after `to` (" + FormatDay(*to) + ")");
-  const FunnelFlow flow = ComputeFunnelFlow(ws, ctx.settings, *from, *to);
+  const FunnelFlow flow = ComputeFunnelFlow(ws, ctx.settings, *from, *to, FactsSourceFor(ctx));
   Json out;
   out["from"] = Day(flow.from_day);
   out["to"] = Day(flow.to_day);

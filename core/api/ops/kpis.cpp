@@ -61,7 +61,7 @@ Result<Json> Op_kpis(OpContext& ctx) {
     for (uint32_t id = 1; id < w.currencies.size(); ++id) known += (known.empty() ? "" : ", ") + w.currencies[id];
     return InvalidArgument("currency `" + ctx.settings.currency + "`: not in this workspace (it has " + known + ")");
   }
-  const KpiResult r = ComputeKpis(w, ctx.settings);
+  const KpiResult r = ComputeKpis(w, ctx.settings, FactsSourceFor(ctx));
   Json j;
   j["as_of"] = Day(r.as_of_day);
   j["currency"] = r.headline_currency.empty() ? Json(nullptr) : Json(r.headline_currency);

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     const std::clock_t cpu_start = std::clock();
     rapport::ParseSession session(argv[1], {});
+    session.ExpectBytes(bytes.size());  // as the engine does with the file's size
     for (size_t i = 0; i < bytes.size(); i += kChunk) {
       rapport::Status st = session.Feed(std::string_view(bytes).substr(i, kChunk));
       if (!st.ok()) {

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
     const std::clock_t c0 = std::clock();
     // As the engine imports (core/api/engine.cpp): slices of 100,000 orders merged while the file streams.
     ParseSession session(argv[1], ImportOptions{});
+    session.ExpectBytes(bytes.size());  // as the engine does with the file's size
     Workspace ws;
     MergeTotals totals;
     double merge_wall = 0;
@@ -67,7 +68,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", s.ToString().c_str());
         return 1;
       }
-      if (session.TakeSlice(100000, &slice)) merge(slice);
+      if (session.TakeSlice(100000, &slice)) {
+        // As the engine does: the file's orders estimated from the bytes read so far (+5 %).
+        totals.expected_orders = static_cast<size_t>(1.05 * double(totals.orders_added + totals.duplicates +
+                                                                  slice.orders.key.size()) *
+                                                     double(bytes.size()) / double(session.bytes_consumed()));
+        merge(slice);
+      }
     }
     Result<ImportBatch> batch = session.Finish();
     if (!batch.ok()) {

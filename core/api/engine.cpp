@@ -15,7 +15,9 @@ namespace rapport {
 class ImportSession {
  public:
   ImportSession(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes, const std::string& imported_at)
-      : parser(file_name, options), file_name(file_name), total_bytes(total_bytes), imported_at(imported_at) {}
+      : parser(file_name, options), file_name(file_name), total_bytes(total_bytes), imported_at(imported_at) {
+    parser.ExpectBytes(total_bytes);
+  }
   ParseSession parser;
   std::string file_name;
   uint64_t total_bytes;
@@ -29,9 +31,16 @@ class ImportSession {
   MergeTotals totals;
 
   // Merges and writes the orders parsed so far once there are enough of them.
+  ImportBatch slice;  // one set of buffers for every slice (ParseSession::TakeSlice reuses them)
   Status MergeReadySlice(Workspace* w, Store* store) {
-    ImportBatch slice;
     if (!parser.TakeSlice(kSliceOrders, &slice)) return Status::Ok();
+    // The orders of the whole file, estimated from the bytes read so far (+5 %), so the workspace grows once.
+    if (total_bytes > 0 && parser.bytes_consumed() > 0) {
+      totals.expected_orders = static_cast<size_t>(1.05 * static_cast<double>(totals.orders_added + totals.duplicates +
+                                                                            slice.orders.key.size()) *
+                                                   static_cast<double>(total_bytes) /
+                                                   static_cast<double>(parser.bytes_consumed()));
+    }
     if (!store->in_append()) {
       RAPPORT_RETURN_IF_ERROR(store->BeginAppend());
       import_id = NextImportId(*w);

@@ -1,5 +1,6 @@
 #include "core/import/batch.h"
 
+#include <cmath>
 #include <utility>
 
 namespace rapport {
@@ -8,10 +9,19 @@ namespace {
 
 template <typename T>
 void CopyTail(const std::vector<T>& src, size_t from, std::vector<T>* dst) {
-  if (from < src.size()) dst->assign(src.begin() + static_cast<std::ptrdiff_t>(from), src.end());
+  if (from < src.size()) {
+    dst->assign(src.begin() + static_cast<std::ptrdiff_t>(from), src.end());
+  } else {
+    dst->clear();
+  }
 }
-
+template <typename T, T kDefault>
+void CopyTail(const LazyColumn<T, kDefault>& src, size_t from, LazyColumn<T, kDefault>* dst) {
+  dst->clear();
+  for (size_t i = from; i < src.size(); ++i) dst->push_back(src[i]);
+}
 void CopyTail(const StringColumn& src, size_t from, StringColumn* dst) {
+  dst->Clear();
   for (size_t i = from; i < src.size(); ++i) dst->Append(src[i]);
 }
 
@@ -19,16 +29,51 @@ template <typename T>
 void Truncate(std::vector<T>* v, size_t n) {
   if (v->size() > n) v->resize(n);
 }
-void Truncate(StringColumn* c, size_t n) {
-  if (c->size() > n) c->Truncate(n);
+template <typename T, T kDefault>
+void Truncate(LazyColumn<T, kDefault>* v, size_t n) {
+  if (v->size() > n) v->resize(n);
+}
+void Truncate(StringColumn* c, size_t n) { c->Truncate(n); }
+
+// Empties a column, keeping its buffers for the next rows.
+template <typename T>
+void Clear(std::vector<T>* v) { v->clear(); }
+template <typename T, T kDefault>
+void Clear(LazyColumn<T, kDefault>* v) { v->clear(); }
+void Clear(StringColumn* c) { c->Clear(); }
+
+// Room for `scale` times the rows (and text) a column holds now; a column with no rows is left alone.
+size_t Scaled(size_t n, double scale) { return static_cast<size_t>(std::ceil(static_cast<double>(n) * scale)) + 16; }
+template <typename T>
+void Grow(std::vector<T>* v, double scale) {
+  if (!v->empty() && Scaled(v->size(), scale) > v->capacity()) v->reserve(Scaled(v->size(), scale));
+}
+template <typename T, T kDefault>
+void Grow(LazyColumn<T, kDefault>* v, double scale) {
+  if (!v->empty()) v->reserve(Scaled(v->size(), scale));
+}
+void Grow(StringColumn* c, double scale) {
+  if (c->size() > 0) c->Reserve(Scaled(c->size(), scale), c->lazy() ? 0 : Scaled(c->bytes(), scale));
 }
 
-// Applies `f(head_column, from_column)` to every per-order column, then every per-line column.
+// Each table's columns, as pairs (a's column, b's column): one list per table for every batch-wide operation
+// (SplitOrders moves the orders' and lines' tails; ReserveBatch and RecycleBatch pass the same table twice).
 template <typename F>
-void ForOrderColumns(ImportBatch::Orders* a, ImportBatch::Orders* b, F&& f) {
+void ForColumns(BatchIdentity* a, BatchIdentity* b, F&& f) {
+  f(&a->email, &b->email); f(&a->phone, &b->phone); f(&a->platform_id, &b->platform_id);
+  f(&a->first_name, &b->first_name); f(&a->last_name, &b->last_name);
+}
+template <typename F>
+void ForColumns(ImportBatch::Customers* a, ImportBatch::Customers* b, F&& f) {
+  ForColumns(&a->who, &b->who, f);
+  f(&a->country, &b->country); f(&a->tags, &b->tags); f(&a->accepts_marketing, &b->accepts_marketing);
+  f(&a->reported_spent_cents, &b->reported_spent_cents); f(&a->reported_orders, &b->reported_orders);
+  f(&a->line, &b->line);
+}
+template <typename F>
+void ForColumns(ImportBatch::Orders* a, ImportBatch::Orders* b, F&& f) {
   f(&a->key, &b->key); f(&a->name, &b->name);
-  f(&a->who.email, &b->who.email); f(&a->who.phone, &b->who.phone); f(&a->who.platform_id, &b->who.platform_id);
-  f(&a->who.first_name, &b->who.first_name); f(&a->who.last_name, &b->who.last_name);
+  ForColumns(&a->who, &b->who, f);
   f(&a->created, &b->created); f(&a->currency, &b->currency);
   f(&a->subtotal_cents, &b->subtotal_cents); f(&a->discount_cents, &b->discount_cents);
   f(&a->shipping_cents, &b->shipping_cents); f(&a->tax_cents, &b->tax_cents); f(&a->total_cents, &b->total_cents);
@@ -39,25 +84,131 @@ void ForOrderColumns(ImportBatch::Orders* a, ImportBatch::Orders* b, F&& f) {
   f(&a->first_line, &b->first_line); f(&a->line_count, &b->line_count); f(&a->line, &b->line);
 }
 template <typename F>
-void ForLineColumns(ImportBatch::Lines* a, ImportBatch::Lines* b, F&& f) {
+void ForColumns(ImportBatch::Lines* a, ImportBatch::Lines* b, F&& f) {
   f(&a->order, &b->order); f(&a->sku, &b->sku); f(&a->title, &b->title); f(&a->vendor, &b->vendor);
   f(&a->quantity, &b->quantity); f(&a->unit_price_cents, &b->unit_price_cents); f(&a->discount_cents, &b->discount_cents);
+}
+template <typename F>
+void ForColumns(ImportBatch::Products* a, ImportBatch::Products* b, F&& f) {
+  f(&a->sku, &b->sku); f(&a->title, &b->title); f(&a->handle, &b->handle); f(&a->url, &b->url);
+  f(&a->image_url, &b->image_url); f(&a->vendor, &b->vendor); f(&a->category, &b->category);
+  f(&a->price_cents, &b->price_cents);
+}
+template <typename F>
+void ForColumns(ImportBatch::Reviews* a, ImportBatch::Reviews* b, F&& f) {
+  f(&a->key, &b->key);
+  ForColumns(&a->who, &b->who, f);
+  f(&a->product_sku, &b->product_sku); f(&a->product_handle, &b->product_handle);
+  f(&a->product_title, &b->product_title); f(&a->rating, &b->rating); f(&a->day, &b->day);
+  f(&a->title, &b->title); f(&a->body, &b->body); f(&a->source, &b->source); f(&a->line, &b->line);
+}
+template <typename F>
+void ForColumns(ImportBatch::Tickets* a, ImportBatch::Tickets* b, F&& f) {
+  f(&a->key, &b->key);
+  ForColumns(&a->who, &b->who, f);
+  f(&a->day, &b->day); f(&a->status, &b->status); f(&a->channel, &b->channel); f(&a->csat, &b->csat);
+  f(&a->line, &b->line);
+}
+template <typename F>
+void ForColumns(ImportBatch::Surveys* a, ImportBatch::Surveys* b, F&& f) {
+  f(&a->key, &b->key);
+  ForColumns(&a->who, &b->who, f);
+  f(&a->day, &b->day); f(&a->score, &b->score); f(&a->comment, &b->comment); f(&a->line, &b->line);
+}
+// Every column of every table of one batch.
+template <typename F>
+void ForAllColumns(ImportBatch* b, F&& f) {
+  const auto one = [&](auto* column, auto*) { f(column); };
+  ForColumns(&b->customers, &b->customers, one);
+  ForColumns(&b->orders, &b->orders, one);
+  ForColumns(&b->lines, &b->lines, one);
+  ForColumns(&b->products, &b->products, one);
+  ForColumns(&b->reviews, &b->reviews, one);
+  ForColumns(&b->tickets, &b->tickets, one);
+  ForColumns(&b->surveys, &b->surveys, one);
 }
 
 }  // namespace
 
+void BatchIssues::Add(uint64_t line, uint32_t column, uint64_t byte_offset, std::string_view field,
+                      std::string_view code, std::string_view message, std::string_view raw_row, bool rejected) {
+  numbers_.push_back({line, byte_offset, column, 0, field_memo_(&names_, field), code_memo_(&names_, code), rejected});
+  messages_.Append(message);
+  raw_rows_.Append(raw_row);
+}
+
+void BatchIssues::push_back(const ImportIssue& issue) {
+  Add(issue.line, issue.column, issue.byte_offset, issue.field, issue.code, issue.message, issue.raw_row,
+      issue.rejected);
+  numbers_.back().import_id = issue.import_id;
+}
+
+ImportIssue BatchIssues::Get(size_t i) const {
+  const Numbers& n = numbers_[i];
+  ImportIssue issue;
+  issue.import_id = n.import_id;
+  issue.line = n.line;
+  issue.column = n.column;
+  issue.byte_offset = n.byte_offset;
+  issue.field = names_[n.field];
+  issue.code = names_[n.code];
+  issue.message = std::string(messages_[i]);
+  issue.raw_row = std::string(raw_rows_[i]);
+  issue.rejected = n.rejected;
+  return issue;
+}
+
+const std::vector<ImportIssue>& BatchIssues::Built() const {
+  for (size_t i = built_.size(); i < size(); ++i) built_.push_back(Get(i));
+  return built_;
+}
+
+void BatchIssues::Reserve(size_t rows, size_t message_bytes, size_t raw_bytes) {
+  numbers_.reserve(rows);
+  messages_.Reserve(rows, message_bytes);
+  raw_rows_.Reserve(rows, raw_bytes);
+}
+
+void BatchIssues::clear() {
+  built_.clear();
+  numbers_.clear();
+  messages_.Clear();
+  raw_rows_.Clear();
+}
+
 void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head) {
   const size_t n = from->orders.key.size();
   if (k > n) k = n;
-  const size_t lines = k < n && k < from->orders.first_line.size() ? from->orders.first_line[k] : from->lines.order.size();
-  // The head takes the columns whole; the few rows after the split are copied back into `from`.
+  RecycleBatch(head);
+  const ImportBatch::Orders& orders = from->orders;
+  const size_t lines = k < n && k < orders.first_line.size() ? orders.first_line[k] : from->lines.order.size();
+  // The head takes the columns whole; the few rows after the split are copied back into `from`, into the
+  // head's old (emptied) buffers.
   std::swap(head->orders, from->orders);
   std::swap(head->lines, from->lines);
   std::swap(head->issues, from->issues);
-  ForOrderColumns(&head->orders, &from->orders, [&](auto* h, auto* f) { CopyTail(*h, k, f); Truncate(h, k); });
-  ForLineColumns(&head->lines, &from->lines, [&](auto* h, auto* f) { CopyTail(*h, lines, f); Truncate(h, lines); });
-  for (uint32_t& first : from->orders.first_line) first -= static_cast<uint32_t>(lines);
+  ForColumns(&head->orders, &from->orders, [&](auto* h, auto* f) { CopyTail(*h, k, f); Truncate(h, k); });
+  ForColumns(&head->lines, &from->lines, [&](auto* h, auto* f) { CopyTail(*h, lines, f); Truncate(h, lines); });
+  if (lines > 0) {
+    for (size_t i = 0; i < from->orders.first_line.size(); ++i) from->orders.first_line[i] -= static_cast<uint32_t>(lines);
+  }
   for (uint32_t& order : from->lines.order) order -= static_cast<uint32_t>(k);
+}
+
+void ReserveBatch(ImportBatch* batch, double scale) {
+  if (!(scale > 1)) return;
+  ForAllColumns(batch, [&](auto* column) { Grow(column, scale); });
+  BatchIssues& issues = batch->issues;
+  if (!issues.empty()) {
+    issues.Reserve(Scaled(issues.size(), scale), Scaled(issues.message_bytes(), scale),
+                   Scaled(issues.raw_bytes(), scale));
+  }
+}
+
+void RecycleBatch(ImportBatch* batch) {
+  ForAllColumns(batch, [](auto* column) { Clear(column); });
+  batch->issues.clear();
+  batch->rows_read = batch->rows_accepted = batch->rows_rejected = 0;
 }
 
 }  // namespace rapport

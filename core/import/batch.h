@@ -3,9 +3,14 @@
 // resolves customers, drops orders already present, and appends to the workspace.
 //
 // Strings go into StringColumns (one buffer each), so filling a batch allocates per column, not per row.
+// Columns a format may leave unfilled are lazy (StringColumn, LazyColumn in core/workspace/columns.h): they
+// store nothing until their first value that is not the default, so a 28-byte transactions row costs only
+// the fields it has. Read them with the const accessors (a mutable operator[] stores the column).
 #pragma once
 
 #include <cstdint>
+#include <iterator>
+#include <string_view>
 #include <vector>
 
 #include "core/util/date.h"
@@ -24,14 +29,58 @@ struct BatchIdentity {
   size_t size() const { return email.size(); }
 };
 
+// The batch's issues, packed: the numbers of each issue in one array, every message and raw row in one text
+// buffer each, and the few distinct column names and codes interned. A file whose rows are mostly bad keeps
+// one issue per row, so an issue costs its text and ~40 bytes, with no allocation of its own.
+// Get(i) builds an ImportIssue (MergeBatch does, once per issue). The vector-like reads (operator[],
+// iteration, back()) build every issue once into a list kept beside the packed one, so references stay
+// valid as in a std::vector until the next change; they are for tests and small batches.
+class BatchIssues {
+ public:
+  using const_iterator = std::vector<ImportIssue>::const_iterator;
+
+  // An issue of row `line` (column 1-based, 0 = the whole row).
+  void Add(uint64_t line, uint32_t column, uint64_t byte_offset, std::string_view field, std::string_view code,
+           std::string_view message, std::string_view raw_row, bool rejected);
+  void push_back(const ImportIssue& issue);
+  ImportIssue Get(size_t i) const;
+  size_t size() const { return numbers_.size(); }
+  bool empty() const { return numbers_.empty(); }
+  const ImportIssue& operator[](size_t i) const { return Built()[i]; }
+  const ImportIssue& back() const { return Built().back(); }
+  const_iterator begin() const { return Built().begin(); }
+  const_iterator end() const { return Built().end(); }
+  // Room for `rows` issues whose messages and raw rows take `message_bytes` and `raw_bytes`.
+  void Reserve(size_t rows, size_t message_bytes, size_t raw_bytes);
+  size_t message_bytes() const { return messages_.bytes(); }
+  size_t raw_bytes() const { return raw_rows_.bytes(); }
+  // Empties the list, keeping its buffers.
+  void clear();
+
+ private:
+  struct Numbers {
+    uint64_t line, byte_offset;
+    uint32_t column, import_id;
+    uint32_t field, code;  // ids in names_
+    bool rejected;
+  };
+  const std::vector<ImportIssue>& Built() const;
+
+  std::vector<Numbers> numbers_;
+  StringColumn messages_, raw_rows_;
+  Dictionary names_;
+  InternMemo field_memo_, code_memo_;
+  mutable std::vector<ImportIssue> built_;  // issues [0, built_.size()) as ImportIssue values
+};
+
 struct ImportBatch {
   // Customers described by a customers export (orders carry their own identity below).
   struct Customers {
     BatchIdentity who;
     StringColumn country, tags;
-    std::vector<int8_t> accepts_marketing;     // 1, 0, -1 unknown
-    std::vector<int64_t> reported_spent_cents; // -1 unknown
-    std::vector<int32_t> reported_orders;      // -1 unknown
+    LazyColumn<int8_t, -1> accepts_marketing;        // 1, 0, -1 unknown
+    LazyColumn<int64_t, -1> reported_spent_cents;    // -1 unknown
+    LazyColumn<int32_t, -1> reported_orders;         // -1 unknown
     std::vector<uint64_t> line;                // source line, for messages
   } customers;
 
@@ -41,12 +90,13 @@ struct ImportBatch {
     BatchIdentity who;                         // all empty for a guest order
     std::vector<Timestamp> created;
     StringColumn currency;                     // ISO code, upper-case
-    std::vector<int64_t> subtotal_cents, discount_cents, shipping_cents, tax_cents, total_cents, refunded_cents;
-    std::vector<uint8_t> flags;                // OrderFlag bits
+    std::vector<int64_t> subtotal_cents, total_cents;
+    LazyColumn<int64_t, 0> discount_cents, shipping_cents, tax_cents, refunded_cents;
+    LazyColumn<uint8_t, 0> flags;              // OrderFlag bits
     StringColumn financial_status, fulfillment_status, source, discount_code, country;
-    std::vector<int32_t> fulfilled_day;        // kNoDay when not fulfilled
-    std::vector<int8_t> accepts_marketing;     // from the order row, -1 unknown
-    std::vector<uint32_t> first_line, line_count;  // into `lines`
+    LazyColumn<int32_t, kNoDay> fulfilled_day; // kNoDay when not fulfilled
+    LazyColumn<int8_t, -1> accepts_marketing;  // from the order row, -1 unknown
+    LazyColumn<uint32_t, 0> first_line, line_count;  // into `lines`
     std::vector<uint64_t> line;                // source line of the order's first row
   } orders;
 
@@ -54,12 +104,13 @@ struct ImportBatch {
     std::vector<uint32_t> order;               // index into `orders`
     StringColumn sku, title, vendor;
     std::vector<int32_t> quantity;
-    std::vector<int64_t> unit_price_cents, discount_cents;
+    std::vector<int64_t> unit_price_cents;
+    LazyColumn<int64_t, 0> discount_cents;
   } lines;
 
   struct Products {
     StringColumn sku, title, handle, url, image_url, vendor, category;
-    std::vector<int64_t> price_cents;          // -1 unknown
+    LazyColumn<int64_t, -1> price_cents;       // -1 unknown
   } products;
 
   struct Reviews {
@@ -77,7 +128,7 @@ struct ImportBatch {
     BatchIdentity who;
     std::vector<int32_t> day;
     StringColumn status, channel;
-    std::vector<int8_t> csat;                  // 1..5, -1 none
+    LazyColumn<int8_t, -1> csat;               // 1..5, -1 none
     std::vector<uint64_t> line;
   } tickets;
 
@@ -90,16 +141,27 @@ struct ImportBatch {
     std::vector<uint64_t> line;
   } surveys;
 
-  std::vector<ImportIssue> issues;             // import_id filled at merge
+  BatchIssues issues;                          // import_id filled at merge
   uint64_t rows_read = 0;                      // data records (header excluded)
   uint64_t rows_accepted = 0;
   uint64_t rows_rejected = 0;
 };
 
-// Moves the first `k` orders of `from` (with their lines) and all of its issues into `*head`, which must be
-// empty; the orders left in `from` are renumbered from 0 (their lines' `order` and their `first_line` with
-// them). Counters (rows_read, ...) stay in `from`. The engine uses it to merge a large orders export in
-// slices (ParseSession::TakeSlice) so the whole file's batch is never held at once.
+// Moves the first `k` orders of `from` (with their lines) and all of its issues into `*head`; the orders
+// left in `from` are renumbered from 0 (their lines' `order` and their `first_line` with them). Counters
+// (rows_read, ...) stay in `from`. The engine uses it to merge a large orders export in slices
+// (ParseSession::TakeSlice) so the whole file's batch is never held at once. `head` is emptied first
+// (RecycleBatch) and its old buffers take the rows left in `from`: a caller that passes the same `head` for
+// every slice reuses the buffers instead of growing new ones for each slice.
 void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head);
+
+// Reserves every non-empty column for `scale` times the rows (and text bytes) it holds now, so that it grows
+// once when the input is `scale` times what was read so far (ParseSession::ExpectBytes). A column that is
+// still lazy only records the hint. An estimate too small just means the usual doubling after it; too large,
+// unused capacity (address space natively; memory in WebAssembly). No-op when scale <= 1.
+void ReserveBatch(ImportBatch* batch, double scale);
+
+// Empties every table, the issues and the counters, keeping the columns' buffers for reuse.
+void RecycleBatch(ImportBatch* batch);
 
 }  // namespace rapport

@@ -75,12 +75,16 @@ struct ParseSession::Impl : RecordSink {
   std::string carry;          // an incomplete UTF-8 sequence at the end of the last chunk
   size_t carry_len = 0;       // its full length
   std::string scratch;        // transcoded chunk
+  // ExpectBytes: the input's size, and whether the batch was reserved for it yet.
+  uint64_t expected_bytes = 0;
+  bool reserved = false;
 
   Impl(std::string name, ImportOptions opts) : file_name(std::move(name)), options(std::move(opts)), reader(file_name) {}
 
   bool OnRecord(const CsvRecord& record) override {
     if (IsBlankRecord(record)) return true;
     if (started) {
+      if (!reserved && expected_bytes != 0) ReserveForInput(record);
       importer->OnRecord(record, &batch);
       return true;
     }
@@ -108,6 +112,19 @@ struct ParseSession::Impl : RecordSink {
     }
     started = true;
     return true;
+  }
+
+  // Once kHintBytes of input and kHintRows rows are in the batch (all of the input before `next`), reserves
+  // it for expected_bytes: every column scaled by the input still to come, plus 5 % for rows that run longer
+  // than the first ones.
+  static constexpr uint64_t kHintBytes = 64u << 10;
+  static constexpr uint64_t kHintRows = 256;
+  void ReserveForInput(const CsvRecord& next) {
+    const uint64_t read = next.byte_offset();
+    if (read < kHintBytes || batch.rows_read < kHintRows) return;
+    reserved = true;
+    if (importer->OrdersSliceable()) return;
+    ReserveBatch(&batch, 1.05 * static_cast<double>(expected_bytes) / static_cast<double>(read));
   }
 
   Status FeedReader(std::string_view bytes_in) {
@@ -279,7 +296,6 @@ bool ParseSession::TakeSlice(size_t min_orders, ImportBatch* slice) {
   if (!m.status.ok() || m.finished || !m.importer || !m.importer->OrdersSliceable()) return false;
   const size_t n = m.batch.orders.key.size();
   if (n <= min_orders || n < 2) return false;
-  *slice = ImportBatch();
   SplitOrders(&m.batch, n - 1, slice);
   return true;
 }
@@ -287,6 +303,7 @@ bool ParseSession::TakeSlice(size_t min_orders, ImportBatch* slice) {
 ParseSession::ParseSession(std::string file_name, ImportOptions options)
     : impl_(std::make_unique<Impl>(std::move(file_name), std::move(options))) {}
 ParseSession::~ParseSession() = default;
+void ParseSession::ExpectBytes(uint64_t total_bytes) { impl_->expected_bytes = total_bytes; }
 Status ParseSession::Feed(std::string_view chunk) { return impl_->Feed(chunk); }
 Result<ImportBatch> ParseSession::Finish() { return impl_->Finish(); }
 const ImporterInfo* ParseSession::detected() const { return impl_->info; }

@@ -38,13 +38,19 @@ class ParseSession {
   ParseSession(const ParseSession&) = delete;
   ParseSession& operator=(const ParseSession&) = delete;
 
+  // The input's total size, when known (a file's size). Once the first rows show how many bytes a row
+  // takes, the batch's columns are reserved for the whole input (ReserveBatch), so they grow once instead of
+  // doubling as they fill. A wrong size costs nothing but the hint: too small, the columns double after it
+  // as without one; too large, unused capacity. Ignored for importers whose orders are sliced (TakeSlice),
+  // whose slices reuse one set of buffers instead.
+  void ExpectBytes(uint64_t total_bytes);
   // Feeds the next chunk. After an error every later call returns the same error.
   Status Feed(std::string_view chunk);
   // Ends the input and hands over the batch (once).
   Result<ImportBatch> Finish();
   // When the importer allows it (Importer::OrdersSliceable) and more than `min_orders` orders are parsed,
-  // moves every order but the last (with their lines and the issues so far) into `*slice` (emptied first)
-  // and returns true. The batch Finish() returns then holds the rest and the totals (rows_read, ...).
+  // moves every order but the last (with their lines and the issues so far) into `*slice` (emptied first;
+  // pass the same `*slice` each time and its buffers are reused) and returns true. The batch Finish() returns then holds the rest and the totals (rows_read, ...).
   bool TakeSlice(size_t min_orders, ImportBatch* slice);
 
   // The importer chosen from the header; nullptr until the first record was read (or none matched).

@@ -1,10 +1,19 @@
 // Column types for the in-memory workspace: append-only strings packed in one buffer, and interned
 // dictionaries for low-cardinality text (currencies, statuses, sources, countries). No per-row allocation.
+//
+// StringColumn and LazyColumn hold nothing until their first value that is not the column's default ("" or
+// kDefault): until then only a row count is kept and every row reads as the default. An import batch has
+// some 60 columns and most formats fill a few of them, so a field a format never fills costs nothing per row.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/workspace/key_index.h"
@@ -13,31 +22,195 @@ namespace rapport {
 
 constexpr uint32_t kNoId = UINT32_MAX;
 
-// Strings appended one after another into one buffer; row i is [offsets[i], offsets[i+1]).
+// Strings appended one after another into one buffer; row i is [offsets[i], offsets[i+1]). Lazy: while every
+// row appended is empty, no offsets are stored (the first non-empty value writes the zeros before it). The
+// text is a plain byte buffer, so an append is an inline copy.
 class StringColumn {
  public:
-  StringColumn() { offsets_.push_back(0); }
+  StringColumn() = default;
+  StringColumn(const StringColumn& o)
+      : offsets_(o.offsets_), rows_(o.rows_), reserve_rows_(o.reserve_rows_), reserve_bytes_(o.reserve_bytes_) {
+    SetCapacity(o.bytes_);
+    if (o.bytes_ != 0) std::memcpy(data_.get(), o.data_.get(), o.bytes_);
+    bytes_ = o.bytes_;
+  }
+  StringColumn& operator=(const StringColumn& o) {
+    if (this != &o) *this = StringColumn(o);
+    return *this;
+  }
+  // A moved-from column is empty (not a lazy column of the old row count).
+  StringColumn(StringColumn&& o) noexcept { *this = std::move(o); }
+  StringColumn& operator=(StringColumn&& o) noexcept {
+    data_ = std::move(o.data_);
+    bytes_ = std::exchange(o.bytes_, 0);
+    capacity_ = std::exchange(o.capacity_, 0);
+    offsets_ = std::move(o.offsets_);
+    rows_ = std::exchange(o.rows_, 0);
+    reserve_rows_ = o.reserve_rows_;
+    reserve_bytes_ = o.reserve_bytes_;
+    o.offsets_.clear();
+    return *this;
+  }
+
   void Append(std::string_view s) {
-    data_.append(s.data(), s.size());
-    offsets_.push_back(static_cast<uint64_t>(data_.size()));
+    if (offsets_.empty()) {
+      if (s.empty()) {
+        ++rows_;
+        return;
+      }
+      Materialise();
+    }
+    if (s.size() > capacity_ - bytes_) SetCapacity(std::max(bytes_ + s.size(), 2 * capacity_ + 64));
+    if (!s.empty()) std::memcpy(data_.get() + bytes_, s.data(), s.size());
+    bytes_ += s.size();
+    offsets_.push_back(static_cast<uint64_t>(bytes_));
+    ++rows_;
   }
   std::string_view operator[](size_t i) const {
-    return std::string_view(data_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
+    if (offsets_.empty()) return std::string_view();
+    return std::string_view(data_.get() + offsets_[i], offsets_[i + 1] - offsets_[i]);
   }
-  size_t size() const { return offsets_.size() - 1; }
+  size_t size() const { return rows_; }
+  // True while no row holds a value (nothing is stored).
+  bool lazy() const { return offsets_.empty(); }
+  // Bytes of text held (the sum of the rows' lengths).
+  size_t bytes() const { return bytes_; }
+  // Room for `rows` rows and `bytes` bytes of text. A lazy column only remembers the hint and takes it when
+  // its first value comes.
   void Reserve(size_t rows, size_t bytes) {
+    reserve_rows_ = rows;
+    reserve_bytes_ = bytes;
+    if (offsets_.empty()) return;
     offsets_.reserve(rows + 1);
-    data_.reserve(bytes);
+    if (bytes > capacity_) SetCapacity(bytes);
   }
   void Truncate(size_t rows) {
-    data_.resize(offsets_[rows]);
+    if (rows >= rows_) return;
+    rows_ = rows;
+    if (offsets_.empty()) return;
+    bytes_ = offsets_[rows];
     offsets_.resize(rows + 1);
   }
+  // Empties the column; its buffers keep their capacity for the next rows.
   void Clear() { Truncate(0); }
 
  private:
-  std::string data_;
-  std::vector<uint64_t> offsets_;
+  void Materialise() {
+    offsets_.reserve((reserve_rows_ > rows_ ? reserve_rows_ : rows_) + 1);
+    offsets_.assign(rows_ + 1, 0);
+    if (reserve_bytes_ > capacity_) SetCapacity(reserve_bytes_);
+  }
+  // Moves the text to a buffer of `capacity` bytes (>= bytes_).
+  void SetCapacity(size_t capacity) {
+    std::unique_ptr<char[]> data(capacity != 0 ? new char[capacity] : nullptr);
+    if (bytes_ != 0) std::memcpy(data.get(), data_.get(), bytes_);
+    data_ = std::move(data);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<char[]> data_;
+  size_t bytes_ = 0, capacity_ = 0;
+  std::vector<uint64_t> offsets_;  // empty while lazy, else rows_ + 1 entries
+  size_t rows_ = 0;
+  size_t reserve_rows_ = 0, reserve_bytes_ = 0;
+};
+
+// A numeric column with a default value (0, -1 "unknown", kNoDay, ...) that stores nothing while every value
+// appended is the default. The const accessors read kDefault for such a column; the mutable ones
+// (operator[], back()) store the column first. Otherwise used as a std::vector<T> is.
+template <typename T, T kDefault>
+class LazyColumn {
+ public:
+  using value_type = T;
+
+  class const_iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const T*;
+    using reference = T;
+    const_iterator(const LazyColumn* c, size_t i) : c_(c), i_(i) {}
+    T operator*() const { return (*c_)[i_]; }
+    const_iterator& operator++() { ++i_; return *this; }
+    const_iterator operator++(int) { const_iterator t = *this; ++i_; return t; }
+    const_iterator& operator+=(difference_type d) { i_ += d; return *this; }
+    const_iterator operator+(difference_type d) const { return const_iterator(c_, i_ + d); }
+    difference_type operator-(const const_iterator& o) const { return static_cast<difference_type>(i_) - o.i_; }
+    bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+    bool operator!=(const const_iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const LazyColumn* c_;
+    size_t i_;
+  };
+
+  LazyColumn() = default;
+  LazyColumn(const LazyColumn&) = default;
+  LazyColumn& operator=(const LazyColumn&) = default;
+  LazyColumn(LazyColumn&& o) noexcept { *this = std::move(o); }
+  LazyColumn& operator=(LazyColumn&& o) noexcept {
+    values_ = std::move(o.values_);
+    size_ = std::exchange(o.size_, 0);
+    reserve_ = o.reserve_;
+    o.values_.clear();
+    return *this;
+  }
+
+  void push_back(T v) {
+    if (values_.empty()) {
+      if (v == kDefault) {
+        ++size_;
+        return;
+      }
+      Materialise();
+    }
+    values_.push_back(v);
+    ++size_;
+  }
+  T operator[](size_t i) const { return values_.empty() ? kDefault : values_[i]; }
+  T& operator[](size_t i) {
+    Materialise();
+    return values_[i];
+  }
+  T back() const { return (*this)[size_ - 1]; }
+  T& back() { return (*this)[size_ - 1]; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  // True while no row holds a value other than the default (nothing is stored).
+  bool lazy() const { return values_.empty(); }
+  void resize(size_t n) {
+    if (!values_.empty()) values_.resize(n, kDefault);
+    size_ = n;
+  }
+  // A capacity hint; a lazy column takes it when its first value comes.
+  void reserve(size_t n) {
+    reserve_ = n;
+    if (!values_.empty()) values_.reserve(n);
+  }
+  void clear() {
+    values_.clear();
+    size_ = 0;
+  }
+  const_iterator begin() const { return const_iterator(this, 0); }
+  const_iterator end() const { return const_iterator(this, size_); }
+  // For code written against std::vector<T>: every row as a vector (a lazy column is stored first).
+  operator const std::vector<T>&() const {
+    Materialise();
+    return values_;
+  }
+
+ private:
+  void Materialise() const {
+    if (!values_.empty()) return;
+    const size_t want = reserve_ > size_ ? reserve_ : size_;
+    if (want > values_.capacity()) values_.reserve(want);
+    values_.assign(size_, kDefault);
+  }
+
+  mutable std::vector<T> values_;  // empty while lazy, else size_ entries
+  size_t size_ = 0;
+  size_t reserve_ = 0;
 };
 
 // Interned strings; id 0 is always the empty string.

@@ -260,7 +260,12 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   const auto& bo = batch.orders;
   const size_t n_orders = bo.key.size();
   OrderTable& o = w->orders;
-  const size_t reserve_orders = o.size() + n_orders;
+  // This slice's rows, scaled up to the orders the caller expects for the whole import (if it said).
+  const uint64_t seen = totals->orders_added + totals->duplicates + n_orders;
+  const double grow = n_orders > 0 && totals->expected_orders > seen
+                          ? 1.0 + static_cast<double>(totals->expected_orders - seen) / static_cast<double>(n_orders)
+                          : 1.0;
+  const size_t reserve_orders = o.size() + static_cast<size_t>(static_cast<double>(n_orders) * grow);
   Reserve(&o.key, reserve_orders); Reserve(&o.name, reserve_orders); Reserve(&o.customer, reserve_orders);
   Reserve(&o.day, reserve_orders); Reserve(&o.seconds, reserve_orders); Reserve(&o.offset_minutes, reserve_orders);
   Reserve(&o.currency, reserve_orders); Reserve(&o.subtotal_cents, reserve_orders); Reserve(&o.discount_cents, reserve_orders);
@@ -269,11 +274,11 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   Reserve(&o.fulfillment_status, reserve_orders); Reserve(&o.fulfilled_day, reserve_orders); Reserve(&o.source, reserve_orders);
   Reserve(&o.discount_code, reserve_orders); Reserve(&o.country, reserve_orders); Reserve(&o.first_line, reserve_orders);
   Reserve(&o.line_count, reserve_orders); Reserve(&o.import_id, reserve_orders);
-  const size_t reserve_lines = w->lines.size() + batch.lines.order.size();
+  const size_t reserve_lines = w->lines.size() + static_cast<size_t>(static_cast<double>(batch.lines.order.size()) * grow);
   Reserve(&w->lines.order, reserve_lines); Reserve(&w->lines.product, reserve_lines); Reserve(&w->lines.quantity, reserve_lines);
   Reserve(&w->lines.unit_price_cents, reserve_lines); Reserve(&w->lines.discount_cents, reserve_lines);
 
-  w->order_by_key.reserve(w->order_by_key.size() + n_orders);
+  w->order_by_key.reserve(w->order_by_key.size() + (reserve_orders - o.size()));
   w->customer_alias.reserve(w->customer_alias.size() + n_orders + bc.who.size());
   InternMemo currency_memo, financial_memo, fulfillment_memo, source_memo, code_memo, country_memo;
   uint64_t& added = totals->orders_added;
@@ -455,8 +460,8 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
 
   // --- Issues and the import record ------------------------------------------------------------------
   w->issues.reserve(w->issues.size() + batch.issues.size() + warnings.size());
-  for (const ImportIssue& issue : batch.issues) {
-    w->issues.push_back(issue);
+  for (size_t i = 0; i < batch.issues.size(); ++i) {
+    w->issues.push_back(batch.issues.Get(i));
     w->issues.back().import_id = import_id;
   }
   for (ImportIssue& issue : warnings) w->issues.push_back(std::move(issue));

@@ -49,6 +49,10 @@ struct MergeTotals {
   uint64_t orders_added = 0, duplicates = 0, customers_added = 0, customers_merged = 0;
   int32_t first_day = kNoDay, last_day = kNoDay;
   std::vector<uint32_t> currency_ids;
+  // A hint from the caller: how many orders the whole import holds (0 = unknown). A slice then reserves the
+  // workspace's order and line columns and the order-key index for the orders still to come, so they grow
+  // once rather than once per slice. Wrong only costs memory or a regrowth; results do not depend on it.
+  size_t expected_orders = 0;
 };
 
 // Appends `batch` to `*workspace` as import `import_id`, fills the merge counts of `*record`

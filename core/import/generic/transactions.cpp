@@ -331,7 +331,7 @@ class GenericTransactionsImporter : public Importer {
       key_.push_back(':');
       AppendInt(&key_, amount);
       // The key's ":<repeat>" suffix is added at End() (NumberRepeats).
-      const uint64_t hash = Fnv1a64(key_);
+      const uint64_t hash = HashKey(key_);  // word at a time (core/workspace/key_index.h)
       pending_.push_back({hash == 0 ? 1 : hash, order_index});
     }
     if (new_order) {
@@ -435,7 +435,7 @@ class GenericTransactionsImporter : public Importer {
   // Rows of one order id that were not adjacent: regroup the lines so each order's lines are contiguous
   // (batch.h), keeping file order within an order.
   void GroupLines(ImportBatch* b) {
-    ImportBatch::Lines& l = b->lines;
+    const ImportBatch::Lines& l = b->lines;  // read through const: the lazy columns stay unstored
     ImportBatch::Orders& o = b->orders;
     const size_t n = l.order.size();
     std::vector<uint32_t> start(o.key.size() + 1, 0);
@@ -454,7 +454,7 @@ class GenericTransactionsImporter : public Importer {
       sorted.unit_price_cents.push_back(l.unit_price_cents[old]);
       sorted.discount_cents.push_back(l.discount_cents[old]);
     }
-    l = std::move(sorted);
+    b->lines = std::move(sorted);
     for (size_t k = 0; k < o.key.size(); ++k) {
       o.first_line[k] = start[k];
       o.line_count[k] = start[k + 1] - start[k];

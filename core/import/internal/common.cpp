@@ -20,18 +20,47 @@ std::string Quoted(std::string_view value) {
   return out;
 }
 
+namespace {
+
+// The record's own bytes when they are exactly what CsvRecord::Raw() writes: fields side by side in the
+// input, each after a single ',' and none holding a ',', '"' or line break (so none would be quoted). Then
+// the raw row is copied once instead of rebuilt field by field.
+bool RawAsWritten(const CsvRecord& r, std::string_view* out) {
+  const size_t n = r.size();
+  if (n == 0 || r[0].data() == nullptr) return false;
+  for (size_t k = 1; k < n; ++k) {
+    const std::string_view prev = r[k - 1], field = r[k];
+    if (field.data() == nullptr || field.data() != prev.data() + prev.size() + 1 || field.data()[-1] != ',') {
+      return false;
+    }
+  }
+  const std::string_view span(r[0].data(), static_cast<size_t>(r[n - 1].data() + r[n - 1].size() - r[0].data()));
+  size_t commas = 0;
+  for (char c : span) {
+    if (c == ',') {
+      ++commas;
+    } else if (c == '"' || c == '\r' || c == '\n') {
+      return false;
+    }
+  }
+  if (commas != n - 1) return false;
+  *out = span;
+  return true;
+}
+
+}  // namespace
+
 void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::string_view field, const char* code,
               std::string message, bool rejected) {
-  ImportIssue issue;
-  issue.line = column >= 0 ? record.LineOfField(static_cast<size_t>(column)) : record.line();
-  issue.column = column >= 0 ? static_cast<uint32_t>(column + 1) : 0;
-  issue.byte_offset = record.byte_offset();
-  issue.field = std::string(field);
-  issue.code = code;
-  issue.message = std::move(message);
-  issue.raw_row = record.Raw();
-  issue.rejected = rejected;
-  batch->issues.push_back(std::move(issue));
+  std::string_view raw;
+  std::string rebuilt;
+  if (!RawAsWritten(record, &raw)) {
+    rebuilt = record.Raw();
+    raw = rebuilt;
+  }
+  batch->issues.Add(column >= 0 ? record.LineOfField(static_cast<size_t>(column)) : record.line(),
+                    column >= 0 ? static_cast<uint32_t>(column + 1) : 0, record.byte_offset(), field, code, message,
+                    raw, rejected);
 }
 
 void UpperTo(std::string_view s, std::string* out) {

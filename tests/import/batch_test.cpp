@@ -1,0 +1,300 @@
+// The import batch's storage: lazy columns (StringColumn, LazyColumn: nothing stored until the first value
+// that is not the default), the packed issue list (BatchIssues), the size hint (ParseSession::ExpectBytes ->
+// ReserveBatch) and slices that reuse one set of buffers (SplitOrders). Every case checks what is read back.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/import/batch.h"
+#include "import/import_test_util.h"
+
+namespace rapport {
+namespace {
+
+TEST_CASE("StringColumn stores nothing until its first non-empty value", "[import][batch]") {
+  StringColumn c;
+  for (int i = 0; i < 3; ++i) c.Append("");
+  CHECK(c.size() == 3);
+  CHECK(c.lazy());
+  CHECK(c.bytes() == 0);
+  CHECK(c[0].empty());
+  CHECK(c[2].empty());
+  c.Append("ab");
+  c.Append("");
+  c.Append("cde");
+  CHECK_FALSE(c.lazy());
+  REQUIRE(c.size() == 6);
+  const std::vector<std::string> want = {"", "", "", "ab", "", "cde"};
+  for (size_t i = 0; i < want.size(); ++i) CHECK(std::string(c[i]) == want[i]);
+  CHECK(c.bytes() == 5);
+  c.Truncate(4);
+  CHECK(c.size() == 4);
+  CHECK(c[3] == "ab");
+  c.Append("f");
+  CHECK(c[4] == "f");
+  c.Clear();
+  CHECK(c.size() == 0);
+  c.Append("");
+  CHECK(c.size() == 1);
+  CHECK(c[0].empty());
+
+  // A lazy column truncates by its count; a moved-from column is empty.
+  StringColumn lazy;
+  for (int i = 0; i < 5; ++i) lazy.Append("");
+  lazy.Truncate(2);
+  CHECK(lazy.size() == 2);
+  lazy.Reserve(100, 1000);  // only remembered while lazy
+  CHECK(lazy.lazy());
+  lazy.Append("x");
+  CHECK(lazy.size() == 3);
+  CHECK(lazy[1].empty());
+  CHECK(lazy[2] == "x");
+  StringColumn moved = std::move(lazy);
+  CHECK(moved.size() == 3);
+  CHECK(moved[2] == "x");
+  CHECK(lazy.size() == 0);  // NOLINT(bugprone-use-after-move): the moved-from state is specified
+  StringColumn lazy_rows;
+  lazy_rows.Append("");
+  StringColumn moved_lazy = std::move(lazy_rows);
+  CHECK(moved_lazy.size() == 1);
+  CHECK(lazy_rows.size() == 0);  // NOLINT(bugprone-use-after-move)
+}
+
+TEST_CASE("LazyColumn reads its default until a value differs, then stores every row", "[import][batch]") {
+  LazyColumn<int64_t, -1> c;
+  c.push_back(-1);
+  c.push_back(-1);
+  CHECK(c.lazy());
+  CHECK(c.size() == 2);
+  CHECK(c[1] == -1);
+  c.push_back(7);
+  c.push_back(-1);
+  CHECK_FALSE(c.lazy());
+  REQUIRE(c.size() == 4);
+  const std::vector<int64_t> want = {-1, -1, 7, -1};
+  std::vector<int64_t> got(c.begin(), c.end());
+  CHECK(got == want);
+  CHECK(c.back() == -1);
+
+  // The mutable accessors store a lazy column first; the const ones do not.
+  LazyColumn<uint32_t, 0> counts;
+  for (int i = 0; i < 4; ++i) counts.push_back(0);
+  const LazyColumn<uint32_t, 0>& read = counts;
+  CHECK(read[3] == 0);
+  CHECK(counts.lazy());
+  ++counts[2];
+  ++counts.back();
+  CHECK_FALSE(counts.lazy());
+  CHECK(read[0] == 0);
+  CHECK(read[2] == 1);
+  CHECK(read[3] == 1);
+  uint32_t sum = 0;
+  for (uint32_t v : counts) sum += v;
+  CHECK(sum == 2);
+
+  counts.resize(2);
+  CHECK(counts.size() == 2);
+  counts.clear();
+  CHECK(counts.empty());
+  CHECK(counts.lazy());
+  LazyColumn<int32_t, kNoDay> days;
+  days.resize(3);
+  CHECK(days[2] == kNoDay);
+  days.push_back(5);
+  CHECK(days[0] == kNoDay);
+  CHECK(days[3] == 5);
+}
+
+TEST_CASE("BatchIssues packs the issues and reads every field back", "[import][batch]") {
+  BatchIssues issues;
+  issues.Add(4, 2, 120, "Created at", "bad_date", "`Created at`: expected a date", "a,b,c", true);
+  ImportIssue warning;
+  warning.import_id = 9;
+  warning.line = 7;
+  warning.column = 0;
+  warning.byte_offset = 300;
+  warning.field = "";
+  warning.code = "encoding";
+  warning.message = "the file is not UTF-8";
+  warning.raw_row = "";
+  warning.rejected = false;
+  issues.push_back(warning);
+  issues.Add(9, 2, 400, "Created at", "bad_date", "`Created at`: expected a date, found `x`", "x,y", true);
+  REQUIRE(issues.size() == 3);
+  const ImportIssue first = issues.Get(0);
+  CHECK(first.line == 4);
+  CHECK(first.column == 2);
+  CHECK(first.byte_offset == 120);
+  CHECK(first.field == "Created at");
+  CHECK(first.code == "bad_date");
+  CHECK(first.message == "`Created at`: expected a date");
+  CHECK(first.raw_row == "a,b,c");
+  CHECK(first.rejected);
+  CHECK(first.import_id == 0);
+  CHECK(issues[1].import_id == 9);
+  CHECK(issues[1].code == "encoding");
+  CHECK(issues[1].field.empty());
+  CHECK(issues[1].raw_row.empty());
+  CHECK_FALSE(issues[1].rejected);
+  CHECK(issues.back().message == "`Created at`: expected a date, found `x`");
+  CHECK(issues.back().raw_row == "x,y");
+  int rejected = 0;
+  for (const ImportIssue& issue : issues) rejected += issue.rejected;
+  CHECK(rejected == 2);
+  // Added after a read: the next read sees it.
+  issues.Add(10, 1, 500, "Email", "missing_customer", "no customer", "", true);
+  CHECK(issues.size() == 4);
+  CHECK(issues[3].field == "Email");
+  CHECK(issues.back().code == "missing_customer");
+  issues.clear();
+  CHECK(issues.empty());
+  CHECK(issues.begin() == issues.end());
+}
+
+// A generic transactions file of `rows` rows, every 7th row bad (an unparsable amount), every 5th row
+// naming an order id (so the order, line and issue columns all fill), the rest keyed by customer/day/amount.
+std::string TransactionsFile(int rows) {
+  std::string text = "customer,date,amount,order,sku,quantity\n";
+  for (int i = 0; i < rows; ++i) {
+    text += "c" + std::to_string(i % 97) + ",2024-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10) + ",";
+    text += i % 7 == 3 ? "abc" : std::to_string(i % 50) + "." + std::to_string(i % 10) + "5";
+    text += i % 5 == 0 ? ",o" + std::to_string(i / 10) + ",SKU-" + std::to_string(i % 13) + ",2\n" : ",,,\n";
+  }
+  return text;
+}
+
+void CheckSameBatch(const ImportBatch& a, const ImportBatch& b) {
+  REQUIRE(a.orders.key.size() == b.orders.key.size());
+  CHECK(a.rows_read == b.rows_read);
+  CHECK(a.rows_accepted == b.rows_accepted);
+  CHECK(a.rows_rejected == b.rows_rejected);
+  const auto& x = a.orders;
+  const auto& y = b.orders;
+  for (size_t i = 0; i < x.key.size(); ++i) {
+    INFO("order " << i);
+    REQUIRE(x.key[i] == y.key[i]);
+    CHECK(x.name[i] == y.name[i]);
+    CHECK(x.who.email[i] == y.who.email[i]);
+    CHECK(x.who.platform_id[i] == y.who.platform_id[i]);
+    CHECK(x.created[i].day == y.created[i].day);
+    CHECK(x.currency[i] == y.currency[i]);
+    CHECK(x.total_cents[i] == y.total_cents[i]);
+    CHECK(x.discount_cents[i] == y.discount_cents[i]);
+    CHECK(x.refunded_cents[i] == y.refunded_cents[i]);
+    CHECK(x.fulfilled_day[i] == y.fulfilled_day[i]);
+    CHECK(x.accepts_marketing[i] == y.accepts_marketing[i]);
+    CHECK(x.first_line[i] == y.first_line[i]);
+    CHECK(x.line_count[i] == y.line_count[i]);
+    CHECK(x.line[i] == y.line[i]);
+  }
+  REQUIRE(a.lines.order.size() == b.lines.order.size());
+  for (size_t i = 0; i < a.lines.order.size(); ++i) {
+    CHECK(a.lines.order[i] == b.lines.order[i]);
+    CHECK(a.lines.sku[i] == b.lines.sku[i]);
+    CHECK(a.lines.quantity[i] == b.lines.quantity[i]);
+    CHECK(a.lines.unit_price_cents[i] == b.lines.unit_price_cents[i]);
+  }
+  REQUIRE(a.issues.size() == b.issues.size());
+  for (size_t i = 0; i < a.issues.size(); ++i) {
+    CHECK(a.issues[i].line == b.issues[i].line);
+    CHECK(a.issues[i].code == b.issues[i].code);
+    CHECK(a.issues[i].message == b.issues[i].message);
+    CHECK(a.issues[i].raw_row == b.issues[i].raw_row);
+  }
+}
+
+Result<ImportBatch> ParseWithHint(const std::string& text, uint64_t hint, size_t chunk) {
+  ParseSession session("transactions.csv", {});
+  session.ExpectBytes(hint);
+  for (size_t at = 0; at < text.size(); at += chunk) {
+    Status st = session.Feed(std::string_view(text).substr(at, chunk));
+    if (!st.ok()) return st;
+  }
+  return session.Finish();
+}
+
+TEST_CASE("A size hint too small, right or too large gives the same batch as none", "[import][batch]") {
+  const std::string text = TransactionsFile(20000);  // ~0.6 MB: the hint is taken after the first 64 KiB
+  REQUIRE(text.size() > (256u << 10));
+  auto plain = ParseWithHint(text, 0, 1 << 16);
+  REQUIRE(plain.ok());
+  REQUIRE(plain->orders.key.size() > 10000);
+  REQUIRE(plain->lines.order.size() > 2000);
+  REQUIRE(plain->rows_rejected > 2000);
+  CHECK(plain->orders.discount_cents.lazy());  // generic transactions never fill these
+  CHECK(plain->orders.fulfilled_day.lazy());
+  CHECK_FALSE(plain->orders.first_line.lazy());
+  for (uint64_t hint : {uint64_t{1}, uint64_t{text.size() / 3}, uint64_t{text.size()}, uint64_t{text.size() * 20}}) {
+    INFO("hint " << hint);
+    auto hinted = ParseWithHint(text, hint, 1 << 16);
+    REQUIRE(hinted.ok());
+    CheckSameBatch(*plain, *hinted);
+  }
+}
+
+TEST_CASE("ReserveBatch leaves every value as it was and empty tables empty", "[import][batch]") {
+  auto batch = ParseWithHint(TransactionsFile(300), 0, 1 << 20);
+  REQUIRE(batch.ok());
+  auto copy = ParseWithHint(TransactionsFile(300), 0, 1 << 20);
+  REQUIRE(copy.ok());
+  ReserveBatch(&*copy, 3.0);
+  ReserveBatch(&*copy, 0.5);  // no-op
+  CheckSameBatch(*batch, *copy);
+  CHECK(copy->customers.who.size() == 0);
+  CHECK(copy->reviews.key.size() == 0);
+  CHECK(copy->orders.discount_cents.lazy());
+}
+
+TEST_CASE("Slices taken into one reused batch keep every order, line and issue", "[import][batch]") {
+  // One order per row, each with a line; bad rows leave issues in between.
+  const std::string text = TransactionsFile(3000);
+  auto whole = ParseWithHint(text, 0, 1 << 20);
+  REQUIRE(whole.ok());
+  ImportBatch all = std::move(*whole);
+
+  // Split the whole batch three times through one head, appending each slice's rows to a rebuilt copy.
+  std::vector<std::string> keys, skus;
+  std::vector<uint32_t> line_orders;
+  std::vector<std::string> messages;
+  ImportBatch head;
+  size_t base = 0;
+  const size_t total = all.orders.key.size();
+  while (all.orders.key.size() > 1) {
+    const size_t k = std::min<size_t>(all.orders.key.size() - 1, total / 3 + 1);
+    SplitOrders(&all, k, &head);
+    REQUIRE(head.orders.key.size() == k);
+    for (size_t i = 0; i < head.orders.key.size(); ++i) keys.emplace_back(head.orders.key[i]);
+    for (size_t i = 0; i < head.lines.order.size(); ++i) {
+      line_orders.push_back(static_cast<uint32_t>(base + head.lines.order[i]));
+      skus.emplace_back(head.lines.sku[i]);
+    }
+    for (size_t i = 0; i < head.issues.size(); ++i) messages.push_back(head.issues.Get(i).message);
+    // The head's lines belong to its own orders, contiguous from first_line.
+    for (size_t i = 0; i < head.orders.key.size(); ++i) {
+      for (uint32_t j = 0; j < head.orders.line_count[i]; ++j) CHECK(head.lines.order[head.orders.first_line[i] + j] == i);
+    }
+    base += k;
+  }
+  for (size_t i = 0; i < all.orders.key.size(); ++i) keys.emplace_back(all.orders.key[i]);
+  for (size_t i = 0; i < all.lines.order.size(); ++i) {
+    line_orders.push_back(static_cast<uint32_t>(base + all.lines.order[i]));
+    skus.emplace_back(all.lines.sku[i]);
+  }
+  for (size_t i = 0; i < all.issues.size(); ++i) messages.push_back(all.issues.Get(i).message);
+
+  auto again = ParseWithHint(text, 0, 1 << 20);
+  REQUIRE(again.ok());
+  REQUIRE(keys.size() == again->orders.key.size());
+  for (size_t i = 0; i < keys.size(); ++i) CHECK(keys[i] == again->orders.key[i]);
+  REQUIRE(line_orders.size() == again->lines.order.size());
+  for (size_t i = 0; i < line_orders.size(); ++i) {
+    CHECK(line_orders[i] == again->lines.order[i]);
+    CHECK(skus[i] == again->lines.sku[i]);
+  }
+  REQUIRE(messages.size() == again->issues.size());
+  for (size_t i = 0; i < messages.size(); ++i) CHECK(messages[i] == again->issues[i].message);
+}
+
+}  // namespace
+}  // namespace rapport

@@ -1,5 +1,6 @@
 #include "core/import/batch.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -221,10 +222,14 @@ void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head) {
 void ReserveBatch(ImportBatch* batch, double scale) {
   if (!(scale > 1)) return;
   ForAllColumns(batch, [&](auto* column) { Grow(column, scale); });
+  // Bad rows often cluster (a broken export's first rows), so the issues' estimate is capped: past it they grow
+  // by doubling, as without a hint, instead of reserving (in WebAssembly: committing) text for a whole file.
+  constexpr size_t kIssueRows = size_t{1} << 20, kIssueBytes = size_t{64} << 20;
   BatchIssues& issues = batch->issues;
   if (!issues.empty()) {
-    issues.Reserve(Scaled(issues.size(), scale), Scaled(issues.message_bytes(), scale),
-                   Scaled(issues.raw_bytes(), scale));
+    issues.Reserve(std::min(Scaled(issues.size(), scale), kIssueRows),
+                   std::min(Scaled(issues.message_bytes(), scale), kIssueBytes),
+                   std::min(Scaled(issues.raw_bytes(), scale), kIssueBytes));
   }
 }
 

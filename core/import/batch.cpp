@@ -1,6 +1,8 @@
 #include "core/import/batch.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 namespace rapport {
@@ -130,17 +132,38 @@ void ForAllColumns(ImportBatch* b, F&& f) {
 
 }  // namespace
 
+uint32_t BatchIssues::Name(std::string_view name) {
+  // A file's issues use a handful of column names and codes: comparing with each beats hashing.
+  constexpr uint32_t kScan = 16;
+  const uint32_t n = static_cast<uint32_t>(names_.size());
+  for (uint32_t id = 0; id < n && id < kScan; ++id) {
+    const std::string& known = names_[id];
+    if (known.size() == name.size() && std::memcmp(known.data(), name.data(), name.size()) == 0) return id;
+  }
+  return names_.Intern(name);
+}
+
 void BatchIssues::Add(uint64_t line, uint32_t column, uint64_t byte_offset, std::string_view field,
                       std::string_view code, std::string_view message, std::string_view raw_row, bool rejected) {
-  numbers_.push_back({line, byte_offset, column, 0, field_memo_(&names_, field), code_memo_(&names_, code), rejected});
+  numbers_.push_back({line, byte_offset, column, 0, Name(field), Name(code), static_cast<uint32_t>(raw_rows_.size()),
+                      rejected});
   messages_.Append(message);
   raw_rows_.Append(raw_row);
+  last_added_at_ = byte_offset;
+}
+
+void BatchIssues::AddOnSameRow(uint64_t line, uint32_t column, std::string_view field, std::string_view code,
+                               std::string_view message, bool rejected) {
+  const Numbers& last = numbers_.back();
+  numbers_.push_back({line, last.byte_offset, column, 0, Name(field), Name(code), last.raw, rejected});
+  messages_.Append(message);
 }
 
 void BatchIssues::push_back(const ImportIssue& issue) {
   Add(issue.line, issue.column, issue.byte_offset, issue.field, issue.code, issue.message, issue.raw_row,
       issue.rejected);
   numbers_.back().import_id = issue.import_id;
+  last_added_at_ = UINT64_MAX;
 }
 
 ImportIssue BatchIssues::Get(size_t i) const {
@@ -153,7 +176,7 @@ ImportIssue BatchIssues::Get(size_t i) const {
   issue.field = names_[n.field];
   issue.code = names_[n.code];
   issue.message = std::string(messages_[i]);
-  issue.raw_row = std::string(raw_rows_[i]);
+  issue.raw_row = std::string(raw_rows_[n.raw]);
   issue.rejected = n.rejected;
   return issue;
 }
@@ -171,6 +194,7 @@ void BatchIssues::Reserve(size_t rows, size_t message_bytes, size_t raw_bytes) {
 
 void BatchIssues::clear() {
   built_.clear();
+  last_added_at_ = UINT64_MAX;
   numbers_.clear();
   messages_.Clear();
   raw_rows_.Clear();
@@ -198,10 +222,14 @@ void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head) {
 void ReserveBatch(ImportBatch* batch, double scale) {
   if (!(scale > 1)) return;
   ForAllColumns(batch, [&](auto* column) { Grow(column, scale); });
+  // Bad rows often cluster (a broken export's first rows), so the issues' estimate is capped: past it they grow
+  // by doubling, as without a hint, instead of reserving (in WebAssembly: committing) text for a whole file.
+  constexpr size_t kIssueRows = size_t{1} << 20, kIssueBytes = size_t{64} << 20;
   BatchIssues& issues = batch->issues;
   if (!issues.empty()) {
-    issues.Reserve(Scaled(issues.size(), scale), Scaled(issues.message_bytes(), scale),
-                   Scaled(issues.raw_bytes(), scale));
+    issues.Reserve(std::min(Scaled(issues.size(), scale), kIssueRows),
+                   std::min(Scaled(issues.message_bytes(), scale), kIssueBytes),
+                   std::min(Scaled(issues.raw_bytes(), scale), kIssueBytes));
   }
 }
 

@@ -30,8 +30,9 @@ struct BatchIdentity {
 };
 
 // The batch's issues, packed: the numbers of each issue in one array, every message and raw row in one text
-// buffer each, and the few distinct column names and codes interned. A file whose rows are mostly bad keeps
-// one issue per row, so an issue costs its text and ~40 bytes, with no allocation of its own.
+// buffer each (issues of one record share its raw row), and the few distinct column names and codes interned.
+// A file whose rows are mostly bad keeps one issue per row, so an issue costs its text and ~40 bytes, with no
+// allocation of its own.
 // Get(i) builds an ImportIssue (MergeBatch does, once per issue). The vector-like reads (operator[],
 // iteration, back()) build every issue once into a list kept beside the packed one, so references stay
 // valid as in a std::vector until the next change; they are for tests and small batches.
@@ -42,6 +43,11 @@ class BatchIssues {
   // An issue of row `line` (column 1-based, 0 = the whole row).
   void Add(uint64_t line, uint32_t column, uint64_t byte_offset, std::string_view field, std::string_view code,
            std::string_view message, std::string_view raw_row, bool rejected);
+  // True when the last issue was added by Add() for the record at `byte_offset`: a further issue of the same
+  // record (two bad cells) can then share its raw row (AddOnSameRow) instead of storing it again.
+  bool LastAddedAt(uint64_t byte_offset) const { return last_added_at_ == byte_offset; }
+  void AddOnSameRow(uint64_t line, uint32_t column, std::string_view field, std::string_view code,
+                    std::string_view message, bool rejected);
   void push_back(const ImportIssue& issue);
   ImportIssue Get(size_t i) const;
   size_t size() const { return numbers_.size(); }
@@ -62,14 +68,17 @@ class BatchIssues {
     uint64_t line, byte_offset;
     uint32_t column, import_id;
     uint32_t field, code;  // ids in names_
+    uint32_t raw;          // row of raw_rows_ (issues of one record share it)
     bool rejected;
   };
+  // Id of a field name or code in names_ (a linear look at the few kept, else the dictionary).
+  uint32_t Name(std::string_view name);
   const std::vector<ImportIssue>& Built() const;
 
   std::vector<Numbers> numbers_;
   StringColumn messages_, raw_rows_;
   Dictionary names_;
-  InternMemo field_memo_, code_memo_;
+  uint64_t last_added_at_ = UINT64_MAX;  // byte offset of the record of the last Add(), else UINT64_MAX
   mutable std::vector<ImportIssue> built_;  // issues [0, built_.size()) as ImportIssue values
 };
 

@@ -147,9 +147,61 @@ TEST_CASE("BatchIssues packs the issues and reads every field back", "[import][b
   CHECK(issues.size() == 4);
   CHECK(issues[3].field == "Email");
   CHECK(issues.back().code == "missing_customer");
+  // A second issue of the same record shares the raw row; push_back never does.
+  issues.Add(11, 3, 600, "Total Spent", "bad_amount", "`Total Spent`: found `12,3`", "99,\"12,3\",x", false);
+  CHECK(issues.LastAddedAt(600));
+  CHECK_FALSE(issues.LastAddedAt(500));
+  issues.AddOnSameRow(11, 4, "Total Orders", "bad_quantity", "`Total Orders`: found `x`", false);
+  REQUIRE(issues.size() == 6);
+  CHECK(issues.Get(5).raw_row == "99,\"12,3\",x");
+  CHECK(issues.Get(5).byte_offset == 600);
+  CHECK(issues.Get(5).field == "Total Orders");
+  CHECK(issues.Get(5).message == "`Total Orders`: found `x`");
+  CHECK(issues.Get(4).field == "Total Spent");
+  issues.push_back(warning);
+  CHECK_FALSE(issues.LastAddedAt(300));
   issues.clear();
   CHECK(issues.empty());
   CHECK(issues.begin() == issues.end());
+  CHECK_FALSE(issues.LastAddedAt(600));
+}
+
+TEST_CASE("A rejected row's raw text is the row as CsvRecord::Raw writes it, quoted or not", "[import][batch]") {
+  // Scores above 10 reject the row. Raw() joins the fields with ',' and quotes a field holding ',', '"' or a
+  // line break (doubling its quotes); a row with none of these reads back exactly as written.
+  const std::string text =
+      "Email,Submitted At,How likely are you to recommend us to a friend?,Comment\n"
+      "a@x.com,2024-04-01,11,plain\n"
+      "b@x.com,2024-04-02,12,\"quoted, comma\"\n"
+      "c@x.com,2024-04-03,13,\"say \"\"hi\"\"\"\n"
+      "d@x.com,2024-04-04,14,ab\"c\n"
+      "e@x.com,2024-04-05,15,\n"
+      "f@x.com,2024-04-06,9,fine\n";
+  auto batch = test::ParseChunked(text, "nps.csv");
+  REQUIRE(batch.ok());
+  CHECK(batch->rows_rejected == 5);
+  const std::vector<std::string> want = {
+      "a@x.com,2024-04-01,11,plain",         "b@x.com,2024-04-02,12,\"quoted, comma\"",
+      "c@x.com,2024-04-03,13,\"say \"\"hi\"\"\"", "d@x.com,2024-04-04,14,\"ab\"\"c\"",
+      "e@x.com,2024-04-05,15,"};
+  std::vector<std::string> got;
+  for (const ImportIssue& issue : batch->issues) {
+    if (issue.rejected) got.push_back(issue.raw_row);
+  }
+  CHECK(got == want);
+  // Semicolon-separated: the raw row is re-joined with ',' (a field holding ',' is quoted).
+  auto semi = test::ParseChunked(
+      "Email;Submitted At;How likely are you to recommend us to a friend?;Comment\n"
+      "g@x.com;2024-04-07;16;x,y\n"
+      "h@x.com;2024-04-08;17;z\n",
+      "nps.csv");
+  REQUIRE(semi.ok());
+  REQUIRE(semi->issues.size() >= 2);
+  std::vector<std::string> semi_rows;
+  for (const ImportIssue& issue : semi->issues) {
+    if (issue.rejected) semi_rows.push_back(issue.raw_row);
+  }
+  CHECK(semi_rows == std::vector<std::string>{"g@x.com,2024-04-07,16,\"x,y\"", "h@x.com,2024-04-08,17,z"});
 }
 
 // A generic transactions file of `rows` rows, every 7th row bad (an unparsable amount), every 5th row

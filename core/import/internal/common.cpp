@@ -52,15 +52,21 @@ bool RawAsWritten(const CsvRecord& r, std::string_view* out) {
 
 void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::string_view field, const char* code,
               std::string message, bool rejected) {
+  const uint32_t column_1 = column >= 0 ? static_cast<uint32_t>(column + 1) : 0;
+  if (batch->issues.LastAddedAt(record.byte_offset())) {  // a second issue of this record: its raw row is kept
+    const uint64_t line = column >= 0 ? record.LineOfField(static_cast<size_t>(column)) : record.line();
+    batch->issues.AddOnSameRow(line, column_1, field, code, message, rejected);
+    return;
+  }
   std::string_view raw;
   std::string rebuilt;
+  uint64_t line = record.line();  // a record read as written holds no line break: every field is on its line
   if (!RawAsWritten(record, &raw)) {
     rebuilt = record.Raw();
     raw = rebuilt;
+    if (column >= 0) line = record.LineOfField(static_cast<size_t>(column));
   }
-  batch->issues.Add(column >= 0 ? record.LineOfField(static_cast<size_t>(column)) : record.line(),
-                    column >= 0 ? static_cast<uint32_t>(column + 1) : 0, record.byte_offset(), field, code, message,
-                    raw, rejected);
+  batch->issues.Add(line, column_1, record.byte_offset(), field, code, message, raw, rejected);
 }
 
 void UpperTo(std::string_view s, std::string* out) {

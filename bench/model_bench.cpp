@@ -12,13 +12,14 @@
 // rows -> fit with SEs -> every customer's E[M]. Median of N runs; peak RSS (getrusage; 0 under wasm) after each.
 // Prints the ratios to lifetimes' times (lifetimes' Pareto/NBD times have no SEs), then one `ROW` line per
 // (input, model) that bench/model_ratios.mjs joins across the native and the wasm build.
-// --warm runs each row once untimed first: under V8 a fit starts in the baseline compiler (Liftoff) and its
+// --warm [N] runs each row N times (default 1) untimed first: under V8 a fit starts in the baseline compiler (Liftoff) and its
 // hot loops move to TurboFan only after a budget of executed code, so a cold few-millisecond fit measures
 // the baseline tier (see bench/RESULTS.md).
-//   model_bench DATA_DIR [--runs N] [--warm] [--summary FILE] [--only-summary] [--models bgnbd,mbgnbd,pnbd,gg]
+//   model_bench DATA_DIR [--runs N] [--warm [N]] [--summary FILE] [--only-summary] [--models bgnbd,mbgnbd,pnbd,gg]
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -169,14 +170,14 @@ Timing RunGammaGamma(const Input& in) {
 }
 
 std::string g_models = "bgnbd,mbgnbd,pnbd,gg";  // --models: which rows to run
-bool g_warm = false;                             // --warm: one untimed run of each row first
+int g_warm = 0;                                  // --warm N: untimed runs of each row first
 
 // lifetimes' time for the same input and model (fit + the same predictions), 0 when PEERS.md has none.
 void Bench(const Input& in, ModelKind model, int runs, double lifetimes_s) {
   if (("," + g_models + ",").find("," + std::string(ModelName(model)) + ",") == std::string::npos) return;
   std::vector<double> total, cpu, fit_cpu;
   Timing last;
-  if (g_warm) model == ModelKind::kGammaGamma ? RunGammaGamma(in) : RunCountModel(model, in);
+  for (int w = 0; w < g_warm; ++w) model == ModelKind::kGammaGamma ? RunGammaGamma(in) : RunCountModel(model, in);
   for (int r = 0; r < runs; ++r) {
     last = model == ModelKind::kGammaGamma ? RunGammaGamma(in) : RunCountModel(model, in);
     total.push_back(last.total);
@@ -216,7 +217,7 @@ bool LoadSummaryFile(const std::string& path, const std::string& label, Input* i
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: model_bench DATA_DIR [--runs N] [--warm] [--summary FILE] [--only-summary] [--models LIST]\n");
+    std::fprintf(stderr, "usage: model_bench DATA_DIR [--runs N] [--warm [N]] [--summary FILE] [--only-summary] [--models LIST]\n");
     return 2;
   }
   const std::string dir = argv[1];
@@ -227,11 +228,11 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--summary") && i + 1 < argc) summary_file = argv[++i];
     else if (!std::strcmp(argv[i], "--only-summary")) only_summary = true;
-    else if (!std::strcmp(argv[i], "--warm")) g_warm = true;
+    else if (!std::strcmp(argv[i], "--warm")) g_warm = i + 1 < argc && std::isdigit(argv[i + 1][0]) ? std::atoi(argv[++i]) : 1;
     else if (!std::strcmp(argv[i], "--models") && i + 1 < argc) g_models = argv[++i];
   }
-  std::printf("model_bench: median of %d runs%s; times include pattern compression, the fit, the Hessian SEs and "
-              "every customer's predictions\n\n", runs, g_warm ? " after one untimed run" : "");
+  std::printf("model_bench: median of %d runs after %d untimed; times include pattern compression, the fit, the "
+              "Hessian SEs and every customer's P(alive) and E[X(39)] (Gamma-Gamma: E[M])\n\n", runs, g_warm);
   const ModelKind kCount[] = {ModelKind::kBgNbd, ModelKind::kMbgNbd, ModelKind::kParetoNbd};
 
   if (!only_summary) {

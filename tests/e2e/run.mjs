@@ -887,7 +887,7 @@ try {
   await check('an import interrupted by closing the tab leaves the stored workspace as it was; a full storage quota is reported and loses nothing', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
     const ctx = await chromium.launchPersistentContext(dir, {
-      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 },
+      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 }, acceptDownloads: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     });
     try {
@@ -972,6 +972,15 @@ try {
       const message = await error.innerText();
       assert(/storage .*full/i.test(message), `no quota message: ${message}`);
       await p.waitForFunction(() => window.rapport && !window.rapport.busy);
+      // No room for the download's copy either: the workspace file itself is handed out, whole.
+      const [download] = await Promise.all([p.waitForEvent('download'), p.locator('#btn-download').click()]);
+      const downloaded = path.join(kOut, 'workspace-quota.rapport');
+      await download.saveAs(downloaded);
+      const afterDownload = await opfsFiles(p);
+      const storedSize = afterDownload[stored[0]];
+      assert(!(`${stored[0]}.download` in afterDownload), 'a copy was made for the download although the quota had no room for it');
+      assert(fs.readFileSync(downloaded).subarray(0, 15).toString('latin1') === 'SQLite format 3' && fs.statSync(downloaded).size === storedSize,
+        `the download under a full quota: ${fs.statSync(downloaded).size} bytes, the stored file ${storedSize}`);
       await cdp.send('Storage.overrideQuotaForOrigin', { origin });
       assert(await imports() === importsBefore, `${await imports()} imports after the failed import`);
       await reopen();

@@ -1,5 +1,6 @@
-// Store: the workspace's durable copy, one SQLite database (a *.rapport file natively, an in-memory image
-// in the browser). Schema, versioning and atomicity are described in docs/workspace.md.
+// Store: the workspace's durable copy, one SQLite database: a *.rapport file natively, and in the browser the
+// same file in OPFS opened through the host VFS (wasm-bindings/host_vfs.cpp), or an in-memory image where
+// IndexedDB stands in for OPFS. Schema, versioning and atomicity are described in docs/workspace.md.
 //
 //   auto store = Store::Open("shop.rapport");     // creates, migrates, or refuses (newer / damaged file)
 //   Workspace w; store->Load(&w);                 // every table read once into the columns

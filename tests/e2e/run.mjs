@@ -923,6 +923,37 @@ try {
     return `${image[0]}: ${image[1]} bytes, its journal empty`;
   });
 
+  await check('a settings journal kept by an earlier version beside the workspace is folded into it once, then removed', async () => {
+    const settings = await page.evaluate(() => window.rapport.client.call('settings_get'));
+    const id = await page.evaluate(() => window.rapport.workspaces().then((w) => w.current));
+    assert(id, 'no stored workspace is open');
+    // What an earlier version wrote: the latest of each mutating request since the image was last written.
+    await page.evaluate(async ([name, text]) => {
+      const root = await navigator.storage.getDirectory();
+      const writable = await (await root.getFileHandle(name, { create: true })).createWritable();
+      await writable.write(text);
+      await writable.close();
+    }, [`ws-${id}.journal.json`, JSON.stringify([{ op: 'settings_set', settings: { ...settings, churn_window_days: 121 } }])]);
+    // Drop the kept answers (after the worker's last write of them, a second after its last answer), so the
+    // next visit reads the workspace.
+    await page.waitForTimeout(1500);
+    await page.evaluate(async () => {
+      const root = await navigator.storage.getDirectory();
+      for await (const name of root.keys()) if (name.endsWith('.answers.json')) await root.removeEntry(name);
+    });
+    await page.goto(`${origin}/`);
+    await waitForKpis();
+    const folded = await page.evaluate(() => window.rapport.client.call('settings_get'));
+    assert(folded.churn_window_days === 121, `churn window ${folded.churn_window_days} after opening with the old journal`);
+    const files = await opfsFiles(page);
+    assert(!(`ws-${id}.journal.json` in files), `the old journal is still there: ${JSON.stringify(files)}`);
+    // And it is in the workspace file now: a second reload reads it from there.
+    await page.goto(`${origin}/`);
+    await waitForKpis();
+    const again = await page.evaluate(() => window.rapport.client.call('settings_get', { fresh_read: Date.now() }));
+    assert(again.churn_window_days === 121, `churn window ${again.churn_window_days} after a second reload`);
+  });
+
   await check('workspaces survive a browser restart (same user-data-dir), can be switched, and "delete everything" deletes', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
     const launch = () => chromium.launchPersistentContext(dir, {
@@ -1004,7 +1035,7 @@ try {
   await check('an import interrupted by closing the tab leaves the stored workspace as it was; a full storage quota is reported and loses nothing', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
     const ctx = await chromium.launchPersistentContext(dir, {
-      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 },
+      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 }, acceptDownloads: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     });
     try {
@@ -1089,6 +1120,15 @@ try {
       const message = await error.innerText();
       assert(/storage .*full/i.test(message), `no quota message: ${message}`);
       await p.waitForFunction(() => window.rapport && !window.rapport.busy);
+      // No room for the download's copy either: the workspace file itself is handed out, whole.
+      const [download] = await Promise.all([p.waitForEvent('download'), p.locator('#btn-download').click()]);
+      const downloaded = path.join(kOut, 'workspace-quota.rapport');
+      await download.saveAs(downloaded);
+      const afterDownload = await opfsFiles(p);
+      const storedSize = afterDownload[stored[0]];
+      assert(!(`${stored[0]}.download` in afterDownload), 'a copy was made for the download although the quota had no room for it');
+      assert(fs.readFileSync(downloaded).subarray(0, 15).toString('latin1') === 'SQLite format 3' && fs.statSync(downloaded).size === storedSize,
+        `the download under a full quota: ${fs.statSync(downloaded).size} bytes, the stored file ${storedSize}`);
       await cdp.send('Storage.overrideQuotaForOrigin', { origin });
       assert(await imports() === importsBefore, `${await imports()} imports after the failed import`);
       await reopen();

@@ -213,6 +213,8 @@ async function opfsStore(): Promise<Store | null> {
     async snapshot(f) {
       // The database file changes with every later write, and a File from getFile() reads the file as it is
       // then: copy it (between two engine calls, so no transaction is open) and hand out the copy.
+      // Where the quota leaves no room for the copy, the file itself is handed out: it is whole now, and stays
+      // so unless the workspace is changed while the browser is still saving the download.
       const source = f.handles.get(f.name)!;
       const name = snapshotName(f.name);
       const copy = await syncHandle(name, true);
@@ -227,8 +229,13 @@ async function opfsStore(): Promise<Store | null> {
           at += n;
         }
         copy.flush();
-      } finally {
+      } catch (error) {
+        if ((error as Error).name !== 'QuotaExceededError') throw error;
         copy.close();
+        await root.removeEntry(name).catch(() => undefined);
+        return (await root.getFileHandle(f.name)).getFile();
+      } finally {
+        try { copy.close(); } catch { /* closed above */ }
       }
       return (await root.getFileHandle(name)).getFile();
     },

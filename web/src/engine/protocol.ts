@@ -120,7 +120,7 @@ export type RequestMessage = Request & { messageId: number };
 
 // ---- Messages (worker -> page) ----------------------------------------------------------------------
 
-/** reading: bytes handed to the engine; merging: FinishImport; saving: storing the image in OPFS. */
+/** reading: bytes handed to the engine; merging: FinishImport; saving: recording it as stored (IndexedDB: writing the image). */
 export type ImportStage = 'reading' | 'merging' | 'saving';
 
 export interface ProgressMessage {

@@ -36,6 +36,7 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
   }
   for (size_t c = 0; c < n_customers; ++c) f.order_offsets[c + 1] += f.order_offsets[c];
   f.order_ids.resize(f.order_offsets[n_customers]);
+  f.order_days.resize(f.order_offsets[n_customers]);
 
   // Pass 2: scatter order ids (counting sort by customer).
   std::vector<uint32_t> cursor(f.order_offsets.begin(), f.order_offsets.end() - 1);
@@ -59,11 +60,14 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
     if (!std::is_sorted(b, e, before)) std::sort(b, e, before);
     int32_t days = 0, prev = kNoDay;
     int64_t net = 0;
+    int32_t* day_out = f.order_days.data() + f.order_offsets[c];
     for (uint32_t* p = b; p != e; ++p) {
       net += o.net_cents(*p);
-      if (o.day[*p] != prev) {
+      const int32_t day = o.day[*p];
+      *day_out++ = day;
+      if (day != prev) {
         ++days;
-        prev = o.day[*p];
+        prev = day;
       }
     }
     f.orders[c] = static_cast<int32_t>(e - b);

@@ -94,8 +94,8 @@ const char* StageLabel(Stage stage) {
 double OwnMedianIntervalDays(const Workspace& ws, const CustomerFacts& facts, uint32_t c, std::vector<int32_t>* scratch) {
   scratch->clear();
   int32_t prev = kNoDay;
-  for (const uint32_t* p = facts.begin_orders(c); p != facts.end_orders(c); ++p) {
-    const int32_t day = ws.orders.day[*p];
+  for (const int32_t* p = facts.begin_days(c); p != facts.end_days(c); ++p) {
+    const int32_t day = *p;
     if (prev != kNoDay && day != prev) scratch->push_back(day - prev);
     prev = day;
   }
@@ -108,9 +108,9 @@ double StoreMedianIntervalDays(const Workspace& ws, const CustomerFacts& facts) 
   for (uint32_t c = 0; c < facts.size(); ++c) {
     if (facts.purchase_days[c] < 2) continue;
     const int32_t first = facts.first_day[c];
-    for (const uint32_t* p = facts.begin_orders(c); p != facts.end_orders(c); ++p) {
-      if (ws.orders.day[*p] != first) {
-        gaps.push_back(ws.orders.day[*p] - first);
+    for (const int32_t* p = facts.begin_days(c); p != facts.end_days(c); ++p) {
+      if (*p != first) {
+        gaps.push_back(*p - first);
         break;
       }
     }

@@ -54,8 +54,8 @@ CurrencyKpis ForCurrency(const Workspace& w, uint32_t currency, int32_t as_of, i
       gaps.push_back(f.second_day[c] - f.first_day[c]);
     }
     bool in_a = false, in_b = false;
-    for (const uint32_t* it = f.begin_orders(c); it != f.end_orders(c); ++it) {
-      const int32_t d = o.day[*it];
+    for (const int32_t* it = f.begin_days(c); it != f.end_days(c); ++it) {
+      const int32_t d = *it;
       if (d > a_lo && d <= a_hi) in_a = true;
       else if (d > a_hi && d <= as_of) in_b = true;
     }

@@ -47,8 +47,15 @@ if [ -n "${SCALE_CUSTOMERS:-}" ]; then
   rm -rf "$scale"
 fi
 
-for b in model_bench analysis_bench segment_bench; do
+# model_bench reads the CDNOW files (PEERS.md §1); bench/model_ratios.mjs joins its native and wasm rows.
+if [ -n "$SHARED" ]; then
+  build/bench/model_bench "$SHARED" --runs 3 > $OUT/model-native-$stamp.txt && cat $OUT/model-native-$stamp.txt
+  node --no-experimental-fetch build-wasm/bench/model_bench.js "$SHARED" --runs 3 > $OUT/model-wasm-$stamp.txt && cat $OUT/model-wasm-$stamp.txt
+  node bench/model_ratios.mjs $OUT/model-native-$stamp.txt $OUT/model-wasm-$stamp.txt
+fi
+for b in analysis_bench segment_bench; do
   [ -x build/bench/$b ] && { echo; echo "## native $b"; /usr/bin/time -f "peak_rss_kb=%M" build/bench/$b; }
   [ -f build-wasm/bench/$b.js ] && { echo; echo "## wasm $b"; /usr/bin/time -f "peak_rss_kb=%M" node --no-experimental-fetch build-wasm/bench/$b.js; }
 done
+echo; echo "## wasm engine start-up beside duckdb-wasm's"; node bench/engine_ready.mjs --runs 5
 echo; echo "# written to $log"

@@ -52,8 +52,8 @@ export async function renderSettings(app: App, body: HTMLElement): Promise<void>
     form.setAttribute('aria-busy', 'true');
     status.replaceChildren(h('span', { class: 'loading', role: 'status' }, 'Saving and recomputing…'));
     try {
-      // The worker stores the settings row (a small journal entry, not the whole workspace) and answers at
-      // once; each page recomputes when it is next shown.
+      // The worker writes the settings row into the stored workspace (a few SQLite pages, not the whole file)
+      // and answers at once; each page recomputes when it is next shown.
       await app.saveSettings(settings);
       Object.assign(current, settings);
       const note = h('span', {}, ' Every page now uses these settings; recomputing the headline numbers…');

@@ -38,6 +38,15 @@ double ParetoNbdLogLikelihood(const ParetoNbdParams& p, double x, double t_x, do
 
 namespace {
 
+// ∂z/∂α, ∂z/∂β, ∂m/∂α, ∂m/∂β of the 2F1 argument z = |α−β|/(m+u), m = max(α, β), mu = m + u.
+struct ZPartials {
+  double dz_dalpha, dz_dbeta, dm_dalpha, dm_dbeta;
+};
+ZPartials ZDerivatives(bool alpha_ge, double alpha, double beta, double u, double mu) {
+  if (alpha_ge) return {(beta + u) / (mu * mu), -1.0 / mu, 1.0, 0.0};  // z = (α−β)/(α+u)
+  return {-1.0 / mu, (alpha + u) / (mu * mu), 0.0, 1.0};               // z = (β−α)/(β+u)
+}
+
 // ℓ of one customer and ∂ℓ/∂(r, α, s, β) in g.
 double LogLikelihoodWithGradient(const ParetoNbdParams& p, double x, double t_x, double T, double g[4]) {
   const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
@@ -50,16 +59,7 @@ double LogLikelihoodWithGradient(const ParetoNbdParams& p, double x, double t_x,
     double h[4];
     const double value = LogHyp2F1WithGradient(rsx, B, rsx + 1.0, z, h) - rsx * std::log(mu);
     const double d_rsx = h[0] + h[2] - std::log(mu);  // a = rsx and c = rsx + 1 both move with r and s
-    double dz_dalpha, dz_dbeta, dm_dalpha, dm_dbeta;
-    if (alpha_ge) {  // z = (α−β)/(α+u)
-      dz_dalpha = (beta + u) / (mu * mu);
-      dz_dbeta = -1.0 / mu;
-      dm_dalpha = 1.0, dm_dbeta = 0.0;
-    } else {  // z = (β−α)/(β+u)
-      dz_dalpha = -1.0 / mu;
-      dz_dbeta = (alpha + u) / (mu * mu);
-      dm_dalpha = 0.0, dm_dbeta = 1.0;
-    }
+    const auto [dz_dalpha, dz_dbeta, dm_dalpha, dm_dbeta] = ZDerivatives(alpha_ge, alpha, beta, u, mu);
     dF[0] = d_rsx + (alpha_ge ? 0.0 : h[1]);
     dF[2] = d_rsx + (alpha_ge ? h[1] : 0.0);
     dF[1] = h[3] * dz_dalpha - rsx * dm_dalpha / mu;
@@ -113,16 +113,7 @@ double PairedSum(const ParetoNbdParams& p, const Patterns& patterns, double* gra
       if (!gradient) continue;
       const double* hj = &h[4 * j];
       const double d_rsx = hj[0] + hj[2] - ln_mu;  // a = rsx and c = rsx + 1 both move with r and s
-      double dz_dalpha, dz_dbeta, dm_dalpha, dm_dbeta;
-      if (alpha_ge) {  // z = (α−β)/(α+u)
-        dz_dalpha = (beta + u) / (mu * mu);
-        dz_dbeta = -1.0 / mu;
-        dm_dalpha = 1.0, dm_dbeta = 0.0;
-      } else {  // z = (β−α)/(β+u)
-        dz_dalpha = -1.0 / mu;
-        dz_dbeta = (alpha + u) / (mu * mu);
-        dm_dalpha = 0.0, dm_dbeta = 1.0;
-      }
+      const auto [dz_dalpha, dz_dbeta, dm_dalpha, dm_dbeta] = ZDerivatives(alpha_ge, alpha, beta, u, mu);
       double* g = dU + 4 * (begin + j);
       g[0] = d_shift[0] + d_rsx + (alpha_ge ? 0.0 : hj[1]);
       g[1] = d_shift[1] + hj[3] * dz_dalpha - rsx * dm_dalpha / mu;

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -164,6 +165,10 @@ int main(int argc, char** argv) {
   row("rfm (facts given)", [&] { sink += ComputeRfmFromFacts(ws, facts).customers; });
   row("funnel (facts given)", [&] { sink += ComputeFunnelFromFacts(ws, settings, facts).customers; });
   row("products", [&] { sink += ComputeProducts(ws, settings).baskets; });
+  // As the engine runs it: the facts kept from an earlier op of the same date and currency (ops.h CachedFacts).
+  const auto shared_facts = std::make_shared<const CustomerFacts>(facts);
+  const FactsSource kept = [&](int32_t, uint32_t) { return shared_facts; };
+  row("products (facts given)", [&] { sink += ComputeProducts(ws, settings, {}, kept).baskets; });
   row("customer search", [&] { sink += static_cast<int64_t>(SearchCustomers(ws, settings, "customer12345", 20).size()); });
   Customer360Context ctx;
   row("360 context (once)", [&] { ctx = BuildCustomer360Context(ws, settings); });

@@ -133,6 +133,9 @@ TEST_CASE("engine: customer facts are shared by the ops and outlive a settings c
   CHECK(Ok(fresh.get(), R"({"op":"funnel"})") == funnel_after);
   CHECK(Ok(fresh.get(), R"({"op":"funnel_flow"})") == flow_after);
   CHECK(Ok(fresh.get(), R"({"op":"kpis"})") == kpis_after);
+  // RFM and products read the same kept facts (built above by the KPIs): the answers of a fresh engine.
+  CHECK(Ok(e.get(), R"({"op":"rfm"})") == Ok(fresh.get(), R"({"op":"rfm"})"));
+  CHECK(Ok(e.get(), R"({"op":"products"})") == Ok(fresh.get(), R"({"op":"products"})"));
   // An as_of of its own is a build of its own, the same as a fresh engine's.
   const Json earlier = Ok(e.get(), R"({"op":"kpis","as_of":"2025-06-30"})");
   CHECK(Ok(fresh.get(), R"({"op":"kpis","as_of":"2025-06-30"})") == earlier);

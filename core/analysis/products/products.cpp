@@ -86,14 +86,16 @@ std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const Cu
   return rows;
 }
 
-ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, const ProductOptions& options) {
+ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, const ProductOptions& options,
+                              const FactsSource& facts_source) {
   ProductResult res;
   res.as_of_day = settings.as_of_day != kNoDay ? settings.as_of_day : ws.LatestValidOrderDay();
   res.currency = AnalysisCurrency(ws, settings);
   const size_t n_products = ws.products.size();
   res.product_baskets.assign(n_products, 0);
   if (res.as_of_day == kNoDay) return res;
-  const CustomerFacts facts = BuildCustomerFacts(ws, res.as_of_day, res.currency);
+  const std::shared_ptr<const CustomerFacts> facts_held = FactsFrom(facts_source, ws, res.as_of_day, res.currency);
+  const CustomerFacts& facts = *facts_held;
   const OrderTable& o = ws.orders;
   const OrderLineTable& lines = ws.lines;
 

@@ -73,7 +73,9 @@ struct ProductResult {
   std::vector<BoughtTogetherRow> bought_together; // by lift desc, count desc, then ids
 };
 
-ProductResult ComputeProducts(const Workspace& workspace, const Settings& settings, const ProductOptions& options = {});
+// `facts`: where the customer facts come from (customer_facts.h FactsSource; empty = built here).
+ProductResult ComputeProducts(const Workspace& workspace, const Settings& settings, const ProductOptions& options = {},
+                              const FactsSource& facts = {});
 
 // The replenishment rows alone (the same rows as ComputeProducts(...).replenishment), from customer facts the
 // caller already holds for the analysis date and currency (the playbooks reuse their segment context's).

@@ -41,7 +41,7 @@ Result<Json> Op_products(OpContext& ctx) {
     }
     options.min_support = rq["min_support"].get<double>();
   }
-  const ProductResult res = ComputeProducts(ws, ctx.settings, options);
+  const ProductResult res = ComputeProducts(ws, ctx.settings, options, FactsSourceFor(ctx));
   Json out;
   out["as_of"] = Day(res.as_of_day);
   out["currency"] = res.currency == kNoId ? Json(nullptr) : Json(ws.currencies[res.currency]);

@@ -39,7 +39,9 @@ Result<Json> Op_rfm(OpContext& ctx) {
     limit = rq["limit"].get<int64_t>();
   }
   const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
-  const CustomerFacts facts = BuildCustomerFacts(ws, as_of, AnalysisCurrency(ws, ctx.settings));
+  // The customer facts the overview's KPIs and the funnel already built for this date and currency (ops.h).
+  const std::shared_ptr<const CustomerFacts> facts_held = CachedFacts(ctx, as_of, AnalysisCurrency(ws, ctx.settings));
+  const CustomerFacts& facts = *facts_held;
   const RfmResult res = ComputeRfmFromFacts(ws, facts);
 
   Json out;

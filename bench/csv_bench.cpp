@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/io/csv/reader.h"
+#include "bench/read_file.h"
 
 namespace {
 
@@ -47,14 +48,11 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--chunk") == 0) chunk_mib = std::atof(argv[i + 1]);
     else if (std::strcmp(argv[i], "--runs") == 0) runs = std::max(1, std::atoi(argv[i + 1]));
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string bytes;
+  if (!rapport::bench::ReadFile(path, &bytes)) {
     std::fprintf(stderr, "csv_bench: cannot open %s\n", path.c_str());
     return 1;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string bytes = buffer.str();
   const size_t chunk = chunk_mib > 0 ? static_cast<size_t>(chunk_mib * 1024 * 1024) : bytes.size() + 1;
 
   std::vector<double> seconds, cpu_seconds;

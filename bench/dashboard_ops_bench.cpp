@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/api/engine.h"
+#include "bench/read_file.h"
 
 using namespace rapport;
 
@@ -56,14 +57,11 @@ int main(int argc, char** argv) {
     if (std::string(argv[i]) == "--only") only = "," + std::string(argv[i + 1]) + ",";
   }
   auto t0 = std::chrono::steady_clock::now();
-  std::ifstream in(argv[1], std::ios::binary);
-  if (!in) {
+  std::string bytes;
+  if (!rapport::bench::ReadFile(argv[1], &bytes)) {
     std::fprintf(stderr, "%s: cannot read\n", argv[1]);
     return 1;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string bytes = buffer.str();
   auto opened = Engine::OpenImage(bytes);
   if (!opened.ok()) {
     std::fprintf(stderr, "%s: %s\n", argv[1], opened.status().message().c_str());

@@ -17,20 +17,18 @@
 #include <vector>
 
 #include "core/import/parse.h"
+#include "bench/read_file.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: import_bench FILE [runs]\n");
     return 2;
   }
-  std::ifstream in(argv[1], std::ios::binary);
-  if (!in) {
+  std::string bytes;
+  if (!rapport::bench::ReadFile(argv[1], &bytes)) {
     std::fprintf(stderr, "import_bench: cannot read %s\n", argv[1]);
     return 1;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string bytes = ss.str();
   const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
   const double repeat_mb = argc > 3 ? std::atof(argv[3]) : 0;
   if (repeat_mb > 0) {

@@ -35,6 +35,7 @@
 #endif
 
 #include "core/model/fit.h"
+#include "bench/read_file.h"
 #include "core/model/gamma_gamma.h"
 #include "core/model/predict.h"
 #include "core/model/summary.h"
@@ -47,10 +48,9 @@ using namespace rapport::model;
 namespace {
 
 std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string bytes;
+  rapport::bench::ReadFile(path, &bytes);  // a missing file reads as empty, as before
+  return bytes;
 }
 
 double PeakRssMb() {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/analysis/customer_facts.h"
+#include "bench/read_file.h"
 #include "core/import/parse.h"
 #include "core/workspace/merge.h"
 
@@ -32,14 +33,11 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--chunk-mib")) chunk = size_t(std::atoi(argv[i + 1])) << 20;
   }
-  std::ifstream in(argv[1], std::ios::binary);
-  if (!in) {
+  std::string bytes;
+  if (!rapport::bench::ReadFile(argv[1], &bytes)) {
     std::fprintf(stderr, "summary_bench: cannot open %s\n", argv[1]);
     return 1;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string bytes = ss.str();
 
   std::vector<double> parse_s, merge_s, facts_s, total_s, cpu_s, parse_cpu_s, merge_cpu_s;
   size_t customers = 0, orders = 0;

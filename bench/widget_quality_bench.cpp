@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/api/engine.h"
+#include "bench/read_file.h"
 #include "core/import/parse.h"
 #include "core/recommend/build.h"
 #include "core/recommend/evaluate.h"
@@ -493,14 +494,12 @@ void Store(const char* name, const Workspace& ws) {
 void Shopify(const std::string& dir) {
   for (const char* file : {"shopify_alphapaw_orders_export_1.csv", "shopify_enavant_orders_export_1.csv",
                            "shopify_maisonmaria_orders_export_1.csv", "shopify_stacksbd_orders_export_21.csv"}) {
-    std::ifstream in(dir + "/" + file, std::ios::binary);
-    if (!in) {
+    std::string bytes;
+    if (!rapport::bench::ReadFile(dir + "/" + file, &bytes)) {
       std::printf("\n%s: not found, skipped\n", file);
       continue;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    Result<ImportBatch> batch = ParseBytes(ss.str(), file);
+    Result<ImportBatch> batch = ParseBytes(bytes, file);
     if (!batch.ok()) {
       std::printf("\n%s: %s\n", file, batch.status().ToString().c_str());
       continue;

@@ -10,6 +10,15 @@ mergeInto(LibraryManager.library, {
     fail: function (error) {
       Module['rpLastIoError'] = { name: String((error && error.name) || 'Error'), message: String((error && error.message) || error) };
     },
+    // fn()'s value, or -1 with the error kept when the handle throws.
+    attempt: function (fn) {
+      try {
+        return fn();
+      } catch (e) {
+        RpHost.fail(e);
+        return -1;
+      }
+    },
     byName: function (name) {
       const files = Module['rpFiles'];
       return files ? files.get(name) : undefined;
@@ -32,13 +41,8 @@ mergeInto(LibraryManager.library, {
 
   rp_host_read__deps: ['$RpHost'],
   rp_host_read: function (id, dst, n, at) {
-    try {
-      dst >>>= 0;
-      return RpHost.open[id].read(HEAPU8.subarray(dst, dst + n), { at: at });
-    } catch (e) {
-      RpHost.fail(e);
-      return -1;
-    }
+    dst >>>= 0;
+    return RpHost.attempt(() => RpHost.open[id].read(HEAPU8.subarray(dst, dst + n), { at: at }));
   },
 
   rp_host_write__deps: ['$RpHost'],
@@ -58,34 +62,17 @@ mergeInto(LibraryManager.library, {
 
   rp_host_truncate__deps: ['$RpHost'],
   rp_host_truncate: function (id, size) {
-    try {
-      RpHost.open[id].truncate(size);
-      return 0;
-    } catch (e) {
-      RpHost.fail(e);
-      return -1;
-    }
+    return RpHost.attempt(() => { RpHost.open[id].truncate(size); return 0; });
   },
 
   rp_host_sync__deps: ['$RpHost'],
   rp_host_sync: function (id) {
-    try {
-      RpHost.open[id].flush();
-      return 0;
-    } catch (e) {
-      RpHost.fail(e);
-      return -1;
-    }
+    return RpHost.attempt(() => { RpHost.open[id].flush(); return 0; });
   },
 
   rp_host_size__deps: ['$RpHost'],
   rp_host_size: function (id) {
-    try {
-      return RpHost.open[id].getSize();
-    } catch (e) {
-      RpHost.fail(e);
-      return -1;
-    }
+    return RpHost.attempt(() => RpHost.open[id].getSize());
   },
 
   rp_host_exists__deps: ['$RpHost'],

@@ -115,6 +115,13 @@ async function recordProgress() {
 async function waitIdle() {
   await page.waitForFunction(() => window.rapport && !window.rapport.busy && document.getElementById('progress').hidden);
 }
+/** A browser with a profile on disk in `dir` (what the persistence checks reopen), downloads allowed. */
+function launchProfile(dir) {
+  return chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 }, acceptDownloads: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
 async function gotoRoute(route) {
   await page.evaluate((r) => { location.hash = `#/${r}`; }, route);
   await page.locator(`main[data-ready="${route}"]:not([data-stale])`).waitFor();
@@ -956,10 +963,7 @@ try {
 
   await check('workspaces survive a browser restart (same user-data-dir), can be switched, and "delete everything" deletes', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
-    const launch = () => chromium.launchPersistentContext(dir, {
-      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    const launch = () => launchProfile(dir);
     let ctx = await launch();
     let p = ctx.pages()[0] ?? await ctx.newPage();
     p.setDefaultTimeout(kTimeout);
@@ -1034,10 +1038,7 @@ try {
 
   await check('an import interrupted by closing the tab leaves the stored workspace as it was; a full storage quota is reported and loses nothing', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
-    const ctx = await chromium.launchPersistentContext(dir, {
-      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 }, acceptDownloads: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    const ctx = await launchProfile(dir);
     try {
       let p = ctx.pages()[0] ?? await ctx.newPage();
       p.setDefaultTimeout(kTimeout);
@@ -1168,10 +1169,7 @@ try {
 
   await check('without OPFS sync access handles the workspace is kept in IndexedDB as an image: import, settings, reload, download', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
-    const ctx = await chromium.launchPersistentContext(dir, {
-      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1360, height: 900 }, acceptDownloads: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    const ctx = await launchProfile(dir);
     try {
       // A browser without createSyncAccessHandle: the worker's script runs with it removed.
       await ctx.route('**/worker.js', async (route) => {

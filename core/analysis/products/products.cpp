@@ -9,13 +9,33 @@ namespace rapport {
 
 namespace {
 
-// Quantile with linear interpolation between order statistics (numpy's default); REQUIRES: sorted, non-empty.
-double Quantile(const int32_t* sorted, size_t n, double q) {
-  const double pos = q * static_cast<double>(n - 1);
-  const size_t lo = static_cast<size_t>(std::floor(pos));
-  const size_t hi = std::min(lo + 1, n - 1);
-  const double frac = pos - static_cast<double>(lo);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
+// Quartiles with linear interpolation between order statistics (numpy's default) of b[0, n), n > 0: the
+// order statistics they need are selected (nth_element, ascending), not sorted for; b is reordered.
+struct Quartiles {
+  double q1 = 0, median = 0, q3 = 0;
+};
+Quartiles QuartilesOf(int32_t* b, size_t n) {
+  size_t from = 0;  // b[0, from) holds the smallest values, in order
+  auto at = [&](size_t k) {
+    if (k >= from) {
+      std::nth_element(b + from, b + k, b + n);
+      from = k + 1;
+    }
+    return b[k];
+  };
+  auto quantile = [&](double q) {
+    const double pos = q * static_cast<double>(n - 1);
+    const size_t lo = static_cast<size_t>(std::floor(pos));
+    const size_t hi = std::min(lo + 1, n - 1);
+    const double frac = pos - static_cast<double>(lo);
+    const int32_t v_lo = at(lo);
+    return v_lo + (at(hi) - v_lo) * frac;
+  };
+  Quartiles r;
+  r.q1 = quantile(0.25);
+  r.median = quantile(0.5);
+  r.q3 = quantile(0.75);
+  return r;
 }
 
 }  // namespace
@@ -25,38 +45,47 @@ std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const Cu
   const OrderTable& o = ws.orders;
   const OrderLineTable& lines = ws.lines;
   std::vector<ReplenishmentRow> rows;
-  // Per customer, the last day each product was bought (reset through a touched list);
-  // one pass collects (product, interval) codes, a counting sort groups them by product.
-  std::vector<int32_t> last_seen(n_products, kNoDay);
-  std::vector<uint32_t> touched;
+  // Per product, the customer who last bought it and the day (customer << 32 | day: a new customer's first
+  // purchase needs no reset); one pass collects (product, interval) codes, a counting sort groups them by
+  // product. The columns are read through local pointers: the codes' push_back would otherwise make the
+  // compiler reload every vector's data pointer per line.
+  std::vector<uint64_t> seen(n_products, ~uint64_t{0});
   std::vector<int64_t> interval_count(n_products, 0), interval_customers(n_products, 0);
   std::vector<uint32_t> last_customer(n_products, kNoId);
   std::vector<uint64_t> codes;  // product << 32 | interval
-  codes.reserve(lines.size() / 2);
-  for (uint32_t c = 0; c < facts.size(); ++c) {
-    if (facts.purchase_days[c] < 2) continue;
-    for (const uint32_t* it = facts.begin_orders(c); it != facts.end_orders(c); ++it) {
-      const uint32_t order = *it;
-      const int32_t day = o.day[order];
-      for (uint32_t l = o.first_line[order], e = l + o.line_count[order]; l < e; ++l) {
-        const uint32_t p = lines.product[l];
+  codes.reserve(lines.size() / 8);
+  const uint32_t* const first_line = o.first_line.data();
+  const uint32_t* const line_count = o.line_count.data();
+  const uint32_t* const product = lines.product.data();
+  const uint32_t* const order_ids = facts.order_ids.data();
+  const int32_t* const order_days = facts.order_days.data();
+  const uint32_t* const offsets = facts.order_offsets.data();
+  const int32_t* const purchase_days = facts.purchase_days.data();
+  uint64_t* const last = seen.data();
+  const uint32_t n_customers = static_cast<uint32_t>(facts.size());
+  for (uint32_t c = 0; c < n_customers; ++c) {
+    if (purchase_days[c] < 2) continue;
+    const uint64_t stamp = static_cast<uint64_t>(c) << 32;
+    for (uint32_t k = offsets[c], end = offsets[c + 1]; k < end; ++k) {
+      const uint32_t order = order_ids[k];
+      const int32_t day = order_days[k];
+      const uint64_t now = stamp | static_cast<uint32_t>(day);
+      for (uint32_t l = first_line[order], e = l + line_count[order]; l < e; ++l) {
+        const uint32_t p = product[l];
         if (p == kNoId) continue;
-        const int32_t prev = last_seen[p];
-        if (prev == kNoDay) {
-          touched.push_back(p);
-        } else if (day > prev) {
-          codes.push_back(static_cast<uint64_t>(p) << 32 | static_cast<uint32_t>(day - prev));
-          ++interval_count[p];
-          if (last_customer[p] != c) {
-            last_customer[p] = c;
-            ++interval_customers[p];
-          }
+        const uint64_t before = last[p];
+        last[p] = now;
+        if ((before >> 32) != c) continue;  // the customer's first purchase of p
+        const int32_t prev = static_cast<int32_t>(static_cast<uint32_t>(before));
+        if (day <= prev) continue;  // the same day again
+        codes.push_back(static_cast<uint64_t>(p) << 32 | static_cast<uint32_t>(day - prev));
+        ++interval_count[p];
+        if (last_customer[p] != c) {
+          last_customer[p] = c;
+          ++interval_customers[p];
         }
-        last_seen[p] = day;
       }
     }
-    for (uint32_t p : touched) last_seen[p] = kNoDay;
-    touched.clear();
   }
   std::vector<uint32_t> interval_offset(n_products + 1, 0);
   for (size_t p = 0; p < n_products; ++p) interval_offset[p + 1] = interval_offset[p] + static_cast<uint32_t>(interval_count[p]);
@@ -69,15 +98,14 @@ std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const Cu
   for (uint32_t p = 0; p < n_products; ++p) {
     const int64_t n = interval_count[p];
     if (n == 0 || n < min_intervals) continue;
-    int32_t* b = intervals.data() + interval_offset[p];
-    std::sort(b, b + n);
+    const Quartiles q = QuartilesOf(intervals.data() + interval_offset[p], static_cast<size_t>(n));
     ReplenishmentRow row;
     row.product = p;
     row.intervals = n;
     row.customers = interval_customers[p];
-    row.q1_days = Quantile(b, n, 0.25);
-    row.median_days = Quantile(b, n, 0.5);
-    row.q3_days = Quantile(b, n, 0.75);
+    row.q1_days = q.q1;
+    row.median_days = q.median;
+    row.q3_days = q.q3;
     rows.push_back(row);
   }
   std::sort(rows.begin(), rows.end(), [](const ReplenishmentRow& a, const ReplenishmentRow& b) {
@@ -214,17 +242,15 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   std::vector<uint32_t> tri;
   std::vector<uint64_t> pair_codes;
   std::vector<uint32_t> basket;
-  auto count_basket_pairs = [&]() {
-    std::sort(basket.begin(), basket.end());
-    for (size_t x = 0; x < basket.size(); ++x) {
-      for (size_t y = x + 1; y < basket.size(); ++y) {
-        const uint64_t a = basket[x], b = basket[y];
-        if (triangular) {
-          // Row a holds pairs (a, b > a): offset a * (2 nf - a - 1) / 2 + (b - a - 1).
-          ++tri[a * (2 * nf - a - 1) / 2 + (b - a - 1)];
-        } else {
-          pair_codes.push_back(a << 32 | b);
-        }
+  auto count_basket_pairs = [&](const uint32_t* items, size_t m) {  // REQUIRES: items sorted, distinct
+    for (size_t x = 0; x < m; ++x) {
+      const uint64_t a = items[x];
+      if (triangular) {
+        // Row a holds pairs (a, b > a) at a * (2 nf - a - 1) / 2 + (b - a - 1).
+        uint32_t* row = tri.data() + a * (2 * nf - a - 1) / 2;
+        for (size_t y = x + 1; y < m; ++y) ++row[items[y] - a - 1];
+      } else {
+        for (size_t y = x + 1; y < m; ++y) pair_codes.push_back(a << 32 | items[y]);
       }
     }
   };
@@ -234,19 +260,57 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
     product_of_dense.resize(nf);
     for (uint32_t p = 0; p < nf; ++p) product_of_dense[p] = p;
   }
-  std::fill(stamp.begin(), stamp.end(), kNoId);
-  for (uint32_t i = 0; i < o.size(); ++i) {
-    if (!counted(i)) continue;
-    ++res.baskets;
-    basket.clear();
-    for (uint32_t l = o.first_line[i], e = l + o.line_count[i]; l < e; ++l) {
-      const uint32_t p = lines.product[l];
-      if (p == kNoId || stamp[p] == i) continue;
-      stamp[p] = i;
-      ++res.product_baskets[p];
-      if (one_pass) basket.push_back(p);
+  {
+    // Local pointers: the stores below would otherwise make the compiler reload each column's data pointer.
+    const uint8_t* const flags = o.flags.data();
+    const int32_t* const day = o.day.data();
+    const uint32_t* const currency = o.currency.data();
+    const uint32_t* const first_line = o.first_line.data();
+    const uint32_t* const line_count = o.line_count.data();
+    const uint32_t* const product = lines.product.data();
+    int64_t* const product_baskets = res.product_baskets.data();
+    const int32_t as_of = res.as_of_day;
+    const uint32_t in_currency = res.currency;
+    const uint32_t n_orders = static_cast<uint32_t>(o.size());
+    int64_t baskets = 0;
+    uint32_t small[32];
+    for (uint32_t i = 0; i < n_orders; ++i) {
+      if (flags[i] != 0 || day[i] > as_of || (in_currency != kNoId && currency[i] != in_currency)) continue;
+      ++baskets;
+      const uint32_t first = first_line[i], n_lines = line_count[i];
+      if (n_lines == 1) {  // most baskets: one product, no pairs
+        const uint32_t p = product[first];
+        if (p != kNoId) ++product_baskets[p];
+        continue;
+      }
+      // The basket's distinct products, sorted: by insertion for the usual short basket, else sort + unique.
+      const uint32_t* items = small;
+      size_t m = 0;
+      if (n_lines <= 32) {
+        for (uint32_t l = first, e = first + n_lines; l < e; ++l) {
+          const uint32_t p = product[l];
+          if (p == kNoId) continue;
+          size_t at = m;
+          while (at > 0 && small[at - 1] > p) --at;
+          if (at > 0 && small[at - 1] == p) continue;
+          for (size_t j = m; j > at; --j) small[j] = small[j - 1];
+          small[at] = p;
+          ++m;
+        }
+      } else {
+        basket.clear();
+        for (uint32_t l = first, e = first + n_lines; l < e; ++l) {
+          if (product[l] != kNoId) basket.push_back(product[l]);
+        }
+        std::sort(basket.begin(), basket.end());
+        basket.erase(std::unique(basket.begin(), basket.end()), basket.end());
+        items = basket.data();
+        m = basket.size();
+      }
+      for (size_t j = 0; j < m; ++j) ++product_baskets[items[j]];
+      if (one_pass && m >= 2) count_basket_pairs(items, m);
     }
-    if (basket.size() >= 2) count_basket_pairs();
+    res.baskets = baskets;
   }
   const double min_count_support = options.min_support * static_cast<double>(res.baskets);
   const int64_t min_item = std::max<int64_t>(options.min_pair_count, static_cast<int64_t>(std::ceil(min_count_support)));
@@ -271,7 +335,8 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
         stamp[p] = i;
         basket.push_back(dense[p]);
       }
-      if (basket.size() >= 2) count_basket_pairs();
+      std::sort(basket.begin(), basket.end());
+      if (basket.size() >= 2) count_basket_pairs(basket.data(), basket.size());
     }
   }
   auto emit = [&](uint32_t a, uint32_t b, int64_t count) {

@@ -1,6 +1,8 @@
 #include "core/analysis/rfm/rfm.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 #include "core/util/text.h"
 
@@ -35,74 +37,44 @@ double MedianOf(int64_t* b, int64_t* e) {
   return (static_cast<double>(lower) + static_cast<double>(*mid)) / 2.0;
 }
 
-// Sorts ids by value, ascending, keeping the incoming order among equal values (ids arrive ascending, so ties
-// end up by id): a stable LSD radix sort on value - min, 11 bits a pass (one pass for days or order counts,
-// two or three for cents), over (key, id) pairs so each pass reads memory in order.
-void SortByValue(const std::vector<int64_t>& value, std::vector<uint32_t>* ids) {
-  const size_t n = ids->size();
-  if (n < 2) return;
-  int64_t lo = value[(*ids)[0]], hi = lo;
-  for (uint32_t id : *ids) {
-    lo = std::min(lo, value[id]);
-    hi = std::max(hi, value[id]);
-  }
-  const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
-  if (range == 0) return;
-  int bits = 0;
-  while (bits < 64 && (range >> bits) != 0) ++bits;
-  struct Item {
-    uint64_t key;
-    uint32_t id;
-  };
-  std::vector<Item> a(n), b(n);
-  for (size_t i = 0; i < n; ++i) a[i] = {static_cast<uint64_t>(value[(*ids)[i]]) - static_cast<uint64_t>(lo), (*ids)[i]};
-  constexpr int kDigitBits = 11;
-  constexpr size_t kBuckets = size_t{1} << kDigitBits;
-  std::vector<size_t> start(kBuckets);
-  for (int shift = 0; shift < bits; shift += kDigitBits) {
-    std::fill(start.begin(), start.end(), 0);
-    for (const Item& it : a) ++start[(it.key >> shift) & (kBuckets - 1)];
-    size_t sum = 0;
-    for (size_t& s : start) {
-      const size_t c = s;
-      s = sum;
-      sum += c;
-    }
-    for (const Item& it : a) b[start[(it.key >> shift) & (kBuckets - 1)]++] = it;
-    a.swap(b);
-  }
-  for (size_t i = 0; i < n; ++i) (*ids)[i] = a[i].id;
-}
-
 // Orders ids[lo, hi) (equal values) by customer key just enough that each boundary in `boundaries` (ascending,
 // inside the range) has the smaller keys on its left: nth_element on (8 key bytes after the group's common
 // prefix, id) pairs, so most comparisons are one integer compare instead of a string compare through a pointer.
+// Each key's text is read once (its first kHead bytes copied, the next keys prefetched: at 1M customers the
+// groups hold hundreds of thousands of keys scattered over the heap, and a cache miss per key read twice was
+// most of the RFM time).
 void SplitGroupByKey(const Workspace& ws, std::vector<uint32_t>* ids, size_t lo, size_t hi,
                      const std::vector<size_t>& boundaries) {
   const auto& keys = ws.customers.key;
+  constexpr size_t kHead = 32, kAhead = 16;
+  const size_t m = hi - lo;
+  const uint32_t* group = ids->data() + lo;
+  std::vector<std::array<unsigned char, kHead>> head(m);
+  // The common prefix is capped so its next 8 bytes are inside the copy; a shorter common prefix is still
+  // one, so the order stays exact (more ties go to the full compare).
+  size_t lcp = kHead - 8;
+  for (size_t i = 0; i < m; ++i) {
+    if (i + kAhead < m) __builtin_prefetch(keys[group[i + kAhead]].data());
+    const std::string& k = keys[group[i]];
+    const size_t n = std::min(k.size(), kHead);
+    std::memcpy(head[i].data(), k.data(), n);
+    std::memset(head[i].data() + n, 0, kHead - n);
+    if (k.size() < lcp) lcp = k.size();
+    size_t j = 0;
+    while (j < lcp && head[i][j] == head[0][j]) ++j;
+    lcp = j;
+  }
   struct Keyed {
     uint64_t prefix;
     uint32_t id;
   };
-  size_t lcp = keys[(*ids)[lo]].size();
-  for (size_t i = lo + 1; i < hi && lcp > 0; ++i) {
-    const std::string& a = keys[(*ids)[lo]];
-    const std::string& b = keys[(*ids)[i]];
-    size_t k = 0;
-    const size_t limit = std::min(lcp, b.size());
-    while (k < limit && a[k] == b[k]) ++k;
-    lcp = k;
-  }
-  std::vector<Keyed> items(hi - lo);
-  for (size_t i = lo; i < hi; ++i) {
-    const std::string& k = keys[(*ids)[i]];
+  std::vector<Keyed> items(m);
+  for (size_t i = 0; i < m; ++i) {
     uint64_t prefix = 0;
-    for (size_t j = 0; j < 8; ++j) {
-      const size_t at = lcp + j;
-      prefix = (prefix << 8) | (at < k.size() ? static_cast<unsigned char>(k[at]) : 0u);
-    }
-    items[i - lo] = {prefix, (*ids)[i]};
+    for (size_t j = 0; j < 8; ++j) prefix = (prefix << 8) | head[i][lcp + j];
+    items[i] = {prefix, group[i]};
   }
+  std::vector<std::array<unsigned char, kHead>>().swap(head);
   auto less = [&](const Keyed& a, const Keyed& b) {
     if (a.prefix != b.prefix) return a.prefix < b.prefix;
     const int cmp = keys[a.id].compare(keys[b.id]);
@@ -117,34 +89,136 @@ void SplitGroupByKey(const Workspace& ws, std::vector<uint32_t>* ids, size_t lo,
 }
 
 // Scores 1..5 by quintile of rank. `value[c]` is the ranking value (ascending = low score), `ids` the
-// customers ranked. Equivalent to sorting by (value, key) and scoring rank i as 1 + 5i/n, but only the value
-// groups that straddle a quintile boundary are ordered by key, and only as far as the boundaries need.
-void ScoreByRank(const Workspace& ws, const std::vector<int64_t>& value, std::vector<uint32_t> ids,
+// customers ranked, ascending. Equivalent to sorting by (value, key) and scoring rank i as 1 + 5i/n, without
+// the sort: the first rank of score k + 1 is B_k = ceil(k n / 5), so the values at ranks B_k - 1 and B_k
+// (eight order statistics: from a histogram when the values span a small range, as days and order counts do,
+// else nth_element) decide every customer's score from its value alone, except for the customers whose value
+// runs across a boundary (at ranks B_k - 1 and B_k both). Only those groups are ordered by key, and only as
+// far as the boundaries inside them need.
+void ScoreByRank(const Workspace& ws, const std::vector<int64_t>& value, const std::vector<uint32_t>& ids,
                  std::vector<uint8_t>* score) {
   const size_t n = ids.size();
   if (n == 0) return;
-  SortByValue(value, &ids);
-  // Boundaries: the first rank of score k + 1 is ceil(k n / 5). Those inside a run of equal values are
-  // grouped by run.
-  size_t k = 1;
-  while (k <= 4) {
-    const size_t boundary = (k * n + 4) / 5;
-    if (boundary == 0 || boundary >= n || value[ids[boundary - 1]] != value[ids[boundary]]) {
-      ++k;
-      continue;
-    }
-    const int64_t v = value[ids[boundary]];
-    size_t lo = boundary, hi = boundary;
-    while (lo > 0 && value[ids[lo - 1]] == v) --lo;
-    while (hi < n && value[ids[hi]] == v) ++hi;
-    std::vector<size_t> inside;
-    while (k <= 4 && (k * n + 4) / 5 < hi) {
-      inside.push_back((k * n + 4) / 5);
-      ++k;
-    }
-    SplitGroupByKey(ws, &ids, lo, hi, inside);
+  struct Boundary {
+    size_t rank = 0;            // B_k
+    int64_t below = 0, at = 0;  // the values at ranks B_k - 1 and B_k
+    bool inside = false;        // B_k < n: some rank scores k + 1
+  };
+  std::array<Boundary, 4> bound;
+  for (size_t k = 1; k <= 4; ++k) {
+    bound[k - 1].rank = (k * n + 4) / 5;
+    bound[k - 1].inside = bound[k - 1].rank > 0 && bound[k - 1].rank < n;
   }
-  for (size_t i = 0; i < n; ++i) (*score)[ids[i]] = static_cast<uint8_t>(1 + (5 * i) / n);
+  int64_t lo = value[ids[0]], hi = lo;
+  for (uint32_t c : ids) {
+    lo = std::min(lo, value[c]);
+    hi = std::max(hi, value[c]);
+  }
+  constexpr uint64_t kHistogramRange = uint64_t{1} << 20;
+  std::vector<uint32_t> count;  // by value - lo, when the range is small
+  if (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) < kHistogramRange) {
+    count.assign(static_cast<size_t>(hi - lo) + 1, 0);
+    for (uint32_t c : ids) ++count[static_cast<size_t>(value[c] - lo)];
+    size_t below_v = 0, k = 0;  // customers with a smaller value than v
+    for (size_t v = 0; v < count.size() && k < 4; ++v) {
+      const size_t end = below_v + count[v];
+      for (; k < 4 && bound[k].rank < end; ++k) {
+        if (!bound[k].inside) continue;
+        bound[k].at = lo + static_cast<int64_t>(v);
+        // The value at B_k - 1: v itself unless the run of v starts at B_k.
+        if (bound[k].rank > below_v) {
+          bound[k].below = bound[k].at;
+        } else {
+          size_t u = v;
+          while (count[--u] == 0) {}
+          bound[k].below = lo + static_cast<int64_t>(u);
+        }
+      }
+      below_v = end;
+    }
+  } else {
+    std::vector<int64_t> sorted(n);
+    for (size_t i = 0; i < n; ++i) sorted[i] = value[ids[i]];
+    size_t from = 0;
+    for (Boundary& b : bound) {
+      if (!b.inside) continue;
+      if (b.rank - 1 >= from) {
+        std::nth_element(sorted.begin() + from, sorted.begin() + (b.rank - 1), sorted.end());
+        from = b.rank;
+      }
+      b.below = sorted[b.rank - 1];
+      if (b.rank >= from) {
+        std::iter_swap(sorted.begin() + b.rank, std::min_element(sorted.begin() + b.rank, sorted.end()));
+        from = b.rank + 1;
+      }
+      b.at = sorted[b.rank];
+    }
+  }
+  // The values whose run straddles a boundary (at most four), with the customers holding them.
+  struct Group {
+    int64_t v = 0;
+    size_t less = 0;  // customers with a smaller value: the group's first rank
+    std::vector<uint32_t> ids;
+  };
+  std::vector<Group> groups;
+  for (const Boundary& b : bound) {
+    if (b.inside && b.below == b.at && (groups.empty() || groups.back().v != b.at)) groups.push_back({b.at, 0, {}});
+  }
+  auto group_of = [&](int64_t x) -> Group* {
+    for (Group& g : groups) {
+      if (g.v == x) return &g;
+    }
+    return nullptr;
+  };
+  // Score k + 1 once the run of x starts at or after B_k: the value at B_k is below x, or equals it with the
+  // value just before B_k below x. 0 = x straddles a boundary.
+  auto score_of = [&](int64_t x) -> uint8_t {
+    if (group_of(x)) return 0;
+    uint8_t s = 1;
+    for (const Boundary& b : bound) s += b.inside && (b.at < x || (b.at == x && b.below < x));
+    return s;
+  };
+  if (!count.empty()) {
+    std::vector<uint8_t> score_by_value(count.size());
+    size_t below_v = 0;
+    for (size_t v = 0; v < count.size(); ++v) {
+      score_by_value[v] = count[v] ? score_of(lo + static_cast<int64_t>(v)) : 0;
+      if (Group* g = count[v] ? group_of(lo + static_cast<int64_t>(v)) : nullptr) {
+        g->less = below_v;
+        g->ids.reserve(count[v]);
+      }
+      below_v += count[v];
+    }
+    for (uint32_t c : ids) {
+      const size_t v = static_cast<size_t>(value[c] - lo);
+      const uint8_t s = score_by_value[v];
+      if (s) {
+        (*score)[c] = s;
+      } else {
+        group_of(value[c])->ids.push_back(c);
+      }
+    }
+  } else {
+    for (uint32_t c : ids) {
+      const int64_t x = value[c];
+      for (Group& g : groups) g.less += x < g.v;
+      const uint8_t s = score_of(x);
+      if (s) {
+        (*score)[c] = s;
+      } else {
+        group_of(x)->ids.push_back(c);
+      }
+    }
+  }
+  for (Group& g : groups) {
+    std::vector<size_t> inside;
+    for (const Boundary& b : bound) {
+      if (b.inside && b.rank > g.less && b.rank < g.less + g.ids.size()) inside.push_back(b.rank - g.less);
+    }
+    const size_t m = g.ids.size();
+    SplitGroupByKey(ws, &g.ids, 0, m, inside);
+    for (size_t j = 0; j < m; ++j) (*score)[g.ids[j]] = static_cast<uint8_t>(1 + (5 * (g.less + j)) / n);
+  }
 }
 
 }  // namespace

@@ -59,6 +59,7 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
   const uint32_t n_counted = bucket_start[n_buckets];
   f.order_ids.resize(n_counted);
   f.order_days.resize(n_counted);
+  f.order_net_cents.resize(n_counted);
 
   // Pass 2: each counted order's fields into its bucket, in table order (16 bytes: a net amount beyond 32 bits,
   // over $21 M, is marked and read back from the columns).
@@ -106,9 +107,11 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
     for (uint32_t k = item_begin; k < item_end; ++k) {
       const Item& it = items[k];
       const uint32_t at = cursor[it.customer - c_begin]++;
+      const int64_t net = it.net != kWideNet ? it.net : o.net_cents(it.order);
       f.order_ids[at] = it.order;
       f.order_days[at] = it.day;
-      f.net_cents[it.customer] += it.net != kWideNet ? it.net : o.net_cents(it.order);
+      f.order_net_cents[at] = net;
+      f.net_cents[it.customer] += net;
     }
     for (size_t c = c_begin; c < c_end; ++c) {
       const uint32_t begin = f.order_offsets[c], end = f.order_offsets[c + 1];
@@ -124,7 +127,11 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
       }
       if (!in_order) {
         std::sort(ids, ids + n, before);
-        for (uint32_t k = 0; k < n; ++k) days[k] = day[ids[k]];
+        int64_t* nets = f.order_net_cents.data() + begin;
+        for (uint32_t k = 0; k < n; ++k) {
+          days[k] = day[ids[k]];
+          nets[k] = o.net_cents(ids[k]);
+        }
       }
       int32_t distinct = 1;
       for (uint32_t k = 1; k < n; ++k) distinct += days[k] != days[k - 1];

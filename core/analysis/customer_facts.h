@@ -32,6 +32,8 @@ struct CustomerFacts {
   // sequence (an order's day looked up through its id is a cache miss per order once the orders table is
   // larger than the cache: a customer's orders are spread over the file, most of a KPI pass at 5 M orders).
   std::vector<int32_t> order_days;
+  // And each of those orders' net cents (total - refunded), at the same positions.
+  std::vector<int64_t> order_net_cents;
 
   uint32_t customers_with_orders = 0;
   int64_t identified_orders = 0, guest_orders = 0;
@@ -43,6 +45,7 @@ struct CustomerFacts {
   const uint32_t* end_orders(uint32_t c) const { return order_ids.data() + order_offsets[c + 1]; }
   const int32_t* begin_days(uint32_t c) const { return order_days.data() + order_offsets[c]; }
   const int32_t* end_days(uint32_t c) const { return order_days.data() + order_offsets[c + 1]; }
+  const int64_t* begin_net(uint32_t c) const { return order_net_cents.data() + order_offsets[c]; }
 };
 
 CustomerFacts BuildCustomerFacts(const Workspace& workspace, int32_t as_of_day, uint32_t currency);

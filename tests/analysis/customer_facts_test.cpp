@@ -41,12 +41,15 @@ void CheckAgainstDirect(const Workspace& ws, int32_t as_of, uint32_t currency) {
     REQUIRE(f.order_offsets[c + 1] - f.order_offsets[c] == ids.size());
     REQUIRE(std::vector<uint32_t>(f.begin_orders(c), f.end_orders(c)) == ids);
     std::vector<int32_t> days;
+    std::vector<int64_t> nets;
     int64_t net = 0;
     for (uint32_t id : ids) {
       days.push_back(o.day[id]);
+      nets.push_back(o.net_cents(id));
       net += o.net_cents(id);
     }
     REQUIRE(std::vector<int32_t>(f.begin_days(c), f.end_days(c)) == days);
+    REQUIRE(std::vector<int64_t>(f.begin_net(c), f.begin_net(c) + ids.size()) == nets);
     CHECK(f.orders[c] == static_cast<int32_t>(ids.size()));
     CHECK(f.net_cents[c] == net);
     CHECK(f.first_day[c] == (ids.empty() ? kNoDay : days.front()));

@@ -38,52 +38,123 @@ Quartiles QuartilesOf(int32_t* b, size_t n) {
   return r;
 }
 
-}  // namespace
+// The lines of the counted orders of each customer with facts, grouped by customer (ascending id) and, within
+// a customer, by order in table order (runs of one order's lines, ascending order id). An import appends
+// orders by date, so a customer's orders lie far apart in the order table and a walk from one to the next is a
+// cache (and TLB) miss per order at millions of orders; this layout is built instead as the customer facts
+// are, by a bucket distribution over customer ids: one sequential pass over the orders and their lines writes
+// each line into its bucket of customer ids, then each bucket (a few thousand lines) is put in customer order
+// within the cache.
+struct CustomerLines {
+  std::vector<uint32_t> offsets;  // customer c's lines are [offsets[c], offsets[c + 1])
+  std::vector<uint32_t> order, product;
+  std::vector<int32_t> day;
+};
 
-std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const CustomerFacts& facts, int64_t min_intervals) {
-  const size_t n_products = ws.products.size();
+CustomerLines BuildCustomerLines(const Workspace& ws, const CustomerFacts& facts) {
   const OrderTable& o = ws.orders;
-  const OrderLineTable& lines = ws.lines;
+  const size_t n_customers = facts.size();
+  const size_t n_orders = o.size();
+  const uint8_t* const flags = o.flags.data();
+  const int32_t* const day = o.day.data();
+  const uint32_t* const currency = o.currency.data();
+  const uint32_t* const customer = o.customer.data();
+  const uint32_t* const first_line = o.first_line.data();
+  const uint32_t* const line_count = o.line_count.data();
+  const uint32_t* const line_product = ws.lines.product.data();
+  auto counted = [&](size_t i) {
+    return flags[i] == 0 && (facts.as_of_day == kNoDay || day[i] <= facts.as_of_day) &&
+           (facts.currency == kNoId || currency[i] == facts.currency) && customer[i] != kNoId;
+  };
+  int id_bits = 0;
+  while (id_bits < 32 && (size_t{1} << id_bits) < n_customers) ++id_bits;
+  const int high_bits = std::min(id_bits, 11);
+  const int low_bits = id_bits - high_bits;
+  const size_t n_buckets = size_t{1} << high_bits;
+
+  CustomerLines out;
+  out.offsets.assign(n_customers + 1, 0);
+  std::vector<uint32_t> bucket_start(n_buckets + 1, 0);
+  for (size_t i = 0; i < n_orders; ++i) {
+    if (counted(i)) bucket_start[(customer[i] >> low_bits) + 1] += line_count[i];
+  }
+  for (size_t b = 0; b < n_buckets; ++b) bucket_start[b + 1] += bucket_start[b];
+  const uint32_t n_lines = bucket_start[n_buckets];
+  out.order.resize(n_lines);
+  out.product.resize(n_lines);
+  out.day.resize(n_lines);
+  // Each line into its bucket as one 16-byte item (one write stream per bucket), then each bucket laid out
+  // by customer into the columns.
+  struct Item {
+    uint32_t customer, order, product;
+    int32_t day;
+  };
+  std::vector<Item> items(n_lines);
+  {
+    std::vector<uint32_t> cursor(bucket_start.begin(), bucket_start.end() - 1);
+    for (size_t i = 0; i < n_orders; ++i) {
+      if (!counted(i)) continue;
+      const uint32_t c = customer[i];
+      uint32_t at = cursor[c >> low_bits];
+      for (uint32_t l = first_line[i], e = l + line_count[i]; l < e; ++l) {
+        items[at++] = {c, static_cast<uint32_t>(i), line_product[l], day[i]};
+      }
+      cursor[c >> low_bits] = at;
+    }
+  }
+  std::vector<uint32_t> cursor(size_t{1} << low_bits);
+  for (size_t b = 0; b < n_buckets; ++b) {
+    const size_t c_begin = b << low_bits, c_end = std::min(n_customers, (b + 1) << low_bits);
+    if (c_begin >= n_customers) break;
+    const uint32_t begin = bucket_start[b], end = bucket_start[b + 1];
+    for (uint32_t k = begin; k < end; ++k) ++out.offsets[items[k].customer + 1];
+    uint32_t next = begin;
+    for (size_t c = c_begin; c < c_end; ++c) {
+      cursor[c - c_begin] = next;
+      next += out.offsets[c + 1];
+      out.offsets[c + 1] = next;
+    }
+    for (uint32_t k = begin; k < end; ++k) {
+      const Item& it = items[k];
+      const uint32_t at = cursor[it.customer - c_begin]++;
+      out.order[at] = it.order;
+      out.product[at] = it.product;
+      out.day[at] = it.day;
+    }
+  }
+  return out;
+}
+
+std::vector<ReplenishmentRow> ReplenishmentFrom(const Workspace& ws, const CustomerFacts& facts,
+                                                const CustomerLines& cl, int64_t min_intervals) {
+  const size_t n_products = ws.products.size();
   std::vector<ReplenishmentRow> rows;
-  // Per product, the customer who last bought it and the day (customer << 32 | day: a new customer's first
-  // purchase needs no reset); one pass collects (product, interval) codes, a counting sort groups them by
-  // product. The columns are read through local pointers: the codes' push_back would otherwise make the
-  // compiler reload every vector's data pointer per line.
-  std::vector<uint64_t> seen(n_products, ~uint64_t{0});
+  // Per customer with two purchase days or more, its (product, day) pairs sorted: consecutive pairs of one
+  // product on different days are an interval. One pass collects (product, interval) codes, a counting sort
+  // groups them by product.
   std::vector<int64_t> interval_count(n_products, 0), interval_customers(n_products, 0);
   std::vector<uint32_t> last_customer(n_products, kNoId);
   std::vector<uint64_t> codes;  // product << 32 | interval
-  codes.reserve(lines.size() / 8);
-  const uint32_t* const first_line = o.first_line.data();
-  const uint32_t* const line_count = o.line_count.data();
-  const uint32_t* const product = lines.product.data();
-  const uint32_t* const order_ids = facts.order_ids.data();
-  const int32_t* const order_days = facts.order_days.data();
-  const uint32_t* const offsets = facts.order_offsets.data();
-  const int32_t* const purchase_days = facts.purchase_days.data();
-  uint64_t* const last = seen.data();
+  std::vector<uint64_t> pairs;  // product << 32 | day (as unsigned, order-preserving)
   const uint32_t n_customers = static_cast<uint32_t>(facts.size());
   for (uint32_t c = 0; c < n_customers; ++c) {
-    if (purchase_days[c] < 2) continue;
-    const uint64_t stamp = static_cast<uint64_t>(c) << 32;
-    for (uint32_t k = offsets[c], end = offsets[c + 1]; k < end; ++k) {
-      const uint32_t order = order_ids[k];
-      const int32_t day = order_days[k];
-      const uint64_t now = stamp | static_cast<uint32_t>(day);
-      for (uint32_t l = first_line[order], e = l + line_count[order]; l < e; ++l) {
-        const uint32_t p = product[l];
-        if (p == kNoId) continue;
-        const uint64_t before = last[p];
-        last[p] = now;
-        if ((before >> 32) != c) continue;  // the customer's first purchase of p
-        const int32_t prev = static_cast<int32_t>(static_cast<uint32_t>(before));
-        if (day <= prev) continue;  // the same day again
-        codes.push_back(static_cast<uint64_t>(p) << 32 | static_cast<uint32_t>(day - prev));
-        ++interval_count[p];
-        if (last_customer[p] != c) {
-          last_customer[p] = c;
-          ++interval_customers[p];
-        }
+    if (facts.purchase_days[c] < 2) continue;
+    pairs.clear();
+    for (uint32_t k = cl.offsets[c], end = cl.offsets[c + 1]; k < end; ++k) {
+      if (cl.product[k] == kNoId) continue;
+      pairs.push_back(static_cast<uint64_t>(cl.product[k]) << 32 | (static_cast<uint32_t>(cl.day[k]) ^ 0x80000000u));
+    }
+    std::sort(pairs.begin(), pairs.end());
+    for (size_t k = 1; k < pairs.size(); ++k) {
+      const uint32_t p = static_cast<uint32_t>(pairs[k] >> 32);
+      if (static_cast<uint32_t>(pairs[k - 1] >> 32) != p) continue;
+      const uint32_t gap = static_cast<uint32_t>(pairs[k]) - static_cast<uint32_t>(pairs[k - 1]);
+      if (gap == 0) continue;  // the same day again
+      codes.push_back(static_cast<uint64_t>(p) << 32 | gap);
+      ++interval_count[p];
+      if (last_customer[p] != c) {
+        last_customer[p] = c;
+        ++interval_customers[p];
       }
     }
   }
@@ -114,6 +185,12 @@ std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const Cu
   return rows;
 }
 
+}  // namespace
+
+std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const CustomerFacts& facts, int64_t min_intervals) {
+  return ReplenishmentFrom(ws, facts, BuildCustomerLines(ws, facts), min_intervals);
+}
+
 ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, const ProductOptions& options,
                               const FactsSource& facts_source) {
   ProductResult res;
@@ -127,7 +204,8 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   const OrderTable& o = ws.orders;
   const OrderLineTable& lines = ws.lines;
 
-  res.replenishment = ComputeReplenishment(ws, facts, options.min_intervals);
+  const CustomerLines cl = BuildCustomerLines(ws, facts);
+  res.replenishment = ReplenishmentFrom(ws, facts, cl, options.min_intervals);
 
   // --- First product -> repeat and 12-month value; journeys.
   std::vector<int64_t> fp_customers(n_products, 0), fp_repeat(n_products, 0), fp_matured(n_products, 0),
@@ -141,37 +219,57 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   }
   std::vector<int32_t> horizon_of(static_cast<size_t>(res.as_of_day - earliest) + 1, kNoDay);
   std::vector<uint32_t> stamp(n_products, kNoId);  // dedupe products within a first order
+  // A customer's lines are runs of one order each, by ascending order id: an order's run is found by binary
+  // search over them.
+  struct Run {
+    uint32_t order, begin, end;
+  };
+  std::vector<Run> runs;
+  auto run_of = [&](uint32_t order) -> const Run* {
+    auto it = std::lower_bound(runs.begin(), runs.end(), order, [](const Run& r, uint32_t id) { return r.order < id; });
+    return it != runs.end() && it->order == order ? &*it : nullptr;
+  };
   for (uint32_t c = 0; c < facts.size(); ++c) {
     if (facts.orders[c] == 0) continue;
+    runs.clear();
+    for (uint32_t k = cl.offsets[c], end = cl.offsets[c + 1]; k < end; ++k) {
+      if (runs.empty() || runs.back().order != cl.order[k]) runs.push_back({cl.order[k], k, k});
+      runs.back().end = k + 1;
+    }
     const uint32_t* begin = facts.begin_orders(c);
-    const uint32_t first_order = *begin;
+    const uint32_t n_orders = static_cast<uint32_t>(facts.orders[c]);
     const int32_t first_day = facts.first_day[c];
     int32_t& horizon = horizon_of[static_cast<size_t>(first_day - earliest)];
     if (horizon == kNoDay) horizon = AddMonths(first_day, 12);
     const bool matured = horizon <= res.as_of_day + 1;  // the 12 months [first_day, horizon) have ended
     int64_t net12 = 0;
     if (matured) {
-      for (const uint32_t* it = begin; it != facts.end_orders(c) && o.day[*it] < horizon; ++it) net12 += o.net_cents(*it);
+      const int32_t* days = facts.begin_days(c);
+      const int64_t* nets = facts.begin_net(c);
+      for (uint32_t k = 0; k < n_orders && days[k] < horizon; ++k) net12 += nets[k];
     }
-    for (uint32_t l = o.first_line[first_order], e = l + o.line_count[first_order]; l < e; ++l) {
-      const uint32_t p = lines.product[l];
+    const Run* first = run_of(*begin);
+    if (first == nullptr) continue;  // a first order without lines
+    for (uint32_t k = first->begin; k < first->end; ++k) {
+      const uint32_t p = cl.product[k];
       if (p == kNoId || stamp[p] == c) continue;
       stamp[p] = c;
       ++fp_customers[p];
-      if (facts.orders[c] >= 2) ++fp_repeat[p];
+      if (n_orders >= 2) ++fp_repeat[p];
       if (matured) {
         ++fp_matured[p];
         fp_net12[p] += net12;
       }
     }
-    if (o.line_count[first_order] == 0) continue;
-    const uint32_t first_product = lines.product[o.first_line[first_order]];
+    const uint32_t first_product = cl.product[first->begin];
     if (first_product == kNoId) continue;
     ++journey_first[first_product];
     uint32_t next = kNoId;
-    for (const uint32_t* it = begin + 1; it != facts.end_orders(c) && next == kNoId; ++it) {
-      for (uint32_t l = o.first_line[*it], e = l + o.line_count[*it]; l < e; ++l) {
-        const uint32_t p = lines.product[l];
+    for (uint32_t j = 1; j < n_orders && next == kNoId; ++j) {
+      const Run* run = run_of(begin[j]);
+      if (run == nullptr) continue;
+      for (uint32_t k = run->begin; k < run->end; ++k) {
+        const uint32_t p = cl.product[k];
         if (p != kNoId && p != first_product) {
           next = p;
           break;

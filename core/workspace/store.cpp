@@ -90,10 +90,8 @@ CREATE TABLE orders_v2(
 INSERT INTO orders_v2 SELECT o.id, o.key, o.name, o.customer, o.day, o.seconds, o.offset_minutes, o.currency,
   o.subtotal_cents, o.discount_cents, o.shipping_cents, o.tax_cents, o.total_cents, o.refunded_cents, o.flags,
   o.financial_status, o.fulfillment_status, o.fulfilled_day, o.source, o.discount_code, o.country, o.import_id,
-  l.packed
-  FROM orders o LEFT JOIN (SELECT order_id, rp_pack_lines(product, quantity, unit_price_cents, discount_cents ORDER BY id) AS packed
-                           FROM order_lines GROUP BY order_id) l ON l.order_id = o.id
-  ORDER BY o.id;
+  (SELECT rp_pack_lines(product, quantity, unit_price_cents, discount_cents ORDER BY id) FROM order_lines WHERE order_id = o.id)
+  FROM orders o ORDER BY o.id;
 DROP TABLE order_lines;
 DROP TABLE orders;
 ALTER TABLE orders_v2 RENAME TO orders;

@@ -89,7 +89,8 @@ Json ImportRecordToJson(const rapport::ImportRecord& r) {
               {"first_day", rapport::Day(r.first_day)},
               {"last_day", rapport::Day(r.last_day)},
               {"currencies", r.currencies},
-              {"fingerprint", hex}};
+              {"fingerprint", hex},
+              {"fingerprint_kind", r.fingerprint_kind}};
 }
 
 // Opens an engine with `open` (which returns Result<std::unique_ptr<Engine>>) and adopts it: the handle, or 0

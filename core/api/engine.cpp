@@ -23,7 +23,7 @@ class ImportSession {
   uint64_t total_bytes;
   std::string imported_at;
   uint64_t bytes = 0;
-  uint64_t fingerprint = 1469598103934665603ULL;  // FNV-1a offset basis, chained over the chunks
+  FileFingerprint fingerprint;  // over the chunks as they come
   // A large orders export is merged and written in slices of this many orders as it streams, inside the
   // import's one transaction (Store::BeginAppend), so the whole file's batch is never held at once.
   static constexpr size_t kSliceOrders = 100000;
@@ -122,7 +122,7 @@ Status Engine::BeginImport(const std::string& file_name, const ImportOptions& op
 Status Engine::ImportChunk(std::string_view bytes) {
   if (!import_) return InvalidArgument("no import in progress (call BeginImport first)");
   import_->bytes += bytes.size();
-  import_->fingerprint = Fnv1a64(bytes, import_->fingerprint);
+  import_->fingerprint.Update(bytes);
   Status s = import_->parser.Feed(bytes);
   if (s.ok()) {
     cache_.Clear();
@@ -157,7 +157,8 @@ Result<ImportRecord> Engine::FinishImport() {
   record.format = info ? info->format : "";
   record.imported_at = session->imported_at;
   record.bytes = session->bytes;
-  record.fingerprint = session->fingerprint;
+  record.fingerprint = session->fingerprint.Final();
+  record.fingerprint_kind = FileFingerprint::kKind;
 
   Status status;
   cache_.Clear();

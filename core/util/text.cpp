@@ -2,6 +2,9 @@
 
 #include <fast_float/fast_float.h>
 
+#include <algorithm>
+#include <cstring>
+
 namespace rapport {
 
 std::string_view TrimAscii(std::string_view s) {
@@ -168,6 +171,58 @@ uint64_t Fnv1a64(std::string_view bytes, uint64_t seed) {
     h ^= c;
     h *= 1099511628211ULL;
   }
+  return h;
+}
+
+namespace {
+
+constexpr uint64_t kWordMul = 0xff51afd7ed558ccdULL;
+
+inline uint64_t LoadLe64(const unsigned char* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];  // compiles to one load on little-endian targets
+  return v;
+}
+
+inline uint64_t MixWord(uint64_t h, uint64_t w) {
+  h ^= w * 0x87c37b91114253d5ULL;
+  h = (h << 27) | (h >> 37);
+  return h * kWordMul + 0x52dce729;
+}
+
+}  // namespace
+
+void FileFingerprint::Update(std::string_view bytes) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  size_t n = bytes.size();
+  length_ += n;
+  if (tail_size_ > 0) {
+    const size_t take = std::min(n, 8 - tail_size_);
+    std::memcpy(tail_ + tail_size_, p, take);
+    tail_size_ += take;
+    p += take;
+    n -= take;
+    if (tail_size_ < 8) return;
+    h_ = MixWord(h_, LoadLe64(tail_));
+    tail_size_ = 0;
+  }
+  uint64_t h = h_;
+  for (; n >= 8; p += 8, n -= 8) h = MixWord(h, LoadLe64(p));
+  h_ = h;
+  std::memcpy(tail_, p, n);
+  tail_size_ = n;
+}
+
+uint64_t FileFingerprint::Final() const {
+  unsigned char last[8] = {};
+  std::memcpy(last, tail_, tail_size_);
+  uint64_t h = MixWord(h_, LoadLe64(last)) ^ length_;
+  // MurmurHash3's 64-bit finaliser: every input bit reaches every output bit.
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
   return h;
 }
 

@@ -34,7 +34,26 @@ bool ParseInt64(std::string_view text, int64_t* out);
 // A decimal number (fast_float; identical natively and in wasm).
 bool ParseDouble(std::string_view text, double* out);
 
-// FNV-1a 64-bit, for content fingerprints (not for security).
+// FNV-1a 64-bit, one byte at a time (seeds, short keys). Import records of schema version 1 hold it as their file
+// fingerprint (kind "fnv1a64").
 uint64_t Fnv1a64(std::string_view bytes, uint64_t seed = 1469598103934665603ULL);
+
+// The file fingerprint of an import (kind "wh64", since schema version 2): 8 bytes at a time, fed in pieces of
+// any size (the result does not depend on where the pieces split), little-endian words, so the native and the
+// wasm engine agree. Not for security: it tells a user whether two imports read the same bytes.
+//
+//   FileFingerprint f; f.Update(chunk1); f.Update(chunk2); uint64_t h = f.Final();
+class FileFingerprint {
+ public:
+  static constexpr const char* kKind = "wh64";
+  void Update(std::string_view bytes);
+  uint64_t Final() const;
+
+ private:
+  uint64_t h_ = 0x9e3779b97f4a7c15ULL;
+  uint64_t length_ = 0;
+  unsigned char tail_[8] = {};
+  size_t tail_size_ = 0;  // bytes in tail_ not yet mixed in (< 8)
+};
 
 }  // namespace rapport

@@ -62,8 +62,45 @@ CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 INSERT INTO meta(key, value) VALUES ('schema_version', '1'), ('created_by', 'rapport 0.1.0');
 )sql";
 
+// Version 2 (docs/workspace.md): the uniqueness of customer keys, order keys and aliases is the engine's to keep
+// (KeyIndex, in memory), so those tables carry no text index; an order's lines are one BLOB in its row
+// (orders.lines, PackLines below) instead of rows of order_lines; imports say which hash their fingerprint is.
+// rp_pack_lines is the aggregate Store registers on every connection (RegisterFunctions).
+const char* const kMigrationV2 = R"sql(
+CREATE TABLE customers_v2(
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL,
+  platform_id TEXT NOT NULL, first_name TEXT NOT NULL, last_name TEXT NOT NULL, country TEXT NOT NULL,
+  tags TEXT NOT NULL, accepts_marketing INTEGER NOT NULL, reported_spent_cents INTEGER NOT NULL,
+  reported_orders INTEGER NOT NULL, import_id INTEGER NOT NULL);
+INSERT INTO customers_v2 SELECT id, key, email, phone, platform_id, first_name, last_name, country, tags,
+  accepts_marketing, reported_spent_cents, reported_orders, import_id FROM customers ORDER BY id;
+DROP TABLE customers;
+ALTER TABLE customers_v2 RENAME TO customers;
+CREATE TABLE customer_aliases_v2(alias TEXT NOT NULL, customer INTEGER NOT NULL, import_id INTEGER NOT NULL);
+INSERT INTO customer_aliases_v2 SELECT alias, customer, import_id FROM customer_aliases;
+DROP TABLE customer_aliases;
+ALTER TABLE customer_aliases_v2 RENAME TO customer_aliases;
+CREATE TABLE orders_v2(
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL, name TEXT NOT NULL, customer INTEGER, day INTEGER,
+  seconds INTEGER NOT NULL, offset_minutes INTEGER NOT NULL, currency TEXT NOT NULL,
+  subtotal_cents INTEGER NOT NULL, discount_cents INTEGER NOT NULL, shipping_cents INTEGER NOT NULL,
+  tax_cents INTEGER NOT NULL, total_cents INTEGER NOT NULL, refunded_cents INTEGER NOT NULL,
+  flags INTEGER NOT NULL, financial_status TEXT NOT NULL, fulfillment_status TEXT NOT NULL, fulfilled_day INTEGER,
+  source TEXT NOT NULL, discount_code TEXT NOT NULL, country TEXT NOT NULL, import_id INTEGER NOT NULL, lines BLOB);
+INSERT INTO orders_v2 SELECT o.id, o.key, o.name, o.customer, o.day, o.seconds, o.offset_minutes, o.currency,
+  o.subtotal_cents, o.discount_cents, o.shipping_cents, o.tax_cents, o.total_cents, o.refunded_cents, o.flags,
+  o.financial_status, o.fulfillment_status, o.fulfilled_day, o.source, o.discount_code, o.country, o.import_id,
+  (SELECT rp_pack_lines(product, quantity, unit_price_cents, discount_cents ORDER BY id) FROM order_lines WHERE order_id = o.id)
+  FROM orders o ORDER BY o.id;
+DROP TABLE order_lines;
+DROP TABLE orders;
+ALTER TABLE orders_v2 RENAME TO orders;
+ALTER TABLE imports ADD COLUMN fingerprint_kind TEXT NOT NULL DEFAULT 'fnv1a64';
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+)sql";
+
 // One migration per version step: kMigrations[v] turns version v into v + 1. Version 0 is an empty file.
-const char* const kMigrations[] = {kSchemaV1};
+const char* const kMigrations[] = {kSchemaV1, kMigrationV2};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per version step");
 
 // A prepared statement; bind by 1-based index.
@@ -81,6 +118,10 @@ class Stmt {
   void Text(int i, std::string_view s) {
     sqlite3_bind_text(stmt_, i, s.empty() ? "" : s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
   }
+  // NULL when empty; the bytes must outlive the step.
+  void BlobOrNull(int i, std::string_view s) {
+    s.empty() ? sqlite3_bind_null(stmt_, i) : sqlite3_bind_blob(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+  }
   // Executes an INSERT/UPDATE/DELETE and resets; true on success.
   bool Run() {
     rc_ = sqlite3_step(stmt_);
@@ -96,6 +137,11 @@ class Stmt {
   bool ColNull(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
   uint32_t ColId(int c) const { return ColNull(c) ? kNoId : static_cast<uint32_t>(ColInt(c)); }
   int32_t ColDay(int c) const { return ColNull(c) ? kNoDay : static_cast<int32_t>(ColInt(c)); }
+  std::string_view ColBlob(int c) const {
+    const void* p = sqlite3_column_blob(stmt_, c);
+    return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, c)))
+             : std::string_view();
+  }
   std::string_view ColText(int c) const {
     const unsigned char* p = sqlite3_column_text(stmt_, c);
     return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, c)))
@@ -106,6 +152,113 @@ class Stmt {
   sqlite3_stmt* stmt_ = nullptr;
   int rc_ = SQLITE_OK;
 };
+
+// An order's lines in schema version 2 (orders.lines): per line four LEB128 varints, product + 1 (0 = none), then
+// quantity, unit_price_cents and discount_cents zigzag-encoded (small magnitudes of either sign take one or two
+// bytes). An order without lines stores NULL.
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+void PackLine(std::string* out, uint32_t product, int64_t quantity, int64_t unit_price_cents, int64_t discount_cents) {
+  PutVarint(out, product == kNoId ? 0 : uint64_t{product} + 1);
+  PutVarint(out, ZigZag(quantity));
+  PutVarint(out, ZigZag(unit_price_cents));
+  PutVarint(out, ZigZag(discount_cents));
+}
+
+// Reads one varint from [*p, end); false when it is cut short or longer than 10 bytes.
+bool GetVarint(const unsigned char** p, const unsigned char* end, uint64_t* v) {
+  uint64_t value = 0;
+  for (int shift = 0; shift < 70 && *p < end; shift += 7) {
+    const unsigned char byte = *(*p)++;
+    value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) {
+      *v = value;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Appends the lines packed in `blob` to `lines` as lines of order `order`; false when the blob is malformed.
+bool UnpackLines(std::string_view blob, uint32_t order, OrderLineTable* lines) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(blob.data());
+  const unsigned char* end = p + blob.size();
+  while (p < end) {
+    uint64_t product, quantity, unit, discount;
+    if (!GetVarint(&p, end, &product) || !GetVarint(&p, end, &quantity) || !GetVarint(&p, end, &unit) ||
+        !GetVarint(&p, end, &discount) || product > kNoId) {
+      return false;
+    }
+    const int64_t q = UnZigZag(quantity);
+    if (q < INT32_MIN || q > INT32_MAX) return false;
+    lines->order.push_back(order);
+    lines->product.push_back(product == 0 ? kNoId : static_cast<uint32_t>(product - 1));
+    lines->quantity.push_back(static_cast<int32_t>(q));
+    lines->unit_price_cents.push_back(UnZigZag(unit));
+    lines->discount_cents.push_back(UnZigZag(discount));
+  }
+  return true;
+}
+
+// The products the packed lines name, each once per line (none for lines without a product).
+template <typename Fn>
+bool ForEachLineProduct(std::string_view blob, Fn&& fn) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(blob.data());
+  const unsigned char* end = p + blob.size();
+  while (p < end) {
+    uint64_t product, other;
+    if (!GetVarint(&p, end, &product) || !GetVarint(&p, end, &other) || !GetVarint(&p, end, &other) ||
+        !GetVarint(&p, end, &other) || product > kNoId) {
+      return false;
+    }
+    if (product != 0) fn(static_cast<uint32_t>(product - 1));
+  }
+  return true;
+}
+
+// rp_line_count(lines): how many lines a packed blob holds (each varint ends in the one byte below 0x80), so
+// Load sizes the line columns once.
+void LineCountFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const unsigned char* p = static_cast<const unsigned char*>(sqlite3_value_blob(argv[0]));
+  const int n = sqlite3_value_bytes(argv[0]);
+  int64_t ends = 0;
+  for (int i = 0; i < n; ++i) ends += p[i] < 0x80;
+  sqlite3_result_int64(ctx, ends / 4);
+}
+
+// rp_pack_lines(product, quantity, unit_price_cents, discount_cents): the aggregate the migration to version 2
+// packs order_lines with (in the order the call's ORDER BY gives).
+void PackLinesStep(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto** packed = static_cast<std::string**>(sqlite3_aggregate_context(ctx, sizeof(std::string*)));
+  if (!packed) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  if (!*packed) *packed = new std::string;
+  const bool no_product = sqlite3_value_type(argv[0]) == SQLITE_NULL;
+  PackLine(*packed, no_product ? kNoId : static_cast<uint32_t>(sqlite3_value_int64(argv[0])), sqlite3_value_int64(argv[1]),
+           sqlite3_value_int64(argv[2]), sqlite3_value_int64(argv[3]));
+}
+
+void PackLinesFinal(sqlite3_context* ctx) {
+  auto** packed = static_cast<std::string**>(sqlite3_aggregate_context(ctx, 0));
+  if (!packed || !*packed) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  sqlite3_result_blob64(ctx, (*packed)->data(), (*packed)->size(), SQLITE_TRANSIENT);
+  delete *packed;
+  *packed = nullptr;
+}
 
 std::string Join(const std::vector<std::string>& values) {
   std::string out;
@@ -220,6 +373,14 @@ Result<std::unique_ptr<Store>> Store::OpenOwnedImage(unsigned char* bytes, size_
 
 Result<std::unique_ptr<Store>> Store::Init(sqlite3* db, std::string name, bool in_memory) {
   std::unique_ptr<Store> store(new Store(db, std::move(name)));
+  if (sqlite3_create_function_v2(db, "rp_pack_lines", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
+                                 nullptr, PackLinesStep, PackLinesFinal, nullptr) != SQLITE_OK) {
+    return store->Error("registering rp_pack_lines");
+  }
+  if (sqlite3_create_function_v2(db, "rp_line_count", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
+                                 LineCountFunction, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return store->Error("registering rp_line_count");
+  }
   Status status = store->Verify(in_memory);
   if (!status.ok()) return status;
   return store;
@@ -310,8 +471,8 @@ Status Store::Load(Workspace* out) {
   }
   {
     Stmt q(db_, "SELECT id, file_name, format, imported_at, bytes, rows_read, rows_accepted, rows_rejected, orders_added, "
-                "orders_skipped_duplicate, customers_added, customers_merged, first_day, last_day, currencies, fingerprint "
-                "FROM imports ORDER BY id");
+                "orders_skipped_duplicate, customers_added, customers_merged, first_day, last_day, currencies, fingerprint, "
+                "fingerprint_kind FROM imports ORDER BY id");
     if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table imports: " + sqlite3_errmsg(db_) + ")");
     while (q.Row()) {
       ImportRecord r;
@@ -331,6 +492,7 @@ Status Store::Load(Workspace* out) {
       r.last_day = q.ColDay(13);
       r.currencies = Split(q.ColText(14));
       r.fingerprint = static_cast<uint64_t>(q.ColInt(15));
+      r.fingerprint_kind = q.ColText(16);
       w.imports.push_back(std::move(r));
     }
     if (!q.Done()) return Error("reading imports");
@@ -387,7 +549,8 @@ Status Store::Load(Workspace* out) {
   }
   {
     OrderTable& o = w.orders;
-    Stmt count(db_, "SELECT count(*) FROM orders");
+    OrderLineTable& l = w.lines;
+    Stmt count(db_, "SELECT count(*), sum(rp_line_count(lines)) FROM orders");
     if (count.ok() && count.Row()) {
       const size_t n = static_cast<size_t>(count.ColInt(0));
       o.key.reserve(n); o.name.reserve(n); o.customer.reserve(n); o.day.reserve(n); o.seconds.reserve(n);
@@ -395,14 +558,19 @@ Status Store::Load(Workspace* out) {
       o.shipping_cents.reserve(n); o.tax_cents.reserve(n); o.total_cents.reserve(n); o.refunded_cents.reserve(n);
       o.flags.reserve(n); o.financial_status.reserve(n); o.fulfillment_status.reserve(n); o.fulfilled_day.reserve(n);
       o.source.reserve(n); o.discount_code.reserve(n); o.country.reserve(n); o.import_id.reserve(n);
+      o.first_line.reserve(n); o.line_count.reserve(n);
+      const size_t lines = static_cast<size_t>(count.ColInt(1));
+      l.order.reserve(lines); l.product.reserve(lines); l.quantity.reserve(lines); l.unit_price_cents.reserve(lines);
+      l.discount_cents.reserve(lines);
     }
     Stmt q(db_, "SELECT id, key, name, customer, day, seconds, offset_minutes, currency, subtotal_cents, discount_cents, "
                 "shipping_cents, tax_cents, total_cents, refunded_cents, flags, financial_status, fulfillment_status, "
-                "fulfilled_day, source, discount_code, country, import_id FROM orders ORDER BY id");
+                "fulfilled_day, source, discount_code, country, import_id, lines FROM orders ORDER BY id");
     if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table orders: " + sqlite3_errmsg(db_) + ")");
     InternMemo currency, financial, fulfillment, source, code_memo, country_memo;
     while (q.Row()) {
-      if (static_cast<size_t>(q.ColInt(0)) != o.size()) return corrupt("orders");
+      const uint32_t id = static_cast<uint32_t>(o.size());
+      if (static_cast<size_t>(q.ColInt(0)) != id) return corrupt("orders");
       o.key.emplace_back(q.ColText(1));
       o.name.emplace_back(q.ColText(2));
       o.customer.push_back(q.ColId(3));
@@ -425,38 +593,13 @@ Status Store::Load(Workspace* out) {
       o.discount_code.push_back(code.empty() ? 0 : code_memo(&w.labels, code));
       o.country.push_back(country.empty() ? 0 : country_memo(&w.countries, country));
       o.import_id.push_back(static_cast<uint32_t>(q.ColInt(21)));
+      // The lines of one order are contiguous and in order id order.
+      const size_t first = l.size();
+      if (!UnpackLines(q.ColBlob(22), id, &l)) return CorruptError(name_ + ": not a Rapport workspace (orders.lines of order " + std::to_string(id) + " is malformed)");
+      o.first_line.push_back(static_cast<uint32_t>(first));
+      o.line_count.push_back(static_cast<uint32_t>(l.size() - first));
     }
     if (!q.Done()) return Error("reading orders");
-  }
-  {
-    OrderLineTable& l = w.lines;
-    Stmt count(db_, "SELECT count(*) FROM order_lines");
-    if (count.ok() && count.Row()) {
-      const size_t n = static_cast<size_t>(count.ColInt(0));
-      l.order.reserve(n); l.product.reserve(n); l.quantity.reserve(n); l.unit_price_cents.reserve(n); l.discount_cents.reserve(n);
-    }
-    Stmt q(db_, "SELECT id, order_id, product, quantity, unit_price_cents, discount_cents FROM order_lines ORDER BY id");
-    if (!q.ok()) return CorruptError(name_ + ": not a Rapport workspace (table order_lines: " + sqlite3_errmsg(db_) + ")");
-    while (q.Row()) {
-      if (static_cast<size_t>(q.ColInt(0)) != l.size()) return corrupt("order_lines");
-      l.order.push_back(static_cast<uint32_t>(q.ColInt(1)));
-      l.product.push_back(q.ColId(2));
-      l.quantity.push_back(static_cast<int32_t>(q.ColInt(3)));
-      l.unit_price_cents.push_back(q.ColInt(4));
-      l.discount_cents.push_back(q.ColInt(5));
-    }
-    if (!q.Done()) return Error("reading order_lines");
-    // Lines of one order are contiguous and in order id order (they are appended order by order).
-    OrderTable& o = w.orders;
-    o.first_line.resize(o.size());
-    o.line_count.resize(o.size());
-    size_t cursor = 0;
-    for (size_t i = 0; i < o.size(); ++i) {
-      o.first_line[i] = static_cast<uint32_t>(cursor);
-      while (cursor < l.size() && l.order[cursor] == i) ++cursor;
-      o.line_count[i] = static_cast<uint32_t>(cursor - o.first_line[i]);
-    }
-    if (cursor != l.size()) return CorruptError(name_ + ": not a Rapport workspace (order_lines out of order)");
   }
   {
     ProductTable& p = w.products;
@@ -605,7 +748,9 @@ Status Store::CommitAppend(const ImportRecord& record) {
     return s;
   };
   {
-    Stmt q(db_, "INSERT INTO imports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt q(db_, "INSERT INTO imports(id, file_name, format, imported_at, bytes, rows_read, rows_accepted, rows_rejected, "
+                "orders_added, orders_skipped_duplicate, customers_added, customers_merged, first_day, last_day, currencies, "
+                "fingerprint, fingerprint_kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!q.ok()) return fail("writing imports");
     const ImportRecord& r = record;
     q.Int(1, r.id); q.Text(2, r.file_name); q.Text(3, r.format); q.Text(4, r.imported_at);
@@ -617,6 +762,7 @@ Status Store::CommitAppend(const ImportRecord& record) {
     const std::string currencies = Join(r.currencies);
     q.Text(15, currencies);
     q.Int(16, static_cast<int64_t>(r.fingerprint));
+    q.Text(17, r.fingerprint_kind);
     if (!q.Run()) return fail("writing imports");
   }
   Status commit = Exec("COMMIT");
@@ -711,9 +857,18 @@ Status Store::WriteSlice(const Workspace& w, const MergeDelta& delta, uint32_t i
   }
   {
     const OrderTable& o = w.orders;
-    Stmt q(db_, "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    const OrderLineTable& l = w.lines;
+    Stmt q(db_, "INSERT INTO orders(id, key, name, customer, day, seconds, offset_minutes, currency, subtotal_cents, "
+                "discount_cents, shipping_cents, tax_cents, total_cents, refunded_cents, flags, financial_status, "
+                "fulfillment_status, fulfilled_day, source, discount_code, country, import_id, lines) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!q.ok()) return fail("writing orders");
+    std::string packed;  // one buffer for every order's lines
     for (size_t id = b.orders; id < o.size(); ++id) {
+      packed.clear();
+      for (size_t i = o.first_line[id], end = i + o.line_count[id]; i < end; ++i) {
+        PackLine(&packed, l.product[i], l.quantity[i], l.unit_price_cents[i], l.discount_cents[i]);
+      }
       q.Int(1, static_cast<int64_t>(id)); q.Text(2, o.key[id]); q.Text(3, o.name[id]); q.Id(4, o.customer[id]);
       q.DayOrNull(5, o.day[id]); q.Int(6, o.seconds[id]); q.Int(7, o.offset_minutes[id]);
       q.Text(8, w.currencies[o.currency[id]]); q.Int(9, o.subtotal_cents[id]); q.Int(10, o.discount_cents[id]);
@@ -721,18 +876,8 @@ Status Store::WriteSlice(const Workspace& w, const MergeDelta& delta, uint32_t i
       q.Int(14, o.refunded_cents[id]); q.Int(15, o.flags[id]); q.Text(16, w.labels[o.financial_status[id]]);
       q.Text(17, w.labels[o.fulfillment_status[id]]); q.DayOrNull(18, o.fulfilled_day[id]);
       q.Text(19, w.labels[o.source[id]]); q.Text(20, w.labels[o.discount_code[id]]);
-      q.Text(21, w.countries[o.country[id]]); q.Int(22, o.import_id[id]);
+      q.Text(21, w.countries[o.country[id]]); q.Int(22, o.import_id[id]); q.BlobOrNull(23, packed);
       if (!q.Run()) return fail("writing orders");
-    }
-  }
-  {
-    const OrderLineTable& l = w.lines;
-    Stmt q(db_, "INSERT INTO order_lines VALUES (?,?,?,?,?,?)");
-    if (!q.ok()) return fail("writing order_lines");
-    for (size_t id = b.lines; id < l.size(); ++id) {
-      q.Int(1, static_cast<int64_t>(id)); q.Int(2, l.order[id]); q.Id(3, l.product[id]); q.Int(4, l.quantity[id]);
-      q.Int(5, l.unit_price_cents[id]); q.Int(6, l.discount_cents[id]);
-      if (!q.Run()) return fail("writing order_lines");
     }
   }
   {
@@ -799,37 +944,120 @@ Status Store::RemoveImport(uint32_t import_id) {
     if (!q.Row() || q.ColInt(0) == 0) return NotFound(name_ + ": no import with id " + std::to_string(import_id));
   }
   const std::string id = std::to_string(import_id);
-  std::string sql =
-      "DELETE FROM order_lines WHERE order_id IN (SELECT id FROM orders WHERE import_id = " + id + ");"
+  const std::string rows =
       "DELETE FROM orders WHERE import_id = " + id + ";"
       "DELETE FROM reviews WHERE import_id = " + id + ";"
       "DELETE FROM tickets WHERE import_id = " + id + ";"
       "DELETE FROM surveys WHERE import_id = " + id + ";"
       "DELETE FROM import_issues WHERE import_id = " + id + ";"
       "DELETE FROM imports WHERE id = " + id + ";"
+      "DROP TABLE IF EXISTS temp.line_products;"
+      "CREATE TABLE temp.line_products(id INTEGER PRIMARY KEY);";
+  std::string owners =
       "DELETE FROM products WHERE import_id = " + id +
-      " AND id NOT IN (SELECT product FROM order_lines WHERE product IS NOT NULL)"
+      " AND id NOT IN (SELECT id FROM temp.line_products)"
       " AND id NOT IN (SELECT product FROM reviews WHERE product IS NOT NULL);"
+      "DROP TABLE temp.line_products;"
       "DELETE FROM customers WHERE import_id = " + id +
       " AND id NOT IN (SELECT customer FROM orders WHERE customer IS NOT NULL)"
       " AND id NOT IN (SELECT customer FROM reviews WHERE customer IS NOT NULL)"
       " AND id NOT IN (SELECT customer FROM tickets WHERE customer IS NOT NULL)"
       " AND id NOT IN (SELECT customer FROM surveys WHERE customer IS NOT NULL);"
       "DELETE FROM customer_aliases WHERE import_id = " + id + " OR customer NOT IN (SELECT id FROM customers);";
-  sql += RenumberSql("customers", {"orders.customer", "reviews.customer", "tickets.customer", "surveys.customer",
-                                   "customer_aliases.customer"});
-  sql += RenumberSql("products", {"order_lines.product", "reviews.product"});
-  sql += RenumberSql("orders", {"order_lines.order_id"});
-  sql += RenumberSql("order_lines", {});
-  sql += RenumberSql("reviews", {});
-  sql += RenumberSql("tickets", {});
-  sql += RenumberSql("surveys", {});
+  owners += RenumberSql("customers", {"orders.customer", "reviews.customer", "tickets.customer", "surveys.customer",
+                                      "customer_aliases.customer"});
+  // The product ids inside orders.lines follow the products' renumbering (RenumberLineProducts) before it runs.
+  std::string renumber = RenumberSql("products", {"reviews.product"});
+  renumber += RenumberSql("orders", {});
+  renumber += RenumberSql("reviews", {});
+  renumber += RenumberSql("tickets", {});
+  renumber += RenumberSql("surveys", {});
   RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  Status s = Exec(sql);
+  Status s = Exec(rows);
+  if (s.ok()) s = MarkLineProducts();
+  if (s.ok()) s = Exec(owners);
+  if (s.ok()) s = RenumberLineProducts();
+  if (s.ok()) s = Exec(renumber);
   if (s.ok()) s = Exec("COMMIT");
   if (!s.ok()) {
     Exec("ROLLBACK");
     return s;
+  }
+  return Status::Ok();
+}
+
+Status Store::MarkLineProducts() {
+  std::vector<uint8_t> named;
+  {
+    Stmt q(db_, "SELECT id, lines FROM orders WHERE lines IS NOT NULL");
+    if (!q.ok()) return Error("reading orders");
+    while (q.Row()) {
+      const bool ok = ForEachLineProduct(q.ColBlob(1), [&](uint32_t product) {
+        if (product >= named.size()) named.resize(product + 1, 0);
+        named[product] = 1;
+      });
+      if (!ok) return CorruptError(name_ + ": not a Rapport workspace (orders.lines of order " + std::to_string(q.ColInt(0)) + " is malformed)");
+    }
+    if (!q.Done()) return Error("reading orders");
+  }
+  Stmt ins(db_, "INSERT INTO temp.line_products(id) VALUES (?)");
+  if (!ins.ok()) return Error("listing the products of order lines");
+  for (size_t product = 0; product < named.size(); ++product) {
+    if (!named[product]) continue;
+    ins.Int(1, static_cast<int64_t>(product));
+    if (!ins.Run()) return Error("listing the products of order lines");
+  }
+  return Status::Ok();
+}
+
+Status Store::RenumberLineProducts() {
+  // The products' ids after RenumberSql("products"): their rank in id order.
+  std::vector<uint32_t> renamed;  // old id -> new id
+  bool changed = false;
+  {
+    Stmt q(db_, "SELECT id FROM products ORDER BY id");
+    if (!q.ok()) return Error("reading products");
+    uint32_t rank = 0;
+    while (q.Row()) {
+      const uint32_t old_id = static_cast<uint32_t>(q.ColInt(0));
+      if (old_id >= renamed.size()) renamed.resize(old_id + 1, kNoId);
+      renamed[old_id] = rank;
+      changed |= old_id != rank;
+      ++rank;
+    }
+    if (!q.Done()) return Error("reading products");
+  }
+  if (!changed) return Status::Ok();
+  std::vector<std::pair<int64_t, std::string>> rewritten;  // orders whose lines name a renumbered product
+  {
+    Stmt q(db_, "SELECT id, lines FROM orders WHERE lines IS NOT NULL");
+    if (!q.ok()) return Error("reading orders");
+    OrderLineTable lines;
+    while (q.Row()) {
+      lines = OrderLineTable();
+      if (!UnpackLines(q.ColBlob(1), 0, &lines)) return CorruptError(name_ + ": not a Rapport workspace (orders.lines of order " + std::to_string(q.ColInt(0)) + " is malformed)");
+      bool differs = false;
+      for (uint32_t& product : lines.product) {
+        if (product == kNoId) continue;
+        if (product >= renamed.size() || renamed[product] == kNoId) return CorruptError(name_ + ": not a Rapport workspace (an order line names a product that does not exist)");
+        differs |= renamed[product] != product;
+        product = renamed[product];
+      }
+      if (!differs) continue;
+      std::string packed;
+      for (size_t i = 0; i < lines.product.size(); ++i) {
+        PackLine(&packed, lines.product[i], lines.quantity[i], lines.unit_price_cents[i], lines.discount_cents[i]);
+      }
+      rewritten.emplace_back(q.ColInt(0), std::move(packed));
+    }
+    if (!q.Done()) return Error("reading orders");
+  }
+  Stmt up(db_, "UPDATE orders SET lines = ? WHERE id = ?");
+  if (!up.ok()) return Error("renumbering the products of order lines");
+  for (const auto& order : rewritten) {
+    up.BlobOrNull(1, order.second);
+    up.Int(2, order.first);
+    if (!up.Run()) return Error("renumbering the products of order lines");
   }
   return Status::Ok();
 }

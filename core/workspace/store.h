@@ -29,7 +29,7 @@ namespace rapport {
 
 // `PRAGMA application_id` of a Rapport workspace ("RAPT") and the schema version it is written with.
 constexpr int32_t kRapportApplicationId = 0x52415054;
-constexpr int32_t kSchemaVersion = 1;
+constexpr int32_t kSchemaVersion = 2;
 
 class Store {
  public:
@@ -86,6 +86,10 @@ class Store {
   static Result<std::unique_ptr<Store>> Init(sqlite3* db, std::string name, bool in_memory);
   Status Verify(bool in_memory);
   Status Error(const char* what);
+  // RemoveImport's steps for the products named inside orders.lines: list them in temp.line_products, and
+  // rewrite the lines for the products' renumbering.
+  Status MarkLineProducts();
+  Status RenumberLineProducts();
 
   sqlite3* db_ = nullptr;
   std::string name_;

@@ -127,7 +127,8 @@ struct ImportRecord {
   uint64_t customers_added = 0, customers_merged = 0;
   int32_t first_day = kNoDay, last_day = kNoDay;
   std::vector<std::string> currencies;
-  uint64_t fingerprint = 0;  // FNV-1a of the file bytes
+  uint64_t fingerprint = 0;       // of the file bytes, by the hash `fingerprint_kind` names (core/util/text.h)
+  std::string fingerprint_kind;  // "wh64" (FileFingerprint) since schema version 2; "fnv1a64" (Fnv1a64) before
 };
 
 // A row the importer could not take, with where and why (STYLE §5).

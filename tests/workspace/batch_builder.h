@@ -191,6 +191,7 @@ inline void RequireSameWorkspace(const Workspace& a, const Workspace& b) {
     CHECK(x.last_day == y.last_day);
     CHECK(x.currencies == y.currencies);
     CHECK(x.fingerprint == y.fingerprint);
+    CHECK(x.fingerprint_kind == y.fingerprint_kind);
   }
   REQUIRE(a.issues.size() == b.issues.size());
   for (size_t i = 0; i < a.issues.size(); ++i) {

@@ -111,10 +111,12 @@ TEST_CASE("store: a failed write rolls back the whole import", "[workspace]") {
   REQUIRE(store.ok());
   Workspace w;
   Populate(store->get(), &w);
-  REQUIRE((*store)->Exec("CREATE TEMP TRIGGER fail BEFORE INSERT ON main.order_lines BEGIN SELECT RAISE(ABORT, 'injected failure'); END").ok());
+  // Reviews are written after the orders (and their lines).
+  REQUIRE((*store)->Exec("CREATE TEMP TRIGGER fail BEFORE INSERT ON main.reviews BEGIN SELECT RAISE(ABORT, 'injected failure'); END").ok());
   ImportBatch c;
   AddOrder(&c, {"s:9", "new@example.com", "", "", 140, 100});
   test::AddLine(&c, "SKU-9", "Green Mug", 1, 100);
+  test::AddReview(&c, "r9", "new@example.com", 4, 141);
   ImportRecord rc;
   rc.id = 3;
   MergeDelta dc = MergeBatch(c, 3, &w, &rc);
@@ -123,7 +125,9 @@ TEST_CASE("store: a failed write rolls back the whole import", "[workspace]") {
   CHECK_THAT(s.message(), Catch::Contains("injected failure"));
   Workspace loaded;
   REQUIRE((*store)->Load(&loaded).ok());
-  CHECK(loaded.orders.size() == 4);  // the orders written before the failing line were rolled back too
+  CHECK(loaded.orders.size() == 4);  // the order written before the failing review was rolled back too
+  CHECK(loaded.lines.size() == 3);
+  CHECK(loaded.products.size() == 2);
   CHECK(loaded.customers.size() == 2);
   CHECK(loaded.imports.size() == 2);
 }
@@ -153,6 +157,67 @@ TEST_CASE("store: RemoveImport deletes its rows and renumbers the rest densely",
   // The phone-only customer is gone; Ann's phone column (filled by import 2) now names her.
   CHECK(loaded.customer_alias.at("phone:+15550001111") == 0);
   CHECK((*store)->RemoveImport(1).code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("store: RemoveImport renumbers the products named inside the packed order lines", "[workspace]") {
+  auto store = Store::OpenMemory();
+  REQUIRE(store.ok());
+  Workspace w;
+  auto import = [&](uint32_t id, ImportBatch batch) {
+    ImportRecord r;
+    r.id = id;
+    MergeDelta d = MergeBatch(batch, id, &w, &r);
+    REQUIRE((*store)->AppendImport(w, d, r).ok());
+  };
+  ImportBatch a;  // products 0 and 1
+  AddOrder(&a, {"s:1", "ann@example.com", "", "", 100, 1000});
+  test::AddLine(&a, "SKU-A", "Alpha", 1, 400);
+  test::AddLine(&a, "SKU-B", "Beta", 2, 300);
+  import(1, a);
+  ImportBatch b;  // product 2, and product 1 again
+  AddOrder(&b, {"s:2", "bob@example.com", "", "", 110, 2000, 150});
+  test::AddLine(&b, "SKU-C", "Gamma", 3, 500);
+  test::AddLine(&b, "SKU-B", "Beta", -1, 500);  // a returned unit: a negative quantity survives the packing
+  test::AddLine(&b, "", "", 1, 0);              // a line without a product
+  import(2, b);
+  REQUIRE(w.products.size() == 3);
+
+  REQUIRE((*store)->RemoveImport(1).ok());
+  Workspace loaded;
+  REQUIRE((*store)->Load(&loaded).ok());
+  // Alpha (import 1's, named by no other line) is gone; Beta stays (import 2 names it); ids close up.
+  REQUIRE(loaded.products.size() == 2);
+  CHECK(loaded.products.key[0] == "sku:SKU-B");
+  CHECK(loaded.products.key[1] == "sku:SKU-C");
+  REQUIRE(loaded.orders.size() == 1);
+  REQUIRE(loaded.lines.size() == 3);
+  CHECK(loaded.orders.first_line[0] == 0);
+  CHECK(loaded.orders.line_count[0] == 3);
+  CHECK(loaded.products.key[loaded.lines.product[0]] == "sku:SKU-C");
+  CHECK(loaded.products.key[loaded.lines.product[1]] == "sku:SKU-B");
+  CHECK(loaded.lines.quantity[1] == -1);
+  CHECK(loaded.lines.unit_price_cents[1] == 500);
+  CHECK(loaded.lines.order == std::vector<uint32_t>{0, 0, 0});
+  CHECK((*store)->RemoveImport(2).ok());
+  REQUIRE((*store)->Load(&loaded).ok());
+  CHECK(loaded.orders.size() == 0);
+  CHECK(loaded.lines.size() == 0);
+  // Gamma goes with import 2; Beta stays, as a product import 1 created (products outlive the lines naming them).
+  REQUIRE(loaded.products.size() == 1);
+  CHECK(loaded.products.key[0] == "sku:SKU-B");
+}
+
+TEST_CASE("store: malformed packed order lines are refused as corrupt", "[workspace]") {
+  auto store = Store::OpenMemory();
+  REQUIRE(store.ok());
+  Workspace w;
+  Populate(store->get(), &w);
+  // A varint cut short (a continuation bit on the last byte).
+  REQUIRE((*store)->Exec("UPDATE orders SET lines = x'0102038f' WHERE id = 0").ok());
+  Workspace loaded;
+  Status s = (*store)->Load(&loaded);
+  CHECK(s.code() == StatusCode::kCorrupt);
+  CHECK_THAT(s.message(), Catch::Contains("orders.lines of order 0"));
 }
 
 TEST_CASE("store: damaged, truncated and foreign files are refused as corrupt", "[workspace]") {

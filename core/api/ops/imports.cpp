@@ -28,6 +28,7 @@ Json RecordJson(const ImportRecord& r) {
   for (int i = 0; i < 16; ++i) hex[i] = kDigits[(r.fingerprint >> (60 - 4 * i)) & 15];
   hex[16] = 0;
   j["fingerprint"] = hex;
+  j["fingerprint_kind"] = r.fingerprint_kind;
   return j;
 }
 

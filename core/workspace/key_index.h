@@ -93,12 +93,14 @@ class KeyIndex {
     mask_ = 0;
   }
 
-  // Room for `n` keys without growing the table (the key bytes still grow as needed).
+  // Room for `n` keys without growing the table; the key buffer gets room for `n` keys as long as the ones
+  // held so far (so a large import does not copy it once per doubling).
   void reserve(size_t n) {
     if (n > values_.capacity()) {  // geometric, so that reserving a little more many times stays linear
       const size_t grown = std::max(n, values_.capacity() + values_.capacity() / 2);
       offsets_.reserve(grown + 1);
       values_.reserve(grown);
+      if (!values_.empty()) bytes_.reserve(bytes_.size() / values_.size() * grown + grown);
     }
     if (n + n / 2 + 1 > slots_.size()) Rehash(n + n / 2 + 1);
   }
@@ -122,14 +124,36 @@ class KeyIndex {
   // Inserts key -> id unless present; returns {the entry, inserted?}. An existing id is left unchanged.
   std::pair<const_iterator, bool> try_emplace(std::string_view key, uint32_t id) {
     bool inserted = false;
-    const size_t e = Insert(key, id, &inserted);
+    const size_t e = Insert(key, HashKey(key), id, &inserted);
     return {const_iterator(this, e), inserted};
+  }
+
+  // The same lookups with the key's hash given (h == HashKey(key)), for a caller that probes for a key, then
+  // inserts it, and so hashes it once; and Prefetch, which starts loading the slot where a key of hash `h`
+  // begins its probe, so that a lookup made a few rows later does not wait for memory (a no-op where the
+  // target has no prefetch instruction, as in WebAssembly).
+  void Prefetch(uint64_t h) const {
+#if defined(__GNUC__) || defined(__clang__)
+    if (!slots_.empty()) __builtin_prefetch(&slots_[static_cast<size_t>(h) & mask_]);
+#else
+    (void)h;
+#endif
+  }
+  uint32_t GetHashed(std::string_view key, uint64_t h, uint32_t missing) const {
+    const size_t e = FindEntry(key, h);
+    return e == kNone ? missing : values_[e];
+  }
+  // Inserts key -> id unless present; returns {the id stored for key, inserted?}.
+  std::pair<uint32_t, bool> InsertHashed(std::string_view key, uint64_t h, uint32_t id) {
+    bool inserted = false;
+    const size_t e = Insert(key, h, id, &inserted);
+    return {values_[e], inserted};
   }
   std::pair<const_iterator, bool> emplace(std::string_view key, uint32_t id) { return try_emplace(key, id); }
   // The id of `key`, inserted as 0 when absent.
   uint32_t& operator[](std::string_view key) {
     bool inserted = false;
-    return values_[Insert(key, 0, &inserted)];
+    return values_[Insert(key, HashKey(key), 0, &inserted)];
   }
 
   // Same keys with the same ids, whatever the insertion order.
@@ -165,9 +189,8 @@ class KeyIndex {
     }
   }
 
-  size_t Insert(std::string_view k, uint32_t id, bool* inserted) {
+  size_t Insert(std::string_view k, uint64_t h, uint32_t id, bool* inserted) {
     if ((values_.size() + 1) * 4 > slots_.size() * 3) Rehash((values_.size() + 1) * 2);
-    const uint64_t h = HashKey(k);
     const uint32_t tag = static_cast<uint32_t>(h >> 32);
     size_t s = static_cast<size_t>(h) & mask_;
     for (;; s = (s + 1) & mask_) {

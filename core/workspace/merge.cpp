@@ -27,6 +27,20 @@ TableSizes CaptureSizes(const Workspace& w) {
 
 namespace {
 
+// One row's customer aliases ("email:<addr>", "id:<platform>:<id>", "phone:<digits>"; each empty when the
+// row has no such identifier), built and hashed once for both the lookup and the insert.
+struct RowAliases {
+  std::string email, pid, phone;
+  uint64_t email_h = 0, pid_h = 0, phone_h = 0;
+  uint64_t order_h = 0;  // the hash of the order key, for an order row
+};
+
+// Rows are prepared this many rows before they are merged (Merger::Prepare): enough for the slots' cache
+// misses to overlap, few enough that the prefetched lines are still in the cache when used. The ring holds
+// twice as many, so that preparing row i + kAhead never overwrites row i.
+constexpr size_t kAhead = 8;
+constexpr size_t kRing = 2 * kAhead;
+
 // The merge state: reusable key buffers so that lookups allocate nothing per row in the steady state.
 class Merger {
  public:
@@ -34,32 +48,44 @@ class Merger {
       : w_(*w), import_id_(import_id), delta_(*delta), totals_(*totals), before_customers_(w->customers.size()),
         before_products_(w->products.size()), import_customers_(totals->customers_before) {}
 
+  // Builds row `i`'s aliases and hashes them, and starts loading their slots of the alias index (the rows
+  // are prepared a few rows ahead of their merge, so that the lookups find the slots in the cache).
+  void Prepare(const BatchIdentity& who, size_t i, RowAliases* a) const {
+    Alias("email:", who.email[i], &a->email, &a->email_h);
+    Alias("id:", who.platform_id[i], &a->pid, &a->pid_h);
+    Alias("phone:", who.phone[i], &a->phone, &a->phone_h);
+  }
+
   // Finds the customer named by row `i` of `who`; kNoId when none of its aliases is known.
   uint32_t Find(const BatchIdentity& who, size_t i) {
-    const std::string_view email = who.email[i], phone = who.phone[i], pid = who.platform_id[i];
+    Prepare(who, i, &row_);
+    return Find(row_);
+  }
+  uint32_t Find(const RowAliases& a) const {
     // Email first (DESIGN §2). A platform customer id names one account whatever its email; a phone joins a
     // row to a customer only when it does not contradict a known email (two people sharing a phone — a family,
     // a shop counter — stay two customers).
-    if (!email.empty() && Lookup("email:", email) != kNoId) return found_;
-    if (!pid.empty() && Lookup("id:", pid) != kNoId) return found_;
-    if (!phone.empty() && Lookup("phone:", phone) != kNoId && (email.empty() || w_.customers.email[found_].empty())) {
-      return found_;
+    const KeyIndex& aliases = w_.customer_alias;
+    uint32_t id;
+    if (!a.email.empty() && (id = aliases.GetHashed(a.email, a.email_h, kNoId)) != kNoId) return id;
+    if (!a.pid.empty() && (id = aliases.GetHashed(a.pid, a.pid_h, kNoId)) != kNoId) return id;
+    if (!a.phone.empty() && (id = aliases.GetHashed(a.phone, a.phone_h, kNoId)) != kNoId &&
+        (a.email.empty() || w_.customers.email[id].empty())) {
+      return id;
     }
     return kNoId;
   }
 
-  // Finds or creates the customer of row `i`; kNoId for a row without any identifier (a guest).
-  uint32_t Resolve(const BatchIdentity& who, size_t i) {
+  // Finds or creates the customer of row `i` (its aliases prepared in `a`); kNoId for a row without any
+  // identifier (a guest).
+  uint32_t Resolve(const BatchIdentity& who, size_t i, const RowAliases& a) {
+    if (a.email.empty() && a.phone.empty() && a.pid.empty()) return kNoId;
     const std::string_view email = who.email[i], phone = who.phone[i], pid = who.platform_id[i];
-    if (email.empty() && phone.empty() && pid.empty()) return kNoId;
-    uint32_t id = Find(who, i);
+    uint32_t id = Find(a);
     if (id == kNoId) {
       id = static_cast<uint32_t>(w_.customers.size());
       CustomerTable& c = w_.customers;
-      if (!email.empty()) key_.assign("email:").append(email);
-      else if (!phone.empty()) key_.assign("phone:").append(phone);
-      else key_.assign("id:").append(pid);
-      c.key.emplace_back(key_);
+      c.key.emplace_back(!a.email.empty() ? a.email : !a.phone.empty() ? a.phone : a.pid);
       c.email.emplace_back(email);
       c.phone.emplace_back(phone);
       c.platform_id.emplace_back(pid);
@@ -88,10 +114,14 @@ class Merger {
       changed |= Fill(&w_.customers.last_name[id], who.last_name[i]);
       if (changed) MarkCustomer(id);
     }
-    if (!email.empty()) AddAlias("email:", email, id);
-    if (!phone.empty()) AddAlias("phone:", phone, id);
-    if (!pid.empty()) AddAlias("id:", pid, id);
+    if (!a.email.empty()) w_.customer_alias.InsertHashed(a.email, a.email_h, id);
+    if (!a.phone.empty()) w_.customer_alias.InsertHashed(a.phone, a.phone_h, id);
+    if (!a.pid.empty()) w_.customer_alias.InsertHashed(a.pid, a.pid_h, id);
     return id;
+  }
+  uint32_t Resolve(const BatchIdentity& who, size_t i) {
+    Prepare(who, i, &row_);
+    return Resolve(who, i, row_);
   }
 
   void MarkCustomer(uint32_t id) {
@@ -157,10 +187,8 @@ class Merger {
   }
 
   // True (and *id set) when the order key is already present; registers it otherwise.
-  bool OrderExists(std::string_view key, uint32_t new_id) {
-    key_.assign(key.data(), key.size());
-    auto result = w_.order_by_key.try_emplace(key_, new_id);
-    return !result.second;
+  bool OrderExists(std::string_view key, uint64_t hash, uint32_t new_id) {
+    return !w_.order_by_key.InsertHashed(key, hash, new_id).second;
   }
 
   // True when the feedback key (prefix "r:", "t:", "s:") was seen; registers it otherwise.
@@ -170,16 +198,13 @@ class Merger {
   }
 
  private:
-  uint32_t Lookup(const char* prefix, std::string_view value) {
-    key_.assign(prefix).append(value);
-    found_ = w_.customer_alias.Get(key_, kNoId);
-    return found_;
-  }
-
-  void AddAlias(const char* prefix, std::string_view value, uint32_t id) {
-    key_.assign(prefix).append(value);
-    auto result = w_.customer_alias.try_emplace(key_, id);
-    if (result.second) delta_.new_aliases.emplace_back(key_, id);
+  // `*alias` = prefix + value and its hash, its slot prefetched; empty when the value is.
+  void Alias(const char* prefix, std::string_view value, std::string* alias, uint64_t* hash) const {
+    alias->clear();
+    if (value.empty()) return;
+    alias->append(prefix).append(value.data(), value.size());
+    *hash = HashKey(*alias);
+    w_.customer_alias.Prefetch(*hash);
   }
 
   Workspace& w_;
@@ -188,7 +213,7 @@ class Merger {
   MergeTotals& totals_;
   size_t before_customers_, before_products_, import_customers_;
   std::string key_;
-  uint32_t found_ = kNoId;
+  RowAliases row_;  // for the rows resolved without a lookahead
 };
 
 // reserve() that keeps growth geometric: a large import merges in many slices, and reserving exactly each
@@ -226,11 +251,19 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   MergeDelta delta;
   delta.before = CaptureSizes(*w);
   if (totals->customers_before == SIZE_MAX) totals->customers_before = w->customers.size();
+  delta.new_aliases = AliasRange{&w->customer_alias, w->customer_alias.size(), w->customer_alias.size()};
   Merger m(w, import_id, &delta, totals);
 
   // --- Customers export ----------------------------------------------------------------------------
   const auto& bc = batch.customers;
-  Reserve(&w->customers.key, w->customers.size() + bc.who.size() + batch.orders.key.size());
+  {
+    CustomerTable& c = w->customers;
+    const size_t n = c.size() + bc.who.size() + batch.orders.key.size();
+    Reserve(&c.key, n); Reserve(&c.email, n); Reserve(&c.phone, n); Reserve(&c.platform_id, n);
+    Reserve(&c.first_name, n); Reserve(&c.last_name, n); Reserve(&c.country, n); Reserve(&c.tags, n);
+    Reserve(&c.accepts_marketing, n); Reserve(&c.reported_spent_cents, n); Reserve(&c.reported_orders, n);
+    Reserve(&c.import_id, n);
+  }
   for (size_t i = 0; i < bc.who.size(); ++i) {
     const uint32_t id = m.Resolve(bc.who, i);
     if (id == kNoId) continue;
@@ -286,7 +319,18 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   int32_t& first_day = totals->first_day;
   int32_t& last_day = totals->last_day;
   std::vector<uint32_t>& currency_ids = totals->currency_ids;
+  // Each row's order key and aliases are hashed kAhead rows early and their slots prefetched (Prepare).
+  RowAliases ahead[kRing];
+  auto prepare = [&](size_t j) {
+    RowAliases& a = ahead[j % kRing];
+    a.order_h = HashKey(bo.key[j]);
+    w->order_by_key.Prefetch(a.order_h);
+    m.Prepare(bo.who, j, &a);
+  };
+  for (size_t j = 0; j < std::min(kAhead, n_orders); ++j) prepare(j);
   for (size_t i = 0; i < n_orders; ++i) {
+    if (i + kAhead < n_orders) prepare(i + kAhead);
+    const RowAliases& row = ahead[i % kRing];
     const Timestamp& ts = bo.created[i];
     if (ts.day != kNoDay) {
       if (first_day == kNoDay || ts.day < first_day) first_day = ts.day;
@@ -296,11 +340,11 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
     if (std::find(currency_ids.begin(), currency_ids.end(), currency) == currency_ids.end()) currency_ids.push_back(currency);
 
     const uint32_t order_id = static_cast<uint32_t>(o.size());
-    if (m.OrderExists(bo.key[i], order_id)) {
+    if (m.OrderExists(bo.key[i], row.order_h, order_id)) {
       ++duplicates;
       continue;
     }
-    const uint32_t customer = m.Resolve(bo.who, i);
+    const uint32_t customer = m.Resolve(bo.who, i, row);
     if (customer != kNoId) {
       CustomerTable& c = w->customers;
       bool changed = false;
@@ -466,6 +510,7 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   }
   for (ImportIssue& issue : warnings) w->issues.push_back(std::move(issue));
 
+  delta.new_aliases.to = w->customer_alias.size();
   SortUnique(&delta.updated_customers);
   SortUnique(&delta.updated_products);
   return delta;

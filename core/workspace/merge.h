@@ -35,11 +35,24 @@ struct TableSizes {
 };
 TableSizes CaptureSizes(const Workspace& workspace);
 
+// The aliases a merge added (alias -> customer), in the order added: entries [from, to) of the workspace's
+// customer_alias, which keeps its entries in insertion order, read in place rather than copied. Iterating
+// gives KeyIndex::Entry {first = alias, second = customer}. Valid while that workspace lives and its indexes
+// are not rebuilt (Store::AppendImport reads it right after the merge).
+struct AliasRange {
+  const KeyIndex* index = nullptr;
+  size_t from = 0, to = 0;
+  KeyIndex::const_iterator begin() const { return {index, from}; }
+  KeyIndex::const_iterator end() const { return {index, to}; }
+  size_t size() const { return to - from; }
+  bool empty() const { return to == from; }
+};
+
 struct MergeDelta {
   TableSizes before;
   std::vector<uint32_t> updated_customers;  // pre-existing customers whose fields changed, ascending
   std::vector<uint32_t> updated_products;   // pre-existing products whose fields changed, ascending
-  std::vector<std::pair<std::string, uint32_t>> new_aliases;  // alias -> customer, in the order added
+  AliasRange new_aliases;                   // alias -> customer, in the order added
 };
 
 // What one import's slices added up to so far (MergeSlice fills it, FinishMerge turns it into the record).

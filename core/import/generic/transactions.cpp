@@ -6,6 +6,7 @@
 // The date format of a kAuto file is decided once from the first kSniffRows rows (never per cell):
 // those rows are buffered, the column is sniffed, then they are replayed.
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <unordered_map>
 
@@ -52,21 +53,19 @@ bool LooksLikeData(const CsvRecord& r) {
 // so nearly every row finds its day's text instead of converting the day again.
 class DayText {
  public:
-  void AppendTo(std::string* out, int32_t day) {
+  // Valid until the next call.
+  std::string_view Get(int32_t day) {
     Entry& e = entries_[static_cast<uint32_t>(day) & (kEntries - 1)];
     if (!e.valid || e.day != day) {
       text_.clear();
       AppendDay(&text_, day);
-      if (text_.size() > sizeof e.text) {  // out-of-range years: not kept
-        out->append(text_);
-        return;
-      }
+      if (text_.size() > sizeof e.text) return text_;  // out-of-range years: not kept
       e.valid = true;
       e.day = day;
       e.size = static_cast<uint8_t>(text_.size());
       std::memcpy(e.text, text_.data(), text_.size());
     }
-    out->append(e.text, e.size);
+    return std::string_view(e.text, e.size);
   }
 
  private:
@@ -358,18 +357,31 @@ class GenericTransactionsImporter : public Importer {
         order_index_.emplace(key_, order_index);
       }
     } else {
-      key_.assign("generic:");
-      key_.append(email_.empty() || !customer_is_email ? customer : std::string_view(email_));
-      key_.push_back(':');
-      day_text_.AppendTo(&key_, created.day);
-      key_.push_back(':');
-      AppendInt(&key_, amount);
-      // The key's ":<repeat>" suffix is added at End() (NumberRepeats).
-      const uint64_t hash = HashKey(key_);  // word at a time (core/workspace/key_index.h)
+      // The key "generic:<customer>:<day>:<amount>:<repeat>", written once, straight into the column. The
+      // repeat is written as 0; End() (NumberRepeats) sets it for the rows whose tuple came before.
+      const std::string_view who = email_.empty() || !customer_is_email ? customer : std::string_view(email_);
+      const std::string_view day = day_text_.Get(created.day);
+      constexpr std::string_view kPrefix = "generic:";
+      constexpr size_t kAmountBytes = 20;  // INT64_MIN
+      char* const out = o.key.BeginAppend(kPrefix.size() + who.size() + 1 + day.size() + 1 + kAmountBytes + 2);
+      char* p = out;
+      std::memcpy(p, kPrefix.data(), kPrefix.size());
+      p += kPrefix.size();
+      std::memcpy(p, who.data(), who.size());
+      p += who.size();
+      *p++ = ':';
+      std::memcpy(p, day.data(), day.size());
+      p += day.size();
+      *p++ = ':';
+      p = std::to_chars(p, p + kAmountBytes, amount).ptr;
+      const uint64_t hash = HashKey(std::string_view(out, static_cast<size_t>(p - out)));  // core/workspace/key_index.h
+      *p++ = ':';
+      *p++ = '0';
+      o.key.EndAppend(static_cast<size_t>(p - out));
       pending_.push_back({hash == 0 ? 1 : hash, order_index});
     }
     if (new_order) {
-      o.key.Append(key_);
+      if (!order_id.empty()) o.key.Append(key_);
       o.name.Append(order_id);
       o.who.Append(email_, phone_, platform_id_, {}, {});
       o.created.push_back(created);
@@ -420,8 +432,9 @@ class GenericTransactionsImporter : public Importer {
     ++b->rows_accepted;
   }
 
-  // Appends ":<repeat>" to the key of every order recorded in pending_: its rank among the earlier rows
-  // with the same tuple hash.
+  // Sets the ":<repeat>" suffix (written as ":0" by Row) of every order recorded in pending_ to its rank
+  // among the earlier rows with the same tuple hash: in place, lengthening only the keys whose rank has
+  // more than one digit.
   void NumberRepeats(ImportBatch* b) {
     // A stable counting sort on the hash's top 16 bits (file order kept), then each small bucket sorted.
     constexpr size_t kBuckets = size_t{1} << 16;
@@ -443,27 +456,33 @@ class GenericTransactionsImporter : public Importer {
       }
     }
     ImportBatch::Orders& o = b->orders;
-    std::vector<uint32_t> repeat(o.key.size(), UINT32_MAX);
+    std::vector<uint32_t> repeat(o.key.size(), 0);  // 0: the key stays as written
     for (size_t i = 0; i < sorted.size(); ++i) {
       const bool same = i > 0 && sorted[i - 1].hash == sorted[i].hash;
       repeat[sorted[i].order] = same ? repeat[sorted[i - 1].order] + 1 : 0;
     }
-    StringColumn keys;
-    // A capacity hint only: the old keys' bytes (up to the last one) plus room for the suffixes.
-    const size_t old_bytes =
-        o.key.size() > 0 ? static_cast<size_t>(o.key[o.key.size() - 1].data() - o.key[0].data()) : 0;
-    keys.Reserve(o.key.size(), old_bytes + 64 + o.key.size() * 4);
+    const auto digits = [](uint32_t r) {
+      size_t d = 1;
+      for (; r >= 10; r /= 10) ++d;
+      return d;
+    };
+    size_t first_wide = o.key.size();
     for (size_t k = 0; k < o.key.size(); ++k) {
-      if (repeat[k] == UINT32_MAX) {
-        keys.Append(o.key[k]);
-        continue;
+      const uint32_t r = repeat[k];
+      if (r == 0) continue;
+      if (r < 10) {
+        o.key.MutableRow(k)[o.key[k].size() - 1] = static_cast<char>('0' + r);
+      } else if (first_wide == o.key.size()) {
+        first_wide = k;
       }
-      key_.assign(o.key[k]);
-      key_.push_back(':');
-      AppendInt(&key_, repeat[k]);
-      keys.Append(key_);
     }
-    o.key = std::move(keys);
+    if (first_wide == o.key.size()) return;
+    o.key.Widen(first_wide, [&](size_t k) { return repeat[k] >= 10 ? digits(repeat[k]) - 1 : 0; });
+    for (size_t k = first_wide; k < o.key.size(); ++k) {
+      if (repeat[k] < 10) continue;
+      char* const end = o.key.MutableRow(k) + o.key[k].size();
+      std::to_chars(end - digits(repeat[k]), end, repeat[k]);
+    }
   }
 
   // Rows of one order id that were not adjacent: regroup the lines so each order's lines are contiguous

@@ -66,6 +66,11 @@ class StringColumn {
     offsets_.push_back(static_cast<uint64_t>(bytes_));
     ++rows_;
   }
+  // `count` empty rows (a lazy column only counts them).
+  void AppendEmpty(size_t count) {
+    if (!offsets_.empty()) offsets_.insert(offsets_.end(), count, static_cast<uint64_t>(bytes_));
+    rows_ += count;
+  }
   // A row written in place (no temporary string): write at most `max_bytes` at the returned pointer, then
   // EndAppend(bytes written). Nothing else may change the column in between.
   char* BeginAppend(size_t max_bytes) {

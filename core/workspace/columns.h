@@ -66,6 +66,43 @@ class StringColumn {
     offsets_.push_back(static_cast<uint64_t>(bytes_));
     ++rows_;
   }
+  // `count` empty rows (a lazy column only counts them).
+  void AppendEmpty(size_t count) {
+    if (!offsets_.empty()) offsets_.insert(offsets_.end(), count, static_cast<uint64_t>(bytes_));
+    rows_ += count;
+  }
+  // A row written in place (no temporary string): write at most `max_bytes` at the returned pointer, then
+  // EndAppend(bytes written). Nothing else may change the column in between.
+  char* BeginAppend(size_t max_bytes) {
+    if (offsets_.empty()) Materialise();
+    if (max_bytes > capacity_ - bytes_) SetCapacity(std::max(bytes_ + max_bytes, 2 * capacity_ + 64));
+    return data_.get() + bytes_;
+  }
+  void EndAppend(size_t bytes) {
+    bytes_ += bytes;
+    offsets_.push_back(static_cast<uint64_t>(bytes_));
+    ++rows_;
+  }
+  // Row i's text, writable (its length stays). REQUIRES: the column is not lazy.
+  char* MutableRow(size_t i) { return data_.get() + offsets_[i]; }
+  // Lengthens rows [first, size()) by extra(i) bytes each, at their end (the new bytes are unset: write them
+  // through MutableRow). In place, moving each row once, from the last back. REQUIRES: not lazy.
+  template <typename Extra>
+  void Widen(size_t first, Extra extra) {
+    size_t total = 0;
+    for (size_t i = first; i < rows_; ++i) total += extra(i);
+    if (total == 0) return;
+    if (total > capacity_ - bytes_) SetCapacity(bytes_ + total);
+    char* data = data_.get();
+    for (size_t i = rows_; i-- > first;) {
+      const uint64_t begin = offsets_[i], end = offsets_[i + 1];
+      offsets_[i + 1] = end + total;
+      total -= extra(i);
+      if (total == 0) break;  // this row and the ones before it stay where they are
+      std::memmove(data + begin + total, data + begin, end - begin);
+    }
+    bytes_ = offsets_[rows_];
+  }
   std::string_view operator[](size_t i) const {
     if (offsets_.empty()) return std::string_view();
     return std::string_view(data_.get() + offsets_[i], offsets_[i + 1] - offsets_[i]);

@@ -78,6 +78,40 @@ TEST_CASE("Generic transactions: repeated rows are kept, keys are stable", "[imp
   for (size_t i = 0; i < 3; ++i) CHECK(first->orders.key[i] == again->orders.key[i]);
 }
 
+TEST_CASE("Generic transactions: repeat numbers of one, two and three digits", "[import][generic]") {
+  // 120 rows of one tuple, interleaved with a second tuple and rows with an order id: the keys' ":<repeat>"
+  // is set at End(), in place for one digit and by lengthening the key for more.
+  std::string bytes = "customer,date,amount,order_id\n";
+  for (int i = 0; i < 120; ++i) {
+    bytes += "7,2024-02-01,9.99,\n";
+    if (i % 10 == 3) bytes += "8,2024-02-02,1.00,\n";
+    if (i % 25 == 0) bytes += "9,2024-02-03,2.00,X" + std::to_string(i) + "\n";
+  }
+  for (size_t chunk : {size_t(0), size_t(7)}) {
+    CAPTURE(chunk);
+    Result<ImportBatch> result = test::ParseChunked(bytes, "r.csv", chunk);
+    REQUIRE(result.ok());
+    const StringColumn& keys = result->orders.key;
+    REQUIRE(keys.size() == 120 + 12 + 5);
+    int seven = 0, eight = 0, orders = 0;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const std::string_view key = keys[k];
+      if (key.substr(0, 21) == "generic:7:2024-02-01:") {
+        CHECK(key == "generic:7:2024-02-01:999:" + std::to_string(seven++));
+      } else if (key.substr(0, 21) == "generic:8:2024-02-02:") {
+        CHECK(key == "generic:8:2024-02-02:100:" + std::to_string(eight++));
+      } else {
+        CHECK(key == "generic:X" + std::to_string(orders * 25));
+        ++orders;
+      }
+    }
+    CHECK(seven == 120);
+    CHECK(eight == 12);
+    CHECK(orders == 5);
+    CHECK(result->orders.total_cents[keys.size() - 1] == 999);
+  }
+}
+
 TEST_CASE("Generic transactions: day-first dates sniffed across rows", "[import][generic]") {
   Result<ImportBatch> result = test::ParseChunked(test::ReadAll(test::Fixture("groceries_dmy.csv")), "g.csv");
   REQUIRE(result.ok());

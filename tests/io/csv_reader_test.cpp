@@ -9,12 +9,14 @@
 //     appended literally ("ab"c -> abc).
 //   - Every CR is a line break, and so is every LF not directly after a CR (CRLF counts once).
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "core/io/csv/internal/scan.h"
+#include "core/io/csv/internal/scan_runs.h"
 #include "core/io/csv/reader.h"
 #include "test_data.h"
 
@@ -264,6 +266,100 @@ TEST_CASE("csv: whitespace-run dialect (the CDNOW files)", "[csv]") {
   CHECK(Lines(p) == std::vector<uint64_t>{1, 2, 4, 5});
   CHECK(p.records[1].offset == 48);
   CheckEverySplit(input);
+}
+
+CsvOptions Runs(size_t sniff_bytes = 64 * 1024) {
+  CsvOptions options;
+  options.sniff = false;
+  options.sniff_bytes = sniff_bytes;
+  options.dialect.delimiter = ' ';
+  options.dialect.whitespace_runs = true;
+  return options;
+}
+
+// The whitespace-run dialect has its own fast path (ParseFastRuns, RunScanner): records wholly inside a
+// chunk without quotes. Cutting the input anywhere sends the cut record through the byte-level path, so
+// every split below compares the two paths.
+TEST_CASE("csv: whitespace runs: tabs and spaces mixed, leading and trailing blanks, CRLF, every split", "[csv]") {
+  const std::string long_field(70, 'x');  // longer than a 64-byte block
+  const std::string input = "  id\t date \t\tamount  \r\n"
+                            "\t00001 19970101\t 11.77\t\r\n"
+                            " \t \r\n"
+                            "00002  19970112   77.00\n"
+                            "\n"
+                            "   00003\t\t\t19970102 20.76   \r"
+                            "00004 " + long_field + " 1\r\n"
+                            "00005 \"a b\" 5\"x 2\r\n"
+                            "  00006 19970103 9.99";
+  const Parsed p = Parse(input, Runs());
+  REQUIRE(p.error.empty());
+  CHECK(Fields(p) == Rows{{"id", "date", "amount"},
+                          {"00001", "19970101", "11.77"},
+                          {"00002", "19970112", "77.00"},
+                          {"00003", "19970102", "20.76"},
+                          {"00004", long_field, "1"},
+                          {"00005", "a b", "5\"x", "2"},
+                          {"00006", "19970103", "9.99"}});
+  CHECK(Lines(p) == std::vector<uint64_t>{1, 2, 4, 6, 7, 8, 9});
+  CHECK(p.records[1].offset == 23);  // a record's offset is that of its line's first byte, blanks included
+  CHECK(p.records[6].offset == input.size() - 21);
+  CheckEverySplit(input, Runs());
+}
+
+TEST_CASE("csv: whitespace runs: a CDNOW-like file reads the same in every chunking", "[csv]") {
+  std::string input = " customer_id  date number_of_cds  dollar_value\r\n";
+  for (int row = 1; row <= 300; ++row) {
+    char line[64];
+    std::snprintf(line, sizeof line, "%s%05d 1997%02d%02d %*d %*d.%02d%s", row % 7 ? " " : "\t", row, row % 12 + 1,
+                  row % 28 + 1, row % 3 + 2, row % 9 + 1, row % 4 + 3, row * 13 % 1000, row % 10, row % 5 ? "\r\n" : "  \n");
+    input += line;
+  }
+  const Parsed whole = Parse(input, Runs());
+  REQUIRE(whole.error.empty());
+  REQUIRE(whole.records.size() == 301);
+  for (const Rec& r : whole.records) REQUIRE(r.fields.size() == 4);
+  CHECK(whole.records[300].fields == std::vector<std::string>{"00300", "19970121", "4", "900.00"});
+  for (size_t chunk : {1, 2, 3, 7, 16, 28, 63, 64, 65, 127, 500, 4096}) {
+    INFO("chunk " << chunk);
+    REQUIRE(ParseInChunks(input, chunk, Runs(0)).records == whole.records);
+  }
+  CheckSplitsAgree(input, Runs(0));
+}
+
+TEST_CASE("csv: whitespace runs: a record over max_record_bytes is fatal in every split", "[csv]") {
+  CsvOptions options = Runs(0);
+  options.max_record_bytes = 12;
+  const std::string input = "a b\nxx 0123456789abc d\n";
+  const Parsed p = Parse(input, options);
+  CHECK(p.error ==
+        "parse_error: t.csv:2:2: record starting at line 2 is larger than max_record_bytes (12 bytes)");
+  CheckSplitsAgree(input, options);
+  const std::string blanks = "a b\n" + std::string(20, ' ') + "\nc d\n";  // a blank line counts as well
+  CHECK_FALSE(Parse(blanks, options).error.empty());
+  CheckSplitsAgree(blanks, options);
+  CHECK(Parse("0123456789ab\n  x  \n", options).error.empty());
+}
+
+TEST_CASE("csv: the portable word-at-a-time whitespace-run classifier is exact", "[csv]") {
+  // Bytes next to the classes' values (and with the high bit set) must not match.
+  const unsigned char alphabet[] = {' ', '\t', '"', '\n', '\r', ' ' + 1, '\t' + 1, '\r' - 1, 0xA0, 0x89, 0x8A, 'a', 0};
+  uint32_t state = 12345;
+  for (int round = 0; round < 2000; ++round) {
+    char block[64];
+    uint64_t blank = 0, stop = 0;
+    for (int k = 0; k < 64; ++k) {
+      state = state * 1103515245u + 12345u;
+      const unsigned char c = alphabet[(state >> 16) % sizeof alphabet];
+      block[k] = static_cast<char>(c);
+      const bool is_blank = c == ' ' || c == '\t';
+      blank |= uint64_t{is_blank} << k;
+      stop |= uint64_t{is_blank || c == '"' || c == '\n' || c == '\r'} << k;
+    }
+    const csv_internal::RunMasks m = csv_internal::SwarRunMasks(block, 0x0101010101010101ULL * '"');
+    INFO("round " << round);
+    REQUIRE(m.blank == blank);
+    REQUIRE(m.stop == stop);
+  }
 }
 
 TEST_CASE("csv: a fixed dialect without sniffing", "[csv]") {

@@ -6,7 +6,9 @@
 // The date format of a kAuto file is decided once from the first kSniffRows rows (never per cell):
 // those rows are buffered, the column is sniffed, then they are replayed.
 #include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <memory>
 #include <unordered_map>
 
 #include "core/import/header.h"
@@ -21,6 +23,16 @@ namespace {
 constexpr size_t kSniffRows = 4096;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// TrimAscii and StripExcelGuard (core/util/text.h), without the call for the usual cell that has nothing
+// to trim and no guard.
+inline bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+inline std::string_view Trim(std::string_view s) {
+  return s.empty() || (!IsBlank(s.front()) && !IsBlank(s.back())) ? s : TrimAscii(s);
+}
+inline std::string_view StripGuard(std::string_view s) {
+  return s.empty() || (!IsBlank(s.front()) && !IsBlank(s.back()) && s.front() != '\'') ? s : StripExcelGuard(s);
+}
 
 // A first record of numbers and dates is data, not a header (the CDNOW sample).
 bool LooksLikeData(const CsvRecord& r) {
@@ -52,21 +64,19 @@ bool LooksLikeData(const CsvRecord& r) {
 // so nearly every row finds its day's text instead of converting the day again.
 class DayText {
  public:
-  void AppendTo(std::string* out, int32_t day) {
+  // Valid until the next call.
+  std::string_view Get(int32_t day) {
     Entry& e = entries_[static_cast<uint32_t>(day) & (kEntries - 1)];
     if (!e.valid || e.day != day) {
       text_.clear();
       AppendDay(&text_, day);
-      if (text_.size() > sizeof e.text) {  // out-of-range years: not kept
-        out->append(text_);
-        return;
-      }
+      if (text_.size() > sizeof e.text) return text_;  // out-of-range years: not kept
       e.valid = true;
       e.day = day;
       e.size = static_cast<uint8_t>(text_.size());
       std::memcpy(e.text, text_.data(), text_.size());
     }
-    out->append(e.text, e.size);
+    return std::string_view(e.text, e.size);
   }
 
  private:
@@ -80,6 +90,8 @@ class DayText {
   std::vector<Entry> entries_ = std::vector<Entry>(kEntries);
   std::string text_;
 };
+
+constexpr std::string_view kPlatformPrefix = "generic:";  // of platform ids and order keys
 
 struct PendingRepeat {
   uint64_t hash;
@@ -159,6 +171,8 @@ class GenericTransactionsImporter : public Importer {
           (has_header_ ? "found " + header_.Preview(8) : std::to_string(first.size()) + " unnamed columns") +
           ". Give a column mapping");
     }
+    if (currency_ < 0) UpperTo(options_.currency, &currency_buf_);
+    has_lines_ = sku_ >= 0 || title_ >= 0;  // one currency for the whole file
     if (!has_header_) Buffer(first);
     return Status::Ok();
   }
@@ -174,7 +188,8 @@ class GenericTransactionsImporter : public Importer {
 
   Status End(ImportBatch* b) override {
     if (!decided_) Decide(b);
-    if (!pending_.empty()) NumberRepeats(b);
+    PadDefaults(b);
+    if (!pending_hash_.empty()) NumberRepeats(b);
     if (lines_scattered_) GroupLines(b);
     return Status::Ok();
   }
@@ -299,21 +314,22 @@ class GenericTransactionsImporter : public Importer {
       }
     }
     // Customer: an email when the value is one, else the id as text ("00001" stays "00001").
-    const std::string_view customer = StripExcelGuard(r[static_cast<size_t>(customer_)]);
+    const std::string_view customer = StripGuard(r[static_cast<size_t>(customer_)]);
     if (customer.empty()) {
       Reject(b, r, customer_, "missing_customer", What(customer_) + ": expected a customer id or email, found nothing");
       return;
     }
     email_.clear();
-    platform_id_.clear();
     if (email_col_ >= 0) NormalizeEmailTo(Field(r, email_col_), &email_);
-    if (email_.empty() && customer.find('@') != std::string_view::npos) NormalizeEmailTo(customer, &email_);
-    const bool customer_is_email = !email_.empty() && customer_ != email_col_ && customer.find('@') != std::string_view::npos;
-    if (!customer_is_email && customer_ != email_col_) platform_id_.append("generic:").append(customer);
+    const bool customer_has_at = customer.find('@') != std::string_view::npos;
+    if (email_.empty() && customer_has_at) NormalizeEmailTo(customer, &email_);
+    const bool customer_is_email = !email_.empty() && customer_ != email_col_ && customer_has_at;
+    // The platform id is "generic:<customer>" unless the customer is an email (written at the order's row).
+    const bool has_platform_id = !customer_is_email && customer_ != email_col_;
     phone_.clear();
     if (phone_col_ >= 0) NormalizePhoneTo(Field(r, phone_col_), &phone_);
 
-    const std::string_view date_text = TrimAscii(r[static_cast<size_t>(date_)]);
+    const std::string_view date_text = Trim(r[static_cast<size_t>(date_)]);
     Timestamp created;
     if (!ParseTimestamp(date_text, date_format_, &created)) {
       Reject(b, r, date_, "bad_date",
@@ -326,7 +342,7 @@ class GenericTransactionsImporter : public Importer {
     // Amount: absent column -> 0 (docs/formats/generic.md); a present but empty or bad cell rejects the row.
     int64_t amount = 0;
     if (amount_ >= 0) {
-      const std::string_view text = TrimAscii(r[static_cast<size_t>(amount_)]);
+      const std::string_view text = Trim(r[static_cast<size_t>(amount_)]);
       if (!ParseMoneyCents(text, &amount, options_.decimal_separator)) {
         Reject(b, r, amount_, "bad_amount",
                What(amount_) + ": expected an amount like 12.50, found " +
@@ -335,18 +351,20 @@ class GenericTransactionsImporter : public Importer {
       }
     }
     int64_t quantity = 1;
-    const std::string_view quantity_text = TrimAscii(Field(r, quantity_));
+    const std::string_view quantity_text = Trim(Field(r, quantity_));
     if (!quantity_text.empty() && (!ParseInt64(quantity_text, &quantity) || quantity < 0 || quantity > INT32_MAX)) {
       Reject(b, r, quantity_, "bad_quantity",
              What(quantity_) + ": expected a whole number like 2, found " + Quoted(quantity_text));
       return;
     }
-    const std::string_view currency_text = TrimAscii(Field(r, currency_));
-    UpperTo(currency_text.empty() ? std::string_view(options_.currency) : currency_text, &currency_buf_);
+    if (currency_ >= 0) {
+      const std::string_view currency_text = Trim(Field(r, currency_));
+      UpperTo(currency_text.empty() ? std::string_view(options_.currency) : currency_text, &currency_buf_);
+    }
 
     ImportBatch::Orders& o = b->orders;
     uint32_t order_index = static_cast<uint32_t>(o.key.size());
-    const std::string_view order_id = StripExcelGuard(Field(r, order_));
+    const std::string_view order_id = StripGuard(Field(r, order_));
     bool new_order = true;
     if (!order_id.empty()) {
       key_.assign("generic:").append(order_id);
@@ -358,46 +376,63 @@ class GenericTransactionsImporter : public Importer {
         order_index_.emplace(key_, order_index);
       }
     } else {
-      key_.assign("generic:");
-      key_.append(email_.empty() || !customer_is_email ? customer : std::string_view(email_));
-      key_.push_back(':');
-      day_text_.AppendTo(&key_, created.day);
-      key_.push_back(':');
-      AppendInt(&key_, amount);
-      // The key's ":<repeat>" suffix is added at End() (NumberRepeats).
-      const uint64_t hash = HashKey(key_);  // word at a time (core/workspace/key_index.h)
-      pending_.push_back({hash == 0 ? 1 : hash, order_index});
+      // The key "generic:<customer>:<day>:<amount>:<repeat>", written once, straight into the column. The
+      // repeat is written as 0; End() (NumberRepeats) sets it for the rows whose tuple came before.
+      const std::string_view who = email_.empty() || !customer_is_email ? customer : std::string_view(email_);
+      const std::string_view day = day_text_.Get(created.day);
+      constexpr size_t kAmountBytes = 20;  // INT64_MIN
+      char* const out =
+          o.key.BeginAppend(kPlatformPrefix.size() + who.size() + 1 + day.size() + 1 + kAmountBytes + 2);
+      char* p = out;
+      std::memcpy(p, kPlatformPrefix.data(), kPlatformPrefix.size());
+      p += kPlatformPrefix.size();
+      std::memcpy(p, who.data(), who.size());
+      p += who.size();
+      *p++ = ':';
+      std::memcpy(p, day.data(), day.size());
+      p += day.size();
+      *p++ = ':';
+      p = std::to_chars(p, p + kAmountBytes, amount).ptr;
+      uint64_t hash = HashKey(std::string_view(out, static_cast<size_t>(p - out)));  // core/workspace/key_index.h
+      if (hash == 0) hash = 1;
+      *p++ = ':';
+      *p++ = '0';
+      o.key.EndAppend(static_cast<size_t>(p - out));
+      // Room for the whole input once the batch has it (ReserveBatch, from the file's size).
+      if (pending_hash_.capacity() < o.created.capacity()) pending_hash_.reserve(o.created.capacity());
+      pending_hash_.push_back(hash);
+      if (order_ >= 0) pending_order_.push_back(order_index);
     }
     if (new_order) {
-      o.key.Append(key_);
-      o.name.Append(order_id);
-      o.who.Append(email_, phone_, platform_id_, {}, {});
+      // Only the columns a generic file can fill; PadDefaults() gives the others their rows at End().
+      if (!order_id.empty()) o.key.Append(key_);
+      if (order_ >= 0) o.name.Append(order_id);
+      o.who.email.Append(email_);
+      if (phone_col_ >= 0) o.who.phone.Append(phone_);
+      if (has_platform_id) {
+        char* const out = o.who.platform_id.BeginAppend(kPlatformPrefix.size() + customer.size());
+        std::memcpy(out, kPlatformPrefix.data(), kPlatformPrefix.size());
+        std::memcpy(out + kPlatformPrefix.size(), customer.data(), customer.size());
+        o.who.platform_id.EndAppend(kPlatformPrefix.size() + customer.size());
+      } else {
+        o.who.platform_id.AppendEmpty(1);
+      }
       o.created.push_back(created);
       o.currency.Append(currency_buf_);
       o.subtotal_cents.push_back(amount);
-      o.discount_cents.push_back(0);
-      o.shipping_cents.push_back(0);
-      o.tax_cents.push_back(0);
       o.total_cents.push_back(amount);
-      o.refunded_cents.push_back(0);
-      o.flags.push_back(0);
-      o.financial_status.Append({});
-      o.fulfillment_status.Append({});
-      o.source.Append({});
-      o.discount_code.Append({});
-      o.country.Append({});
-      o.fulfilled_day.push_back(kNoDay);
-      o.accepts_marketing.push_back(-1);
-      o.first_line.push_back(static_cast<uint32_t>(b->lines.order.size()));
-      o.line_count.push_back(0);
+      if (has_lines_) {
+        o.first_line.push_back(static_cast<uint32_t>(b->lines.order.size()));
+        o.line_count.push_back(0);
+      }
       o.line.push_back(r.line());
     } else {
       o.subtotal_cents[order_index] += amount;
       o.total_cents[order_index] += amount;
     }
     // A line when the row names a product; its unit price is the row's amount over its quantity.
-    const std::string_view sku = StripExcelGuard(Field(r, sku_));
-    const std::string_view title = TrimAscii(Field(r, title_));
+    const std::string_view sku = StripGuard(Field(r, sku_));
+    const std::string_view title = Trim(Field(r, title_));
     if (!sku.empty() || !title.empty()) {
       ImportBatch::Lines& l = b->lines;
       // A line for an order that is not the last one breaks "lines of order i are contiguous and in
@@ -408,62 +443,91 @@ class GenericTransactionsImporter : public Importer {
       l.order.push_back(order_index);
       l.sku.Append(sku);
       l.title.Append(title.empty() ? sku : title);
-      l.vendor.Append({});
       l.quantity.push_back(static_cast<int32_t>(quantity));
       const int64_t unit = quantity > 0 ? (amount >= 0 ? (amount + quantity / 2) / quantity
                                                        : -((-amount + quantity / 2) / quantity))
                                         : amount;
       l.unit_price_cents.push_back(unit);
-      l.discount_cents.push_back(0);
       ++o.line_count[order_index];
     }
     ++b->rows_accepted;
   }
 
-  // Appends ":<repeat>" to the key of every order recorded in pending_: its rank among the earlier rows
-  // with the same tuple hash.
+  // Gives every column Row() leaves alone (those a generic file never fills) its rows, all default: a lazy
+  // column only counts them.
+  void PadDefaults(ImportBatch* b) {
+    ImportBatch::Orders& o = b->orders;
+    const size_t n = o.key.size();
+    for (StringColumn* c : {&o.name, &o.who.phone, &o.who.first_name, &o.who.last_name, &o.financial_status,
+                            &o.fulfillment_status, &o.source, &o.discount_code, &o.country}) {
+      c->AppendEmpty(n - c->size());
+    }
+    for (auto* c : {&o.discount_cents, &o.shipping_cents, &o.tax_cents, &o.refunded_cents}) c->resize(n);
+    o.flags.resize(n);
+    o.fulfilled_day.resize(n);
+    o.accepts_marketing.resize(n);
+    o.first_line.resize(n);
+    o.line_count.resize(n);
+    ImportBatch::Lines& l = b->lines;
+    l.vendor.AppendEmpty(l.order.size() - l.vendor.size());
+    l.discount_cents.resize(l.order.size());
+  }
+
+  // Sets the ":<repeat>" suffix (written as ":0" by Row) of every order recorded in pending_ to its rank
+  // among the earlier rows with the same tuple hash: in place, lengthening only the keys whose rank has
+  // more than one digit.
   void NumberRepeats(ImportBatch* b) {
     // A stable counting sort on the hash's top 16 bits (file order kept), then each small bucket sorted.
+    const size_t n = pending_hash_.size();
+    const auto order_of = [&](size_t i) { return pending_order_.empty() ? static_cast<uint32_t>(i) : pending_order_[i]; };
     constexpr size_t kBuckets = size_t{1} << 16;
     std::vector<uint32_t> start(kBuckets + 1, 0);
-    for (const PendingRepeat& p : pending_) ++start[(p.hash >> 48) + 1];
+    for (uint64_t h : pending_hash_) ++start[(h >> 48) + 1];
     for (size_t k = 0; k < kBuckets; ++k) start[k + 1] += start[k];
-    std::vector<PendingRepeat> sorted(pending_.size());
+    std::unique_ptr<PendingRepeat[]> sorted(new PendingRepeat[n]);  // every entry is written below
     {
       std::vector<uint32_t> next(start.begin(), start.end() - 1);
-      for (const PendingRepeat& p : pending_) sorted[next[p.hash >> 48]++] = p;
+      for (size_t i = 0; i < n; ++i) sorted[next[pending_hash_[i] >> 48]++] = {pending_hash_[i], order_of(i)};
     }
-    pending_ = {};
+    pending_hash_ = {};
+    pending_order_ = {};
     const auto by_hash_then_order = [](const PendingRepeat& x, const PendingRepeat& y) {
       return x.hash != y.hash ? x.hash < y.hash : x.order < y.order;
     };
     for (size_t k = 0; k < kBuckets; ++k) {
-      if (start[k + 1] - start[k] > 1) {
-        std::sort(sorted.begin() + start[k], sorted.begin() + start[k + 1], by_hash_then_order);
-      }
+      if (start[k + 1] - start[k] > 1) std::sort(&sorted[start[k]], &sorted[start[k + 1]], by_hash_then_order);
     }
+    // Each run of equal hashes, in file order, numbers its rows 0, 1, 2...: a one-digit repeat is written
+    // over the key's '0'; longer ones are kept in `wide` (by order, made at the first) for one Widen pass.
     ImportBatch::Orders& o = b->orders;
-    std::vector<uint32_t> repeat(o.key.size(), UINT32_MAX);
-    for (size_t i = 0; i < sorted.size(); ++i) {
-      const bool same = i > 0 && sorted[i - 1].hash == sorted[i].hash;
-      repeat[sorted[i].order] = same ? repeat[sorted[i - 1].order] + 1 : 0;
-    }
-    StringColumn keys;
-    // A capacity hint only: the old keys' bytes (up to the last one) plus room for the suffixes.
-    const size_t old_bytes =
-        o.key.size() > 0 ? static_cast<size_t>(o.key[o.key.size() - 1].data() - o.key[0].data()) : 0;
-    keys.Reserve(o.key.size(), old_bytes + 64 + o.key.size() * 4);
-    for (size_t k = 0; k < o.key.size(); ++k) {
-      if (repeat[k] == UINT32_MAX) {
-        keys.Append(o.key[k]);
+    std::vector<uint32_t> wide;
+    size_t first_wide = o.key.size();
+    uint32_t run = 0;
+    for (size_t i = 1; i < n; ++i) {
+      run = sorted[i - 1].hash == sorted[i].hash ? run + 1 : 0;
+      if (run == 0) continue;
+      const uint32_t order = sorted[i].order;
+      if (run < 10) {
+        o.key.MutableRow(order)[o.key[order].size() - 1] = static_cast<char>('0' + run);
         continue;
       }
-      key_.assign(o.key[k]);
-      key_.push_back(':');
-      AppendInt(&key_, repeat[k]);
-      keys.Append(key_);
+      if (wide.empty()) wide.assign(o.key.size(), 0);
+      wide[order] = run;
+      first_wide = std::min<size_t>(first_wide, order);
     }
-    o.key = std::move(keys);
+    if (wide.empty()) return;
+    sorted.reset();
+    const auto digits = [](uint32_t r) {
+      size_t d = 1;
+      for (; r >= 10; r /= 10) ++d;
+      return d;
+    };
+    o.key.Widen(first_wide, [&](size_t k) { return wide[k] != 0 ? digits(wide[k]) - 1 : 0; });
+    for (size_t k = first_wide; k < o.key.size(); ++k) {
+      if (wide[k] == 0) continue;
+      char* const end = o.key.MutableRow(k) + o.key[k].size();
+      std::to_chars(end - digits(wide[k]), end, wide[k]);
+    }
   }
 
   // Rows of one order id that were not adjacent: regroup the lines so each order's lines are contiguous
@@ -504,13 +568,17 @@ class GenericTransactionsImporter : public Importer {
   DateFormat date_format_ = DateFormat::kAuto;
   bool decided_ = false;
   bool lines_scattered_ = false;
+  bool has_lines_ = false;  // a sku or title column: rows can have order lines
   // The sniffed rows, until the date format is decided.
   std::string pool_;
   std::vector<size_t> field_ends_, record_ends_;
   std::vector<uint64_t> buffered_lines_, buffered_offsets_;
-  std::vector<PendingRepeat> pending_;
+  // The tuple hash of each order whose key has a repeat suffix, in file order, and its order index (only when
+  // the file has an order column; else every order has a suffix and the index is the position).
+  std::vector<uint64_t> pending_hash_;
+  std::vector<uint32_t> pending_order_;
   std::unordered_map<std::string, uint32_t> order_index_;
-  std::string email_, phone_, platform_id_, key_, currency_buf_;
+  std::string email_, phone_, key_, currency_buf_;
   DayText day_text_;
 };
 

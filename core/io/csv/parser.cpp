@@ -83,11 +83,11 @@ Status Parser::Parse(std::string_view chunk, RecordSink* sink) {
   // The LF of a CRLF whose CR ended the previous buffer.
   if (!in_record_ && prev_cr_ && buf[0] == '\n') pos = 1;
   while (pos < n && !stopped_) {
-    if (!in_record_ && !whitespace_runs_) {
-      pos = ParseFast(buf, n, pos, sink);
+    if (!in_record_) {
+      pos = whitespace_runs_ ? ParseFastRuns(buf, n, pos, sink) : ParseFast(buf, n, pos, sink);
       if (pos >= n || stopped_) break;
     }
-    RAPPORT_RETURN_IF_ERROR(ParseSlow(buf, n, &pos, /*one_record=*/!whitespace_runs_, sink));
+    RAPPORT_RETURN_IF_ERROR(ParseSlow(buf, n, &pos, /*one_record=*/true, sink));
   }
   offset_ += n;
   prev_cr_ = buf[n - 1] == '\r';

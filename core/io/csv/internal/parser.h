@@ -4,9 +4,11 @@
 //   - the fast path (ParseFast) handles records that lie wholly inside the current buffer; their fields are
 //     views into the buffer, or, for the few quoted fields with "" escapes, into a reused unescape buffer.
 //     It uses the 64-byte Scanner and never fails: anything unusual (text after a closing quote, a record
-//     cut by the buffer's end, a record over max_record_bytes, the whitespace-run dialect) is handed to
+//     cut by the buffer's end, a record over max_record_bytes) is handed to
 //   - the slow path (ParseSlow), a byte-level state machine that copies one record's fields into a reused
 //     scratch buffer, keeps its state across buffers and reports the fatal errors.
+// The whitespace-run dialect has its own fast path (ParseFastRuns, with RunScanner): records wholly inside
+// the buffer with no quote, fields as views; everything else goes to ParseSlow as above.
 // Line numbers: every CR counts as a line break, and so does every LF not directly after a CR.
 #pragma once
 
@@ -41,6 +43,8 @@ class Parser {
   enum class State : uint8_t { kFieldStart, kUnquoted, kQuoted, kQuotedQuote };
 
   size_t ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink);
+  // The fast path of the whitespace-run dialect (parser_runs.cpp, with RunScanner from scan_runs.h).
+  size_t ParseFastRuns(const char* buf, size_t n, size_t pos, RecordSink* sink);
   Status ParseSlow(const char* buf, size_t n, size_t* pos, bool one_record, RecordSink* sink);
   void DeliverScratch(RecordSink* sink);
   void Deliver(size_t count, uint64_t line, uint64_t offset, RecordSink* sink);

@@ -44,7 +44,7 @@ SegmentContext BuildSegmentContext(const Workspace& ws, const Settings& settings
   ctx.settings.as_of_day = ctx.as_of_day;
   const size_t n = ws.customers.size();
   ctx.customers = n;
-  ctx.facts = BuildCustomerFacts(ws, ctx.as_of_day, ctx.currency);
+  ctx.facts = options.facts ? *options.facts(ctx.as_of_day, ctx.currency) : BuildCustomerFacts(ws, ctx.as_of_day, ctx.currency);
   const CustomerFacts& f = ctx.facts;
   const int32_t as_of = ctx.as_of_day;
 
@@ -132,6 +132,10 @@ SegmentContext BuildSegmentContext(const Workspace& ws, const Settings& settings
   {
     const OrderTable& o = ws.orders;
     const OrderLineTable& l = ws.lines;
+    // At most every line (12.7 M at 1,000,000 customers): one allocation instead of a doubling each.
+    ctx.line_customer.reserve(l.size());
+    ctx.line_product.reserve(l.size());
+    ctx.line_day.reserve(l.size());
     for (uint32_t c = 0; c < n; ++c) {
       for (const uint32_t* p = f.begin_orders(c); p != f.end_orders(c); ++p) {
         const uint32_t order = *p;

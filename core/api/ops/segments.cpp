@@ -42,7 +42,11 @@ namespace {
 // The segment columns for this request's settings, from the engine's cache when there is an engine (a live
 // count re-evaluates on every keystroke; building the columns is the expensive part).
 std::shared_ptr<const SegmentContext> SegmentContextFor(OpContext& ctx) {
-  auto build = [&] { return BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay); };
+  auto build = [&] {
+    SegmentContextOptions options;
+    options.facts = FactsSourceFor(ctx);  // the facts kpis and funnel keep, not a second build
+    return BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay, options);
+  };
   if (!ctx.engine) return std::make_shared<const SegmentContext>(build());
   return ctx.engine->cache().Get<SegmentContext>("segment:" + Dump(SettingsToJson(ctx.settings)), build);
 }

@@ -29,6 +29,45 @@ constexpr size_t kMaxItemsPerBasket = 100;
 
 uint64_t PairKey(uint32_t a, uint32_t b) { return (static_cast<uint64_t>(a) << 32) | b; }
 
+// Counts per product pair (a, b): a dense n x n table for catalogues of up to kDenseProducts products (4 MB, an
+// increment without hashing: the 1,000,000-customer store's 60 products took seconds of hash-map increments), a
+// hash map beyond. ForEach visits the pairs seen, in an order that differs between the two; every use adds per
+// pair or sorts afterwards, so the model does not depend on it.
+class PairCounts {
+ public:
+  static constexpr size_t kDenseProducts = 1024;
+  PairCounts(size_t n, size_t max_pairs) : n_(n), dense_(n <= kDenseProducts) {
+    if (dense_) table_.assign(n * n, 0);
+    else map_.reserve(std::min<size_t>(max_pairs, size_t{1} << 24));  // no rehashing while counting
+  }
+  void Add(uint32_t a, uint32_t b) {
+    if (dense_) ++table_[size_t{a} * n_ + b];
+    else ++map_[PairKey(a, b)];
+  }
+  size_t Distinct() const {
+    if (!dense_) return map_.size();
+    return static_cast<size_t>(std::count_if(table_.begin(), table_.end(), [](uint32_t c) { return c > 0; }));
+  }
+  template <typename Visit>  // visit(PairKey(a, b), count)
+  void ForEach(Visit&& visit) const {
+    if (!dense_) {
+      for (const auto& [key, c] : map_) visit(key, c);
+      return;
+    }
+    for (size_t a = 0; a < n_; ++a) {
+      for (size_t b = 0; b < n_; ++b) {
+        if (const uint32_t c = table_[a * n_ + b]) visit(PairKey(static_cast<uint32_t>(a), static_cast<uint32_t>(b)), c);
+      }
+    }
+  }
+
+ private:
+  size_t n_;
+  bool dense_;
+  std::vector<uint32_t> table_;
+  std::unordered_map<uint64_t, uint32_t> map_;
+};
+
 // The distinct items of the baskets a build uses, flat: those of the i-th basket of `use` are
 // items[begin[i] .. begin[i + 1]), in first-seen order, capped at kMaxItemsPerBasket.
 struct DistinctLists {
@@ -279,21 +318,15 @@ Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<Mod
 
   // Co-occurrence counts.
   std::vector<uint32_t> count(n, 0);
-  std::unordered_map<uint64_t, uint32_t> co;  // a < b
-  {
-    size_t pairs = 0;  // an upper bound on the distinct pairs: no rehashing while counting
-    for (size_t i = 0; i < use.size(); ++i) pairs += items.count(i) * (items.count(i) - (items.count(i) ? 1 : 0)) / 2;
-    co.reserve(std::min<size_t>(pairs, size_t{1} << 24));
-  }
+  size_t max_pairs = 0;  // an upper bound on the distinct pairs
+  for (size_t i = 0; i < use.size(); ++i) max_pairs += items.count(i) * (items.count(i) - (items.count(i) ? 1 : 0)) / 2;
+  PairCounts co(n, max_pairs);  // a < b
   for (size_t k = 0; k < use.size(); ++k) {
     const uint32_t* basket = items.first(k);
     const size_t size = items.count(k);
     for (size_t i = 0; i < size; ++i) {
       ++count[basket[i]];
-      for (size_t j = i + 1; j < size; ++j) {
-        const uint32_t a = std::min(basket[i], basket[j]), b = std::max(basket[i], basket[j]);
-        ++co[PairKey(a, b)];
-      }
+      for (size_t j = i + 1; j < size; ++j) co.Add(std::min(basket[i], basket[j]), std::max(basket[i], basket[j]));
     }
   }
 
@@ -301,19 +334,30 @@ Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<Mod
   const std::vector<uint32_t> order = ByCustomerAndDay(baskets, use);  // positions in `use`
   auto customer_at = [&](size_t k) { return baskets.customer[use[order[k]]]; };
   std::vector<uint32_t> from_count(n, 0), to_count(n, 0);
-  std::unordered_map<uint64_t, uint32_t> seq;  // directed a -> b
+  PairCounts seq(n, 0);  // directed a -> b
   std::vector<std::vector<int32_t>> intervals(n);
   {
-    std::unordered_map<uint32_t, int32_t> last_day;  // per product, for the current customer
+    // The current customer's last day with each product (kNoLastDay: none yet), and the products set, to reset.
+    constexpr int32_t kNoLastDay = INT32_MIN;
+    std::vector<int32_t> last_day(n, kNoLastDay);
+    std::vector<uint32_t> touched;
     for (size_t k = 0; k < order.size(); ++k) {
       const uint32_t customer = customer_at(k);
       const int32_t day = baskets.day[use[order[k]]];
       if (customer == UINT32_MAX) continue;
-      if (k == 0 || customer_at(k - 1) != customer) last_day.clear();
+      if (k == 0 || customer_at(k - 1) != customer) {
+        for (uint32_t p : touched) last_day[p] = kNoLastDay;
+        touched.clear();
+      }
       for (const uint32_t* p = items.first(order[k]); p != items.last(order[k]); ++p) {
-        auto it = last_day.find(*p);
-        if (it != last_day.end() && day > it->second) intervals[*p].push_back(day - it->second);
-        if (it == last_day.end() || day > it->second) last_day[*p] = day;
+        int32_t& last = last_day[*p];
+        if (last == kNoLastDay) {
+          touched.push_back(*p);
+          last = day;
+        } else if (day > last) {
+          intervals[*p].push_back(day - last);
+          last = day;
+        }
       }
       if (k + 1 < order.size() && customer_at(k + 1) == customer) {
         const uint32_t from = order[k], to = order[k + 1];
@@ -323,7 +367,7 @@ Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<Mod
         for (const uint32_t* b = items.first(to); b != items.last(to); ++b) ++to_count[*b];
         for (const uint32_t* a = items.first(from); a != items.last(from); ++a) {
           for (const uint32_t* b = items.first(to); b != items.last(to); ++b) {
-            if (*a != *b) ++seq[PairKey(*a, *b)];
+            if (*a != *b) seq.Add(*a, *b);
           }
         }
       }
@@ -333,22 +377,22 @@ Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<Mod
   // Blended similarity per directed pair, keeping only components seen >= min_pairs times.
   const double k = std::max<uint32_t>(1, options.min_pairs);
   std::unordered_map<uint64_t, double> sim;
-  stats.co_pairs_seen = co.size();
-  for (const auto& [key, c] : co) {
-    if (c < k) continue;
+  stats.co_pairs_seen = co.Distinct();
+  co.ForEach([&](uint64_t key, uint32_t c) {
+    if (c < k) return;
     ++stats.co_pairs_kept;
     const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
     const double cosine = c / std::sqrt(double(count[a]) * count[b]);
     sim[PairKey(a, b)] += (1 - options.seq_weight) * cosine;
     sim[PairKey(b, a)] += (1 - options.seq_weight) * cosine;
-  }
-  stats.seq_pairs_seen = seq.size();
-  for (const auto& [key, c] : seq) {
-    if (c < k) continue;
+  });
+  stats.seq_pairs_seen = seq.Distinct();
+  seq.ForEach([&](uint64_t key, uint32_t c) {
+    if (c < k) return;
     ++stats.seq_pairs_kept;
     const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
     sim[key] += options.seq_weight * c / std::sqrt(double(from_count[a]) * to_count[b]);
-  }
+  });
 
   // Top-N per product (deterministic: by score, then product index).
   std::vector<std::vector<std::pair<double, uint32_t>>> lists(n);

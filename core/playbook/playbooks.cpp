@@ -7,6 +7,7 @@
 
 #include "core/analysis/funnel/funnel.h"
 #include "core/analysis/products/products.h"
+#include "core/recommend/pair_counts.h"
 #include "core/util/date.h"
 #include "core/util/text.h"
 
@@ -405,13 +406,13 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
       auto set_of = [&](uint32_t c) {
         return std::make_pair(set_items.data() + set_begin[c], set_items.data() + set_begin[c + 1]);
       };
-      std::unordered_map<uint64_t, uint32_t> pairs;
+      PairCounts pairs(products, 0);
       for (uint32_t c = 0; c < n; ++c) {
         const auto [b, e] = set_of(c);
         const size_t size = static_cast<size_t>(e - b);
         if (size < 2 || size > kMaxBasket) continue;
         for (const uint32_t* i = b; i != e; ++i) {
-          for (const uint32_t* j = i + 1; j != e; ++j) ++pairs[(uint64_t{*i} << 32) | *j];
+          for (const uint32_t* j = i + 1; j != e; ++j) pairs.Add(*i, *j);
         }
       }
       // For each product, the partners that clear the thresholds, best lift first.
@@ -421,15 +422,15 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
         double lift;
       };
       std::vector<std::vector<Partner>> partners(products);
-      for (const auto& kv : pairs) {
-        if (static_cast<int32_t>(kv.second) < opt.cross_sell_min_customers) continue;
-        const uint32_t a = static_cast<uint32_t>(kv.first >> 32), b = static_cast<uint32_t>(kv.first);
-        const double lift = static_cast<double>(kv.second) * customers_with_products /
+      pairs.ForEach([&](uint64_t key, uint32_t both) {
+        if (static_cast<int32_t>(both) < opt.cross_sell_min_customers) return;
+        const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
+        const double lift = static_cast<double>(both) * customers_with_products /
                             (static_cast<double>(buyers[a]) * buyers[b]);
-        if (lift < opt.cross_sell_min_lift) continue;
-        partners[a].push_back(Partner{b, kv.second, lift});
-        partners[b].push_back(Partner{a, kv.second, lift});
-      }
+        if (lift < opt.cross_sell_min_lift) return;
+        partners[a].push_back(Partner{b, both, lift});
+        partners[b].push_back(Partner{a, both, lift});
+      });
       for (auto& list : partners) {
         std::sort(list.begin(), list.end(), [](const Partner& x, const Partner& y) {
           if (x.lift != y.lift) return x.lift > y.lift;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/recommend/evaluate.h"
+#include "core/recommend/pair_counts.h"
 #include <cmath>
 #include <numeric>
 #include <unordered_map>
@@ -27,46 +28,6 @@ void DropCacheBuster(std::string* url) {
 
 constexpr size_t kMaxItemsPerBasket = 100;
 
-uint64_t PairKey(uint32_t a, uint32_t b) { return (static_cast<uint64_t>(a) << 32) | b; }
-
-// Counts per product pair (a, b): a dense n x n table for catalogues of up to kDenseProducts products (4 MB, an
-// increment without hashing: the 1,000,000-customer store's 60 products took seconds of hash-map increments), a
-// hash map beyond. ForEach visits the pairs seen, in an order that differs between the two; every use adds per
-// pair or sorts afterwards, so the model does not depend on it.
-class PairCounts {
- public:
-  static constexpr size_t kDenseProducts = 1024;
-  PairCounts(size_t n, size_t max_pairs) : n_(n), dense_(n <= kDenseProducts) {
-    if (dense_) table_.assign(n * n, 0);
-    else map_.reserve(std::min<size_t>(max_pairs, size_t{1} << 24));  // no rehashing while counting
-  }
-  void Add(uint32_t a, uint32_t b) {
-    if (dense_) ++table_[size_t{a} * n_ + b];
-    else ++map_[PairKey(a, b)];
-  }
-  size_t Distinct() const {
-    if (!dense_) return map_.size();
-    return static_cast<size_t>(std::count_if(table_.begin(), table_.end(), [](uint32_t c) { return c > 0; }));
-  }
-  template <typename Visit>  // visit(PairKey(a, b), count)
-  void ForEach(Visit&& visit) const {
-    if (!dense_) {
-      for (const auto& [key, c] : map_) visit(key, c);
-      return;
-    }
-    for (size_t a = 0; a < n_; ++a) {
-      for (size_t b = 0; b < n_; ++b) {
-        if (const uint32_t c = table_[a * n_ + b]) visit(PairKey(static_cast<uint32_t>(a), static_cast<uint32_t>(b)), c);
-      }
-    }
-  }
-
- private:
-  size_t n_;
-  bool dense_;
-  std::vector<uint32_t> table_;
-  std::unordered_map<uint64_t, uint32_t> map_;
-};
 
 // The distinct items of the baskets a build uses, flat: those of the i-th basket of `use` are
 // items[begin[i] .. begin[i + 1]), in first-seen order, capped at kMaxItemsPerBasket.
@@ -383,8 +344,8 @@ Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<Mod
     ++stats.co_pairs_kept;
     const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
     const double cosine = c / std::sqrt(double(count[a]) * count[b]);
-    sim[PairKey(a, b)] += (1 - options.seq_weight) * cosine;
-    sim[PairKey(b, a)] += (1 - options.seq_weight) * cosine;
+    sim[PairCounts::Key(a, b)] += (1 - options.seq_weight) * cosine;
+    sim[PairCounts::Key(b, a)] += (1 - options.seq_weight) * cosine;
   });
   stats.seq_pairs_seen = seq.Distinct();
   seq.ForEach([&](uint64_t key, uint32_t c) {

@@ -7,6 +7,7 @@
 
 #include "core/analysis/funnel/funnel.h"
 #include "core/analysis/products/products.h"
+#include "core/recommend/pair_counts.h"
 #include "core/util/date.h"
 #include "core/util/text.h"
 
@@ -383,26 +384,35 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
     if (enabled(PlaybookKind::kCrossSell)) {
       constexpr size_t kMaxBasket = 40;  // larger sets (resellers) are left out of the pair counts
       const size_t products = ws.products.size();
-      std::vector<std::vector<uint32_t>> sets(n);
+      // Each customer's distinct products, sorted, in one flat array: customer c's are
+      // set_items[set_begin[c] .. set_begin[c + 1]) (a vector per customer was a million allocations).
+      std::vector<size_t> set_begin(n + 1, 0);
+      std::vector<uint32_t> set_items;
+      set_items.reserve(ctx.line_product.size());
       std::vector<uint32_t> buyers(products, 0);
       size_t customers_with_products = 0;
       for (uint32_t c = 0; c < n; ++c) {
-        std::vector<uint32_t>& s = sets[c];
+        const size_t first = set_items.size();
         for (size_t i = runs[c]; i < runs[c + 1]; ++i) {
-          if (ctx.line_product[i] < products) s.push_back(ctx.line_product[i]);
+          if (ctx.line_product[i] < products) set_items.push_back(ctx.line_product[i]);
         }
-        std::sort(s.begin(), s.end());
-        s.erase(std::unique(s.begin(), s.end()), s.end());
-        if (s.empty()) continue;
+        std::sort(set_items.begin() + static_cast<std::ptrdiff_t>(first), set_items.end());
+        set_items.erase(std::unique(set_items.begin() + static_cast<std::ptrdiff_t>(first), set_items.end()), set_items.end());
+        set_begin[c + 1] = set_items.size();
+        if (set_items.size() == first) continue;
         ++customers_with_products;
-        for (uint32_t p : s) ++buyers[p];
+        for (size_t k = first; k < set_items.size(); ++k) ++buyers[set_items[k]];
       }
-      std::unordered_map<uint64_t, uint32_t> pairs;
+      auto set_of = [&](uint32_t c) {
+        return std::make_pair(set_items.data() + set_begin[c], set_items.data() + set_begin[c + 1]);
+      };
+      PairCounts pairs(products, 0);
       for (uint32_t c = 0; c < n; ++c) {
-        const std::vector<uint32_t>& s = sets[c];
-        if (s.size() < 2 || s.size() > kMaxBasket) continue;
-        for (size_t i = 0; i < s.size(); ++i) {
-          for (size_t j = i + 1; j < s.size(); ++j) ++pairs[(uint64_t{s[i]} << 32) | s[j]];
+        const auto [b, e] = set_of(c);
+        const size_t size = static_cast<size_t>(e - b);
+        if (size < 2 || size > kMaxBasket) continue;
+        for (const uint32_t* i = b; i != e; ++i) {
+          for (const uint32_t* j = i + 1; j != e; ++j) pairs.Add(*i, *j);
         }
       }
       // For each product, the partners that clear the thresholds, best lift first.
@@ -412,15 +422,15 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
         double lift;
       };
       std::vector<std::vector<Partner>> partners(products);
-      for (const auto& kv : pairs) {
-        if (static_cast<int32_t>(kv.second) < opt.cross_sell_min_customers) continue;
-        const uint32_t a = static_cast<uint32_t>(kv.first >> 32), b = static_cast<uint32_t>(kv.first);
-        const double lift = static_cast<double>(kv.second) * customers_with_products /
+      pairs.ForEach([&](uint64_t key, uint32_t both) {
+        if (static_cast<int32_t>(both) < opt.cross_sell_min_customers) return;
+        const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
+        const double lift = static_cast<double>(both) * customers_with_products /
                             (static_cast<double>(buyers[a]) * buyers[b]);
-        if (lift < opt.cross_sell_min_lift) continue;
-        partners[a].push_back(Partner{b, kv.second, lift});
-        partners[b].push_back(Partner{a, kv.second, lift});
-      }
+        if (lift < opt.cross_sell_min_lift) return;
+        partners[a].push_back(Partner{b, both, lift});
+        partners[b].push_back(Partner{a, both, lift});
+      });
       for (auto& list : partners) {
         std::sort(list.begin(), list.end(), [](const Partner& x, const Partner& y) {
           if (x.lift != y.lift) return x.lift > y.lift;
@@ -429,13 +439,14 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
         });
       }
       for (uint32_t c = 0; c < n; ++c) {
-        const std::vector<uint32_t>& s = sets[c];
-        if (s.empty() || f.orders[c] == 0 || as_of - f.last_day[c] > opt.cross_sell_active_days) continue;
+        const auto [sb, se] = set_of(c);
+        if (sb == se || f.orders[c] == 0 || as_of - f.last_day[c] > opt.cross_sell_active_days) continue;
         const Partner* best = nullptr;
         uint32_t from = 0;
-        for (uint32_t x : s) {
+        for (const uint32_t* xp = sb; xp != se; ++xp) {
+          const uint32_t x = *xp;
           for (const Partner& z : partners[x]) {
-            if (std::binary_search(s.begin(), s.end(), z.product)) continue;
+            if (std::binary_search(sb, se, z.product)) continue;
             if (!best || z.lift > best->lift || (z.lift == best->lift && (z.both > best->both ||
                 (z.both == best->both && z.product < best->product)))) {
               best = &z;

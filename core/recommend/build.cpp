@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/recommend/evaluate.h"
+#include "core/recommend/pair_counts.h"
 #include <cmath>
 #include <numeric>
 #include <unordered_map>
@@ -27,19 +28,16 @@ void DropCacheBuster(std::string* url) {
 
 constexpr size_t kMaxItemsPerBasket = 100;
 
-uint64_t PairKey(uint32_t a, uint32_t b) { return (static_cast<uint64_t>(a) << 32) | b; }
 
-// Distinct items of a basket, in first-seen order, capped.
-void Distinct(const std::vector<uint32_t>& items, size_t n, std::vector<uint32_t>* out, std::vector<char>* seen) {
-  out->clear();
-  for (uint32_t p : items) {
-    if (p >= n || (*seen)[p]) continue;
-    (*seen)[p] = 1;
-    out->push_back(p);
-    if (out->size() == kMaxItemsPerBasket) break;
-  }
-  for (uint32_t p : *out) (*seen)[p] = 0;
-}
+// The distinct items of the baskets a build uses, flat: those of the i-th basket of `use` are
+// items[begin[i] .. begin[i + 1]), in first-seen order, capped at kMaxItemsPerBasket.
+struct DistinctLists {
+  std::vector<size_t> begin;
+  std::vector<uint32_t> items;
+  const uint32_t* first(size_t i) const { return items.data() + begin[i]; }
+  const uint32_t* last(size_t i) const { return items.data() + begin[i + 1]; }
+  size_t count(size_t i) const { return begin[i + 1] - begin[i]; }
+};
 
 // The median of a sample (mean of the two middle values for an even count).
 double Median(std::vector<int32_t>* v) {
@@ -50,14 +48,14 @@ double Median(std::vector<int32_t>* v) {
 
 // Orders containing each product, each weighted 2^(-age / half_life) (age: days before the newest order),
 // quantised to 65535 x count / the largest count. Input product order.
-std::vector<uint16_t> Popularity(const std::vector<BasketRow>& baskets, const std::vector<std::vector<uint32_t>>& items,
+std::vector<uint16_t> Popularity(const Baskets& baskets, const BasketSubset& use, const DistinctLists& items,
                                  size_t n, uint32_t half_life) {
   int32_t newest = INT32_MIN;
-  for (const BasketRow& b : baskets) newest = std::max(newest, b.day);
+  for (uint32_t b : use) newest = std::max(newest, baskets.day[b]);
   std::vector<double> count(n, 0.0);
-  for (size_t b = 0; b < baskets.size(); ++b) {
-    const double w = half_life ? std::exp2(-double(newest - baskets[b].day) / half_life) : 1.0;
-    for (uint32_t p : items[b]) count[p] += w;
+  for (size_t i = 0; i < use.size(); ++i) {
+    const double w = half_life ? std::exp2(-double(newest - baskets.day[use[i]]) / half_life) : 1.0;
+    for (const uint32_t* p = items.first(i); p != items.last(i); ++p) count[*p] += w;
   }
   const double max_count = n ? *std::max_element(count.begin(), count.end()) : 0.0;
   std::vector<uint16_t> out(n, 0);
@@ -65,33 +63,49 @@ std::vector<uint16_t> Popularity(const std::vector<BasketRow>& baskets, const st
   return out;
 }
 
-std::vector<std::vector<uint32_t>> DistinctItems(const std::vector<BasketRow>& baskets, size_t n) {
-  std::vector<std::vector<uint32_t>> items(baskets.size());
+DistinctLists DistinctItems(const Baskets& baskets, const BasketSubset& use, size_t n) {
+  DistinctLists out;
+  out.begin.reserve(use.size() + 1);
+  out.begin.push_back(0);
+  size_t total = 0;
+  for (uint32_t b : use) total += std::min(baskets.item_count(b), kMaxItemsPerBasket);
+  out.items.reserve(total);
   std::vector<char> seen(n, 0);
-  for (size_t b = 0; b < baskets.size(); ++b) Distinct(baskets[b].items, n, &items[b], &seen);
-  return items;
+  for (uint32_t b : use) {
+    const size_t first = out.items.size();
+    for (const uint32_t* it = baskets.items_begin(b); it != baskets.items_end(b); ++it) {
+      const uint32_t p = *it;
+      if (p >= n || seen[p]) continue;
+      seen[p] = 1;
+      out.items.push_back(p);
+      if (out.items.size() - first == kMaxItemsPerBasket) break;
+    }
+    for (size_t k = first; k < out.items.size(); ++k) seen[out.items[k]] = 0;
+    out.begin.push_back(out.items.size());
+  }
+  return out;
 }
 
-Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct> products, const ModelOptions& options,
-                ModelStats* stats_out, std::vector<uint32_t>* to_model);
+Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
+                const ModelOptions& options, ModelStats* stats_out, std::vector<uint32_t>* to_model);
 
 // The personal weights, searched on half the validation customers and confirmed on the other half against
 // plain popularity (build.h WeightValidation). `options.weights` are the starting (and fixed) values.
-WeightValidation LearnWeights(const std::vector<BasketRow>& baskets, const std::vector<ModelProduct>& products,
+WeightValidation LearnWeights(const Baskets& baskets, const BasketSubset& use, const std::vector<ModelProduct>& products,
                               const ModelOptions& options) {
   WeightValidation v;
-  const NextBasketSplit split = SplitLastBasket(baskets, 3000);
+  const NextBasketSubsetSplit split = SplitLastBasket(baskets, use, 3000);
   if (split.cases.size() < kMinValidationCases) return v;
   ModelOptions inner_options = options;
   inner_options.learn_weights = false;
   std::vector<uint32_t> to_model;
-  Model inner = BuildCore(split.learn, products, inner_options, nullptr, &to_model);
-  const auto items = DistinctItems(split.learn, products.size());
+  Model inner = BuildCore(baskets, split.learn, products, inner_options, nullptr, &to_model);
+  const DistinctLists items = DistinctItems(baskets, split.learn, products.size());
   std::map<uint32_t, std::vector<uint16_t>> popularity;  // by half-life, in model order
   auto set_half_life = [&](uint32_t h) {
     auto it = popularity.find(h);
     if (it == popularity.end()) {
-      const std::vector<uint16_t> input = Popularity(split.learn, items, products.size(), h);
+      const std::vector<uint16_t> input = Popularity(baskets, split.learn, items, products.size(), h);
       std::vector<uint16_t> model_order(input.size());
       for (size_t i = 0; i < input.size(); ++i) model_order[to_model[i]] = input[i];
       it = popularity.emplace(h, std::move(model_order)).first;
@@ -186,13 +200,44 @@ uint32_t AdaptiveTopN(size_t products) {
   return static_cast<uint32_t>(std::min<size_t>(20, std::max<size_t>(8, kNeighbourBudget / products)));
 }
 
+Baskets Baskets::From(const std::vector<BasketRow>& rows) {
+  Baskets out;
+  out.customer.reserve(rows.size());
+  out.day.reserve(rows.size());
+  out.begin.reserve(rows.size() + 1);
+  for (const BasketRow& row : rows) {
+    out.Open(row.customer, row.day);
+    out.items.insert(out.items.end(), row.items.begin(), row.items.end());
+    out.Close();
+  }
+  return out;
+}
+
+std::vector<BasketRow> Baskets::Rows() const {
+  std::vector<BasketRow> rows(size());
+  for (size_t b = 0; b < size(); ++b) rows[b] = BasketRow{customer[b], day[b], std::vector<uint32_t>(items_begin(b), items_end(b))};
+  return rows;
+}
+
+BasketSubset AllBaskets(const Baskets& baskets) {
+  BasketSubset all(baskets.size());
+  std::iota(all.begin(), all.end(), 0u);
+  return all;
+}
+
 Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<ModelProduct> products,
+                            const ModelOptions& options, ModelStats* stats_out, std::vector<uint32_t>* to_model) {
+  const Baskets flat = Baskets::From(baskets);
+  return BuildModelFromBaskets(flat, AllBaskets(flat), std::move(products), options, stats_out, to_model);
+}
+
+Model BuildModelFromBaskets(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
                             const ModelOptions& options, ModelStats* stats_out, std::vector<uint32_t>* to_model) {
   ModelOptions chosen = options;
   WeightValidation validation;
   const bool all_fixed = options.fix_w_bought && options.fix_w_repeat && options.fix_w_replenish && options.fix_half_life;
   if (options.learn_weights && !all_fixed) {
-    validation = LearnWeights(baskets, products, options);
+    validation = LearnWeights(baskets, use, products, options);
     if (validation.accepted) chosen.weights = validation.searched;
     else {
       // No personal signal shown (or too few repeat customers to tell): plain popularity for histories.
@@ -202,18 +247,18 @@ Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<M
       if (!options.fix_half_life) chosen.weights.half_life_days = 0;
     }
   }
-  Model model = BuildCore(baskets, std::move(products), chosen, stats_out, to_model);
+  Model model = BuildCore(baskets, use, std::move(products), chosen, stats_out, to_model);
   if (stats_out) stats_out->validation = validation;
   return model;
 }
 
 namespace {
 
-Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct> products,
+Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
                 const ModelOptions& options, ModelStats* stats_out, std::vector<uint32_t>* to_model) {
   const size_t n = products.size();
   ModelStats stats;
-  stats.baskets = baskets.size();
+  stats.baskets = use.size();
 
   // Unique, non-empty ids.
   {
@@ -228,53 +273,62 @@ Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct>
     }
   }
 
-  // Distinct items per basket; basket order: by customer, day, input position (for transitions).
-  const std::vector<std::vector<uint32_t>> items = DistinctItems(baskets, n);
+  // Distinct items per basket (by position in `use`); basket order: by customer, day, input position (for
+  // transitions).
+  const DistinctLists items = DistinctItems(baskets, use, n);
 
   // Co-occurrence counts.
   std::vector<uint32_t> count(n, 0);
-  std::unordered_map<uint64_t, uint32_t> co;  // a < b
-  {
-    size_t pairs = 0;  // an upper bound on the distinct pairs: no rehashing while counting
-    for (const auto& basket : items) pairs += basket.size() * (basket.size() - (basket.empty() ? 0 : 1)) / 2;
-    co.reserve(std::min<size_t>(pairs, size_t{1} << 24));
-  }
-  for (const auto& basket : items) {
-    for (size_t i = 0; i < basket.size(); ++i) {
+  size_t max_pairs = 0;  // an upper bound on the distinct pairs
+  for (size_t i = 0; i < use.size(); ++i) max_pairs += items.count(i) * (items.count(i) - (items.count(i) ? 1 : 0)) / 2;
+  PairCounts co(n, max_pairs);  // a < b
+  for (size_t k = 0; k < use.size(); ++k) {
+    const uint32_t* basket = items.first(k);
+    const size_t size = items.count(k);
+    for (size_t i = 0; i < size; ++i) {
       ++count[basket[i]];
-      for (size_t j = i + 1; j < basket.size(); ++j) {
-        const uint32_t a = std::min(basket[i], basket[j]), b = std::max(basket[i], basket[j]);
-        ++co[PairKey(a, b)];
-      }
+      for (size_t j = i + 1; j < size; ++j) co.Add(std::min(basket[i], basket[j]), std::max(basket[i], basket[j]));
     }
   }
 
   // Sequential counts, and repurchase intervals, over each customer's baskets in date order.
-  const std::vector<size_t> order = ByCustomerAndDay(baskets);
+  const std::vector<uint32_t> order = ByCustomerAndDay(baskets, use);  // positions in `use`
+  auto customer_at = [&](size_t k) { return baskets.customer[use[order[k]]]; };
   std::vector<uint32_t> from_count(n, 0), to_count(n, 0);
-  std::unordered_map<uint64_t, uint32_t> seq;  // directed a -> b
+  PairCounts seq(n, 0);  // directed a -> b
   std::vector<std::vector<int32_t>> intervals(n);
   {
-    std::unordered_map<uint32_t, int32_t> last_day;  // per product, for the current customer
+    // The current customer's last day with each product (kNoLastDay: none yet), and the products set, to reset.
+    constexpr int32_t kNoLastDay = INT32_MIN;
+    std::vector<int32_t> last_day(n, kNoLastDay);
+    std::vector<uint32_t> touched;
     for (size_t k = 0; k < order.size(); ++k) {
-      const BasketRow& row = baskets[order[k]];
-      if (row.customer == UINT32_MAX) continue;
-      if (k == 0 || baskets[order[k - 1]].customer != row.customer) last_day.clear();
-      for (uint32_t p : items[order[k]]) {
-        auto it = last_day.find(p);
-        if (it != last_day.end() && row.day > it->second) intervals[p].push_back(row.day - it->second);
-        if (it == last_day.end() || row.day > it->second) last_day[p] = row.day;
+      const uint32_t customer = customer_at(k);
+      const int32_t day = baskets.day[use[order[k]]];
+      if (customer == UINT32_MAX) continue;
+      if (k == 0 || customer_at(k - 1) != customer) {
+        for (uint32_t p : touched) last_day[p] = kNoLastDay;
+        touched.clear();
       }
-      if (k + 1 < order.size() && baskets[order[k + 1]].customer == row.customer) {
-        const auto& from = items[order[k]];
-        const auto& to = items[order[k + 1]];
-        if (from.empty() || to.empty()) continue;
+      for (const uint32_t* p = items.first(order[k]); p != items.last(order[k]); ++p) {
+        int32_t& last = last_day[*p];
+        if (last == kNoLastDay) {
+          touched.push_back(*p);
+          last = day;
+        } else if (day > last) {
+          intervals[*p].push_back(day - last);
+          last = day;
+        }
+      }
+      if (k + 1 < order.size() && customer_at(k + 1) == customer) {
+        const uint32_t from = order[k], to = order[k + 1];
+        if (items.count(from) == 0 || items.count(to) == 0) continue;
         ++stats.transitions;
-        for (uint32_t a : from) ++from_count[a];
-        for (uint32_t b : to) ++to_count[b];
-        for (uint32_t a : from) {
-          for (uint32_t b : to) {
-            if (a != b) ++seq[PairKey(a, b)];
+        for (const uint32_t* a = items.first(from); a != items.last(from); ++a) ++from_count[*a];
+        for (const uint32_t* b = items.first(to); b != items.last(to); ++b) ++to_count[*b];
+        for (const uint32_t* a = items.first(from); a != items.last(from); ++a) {
+          for (const uint32_t* b = items.first(to); b != items.last(to); ++b) {
+            if (*a != *b) seq.Add(*a, *b);
           }
         }
       }
@@ -284,22 +338,22 @@ Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct>
   // Blended similarity per directed pair, keeping only components seen >= min_pairs times.
   const double k = std::max<uint32_t>(1, options.min_pairs);
   std::unordered_map<uint64_t, double> sim;
-  stats.co_pairs_seen = co.size();
-  for (const auto& [key, c] : co) {
-    if (c < k) continue;
+  stats.co_pairs_seen = co.Distinct();
+  co.ForEach([&](uint64_t key, uint32_t c) {
+    if (c < k) return;
     ++stats.co_pairs_kept;
     const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
     const double cosine = c / std::sqrt(double(count[a]) * count[b]);
-    sim[PairKey(a, b)] += (1 - options.seq_weight) * cosine;
-    sim[PairKey(b, a)] += (1 - options.seq_weight) * cosine;
-  }
-  stats.seq_pairs_seen = seq.size();
-  for (const auto& [key, c] : seq) {
-    if (c < k) continue;
+    sim[PairCounts::Key(a, b)] += (1 - options.seq_weight) * cosine;
+    sim[PairCounts::Key(b, a)] += (1 - options.seq_weight) * cosine;
+  });
+  stats.seq_pairs_seen = seq.Distinct();
+  seq.ForEach([&](uint64_t key, uint32_t c) {
+    if (c < k) return;
     ++stats.seq_pairs_kept;
     const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
     sim[key] += options.seq_weight * c / std::sqrt(double(from_count[a]) * to_count[b]);
-  }
+  });
 
   // Top-N per product (deterministic: by score, then product index).
   std::vector<std::vector<std::pair<double, uint32_t>>> lists(n);
@@ -312,13 +366,13 @@ Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct>
   std::vector<uint32_t> new_index(n);
   for (uint32_t i = 0; i < n; ++i) new_index[by_id[i]] = i;
 
-  const std::vector<uint16_t> popularity = Popularity(baskets, items, n, options.weights.half_life_days);
+  const std::vector<uint16_t> popularity = Popularity(baskets, use, items, n, options.weights.half_life_days);
   if (to_model) *to_model = new_index;
   Model model;
   model.meta = options.weights;
   model.meta.min_pairs = static_cast<uint32_t>(k);
   model.meta.top_n = std::min<uint32_t>(options.top_n == 0 ? AdaptiveTopN(n) : options.top_n, 1000);
-  model.meta.baskets = static_cast<uint32_t>(std::min<uint64_t>(baskets.size(), UINT32_MAX));
+  model.meta.baskets = static_cast<uint32_t>(std::min<uint64_t>(use.size(), UINT32_MAX));
   model.review = options.review;
   model.products.resize(n);
   model.neighbours.resize(n);
@@ -358,6 +412,14 @@ Model BuildCore(const std::vector<BasketRow>& baskets, std::vector<ModelProduct>
 
 std::string CollectBaskets(const Workspace& ws, const Settings& settings, std::vector<ModelProduct>* products_out,
                            std::vector<BasketRow>* baskets_out) {
+  Baskets flat;
+  const std::string currency = CollectBaskets(ws, settings, products_out, &flat);
+  *baskets_out = flat.Rows();
+  return currency;
+}
+
+std::string CollectBaskets(const Workspace& ws, const Settings& settings, std::vector<ModelProduct>* products_out,
+                           Baskets* baskets_out) {
   const ProductTable& pt = ws.products;
   std::vector<ModelProduct>& products = *products_out;
   products.assign(pt.size(), ModelProduct());
@@ -382,40 +444,42 @@ std::string CollectBaskets(const Workspace& ws, const Settings& settings, std::v
     }
   }
   const int32_t as_of = settings.as_of_day;
-  std::vector<BasketRow>& baskets = *baskets_out;
-  baskets.clear();
-  baskets.reserve(ws.orders.size());
+  Baskets& baskets = *baskets_out;
+  baskets = Baskets();
+  baskets.customer.reserve(ws.orders.size());
+  baskets.day.reserve(ws.orders.size());
+  baskets.begin.reserve(ws.orders.size() + 1);
+  baskets.items.reserve(ws.lines.size());
   // Products without a catalogue price take the latest unit price they sold for in that currency.
   std::vector<int32_t> price_day(pt.size(), INT32_MIN);
   for (size_t o = 0; o < ws.orders.size(); ++o) {
     if (!ws.orders.valid(o)) continue;
     if (as_of != kNoDay && ws.orders.day[o] > as_of) continue;
-    BasketRow row;
-    row.customer = ws.orders.customer[o] == kNoId ? UINT32_MAX : ws.orders.customer[o];
-    row.day = ws.orders.day[o];
+    const int32_t day = ws.orders.day[o];
+    baskets.Open(ws.orders.customer[o] == kNoId ? UINT32_MAX : ws.orders.customer[o], day);
     const uint32_t first = ws.orders.first_line[o];
     for (uint32_t l = first; l < first + ws.orders.line_count[o] && l < ws.lines.size(); ++l) {
       const uint32_t p = ws.lines.product[l];
       if (p >= pt.size()) continue;
-      row.items.push_back(p);
-      if (pt.price_cents[p] < 0 && ws.orders.currency[o] == currency && row.day >= price_day[p]) {
-        price_day[p] = row.day;
+      baskets.items.push_back(p);
+      if (pt.price_cents[p] < 0 && ws.orders.currency[o] == currency && day >= price_day[p]) {
+        price_day[p] = day;
         products[p].price_cents = ws.lines.unit_price_cents[l];
       }
     }
-    baskets.push_back(std::move(row));
+    baskets.Close();
   }
   return currency == kNoId ? "" : ws.currencies[currency];
 }
 
 Model BuildModel(const Workspace& ws, const Settings& settings, ModelOptions options, ModelStats* stats) {
   std::vector<ModelProduct> products;
-  std::vector<BasketRow> baskets;
+  Baskets baskets;
   const std::string currency = CollectBaskets(ws, settings, &products, &baskets);
   if (options.review.delay_days == ReviewPromptSettings{}.delay_days && settings.review_request_delay_days > 0) {
     options.review.delay_days = static_cast<uint32_t>(settings.review_request_delay_days);
   }
-  Model model = BuildModelFromBaskets(baskets, std::move(products), options, stats);
+  Model model = BuildModelFromBaskets(baskets, AllBaskets(baskets), std::move(products), options, stats);
   model.meta.currency = currency;
   return model;
 }

@@ -70,6 +70,33 @@ struct BasketRow {
   std::vector<uint32_t> items;     // product indices (duplicates allowed; counted once)
 };
 
+// Baskets as one flat array (the workspace's 5.6 M orders at 1,000,000 customers in ~120 MB, where a vector per
+// basket took several times that and did not fit the wasm heap beside the workspace): basket b is customer[b],
+// day[b] and the items items[begin[b] .. begin[b + 1]).
+struct Baskets {
+  std::vector<uint32_t> customer;
+  std::vector<int32_t> day;
+  std::vector<size_t> begin{0};
+  std::vector<uint32_t> items;
+  size_t size() const { return customer.size(); }
+  const uint32_t* items_begin(size_t b) const { return items.data() + begin[b]; }
+  const uint32_t* items_end(size_t b) const { return items.data() + begin[b + 1]; }
+  size_t item_count(size_t b) const { return begin[b + 1] - begin[b]; }
+  // A new basket: Open, push its items onto `items`, Close.
+  void Open(uint32_t customer_id, int32_t basket_day) {
+    customer.push_back(customer_id);
+    day.push_back(basket_day);
+  }
+  void Close() { begin.push_back(items.size()); }
+  static Baskets From(const std::vector<BasketRow>& rows);
+  std::vector<BasketRow> Rows() const;
+};
+
+// Which baskets of a Baskets a build learns from: basket indexes, ascending (the learning part of the
+// validation split is one, not a copy of its baskets).
+using BasketSubset = std::vector<uint32_t>;
+BasketSubset AllBaskets(const Baskets& baskets);
+
 struct ModelStats {
   uint64_t baskets = 0;
   uint64_t transitions = 0;         // consecutive-order pairs of the same customer
@@ -89,9 +116,15 @@ struct ModelStats {
 Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<ModelProduct> products,
                             const ModelOptions& options, ModelStats* stats = nullptr,
                             std::vector<uint32_t>* to_model = nullptr);
+// The same from the baskets `use` of `baskets` (what the workspace's build and the validation split use).
+Model BuildModelFromBaskets(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
+                            const ModelOptions& options, ModelStats* stats = nullptr,
+                            std::vector<uint32_t>* to_model = nullptr);
 
 // The workspace's products (display data) and valid orders up to settings.as_of as baskets (what BuildModel
 // learns from; the dashboard's quality figures evaluate the same). Returns the price currency ("" unknown).
+std::string CollectBaskets(const Workspace& workspace, const Settings& settings, std::vector<ModelProduct>* products,
+                           Baskets* baskets);
 std::string CollectBaskets(const Workspace& workspace, const Settings& settings, std::vector<ModelProduct>* products,
                            std::vector<BasketRow>* baskets);
 

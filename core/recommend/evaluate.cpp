@@ -38,58 +38,73 @@ double Mean(const std::vector<float>& v) {
 double CaseScores::Hit4() const { return Mean(hit4); }
 double CaseScores::Recall10() const { return Mean(recall10); }
 
-std::vector<size_t> ByCustomerAndDay(const std::vector<BasketRow>& baskets) {
+std::vector<uint32_t> ByCustomerAndDay(const Baskets& baskets, const BasketSubset& use) {
   // (customer, day with its sign bit flipped so it sorts as unsigned) in the key, the position beside it.
-  std::vector<std::pair<uint64_t, size_t>> keyed(baskets.size());
-  for (size_t b = 0; b < baskets.size(); ++b) {
-    const uint32_t day = static_cast<uint32_t>(baskets[b].day) ^ 0x80000000u;
-    keyed[b] = {(static_cast<uint64_t>(baskets[b].customer) << 32) | day, b};
+  std::vector<std::pair<uint64_t, uint32_t>> keyed(use.size());
+  for (size_t i = 0; i < use.size(); ++i) {
+    const uint32_t b = use[i];
+    const uint32_t day = static_cast<uint32_t>(baskets.day[b]) ^ 0x80000000u;
+    keyed[i] = {(static_cast<uint64_t>(baskets.customer[b]) << 32) | day, static_cast<uint32_t>(i)};
   }
   std::sort(keyed.begin(), keyed.end());
-  std::vector<size_t> order(keyed.size());
+  std::vector<uint32_t> order(keyed.size());
   for (size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
   return order;
 }
 
-NextBasketSplit SplitLastBasket(const std::vector<BasketRow>& baskets, size_t max_cases) {
-  NextBasketSplit split;
-  std::vector<size_t> order;
-  for (size_t b : ByCustomerAndDay(baskets)) {
-    if (baskets[b].customer != UINT32_MAX && !baskets[b].items.empty()) order.push_back(b);
+NextBasketSubsetSplit SplitLastBasket(const Baskets& baskets, const BasketSubset& use, size_t max_cases) {
+  NextBasketSubsetSplit split;
+  // Basket indexes of customers' orders with items, by customer and day.
+  std::vector<uint32_t> order;
+  for (uint32_t i : ByCustomerAndDay(baskets, use)) {
+    const uint32_t b = use[i];
+    if (baskets.customer[b] != UINT32_MAX && baskets.item_count(b) > 0) order.push_back(b);
   }
   // Runs of one customer's orders: [begin, end) in `order`.
   std::vector<std::pair<size_t, size_t>> runs;
   for (size_t i = 0; i < order.size();) {
     size_t j = i + 1;
-    while (j < order.size() && baskets[order[j]].customer == baskets[order[i]].customer) ++j;
+    while (j < order.size() && baskets.customer[order[j]] == baskets.customer[order[i]]) ++j;
     if (j - i >= 2) runs.push_back({i, j});
     i = j;
   }
   split.customers_with_repeat = runs.size();
   std::vector<char> hidden(baskets.size(), 0);
   for (const auto& [i, j] : runs) hidden[order[j - 1]] = 1;
-  for (size_t b = 0; b < baskets.size(); ++b) {
-    if (!hidden[b]) split.learn.push_back(baskets[b]);
+  split.learn.reserve(use.size() - runs.size());
+  for (uint32_t b : use) {
+    if (!hidden[b]) split.learn.push_back(b);
   }
   // An even spread of at most max_cases customers.
   const size_t take = std::min(max_cases, runs.size());
   for (size_t t = 0; t < take; ++t) {
     const auto [i, j] = runs[t * runs.size() / take];
-    const BasketRow& last = baskets[order[j - 1]];
+    const uint32_t last = order[j - 1];
     NextBasketCase c;
     for (size_t k = j - 1; k-- > i;) {  // latest earlier order first
-      const BasketRow& row = baskets[order[k]];
-      for (uint32_t p : row.items) {
-        c.history.purchases.push_back(Purchase{p, std::max(0, last.day - row.day), static_cast<uint32_t>(k - i)});
+      const uint32_t row = order[k];
+      for (const uint32_t* p = baskets.items_begin(row); p != baskets.items_end(row); ++p) {
+        c.history.purchases.push_back(Purchase{*p, std::max(0, baskets.day[last] - baskets.day[row]), static_cast<uint32_t>(k - i)});
       }
     }
-    c.truth = last.items;
-    c.day = last.day;
-    c.customer = last.customer;
+    c.truth.assign(baskets.items_begin(last), baskets.items_end(last));
+    c.day = baskets.day[last];
+    c.customer = baskets.customer[last];
     std::sort(c.truth.begin(), c.truth.end());
     c.truth.erase(std::unique(c.truth.begin(), c.truth.end()), c.truth.end());
     split.cases.push_back(std::move(c));
   }
+  return split;
+}
+
+NextBasketSplit SplitLastBasket(const std::vector<BasketRow>& rows, size_t max_cases) {
+  const Baskets baskets = Baskets::From(rows);
+  NextBasketSubsetSplit flat = SplitLastBasket(baskets, AllBaskets(baskets), max_cases);
+  NextBasketSplit split;
+  split.learn.reserve(flat.learn.size());
+  for (uint32_t b : flat.learn) split.learn.push_back(rows[b]);
+  split.cases = std::move(flat.cases);
+  split.customers_with_repeat = flat.customers_with_repeat;
   return split;
 }
 
@@ -115,15 +130,17 @@ CaseScores ScoreModel(const Model& model, const std::vector<uint32_t>& to_model,
   return out;
 }
 
-CaseScores ScorePopularity(const std::vector<BasketRow>& learn, const std::vector<uint32_t>& to_model,
+CaseScores ScorePopularity(const Baskets& baskets, const BasketSubset& learn, const std::vector<uint32_t>& to_model,
                            const std::vector<NextBasketCase>& cases) {
   const size_t products = to_model.size();
   std::vector<uint64_t> count(products, 0);
   std::vector<uint32_t> last(products, UINT32_MAX);
-  for (size_t b = 0; b < learn.size(); ++b) {
-    for (uint32_t p : learn[b].items) {
-      if (p < products && last[p] != b) {
-        last[p] = static_cast<uint32_t>(b);
+  for (size_t i = 0; i < learn.size(); ++i) {
+    const uint32_t b = learn[i];
+    for (const uint32_t* it = baskets.items_begin(b); it != baskets.items_end(b); ++it) {
+      const uint32_t p = *it;
+      if (p < products && last[p] != i) {
+        last[p] = static_cast<uint32_t>(i);
         ++count[p];
       }
     }
@@ -137,6 +154,12 @@ CaseScores ScorePopularity(const std::vector<BasketRow>& learn, const std::vecto
   CaseScores out;
   for (const NextBasketCase& c : cases) Score(ranked, c.truth, &out);
   return out;
+}
+
+CaseScores ScorePopularity(const std::vector<BasketRow>& learn, const std::vector<uint32_t>& to_model,
+                           const std::vector<NextBasketCase>& cases) {
+  const Baskets baskets = Baskets::From(learn);
+  return ScorePopularity(baskets, AllBaskets(baskets), to_model, cases);
 }
 
 Interval PairedBootstrap(const std::vector<float>& a, const std::vector<float>& b, uint64_t seed, int resamples) {
@@ -158,20 +181,20 @@ Interval PairedBootstrap(const std::vector<float>& a, const std::vector<float>& 
   return out;
 }
 
-NextBasketReport EvaluateNextBasket(const std::vector<BasketRow>& baskets, const std::vector<ModelProduct>& products,
+NextBasketReport EvaluateNextBasket(const Baskets& baskets, const std::vector<ModelProduct>& products,
                                     const ModelOptions& options, size_t max_cases) {
   NextBasketReport r;
-  const NextBasketSplit split = SplitLastBasket(baskets, max_cases);
+  const NextBasketSubsetSplit split = SplitLastBasket(baskets, AllBaskets(baskets), max_cases);
   r.cases = split.cases.size();
   r.customers_with_repeat = split.customers_with_repeat;
   ModelStats stats;
   std::vector<uint32_t> to_model;
-  const Model model = BuildModelFromBaskets(split.learn, products, options, &stats, &to_model);
+  const Model model = BuildModelFromBaskets(baskets, split.learn, products, options, &stats, &to_model);
   r.weights = model.meta;
   r.validation = stats.validation;
   if (split.cases.empty()) return r;
   r.model = ScoreModel(model, to_model, split.cases);
-  r.popularity = ScorePopularity(split.learn, to_model, split.cases);
+  r.popularity = ScorePopularity(baskets, split.learn, to_model, split.cases);
   r.model_hit4 = r.model.Hit4();
   r.pop_hit4 = r.popularity.Hit4();
   r.model_recall10 = r.model.Recall10();
@@ -179,6 +202,11 @@ NextBasketReport EvaluateNextBasket(const std::vector<BasketRow>& baskets, const
   r.d_hit4 = PairedBootstrap(r.model.hit4, r.popularity.hit4, 0xB007);
   r.d_recall10 = PairedBootstrap(r.model.recall10, r.popularity.recall10, 0xB008);
   return r;
+}
+
+NextBasketReport EvaluateNextBasket(const std::vector<BasketRow>& baskets, const std::vector<ModelProduct>& products,
+                                    const ModelOptions& options, size_t max_cases) {
+  return EvaluateNextBasket(Baskets::From(baskets), products, options, max_cases);
 }
 
 }  // namespace rapport

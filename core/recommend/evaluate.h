@@ -31,14 +31,21 @@ struct NextBasketSplit {
   std::vector<NextBasketCase> cases;  // at most max_cases (an even spread over the customers), in customer order
   size_t customers_with_repeat = 0;   // customers with 2+ orders (all of them lost their last order from learn)
 };
+// The same over flat baskets: the learning orders as indexes into them (no copy).
+struct NextBasketSubsetSplit {
+  BasketSubset learn;
+  std::vector<NextBasketCase> cases;
+  size_t customers_with_repeat = 0;
+};
 
-// Basket indexes ordered by customer, then day, then input position (what a stable sort by (customer, day)
-// gives), sorted as packed keys: at 5,000,000 baskets an index sort that compares through the rows spends
-// seconds on cache misses.
-std::vector<size_t> ByCustomerAndDay(const std::vector<BasketRow>& baskets);
+// Positions in `use` ordered by the customer, then the day of their baskets, then position (what a stable
+// sort by (customer, day) gives), sorted as packed keys: at 5,000,000 baskets an index sort that compares
+// through the rows spends seconds on cache misses.
+std::vector<uint32_t> ByCustomerAndDay(const Baskets& baskets, const BasketSubset& use);
 
 // Orders without items are ignored; a customer's orders are taken in day order (ties: input order).
 NextBasketSplit SplitLastBasket(const std::vector<BasketRow>& baskets, size_t max_cases);
+NextBasketSubsetSplit SplitLastBasket(const Baskets& baskets, const BasketSubset& use, size_t max_cases);
 
 // Per case scores (1/0 for hit@4, [0,1] for recall@10).
 struct CaseScores {
@@ -52,6 +59,8 @@ CaseScores ScoreModel(const Model& model, const std::vector<uint32_t>& to_model,
 // The popularity baseline: products ranked by orders containing them in `learn`; ties by the model's index
 // (`to_model`, as the widget breaks them), so that a model without personal weights scores exactly the same.
 CaseScores ScorePopularity(const std::vector<BasketRow>& learn, const std::vector<uint32_t>& to_model,
+                           const std::vector<NextBasketCase>& cases);
+CaseScores ScorePopularity(const Baskets& baskets, const BasketSubset& learn, const std::vector<uint32_t>& to_model,
                            const std::vector<NextBasketCase>& cases);
 
 struct Interval {
@@ -72,6 +81,8 @@ struct NextBasketReport {
 // The whole protocol: split, build the model from `learn` exactly as the storefront's would be built from the
 // whole store (options, including weight learning on learn's own validation split), score against popularity.
 NextBasketReport EvaluateNextBasket(const std::vector<BasketRow>& baskets, const std::vector<ModelProduct>& products,
+                                    const ModelOptions& options, size_t max_cases = 20000);
+NextBasketReport EvaluateNextBasket(const Baskets& baskets, const std::vector<ModelProduct>& products,
                                     const ModelOptions& options, size_t max_cases = 20000);
 
 }  // namespace rapport

@@ -44,7 +44,7 @@ SegmentContext BuildSegmentContext(const Workspace& ws, const Settings& settings
   ctx.settings.as_of_day = ctx.as_of_day;
   const size_t n = ws.customers.size();
   ctx.customers = n;
-  ctx.facts = BuildCustomerFacts(ws, ctx.as_of_day, ctx.currency);
+  ctx.facts = options.facts ? *options.facts(ctx.as_of_day, ctx.currency) : BuildCustomerFacts(ws, ctx.as_of_day, ctx.currency);
   const CustomerFacts& f = ctx.facts;
   const int32_t as_of = ctx.as_of_day;
 
@@ -132,17 +132,43 @@ SegmentContext BuildSegmentContext(const Workspace& ws, const Settings& settings
   {
     const OrderTable& o = ws.orders;
     const OrderLineTable& l = ws.lines;
+    // Grouped by customer (in the facts' order of their orders), each order's lines in file order. Built in
+    // three passes that read the orders and lines in sequence: looking each customer's orders up through their
+    // ids costs a cache miss per order and per line at 5.6 M orders (most of this function's time, before).
+    const size_t orders = o.first_line.size();
+    auto line_end = [&](uint32_t order) { return std::min<size_t>(o.first_line[order] + size_t{o.line_count[order]}, l.size()); };
+    // 1. The lines with a known product, per order.
+    std::vector<uint32_t> kept(orders, 0);
+    for (uint32_t order = 0; order < orders; ++order) {
+      uint32_t k = 0;
+      for (size_t li = o.first_line[order]; li < line_end(order); ++li) k += l.product[li] != kNoId;
+      kept[order] = k;
+    }
+    // 2. Where each counted order's lines go.
+    constexpr uint32_t kNotCounted = UINT32_MAX;
+    std::vector<uint32_t> at(orders, kNotCounted);
+    uint32_t total = 0;
     for (uint32_t c = 0; c < n; ++c) {
       for (const uint32_t* p = f.begin_orders(c); p != f.end_orders(c); ++p) {
-        const uint32_t order = *p;
-        if (order >= o.first_line.size()) continue;
-        const uint32_t begin = o.first_line[order], end = begin + o.line_count[order];
-        for (uint32_t li = begin; li < end && li < l.size(); ++li) {
-          if (l.product[li] == kNoId) continue;
-          ctx.line_customer.push_back(c);
-          ctx.line_product.push_back(l.product[li]);
-          ctx.line_day.push_back(o.day[order]);
-        }
+        if (*p >= orders) continue;
+        at[*p] = total;
+        total += kept[*p];
+      }
+    }
+    // 3. The lines themselves.
+    ctx.line_customer.resize(total);
+    ctx.line_product.resize(total);
+    ctx.line_day.resize(total);
+    for (uint32_t order = 0; order < orders; ++order) {
+      if (at[order] == kNotCounted || kept[order] == 0) continue;
+      uint32_t to = at[order];
+      const uint32_t customer = o.customer[order];
+      for (size_t li = o.first_line[order]; li < line_end(order); ++li) {
+        if (l.product[li] == kNoId) continue;
+        ctx.line_customer[to] = customer;
+        ctx.line_product[to] = l.product[li];
+        ctx.line_day[to] = o.day[order];
+        ++to;
       }
     }
     // Counting sort of the lines by product.

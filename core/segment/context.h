@@ -85,6 +85,8 @@ struct SegmentContextOptions {
   bool models = true;
   // Fit them while building instead of on first use (benchmarks, tests of the fit itself). Default false.
   bool eager_models = false;
+  // Where the customer facts come from (the engine's kept ones: copied, not rebuilt); empty = built here.
+  FactsSource facts;
 };
 
 // The base columns from the workspace (facts, customer fields, reviews, tickets, surveys, order lines), then

@@ -735,6 +735,37 @@ try {
     assert(text.length > 50, `the customer 360 is empty: ${text}`);
   });
 
+  await check('the customers list comes from the engine a page at a time: all members scroll in, a header sorts in the engine', async () => {
+    await page.evaluate(() => { location.hash = '#/customers?rule=orders%20%3E%3D%201'; });
+    const wrap = page.locator('main[data-ready="customers"] .vt-wrap');
+    await wrap.waitFor();
+    const members = Number(await wrap.getAttribute('data-rows'));
+    const caption = await wrap.locator('.vt-caption').innerText();
+    assert(caption.endsWith(`(${members})`), `caption ${caption}, ${members} rows`);
+    assert(members > 100, `only ${members} members: nothing to page`);
+    // The end of the list: its rows are fetched (offset/limit) once they scroll into view.
+    await wrap.locator('.vt-scroll').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.waitForFunction(() => {
+      const rows = document.querySelectorAll('main .vt-wrap tbody tr');
+      return rows.length > 0 && !document.querySelector('main .vt-wrap tbody tr.vt-pending');
+    });
+    const lastIndex = await wrap.locator('tbody tr').last().getAttribute('aria-rowindex');
+    assert(Number(lastIndex) === members + 1, `the last row drawn is ${lastIndex}, of ${members} (+1 header)`);
+    const lastLink = await wrap.locator('tbody tr').last().locator('a').first().getAttribute('href');
+    assert(/^#\/customer\/\d+$/.test(lastLink ?? ''), `the last row links to ${lastLink}`);
+    // Sorted by net spend, descending, in the engine: the first rows in that order.
+    await wrap.locator('th', { hasText: 'Net spend' }).locator('button').click();
+    const sorted = page.locator('main[data-ready="customers"] .vt-wrap th[aria-sort="descending"]', { hasText: 'Net spend' });
+    await sorted.waitFor();
+    const spend = await page.evaluate(async () => {
+      const r = await window.rapport.client.call('segment', { rule: 'orders >= 1', limit: 5, sort: 'net_spend', desc: true });
+      return r.rows.map((x) => x.net_spend);
+    });
+    for (let i = 1; i < spend.length; ++i) assert(spend[i - 1] >= spend[i], `net spend not descending: ${spend.join(', ')}`);
+    const shown = await page.locator('main .vt-wrap tbody tr').first().locator('td').nth(4).innerText();
+    return `${members} members; the last row fetched at the end of the list; top net spend ${spend[0]} (shown ${shown})`;
+  });
+
   await check('a click on an RFM cell, a named RFM segment, a funnel stage or a cohort cell lists exactly its customers, and one opens the 360 view', async () => {
     // The count in the customers page's caption ("Customers matching RULE (N)" or "(first K of N)") must equal
     // the number that was clicked: the rule behind each link selects the same customers the analysis counted.
@@ -818,11 +849,23 @@ try {
     return `${fs.statSync(file).size} bytes`;
   });
 
-  await check('the workspace is kept in the browser across a reload', async () => {
+  await check('the workspace is kept in the browser across a reload; the page answers the kept answers itself', async () => {
     const before = await waitForKpis();
+    // Pages whose answers are kept for the next visit (written a second after the last one).
+    await gotoRoute('imports');
+    await gotoRoute('customers');
+    await gotoRoute('overview');
+    await page.waitForTimeout(1500);
     await page.goto(`${origin}/`);
     const after = await waitForKpis();
     assert(JSON.stringify(after) === JSON.stringify(before), `KPIs after reload: ${JSON.stringify(after)}`);
+    // The returning visit's kept answers come with the worker's `init` reply and are answered on the page's
+    // thread (a worker opening a million-customer workspace is busy for about a minute).
+    await gotoRoute('imports');
+    await gotoRoute('customers');
+    const here = await page.evaluate(() => window.rapport.client.answeredHere.map((k) => JSON.parse(k).op));
+    for (const op of ['kpis', 'imports', 'segment']) assert(here.includes(op), `"${op}" was not answered by the page (answered there: ${here.join(', ')})`);
+    return `answered by the page: ${here.join(', ')}`;
   });
 
   await check('dark theme and a narrow screen render', async () => {

@@ -9,10 +9,10 @@ export interface Column {
   key: string;
   label?: string;
   kind?: Kind;
-  /** A link for a cell (e.g. the customer 360 view). */
-  href?: (row: number) => string | null;
+  /** A link for a cell (e.g. the customer 360 view); `field` reads the row's other fields. */
+  href?: (row: number, field: (key: string) => unknown) => string | null;
   /** Display text instead of the kind's formatting. */
-  text?: (v: unknown, row: number) => string;
+  text?: (v: unknown, row: number, field: (key: string) => unknown) => string;
   width?: string;
 }
 type ArrayLike = ArrayLike_<unknown>;
@@ -40,6 +40,13 @@ export interface TableOptions {
   onSort?: (key: string, desc: boolean) => void;
   /** The row count to announce when the rows are one page of more (engine-paged tables). */
   totalRows?: number;
+  /**
+   * A list of `totalRows` rows fetched from the engine a page at a time, `rows` its first page: rows not
+   * fetched yet are drawn as "…" and asked for (in pages of `rows.length`) when they scroll into view. Sorting
+   * is `onSort`'s (the engine's); the filter box and the CSV download are left out (they would see only the
+   * rows fetched so far).
+   */
+  fetchRows?: (offset: number, limit: number) => Promise<Record<string, unknown>[]>;
 }
 
 const kRowHeight = 34;
@@ -87,10 +94,28 @@ let tableSeq = 0;
 
 export function dataTable(o: TableOptions): HTMLElement {
   const id = `t${++tableSeq}`;
-  const n = o.data ? (Object.values(o.data)[0]?.length ?? 0) : (o.rows?.length ?? 0);
-  const get = o.data
-    ? (row: number, key: string): unknown => o.data![key]?.[row]
-    : (row: number, key: string): unknown => o.rows![row][key];
+  const paged = o.fetchRows && o.rows && o.totalRows !== undefined ? { fetch: o.fetchRows, size: Math.max(1, o.rows.length) } : null;
+  const n = paged ? o.totalRows! : o.data ? (Object.values(o.data)[0]?.length ?? 0) : (o.rows?.length ?? 0);
+  // Engine-paged: the rows fetched so far (sparse), and the pages asked for.
+  const fetched: (Record<string, unknown> | undefined)[] = paged ? o.rows!.slice() : [];
+  const asked = new Set<number>([0]);
+  const get = paged
+    ? (row: number, key: string): unknown => fetched[row]?.[key]
+    : o.data
+      ? (row: number, key: string): unknown => o.data![key]?.[row]
+      : (row: number, key: string): unknown => o.rows![row][key];
+  /** Asks for the pages of rows first..last not fetched yet; draws again when each arrives. */
+  const fetchPages = (first: number, last: number) => {
+    if (!paged) return;
+    for (let page = Math.floor(first / paged.size); page * paged.size < last; ++page) {
+      if (asked.has(page)) continue;
+      asked.add(page);
+      paged.fetch(page * paged.size, paged.size).then((rows) => {
+        rows.forEach((r, i) => { fetched[page * paged.size + i] = r; });
+        draw();
+      }, () => asked.delete(page));
+    }
+  };
   const cols = o.columns;
   const numeric = cols.map((c) => c.kind && c.kind !== 'text' && c.kind !== 'date');
   // The view: indices of the rows shown, in display order.
@@ -143,8 +168,13 @@ export function dataTable(o: TableOptions): HTMLElement {
     const offset = scale === 1 ? top % kRowHeight : 0;
     const last = Math.min(view.length, first + visible + 2);
     const frag = document.createDocumentFragment();
+    fetchPages(first, last);
     for (let k = first; k < last; k++) {
       const row = view[k];
+      if (paged && !fetched[row]) {
+        frag.append(h('tr', { 'aria-rowindex': String(k + 2), class: 'vt-pending' }, cols.map((_, i) => h('td', { class: numeric[i] ? 'num muted' : 'muted' }, '…'))));
+        continue;
+      }
       const tr = document.createElement('tr');
       tr.setAttribute('aria-rowindex', String(k + 2));
       for (let i = 0; i < cols.length; i++) {
@@ -152,8 +182,9 @@ export function dataTable(o: TableOptions): HTMLElement {
         const v = get(row, c.key);
         const td = document.createElement('td');
         if (numeric[i]) td.className = 'num';
-        const text = c.text ? c.text(v, row) : formatCell(c.kind, v, o.currency);
-        const href = c.href?.(row);
+        const field = (key: string) => get(row, key);
+        const text = c.text ? c.text(v, row, field) : formatCell(c.kind, v, o.currency);
+        const href = c.href?.(row, field);
         if (href) td.append(h('a', { href }, text));
         else td.textContent = text;
         tr.append(td);
@@ -227,7 +258,7 @@ export function dataTable(o: TableOptions): HTMLElement {
     download(`${o.fileName}.csv`, '\ufeff' + lines.join('\r\n') + '\r\n', 'text/csv;charset=utf-8');
   });
   const wrap = h('section', { class: 'vt-wrap', 'aria-label': o.caption, 'data-rows': n },
-    h('div', { class: 'vt-tools' }, h('strong', { class: 'vt-caption' }, o.caption), status, ...(o.tools ?? []), search, csv),
+    h('div', { class: 'vt-tools' }, h('strong', { class: 'vt-caption' }, o.caption), status, ...(o.tools ?? []), ...(paged ? [] : [search, csv])),
     scroller);
   applyView();
   return wrap;

@@ -1,13 +1,13 @@
 // The engine worker: loads rapport_engine.{mjs,wasm}, owns the one open workspace, streams imports in
 // File.slice chunks and keeps the workspace image in the Origin Private File System. The page talks to it
 // only through the messages of engine/protocol.ts.
-import type {
-  EngineError, ImportRecord, ImportStage, ReplyMap, RequestMessage, WorkerMessage, WorkspaceSource, WorkspaceState,
+import {
+  kMutatingOps, type EngineError, type ImportRecord, type ImportStage, type ReplyMap, type RequestMessage, type WorkerMessage,
+  type WorkspaceSource, type WorkspaceState,
 } from './engine/protocol';
 import { WasmEngine, type BindingReply, type EngineFactory } from './engine/wasm';
 
 const kDefaultChunkBytes = 4 * 1024 * 1024;
-const kMutatingOps = new Set(['settings_set', 'segment_save']);
 
 class Failure extends Error {
   constructor(readonly error: EngineError) {
@@ -543,7 +543,9 @@ async function init(demoUrl: string, fresh: boolean): Promise<ReplyMap['init']> 
       throw new Failure({ code: 'corrupt', message: `The workspace “${entry.label}” kept in this browser could not be opened. Open a downloaded copy, or start again.` });
     }));
     opening.catch(() => undefined);
-    return { state };
+    // The page answers these itself from now on: opening a large workspace keeps this worker busy (a million
+    // customers: about a minute), and a message sent meanwhile would wait for it.
+    return { state, answers: [...answers.entries()] };
   }
   const e = await starting;
   if (demoUrl) {

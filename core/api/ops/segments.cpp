@@ -1,12 +1,14 @@
 // Ops "segment", "segment_save", "segments", "playbooks", "audience" and "lift" (core/segment, core/playbook).
 //
-//   {"op":"segment","rule":"orders >= 2 BUT NOT ordered_since(-90d)","limit":100,"history":12,"ids":false,
-//    "tokens":true}
+//   {"op":"segment","rule":"orders >= 2 BUT NOT ordered_since(-90d)","limit":100,"offset":0,"sort":"net_spend",
+//    "desc":true,"history":12,"ids":false,"tokens":true}
 //     -> {"valid":true,"read_as":"((orders >= 2) BUT NOT ordered_since(-90d))","members":N,"share",
 //         "net_revenue":"1234.50","revenue_share":0.42,...,"rows":[...]}
 //     A rule with an error is not a failed call (the dashboard re-counts on each keystroke): the reply is
 //     {"valid":false,"error":{"offset","length","message","rendered"}}. "tokens": true adds the rule's tokens
 //     as [offset, length, class] (ClassifyTokens, core/segment/lexer.h) to either reply, for highlighting.
+//     "rows": `limit` members from `offset` (the dashboard fetches its list a page at a time), in ascending
+//     customer id, or by "sort" (a column of the rows; "desc" for descending; ties by id).
 //   {"op":"segment_fields"}   every field, function, keyword and saved segment name (autocomplete, help)
 //   {"op":"segment_save","name":"VIP","rule":"...","created":"2026-11-23T10:00:00Z"}   ({"delete":true} removes)
 //   {"op":"segments"}                                   saved segments with their member counts
@@ -18,6 +20,8 @@
 //   {"op":"lift","customers":[..],"holdout":[0,1,..],"send_date":"2026-10-01","window_days":30}
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <string_view>
 
 #include "core/api/engine.h"
 #include "core/api/ops.h"
@@ -38,7 +42,11 @@ namespace {
 // The segment columns for this request's settings, from the engine's cache when there is an engine (a live
 // count re-evaluates on every keystroke; building the columns is the expensive part).
 std::shared_ptr<const SegmentContext> SegmentContextFor(OpContext& ctx) {
-  auto build = [&] { return BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay); };
+  auto build = [&] {
+    SegmentContextOptions options;
+    options.facts = FactsSourceFor(ctx);  // the facts kpis and funnel keep, not a second build
+    return BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay, options);
+  };
   if (!ctx.engine) return std::make_shared<const SegmentContext>(build());
   return ctx.engine->cache().Get<SegmentContext>("segment:" + Dump(SettingsToJson(ctx.settings)), build);
 }
@@ -88,6 +96,53 @@ Json CustomerRow(const SegmentContext& sc, uint32_t c) {
               {"orders", f.orders[c]},
               {"net_spend", Money(f.net_cents[c])},
               {"last_order_date", Day(f.last_day[c])}};
+}
+
+// The columns of CustomerRow a segment's rows can be sorted by.
+bool RowSortable(const std::string& key) {
+  for (const char* k : {"id", "key", "email", "first_name", "last_name", "orders", "net_spend", "last_order_date"}) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+// Puts the first `count` of `ids` (a segment's members, ascending) in the order of CustomerRow's column `key`
+// (ties and missing values: ascending id; a customer without orders has no last order date and comes last
+// either way); only those are sorted (a page from the start of the list). Text compares bytewise.
+void SortRows(const SegmentContext& sc, const std::string& key, bool desc, size_t count, std::vector<uint32_t>* ids) {
+  if (key == "id" && !desc) return;
+  const CustomerTable& cu = sc.workspace->customers;
+  const CustomerFacts& f = sc.facts;
+  auto text = [&](const std::vector<std::string>& column) {
+    return [&column, desc](uint32_t a, uint32_t b) {
+      const std::string_view x = a < column.size() ? std::string_view(column[a]) : std::string_view();
+      const std::string_view y = b < column.size() ? std::string_view(column[b]) : std::string_view();
+      if (x != y) return desc ? y < x : x < y;
+      return a < b;
+    };
+  };
+  auto number = [desc](auto value) {
+    return [value, desc](uint32_t a, uint32_t b) {
+      const auto x = value(a), y = value(b);
+      if (x != y) return desc ? y < x : x < y;
+      return a < b;
+    };
+  };
+  auto partial = [&](auto less) {
+    count = std::min(count, ids->size());
+    if (count == ids->size()) std::sort(ids->begin(), ids->end(), less);
+    else std::partial_sort(ids->begin(), ids->begin() + static_cast<std::ptrdiff_t>(count), ids->end(), less);
+  };
+  if (key == "id") return partial([](uint32_t a, uint32_t b) { return a > b; });
+  if (key == "key") return partial(text(cu.key));
+  if (key == "email") return partial(text(cu.email));
+  if (key == "first_name") return partial(text(cu.first_name));
+  if (key == "last_name") return partial(text(cu.last_name));
+  if (key == "orders") return partial(number([&f](uint32_t c) { return f.orders[c]; }));
+  if (key == "net_spend") return partial(number([&f](uint32_t c) { return f.net_cents[c]; }));
+  // last_order_date: customers without orders last in both directions.
+  const int32_t missing = desc ? std::numeric_limits<int32_t>::min() : std::numeric_limits<int32_t>::max();
+  partial(number([&f, missing](uint32_t c) { return f.orders[c] ? f.last_day[c] : missing; }));
 }
 
 std::string CurrencyCode(const SegmentContext& sc) {
@@ -252,8 +307,16 @@ Result<Json> Op_segment(OpContext& ctx) {
   if (!rule_text.ok()) return Status(StatusCode::kInvalidArgument, "segment: " + rule_text.status().message());
   Result<int64_t> limit = IntParam(ctx.request, "limit", 100, 0, 1000000);
   if (!limit.ok()) return limit.status();
+  Result<int64_t> offset = IntParam(ctx.request, "offset", 0, 0, 100000000);
+  if (!offset.ok()) return offset.status();
   Result<int64_t> history = IntParam(ctx.request, "history", 0, 0, 240);
   if (!history.ok()) return history.status();
+  Result<std::string> sort_key = StringParam(ctx.request, "sort", false);
+  if (!sort_key.ok()) return sort_key.status();
+  if (!sort_key->empty() && !RowSortable(*sort_key)) {
+    return InvalidArgument("segment: \"sort\": `" + *sort_key + "` is not a column of the rows (id, key, email, first_name, "
+                           "last_name, orders, net_spend, last_order_date)");
+  }
   Result<std::vector<SavedSegment>> saved = Saved(ctx);
   if (!saved.ok()) return saved.status();
 
@@ -282,7 +345,7 @@ Result<Json> Op_segment(OpContext& ctx) {
               {"customers_with_orders", sc.facts.customers_with_orders},
               {"members", members.Count()}};
   out["share"] = sc.customers ? Num(static_cast<double>(members.Count()) / sc.customers) : Json(nullptr);
-  const std::vector<uint32_t> ids = members.Ids();
+  std::vector<uint32_t> ids = members.Ids();
   // Net revenue of the members (counted orders, analysis currency) and their share of all customers'.
   int64_t member_cents = 0;
   for (uint32_t c : ids) member_cents += sc.facts.net_cents[c];
@@ -291,10 +354,15 @@ Result<Json> Op_segment(OpContext& ctx) {
   out["net_revenue"] = Money(member_cents);
   out["revenue_share"] = all_cents > 0 ? Num(static_cast<double>(member_cents) / static_cast<double>(all_cents)) : Json(nullptr);
   if (!tokens.is_null()) out["tokens"] = std::move(tokens);
-  Json rows = Json::array();
-  for (size_t i = 0; i < ids.size() && static_cast<int64_t>(i) < *limit; ++i) rows.push_back(CustomerRow(sc, ids[i]));
-  out["rows"] = std::move(rows);  // ascending customer id
   if (ctx.request.value("ids", false)) out["ids"] = ids;
+  // The rows: `limit` of them from `offset`, in ascending customer id or sorted by one of their columns.
+  const size_t from = std::min(ids.size(), static_cast<size_t>(*offset));
+  const size_t to = from + std::min(ids.size() - from, static_cast<size_t>(*limit));
+  if (!sort_key->empty()) SortRows(sc, *sort_key, ctx.request.value("desc", false), to, &ids);
+  Json rows = Json::array();
+  for (size_t i = from; i < to; ++i) rows.push_back(CustomerRow(sc, ids[i]));
+  out["rows"] = std::move(rows);
+  out["offset"] = from;
   if (*history > 0) {
     std::vector<MembershipPoint> points;
     if (!SegmentHistory(ctx.workspace, ctx.settings, rule, *saved, static_cast<int>(*history), &points, &error)) {

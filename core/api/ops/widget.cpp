@@ -176,7 +176,7 @@ Json BuildReply(OpContext& ctx, const ModelOptions& options, bool quality) {
     // No validation ran (weights all fixed, or fewer than kMinValidationCases repeat customers): a build with these
     // options on all orders but each repeat customer's last, scored on those last orders (no search: cheap).
     std::vector<ModelProduct> products;
-    std::vector<BasketRow> baskets;
+    Baskets baskets;
     CollectBaskets(ctx.workspace, ctx.settings, &products, &baskets);
     const NextBasketReport r = EvaluateNextBasket(baskets, products, options, 5000);
     out["quality"] = Json{{"cases", r.cases}, {"customers_with_repeat", r.customers_with_repeat},

@@ -53,6 +53,9 @@ export interface EngineError {
   message: string;
 }
 
+/** The ops that change the workspace (every other `call` only reads it). */
+export const kMutatingOps: ReadonlySet<string> = new Set(['settings_set', 'segment_save']);
+
 // ---- Requests (page -> worker) ----------------------------------------------------------------------
 
 export interface InitRequest {
@@ -99,7 +102,11 @@ export type Request =
 
 /** What each request's reply carries. */
 export interface ReplyMap {
-  init: { state: WorkspaceState };
+  /**
+   * `answers`: on a returning visit, the kept answers of the stored workspace ([request JSON, result JSON]),
+   * so the page answers them itself while the worker is busy opening the workspace (EngineClient.call).
+   */
+  init: { state: WorkspaceState; answers?: [string, string][] };
   import: { record: ImportRecord; state: WorkspaceState };
   cancelImport: { cancelled: boolean };
   focus: { queued: number };

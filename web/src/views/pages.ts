@@ -59,16 +59,17 @@ function customerColumns(rows: Record<string, unknown>[]): Column[] {
     ['rfm_segment', 'text', 'RFM segment'], ['p_alive', 'pct', 'P(alive)'], ['predicted_clv', 'money', 'Predicted CLV']];
   const have = new Set(rows.length ? Object.keys(rows[0]) : []);
   const cols: Column[] = preferred.filter(([k]) => have.has(k)).map(([key, kind, label]) => ({ key, kind, label }));
-  const ids = rows.map((r) => r.id);
+  // The row's own id (a row fetched later, in an engine-paged list, included).
   if (cols[0]?.key === 'email') {
-    cols[0].href = (r) => `#/customer/${ids[r]}`;
-    cols[0].text = (v, r) => String(v || `#${ids[r]}`);
-  } else cols.unshift({ key: 'id', label: 'Customer', kind: 'text', href: (r) => `#/customer/${ids[r]}`, text: (v) => `#${v}` });
+    cols[0].href = (_r, field) => `#/customer/${field('id')}`;
+    cols[0].text = (v, _r, field) => String(v || `#${field('id')}`);
+  } else cols.unshift({ key: 'id', label: 'Customer', kind: 'text', href: (_r, field) => `#/customer/${field('id')}`, text: (v) => `#${v}` });
   return cols;
 }
 
-// The first rows of a segment listed on the page (the caption gives the total; Campaigns downloads all).
-const kListRows = 10000;
+// A segment's members are listed a page of rows at a time, fetched from the engine as the table scrolls:
+// the first page (about 20 KB) is the page's answer, kept for the next visit (Campaigns downloads them all).
+const kListRows = 100;
 
 /** #/customers[?rule=...]: the customers behind a number (a segment rule), a search, and each one's 360 link. */
 async function customerSearch(app: App, body: HTMLElement): Promise<void> {
@@ -80,18 +81,26 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
     try {
       if (!input.value.trim()) {
         const rule = ruleInput.value.trim() || 'orders >= 1';
-        // Memoised per workspace version (App.cached): going back to the list costs nothing.
-        const r = await app.cached<{ rows?: Record<string, unknown>[]; members?: number; valid?: boolean; error?: { rendered?: string; message?: string } }>(
-          'segment', { rule, limit: kListRows });
-        if (r.valid === false) {
-          out.replaceChildren(h('pre', { class: 'error', role: 'alert' }, String(r.error?.rendered ?? r.error?.message)));
-          return;
-        }
-        const rows = r.rows ?? [];
-        out.replaceChildren(rows.length
-          ? dataTable({ caption: `Customers matching ${rule} (${rows.length < (r.members ?? 0) ? `first ${rows.length} of ` : ''}${r.members ?? rows.length})`,
-            rows, columns: customerColumns(rows), fileName: 'customers', currency: app.storeCurrency })
-          : h('p', { class: 'muted' }, `No customer matches ${rule}.`));
+        type Rows = { rows?: Record<string, unknown>[]; members?: number; valid?: boolean; error?: { rendered?: string; message?: string } };
+        const show = async (sort: { key: string; desc: boolean } | undefined) => {
+          const order = sort ? { sort: sort.key, desc: sort.desc } : {};
+          // Memoised per workspace version (App.cached): going back to the list costs nothing.
+          const r = await app.cached<Rows>('segment', { rule, limit: kListRows, ...order });
+          if (r.valid === false) {
+            out.replaceChildren(h('pre', { class: 'error', role: 'alert' }, String(r.error?.rendered ?? r.error?.message)));
+            return;
+          }
+          const rows = r.rows ?? [];
+          const members = r.members ?? rows.length;
+          out.replaceChildren(rows.length
+            ? dataTable({ caption: `Customers matching ${rule} (${members})`, rows, totalRows: members, sort,
+              columns: customerColumns(rows), fileName: 'customers', currency: app.storeCurrency,
+              // Further rows, a page at a time, as they scroll into view.
+              fetchRows: (offset, limit) => app.client.call<Rows>('segment', { rule, limit, offset, ...order }).then((p) => p.rows ?? []),
+              onSort: (key, desc) => void show({ key, desc }).catch(fail) })
+            : h('p', { class: 'muted' }, `No customer matches ${rule}.`));
+        };
+        await show(undefined);
         return;
       }
       const result = await app.client.call<{ customers?: Record<string, unknown>[] }>('customer_search', { q: input.value, limit: 200 });
@@ -100,10 +109,11 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
         ? dataTable({ caption: 'Matching customers', rows, columns: customerColumns(rows), fileName: 'customer-search', currency: app.storeCurrency })
         : h('p', { class: 'muted' }, `No customer matches “${input.value}”.`));
     } catch (error) {
-      out.replaceChildren(emptyState('No customers to show', h('p', {}, friendly(error), ' ',
-        h('span', { class: 'muted' }, `(engine: ${(error as Error).message})`))));
+      fail(error);
     }
   };
+  const fail = (error: unknown) => out.replaceChildren(emptyState('No customers to show', h('p', {}, friendly(error), ' ',
+    h('span', { class: 'muted' }, `(engine: ${(error as Error).message})`))));
   let timer = 0;
   input.addEventListener('input', () => { clearTimeout(timer); timer = window.setTimeout(() => void run(), 200); });
   const ruleForm = h('form', { class: 'inline' }, h('label', { for: 'customer-rule' }, 'Rule'), ruleInput,

@@ -69,7 +69,15 @@ export async function renderSettings(app: App, body: HTMLElement): Promise<void>
       form.removeAttribute('aria-busy');
     }
   });
-  body.append(form, themePanel(), await workspacesPanel(app));
+  // The list of stored workspaces comes from the worker, which on a returning visit first opens the workspace
+  // (about a minute at a million customers): the form is shown at once, the list fills in.
+  const workspaces = h('section', { class: 'card', 'aria-label': 'Workspaces', 'aria-busy': 'true' }, h('h2', {}, 'Workspaces'),
+    h('p', { class: 'muted' }, 'Reading the workspaces kept in this browser…'));
+  body.append(form, themePanel(), workspaces);
+  workspacesPanel(app).then((panel) => workspaces.replaceWith(panel), (error: Error) => {
+    workspaces.removeAttribute('aria-busy');
+    workspaces.append(h('p', { class: 'error', role: 'alert' }, `The workspaces could not be listed: ${error.message}`));
+  });
 }
 
 /** Light, dark or the system's choice; kept in localStorage (main.ts applies it on start). */

@@ -1,5 +1,5 @@
 // Faults at the engine boundary (docs/robustness.md), natively and in wasm: a write that runs out of space,
-// an import abandoned half-way, a workspace image cut short or damaged anywhere. In each case the engine
+// an import abandoned half-way, a workspace image cut short or damaged anywhere, a schema migration that fails. In each case the engine
 // reports the problem and the workspace holds exactly what it held before; a damaged image is refused, never
 // half-loaded. The same faults through the CLI, with SIGKILL and a real full disk: tests/cli/faults.sh.
 #include <cstdio>
@@ -7,7 +7,9 @@
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
+#include "test_data.h"
 #include "core/api/engine.h"
 #include "core/demo/generator.h"
 #include "core/workspace/store.h"
@@ -153,6 +155,42 @@ TEST_CASE("faults: a damaged page anywhere in a workspace is refused or reads co
     CHECK(Snapshot(opened->get()) == good);
   }
   CHECK(refused > 0);
+}
+
+TEST_CASE("faults: a migration that fails leaves the older workspace as it was, and the next open migrates it", "[faults][migration]") {
+  // A schema-1 workspace (tests/fixtures/workspace) where the migration to version 2 cannot run: a table in its
+  // way, as a crash or a full disk half-way through the step would leave nothing of (one transaction).
+  TempFile file("migration_fails.rapport");
+  const std::string v1 = test::ReadAll(test::SourcePath("tests/fixtures/workspace/v1_small.rapport"));
+  REQUIRE(v1.size() > 100);
+  std::string blocked;
+  {
+    std::FILE* out = std::fopen(file.path.c_str(), "wb");
+    REQUIRE(out != nullptr);
+    std::fwrite(v1.data(), 1, v1.size(), out);
+    std::fclose(out);
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.path.c_str(), &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "CREATE TABLE orders_v2(x)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    blocked = test::ReadAll(file.path);
+  }
+  auto engine = Engine::OpenFile(file.path);
+  REQUIRE_FALSE(engine.ok());
+  CHECK_THAT(engine.status().message(), Catch::Contains("migrating to schema version 2"));
+  CHECK(test::ReadAll(file.path) == blocked);  // rolled back: still version 1, every row where it was
+
+  // Out of the way, the same file migrates and holds the fixture's imports.
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.path.c_str(), &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "DROP TABLE orders_v2", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto again = Engine::OpenFile(file.path);
+  REQUIRE(again.ok());
+  CHECK((*again)->workspace().imports.size() == 7);
+  CHECK((*again)->workspace().lines.size() > 0);
 }
 
 }  // namespace

@@ -7,13 +7,6 @@
 
 namespace rapport {
 
-std::string_view TrimAscii(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
-  return s.substr(b, e - b);
-}
-
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -26,12 +19,6 @@ std::string ToLowerAscii(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = AsciiLower(c);
   return out;
-}
-
-std::string_view StripExcelGuard(std::string_view s) {
-  s = TrimAscii(s);
-  if (!s.empty() && s[0] == '\'') s.remove_prefix(1);
-  return s;
 }
 
 void NormalizeEmailTo(std::string_view raw, std::string* out) {
@@ -47,18 +34,26 @@ void NormalizeEmailTo(std::string_view raw, std::string* out) {
 }
 
 void NormalizePhoneTo(std::string_view raw, std::string* out) {
-  out->clear();
-  std::string_view s = StripExcelGuard(raw);
+  const std::string_view s = StripExcelGuard(raw);
+  // One pass: the digits written after a slot for the '+', which is kept when it comes before any digit.
+  out->resize(s.size() + 1);
+  char* d = &(*out)[0];
   bool plus = false;
   size_t digits = 0;
   for (char c : s) {
     if (c == '+' && digits == 0) plus = true;
-    if (c >= '0' && c <= '9') ++digits;
+    if (c >= '0' && c <= '9') d[1 + digits++] = c;
   }
-  if (digits < 6) return;
-  if (plus) out->push_back('+');
-  for (char c : s) {
-    if (c >= '0' && c <= '9') out->push_back(c);
+  if (digits < 6) {
+    out->clear();
+    return;
+  }
+  if (plus) {
+    d[0] = '+';
+    out->resize(digits + 1);
+  } else {
+    out->erase(0, 1);
+    out->resize(digits);
   }
 }
 

@@ -8,11 +8,23 @@
 namespace rapport {
 
 inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-std::string_view TrimAscii(std::string_view s);
+inline bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+// Without the spaces, tabs, CRs and LFs at either end. Inline: an importer trims nearly every field, and most
+// have nothing to trim (two compares).
+inline std::string_view TrimAscii(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && IsAsciiSpace(s[b])) ++b;
+  while (e > b && IsAsciiSpace(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToLowerAscii(std::string_view s);
 // Removes the leading apostrophe spreadsheets and Shopify add to keep zips, phones and ids as text ('53122).
-std::string_view StripExcelGuard(std::string_view s);
+inline std::string_view StripExcelGuard(std::string_view s) {
+  s = TrimAscii(s);
+  if (!s.empty() && s[0] == '\'') s.remove_prefix(1);
+  return s;
+}
 
 // Normalised identities (DESIGN §2). Empty when the input holds none.
 //   email: trimmed, lower-cased; must contain one '@' with text on both sides.

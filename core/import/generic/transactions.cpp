@@ -171,8 +171,12 @@ class GenericTransactionsImporter : public Importer {
           (has_header_ ? "found " + header_.Preview(8) : std::to_string(first.size()) + " unnamed columns") +
           ". Give a column mapping");
     }
-    if (currency_ < 0) UpperTo(options_.currency, &currency_buf_);
-    has_lines_ = sku_ >= 0 || title_ >= 0;  // one currency for the whole file
+    if (currency_ < 0) UpperTo(options_.currency, &currency_buf_);  // one currency for the whole file
+    for (size_t i = 0; i < std::max(header_.size(), first.size()); ++i) {  // the columns' names for messages
+      labels_.push_back(header_.Label(i));
+      whats_.push_back("`" + labels_.back() + "`");
+    }
+    has_lines_ = sku_ >= 0 || title_ >= 0;
     if (!has_header_) Buffer(first);
     return Status::Ok();
   }
@@ -295,28 +299,35 @@ class GenericTransactionsImporter : public Importer {
     }
   }
 
-  void Reject(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string message) {
-    AddIssue(b, r, column, column >= 0 ? header_.Label(static_cast<size_t>(column)) : std::string(), code,
-             std::move(message), true);
+  // Rejects the row with the message `parts` joined (text, or numbers), built in one reused buffer.
+  template <typename... Parts>
+  void Reject(ImportBatch* b, const CsvRecord& r, int column, const char* code, const Parts&... parts) {
+    message_.clear();
+    (Append(parts), ...);
+    AddIssue(b, r, column, column >= 0 ? std::string_view(labels_[static_cast<size_t>(column)]) : std::string_view(),
+             code, message_, true);
     ++b->rows_rejected;
   }
-
-  std::string What(int column) const { return "`" + header_.Label(static_cast<size_t>(column)) + "`"; }
+  void Append(std::string_view text) { message_.append(text); }
+  void Append(size_t number) { AppendInt(&message_, static_cast<int64_t>(number)); }
+  // "`" + the column's label + "`".
+  std::string_view What(int column) const { return whats_[static_cast<size_t>(column)]; }
+  // A cell quoted for a message, or "nothing".
+  static std::string Found(std::string_view text) { return text.empty() ? std::string("nothing") : Quoted(text); }
 
   void Row(const CsvRecord& r, ImportBatch* b) {
     ++b->rows_read;
     for (int column : {customer_, date_, amount_}) {
       if (column >= 0 && static_cast<size_t>(column) >= r.size()) {
-        Reject(b, r, -1, "ragged_row",
-               "expected at least " + std::to_string(column + 1) + " fields (for " + What(column) + "), found " +
-                   std::to_string(r.size()));
+        Reject(b, r, -1, "ragged_row", "expected at least ", static_cast<size_t>(column + 1), " fields (for ",
+               What(column), "), found ", r.size());
         return;
       }
     }
     // Customer: an email when the value is one, else the id as text ("00001" stays "00001").
     const std::string_view customer = StripGuard(r[static_cast<size_t>(customer_)]);
     if (customer.empty()) {
-      Reject(b, r, customer_, "missing_customer", What(customer_) + ": expected a customer id or email, found nothing");
+      Reject(b, r, customer_, "missing_customer", What(customer_), ": expected a customer id or email, found nothing");
       return;
     }
     email_.clear();
@@ -332,11 +343,10 @@ class GenericTransactionsImporter : public Importer {
     const std::string_view date_text = Trim(r[static_cast<size_t>(date_)]);
     Timestamp created;
     if (!ParseTimestamp(date_text, date_format_, &created)) {
-      Reject(b, r, date_, "bad_date",
-             What(date_) + ": expected a date like " +
-                 (date_format_ == DateFormat::kAuto ? std::string("2024-03-01 or 20240301")
-                                                    : std::string(DateFormatExample(date_format_))) +
-                 ", found " + (date_text.empty() ? std::string("nothing") : Quoted(date_text)));
+      Reject(b, r, date_, "bad_date", What(date_), ": expected a date like ",
+             date_format_ == DateFormat::kAuto ? std::string_view("2024-03-01 or 20240301")
+                                               : std::string_view(DateFormatExample(date_format_)),
+             ", found ", Found(date_text));
       return;
     }
     // Amount: absent column -> 0 (docs/formats/generic.md); a present but empty or bad cell rejects the row.
@@ -344,17 +354,15 @@ class GenericTransactionsImporter : public Importer {
     if (amount_ >= 0) {
       const std::string_view text = Trim(r[static_cast<size_t>(amount_)]);
       if (!ParseMoneyCents(text, &amount, options_.decimal_separator)) {
-        Reject(b, r, amount_, "bad_amount",
-               What(amount_) + ": expected an amount like 12.50, found " +
-                   (text.empty() ? std::string("nothing") : Quoted(text)));
+        Reject(b, r, amount_, "bad_amount", What(amount_), ": expected an amount like 12.50, found ", Found(text));
         return;
       }
     }
     int64_t quantity = 1;
     const std::string_view quantity_text = Trim(Field(r, quantity_));
     if (!quantity_text.empty() && (!ParseInt64(quantity_text, &quantity) || quantity < 0 || quantity > INT32_MAX)) {
-      Reject(b, r, quantity_, "bad_quantity",
-             What(quantity_) + ": expected a whole number like 2, found " + Quoted(quantity_text));
+      Reject(b, r, quantity_, "bad_quantity", What(quantity_), ": expected a whole number like 2, found ",
+             Quoted(quantity_text));
       return;
     }
     if (currency_ >= 0) {
@@ -578,7 +586,8 @@ class GenericTransactionsImporter : public Importer {
   std::vector<uint64_t> pending_hash_;
   std::vector<uint32_t> pending_order_;
   std::unordered_map<std::string, uint32_t> order_index_;
-  std::string email_, phone_, key_, currency_buf_;
+  std::string email_, phone_, key_, currency_buf_, message_;
+  std::vector<std::string> labels_, whats_;  // by column: its label, and the label in backquotes
   DayText day_text_;
 };
 

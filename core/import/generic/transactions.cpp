@@ -34,6 +34,17 @@ inline std::string_view StripGuard(std::string_view s) {
   return s.empty() || (!IsBlank(s.front()) && !IsBlank(s.back()) && s.front() != '\'') ? s : StripExcelGuard(s);
 }
 
+// StringColumn::Append, inlined into the row loop (the column's own Append is not inlined there: a call per
+// column per row).
+inline void Put(StringColumn* column, std::string_view s) {
+  if (s.empty()) {
+    column->AppendEmpty(1);
+    return;
+  }
+  std::memcpy(column->BeginAppend(s.size()), s.data(), s.size());
+  column->EndAppend(s.size());
+}
+
 // A first record of numbers and dates is data, not a header (the CDNOW sample).
 bool LooksLikeData(const CsvRecord& r) {
   if (r.size() < 2) return false;
@@ -413,10 +424,10 @@ class GenericTransactionsImporter : public Importer {
     }
     if (new_order) {
       // Only the columns a generic file can fill; PadDefaults() gives the others their rows at End().
-      if (!order_id.empty()) o.key.Append(key_);
-      if (order_ >= 0) o.name.Append(order_id);
-      o.who.email.Append(email_);
-      if (phone_col_ >= 0) o.who.phone.Append(phone_);
+      if (!order_id.empty()) Put(&o.key, key_);
+      if (order_ >= 0) Put(&o.name, order_id);
+      Put(&o.who.email, email_);
+      if (phone_col_ >= 0) Put(&o.who.phone, phone_);
       if (has_platform_id) {
         char* const out = o.who.platform_id.BeginAppend(kPlatformPrefix.size() + customer.size());
         std::memcpy(out, kPlatformPrefix.data(), kPlatformPrefix.size());
@@ -426,7 +437,7 @@ class GenericTransactionsImporter : public Importer {
         o.who.platform_id.AppendEmpty(1);
       }
       o.created.push_back(created);
-      o.currency.Append(currency_buf_);
+      Put(&o.currency, currency_buf_);
       o.subtotal_cents.push_back(amount);
       o.total_cents.push_back(amount);
       if (has_lines_) {
@@ -449,8 +460,8 @@ class GenericTransactionsImporter : public Importer {
         lines_scattered_ = true;
       }
       l.order.push_back(order_index);
-      l.sku.Append(sku);
-      l.title.Append(title.empty() ? sku : title);
+      Put(&l.sku, sku);
+      Put(&l.title, title.empty() ? sku : title);
       l.quantity.push_back(static_cast<int32_t>(quantity));
       const int64_t unit = quantity > 0 ? (amount >= 0 ? (amount + quantity / 2) / quantity
                                                        : -((-amount + quantity / 2) / quantity))

@@ -9,7 +9,6 @@
 #include <charconv>
 #include <cstring>
 #include <memory>
-#include <unordered_map>
 
 #include "core/import/header.h"
 #include "core/import/internal/common.h"
@@ -387,12 +386,10 @@ class GenericTransactionsImporter : public Importer {
     bool new_order = true;
     if (!order_id.empty()) {
       key_.assign("generic:").append(order_id);
-      auto it = order_index_.find(key_);
-      if (it != order_index_.end()) {
-        order_index = it->second;
+      const auto found = order_index_.try_emplace(key_, order_index);  // one lookup
+      if (!found.second) {
+        order_index = found.first->second;
         new_order = false;
-      } else {
-        order_index_.emplace(key_, order_index);
       }
     } else {
       // The key "generic:<customer>:<day>:<amount>:<repeat>", written once, straight into the column. The
@@ -596,7 +593,7 @@ class GenericTransactionsImporter : public Importer {
   // the file has an order column; else every order has a suffix and the index is the position).
   std::vector<uint64_t> pending_hash_;
   std::vector<uint32_t> pending_order_;
-  std::unordered_map<std::string, uint32_t> order_index_;
+  KeyIndex order_index_;  // order key -> index in the batch's orders
   std::string email_, phone_, key_, currency_buf_, message_;
   std::vector<std::string> labels_, whats_;  // by column: its label, and the label in backquotes
   DayText day_text_;

@@ -559,15 +559,21 @@ class GenericTransactionsImporter : public Importer {
     std::vector<uint32_t> order_of(n);  // new index -> old index
     for (size_t i = 0; i < n; ++i) order_of[position[l.order[i]]++] = static_cast<uint32_t>(i);
     ImportBatch::Lines sorted;
+    sorted.order.reserve(n);
+    sorted.sku.Reserve(n, l.sku.bytes());
+    sorted.title.Reserve(n, l.title.bytes());
+    sorted.quantity.reserve(n);
+    sorted.unit_price_cents.reserve(n);
     for (uint32_t old : order_of) {
       sorted.order.push_back(l.order[old]);
-      sorted.sku.Append(l.sku[old]);
-      sorted.title.Append(l.title[old]);
-      sorted.vendor.Append(l.vendor[old]);
+      Put(&sorted.sku, l.sku[old]);
+      Put(&sorted.title, l.title[old]);
       sorted.quantity.push_back(l.quantity[old]);
       sorted.unit_price_cents.push_back(l.unit_price_cents[old]);
-      sorted.discount_cents.push_back(l.discount_cents[old]);
     }
+    // A generic file gives no vendor or line discount (PadDefaults): both stay lazy.
+    sorted.vendor.AppendEmpty(n);
+    sorted.discount_cents.resize(n);
     b->lines = std::move(sorted);
     for (size_t k = 0; k < o.key.size(); ++k) {
       o.first_line[k] = start[k];

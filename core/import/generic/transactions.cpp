@@ -9,7 +9,6 @@
 #include <charconv>
 #include <cstring>
 #include <memory>
-#include <unordered_map>
 
 #include "core/import/header.h"
 #include "core/import/internal/common.h"
@@ -32,6 +31,17 @@ inline std::string_view Trim(std::string_view s) {
 }
 inline std::string_view StripGuard(std::string_view s) {
   return s.empty() || (!IsBlank(s.front()) && !IsBlank(s.back()) && s.front() != '\'') ? s : StripExcelGuard(s);
+}
+
+// StringColumn::Append, inlined into the row loop (the column's own Append is not inlined there: a call per
+// column per row).
+inline void Put(StringColumn* column, std::string_view s) {
+  if (s.empty()) {
+    column->AppendEmpty(1);
+    return;
+  }
+  std::memcpy(column->BeginAppend(s.size()), s.data(), s.size());
+  column->EndAppend(s.size());
 }
 
 // A first record of numbers and dates is data, not a header (the CDNOW sample).
@@ -171,8 +181,12 @@ class GenericTransactionsImporter : public Importer {
           (has_header_ ? "found " + header_.Preview(8) : std::to_string(first.size()) + " unnamed columns") +
           ". Give a column mapping");
     }
-    if (currency_ < 0) UpperTo(options_.currency, &currency_buf_);
-    has_lines_ = sku_ >= 0 || title_ >= 0;  // one currency for the whole file
+    if (currency_ < 0) UpperTo(options_.currency, &currency_buf_);  // one currency for the whole file
+    for (size_t i = 0; i < std::max(header_.size(), first.size()); ++i) {  // the columns' names for messages
+      labels_.push_back(header_.Label(i));
+      whats_.push_back("`" + labels_.back() + "`");
+    }
+    has_lines_ = sku_ >= 0 || title_ >= 0;
     if (!has_header_) Buffer(first);
     return Status::Ok();
   }
@@ -295,28 +309,35 @@ class GenericTransactionsImporter : public Importer {
     }
   }
 
-  void Reject(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string message) {
-    AddIssue(b, r, column, column >= 0 ? header_.Label(static_cast<size_t>(column)) : std::string(), code,
-             std::move(message), true);
+  // Rejects the row with the message `parts` joined (text, or numbers), built in one reused buffer.
+  template <typename... Parts>
+  void Reject(ImportBatch* b, const CsvRecord& r, int column, const char* code, const Parts&... parts) {
+    message_.clear();
+    (Append(parts), ...);
+    AddIssue(b, r, column, column >= 0 ? std::string_view(labels_[static_cast<size_t>(column)]) : std::string_view(),
+             code, message_, true);
     ++b->rows_rejected;
   }
-
-  std::string What(int column) const { return "`" + header_.Label(static_cast<size_t>(column)) + "`"; }
+  void Append(std::string_view text) { message_.append(text); }
+  void Append(size_t number) { AppendInt(&message_, static_cast<int64_t>(number)); }
+  // "`" + the column's label + "`".
+  std::string_view What(int column) const { return whats_[static_cast<size_t>(column)]; }
+  // A cell quoted for a message, or "nothing".
+  static std::string Found(std::string_view text) { return text.empty() ? std::string("nothing") : Quoted(text); }
 
   void Row(const CsvRecord& r, ImportBatch* b) {
     ++b->rows_read;
     for (int column : {customer_, date_, amount_}) {
       if (column >= 0 && static_cast<size_t>(column) >= r.size()) {
-        Reject(b, r, -1, "ragged_row",
-               "expected at least " + std::to_string(column + 1) + " fields (for " + What(column) + "), found " +
-                   std::to_string(r.size()));
+        Reject(b, r, -1, "ragged_row", "expected at least ", static_cast<size_t>(column + 1), " fields (for ",
+               What(column), "), found ", r.size());
         return;
       }
     }
     // Customer: an email when the value is one, else the id as text ("00001" stays "00001").
     const std::string_view customer = StripGuard(r[static_cast<size_t>(customer_)]);
     if (customer.empty()) {
-      Reject(b, r, customer_, "missing_customer", What(customer_) + ": expected a customer id or email, found nothing");
+      Reject(b, r, customer_, "missing_customer", What(customer_), ": expected a customer id or email, found nothing");
       return;
     }
     email_.clear();
@@ -332,11 +353,10 @@ class GenericTransactionsImporter : public Importer {
     const std::string_view date_text = Trim(r[static_cast<size_t>(date_)]);
     Timestamp created;
     if (!ParseTimestamp(date_text, date_format_, &created)) {
-      Reject(b, r, date_, "bad_date",
-             What(date_) + ": expected a date like " +
-                 (date_format_ == DateFormat::kAuto ? std::string("2024-03-01 or 20240301")
-                                                    : std::string(DateFormatExample(date_format_))) +
-                 ", found " + (date_text.empty() ? std::string("nothing") : Quoted(date_text)));
+      Reject(b, r, date_, "bad_date", What(date_), ": expected a date like ",
+             date_format_ == DateFormat::kAuto ? std::string_view("2024-03-01 or 20240301")
+                                               : std::string_view(DateFormatExample(date_format_)),
+             ", found ", Found(date_text));
       return;
     }
     // Amount: absent column -> 0 (docs/formats/generic.md); a present but empty or bad cell rejects the row.
@@ -344,17 +364,15 @@ class GenericTransactionsImporter : public Importer {
     if (amount_ >= 0) {
       const std::string_view text = Trim(r[static_cast<size_t>(amount_)]);
       if (!ParseMoneyCents(text, &amount, options_.decimal_separator)) {
-        Reject(b, r, amount_, "bad_amount",
-               What(amount_) + ": expected an amount like 12.50, found " +
-                   (text.empty() ? std::string("nothing") : Quoted(text)));
+        Reject(b, r, amount_, "bad_amount", What(amount_), ": expected an amount like 12.50, found ", Found(text));
         return;
       }
     }
     int64_t quantity = 1;
     const std::string_view quantity_text = Trim(Field(r, quantity_));
     if (!quantity_text.empty() && (!ParseInt64(quantity_text, &quantity) || quantity < 0 || quantity > INT32_MAX)) {
-      Reject(b, r, quantity_, "bad_quantity",
-             What(quantity_) + ": expected a whole number like 2, found " + Quoted(quantity_text));
+      Reject(b, r, quantity_, "bad_quantity", What(quantity_), ": expected a whole number like 2, found ",
+             Quoted(quantity_text));
       return;
     }
     if (currency_ >= 0) {
@@ -368,12 +386,10 @@ class GenericTransactionsImporter : public Importer {
     bool new_order = true;
     if (!order_id.empty()) {
       key_.assign("generic:").append(order_id);
-      auto it = order_index_.find(key_);
-      if (it != order_index_.end()) {
-        order_index = it->second;
+      const auto found = order_index_.try_emplace(key_, order_index);  // one lookup
+      if (!found.second) {
+        order_index = found.first->second;
         new_order = false;
-      } else {
-        order_index_.emplace(key_, order_index);
       }
     } else {
       // The key "generic:<customer>:<day>:<amount>:<repeat>", written once, straight into the column. The
@@ -405,10 +421,10 @@ class GenericTransactionsImporter : public Importer {
     }
     if (new_order) {
       // Only the columns a generic file can fill; PadDefaults() gives the others their rows at End().
-      if (!order_id.empty()) o.key.Append(key_);
-      if (order_ >= 0) o.name.Append(order_id);
-      o.who.email.Append(email_);
-      if (phone_col_ >= 0) o.who.phone.Append(phone_);
+      if (!order_id.empty()) Put(&o.key, key_);
+      if (order_ >= 0) Put(&o.name, order_id);
+      Put(&o.who.email, email_);
+      if (phone_col_ >= 0) Put(&o.who.phone, phone_);
       if (has_platform_id) {
         char* const out = o.who.platform_id.BeginAppend(kPlatformPrefix.size() + customer.size());
         std::memcpy(out, kPlatformPrefix.data(), kPlatformPrefix.size());
@@ -418,7 +434,7 @@ class GenericTransactionsImporter : public Importer {
         o.who.platform_id.AppendEmpty(1);
       }
       o.created.push_back(created);
-      o.currency.Append(currency_buf_);
+      Put(&o.currency, currency_buf_);
       o.subtotal_cents.push_back(amount);
       o.total_cents.push_back(amount);
       if (has_lines_) {
@@ -441,8 +457,8 @@ class GenericTransactionsImporter : public Importer {
         lines_scattered_ = true;
       }
       l.order.push_back(order_index);
-      l.sku.Append(sku);
-      l.title.Append(title.empty() ? sku : title);
+      Put(&l.sku, sku);
+      Put(&l.title, title.empty() ? sku : title);
       l.quantity.push_back(static_cast<int32_t>(quantity));
       const int64_t unit = quantity > 0 ? (amount >= 0 ? (amount + quantity / 2) / quantity
                                                        : -((-amount + quantity / 2) / quantity))
@@ -543,15 +559,21 @@ class GenericTransactionsImporter : public Importer {
     std::vector<uint32_t> order_of(n);  // new index -> old index
     for (size_t i = 0; i < n; ++i) order_of[position[l.order[i]]++] = static_cast<uint32_t>(i);
     ImportBatch::Lines sorted;
+    sorted.order.reserve(n);
+    sorted.sku.Reserve(n, l.sku.bytes());
+    sorted.title.Reserve(n, l.title.bytes());
+    sorted.quantity.reserve(n);
+    sorted.unit_price_cents.reserve(n);
     for (uint32_t old : order_of) {
       sorted.order.push_back(l.order[old]);
-      sorted.sku.Append(l.sku[old]);
-      sorted.title.Append(l.title[old]);
-      sorted.vendor.Append(l.vendor[old]);
+      Put(&sorted.sku, l.sku[old]);
+      Put(&sorted.title, l.title[old]);
       sorted.quantity.push_back(l.quantity[old]);
       sorted.unit_price_cents.push_back(l.unit_price_cents[old]);
-      sorted.discount_cents.push_back(l.discount_cents[old]);
     }
+    // A generic file gives no vendor or line discount (PadDefaults): both stay lazy.
+    sorted.vendor.AppendEmpty(n);
+    sorted.discount_cents.resize(n);
     b->lines = std::move(sorted);
     for (size_t k = 0; k < o.key.size(); ++k) {
       o.first_line[k] = start[k];
@@ -577,8 +599,9 @@ class GenericTransactionsImporter : public Importer {
   // the file has an order column; else every order has a suffix and the index is the position).
   std::vector<uint64_t> pending_hash_;
   std::vector<uint32_t> pending_order_;
-  std::unordered_map<std::string, uint32_t> order_index_;
-  std::string email_, phone_, key_, currency_buf_;
+  KeyIndex order_index_;  // order key -> index in the batch's orders
+  std::string email_, phone_, key_, currency_buf_, message_;
+  std::vector<std::string> labels_, whats_;  // by column: its label, and the label in backquotes
   DayText day_text_;
 };
 

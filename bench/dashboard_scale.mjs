@@ -243,6 +243,9 @@ try {
     log(`kept answers: ${figures.kept_answers.length}, ${figures.kept_answers.reduce((s, [, n]) => s + n, 0)} bytes: ${figures.kept_answers.map(([k]) => k).join(' ')}`);
   }
   await page.close();
+  // The closed page's engine worker lets go of the workspace file (its access handles are exclusive) a moment
+  // after close() returns; a page opened sooner finds the file busy and starts empty ("open in another tab").
+  await new Promise((r) => setTimeout(r, 3000));
 
   if (!kQuick) {
     // 2. A returning visit: a new page in the same profile.

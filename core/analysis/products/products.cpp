@@ -129,33 +129,57 @@ std::vector<ReplenishmentRow> ReplenishmentFrom(const Workspace& ws, const Custo
                                                 const CustomerLines& cl, int64_t min_intervals) {
   const size_t n_products = ws.products.size();
   std::vector<ReplenishmentRow> rows;
-  // Per customer with two purchase days or more, its (product, day) pairs sorted: consecutive pairs of one
-  // product on different days are an interval. One pass collects (product, interval) codes, a counting sort
-  // groups them by product.
+  // Per customer with two purchase days or more, the days each product was bought: consecutive different days
+  // of one product are an interval. A customer's lines are usually in day order already (an export lists
+  // orders by date): then the last day each product was seen (customer << 32 | day, so a new customer needs no
+  // reset) gives the intervals in one pass; otherwise its (product, day) pairs are sorted. One pass collects
+  // (product, interval) codes, a counting sort groups them by product.
   std::vector<int64_t> interval_count(n_products, 0), interval_customers(n_products, 0);
   std::vector<uint32_t> last_customer(n_products, kNoId);
+  std::vector<uint64_t> seen(n_products, ~uint64_t{0});
   std::vector<uint64_t> codes;  // product << 32 | interval
   std::vector<uint64_t> pairs;  // product << 32 | day (as unsigned, order-preserving)
+  auto interval = [&](uint32_t p, uint32_t c, uint32_t gap) {
+    codes.push_back(static_cast<uint64_t>(p) << 32 | gap);
+    ++interval_count[p];
+    if (last_customer[p] != c) {
+      last_customer[p] = c;
+      ++interval_customers[p];
+    }
+  };
+  const uint32_t* const product = cl.product.data();
+  const int32_t* const day = cl.day.data();
+  uint64_t* const last = seen.data();
   const uint32_t n_customers = static_cast<uint32_t>(facts.size());
   for (uint32_t c = 0; c < n_customers; ++c) {
     if (facts.purchase_days[c] < 2) continue;
+    const uint32_t begin = cl.offsets[c], end = cl.offsets[c + 1];
+    bool in_day_order = true;
+    for (uint32_t k = begin + 1; k < end && in_day_order; ++k) in_day_order = day[k - 1] <= day[k];
+    if (in_day_order) {
+      const uint64_t stamp = static_cast<uint64_t>(c) << 32;
+      for (uint32_t k = begin; k < end; ++k) {
+        const uint32_t p = product[k];
+        if (p == kNoId) continue;
+        const uint64_t before = last[p];
+        last[p] = stamp | static_cast<uint32_t>(day[k]);
+        if ((before >> 32) != c) continue;  // the customer's first purchase of p
+        const int32_t prev = static_cast<int32_t>(static_cast<uint32_t>(before));
+        if (day[k] > prev) interval(p, c, static_cast<uint32_t>(day[k] - prev));
+      }
+      continue;
+    }
     pairs.clear();
-    for (uint32_t k = cl.offsets[c], end = cl.offsets[c + 1]; k < end; ++k) {
-      if (cl.product[k] == kNoId) continue;
-      pairs.push_back(static_cast<uint64_t>(cl.product[k]) << 32 | (static_cast<uint32_t>(cl.day[k]) ^ 0x80000000u));
+    for (uint32_t k = begin; k < end; ++k) {
+      if (product[k] == kNoId) continue;
+      pairs.push_back(static_cast<uint64_t>(product[k]) << 32 | (static_cast<uint32_t>(day[k]) ^ 0x80000000u));
     }
     std::sort(pairs.begin(), pairs.end());
     for (size_t k = 1; k < pairs.size(); ++k) {
       const uint32_t p = static_cast<uint32_t>(pairs[k] >> 32);
       if (static_cast<uint32_t>(pairs[k - 1] >> 32) != p) continue;
       const uint32_t gap = static_cast<uint32_t>(pairs[k]) - static_cast<uint32_t>(pairs[k - 1]);
-      if (gap == 0) continue;  // the same day again
-      codes.push_back(static_cast<uint64_t>(p) << 32 | gap);
-      ++interval_count[p];
-      if (last_customer[p] != c) {
-        last_customer[p] = c;
-        ++interval_customers[p];
-      }
+      if (gap != 0) interval(p, c, gap);  // 0: the same day again
     }
   }
   std::vector<uint32_t> interval_offset(n_products + 1, 0);

@@ -145,14 +145,18 @@ CohortResult ComputeCohorts(const Workspace& ws, const Settings& settings, const
     ++sizes[g * stride + cohort];
     int64_t* act = active.data() + (g * stride + cohort) * stride;
     int64_t* rev = net.data() + (g * stride + cohort) * stride;
+    // The customer's orders' days and nets, laid out in sequence by the facts (not looked up in the order
+    // table, where a customer's orders lie far apart).
     int32_t prev = -1;
-    for (const uint32_t* p = facts.begin_orders(c); p != facts.end_orders(c); ++p) {
-      const int32_t k = month_of[ws.orders.day[*p] - min_day] - first_month - cohort;
+    const int32_t* days = facts.begin_days(c);
+    const int64_t* nets = facts.begin_net(c);
+    for (int32_t i = 0, n = facts.orders[c]; i < n; ++i) {
+      const int32_t k = month_of[days[i] - min_day] - first_month - cohort;
       if (k != prev) {
         ++act[k];
         prev = k;
       }
-      rev[k] += ws.orders.net_cents(*p);
+      rev[k] += nets[i];
     }
   }
 

@@ -3,15 +3,13 @@
 #include <algorithm>
 #include <climits>
 
+#include "core/analysis/by_customer.h"
+
 namespace rapport {
 
-// An import appends orders in file order, usually by date, so one customer's orders lie far apart in the
-// order table: a walk from customer to customer through the table's columns is a cache miss per order at
-// millions of orders. The facts are therefore built with two cache-friendly passes instead (an MSD radix
-// distribution by customer id): the counted orders' (customer, order, day, seconds, net) are copied in table
-// order into one bucket per range of customer ids, read sequentially from the columns; then each bucket, a few
-// thousand orders, is laid out by customer within the cache. Every later per-customer pass reads the result
-// (order_ids, order_days) in sequence.
+// Built by a distribution over customer ids (by_customer.h), never walking from one of a customer's orders to
+// the next through the order table; every later per-customer pass reads the result (order_ids, order_days,
+// order_net_cents) in sequence.
 CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_t currency) {
   const OrderTable& o = ws.orders;
   const size_t n_customers = ws.customers.size();
@@ -36,15 +34,10 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
            (currency == kNoId || order_currency[i] == currency);
   };
 
-  // Customer ids split into a high digit (the bucket, at most 2^11) and a low one (the customer in it).
-  int id_bits = 0;
-  while (id_bits < 32 && (size_t{1} << id_bits) < n_customers) ++id_bits;
-  const int high_bits = std::min(id_bits, 11);
-  const int low_bits = id_bits - high_bits;
-  const size_t n_buckets = size_t{1} << high_bits;
+  const CustomerBuckets cb(n_customers);
 
   // Pass 1: orders per bucket; guests tallied aside.
-  std::vector<uint32_t> bucket_start(n_buckets + 1, 0);
+  std::vector<uint32_t> bucket_start(cb.buckets() + 1, 0);
   for (size_t i = 0; i < n_orders; ++i) {
     if (!counted(i)) continue;
     const uint32_t c = customer[i];
@@ -52,11 +45,11 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
       ++f.guest_orders;
       f.guest_net_cents += o.net_cents(i);
     } else {
-      ++bucket_start[(c >> low_bits) + 1];
+      ++bucket_start[cb.bucket(c) + 1];
     }
   }
-  for (size_t b = 0; b < n_buckets; ++b) bucket_start[b + 1] += bucket_start[b];
-  const uint32_t n_counted = bucket_start[n_buckets];
+  for (size_t b = 0; b < cb.buckets(); ++b) bucket_start[b + 1] += bucket_start[b];
+  const uint32_t n_counted = bucket_start[cb.buckets()];
   f.order_ids.resize(n_counted);
   f.order_days.resize(n_counted);
   f.order_net_cents.resize(n_counted);
@@ -79,40 +72,26 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
       if (c == kNoId) continue;
       const int64_t net = total[i] - refunded[i];
       const int32_t net32 = net > INT32_MIN && net <= INT32_MAX ? static_cast<int32_t>(net) : kWideNet;
-      items[cursor[c >> low_bits]++] = {c, static_cast<uint32_t>(i), day[i], net32};
+      items[cursor[cb.bucket(c)]++] = {c, static_cast<uint32_t>(i), day[i], net32};
     }
   }
 
   // Pass 3: per bucket, its customers' orders laid out by customer (in table order), then put in time order
-  // (day, seconds, id) and the facts derived. A bucket's customers and their orders are each one contiguous
-  // range, so its writes stay within a few cache-sized regions.
+  // (day, seconds, id) and the facts derived while the bucket is in the cache.
   auto before = [&](uint32_t x, uint32_t y) {
     if (o.day[x] != o.day[y]) return o.day[x] < o.day[y];
     if (o.seconds[x] != o.seconds[y]) return o.seconds[x] < o.seconds[y];
     return x < y;
   };
   const int32_t* const seconds = o.seconds.data();
-  std::vector<uint32_t> cursor(size_t{1} << low_bits);
-  for (size_t b = 0; b < n_buckets; ++b) {
-    const uint32_t item_begin = bucket_start[b], item_end = bucket_start[b + 1];
-    const size_t c_begin = b << low_bits, c_end = std::min(n_customers, (b + 1) << low_bits);
-    if (c_begin >= n_customers) break;
-    for (uint32_t k = item_begin; k < item_end; ++k) ++f.order_offsets[items[k].customer + 1];
-    uint32_t next = item_begin;
-    for (size_t c = c_begin; c < c_end; ++c) {
-      cursor[c - c_begin] = next;
-      next += f.order_offsets[c + 1];
-      f.order_offsets[c + 1] = next;
-    }
-    for (uint32_t k = item_begin; k < item_end; ++k) {
-      const Item& it = items[k];
-      const uint32_t at = cursor[it.customer - c_begin]++;
-      const int64_t net = it.net != kWideNet ? it.net : o.net_cents(it.order);
-      f.order_ids[at] = it.order;
-      f.order_days[at] = it.day;
-      f.order_net_cents[at] = net;
-      f.net_cents[it.customer] += net;
-    }
+  auto place = [&](const Item& it, uint32_t at) {
+    const int64_t net = it.net != kWideNet ? it.net : o.net_cents(it.order);
+    f.order_ids[at] = it.order;
+    f.order_days[at] = it.day;
+    f.order_net_cents[at] = net;
+    f.net_cents[it.customer] += net;
+  };
+  auto derive = [&](size_t c_begin, size_t c_end) {
     for (size_t c = c_begin; c < c_end; ++c) {
       const uint32_t begin = f.order_offsets[c], end = f.order_offsets[c + 1];
       if (begin == end) continue;
@@ -144,7 +123,8 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
       f.identified_orders += n;
       f.identified_net_cents += f.net_cents[c];
     }
-  }
+  };
+  LayOutByCustomer(cb, bucket_start, items, &f.order_offsets, place, derive);
   return f;
 }
 

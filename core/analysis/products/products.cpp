@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/analysis/by_customer.h"
 #include "core/analysis/customer_facts.h"
 
 namespace rapport {
@@ -39,12 +40,8 @@ Quartiles QuartilesOf(int32_t* b, size_t n) {
 }
 
 // The lines of the counted orders of each customer with facts, grouped by customer (ascending id) and, within
-// a customer, by order in table order (runs of one order's lines, ascending order id). An import appends
-// orders by date, so a customer's orders lie far apart in the order table and a walk from one to the next is a
-// cache (and TLB) miss per order at millions of orders; this layout is built instead as the customer facts
-// are, by a bucket distribution over customer ids: one sequential pass over the orders and their lines writes
-// each line into its bucket of customer ids, then each bucket (a few thousand lines) is put in customer order
-// within the cache.
+// a customer, by order in table order (runs of one order's lines, ascending order id), built as the customer
+// facts are (by_customer.h) rather than by walking each customer's orders through the order table.
 struct CustomerLines {
   std::vector<uint32_t> offsets;  // customer c's lines are [offsets[c], offsets[c + 1])
   std::vector<uint32_t> order, product;
@@ -66,20 +63,16 @@ CustomerLines BuildCustomerLines(const Workspace& ws, const CustomerFacts& facts
     return flags[i] == 0 && (facts.as_of_day == kNoDay || day[i] <= facts.as_of_day) &&
            (facts.currency == kNoId || currency[i] == facts.currency) && customer[i] != kNoId;
   };
-  int id_bits = 0;
-  while (id_bits < 32 && (size_t{1} << id_bits) < n_customers) ++id_bits;
-  const int high_bits = std::min(id_bits, 11);
-  const int low_bits = id_bits - high_bits;
-  const size_t n_buckets = size_t{1} << high_bits;
+  const CustomerBuckets cb(n_customers);
 
   CustomerLines out;
   out.offsets.assign(n_customers + 1, 0);
-  std::vector<uint32_t> bucket_start(n_buckets + 1, 0);
+  std::vector<uint32_t> bucket_start(cb.buckets() + 1, 0);
   for (size_t i = 0; i < n_orders; ++i) {
-    if (counted(i)) bucket_start[(customer[i] >> low_bits) + 1] += line_count[i];
+    if (counted(i)) bucket_start[cb.bucket(customer[i]) + 1] += line_count[i];
   }
-  for (size_t b = 0; b < n_buckets; ++b) bucket_start[b + 1] += bucket_start[b];
-  const uint32_t n_lines = bucket_start[n_buckets];
+  for (size_t b = 0; b < cb.buckets(); ++b) bucket_start[b + 1] += bucket_start[b];
+  const uint32_t n_lines = bucket_start[cb.buckets()];
   out.order.resize(n_lines);
   out.product.resize(n_lines);
   out.day.resize(n_lines);
@@ -95,33 +88,21 @@ CustomerLines BuildCustomerLines(const Workspace& ws, const CustomerFacts& facts
     for (size_t i = 0; i < n_orders; ++i) {
       if (!counted(i)) continue;
       const uint32_t c = customer[i];
-      uint32_t at = cursor[c >> low_bits];
+      uint32_t at = cursor[cb.bucket(c)];
       for (uint32_t l = first_line[i], e = l + line_count[i]; l < e; ++l) {
         items[at++] = {c, static_cast<uint32_t>(i), line_product[l], day[i]};
       }
-      cursor[c >> low_bits] = at;
+      cursor[cb.bucket(c)] = at;
     }
   }
-  std::vector<uint32_t> cursor(size_t{1} << low_bits);
-  for (size_t b = 0; b < n_buckets; ++b) {
-    const size_t c_begin = b << low_bits, c_end = std::min(n_customers, (b + 1) << low_bits);
-    if (c_begin >= n_customers) break;
-    const uint32_t begin = bucket_start[b], end = bucket_start[b + 1];
-    for (uint32_t k = begin; k < end; ++k) ++out.offsets[items[k].customer + 1];
-    uint32_t next = begin;
-    for (size_t c = c_begin; c < c_end; ++c) {
-      cursor[c - c_begin] = next;
-      next += out.offsets[c + 1];
-      out.offsets[c + 1] = next;
-    }
-    for (uint32_t k = begin; k < end; ++k) {
-      const Item& it = items[k];
-      const uint32_t at = cursor[it.customer - c_begin]++;
-      out.order[at] = it.order;
-      out.product[at] = it.product;
-      out.day[at] = it.day;
-    }
-  }
+  LayOutByCustomer(
+      cb, bucket_start, items, &out.offsets,
+      [&](const Item& it, uint32_t at) {
+        out.order[at] = it.order;
+        out.product[at] = it.product;
+        out.day[at] = it.day;
+      },
+      [](size_t, size_t) {});
   return out;
 }
 

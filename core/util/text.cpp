@@ -1,5 +1,7 @@
 #include "core/util/text.h"
 
+#include "core/util/hash.h"
+
 #include <fast_float/fast_float.h>
 
 #include <algorithm>
@@ -211,14 +213,8 @@ void FileFingerprint::Update(std::string_view bytes) {
 uint64_t FileFingerprint::Final() const {
   unsigned char last[8] = {};
   std::memcpy(last, tail_, tail_size_);
-  uint64_t h = MixWord(h_, LoadLe64(last)) ^ length_;
-  // MurmurHash3's 64-bit finaliser: every input bit reaches every output bit.
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
+  // MurmurHash3's 64-bit finaliser (Mix64): every input bit reaches every output bit.
+  return Mix64(MixWord(h_, LoadLe64(last)) ^ length_);
 }
 
 }  // namespace rapport

@@ -128,6 +128,63 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
   return f;
 }
 
+CustomerFacts NarrowCustomerFacts(const Workspace& ws, const CustomerFacts& later, int32_t as_of_day) {
+  const OrderTable& o = ws.orders;
+  const size_t n_customers = later.size();
+  CustomerFacts f;
+  f.as_of_day = as_of_day;
+  f.currency = later.currency;
+  f.first_day.assign(n_customers, kNoDay);
+  f.second_day.assign(n_customers, kNoDay);
+  f.last_day.assign(n_customers, kNoDay);
+  f.orders.assign(n_customers, 0);
+  f.purchase_days.assign(n_customers, 0);
+  f.net_cents.assign(n_customers, 0);
+  f.order_offsets.assign(n_customers + 1, 0);
+  // Each customer's kept prefix: its orders on or before as_of_day.
+  for (size_t c = 0; c < n_customers; ++c) {
+    const uint32_t begin = later.order_offsets[c], end = later.order_offsets[c + 1];
+    uint32_t kept = begin;
+    while (kept < end && (as_of_day == kNoDay || later.order_days[kept] <= as_of_day)) ++kept;
+    f.order_offsets[c + 1] = f.order_offsets[c] + (kept - begin);
+  }
+  const uint32_t n_kept = f.order_offsets[n_customers];
+  f.order_ids.resize(n_kept);
+  f.order_days.resize(n_kept);
+  f.order_net_cents.resize(n_kept);
+  for (size_t c = 0; c < n_customers; ++c) {
+    const uint32_t n = f.order_offsets[c + 1] - f.order_offsets[c];
+    if (n == 0) continue;
+    const uint32_t from = later.order_offsets[c], to = f.order_offsets[c];
+    std::copy_n(later.order_ids.begin() + from, n, f.order_ids.begin() + to);
+    std::copy_n(later.order_days.begin() + from, n, f.order_days.begin() + to);
+    std::copy_n(later.order_net_cents.begin() + from, n, f.order_net_cents.begin() + to);
+    const int32_t* days = f.order_days.data() + to;
+    int64_t net = 0;
+    int32_t distinct = 1;
+    for (uint32_t k = 0; k < n; ++k) net += f.order_net_cents[to + k];
+    for (uint32_t k = 1; k < n; ++k) distinct += days[k] != days[k - 1];
+    f.orders[c] = static_cast<int32_t>(n);
+    f.purchase_days[c] = distinct;
+    f.net_cents[c] = net;
+    f.first_day[c] = days[0];
+    f.second_day[c] = n >= 2 ? days[1] : kNoDay;
+    f.last_day[c] = days[n - 1];
+    ++f.customers_with_orders;
+    f.identified_orders += n;
+    f.identified_net_cents += net;
+  }
+  for (size_t i = 0; i < o.size(); ++i) {
+    if (o.customer[i] != kNoId || o.flags[i] != 0 || (as_of_day != kNoDay && o.day[i] > as_of_day) ||
+        (f.currency != kNoId && o.currency[i] != f.currency)) {
+      continue;
+    }
+    ++f.guest_orders;
+    f.guest_net_cents += o.net_cents(i);
+  }
+  return f;
+}
+
 std::shared_ptr<const CustomerFacts> FactsFrom(const FactsSource& source, const Workspace& workspace,
                                                int32_t as_of_day, uint32_t currency) {
   if (source) return source(as_of_day, currency);

@@ -50,6 +50,12 @@ struct CustomerFacts {
 
 CustomerFacts BuildCustomerFacts(const Workspace& workspace, int32_t as_of_day, uint32_t currency);
 
+// The facts as of an earlier day, from facts already built for a later one (same currency): each customer's
+// orders up to `as_of_day` are a prefix of its time-ordered list, so this reads the later facts in sequence
+// instead of the order table (guests: one sequential pass). Equal to BuildCustomerFacts(workspace, as_of_day,
+// later.currency). REQUIRES: later.as_of_day == kNoDay or as_of_day <= later.as_of_day.
+CustomerFacts NarrowCustomerFacts(const Workspace& workspace, const CustomerFacts& later, int32_t as_of_day);
+
 // Where an analysis gets its facts for (as_of_day, currency): empty = built on the spot (BuildCustomerFacts);
 // the engine passes its cache, so the analyses of one page, and the same analysis after a settings change,
 // share one build (core/api/ops.h CachedFacts).

@@ -67,6 +67,30 @@ void CheckAgainstDirect(const Workspace& ws, int32_t as_of, uint32_t currency) {
   CHECK(f.guest_net_cents == guest_net);
 }
 
+// NarrowCustomerFacts from the facts of a later day equals a fresh build for the earlier one, field by field.
+void CheckNarrowed(const Workspace& ws, int32_t earlier, int32_t later, uint32_t currency) {
+  CAPTURE(earlier, later, currency);
+  const CustomerFacts a = NarrowCustomerFacts(ws, BuildCustomerFacts(ws, later, currency), earlier);
+  const CustomerFacts b = BuildCustomerFacts(ws, earlier, currency);
+  CHECK(a.as_of_day == b.as_of_day);
+  CHECK(a.currency == b.currency);
+  CHECK(a.first_day == b.first_day);
+  CHECK(a.second_day == b.second_day);
+  CHECK(a.last_day == b.last_day);
+  CHECK(a.orders == b.orders);
+  CHECK(a.purchase_days == b.purchase_days);
+  CHECK(a.net_cents == b.net_cents);
+  CHECK(a.order_offsets == b.order_offsets);
+  CHECK(a.order_ids == b.order_ids);
+  CHECK(a.order_days == b.order_days);
+  CHECK(a.order_net_cents == b.order_net_cents);
+  CHECK(a.customers_with_orders == b.customers_with_orders);
+  CHECK(a.identified_orders == b.identified_orders);
+  CHECK(a.identified_net_cents == b.identified_net_cents);
+  CHECK(a.guest_orders == b.guest_orders);
+  CHECK(a.guest_net_cents == b.guest_net_cents);
+}
+
 }  // namespace
 
 TEST_CASE("customer facts: equal a direct per-customer scan, whatever the table's order", "[analysis][facts]") {
@@ -99,6 +123,10 @@ TEST_CASE("customer facts: equal a direct per-customer scan, whatever the table'
     if (customers > 0) b.OrderOnDay(ids[0], start + 3, 4000000000LL);  // $40 M: beyond 32 bits of cents
     const Workspace& ws = b.workspace();
     CheckAgainstDirect(ws, kNoDay, kNoId);
+    CheckNarrowed(ws, start + 20, kNoDay, kNoId);
+    CheckNarrowed(ws, start + 5, start + 30, kNoId);
+    CheckNarrowed(ws, start + 30, start + 30, ws.currencies.Find("USD"));
+    CheckNarrowed(ws, start - 1, start + 30, kNoId);
     CheckAgainstDirect(ws, start + 20, kNoId);
     CheckAgainstDirect(ws, kNoDay, ws.currencies.Find("USD"));
     if (ws.currencies.Find("EUR") != kNoId) CheckAgainstDirect(ws, start + 30, ws.currencies.Find("EUR"));

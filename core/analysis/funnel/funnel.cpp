@@ -160,8 +160,18 @@ FunnelFlow ComputeFunnelFlow(const Workspace& ws, const Settings& settings, int3
   flow.from_day = from_day;
   flow.to_day = to_day;
   flow.currency = AnalysisCurrency(ws, settings);
-  const std::shared_ptr<const CustomerFacts> from_held = FactsFrom(facts, ws, from_day, flow.currency);
-  const std::shared_ptr<const CustomerFacts> to_held = FactsFrom(facts, ws, to_day, flow.currency);
+  // One facts build: the earlier date's facts are narrowed from the later one's (a sequential pass).
+  std::shared_ptr<const CustomerFacts> from_held, to_held;
+  if (from_day == kNoDay || to_day == kNoDay) {  // "no cut-off" is the later of the two
+    from_held = FactsFrom(facts, ws, from_day, flow.currency);
+    to_held = FactsFrom(facts, ws, to_day, flow.currency);
+  } else if (from_day <= to_day) {
+    to_held = FactsFrom(facts, ws, to_day, flow.currency);
+    from_held = std::make_shared<const CustomerFacts>(NarrowCustomerFacts(ws, *to_held, from_day));
+  } else {
+    from_held = FactsFrom(facts, ws, from_day, flow.currency);
+    to_held = std::make_shared<const CustomerFacts>(NarrowCustomerFacts(ws, *from_held, to_day));
+  }
   const CustomerFacts& from_facts = *from_held;
   const CustomerFacts& to_facts = *to_held;
   std::vector<Stage> from_stage, to_stage;

@@ -40,8 +40,8 @@ class CustomerBuckets {
 // Step 2. `items[bucket_start[b], bucket_start[b + 1])` are bucket b's rows. Sets `offsets` (size customers + 1)
 // so customer c's rows are positions [offsets[c], offsets[c + 1]), calls place(item, position) for each row, and
 // after each bucket, bucket_done(first_customer, end_customer) while its rows are still in the cache.
-template <typename Item, typename Place, typename BucketDone>
-void LayOutByCustomer(const CustomerBuckets& cb, const std::vector<uint32_t>& bucket_start, const std::vector<Item>& items,
+template <typename Items, typename Place, typename BucketDone>
+void LayOutByCustomer(const CustomerBuckets& cb, const std::vector<uint32_t>& bucket_start, const Items& items,
                       std::vector<uint32_t>* offsets, Place place, BucketDone bucket_done) {
   std::vector<uint32_t>& off = *offsets;
   std::vector<uint32_t> cursor(cb.max_customers_per_bucket());

@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "core/analysis/by_customer.h"
+#include "core/util/big_buffer.h"
 
 namespace rapport {
 
@@ -61,7 +62,7 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
     uint32_t customer, order;
     int32_t day, net;
   };
-  std::vector<Item> items(n_counted);
+  BigBuffer<Item> items(n_counted);
   {
     std::vector<uint32_t> cursor(bucket_start.begin(), bucket_start.end() - 1);
     const int64_t* const total = o.total_cents.data();

@@ -5,6 +5,7 @@
 
 #include "core/analysis/by_customer.h"
 #include "core/analysis/customer_facts.h"
+#include "core/util/big_buffer.h"
 
 namespace rapport {
 
@@ -82,7 +83,7 @@ CustomerLines BuildCustomerLines(const Workspace& ws, const CustomerFacts& facts
     uint32_t customer, order, product;
     int32_t day;
   };
-  std::vector<Item> items(n_lines);
+  BigBuffer<Item> items(n_lines);
   {
     std::vector<uint32_t> cursor(bucket_start.begin(), bucket_start.end() - 1);
     for (size_t i = 0; i < n_orders; ++i) {

@@ -8,22 +8,48 @@
 
 namespace rapport {
 
+namespace {
+
+// Facts for `customers` customers with no order counted yet.
+CustomerFacts EmptyFacts(size_t customers, int32_t as_of_day, uint32_t currency) {
+  CustomerFacts f;
+  f.as_of_day = as_of_day;
+  f.currency = currency;
+  f.first_day.assign(customers, kNoDay);
+  f.second_day.assign(customers, kNoDay);
+  f.last_day.assign(customers, kNoDay);
+  f.orders.assign(customers, 0);
+  f.purchase_days.assign(customers, 0);
+  f.net_cents.assign(customers, 0);
+  f.order_offsets.assign(customers + 1, 0);
+  return f;
+}
+
+// Customer c's facts read off its time-ordered orders (order_days) and its net_cents; REQUIRES: an order.
+void DeriveCustomer(CustomerFacts* f, size_t c) {
+  const uint32_t begin = f->order_offsets[c], n = f->order_offsets[c + 1] - begin;
+  const int32_t* days = f->order_days.data() + begin;
+  int32_t distinct = 1;
+  for (uint32_t k = 1; k < n; ++k) distinct += days[k] != days[k - 1];
+  f->orders[c] = static_cast<int32_t>(n);
+  f->purchase_days[c] = distinct;
+  f->first_day[c] = days[0];
+  f->second_day[c] = n >= 2 ? days[1] : kNoDay;
+  f->last_day[c] = days[n - 1];
+  ++f->customers_with_orders;
+  f->identified_orders += n;
+  f->identified_net_cents += f->net_cents[c];
+}
+
+}  // namespace
+
 // Built by a distribution over customer ids (by_customer.h), never walking from one of a customer's orders to
 // the next through the order table; every later per-customer pass reads the result (order_ids, order_days,
 // order_net_cents) in sequence.
 CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_t currency) {
   const OrderTable& o = ws.orders;
   const size_t n_customers = ws.customers.size();
-  CustomerFacts f;
-  f.as_of_day = as_of_day;
-  f.currency = currency;
-  f.first_day.assign(n_customers, kNoDay);
-  f.second_day.assign(n_customers, kNoDay);
-  f.last_day.assign(n_customers, kNoDay);
-  f.orders.assign(n_customers, 0);
-  f.purchase_days.assign(n_customers, 0);
-  f.net_cents.assign(n_customers, 0);
-  f.order_offsets.assign(n_customers + 1, 0);
+  CustomerFacts f = EmptyFacts(n_customers, as_of_day, currency);
 
   const size_t n_orders = o.size();
   const uint8_t* const flags = o.flags.data();
@@ -113,16 +139,7 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
           nets[k] = o.net_cents(ids[k]);
         }
       }
-      int32_t distinct = 1;
-      for (uint32_t k = 1; k < n; ++k) distinct += days[k] != days[k - 1];
-      f.orders[c] = static_cast<int32_t>(n);
-      f.purchase_days[c] = distinct;
-      f.first_day[c] = days[0];
-      f.second_day[c] = n >= 2 ? days[1] : kNoDay;
-      f.last_day[c] = days[n - 1];
-      ++f.customers_with_orders;
-      f.identified_orders += n;
-      f.identified_net_cents += f.net_cents[c];
+      DeriveCustomer(&f, c);
     }
   };
   LayOutByCustomer(cb, bucket_start, items, &f.order_offsets, place, derive);
@@ -132,16 +149,7 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
 CustomerFacts NarrowCustomerFacts(const Workspace& ws, const CustomerFacts& later, int32_t as_of_day) {
   const OrderTable& o = ws.orders;
   const size_t n_customers = later.size();
-  CustomerFacts f;
-  f.as_of_day = as_of_day;
-  f.currency = later.currency;
-  f.first_day.assign(n_customers, kNoDay);
-  f.second_day.assign(n_customers, kNoDay);
-  f.last_day.assign(n_customers, kNoDay);
-  f.orders.assign(n_customers, 0);
-  f.purchase_days.assign(n_customers, 0);
-  f.net_cents.assign(n_customers, 0);
-  f.order_offsets.assign(n_customers + 1, 0);
+  CustomerFacts f = EmptyFacts(n_customers, as_of_day, later.currency);
   // Each customer's kept prefix: its orders on or before as_of_day.
   for (size_t c = 0; c < n_customers; ++c) {
     const uint32_t begin = later.order_offsets[c], end = later.order_offsets[c + 1];
@@ -160,20 +168,10 @@ CustomerFacts NarrowCustomerFacts(const Workspace& ws, const CustomerFacts& late
     std::copy_n(later.order_ids.begin() + from, n, f.order_ids.begin() + to);
     std::copy_n(later.order_days.begin() + from, n, f.order_days.begin() + to);
     std::copy_n(later.order_net_cents.begin() + from, n, f.order_net_cents.begin() + to);
-    const int32_t* days = f.order_days.data() + to;
     int64_t net = 0;
-    int32_t distinct = 1;
     for (uint32_t k = 0; k < n; ++k) net += f.order_net_cents[to + k];
-    for (uint32_t k = 1; k < n; ++k) distinct += days[k] != days[k - 1];
-    f.orders[c] = static_cast<int32_t>(n);
-    f.purchase_days[c] = distinct;
     f.net_cents[c] = net;
-    f.first_day[c] = days[0];
-    f.second_day[c] = n >= 2 ? days[1] : kNoDay;
-    f.last_day[c] = days[n - 1];
-    ++f.customers_with_orders;
-    f.identified_orders += n;
-    f.identified_net_cents += net;
+    DeriveCustomer(&f, c);
   }
   for (size_t i = 0; i < o.size(); ++i) {
     if (o.customer[i] != kNoId || o.flags[i] != 0 || (as_of_day != kNoDay && o.day[i] > as_of_day) ||

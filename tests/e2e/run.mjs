@@ -744,11 +744,15 @@ try {
     assert(caption.endsWith(`(${members})`), `caption ${caption}, ${members} rows`);
     assert(members > 100, `only ${members} members: nothing to page`);
     // The end of the list: its rows are fetched (offset/limit) once they scroll into view.
+    // The table redraws on the scroll event's next frame, then fetches the rows it lacks: wait for the last
+    // row itself, drawn and no longer pending (the assert below says what was drawn if it never comes).
     await wrap.locator('.vt-scroll').evaluate((el) => { el.scrollTop = el.scrollHeight; });
-    await page.waitForFunction(() => {
+    await page.waitForFunction((lastRow) => {
       const rows = document.querySelectorAll('main .vt-wrap tbody tr');
-      return rows.length > 0 && !document.querySelector('main .vt-wrap tbody tr.vt-pending');
-    });
+      const last = rows[rows.length - 1];
+      return last && !document.querySelector('main .vt-wrap tbody tr.vt-pending') &&
+        Number(last.getAttribute('aria-rowindex')) === lastRow;
+    }, members + 1, { timeout: 20000 }).catch(() => {});
     const lastIndex = await wrap.locator('tbody tr').last().getAttribute('aria-rowindex');
     assert(Number(lastIndex) === members + 1, `the last row drawn is ${lastIndex}, of ${members} (+1 header)`);
     const lastLink = await wrap.locator('tbody tr').last().locator('a').first().getAttribute('href');

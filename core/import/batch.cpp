@@ -138,7 +138,7 @@ uint32_t BatchIssues::Name(std::string_view name) {
   const uint32_t n = static_cast<uint32_t>(names_.size());
   for (uint32_t id = 0; id < n && id < kScan; ++id) {
     const std::string& known = names_[id];
-    if (known.size() == name.size() && std::memcmp(known.data(), name.data(), name.size()) == 0) return id;
+    if (known.size() == name.size() && (name.empty() || std::memcmp(known.data(), name.data(), name.size()) == 0)) return id;
   }
   return names_.Intern(name);
 }

@@ -192,6 +192,7 @@ inline uint64_t MixWord(uint64_t h, uint64_t w) {
 void FileFingerprint::Update(std::string_view bytes) {
   const unsigned char* p = reinterpret_cast<const unsigned char*>(bytes.data());
   size_t n = bytes.size();
+  if (n == 0) return;  // an empty view may have a null data pointer, which memcpy must not see
   length_ += n;
   if (tail_size_ > 0) {
     const size_t take = std::min(n, 8 - tail_size_);

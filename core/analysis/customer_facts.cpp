@@ -52,15 +52,9 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
   CustomerFacts f = EmptyFacts(n_customers, as_of_day, currency);
 
   const size_t n_orders = o.size();
-  const uint8_t* const flags = o.flags.data();
   const int32_t* const day = o.day.data();
-  const uint32_t* const order_currency = o.currency.data();
   const uint32_t* const customer = o.customer.data();
-  auto counted = [&](size_t i) {
-    return flags[i] == 0 && (as_of_day == kNoDay || day[i] <= as_of_day) &&
-           (currency == kNoId || order_currency[i] == currency);
-  };
-
+  auto counted = [&](size_t i) { return CountedOrder(o, i, as_of_day, currency); };
   const CustomerBuckets cb(n_customers);
 
   // Pass 1: orders per bucket; guests tallied aside.
@@ -174,10 +168,7 @@ CustomerFacts NarrowCustomerFacts(const Workspace& ws, const CustomerFacts& late
     DeriveCustomer(&f, c);
   }
   for (size_t i = 0; i < o.size(); ++i) {
-    if (o.customer[i] != kNoId || o.flags[i] != 0 || (as_of_day != kNoDay && o.day[i] > as_of_day) ||
-        (f.currency != kNoId && o.currency[i] != f.currency)) {
-      continue;
-    }
+    if (o.customer[i] != kNoId || !CountedOrder(o, i, as_of_day, f.currency)) continue;
     ++f.guest_orders;
     f.guest_net_cents += o.net_cents(i);
   }

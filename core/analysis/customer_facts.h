@@ -48,6 +48,13 @@ struct CustomerFacts {
   const int64_t* begin_net(uint32_t c) const { return order_net_cents.data() + order_offsets[c]; }
 };
 
+// Whether order i counts for facts as of `as_of_day` (inclusive; kNoDay = every day) in `currency` (kNoId = every
+// currency): a valid order (flags 0) on or before the day, in the currency.
+inline bool CountedOrder(const OrderTable& o, size_t i, int32_t as_of_day, uint32_t currency) {
+  return o.flags[i] == 0 && (as_of_day == kNoDay || o.day[i] <= as_of_day) &&
+         (currency == kNoId || o.currency[i] == currency);
+}
+
 CustomerFacts BuildCustomerFacts(const Workspace& workspace, int32_t as_of_day, uint32_t currency);
 
 // The facts as of an earlier day, from facts already built for a later one (same currency): each customer's

@@ -53,17 +53,12 @@ CustomerLines BuildCustomerLines(const Workspace& ws, const CustomerFacts& facts
   const OrderTable& o = ws.orders;
   const size_t n_customers = facts.size();
   const size_t n_orders = o.size();
-  const uint8_t* const flags = o.flags.data();
   const int32_t* const day = o.day.data();
-  const uint32_t* const currency = o.currency.data();
   const uint32_t* const customer = o.customer.data();
   const uint32_t* const first_line = o.first_line.data();
   const uint32_t* const line_count = o.line_count.data();
   const uint32_t* const line_product = ws.lines.product.data();
-  auto counted = [&](size_t i) {
-    return flags[i] == 0 && (facts.as_of_day == kNoDay || day[i] <= facts.as_of_day) &&
-           (facts.currency == kNoId || currency[i] == facts.currency) && customer[i] != kNoId;
-  };
+  auto counted = [&](size_t i) { return customer[i] != kNoId && CountedOrder(o, i, facts.as_of_day, facts.currency); };
   const CustomerBuckets cb(n_customers);
 
   CustomerLines out;
@@ -336,9 +331,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   // counts every pair in the basket pass itself (≤ 2 M cells); a larger one first finds the frequent products,
   // then counts pairs of them in a second pass. The emitted rows are the same either way: a pair's count never
   // exceeds either product's baskets, so a pair that passes the thresholds is a pair of frequent products.
-  auto counted = [&](size_t i) {
-    return o.flags[i] == 0 && o.day[i] <= res.as_of_day && (res.currency == kNoId || o.currency[i] == res.currency);
-  };
+  auto counted = [&](size_t i) { return CountedOrder(o, i, res.as_of_day, res.currency); };
   const bool one_pass = n_products <= 2048;
   std::vector<uint32_t> dense, product_of_dense;
   size_t nf = 0;

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "core/api/ops.h"
+#include "core/api/parse_ahead.h"
 #include "core/import/parse.h"
 #include "core/util/text.h"
 #include "core/workspace/merge.h"
@@ -11,35 +12,36 @@
 
 namespace rapport {
 
-// One import in progress: the parser plus what the import record needs.
+// One import in progress: the parse (ahead of the merge, on its own thread natively) plus what the import
+// record needs.
 class ImportSession {
  public:
-  ImportSession(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes, const std::string& imported_at)
-      : parser(file_name, options), file_name(file_name), total_bytes(total_bytes), imported_at(imported_at) {
-    parser.ExpectBytes(total_bytes);
-  }
-  ParseSession parser;
+  // A large orders export is merged and written in slices of this many orders as it streams, inside the
+  // import's one transaction (Store::BeginAppend), so the whole file's batch is never held at once.
+  static constexpr size_t kSliceOrders = 100000;
+
+  ImportSession(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes,
+                const std::string& imported_at, ParseAhead::Mode mode)
+      : ahead(file_name, options, total_bytes, kSliceOrders, mode),
+        file_name(file_name),
+        total_bytes(total_bytes),
+        imported_at(imported_at) {}
+  ParseAhead ahead;
   std::string file_name;
   uint64_t total_bytes;
   std::string imported_at;
   uint64_t bytes = 0;
-  FileFingerprint fingerprint;  // over the chunks as they come
-  // A large orders export is merged and written in slices of this many orders as it streams, inside the
-  // import's one transaction (Store::BeginAppend), so the whole file's batch is never held at once.
-  static constexpr size_t kSliceOrders = 100000;
   uint32_t import_id = 0;  // set when the first slice is merged
   MergeTotals totals;
 
-  // Merges and writes the orders parsed so far once there are enough of them.
-  ImportBatch slice;  // one set of buffers for every slice (ParseSession::TakeSlice reuses them)
-  Status MergeReadySlice(Workspace* w, Store* store) {
-    if (!parser.TakeSlice(kSliceOrders, &slice)) return Status::Ok();
+  // Merges and writes one slice of the orders (ParseAhead's sink).
+  Status MergeSliceNow(const ImportBatch& slice, uint64_t bytes_consumed, Workspace* w, Store* store) {
     // The orders of the whole file, estimated from the bytes read so far (+5 %), so the workspace grows once.
-    if (total_bytes > 0 && parser.bytes_consumed() > 0) {
+    if (total_bytes > 0 && bytes_consumed > 0) {
       totals.expected_orders = static_cast<size_t>(1.05 * static_cast<double>(totals.orders_added + totals.duplicates +
                                                                             slice.orders.key.size()) *
                                                    static_cast<double>(total_bytes) /
-                                                   static_cast<double>(parser.bytes_consumed()));
+                                                   static_cast<double>(bytes_consumed));
     }
     if (!store->in_append()) {
       RAPPORT_RETURN_IF_ERROR(store->BeginAppend());
@@ -115,33 +117,33 @@ Status Engine::Reload() {
 Status Engine::BeginImport(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes,
                            const std::string& imported_at) {
   if (import_) return InvalidArgument(file_name + ": another import (" + import_->file_name + ") is in progress");
-  import_ = std::make_unique<ImportSession>(file_name, options, total_bytes, imported_at);
+  import_ = std::make_unique<ImportSession>(file_name, options, total_bytes, imported_at,
+                                            parse_thread_ ? ParseAhead::kThreaded : ParseAhead::kInline);
   return Status::Ok();
+}
+
+ParseAhead::SliceSink Engine::SliceSink() {
+  return [this](const ImportBatch& slice, uint64_t bytes_consumed) -> Status {
+    cache_.Clear();
+    try {
+      return import_->MergeSliceNow(slice, bytes_consumed, workspace_.get(), store_.get());
+    } catch (const std::exception& e) {  // std::bad_alloc on a huge file
+      return InternalError(import_->file_name + ": " + e.what());
+    }
+  };
 }
 
 Status Engine::ImportChunk(std::string_view bytes) {
   if (!import_) return InvalidArgument("no import in progress (call BeginImport first)");
   import_->bytes += bytes.size();
-  import_->fingerprint.Update(bytes);
-  Status s = import_->parser.Feed(bytes);
-  if (s.ok()) {
-    cache_.Clear();
-    try {
-      s = import_->MergeReadySlice(workspace_.get(), store_.get());
-    } catch (const std::exception& e) {  // std::bad_alloc on a huge file
-      s = InternalError(import_->file_name + ": " + e.what());
-    }
-  }
-  if (!s.ok()) {
-    CancelImport();
-    return s;
-  }
+  Status s = import_->ahead.Feed(bytes, SliceSink());
+  if (!s.ok()) CancelImport();
   return s;
 }
 
 Result<ImportRecord> Engine::FinishImport() {
   if (!import_) return InvalidArgument("no import in progress (call BeginImport first)");
-  Result<ImportBatch> batch = import_->parser.Finish();
+  Result<ImportBatch> batch = import_->ahead.Finish(SliceSink());
   if (!batch.ok()) {
     CancelImport();
     return batch.status();
@@ -153,11 +155,11 @@ Result<ImportRecord> Engine::FinishImport() {
   const uint32_t id = sliced ? session->import_id : ImportSession::NextImportId(*workspace_);
   record.id = id;
   record.file_name = session->file_name;
-  const ImporterInfo* info = session->parser.detected();
+  const ImporterInfo* info = session->ahead.detected();
   record.format = info ? info->format : "";
   record.imported_at = session->imported_at;
   record.bytes = session->bytes;
-  record.fingerprint = session->fingerprint.Final();
+  record.fingerprint = session->ahead.fingerprint();
   record.fingerprint_kind = FileFingerprint::kKind;
 
   Status status;
@@ -196,7 +198,7 @@ void Engine::CancelImport() {
   }
 }
 
-uint64_t Engine::import_bytes_consumed() const { return import_ ? import_->parser.bytes_consumed() : 0; }
+uint64_t Engine::import_bytes_consumed() const { return import_ ? import_->ahead.bytes_consumed() : 0; }
 
 Status Engine::RemoveImport(uint32_t import_id) {
   if (import_) return InvalidArgument("an import is in progress");

@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "core/api/cache.h"
+#include "core/api/parse_ahead.h"
 #include "core/import/importer.h"
 #include "core/util/status.h"
 #include "core/workspace/workspace.h"
@@ -53,6 +54,9 @@ class Engine {
   Result<ImportRecord> FinishImport();
   void CancelImport();
   uint64_t import_bytes_consumed() const;
+  // Natively an import parses on a second thread, one slice ahead of the merge and the write (ParseAhead);
+  // false parses in the calling thread, as the WebAssembly build always does. The answers are the same.
+  void set_parse_thread(bool on) { parse_thread_ = on; }
 
   // Removes an import and every row it added (reloads the columns from the database).
   Status RemoveImport(uint32_t import_id);
@@ -74,10 +78,12 @@ class Engine {
  private:
   Engine();
   Status Reload();
+  ParseAhead::SliceSink SliceSink();  // merges and writes one parsed slice of the import in progress
   std::unique_ptr<Store> store_;
   std::unique_ptr<Workspace> workspace_;
   std::unique_ptr<ImportSession> import_;
   AnalysisCache cache_;
+  bool parse_thread_ = true;
 };
 
 }  // namespace rapport

@@ -1,0 +1,222 @@
+// ParseAhead (parse_ahead.h): the parse stage of an import on a thread of its own, natively.
+#include "core/api/parse_ahead.h"
+
+#include <atomic>
+#include <exception>
+#include <deque>
+#include <utility>
+#include <vector>
+
+#include "core/import/parse.h"
+#include "core/util/text.h"
+
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+#define RAPPORT_PARSE_THREAD 0
+#else
+#define RAPPORT_PARSE_THREAD 1
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#endif
+
+namespace rapport {
+
+struct ParseAhead::Impl {
+  Impl(std::string file_name, ImportOptions options, uint64_t total_bytes, size_t slice_orders)
+      : parser(std::move(file_name), std::move(options)), slice_orders(slice_orders) {
+    parser.ExpectBytes(total_bytes);
+  }
+
+  // Owned by the parse thread while it runs (by the caller's thread before it starts and after it ends).
+  ParseSession parser;
+  FileFingerprint fingerprint;
+  const size_t slice_orders;
+  std::atomic<uint64_t> consumed{0};
+
+  // Parses one chunk; returns true when it completed a slice into *into (one TakeSlice per chunk, always).
+  bool ParseChunk(std::string_view chunk, ImportBatch* into, uint64_t* at, Status* status) {
+    fingerprint.Update(chunk);
+    *status = parser.Feed(chunk);
+    consumed.store(parser.bytes_consumed(), std::memory_order_relaxed);
+    if (!status->ok()) return false;
+    if (!parser.TakeSlice(slice_orders, into)) return false;
+    *at = parser.bytes_consumed();
+    return true;
+  }
+
+  bool inline_mode = true;
+  ImportBatch inline_batch;  // kInline: the slices' buffers
+  Status inline_status;
+
+#if RAPPORT_PARSE_THREAD
+  // Shared between the two threads, under `mu`.
+  std::mutex mu;
+  std::condition_variable to_parser;  // a chunk, a free batch, the end of input or a stop
+  std::condition_variable to_caller;  // a chunk taken, a slice ready, an error or the end of the parse
+  std::deque<std::string> chunks;     // waiting to be parsed
+  std::vector<std::string> spare_chunks;
+  std::vector<ImportBatch*> free_batches;
+  std::deque<std::pair<ImportBatch*, uint64_t>> ready;  // parsed slices and the bytes consumed at each
+  bool closed = false, stop = false, done = false;
+  Status error;
+  ImportBatch pool[kSlicesInFlight + 1];
+  std::thread thread;
+
+  void Run() {
+    ImportBatch* spare = nullptr;
+    std::string chunk;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        // A batch to take a slice into before the next chunk is parsed, so that slices end where an inline
+        // parse ends them; at most kSlicesInFlight slices then wait for the caller.
+        to_parser.wait(lock, [&] { return stop || spare || !free_batches.empty(); });
+        if (stop) break;
+        if (!spare) {
+          spare = free_batches.back();
+          free_batches.pop_back();
+        }
+        to_parser.wait(lock, [&] { return stop || closed || !chunks.empty(); });
+        if (stop || chunks.empty()) break;
+        if (chunk.capacity() > 0) spare_chunks.push_back(std::move(chunk));
+        chunk = std::move(chunks.front());
+        chunks.pop_front();
+      }
+      to_caller.notify_all();
+      Status status;
+      uint64_t at = 0;
+      bool sliced = false;
+      try {
+        sliced = ParseChunk(chunk, spare, &at, &status);
+      } catch (const std::exception& e) {  // std::bad_alloc on a huge file: the caller's thread reports it
+        status = InternalError(std::string(e.what()) + " while parsing");
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      if (!status.ok()) {
+        error = status;
+        break;
+      }
+      if (sliced) {
+        ready.emplace_back(spare, at);
+        spare = nullptr;
+        to_caller.notify_all();
+      }
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    if (spare) free_batches.push_back(spare);
+    done = true;
+    to_caller.notify_all();
+  }
+
+  // Hands the ready slices to `sink` (called with `lock` held, which it releases around each call); stops at
+  // an error. Waits for more while `keep_waiting()` says so.
+  template <typename Wait>
+  Status Drain(std::unique_lock<std::mutex>* lock, const SliceSink& sink, Wait keep_waiting) {
+    for (;;) {
+      if (!error.ok()) return error;
+      if (!ready.empty()) {
+        ImportBatch* batch = ready.front().first;
+        const uint64_t at = ready.front().second;
+        ready.pop_front();
+        lock->unlock();
+        Status s = sink(*batch, at);
+        lock->lock();
+        free_batches.push_back(batch);
+        to_parser.notify_all();
+        if (!s.ok()) return s;
+        continue;
+      }
+      if (done || !keep_waiting()) return Status::Ok();
+      to_caller.wait(*lock);
+    }
+  }
+
+  void Join() {
+    if (!thread.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop = true;
+    }
+    to_parser.notify_all();
+    thread.join();
+  }
+#endif
+};
+
+ParseAhead::ParseAhead(std::string file_name, ImportOptions options, uint64_t total_bytes, size_t slice_orders, Mode mode)
+    : impl_(std::make_unique<Impl>(std::move(file_name), std::move(options), total_bytes, slice_orders)) {
+#if RAPPORT_PARSE_THREAD
+  if (mode == kThreaded) {
+    Impl& m = *impl_;
+    m.inline_mode = false;
+    for (ImportBatch& b : m.pool) m.free_batches.push_back(&b);
+    m.thread = std::thread([&m] { m.Run(); });
+  }
+#else
+  (void)mode;
+#endif
+}
+
+ParseAhead::~ParseAhead() {
+#if RAPPORT_PARSE_THREAD
+  impl_->Join();
+#endif
+}
+
+bool ParseAhead::threaded() const { return !impl_->inline_mode; }
+
+Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
+  Impl& m = *impl_;
+  if (m.inline_mode) {
+    if (!m.inline_status.ok()) return m.inline_status;
+    uint64_t at = 0;
+    if (m.ParseChunk(chunk, &m.inline_batch, &at, &m.inline_status)) return sink(m.inline_batch, at);
+    return m.inline_status;
+  }
+#if RAPPORT_PARSE_THREAD
+  std::unique_lock<std::mutex> lock(m.mu);
+  // The slices parsed by now; then, while the queue is full, the slices as they come (the parser may be
+  // waiting for a batch the caller frees).
+  RAPPORT_RETURN_IF_ERROR(m.Drain(&lock, sink, [&] { return m.chunks.size() >= kChunksQueued; }));
+  if (m.done) return m.error.ok() ? InternalError("the import's parse thread has ended") : m.error;
+  std::string copy;
+  if (!m.spare_chunks.empty()) {
+    copy = std::move(m.spare_chunks.back());
+    m.spare_chunks.pop_back();
+  }
+  copy.assign(chunk.data(), chunk.size());
+  m.chunks.push_back(std::move(copy));
+  lock.unlock();
+  m.to_parser.notify_all();
+  return Status::Ok();
+#else
+  return Status::Ok();
+#endif
+}
+
+Result<ImportBatch> ParseAhead::Finish(const SliceSink& sink) {
+  Impl& m = *impl_;
+  if (m.inline_mode) {
+    if (!m.inline_status.ok()) return m.inline_status;
+    return m.parser.Finish();
+  }
+#if RAPPORT_PARSE_THREAD
+  {
+    std::unique_lock<std::mutex> lock(m.mu);
+    m.closed = true;
+    m.to_parser.notify_all();
+    RAPPORT_RETURN_IF_ERROR(m.Drain(&lock, sink, [] { return true; }));  // until the parse has ended
+  }
+  m.Join();
+  if (!m.error.ok()) return m.error;
+  return m.parser.Finish();
+#else
+  return InternalError("unreachable");
+#endif
+}
+
+uint64_t ParseAhead::bytes_consumed() const { return impl_->consumed.load(std::memory_order_relaxed); }
+const ImporterInfo* ParseAhead::detected() const { return impl_->parser.detected(); }
+uint64_t ParseAhead::fingerprint() const { return impl_->fingerprint.Final(); }
+
+}  // namespace rapport

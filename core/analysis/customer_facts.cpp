@@ -186,9 +186,15 @@ uint32_t AnalysisCurrency(const Workspace& ws, const Settings& settings) {
     const uint32_t id = ws.currencies.Find(settings.currency);
     if (id != kNoId) return id;
   }
+  const OrderTable& o = ws.orders;
+  if (ws.currencies.size() == 1) {  // the usual store: its one currency, if a valid order uses it
+    for (size_t i = 0; i < o.size(); ++i) {
+      if (o.flags[i] == 0) return 0;
+    }
+    return kNoId;
+  }
   std::vector<int64_t> net(ws.currencies.size(), 0);
   std::vector<char> seen(ws.currencies.size(), 0);
-  const OrderTable& o = ws.orders;
   for (size_t i = 0; i < o.size(); ++i) {
     if (o.flags[i] != 0) continue;
     net[o.currency[i]] += o.net_cents(i);

@@ -370,9 +370,6 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   }
   {
     // Local pointers: the stores below would otherwise make the compiler reload each column's data pointer.
-    const uint8_t* const flags = o.flags.data();
-    const int32_t* const day = o.day.data();
-    const uint32_t* const currency = o.currency.data();
     const uint32_t* const first_line = o.first_line.data();
     const uint32_t* const line_count = o.line_count.data();
     const uint32_t* const product = lines.product.data();
@@ -383,7 +380,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
     int64_t baskets = 0;
     uint32_t small[32];
     for (uint32_t i = 0; i < n_orders; ++i) {
-      if (flags[i] != 0 || day[i] > as_of || (in_currency != kNoId && currency[i] != in_currency)) continue;
+      if (!CountedOrder(o, i, as_of, in_currency)) continue;
       ++baskets;
       const uint32_t first = first_line[i], n_lines = line_count[i];
       if (n_lines == 1) {  // most baskets: one product, no pairs

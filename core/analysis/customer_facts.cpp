@@ -155,13 +155,31 @@ CustomerFacts NarrowCustomerFacts(const Workspace& ws, const CustomerFacts& late
   f.order_ids.resize(n_kept);
   f.order_days.resize(n_kept);
   f.order_net_cents.resize(n_kept);
+  // The kept orders in spans: customers that keep all their orders are contiguous in both, so one copy covers
+  // a run of them (at 1 M customers, a copy per customer was most of this function).
+  uint32_t span_from = 0, span_to = 0, span_size = 0;
+  auto flush = [&]() {
+    std::copy_n(later.order_ids.begin() + span_from, span_size, f.order_ids.begin() + span_to);
+    std::copy_n(later.order_days.begin() + span_from, span_size, f.order_days.begin() + span_to);
+    std::copy_n(later.order_net_cents.begin() + span_from, span_size, f.order_net_cents.begin() + span_to);
+  };
   for (size_t c = 0; c < n_customers; ++c) {
     const uint32_t n = f.order_offsets[c + 1] - f.order_offsets[c];
     if (n == 0) continue;
-    const uint32_t from = later.order_offsets[c], to = f.order_offsets[c];
-    std::copy_n(later.order_ids.begin() + from, n, f.order_ids.begin() + to);
-    std::copy_n(later.order_days.begin() + from, n, f.order_days.begin() + to);
-    std::copy_n(later.order_net_cents.begin() + from, n, f.order_net_cents.begin() + to);
+    const uint32_t from = later.order_offsets[c];
+    if (span_from + span_size != from) {  // orders were dropped before this customer: a new span
+      flush();
+      span_from = from;
+      span_to = f.order_offsets[c];
+      span_size = 0;
+    }
+    span_size += n;
+  }
+  flush();
+  for (size_t c = 0; c < n_customers; ++c) {
+    const uint32_t n = f.order_offsets[c + 1] - f.order_offsets[c];
+    if (n == 0) continue;
+    const uint32_t to = f.order_offsets[c];
     int64_t net = 0;
     for (uint32_t k = 0; k < n; ++k) net += f.order_net_cents[to + k];
     f.net_cents[c] = net;
@@ -186,9 +204,15 @@ uint32_t AnalysisCurrency(const Workspace& ws, const Settings& settings) {
     const uint32_t id = ws.currencies.Find(settings.currency);
     if (id != kNoId) return id;
   }
+  const OrderTable& o = ws.orders;
+  if (ws.currencies.size() == 1) {  // the usual store: its one currency, if a valid order uses it
+    for (size_t i = 0; i < o.size(); ++i) {
+      if (o.flags[i] == 0) return 0;
+    }
+    return kNoId;
+  }
   std::vector<int64_t> net(ws.currencies.size(), 0);
   std::vector<char> seen(ws.currencies.size(), 0);
-  const OrderTable& o = ws.orders;
   for (size_t i = 0; i < o.size(); ++i) {
     if (o.flags[i] != 0) continue;
     net[o.currency[i]] += o.net_cents(i);

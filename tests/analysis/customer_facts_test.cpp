@@ -24,7 +24,7 @@ void CheckAgainstDirect(const Workspace& ws, int32_t as_of, uint32_t currency) {
   uint32_t with_orders = 0;
   std::vector<std::vector<uint32_t>> mine(ws.customers.size());
   for (uint32_t i = 0; i < o.size(); ++i) {
-    if (o.flags[i] != 0 || (as_of != kNoDay && o.day[i] > as_of) || (currency != kNoId && o.currency[i] != currency)) continue;
+    if (o.flags[i] != 0 || o.day[i] == kNoDay || (as_of != kNoDay && o.day[i] > as_of) || (currency != kNoId && o.currency[i] != currency)) continue;
     if (o.customer[i] == kNoId) {
       ++guests;
       guest_net += o.net_cents(i);

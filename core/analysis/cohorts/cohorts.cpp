@@ -93,10 +93,15 @@ CohortResult ComputeCohorts(const Workspace& ws, const Settings& settings, const
   {
     std::vector<int64_t> size_by_value;
     int64_t none = 0;
+    // Each customer's value read off its first order, the order table swept forward (ForEachFirstOrder).
+    if (options.by == CohortBy::kNone) {
+      for (uint32_t c = 0; c < facts.size(); ++c) value[c] = 0;
+    } else {
+      ForEachFirstOrder(facts, ws.orders, [&](uint32_t c, uint32_t first) { value[c] = GroupValue(ws, options.by, c, first); });
+    }
     for (uint32_t c = 0; c < facts.size(); ++c) {
       if (!facts.orders[c]) continue;
-      const uint32_t v = GroupValue(ws, options.by, c, *facts.begin_orders(c));
-      value[c] = v;
+      const uint32_t v = value[c];
       if (v == kNoId) {
         ++none;
       } else {

@@ -170,7 +170,7 @@ Customer360 BuildCustomer360(const Workspace& ws, const Customer360Context& ctx,
     TimelineOrder t;
     t.order = i;
     t.day = o.day[i];
-    t.valid = o.flags[i] == 0 && o.day[i] <= ctx.as_of_day && (ctx.currency == kNoId || o.currency[i] == ctx.currency);
+    t.valid = CountedOrder(o, i, ctx.as_of_day, ctx.currency);
     t.total_cents = o.total_cents[i];
     t.net_cents = o.net_cents(i);
     for (uint32_t l = o.first_line[i], e = l + o.line_count[i]; l < e; ++l) {
@@ -285,8 +285,7 @@ std::vector<CustomerSearchHit> SearchCustomers(const Workspace& ws, const Settin
   const OrderTable& o = ws.orders;
   for (size_t i = 0; i < o.size(); ++i) {
     const uint32_t c = o.customer[i];
-    if (c == kNoId || slot[c] == kNoId || o.flags[i] != 0 || o.day[i] > as_of) continue;
-    if (currency != kNoId && o.currency[i] != currency) continue;
+    if (c == kNoId || slot[c] == kNoId || !CountedOrder(o, i, as_of, currency)) continue;
     CustomerSearchHit& h = hits[slot[c]];
     h.net_cents += o.net_cents(i);
     ++h.orders;

@@ -7,9 +7,20 @@ namespace rapport {
 
 namespace {
 
+// The median of [b, e) (-1 when empty); b is reordered. A customer's few intervals are sorted by insertion,
+// a longer list selected (nth_element): the same value either way.
 double MedianOf(int32_t* b, int32_t* e) {
   const size_t n = static_cast<size_t>(e - b);
   if (n == 0) return -1;
+  if (n <= 16) {
+    for (size_t i = 1; i < n; ++i) {
+      const int32_t v = b[i];
+      size_t j = i;
+      for (; j > 0 && b[j - 1] > v; --j) b[j] = b[j - 1];
+      b[j] = v;
+    }
+    return n % 2 == 1 ? b[n / 2] : (static_cast<double>(b[n / 2 - 1]) + b[n / 2]) / 2.0;
+  }
   int32_t* mid = b + n / 2;
   std::nth_element(b, mid, e);
   if (n % 2 == 1) return *mid;

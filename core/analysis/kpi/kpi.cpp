@@ -30,7 +30,7 @@ CurrencyKpis ForCurrency(const Workspace& w, uint32_t currency, int32_t as_of, i
   k.currency = w.currencies[currency];
   const OrderTable& o = w.orders;
   for (size_t i = 0; i < o.size(); ++i) {
-    if (o.flags[i] != 0 || o.currency[i] != currency || o.day[i] == kNoDay || o.day[i] > as_of) continue;
+    if (!CountedOrder(o, i, as_of, currency)) continue;
     k.gross_cents += o.total_cents[i];
     k.refunded_cents += o.refunded_cents[i];
     if (k.first_order_day == kNoDay || o.day[i] < k.first_order_day) k.first_order_day = o.day[i];
@@ -114,7 +114,7 @@ FeedbackKpis Feedback(const Workspace& w, int32_t as_of) {
   std::vector<uint8_t> buyer(w.customers.size(), 0);
   for (size_t i = 0; i < w.orders.size(); ++i) {
     const uint32_t c = w.orders.customer[i];
-    if (c != kNoId && w.orders.flags[i] == 0 && w.orders.day[i] != kNoDay && (as_of == kNoDay || w.orders.day[i] <= as_of)) buyer[c] = 1;
+    if (c != kNoId && CountedOrder(w.orders, i, as_of, kNoId)) buyer[c] = 1;
   }
   int64_t buyers = 0, reviewing_buyers = 0;
   for (size_t c = 0; c < buyer.size(); ++c) {
@@ -136,7 +136,7 @@ KpiResult ComputeKpis(const Workspace& w, const Settings& settings, const FactsS
     // Currencies with at least one valid order up to as_of, by code.
     std::vector<uint8_t> seen(w.currencies.size(), 0);
     for (size_t i = 0; i < w.orders.size(); ++i) {
-      if (w.orders.flags[i] == 0 && w.orders.day[i] != kNoDay && w.orders.day[i] <= r.as_of_day) seen[w.orders.currency[i]] = 1;
+      if (CountedOrder(w.orders, i, r.as_of_day, kNoId)) seen[w.orders.currency[i]] = 1;
     }
     std::vector<uint32_t> ids;
     for (uint32_t id = 0; id < seen.size(); ++id) {

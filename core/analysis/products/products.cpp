@@ -42,11 +42,15 @@ Quartiles QuartilesOf(int32_t* b, size_t n) {
 
 // The lines of the counted orders of each customer with facts, grouped by customer (ascending id) and, within
 // a customer, by order in table order (runs of one order's lines, ascending order id), built as the customer
-// facts are (by_customer.h) rather than by walking each customer's orders through the order table.
+// facts are (by_customer.h) rather than by walking each customer's orders through the order table. The lines
+// are grouped in place, in the one buffer they were distributed into (8 M lines at 1 M customers).
 struct CustomerLines {
-  std::vector<uint32_t> offsets;  // customer c's lines are [offsets[c], offsets[c + 1])
-  std::vector<uint32_t> order, product;
-  std::vector<int32_t> day;
+  struct Line {
+    uint32_t customer, order, product;
+    int32_t day;
+  };
+  std::vector<uint32_t> offsets;  // customer c's lines are items[offsets[c], offsets[c + 1])
+  BigBuffer<Line> items{0};
 };
 
 CustomerLines BuildCustomerLines(const Workspace& ws, const CustomerFacts& facts) {
@@ -69,16 +73,10 @@ CustomerLines BuildCustomerLines(const Workspace& ws, const CustomerFacts& facts
   }
   for (size_t b = 0; b < cb.buckets(); ++b) bucket_start[b + 1] += bucket_start[b];
   const uint32_t n_lines = bucket_start[cb.buckets()];
-  out.order.resize(n_lines);
-  out.product.resize(n_lines);
-  out.day.resize(n_lines);
-  // Each line into its bucket as one 16-byte item (one write stream per bucket), then each bucket laid out
-  // by customer into the columns.
-  struct Item {
-    uint32_t customer, order, product;
-    int32_t day;
-  };
-  BigBuffer<Item> items(n_lines);
+  // Each line into its bucket as one 16-byte item (one write stream per bucket), then each bucket grouped by
+  // customer in place.
+  out.items = BigBuffer<CustomerLines::Line>(n_lines);
+  CustomerLines::Line* const items = out.items.data();
   {
     std::vector<uint32_t> cursor(bucket_start.begin(), bucket_start.end() - 1);
     for (size_t i = 0; i < n_orders; ++i) {
@@ -91,14 +89,7 @@ CustomerLines BuildCustomerLines(const Workspace& ws, const CustomerFacts& facts
       cursor[cb.bucket(c)] = at;
     }
   }
-  LayOutByCustomer(
-      cb, bucket_start, items, &out.offsets,
-      [&](const Item& it, uint32_t at) {
-        out.order[at] = it.order;
-        out.product[at] = it.product;
-        out.day[at] = it.day;
-      },
-      [](size_t, size_t) {});
+  GroupByCustomerInPlace(cb, bucket_start, items, &out.offsets, [](size_t, size_t) {});
   return out;
 }
 
@@ -124,32 +115,32 @@ std::vector<ReplenishmentRow> ReplenishmentFrom(const Workspace& ws, const Custo
       ++interval_customers[p];
     }
   };
-  const uint32_t* const product = cl.product.data();
-  const int32_t* const day = cl.day.data();
+  const CustomerLines::Line* const line = cl.items.data();
   uint64_t* const last = seen.data();
   const uint32_t n_customers = static_cast<uint32_t>(facts.size());
   for (uint32_t c = 0; c < n_customers; ++c) {
     if (facts.purchase_days[c] < 2) continue;
     const uint32_t begin = cl.offsets[c], end = cl.offsets[c + 1];
     bool in_day_order = true;
-    for (uint32_t k = begin + 1; k < end && in_day_order; ++k) in_day_order = day[k - 1] <= day[k];
+    for (uint32_t k = begin + 1; k < end && in_day_order; ++k) in_day_order = line[k - 1].day <= line[k].day;
     if (in_day_order) {
       const uint64_t stamp = static_cast<uint64_t>(c) << 32;
       for (uint32_t k = begin; k < end; ++k) {
-        const uint32_t p = product[k];
+        const uint32_t p = line[k].product;
         if (p == kNoId) continue;
+        const int32_t day = line[k].day;
         const uint64_t before = last[p];
-        last[p] = stamp | static_cast<uint32_t>(day[k]);
+        last[p] = stamp | static_cast<uint32_t>(day);
         if ((before >> 32) != c) continue;  // the customer's first purchase of p
         const int32_t prev = static_cast<int32_t>(static_cast<uint32_t>(before));
-        if (day[k] > prev) interval(p, c, static_cast<uint32_t>(day[k] - prev));
+        if (day > prev) interval(p, c, static_cast<uint32_t>(day - prev));
       }
       continue;
     }
     pairs.clear();
     for (uint32_t k = begin; k < end; ++k) {
-      if (product[k] == kNoId) continue;
-      pairs.push_back(static_cast<uint64_t>(product[k]) << 32 | (static_cast<uint32_t>(day[k]) ^ 0x80000000u));
+      if (line[k].product == kNoId) continue;
+      pairs.push_back(static_cast<uint64_t>(line[k].product) << 32 | (static_cast<uint32_t>(line[k].day) ^ 0x80000000u));
     }
     std::sort(pairs.begin(), pairs.end());
     for (size_t k = 1; k < pairs.size(); ++k) {
@@ -220,23 +211,42 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   }
   std::vector<int32_t> horizon_of(static_cast<size_t>(res.as_of_day - earliest) + 1, kNoDay);
   std::vector<uint32_t> stamp(n_products, kNoId);  // dedupe products within a first order
-  // A customer's lines are runs of one order each, by ascending order id: an order's run is found by binary
-  // search over them.
+  // A customer's lines are runs of one order each, by ascending order id. Its orders in time order are usually
+  // in table order too, so the run of its j-th order usually starts where the previous one ended: checked first;
+  // otherwise (orders listed out of time order) the customer's runs are listed once and binary-searched.
+  const CustomerLines::Line* const line = cl.items.data();
   struct Run {
     uint32_t order, begin, end;
   };
   std::vector<Run> runs;
-  auto run_of = [&](uint32_t order) -> const Run* {
+  uint32_t runs_of = kNoId;  // the customer `runs` lists
+  // Sets [*b, *e) to the lines of customer c's order `order`, trying the run that starts at `at` first; false
+  // when the order has no line.
+  auto run_of = [&](uint32_t c, uint32_t order, uint32_t at, uint32_t* b, uint32_t* e) {
+    const uint32_t end = cl.offsets[c + 1];
+    if (at < end && line[at].order == order) {
+      uint32_t k = at + 1;
+      while (k < end && line[k].order == order) ++k;
+      *b = at;
+      *e = k;
+      return true;
+    }
+    if (runs_of != c) {
+      runs_of = c;
+      runs.clear();
+      for (uint32_t k = cl.offsets[c]; k < end; ++k) {
+        if (runs.empty() || runs.back().order != line[k].order) runs.push_back({line[k].order, k, k});
+        runs.back().end = k + 1;
+      }
+    }
     auto it = std::lower_bound(runs.begin(), runs.end(), order, [](const Run& r, uint32_t id) { return r.order < id; });
-    return it != runs.end() && it->order == order ? &*it : nullptr;
+    if (it == runs.end() || it->order != order) return false;
+    *b = it->begin;
+    *e = it->end;
+    return true;
   };
   for (uint32_t c = 0; c < facts.size(); ++c) {
     if (facts.orders[c] == 0) continue;
-    runs.clear();
-    for (uint32_t k = cl.offsets[c], end = cl.offsets[c + 1]; k < end; ++k) {
-      if (runs.empty() || runs.back().order != cl.order[k]) runs.push_back({cl.order[k], k, k});
-      runs.back().end = k + 1;
-    }
     const uint32_t* begin = facts.begin_orders(c);
     const uint32_t n_orders = static_cast<uint32_t>(facts.orders[c]);
     const int32_t first_day = facts.first_day[c];
@@ -249,10 +259,10 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
       const int64_t* nets = facts.begin_net(c);
       for (uint32_t k = 0; k < n_orders && days[k] < horizon; ++k) net12 += nets[k];
     }
-    const Run* first = run_of(*begin);
-    if (first == nullptr) continue;  // a first order without lines
-    for (uint32_t k = first->begin; k < first->end; ++k) {
-      const uint32_t p = cl.product[k];
+    uint32_t first_begin, first_end;
+    if (!run_of(c, begin[0], cl.offsets[c], &first_begin, &first_end)) continue;  // a first order without lines
+    for (uint32_t k = first_begin; k < first_end; ++k) {
+      const uint32_t p = line[k].product;
       if (p == kNoId || stamp[p] == c) continue;
       stamp[p] = c;
       ++fp_customers[p];
@@ -262,15 +272,16 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
         fp_net12[p] += net12;
       }
     }
-    const uint32_t first_product = cl.product[first->begin];
+    const uint32_t first_product = line[first_begin].product;
     if (first_product == kNoId) continue;
     ++journey_first[first_product];
     uint32_t next = kNoId;
-    for (uint32_t j = 1; j < n_orders && next == kNoId; ++j) {
-      const Run* run = run_of(begin[j]);
-      if (run == nullptr) continue;
-      for (uint32_t k = run->begin; k < run->end; ++k) {
-        const uint32_t p = cl.product[k];
+    for (uint32_t j = 1, at = first_end; j < n_orders && next == kNoId; ++j) {
+      uint32_t run_begin, run_end;
+      if (!run_of(c, begin[j], at, &run_begin, &run_end)) continue;
+      at = run_end;
+      for (uint32_t k = run_begin; k < run_end; ++k) {
+        const uint32_t p = line[k].product;
         if (p != kNoId && p != first_product) {
           next = p;
           break;
@@ -359,9 +370,6 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   }
   {
     // Local pointers: the stores below would otherwise make the compiler reload each column's data pointer.
-    const uint8_t* const flags = o.flags.data();
-    const int32_t* const day = o.day.data();
-    const uint32_t* const currency = o.currency.data();
     const uint32_t* const first_line = o.first_line.data();
     const uint32_t* const line_count = o.line_count.data();
     const uint32_t* const product = lines.product.data();
@@ -372,7 +380,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
     int64_t baskets = 0;
     uint32_t small[32];
     for (uint32_t i = 0; i < n_orders; ++i) {
-      if (flags[i] != 0 || day[i] > as_of || (in_currency != kNoId && currency[i] != in_currency)) continue;
+      if (!CountedOrder(o, i, as_of, in_currency)) continue;
       ++baskets;
       const uint32_t first = first_line[i], n_lines = line_count[i];
       if (n_lines == 1) {  // most baskets: one product, no pairs

@@ -139,7 +139,7 @@ inline uint64_t TupleHash(std::string_view who, int32_t day, int64_t amount) {
 
 struct PendingRepeat {
   uint64_t hash;
-  uint32_t order;  // index into the batch's orders, increasing in file order
+  uint32_t position;  // in the pending list (file order)
 };
 
 class GenericTransactionsImporter : public Importer {
@@ -537,36 +537,44 @@ class GenericTransactionsImporter : public Importer {
     std::unique_ptr<PendingRepeat[]> sorted(new PendingRepeat[n]);  // every entry is written below
     {
       std::vector<uint32_t> next(start.begin(), start.end() - 1);
-      for (size_t i = 0; i < n; ++i) sorted[next[pending_hash_[i] >> 48]++] = {pending_hash_[i], order_of(i)};
+      for (size_t i = 0; i < n; ++i) sorted[next[pending_hash_[i] >> 48]++] = {pending_hash_[i], static_cast<uint32_t>(i)};
     }
-    pending_hash_ = {};
-    pending_order_ = {};
-    const auto by_hash_then_order = [](const PendingRepeat& x, const PendingRepeat& y) {
-      return x.hash != y.hash ? x.hash < y.hash : x.order < y.order;
+    const auto by_hash_then_position = [](const PendingRepeat& x, const PendingRepeat& y) {
+      return x.hash != y.hash ? x.hash < y.hash : x.position < y.position;
     };
     for (size_t k = 0; k < kBuckets; ++k) {
-      if (start[k + 1] - start[k] > 1) std::sort(&sorted[start[k]], &sorted[start[k + 1]], by_hash_then_order);
+      if (start[k + 1] - start[k] > 1) std::sort(&sorted[start[k]], &sorted[start[k + 1]], by_hash_then_position);
     }
-    // Each run of equal hashes, in file order, numbers its rows 0, 1, 2...: a one-digit repeat is written
-    // over the key's '0'; longer ones are kept in `wide` (by order, made at the first) for one Widen pass.
-    ImportBatch::Orders& o = b->orders;
-    std::vector<uint32_t> wide;
-    size_t first_wide = o.key.size();
+    // Each run of equal hashes, in file order, numbers its rows 0, 1, 2...: the rank of each pending row goes
+    // into the hashes' own memory (by position, one word each), then the keys are rewritten in one pass in
+    // file order, instead of reaching each repeated key at random from the sorted list.
+    std::vector<uint64_t>& rank = pending_hash_;
+    std::fill(rank.begin(), rank.end(), 0);
     uint32_t run = 0;
     for (size_t i = 1; i < n; ++i) {
       run = sorted[i - 1].hash == sorted[i].hash ? run + 1 : 0;
-      if (run == 0) continue;
-      const uint32_t order = sorted[i].order;
-      if (run < 10) {
-        o.key.MutableRow(order)[o.key[order].size() - 1] = static_cast<char>('0' + run);
+      if (run != 0) rank[sorted[i].position] = run;
+    }
+    sorted.reset();
+    // A one-digit repeat is written over the key's '0'; longer ones are kept in `wide` (by order, made at the
+    // first) for one Widen pass.
+    ImportBatch::Orders& o = b->orders;
+    std::vector<uint32_t> wide;
+    size_t first_wide = o.key.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (rank[i] == 0) continue;
+      const uint32_t order = order_of(i);
+      if (rank[i] < 10) {
+        o.key.MutableRow(order)[o.key[order].size() - 1] = static_cast<char>('0' + rank[i]);
         continue;
       }
       if (wide.empty()) wide.assign(o.key.size(), 0);
-      wide[order] = run;
+      wide[order] = static_cast<uint32_t>(rank[i]);
       first_wide = std::min<size_t>(first_wide, order);
     }
+    pending_hash_ = {};
+    pending_order_ = {};
     if (wide.empty()) return;
-    sorted.reset();
     const auto digits = [](uint32_t r) {
       size_t d = 1;
       for (; r >= 10; r /= 10) ++d;

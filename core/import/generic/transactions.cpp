@@ -41,7 +41,7 @@ inline void Put(StringColumn* column, std::string_view s) {
     column->AppendEmpty(1);
     return;
   }
-  std::memcpy(column->BeginAppend(s.size()), s.data(), s.size());
+  CopyShort(column->BeginAppend(s.size()), s.data(), s.size());  // no libc call for a cell
   column->EndAppend(s.size());
 }
 
@@ -436,10 +436,10 @@ class GenericTransactionsImporter : public Importer {
       char* p = out;
       std::memcpy(p, kPlatformPrefix.data(), kPlatformPrefix.size());
       p += kPlatformPrefix.size();
-      std::memcpy(p, who.data(), who.size());
+      CopyShort(p, who.data(), who.size());
       p += who.size();
       *p++ = ':';
-      std::memcpy(p, day.data(), day.size());
+      CopyShort(p, day.data(), day.size());
       p += day.size();
       *p++ = ':';
       p = std::to_chars(p, p + kAmountBytes, amount).ptr;
@@ -462,7 +462,7 @@ class GenericTransactionsImporter : public Importer {
       if (has_platform_id) {
         char* const out = o.who.platform_id.BeginAppend(kPlatformPrefix.size() + customer.size());
         std::memcpy(out, kPlatformPrefix.data(), kPlatformPrefix.size());
-        std::memcpy(out + kPlatformPrefix.size(), customer.data(), customer.size());
+        CopyShort(out + kPlatformPrefix.size(), customer.data(), customer.size());
         o.who.platform_id.EndAppend(kPlatformPrefix.size() + customer.size());
       } else {
         o.who.platform_id.AppendEmpty(1);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <iterator>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -48,6 +49,8 @@ class BatchIssues {
   bool LastAddedAt(uint64_t byte_offset) const { return last_added_at_ == byte_offset; }
   void AddOnSameRow(uint64_t line, uint32_t column, std::string_view field, std::string_view code,
                     std::string_view message, bool rejected);
+  // The raw row of the last issue. REQUIRES: !empty().
+  std::string_view last_raw_row() const { return raw_rows_[numbers_.back().raw]; }
   void push_back(const ImportIssue& issue);
   ImportIssue Get(size_t i) const;
   size_t size() const { return numbers_.size(); }
@@ -62,6 +65,9 @@ class BatchIssues {
   size_t raw_bytes() const { return raw_rows_.bytes(); }
   // Empties the list, keeping its buffers.
   void clear();
+  // A buffer the caller may build a raw row in before passing it to Add (kept between issues, so a file of
+  // bad rows does not allocate one string per row). Its contents are the caller's.
+  std::string* scratch() { return &scratch_; }
 
  private:
   struct Numbers {
@@ -80,6 +86,7 @@ class BatchIssues {
   Dictionary names_;
   uint64_t last_added_at_ = UINT64_MAX;  // byte offset of the record of the last Add(), else UINT64_MAX
   mutable std::vector<ImportIssue> built_;  // issues [0, built_.size()) as ImportIssue values
+  std::string scratch_;
 };
 
 struct ImportBatch {

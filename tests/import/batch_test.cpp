@@ -204,6 +204,37 @@ TEST_CASE("A rejected row's raw text is the row as CsvRecord::Raw writes it, quo
   CHECK(semi_rows == std::vector<std::string>{"g@x.com,2024-04-07,16,\"x,y\"", "h@x.com,2024-04-08,17,z"});
 }
 
+TEST_CASE("Two bad cells of a row with a quoted line break each name their field's own line", "[import][batch]") {
+  // The raw row is rebuilt in the issue list's scratch buffer; the issues' lines count the line breaks inside
+  // earlier quoted fields, for the row's first issue and for the one that shares its raw row.
+  const std::string header =
+      "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,"
+      "Default Address Address1,Default Address Address2,Default Address City,Default Address Province Code,"
+      "Default Address Country Code,Default Address Zip,Default Address Phone,Phone,Accepts SMS Marketing,"
+      "Total Spent,Total Orders,Note,Tax Exempt,Tags\n";
+  const std::string text = header +
+                           "1,Ann,,ann@x.com,,,\"Main St 1\nFloor 2\",,,,,,,,,\"12,3\",x,,,\n"   // lines 2-3
+                           "2,Bo,,bo@x.com,,,\"Side St, 4\",,,,,,,,,\"4,5\",y,,,\n"                // line 4
+                           "3,Cy,,cy@x.com,,,plain,,,,,,,,,zz,7,,,\n";                             // line 5
+  auto batch = test::ParseChunked(text, "customers_export.csv");
+  REQUIRE(batch.ok());
+  REQUIRE(batch->issues.size() == 5);
+  const auto& issues = batch->issues;
+  CHECK(issues[0].field == "Total Spent");
+  CHECK(issues[0].line == 3);
+  CHECK(issues[1].field == "Total Orders");
+  CHECK(issues[1].line == 3);
+  CHECK(issues[1].raw_row == "1,Ann,,ann@x.com,,,\"Main St 1\nFloor 2\",,,,,,,,,\"12,3\",x,,,");
+  CHECK(issues[0].raw_row == issues[1].raw_row);
+  CHECK(issues[2].line == 4);
+  CHECK(issues[3].line == 4);
+  CHECK(issues[3].raw_row == "2,Bo,,bo@x.com,,,\"Side St, 4\",,,,,,,,,\"4,5\",y,,,");
+  CHECK(issues[4].line == 5);
+  CHECK(issues[4].raw_row == "3,Cy,,cy@x.com,,,plain,,,,,,,,,zz,7,,,");
+  CHECK(issues[4].message == "`Total Spent`: expected an amount like 125.40, found `zz`; the customer is kept without it");
+  CHECK(batch->issues.last_raw_row() == "3,Cy,,cy@x.com,,,plain,,,,,,,,,zz,7,,,");
+}
+
 // A generic transactions file of `rows` rows, every 7th row bad (an unparsable amount), every 5th row
 // naming an order id (so the order, line and issue columns all fill), the rest keyed by customer/day/amount.
 std::string TransactionsFile(int rows) {

@@ -13,6 +13,7 @@
 #include "core/import/header.h"
 #include "core/import/internal/common.h"
 #include "core/util/date.h"
+#include "core/util/hash.h"
 #include "core/util/text.h"
 
 namespace rapport::import_internal {
@@ -40,7 +41,7 @@ inline void Put(StringColumn* column, std::string_view s) {
     column->AppendEmpty(1);
     return;
   }
-  std::memcpy(column->BeginAppend(s.size()), s.data(), s.size());
+  CopyShort(column->BeginAppend(s.size()), s.data(), s.size());  // no libc call for a cell
   column->EndAppend(s.size());
 }
 
@@ -103,9 +104,42 @@ class DayText {
 
 constexpr std::string_view kPlatformPrefix = "generic:";  // of platform ids and order keys
 
+// The repeat tuple's 64-bit hash, from its parts: the customer's bytes (from the record), the day and the
+// amount. Hashing the key just written instead reloads bytes stored piecewise a moment before (the 8-byte
+// loads wait on the short stores) and copies the tail through memcpy. Short tails are read as two
+// overlapping 4-byte words, or as the first, middle and last byte (the length is mixed in first, so each
+// read is one-to-one).
+inline uint64_t TupleHash(std::string_view who, int32_t day, int64_t amount) {
+  const char* p = who.data();
+  size_t n = who.size();
+  constexpr uint64_t kMul = 0xFF51AFD7ED558CCDULL;
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xC2B2AE3D27D4EB4FULL);
+  const auto step = [&h](uint64_t w) {
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  };
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    step(w);
+  }
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    step(lo | (uint64_t{hi} << 32));
+  } else if (n > 0) {
+    const auto byte = [&](size_t i) { return uint64_t{static_cast<unsigned char>(p[i])}; };
+    step(byte(0) << 16 | byte(n >> 1) << 8 | byte(n - 1));
+  }
+  step(static_cast<uint32_t>(day));
+  step(static_cast<uint64_t>(amount));
+  return Mix64(h);
+}
+
 struct PendingRepeat {
   uint64_t hash;
-  uint32_t order;  // index into the batch's orders, increasing in file order
+  uint32_t position;  // in the pending list (file order)
 };
 
 class GenericTransactionsImporter : public Importer {
@@ -402,14 +436,14 @@ class GenericTransactionsImporter : public Importer {
       char* p = out;
       std::memcpy(p, kPlatformPrefix.data(), kPlatformPrefix.size());
       p += kPlatformPrefix.size();
-      std::memcpy(p, who.data(), who.size());
+      CopyShort(p, who.data(), who.size());
       p += who.size();
       *p++ = ':';
-      std::memcpy(p, day.data(), day.size());
+      CopyShort(p, day.data(), day.size());
       p += day.size();
       *p++ = ':';
       p = std::to_chars(p, p + kAmountBytes, amount).ptr;
-      uint64_t hash = HashKey(std::string_view(out, static_cast<size_t>(p - out)));  // core/workspace/key_index.h
+      uint64_t hash = TupleHash(who, created.day, amount);
       if (hash == 0) hash = 1;
       *p++ = ':';
       *p++ = '0';
@@ -428,7 +462,7 @@ class GenericTransactionsImporter : public Importer {
       if (has_platform_id) {
         char* const out = o.who.platform_id.BeginAppend(kPlatformPrefix.size() + customer.size());
         std::memcpy(out, kPlatformPrefix.data(), kPlatformPrefix.size());
-        std::memcpy(out + kPlatformPrefix.size(), customer.data(), customer.size());
+        CopyShort(out + kPlatformPrefix.size(), customer.data(), customer.size());
         o.who.platform_id.EndAppend(kPlatformPrefix.size() + customer.size());
       } else {
         o.who.platform_id.AppendEmpty(1);
@@ -503,36 +537,44 @@ class GenericTransactionsImporter : public Importer {
     std::unique_ptr<PendingRepeat[]> sorted(new PendingRepeat[n]);  // every entry is written below
     {
       std::vector<uint32_t> next(start.begin(), start.end() - 1);
-      for (size_t i = 0; i < n; ++i) sorted[next[pending_hash_[i] >> 48]++] = {pending_hash_[i], order_of(i)};
+      for (size_t i = 0; i < n; ++i) sorted[next[pending_hash_[i] >> 48]++] = {pending_hash_[i], static_cast<uint32_t>(i)};
     }
-    pending_hash_ = {};
-    pending_order_ = {};
-    const auto by_hash_then_order = [](const PendingRepeat& x, const PendingRepeat& y) {
-      return x.hash != y.hash ? x.hash < y.hash : x.order < y.order;
+    const auto by_hash_then_position = [](const PendingRepeat& x, const PendingRepeat& y) {
+      return x.hash != y.hash ? x.hash < y.hash : x.position < y.position;
     };
     for (size_t k = 0; k < kBuckets; ++k) {
-      if (start[k + 1] - start[k] > 1) std::sort(&sorted[start[k]], &sorted[start[k + 1]], by_hash_then_order);
+      if (start[k + 1] - start[k] > 1) std::sort(&sorted[start[k]], &sorted[start[k + 1]], by_hash_then_position);
     }
-    // Each run of equal hashes, in file order, numbers its rows 0, 1, 2...: a one-digit repeat is written
-    // over the key's '0'; longer ones are kept in `wide` (by order, made at the first) for one Widen pass.
-    ImportBatch::Orders& o = b->orders;
-    std::vector<uint32_t> wide;
-    size_t first_wide = o.key.size();
+    // Each run of equal hashes, in file order, numbers its rows 0, 1, 2...: the rank of each pending row goes
+    // into the hashes' own memory (by position, one word each), then the keys are rewritten in one pass in
+    // file order, instead of reaching each repeated key at random from the sorted list.
+    std::vector<uint64_t>& rank = pending_hash_;
+    std::fill(rank.begin(), rank.end(), 0);
     uint32_t run = 0;
     for (size_t i = 1; i < n; ++i) {
       run = sorted[i - 1].hash == sorted[i].hash ? run + 1 : 0;
-      if (run == 0) continue;
-      const uint32_t order = sorted[i].order;
-      if (run < 10) {
-        o.key.MutableRow(order)[o.key[order].size() - 1] = static_cast<char>('0' + run);
+      if (run != 0) rank[sorted[i].position] = run;
+    }
+    sorted.reset();
+    // A one-digit repeat is written over the key's '0'; longer ones are kept in `wide` (by order, made at the
+    // first) for one Widen pass.
+    ImportBatch::Orders& o = b->orders;
+    std::vector<uint32_t> wide;
+    size_t first_wide = o.key.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (rank[i] == 0) continue;
+      const uint32_t order = order_of(i);
+      if (rank[i] < 10) {
+        o.key.MutableRow(order)[o.key[order].size() - 1] = static_cast<char>('0' + rank[i]);
         continue;
       }
       if (wide.empty()) wide.assign(o.key.size(), 0);
-      wide[order] = run;
+      wide[order] = static_cast<uint32_t>(rank[i]);
       first_wide = std::min<size_t>(first_wide, order);
     }
+    pending_hash_ = {};
+    pending_order_ = {};
     if (wide.empty()) return;
-    sorted.reset();
     const auto digits = [](uint32_t r) {
       size_t d = 1;
       for (; r >= 10; r /= 10) ++d;

@@ -1,23 +1,29 @@
 #include "core/import/internal/common.h"
 
+#include <cstring>
 
 #include "core/util/text.h"
 
 namespace rapport::import_internal {
 
 std::string Quoted(std::string_view value) {
+  std::string out;
+  AppendQuoted(&out, value);
+  return out;
+}
+
+void AppendQuoted(std::string* out, std::string_view value) {
   constexpr size_t kMax = 60;
-  std::string out = "`";
+  out->push_back('`');
   if (value.size() <= kMax) {
-    out.append(value);
+    out->append(value);
   } else {
     size_t cut = kMax;
     while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
-    out.append(value.substr(0, cut));
-    out += "...";
+    out->append(value.substr(0, cut));
+    out->append("...");
   }
-  out += '`';
-  return out;
+  out->push_back('`');
 }
 
 namespace {
@@ -48,23 +54,31 @@ bool RawAsWritten(const CsvRecord& r, std::string_view* out) {
   return true;
 }
 
+bool HasLineBreak(std::string_view text) {
+  return !text.empty() && (std::memchr(text.data(), '\n', text.size()) != nullptr ||
+                           std::memchr(text.data(), '\r', text.size()) != nullptr);
+}
+
 }  // namespace
 
 void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::string_view field, const char* code,
-              std::string message, bool rejected) {
+              std::string_view message, bool rejected) {
   const uint32_t column_1 = column >= 0 ? static_cast<uint32_t>(column + 1) : 0;
   if (batch->issues.LastAddedAt(record.byte_offset())) {  // a second issue of this record: its raw row is kept
-    const uint64_t line = column >= 0 ? record.LineOfField(static_cast<size_t>(column)) : record.line();
+    const bool later_line = column > 0 && HasLineBreak(batch->issues.last_raw_row());
+    const uint64_t line = later_line ? record.LineOfField(static_cast<size_t>(column)) : record.line();
     batch->issues.AddOnSameRow(line, column_1, field, code, message, rejected);
     return;
   }
   std::string_view raw;
-  std::string rebuilt;
   uint64_t line = record.line();  // a record read as written holds no line break: every field is on its line
   if (!RawAsWritten(record, &raw)) {
-    rebuilt = record.Raw();
-    raw = rebuilt;
-    if (column >= 0) line = record.LineOfField(static_cast<size_t>(column));
+    std::string* rebuilt = batch->issues.scratch();
+    rebuilt->clear();
+    record.AppendRaw(rebuilt);
+    raw = *rebuilt;
+    // Only a quoted line break puts a field on a later line than the record's first.
+    if (column > 0 && HasLineBreak(raw)) line = record.LineOfField(static_cast<size_t>(column));
   }
   batch->issues.Add(line, column_1, record.byte_offset(), field, code, message, raw, rejected);
 }

@@ -15,10 +15,13 @@ namespace rapport::import_internal {
 
 // "`value`", cut to 60 bytes (on a UTF-8 boundary) with "..." so messages stay readable.
 std::string Quoted(std::string_view value);
+// Quoted(value), appended to *out.
+void AppendQuoted(std::string* out, std::string_view value);
 
-// Appends an ImportIssue for `record`. `column` is the 0-based field index, or -1 for the whole row.
+// Appends an ImportIssue for `record`. `column` is the 0-based field index, or -1 for the whole row. The
+// message is copied into the batch.
 void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::string_view field, const char* code,
-              std::string message, bool rejected);
+              std::string_view message, bool rejected);
 
 // Upper-cases ASCII into *out (cleared first).
 void UpperTo(std::string_view s, std::string* out);

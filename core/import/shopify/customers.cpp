@@ -28,6 +28,7 @@ class ShopifyCustomersImporter : public Importer {
     accepts_ = header_.FindAny({"Accepts Email Marketing", "Accepts Marketing"});
     spent_ = header_.Find("Total Spent");
     orders_ = header_.Find("Total Orders");
+    if (email_col_ >= 0) email_label_ = header_.Label(static_cast<size_t>(email_col_));
     if (email_col_ < 0 && id_col_ < 0) {
       return InvalidArgument(file_name + ":" + std::to_string(first.line()) +
                              ":1: missing column `Email`: a Shopify customers export has First Name, Last Name, "
@@ -39,9 +40,11 @@ class ShopifyCustomersImporter : public Importer {
   void OnRecord(const CsvRecord& r, ImportBatch* b) override {
     ++b->rows_read;
     if (r.size() != columns_) {
-      AddIssue(b, r, -1, "", "ragged_row",
-               "expected " + std::to_string(columns_) + " fields (as in the header), found " + std::to_string(r.size()),
-               true);
+      message_.assign("expected ");
+      AppendInt(&message_, static_cast<int64_t>(columns_));
+      message_.append(" fields (as in the header), found ");
+      AppendInt(&message_, static_cast<int64_t>(r.size()));
+      AddIssue(b, r, -1, "", "ragged_row", message_, true);
       ++b->rows_rejected;
       return;
     }
@@ -53,11 +56,15 @@ class ShopifyCustomersImporter : public Importer {
     platform_id_.clear();
     if (!id.empty()) platform_id_.append("shopify:").append(id);
     if (email_.empty() && phone_.empty() && platform_id_.empty()) {
-      AddIssue(b, r, email_col_, email_col_ >= 0 ? header_.Label(static_cast<size_t>(email_col_)) : "",
-               "missing_customer",
-               "expected an email, a phone or a customer id, found " +
-                   (email_text.empty() ? std::string("none") : "the email " + Quoted(email_text)),
-               true);
+      message_.assign("expected an email, a phone or a customer id, found ");
+      if (email_text.empty()) {
+        message_.append("none");
+      } else {
+        message_.append("the email ");
+        AppendQuoted(&message_, email_text);
+      }
+      AddIssue(b, r, email_col_, email_col_ >= 0 ? std::string_view(email_label_) : std::string_view(),
+               "missing_customer", message_, true);
       ++b->rows_rejected;
       return;
     }
@@ -65,19 +72,19 @@ class ShopifyCustomersImporter : public Importer {
     const std::string_view spent_text = TrimAscii(Field(r, spent_));
     if (!spent_text.empty() && !ParseMoneyCents(spent_text, &spent, options_.decimal_separator)) {
       spent = -1;
-      AddIssue(b, r, spent_, "Total Spent", "bad_amount",
-               "`Total Spent`: expected an amount like 125.40, found " + Quoted(spent_text) +
-                   "; the customer is kept without it",
-               false);
+      message_.assign("`Total Spent`: expected an amount like 125.40, found ");
+      AppendQuoted(&message_, spent_text);
+      message_.append("; the customer is kept without it");
+      AddIssue(b, r, spent_, "Total Spent", "bad_amount", message_, false);
     }
     int64_t orders = -1;
     const std::string_view orders_text = TrimAscii(Field(r, orders_));
     if (!orders_text.empty() && (!ParseInt64(orders_text, &orders) || orders < 0 || orders > INT32_MAX)) {
       orders = -1;
-      AddIssue(b, r, orders_, "Total Orders", "bad_quantity",
-               "`Total Orders`: expected a whole number like 3, found " + Quoted(orders_text) +
-                   "; the customer is kept without it",
-               false);
+      message_.assign("`Total Orders`: expected a whole number like 3, found ");
+      AppendQuoted(&message_, orders_text);
+      message_.append("; the customer is kept without it");
+      AddIssue(b, r, orders_, "Total Orders", "bad_quantity", message_, false);
     }
     ImportBatch::Customers& c = b->customers;
     c.who.Append(email_, phone_, platform_id_, TrimAscii(Field(r, first_name_)), TrimAscii(Field(r, last_name_)));
@@ -99,6 +106,8 @@ class ShopifyCustomersImporter : public Importer {
   int email_col_ = -1, phone_col_ = -1, address_phone_ = -1, id_col_ = -1, first_name_ = -1, last_name_ = -1, country_ = -1, tags_ = -1,
       accepts_ = -1, spent_ = -1, orders_ = -1;
   std::string email_, phone_, platform_id_;
+  std::string email_label_;  // the email column's label, for messages
+  std::string message_;      // a bad row's message, built in place
 };
 
 }  // namespace

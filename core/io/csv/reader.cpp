@@ -189,23 +189,32 @@ uint64_t CsvRecord::LineOfField(size_t i) const {
 
 std::string CsvRecord::Raw(char delimiter) const {
   std::string out;
+  AppendRaw(&out, delimiter);
+  return out;
+}
+
+void CsvRecord::AppendRaw(std::string* out, char delimiter) const {
   for (size_t k = 0; k < count_; ++k) {
-    if (k > 0) out.push_back(delimiter);
+    if (k > 0) out->push_back(delimiter);
     const std::string_view field = fields_[k];
-    bool needs_quotes = field.find_first_of("\"\r\n") != std::string_view::npos ||
-                        field.find(delimiter) != std::string_view::npos;
+    bool needs_quotes = false;
+    for (char c : field) {
+      if (c == '"' || c == '\r' || c == '\n' || c == delimiter) {
+        needs_quotes = true;
+        break;
+      }
+    }
     if (!needs_quotes) {
-      out.append(field.data(), field.size());
+      out->append(field.data(), field.size());
       continue;
     }
-    out.push_back('"');
+    out->push_back('"');
     for (char c : field) {
-      if (c == '"') out.push_back('"');
-      out.push_back(c);
+      if (c == '"') out->push_back('"');
+      out->push_back(c);
     }
-    out.push_back('"');
+    out->push_back('"');
   }
-  return out;
 }
 
 }  // namespace rapport

@@ -56,6 +56,8 @@ class CsvRecord {
   uint64_t LineOfField(size_t i) const;
   // The record re-joined with the dialect's delimiter, quoted where needed: for the rejected-rows table.
   std::string Raw(char delimiter = ',') const;
+  // Raw(), appended to *out (a caller's reused buffer: no allocation per record).
+  void AppendRaw(std::string* out, char delimiter = ',') const;
 
   // Filled by the reader.
   const std::string_view* fields_ = nullptr;

@@ -192,7 +192,8 @@ std::string PlaybookReason(const SegmentContext& ctx, const PlaybookOptions& opt
   return "";
 }
 
-PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& opt) {
+PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& opt,
+                            const std::vector<ProductInterval>* intervals) {
   PlaybookResult result;
   const Workspace& ws = *ctx.workspace;
   const CustomerFacts& f = ctx.facts;
@@ -275,7 +276,7 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
 
     // 4. Replenishment.
     if (enabled(PlaybookKind::kReplenishment)) {
-      result.intervals = ProductRepurchaseIntervals(ctx, opt.replenish_min_repeats);
+      result.intervals = intervals ? *intervals : ProductRepurchaseIntervals(ctx, opt.replenish_min_repeats);
       std::vector<int32_t> interval(ws.products.size(), 0);
       std::vector<uint32_t> repeats(ws.products.size(), 0);
       for (const ProductInterval& pi : result.intervals) {

@@ -127,7 +127,10 @@ struct PlaybookResult {
   std::vector<ProductInterval> intervals;  // products with a trusted repurchase interval, by product id
 };
 
-PlaybookResult RunPlaybooks(const SegmentContext& context, const PlaybookOptions& options);
+// `intervals`: ProductRepurchaseIntervals(context, options.replenish_min_repeats) when the caller already has
+// them (the engine keeps them as a step of their own, core/api/cache.h); computed here when null.
+PlaybookResult RunPlaybooks(const SegmentContext& context, const PlaybookOptions& options,
+                            const std::vector<ProductInterval>* intervals = nullptr);
 
 // Median days between repeat purchases of the same product by the same customer (distinct days), over the
 // counted orders of the context; products with fewer than `min_repeats` intervals are left out.

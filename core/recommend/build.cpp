@@ -233,11 +233,23 @@ Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<M
 
 Model BuildModelFromBaskets(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
                             const ModelOptions& options, ModelStats* stats_out, std::vector<uint32_t>* to_model) {
+  const WeightValidation validation = ValidateWeights(baskets, use, products, options);
+  return BuildModelValidated(baskets, use, std::move(products), options, validation, stats_out, to_model);
+}
+
+WeightValidation ValidateWeights(const Baskets& baskets, const BasketSubset& use, const std::vector<ModelProduct>& products,
+                                 const ModelOptions& options) {
+  const bool all_fixed = options.fix_w_bought && options.fix_w_repeat && options.fix_w_replenish && options.fix_half_life;
+  if (options.learn_weights && !all_fixed) return LearnWeights(baskets, use, products, options);
+  return WeightValidation{};
+}
+
+Model BuildModelValidated(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
+                          const ModelOptions& options, const WeightValidation& validation, ModelStats* stats_out,
+                          std::vector<uint32_t>* to_model) {
   ModelOptions chosen = options;
-  WeightValidation validation;
   const bool all_fixed = options.fix_w_bought && options.fix_w_repeat && options.fix_w_replenish && options.fix_half_life;
   if (options.learn_weights && !all_fixed) {
-    validation = LearnWeights(baskets, use, products, options);
     if (validation.accepted) chosen.weights = validation.searched;
     else {
       // No personal signal shown (or too few repeat customers to tell): plain popularity for histories.

@@ -288,11 +288,19 @@ Json ActionJson(const SegmentContext& sc, const PlaybookOptions& options, const 
 // The playbooks for these options, from the engine's cache: the overview's counts, the Playbooks page's
 // first page, each further page and an audience download all read one run (a few seconds at 1,000,000
 // customers). An action holds figures, not text, so a million of them stay small (PlaybookReason words them).
+// The products' repurchase intervals (a second or more at that size) are a step of their own (cache.h).
 std::shared_ptr<const PlaybookResult> PlaybooksFor(OpContext& ctx, const SegmentContext& sc, const PlaybookOptions& options) {
-  auto run = [&] { return RunPlaybooks(sc, options); };
-  if (!ctx.engine) return std::make_shared<const PlaybookResult>(run());
-  return ctx.engine->cache().Get<PlaybookResult>(
-      "playbooks:" + Dump(SettingsToJson(ctx.settings)) + "|" + Dump(PlaybookOptionsToJson(options)), run);
+  if (!ctx.engine) return std::make_shared<const PlaybookResult>(RunPlaybooks(sc, options));
+  const std::string settings = Dump(SettingsToJson(ctx.settings));
+  const std::string key = "playbooks:" + settings + "|" + Dump(PlaybookOptionsToJson(options));
+  std::shared_ptr<const std::vector<ProductInterval>> intervals;
+  if (!ctx.engine->cache().Has(key) &&
+      std::find(options.priority.begin(), options.priority.end(), PlaybookKind::kReplenishment) != options.priority.end()) {
+    intervals = ctx.engine->cache().Get<std::vector<ProductInterval>>(
+        "playbook-intervals:" + settings + "|" + std::to_string(options.replenish_min_repeats),
+        [&] { return ProductRepurchaseIntervals(sc, options.replenish_min_repeats); });
+  }
+  return ctx.engine->cache().Get<PlaybookResult>(key, [&] { return RunPlaybooks(sc, options, intervals.get()); });
 }
 
 Result<PlaybookOptions> OptionsForRequest(OpContext& ctx) {

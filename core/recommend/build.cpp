@@ -93,13 +93,29 @@ Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<Mod
 // plain popularity (build.h WeightValidation). `options.weights` are the starting (and fixed) values.
 WeightValidation LearnWeights(const Baskets& baskets, const BasketSubset& use, const std::vector<ModelProduct>& products,
                               const ModelOptions& options) {
-  WeightValidation v;
-  const NextBasketSubsetSplit split = SplitLastBasket(baskets, use, 3000);
-  if (split.cases.size() < kMinValidationCases) return v;
+  return SearchWeights(baskets, products, options, BuildValidationModel(baskets, use, products, options));
+}
+
+}  // namespace
+
+ValidationModel BuildValidationModel(const Baskets& baskets, const BasketSubset& use,
+                                     const std::vector<ModelProduct>& products, const ModelOptions& options) {
+  ValidationModel out;
+  out.split = SplitLastBasket(baskets, use, 3000);
+  if (out.split.cases.size() < kMinValidationCases) return out;
   ModelOptions inner_options = options;
   inner_options.learn_weights = false;
-  std::vector<uint32_t> to_model;
-  Model inner = BuildCore(baskets, split.learn, products, inner_options, nullptr, &to_model);
+  out.inner = BuildCore(baskets, out.split.learn, products, inner_options, nullptr, &out.to_model);
+  return out;
+}
+
+WeightValidation SearchWeights(const Baskets& baskets, const std::vector<ModelProduct>& products,
+                               const ModelOptions& options, const ValidationModel& learned) {
+  WeightValidation v;
+  const NextBasketSubsetSplit& split = learned.split;
+  if (split.cases.size() < kMinValidationCases) return v;
+  Model inner = learned.inner;
+  const std::vector<uint32_t>& to_model = learned.to_model;
   const DistinctLists items = DistinctItems(baskets, split.learn, products.size());
   std::map<uint32_t, std::vector<uint16_t>> popularity;  // by half-life, in model order
   auto set_half_life = [&](uint32_t h) {
@@ -192,8 +208,6 @@ WeightValidation LearnWeights(const Baskets& baskets, const BasketSubset& use, c
   v.accepted = gain.lo > 0 && v.hit4_lo >= 0 && v.recall10_lo >= 0;
   return v;
 }
-
-}  // namespace
 
 uint32_t AdaptiveTopN(size_t products) {
   if (products == 0) return 20;

@@ -121,18 +121,30 @@ Result<Json> Op_widget_model(OpContext& ctx) {
   } else if (ctx.engine->cache().Has(reply_key)) {
     reply = ctx.engine->cache().Get<Json>(reply_key, [] { return Json(); });
   } else {
-    // Three steps (core/api/cache.h): the baskets, the weights' validation, the model. The baskets (~120 MB at a
+    // Four steps (core/api/cache.h): the baskets, the weights' validation (two), the model. The baskets (~120 MB at a
     // million customers) are let go once the model is built.
     AnalysisCache& cache = ctx.engine->cache();
     const std::string baskets_key = "widget-baskets:" + settings;
     const std::shared_ptr<const WidgetBaskets> input = cache.Get<WidgetBaskets>(baskets_key, collect);
     Json validation_key = key;
     for (const char* name : {"quality", "review_delay_days", "review_max_prompts", "review_url_template"}) validation_key.erase(name);
-    const std::shared_ptr<const WeightValidation> validation = cache.Get<WeightValidation>(
-        "widget-validation:" + Dump(validation_key) + "|" + settings,
-        [&] { return ValidateWeights(input->baskets, AllBaskets(input->baskets), input->products, options); });
+    // The weights' validation in two steps of its own: the model learned on the split, the search on it.
+    const std::string validation_part = Dump(validation_key) + "|" + settings;
+    const bool learn = options.learn_weights &&
+                       !(options.fix_w_bought && options.fix_w_repeat && options.fix_w_replenish && options.fix_half_life);
+    std::shared_ptr<const ValidationModel> learned;
+    if (learn && !cache.Has("widget-validation:" + validation_part)) {
+      learned = cache.Get<ValidationModel>("widget-learned:" + validation_part, [&] {
+        return BuildValidationModel(input->baskets, AllBaskets(input->baskets), input->products, options);
+      });
+    }
+    const std::shared_ptr<const WeightValidation> validation =
+        cache.Get<WeightValidation>("widget-validation:" + validation_part, [&] {
+          return learn ? SearchWeights(input->baskets, input->products, options, *learned) : WeightValidation{};
+        });
     reply = cache.Get<Json>(reply_key, [&] { return BuildReply(ctx, options, quality, *input, *validation); });
     cache.Erase(baskets_key);
+    cache.Erase("widget-learned:" + validation_part);
   }
   if (file) return *reply;
   Json out = *reply;

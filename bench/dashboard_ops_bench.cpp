@@ -1,10 +1,14 @@
-// dashboard_ops_bench WORKSPACE.rapport [--only op,op,...]: the engine ops the dashboard's pages send, natively, on
+// dashboard_ops_bench WORKSPACE.rapport [--only op,op,...] [--steps]: the engine ops the dashboard's pages send, natively, on
 // a real workspace (issue 8 "Speed" at 1,000,000 customers), to see where the time of each page goes without a
 // browser. The file is read into memory and opened as an image (Engine::OpenImage, as the worker does), so the
 // workspace file is never written. Each request runs twice: the first call (what a first session waits for,
 // including the engine's cached structures it builds) and the second (the cache warm). Then a settings change
 // (churn window) and the requests of the overview and the funnel after it. Prints wall and CPU milliseconds and
-// the reply size per request. Results: bench/RESULTS.md ("The dashboard with 1,000,000 customers loaded").
+// the reply size per request. --steps: the first call runs a step at a time as the worker runs it
+// (Engine::CallStep, core/api/cache.h), and the row adds the number of steps and the longest step's CPU ms: what
+// the page on screen may wait for behind another page's op. Results: bench/RESULTS.md ("The dashboard with
+// 1,000,000 customers loaded").
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -24,7 +28,29 @@ struct Timing {
   double wall_ms = 0, cpu_ms = 0;
   size_t bytes = 0;
   bool ok = false;
+  int steps = 0;
+  double longest_step_cpu_ms = 0;
 };
+
+// The request a step at a time until it replies (Engine::CallStep); the totals and the longest step.
+Timing TimeSteps(Engine& engine, const std::string& request) {
+  Timing t;
+  std::string reply;
+  const auto t0 = std::chrono::steady_clock::now();
+  do {
+    const std::clock_t c0 = std::clock();
+    reply = engine.CallStep(request);
+    const double cpu_ms = 1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+    t.cpu_ms += cpu_ms;
+    t.longest_step_cpu_ms = std::max(t.longest_step_cpu_ms, cpu_ms);
+    ++t.steps;
+  } while (reply == R"({"ok":true,"pending":true})");
+  t.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  t.bytes = reply.size();
+  t.ok = reply.compare(0, 10, "{\"ok\":true") == 0;
+  if (!t.ok) std::fprintf(stderr, "  %s -> %.300s\n", request.c_str(), reply.c_str());
+  return t;
+}
 
 Timing Time(Engine& engine, const std::string& request) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -40,8 +66,10 @@ Timing Time(Engine& engine, const std::string& request) {
 }
 
 void Row(const char* page, const std::string& request, const Timing& first, const Timing& second) {
-  std::printf("%-12s %-70s %9.0f %9.0f %9.0f %9.0f %10zu%s\n", page, request.substr(0, 70).c_str(), first.wall_ms,
-              first.cpu_ms, second.wall_ms, second.cpu_ms, first.bytes, first.ok ? "" : "  ERROR");
+  std::printf("%-12s %-70s %9.0f %9.0f %9.0f %9.0f %10zu", page, request.substr(0, 70).c_str(), first.wall_ms,
+              first.cpu_ms, second.wall_ms, second.cpu_ms, first.bytes);
+  if (first.steps > 0) std::printf(" %5d %9.0f", first.steps, first.longest_step_cpu_ms);
+  std::printf("%s\n", first.ok ? "" : "  ERROR");
   std::fflush(stdout);
 }
 
@@ -53,8 +81,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string only;
-  for (int i = 2; i + 1 < argc; ++i) {
-    if (std::string(argv[i]) == "--only") only = "," + std::string(argv[i + 1]) + ",";
+  bool steps = false;
+  for (int i = 2; i < argc; ++i) {
+    if (std::string(argv[i]) == "--only" && i + 1 < argc) only = "," + std::string(argv[i + 1]) + ",";
+    if (std::string(argv[i]) == "--steps") steps = true;
   }
   auto t0 = std::chrono::steady_clock::now();
   std::string bytes;
@@ -94,12 +124,12 @@ int main(int argc, char** argv) {
       {"widget", R"({"op":"widget_model","min_pairs":3,"file":false})"},
       {"settings", R"({"op":"settings_get"})"},
   };
-  std::printf("%-12s %-70s %9s %9s %9s %9s %10s\n", "page", "request", "1st wall", "1st CPU", "2nd wall", "2nd CPU",
-              "bytes");
+  std::printf("%-12s %-70s %9s %9s %9s %9s %10s%s\n", "page", "request", "1st wall", "1st CPU", "2nd wall", "2nd CPU",
+              "bytes", steps ? " steps longest" : "");
   for (const auto& [page, request] : requests) {
     const std::string op = request.substr(7, request.find('"', 7) - 7);
     if (!only.empty() && only.find("," + op + ",") == std::string::npos) continue;
-    const Timing first = Time(engine, request);
+    const Timing first = steps ? TimeSteps(engine, request) : Time(engine, request);
     const Timing second = Time(engine, request);
     Row(page, request, first, second);
   }
@@ -108,7 +138,7 @@ int main(int argc, char** argv) {
   const Timing set = Time(engine, R"({"op":"settings_set","settings":{"churn_window_days":120}})");
   Row("settings", "settings_set churn_window_days 120", set, set);
   for (const std::string request : {R"({"op":"kpis"})", R"({"op":"funnel"})", R"({"op":"funnel_flow"})"}) {
-    const Timing first = Time(engine, request);
+    const Timing first = steps ? TimeSteps(engine, request) : Time(engine, request);
     const Timing second = Time(engine, request);
     Row("after", request, first, second);
   }

@@ -223,6 +223,17 @@ int rp_call(uint32_t handle, const char* request_json) {
   }
 }
 
+// The same a step at a time (Engine::CallStep): 1 and {"ok":true,"pending":true} while the op has more to build.
+int rp_call_step(uint32_t handle, const char* request_json) {
+  try {
+    if (!handle) return ReplyError(NoEngine());
+    ResultBuffer() = Cast(handle)->CallStep(request_json ? request_json : "");
+    return ResultBuffer().compare(0, 10, "{\"ok\":true") == 0 ? 1 : 0;
+  } catch (...) {
+    return ReplyException();
+  }
+}
+
 // The workspace as .rapport bytes: returns 1 and the raw image in the result buffer, or 0 and a JSON error.
 int rp_serialize(uint32_t handle) {
   try {

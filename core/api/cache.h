@@ -5,9 +5,18 @@
 //
 // Keys name the type and every input the structure depends on beyond the workspace (as_of, currency, the
 // settings as JSON). A few entries at most are kept (the segment columns, the model runs of core/api/ops/
-// models.cpp and their sorted orders, the customer facts); the oldest goes first. An entry whose key holds
+// models.cpp, their parts and sorted orders, the customer facts, the playbooks); the oldest goes first. Most of
+// the 24 are small (a fit, a list of intervals); a large part is shared with the entry built from it. An entry whose key holds
 // every input it depends on, the settings included only through values resolved into the key (the customer
 // facts: as_of and currency), is marked `settings_free` and outlives a settings change.
+//
+// Steps (Engine::CallStep): an op at a million customers may run for seconds, and the one engine worker of the
+// dashboard answers nothing meanwhile. Every expensive part of an op is an entry here, so an op can be run a
+// step at a time: between BeginSteps and EndSteps, once one entry has been built, a Get that would build
+// another throws StepYield instead; the engine answers "pending", the caller runs other requests, then calls
+// the op again, which finds what the earlier steps built. A build that Gets another entry it needs builds that
+// one too (nested), so each step builds at least one entry and the op always gets to its end. To make two
+// parts two steps, Get the first before the second's Get (not inside its build), e.g. only when !Has(second).
 #pragma once
 
 #include <memory>
@@ -17,6 +26,10 @@
 
 namespace rapport {
 
+// Thrown by AnalysisCache::Get in step mode when this step has built its entry (not a std::exception, so no
+// handler meant for failures swallows it; Engine::CallStep catches it).
+struct StepYield {};
+
 class AnalysisCache {
  public:
   template <typename T, typename Build>
@@ -24,11 +37,36 @@ class AnalysisCache {
     for (const Entry& entry : entries_) {
       if (entry.key == key) return std::static_pointer_cast<const T>(entry.value);
     }
+    if (stepping_ && built_ > 0) throw StepYield{};
     std::shared_ptr<const T> value = std::make_shared<const T>(build());
     if (entries_.size() >= kMaxEntries) entries_.erase(entries_.begin());
     entries_.push_back(Entry{key, value, settings_free});
+    ++built_;
     return value;
   }
+  bool Has(const std::string& key) const {
+    for (const Entry& entry : entries_) {
+      if (entry.key == key) return true;
+    }
+    return false;
+  }
+  // Lets an entry go (a part of a structure, once that structure is built and kept).
+  void Erase(const std::string& key) {
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->key == key) {
+        entries_.erase(it);
+        return;
+      }
+    }
+  }
+  // Step mode (see the header comment): from BeginSteps to EndSteps, one entry (with the ones it needs) is built.
+  void BeginSteps() {
+    stepping_ = true;
+    built_ = 0;
+  }
+  void EndSteps() { stepping_ = false; }
+  // Entries built since BeginSteps.
+  int built() const { return built_; }
   // The workspace changed: nothing holds.
   void Clear() { entries_.clear(); }
   // Only the settings changed: the settings-free entries still hold.
@@ -46,8 +84,10 @@ class AnalysisCache {
     std::shared_ptr<const void> value;
     bool settings_free = false;
   };
-  static constexpr size_t kMaxEntries = 12;
+  static constexpr size_t kMaxEntries = 24;
   std::vector<Entry> entries_;
+  bool stepping_ = false;
+  int built_ = 0;
 };
 
 }  // namespace rapport

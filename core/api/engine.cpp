@@ -229,11 +229,20 @@ std::string Engine::Call(std::string_view request_json) {
     Result<Json> result = op->fn(ctx);
     if (!result.ok()) return error(result.status());
     return Dump(Json{{"ok", true}, {"result", std::move(*result)}});
+  } catch (const StepYield&) {
+    return Dump(Json{{"ok", true}, {"pending", true}});
   } catch (const std::exception& e) {
     return error(InternalError(e.what()));
   } catch (...) {
     return error(InternalError("unknown exception"));
   }
+}
+
+std::string Engine::CallStep(std::string_view request_json) {
+  cache_.BeginSteps();
+  std::string reply = Call(request_json);
+  cache_.EndSteps();
+  return reply;
 }
 
 Result<std::string> Engine::SerializeImage() { return store_->Serialize(); }

@@ -65,6 +65,11 @@ class Engine {
 
   // JSON request -> JSON reply (see the header comment).
   std::string Call(std::string_view request_json);
+  // The same a step at a time (cache.h, "Steps"): builds at most one of the op's cached structures (with those
+  // it needs) and replies {"ok":true,"pending":true} while the op has more to build; call it again (other calls
+  // may run in between: what the steps built is kept) until the reply is Call's, byte for byte. Only for ops
+  // that read the workspace: an op that changes it runs whole.
+  std::string CallStep(std::string_view request_json);
 
   // The database as the bytes of a .rapport file.
   Result<std::string> SerializeImage();

@@ -192,23 +192,32 @@ std::string PlaybookReason(const SegmentContext& ctx, const PlaybookOptions& opt
   return "";
 }
 
-PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& opt) {
-  PlaybookResult result;
+PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& opt,
+                            const std::vector<ProductInterval>* intervals) {
+  const PlaybookCandidates all = FindPlaybookCandidates(ctx, opt, opt.priority, intervals);
+  return AssignPlaybooks(ctx, opt, {&all});
+}
+
+PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const PlaybookOptions& opt,
+                                          const std::vector<PlaybookKind>& kinds,
+                                          const std::vector<ProductInterval>* intervals) {
+  PlaybookCandidates result;
   const Workspace& ws = *ctx.workspace;
   const CustomerFacts& f = ctx.facts;
   const int32_t as_of = ctx.as_of_day;
-  result.as_of_day = as_of;
   const size_t n = ctx.customers;
-  const std::string currency = ctx.currency < ws.currencies.size() ? ws.currencies[ctx.currency] : "";
-  std::vector<std::vector<NextAction>> candidates(kPlaybookCount);
+  std::vector<std::vector<NextAction>>& candidates = result.by_kind;
+  candidates.resize(kPlaybookCount);
   auto add = [&](PlaybookKind kind, NextAction a) {
     a.kind = kind;
     candidates[static_cast<size_t>(kind)].push_back(a);
   };
   auto enabled = [&](PlaybookKind kind) {
-    return std::find(opt.priority.begin(), opt.priority.end(), kind) != opt.priority.end();
+    return std::find(opt.priority.begin(), opt.priority.end(), kind) != opt.priority.end() &&
+           std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
   };
-  const std::vector<size_t> runs = LineRuns(ctx);
+  const bool need_runs = enabled(PlaybookKind::kReplenishment) || enabled(PlaybookKind::kCrossSell);
+  const std::vector<size_t> runs = need_runs ? LineRuns(ctx) : std::vector<size_t>();
 
   if (as_of != kNoDay) {
     // 1. Negative-feedback recovery.
@@ -275,7 +284,7 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
 
     // 4. Replenishment.
     if (enabled(PlaybookKind::kReplenishment)) {
-      result.intervals = ProductRepurchaseIntervals(ctx, opt.replenish_min_repeats);
+      result.intervals = intervals ? *intervals : ProductRepurchaseIntervals(ctx, opt.replenish_min_repeats);
       std::vector<int32_t> interval(ws.products.size(), 0);
       std::vector<uint32_t> repeats(ws.products.size(), 0);
       for (const ProductInterval& pi : result.intervals) {
@@ -467,14 +476,32 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
       }
     }
   }
+  return result;
+}
 
+PlaybookResult AssignPlaybooks(const SegmentContext& ctx, const PlaybookOptions& opt,
+                               const std::vector<const PlaybookCandidates*>& parts) {
+  PlaybookResult result;
+  const Workspace& ws = *ctx.workspace;
+  const int32_t as_of = ctx.as_of_day;
+  result.as_of_day = as_of;
+  const size_t n = ctx.customers;
+  const std::string currency = ctx.currency < ws.currencies.size() ? ws.currencies[ctx.currency] : "";
+  for (const PlaybookCandidates* part : parts) {
+    if (!part->intervals.empty()) result.intervals = part->intervals;
+  }
   // Priority: the first playbook in the list that a customer qualifies for.
   std::vector<uint8_t> taken(n, 0);
+  std::vector<NextAction> list;
   for (PlaybookKind kind : opt.priority) {
     if (kind >= PlaybookKind::kCount) continue;
     PlaybookSummary summary;
     summary.kind = kind;
-    const auto& list = candidates[static_cast<size_t>(kind)];
+    list.clear();
+    for (const PlaybookCandidates* part : parts) {
+      const auto& of_kind = part->by_kind[static_cast<size_t>(kind)];
+      list.insert(list.end(), of_kind.begin(), of_kind.end());
+    }
     summary.eligible = list.size();
     for (const NextAction& a : list) {
       if (taken[a.customer]) continue;

@@ -127,7 +127,23 @@ struct PlaybookResult {
   std::vector<ProductInterval> intervals;  // products with a trusted repurchase interval, by product id
 };
 
-PlaybookResult RunPlaybooks(const SegmentContext& context, const PlaybookOptions& options);
+// `intervals`: ProductRepurchaseIntervals(context, options.replenish_min_repeats) when the caller already has
+// them (the engine keeps them as a step of their own, core/api/cache.h); computed here when null.
+PlaybookResult RunPlaybooks(const SegmentContext& context, const PlaybookOptions& options,
+                            const std::vector<ProductInterval>* intervals = nullptr);
+
+// RunPlaybooks in parts, for a caller that runs them as separate steps (the engine): the candidates of some
+// playbooks (each customer who qualifies, before priority), then the priority over the parts, which together
+// name each playbook once. AssignPlaybooks(FindPlaybookCandidates(all of options.priority)) == RunPlaybooks.
+struct PlaybookCandidates {
+  std::vector<std::vector<NextAction>> by_kind;  // by PlaybookKind; empty for the playbooks not asked for
+  std::vector<ProductInterval> intervals;        // when replenishment was asked for
+};
+PlaybookCandidates FindPlaybookCandidates(const SegmentContext& context, const PlaybookOptions& options,
+                                          const std::vector<PlaybookKind>& kinds,
+                                          const std::vector<ProductInterval>* intervals = nullptr);
+PlaybookResult AssignPlaybooks(const SegmentContext& context, const PlaybookOptions& options,
+                               const std::vector<const PlaybookCandidates*>& parts);
 
 // Median days between repeat purchases of the same product by the same customer (distinct days), over the
 // counted orders of the context; products with fewer than `min_repeats` intervals are left out.

@@ -93,13 +93,29 @@ Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<Mod
 // plain popularity (build.h WeightValidation). `options.weights` are the starting (and fixed) values.
 WeightValidation LearnWeights(const Baskets& baskets, const BasketSubset& use, const std::vector<ModelProduct>& products,
                               const ModelOptions& options) {
-  WeightValidation v;
-  const NextBasketSubsetSplit split = SplitLastBasket(baskets, use, 3000);
-  if (split.cases.size() < kMinValidationCases) return v;
+  return SearchWeights(baskets, products, options, BuildValidationModel(baskets, use, products, options));
+}
+
+}  // namespace
+
+ValidationModel BuildValidationModel(const Baskets& baskets, const BasketSubset& use,
+                                     const std::vector<ModelProduct>& products, const ModelOptions& options) {
+  ValidationModel out;
+  out.split = SplitLastBasket(baskets, use, 3000);
+  if (out.split.cases.size() < kMinValidationCases) return out;
   ModelOptions inner_options = options;
   inner_options.learn_weights = false;
-  std::vector<uint32_t> to_model;
-  Model inner = BuildCore(baskets, split.learn, products, inner_options, nullptr, &to_model);
+  out.inner = BuildCore(baskets, out.split.learn, products, inner_options, nullptr, &out.to_model);
+  return out;
+}
+
+WeightValidation SearchWeights(const Baskets& baskets, const std::vector<ModelProduct>& products,
+                               const ModelOptions& options, const ValidationModel& learned) {
+  WeightValidation v;
+  const NextBasketSubsetSplit& split = learned.split;
+  if (split.cases.size() < kMinValidationCases) return v;
+  Model inner = learned.inner;
+  const std::vector<uint32_t>& to_model = learned.to_model;
   const DistinctLists items = DistinctItems(baskets, split.learn, products.size());
   std::map<uint32_t, std::vector<uint16_t>> popularity;  // by half-life, in model order
   auto set_half_life = [&](uint32_t h) {
@@ -193,8 +209,6 @@ WeightValidation LearnWeights(const Baskets& baskets, const BasketSubset& use, c
   return v;
 }
 
-}  // namespace
-
 uint32_t AdaptiveTopN(size_t products) {
   if (products == 0) return 20;
   return static_cast<uint32_t>(std::min<size_t>(20, std::max<size_t>(8, kNeighbourBudget / products)));
@@ -233,11 +247,23 @@ Model BuildModelFromBaskets(const std::vector<BasketRow>& baskets, std::vector<M
 
 Model BuildModelFromBaskets(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
                             const ModelOptions& options, ModelStats* stats_out, std::vector<uint32_t>* to_model) {
+  const WeightValidation validation = ValidateWeights(baskets, use, products, options);
+  return BuildModelValidated(baskets, use, std::move(products), options, validation, stats_out, to_model);
+}
+
+WeightValidation ValidateWeights(const Baskets& baskets, const BasketSubset& use, const std::vector<ModelProduct>& products,
+                                 const ModelOptions& options) {
+  const bool all_fixed = options.fix_w_bought && options.fix_w_repeat && options.fix_w_replenish && options.fix_half_life;
+  if (options.learn_weights && !all_fixed) return LearnWeights(baskets, use, products, options);
+  return WeightValidation{};
+}
+
+Model BuildModelValidated(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
+                          const ModelOptions& options, const WeightValidation& validation, ModelStats* stats_out,
+                          std::vector<uint32_t>* to_model) {
   ModelOptions chosen = options;
-  WeightValidation validation;
   const bool all_fixed = options.fix_w_bought && options.fix_w_repeat && options.fix_w_replenish && options.fix_half_life;
   if (options.learn_weights && !all_fixed) {
-    validation = LearnWeights(baskets, use, products, options);
     if (validation.accepted) chosen.weights = validation.searched;
     else {
       // No personal signal shown (or too few repeat customers to tell): plain popularity for histories.

@@ -121,6 +121,15 @@ Model BuildModelFromBaskets(const Baskets& baskets, const BasketSubset& use, std
                             const ModelOptions& options, ModelStats* stats = nullptr,
                             std::vector<uint32_t>* to_model = nullptr);
 
+// The two parts of BuildModelFromBaskets, for a caller that runs them as separate steps (the engine's
+// widget_model, core/api/cache.h): the weights' validation (nothing ran when options fix every weight or do not
+// learn them), then the build with the weights it chose. The same model as BuildModelFromBaskets.
+WeightValidation ValidateWeights(const Baskets& baskets, const BasketSubset& use, const std::vector<ModelProduct>& products,
+                                 const ModelOptions& options);
+Model BuildModelValidated(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
+                          const ModelOptions& options, const WeightValidation& validation, ModelStats* stats = nullptr,
+                          std::vector<uint32_t>* to_model = nullptr);
+
 // The workspace's products (display data) and valid orders up to settings.as_of as baskets (what BuildModel
 // learns from; the dashboard's quality figures evaluate the same). Returns the price currency ("" unknown).
 std::string CollectBaskets(const Workspace& workspace, const Settings& settings, std::vector<ModelProduct>* products,

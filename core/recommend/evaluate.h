@@ -38,6 +38,19 @@ struct NextBasketSubsetSplit {
   size_t customers_with_repeat = 0;
 };
 
+// build.h's ValidateWeights in two steps (defined in build.cpp): the model learned on the validation split (all
+// baskets but each repeat customer's last: the costly build), then the search of the weights on it.
+// SearchWeights(BuildValidationModel(..)) == ValidateWeights(..) when options learn weights and fix not all.
+struct ValidationModel {
+  NextBasketSubsetSplit split;      // nothing ran when it has fewer than kMinValidationCases cases
+  Model inner;                      // learned on split.learn, options' weights
+  std::vector<uint32_t> to_model;   // input product index -> inner's
+};
+ValidationModel BuildValidationModel(const Baskets& baskets, const BasketSubset& use,
+                                     const std::vector<ModelProduct>& products, const ModelOptions& options);
+WeightValidation SearchWeights(const Baskets& baskets, const std::vector<ModelProduct>& products,
+                               const ModelOptions& options, const ValidationModel& learned);
+
 // Positions in `use` ordered by the customer, then the day of their baskets, then position (what a stable
 // sort by (customer, day) gives), sorted as packed keys: at 5,000,000 baskets an index sort that compares
 // through the rows spends seconds on cache misses.

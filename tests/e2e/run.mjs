@@ -1044,6 +1044,16 @@ try {
     }
     const count = await p.locator('ul.workspaces li').count();
     assert(count === 2, `${count} workspaces listed after the restart`);
+    // The page read that list itself (OPFS index.json, never waiting for a busy worker): the worker's own list.
+    const lists = await p.evaluate(async () => {
+      const ids = (l) => l.map((w) => `${w.id}:${w.label}`).sort().join(',');
+      const own = await window.rapport.client.storedWorkspaces();
+      const shown = await window.rapport.workspaces();
+      const worker = await window.rapport.client.send({ type: 'workspaces' });
+      return { own: own ? ids(own) : null, shown: ids(shown.workspaces), worker: ids(worker.workspaces), current: shown.current, workerCurrent: worker.current };
+    });
+    assert(lists.own !== null && lists.own === lists.worker && lists.shown === lists.worker && lists.current === lists.workerCurrent,
+      `the page's own list of workspaces differs from the worker's: ${JSON.stringify(lists)}`);
     await p.evaluate(() => document.getElementById('main').removeAttribute('data-ready'));
     await p.locator('ul.workspaces li[data-label="workspace.rapport"]').getByRole('button', { name: 'Switch to' }).click();
     await p.locator('main[data-ready="overview"] [data-kpi="customers"] .kpi-value').waitFor();

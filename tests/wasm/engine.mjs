@@ -70,6 +70,12 @@ export class NodeEngine {
     const text = this.resultText();
     return { text, ...JSON.parse(text) };
   }
+  /** One step of a read-only op (rp_call_step): {pending: true} while it has more to build, else call's reply. */
+  callStep(handle, request) {
+    this.withString(typeof request === 'string' ? request : JSON.stringify(request), (r) => this.m._rp_call_step(handle, r));
+    const text = this.resultText();
+    return { text, ...JSON.parse(text) };
+  }
   /** The bytes of the "result" member of a successful reply, exactly as the engine wrote them. */
   callResultText(handle, request) {
     const reply = this.call(handle, request);

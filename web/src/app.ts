@@ -1,7 +1,7 @@
 // The dashboard's shared state: the engine client, what workspace is open, the latest import reports,
 // and the actions every view can trigger (import files, open or download a workspace).
 import { EngineCallError, EngineClient } from './engine/client';
-import type { ImportOptions, ImportRecord, ProgressMessage, WorkspaceState } from './engine/protocol';
+import type { ImportOptions, ImportRecord, ProgressMessage, ReplyMap, WorkspaceState } from './engine/protocol';
 
 export interface ImportOutcome {
   fileName: string;
@@ -151,7 +151,13 @@ export class App {
     this.changed();
   }
 
-  async workspaces() {
+  /**
+   * The stored workspaces. In OPFS the page reads their list itself (the worker may be busy opening a large
+   * workspace for a minute); `current` is the open one, as the worker's reply would say.
+   */
+  async workspaces(): Promise<ReplyMap['workspaces']> {
+    const stored = await this.client.storedWorkspaces();
+    if (stored) return { current: this.state.id ?? null, workspaces: stored, storage: 'opfs', state: this.state };
     return this.client.send({ type: 'workspaces', page: this.client.page });
   }
 

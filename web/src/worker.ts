@@ -2,7 +2,7 @@
 // File.slice chunks and keeps the workspace image in the Origin Private File System. The page talks to it
 // only through the messages of engine/protocol.ts.
 import {
-  kMutatingOps, type EngineError, type ImportRecord, type ImportStage, type ReplyMap, type RequestMessage, type WorkerMessage,
+  kIndexFile, kMutatingOps, type EngineError, type ImportRecord, type ImportStage, type ReplyMap, type RequestMessage, type WorkerMessage,
   type WorkspaceSource, type WorkspaceState,
 } from './engine/protocol';
 import { WasmEngine, type BindingReply, type EngineFactory } from './engine/wasm';
@@ -308,7 +308,7 @@ function store(): Promise<Store> {
 
 interface WorkspaceEntry { id: string; label: string; updated: string }
 interface Index { current: string | null; workspaces: WorkspaceEntry[] }
-const kIndex = 'index.json';
+const kIndex = kIndexFile;
 const kLegacyImage = 'workspace.rapport';
 const kLegacyMeta = 'workspace.json';
 const imageName = (id: string) => `ws-${id}.rapport`;
@@ -673,7 +673,8 @@ async function openImage(file: Blob, name: string): Promise<ReplyMap['openImage'
   return { state };
 }
 
-async function handle_(message: RequestMessage): Promise<{ data: unknown; transfer?: Transferable[] }> {
+/** `pending`: a step of a long op ran; the request goes back into the queue for its next step. */
+async function handle_(message: RequestMessage): Promise<{ data: unknown; transfer?: Transferable[]; pending?: boolean }> {
   switch (message.type) {
     case 'init':
       if (message.chunkBytes && message.chunkBytes > 0) chunkBytes = message.chunkBytes;
@@ -686,10 +687,17 @@ async function handle_(message: RequestMessage): Promise<{ data: unknown; transf
       return { data: { queued: jobs.length } };
     case 'call': {
       const e = await loadEngine();
+      if (!kMutatingOps.has(message.request.op)) {
+        // A step at a time (PROTOCOL.md, rp_call_step): between steps the queue runs other requests first.
+        const step = e.callStep(handle, message.request);
+        if (step.ok && 'pending' in step) return { data: null, pending: true };
+        const result = must(step);
+        keepAnswer(message.request, result);
+        return { data: { result } };
+      }
       const result = must(e.call(handle, message.request));
-      if (!kMutatingOps.has(message.request.op)) keepAnswer(message.request, result);
       // Ops that change the workspace: in its OPFS file the change is already stored (see persist).
-      if (kMutatingOps.has(message.request.op)) state.persisted = await persist();
+      state.persisted = await persist();
       return { data: { result } };
     }
     case 'serialize': {
@@ -811,7 +819,12 @@ async function run(job: Job): Promise<void> {
       post({ kind: 'reply', messageId: message.messageId, type: 'call', data: { result: JSON.parse(hit) } } as WorkerMessage);
       return;
     }
-    const { data, transfer } = await handle_(message);
+    const { data, transfer, pending } = await handle_(message);
+    if (pending) {
+      // Back at the head of the queue: it goes on after the requests of the page on screen, if it is not for it.
+      jobs.unshift(job);
+      return;
+    }
     post({ kind: 'reply', messageId: message.messageId, type: message.type, data } as WorkerMessage, transfer ?? []);
   } catch (error) {
     const e: EngineError = error instanceof Failure

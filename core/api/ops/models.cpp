@@ -118,10 +118,21 @@ Result<CountFits> FitCount(const std::string& name, const model::Patterns& patte
 }
 
 // The summary and the count fit(s) for one (unit, calibration end, model, settings): computed once per
-// engine and kept in its AnalysisCache until the workspace or the settings change.
+// engine and kept in its AnalysisCache until the workspace or the settings change. Each part is an entry of its
+// own, so a step (core/api/cache.h) builds one: the summary, then each count model's fit, then Gamma-Gamma.
+struct SummaryRun {
+  Status status;
+  CustomerSummary summary;
+  model::Patterns patterns;
+};
+struct FitRun {
+  Status status;
+  FitResult fit;
+};
 struct ModelRun {
   Status status;  // the summary's or the fit's failure
-  CustomerSummary summary;
+  std::shared_ptr<const SummaryRun> summary_run;
+  const CustomerSummary& summary() const { return summary_run->summary; }
   CountFits count;
   bool has_gg = false;
   FitResult gg;
@@ -134,29 +145,86 @@ std::shared_ptr<const T> Cached(OpContext& ctx, const std::string& key, Build&& 
   return ctx.engine->cache().Get<T>(key + "|" + Dump(SettingsToJson(ctx.settings)), std::forward<Build>(build));
 }
 
+bool IsCached(OpContext& ctx, const std::string& key) {
+  return ctx.engine && ctx.engine->cache().Has(key + "|" + Dump(SettingsToJson(ctx.settings)));
+}
+
 std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int32_t calibration_end,
                                           const std::string& name, bool with_spend) {
-  const std::string key = "models:" + name + ":" + std::to_string(unit_days) + ":" + std::to_string(calibration_end) +
-                          (with_spend ? ":gg" : "");
-  return Cached<ModelRun>(ctx, key, [&] {
-    ModelRun run;
+  const std::string part = std::to_string(unit_days) + ":" + std::to_string(calibration_end);
+  const std::string key = "models:" + name + ":" + part + (with_spend ? ":gg" : "");
+  if (IsCached(ctx, key)) return Cached<ModelRun>(ctx, key, [] { return ModelRun(); });
+  const std::shared_ptr<const SummaryRun> summary = Cached<SummaryRun>(ctx, "model-summary:" + part, [&] {
+    SummaryRun run;
     auto s = Summary(ctx, unit_days, calibration_end);
     if (!s.ok()) {
       run.status = s.status();
       return run;
     }
     run.summary = std::move(s.value());
-    auto fits = FitCount(name, model::CompressPatterns(run.summary.x, run.summary.t_x, run.summary.T));
-    if (!fits.ok()) {
-      run.status = fits.status();
+    run.patterns = model::CompressPatterns(run.summary.x, run.summary.t_x, run.summary.T);
+    return run;
+  });
+  // The count fits: every model for "auto" (FitAllCountModels' order and choice, one fit a step), else the one.
+  std::vector<ModelKind> kinds;
+  if (name == "auto") {
+    kinds = {ModelKind::kBgNbd, ModelKind::kMbgNbd, ModelKind::kParetoNbd};
+  } else {
+    ModelKind kind;
+    model::ModelFromName(name, &kind);
+    kinds = {kind};
+  }
+  std::vector<std::shared_ptr<const FitRun>> fits;
+  if (summary->status.ok()) {
+    for (ModelKind kind : kinds) {
+      fits.push_back(Cached<FitRun>(ctx, std::string("model-fit:") + model::ModelName(kind) + ":" + part, [&] {
+        FitRun run;
+        auto fit = model::FitCountModel(kind, summary->patterns);
+        if (fit.ok()) run.fit = std::move(fit.value());
+        else run.status = fit.status();
+        return run;
+      }));
+    }
+  }
+  std::shared_ptr<const FitRun> gg;
+  if (summary->status.ok() && with_spend) {
+    gg = Cached<FitRun>(ctx, "model-gg:" + part, [&] {
+      FitRun run;
+      auto fit = model::FitGammaGamma(summary->summary.x, summary->summary.zbar);
+      if (fit.ok()) run.fit = std::move(fit.value());
+      else run.status = fit.status();
+      return run;
+    });
+  }
+  return Cached<ModelRun>(ctx, key, [&] {
+    ModelRun run;
+    run.summary_run = summary;
+    if (!summary->status.ok()) {
+      run.status = summary->status;
       return run;
     }
-    run.count = std::move(fits.value());
+    Status first_error;
+    for (size_t i = 0; i < kinds.size(); ++i) {
+      if (fits[i]->status.ok()) {
+        run.count.fits.push_back(fits[i]->fit);
+      } else {
+        if (first_error.ok()) first_error = fits[i]->status;
+        if (name == "auto") {
+          run.count.failures.push_back(Json{{"model", model::ModelName(kinds[i])}, {"error", ErrorJson(fits[i]->status)}});
+        }
+      }
+    }
+    if (run.count.fits.empty()) {
+      run.status = first_error;
+      return run;
+    }
+    for (size_t i = 1; i < run.count.fits.size(); ++i) {
+      if (run.count.fits[i].bic < run.count.fits[run.count.best].bic) run.count.best = i;
+    }
     if (with_spend) {
-      auto gg = model::FitGammaGamma(run.summary.x, run.summary.zbar);
-      run.has_gg = gg.ok();
-      if (gg.ok()) run.gg = std::move(gg.value());
-      else run.gg_status = gg.status();
+      run.has_gg = gg->status.ok();
+      if (run.has_gg) run.gg = gg->fit;
+      else run.gg_status = gg->status;
     }
     return run;
   });
@@ -320,7 +388,7 @@ Result<Json> Op_fit(OpContext& ctx) {
   }
   const std::shared_ptr<const ModelRun> run = RunModels(ctx, *unit, kNoDay, *name, /*with_spend=*/true);
   if (!run->status.ok()) return run->status;
-  const CustomerSummary& s = run->summary;
+  const CustomerSummary& s = run->summary();
   const CountFits& fits = run->count;
   Json out{{"unit", UnitName(*unit)}, {"as_of", Day(s.calibration_end_day)}, {"customers", s.size()},
            {"model", *name}};
@@ -352,7 +420,7 @@ Result<Json> Op_predictions(OpContext& ctx) {
   }
   const std::shared_ptr<const ModelRun> run = RunModels(ctx, *unit, kNoDay, *name, /*with_spend=*/true);
   if (!run->status.ok()) return run->status;
-  const CustomerSummary* s = &run->summary;
+  const CustomerSummary* s = &run->summary();
   const FitResult& count = run->count.fits[run->count.best];
   model::PredictionOptions options;
   options.horizon = horizon_days / *unit;
@@ -485,7 +553,7 @@ Result<Json> Op_validation(OpContext& ctx) {
   if (!calibration_end.ok()) return calibration_end.status();
   const std::shared_ptr<const ModelRun> run = RunModels(ctx, *unit, *calibration_end, *name, /*with_spend=*/false);
   if (!run->status.ok()) return run->status;
-  const CustomerSummary* s = &run->summary;
+  const CustomerSummary* s = &run->summary();
   const FitResult& count = run->count.fits[run->count.best];
   const model::HoldoutComparison h = model::CompareHoldout(count, *s);
   Json rows = Json::array();

@@ -288,11 +288,42 @@ Json ActionJson(const SegmentContext& sc, const PlaybookOptions& options, const 
 // The playbooks for these options, from the engine's cache: the overview's counts, the Playbooks page's
 // first page, each further page and an audience download all read one run (a few seconds at 1,000,000
 // customers). An action holds figures, not text, so a million of them stay small (PlaybookReason words them).
+// Steps of their own (cache.h): the products' repurchase intervals (a second or more at that size), the
+// candidates of three groups of playbooks, then the priority over them (the run kept; the parts let go).
 std::shared_ptr<const PlaybookResult> PlaybooksFor(OpContext& ctx, const SegmentContext& sc, const PlaybookOptions& options) {
-  auto run = [&] { return RunPlaybooks(sc, options); };
-  if (!ctx.engine) return std::make_shared<const PlaybookResult>(run());
-  return ctx.engine->cache().Get<PlaybookResult>(
-      "playbooks:" + Dump(SettingsToJson(ctx.settings)) + "|" + Dump(PlaybookOptionsToJson(options)), run);
+  if (!ctx.engine) return std::make_shared<const PlaybookResult>(RunPlaybooks(sc, options));
+  AnalysisCache& cache = ctx.engine->cache();
+  const std::string settings = Dump(SettingsToJson(ctx.settings));
+  const std::string options_json = Dump(PlaybookOptionsToJson(options));
+  const std::string key = "playbooks:" + settings + "|" + options_json;
+  if (cache.Has(key)) return cache.Get<PlaybookResult>(key, [] { return PlaybookResult(); });
+  std::shared_ptr<const std::vector<ProductInterval>> intervals;
+  if (std::find(options.priority.begin(), options.priority.end(), PlaybookKind::kReplenishment) != options.priority.end()) {
+    intervals = cache.Get<std::vector<ProductInterval>>(
+        "playbook-intervals:" + settings + "|" + std::to_string(options.replenish_min_repeats),
+        [&] { return ProductRepurchaseIntervals(sc, options.replenish_min_repeats); });
+  }
+  const std::vector<std::pair<const char*, std::vector<PlaybookKind>>> groups = {
+      {"customers", {PlaybookKind::kFeedbackRecovery, PlaybookKind::kAtRiskHighValue, PlaybookKind::kWinback,
+                     PlaybookKind::kReviewRequest, PlaybookKind::kLoyaltyUpgrade}},
+      {"replenishment", {PlaybookKind::kReplenishment}},
+      {"cross_sell", {PlaybookKind::kCrossSell}},
+  };
+  std::vector<std::string> part_keys;
+  std::vector<std::shared_ptr<const PlaybookCandidates>> parts;
+  for (const auto& [name, kinds] : groups) {
+    part_keys.push_back(std::string("playbook-part:") + name + ":" + settings + "|" + options_json);
+    parts.push_back(cache.Get<PlaybookCandidates>(part_keys.back(), [&, &kinds = kinds] {
+      return FindPlaybookCandidates(sc, options, kinds, intervals.get());
+    }));
+  }
+  std::shared_ptr<const PlaybookResult> run = cache.Get<PlaybookResult>(key, [&] {
+    std::vector<const PlaybookCandidates*> of;
+    for (const auto& part : parts) of.push_back(part.get());
+    return AssignPlaybooks(sc, options, of);
+  });
+  for (const std::string& part_key : part_keys) cache.Erase(part_key);
+  return run;
 }
 
 Result<PlaybookOptions> OptionsForRequest(OpContext& ctx) {

@@ -43,7 +43,15 @@ std::string Base64(const std::string& in) {
   return out;
 }
 
-Json BuildReply(OpContext& ctx, const ModelOptions& options, bool quality);
+// The workspace's baskets and products (CollectBaskets), the first step of a build (core/api/cache.h).
+struct WidgetBaskets {
+  std::vector<ModelProduct> products;
+  Baskets baskets;
+  std::string currency;
+};
+
+Json BuildReply(OpContext& ctx, const ModelOptions& options, bool quality, const WidgetBaskets& input,
+                const WeightValidation& validation);
 
 }  // namespace
 
@@ -94,14 +102,50 @@ Result<Json> Op_widget_model(OpContext& ctx) {
     if (!rq["file"].is_boolean()) return InvalidArgument("`file`: expected true or false");
     file = rq["file"].get<bool>();
   }
-  auto build = [&] { return BuildReply(ctx, options, quality); };
   // Keyed by every input but "file": the figures and the file come from one build.
   Json key = rq;
   key.erase("op");
   key.erase("file");
-  std::shared_ptr<const Json> reply =
-      ctx.engine ? ctx.engine->cache().Get<Json>("widget:" + Dump(key) + "|" + Dump(SettingsToJson(ctx.settings)), build)
-                 : std::make_shared<const Json>(build());
+  const std::string settings = Dump(SettingsToJson(ctx.settings));
+  const std::string reply_key = "widget:" + Dump(key) + "|" + settings;
+  auto collect = [&] {
+    WidgetBaskets input;
+    input.currency = CollectBaskets(ctx.workspace, ctx.settings, &input.products, &input.baskets);
+    return input;
+  };
+  std::shared_ptr<const Json> reply;
+  if (!ctx.engine) {
+    const WidgetBaskets input = collect();
+    const WeightValidation validation = ValidateWeights(input.baskets, AllBaskets(input.baskets), input.products, options);
+    reply = std::make_shared<const Json>(BuildReply(ctx, options, quality, input, validation));
+  } else if (ctx.engine->cache().Has(reply_key)) {
+    reply = ctx.engine->cache().Get<Json>(reply_key, [] { return Json(); });
+  } else {
+    // Four steps (core/api/cache.h): the baskets, the weights' validation (two), the model. The baskets (~120 MB at a
+    // million customers) are let go once the model is built.
+    AnalysisCache& cache = ctx.engine->cache();
+    const std::string baskets_key = "widget-baskets:" + settings;
+    const std::shared_ptr<const WidgetBaskets> input = cache.Get<WidgetBaskets>(baskets_key, collect);
+    Json validation_key = key;
+    for (const char* name : {"quality", "review_delay_days", "review_max_prompts", "review_url_template"}) validation_key.erase(name);
+    // The weights' validation in two steps of its own: the model learned on the split, the search on it.
+    const std::string validation_part = Dump(validation_key) + "|" + settings;
+    const bool learn = options.learn_weights &&
+                       !(options.fix_w_bought && options.fix_w_repeat && options.fix_w_replenish && options.fix_half_life);
+    std::shared_ptr<const ValidationModel> learned;
+    if (learn && !cache.Has("widget-validation:" + validation_part)) {
+      learned = cache.Get<ValidationModel>("widget-learned:" + validation_part, [&] {
+        return BuildValidationModel(input->baskets, AllBaskets(input->baskets), input->products, options);
+      });
+    }
+    const std::shared_ptr<const WeightValidation> validation =
+        cache.Get<WeightValidation>("widget-validation:" + validation_part, [&] {
+          return learn ? SearchWeights(input->baskets, input->products, options, *learned) : WeightValidation{};
+        });
+    reply = cache.Get<Json>(reply_key, [&] { return BuildReply(ctx, options, quality, *input, *validation); });
+    cache.Erase(baskets_key);
+    cache.Erase("widget-learned:" + validation_part);
+  }
   if (file) return *reply;
   Json out = *reply;
   out.erase("bytes_base64");
@@ -110,9 +154,16 @@ Result<Json> Op_widget_model(OpContext& ctx) {
 
 namespace {
 
-Json BuildReply(OpContext& ctx, const ModelOptions& options, bool quality) {
+// BuildModel's model (core/recommend/build.h), from the collected baskets and the weights' validation.
+Json BuildReply(OpContext& ctx, const ModelOptions& options, bool quality, const WidgetBaskets& input,
+                const WeightValidation& validation) {
   ModelStats stats;
-  const Model model = BuildModel(ctx.workspace, ctx.settings, options, &stats);
+  ModelOptions model_options = options;
+  if (model_options.review.delay_days == ReviewPromptSettings{}.delay_days && ctx.settings.review_request_delay_days > 0) {
+    model_options.review.delay_days = static_cast<uint32_t>(ctx.settings.review_request_delay_days);
+  }
+  Model model = BuildModelValidated(input.baskets, AllBaskets(input.baskets), input.products, model_options, validation, &stats);
+  model.meta.currency = input.currency;
   const std::string bytes = WriteModel(model);
   Json out;
   out["bytes_base64"] = Base64(bytes);
@@ -175,10 +226,7 @@ Json BuildReply(OpContext& ctx, const ModelOptions& options, bool quality) {
   } else if (quality) {
     // No validation ran (weights all fixed, or fewer than kMinValidationCases repeat customers): a build with these
     // options on all orders but each repeat customer's last, scored on those last orders (no search: cheap).
-    std::vector<ModelProduct> products;
-    Baskets baskets;
-    CollectBaskets(ctx.workspace, ctx.settings, &products, &baskets);
-    const NextBasketReport r = EvaluateNextBasket(baskets, products, options, 5000);
+    const NextBasketReport r = EvaluateNextBasket(input.baskets, input.products, options, 5000);
     out["quality"] = Json{{"cases", r.cases}, {"customers_with_repeat", r.customers_with_repeat},
                           {"hit4", Num(r.model_hit4)}, {"pop_hit4", Num(r.pop_hit4)},
                           {"recall10", Num(r.model_recall10)}, {"pop_recall10", Num(r.pop_recall10)},

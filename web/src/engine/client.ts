@@ -1,7 +1,7 @@
 // A promise-based client of the engine worker: one pending promise per messageId.
 import {
-  kMutatingOps, type EngineError, type ErrorMessage, type ProgressMessage, type ReplyMap, type Request, type RequestMessage,
-  type WorkerMessage,
+  kIndexFile, kMutatingOps, type EngineError, type ErrorMessage, type ProgressMessage, type ReplyMap, type Request, type RequestMessage,
+  type WorkerMessage, type WorkspaceEntry,
 } from './protocol';
 
 /** An error reply from the engine, with the engine's code ("parse_error", ...). */
@@ -94,6 +94,22 @@ export class EngineClient {
     for (const id of ids) this.callPages.set(id, page);
     // Answered at once by the worker; nothing waits for the reply.
     this.worker.postMessage({ type: 'focus', page, messageIds: ids, messageId: this.nextId++ } as RequestMessage);
+  }
+
+  /**
+   * The workspaces stored in OPFS, read by the page from the worker's index (protocol.ts, kIndexFile) without
+   * asking the worker; null where there is no such index (IndexedDB, nothing stored yet, an unreadable file):
+   * ask the worker then (`workspaces`).
+   */
+  async storedWorkspaces(): Promise<WorkspaceEntry[] | null> {
+    try {
+      const root = await navigator.storage.getDirectory();
+      const text = await (await (await root.getFileHandle(kIndexFile)).getFile()).text();
+      const index = JSON.parse(text) as { workspaces?: unknown };
+      return Array.isArray(index.workspaces) ? index.workspaces as WorkspaceEntry[] : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Requests sent and not answered yet (benchmarks wait for the engine to be idle). */

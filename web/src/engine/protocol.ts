@@ -18,6 +18,13 @@ export interface WorkspaceState {
 /** A workspace kept in this browser. */
 export interface WorkspaceEntry { id: string; label: string; updated: string }
 
+/**
+ * The list of stored workspaces in OPFS: {current, workspaces: WorkspaceEntry[]}, written whole (a temporary
+ * file renamed over it) by the worker. The page reads it itself (EngineClient.storedWorkspaces), so the list
+ * never waits for the worker, busy for about a minute while it opens a million-customer workspace.
+ */
+export const kIndexFile = 'index.json';
+
 /** Import options (the JSON given to rp_import_begin; see PROTOCOL.md). */
 export interface ImportOptions {
   format?: string;

@@ -27,6 +27,7 @@ export interface EngineModule {
   _rp_import_finish(handle: number): number;
   _rp_import_cancel(handle: number): void;
   _rp_call(handle: number, request: number): number;
+  _rp_call_step(handle: number, request: number): number;
   _rp_serialize(handle: number): number;
   _rp_remove_import(handle: number, importId: number): number;
   _rp_result_ptr(): number;
@@ -167,6 +168,15 @@ export class WasmEngine {
   call<T = unknown>(handle: number, request: unknown): BindingReply<T> {
     this.withString(JSON.stringify(request), (r) => this.module._rp_call(handle, r));
     return this.reply();
+  }
+
+  /**
+   * One step of a read-only op (Engine::CallStep): `pending` while the op has more of its structures to build
+   * (call again; other calls may run in between), else the op's reply, the same as call's.
+   */
+  callStep<T = unknown>(handle: number, request: unknown): BindingReply<T> | { ok: true; pending: true } {
+    this.withString(JSON.stringify(request), (r) => this.module._rp_call_step(handle, r));
+    return this.reply() as BindingReply<T> | { ok: true; pending: true };
   }
 
   /** The .rapport image bytes, or the error. */

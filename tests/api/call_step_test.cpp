@@ -1,0 +1,111 @@
+// Engine::CallStep: the dashboard's ops a step at a time (core/api/cache.h, "Steps"), as the worker runs them so
+// that no op holds it for seconds at a million customers. Whatever runs between the steps, the final reply is
+// Call's, byte for byte.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/api/engine.h"
+#include "core/api/json.h"
+#include "core/demo/generator.h"
+
+namespace rapport {
+namespace {
+
+// The demo store's generator (core/demo): 600 customers, the same on every run and platform.
+std::unique_ptr<Engine> Loaded() {
+  demo::DemoOptions options;
+  options.customers = 600;
+  options.seed = 7;
+  std::string csv;
+  auto summary = demo::GenerateTransactions(options, [&](std::string_view bytes) { csv.append(bytes); });
+  REQUIRE(summary.ok());
+  auto e = Engine::OpenMemory();
+  REQUIRE(e.ok());
+  REQUIRE((*e)->BeginImport("t.csv", {}, csv.size(), "2026-01-01T00:00:00Z").ok());
+  REQUIRE((*e)->ImportChunk(csv).ok());
+  REQUIRE((*e)->FinishImport().ok());
+  return std::move(*e);
+}
+
+const std::string kPending = R"({"ok":true,"pending":true})";
+
+// Runs `request` a step at a time, calling `between` after each pending step; returns the final reply.
+template <typename Between>
+std::string Stepped(Engine* e, const std::string& request, int* steps, Between&& between) {
+  *steps = 0;
+  for (;;) {
+    std::string reply = e->CallStep(request);
+    ++*steps;
+    REQUIRE(*steps < 100);
+    if (reply != kPending) return reply;
+    between();
+  }
+}
+
+// The requests of the dashboard's pages (bench/dashboard_ops_bench.cpp has the same list).
+const std::vector<std::string> kRequests = {
+    R"({"op":"kpis"})",
+    R"({"op":"funnel"})",
+    R"({"op":"playbooks","limit":0,"due_before":"+7d"})",
+    R"({"op":"segment","rule":"orders >= 2","limit":100})",
+    R"({"op":"funnel_flow"})",
+    R"({"op":"rfm"})",
+    R"({"op":"fit","model":"auto"})",
+    R"({"op":"predictions","model":"bgnbd","offset":0,"limit":50,"sort":"clv","desc":true})",
+    R"({"op":"products"})",
+    R"({"op":"playbooks","limit":50,"due_before":"+7d"})",
+    R"({"op":"widget_model","min_pairs":3,"file":false})",
+    R"({"op":"customer","id":3})",
+};
+
+}  // namespace
+
+TEST_CASE("engine: every dashboard op a step at a time replies as Call does", "[engine][steps]") {
+  auto whole = Loaded();
+  auto stepped = Loaded();
+  for (const std::string& request : kRequests) {
+    INFO(request);
+    int steps = 0;
+    const std::string reply = Stepped(stepped.get(), request, &steps, [] {});
+    CHECK(reply == whole->Call(request));
+    CHECK(reply.compare(0, 10, "{\"ok\":true") == 0);
+  }
+}
+
+TEST_CASE("engine: the long ops take several steps, and other calls between them change nothing", "[engine][steps]") {
+  auto whole = Loaded();
+  auto stepped = Loaded();
+  // The overview's playbooks: the customer facts, the segment columns, the products' repurchase intervals,
+  // then the run; the widget's model: its baskets, the weights' validation, then the model.
+  for (const std::string request : {R"({"op":"playbooks","limit":0,"due_before":"+7d"})",
+                                    R"({"op":"widget_model","min_pairs":3,"file":false})",
+                                    R"({"op":"fit","model":"auto"})"}) {
+    INFO(request);
+    int steps = 0;
+    // Between the steps the page on screen asks for its own answers (the customer list, the RFM grid).
+    const std::string reply = Stepped(stepped.get(), request, &steps, [&] {
+      CHECK(stepped->Call(R"({"op":"rfm"})") == whole->Call(R"({"op":"rfm"})"));
+      CHECK(stepped->CallStep(R"({"op":"settings_get"})") == whole->Call(R"({"op":"settings_get"})"));
+    });
+    CHECK(steps >= 3);
+    CHECK(reply == whole->Call(request));
+    // Everything is built now: one step.
+    CHECK(stepped->CallStep(request) == reply);
+  }
+}
+
+TEST_CASE("engine: a settings change between two steps gives the answer for the new settings", "[engine][steps]") {
+  auto e = Loaded();
+  const std::string request = R"({"op":"playbooks","limit":20})";
+  CHECK(e->CallStep(request) == kPending);
+  REQUIRE(Json::parse(e->Call(R"({"op":"settings_set","settings":{"churn_window_days":60}})"))["ok"] == true);
+  int steps = 0;
+  const std::string reply = Stepped(e.get(), request, &steps, [] {});
+  auto fresh = Loaded();
+  REQUIRE(Json::parse(fresh->Call(R"({"op":"settings_set","settings":{"churn_window_days":60}})"))["ok"] == true);
+  CHECK(reply == fresh->Call(request));
+}
+
+}  // namespace rapport

@@ -81,6 +81,9 @@ struct BigVectorAllocator {
   static_assert(std::is_trivially_copyable<T>::value && std::is_trivially_destructible<T>::value,
                 "BigVectorAllocator holds plain items");
   using value_type = T;
+  // Stateless: a moved vector takes the other's buffer whatever the library's defaults.
+  using propagate_on_container_move_assignment = std::true_type;
+  using is_always_equal = std::true_type;
   BigVectorAllocator() = default;
   template <typename U>
   BigVectorAllocator(const BigVectorAllocator<U>&) noexcept {}

@@ -356,8 +356,20 @@ class GenericTransactionsImporter : public Importer {
   void Append(size_t number) { AppendInt(&message_, static_cast<int64_t>(number)); }
   // "`" + the column's label + "`".
   std::string_view What(int column) const { return whats_[static_cast<size_t>(column)]; }
-  // A cell quoted for a message, or "nothing".
-  static std::string Found(std::string_view text) { return text.empty() ? std::string("nothing") : Quoted(text); }
+  // A cell for a message: Quoted(text), or "nothing" when `or_nothing` and the cell is empty; appended to the
+  // message in place (no string of its own).
+  struct Cell {
+    std::string_view text;
+    bool or_nothing;
+  };
+  void Append(Cell cell) {
+    if (cell.or_nothing && cell.text.empty()) {
+      message_.append("nothing");
+    } else {
+      AppendQuoted(&message_, cell.text);
+    }
+  }
+  static Cell Found(std::string_view text) { return {text, true}; }
 
   void Row(const CsvRecord& r, ImportBatch* b) {
     ++b->rows_read;
@@ -406,7 +418,7 @@ class GenericTransactionsImporter : public Importer {
     const std::string_view quantity_text = Trim(Field(r, quantity_));
     if (!quantity_text.empty() && (!ParseInt64(quantity_text, &quantity) || quantity < 0 || quantity > INT32_MAX)) {
       Reject(b, r, quantity_, "bad_quantity", What(quantity_), ": expected a whole number like 2, found ",
-             Quoted(quantity_text));
+             Cell{quantity_text, false});
       return;
     }
     if (currency_ >= 0) {

@@ -5,9 +5,9 @@
 // including the engine's cached structures it builds) and the second (the cache warm). Then a settings change
 // (churn window) and the requests of the overview and the funnel after it. Prints wall and CPU milliseconds and
 // the reply size per request. --steps: the first call runs a step at a time as the worker runs it
-// (Engine::CallStep, core/api/cache.h), and the row adds the number of steps and the longest step's CPU ms: what
-// the page on screen may wait for behind another page's op. Results: bench/RESULTS.md ("The dashboard with
-// 1,000,000 customers loaded").
+// (Engine::CallStep, core/api/cache.h), and the row adds the number of steps, the longest step's CPU ms and each
+// step's: what the page on screen may wait for behind another page's op. Results: bench/RESULTS.md ("The
+// dashboard with 1,000,000 customers loaded").
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -30,6 +30,7 @@ struct Timing {
   bool ok = false;
   int steps = 0;
   double longest_step_cpu_ms = 0;
+  std::string step_cpu_ms;  // each step's CPU ms, in order
 };
 
 // The request a step at a time until it replies (Engine::CallStep); the totals and the longest step.
@@ -43,6 +44,7 @@ Timing TimeSteps(Engine& engine, const std::string& request) {
     const double cpu_ms = 1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
     t.cpu_ms += cpu_ms;
     t.longest_step_cpu_ms = std::max(t.longest_step_cpu_ms, cpu_ms);
+    t.step_cpu_ms += (t.steps ? " " : "") + std::to_string(static_cast<long>(cpu_ms + 0.5));
     ++t.steps;
   } while (reply == R"({"ok":true,"pending":true})");
   t.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -68,7 +70,7 @@ Timing Time(Engine& engine, const std::string& request) {
 void Row(const char* page, const std::string& request, const Timing& first, const Timing& second) {
   std::printf("%-12s %-70s %9.0f %9.0f %9.0f %9.0f %10zu", page, request.substr(0, 70).c_str(), first.wall_ms,
               first.cpu_ms, second.wall_ms, second.cpu_ms, first.bytes);
-  if (first.steps > 0) std::printf(" %5d %9.0f", first.steps, first.longest_step_cpu_ms);
+  if (first.steps > 0) std::printf(" %5d %9.0f  [%s]", first.steps, first.longest_step_cpu_ms, first.step_cpu_ms.c_str());
   std::printf("%s\n", first.ok ? "" : "  ERROR");
   std::fflush(stdout);
 }

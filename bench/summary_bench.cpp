@@ -1,9 +1,12 @@
 // The path PEERS.md compares with DuckDB: CSV bytes -> normalised columns -> per-customer summary
-// (first and last order, order count, net revenue), one thread, the file already in memory.
-//   summary_bench FILE [--runs N] [--chunk-mib M]
-// Each run: ParseSession over the bytes in chunks, merged into an empty Workspace in slices of 100,000 orders
-// as the engine does (parse_s is the run minus the merge time, merge_s the time inside MergeSlice) ->
-// BuildCustomerFacts. Prints the median, MB/s and the summary's totals (to check against DuckDB's).
+// (first and last order, order count, net revenue), the file already in memory.
+//   summary_bench FILE [--runs N] [--chunk-mib M] [--threads 1|2]
+// Each run: the bytes in chunks through ParseAhead, merged into an empty Workspace in slices of
+// Engine::kImportSliceOrders orders as the engine does (parse_s is the run minus the merge time, merge_s the
+// time inside MergeSlice) -> BuildCustomerFacts. Prints the median, MB/s and the summary's totals (to check
+// against DuckDB's). --threads 2 parses on a second thread while the caller merges, as the native engine
+// imports (core/api/parse_ahead.h); then parse_s and the CPU split mean little (both threads run at once):
+// read the run's wall time and process CPU. WebAssembly has one thread: --threads 2 runs as 1 there.
 // The same source builds natively and as wasm under Node (NODERAWFS), so the two are compared directly.
 #include <algorithm>
 #include <chrono>
@@ -18,21 +21,24 @@
 #include "core/analysis/customer_facts.h"
 #include "bench/cpu_clock.h"
 #include "bench/read_file.h"
-#include "core/import/parse.h"
+#include "core/api/engine.h"
+#include "core/api/parse_ahead.h"
 #include "core/workspace/merge.h"
 
 using namespace rapport;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: summary_bench FILE [--runs N] [--chunk-mib M]\n");
+    std::fprintf(stderr, "usage: summary_bench FILE [--runs N] [--chunk-mib M] [--threads 1|2]\n");
     return 2;
   }
   int runs = 5;
   size_t chunk = 4u << 20;
+  int threads = 1;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--chunk-mib")) chunk = size_t(std::atoi(argv[i + 1])) << 20;
+    if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
   }
   std::string bytes;
   if (!rapport::bench::ReadFile(argv[1], &bytes)) {
@@ -42,13 +48,15 @@ int main(int argc, char** argv) {
 
   std::vector<double> parse_s, merge_s, facts_s, total_s, cpu_s, parse_cpu_s, merge_cpu_s;
   size_t customers = 0, orders = 0;
+  int used_threads = 1;
   int64_t net = 0;
   for (int run = 0; run < runs; ++run) {
     auto t0 = std::chrono::steady_clock::now();
     const double c0 = bench::CpuSeconds();
-    // As the engine imports (core/api/engine.cpp): slices of 100,000 orders merged while the file streams.
-    ParseSession session(argv[1], ImportOptions{});
-    session.ExpectBytes(bytes.size());  // as the engine does with the file's size
+    // As the engine imports (core/api/engine.cpp): slices merged while the file streams.
+    ParseAhead ahead(argv[1], ImportOptions{}, bytes.size(), Engine::kImportSliceOrders,
+                     threads >= 2 ? ParseAhead::kThreaded : ParseAhead::kInline);
+    used_threads = ahead.threaded() ? 2 : 1;
     Workspace ws;
     MergeTotals totals;
     double merge_wall = 0;
@@ -60,22 +68,19 @@ int main(int argc, char** argv) {
       merge_cpu += bench::CpuSeconds() - mc0;
       merge_wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - m0).count();
     };
-    ImportBatch slice;
+    auto sink = [&](const ImportBatch& slice, uint64_t bytes_consumed) {
+      totals.ExpectFromBytes(slice.orders.key.size(), bytes_consumed, bytes.size());  // as the engine does
+      merge(slice);
+      return Status::Ok();
+    };
     for (size_t off = 0; off < bytes.size(); off += chunk) {
-      Status s = session.Feed(std::string_view(bytes).substr(off, chunk));
+      Status s = ahead.Feed(std::string_view(bytes).substr(off, chunk), sink);
       if (!s.ok()) {
         std::fprintf(stderr, "%s\n", s.ToString().c_str());
         return 1;
       }
-      if (session.TakeSlice(100000, &slice)) {
-        // As the engine does: the file's orders estimated from the bytes read so far (+5 %).
-        totals.expected_orders = static_cast<size_t>(1.05 * double(totals.orders_added + totals.duplicates +
-                                                                  slice.orders.key.size()) *
-                                                     double(bytes.size()) / double(session.bytes_consumed()));
-        merge(slice);
-      }
     }
-    Result<ImportBatch> batch = session.Finish();
+    Result<ImportBatch> batch = ahead.Finish(sink);
     if (!batch.ok()) {
       std::fprintf(stderr, "%s\n", batch.status().ToString().c_str());
       return 1;
@@ -107,9 +112,9 @@ int main(int argc, char** argv) {
   };
   const double t = median(total_s);
   std::printf(
-      "summary_bench file=%s bytes=%zu runs=%d median_s=%.3f mb_per_s=%.0f parse_s=%.3f merge_s=%.3f facts_s=%.3f "
+      "summary_bench file=%s bytes=%zu runs=%d threads=%d median_s=%.3f mb_per_s=%.0f parse_s=%.3f merge_s=%.3f facts_s=%.3f "
       "customers=%zu valid_orders=%zu net=%.2f\n",
-      argv[1], bytes.size(), runs, t, bytes.size() / 1e6 / t, median(parse_s), median(merge_s), median(facts_s),
+      argv[1], bytes.size(), runs, used_threads, t, bytes.size() / 1e6 / t, median(parse_s), median(merge_s), median(facts_s),
       customers, orders, net / 100.0);
   // On a machine shared with other work the wall time overstates the cost; process CPU time beside it
   // (bench/cpu_clock.h: std::clock natively, Node's process.cpuUsage in wasm).

@@ -16,13 +16,9 @@ namespace rapport {
 // record needs.
 class ImportSession {
  public:
-  // A large orders export is merged and written in slices of this many orders as it streams, inside the
-  // import's one transaction (Store::BeginAppend), so the whole file's batch is never held at once.
-  static constexpr size_t kSliceOrders = 100000;
-
   ImportSession(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes,
                 const std::string& imported_at, ParseAhead::Mode mode)
-      : ahead(file_name, options, total_bytes, kSliceOrders, mode),
+      : ahead(file_name, options, total_bytes, Engine::kImportSliceOrders, mode),
         file_name(file_name),
         total_bytes(total_bytes),
         imported_at(imported_at) {}
@@ -36,13 +32,8 @@ class ImportSession {
 
   // Merges and writes one slice of the orders (ParseAhead's sink).
   Status MergeSliceNow(const ImportBatch& slice, uint64_t bytes_consumed, Workspace* w, Store* store) {
-    // The orders of the whole file, estimated from the bytes read so far (+5 %), so the workspace grows once.
-    if (total_bytes > 0 && bytes_consumed > 0) {
-      totals.expected_orders = static_cast<size_t>(1.05 * static_cast<double>(totals.orders_added + totals.duplicates +
-                                                                            slice.orders.key.size()) *
-                                                   static_cast<double>(total_bytes) /
-                                                   static_cast<double>(bytes_consumed));
-    }
+    // The orders of the whole file, estimated from the bytes read so far, so the workspace grows once.
+    totals.ExpectFromBytes(slice.orders.key.size(), bytes_consumed, total_bytes);
     if (!store->in_append()) {
       RAPPORT_RETURN_IF_ERROR(store->BeginAppend());
       import_id = NextImportId(*w);

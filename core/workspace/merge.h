@@ -66,6 +66,13 @@ struct MergeTotals {
   // workspace's order and line columns and the order-key index for the orders still to come, so they grow
   // once rather than once per slice. Wrong only costs memory or a regrowth; results do not depend on it.
   size_t expected_orders = 0;
+  // Sets expected_orders from the orders merged so far plus `slice_orders`, scaled from the bytes read so far
+  // to the file's size, +5 % (nothing when either is unknown). Called before each slice is merged.
+  void ExpectFromBytes(size_t slice_orders, uint64_t bytes_consumed, uint64_t total_bytes) {
+    if (total_bytes == 0 || bytes_consumed == 0) return;
+    expected_orders = static_cast<size_t>(1.05 * static_cast<double>(orders_added + duplicates + slice_orders) *
+                                          static_cast<double>(total_bytes) / static_cast<double>(bytes_consumed));
+  }
 };
 
 // Appends `batch` to `*workspace` as import `import_id`, fills the merge counts of `*record`

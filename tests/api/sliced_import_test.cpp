@@ -1,5 +1,5 @@
 // A large orders export is merged and written in slices while it streams (ParseSession::TakeSlice,
-// MergeSlice, Store::BeginAppend / WriteSlice / CommitAppend; the engine slices every 100,000 orders). The
+// MergeSlice, Store::BeginAppend / WriteSlice / CommitAppend; the engine slices every Engine::kImportSliceOrders orders). The
 // result must be exactly the one-batch import's: same columns, same stored rows, same import record, and a
 // failure or cancel part-way must leave the workspace as it was.
 #include <catch2/catch.hpp>
@@ -151,14 +151,14 @@ TEST_CASE("sliced import: an error part-way rolls the whole import back", "[slic
   test::RequireSameWorkspace(Reloaded(store->get()), before);
 }
 
-// Through the engine, with a file big enough to be sliced (more than 100,000 orders).
+// Through the engine, with a file big enough to be sliced several times (Engine::kImportSliceOrders).
 TEST_CASE("engine: a large orders export imports in slices, equal to the one-batch import; cancel rolls back", "[sliced][slow]") {
   demo::DemoOptions options = demo::ScaleOptions(24000, 3);
   options.slim = true;
   const std::string text = Export(options);
   auto parsed = ParseBytes(text, "big.csv");
   REQUIRE(parsed.ok());
-  REQUIRE(parsed->orders.key.size() > 110000);  // at least one slice of 100,000 orders before the last batch
+  REQUIRE(parsed->orders.key.size() > 4 * Engine::kImportSliceOrders);  // slices before the last batch
 
   auto engine = Engine::OpenMemory();
   REQUIRE(engine.ok());
@@ -176,7 +176,7 @@ TEST_CASE("engine: a large orders export imports in slices, equal to the one-bat
     e.set_parse_thread(threaded);
     REQUIRE(e.BeginImport("big.csv", {}, text.size(), "2026-01-01T00:00:00Z").ok());
     for (size_t at = 0; at < text.size() * 3 / 4; at += chunk) REQUIRE(e.ImportChunk(std::string_view(text).substr(at, chunk)).ok());
-    if (!threaded) CHECK(e.workspace().orders.size() > 100000);  // slices are in
+    if (!threaded) CHECK(e.workspace().orders.size() > 2 * Engine::kImportSliceOrders);  // slices are in
     e.CancelImport();
     CHECK(e.Call(R"({"op":"kpis"})") + e.Call(R"({"op":"imports"})") == before);
   }

@@ -31,7 +31,7 @@ snapshot() {  # kpis JSON and imports list of a workspace, as one text
 
 # --- setup: a small workspace and a large export --------------------------------------------------------
 "$RAPPORT" demo --out small --seed 3 --customers 300 >/dev/null || { echo "demo failed"; exit 1; }
-# Large enough (~220,000 orders) that the import merges and writes it in slices of 100,000 orders as it reads.
+# Large enough (~220,000 orders) that the import merges and writes it in slices (Engine::kImportSliceOrders) as it reads.
 "$RAPPORT" demo --out big --seed 4 --customers 40000 --scale --slim >/dev/null || { echo "demo failed"; exit 1; }
 BIG=big/shopify_orders_export_demo.csv
 BIG_BYTES=$(stat -c %s "$BIG")
@@ -48,7 +48,7 @@ strip_time() { sed -E 's/"imported_at": *"[^"]*"/"imported_at":"-"/g; s/[0-9]{4}
 FULL=$(snapshot ws_full.rapport | strip_time)
 
 # --- 1a. killed while reading: exactly as before ----------------------------------------------------------
-# The importer reads in chunks and, past 100,000 orders, merges and writes slices inside the import's one
+# The importer reads in chunks and, past each slice of orders, merges and writes slices inside the import's one
 # transaction (nothing committed until the end); /proc/PID/io tells how far it has read, so the kill lands
 # mid-file, after the first slice was written, on any machine speed.
 killed_mid=0

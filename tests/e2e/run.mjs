@@ -1127,7 +1127,7 @@ try {
       const stored = Object.entries(await opfsFiles(p)).find(([name]) => /^ws-.*\.rapport$/.test(name));
 
       // Close the tab while an export of 190,000 one-line orders is being imported into that workspace: past
-      // 100,000 orders the engine writes its first slice (core/api/engine.cpp, kSliceOrders) inside the import's
+      // 25,000 orders the engine writes its first slice (core/api/engine.h, kImportSliceOrders) inside the import's
       // transaction, so SQLite's journal holds pages by then; the tab is closed as soon as it does.
       const rows = ['Name,Email,Financial Status,Currency,Subtotal,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku'];
       for (let n = 0; n < 190000; ++n) {
@@ -1138,7 +1138,7 @@ try {
       fs.writeFileSync(sliced, rows.join('\n') + '\n');
       await p.locator('#file-input').setInputFiles(sliced);
       const journalName = `${stored[0]}-journal`;
-      // Past the first slice (100,000 of 190,000 orders, 53 % of the file), with the journal holding pages.
+      // Well past the first slices (25,000 orders each, of 190,000), with the journal holding pages.
       let at = 0;
       let journalAtClose = 0;
       for (const started = Date.now(); !(at >= 54 && journalAtClose > 0);) {

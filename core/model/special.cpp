@@ -224,6 +224,14 @@ double LogHyp2F1(double a, double b, double c, double z, long* terms) {
 double StableRemainder(double a, double A, double c, double z) {
   if (z <= 0.0) return 0.0;
   const double L = std::log1p(-z);
+  if ((a - 1.0) * z > 1000.0 * (1.0 - z)) {
+    // A large a (a Beta concentrated on one dropout probability, e.g. a fit on a short calibration period:
+    // a = 6·10^7, b = 4.9·10^8): S1's terms grow until n ≈ (a−1)z/(1−z), tens of millions of them per call.
+    // There the division by a−1 needs no care, and the bracket itself converges in a few dozen terms:
+    // R = (1 − (1−z)^{c−A} 2F1(c−A, c−a+1; c; z)) / (a−1)   (MODELS §3.4 before the rearrangement).
+    const double log_f = (c - A) * L + LogHypSeries(c - A, c - a + 1.0, c, z, nullptr);
+    return -std::expm1(log_f) / (a - 1.0);
+  }
   // S1 = Σ_{n≥1} (A)_n (a)_{n−1} z^n / ((c)_n n!); first term A·z/c, ratio (A+n)(a+n−1)z/((c+n)(n+1)).
   double term = A * z / c, s1 = term;
   constexpr long kMaxTerms = 50000000;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/model/bgnbd.h"
+#include "core/model/mbgnbd.h"
 #include "core/model/fit.h"
 #include "model/model_test_util.h"
 
@@ -142,3 +143,30 @@ TEST_CASE("BG/NBD: the indexed (tabulated) likelihood equals the direct one", "[
   CHECK_THAT(BgNbdLogLikelihoodSum(kPublished, indexed, g2), WithinRel(direct, 1e-13));
   for (int k = 0; k < 4; ++k) CHECK_THAT(g2[k], WithinRel(g1[k], 1e-10));
 }
+
+namespace rapport::model {
+TEST_CASE("BG/NBD and MBG/NBD: a Beta concentrated on one dropout probability (huge a, b) predicts fast", "[model][bgnbd]") {
+  // A fit on a short calibration period can end with a = 6·10^7, b = 4.9·10^8 (found on a 600-customer demo
+  // store's holdout validation, which then ran for minutes: StableRemainder's series took ~10^8 terms per
+  // customer). Such a Beta is a point mass at π = a/(a+b) (relative spread 1/√a ≈ 10^-4, which moves these
+  // expectations by ~10^-8), and with a fixed dropout probability π and λ ~ Gamma(r, α), by hand:
+  //   BG/NBD  E[X(t)] = (1/π)(1 − (α/(α+πt))^r),   E[Y(t) | x, t_x, T] / P(alive) = (1/π)(1 − ((α+T)/(α+T+πt))^{r+x});
+  //   MBG/NBD the same times (1 − π) (a customer may drop out before the first purchase).
+  const double r = 0.18758, alpha = 4.712252, a = 5.98798e7, b = 4.85163e8, pi = a / (a + b);
+  const BgNbdParams bg{r, alpha, a, b};
+  const MbgNbdParams mbg{r, alpha, a, b};
+  for (double t : {0.5, 13.0, 39.0, 200.0}) {
+    INFO("t = " << t);
+    const double unconditional = (1.0 - std::pow(alpha / (alpha + pi * t), r)) / pi;
+    CHECK_THAT(BgNbdExpectedPurchases(bg, t), WithinRel(unconditional, 1e-6));
+    CHECK_THAT(MbgNbdExpectedPurchases(mbg, t), WithinRel((1.0 - pi) * unconditional, 1e-6));
+    for (double x : {0.0, 2.0, 40.0}) {
+      const double t_x = x > 0 ? 30.0 : 0.0, T = 38.86;
+      const double alive = (1.0 - std::pow((alpha + T) / (alpha + T + pi * t), r + x)) / pi;
+      CHECK_THAT(BgNbdConditionalExpectedPurchases(bg, t, x, t_x, T) / BgNbdPAlive(bg, x, t_x, T), WithinRel(alive, 1e-6));
+      CHECK_THAT(MbgNbdConditionalExpectedPurchases(mbg, t, x, t_x, T) / MbgNbdPAlive(mbg, x, t_x, T),
+                 WithinRel(alive, 1e-6));
+    }
+  }
+}
+}  // namespace rapport::model

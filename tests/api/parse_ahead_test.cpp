@@ -10,21 +10,13 @@
 
 #include "core/api/engine.h"
 #include "core/api/parse_ahead.h"
-#include "core/demo/generator.h"
+#include "demo/demo_export.h"
 #include "core/util/text.h"
 
 namespace rapport {
 namespace {
 
-std::string DemoExport(uint32_t customers, uint64_t seed) {
-  demo::DemoOptions options;
-  options.customers = customers;
-  options.seed = seed;
-  std::string out;
-  auto summary = demo::GenerateShopifyOrders(options, [&](std::string_view b) { out.append(b); });
-  REQUIRE(summary.ok());
-  return out;
-}
+using test::DemoExport;
 
 // What a run of ParseAhead hands over: each slice's order keys, rows and issues, with the bytes consumed.
 struct Run {

@@ -8,7 +8,7 @@
 
 #include "workspace/batch_builder.h"
 #include "core/api/engine.h"
-#include "core/demo/generator.h"
+#include "demo/demo_export.h"
 #include "core/import/parse.h"
 #include "core/workspace/merge.h"
 #include "core/workspace/store.h"
@@ -16,19 +16,8 @@
 namespace rapport {
 namespace {
 
-std::string Export(demo::DemoOptions options) {
-  std::string out;
-  auto summary = demo::GenerateShopifyOrders(options, [&](std::string_view b) { out.append(b); });
-  REQUIRE(summary.ok());
-  return out;
-}
-
-std::string SmallExport(uint32_t customers, uint64_t seed) {
-  demo::DemoOptions options;
-  options.customers = customers;
-  options.seed = seed;
-  return Export(options);
-}
+std::string Export(const demo::DemoOptions& options) { return test::DemoExport(options); }
+std::string SmallExport(uint32_t customers, uint64_t seed) { return test::DemoExport(customers, seed); }
 
 ImportRecord Record(uint32_t id, const std::string& name) {
   ImportRecord r;

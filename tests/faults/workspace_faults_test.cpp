@@ -11,21 +11,13 @@
 
 #include "test_data.h"
 #include "core/api/engine.h"
-#include "core/demo/generator.h"
+#include "demo/demo_export.h"
 #include "core/workspace/store.h"
 
 namespace rapport {
 namespace {
 
-std::string DemoExport(uint32_t customers, uint64_t seed) {
-  demo::DemoOptions options;
-  options.customers = customers;
-  options.seed = seed;
-  std::string out;
-  auto summary = demo::GenerateShopifyOrders(options, [&](std::string_view bytes) { out.append(bytes); });
-  REQUIRE(summary.ok());
-  return out;
-}
+using test::DemoExport;
 
 Status Import(Engine* e, const std::string& name, const std::string& text) {
   Status s = e->BeginImport(name, {}, text.size(), "2026-01-01T00:00:00Z");

@@ -8,26 +8,13 @@
 
 #include "core/api/engine.h"
 #include "core/api/json.h"
-#include "core/demo/generator.h"
+#include "demo/demo_export.h"
 
 namespace rapport {
 namespace {
 
 // The demo store's generator (core/demo): 600 customers, the same on every run and platform.
-std::unique_ptr<Engine> Loaded() {
-  demo::DemoOptions options;
-  options.customers = 600;
-  options.seed = 7;
-  std::string csv;
-  auto summary = demo::GenerateTransactions(options, [&](std::string_view bytes) { csv.append(bytes); });
-  REQUIRE(summary.ok());
-  auto e = Engine::OpenMemory();
-  REQUIRE(e.ok());
-  REQUIRE((*e)->BeginImport("t.csv", {}, csv.size(), "2026-01-01T00:00:00Z").ok());
-  REQUIRE((*e)->ImportChunk(csv).ok());
-  REQUIRE((*e)->FinishImport().ok());
-  return std::move(*e);
-}
+std::unique_ptr<Engine> Loaded() { return test::EngineWithImport("t.csv", test::DemoTransactions(600, 7)); }
 
 const std::string kPending = R"({"ok":true,"pending":true})";
 

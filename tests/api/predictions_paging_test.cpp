@@ -12,7 +12,7 @@
 
 #include "core/api/engine.h"
 #include "core/api/json.h"
-#include "core/demo/generator.h"
+#include "demo/demo_export.h"
 #include "core/workspace/store.h"
 #include "sqlite3.h"
 
@@ -21,25 +21,7 @@ namespace {
 
 // The demo store's generator (core/demo, purchases drawn from BG/NBD with seed 7): 600 customers, so every
 // model is identified and the figures are the same on every run and platform.
-std::string Transactions() {
-  demo::DemoOptions options;
-  options.customers = 600;
-  options.seed = 7;
-  std::string csv;
-  auto summary = demo::GenerateTransactions(options, [&](std::string_view bytes) { csv.append(bytes); });
-  REQUIRE(summary.ok());
-  return csv;
-}
-
-std::unique_ptr<Engine> Loaded() {
-  auto e = Engine::OpenMemory();
-  REQUIRE(e.ok());
-  const std::string csv = Transactions();
-  REQUIRE((*e)->BeginImport("t.csv", {}, csv.size(), "2026-01-01T00:00:00Z").ok());
-  REQUIRE((*e)->ImportChunk(csv).ok());
-  REQUIRE((*e)->FinishImport().ok());
-  return std::move(*e);
-}
+std::unique_ptr<Engine> Loaded() { return test::EngineWithImport("t.csv", test::DemoTransactions(600, 7)); }
 
 Json Ok(Engine* e, const std::string& request) {
   Json reply = Json::parse(e->Call(request));

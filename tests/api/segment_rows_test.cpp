@@ -7,24 +7,12 @@
 
 #include "core/api/engine.h"
 #include "core/api/json.h"
-#include "core/demo/generator.h"
+#include "demo/demo_export.h"
 
 namespace rapport {
 namespace {
 
-std::unique_ptr<Engine> Loaded() {
-  demo::DemoOptions options;
-  options.customers = 400;
-  options.seed = 11;
-  std::string csv;
-  REQUIRE(demo::GenerateTransactions(options, [&](std::string_view bytes) { csv.append(bytes); }).ok());
-  auto e = Engine::OpenMemory();
-  REQUIRE(e.ok());
-  REQUIRE((*e)->BeginImport("t.csv", {}, csv.size(), "2026-01-01T00:00:00Z").ok());
-  REQUIRE((*e)->ImportChunk(csv).ok());
-  REQUIRE((*e)->FinishImport().ok());
-  return std::move(*e);
-}
+std::unique_ptr<Engine> Loaded() { return test::EngineWithImport("t.csv", test::DemoTransactions(400, 11)); }
 
 Json Call(Engine* e, const Json& request) {
   Json reply = Json::parse(e->Call(request.dump()));

@@ -28,11 +28,11 @@
     !defined(__SANITIZE_THREAD__) && !defined(RAPPORT_SANITIZER_NEW)
 
 #include <malloc.h>
-#include <sys/mman.h>
 
 #include <cstddef>
-#include <cstdlib>
 #include <new>
+
+#include "core/util/big_buffer.h"
 
 namespace {
 
@@ -42,17 +42,9 @@ constexpr std::size_t kHugePage = std::size_t{2} << 20;
 // one); a request made earlier only misses the fixed threshold.
 const int kThresholdSet = mallopt(M_MMAP_THRESHOLD, static_cast<int>(kHugePage));
 
-void* TryAllocate(std::size_t n) {
-  if (n < kHugePage) return std::malloc(n == 0 ? 1 : n);
-  void* p = nullptr;
-  if (posix_memalign(&p, kHugePage, n) != 0) return nullptr;
-  madvise(p, n & ~(kHugePage - 1), MADV_HUGEPAGE);  // the whole 2 MiB pages inside [p, p + n)
-  return p;
-}
-
 void* Allocate(std::size_t n) {
   for (;;) {
-    if (void* p = TryAllocate(n)) return p;
+    if (void* p = rapport::AllocateHugePageAligned(n)) return p;
     std::new_handler handler = std::get_new_handler();
     if (handler == nullptr) throw std::bad_alloc();
     handler();

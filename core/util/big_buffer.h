@@ -20,21 +20,22 @@
 
 namespace rapport {
 
-namespace big_buffer_internal {
-// n bytes, 2 MiB-aligned and advised for huge pages when natively on Linux and at least 2 MiB; nullptr on failure.
-inline void* Allocate(size_t bytes) {
+// `bytes` from malloc, freed with std::free; nullptr on failure. Natively on Linux a request of 2 MiB or more
+// starts on a 2 MiB boundary and the whole 2 MiB pages inside it are advised MADV_HUGEPAGE (advice only: the
+// memory works the same without). The one allocation behind BigBuffer, BigVector and the CLI's operator new
+// (cli/huge_pages.cpp).
+inline void* AllocateHugePageAligned(size_t bytes) {
 #if defined(__linux__) && !defined(__EMSCRIPTEN__) && defined(MADV_HUGEPAGE)
   constexpr size_t kHuge = size_t{2} << 20;
   if (bytes >= kHuge) {
-    const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
-    void* p = std::aligned_alloc(kHuge, rounded);
-    if (p != nullptr) madvise(p, rounded, MADV_HUGEPAGE);  // advice only: the memory works the same without
+    void* p = nullptr;
+    if (posix_memalign(&p, kHuge, bytes) != 0) return nullptr;
+    madvise(p, bytes & ~(kHuge - 1), MADV_HUGEPAGE);
     return p;
   }
 #endif
   return std::malloc(bytes == 0 ? 1 : bytes);
 }
-}  // namespace big_buffer_internal
 
 template <typename T>
 class BigBuffer {
@@ -44,7 +45,7 @@ class BigBuffer {
  public:
   explicit BigBuffer(size_t n) : size_(n) {
     if (n == 0) return;
-    data_ = static_cast<T*>(big_buffer_internal::Allocate(n * sizeof(T)));
+    data_ = static_cast<T*>(AllocateHugePageAligned(n * sizeof(T)));
     if (data_ == nullptr) throw std::bad_alloc();
   }
   ~BigBuffer() { std::free(data_); }
@@ -89,7 +90,7 @@ struct BigVectorAllocator {
   BigVectorAllocator(const BigVectorAllocator<U>&) noexcept {}
   T* allocate(size_t n) {
     if (n > static_cast<size_t>(-1) / sizeof(T)) throw std::bad_alloc();
-    void* p = big_buffer_internal::Allocate(n * sizeof(T));
+    void* p = AllocateHugePageAligned(n * sizeof(T));
     if (p == nullptr) throw std::bad_alloc();
     return static_cast<T*>(p);
   }

@@ -221,15 +221,22 @@ Result<FitResult> FitGammaGamma(const std::vector<double>& x, const std::vector<
 }
 
 Result<ModelComparison> FitAllCountModels(const Patterns& patterns, const FitOptions& options) {
+  std::vector<Result<FitResult>> fits;
+  for (ModelKind m : kCountModelKinds) fits.push_back(FitCountModel(m, patterns, options));
+  std::vector<std::pair<ModelKind, const Result<FitResult>*>> of;
+  for (size_t i = 0; i < fits.size(); ++i) of.emplace_back(kCountModelKinds[i], &fits[i]);
+  return CompareCountFits(of);
+}
+
+Result<ModelComparison> CompareCountFits(const std::vector<std::pair<ModelKind, const Result<FitResult>*>>& fits) {
   ModelComparison out;
   Status first_error;
-  for (ModelKind m : {ModelKind::kBgNbd, ModelKind::kMbgNbd, ModelKind::kParetoNbd}) {
-    Result<FitResult> fit = FitCountModel(m, patterns, options);
-    if (fit.ok()) {
-      out.fits.push_back(std::move(fit.value()));
+  for (const auto& [m, fit] : fits) {
+    if (fit->ok()) {
+      out.fits.push_back(fit->value());
     } else {
-      if (first_error.ok()) first_error = fit.status();
-      out.failures.emplace_back(m, fit.status());
+      if (first_error.ok()) first_error = fit->status();
+      out.failures.emplace_back(m, fit->status());
     }
   }
   if (out.fits.empty()) return first_error;

@@ -74,6 +74,12 @@ struct ModelComparison {
   std::vector<std::pair<ModelKind, Status>> failures;
 };
 Result<ModelComparison> FitAllCountModels(const Patterns& patterns, const FitOptions& options = {});
+// The count models FitAllCountModels fits, in its order.
+inline constexpr ModelKind kCountModelKinds[] = {ModelKind::kBgNbd, ModelKind::kMbgNbd, ModelKind::kParetoNbd};
+// FitAllCountModels' comparison of fits made one by one (the engine fits one model a step): the fits that
+// succeeded in the order given, the one with the lowest BIC chosen, the failures listed; the first failure
+// when none succeeded.
+Result<ModelComparison> CompareCountFits(const std::vector<std::pair<ModelKind, const Result<FitResult>*>>& fits);
 
 // ℓ of one customer under a fitted count model (dispatch on result.model).
 double CountModelLogLikelihood(const FitResult& fit, double x, double t_x, double T);

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <iterator>
 #include <numeric>
 #include <string_view>
 
@@ -97,17 +98,25 @@ struct CountFits {
   Json failures = Json::array();
 };
 
+// A comparison's fits and choice; its failures listed when the request was "auto".
+CountFits FromComparison(model::ModelComparison all, bool list_failures) {
+  CountFits out;
+  out.fits = std::move(all.fits);
+  out.best = all.best;
+  if (list_failures) {
+    for (const auto& [kind, status] : all.failures) {
+      out.failures.push_back(Json{{"model", model::ModelName(kind)}, {"error", ErrorJson(status)}});
+    }
+  }
+  return out;
+}
+
 Result<CountFits> FitCount(const std::string& name, const model::Patterns& patterns) {
   CountFits out;
   if (name == "auto") {
     auto all = model::FitAllCountModels(patterns);
     if (!all.ok()) return all.status();
-    out.fits = std::move(all->fits);
-    out.best = all->best;
-    for (const auto& [kind, status] : all->failures) {
-      out.failures.push_back(Json{{"model", model::ModelName(kind)}, {"error", ErrorJson(status)}});
-    }
-    return out;
+    return FromComparison(std::move(all.value()), true);
   }
   ModelKind kind;
   model::ModelFromName(name, &kind);
@@ -125,10 +134,7 @@ struct SummaryRun {
   CustomerSummary summary;
   model::Patterns patterns;
 };
-struct FitRun {
-  Status status;
-  FitResult fit;
-};
+using FitRun = Result<FitResult>;
 struct ModelRun {
   Status status;  // the summary's or the fit's failure
   std::shared_ptr<const SummaryRun> summary_run;
@@ -165,10 +171,10 @@ std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int3
     run.patterns = model::CompressPatterns(run.summary.x, run.summary.t_x, run.summary.T);
     return run;
   });
-  // The count fits: every model for "auto" (FitAllCountModels' order and choice, one fit a step), else the one.
+  // The count fits: every model for "auto" (FitAllCountModels' models and choice, one fit a step), else the one.
   std::vector<ModelKind> kinds;
   if (name == "auto") {
-    kinds = {ModelKind::kBgNbd, ModelKind::kMbgNbd, ModelKind::kParetoNbd};
+    kinds.assign(std::begin(model::kCountModelKinds), std::end(model::kCountModelKinds));
   } else {
     ModelKind kind;
     model::ModelFromName(name, &kind);
@@ -177,24 +183,14 @@ std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int3
   std::vector<std::shared_ptr<const FitRun>> fits;
   if (summary->status.ok()) {
     for (ModelKind kind : kinds) {
-      fits.push_back(Cached<FitRun>(ctx, std::string("model-fit:") + model::ModelName(kind) + ":" + part, [&] {
-        FitRun run;
-        auto fit = model::FitCountModel(kind, summary->patterns);
-        if (fit.ok()) run.fit = std::move(fit.value());
-        else run.status = fit.status();
-        return run;
-      }));
+      fits.push_back(Cached<FitRun>(ctx, std::string("model-fit:") + model::ModelName(kind) + ":" + part,
+                                    [&] { return model::FitCountModel(kind, summary->patterns); }));
     }
   }
   std::shared_ptr<const FitRun> gg;
   if (summary->status.ok() && with_spend) {
-    gg = Cached<FitRun>(ctx, "model-gg:" + part, [&] {
-      FitRun run;
-      auto fit = model::FitGammaGamma(summary->summary.x, summary->summary.zbar);
-      if (fit.ok()) run.fit = std::move(fit.value());
-      else run.status = fit.status();
-      return run;
-    });
+    gg = Cached<FitRun>(ctx, "model-gg:" + part,
+                        [&] { return model::FitGammaGamma(summary->summary.x, summary->summary.zbar); });
   }
   return Cached<ModelRun>(ctx, key, [&] {
     ModelRun run;
@@ -203,28 +199,18 @@ std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int3
       run.status = summary->status;
       return run;
     }
-    Status first_error;
-    for (size_t i = 0; i < kinds.size(); ++i) {
-      if (fits[i]->status.ok()) {
-        run.count.fits.push_back(fits[i]->fit);
-      } else {
-        if (first_error.ok()) first_error = fits[i]->status;
-        if (name == "auto") {
-          run.count.failures.push_back(Json{{"model", model::ModelName(kinds[i])}, {"error", ErrorJson(fits[i]->status)}});
-        }
-      }
-    }
-    if (run.count.fits.empty()) {
-      run.status = first_error;
+    std::vector<std::pair<ModelKind, const FitRun*>> of;
+    for (size_t i = 0; i < kinds.size(); ++i) of.emplace_back(kinds[i], fits[i].get());
+    auto comparison = model::CompareCountFits(of);
+    if (!comparison.ok()) {
+      run.status = comparison.status();
       return run;
     }
-    for (size_t i = 1; i < run.count.fits.size(); ++i) {
-      if (run.count.fits[i].bic < run.count.fits[run.count.best].bic) run.count.best = i;
-    }
+    run.count = FromComparison(std::move(comparison.value()), name == "auto");
     if (with_spend) {
-      run.has_gg = gg->status.ok();
-      if (run.has_gg) run.gg = gg->fit;
-      else run.gg_status = gg->status;
+      run.has_gg = gg->ok();
+      if (run.has_gg) run.gg = gg->value();
+      else run.gg_status = gg->status();
     }
     return run;
   });

@@ -251,10 +251,14 @@ Model BuildModelFromBaskets(const Baskets& baskets, const BasketSubset& use, std
   return BuildModelValidated(baskets, use, std::move(products), options, validation, stats_out, to_model);
 }
 
+bool LearnsWeights(const ModelOptions& options) {
+  return options.learn_weights &&
+         !(options.fix_w_bought && options.fix_w_repeat && options.fix_w_replenish && options.fix_half_life);
+}
+
 WeightValidation ValidateWeights(const Baskets& baskets, const BasketSubset& use, const std::vector<ModelProduct>& products,
                                  const ModelOptions& options) {
-  const bool all_fixed = options.fix_w_bought && options.fix_w_repeat && options.fix_w_replenish && options.fix_half_life;
-  if (options.learn_weights && !all_fixed) return LearnWeights(baskets, use, products, options);
+  if (LearnsWeights(options)) return LearnWeights(baskets, use, products, options);
   return WeightValidation{};
 }
 
@@ -262,8 +266,7 @@ Model BuildModelValidated(const Baskets& baskets, const BasketSubset& use, std::
                           const ModelOptions& options, const WeightValidation& validation, ModelStats* stats_out,
                           std::vector<uint32_t>* to_model) {
   ModelOptions chosen = options;
-  const bool all_fixed = options.fix_w_bought && options.fix_w_repeat && options.fix_w_replenish && options.fix_half_life;
-  if (options.learn_weights && !all_fixed) {
+  if (LearnsWeights(options)) {
     if (validation.accepted) chosen.weights = validation.searched;
     else {
       // No personal signal shown (or too few repeat customers to tell): plain popularity for histories.
@@ -502,12 +505,16 @@ Model BuildModel(const Workspace& ws, const Settings& settings, ModelOptions opt
   std::vector<ModelProduct> products;
   Baskets baskets;
   const std::string currency = CollectBaskets(ws, settings, &products, &baskets);
+  Model model = BuildModelFromBaskets(baskets, AllBaskets(baskets), std::move(products), OptionsForSettings(options, settings), stats);
+  model.meta.currency = currency;
+  return model;
+}
+
+ModelOptions OptionsForSettings(ModelOptions options, const Settings& settings) {
   if (options.review.delay_days == ReviewPromptSettings{}.delay_days && settings.review_request_delay_days > 0) {
     options.review.delay_days = static_cast<uint32_t>(settings.review_request_delay_days);
   }
-  Model model = BuildModelFromBaskets(baskets, AllBaskets(baskets), std::move(products), options, stats);
-  model.meta.currency = currency;
-  return model;
+  return options;
 }
 
 }  // namespace rapport

@@ -121,6 +121,9 @@ Model BuildModelFromBaskets(const Baskets& baskets, const BasketSubset& use, std
                             const ModelOptions& options, ModelStats* stats = nullptr,
                             std::vector<uint32_t>* to_model = nullptr);
 
+// Whether a build searches the weights on a validation split: options learn them and do not fix them all.
+bool LearnsWeights(const ModelOptions& options);
+
 // The two parts of BuildModelFromBaskets, for a caller that runs them as separate steps (the engine's
 // widget_model, core/api/cache.h): the weights' validation (nothing ran when options fix every weight or do not
 // learn them), then the build with the weights it chose. The same model as BuildModelFromBaskets.
@@ -140,5 +143,8 @@ std::string CollectBaskets(const Workspace& workspace, const Settings& settings,
 // The workspace's products and valid orders up to settings.as_of (when set). Prices are of the settings'
 // currency when given, else as exported. review.delay_days defaults to settings.review_request_delay_days.
 Model BuildModel(const Workspace& workspace, const Settings& settings, ModelOptions options, ModelStats* stats = nullptr);
+// BuildModel's options for these settings: review.delay_days, left at its default, becomes the settings'
+// review_request_delay_days (when set).
+ModelOptions OptionsForSettings(ModelOptions options, const Settings& settings);
 
 }  // namespace rapport

@@ -130,8 +130,7 @@ Result<Json> Op_widget_model(OpContext& ctx) {
     for (const char* name : {"quality", "review_delay_days", "review_max_prompts", "review_url_template"}) validation_key.erase(name);
     // The weights' validation in two steps of its own: the model learned on the split, the search on it.
     const std::string validation_part = Dump(validation_key) + "|" + settings;
-    const bool learn = options.learn_weights &&
-                       !(options.fix_w_bought && options.fix_w_repeat && options.fix_w_replenish && options.fix_half_life);
+    const bool learn = LearnsWeights(options);
     std::shared_ptr<const ValidationModel> learned;
     if (learn && !cache.Has("widget-validation:" + validation_part)) {
       learned = cache.Get<ValidationModel>("widget-learned:" + validation_part, [&] {
@@ -158,11 +157,8 @@ namespace {
 Json BuildReply(OpContext& ctx, const ModelOptions& options, bool quality, const WidgetBaskets& input,
                 const WeightValidation& validation) {
   ModelStats stats;
-  ModelOptions model_options = options;
-  if (model_options.review.delay_days == ReviewPromptSettings{}.delay_days && ctx.settings.review_request_delay_days > 0) {
-    model_options.review.delay_days = static_cast<uint32_t>(ctx.settings.review_request_delay_days);
-  }
-  Model model = BuildModelValidated(input.baskets, AllBaskets(input.baskets), input.products, model_options, validation, &stats);
+  Model model = BuildModelValidated(input.baskets, AllBaskets(input.baskets), input.products,
+                                    OptionsForSettings(options, ctx.settings), validation, &stats);
   model.meta.currency = input.currency;
   const std::string bytes = WriteModel(model);
   Json out;

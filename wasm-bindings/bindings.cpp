@@ -108,6 +108,17 @@ uint32_t OpenAndAdopt(OpenFn open) {
   }
 }
 
+// The engine's {"ok":..} reply to `request_json` (NUL-terminated) through Engine::Call or Engine::CallStep.
+int CallThrough(uint32_t handle, const char* request_json, std::string (Engine::*call)(std::string_view)) {
+  try {
+    if (!handle) return ReplyError(NoEngine());
+    ResultBuffer() = (Cast(handle)->*call)(request_json ? request_json : "");
+    return ResultBuffer().compare(0, 10, "{\"ok\":true") == 0 ? 1 : 0;
+  } catch (...) {
+    return ReplyException();
+  }
+}
+
 }  // namespace
 
 extern "C" {
@@ -212,26 +223,12 @@ void rp_import_cancel(uint32_t handle) {
   }
 }
 
-// A report op: `request_json` (NUL-terminated) -> the engine's own {"ok":..} reply.
-int rp_call(uint32_t handle, const char* request_json) {
-  try {
-    if (!handle) return ReplyError(NoEngine());
-    ResultBuffer() = Cast(handle)->Call(request_json ? request_json : "");
-    return ResultBuffer().compare(0, 10, "{\"ok\":true") == 0 ? 1 : 0;
-  } catch (...) {
-    return ReplyException();
-  }
-}
+// A report op: `request_json` -> the engine's own {"ok":..} reply.
+int rp_call(uint32_t handle, const char* request_json) { return CallThrough(handle, request_json, &Engine::Call); }
 
 // The same a step at a time (Engine::CallStep): 1 and {"ok":true,"pending":true} while the op has more to build.
 int rp_call_step(uint32_t handle, const char* request_json) {
-  try {
-    if (!handle) return ReplyError(NoEngine());
-    ResultBuffer() = Cast(handle)->CallStep(request_json ? request_json : "");
-    return ResultBuffer().compare(0, 10, "{\"ok\":true") == 0 ? 1 : 0;
-  } catch (...) {
-    return ReplyException();
-  }
+  return CallThrough(handle, request_json, &Engine::CallStep);
 }
 
 // The workspace as .rapport bytes: returns 1 and the raw image in the result buffer, or 0 and a JSON error.

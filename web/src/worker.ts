@@ -3,7 +3,7 @@
 // only through the messages of engine/protocol.ts.
 import {
   kIndexFile, kMutatingOps, type EngineError, type ImportRecord, type ImportStage, type ReplyMap, type RequestMessage, type WorkerMessage,
-  type WorkspaceSource, type WorkspaceState,
+  type WorkspaceEntry, type WorkspaceSource, type WorkspaceState,
 } from './engine/protocol';
 import { WasmEngine, type BindingReply, type EngineFactory } from './engine/wasm';
 
@@ -306,16 +306,14 @@ function store(): Promise<Store> {
   return storePromise;
 }
 
-interface WorkspaceEntry { id: string; label: string; updated: string }
 interface Index { current: string | null; workspaces: WorkspaceEntry[] }
-const kIndex = kIndexFile;
 const kLegacyImage = 'workspace.rapport';
 const kLegacyMeta = 'workspace.json';
 const imageName = (id: string) => `ws-${id}.rapport`;
 
 async function readIndex(): Promise<Index> {
   const s = await store();
-  const bytes = await s.read(kIndex);
+  const bytes = await s.read(kIndexFile);
   if (bytes) {
     try {
       const index = JSON.parse(new TextDecoder().decode(bytes)) as Index;
@@ -341,7 +339,7 @@ async function readIndex(): Promise<Index> {
   return { current: null, workspaces: [] };
 }
 async function writeIndex(index: Index): Promise<void> {
-  await (await store()).write(kIndex, new TextEncoder().encode(JSON.stringify(index)));
+  await (await store()).write(kIndexFile, new TextEncoder().encode(JSON.stringify(index)));
 }
 function newId(): string {
   return `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -356,7 +354,7 @@ async function removeOrphans(): Promise<void> {
   const s = await store();
   if (!s.names) return;
   // Only against an index that was read as written (never against the empty one readIndex falls back to).
-  const bytes = await s.read(kIndex);
+  const bytes = await s.read(kIndexFile);
   if (!bytes) return;
   const index = JSON.parse(new TextDecoder().decode(bytes)) as Index;
   if (!Array.isArray(index.workspaces)) return;

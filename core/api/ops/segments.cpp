@@ -303,9 +303,14 @@ std::shared_ptr<const PlaybookResult> PlaybooksFor(OpContext& ctx, const Segment
         "playbook-intervals:" + settings + "|" + std::to_string(options.replenish_min_repeats),
         [&] { return ProductRepurchaseIntervals(sc, options.replenish_min_repeats); });
   }
+  // The two product playbooks are a step each; every other one reads only the customer columns: one step.
+  std::vector<PlaybookKind> customer_kinds;
+  for (size_t k = 0; k < kPlaybookCount; ++k) {
+    const auto kind = static_cast<PlaybookKind>(k);
+    if (kind != PlaybookKind::kReplenishment && kind != PlaybookKind::kCrossSell) customer_kinds.push_back(kind);
+  }
   const std::vector<std::pair<const char*, std::vector<PlaybookKind>>> groups = {
-      {"customers", {PlaybookKind::kFeedbackRecovery, PlaybookKind::kAtRiskHighValue, PlaybookKind::kWinback,
-                     PlaybookKind::kReviewRequest, PlaybookKind::kLoyaltyUpgrade}},
+      {"customers", customer_kinds},
       {"replenishment", {PlaybookKind::kReplenishment}},
       {"cross_sell", {PlaybookKind::kCrossSell}},
   };

@@ -5,8 +5,11 @@
 
 #include "analysis/workspace_builder.h"
 #include "core/analysis/cohorts/cohorts.h"
+#include "core/util/random.h"
 
 using namespace rapport;
+using rapport::test::AddNumbered;
+using rapport::test::ThreeLoadOrders;
 using rapport::test::WorkspaceBuilder;
 
 namespace {
@@ -129,13 +132,8 @@ TEST_CASE("cohorts: first-order groups do not depend on where the orders sit in 
     std::string source;
     uint8_t flags;
   };
-  uint64_t s = 0x2545F4914F6CDD1DULL;
-  auto next = [&]() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  };
+  Random rng(0x2545F4914F6CDD1DULL);  // core/util/random.h
+  auto next = [&]() { return rng.Next(); };
   const uint32_t n_customers = 400, n_products = 12;
   const int32_t start = ParseIsoDay("2022-01-01");
   const char* sources[] = {"", "web", "pos", "app"};
@@ -152,8 +150,7 @@ TEST_CASE("cohorts: first-order groups do not depend on where the orders sit in 
   settings.as_of_day = start + 650;  // some customers' only orders come later
   auto run = [&](const std::vector<size_t>& order, CohortBy by) {
     WorkspaceBuilder b;
-    for (uint32_t p = 0; p < n_products; ++p) b.Product("P" + std::to_string(p));
-    for (uint32_t c = 0; c < n_customers; ++c) b.Customer("c" + std::to_string(c) + "@example.com");
+    AddNumbered(&b, n_products, n_customers);
     for (size_t i : order) {
       const Spec& sp = specs[i];
       WorkspaceBuilder::OrderExtras ex;
@@ -168,10 +165,9 @@ TEST_CASE("cohorts: first-order groups do not depend on where the orders sit in 
     options.max_groups = 0;  // every group, none pooled
     return ComputeCohorts(b.workspace(), settings, options);
   };
-  std::vector<size_t> by_customer(specs.size());
-  for (size_t i = 0; i < specs.size(); ++i) by_customer[i] = i;
-  std::vector<size_t> by_day = by_customer, reversed(by_customer.rbegin(), by_customer.rend());
-  std::stable_sort(by_day.begin(), by_day.end(), [&](size_t x, size_t y) { return specs[x].day < specs[y].day; });
+  std::vector<int32_t> days;
+  for (const Spec& sp : specs) days.push_back(sp.day);
+  const std::vector<std::vector<size_t>> orders = ThreeLoadOrders(days);
 
   // Directly: each customer's first counted order, and the customers per first product.
   std::vector<const Spec*> first(n_customers, nullptr);
@@ -186,7 +182,7 @@ TEST_CASE("cohorts: first-order groups do not depend on where the orders sit in 
   }
 
   for (CohortBy by : {CohortBy::kFirstProduct, CohortBy::kSource}) {
-    const CohortResult a = run(by_customer, by), b = run(by_day, by), c = run(reversed, by);
+    const CohortResult a = run(orders[0], by), b = run(orders[1], by), c = run(orders[2], by);
     REQUIRE(a.groups.size() > 3);
     if (by == CohortBy::kFirstProduct) {
       std::map<std::string, int64_t> got;

@@ -9,6 +9,7 @@
 
 #include "analysis/workspace_builder.h"
 #include "core/analysis/customer_facts.h"
+#include "core/util/random.h"
 
 using namespace rapport;
 using rapport::test::WorkspaceBuilder;
@@ -97,13 +98,8 @@ TEST_CASE("customer facts: equal a direct per-customer scan, whatever the table'
   // A store whose orders are interleaved across customers (as an export by date is), with orders out of time
   // order, several on one day told apart by their seconds, guests, cancelled orders, two currencies, refunds,
   // and one order worth more than 32 bits of cents.
-  uint64_t s = 88172645463325252ULL;
-  auto next = [&]() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  };
+  Random rng(88172645463325252ULL);  // core/util/random.h
+  auto next = [&]() { return rng.Next(); };
   for (uint32_t customers : {0u, 1u, 3u, 700u, 2600u, 5000u}) {
     CAPTURE(customers);
     WorkspaceBuilder b;

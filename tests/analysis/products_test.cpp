@@ -2,8 +2,11 @@
 
 #include "analysis/workspace_builder.h"
 #include "core/analysis/products/products.h"
+#include "core/util/random.h"
 
 using namespace rapport;
+using rapport::test::AddNumbered;
+using rapport::test::ThreeLoadOrders;
 using rapport::test::WorkspaceBuilder;
 
 TEST_CASE("products: hand-worked replenishment, first product, journeys, bought together", "[analysis][products]") {
@@ -133,13 +136,8 @@ TEST_CASE("products: the same answers whatever order the orders were imported in
     std::vector<std::pair<uint32_t, int32_t>> lines;
     uint8_t flags;
   };
-  uint64_t s = 0x9E3779B97F4A7C15ULL;
-  auto next = [&]() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  };
+  Random rng(0x9E3779B97F4A7C15ULL);  // core/util/random.h
+  auto next = [&]() { return rng.Next(); };
   const uint32_t n_customers = 300, n_products = 25;
   std::vector<Spec> specs;
   const int32_t start = ParseIsoDay("2022-01-01");
@@ -155,8 +153,7 @@ TEST_CASE("products: the same answers whatever order the orders were imported in
   }
   auto run = [&](const std::vector<size_t>& order) {
     WorkspaceBuilder b;
-    for (uint32_t p = 0; p < n_products; ++p) b.Product("P" + std::to_string(p));
-    for (uint32_t c = 0; c < n_customers; ++c) b.Customer("c" + std::to_string(c) + "@example.com");
+    AddNumbered(&b, n_products, n_customers);
     for (size_t i : order) {
       const Spec& sp = specs[i];
       WorkspaceBuilder::OrderExtras ex;
@@ -172,11 +169,10 @@ TEST_CASE("products: the same answers whatever order the orders were imported in
     options.top_journeys = -1;
     return ComputeProducts(b.workspace(), settings, options);
   };
-  std::vector<size_t> by_customer(specs.size());
-  for (size_t i = 0; i < specs.size(); ++i) by_customer[i] = i;
-  std::vector<size_t> by_day = by_customer, reversed(by_customer.rbegin(), by_customer.rend());
-  std::stable_sort(by_day.begin(), by_day.end(), [&](size_t x, size_t y) { return specs[x].day < specs[y].day; });
-  const ProductResult a = run(by_customer), b = run(by_day), c = run(reversed);
+  std::vector<int32_t> days;
+  for (const Spec& sp : specs) days.push_back(sp.day);
+  const std::vector<std::vector<size_t>> orders = ThreeLoadOrders(days);
+  const ProductResult a = run(orders[0]), b = run(orders[1]), c = run(orders[2]);
   REQUIRE(a.replenishment.size() > 10);
   REQUIRE(a.journeys.size() > 10);
   for (const ProductResult* r : {&b, &c}) {

@@ -8,6 +8,7 @@
 //   const Workspace& ws = b.workspace();
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -152,6 +153,22 @@ class WorkspaceBuilder {
   Workspace ws_;
   uint32_t usd_ = 0;
 };
+
+// Products "P0", "P1", ... and customers "c0@example.com", "c1@example.com", ..., their ids in that order.
+inline void AddNumbered(WorkspaceBuilder* b, uint32_t products, uint32_t customers) {
+  for (uint32_t p = 0; p < products; ++p) b->Product("P" + std::to_string(p));
+  for (uint32_t c = 0; c < customers; ++c) b->Customer("c" + std::to_string(c) + "@example.com");
+}
+
+// Three orders in which to append the same generated rows (row i on days[i]): as generated, by day (stable, as
+// an export by date lists them) and reversed. An analysis must answer the same whatever order an import left.
+inline std::vector<std::vector<size_t>> ThreeLoadOrders(const std::vector<int32_t>& days) {
+  std::vector<size_t> as_generated(days.size());
+  for (size_t i = 0; i < days.size(); ++i) as_generated[i] = i;
+  std::vector<size_t> by_day = as_generated, reversed(as_generated.rbegin(), as_generated.rend());
+  std::stable_sort(by_day.begin(), by_day.end(), [&](size_t x, size_t y) { return days[x] < days[y]; });
+  return {as_generated, by_day, reversed};
+}
 
 // A deterministic generated store for property tests: `customers` customers with 0..N orders over ~3 years,
 // a few products, some cancelled orders and refunds, reviews and NPS answers. xorshift64*, no std distributions.

@@ -2,7 +2,9 @@
 // early with a clear WARN when it is absent, so `make test` passes in a fresh clone without it.
 #pragma once
 
+#include <cstdio>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -34,5 +36,32 @@ inline std::string ReadAll(const std::string& path) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+// A file in the system's temporary folder that no other test process uses, removed (with its rollback
+// journal) when it goes out of scope. The native and the wasm test binaries (and several checkouts) may run at
+// once on one machine and share /tmp under Node, so the name carries a token drawn once per process.
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& name) {
+    static const std::string token = [] {
+      std::random_device device;
+      char buf[20];
+      std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(device()));
+      return std::string(buf);
+    }();
+    const char* dir = std::getenv("TMPDIR");
+    path = std::string(dir && *dir ? dir : "/tmp") + "/rapport_test_" + token + "_" + name;
+    Remove();
+  }
+  ~TempFile() { Remove(); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+ private:
+  void Remove() const {
+    std::remove(path.c_str());
+    std::remove((path + "-journal").c_str());
+  }
+};
 
 }  // namespace rapport::test

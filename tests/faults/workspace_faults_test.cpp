@@ -31,22 +31,9 @@ std::string Snapshot(Engine* e) {
   return e->Call(R"({"op":"kpis"})") + "\n" + e->Call(R"({"op":"imports"})");
 }
 
-struct TempFile {
-  std::string path;
-  explicit TempFile(const char* name) {
-    path = (std::filesystem::temp_directory_path() / (std::string("rapport_faults_") + name)).string();
-    std::filesystem::remove(path);
-    std::filesystem::remove(path + "-journal");
-  }
-  ~TempFile() {
-    std::error_code ignored;
-    std::filesystem::remove(path, ignored);
-    std::filesystem::remove(path + "-journal", ignored);
-  }
-};
 
 TEST_CASE("faults: a full disk fails the import and keeps what was saved before", "[faults]") {
-  TempFile file("full.rapport");
+  test::TempFile file("faults_full.rapport");
   const std::string small = DemoExport(200, 1), big = DemoExport(3000, 2);
   std::string before;
   {
@@ -72,7 +59,7 @@ TEST_CASE("faults: a full disk fails the import and keeps what was saved before"
 }
 
 TEST_CASE("faults: an import abandoned half-way changes nothing", "[faults]") {
-  TempFile file("cancel.rapport");
+  test::TempFile file("faults_cancel.rapport");
   const std::string small = DemoExport(200, 3), big = DemoExport(1000, 4);
   auto engine = Engine::OpenFile(file.path);
   REQUIRE(engine.ok());
@@ -155,7 +142,7 @@ TEST_CASE("faults: a damaged page anywhere in a workspace is refused or reads co
 TEST_CASE("faults: a migration that fails leaves the older workspace as it was, and the next open migrates it", "[faults][migration]") {
   // A schema-1 workspace (tests/fixtures/workspace) where the migration to version 2 cannot run: a table in its
   // way, as a crash or a full disk half-way through the step would leave nothing of (one transaction).
-  TempFile file("migration_fails.rapport");
+  test::TempFile file("faults_migration_fails.rapport");
   const std::string v1 = test::ReadAll(test::SourcePath("tests/fixtures/workspace/v1_small.rapport"));
   REQUIRE(v1.size() > 100);
   std::string blocked;

@@ -23,14 +23,11 @@ uint32_t UserVersion(const std::string& bytes) {
   return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 
-std::string CopyFixture(const std::string& name) {
-  const std::string path = "/tmp/rapport_migration_test_" + name + ".rapport";
-  std::remove(path.c_str());
-  std::remove((path + "-journal").c_str());
+// Writes the schema-1 fixture to `path`.
+void CopyFixture(const std::string& path) {
   const std::string bytes = test::ReadAll(test::SourcePath("tests/fixtures/workspace/v1_small.rapport"));
   std::ofstream out(path, std::ios::binary);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  return path;
 }
 
 Result<ImportRecord> ImportBytes(Engine* e, const std::string& name, const std::string& bytes, const std::string& at) {
@@ -57,7 +54,9 @@ std::string Answer(Engine* e, const std::string& request) {
 }
 
 TEST_CASE("migration: a version 1 workspace opens as version 2 with the same columns and answers", "[workspace][migration]") {
-  const std::string path = CopyFixture("same");
+  const test::TempFile file("migration_same.rapport");
+  const std::string& path = file.path;
+  CopyFixture(path);
   REQUIRE(UserVersion(test::ReadAll(path)) == 1);
   auto migrated = Engine::OpenFile(path);
   REQUIRE(migrated.ok());
@@ -104,7 +103,9 @@ TEST_CASE("migration: a version 1 workspace opens as version 2 with the same col
 }
 
 TEST_CASE("migration: re-importing a file a version 1 workspace already holds adds nothing and says so", "[workspace][migration]") {
-  const std::string path = CopyFixture("reimport");
+  const test::TempFile file("migration_reimport.rapport");
+  const std::string& path = file.path;
+  CopyFixture(path);
   auto engine = Engine::OpenFile(path);
   REQUIRE(engine.ok());
   Engine* e = engine->get();

@@ -15,13 +15,6 @@ namespace {
 using test::AddOrder;
 using test::OrderSpec;
 
-std::string TempPath(const std::string& name) {
-  const std::string path = "/tmp/rapport_store_test_" + name + ".rapport";
-  std::remove(path.c_str());
-  std::remove((path + "-journal").c_str());
-  return path;
-}
-
 void WriteBytes(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -67,7 +60,8 @@ void Populate(Store* store, Workspace* w) {
 }
 
 TEST_CASE("store: write, close, reopen gives identical columns", "[workspace]") {
-  const std::string path = TempPath("roundtrip");
+  const test::TempFile path_file("store_roundtrip.rapport");
+  const std::string& path = path_file.path;
   Workspace written;
   {
     auto store = Store::Open(path);
@@ -94,7 +88,8 @@ TEST_CASE("store: write, close, reopen gives identical columns", "[workspace]") 
 }
 
 TEST_CASE("store: settings JSON survives a reopen", "[workspace]") {
-  const std::string path = TempPath("settings");
+  const test::TempFile path_file("store_settings.rapport");
+  const std::string& path = path_file.path;
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());
@@ -221,7 +216,8 @@ TEST_CASE("store: malformed packed order lines are refused as corrupt", "[worksp
 }
 
 TEST_CASE("store: damaged, truncated and foreign files are refused as corrupt", "[workspace]") {
-  const std::string good = TempPath("good");
+  const test::TempFile good_file("store_good.rapport");
+  const std::string& good = good_file.path;
   std::string image;
   {
     auto store = Store::Open(good);
@@ -240,7 +236,8 @@ TEST_CASE("store: damaged, truncated and foreign files are refused as corrupt", 
   REQUIRE(image.size() > 8192 * 8);
 
   SECTION("not SQLite at all") {
-    const std::string path = TempPath("text");
+    const test::TempFile path_file("store_text.rapport");
+  const std::string& path = path_file.path;
     WriteBytes(path, "Name,Email\n#1001,a@example.com\n" + std::string(5000, 'x'));
     auto store = Store::Open(path);
     REQUIRE_FALSE(store.ok());
@@ -248,7 +245,8 @@ TEST_CASE("store: damaged, truncated and foreign files are refused as corrupt", 
     CHECK_THAT(store.status().message(), Catch::StartsWith(path + ": not a Rapport workspace ("));
   }
   SECTION("truncated to half") {
-    const std::string path = TempPath("truncated");
+    const test::TempFile path_file("store_truncated.rapport");
+  const std::string& path = path_file.path;
     WriteBytes(path, image.substr(0, image.size() / 2));
     auto store = Store::Open(path);
     REQUIRE_FALSE(store.ok());
@@ -264,7 +262,8 @@ TEST_CASE("store: damaged, truncated and foreign files are refused as corrupt", 
       REQUIRE_FALSE(store.ok());
       CHECK(store.status().code() == StatusCode::kCorrupt);
     }
-    const std::string path = TempPath("cut_one_byte");
+    const test::TempFile path_file("store_cut_one_byte.rapport");
+  const std::string& path = path_file.path;
     WriteBytes(path, image.substr(0, image.size() - 1));
     auto store = Store::Open(path);
     REQUIRE_FALSE(store.ok());
@@ -301,7 +300,8 @@ TEST_CASE("store: a workspace missing a table is corrupt", "[workspace]") {
 }
 
 TEST_CASE("store: a file from a newer schema version is refused", "[workspace]") {
-  const std::string path = TempPath("newer");
+  const test::TempFile path_file("store_newer.rapport");
+  const std::string& path = path_file.path;
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());

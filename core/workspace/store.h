@@ -11,7 +11,8 @@
 // holds either all of an import or none of it. Row ids in SQLite equal the dense in-memory ids; removing
 // an import renumbers the remaining rows inside the same transaction to keep it so.
 //
-// Thread-safety: none; one Store belongs to one thread.
+// Thread-safety: none; one thread uses a Store at a time (an import's writer thread while the engine's thread
+// leaves it alone: core/api/write_behind.h).
 #pragma once
 
 #include <cstdint>

@@ -5,6 +5,7 @@
 
 #include "core/api/ops.h"
 #include "core/api/parse_ahead.h"
+#include "core/api/write_behind.h"
 #include "core/import/parse.h"
 #include "core/util/text.h"
 #include "core/workspace/merge.h"
@@ -12,34 +13,39 @@
 
 namespace rapport {
 
-// One import in progress: the parse (ahead of the merge, on its own thread natively) plus what the import
-// record needs.
+// One import in progress: the parse (ahead of the merge, on its own thread natively), the write (behind the
+// merge, on another thread natively) plus what the import record needs.
 class ImportSession {
  public:
   ImportSession(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes,
-                const std::string& imported_at, ParseAhead::Mode mode)
-      : ahead(file_name, options, total_bytes, Engine::kImportSliceOrders, mode),
+                const std::string& imported_at, Store* store, bool threads)
+      : ahead(file_name, options, total_bytes, Engine::kImportSliceOrders,
+              threads ? ParseAhead::kThreaded : ParseAhead::kInline),
+        writer(store, threads ? WriteBehind::kThreaded : WriteBehind::kInline),
         file_name(file_name),
         total_bytes(total_bytes),
         imported_at(imported_at) {}
   ParseAhead ahead;
+  WriteBehind writer;  // destroyed (its write waited for) before the parse
   std::string file_name;
   uint64_t total_bytes;
   std::string imported_at;
   uint64_t bytes = 0;
   uint32_t import_id = 0;  // set when the first slice is merged
+  bool merged = false;     // a slice is in the workspace's columns: giving up must reload them
   MergeTotals totals;
 
-  // Merges and writes one slice of the orders (ParseAhead's sink).
+  // Merges one slice of the orders and writes it behind (ParseAhead's sink).
   Status MergeSliceNow(const ImportBatch& slice, uint64_t bytes_consumed, Workspace* w, Store* store) {
     // The orders of the whole file, estimated from the bytes read so far, so the workspace grows once.
     totals.ExpectFromBytes(slice.orders.key.size(), bytes_consumed, total_bytes);
-    if (!store->in_append()) {
+    if (!store->in_append()) {  // the first slice (the writer has not started)
       RAPPORT_RETURN_IF_ERROR(store->BeginAppend());
       import_id = NextImportId(*w);
     }
+    merged = true;
     MergeDelta delta = MergeSlice(slice, import_id, w, &totals);
-    return store->WriteSlice(*w, delta, import_id);
+    return writer.Write(*w, delta, import_id);
   }
 
   static uint32_t NextImportId(const Workspace& w) {
@@ -108,8 +114,7 @@ Status Engine::Reload() {
 Status Engine::BeginImport(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes,
                            const std::string& imported_at) {
   if (import_) return InvalidArgument(file_name + ": another import (" + import_->file_name + ") is in progress");
-  import_ = std::make_unique<ImportSession>(file_name, options, total_bytes, imported_at,
-                                            parse_thread_ ? ParseAhead::kThreaded : ParseAhead::kInline);
+  import_ = std::make_unique<ImportSession>(file_name, options, total_bytes, imported_at, store_.get(), parse_thread_);
   return Status::Ok();
 }
 
@@ -157,8 +162,10 @@ Result<ImportRecord> Engine::FinishImport() {
   cache_.Clear();
   try {
     if (sliced) {
+      // The last slice is merged while the one before is still being written.
       MergeDelta delta = MergeSlice(*batch, id, workspace_.get(), &session->totals);
-      status = store_->WriteSlice(*workspace_, delta, id);
+      status = session->writer.Write(*workspace_, delta, id);
+      if (status.ok()) status = session->writer.Flush();
       if (status.ok()) {
         FinishMerge(*batch, session->totals, id, workspace_.get(), &record);
         status = store_->CommitAppend(record);
@@ -171,7 +178,8 @@ Result<ImportRecord> Engine::FinishImport() {
     status = InternalError(session->file_name + ": " + e.what());
   }
   if (!status.ok()) {
-    // The transaction was rolled back; bring the columns back to what the database holds.
+    // Roll the transaction back (once the writer is idle); bring the columns back to what the database holds.
+    session->writer.Flush();
     store_->AbortAppend();
     Status reload = Reload();
     if (!reload.ok()) return Status(status.code(), status.message() + " (and reloading failed: " + reload.message() + ")");
@@ -181,8 +189,11 @@ Result<ImportRecord> Engine::FinishImport() {
 }
 
 void Engine::CancelImport() {
-  import_.reset();
-  if (store_ && store_->in_append()) {  // slices were merged and written: roll them back, reload the columns
+  const bool merged = import_ && import_->merged;
+  import_.reset();  // waits for the writer
+  // Slices were merged (and written, unless a failed write rolled the transaction back already): roll them
+  // back, reload the columns.
+  if (store_ && (store_->in_append() || merged)) {
     store_->AbortAppend();
     cache_.Clear();
     Reload();

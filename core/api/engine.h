@@ -56,12 +56,13 @@ class Engine {
   uint64_t import_bytes_consumed() const;
   // A large orders export is merged and written in slices of this many orders as it streams, inside the
   // import's one transaction (Store::BeginAppend), so the whole file's batch is never held at once. Natively
-  // the next slice is parsed while one is merged and written (below): 25,000 orders (about 20 MB of a
+  // the next slice is parsed while one is merged and the one before written (below): 25,000 orders (about 20 MB of a
   // Shopify export) keep both threads busy; 100,000 left the parse of the first slice and the merge of the
   // last one alone for a quarter of the import (bench/RESULTS.md "The whole import").
   static constexpr size_t kImportSliceOrders = 25000;
-  // Natively an import parses on a second thread, one slice ahead of the merge and the write (ParseAhead);
-  // false parses in the calling thread, as the WebAssembly build always does. The answers are the same.
+  // Natively an import parses on a second thread, one slice ahead of the merge (ParseAhead), and writes each
+  // merged slice to SQLite on a third, one slice behind (WriteBehind); false does all three in the calling
+  // thread, as the WebAssembly build always does. The answers are the same.
   void set_parse_thread(bool on) { parse_thread_ = on; }
 
   // Removes an import and every row it added (reloads the columns from the database).

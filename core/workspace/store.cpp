@@ -775,142 +775,257 @@ Status Store::CommitAppend(const ImportRecord& record) {
   return Status::Ok();
 }
 
-Status Store::WriteSlice(const Workspace& w, const MergeDelta& delta, uint32_t import_id) {
-  if (!in_append_) return InternalError(name_ + ": no import transaction is open");
-  auto fail = [&](const char* what) {
-    Status s = Error(what);
-    AbortAppend();
-    return s;
-  };
+namespace {
+
+// The statements of an import's write, one per kind of row (SliceRows records the kind of each row).
+enum RowKind : uint8_t {
+  kDictionaryRow, kIssueRow, kCustomerUpdate, kCustomerRow, kAliasRow, kProductUpdate, kProductRow, kOrderRow,
+  kReviewRow, kTicketRow, kSurveyRow, kRowKinds
+};
+struct RowStatement {
+  const char* sql;
+  const char* what;  // the error message's "writing ..."
+};
+const RowStatement kRowStatements[kRowKinds] = {
+    {"INSERT INTO dictionaries(kind, id, value) VALUES (?, ?, ?)", "writing dictionaries"},
+    {"INSERT INTO import_issues(import_id, line, column_index, byte_offset, field, code, message, raw_row, rejected) "
+     "VALUES (?,?,?,?,?,?,?,?,?)", "writing import_issues"},
+    // Rows changed by this import are replaced; new rows take a plain INSERT (no conflict search).
+    {"INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", "updating customers"},
+    {"INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", "writing customers"},
+    {"INSERT INTO customer_aliases(alias, customer, import_id) VALUES (?,?,?)", "writing customer_aliases"},
+    {"INSERT OR REPLACE INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?)", "updating products"},
+    {"INSERT INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?)", "writing products"},
+    {"INSERT INTO orders(id, key, name, customer, day, seconds, offset_minutes, currency, subtotal_cents, "
+     "discount_cents, shipping_cents, tax_cents, total_cents, refunded_cents, flags, financial_status, "
+     "fulfillment_status, fulfilled_day, source, discount_code, country, import_id, lines) "
+     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", "writing orders"},
+    {"INSERT INTO reviews VALUES (?,?,?,?,?,?,?,?,?,?)", "writing reviews"},
+    {"INSERT INTO tickets VALUES (?,?,?,?,?,?,?,?)", "writing tickets"},
+    {"INSERT INTO surveys VALUES (?,?,?,?,?,?,?)", "writing surveys"},
+};
+
+// The rows a merge added or changed, in the order they are written, handed to `out` one value at a time:
+// out.Row(kind), then each parameter in order (Int, Null, Text, Blob), then out.End(), false to stop (a
+// failed insert). The one description of what an import writes, for both WriteSlice (straight into SQLite)
+// and CaptureSlice (recorded, written later by WriteRows).
+template <typename Out>
+bool EmitSlice(const Workspace& w, const MergeDelta& delta, uint32_t import_id, Out& out) {
   const TableSizes& b = delta.before;
+  auto day = [&](int32_t d) { d == kNoDay ? out.Null() : out.Int(d); };
+  auto id_or_null = [&](uint32_t id) { id == kNoId ? out.Null() : out.Int(id); };
   {
-    Stmt q(db_, "INSERT INTO dictionaries(kind, id, value) VALUES (?, ?, ?)");
-    if (!q.ok()) return fail("writing dictionaries");
     const std::pair<const char*, const Dictionary*> dicts[] = {
         {"currency", &w.currencies}, {"country", &w.countries}, {"label", &w.labels}};
     const size_t starts[] = {b.currencies, b.countries, b.labels};
     for (int d = 0; d < 3; ++d) {
       for (size_t id = std::max<size_t>(starts[d], 1); id < dicts[d].second->size(); ++id) {
-        q.Text(1, dicts[d].first);
-        q.Int(2, static_cast<int64_t>(id));
-        q.Text(3, (*dicts[d].second)[static_cast<uint32_t>(id)]);
-        if (!q.Run()) return fail("writing dictionaries");
+        out.Row(kDictionaryRow);
+        out.Text(dicts[d].first); out.Int(static_cast<int64_t>(id)); out.Text((*dicts[d].second)[static_cast<uint32_t>(id)]);
+        if (!out.End()) return false;
       }
     }
   }
-  {
-    Stmt q(db_, "INSERT INTO import_issues(import_id, line, column_index, byte_offset, field, code, message, raw_row, rejected) "
-                "VALUES (?,?,?,?,?,?,?,?,?)");
-    if (!q.ok()) return fail("writing import_issues");
-    for (size_t i = b.issues; i < w.issues.size(); ++i) {
-      const ImportIssue& x = w.issues[i];
-      q.Int(1, x.import_id); q.Int(2, static_cast<int64_t>(x.line)); q.Int(3, x.column);
-      q.Int(4, static_cast<int64_t>(x.byte_offset)); q.Text(5, x.field); q.Text(6, x.code); q.Text(7, x.message);
-      q.Text(8, x.raw_row); q.Int(9, x.rejected ? 1 : 0);
-      if (!q.Run()) return fail("writing import_issues");
-    }
+  for (size_t i = b.issues; i < w.issues.size(); ++i) {
+    const ImportIssue& x = w.issues[i];
+    out.Row(kIssueRow);
+    out.Int(x.import_id); out.Int(static_cast<int64_t>(x.line)); out.Int(x.column);
+    out.Int(static_cast<int64_t>(x.byte_offset)); out.Text(x.field); out.Text(x.code); out.Text(x.message);
+    out.Text(x.raw_row); out.Int(x.rejected ? 1 : 0);
+    if (!out.End()) return false;
   }
   {
     const CustomerTable& c = w.customers;
-    // Rows changed by this import are replaced; new rows take a plain INSERT (no conflict search).
-    Stmt rep(db_, "INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    Stmt add(db_, "INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (!rep.ok() || !add.ok()) return fail("writing customers");
-    auto write = [&](Stmt& ins, size_t id) {
-      ins.Int(1, static_cast<int64_t>(id)); ins.Text(2, c.key[id]); ins.Text(3, c.email[id]); ins.Text(4, c.phone[id]);
-      ins.Text(5, c.platform_id[id]); ins.Text(6, c.first_name[id]); ins.Text(7, c.last_name[id]);
-      ins.Text(8, w.countries[c.country[id]]); ins.Text(9, c.tags[id]); ins.Int(10, c.accepts_marketing[id]);
-      ins.Int(11, c.reported_spent_cents[id]); ins.Int(12, c.reported_orders[id]); ins.Int(13, c.import_id[id]);
-      return ins.Run();
+    auto write = [&](RowKind kind, size_t id) {
+      out.Row(kind);
+      out.Int(static_cast<int64_t>(id)); out.Text(c.key[id]); out.Text(c.email[id]); out.Text(c.phone[id]);
+      out.Text(c.platform_id[id]); out.Text(c.first_name[id]); out.Text(c.last_name[id]);
+      out.Text(w.countries[c.country[id]]); out.Text(c.tags[id]); out.Int(c.accepts_marketing[id]);
+      out.Int(c.reported_spent_cents[id]); out.Int(c.reported_orders[id]); out.Int(c.import_id[id]);
+      return out.End();
     };
     for (uint32_t id : delta.updated_customers) {
-      if (!write(rep, id)) return fail("updating customers");
+      if (!write(kCustomerUpdate, id)) return false;
     }
     for (size_t id = b.customers; id < c.size(); ++id) {
-      if (!write(add, id)) return fail("writing customers");
+      if (!write(kCustomerRow, id)) return false;
     }
-    Stmt alias(db_, "INSERT INTO customer_aliases(alias, customer, import_id) VALUES (?,?,?)");
-    if (!alias.ok()) return fail("writing customer_aliases");
     for (const auto& a : delta.new_aliases) {
-      alias.Text(1, a.first); alias.Int(2, a.second); alias.Int(3, import_id);
-      if (!alias.Run()) return fail("writing customer_aliases");
+      out.Row(kAliasRow);
+      out.Text(a.first); out.Int(a.second); out.Int(import_id);
+      if (!out.End()) return false;
     }
   }
   {
     const ProductTable& p = w.products;
-    Stmt rep(db_, "INSERT OR REPLACE INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-    Stmt add(db_, "INSERT INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-    if (!rep.ok() || !add.ok()) return fail("writing products");
-    auto write = [&](Stmt& ins, size_t id) {
-      ins.Int(1, static_cast<int64_t>(id)); ins.Text(2, p.key[id]); ins.Text(3, p.sku[id]); ins.Text(4, p.title[id]);
-      ins.Text(5, p.handle[id]); ins.Text(6, p.url[id]); ins.Text(7, p.image_url[id]);
-      ins.Text(8, w.labels[p.vendor[id]]); ins.Text(9, w.labels[p.category[id]]); ins.Int(10, p.price_cents[id]);
-      ins.Int(11, p.import_id[id]);
-      return ins.Run();
+    auto write = [&](RowKind kind, size_t id) {
+      out.Row(kind);
+      out.Int(static_cast<int64_t>(id)); out.Text(p.key[id]); out.Text(p.sku[id]); out.Text(p.title[id]);
+      out.Text(p.handle[id]); out.Text(p.url[id]); out.Text(p.image_url[id]);
+      out.Text(w.labels[p.vendor[id]]); out.Text(w.labels[p.category[id]]); out.Int(p.price_cents[id]);
+      out.Int(p.import_id[id]);
+      return out.End();
     };
     for (uint32_t id : delta.updated_products) {
-      if (!write(rep, id)) return fail("updating products");
+      if (!write(kProductUpdate, id)) return false;
     }
     for (size_t id = b.products; id < p.size(); ++id) {
-      if (!write(add, id)) return fail("writing products");
+      if (!write(kProductRow, id)) return false;
     }
   }
   {
     const OrderTable& o = w.orders;
     const OrderLineTable& l = w.lines;
-    Stmt q(db_, "INSERT INTO orders(id, key, name, customer, day, seconds, offset_minutes, currency, subtotal_cents, "
-                "discount_cents, shipping_cents, tax_cents, total_cents, refunded_cents, flags, financial_status, "
-                "fulfillment_status, fulfilled_day, source, discount_code, country, import_id, lines) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (!q.ok()) return fail("writing orders");
     std::string packed;  // one buffer for every order's lines
     for (size_t id = b.orders; id < o.size(); ++id) {
       packed.clear();
       for (size_t i = o.first_line[id], end = i + o.line_count[id]; i < end; ++i) {
         PackLine(&packed, l.product[i], l.quantity[i], l.unit_price_cents[i], l.discount_cents[i]);
       }
-      q.Int(1, static_cast<int64_t>(id)); q.Text(2, o.key[id]); q.Text(3, o.name[id]); q.Id(4, o.customer[id]);
-      q.DayOrNull(5, o.day[id]); q.Int(6, o.seconds[id]); q.Int(7, o.offset_minutes[id]);
-      q.Text(8, w.currencies[o.currency[id]]); q.Int(9, o.subtotal_cents[id]); q.Int(10, o.discount_cents[id]);
-      q.Int(11, o.shipping_cents[id]); q.Int(12, o.tax_cents[id]); q.Int(13, o.total_cents[id]);
-      q.Int(14, o.refunded_cents[id]); q.Int(15, o.flags[id]); q.Text(16, w.labels[o.financial_status[id]]);
-      q.Text(17, w.labels[o.fulfillment_status[id]]); q.DayOrNull(18, o.fulfilled_day[id]);
-      q.Text(19, w.labels[o.source[id]]); q.Text(20, w.labels[o.discount_code[id]]);
-      q.Text(21, w.countries[o.country[id]]); q.Int(22, o.import_id[id]); q.BlobOrNull(23, packed);
-      if (!q.Run()) return fail("writing orders");
+      out.Row(kOrderRow);
+      out.Int(static_cast<int64_t>(id)); out.Text(o.key[id]); out.Text(o.name[id]); id_or_null(o.customer[id]);
+      day(o.day[id]); out.Int(o.seconds[id]); out.Int(o.offset_minutes[id]);
+      out.Text(w.currencies[o.currency[id]]); out.Int(o.subtotal_cents[id]); out.Int(o.discount_cents[id]);
+      out.Int(o.shipping_cents[id]); out.Int(o.tax_cents[id]); out.Int(o.total_cents[id]);
+      out.Int(o.refunded_cents[id]); out.Int(o.flags[id]); out.Text(w.labels[o.financial_status[id]]);
+      out.Text(w.labels[o.fulfillment_status[id]]); day(o.fulfilled_day[id]);
+      out.Text(w.labels[o.source[id]]); out.Text(w.labels[o.discount_code[id]]);
+      out.Text(w.countries[o.country[id]]); out.Int(o.import_id[id]);
+      packed.empty() ? out.Null() : out.Blob(packed);  // NULL for an order without lines
+      if (!out.End()) return false;
     }
   }
   {
     const ReviewTable& r = w.reviews;
-    Stmt q(db_, "INSERT INTO reviews VALUES (?,?,?,?,?,?,?,?,?,?)");
-    if (!q.ok()) return fail("writing reviews");
     for (size_t id = b.reviews; id < r.size(); ++id) {
-      q.Int(1, static_cast<int64_t>(id)); q.Text(2, r.key[id]); q.Id(3, r.customer[id]); q.Id(4, r.product[id]);
-      q.Int(5, r.rating[id]); q.DayOrNull(6, r.day[id]); q.Text(7, r.title[id]); q.Text(8, r.body[id]);
-      q.Text(9, w.labels[r.source[id]]); q.Int(10, r.import_id[id]);
-      if (!q.Run()) return fail("writing reviews");
+      out.Row(kReviewRow);
+      out.Int(static_cast<int64_t>(id)); out.Text(r.key[id]); id_or_null(r.customer[id]); id_or_null(r.product[id]);
+      out.Int(r.rating[id]); day(r.day[id]); out.Text(r.title[id]); out.Text(r.body[id]);
+      out.Text(w.labels[r.source[id]]); out.Int(r.import_id[id]);
+      if (!out.End()) return false;
     }
   }
   {
     const TicketTable& t = w.tickets;
-    Stmt q(db_, "INSERT INTO tickets VALUES (?,?,?,?,?,?,?,?)");
-    if (!q.ok()) return fail("writing tickets");
     for (size_t id = b.tickets; id < t.size(); ++id) {
-      q.Int(1, static_cast<int64_t>(id)); q.Text(2, t.key[id]); q.Id(3, t.customer[id]); q.DayOrNull(4, t.day[id]);
-      q.Text(5, w.labels[t.status[id]]); q.Text(6, w.labels[t.channel[id]]); q.Int(7, t.csat[id]); q.Int(8, t.import_id[id]);
-      if (!q.Run()) return fail("writing tickets");
+      out.Row(kTicketRow);
+      out.Int(static_cast<int64_t>(id)); out.Text(t.key[id]); id_or_null(t.customer[id]); day(t.day[id]);
+      out.Text(w.labels[t.status[id]]); out.Text(w.labels[t.channel[id]]); out.Int(t.csat[id]); out.Int(t.import_id[id]);
+      if (!out.End()) return false;
     }
   }
   {
     const SurveyTable& s = w.surveys;
-    Stmt q(db_, "INSERT INTO surveys VALUES (?,?,?,?,?,?,?)");
-    if (!q.ok()) return fail("writing surveys");
     for (size_t id = b.surveys; id < s.size(); ++id) {
-      q.Int(1, static_cast<int64_t>(id)); q.Text(2, s.key[id]); q.Id(3, s.customer[id]); q.DayOrNull(4, s.day[id]);
-      q.Int(5, s.score[id]); q.Text(6, s.comment[id]); q.Int(7, s.import_id[id]);
-      if (!q.Run()) return fail("writing surveys");
+      out.Row(kSurveyRow);
+      out.Int(static_cast<int64_t>(id)); out.Text(s.key[id]); id_or_null(s.customer[id]); day(s.day[id]);
+      out.Int(s.score[id]); out.Text(s.comment[id]); out.Int(s.import_id[id]);
+      if (!out.End()) return false;
     }
   }
+  return true;
+}
+
+// EmitSlice's output bound straight to the row statements (each prepared when first used) and inserted.
+class RowWriter {
+ public:
+  explicit RowWriter(sqlite3* db) : db_(db) {}
+  void Row(RowKind kind) {
+    kind_ = kind;
+    param_ = 0;
+    if (!stmts_[kind]) {
+      stmts_[kind] = std::make_unique<Stmt>(db_, kRowStatements[kind].sql);
+      prepared_[kind] = stmts_[kind]->ok();
+    }
+    stmt_ = stmts_[kind].get();
+  }
+  void Int(int64_t v) { stmt_->Int(++param_, v); }
+  void Null() { stmt_->IntOrNull(++param_, 0, true); }
+  void Text(std::string_view v) { stmt_->Text(++param_, v); }
+  void Blob(std::string_view v) { stmt_->BlobOrNull(++param_, v); }
+  // Binding a statement that failed to prepare is harmless (SQLite refuses it); End then fails.
+  bool End() { return prepared_[kind_] && stmt_->Run(); }
+  const char* what() const { return kRowStatements[kind_].what; }
+
+ private:
+  sqlite3* db_;
+  std::unique_ptr<Stmt> stmts_[kRowKinds];
+  bool prepared_[kRowKinds] = {};
+  Stmt* stmt_ = nullptr;
+  RowKind kind_ = kDictionaryRow;
+  int param_ = 0;
+};
+
+// EmitSlice's output recorded into SliceRows (SliceRows::Word says how).
+class RowRecorder {
+ public:
+  explicit RowRecorder(SliceRows* rows) : rows_(*rows) {}
+  void Row(RowKind kind) { rows_.words.push_back(SliceRows::kRow | kind); }
+  void Int(int64_t v) {
+    rows_.words.push_back(SliceRows::kInt);
+    rows_.words.push_back(static_cast<uint64_t>(v));
+  }
+  void Null() { rows_.words.push_back(SliceRows::kNull); }
+  void Text(std::string_view v) { Bytes(SliceRows::kText, v); }
+  void Blob(std::string_view v) { Bytes(SliceRows::kBlob, v); }
+  bool End() {
+    ++rows_.rows;
+    return true;
+  }
+
+ private:
+  void Bytes(uint64_t tag, std::string_view v) {
+    rows_.words.push_back(tag | (static_cast<uint64_t>(v.size()) << 8));
+    rows_.words.push_back(rows_.bytes.size());
+    rows_.bytes.append(v.data(), v.size());
+  }
+  SliceRows& rows_;
+};
+
+}  // namespace
+
+Status Store::WriteSlice(const Workspace& w, const MergeDelta& delta, uint32_t import_id) {
+  if (!in_append_) return InternalError(name_ + ": no import transaction is open");
+  RowWriter out(db_);
+  if (EmitSlice(w, delta, import_id, out)) return Status::Ok();
+  Status s = Error(out.what());
+  AbortAppend();
+  return s;
+}
+
+void Store::CaptureSlice(const Workspace& w, const MergeDelta& delta, uint32_t import_id, SliceRows* rows) {
+  rows->words.clear();
+  rows->bytes.clear();
+  rows->rows = 0;
+  RowRecorder out(rows);
+  EmitSlice(w, delta, import_id, out);
+}
+
+Status Store::WriteRows(const SliceRows& rows) {
+  if (!in_append_) return InternalError(name_ + ": no import transaction is open");
+  RowWriter out(db_);
+  const uint64_t* at = rows.words.data();
+  const uint64_t* const end = at + rows.words.size();
+  const char* const bytes = rows.bytes.data();
+  bool open = false;
+  for (; at < end; ++at) {
+    const uint64_t word = *at;
+    const uint64_t tag = word & 0xff;
+    if (tag & SliceRows::kRow) {
+      if (open && !out.End()) return Error(out.what());
+      out.Row(static_cast<RowKind>(tag & ~uint64_t{SliceRows::kRow}));
+      open = true;
+      continue;
+    }
+    switch (tag) {
+      case SliceRows::kInt: out.Int(static_cast<int64_t>(*++at)); break;
+      case SliceRows::kNull: out.Null(); break;
+      case SliceRows::kText: out.Text(std::string_view(bytes + *++at, word >> 8)); break;
+      case SliceRows::kBlob: out.Blob(std::string_view(bytes + *++at, word >> 8)); break;
+      default: return InternalError(name_ + ": malformed captured rows");
+    }
+  }
+  if (open && !out.End()) return Error(out.what());
   return Status::Ok();
 }
 

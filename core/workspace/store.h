@@ -11,13 +11,15 @@
 // holds either all of an import or none of it. Row ids in SQLite equal the dense in-memory ids; removing
 // an import renumbers the remaining rows inside the same transaction to keep it so.
 //
-// Thread-safety: none; one Store belongs to one thread.
+// Thread-safety: none; one thread uses a Store at a time (an import's writer thread while the engine's thread
+// leaves it alone: core/api/write_behind.h).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/util/status.h"
 #include "core/workspace/merge.h"
@@ -30,6 +32,17 @@ namespace rapport {
 // `PRAGMA application_id` of a Rapport workspace ("RAPT") and the schema version it is written with.
 constexpr int32_t kRapportApplicationId = 0x52415054;
 constexpr int32_t kSchemaVersion = 2;
+
+// The rows one slice of an import adds or changes (Store::CaptureSlice), copied out of the workspace so that
+// they can be written while the workspace moves on (the engine merges the next slice meanwhile). A tape of
+// 64-bit words: a row is kRow | its statement, then one entry per parameter in order — kInt and the value in
+// the next word, kNull, or kText / kBlob | size << 8 and the offset of its bytes in `bytes` in the next word.
+struct SliceRows {
+  enum Tag : uint64_t { kInt = 1, kNull = 2, kText = 3, kBlob = 4, kRow = 0x80 };
+  std::vector<uint64_t> words;
+  std::string bytes;
+  size_t rows = 0;
+};
 
 class Store {
  public:
@@ -60,6 +73,12 @@ class Store {
   // the workspace); AbortAppend rolls back an import given up (no-op when none is open).
   Status BeginAppend();
   Status WriteSlice(const Workspace& workspace, const MergeDelta& delta, uint32_t import_id);
+  // WriteSlice in two steps, for a write on another thread than the merge: CaptureSlice copies the rows out of
+  // the workspace (no database access; the same rows, in the same order, as WriteSlice writes), WriteRows
+  // writes them (the database only). Unlike WriteSlice, a failed WriteRows leaves the transaction open: the
+  // caller, on its own thread, then calls AbortAppend. Nothing else may use the store during a WriteRows.
+  static void CaptureSlice(const Workspace& workspace, const MergeDelta& delta, uint32_t import_id, SliceRows* rows);
+  Status WriteRows(const SliceRows& rows);
   Status CommitAppend(const ImportRecord& record);
   void AbortAppend();
   bool in_append() const { return in_append_; }

@@ -58,6 +58,36 @@ TEST_CASE("faults: a full disk fails the import and keeps what was saved before"
   CHECK(Snapshot(reopened->get()) != before);
 }
 
+TEST_CASE("faults: a full disk part-way through a sliced import changes nothing, written behind the merge or not", "[faults][sliced]") {
+  TempFile file("full_sliced.rapport");
+  demo::DemoOptions options = demo::ScaleOptions(13000, 5);
+  options.slim = true;
+  const std::string small = DemoExport(200, 1), big = DemoExport(options);
+  auto engine = Engine::OpenFile(file.path);
+  REQUIRE(engine.ok());
+  Engine* e = engine->get();
+  REQUIRE(Import(e, "small.csv", small).ok());
+  const std::string before = Snapshot(e);
+  const uint64_t pages = std::filesystem::file_size(file.path) / 8192;
+  // Natively the slices are then parsed, merged and written on three threads (a failed write is reported by
+  // the next slice or by FinishImport); in this thread they are written as they merge.
+  for (bool threaded : {true, false}) {
+    e->set_parse_thread(threaded);
+    // Room for part of the file: the first slices are written, a later one fails (SQLITE_FULL).
+    REQUIRE(e->store().Exec("PRAGMA max_page_count = " + std::to_string(pages + big.size() / 8192 / 8)).ok());
+    Status s = Import(e, "big.csv", big);
+    REQUIRE_FALSE(s.ok());
+    INFO(s.ToString());
+    CHECK_THAT(s.message(), Catch::Contains("full"));
+    CHECK(Snapshot(e) == before);
+  }
+  REQUIRE(e->store().Exec("PRAGMA max_page_count = 1073741823").ok());
+  e->set_parse_thread(true);
+  REQUIRE(Import(e, "big.csv", big).ok());
+  CHECK(Snapshot(e) != before);
+  CHECK(e->workspace().orders.size() > 2 * Engine::kImportSliceOrders);  // it was sliced
+}
+
 TEST_CASE("faults: an import abandoned half-way changes nothing", "[faults]") {
   test::TempFile file("faults_cancel.rapport");
   const std::string small = DemoExport(200, 3), big = DemoExport(1000, 4);

@@ -421,15 +421,37 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   std::vector<uint32_t> stamp(n_products, kNoId);  // dedupe products within a first order
   TimeOrderedLines tl;
   ForEachCustomerLines(ws, facts, [&](uint32_t c, const LineItem* lines_of_c, uint32_t n_lines) {
-    for (uint32_t begin = 0; begin < n_lines;) {  // the baskets: one run of lines each
-      uint32_t end = begin + 1;
-      while (end < n_lines && !(lines_of_c[end].product & kOrderStart)) ++end;
+    // The baskets: one run of lines each.
+    auto add_run = [&](uint32_t begin, uint32_t end) {
       const LineItem* run = lines_of_c + begin;
       add_basket(end - begin, [&](uint32_t k) {
         const uint32_t p = ProductOf(run[k]);
         return p == kNoProduct ? kNoId : p;
       });
-      begin = end;
+    };
+    if (n_lines < 64) {
+      // Most baskets have one line: with the runs' first lines as bits (and a bit past the last line), a line
+      // whose next line starts a run too is a basket of its own, counted without a branch; only the longer
+      // runs are visited, from their bits.
+      uint64_t starts = uint64_t{1} << n_lines;
+      for (uint32_t k = 0; k < n_lines; ++k) starts |= static_cast<uint64_t>(lines_of_c[k].product >> 31) << k;
+      const uint64_t single = starts & (starts >> 1);
+      const uint32_t none = static_cast<uint32_t>(n_products);
+      for (uint32_t k = 0; k < n_lines; ++k) {
+        product_baskets[std::min(ProductOf(lines_of_c[k]), none)] += (single >> k) & 1;
+      }
+      for (uint64_t longer = starts & ~(starts >> 1) & ~(uint64_t{1} << n_lines); longer != 0; longer &= longer - 1) {
+        const uint32_t begin = static_cast<uint32_t>(__builtin_ctzll(longer));
+        const uint64_t after = starts & ~((uint64_t{2} << begin) - 1);
+        add_run(begin, static_cast<uint32_t>(__builtin_ctzll(after)));
+      }
+    } else {
+      for (uint32_t begin = 0; begin < n_lines;) {
+        uint32_t end = begin + 1;
+        while (end < n_lines && !(lines_of_c[end].product & kOrderStart)) ++end;
+        add_run(begin, end);
+        begin = end;
+      }
     }
     tl.Set(o, facts, c, lines_of_c, n_lines);
     if (facts.purchase_days[c] >= 2) replenishment.Add(c, tl);

@@ -391,9 +391,10 @@ TEST_CASE("products: equal a direct scan of the orders, whatever the layout", "[
         CHECK(row.avg_net_12m_cents == (e[2] ? static_cast<double>(e[3]) / e[2] : 0.0));
       }
       size_t journeys = 0;
-      for (const auto& [key, customers] : d.journeys) {
-        if (key.second == kNoId) continue;
+      for (const auto& [pair, customers] : d.journeys) {
+        if (pair.second == kNoId) continue;
         ++journeys;
+        const std::pair<uint32_t, uint32_t> key = pair;  // (a structured binding cannot be captured in C++17)
         const auto it = std::find_if(r.journeys.begin(), r.journeys.end(), [&](const JourneyRow& row) {
           return row.first_product == key.first && row.next_product == key.second;
         });

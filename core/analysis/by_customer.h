@@ -6,9 +6,9 @@
 //   1. a sequential pass over the table counts the rows per bucket of customer ids (at most 2^11 buckets), a
 //      second one copies each row's fields, as an Item with a `customer` member, into its bucket, in table order;
 //   2. each bucket, a few thousand rows of a contiguous range of customers, is laid out by customer (stable: in
-//      table order within a customer) while it is in the cache (LayOutByCustomer), into other arrays or in place
-//      (GroupByCustomerInPlace: no second copy of the rows).
-// Used by the customer facts (orders) and the products analysis (order lines).
+//      table order within a customer) while it is in the cache (LayOutByCustomer), into the result's arrays or
+//      into a cache-sized scratch whose customers are visited there.
+// Used by the customer facts (orders, into their arrays) and the products analysis (order lines, visited).
 #pragma once
 
 #include <algorithm>
@@ -59,28 +59,6 @@ void LayOutByCustomer(const CustomerBuckets& cb, const std::vector<uint32_t>& bu
     for (uint32_t k = begin; k < end; ++k) place(items[k], cursor[items[k].customer - c_begin]++);
     bucket_done(c_begin, c_end);
   }
-}
-
-// Step 2 in place: each bucket's items are put in customer order within `items` itself, through a bucket-sized
-// scratch that stays in the cache, so a large table of rows is written once (step 1) and never copied into a
-// second one. Sets `offsets` as LayOutByCustomer does and calls bucket_done(first_customer, end_customer) after
-// each bucket.
-template <typename Item, typename BucketDone>
-void GroupByCustomerInPlace(const CustomerBuckets& cb, const std::vector<uint32_t>& bucket_start, Item* items,
-                            std::vector<uint32_t>* offsets, BucketDone bucket_done) {
-  uint32_t largest = 0;
-  for (size_t b = 0; b < cb.buckets(); ++b) largest = std::max(largest, bucket_start[b + 1] - bucket_start[b]);
-  std::vector<Item> scratch(largest);
-  uint32_t base = 0;  // the current bucket's first position
-  LayOutByCustomer(
-      cb, bucket_start, static_cast<const Item*>(items), offsets,
-      [&](const Item& it, uint32_t at) { scratch[at - base] = it; },
-      [&](size_t c_begin, size_t c_end) {
-        const uint32_t end = (*offsets)[c_end];
-        std::copy(scratch.begin(), scratch.begin() + (end - base), items + base);
-        base = end;
-        bucket_done(c_begin, c_end);
-      });
 }
 
 }  // namespace rapport

@@ -4,6 +4,12 @@
 #include "core/analysis/products/products.h"
 #include "core/util/random.h"
 
+#include <array>
+#include <cmath>
+#include <map>
+#include <set>
+#include <tuple>
+
 using namespace rapport;
 using rapport::test::AddNumbered;
 using rapport::test::ThreeLoadOrders;
@@ -206,6 +212,198 @@ TEST_CASE("products: the same answers whatever order the orders were imported in
       CHECK(r->bought_together[i].product_a == a.bought_together[i].product_a);
       CHECK(r->bought_together[i].product_b == a.bought_together[i].product_b);
       CHECK(r->bought_together[i].count == a.bought_together[i].count);
+    }
+  }
+}
+
+namespace {
+
+// Products worked out by definition, order by order, for the direct-scan test below.
+struct DirectProducts {
+  std::map<uint32_t, std::vector<int32_t>> intervals;  // per product, sorted
+  std::map<uint32_t, std::set<uint32_t>> interval_customers;
+  std::map<uint32_t, std::array<int64_t, 4>> first_product;  // customers, repeat, matured, net12 sum
+  std::map<std::pair<uint32_t, uint32_t>, int64_t> journeys;
+  int64_t baskets = 0;
+  std::vector<int64_t> product_baskets;
+  std::map<std::pair<uint32_t, uint32_t>, int64_t> pairs;
+};
+
+DirectProducts ScanProducts(const Workspace& ws, int32_t as_of, uint32_t currency) {
+  const OrderTable& o = ws.orders;
+  DirectProducts d;
+  d.product_baskets.assign(ws.products.size(), 0);
+  std::vector<std::vector<uint32_t>> orders_of(ws.customers.size());
+  for (uint32_t i = 0; i < o.size(); ++i) {
+    if (!CountedOrder(o, i, as_of, currency)) continue;
+    ++d.baskets;
+    std::set<uint32_t> basket;
+    for (uint32_t l = o.first_line[i]; l < o.first_line[i] + o.line_count[i]; ++l) {
+      if (ws.lines.product[l] != kNoId) basket.insert(ws.lines.product[l]);
+    }
+    for (uint32_t p : basket) ++d.product_baskets[p];
+    for (auto x = basket.begin(); x != basket.end(); ++x) {
+      for (auto y = std::next(x); y != basket.end(); ++y) ++d.pairs[{*x, *y}];
+    }
+    if (o.customer[i] != kNoId) orders_of[o.customer[i]].push_back(i);
+  }
+  for (uint32_t c = 0; c < orders_of.size(); ++c) {
+    std::vector<uint32_t>& orders = orders_of[c];
+    if (orders.empty()) continue;
+    std::sort(orders.begin(), orders.end(), [&](uint32_t x, uint32_t y) {
+      return std::make_tuple(o.day[x], o.seconds[x], x) < std::make_tuple(o.day[y], o.seconds[y], y);
+    });
+    std::map<uint32_t, std::set<int32_t>> days_of;  // product -> its purchase days
+    for (uint32_t i : orders) {
+      for (uint32_t l = o.first_line[i]; l < o.first_line[i] + o.line_count[i]; ++l) {
+        if (ws.lines.product[l] != kNoId) days_of[ws.lines.product[l]].insert(o.day[i]);
+      }
+    }
+    for (const auto& [p, days] : days_of) {
+      for (auto x = days.begin(); std::next(x) != days.end(); ++x) {
+        d.intervals[p].push_back(*std::next(x) - *x);
+        d.interval_customers[p].insert(c);
+      }
+    }
+    const uint32_t first = orders[0];
+    if (o.line_count[first] == 0) continue;
+    const int32_t horizon = AddMonths(o.day[first], 12);
+    const bool matured = horizon <= as_of + 1;
+    int64_t net12 = 0;
+    for (uint32_t i : orders) net12 += o.day[i] < horizon ? o.net_cents(i) : 0;
+    std::set<uint32_t> first_products;
+    for (uint32_t l = o.first_line[first]; l < o.first_line[first] + o.line_count[first]; ++l) {
+      if (ws.lines.product[l] != kNoId) first_products.insert(ws.lines.product[l]);
+    }
+    for (uint32_t p : first_products) {
+      std::array<int64_t, 4>& row = d.first_product[p];
+      ++row[0];
+      row[1] += orders.size() >= 2;
+      row[2] += matured;
+      row[3] += matured ? net12 : 0;
+    }
+    const uint32_t first_product = ws.lines.product[o.first_line[first]];
+    if (first_product == kNoId) continue;
+    ++d.journeys[{first_product, kNoId}];  // customers whose first product it is
+    bool found = false;
+    for (size_t k = 1; k < orders.size() && !found; ++k) {
+      const uint32_t i = orders[k];
+      for (uint32_t l = o.first_line[i]; l < o.first_line[i] + o.line_count[i] && !found; ++l) {
+        const uint32_t p = ws.lines.product[l];
+        if (p != kNoId && p != first_product) {
+          ++d.journeys[{first_product, p}];
+          found = true;
+        }
+      }
+    }
+  }
+  for (auto& [p, v] : d.intervals) std::sort(v.begin(), v.end());
+  return d;
+}
+
+double DirectQuantile(const std::vector<int32_t>& sorted, double q) {
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const size_t lo = static_cast<size_t>(std::floor(pos)), hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
+}
+
+}  // namespace
+
+// Each customer's lines are visited from a per-bucket layout and put in time order only when the table order is
+// not (ForEachCustomerLines, TimeOrderedLines in products.cpp). Against the definitions worked out order by
+// order: interleaved customers, orders listed in and out of time order, orders on the same day and second (the
+// order id decides), orders without lines, lines without a product, repeated products in a basket, baskets of
+// up to 40 lines, guests, cancelled, later and other-currency orders; a small and a large catalogue.
+TEST_CASE("products: equal a direct scan of the orders, whatever the layout", "[analysis][products]") {
+  for (const uint32_t unsold : {0u, 2100u}) {
+    for (const bool reversed : {false, true}) {
+      Random rng(0xC0FFEEULL + unsold);
+      WorkspaceBuilder b;
+      const uint32_t n_customers = 400, n_products = 30;
+      AddNumbered(&b, n_products, n_customers);
+      for (uint32_t p = 0; p < unsold; ++p) b.Product("UNSOLD-" + std::to_string(p));
+      const int32_t start = ParseIsoDay("2022-01-01");
+      struct Row {
+        uint32_t customer;
+        int32_t day, seconds;
+        std::vector<std::pair<uint32_t, int32_t>> lines;
+        uint8_t flags;
+        std::string currency;
+      };
+      std::vector<Row> rows;
+      for (int k = 0; k < 2500; ++k) {
+        Row row;
+        row.customer = rng.Next() % 9 == 0 ? kNoId : static_cast<uint32_t>(rng.Next() % n_customers);
+        row.day = start + static_cast<int32_t>(rng.Next() % 40) * 25 + static_cast<int32_t>(rng.Next() % 2);
+        row.seconds = static_cast<int32_t>(rng.Next() % 3) * 3600;
+        const int n_lines = rng.Next() % 12 == 0 ? 0 : rng.Next() % 40 == 0 ? 40 : 1 + static_cast<int>(rng.Next() % 4);
+        for (int l = 0; l < n_lines; ++l) {
+          const uint64_t u = rng.Next() % 100;
+          const uint32_t p = u < 4 ? kNoId : static_cast<uint32_t>((u * u / 100) % n_products);
+          row.lines.push_back({p, 1});
+        }
+        row.flags = rng.Next() % 15 == 0 ? kOrderCancelled : 0;
+        row.currency = rng.Next() % 20 == 0 ? "EUR" : "USD";
+        rows.push_back(std::move(row));
+      }
+      if (reversed) std::reverse(rows.begin(), rows.end());
+      for (const Row& row : rows) {
+        WorkspaceBuilder::OrderExtras ex;
+        ex.seconds = row.seconds;
+        ex.currency = row.currency;
+        b.OrderOnDay(row.customer, row.day, 1000 + row.day % 977, row.lines, row.flags, ex);
+      }
+      const Workspace& ws = b.workspace();
+      Settings settings;
+      settings.as_of_day = start + 900;  // later orders do not count
+      ProductOptions options;
+      options.min_pair_count = 1;
+      options.min_support = 0;
+      options.top_pairs = -1;
+      options.top_journeys = -1;
+      const ProductResult r = ComputeProducts(ws, settings, options);
+      const DirectProducts d = ScanProducts(ws, settings.as_of_day, r.currency);
+      INFO("unsold " << unsold << ", reversed " << reversed);
+
+      CHECK(r.baskets == d.baskets);
+      CHECK(r.product_baskets == d.product_baskets);
+      REQUIRE(r.bought_together.size() == d.pairs.size());
+      for (const BoughtTogetherRow& row : r.bought_together) CHECK(row.count == d.pairs.at({row.product_a, row.product_b}));
+
+      REQUIRE(r.replenishment.size() == d.intervals.size());
+      REQUIRE(r.replenishment.size() > 10);
+      for (const ReplenishmentRow& row : r.replenishment) {
+        const std::vector<int32_t>& v = d.intervals.at(row.product);
+        CHECK(row.intervals == static_cast<int64_t>(v.size()));
+        CHECK(row.customers == static_cast<int64_t>(d.interval_customers.at(row.product).size()));
+        CHECK(row.q1_days == DirectQuantile(v, 0.25));
+        CHECK(row.median_days == DirectQuantile(v, 0.5));
+        CHECK(row.q3_days == DirectQuantile(v, 0.75));
+      }
+      CHECK(ComputeReplenishment(ws, BuildCustomerFacts(ws, settings.as_of_day, r.currency), 1).size() == r.replenishment.size());
+
+      REQUIRE(r.first_product.size() == d.first_product.size());
+      for (const FirstProductRow& row : r.first_product) {
+        const std::array<int64_t, 4>& e = d.first_product.at(row.product);
+        CHECK(row.customers == e[0]);
+        CHECK(row.repeat_customers == e[1]);
+        CHECK(row.matured_customers == e[2]);
+        CHECK(row.avg_net_12m_cents == (e[2] ? static_cast<double>(e[3]) / e[2] : 0.0));
+      }
+      size_t journeys = 0;
+      for (const auto& [pair, customers] : d.journeys) {
+        if (pair.second == kNoId) continue;
+        ++journeys;
+        const std::pair<uint32_t, uint32_t> key = pair;  // (a structured binding cannot be captured in C++17)
+        const auto it = std::find_if(r.journeys.begin(), r.journeys.end(), [&](const JourneyRow& row) {
+          return row.first_product == key.first && row.next_product == key.second;
+        });
+        REQUIRE(it != r.journeys.end());
+        CHECK(it->customers == customers);
+        CHECK(it->share_of_first == static_cast<double>(customers) / d.journeys.at({key.first, kNoId}));
+      }
+      CHECK(r.journeys.size() == journeys);
+      REQUIRE(journeys > 10);
     }
   }
 }

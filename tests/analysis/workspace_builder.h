@@ -209,4 +209,29 @@ inline void GenerateStore(WorkspaceBuilder* b, uint32_t customers, uint64_t seed
   for (int g = 0; g < 5; ++g) b->Order(kNoId, "2023-06-01", 1500, {{products[0], 1}});
 }
 
+// The same store as `from` (a WorkspaceBuilder's: products, customers, reviews and surveys copied with the same
+// ids), its orders appended in `order` (a permutation of its order ids, e.g. one of ThreeLoadOrders).
+inline void CopyStoreInOrder(const Workspace& from, const std::vector<size_t>& order, WorkspaceBuilder* to) {
+  for (size_t p = 0; p < from.products.size(); ++p) to->Product(from.products.sku[p], from.products.title[p]);
+  for (size_t c = 0; c < from.customers.size(); ++c) to->Customer(from.customers.email[c]);
+  const OrderTable& o = from.orders;
+  for (size_t i : order) {
+    std::vector<std::pair<uint32_t, int32_t>> lines;
+    for (uint32_t l = o.first_line[i], e = l + o.line_count[i]; l < e; ++l) {
+      lines.push_back({from.lines.product[l], from.lines.quantity[l]});
+    }
+    WorkspaceBuilder::OrderExtras ex;
+    ex.refunded_cents = o.refunded_cents[i];
+    ex.seconds = o.seconds[i];
+    if (o.source[i] != 0) ex.source = from.labels[o.source[i]];
+    if (o.discount_code[i] != 0) ex.discount_code = from.labels[o.discount_code[i]];
+    ex.currency = from.currencies[o.currency[i]];
+    to->OrderOnDay(o.customer[i], o.day[i], o.total_cents[i], lines, o.flags[i], ex);
+  }
+  const ReviewTable& r = from.reviews;
+  for (size_t i = 0; i < r.size(); ++i) to->Review(r.customer[i], FormatDay(r.day[i]), r.rating[i], r.product[i]);
+  const SurveyTable& s = from.surveys;
+  for (size_t i = 0; i < s.size(); ++i) to->Survey(s.customer[i], FormatDay(s.day[i]), s.score[i]);
+}
+
 }  // namespace rapport::test

@@ -49,17 +49,37 @@ std::vector<uint8_t> AdvocacyFlags(const Workspace& ws, int32_t as_of_day) {
   return flag;
 }
 
-// Assigns every customer's stage from the facts (the DESIGN §3 rules, see funnel.h).
-void AssignStages(const Workspace& ws, const Settings& settings, const CustomerFacts& facts, double store_median,
-                  const std::vector<double>* p_alive, std::vector<Stage>* out) {
-  const int32_t as_of = facts.as_of_day;
+// A customer's counted orders as of the stage's day: the first `orders` of its time-ordered days.
+struct OrdersAsOf {
+  const int32_t* days;
+  int32_t orders;
+  bool several_days;  // two purchase days or more
+};
+
+// The median of the intervals between consecutive distinct days of days[0, n) (-1 for fewer than two
+// distinct days); `scratch` is reused.
+double MedianIntervalOf(const int32_t* days, int32_t n, std::vector<int32_t>* scratch) {
+  scratch->clear();
+  for (int32_t k = 1; k < n; ++k) {
+    if (days[k] != days[k - 1]) scratch->push_back(days[k] - days[k - 1]);
+  }
+  return MedianOf(scratch->data(), scratch->data() + scratch->size());
+}
+
+// Assigns every customer's stage as of `as_of` (the DESIGN §3 rules, see funnel.h); orders_of(c) gives the
+// customer's OrdersAsOf.
+template <typename OrdersOf>
+void AssignStages(const Workspace& ws, const Settings& settings, int32_t as_of, size_t n_customers,
+                  double store_median, const std::vector<double>* p_alive, OrdersOf orders_of,
+                  std::vector<Stage>* out) {
   const std::vector<uint8_t> advocacy = AdvocacyFlags(ws, as_of);
   std::vector<int32_t> scratch;
-  out->assign(facts.size(), Stage::kNotCustomer);
-  for (uint32_t c = 0; c < facts.size(); ++c) {
-    const int32_t orders = facts.orders[c];
+  out->assign(n_customers, Stage::kNotCustomer);
+  for (uint32_t c = 0; c < n_customers; ++c) {
+    const OrdersAsOf co = orders_of(c);
+    const int32_t orders = co.orders;
     if (orders == 0) continue;
-    const int32_t since_last = as_of - facts.last_day[c];
+    const int32_t since_last = as_of - co.days[orders - 1];
     Stage stage;
     if (since_last >= settings.churn_window_days) {
       stage = Stage::kLapsed;
@@ -69,7 +89,7 @@ void AssignStages(const Workspace& ws, const Settings& settings, const CustomerF
       if (!std::isnan(p)) {
         at_risk = p < 0.5;
       } else {
-        double expected = facts.purchase_days[c] >= 2 ? OwnMedianIntervalDays(ws, facts, c, &scratch) : store_median;
+        double expected = co.several_days ? MedianIntervalOf(co.days, orders, &scratch) : store_median;
         at_risk = expected >= 0 && since_last > settings.overdue_factor * expected;
       }
       if (at_risk) {
@@ -80,7 +100,7 @@ void AssignStages(const Workspace& ws, const Settings& settings, const CustomerF
         stage = Stage::kLoyal;
       } else if (orders == 2) {
         stage = Stage::kRepeat;
-      } else if (as_of - facts.first_day[c] < settings.new_customer_days) {
+      } else if (as_of - co.days[0] < settings.new_customer_days) {
         stage = Stage::kNew;
       } else {
         stage = Stage::kOneTime;
@@ -88,6 +108,41 @@ void AssignStages(const Workspace& ws, const Settings& settings, const CustomerF
     }
     (*out)[c] = stage;
   }
+}
+
+// Every customer's stage as of the facts' day.
+void AssignStages(const Workspace& ws, const Settings& settings, const CustomerFacts& facts, double store_median,
+                  const std::vector<double>* p_alive, std::vector<Stage>* out) {
+  AssignStages(ws, settings, facts.as_of_day, facts.size(), store_median, p_alive, [&](uint32_t c) {
+    return OrdersAsOf{facts.begin_days(c), facts.orders[c], facts.purchase_days[c] >= 2};
+  }, out);
+}
+
+// Every customer's stage as of an earlier day than the facts' (as_of_day <= facts.as_of_day): each customer's
+// orders then are a prefix of its time-ordered orders, read in place (no narrowed copy of the facts).
+void AssignStagesBefore(const Workspace& ws, const Settings& settings, const CustomerFacts& facts, int32_t as_of_day,
+                        std::vector<Stage>* out) {
+  const size_t n = facts.size();
+  // Per customer, the orders kept (bit 31: two purchase days or more), and the store's first-to-second
+  // purchase-day gaps as of that day.
+  std::vector<uint32_t> kept(n, 0);
+  std::vector<int32_t> gaps;
+  gaps.reserve(facts.customers_with_orders / 2 + 1);
+  for (uint32_t c = 0; c < n; ++c) {
+    const int32_t* days = facts.begin_days(c);
+    const uint32_t orders = static_cast<uint32_t>(facts.orders[c]);
+    uint32_t k = 0;
+    while (k < orders && days[k] <= as_of_day) ++k;
+    if (k == 0) continue;
+    uint32_t second = 1;  // the first order on a later day than the first
+    while (second < k && days[second] == days[0]) ++second;
+    if (second < k) gaps.push_back(days[second] - days[0]);
+    kept[c] = k | (second < k ? 0x80000000u : 0);
+  }
+  const double store_median = MedianOf(gaps.data(), gaps.data() + gaps.size());
+  AssignStages(ws, settings, as_of_day, n, store_median, nullptr, [&](uint32_t c) {
+    return OrdersAsOf{facts.begin_days(c), static_cast<int32_t>(kept[c] & 0x7fffffffu), (kept[c] >> 31) != 0};
+  }, out);
 }
 
 }  // namespace
@@ -103,14 +158,7 @@ const char* StageLabel(Stage stage) {
 }
 
 double OwnMedianIntervalDays(const Workspace& ws, const CustomerFacts& facts, uint32_t c, std::vector<int32_t>* scratch) {
-  scratch->clear();
-  int32_t prev = kNoDay;
-  for (const int32_t* p = facts.begin_days(c); p != facts.end_days(c); ++p) {
-    const int32_t day = *p;
-    if (prev != kNoDay && day != prev) scratch->push_back(day - prev);
-    prev = day;
-  }
-  return MedianOf(scratch->data(), scratch->data() + scratch->size());
+  return MedianIntervalOf(facts.begin_days(c), facts.orders[c], scratch);
 }
 
 double StoreMedianIntervalDays(const Workspace& ws, const CustomerFacts& facts) {
@@ -171,23 +219,21 @@ FunnelFlow ComputeFunnelFlow(const Workspace& ws, const Settings& settings, int3
   flow.from_day = from_day;
   flow.to_day = to_day;
   flow.currency = AnalysisCurrency(ws, settings);
-  // One facts build: the earlier date's facts are narrowed from the later one's (a sequential pass).
-  std::shared_ptr<const CustomerFacts> from_held, to_held;
-  if (from_day == kNoDay || to_day == kNoDay) {  // "no cut-off" is the later of the two
-    from_held = FactsFrom(facts, ws, from_day, flow.currency);
-    to_held = FactsFrom(facts, ws, to_day, flow.currency);
-  } else if (from_day <= to_day) {
-    to_held = FactsFrom(facts, ws, to_day, flow.currency);
-    from_held = std::make_shared<const CustomerFacts>(NarrowCustomerFacts(ws, *to_held, from_day));
-  } else {
-    from_held = FactsFrom(facts, ws, from_day, flow.currency);
-    to_held = std::make_shared<const CustomerFacts>(NarrowCustomerFacts(ws, *from_held, to_day));
-  }
-  const CustomerFacts& from_facts = *from_held;
-  const CustomerFacts& to_facts = *to_held;
+  // One facts build, for the later date: the earlier date's stages read each customer's orders up to it, a
+  // prefix of its time-ordered orders.
   std::vector<Stage> from_stage, to_stage;
-  AssignStages(ws, settings, from_facts, StoreMedianIntervalDays(ws, from_facts), nullptr, &from_stage);
-  AssignStages(ws, settings, to_facts, StoreMedianIntervalDays(ws, to_facts), nullptr, &to_stage);
+  if (from_day == kNoDay || to_day == kNoDay) {  // "no cut-off" is the later of the two
+    const std::shared_ptr<const CustomerFacts> from_facts = FactsFrom(facts, ws, from_day, flow.currency);
+    const std::shared_ptr<const CustomerFacts> to_facts = FactsFrom(facts, ws, to_day, flow.currency);
+    AssignStages(ws, settings, *from_facts, StoreMedianIntervalDays(ws, *from_facts), nullptr, &from_stage);
+    AssignStages(ws, settings, *to_facts, StoreMedianIntervalDays(ws, *to_facts), nullptr, &to_stage);
+  } else {
+    const int32_t later = std::max(from_day, to_day), earlier = std::min(from_day, to_day);
+    const std::shared_ptr<const CustomerFacts> later_facts = FactsFrom(facts, ws, later, flow.currency);
+    std::vector<Stage>& later_stage = later == to_day ? to_stage : from_stage;
+    AssignStages(ws, settings, *later_facts, StoreMedianIntervalDays(ws, *later_facts), nullptr, &later_stage);
+    AssignStagesBefore(ws, settings, *later_facts, earlier, later == to_day ? &from_stage : &to_stage);
+  }
   for (size_t c = 0; c < to_stage.size(); ++c) {
     if (to_stage[c] == Stage::kNotCustomer && from_stage[c] == Stage::kNotCustomer) continue;
     ++flow.customers[static_cast<int>(from_stage[c])][static_cast<int>(to_stage[c])];

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "core/analysis/by_customer.h"
 #include "core/analysis/customer_facts.h"
@@ -40,147 +41,250 @@ Quartiles QuartilesOf(int32_t* b, size_t n) {
   return r;
 }
 
-// The lines of the counted orders of each customer with facts, grouped by customer (ascending id) and, within
-// a customer, by order in table order (runs of one order's lines, ascending order id), built as the customer
-// facts are (by_customer.h) rather than by walking each customer's orders through the order table. The lines
-// are grouped in place, in the one buffer they were distributed into (8 M lines at 1 M customers).
-struct CustomerLines {
-  struct Line {
-    uint32_t customer, order, product;
-    int32_t day;
-  };
-  std::vector<uint32_t> offsets;  // customer c's lines are items[offsets[c], offsets[c + 1])
-  BigBuffer<Line> items{0};
+// The lines of the counted orders of each customer with facts, visited one bucket of customers at a time
+// (by_customer.h): a pass over the orders distributes each line, as an 8-byte item, into its bucket in table
+// order; each bucket (a few thousand lines) is then laid out by customer in a cache-sized scratch and its
+// customers are visited there, so the lines are written once and read once, never regrouped in memory.
+struct LineItem {
+  uint32_t customer;
+  uint32_t product;  // product id (kNoProduct for a line without one), | kOrderStart on an order's first line
 };
+constexpr uint32_t kOrderStart = 0x80000000u;
+constexpr uint32_t kNoProduct = 0x7fffffffu;
+inline uint32_t ProductOf(const LineItem& line) { return line.product & ~kOrderStart; }
 
-CustomerLines BuildCustomerLines(const Workspace& ws, const CustomerFacts& facts) {
+// Calls visit(c, lines, n) for each customer c with a counted order with lines: its n lines, in table order
+// (runs of one order each, ascending order id, kOrderStart on each run's first line); and guest(i) for each
+// counted guest order i, in table order.
+template <typename Visit, typename Guest>
+void ForEachCustomerLines(const Workspace& ws, const CustomerFacts& facts, Visit visit, Guest guest) {
   const OrderTable& o = ws.orders;
+  if (ws.products.size() >= kNoProduct) throw std::length_error("products: more than 2^31 - 2 products");
   const size_t n_customers = facts.size();
   const size_t n_orders = o.size();
-  const int32_t* const day = o.day.data();
   const uint32_t* const customer = o.customer.data();
   const uint32_t* const first_line = o.first_line.data();
   const uint32_t* const line_count = o.line_count.data();
   const uint32_t* const line_product = ws.lines.product.data();
-  auto counted = [&](size_t i) { return customer[i] != kNoId && CountedOrder(o, i, facts.as_of_day, facts.currency); };
   const CustomerBuckets cb(n_customers);
 
-  CustomerLines out;
-  out.offsets.assign(n_customers + 1, 0);
+  // Pass 1: lines per bucket, and a bitmap of the orders that count (so pass 2 reads three columns, not six).
   std::vector<uint32_t> bucket_start(cb.buckets() + 1, 0);
+  std::vector<uint64_t> counted((n_orders + 63) / 64, 0);
   for (size_t i = 0; i < n_orders; ++i) {
-    if (counted(i)) bucket_start[cb.bucket(customer[i]) + 1] += line_count[i];
+    if (customer[i] == kNoId) {
+      if (CountedOrder(o, i, facts.as_of_day, facts.currency)) guest(i);
+      continue;
+    }
+    if (line_count[i] == 0 || !CountedOrder(o, i, facts.as_of_day, facts.currency)) continue;
+    bucket_start[cb.bucket(customer[i]) + 1] += line_count[i];
+    counted[i >> 6] |= uint64_t{1} << (i & 63);
   }
   for (size_t b = 0; b < cb.buckets(); ++b) bucket_start[b + 1] += bucket_start[b];
   const uint32_t n_lines = bucket_start[cb.buckets()];
-  // Each line into its bucket as one 16-byte item (one write stream per bucket), then each bucket grouped by
-  // customer in place.
-  out.items = BigBuffer<CustomerLines::Line>(n_lines);
-  CustomerLines::Line* const items = out.items.data();
+  // Pass 2: each line into its bucket (one write stream per bucket).
+  BigBuffer<LineItem> items(n_lines);
   {
     std::vector<uint32_t> cursor(bucket_start.begin(), bucket_start.end() - 1);
-    for (size_t i = 0; i < n_orders; ++i) {
-      if (!counted(i)) continue;
-      const uint32_t c = customer[i];
-      uint32_t at = cursor[cb.bucket(c)];
-      for (uint32_t l = first_line[i], e = l + line_count[i]; l < e; ++l) {
-        items[at++] = {c, static_cast<uint32_t>(i), line_product[l], day[i]};
+    for (size_t w = 0; w < counted.size(); ++w) {
+      for (uint64_t bits = counted[w]; bits != 0; bits &= bits - 1) {
+        const size_t i = w * 64 + static_cast<size_t>(__builtin_ctzll(bits));
+        const uint32_t c = customer[i];
+        uint32_t& at = cursor[cb.bucket(c)];
+        uint32_t flag = kOrderStart;
+        for (uint32_t l = first_line[i], e = l + line_count[i]; l < e; ++l, flag = 0) {
+          const uint32_t p = line_product[l];
+          items[at++] = {c, (p == kNoId ? kNoProduct : p) | flag};
+        }
       }
-      cursor[cb.bucket(c)] = at;
     }
   }
-  GroupByCustomerInPlace(cb, bucket_start, items, &out.offsets, [](size_t, size_t) {});
-  return out;
+  // Step 2: each bucket laid out by customer in the scratch, and its customers visited there.
+  uint32_t largest = 0;
+  for (size_t b = 0; b < cb.buckets(); ++b) largest = std::max(largest, bucket_start[b + 1] - bucket_start[b]);
+  std::vector<LineItem> scratch(largest);
+  std::vector<uint32_t> offsets(n_customers + 1, 0);
+  uint32_t base = 0;  // the current bucket's first position
+  LayOutByCustomer(
+      cb, bucket_start, static_cast<const LineItem*>(items.data()), &offsets,
+      [&](const LineItem& it, uint32_t at) { scratch[at - base] = it; },
+      [&](size_t c_begin, size_t c_end) {
+        for (size_t c = c_begin; c < c_end; ++c) {
+          const uint32_t begin = offsets[c], end = offsets[c + 1];
+          if (begin != end) visit(static_cast<uint32_t>(c), scratch.data() + (begin - base), end - begin);
+        }
+        base = offsets[c_end];
+      });
 }
 
-std::vector<ReplenishmentRow> ReplenishmentFrom(const Workspace& ws, const CustomerFacts& facts,
-                                                const CustomerLines& cl, int64_t min_intervals) {
-  const size_t n_products = ws.products.size();
-  std::vector<ReplenishmentRow> rows;
-  // Per customer with two purchase days or more, the days each product was bought: consecutive different days
-  // of one product are an interval. A customer's lines are usually in day order already (an export lists
-  // orders by date): then the last day each product was seen (customer << 32 | day, so a new customer needs no
-  // reset) gives the intervals in one pass; otherwise its (product, day) pairs are sorted. One pass collects
-  // (product, interval) codes, a counting sort groups them by product.
-  std::vector<int64_t> interval_count(n_products, 0), interval_customers(n_products, 0);
-  std::vector<uint32_t> last_customer(n_products, kNoId);
-  std::vector<uint64_t> seen(n_products, ~uint64_t{0});
-  std::vector<uint64_t> codes;  // product << 32 | interval
-  std::vector<uint64_t> pairs;  // product << 32 | day (as unsigned, order-preserving)
-  auto interval = [&](uint32_t p, uint32_t c, uint32_t gap) {
-    codes.push_back(static_cast<uint64_t>(p) << 32 | gap);
-    ++interval_count[p];
-    if (last_customer[p] != c) {
-      last_customer[p] = c;
-      ++interval_customers[p];
+// One customer's lines in the time order of its orders (the facts' order: day, seconds, id), with the day of
+// each run of lines. Usually the table order is the time order already (an export lists orders by date): every
+// counted order has lines and the facts' ids ascend, checked without a branch per order, and the lines are used
+// where they are. Otherwise the runs, in ascending order id, are matched with the orders sorted by id (an order
+// without lines, which has no run, is found through the order table's line_count) and copied in time order.
+class TimeOrderedLines {
+ public:
+  void Set(const OrderTable& o, const CustomerFacts& facts, uint32_t c, const LineItem* lines, uint32_t n) {
+    const uint32_t orders = static_cast<uint32_t>(facts.orders[c]);
+    const uint32_t* ids = facts.begin_orders(c);
+    uint32_t runs = 0;
+    for (uint32_t k = 0; k < n; ++k) runs += lines[k].product >> 31;
+    bool in_table_order = runs == orders;
+    for (uint32_t t = 1; t < orders; ++t) in_table_order &= ids[t - 1] < ids[t];
+    if (in_table_order) {
+      lines_ = lines;
+      size_ = n;
+      run_days_ = facts.begin_days(c);
+      first_order_has_lines_ = true;
+      return;
     }
+    starts_.clear();
+    for (uint32_t k = 0; k < n; ++k) {
+      if (lines[k].product & kOrderStart) starts_.push_back(k);
+    }
+    starts_.push_back(n);
+    by_id_.clear();
+    for (uint32_t t = 0; t < orders; ++t) {
+      if (runs == orders || o.line_count[ids[t]] != 0) by_id_.push_back({ids[t], t});
+    }
+    std::sort(by_id_.begin(), by_id_.end(), [](const IdAt& x, const IdAt& y) { return x.id < y.id; });
+    run_of_order_.assign(orders, kNoId);  // run j (table order) holds the lines of by_id_[j]
+    for (uint32_t j = 0; j < by_id_.size(); ++j) run_of_order_[by_id_[j].time] = j;
+    copy_.clear();
+    days_.clear();
+    const int32_t* days = facts.begin_days(c);
+    for (uint32_t t = 0; t < orders; ++t) {
+      const uint32_t j = run_of_order_[t];
+      if (j == kNoId) continue;
+      copy_.insert(copy_.end(), lines + starts_[j], lines + starts_[j + 1]);
+      days_.push_back(days[t]);
+    }
+    lines_ = copy_.data();
+    size_ = n;
+    run_days_ = days_.data();
+    first_order_has_lines_ = orders != 0 && run_of_order_[0] != kNoId;
+  }
+  // The lines, runs in time order (each run's first line marked kOrderStart).
+  const LineItem* lines() const { return lines_; }
+  uint32_t size() const { return size_; }
+  // The day of the r-th run, r in time order: never decreasing.
+  const int32_t* run_days() const { return run_days_; }
+  // Whether the first run is the customer's first order (false when that order has no lines).
+  bool first_order_has_lines() const { return first_order_has_lines_; }
+
+ private:
+  struct IdAt {
+    uint32_t id, time;
   };
-  const CustomerLines::Line* const line = cl.items.data();
-  uint64_t* const last = seen.data();
-  const uint32_t n_customers = static_cast<uint32_t>(facts.size());
-  for (uint32_t c = 0; c < n_customers; ++c) {
-    if (facts.purchase_days[c] < 2) continue;
-    const uint32_t begin = cl.offsets[c], end = cl.offsets[c + 1];
-    bool in_day_order = true;
-    for (uint32_t k = begin + 1; k < end && in_day_order; ++k) in_day_order = line[k - 1].day <= line[k].day;
-    if (in_day_order) {
-      const uint64_t stamp = static_cast<uint64_t>(c) << 32;
-      for (uint32_t k = begin; k < end; ++k) {
-        const uint32_t p = line[k].product;
-        if (p == kNoId) continue;
-        const int32_t day = line[k].day;
-        const uint64_t before = last[p];
-        last[p] = stamp | static_cast<uint32_t>(day);
-        if ((before >> 32) != c) continue;  // the customer's first purchase of p
-        const int32_t prev = static_cast<int32_t>(static_cast<uint32_t>(before));
-        if (day > prev) interval(p, c, static_cast<uint32_t>(day - prev));
+  const LineItem* lines_ = nullptr;
+  uint32_t size_ = 0;
+  const int32_t* run_days_ = nullptr;
+  bool first_order_has_lines_ = false;
+  std::vector<uint32_t> starts_, run_of_order_;
+  std::vector<IdAt> by_id_;
+  std::vector<LineItem> copy_;
+  std::vector<int32_t> days_;
+};
+
+// Replenishment intervals, one customer at a time (Add), then per product (Rows).
+class ReplenishmentPass {
+ public:
+  // `n_lines`: the workspace's lines, at least the intervals to come (their buffer is allocated once, untouched).
+  ReplenishmentPass(size_t n_products, size_t n_lines)
+      : interval_count_(n_products, 0), interval_customers_(n_products, 0), last_customer_(n_products, kNoId),
+        seen_(n_products, ~uint64_t{0}) {
+    codes_.resize(n_lines);
+  }
+
+  // Customer c's lines in time order. Consecutive different days of one product are an interval: the last day
+  // each product was seen (customer << 32 | day, so a new customer needs no reset) gives them in one pass, and
+  // the bookkeeping is done without a branch on whether a line makes an interval (about half do).
+  void Add(uint32_t c, const TimeOrderedLines& tl) {
+    const uint32_t n = tl.size();
+    if (codes_.size() < n_codes_ + n) codes_.resize(std::max<size_t>(2 * codes_.size(), n_codes_ + n));
+    const LineItem* const line = tl.lines();
+    const int32_t* const run_days = tl.run_days();
+    uint64_t* const last = seen_.data();
+    uint64_t* const codes = codes_.data();
+    int64_t* const count = interval_count_.data();
+    int64_t* const customers = interval_customers_.data();
+    uint32_t* const last_customer = last_customer_.data();
+    const uint64_t stamp = static_cast<uint64_t>(c) << 32;
+    size_t n_codes = n_codes_;
+    int32_t day = 0;
+    for (uint32_t k = 0, run = 0; k < n; ++k) {
+      const uint32_t raw = line[k].product;
+      if (raw & kOrderStart) day = run_days[run++];
+      const uint32_t p = raw & ~kOrderStart;
+      if (p == kNoProduct) continue;
+      const uint64_t before = last[p];
+      last[p] = stamp | static_cast<uint32_t>(day);
+      const int32_t prev = static_cast<int32_t>(static_cast<uint32_t>(before));
+      const bool interval = (before >> 32) == c && day > prev;  // not the first purchase of p, nor the same day
+      codes[n_codes] = static_cast<uint64_t>(p) << 32 | static_cast<uint32_t>(day - prev);
+      n_codes += interval;
+      count[p] += interval;
+      customers[p] += interval & (last_customer[p] != c);
+      last_customer[p] = interval ? c : last_customer[p];
+    }
+    n_codes_ = n_codes;
+  }
+
+  // The rows of products with at least max(1, min_intervals) intervals, by intervals desc, then product id:
+  // a counting sort groups the (product, interval) codes by product, quartiles by selection.
+  std::vector<ReplenishmentRow> Rows(int64_t min_intervals) {
+    const size_t n_products = interval_count_.size();
+    std::vector<uint32_t> interval_offset(n_products + 1, 0);
+    for (size_t p = 0; p < n_products; ++p) interval_offset[p + 1] = interval_offset[p] + static_cast<uint32_t>(interval_count_[p]);
+    std::vector<int32_t> intervals(n_codes_);
+    {
+      std::vector<uint32_t> cursor(interval_offset.begin(), interval_offset.end() - 1);
+      for (size_t k = 0; k < n_codes_; ++k) {
+        const uint64_t code = codes_[k];
+        intervals[cursor[code >> 32]++] = static_cast<int32_t>(code & 0xffffffffu);
       }
-      continue;
+      BigVector<uint64_t>().swap(codes_);
+      n_codes_ = 0;
     }
-    pairs.clear();
-    for (uint32_t k = begin; k < end; ++k) {
-      if (line[k].product == kNoId) continue;
-      pairs.push_back(static_cast<uint64_t>(line[k].product) << 32 | (static_cast<uint32_t>(line[k].day) ^ 0x80000000u));
+    std::vector<ReplenishmentRow> rows;
+    for (uint32_t p = 0; p < n_products; ++p) {
+      const int64_t n = interval_count_[p];
+      if (n == 0 || n < min_intervals) continue;
+      const Quartiles q = QuartilesOf(intervals.data() + interval_offset[p], static_cast<size_t>(n));
+      ReplenishmentRow row;
+      row.product = p;
+      row.intervals = n;
+      row.customers = interval_customers_[p];
+      row.q1_days = q.q1;
+      row.median_days = q.median;
+      row.q3_days = q.q3;
+      rows.push_back(row);
     }
-    std::sort(pairs.begin(), pairs.end());
-    for (size_t k = 1; k < pairs.size(); ++k) {
-      const uint32_t p = static_cast<uint32_t>(pairs[k] >> 32);
-      if (static_cast<uint32_t>(pairs[k - 1] >> 32) != p) continue;
-      const uint32_t gap = static_cast<uint32_t>(pairs[k]) - static_cast<uint32_t>(pairs[k - 1]);
-      if (gap != 0) interval(p, c, gap);  // 0: the same day again
-    }
+    std::sort(rows.begin(), rows.end(), [](const ReplenishmentRow& a, const ReplenishmentRow& b) {
+      return a.intervals != b.intervals ? a.intervals > b.intervals : a.product < b.product;
+    });
+    return rows;
   }
-  std::vector<uint32_t> interval_offset(n_products + 1, 0);
-  for (size_t p = 0; p < n_products; ++p) interval_offset[p + 1] = interval_offset[p] + static_cast<uint32_t>(interval_count[p]);
-  std::vector<int32_t> intervals(codes.size());
-  {
-    std::vector<uint32_t> cursor(interval_offset.begin(), interval_offset.end() - 1);
-    for (uint64_t code : codes) intervals[cursor[code >> 32]++] = static_cast<int32_t>(code & 0xffffffffu);
-    std::vector<uint64_t>().swap(codes);
-  }
-  for (uint32_t p = 0; p < n_products; ++p) {
-    const int64_t n = interval_count[p];
-    if (n == 0 || n < min_intervals) continue;
-    const Quartiles q = QuartilesOf(intervals.data() + interval_offset[p], static_cast<size_t>(n));
-    ReplenishmentRow row;
-    row.product = p;
-    row.intervals = n;
-    row.customers = interval_customers[p];
-    row.q1_days = q.q1;
-    row.median_days = q.median;
-    row.q3_days = q.q3;
-    rows.push_back(row);
-  }
-  std::sort(rows.begin(), rows.end(), [](const ReplenishmentRow& a, const ReplenishmentRow& b) {
-    return a.intervals != b.intervals ? a.intervals > b.intervals : a.product < b.product;
-  });
-  return rows;
-}
+
+ private:
+  std::vector<int64_t> interval_count_, interval_customers_;
+  std::vector<uint32_t> last_customer_;  // per product: the last customer with an interval of it
+  std::vector<uint64_t> seen_;           // per product: customer << 32 | the day it was last seen
+  BigVector<uint64_t> codes_;            // [0, n_codes_): product << 32 | interval
+  size_t n_codes_ = 0;
+};
 
 }  // namespace
 
 std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const CustomerFacts& facts, int64_t min_intervals) {
-  return ReplenishmentFrom(ws, facts, BuildCustomerLines(ws, facts), min_intervals);
+  ReplenishmentPass replenishment(ws.products.size(), ws.lines.size());
+  TimeOrderedLines tl;
+  ForEachCustomerLines(ws, facts, [&](uint32_t c, const LineItem* line, uint32_t n) {
+    if (facts.purchase_days[c] < 2) return;
+    tl.Set(ws.orders, facts, c, line, n);
+    replenishment.Add(c, tl);
+  }, [](size_t) {});
+  return replenishment.Rows(min_intervals);
 }
 
 ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, const ProductOptions& options,
@@ -196,10 +300,114 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   const OrderTable& o = ws.orders;
   const OrderLineTable& lines = ws.lines;
 
-  const CustomerLines cl = BuildCustomerLines(ws, facts);
-  res.replenishment = ReplenishmentFrom(ws, facts, cl, options.min_intervals);
+  // --- Frequently bought together: baskets per product (distinct products per order), and pairs counted in a
+  // triangular array when the products are few, else as sorted pair codes. A catalogue of at most 2,048 products
+  // counts every pair while the baskets are counted (≤ 2 M cells); a larger one first finds the frequent
+  // products, then counts pairs of them in a second pass. The emitted rows are the same either way: a pair's
+  // count never exceeds either product's baskets, so a pair that passes the thresholds is a pair of frequent
+  // products. Baskets are counted as each customer's lines are visited below (an order's lines are a run
+  // there), guest orders as the line distribution meets them: no pass of their own over the orders.
+  res.baskets = facts.identified_orders + facts.guest_orders;
+  const bool one_pass = n_products <= 2048;
+  std::vector<uint32_t> dense, product_of_dense;
+  size_t nf = 0;
+  bool triangular = true;
+  std::vector<uint32_t> tri;
+  std::vector<uint64_t> pair_codes;
+  std::vector<uint32_t> basket;
+  auto count_basket_pairs = [&](const uint32_t* items, size_t m) {  // REQUIRES: items sorted, distinct
+    for (size_t x = 0; x < m; ++x) {
+      const uint64_t a = items[x];
+      if (triangular) {
+        // Row a holds pairs (a, b > a) at a * (2 nf - a - 1) / 2 + (b - a - 1).
+        uint32_t* row = tri.data() + a * (2 * nf - a - 1) / 2;
+        for (size_t y = x + 1; y < m; ++y) ++row[items[y] - a - 1];
+      } else {
+        for (size_t y = x + 1; y < m; ++y) pair_codes.push_back(a << 32 | items[y]);
+      }
+    }
+  };
+  if (one_pass) {
+    nf = n_products;
+    tri.assign(nf * (nf - (nf ? 1 : 0)) / 2 + 1, 0);
+    product_of_dense.resize(nf);
+    for (uint32_t p = 0; p < nf; ++p) product_of_dense[p] = p;
+  }
+  // Baskets per product, with one more cell (index n_products) that a line without a product counts into.
+  std::vector<int64_t> basket_counts(n_products + 1, 0);
+  int64_t* const product_baskets = basket_counts.data();
+  // Where row a of the triangle starts, and a cell past it that a non-pair counts into.
+  std::vector<uint32_t> tri_row(nf + 1, 0);
+  for (size_t a = 0; a < nf; ++a) tri_row[a] = static_cast<uint32_t>(a * (2 * nf - a - 1) / 2);
+  const uint32_t no_pair = static_cast<uint32_t>(tri.empty() ? 0 : tri.size() - 1);
+  uint32_t small[32];
+  // One basket of n_lines lines, product_at(k) the k-th line's product (kNoId: none).
+  auto add_basket = [&](uint32_t n_lines, auto product_at) {
+    if (n_lines == 1) {  // most baskets: one product, no pairs
+      ++product_baskets[std::min<uint32_t>(product_at(0), static_cast<uint32_t>(n_products))];
+      return;
+    }
+    if (n_lines <= 4 && one_pass) {
+      // Two to four lines: every product counted at its first line and every pair of those, without a branch
+      // on the products (lines beyond n_lines and lines without a product count into the spare cells).
+      uint32_t q[4];
+      for (uint32_t k = 0; k < 4; ++k) {
+        const uint32_t p = product_at(k < n_lines ? k : 0);
+        q[k] = k < n_lines ? std::min<uint32_t>(p, static_cast<uint32_t>(n_products)) : static_cast<uint32_t>(n_products);
+      }
+      const uint32_t none = static_cast<uint32_t>(n_products);
+      const bool first1 = q[1] != q[0], first2 = q[2] != q[0] && q[2] != q[1];
+      const bool first3 = q[3] != q[0] && q[3] != q[1] && q[3] != q[2];
+      const bool is_first[4] = {q[0] != none, first1 && q[1] != none, first2 && q[2] != none, first3 && q[3] != none};
+      for (uint32_t k = 0; k < 4; ++k) product_baskets[q[k]] += is_first[k];
+      uint32_t* const cells = tri.data();
+      for (uint32_t x = 0; x < 3; ++x) {
+        for (uint32_t y = x + 1; y < 4; ++y) {
+          const uint32_t a = std::min(q[x], q[y]), b = std::max(q[x], q[y]);
+          const bool pair = is_first[x] & is_first[y];
+          cells[pair ? tri_row[a] + (b - a - 1) : no_pair] += pair;
+        }
+      }
+      return;
+    }
+    // The basket's distinct products, sorted: by insertion for the usual short basket, else sort + unique.
+    const uint32_t* items = small;
+    size_t m = 0;
+    if (n_lines <= 32) {
+      for (uint32_t k = 0; k < n_lines; ++k) {
+        const uint32_t p = product_at(k);
+        if (p == kNoId) continue;
+        size_t at = m;
+        while (at > 0 && small[at - 1] > p) --at;
+        if (at > 0 && small[at - 1] == p) continue;
+        for (size_t j = m; j > at; --j) small[j] = small[j - 1];
+        small[at] = p;
+        ++m;
+      }
+    } else {
+      basket.clear();
+      for (uint32_t k = 0; k < n_lines; ++k) {
+        if (product_at(k) != kNoId) basket.push_back(product_at(k));
+      }
+      std::sort(basket.begin(), basket.end());
+      basket.erase(std::unique(basket.begin(), basket.end()), basket.end());
+      items = basket.data();
+      m = basket.size();
+    }
+    for (size_t j = 0; j < m; ++j) ++product_baskets[items[j]];
+    if (one_pass && m >= 2) count_basket_pairs(items, m);
+  };
+  const uint32_t* const first_line = o.first_line.data();
+  const uint32_t* const line_count = o.line_count.data();
+  const uint32_t* const line_product = lines.product.data();
+  auto add_guest_basket = [&](size_t i) {
+    const uint32_t* products = line_product + first_line[i];
+    if (line_count[i] != 0) add_basket(line_count[i], [&](uint32_t k) { return products[k]; });
+  };
 
-  // --- First product -> repeat and 12-month value; journeys.
+  // --- Replenishment, first product -> repeat and 12-month value, and journeys: one visit of each customer's
+  // lines (ForEachCustomerLines), while its bucket is in the cache.
+  ReplenishmentPass replenishment(n_products, ws.lines.size());
   std::vector<int64_t> fp_customers(n_products, 0), fp_repeat(n_products, 0), fp_matured(n_products, 0),
       fp_net12(n_products, 0), journey_first(n_products, 0);
   std::vector<uint64_t> journey_pairs;  // first << 32 | next
@@ -211,43 +419,45 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   }
   std::vector<int32_t> horizon_of(static_cast<size_t>(res.as_of_day - earliest) + 1, kNoDay);
   std::vector<uint32_t> stamp(n_products, kNoId);  // dedupe products within a first order
-  // A customer's lines are runs of one order each, by ascending order id. Its orders in time order are usually
-  // in table order too, so the run of its j-th order usually starts where the previous one ended: checked first;
-  // otherwise (orders listed out of time order) the customer's runs are listed once and binary-searched.
-  const CustomerLines::Line* const line = cl.items.data();
-  struct Run {
-    uint32_t order, begin, end;
-  };
-  std::vector<Run> runs;
-  uint32_t runs_of = kNoId;  // the customer `runs` lists
-  // Sets [*b, *e) to the lines of customer c's order `order`, trying the run that starts at `at` first; false
-  // when the order has no line.
-  auto run_of = [&](uint32_t c, uint32_t order, uint32_t at, uint32_t* b, uint32_t* e) {
-    const uint32_t end = cl.offsets[c + 1];
-    if (at < end && line[at].order == order) {
-      uint32_t k = at + 1;
-      while (k < end && line[k].order == order) ++k;
-      *b = at;
-      *e = k;
-      return true;
-    }
-    if (runs_of != c) {
-      runs_of = c;
-      runs.clear();
-      for (uint32_t k = cl.offsets[c]; k < end; ++k) {
-        if (runs.empty() || runs.back().order != line[k].order) runs.push_back({line[k].order, k, k});
-        runs.back().end = k + 1;
+  TimeOrderedLines tl;
+  ForEachCustomerLines(ws, facts, [&](uint32_t c, const LineItem* lines_of_c, uint32_t n_lines) {
+    // The baskets: one run of lines each.
+    auto add_run = [&](uint32_t begin, uint32_t end) {
+      const LineItem* run = lines_of_c + begin;
+      add_basket(end - begin, [&](uint32_t k) {
+        const uint32_t p = ProductOf(run[k]);
+        return p == kNoProduct ? kNoId : p;
+      });
+    };
+    if (n_lines < 64) {
+      // Most baskets have one line: with the runs' first lines as bits (and a bit past the last line), a line
+      // whose next line starts a run too is a basket of its own, counted without a branch; only the longer
+      // runs are visited, from their bits.
+      uint64_t starts = uint64_t{1} << n_lines;
+      for (uint32_t k = 0; k < n_lines; ++k) starts |= static_cast<uint64_t>(lines_of_c[k].product >> 31) << k;
+      const uint64_t single = starts & (starts >> 1);
+      const uint32_t none = static_cast<uint32_t>(n_products);
+      for (uint32_t k = 0; k < n_lines; ++k) {
+        product_baskets[std::min(ProductOf(lines_of_c[k]), none)] += (single >> k) & 1;
+      }
+      for (uint64_t longer = starts & ~(starts >> 1) & ~(uint64_t{1} << n_lines); longer != 0; longer &= longer - 1) {
+        const uint32_t begin = static_cast<uint32_t>(__builtin_ctzll(longer));
+        const uint64_t after = starts & ~((uint64_t{2} << begin) - 1);
+        add_run(begin, static_cast<uint32_t>(__builtin_ctzll(after)));
+      }
+    } else {
+      for (uint32_t begin = 0; begin < n_lines;) {
+        uint32_t end = begin + 1;
+        while (end < n_lines && !(lines_of_c[end].product & kOrderStart)) ++end;
+        add_run(begin, end);
+        begin = end;
       }
     }
-    auto it = std::lower_bound(runs.begin(), runs.end(), order, [](const Run& r, uint32_t id) { return r.order < id; });
-    if (it == runs.end() || it->order != order) return false;
-    *b = it->begin;
-    *e = it->end;
-    return true;
-  };
-  for (uint32_t c = 0; c < facts.size(); ++c) {
-    if (facts.orders[c] == 0) continue;
-    const uint32_t* begin = facts.begin_orders(c);
+    tl.Set(o, facts, c, lines_of_c, n_lines);
+    if (facts.purchase_days[c] >= 2) replenishment.Add(c, tl);
+    if (!tl.first_order_has_lines()) return;
+    const LineItem* const line = tl.lines();
+    const uint32_t n = tl.size();
     const uint32_t n_orders = static_cast<uint32_t>(facts.orders[c]);
     const int32_t first_day = facts.first_day[c];
     int32_t& horizon = horizon_of[static_cast<size_t>(first_day - earliest)];
@@ -259,11 +469,11 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
       const int64_t* nets = facts.begin_net(c);
       for (uint32_t k = 0; k < n_orders && days[k] < horizon; ++k) net12 += nets[k];
     }
-    uint32_t first_begin, first_end;
-    if (!run_of(c, begin[0], cl.offsets[c], &first_begin, &first_end)) continue;  // a first order without lines
-    for (uint32_t k = first_begin; k < first_end; ++k) {
-      const uint32_t p = line[k].product;
-      if (p == kNoId || stamp[p] == c) continue;
+    uint32_t first_end = 1;  // the first order's lines are [0, first_end)
+    while (first_end < n && !(line[first_end].product & kOrderStart)) ++first_end;
+    for (uint32_t k = 0; k < first_end; ++k) {
+      const uint32_t p = ProductOf(line[k]);
+      if (p == kNoProduct || stamp[p] == c) continue;
       stamp[p] = c;
       ++fp_customers[p];
       if (n_orders >= 2) ++fp_repeat[p];
@@ -272,24 +482,20 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
         fp_net12[p] += net12;
       }
     }
-    const uint32_t first_product = line[first_begin].product;
-    if (first_product == kNoId) continue;
+    const uint32_t first_product = ProductOf(line[0]);
+    if (first_product == kNoProduct) return;
     ++journey_first[first_product];
-    uint32_t next = kNoId;
-    for (uint32_t j = 1, at = first_end; j < n_orders && next == kNoId; ++j) {
-      uint32_t run_begin, run_end;
-      if (!run_of(c, begin[j], at, &run_begin, &run_end)) continue;
-      at = run_end;
-      for (uint32_t k = run_begin; k < run_end; ++k) {
-        const uint32_t p = line[k].product;
-        if (p != kNoId && p != first_product) {
-          next = p;
-          break;
-        }
+    // The next product: the first line of a later order (time order) with a product other than the first.
+    for (uint32_t k = first_end; k < n; ++k) {
+      const uint32_t p = ProductOf(line[k]);
+      if (p != kNoProduct && p != first_product) {
+        journey_pairs.push_back(static_cast<uint64_t>(first_product) << 32 | p);
+        break;
       }
     }
-    if (next != kNoId) journey_pairs.push_back(static_cast<uint64_t>(first_product) << 32 | next);
-  }
+  }, add_guest_basket);
+  std::copy(basket_counts.begin(), basket_counts.end() - 1, res.product_baskets.begin());
+  res.replenishment = replenishment.Rows(options.min_intervals);
   for (uint32_t p = 0; p < n_products; ++p) {
     if (!fp_customers[p]) continue;
     FirstProductRow row;
@@ -337,86 +543,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
     res.journeys.resize(options.top_journeys);
   }
 
-  // --- Frequently bought together: baskets per product (distinct products per order), and pairs counted in a
-  // triangular array when the products are few, else as sorted pair codes. A catalogue of at most 2,048 products
-  // counts every pair in the basket pass itself (≤ 2 M cells); a larger one first finds the frequent products,
-  // then counts pairs of them in a second pass. The emitted rows are the same either way: a pair's count never
-  // exceeds either product's baskets, so a pair that passes the thresholds is a pair of frequent products.
   auto counted = [&](size_t i) { return CountedOrder(o, i, res.as_of_day, res.currency); };
-  const bool one_pass = n_products <= 2048;
-  std::vector<uint32_t> dense, product_of_dense;
-  size_t nf = 0;
-  bool triangular = true;
-  std::vector<uint32_t> tri;
-  std::vector<uint64_t> pair_codes;
-  std::vector<uint32_t> basket;
-  auto count_basket_pairs = [&](const uint32_t* items, size_t m) {  // REQUIRES: items sorted, distinct
-    for (size_t x = 0; x < m; ++x) {
-      const uint64_t a = items[x];
-      if (triangular) {
-        // Row a holds pairs (a, b > a) at a * (2 nf - a - 1) / 2 + (b - a - 1).
-        uint32_t* row = tri.data() + a * (2 * nf - a - 1) / 2;
-        for (size_t y = x + 1; y < m; ++y) ++row[items[y] - a - 1];
-      } else {
-        for (size_t y = x + 1; y < m; ++y) pair_codes.push_back(a << 32 | items[y]);
-      }
-    }
-  };
-  if (one_pass) {
-    nf = n_products;
-    tri.assign(nf * (nf - (nf ? 1 : 0)) / 2 + 1, 0);
-    product_of_dense.resize(nf);
-    for (uint32_t p = 0; p < nf; ++p) product_of_dense[p] = p;
-  }
-  {
-    // Local pointers: the stores below would otherwise make the compiler reload each column's data pointer.
-    const uint32_t* const first_line = o.first_line.data();
-    const uint32_t* const line_count = o.line_count.data();
-    const uint32_t* const product = lines.product.data();
-    int64_t* const product_baskets = res.product_baskets.data();
-    const int32_t as_of = res.as_of_day;
-    const uint32_t in_currency = res.currency;
-    const uint32_t n_orders = static_cast<uint32_t>(o.size());
-    int64_t baskets = 0;
-    uint32_t small[32];
-    for (uint32_t i = 0; i < n_orders; ++i) {
-      if (!CountedOrder(o, i, as_of, in_currency)) continue;
-      ++baskets;
-      const uint32_t first = first_line[i], n_lines = line_count[i];
-      if (n_lines == 1) {  // most baskets: one product, no pairs
-        const uint32_t p = product[first];
-        if (p != kNoId) ++product_baskets[p];
-        continue;
-      }
-      // The basket's distinct products, sorted: by insertion for the usual short basket, else sort + unique.
-      const uint32_t* items = small;
-      size_t m = 0;
-      if (n_lines <= 32) {
-        for (uint32_t l = first, e = first + n_lines; l < e; ++l) {
-          const uint32_t p = product[l];
-          if (p == kNoId) continue;
-          size_t at = m;
-          while (at > 0 && small[at - 1] > p) --at;
-          if (at > 0 && small[at - 1] == p) continue;
-          for (size_t j = m; j > at; --j) small[j] = small[j - 1];
-          small[at] = p;
-          ++m;
-        }
-      } else {
-        basket.clear();
-        for (uint32_t l = first, e = first + n_lines; l < e; ++l) {
-          if (product[l] != kNoId) basket.push_back(product[l]);
-        }
-        std::sort(basket.begin(), basket.end());
-        basket.erase(std::unique(basket.begin(), basket.end()), basket.end());
-        items = basket.data();
-        m = basket.size();
-      }
-      for (size_t j = 0; j < m; ++j) ++product_baskets[items[j]];
-      if (one_pass && m >= 2) count_basket_pairs(items, m);
-    }
-    res.baskets = baskets;
-  }
   const double min_count_support = options.min_support * static_cast<double>(res.baskets);
   const int64_t min_item = std::max<int64_t>(options.min_pair_count, static_cast<int64_t>(std::ceil(min_count_support)));
   if (!one_pass) {

@@ -107,7 +107,7 @@ struct ImportBatch {
     BatchText name;
     BatchIdentity who;                         // all empty for a guest order
     std::vector<Timestamp> created;
-    BatchText currency;                        // ISO code, upper-case
+    RunText currency;                          // ISO code, upper-case (runs: mostly one for a file)
     std::vector<int64_t> subtotal_cents, total_cents;
     LazyColumn<int64_t, 0> discount_cents, shipping_cents, tax_cents, refunded_cents;
     LazyColumn<uint8_t, 0> flags;              // OrderFlag bits

@@ -480,7 +480,7 @@ class GenericTransactionsImporter : public Importer {
         o.who.platform_id.AppendEmpty(1);
       }
       o.created.push_back(created);
-      Put(&o.currency, currency_buf_);
+      o.currency.Append(currency_buf_);
       o.subtotal_cents.push_back(amount);
       o.total_cents.push_back(amount);
       if (has_lines_) {

@@ -22,7 +22,8 @@ void CopyTail(const LazyColumn<T, kDefault>& src, size_t from, LazyColumn<T, kDe
   dst->clear();
   for (size_t i = from; i < src.size(); ++i) dst->push_back(src[i]);
 }
-void CopyTail(const StringColumn& src, size_t from, StringColumn* dst) {
+template <typename Text>
+void CopyTail(const Text& src, size_t from, Text* dst) {  // BatchText, RunText
   dst->Clear();
   for (size_t i = from; i < src.size(); ++i) dst->Append(src[i]);
 }
@@ -35,14 +36,16 @@ template <typename T, T kDefault>
 void Truncate(LazyColumn<T, kDefault>* v, size_t n) {
   if (v->size() > n) v->resize(n);
 }
-void Truncate(StringColumn* c, size_t n) { c->Truncate(n); }
+void Truncate(BatchText* c, size_t n) { c->Truncate(n); }
+void Truncate(RunText* c, size_t n) { c->Truncate(n); }
 
 // Empties a column, keeping its buffers for the next rows.
 template <typename T>
 void Clear(std::vector<T>* v) { v->clear(); }
 template <typename T, T kDefault>
 void Clear(LazyColumn<T, kDefault>* v) { v->clear(); }
-void Clear(StringColumn* c) { c->Clear(); }
+void Clear(BatchText* c) { c->Clear(); }
+void Clear(RunText* c) { c->Clear(); }
 
 // Room for `scale` times the rows (and text) a column holds now; a column with no rows is left alone.
 size_t Scaled(size_t n, double scale) { return static_cast<size_t>(std::ceil(static_cast<double>(n) * scale)) + 16; }
@@ -54,9 +57,10 @@ template <typename T, T kDefault>
 void Grow(LazyColumn<T, kDefault>* v, double scale) {
   if (!v->empty()) v->reserve(Scaled(v->size(), scale));
 }
-void Grow(StringColumn* c, double scale) {
+void Grow(BatchText* c, double scale) {
   if (c->size() > 0) c->Reserve(Scaled(c->size(), scale), c->lazy() ? 0 : Scaled(c->bytes(), scale));
 }
+void Grow(RunText*, double) {}  // runs: nothing to size by the rows
 
 // Each table's columns, as pairs (a's column, b's column): one list per table for every batch-wide operation
 // (SplitOrders moves the orders' and lines' tails; ReserveBatch and RecycleBatch pass the same table twice).

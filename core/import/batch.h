@@ -2,10 +2,11 @@
 // (no identity resolution, no lookups into the workspace); MergeBatch (core/workspace/merge.h) then
 // resolves customers, drops orders already present, and appends to the workspace.
 //
-// Strings go into StringColumns (one buffer each), so filling a batch allocates per column, not per row.
-// Columns a format may leave unfilled are lazy (StringColumn, LazyColumn in core/workspace/columns.h): they
-// store nothing until their first value that is not the default, so a 28-byte transactions row costs only
-// the fields it has. Read them with the const accessors (a mutable operator[] stores the column).
+// Strings go into BatchText columns (core/import/batch_text.h: one buffer each, 32-bit offsets), so filling a
+// batch allocates per column, not per row. Columns a format may leave unfilled are lazy (BatchText, LazyColumn
+// in core/workspace/columns.h): they store nothing until their first value that is not the default, so a
+// 28-byte transactions row costs only the fields it has. Read them with the const accessors (a mutable
+// operator[] stores the column).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/import/batch_text.h"
 #include "core/util/date.h"
 #include "core/workspace/columns.h"
 #include "core/workspace/workspace.h"
@@ -23,7 +25,7 @@ namespace rapport {
 // How a row names its customer; any of the three may be empty. Normalised by the importer
 // (NormalizeEmail / NormalizePhone in core/util/text.h); platform_id is "<platform>:<id>".
 struct BatchIdentity {
-  StringColumn email, phone, platform_id, first_name, last_name;
+  BatchText email, phone, platform_id, first_name, last_name;
   void Append(std::string_view e, std::string_view p, std::string_view id, std::string_view first, std::string_view last) {
     email.Append(e); phone.Append(p); platform_id.Append(id); first_name.Append(first); last_name.Append(last);
   }
@@ -82,7 +84,7 @@ class BatchIssues {
   const std::vector<ImportIssue>& Built() const;
 
   std::vector<Numbers> numbers_;
-  StringColumn messages_, raw_rows_;
+  BatchText messages_, raw_rows_;
   Dictionary names_;
   uint64_t last_added_at_ = UINT64_MAX;  // byte offset of the record of the last Add(), else UINT64_MAX
   mutable std::vector<ImportIssue> built_;  // issues [0, built_.size()) as ImportIssue values
@@ -93,7 +95,7 @@ struct ImportBatch {
   // Customers described by a customers export (orders carry their own identity below).
   struct Customers {
     BatchIdentity who;
-    StringColumn country, tags;
+    BatchText country, tags;
     LazyColumn<int8_t, -1> accepts_marketing;        // 1, 0, -1 unknown
     LazyColumn<int64_t, -1> reported_spent_cents;    // -1 unknown
     LazyColumn<int32_t, -1> reported_orders;         // -1 unknown
@@ -101,15 +103,15 @@ struct ImportBatch {
   } customers;
 
   struct Orders {
-    StringColumn key;                          // "<platform>:<order id or name>", unique per platform
-    StringColumn name;
+    BatchText key;                             // "<platform>:<order id or name>", unique per platform
+    BatchText name;
     BatchIdentity who;                         // all empty for a guest order
     std::vector<Timestamp> created;
-    StringColumn currency;                     // ISO code, upper-case
+    RunText currency;                          // ISO code, upper-case (runs: mostly one for a file)
     std::vector<int64_t> subtotal_cents, total_cents;
     LazyColumn<int64_t, 0> discount_cents, shipping_cents, tax_cents, refunded_cents;
     LazyColumn<uint8_t, 0> flags;              // OrderFlag bits
-    StringColumn financial_status, fulfillment_status, source, discount_code, country;
+    BatchText financial_status, fulfillment_status, source, discount_code, country;
     LazyColumn<int32_t, kNoDay> fulfilled_day; // kNoDay when not fulfilled
     LazyColumn<int8_t, -1> accepts_marketing;  // from the order row, -1 unknown
     LazyColumn<uint32_t, 0> first_line, line_count;  // into `lines`
@@ -118,42 +120,42 @@ struct ImportBatch {
 
   struct Lines {
     std::vector<uint32_t> order;               // index into `orders`
-    StringColumn sku, title, vendor;
+    BatchText sku, title, vendor;
     std::vector<int32_t> quantity;
     std::vector<int64_t> unit_price_cents;
     LazyColumn<int64_t, 0> discount_cents;
   } lines;
 
   struct Products {
-    StringColumn sku, title, handle, url, image_url, vendor, category;
+    BatchText sku, title, handle, url, image_url, vendor, category;
     LazyColumn<int64_t, -1> price_cents;       // -1 unknown
   } products;
 
   struct Reviews {
-    StringColumn key;                          // dedupe key ("judgeme:<email>:<date>:<product>:<title>")
+    BatchText key;                             // dedupe key ("judgeme:<email>:<date>:<product>:<title>")
     BatchIdentity who;
-    StringColumn product_sku, product_handle, product_title;
+    BatchText product_sku, product_handle, product_title;
     std::vector<int8_t> rating;
     std::vector<int32_t> day;
-    StringColumn title, body, source;
+    BatchText title, body, source;
     std::vector<uint64_t> line;
   } reviews;
 
   struct Tickets {
-    StringColumn key;
+    BatchText key;
     BatchIdentity who;
     std::vector<int32_t> day;
-    StringColumn status, channel;
+    BatchText status, channel;
     LazyColumn<int8_t, -1> csat;               // 1..5, -1 none
     std::vector<uint64_t> line;
   } tickets;
 
   struct Surveys {
-    StringColumn key;
+    BatchText key;
     BatchIdentity who;
     std::vector<int32_t> day;
     std::vector<int8_t> score;                 // 0..10
-    StringColumn comment;
+    BatchText comment;
     std::vector<uint64_t> line;
   } surveys;
 

@@ -1,5 +1,6 @@
 // Generic transactions on small fixtures (tests/fixtures/import/make_fixtures.py) and on the CDNOW and
 // Kaggle groceries files in ../shared/data (golden numbers: tests/golden/import/expected.txt, derive.py).
+#include <map>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -91,7 +92,7 @@ TEST_CASE("Generic transactions: repeat numbers of one, two and three digits", "
     CAPTURE(chunk);
     Result<ImportBatch> result = test::ParseChunked(bytes, "r.csv", chunk);
     REQUIRE(result.ok());
-    const StringColumn& keys = result->orders.key;
+    const BatchText& keys = result->orders.key;
     REQUIRE(keys.size() == 120 + 12 + 5);
     int seven = 0, eight = 0, orders = 0;
     for (size_t k = 0; k < keys.size(); ++k) {
@@ -110,6 +111,32 @@ TEST_CASE("Generic transactions: repeat numbers of one, two and three digits", "
     CHECK(orders == 5);
     CHECK(result->orders.total_cents[keys.size() - 1] == 999);
   }
+}
+
+TEST_CASE("Generic transactions: repeat numbers of one, two and three digits without an order column",
+          "[import][generic]") {
+  // Every row is an order with a ":<repeat>" key, so End() reads the wide repeats by position; 5,000 rows of
+  // tuples over many hash buckets, the first tuple repeated 150 times among them.
+  std::string bytes = "customer,date,amount\n";
+  for (int i = 0; i < 5000; ++i) {
+    bytes += "c" + std::to_string(i % 1700) + ",2024-03-0" + std::to_string(1 + i % 3) + ",1.00\n";
+    if (i % 40 == 0) bytes += "7,2024-02-01,9.99\n";
+  }
+  Result<ImportBatch> result = test::ParseChunked(bytes, "r.csv", 0);
+  REQUIRE(result.ok());
+  const auto& keys = result->orders.key;
+  REQUIRE(keys.size() == 5000 + 125);
+  std::map<std::string, int> seen;  // tuple -> rows so far
+  size_t k = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string tuple =
+        "generic:c" + std::to_string(i % 1700) + ":2024-03-0" + std::to_string(1 + i % 3) + ":100:";
+    CHECK(keys[k++] == tuple + std::to_string(seen[tuple]++));
+    if (i % 40 == 0) {
+      CHECK(keys[k++] == "generic:7:2024-02-01:999:" + std::to_string(seen["7"]++));
+    }
+  }
+  CHECK(seen["7"] == 125);
 }
 
 TEST_CASE("Generic transactions: day-first dates sniffed across rows", "[import][generic]") {

@@ -34,9 +34,9 @@ inline std::string_view StripGuard(std::string_view s) {
   return s.empty() || (!IsBlank(s.front()) && !IsBlank(s.back()) && s.front() != '\'') ? s : StripExcelGuard(s);
 }
 
-// StringColumn::Append, inlined into the row loop (the column's own Append is not inlined there: a call per
+// BatchText::Append, inlined into the row loop (the column's own Append is not inlined there: a call per
 // column per row).
-inline void Put(StringColumn* column, std::string_view s) {
+inline void Put(BatchText* column, std::string_view s) {
   if (s.empty()) {
     column->AppendEmpty(1);
     return;
@@ -480,7 +480,7 @@ class GenericTransactionsImporter : public Importer {
         o.who.platform_id.AppendEmpty(1);
       }
       o.created.push_back(created);
-      Put(&o.currency, currency_buf_);
+      o.currency.Append(currency_buf_);
       o.subtotal_cents.push_back(amount);
       o.total_cents.push_back(amount);
       if (has_lines_) {
@@ -520,7 +520,7 @@ class GenericTransactionsImporter : public Importer {
   void PadDefaults(ImportBatch* b) {
     ImportBatch::Orders& o = b->orders;
     const size_t n = o.key.size();
-    for (StringColumn* c : {&o.name, &o.who.phone, &o.who.first_name, &o.who.last_name, &o.financial_status,
+    for (BatchText* c : {&o.name, &o.who.phone, &o.who.first_name, &o.who.last_name, &o.financial_status,
                             &o.fulfillment_status, &o.source, &o.discount_code, &o.country}) {
       c->AppendEmpty(n - c->size());
     }
@@ -539,38 +539,52 @@ class GenericTransactionsImporter : public Importer {
   // among the earlier rows with the same tuple hash: in place, lengthening only the keys whose rank has
   // more than one digit.
   void NumberRepeats(ImportBatch* b) {
-    // A stable counting sort on the hash's top 16 bits (file order kept), then each small bucket sorted.
+    // A stable counting sort of the positions on the hash's top 16 bits (file order kept within a bucket),
+    // then each small bucket's (hash, position) pairs gathered into a reused scratch list and sorted there: the
+    // whole file's sort takes 4 bytes a row (a position), not a 16-byte record (the batch's new memory is what
+    // a cold import pays for, in page faults).
     const size_t n = pending_hash_.size();
     const auto order_of = [&](size_t i) { return pending_order_.empty() ? static_cast<uint32_t>(i) : pending_order_[i]; };
     constexpr size_t kBuckets = size_t{1} << 16;
     std::vector<uint32_t> start(kBuckets + 1, 0);
     for (uint64_t h : pending_hash_) ++start[(h >> 48) + 1];
     for (size_t k = 0; k < kBuckets; ++k) start[k + 1] += start[k];
-    std::unique_ptr<PendingRepeat[]> sorted(new PendingRepeat[n]);  // every entry is written below
+    std::unique_ptr<uint32_t[]> sorted(new uint32_t[n]);  // positions by bucket; every entry is written below
     {
       std::vector<uint32_t> next(start.begin(), start.end() - 1);
-      for (size_t i = 0; i < n; ++i) sorted[next[pending_hash_[i] >> 48]++] = {pending_hash_[i], static_cast<uint32_t>(i)};
+      for (size_t i = 0; i < n; ++i) sorted[next[pending_hash_[i] >> 48]++] = static_cast<uint32_t>(i);
     }
     const auto by_hash_then_position = [](const PendingRepeat& x, const PendingRepeat& y) {
       return x.hash != y.hash ? x.hash < y.hash : x.position < y.position;
     };
-    for (size_t k = 0; k < kBuckets; ++k) {
-      if (start[k + 1] - start[k] > 1) std::sort(&sorted[start[k]], &sorted[start[k + 1]], by_hash_then_position);
-    }
     // Each run of equal hashes, in file order, numbers its rows 0, 1, 2...: the rank of each pending row goes
-    // into the hashes' own memory (by position, one word each), then the keys are rewritten in one pass in
-    // file order, instead of reaching each repeated key at random from the sorted list.
+    // into the hashes' own memory (by position, one word each: a bucket's hashes are read into the scratch
+    // list before its ranks overwrite them, and a position is in one bucket only), then the keys are rewritten
+    // in one pass in file order, instead of reaching each repeated key at random from the sorted list.
     std::vector<uint64_t>& rank = pending_hash_;
-    std::fill(rank.begin(), rank.end(), 0);
-    uint32_t run = 0;
-    for (size_t i = 1; i < n; ++i) {
-      run = sorted[i - 1].hash == sorted[i].hash ? run + 1 : 0;
-      if (run != 0) rank[sorted[i].position] = run;
+    std::vector<PendingRepeat> bucket;
+    for (size_t k = 0; k < kBuckets; ++k) {
+      const uint32_t first = start[k], last = start[k + 1];
+      if (last - first < 2) {
+        if (last != first) rank[sorted[first]] = 0;
+        continue;
+      }
+      bucket.clear();
+      for (uint32_t j = first; j < last; ++j) bucket.push_back({pending_hash_[sorted[j]], sorted[j]});
+      std::sort(bucket.begin(), bucket.end(), by_hash_then_position);
+      uint32_t run = 0;
+      rank[bucket[0].position] = 0;
+      for (size_t j = 1; j < bucket.size(); ++j) {
+        run = bucket[j - 1].hash == bucket[j].hash ? run + 1 : 0;
+        rank[bucket[j].position] = run;
+      }
     }
     sorted.reset();
-    // A one-digit repeat is written over the key's '0'; longer ones are kept in `wide` (by order, made at the
-    // first) for one Widen pass.
+    // A one-digit repeat is written over the key's '0'; longer ones lengthen their keys in one Widen pass,
+    // which reads them by order: from `rank` itself when every order is pending (no order column, so the
+    // position is the order), else from `wide` (by order, made at the first).
     ImportBatch::Orders& o = b->orders;
+    const bool by_position = pending_order_.empty();
     std::vector<uint32_t> wide;
     size_t first_wide = o.key.size();
     for (size_t i = 0; i < n; ++i) {
@@ -580,24 +594,32 @@ class GenericTransactionsImporter : public Importer {
         o.key.MutableRow(order)[o.key[order].size() - 1] = static_cast<char>('0' + rank[i]);
         continue;
       }
-      if (wide.empty()) wide.assign(o.key.size(), 0);
-      wide[order] = static_cast<uint32_t>(rank[i]);
+      if (!by_position) {
+        if (wide.empty()) wide.assign(o.key.size(), 0);
+        wide[order] = static_cast<uint32_t>(rank[i]);
+      }
       first_wide = std::min<size_t>(first_wide, order);
+    }
+    if (first_wide < o.key.size()) {
+      const auto wide_rank = [&](size_t k) -> uint32_t {
+        if (!by_position) return wide[k];
+        return rank[k] >= 10 ? static_cast<uint32_t>(rank[k]) : 0;
+      };
+      const auto digits = [](uint32_t r) {
+        size_t d = 1;
+        for (; r >= 10; r /= 10) ++d;
+        return d;
+      };
+      o.key.Widen(first_wide, [&](size_t k) { return wide_rank(k) != 0 ? digits(wide_rank(k)) - 1 : 0; });
+      for (size_t k = first_wide; k < o.key.size(); ++k) {
+        const uint32_t r = wide_rank(k);
+        if (r == 0) continue;
+        char* const end = o.key.MutableRow(k) + o.key[k].size();
+        std::to_chars(end - digits(r), end, r);
+      }
     }
     pending_hash_ = {};
     pending_order_ = {};
-    if (wide.empty()) return;
-    const auto digits = [](uint32_t r) {
-      size_t d = 1;
-      for (; r >= 10; r /= 10) ++d;
-      return d;
-    };
-    o.key.Widen(first_wide, [&](size_t k) { return wide[k] != 0 ? digits(wide[k]) - 1 : 0; });
-    for (size_t k = first_wide; k < o.key.size(); ++k) {
-      if (wide[k] == 0) continue;
-      char* const end = o.key.MutableRow(k) + o.key[k].size();
-      std::to_chars(end - digits(wide[k]), end, wide[k]);
-    }
   }
 
   // Rows of one order id that were not adjacent: regroup the lines so each order's lines are contiguous

@@ -94,7 +94,7 @@ class WooCustomersImporter : public Importer {
   }
 
   Status End(ImportBatch* b) override {
-    StringColumn ids;
+    BatchText ids;
     for (size_t i = 0; i < name_ids_.size(); ++i) {
       const std::string_view name_id = name_ids_[i];
       // The username id identifies an email-less row; otherwise a name that is unique in this report.
@@ -115,7 +115,7 @@ class WooCustomersImporter : public Importer {
   Cells c_;
   int name_ = -1, username_ = -1, email_col_ = -1, orders_ = -1, spend_ = -1, country_ = -1;
   std::string email_, name_id_, fallback_;
-  StringColumn name_ids_, fallback_ids_;
+  BatchText name_ids_, fallback_ids_;
   std::unordered_map<std::string, uint32_t> name_count_;
 };
 

@@ -65,7 +65,8 @@ int32_t AsOf(const OpContext& ctx) {
 }
 
 // The summary as of `as_of` (no holdout), or calibration to `calibration_end` with the holdout to as_of.
-Result<CustomerSummary> Summary(const OpContext& ctx, double unit_days, int32_t calibration_end) {
+// From the engine's customer facts of as_of (the last day of either period), which the KPIs share.
+Result<CustomerSummary> Summary(OpContext& ctx, double unit_days, int32_t calibration_end) {
   const int32_t as_of = AsOf(ctx);
   if (as_of == kNoDay) return Status(StatusCode::kInsufficientData, "no valid orders: import orders first");
   model::SummaryOptions options;
@@ -77,7 +78,7 @@ Result<CustomerSummary> Summary(const OpContext& ctx, double unit_days, int32_t 
     }
     options.holdout_end_day = as_of;
   }
-  return model::SummarizeWorkspace(ctx.workspace, ctx.settings, options);
+  return model::SummarizeWorkspace(ctx.workspace, ctx.settings, options, FactsSourceFor(ctx));
 }
 
 Result<std::string> ModelParameter(const Json& rq, const char* fallback) {
@@ -167,6 +168,12 @@ std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int3
   const std::string part = std::to_string(unit_days) + ":" + std::to_string(calibration_end);
   const std::string key = "models:" + name + ":" + part + (with_spend ? ":gg" : "");
   if (IsCached(ctx, key)) return Cached<ModelRun>(ctx, key, [] { return ModelRun(); });
+  // The customer facts the summary reads, a step of their own (core/api/cache.h) unless kept already.
+  if (ctx.engine && !IsCached(ctx, "model-summary:" + part)) {
+    const int32_t as_of = AsOf(ctx);
+    const uint32_t currency = AnalysisCurrency(ctx.workspace, ctx.settings);
+    if (as_of != kNoDay && currency != kNoId) CachedFacts(ctx, as_of, currency);
+  }
   const std::shared_ptr<const SummaryRun> summary = Cached<SummaryRun>(ctx, "model-summary:" + part, [&] {
     SummaryRun run;
     auto s = Summary(ctx, unit_days, calibration_end);

@@ -17,6 +17,8 @@
 // the op again, which finds what the earlier steps built. A build that Gets another entry it needs builds that
 // one too (nested), so each step builds at least one entry and the op always gets to its end. To make two
 // parts two steps, Get the first before the second's Get (not inside its build), e.g. only when !Has(second).
+// A part too long for one step may be an entry that holds its work in progress (a model fit's optimiser), each
+// step advancing it a little after StepWork (core/api/ops/models.cpp).
 #pragma once
 
 #include <memory>
@@ -58,6 +60,12 @@ class AnalysisCache {
         return;
       }
     }
+  }
+  // Work done in place on an entry (a fit advanced a few iterations) instead of a build: in step mode it is
+  // this step's part, so a step that has already built or worked yields here (StepYield) rather than do more.
+  void StepWork() {
+    if (stepping_ && built_ > 0) throw StepYield{};
+    ++built_;
   }
   // Step mode (see the header comment): from BeginSteps to EndSteps, one entry (with the ones it needs) is built.
   void BeginSteps() {

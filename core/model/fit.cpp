@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 #include "core/model/optimizer.h"
 
@@ -52,124 +54,162 @@ void Finish(FitResult* fit, int k) {
 
 }  // namespace
 
-Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const FitOptions& options) {
-  if (model == ModelKind::kGammaGamma) return InvalidArgument("fit: gg is a spend model; use FitGammaGamma");
-  double n = 0.0, repeat = 0.0, max_T = 0.0;
+CountModelFitter::CountModelFitter(ModelKind model, const Patterns& patterns, const FitOptions& options)
+    : model_(model), options_(options), pattern_count_(patterns.size()) {
+  if (model == ModelKind::kGammaGamma) {
+    Fail(InvalidArgument("fit: gg is a spend model; use FitGammaGamma"));
+    return;
+  }
+  double max_T = 0.0;
   for (size_t i = 0; i < patterns.size(); ++i) {
-    n += patterns.weight[i];
-    repeat += patterns.weight[i] * patterns.x[i];
+    n_ += patterns.weight[i];
+    repeat_ += patterns.weight[i] * patterns.x[i];
     max_T = std::max(max_T, patterns.T[i]);
   }
-  if (n <= 0) return Status(StatusCode::kInsufficientData, "fit: no customers to fit");
-  if (repeat <= 0) {
-    return Status(StatusCode::kInsufficientData,
-                  "fit: no customer has a repeat purchase, so purchase and dropout rates cannot be estimated");
+  if (n_ <= 0) {
+    Fail(Status(StatusCode::kInsufficientData, "fit: no customers to fit"));
+    return;
+  }
+  if (repeat_ <= 0) {
+    Fail(Status(StatusCode::kInsufficientData,
+                "fit: no customer has a repeat purchase, so purchase and dropout rates cannot be estimated"));
+    return;
   }
   // Time scaled so that max T = 1 (MODELS §8); α, β are divided by `scale`.
-  const double scale = max_T > 0 ? max_T : 1.0;
-  Patterns scaled;
+  scale_ = max_T > 0 ? max_T : 1.0;
+  Patterns& scaled = scaled_;
   scaled.x = patterns.x;
   scaled.weight = patterns.weight;
   scaled.t_x.resize(patterns.size());
   scaled.T.resize(patterns.size());
   for (size_t i = 0; i < patterns.size(); ++i) {
-    scaled.t_x[i] = patterns.t_x[i] / scale;
-    scaled.T[i] = patterns.T[i] / scale;
+    scaled.t_x[i] = patterns.t_x[i] / scale_;
+    scaled.T[i] = patterns.T[i] / scale_;
   }
-  scaled.customers = n;
+  scaled.customers = n_;
   IndexPatterns(&scaled);
   if (model == ModelKind::kParetoNbd) IndexPatternPairs(&scaled);
 
-  Objective objective;
-  OptimizerOptions opt;
-  opt.lower = -kBound;
-  opt.upper = kBound;
-  opt.max_iterations = options.max_iterations;
-  FitResult fit;
-  fit.model = model;
+  opt_.lower = -kBound;
+  opt_.upper = kBound;
+  opt_.max_iterations = options.max_iterations;
+  fit_.model = model;
+  const double n = n_;
   switch (model) {
     case ModelKind::kBgNbd:
-      fit.names = {"r", "alpha", "a", "b"};
-      objective = [&](const std::vector<double>& th, std::vector<double>* g) {
+      fit_.names = {"r", "alpha", "a", "b"};
+      objective_ = [this, n](const std::vector<double>& th, std::vector<double>* g) {
         const BgNbdParams p{std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])};
         double grad[4];
-        const double ll = BgNbdLogLikelihoodSum(p, scaled, g ? grad : nullptr);
+        const double ll = BgNbdLogLikelihoodSum(p, scaled_, g ? grad : nullptr);
         if (g) {
           for (int k = 0; k < 4; ++k) (*g)[k] = -grad[k] / n;
         }
         return -ll / n;
       };
-      opt.analytic_gradient = true;
+      opt_.analytic_gradient = true;
       break;
     case ModelKind::kMbgNbd:
-      fit.names = {"r", "alpha", "a", "b"};
-      objective = [&](const std::vector<double>& th, std::vector<double>* g) {
+      fit_.names = {"r", "alpha", "a", "b"};
+      objective_ = [this, n](const std::vector<double>& th, std::vector<double>* g) {
         const MbgNbdParams p{std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])};
         double grad[4];
-        const double ll = MbgNbdLogLikelihoodSum(p, scaled, g ? grad : nullptr);
+        const double ll = MbgNbdLogLikelihoodSum(p, scaled_, g ? grad : nullptr);
         if (g) {
           for (int k = 0; k < 4; ++k) (*g)[k] = -grad[k] / n;
         }
         return -ll / n;
       };
-      opt.analytic_gradient = true;  // one pass per gradient (IndexedSum) instead of finite differences
-      opt.gradient_tolerance = 1e-8;
+      opt_.analytic_gradient = true;  // one pass per gradient (IndexedSum) instead of finite differences
+      opt_.gradient_tolerance = 1e-8;
       break;
     case ModelKind::kParetoNbd:
-      fit.names = {"r", "alpha", "s", "beta"};
-      objective = [&](const std::vector<double>& th, std::vector<double>* g) {
+      fit_.names = {"r", "alpha", "s", "beta"};
+      objective_ = [this, n](const std::vector<double>& th, std::vector<double>* g) {
         const ParetoNbdParams p{std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])};
         double grad[4];
-        const double ll = ParetoNbdLogLikelihoodSum(p, scaled, g ? grad : nullptr);
+        const double ll = ParetoNbdLogLikelihoodSum(p, scaled_, g ? grad : nullptr);
         if (g) {
           for (int k = 0; k < 4; ++k) (*g)[k] = -grad[k] / n;
         }
         return -ll / n;
       };
-      opt.analytic_gradient = true;
+      opt_.analytic_gradient = true;
       break;
     case ModelKind::kGammaGamma:
       break;
   }
-  OptimizerResult r = Minimize(objective, std::vector<double>(4, 0.0), opt);
-  if (!r.converged && model == ModelKind::kMbgNbd) {
+  phase_ = Phase::kFirst;
+  minimizer_ = std::make_unique<Minimizer>(objective_, std::vector<double>(4, 0.0), opt_);
+}
+
+void CountModelFitter::Fail(Status status) {
+  result_ = std::move(status);
+  phase_ = Phase::kDone;
+}
+
+bool CountModelFitter::Run(int iterations) {
+  if (phase_ == Phase::kDone) return true;
+  if (!minimizer_->done()) {
+    minimizer_->Run(iterations);
+    return false;
+  }
+  // The run that just ended, and what comes after it.
+  OptimizerResult r = minimizer_->result();
+  r.evaluations += earlier_evaluations_;
+  if (phase_ == Phase::kFirst && !r.converged && model_ == ModelKind::kMbgNbd) {
     // The analytic MBG/NBD gradient can stall short of the tolerance on small, flat likelihoods (rounding in
     // its sums); there the finite-difference BFGS it replaced (and its Nelder-Mead fallback) is used.
-    opt.analytic_gradient = false;
-    const int first_evaluations = r.evaluations;
-    r = Minimize(objective, std::vector<double>(4, 0.0), opt);
-    r.evaluations += first_evaluations;
+    opt_.analytic_gradient = false;
+    earlier_evaluations_ = r.evaluations;
+    phase_ = Phase::kFiniteDifferences;
+    minimizer_ = std::make_unique<Minimizer>(objective_, std::vector<double>(4, 0.0), opt_);
+    return false;
   }
-  if (!r.converged && model != ModelKind::kBgNbd && options.nelder_mead_evaluations > 0) {
+  if (phase_ != Phase::kNelderMead && !r.converged && model_ != ModelKind::kBgNbd && options_.nelder_mead_evaluations > 0) {
     // Fallback: a Nelder-Mead start, then BFGS from its best vertex.
-    opt.nelder_mead_evaluations = options.nelder_mead_evaluations;
-    const int first_evaluations = r.evaluations;
-    r = Minimize(objective, std::vector<double>(4, 0.0), opt);
-    r.evaluations += first_evaluations;
+    opt_.nelder_mead_evaluations = options_.nelder_mead_evaluations;
+    earlier_evaluations_ = r.evaluations;
+    phase_ = Phase::kNelderMead;
+    minimizer_ = std::make_unique<Minimizer>(objective_, std::vector<double>(4, 0.0), opt_);
+    return false;
   }
+  phase_ = Phase::kDone;
+  FitResult& fit = fit_;
   fit.iterations = r.iterations;
   fit.evaluations = r.evaluations;
   fit.converged = r.converged;
   fit.message = r.message;
-  fit.customers = n;
-  fit.patterns = patterns.size();
+  fit.customers = n_;
+  fit.patterns = pattern_count_;
   for (double t : r.theta) {
     if (std::fabs(t) >= kBound - 1e-9) {
       fit.converged = false;
       fit.message = "a parameter ran to the edge of the search box (e^±20): the data do not identify the model";
     }
   }
-  if (!fit.converged) return Status(StatusCode::kNotConverged, std::string("fit ") + ModelName(model) + ": " + fit.message);
+  if (!fit.converged) {
+    result_ = Status(StatusCode::kNotConverged, std::string("fit ") + ModelName(model_) + ": " + fit.message);
+    return true;
+  }
   fit.message.clear();  // from here on: warnings only
   fit.params.resize(4);
   for (int k = 0; k < 4; ++k) fit.params[k] = std::exp(r.theta[k]);
-  fit.params[1] *= scale;  // α
-  if (model == ModelKind::kParetoNbd) fit.params[3] *= scale;  // β
+  fit.params[1] *= scale_;  // α
+  if (model_ == ModelKind::kParetoNbd) fit.params[3] *= scale_;  // β
   // ℓ in the caller's time unit (it shifts by −ln(scale)·Σx under rescaling).
-  fit.log_likelihood = -r.value * n - std::log(scale) * repeat;
-  if (options.standard_errors) StandardErrors(objective, r.theta, opt.analytic_gradient, n, &fit);
+  fit.log_likelihood = -r.value * n_ - std::log(scale_) * repeat_;
+  if (options_.standard_errors) StandardErrors(objective_, r.theta, opt_.analytic_gradient, n_, &fit);
   Finish(&fit, 4);
-  return fit;
+  result_ = fit;
+  return true;
+}
+
+Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const FitOptions& options) {
+  CountModelFitter fitter(model, patterns, options);
+  while (!fitter.Run(std::numeric_limits<int>::max())) {
+  }
+  return fitter.result();
 }
 
 Result<FitResult> FitGammaGamma(const std::vector<double>& x, const std::vector<double>& zbar, const FitOptions& options) {

@@ -13,6 +13,7 @@
 // SEs NaN and says so in `message`.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "core/model/bgnbd.h"
 #include "core/model/gamma_gamma.h"
 #include "core/model/mbgnbd.h"
+#include "core/model/optimizer.h"
 #include "core/model/pnbd.h"
 #include "core/model/summary.h"
 #include "core/util/status.h"
@@ -62,6 +64,40 @@ struct FitResult {
 
 // Fits BG/NBD, MBG/NBD or Pareto/NBD on weighted patterns.
 Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const FitOptions& options = {});
+
+// FitCountModel a few optimiser iterations at a time (the engine runs a fit as steps, core/api/cache.h; at a
+// million customers a fit is about a second natively): the constructor scales and indexes the patterns and
+// evaluates the start; each Run does up to `iterations` BFGS iterations, or starts the next run of a fallback,
+// or (the last) computes the standard errors. The result is FitCountModel's however the runs are split.
+// Holds its own copy of the patterns; not copyable (its objective refers to them).
+class CountModelFitter {
+ public:
+  CountModelFitter(ModelKind model, const Patterns& patterns, const FitOptions& options = {});
+  CountModelFitter(const CountModelFitter&) = delete;
+  CountModelFitter& operator=(const CountModelFitter&) = delete;
+  // Returns done().
+  bool Run(int iterations);
+  bool done() const { return phase_ == Phase::kDone; }
+  // Once done().
+  const Result<FitResult>& result() const { return result_; }
+
+ private:
+  enum class Phase { kFirst, kFiniteDifferences, kNelderMead, kDone };
+  void Fail(Status status);
+
+  ModelKind model_;
+  FitOptions options_;
+  size_t pattern_count_;
+  double n_ = 0.0, repeat_ = 0.0, scale_ = 1.0;
+  Patterns scaled_;
+  Objective objective_;
+  OptimizerOptions opt_;
+  Phase phase_ = Phase::kFirst;
+  std::unique_ptr<Minimizer> minimizer_;
+  int earlier_evaluations_ = 0;  // of the runs before this one
+  FitResult fit_;
+  Result<FitResult> result_ = InternalError("fit: not finished");
+};
 // Fits Gamma-Gamma on the rows with x >= 1 and z̄ > 0.
 Result<FitResult> FitGammaGamma(const std::vector<double>& x, const std::vector<double>& zbar,
                                 const FitOptions& options = {});

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
+#include <utility>
 
 namespace rapport::model {
 
@@ -111,168 +113,202 @@ std::vector<double> Gradient(const Objective& f, const std::vector<double>& thet
   return g;
 }
 
-OptimizerResult Minimize(const Objective& f, std::vector<double> theta0, const OptimizerOptions& o) {
-  OptimizerResult result;
+Minimizer::Minimizer(Objective f, std::vector<double> theta0, const OptimizerOptions& options)
+    : f_(std::move(f)), o_(options) {
   const size_t n = theta0.size();
-  Project(&theta0, o);
-  int evaluations = 0;
-  if (o.nelder_mead_evaluations > 0) theta0 = NelderMead(f, theta0, o, &evaluations);
-
-  std::vector<double> theta = theta0;
-  auto value_and_gradient = [&](const std::vector<double>& t, std::vector<double>* g) {
-    if (o.analytic_gradient) {
-      ++evaluations;
-      const double v = f(t, g);
-      return std::isfinite(v) ? v : INFINITY;
-    }
-    const double v = Eval(f, t, &evaluations);
-    if (std::isfinite(v)) *g = Gradient(f, t, false, o.difference_step, &evaluations);
-    return v;
-  };
-  std::vector<double> g(n, 0.0);
-  double value = value_and_gradient(theta, &g);
-  result.theta = theta;
-  result.value = value;
-  if (!std::isfinite(value) || !std::isfinite(InfNorm(g))) {
-    result.gradient = g;
-    result.evaluations = evaluations;
-    result.message = "the objective is not finite at the starting point";
-    return result;
+  Project(&theta0, o_);
+  if (o_.nelder_mead_evaluations > 0) theta0 = NelderMead(f_, theta0, o_, &evaluations_);
+  theta_ = theta0;
+  g_.assign(n, 0.0);
+  value_ = ValueAndGradient(theta_, &g_);
+  if (!std::isfinite(value_) || !std::isfinite(InfNorm(g_))) {
+    result_.theta = theta_;
+    result_.value = value_;
+    result_.gradient = g_;
+    result_.evaluations = evaluations_;
+    result_.message = "the objective is not finite at the starting point";
+    done_ = true;
+    return;
   }
+  H_.assign(n * n, 0.0);
+  ResetH();
+}
 
-  std::vector<double> H(n * n, 0.0);  // inverse-Hessian approximation
-  auto reset = [&]() {
-    std::fill(H.begin(), H.end(), 0.0);
-    for (size_t i = 0; i < n; ++i) H[i * n + i] = 1.0;
-  };
-  reset();
-  bool fresh = true;  // H is the identity (no curvature information yet)
-  int iteration = 0;
+double Minimizer::ValueAndGradient(const std::vector<double>& t, std::vector<double>* g) {
+  if (o_.analytic_gradient) {
+    ++evaluations_;
+    const double v = f_(t, g);
+    return std::isfinite(v) ? v : INFINITY;
+  }
+  const double v = Eval(f_, t, &evaluations_);
+  if (std::isfinite(v)) *g = Gradient(f_, t, false, o_.difference_step, &evaluations_);
+  return v;
+}
+
+void Minimizer::ResetH() {
+  const size_t n = theta_.size();
+  std::fill(H_.begin(), H_.end(), 0.0);
+  for (size_t i = 0; i < n; ++i) H_[i * n + i] = 1.0;
+}
+
+bool Minimizer::Run(int iterations) {
+  for (int k = 0; k < iterations && !done_; ++k) {
+    if (iteration_ >= o_.max_iterations) {
+      result_.message = "iteration limit reached";
+      Finish();
+      break;
+    }
+    if (Iterate()) {
+      Finish();
+      break;
+    }
+    ++iteration_;
+  }
+  return done_;
+}
+
+void Minimizer::Finish() {
+  result_.theta = theta_;
+  result_.value = value_;
+  result_.gradient = g_;
+  result_.iterations = iteration_;
+  result_.evaluations = evaluations_;
+  done_ = true;
+}
+
+// One BFGS iteration; true when the run ends here (converged or failed, result_.message set).
+bool Minimizer::Iterate() {
+  const size_t n = theta_.size();
+  const OptimizerOptions& o = o_;
+  std::vector<double>& theta = theta_;
+  std::vector<double>& g = g_;
+  std::vector<double>& H = H_;
+  double& value = value_;
+  bool& fresh = fresh_;
+  OptimizerResult& result = result_;
   std::vector<double> d(n), next(n), g_next(n), s(n), y(n), Hy(n);
-  for (; iteration < o.max_iterations; ++iteration) {
-    if (InfNorm(g) <= o.gradient_tolerance) {
-      result.converged = true;
-      result.message = "gradient below tolerance";
-      break;
+  if (InfNorm(g) <= o.gradient_tolerance) {
+    result.converged = true;
+    result.message = "gradient below tolerance";
+    return true;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    double sum = 0.0;
+    for (size_t j = 0; j < n; ++j) sum -= H[i * n + j] * g[j];
+    d[i] = sum;
+  }
+  double slope = std::inner_product(g.begin(), g.end(), d.begin(), 0.0);
+  if (!(slope < 0.0)) {
+    ResetH();
+    fresh = true;
+    for (size_t i = 0; i < n; ++i) d[i] = -g[i];
+    slope = -std::inner_product(g.begin(), g.end(), g.begin(), 0.0);
+  }
+  // Keep steps (the first of a fresh BFGS above all) from leaping out of the region of interest.
+  {
+    const double norm = InfNorm(d), cap = fresh ? std::min(1.0, o.max_step) : o.max_step;
+    if (norm > cap) {
+      for (double& v : d) v *= cap / norm;
+      slope *= cap / norm;
     }
-    for (size_t i = 0; i < n; ++i) {
-      double sum = 0.0;
-      for (size_t j = 0; j < n; ++j) sum -= H[i * n + j] * g[j];
-      d[i] = sum;
-    }
-    double slope = std::inner_product(g.begin(), g.end(), d.begin(), 0.0);
-    if (!(slope < 0.0)) {
-      reset();
-      fresh = true;
-      for (size_t i = 0; i < n; ++i) d[i] = -g[i];
-      slope = -std::inner_product(g.begin(), g.end(), g.begin(), 0.0);
-    }
-    // Keep steps (the first of a fresh BFGS above all) from leaping out of the region of interest.
-    {
-      const double norm = InfNorm(d), cap = fresh ? std::min(1.0, o.max_step) : o.max_step;
-      if (norm > cap) {
-        for (double& v : d) v *= cap / norm;
-        slope *= cap / norm;
-      }
-    }
-    // The decrease a full step promises is −slope (less with curvature). Once that is below a few ulps of f
-    // and the gradient is within the tolerance of a converged line search below, no trial can show a
-    // decrease that is not rounding: stop here rather than halving through failing line searches.
-    if (-slope <= 1e-15 * std::fabs(value) && InfNorm(g) <= 1e3 * o.gradient_tolerance) {
-      result.converged = true;
-      result.message = "no further decrease possible at double precision";
-      break;
-    }
-    double step = 1.0, next_value = INFINITY;
-    bool accepted = false;
-    for (int tries = 0; tries < 60; ++tries) {
-      for (size_t i = 0; i < n; ++i) next[i] = theta[i] + step * d[i];
-      Project(&next, o);
-      double directional = 0.0;
-      for (size_t i = 0; i < n; ++i) directional += g[i] * (next[i] - theta[i]);
-      if (o.analytic_gradient && o.gradient_with_every_trial) {  // one pass gives both
-        next_value = value_and_gradient(next, &g_next);
-        if (std::isfinite(next_value) && next_value <= value + 1e-4 * directional && std::isfinite(InfNorm(g_next))) {
-          accepted = true;
-          break;
-        }
-        step *= 0.5;
-        continue;
-      }
-      next_value = Eval(f, next, &evaluations);  // the value only; the gradient once a step is accepted
-      if (std::isfinite(next_value) && next_value <= value + 1e-4 * directional) {
-        next_value = value_and_gradient(next, &g_next);
-        if (std::isfinite(next_value) && std::isfinite(InfNorm(g_next))) {
-          accepted = true;
-          break;
-        }
+  }
+  // The decrease a full step promises is −slope (less with curvature). Once that is below a few ulps of f
+  // and the gradient is within the tolerance of a converged line search below, no trial can show a
+  // decrease that is not rounding: stop here rather than halving through failing line searches.
+  if (-slope <= 1e-15 * std::fabs(value) && InfNorm(g) <= 1e3 * o.gradient_tolerance) {
+    result.converged = true;
+    result.message = "no further decrease possible at double precision";
+    return true;
+  }
+  double step = 1.0, next_value = INFINITY;
+  bool accepted = false;
+  for (int tries = 0; tries < 60; ++tries) {
+    for (size_t i = 0; i < n; ++i) next[i] = theta[i] + step * d[i];
+    Project(&next, o);
+    double directional = 0.0;
+    for (size_t i = 0; i < n; ++i) directional += g[i] * (next[i] - theta[i]);
+    if (o.analytic_gradient && o.gradient_with_every_trial) {  // one pass gives both
+      next_value = ValueAndGradient(next, &g_next);
+      if (std::isfinite(next_value) && next_value <= value + 1e-4 * directional && std::isfinite(InfNorm(g_next))) {
+        accepted = true;
+        break;
       }
       step *= 0.5;
+      continue;
     }
-    if (!accepted) {
-      if (!fresh) {  // retry once along the steepest descent
-        reset();
-        fresh = true;
-        continue;
-      }
-      if (InfNorm(g) <= 1e3 * o.gradient_tolerance) {
-        result.converged = true;
-        result.message = "no further decrease possible at double precision";
-      } else {
-        result.message = "line search failed away from a stationary point";
-      }
-      break;
-    }
-    for (size_t i = 0; i < n; ++i) {
-      s[i] = next[i] - theta[i];
-      y[i] = g_next[i] - g[i];
-    }
-    const double sy = std::inner_product(s.begin(), s.end(), y.begin(), 0.0);
-    const double yy = std::inner_product(y.begin(), y.end(), y.begin(), 0.0);
-    const double change = value - next_value;
-    theta = next;
-    value = next_value;
-    g = g_next;
-    if (sy > 1e-300 && sy > 1e-12 * std::sqrt(yy * std::inner_product(s.begin(), s.end(), s.begin(), 0.0))) {
-      if (fresh) {  // Nocedal & Wright eq. 6.20
-        reset();
-        for (size_t i = 0; i < n; ++i) H[i * n + i] = sy / yy;
-        fresh = false;
-      }
-      const double rho = 1.0 / sy;
-      for (size_t i = 0; i < n; ++i) {
-        double sum = 0.0;
-        for (size_t j = 0; j < n; ++j) sum += H[i * n + j] * y[j];
-        Hy[i] = sum;
-      }
-      const double yHy = std::inner_product(y.begin(), y.end(), Hy.begin(), 0.0);
-      for (size_t i = 0; i < n; ++i) {
-        for (size_t j = 0; j < n; ++j) {
-          H[i * n + j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + (rho * rho * yHy + rho) * s[i] * s[j];
-        }
+    next_value = Eval(f_, next, &evaluations_);  // the value only; the gradient once a step is accepted
+    if (std::isfinite(next_value) && next_value <= value + 1e-4 * directional) {
+      next_value = ValueAndGradient(next, &g_next);
+      if (std::isfinite(next_value) && std::isfinite(InfNorm(g_next))) {
+        accepted = true;
+        break;
       }
     }
-    if (change == 0.0 && InfNorm(s) == 0.0) {
-      result.converged = InfNorm(g) <= 1e3 * o.gradient_tolerance;
-      result.message = result.converged ? "no further decrease possible at double precision" : "stalled";
-      break;
+    step *= 0.5;
+  }
+  if (!accepted) {
+    if (!fresh) {  // retry once along the steepest descent (the next iteration)
+      ResetH();
+      fresh = true;
+      return false;
     }
-    // A step that gained less than 1e-14·|f| with the gradient already within the loose tolerance: the
-    // decrease is at the level of the sum's rounding (a gradient computed from the same rounded terms can stall
-    // at ~1e-7 on a million customers), and further line searches would only halve through it.
-    if (change <= 1e-14 * std::fabs(value) && InfNorm(g) <= 1e3 * o.gradient_tolerance) {
+    if (InfNorm(g) <= 1e3 * o.gradient_tolerance) {
       result.converged = true;
       result.message = "no further decrease possible at double precision";
-      break;
+    } else {
+      result.message = "line search failed away from a stationary point";
+    }
+    return true;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    s[i] = next[i] - theta[i];
+    y[i] = g_next[i] - g[i];
+  }
+  const double sy = std::inner_product(s.begin(), s.end(), y.begin(), 0.0);
+  const double yy = std::inner_product(y.begin(), y.end(), y.begin(), 0.0);
+  const double change = value - next_value;
+  theta = next;
+  value = next_value;
+  g = g_next;
+  if (sy > 1e-300 && sy > 1e-12 * std::sqrt(yy * std::inner_product(s.begin(), s.end(), s.begin(), 0.0))) {
+    if (fresh) {  // Nocedal & Wright eq. 6.20
+      ResetH();
+      for (size_t i = 0; i < n; ++i) H[i * n + i] = sy / yy;
+      fresh = false;
+    }
+    const double rho = 1.0 / sy;
+    for (size_t i = 0; i < n; ++i) {
+      double sum = 0.0;
+      for (size_t j = 0; j < n; ++j) sum += H[i * n + j] * y[j];
+      Hy[i] = sum;
+    }
+    const double yHy = std::inner_product(y.begin(), y.end(), Hy.begin(), 0.0);
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t j = 0; j < n; ++j) {
+        H[i * n + j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + (rho * rho * yHy + rho) * s[i] * s[j];
+      }
     }
   }
-  if (iteration >= o.max_iterations) result.message = "iteration limit reached";
-  result.theta = theta;
-  result.value = value;
-  result.gradient = g;
-  result.iterations = iteration;
-  result.evaluations = evaluations;
-  return result;
+  if (change == 0.0 && InfNorm(s) == 0.0) {
+    result.converged = InfNorm(g) <= 1e3 * o.gradient_tolerance;
+    result.message = result.converged ? "no further decrease possible at double precision" : "stalled";
+    return true;
+  }
+  // A step that gained less than 1e-14·|f| with the gradient already within the loose tolerance: the
+  // decrease is at the level of the sum's rounding (a gradient computed from the same rounded terms can stall
+  // at ~1e-7 on a million customers), and further line searches would only halve through it.
+  if (change <= 1e-14 * std::fabs(value) && InfNorm(g) <= 1e3 * o.gradient_tolerance) {
+    result.converged = true;
+    result.message = "no further decrease possible at double precision";
+    return true;
+  }
+  return false;
+}
+
+OptimizerResult Minimize(const Objective& f, std::vector<double> theta0, const OptimizerOptions& o) {
+  Minimizer m(f, std::move(theta0), o);
+  m.Run(std::numeric_limits<int>::max());
+  return m.result();
 }
 
 std::vector<double> Hessian(const Objective& f, const std::vector<double>& theta, bool analytic_gradient) {

@@ -48,6 +48,35 @@ struct OptimizerResult {
 
 OptimizerResult Minimize(const Objective& f, std::vector<double> theta0, const OptimizerOptions& options);
 
+// Minimize a few BFGS iterations at a time (the engine runs a fit as steps, core/api/cache.h): the constructor
+// runs the Nelder-Mead start (when options ask for it) and evaluates f at the start; each Run does up to
+// `iterations` more BFGS iterations. The iterates and the result are Minimize's however the runs are split
+// (Minimize is one Run to the end).
+class Minimizer {
+ public:
+  Minimizer(Objective f, std::vector<double> theta0, const OptimizerOptions& options);
+  // Up to `iterations` more iterations; returns done().
+  bool Run(int iterations);
+  bool done() const { return done_; }
+  // Complete once done().
+  const OptimizerResult& result() const { return result_; }
+
+ private:
+  double ValueAndGradient(const std::vector<double>& theta, std::vector<double>* gradient);
+  void ResetH();
+  bool Iterate();  // one iteration; true when the run ends with it
+  void Finish();
+
+  Objective f_;
+  OptimizerOptions o_;
+  std::vector<double> theta_, g_, H_;  // the iterate, its gradient, the inverse-Hessian approximation
+  double value_ = 0.0;
+  bool fresh_ = true;  // H is the identity (no curvature information yet)
+  int iteration_ = 0, evaluations_ = 0;
+  bool done_ = false;
+  OptimizerResult result_;
+};
+
 // The gradient of f at θ: analytic when `analytic` is true, else central differences with step h.
 std::vector<double> Gradient(const Objective& f, const std::vector<double>& theta, bool analytic, double h,
                              int* evaluations = nullptr);

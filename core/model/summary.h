@@ -13,6 +13,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +25,7 @@
 namespace rapport {
 struct Workspace;
 struct Settings;
+struct CustomerFacts;
 }  // namespace rapport
 
 namespace rapport::model {
@@ -75,6 +78,12 @@ Result<CustomerSummary> SummarizeTransactions(std::vector<Transaction> transacti
 // `settings` gives the currency; net order value (total − refunded) is the purchase value.
 Result<CustomerSummary> SummarizeWorkspace(const Workspace& workspace, const Settings& settings,
                                            const SummaryOptions& options);
+// The same from customer facts the caller keeps (a FactsSource, core/analysis/customer_facts.h: the engine's,
+// which its KPIs and funnel share), asked for those of the last day (the holdout end, else the calibration end)
+// in the analysed currency.
+Result<CustomerSummary> SummarizeWorkspace(const Workspace& workspace, const Settings& settings,
+                                           const SummaryOptions& options,
+                                           const std::function<std::shared_ptr<const CustomerFacts>(int32_t, uint32_t)>& facts);
 
 // Identical (x, t_x, T) rows merged. pattern_of_row[i] is row i's pattern.
 struct Patterns {

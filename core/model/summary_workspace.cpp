@@ -7,11 +7,17 @@ namespace rapport::model {
 
 Result<CustomerSummary> SummarizeWorkspace(const Workspace& workspace, const Settings& settings,
                                            const SummaryOptions& options) {
+  return SummarizeWorkspace(workspace, settings, options, FactsSource());
+}
+
+Result<CustomerSummary> SummarizeWorkspace(const Workspace& workspace, const Settings& settings,
+                                           const SummaryOptions& options, const FactsSource& source) {
   if (options.calibration_end_day == kNoDay) return InvalidArgument("summary: the workspace has no valid orders (no as_of)");
   const uint32_t currency = AnalysisCurrency(workspace, settings);
   if (currency == kNoId) return Status(StatusCode::kInsufficientData, "summary: the workspace has no valid orders");
   const int32_t last = options.holdout_end_day == kNoDay ? options.calibration_end_day : options.holdout_end_day;
-  const CustomerFacts facts = BuildCustomerFacts(workspace, last, currency);
+  const std::shared_ptr<const CustomerFacts> kept = FactsFrom(source, workspace, last, currency);
+  const CustomerFacts& facts = *kept;
   std::vector<Transaction> tx;
   tx.reserve(facts.order_ids.size());
   const OrderTable& orders = workspace.orders;

@@ -39,16 +39,49 @@ double CaseScores::Hit4() const { return Mean(hit4); }
 double CaseScores::Recall10() const { return Mean(recall10); }
 
 std::vector<uint32_t> ByCustomerAndDay(const Baskets& baskets, const BasketSubset& use) {
-  // (customer, day with its sign bit flipped so it sorts as unsigned) in the key, the position beside it.
-  std::vector<std::pair<uint64_t, uint32_t>> keyed(use.size());
-  for (size_t i = 0; i < use.size(); ++i) {
-    const uint32_t b = use[i];
-    const uint32_t day = static_cast<uint32_t>(baskets.day[b]) ^ 0x80000000u;
-    keyed[i] = {(static_cast<uint64_t>(baskets.customer[b]) << 32) | day, static_cast<uint32_t>(i)};
+  uint32_t max_customer = 0;
+  for (uint32_t b : use) {
+    if (baskets.customer[b] != UINT32_MAX) max_customer = std::max(max_customer, baskets.customer[b]);
   }
-  std::sort(keyed.begin(), keyed.end());
-  std::vector<uint32_t> order(keyed.size());
-  for (size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
+  std::vector<uint32_t> order(use.size());
+  if (max_customer > 4 * use.size() + 1024) {
+    // Sparse group ids (plain baskets from elsewhere): a sort of packed (customer, day, position) keys.
+    std::vector<std::pair<uint64_t, uint32_t>> keyed(use.size());
+    for (size_t i = 0; i < use.size(); ++i) {
+      const uint32_t b = use[i];
+      const uint32_t day = static_cast<uint32_t>(baskets.day[b]) ^ 0x80000000u;  // sorts as unsigned
+      keyed[i] = {(static_cast<uint64_t>(baskets.customer[b]) << 32) | day, static_cast<uint32_t>(i)};
+    }
+    std::sort(keyed.begin(), keyed.end());
+    for (size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
+    return order;
+  }
+  // Dense ids (a workspace's customers): a counting sort by customer, guests (UINT32_MAX) last, positions
+  // ascending within each; then each customer's run by day, stably. The same order as the key sort above, in
+  // a fraction of its time (5.6 M baskets: ~0.4 s natively for the sort, three times per widget build).
+  const size_t guests = size_t{max_customer} + 1;
+  auto bucket = [&](uint32_t b) { return baskets.customer[b] == UINT32_MAX ? guests : size_t{baskets.customer[b]}; };
+  std::vector<uint32_t> start(guests + 2, 0);
+  for (uint32_t b : use) ++start[bucket(b) + 1];
+  for (size_t c = 1; c < start.size(); ++c) start[c] += start[c - 1];
+  std::vector<uint32_t> next(start.begin(), start.end() - 1);
+  for (size_t i = 0; i < use.size(); ++i) order[next[bucket(use[i])]++] = static_cast<uint32_t>(i);
+  auto day_of = [&](uint32_t i) { return baskets.day[use[i]]; };
+  for (size_t c = 0; c + 1 < start.size(); ++c) {
+    const auto first = order.begin() + start[c], last = order.begin() + start[c + 1];
+    if (last - first < 2) continue;
+    if (last - first <= 32) {  // insertion sort, stable
+      for (auto it = first + 1; it != last; ++it) {
+        const uint32_t v = *it;
+        const int32_t d = day_of(v);
+        auto hole = it;
+        for (; hole != first && day_of(*(hole - 1)) > d; --hole) *hole = *(hole - 1);
+        *hole = v;
+      }
+    } else {
+      std::stable_sort(first, last, [&](uint32_t x, uint32_t y) { return day_of(x) < day_of(y); });
+    }
+  }
   return order;
 }
 

@@ -853,7 +853,7 @@ try {
     return `${fs.statSync(file).size} bytes`;
   });
 
-  await check('the workspace is kept in the browser across a reload; the page answers the kept answers itself', async () => {
+  await check('the workspace is kept in the browser across a reload; the page answers the kept answers itself, the idle worker builds the customer facts', async () => {
     const before = await waitForKpis();
     // Pages whose answers are kept for the next visit (written a second after the last one).
     await gotoRoute('imports');
@@ -869,7 +869,19 @@ try {
     await gotoRoute('customers');
     const here = await page.evaluate(() => window.rapport.client.answeredHere.map((k) => JSON.parse(k).op));
     for (const op of ['kpis', 'imports', 'segment']) assert(here.includes(op), `"${op}" was not answered by the page (answered there: ${here.join(', ')})`);
-    return `answered by the page: ${here.join(', ')}`;
+    // So the engine built nothing for them; once the workspace is open and the queue empty, the worker runs its
+    // idle work, the customer facts (worker.ts, "Idle work"), which the `focus` reply reports.
+    const idle = await page.evaluate(async () => {
+      const c = window.rapport.client;
+      const until = Date.now() + 60_000;
+      for (;;) {
+        const s = await c.send({ type: 'focus', page: c.page });
+        if ((!s.idleWork && s.idleSteps > 0) || Date.now() > until) return s;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    });
+    assert(!idle.idleWork && idle.idleSteps >= 1, `the idle work did not run to its end: ${JSON.stringify(idle)}`);
+    return `answered by the page: ${here.join(', ')}; then ${idle.idleSteps} idle step(s)`;
   });
 
   await check('dark theme and a narrow screen render', async () => {

@@ -181,3 +181,35 @@ TEST_CASE("Fit: parameter recovery on simulated BG/NBD, MBG/NBD, Pareto/NBD and 
   REQUIRE(gg_fit.ok());
   CheckRecovery(gg_fit.value(), gg_truth);
 }
+
+TEST_CASE("Fit: a fit run a few iterations at a time (the engine's steps) is FitCountModel's, to the bit", "[model][fit]") {
+  for (ModelKind m : {ModelKind::kBgNbd, ModelKind::kMbgNbd, ModelKind::kParetoNbd}) {
+    const std::vector<double> truth = m == ModelKind::kParetoNbd ? std::vector<double>{0.55, 10.6, 0.61, 11.7}
+                                                                 : std::vector<double>{0.24, 4.4, 0.79, 2.4};
+    const Simulated s = Simulate(m, truth, 3000, 11);
+    const Patterns p = CompressPatterns(s.x, s.t_x, s.T);
+    const Result<FitResult> whole = FitCountModel(m, p);
+    REQUIRE(whole.ok());
+    for (int per_run : {1, 4}) {
+      CountModelFitter fitter(m, p);
+      int runs = 1;
+      while (!fitter.Run(per_run)) ++runs;
+      INFO(ModelName(m) << ", " << per_run << " iteration(s) a run, " << runs << " runs");
+      REQUIRE(fitter.result().ok());
+      const FitResult& stepped = fitter.result().value();
+      CHECK(runs > whole->iterations / per_run);
+      CHECK(stepped.params == whole->params);
+      CHECK(stepped.se == whole->se);
+      CHECK(stepped.log_likelihood == whole->log_likelihood);
+      CHECK(stepped.bic == whole->bic);
+      CHECK(stepped.iterations == whole->iterations);
+      CHECK(stepped.evaluations == whole->evaluations);
+      CHECK(stepped.message == whole->message);
+    }
+  }
+  // A failure comes the same way: at once, done.
+  const std::vector<double> zero(50, 0.0), T(50, 10.0);
+  CountModelFitter none(ModelKind::kBgNbd, CompressPatterns(zero, zero, T));
+  CHECK(none.done());
+  CHECK(none.result().status().code() == StatusCode::kInsufficientData);
+}

@@ -1,6 +1,7 @@
 // The widget's model file (core/recommend/model.h) and scoring (scoring.h), as LevelDB's log_test.cc does it:
 // each kind of damage gets its own test, and every one must be rejected with a kCorrupt Status.
 #include <algorithm>
+#include <numeric>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "core/recommend/evaluate.h"
 #include "core/recommend/model.h"
 #include "core/recommend/scoring.h"
+#include "core/util/random.h"
 
 using namespace rapport;
 
@@ -513,6 +515,33 @@ TEST_CASE("widget weights: learned where the store's orders carry a personal sig
     options.fix_w_repeat = true;
     const Model m = BuildModelFromBaskets(Synthetic(600, false), SyntheticProducts(), options, &stats);
     CHECK(m.meta.w_repeat == 123);
+  }
+}
+
+TEST_CASE("widget evaluation: baskets ordered by customer, day, then position, for dense and sparse ids", "[widget]") {
+  // Dense ids take a counting sort, sparse ones a key sort: both must give what a stable sort by (customer, day)
+  // gives, guests (UINT32_MAX) last, over runs short (insertion sort) and long (> 32 baskets, many ties).
+  for (const uint32_t spread : {50u, 4000000000u}) {
+    Random random(spread);
+    Baskets baskets;
+    for (int b = 0; b < 3000; ++b) {
+      const uint64_t draw = random.Below(100);
+      const uint32_t customer = draw < 5 ? UINT32_MAX : draw < 30 ? 7 * (spread / 50) : static_cast<uint32_t>(random.Below(spread));
+      baskets.Open(customer, static_cast<int32_t>(random.Below(40)) - 20);
+      baskets.items.push_back(static_cast<uint32_t>(random.Below(5)));
+      baskets.Close();
+    }
+    BasketSubset use;
+    for (uint32_t b = 0; b < baskets.size(); ++b) {
+      if (b % 3 != 1) use.push_back(b);
+    }
+    std::vector<uint32_t> expected(use.size());
+    std::iota(expected.begin(), expected.end(), 0u);
+    std::stable_sort(expected.begin(), expected.end(), [&](uint32_t x, uint32_t y) {
+      const uint32_t cx = baskets.customer[use[x]], cy = baskets.customer[use[y]];
+      return cx != cy ? cx < cy : baskets.day[use[x]] < baskets.day[use[y]];
+    });
+    CHECK(ByCustomerAndDay(baskets, use) == expected);
   }
 }
 

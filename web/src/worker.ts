@@ -26,6 +26,10 @@ let opening: Promise<void> | null = null;
 // Requests in the queue that may change the open workspace (kept answers wait for them).
 let changesQueued = 0;
 // Requests run one at a time (the queue at the end of this file); cancelImport and focus bypass it.
+// The worker's own work for when that queue is empty ("Idle work" below), and its steps run since the open
+// workspace was opened (tests read them in the `focus` reply).
+let idleWork: Record<string, unknown> | null = null;
+let idleSteps = 0;
 
 const post = (message: WorkerMessage, transfer: Transferable[] = []) =>
   (self as unknown as Worker).postMessage(message, transfer);
@@ -57,6 +61,8 @@ function adopt(newHandle: number, source: WorkspaceSource, label: string, newFil
   answersFor = '';
   // A new workspace gets a new id when first stored; an import into the open one keeps its id.
   state = { source, label, persisted: false };
+  idleWork = null;
+  idleSteps = 0;
 }
 
 function openEmpty(e: WasmEngine): number {
@@ -450,6 +456,7 @@ async function openStored(e: WasmEngine, id: string): Promise<boolean> {
     index.current = id;
     await writeIndex(index);
   }
+  idleWork = { op: 'kpis' };
   return true;
 }
 
@@ -541,6 +548,13 @@ async function init(demoUrl: string, fresh: boolean): Promise<ReplyMap['init']> 
       throw new Failure({ code: 'corrupt', message: `The workspace “${entry.label}” kept in this browser could not be opened. Open a downloaded copy, or start again.` });
     }));
     opening.catch(() => undefined);
+    // Nothing may be asked of the worker for a while (the page answers from kept answers): its idle work
+    // starts once the workspace is open.
+    const opened = opening;
+    opened.then(() => {
+      if (opening === opened) opening = null;
+      setTimeout(() => void drain(), 0);
+    }, () => undefined);
     // The page answers these itself from now on: opening a large workspace keeps this worker busy (a million
     // customers: about a minute), and a message sent meanwhile would wait for it.
     return { state, answers: [...answers.entries()] };
@@ -682,7 +696,7 @@ async function handle_(message: RequestMessage): Promise<{ data: unknown; transf
     case 'cancelImport':
       return { data: { cancelled: importing } };
     case 'focus':
-      return { data: { queued: jobs.length } };
+      return { data: { queued: jobs.length, idleWork: !!idleWork || !!opening, idleSteps } };
     case 'call': {
       const e = await loadEngine();
       if (!kMutatingOps.has(message.request.op)) {
@@ -842,12 +856,30 @@ let yielded: (() => void) | null = null;
 yieldChannel.port1.onmessage = () => { const resume = yielded; yielded = null; resume?.(); };
 const letMessagesIn = () => new Promise<void>((resolve) => { yielded = resolve; yieldChannel.port2.postMessage(0); });
 
+// ---- Idle work: the customer facts of a stored workspace just opened -----------------------------------
+// A returning visit's pages are answered from kept answers, so once its workspace is open the engine has built
+// nothing yet, and the first change (a setting) would then wait for the customer facts before its fresh KPIs
+// (about a second in wasm at a million customers). The facts outlive a settings change (core/api/cache.h,
+// settings_free), so when the queue is empty the worker builds them: the overview's `kpis`, a step at a time
+// like any long op (its reply, the kept one, is let go). A request that comes meanwhile waits for one step.
+
+/** One step of the idle work; false when there is none (or the workspace is still being opened). */
+function idleStep(): boolean {
+  if (!idleWork || opening || !engine || !handle) return false;
+  const step = engine.callStep(handle, idleWork);
+  ++idleSteps;
+  if (!(step.ok && 'pending' in step)) idleWork = null;  // done (a failure leaves nothing to build either)
+  return true;
+}
+
 async function drain(): Promise<void> {
   if (draining) return;
   draining = true;
   try {
-    for (let job = nextJob(); job; job = nextJob()) {
-      await run(job);
+    for (;;) {
+      const job = nextJob();
+      if (job) await run(job);
+      else if (!idleStep()) break;
       await letMessagesIn();
     }
   } finally {
@@ -866,7 +898,7 @@ self.addEventListener('message', (event: MessageEvent<RequestMessage>) => {
     // The page on screen changed; queued requests it names (asked for earlier by another page) are its too.
     focusPage = message.page;
     for (const job of jobs) if (message.messageIds?.includes(job.message.messageId)) job.page = message.page;
-    post({ kind: 'reply', messageId: message.messageId, type: 'focus', data: { queued: jobs.length } });
+    post({ kind: 'reply', messageId: message.messageId, type: 'focus', data: { queued: jobs.length, idleWork: !!idleWork || !!opening, idleSteps } });
     return;
   }
   // A kept answer of the open workspace replies at once.

@@ -116,7 +116,11 @@ export interface ReplyMap {
   init: { state: WorkspaceState; answers?: [string, string][] };
   import: { record: ImportRecord; state: WorkspaceState };
   cancelImport: { cancelled: boolean };
-  focus: { queued: number };
+  /**
+   * `idleWork`: the worker still has work of its own (opening a returning visit's workspace, then its idle work
+   * for when the queue is empty: worker.ts, "Idle work"); `idleSteps`: the idle steps run since it was opened.
+   */
+  focus: { queued: number; idleWork: boolean; idleSteps: number };
   call: { result: unknown };
   /** The .rapport file: the workspace file's copy in OPFS (a File), else the image from the engine's memory. */
   serialize: { bytes: ArrayBuffer | Blob };

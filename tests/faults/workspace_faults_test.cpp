@@ -59,7 +59,7 @@ TEST_CASE("faults: a full disk fails the import and keeps what was saved before"
 }
 
 TEST_CASE("faults: a full disk part-way through a sliced import changes nothing, written behind the merge or not", "[faults][sliced]") {
-  TempFile file("full_sliced.rapport");
+  test::TempFile file("faults_full_sliced.rapport");
   demo::DemoOptions options = demo::ScaleOptions(13000, 5);
   options.slim = true;
   const std::string small = DemoExport(200, 1), big = DemoExport(options);

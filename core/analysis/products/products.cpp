@@ -53,11 +53,14 @@ constexpr uint32_t kOrderStart = 0x80000000u;
 constexpr uint32_t kNoProduct = 0x7fffffffu;
 inline uint32_t ProductOf(const LineItem& line) { return line.product & ~kOrderStart; }
 
-// Calls visit(c, lines, n) for each customer c with a counted order with lines: its n lines, in table order
-// (runs of one order each, ascending order id, kOrderStart on each run's first line); and guest(i) for each
-// counted guest order i, in table order.
+// Calls visit(c, lines, n, spent) for each customer c with a counted order with lines: its n lines, in table
+// order (runs of one order each, ascending order id, kOrderStart on each run's first line); and guest(i) for
+// each counted guest order i, in table order. `spent` is the buffer the lines were distributed into, returned
+// at the end: its items are spent as the buckets are visited, so while a customer is visited the buffer's
+// first k items, k the lines of the customers visited before it, are free for the visit to write (the
+// replenishment's intervals go there).
 template <typename Visit, typename Guest>
-void ForEachCustomerLines(const Workspace& ws, const CustomerFacts& facts, Visit visit, Guest guest) {
+BigBuffer<LineItem> ForEachCustomerLines(const Workspace& ws, const CustomerFacts& facts, Visit visit, Guest guest) {
   const OrderTable& o = ws.orders;
   if (ws.products.size() >= kNoProduct) throw std::length_error("products: more than 2^31 - 2 products");
   const size_t n_customers = facts.size();
@@ -111,10 +114,11 @@ void ForEachCustomerLines(const Workspace& ws, const CustomerFacts& facts, Visit
       [&](size_t c_begin, size_t c_end) {
         for (size_t c = c_begin; c < c_end; ++c) {
           const uint32_t begin = offsets[c], end = offsets[c + 1];
-          if (begin != end) visit(static_cast<uint32_t>(c), scratch.data() + (begin - base), end - begin);
+          if (begin != end) visit(static_cast<uint32_t>(c), scratch.data() + (begin - base), end - begin, items.data());
         }
         base = offsets[c_end];
       });
+  return items;
 }
 
 // One customer's lines in the time order of its orders (the facts' order: day, seconds, id), with the day of
@@ -189,23 +193,22 @@ class TimeOrderedLines {
 // Replenishment intervals, one customer at a time (Add), then per product (Rows).
 class ReplenishmentPass {
  public:
-  // `n_lines`: the workspace's lines, at least the intervals to come (their buffer is allocated once, untouched).
-  ReplenishmentPass(size_t n_products, size_t n_lines)
+  explicit ReplenishmentPass(size_t n_products)
       : interval_count_(n_products, 0), interval_customers_(n_products, 0), last_customer_(n_products, kNoId),
-        seen_(n_products, ~uint64_t{0}) {
-    codes_.resize(n_lines);
-  }
+        seen_(n_products, ~uint64_t{0}) {}
 
   // Customer c's lines in time order. Consecutive different days of one product are an interval: the last day
   // each product was seen (customer << 32 | day, so a new customer needs no reset) gives them in one pass, and
-  // the bookkeeping is done without a branch on whether a line makes an interval (about half do).
-  void Add(uint32_t c, const TimeOrderedLines& tl) {
+  // the bookkeeping is done without a branch on whether a line makes an interval (about half do). The
+  // intervals are written to `spent`, the line buffer of ForEachCustomerLines, whose first k items are free
+  // (k >= the lines added before, as each line makes at most one interval); one item each, a LineItem's two
+  // 32-bit fields reused as (interval in days, product).
+  void Add(uint32_t c, const TimeOrderedLines& tl, LineItem* spent) {
     const uint32_t n = tl.size();
-    if (codes_.size() < n_codes_ + n) codes_.resize(std::max<size_t>(2 * codes_.size(), n_codes_ + n));
     const LineItem* const line = tl.lines();
     const int32_t* const run_days = tl.run_days();
     uint64_t* const last = seen_.data();
-    uint64_t* const codes = codes_.data();
+    LineItem* const codes = spent;
     int64_t* const count = interval_count_.data();
     int64_t* const customers = interval_customers_.data();
     uint32_t* const last_customer = last_customer_.data();
@@ -221,7 +224,7 @@ class ReplenishmentPass {
       last[p] = stamp | static_cast<uint32_t>(day);
       const int32_t prev = static_cast<int32_t>(static_cast<uint32_t>(before));
       const bool interval = (before >> 32) == c && day > prev;  // not the first purchase of p, nor the same day
-      codes[n_codes] = static_cast<uint64_t>(p) << 32 | static_cast<uint32_t>(day - prev);
+      codes[n_codes] = {static_cast<uint32_t>(day - prev), p};
       n_codes += interval;
       count[p] += interval;
       customers[p] += interval & (last_customer[p] != c);
@@ -231,20 +234,15 @@ class ReplenishmentPass {
   }
 
   // The rows of products with at least max(1, min_intervals) intervals, by intervals desc, then product id:
-  // a counting sort groups the (product, interval) codes by product, quartiles by selection.
-  std::vector<ReplenishmentRow> Rows(int64_t min_intervals) {
+  // a counting sort groups the intervals written to `spent` by product, quartiles by selection.
+  std::vector<ReplenishmentRow> Rows(const LineItem* spent, int64_t min_intervals) {
     const size_t n_products = interval_count_.size();
     std::vector<uint32_t> interval_offset(n_products + 1, 0);
     for (size_t p = 0; p < n_products; ++p) interval_offset[p + 1] = interval_offset[p] + static_cast<uint32_t>(interval_count_[p]);
     std::vector<int32_t> intervals(n_codes_);
     {
       std::vector<uint32_t> cursor(interval_offset.begin(), interval_offset.end() - 1);
-      for (size_t k = 0; k < n_codes_; ++k) {
-        const uint64_t code = codes_[k];
-        intervals[cursor[code >> 32]++] = static_cast<int32_t>(code & 0xffffffffu);
-      }
-      BigVector<uint64_t>().swap(codes_);
-      n_codes_ = 0;
+      for (size_t k = 0; k < n_codes_; ++k) intervals[cursor[spent[k].product]++] = static_cast<int32_t>(spent[k].customer);
     }
     std::vector<ReplenishmentRow> rows;
     for (uint32_t p = 0; p < n_products; ++p) {
@@ -270,21 +268,20 @@ class ReplenishmentPass {
   std::vector<int64_t> interval_count_, interval_customers_;
   std::vector<uint32_t> last_customer_;  // per product: the last customer with an interval of it
   std::vector<uint64_t> seen_;           // per product: customer << 32 | the day it was last seen
-  BigVector<uint64_t> codes_;            // [0, n_codes_): product << 32 | interval
-  size_t n_codes_ = 0;
+  size_t n_codes_ = 0;                   // intervals written
 };
 
 }  // namespace
 
 std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const CustomerFacts& facts, int64_t min_intervals) {
-  ReplenishmentPass replenishment(ws.products.size(), ws.lines.size());
+  ReplenishmentPass replenishment(ws.products.size());
   TimeOrderedLines tl;
-  ForEachCustomerLines(ws, facts, [&](uint32_t c, const LineItem* line, uint32_t n) {
+  const BigBuffer<LineItem> spent = ForEachCustomerLines(ws, facts, [&](uint32_t c, const LineItem* line, uint32_t n, LineItem* free) {
     if (facts.purchase_days[c] < 2) return;
     tl.Set(ws.orders, facts, c, line, n);
-    replenishment.Add(c, tl);
+    replenishment.Add(c, tl, free);
   }, [](size_t) {});
-  return replenishment.Rows(min_intervals);
+  return replenishment.Rows(spent.data(), min_intervals);
 }
 
 ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, const ProductOptions& options,
@@ -407,7 +404,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
 
   // --- Replenishment, first product -> repeat and 12-month value, and journeys: one visit of each customer's
   // lines (ForEachCustomerLines), while its bucket is in the cache.
-  ReplenishmentPass replenishment(n_products, ws.lines.size());
+  ReplenishmentPass replenishment(n_products);
   std::vector<int64_t> fp_customers(n_products, 0), fp_repeat(n_products, 0), fp_matured(n_products, 0),
       fp_net12(n_products, 0), journey_first(n_products, 0);
   std::vector<uint64_t> journey_pairs;  // first << 32 | next
@@ -420,7 +417,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   std::vector<int32_t> horizon_of(static_cast<size_t>(res.as_of_day - earliest) + 1, kNoDay);
   std::vector<uint32_t> stamp(n_products, kNoId);  // dedupe products within a first order
   TimeOrderedLines tl;
-  ForEachCustomerLines(ws, facts, [&](uint32_t c, const LineItem* lines_of_c, uint32_t n_lines) {
+  const BigBuffer<LineItem> spent = ForEachCustomerLines(ws, facts, [&](uint32_t c, const LineItem* lines_of_c, uint32_t n_lines, LineItem* free) {
     // The baskets: one run of lines each.
     auto add_run = [&](uint32_t begin, uint32_t end) {
       const LineItem* run = lines_of_c + begin;
@@ -454,7 +451,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
       }
     }
     tl.Set(o, facts, c, lines_of_c, n_lines);
-    if (facts.purchase_days[c] >= 2) replenishment.Add(c, tl);
+    if (facts.purchase_days[c] >= 2) replenishment.Add(c, tl, free);
     if (!tl.first_order_has_lines()) return;
     const LineItem* const line = tl.lines();
     const uint32_t n = tl.size();
@@ -495,7 +492,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
     }
   }, add_guest_basket);
   std::copy(basket_counts.begin(), basket_counts.end() - 1, res.product_baskets.begin());
-  res.replenishment = replenishment.Rows(options.min_intervals);
+  res.replenishment = replenishment.Rows(spent.data(), options.min_intervals);
   for (uint32_t p = 0; p < n_products; ++p) {
     if (!fp_customers[p]) continue;
     FirstProductRow row;

@@ -38,27 +38,38 @@ class CustomerBuckets {
   size_t buckets_ = 0;
 };
 
-// Step 2. `items[bucket_start[b], bucket_start[b + 1])` are bucket b's rows. Sets `offsets` (size customers + 1)
-// so customer c's rows are positions [offsets[c], offsets[c + 1]), calls place(item, position) for each row, and
-// after each bucket, bucket_done(first_customer, end_customer) while its rows are still in the cache.
+// Step 2 for buckets [b_begin, b_end). `items[bucket_start[b], bucket_start[b + 1])` are bucket b's rows. With
+// c0 = cb.first_customer(b_begin), sets `off` (zeroed, size: the range's customers + 1) so customer c's rows
+// are positions [off[c - c0], off[c - c0 + 1]), calls place(item, position) for each row, and after each bucket,
+// bucket_done(first_customer, end_customer) while its rows are still in the cache. Disjoint bucket ranges touch
+// disjoint items and offsets, so they can be laid out on different threads.
 template <typename Items, typename Place, typename BucketDone>
-void LayOutByCustomer(const CustomerBuckets& cb, const std::vector<uint32_t>& bucket_start, const Items& items,
-                      std::vector<uint32_t>* offsets, Place place, BucketDone bucket_done) {
-  std::vector<uint32_t>& off = *offsets;
+void LayOutBucketsByCustomer(const CustomerBuckets& cb, const std::vector<uint32_t>& bucket_start, const Items& items,
+                             size_t b_begin, size_t b_end, uint32_t* off, Place place, BucketDone bucket_done) {
+  if (b_begin >= b_end) return;
+  const size_t c0 = cb.first_customer(b_begin);
+  off[0] = bucket_start[b_begin];
   std::vector<uint32_t> cursor(cb.max_customers_per_bucket());
-  for (size_t b = 0; b < cb.buckets(); ++b) {
+  for (size_t b = b_begin; b < b_end; ++b) {
     const size_t c_begin = cb.first_customer(b), c_end = cb.end_customer(b);
     const uint32_t begin = bucket_start[b], end = bucket_start[b + 1];
-    for (uint32_t k = begin; k < end; ++k) ++off[items[k].customer + 1];
+    for (uint32_t k = begin; k < end; ++k) ++off[items[k].customer - c0 + 1];
     uint32_t next = begin;
     for (size_t c = c_begin; c < c_end; ++c) {
       cursor[c - c_begin] = next;
-      next += off[c + 1];
-      off[c + 1] = next;
+      next += off[c - c0 + 1];
+      off[c - c0 + 1] = next;
     }
     for (uint32_t k = begin; k < end; ++k) place(items[k], cursor[items[k].customer - c_begin]++);
     bucket_done(c_begin, c_end);
   }
+}
+
+// Step 2 for every bucket: `offsets` (size customers + 1, zeroed) indexed by customer id.
+template <typename Items, typename Place, typename BucketDone>
+void LayOutByCustomer(const CustomerBuckets& cb, const std::vector<uint32_t>& bucket_start, const Items& items,
+                      std::vector<uint32_t>* offsets, Place place, BucketDone bucket_done) {
+  LayOutBucketsByCustomer(cb, bucket_start, items, 0, cb.buckets(), offsets->data(), place, bucket_done);
 }
 
 }  // namespace rapport

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <tuple>
 
@@ -380,7 +381,17 @@ TEST_CASE("products: equal a direct scan of the orders, whatever the layout", "[
         CHECK(row.median_days == DirectQuantile(v, 0.5));
         CHECK(row.q3_days == DirectQuantile(v, 0.75));
       }
-      CHECK(ComputeReplenishment(ws, BuildCustomerFacts(ws, settings.as_of_day, r.currency), 1).size() == r.replenishment.size());
+      // The playbooks' entry point gives the same rows.
+      const std::vector<ReplenishmentRow> alone = ComputeReplenishment(ws, BuildCustomerFacts(ws, settings.as_of_day, r.currency), 1);
+      REQUIRE(alone.size() == r.replenishment.size());
+      for (size_t i = 0; i < alone.size(); ++i) {
+        CHECK(alone[i].product == r.replenishment[i].product);
+        CHECK(alone[i].intervals == r.replenishment[i].intervals);
+        CHECK(alone[i].customers == r.replenishment[i].customers);
+        CHECK(alone[i].q1_days == r.replenishment[i].q1_days);
+        CHECK(alone[i].median_days == r.replenishment[i].median_days);
+        CHECK(alone[i].q3_days == r.replenishment[i].q3_days);
+      }
 
       REQUIRE(r.first_product.size() == d.first_product.size());
       for (const FirstProductRow& row : r.first_product) {
@@ -404,6 +415,88 @@ TEST_CASE("products: equal a direct scan of the orders, whatever the layout", "[
       }
       CHECK(r.journeys.size() == journeys);
       REQUIRE(journeys > 10);
+    }
+  }
+}
+
+TEST_CASE("products: two threads give the same answers as one", "[analysis][products]") {
+  // Large enough for the second thread natively (at least 8,192 orders; 3,000 customers make 1,500 buckets, so
+  // the customers are split between the threads). In WebAssembly both runs use one thread.
+  for (const uint32_t unsold : {0u, 2100u}) {
+    Random rng(0x5EEDULL + unsold);
+    WorkspaceBuilder b;
+    const uint32_t n_customers = 3000, n_products = 40;
+    AddNumbered(&b, n_products, n_customers);
+    for (uint32_t p = 0; p < unsold; ++p) b.Product("UNSOLD-" + std::to_string(p));
+    const int32_t start = ParseIsoDay("2021-01-01");
+    for (int k = 0; k < 12000; ++k) {
+      const uint32_t customer = rng.Next() % 8 == 0 ? kNoId : static_cast<uint32_t>(rng.Next() % n_customers);
+      const int32_t day = start + static_cast<int32_t>(rng.Next() % 1100);
+      const int n_lines = rng.Next() % 15 == 0 ? 0 : rng.Next() % 50 == 0 ? 40 : 1 + static_cast<int>(rng.Next() % 5);
+      std::vector<std::pair<uint32_t, int32_t>> lines;
+      for (int l = 0; l < n_lines; ++l) {
+        const uint64_t u = rng.Next() % 100;
+        lines.push_back({u < 3 ? kNoId : static_cast<uint32_t>((u * u / 100) % n_products), 1});
+      }
+      WorkspaceBuilder::OrderExtras ex;
+      ex.seconds = static_cast<int32_t>(rng.Next() % 4) * 3600;
+      ex.currency = rng.Next() % 25 == 0 ? "EUR" : "USD";
+      b.OrderOnDay(customer, day, 500 + static_cast<int64_t>(rng.Next() % 9000), lines,
+                   static_cast<uint8_t>(rng.Next() % 17 == 0 ? kOrderCancelled : 0), ex);
+    }
+    const Workspace& ws = b.workspace();
+    REQUIRE(ws.orders.size() >= 8192);
+    Settings settings;
+    settings.as_of_day = start + 1000;
+    ProductOptions options;
+    options.min_pair_count = 2;
+    options.min_support = 0;
+    options.top_pairs = -1;
+    options.top_journeys = -1;
+    ProductOptions inline_options = options;
+    inline_options.use_second_thread = false;
+    const ProductResult one = ComputeProducts(ws, settings, inline_options);
+    const auto facts = std::make_shared<const CustomerFacts>(BuildCustomerFacts(ws, one.as_of_day, one.currency));
+    const FactsSource kept = [&](int32_t, uint32_t) { return facts; };
+    INFO("unsold " << unsold);
+    REQUIRE(one.replenishment.size() > 20);
+    REQUIRE(one.first_product.size() > 20);
+    REQUIRE(one.journeys.size() > 100);
+    REQUIRE(one.bought_together.size() > 100);
+    for (const ProductResult& two : {ComputeProducts(ws, settings, options), ComputeProducts(ws, settings, options, kept)}) {
+      CHECK(two.baskets == one.baskets);
+      CHECK(two.product_baskets == one.product_baskets);
+      REQUIRE(two.replenishment.size() == one.replenishment.size());
+      for (size_t i = 0; i < one.replenishment.size(); ++i) {
+        const ReplenishmentRow &x = two.replenishment[i], &y = one.replenishment[i];
+        CHECK(std::make_tuple(x.product, x.intervals, x.customers, x.q1_days, x.median_days, x.q3_days) ==
+              std::make_tuple(y.product, y.intervals, y.customers, y.q1_days, y.median_days, y.q3_days));
+      }
+      REQUIRE(two.first_product.size() == one.first_product.size());
+      for (size_t i = 0; i < one.first_product.size(); ++i) {
+        const FirstProductRow &x = two.first_product[i], &y = one.first_product[i];
+        CHECK(std::make_tuple(x.product, x.customers, x.repeat_customers, x.repeat_rate, x.matured_customers, x.avg_net_12m_cents) ==
+              std::make_tuple(y.product, y.customers, y.repeat_customers, y.repeat_rate, y.matured_customers, y.avg_net_12m_cents));
+      }
+      REQUIRE(two.journeys.size() == one.journeys.size());
+      for (size_t i = 0; i < one.journeys.size(); ++i) {
+        const JourneyRow &x = two.journeys[i], &y = one.journeys[i];
+        CHECK(std::make_tuple(x.first_product, x.next_product, x.customers, x.share_of_first) ==
+              std::make_tuple(y.first_product, y.next_product, y.customers, y.share_of_first));
+      }
+      REQUIRE(two.bought_together.size() == one.bought_together.size());
+      for (size_t i = 0; i < one.bought_together.size(); ++i) {
+        const BoughtTogetherRow &x = two.bought_together[i], &y = one.bought_together[i];
+        CHECK(std::make_tuple(x.product_a, x.product_b, x.count, x.support, x.confidence_a_to_b, x.confidence_b_to_a, x.lift) ==
+              std::make_tuple(y.product_a, y.product_b, y.count, y.support, y.confidence_a_to_b, y.confidence_b_to_a, y.lift));
+      }
+    }
+    // The playbooks' entry point (one range of buckets) gives the same rows too.
+    const std::vector<ReplenishmentRow> alone = ComputeReplenishment(ws, *facts, 1);
+    REQUIRE(alone.size() == one.replenishment.size());
+    for (size_t i = 0; i < alone.size(); ++i) {
+      CHECK(alone[i].intervals == one.replenishment[i].intervals);
+      CHECK(alone[i].median_days == one.replenishment[i].median_days);
     }
   }
 }

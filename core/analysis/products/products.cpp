@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 #include "core/analysis/by_customer.h"
 #include "core/analysis/customer_facts.h"
+#include "core/analysis/side_by_side.h"
 #include "core/util/big_buffer.h"
 
 namespace rapport {
@@ -53,37 +55,47 @@ constexpr uint32_t kOrderStart = 0x80000000u;
 constexpr uint32_t kNoProduct = 0x7fffffffu;
 inline uint32_t ProductOf(const LineItem& line) { return line.product & ~kOrderStart; }
 
-// Calls visit(c, lines, n) for each customer c with a counted order with lines: its n lines, in table order
-// (runs of one order each, ascending order id, kOrderStart on each run's first line); and guest(i) for each
-// counted guest order i, in table order.
-template <typename Visit, typename Guest>
-void ForEachCustomerLines(const Workspace& ws, const CustomerFacts& facts, Visit visit, Guest guest) {
+// The visit in two steps, apart so that the first can run beside the facts build and the second on two ranges
+// of buckets at once (SideBySide, side_by_side.h). Step 1, SpreadCustomerLines: the counted lines of
+// the customers (ids below n_customers), as LineItems in their buckets, in table order; guest(i) is called for
+// each counted guest order i, in table order.
+struct SpreadLines {
+  explicit SpreadLines(size_t n_customers) : cb(n_customers) {}
+  CustomerBuckets cb;
+  std::vector<uint32_t> bucket_start;  // bucket b's lines are items[bucket_start[b], bucket_start[b + 1])
+  BigBuffer<LineItem> items{0};
+};
+
+template <typename Guest>
+SpreadLines SpreadCustomerLines(const Workspace& ws, size_t n_customers, int32_t as_of_day, uint32_t currency, Guest guest) {
   const OrderTable& o = ws.orders;
   if (ws.products.size() >= kNoProduct) throw std::length_error("products: more than 2^31 - 2 products");
-  const size_t n_customers = facts.size();
   const size_t n_orders = o.size();
   const uint32_t* const customer = o.customer.data();
   const uint32_t* const first_line = o.first_line.data();
   const uint32_t* const line_count = o.line_count.data();
   const uint32_t* const line_product = ws.lines.product.data();
-  const CustomerBuckets cb(n_customers);
+  SpreadLines s(n_customers);
+  const CustomerBuckets& cb = s.cb;
 
   // Pass 1: lines per bucket, and a bitmap of the orders that count (so pass 2 reads three columns, not six).
-  std::vector<uint32_t> bucket_start(cb.buckets() + 1, 0);
+  std::vector<uint32_t>& bucket_start = s.bucket_start;
+  bucket_start.assign(cb.buckets() + 1, 0);
   std::vector<uint64_t> counted((n_orders + 63) / 64, 0);
   for (size_t i = 0; i < n_orders; ++i) {
     if (customer[i] == kNoId) {
-      if (CountedOrder(o, i, facts.as_of_day, facts.currency)) guest(i);
+      if (CountedOrder(o, i, as_of_day, currency)) guest(i);
       continue;
     }
-    if (line_count[i] == 0 || !CountedOrder(o, i, facts.as_of_day, facts.currency)) continue;
+    if (line_count[i] == 0 || !CountedOrder(o, i, as_of_day, currency)) continue;
     bucket_start[cb.bucket(customer[i]) + 1] += line_count[i];
     counted[i >> 6] |= uint64_t{1} << (i & 63);
   }
   for (size_t b = 0; b < cb.buckets(); ++b) bucket_start[b + 1] += bucket_start[b];
   const uint32_t n_lines = bucket_start[cb.buckets()];
   // Pass 2: each line into its bucket (one write stream per bucket).
-  BigBuffer<LineItem> items(n_lines);
+  s.items = BigBuffer<LineItem>(n_lines);
+  LineItem* const items = s.items.data();
   {
     std::vector<uint32_t> cursor(bucket_start.begin(), bucket_start.end() - 1);
     for (size_t w = 0; w < counted.size(); ++w) {
@@ -99,22 +111,46 @@ void ForEachCustomerLines(const Workspace& ws, const CustomerFacts& facts, Visit
       }
     }
   }
-  // Step 2: each bucket laid out by customer in the scratch, and its customers visited there.
+  return s;
+}
+
+// Step 2, VisitCustomerLines over buckets [b_begin, b_end): each bucket laid out by customer in a scratch of
+// this call's own and its customers visited there: visit(c, lines, n, spent) for each customer c with a counted
+// order with lines, its n lines in table order (runs of one order each, ascending order id, kOrderStart on each
+// run's first line). `spent` is s.items + bucket_start[b_begin]: the range's items are spent as its buckets are
+// visited, so while a customer is visited the first k items from `spent`, k the lines of the range's customers
+// visited before it, are free for the visit to write (the replenishment's intervals go there). Disjoint ranges
+// touch disjoint items: two can run at once.
+template <typename Visit>
+void VisitCustomerLines(SpreadLines& s, size_t b_begin, size_t b_end, Visit visit) {
+  const CustomerBuckets& cb = s.cb;
+  if (b_begin >= b_end) return;
   uint32_t largest = 0;
-  for (size_t b = 0; b < cb.buckets(); ++b) largest = std::max(largest, bucket_start[b + 1] - bucket_start[b]);
+  for (size_t b = b_begin; b < b_end; ++b) largest = std::max(largest, s.bucket_start[b + 1] - s.bucket_start[b]);
   std::vector<LineItem> scratch(largest);
-  std::vector<uint32_t> offsets(n_customers + 1, 0);
-  uint32_t base = 0;  // the current bucket's first position
-  LayOutByCustomer(
-      cb, bucket_start, static_cast<const LineItem*>(items.data()), &offsets,
+  const size_t c0 = cb.first_customer(b_begin);
+  std::vector<uint32_t> offsets(cb.end_customer(b_end - 1) - c0 + 1, 0);
+  LineItem* const spent = s.items.data() + s.bucket_start[b_begin];
+  uint32_t base = s.bucket_start[b_begin];  // the current bucket's first position
+  LayOutBucketsByCustomer(
+      cb, s.bucket_start, static_cast<const LineItem*>(s.items.data()), b_begin, b_end, offsets.data(),
       [&](const LineItem& it, uint32_t at) { scratch[at - base] = it; },
       [&](size_t c_begin, size_t c_end) {
         for (size_t c = c_begin; c < c_end; ++c) {
-          const uint32_t begin = offsets[c], end = offsets[c + 1];
-          if (begin != end) visit(static_cast<uint32_t>(c), scratch.data() + (begin - base), end - begin);
+          const uint32_t begin = offsets[c - c0], end = offsets[c - c0 + 1];
+          if (begin != end) visit(static_cast<uint32_t>(c), scratch.data() + (begin - base), end - begin, spent);
         }
-        base = offsets[c_end];
+        base = offsets[c_end - c0];
       });
+}
+
+// Where buckets [0, buckets) split into two ranges of about as many lines each.
+size_t MiddleBucket(const SpreadLines& s) {
+  const size_t buckets = s.cb.buckets();
+  const uint32_t half = s.bucket_start[buckets] / 2;
+  size_t b = 0;
+  while (b < buckets && s.bucket_start[b] < half) ++b;
+  return b;
 }
 
 // One customer's lines in the time order of its orders (the facts' order: day, seconds, id), with the day of
@@ -189,23 +225,22 @@ class TimeOrderedLines {
 // Replenishment intervals, one customer at a time (Add), then per product (Rows).
 class ReplenishmentPass {
  public:
-  // `n_lines`: the workspace's lines, at least the intervals to come (their buffer is allocated once, untouched).
-  ReplenishmentPass(size_t n_products, size_t n_lines)
+  explicit ReplenishmentPass(size_t n_products)
       : interval_count_(n_products, 0), interval_customers_(n_products, 0), last_customer_(n_products, kNoId),
-        seen_(n_products, ~uint64_t{0}) {
-    codes_.resize(n_lines);
-  }
+        seen_(n_products, ~uint64_t{0}) {}
 
   // Customer c's lines in time order. Consecutive different days of one product are an interval: the last day
   // each product was seen (customer << 32 | day, so a new customer needs no reset) gives them in one pass, and
-  // the bookkeeping is done without a branch on whether a line makes an interval (about half do).
-  void Add(uint32_t c, const TimeOrderedLines& tl) {
+  // the bookkeeping is done without a branch on whether a line makes an interval (about half do). The
+  // intervals are written to `spent`, the line buffer of VisitCustomerLines, whose first k items are free
+  // (k >= the lines added before, as each line makes at most one interval); one item each, a LineItem's two
+  // 32-bit fields reused as (interval in days, product).
+  void Add(uint32_t c, const TimeOrderedLines& tl, LineItem* spent) {
     const uint32_t n = tl.size();
-    if (codes_.size() < n_codes_ + n) codes_.resize(std::max<size_t>(2 * codes_.size(), n_codes_ + n));
     const LineItem* const line = tl.lines();
     const int32_t* const run_days = tl.run_days();
     uint64_t* const last = seen_.data();
-    uint64_t* const codes = codes_.data();
+    LineItem* const codes = spent;
     int64_t* const count = interval_count_.data();
     int64_t* const customers = interval_customers_.data();
     uint32_t* const last_customer = last_customer_.data();
@@ -221,7 +256,7 @@ class ReplenishmentPass {
       last[p] = stamp | static_cast<uint32_t>(day);
       const int32_t prev = static_cast<int32_t>(static_cast<uint32_t>(before));
       const bool interval = (before >> 32) == c && day > prev;  // not the first purchase of p, nor the same day
-      codes[n_codes] = static_cast<uint64_t>(p) << 32 | static_cast<uint32_t>(day - prev);
+      codes[n_codes] = {static_cast<uint32_t>(day - prev), p};
       n_codes += interval;
       count[p] += interval;
       customers[p] += interval & (last_customer[p] != c);
@@ -230,21 +265,28 @@ class ReplenishmentPass {
     n_codes_ = n_codes;
   }
 
+  // Adds the intervals of `later`, a pass over customers all after this pass's, whose intervals are at
+  // later_spent: they are moved to follow this pass's at `spent` (later_spent >= spent + this pass's intervals),
+  // so Rows sees them in the order one pass over all the customers would have written them.
+  void Absorb(const ReplenishmentPass& later, LineItem* spent, const LineItem* later_spent) {
+    for (size_t p = 0; p < interval_count_.size(); ++p) {
+      interval_count_[p] += later.interval_count_[p];
+      interval_customers_[p] += later.interval_customers_[p];
+    }
+    std::memmove(spent + n_codes_, later_spent, later.n_codes_ * sizeof(LineItem));
+    n_codes_ += later.n_codes_;
+  }
+
   // The rows of products with at least max(1, min_intervals) intervals, by intervals desc, then product id:
-  // a counting sort groups the (product, interval) codes by product, quartiles by selection.
-  std::vector<ReplenishmentRow> Rows(int64_t min_intervals) {
+  // a counting sort groups the intervals written to `spent` by product, quartiles by selection.
+  std::vector<ReplenishmentRow> Rows(const LineItem* spent, int64_t min_intervals) {
     const size_t n_products = interval_count_.size();
     std::vector<uint32_t> interval_offset(n_products + 1, 0);
     for (size_t p = 0; p < n_products; ++p) interval_offset[p + 1] = interval_offset[p] + static_cast<uint32_t>(interval_count_[p]);
     std::vector<int32_t> intervals(n_codes_);
     {
       std::vector<uint32_t> cursor(interval_offset.begin(), interval_offset.end() - 1);
-      for (size_t k = 0; k < n_codes_; ++k) {
-        const uint64_t code = codes_[k];
-        intervals[cursor[code >> 32]++] = static_cast<int32_t>(code & 0xffffffffu);
-      }
-      BigVector<uint64_t>().swap(codes_);
-      n_codes_ = 0;
+      for (size_t k = 0; k < n_codes_; ++k) intervals[cursor[spent[k].product]++] = static_cast<int32_t>(spent[k].customer);
     }
     std::vector<ReplenishmentRow> rows;
     for (uint32_t p = 0; p < n_products; ++p) {
@@ -270,22 +312,65 @@ class ReplenishmentPass {
   std::vector<int64_t> interval_count_, interval_customers_;
   std::vector<uint32_t> last_customer_;  // per product: the last customer with an interval of it
   std::vector<uint64_t> seen_;           // per product: customer << 32 | the day it was last seen
-  BigVector<uint64_t> codes_;            // [0, n_codes_): product << 32 | interval
-  size_t n_codes_ = 0;
+  size_t n_codes_ = 0;                   // intervals written
 };
 
 }  // namespace
 
 std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const CustomerFacts& facts, int64_t min_intervals) {
-  ReplenishmentPass replenishment(ws.products.size(), ws.lines.size());
+  ReplenishmentPass replenishment(ws.products.size());
   TimeOrderedLines tl;
-  ForEachCustomerLines(ws, facts, [&](uint32_t c, const LineItem* line, uint32_t n) {
+  SpreadLines spread = SpreadCustomerLines(ws, facts.size(), facts.as_of_day, facts.currency, [](size_t) {});
+  VisitCustomerLines(spread, 0, spread.cb.buckets(), [&](uint32_t c, const LineItem* line, uint32_t n, LineItem* free) {
     if (facts.purchase_days[c] < 2) return;
     tl.Set(ws.orders, facts, c, line, n);
-    replenishment.Add(c, tl);
-  }, [](size_t) {});
-  return replenishment.Rows(min_intervals);
+    replenishment.Add(c, tl, free);
+  });
+  return replenishment.Rows(spread.items.data(), min_intervals);
 }
+
+namespace {
+
+// What one range of buckets counts in ComputeProducts (the guest baskets in the first range's): its own
+// scratch and partial counts, added together in range order at the end. Every count is an integer, so the
+// sums do not depend on how the customers were split.
+struct ProductTally {
+  ProductTally(size_t n_products, size_t tri_cells)
+      : basket_counts(n_products + 1, 0), tri(tri_cells, 0), replenishment(n_products), fp_customers(n_products, 0),
+        fp_repeat(n_products, 0), fp_matured(n_products, 0), fp_net12(n_products, 0), journey_first(n_products, 0),
+        stamp(n_products, kNoId) {}
+  // Adds the counts of `later`, the tally of the range after this one's (its intervals at later_spent).
+  void Absorb(ProductTally& later, LineItem* spent, const LineItem* later_spent) {
+    for (size_t p = 0; p < basket_counts.size(); ++p) basket_counts[p] += later.basket_counts[p];
+    for (size_t k = 0; k < tri.size(); ++k) tri[k] += later.tri[k];
+    replenishment.Absorb(later.replenishment, spent, later_spent);
+    for (size_t p = 0; p < fp_customers.size(); ++p) {
+      fp_customers[p] += later.fp_customers[p];
+      fp_repeat[p] += later.fp_repeat[p];
+      fp_matured[p] += later.fp_matured[p];
+      fp_net12[p] += later.fp_net12[p];
+      journey_first[p] += later.journey_first[p];
+    }
+    journey_pairs.insert(journey_pairs.end(), later.journey_pairs.begin(), later.journey_pairs.end());
+  }
+
+  // Baskets per product, with one more cell (index n_products) that a line without a product counts into.
+  std::vector<int64_t> basket_counts;
+  std::vector<uint32_t> tri;  // pair counts (a catalogue counted in one pass), with a spare cell at the end
+  std::vector<uint32_t> basket;
+  uint32_t small[32];
+  ReplenishmentPass replenishment;
+  std::vector<int64_t> fp_customers, fp_repeat, fp_matured, fp_net12, journey_first;
+  std::vector<uint64_t> journey_pairs;  // first << 32 | next
+  std::vector<uint32_t> stamp;          // dedupe products within a first order
+  std::vector<int32_t> horizon_of;      // the end of each first day's 12 months, AddMonths(day, 12), once per day
+  TimeOrderedLines tl;
+};
+
+// Stores with fewer orders are counted on one thread: a second one would cost more than it saves.
+constexpr size_t kOrdersForTwoThreads = 8192;
+
+}  // namespace
 
 ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, const ProductOptions& options,
                               const FactsSource& facts_source) {
@@ -295,10 +380,12 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   const size_t n_products = ws.products.size();
   res.product_baskets.assign(n_products, 0);
   if (res.as_of_day == kNoDay) return res;
-  const std::shared_ptr<const CustomerFacts> facts_held = FactsFrom(facts_source, ws, res.as_of_day, res.currency);
-  const CustomerFacts& facts = *facts_held;
   const OrderTable& o = ws.orders;
   const OrderLineTable& lines = ws.lines;
+  // Natively, on a large store, two threads: the facts are built (or fetched) while the lines are spread into
+  // their buckets, then each thread visits half of the buckets. In WebAssembly, or on a small store, the same
+  // functions run one after the other (SideBySide), over all the buckets as one range.
+  const bool threaded = options.use_second_thread && kAnalysisThreads && o.size() >= kOrdersForTwoThreads;
 
   // --- Frequently bought together: baskets per product (distinct products per order), and pairs counted in a
   // triangular array when the products are few, else as sorted pair codes. A catalogue of at most 2,048 products
@@ -307,7 +394,6 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   // count never exceeds either product's baskets, so a pair that passes the thresholds is a pair of frequent
   // products. Baskets are counted as each customer's lines are visited below (an order's lines are a run
   // there), guest orders as the line distribution meets them: no pass of their own over the orders.
-  res.baskets = facts.identified_orders + facts.guest_orders;
   const bool one_pass = n_products <= 2048;
   std::vector<uint32_t> dense, product_of_dense;
   size_t nf = 0;
@@ -315,34 +401,32 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   std::vector<uint32_t> tri;
   std::vector<uint64_t> pair_codes;
   std::vector<uint32_t> basket;
-  auto count_basket_pairs = [&](const uint32_t* items, size_t m) {  // REQUIRES: items sorted, distinct
+  auto count_basket_pairs = [&](uint32_t* cells, const uint32_t* items, size_t m) {  // REQUIRES: items sorted, distinct
     for (size_t x = 0; x < m; ++x) {
       const uint64_t a = items[x];
       if (triangular) {
         // Row a holds pairs (a, b > a) at a * (2 nf - a - 1) / 2 + (b - a - 1).
-        uint32_t* row = tri.data() + a * (2 * nf - a - 1) / 2;
+        uint32_t* row = cells + a * (2 * nf - a - 1) / 2;
         for (size_t y = x + 1; y < m; ++y) ++row[items[y] - a - 1];
       } else {
         for (size_t y = x + 1; y < m; ++y) pair_codes.push_back(a << 32 | items[y]);
       }
     }
   };
+  size_t tri_cells = 0;
   if (one_pass) {
     nf = n_products;
-    tri.assign(nf * (nf - (nf ? 1 : 0)) / 2 + 1, 0);
+    tri_cells = nf * (nf - (nf ? 1 : 0)) / 2 + 1;
     product_of_dense.resize(nf);
     for (uint32_t p = 0; p < nf; ++p) product_of_dense[p] = p;
   }
-  // Baskets per product, with one more cell (index n_products) that a line without a product counts into.
-  std::vector<int64_t> basket_counts(n_products + 1, 0);
-  int64_t* const product_baskets = basket_counts.data();
   // Where row a of the triangle starts, and a cell past it that a non-pair counts into.
   std::vector<uint32_t> tri_row(nf + 1, 0);
   for (size_t a = 0; a < nf; ++a) tri_row[a] = static_cast<uint32_t>(a * (2 * nf - a - 1) / 2);
-  const uint32_t no_pair = static_cast<uint32_t>(tri.empty() ? 0 : tri.size() - 1);
-  uint32_t small[32];
-  // One basket of n_lines lines, product_at(k) the k-th line's product (kNoId: none).
-  auto add_basket = [&](uint32_t n_lines, auto product_at) {
+  const uint32_t no_pair = static_cast<uint32_t>(tri_cells == 0 ? 0 : tri_cells - 1);
+  // One basket of n_lines lines into t, product_at(k) the k-th line's product (kNoId: none).
+  auto add_basket = [&](ProductTally& t, uint32_t n_lines, auto product_at) {
+    int64_t* const product_baskets = t.basket_counts.data();
     if (n_lines == 1) {  // most baskets: one product, no pairs
       ++product_baskets[std::min<uint32_t>(product_at(0), static_cast<uint32_t>(n_products))];
       return;
@@ -360,7 +444,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
       const bool first3 = q[3] != q[0] && q[3] != q[1] && q[3] != q[2];
       const bool is_first[4] = {q[0] != none, first1 && q[1] != none, first2 && q[2] != none, first3 && q[3] != none};
       for (uint32_t k = 0; k < 4; ++k) product_baskets[q[k]] += is_first[k];
-      uint32_t* const cells = tri.data();
+      uint32_t* const cells = t.tri.data();
       for (uint32_t x = 0; x < 3; ++x) {
         for (uint32_t y = x + 1; y < 4; ++y) {
           const uint32_t a = std::min(q[x], q[y]), b = std::max(q[x], q[y]);
@@ -371,6 +455,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
       return;
     }
     // The basket's distinct products, sorted: by insertion for the usual short basket, else sort + unique.
+    uint32_t* const small = t.small;
     const uint32_t* items = small;
     size_t m = 0;
     if (n_lines <= 32) {
@@ -385,46 +470,65 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
         ++m;
       }
     } else {
-      basket.clear();
+      t.basket.clear();
       for (uint32_t k = 0; k < n_lines; ++k) {
-        if (product_at(k) != kNoId) basket.push_back(product_at(k));
+        if (product_at(k) != kNoId) t.basket.push_back(product_at(k));
       }
-      std::sort(basket.begin(), basket.end());
-      basket.erase(std::unique(basket.begin(), basket.end()), basket.end());
-      items = basket.data();
-      m = basket.size();
+      std::sort(t.basket.begin(), t.basket.end());
+      t.basket.erase(std::unique(t.basket.begin(), t.basket.end()), t.basket.end());
+      items = t.basket.data();
+      m = t.basket.size();
     }
     for (size_t j = 0; j < m; ++j) ++product_baskets[items[j]];
-    if (one_pass && m >= 2) count_basket_pairs(items, m);
+    if (one_pass && m >= 2) count_basket_pairs(t.tri.data(), items, m);
   };
   const uint32_t* const first_line = o.first_line.data();
   const uint32_t* const line_count = o.line_count.data();
   const uint32_t* const line_product = lines.product.data();
-  auto add_guest_basket = [&](size_t i) {
-    const uint32_t* products = line_product + first_line[i];
-    if (line_count[i] != 0) add_basket(line_count[i], [&](uint32_t k) { return products[k]; });
-  };
+
+  // --- The facts, and the lines spread into their buckets, side by side (the guest baskets counted into the
+  // first tally as the spreading meets them).
+  std::vector<ProductTally> tallies;
+  tallies.emplace_back(n_products, tri_cells);
+  const size_t n_customers = ws.customers.size();
+  std::shared_ptr<const CustomerFacts> facts_held;
+  SpreadLines spread(0);
+  SideBySide(
+      threaded,
+      [&] {
+        ProductTally& t = tallies[0];
+        spread = SpreadCustomerLines(ws, n_customers, res.as_of_day, res.currency, [&](size_t i) {
+          const uint32_t* products = line_product + first_line[i];
+          if (line_count[i] != 0) add_basket(t, line_count[i], [&](uint32_t k) { return products[k]; });
+        });
+      },
+      [&] { facts_held = FactsFrom(facts_source, ws, res.as_of_day, res.currency); });
+  const CustomerFacts& facts = *facts_held;
+  if (facts.size() != n_customers) throw std::logic_error("products: customer facts of another workspace");
+  res.baskets = facts.identified_orders + facts.guest_orders;
 
   // --- Replenishment, first product -> repeat and 12-month value, and journeys: one visit of each customer's
-  // lines (ForEachCustomerLines), while its bucket is in the cache.
-  ReplenishmentPass replenishment(n_products, ws.lines.size());
-  std::vector<int64_t> fp_customers(n_products, 0), fp_repeat(n_products, 0), fp_matured(n_products, 0),
-      fp_net12(n_products, 0), journey_first(n_products, 0);
-  std::vector<uint64_t> journey_pairs;  // first << 32 | next
-  journey_pairs.reserve(facts.customers_with_orders);
-  // The end of each first day's 12 months, AddMonths(day, 12), computed once per distinct day.
+  // lines (VisitCustomerLines), while its bucket is in the cache; the buckets in one range, or two ranges of
+  // about as many lines on two threads, each counting into a tally of its own.
   int32_t earliest = res.as_of_day;
   for (uint32_t c = 0; c < facts.size(); ++c) {
     if (facts.orders[c] != 0) earliest = std::min(earliest, facts.first_day[c]);
   }
-  std::vector<int32_t> horizon_of(static_cast<size_t>(res.as_of_day - earliest) + 1, kNoDay);
-  std::vector<uint32_t> stamp(n_products, kNoId);  // dedupe products within a first order
-  TimeOrderedLines tl;
-  ForEachCustomerLines(ws, facts, [&](uint32_t c, const LineItem* lines_of_c, uint32_t n_lines) {
+  const size_t buckets = spread.cb.buckets();
+  const size_t middle = threaded && buckets >= 2 ? MiddleBucket(spread) : buckets;
+  if (middle != 0 && middle < buckets) tallies.emplace_back(n_products, tri_cells);
+  for (ProductTally& t : tallies) {
+    t.horizon_of.assign(static_cast<size_t>(res.as_of_day - earliest) + 1, kNoDay);
+    t.journey_pairs.reserve(facts.customers_with_orders / tallies.size());
+  }
+  auto visit_into = [&](ProductTally* tally) {
+    return [&, tally](uint32_t c, const LineItem* lines_of_c, uint32_t n_lines, LineItem* free) {
+    ProductTally& t = *tally;
+    int64_t* const product_baskets = t.basket_counts.data();
     // The baskets: one run of lines each.
     auto add_run = [&](uint32_t begin, uint32_t end) {
       const LineItem* run = lines_of_c + begin;
-      add_basket(end - begin, [&](uint32_t k) {
+      add_basket(t, end - begin, [&](uint32_t k) {
         const uint32_t p = ProductOf(run[k]);
         return p == kNoProduct ? kNoId : p;
       });
@@ -453,14 +557,15 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
         begin = end;
       }
     }
+    TimeOrderedLines& tl = t.tl;
     tl.Set(o, facts, c, lines_of_c, n_lines);
-    if (facts.purchase_days[c] >= 2) replenishment.Add(c, tl);
+    if (facts.purchase_days[c] >= 2) t.replenishment.Add(c, tl, free);
     if (!tl.first_order_has_lines()) return;
     const LineItem* const line = tl.lines();
     const uint32_t n = tl.size();
     const uint32_t n_orders = static_cast<uint32_t>(facts.orders[c]);
     const int32_t first_day = facts.first_day[c];
-    int32_t& horizon = horizon_of[static_cast<size_t>(first_day - earliest)];
+    int32_t& horizon = t.horizon_of[static_cast<size_t>(first_day - earliest)];
     if (horizon == kNoDay) horizon = AddMonths(first_day, 12);
     const bool matured = horizon <= res.as_of_day + 1;  // the 12 months [first_day, horizon) have ended
     int64_t net12 = 0;
@@ -473,29 +578,47 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
     while (first_end < n && !(line[first_end].product & kOrderStart)) ++first_end;
     for (uint32_t k = 0; k < first_end; ++k) {
       const uint32_t p = ProductOf(line[k]);
-      if (p == kNoProduct || stamp[p] == c) continue;
-      stamp[p] = c;
-      ++fp_customers[p];
-      if (n_orders >= 2) ++fp_repeat[p];
+      if (p == kNoProduct || t.stamp[p] == c) continue;
+      t.stamp[p] = c;
+      ++t.fp_customers[p];
+      if (n_orders >= 2) ++t.fp_repeat[p];
       if (matured) {
-        ++fp_matured[p];
-        fp_net12[p] += net12;
+        ++t.fp_matured[p];
+        t.fp_net12[p] += net12;
       }
     }
     const uint32_t first_product = ProductOf(line[0]);
     if (first_product == kNoProduct) return;
-    ++journey_first[first_product];
+    ++t.journey_first[first_product];
     // The next product: the first line of a later order (time order) with a product other than the first.
     for (uint32_t k = first_end; k < n; ++k) {
       const uint32_t p = ProductOf(line[k]);
       if (p != kNoProduct && p != first_product) {
-        journey_pairs.push_back(static_cast<uint64_t>(first_product) << 32 | p);
+        t.journey_pairs.push_back(static_cast<uint64_t>(first_product) << 32 | p);
         break;
       }
     }
-  }, add_guest_basket);
-  std::copy(basket_counts.begin(), basket_counts.end() - 1, res.product_baskets.begin());
-  res.replenishment = replenishment.Rows(options.min_intervals);
+    };
+  };
+  if (tallies.size() == 1) {
+    VisitCustomerLines(spread, 0, buckets, visit_into(&tallies[0]));
+  } else {
+    SideBySide(
+        true, [&] { VisitCustomerLines(spread, 0, middle, visit_into(&tallies[0])); },
+        [&] { VisitCustomerLines(spread, middle, buckets, visit_into(&tallies[1])); });
+    tallies[0].Absorb(tallies[1], spread.items.data(), spread.items.data() + spread.bucket_start[middle]);
+  }
+  ProductTally& total = tallies[0];
+  tri = std::move(total.tri);
+  std::vector<int64_t>& fp_customers = total.fp_customers;
+  std::vector<int64_t>& fp_repeat = total.fp_repeat;
+  std::vector<int64_t>& fp_matured = total.fp_matured;
+  std::vector<int64_t>& fp_net12 = total.fp_net12;
+  std::vector<int64_t>& journey_first = total.journey_first;
+  std::vector<uint64_t>& journey_pairs = total.journey_pairs;
+  std::vector<uint32_t>& stamp = total.stamp;
+  std::copy(total.basket_counts.begin(), total.basket_counts.end() - 1, res.product_baskets.begin());
+  res.replenishment = total.replenishment.Rows(spread.items.data(), options.min_intervals);
   for (uint32_t p = 0; p < n_products; ++p) {
     if (!fp_customers[p]) continue;
     FirstProductRow row;
@@ -568,7 +691,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
         basket.push_back(dense[p]);
       }
       std::sort(basket.begin(), basket.end());
-      if (basket.size() >= 2) count_basket_pairs(basket.data(), basket.size());
+      if (basket.size() >= 2) count_basket_pairs(tri.data(), basket.data(), basket.size());
     }
   }
   auto emit = [&](uint32_t a, uint32_t b, int64_t count) {

@@ -32,6 +32,9 @@ struct ProductOptions {
   int32_t top_journeys = 50;
   // Products with fewer intervals than this are left out of the replenishment table. Default 1.
   int64_t min_intervals = 1;
+  // Natively, on a store of some size, count on a second thread too (the facts built beside the lines' spreading,
+  // then half of the customers each). The answers are the same either way; WebAssembly always uses one thread.
+  bool use_second_thread = true;
 };
 
 struct ReplenishmentRow {

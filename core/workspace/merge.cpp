@@ -188,7 +188,7 @@ class Merger {
 
   // True (and *id set) when the order key is already present; registers it otherwise.
   bool OrderExists(std::string_view key, uint64_t hash, uint32_t new_id) {
-    return !w_.order_by_key.InsertHashed(key, hash, new_id).second;
+    return !w_.OrderIndex().InsertHashed(key, hash, new_id).second;
   }
 
   // True when the feedback key (prefix "r:", "t:", "s:") was seen; registers it otherwise.
@@ -311,7 +311,8 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   Reserve(&w->lines.order, reserve_lines); Reserve(&w->lines.product, reserve_lines); Reserve(&w->lines.quantity, reserve_lines);
   Reserve(&w->lines.unit_price_cents, reserve_lines); Reserve(&w->lines.discount_cents, reserve_lines);
 
-  w->order_by_key.reserve(w->order_by_key.size() + (reserve_orders - o.size()));
+  KeyIndex& order_index = w->OrderIndex();  // built here first after a load
+  order_index.reserve(order_index.size() + (reserve_orders - o.size()));
   w->customer_alias.reserve(w->customer_alias.size() + n_orders + bc.who.size());
   InternMemo currency_memo, financial_memo, fulfillment_memo, source_memo, code_memo, country_memo;
   uint64_t& added = totals->orders_added;
@@ -324,7 +325,7 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   auto prepare = [&](size_t j) {
     RowAliases& a = ahead[j % kRing];
     a.order_h = HashKey(bo.key[j]);
-    w->order_by_key.Prefetch(a.order_h);
+    order_index.Prefetch(a.order_h);
     m.Prepare(bo.who, j, &a);
   };
   for (size_t j = 0; j < std::min(kAhead, n_orders); ++j) prepare(j);

@@ -6,11 +6,11 @@ namespace rapport {
 
 void Workspace::RebuildIndexes() {
   customer_alias.clear();
-  order_by_key.clear();
+  order_by_key_ = KeyIndex();  // built on first use (OrderIndex)
+  order_index_built_ = false;
   product_by_key.clear();
   feedback_keys.clear();
   customer_alias.reserve(customers.size() * 2);
-  order_by_key.reserve(orders.size());
   product_by_key.reserve(products.size());
   feedback_keys.reserve(reviews.size() + tickets.size() + surveys.size());
 
@@ -30,11 +30,17 @@ void Workspace::RebuildIndexes() {
       customer_alias.try_emplace(alias, id);
     }
   }
-  for (uint32_t id = 0; id < orders.size(); ++id) order_by_key.try_emplace(orders.key[id], id);
   for (uint32_t id = 0; id < products.size(); ++id) product_by_key.try_emplace(products.key[id], id);
   for (uint32_t id = 0; id < reviews.size(); ++id) feedback_keys.emplace("r:" + reviews.key[id], id);
   for (uint32_t id = 0; id < tickets.size(); ++id) feedback_keys.emplace("t:" + tickets.key[id], id);
   for (uint32_t id = 0; id < surveys.size(); ++id) feedback_keys.emplace("s:" + surveys.key[id], id);
+}
+
+void Workspace::BuildOrderIndex() {
+  order_by_key_.clear();
+  order_by_key_.reserve(orders.size());
+  for (uint32_t id = 0; id < orders.size(); ++id) order_by_key_.try_emplace(orders.key[id], id);
+  order_index_built_ = true;
 }
 
 int32_t Workspace::LatestValidOrderDay() const {

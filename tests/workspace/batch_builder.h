@@ -204,7 +204,7 @@ inline void RequireSameWorkspace(const Workspace& a, const Workspace& b) {
     CHECK(a.issues[i].rejected == b.issues[i].rejected);
   }
   CHECK(a.customer_alias == b.customer_alias);
-  CHECK(a.order_by_key == b.order_by_key);
+  CHECK(a.OrderIndex() == b.OrderIndex());
   CHECK(a.product_by_key == b.product_by_key);
   CHECK(a.feedback_keys == b.feedback_keys);
 }

@@ -163,7 +163,7 @@ TEST_CASE("workspace: RebuildIndexes and the default as_of", "[workspace]") {
   const auto aliases = w.customer_alias;
   w.RebuildIndexes();
   CHECK(w.customer_alias == aliases);
-  CHECK(w.order_by_key.at("s:2") == 1);
+  CHECK(w.OrderIndex().at("s:2") == 1);
   CHECK(Workspace().LatestValidOrderDay() == kNoDay);
 }
 

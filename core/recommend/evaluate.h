@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/recommend/build.h"
@@ -48,6 +49,11 @@ struct ValidationModel {
 };
 ValidationModel BuildValidationModel(const Baskets& baskets, const BasketSubset& use,
                                      const std::vector<ModelProduct>& products, const ModelOptions& options);
+// BuildValidationModel in parts (the engine's steps): the split, then a builder of the inner model (null when the
+// split has too few cases: nothing to build); {split, builder->Result(nullptr, &to_model)} is the ValidationModel.
+std::unique_ptr<ModelBuilder> StartValidationModel(const Baskets& baskets, const BasketSubset& use,
+                                                   const std::vector<ModelProduct>& products,
+                                                   const ModelOptions& options, NextBasketSubsetSplit* split);
 WeightValidation SearchWeights(const Baskets& baskets, const std::vector<ModelProduct>& products,
                                const ModelOptions& options, const ValidationModel& learned);
 

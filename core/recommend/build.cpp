@@ -66,8 +66,8 @@ std::vector<uint16_t> Popularity(const Baskets& baskets, const BasketSubset& use
   return out;
 }
 
-// Appends the distinct items of baskets use[from .. to) to `out` (whose begin holds at least the 0), as
-// DistinctItems does; `seen` is n zeros and left so.
+// Appends the distinct items of baskets use[from .. to) to `out` (whose begin holds at least the 0): each basket's
+// in first-seen order, capped at kMaxItemsPerBasket, items >= n left out; `seen` is n zeros and left so.
 void AppendDistinct(const Baskets& baskets, const BasketSubset& use, size_t from, size_t to, size_t n,
                     std::vector<char>* seen_, DistinctLists* out) {
   std::vector<char>& seen = *seen_;
@@ -84,18 +84,6 @@ void AppendDistinct(const Baskets& baskets, const BasketSubset& use, size_t from
     for (size_t k = first; k < out->items.size(); ++k) seen[out->items[k]] = 0;
     out->begin.push_back(out->items.size());
   }
-}
-
-DistinctLists DistinctItems(const Baskets& baskets, const BasketSubset& use, size_t n) {
-  DistinctLists out;
-  out.begin.reserve(use.size() + 1);
-  out.begin.push_back(0);
-  size_t total = 0;
-  for (uint32_t b : use) total += std::min(baskets.item_count(b), kMaxItemsPerBasket);
-  out.items.reserve(total);
-  std::vector<char> seen(n, 0);
-  AppendDistinct(baskets, use, 0, use.size(), n, &seen, &out);
-  return out;
 }
 
 Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
@@ -128,22 +116,107 @@ std::unique_ptr<ModelBuilder> StartValidationModel(const Baskets& baskets, const
   return std::make_unique<ModelBuilder>(baskets, split->learn, products, inner_options);
 }
 
+// The search's state between parts (evaluate.h WeightSearch): the distinct items of the learning baskets, a
+// chunk at a time; the popularity for each half-life the search may try, one at a time (what the single search
+// computed when it first tried one: the same numbers); then the search on them.
+struct WeightSearch::State {
+  enum Phase { kDistinct, kPopularity, kSearch, kDone };
+  State(const Baskets& b, const std::vector<ModelProduct>& p, const ModelOptions& o, const ValidationModel& l)
+      : baskets(b), products(p), options(o), learned(l) {}
+  const Baskets& baskets;
+  const std::vector<ModelProduct>& products;
+  const ModelOptions options;
+  const ValidationModel& learned;
+  Phase phase = kDistinct;
+  size_t pos = 0;
+  std::vector<char> seen;
+  DistinctLists items;
+  std::vector<uint32_t> half_lives;  // to compute, in this order
+  std::map<uint32_t, std::vector<uint16_t>> popularity;  // by half-life, in model order
+  WeightValidation v;
+
+  void AddPopularity(uint32_t h) {
+    const std::vector<uint16_t> input = Popularity(baskets, learned.split.learn, items, products.size(), h);
+    std::vector<uint16_t> model_order(input.size());
+    for (size_t i = 0; i < input.size(); ++i) model_order[learned.to_model[i]] = input[i];
+    popularity.emplace(h, std::move(model_order));
+  }
+  void Search();
+};
+
+// The half-lives the coordinate search below may try (its axis, or the fixed one).
+constexpr uint32_t kHalfLives[] = {0, 7, 14, 30, 60, 120, 240, 365};
+
+WeightSearch::WeightSearch(const Baskets& baskets, const std::vector<ModelProduct>& products,
+                           const ModelOptions& options, const ValidationModel& learned)
+    : s_(std::make_unique<State>(baskets, products, options, learned)) {
+  State& s = *s_;
+  if (learned.split.cases.size() < kMinValidationCases) {
+    s.phase = State::kDone;
+    return;
+  }
+  if (options.fix_half_life) s.half_lives = {options.weights.half_life_days};
+  else s.half_lives.assign(std::begin(kHalfLives), std::end(kHalfLives));
+  s.seen.assign(products.size(), 0);
+  const BasketSubset& use = learned.split.learn;
+  size_t total = 0;
+  for (uint32_t b : use) total += std::min(baskets.item_count(b), kMaxItemsPerBasket);
+  s.items.begin.reserve(use.size() + 1);
+  s.items.begin.push_back(0);
+  s.items.items.reserve(total);
+}
+
+WeightSearch::~WeightSearch() = default;
+
+bool WeightSearch::done() const { return s_->phase == State::kDone; }
+
+void WeightSearch::Run(size_t chunk) {
+  State& s = *s_;
+  const BasketSubset& use = s.learned.split.learn;
+  switch (s.phase) {
+    case State::kDistinct: {
+      const size_t to = s.pos + std::min(std::max<size_t>(chunk, 1), use.size() - s.pos);
+      AppendDistinct(s.baskets, use, s.pos, to, s.products.size(), &s.seen, &s.items);
+      s.pos = to;
+      if (s.pos < use.size()) return;
+      s.seen = std::vector<char>();
+      s.phase = State::kPopularity;
+      s.pos = 0;
+      return;
+    }
+    case State::kPopularity:
+      s.AddPopularity(s.half_lives[s.pos++]);
+      if (s.pos == s.half_lives.size()) s.phase = State::kSearch;
+      return;
+    case State::kSearch:
+      s.Search();
+      s.phase = State::kDone;
+      return;
+    case State::kDone:
+      return;
+  }
+}
+
+WeightValidation WeightSearch::Result() {
+  while (!done()) Run(SIZE_MAX);
+  return s_->v;
+}
+
 WeightValidation SearchWeights(const Baskets& baskets, const std::vector<ModelProduct>& products,
                                const ModelOptions& options, const ValidationModel& learned) {
-  WeightValidation v;
+  WeightSearch search(baskets, products, options, learned);
+  return search.Result();
+}
+
+void WeightSearch::State::Search() {
   const NextBasketSubsetSplit& split = learned.split;
-  if (split.cases.size() < kMinValidationCases) return v;
   Model inner = learned.inner;
   const std::vector<uint32_t>& to_model = learned.to_model;
-  const DistinctLists items = DistinctItems(baskets, split.learn, products.size());
-  std::map<uint32_t, std::vector<uint16_t>> popularity;  // by half-life, in model order
   auto set_half_life = [&](uint32_t h) {
     auto it = popularity.find(h);
     if (it == popularity.end()) {
-      const std::vector<uint16_t> input = Popularity(baskets, split.learn, items, products.size(), h);
-      std::vector<uint16_t> model_order(input.size());
-      for (size_t i = 0; i < input.size(); ++i) model_order[to_model[i]] = input[i];
-      it = popularity.emplace(h, std::move(model_order)).first;
+      AddPopularity(h);
+      it = popularity.find(h);
     }
     for (size_t i = 0; i < inner.products.size(); ++i) inner.products[i].popularity = it->second[i];
     inner.meta.half_life_days = h;
@@ -225,7 +298,6 @@ WeightValidation SearchWeights(const Baskets& baskets, const std::vector<ModelPr
   v.recall10_lo = d_recall10.lo;
   v.recall10_hi = d_recall10.hi;
   v.accepted = gain.lo > 0 && v.hit4_lo >= 0 && v.recall10_lo >= 0;
-  return v;
 }
 
 uint32_t AdaptiveTopN(size_t products) {

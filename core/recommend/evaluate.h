@@ -49,6 +49,25 @@ struct ValidationModel {
 };
 ValidationModel BuildValidationModel(const Baskets& baskets, const BasketSubset& use,
                                      const std::vector<ModelProduct>& products, const ModelOptions& options);
+// SearchWeights in parts (the engine's steps): each Run does one part (at most `chunk` learning baskets' distinct
+// items, or one half-life's popularity, or the search over the validation cases) and returns; Result is
+// SearchWeights' to the bit. `baskets`, `products` and `learned` must outlive it.
+class WeightSearch {
+ public:
+  WeightSearch(const Baskets& baskets, const std::vector<ModelProduct>& products, const ModelOptions& options,
+               const ValidationModel& learned);
+  ~WeightSearch();
+  WeightSearch(const WeightSearch&) = delete;
+  WeightSearch& operator=(const WeightSearch&) = delete;
+  bool done() const;
+  void Run(size_t chunk);
+  WeightValidation Result();  // runs what is left first
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
 // BuildValidationModel in parts (the engine's steps): the split, then a builder of the inner model (null when the
 // split has too few cases: nothing to build); {split, builder->Result(nullptr, &to_model)} is the ValidationModel.
 std::unique_ptr<ModelBuilder> StartValidationModel(const Baskets& baskets, const BasketSubset& use,

@@ -683,3 +683,41 @@ TEST_CASE("widget model building a part at a time: the same model as one call, w
     CHECK(WriteModel(builder.Result()) == one);
   }
 }
+
+TEST_CASE("widget weights' search a part at a time: the same validation as one call", "[widget]") {
+  const Baskets baskets = Baskets::From(Synthetic(600, true));
+  const BasketSubset all = AllBaskets(baskets);
+  for (const bool fix_half_life : {false, true}) {
+    ModelOptions options;
+    options.fix_half_life = fix_half_life;
+    options.weights.half_life_days = fix_half_life ? 45 : 0;  // 45: off the search's axis
+    const ValidationModel learned = BuildValidationModel(baskets, all, SyntheticProducts(), options);
+    const WeightValidation one = SearchWeights(baskets, SyntheticProducts(), options, learned);
+    REQUIRE(one.ran);
+    const std::vector<ModelProduct> products = SyntheticProducts();
+    WeightSearch search(baskets, products, options, learned);
+    size_t runs = 0;
+    while (!search.done()) {
+      search.Run(13);
+      ++runs;
+    }
+    CHECK(runs > learned.split.learn.size() / 13);
+    const WeightValidation parts = search.Result();
+    CHECK(parts.accepted == one.accepted);
+    CHECK(parts.select_cases == one.select_cases);
+    CHECK(parts.confirm_cases == one.confirm_cases);
+    CHECK(parts.hit4 == one.hit4);
+    CHECK(parts.recall10 == one.recall10);
+    CHECK(parts.pop_hit4 == one.pop_hit4);
+    CHECK(parts.pop_recall10 == one.pop_recall10);
+    CHECK(parts.gain_lo == one.gain_lo);
+    CHECK(parts.gain_hi == one.gain_hi);
+    CHECK(parts.hit4_lo == one.hit4_lo);
+    CHECK(parts.recall10_lo == one.recall10_lo);
+    CHECK(parts.searched.half_life_days == one.searched.half_life_days);
+    CHECK(parts.searched.w_repeat == one.searched.w_repeat);
+    CHECK(parts.searched.w_replenish == one.searched.w_replenish);
+    CHECK(parts.searched.w_bought == one.searched.w_bought);
+    if (fix_half_life) CHECK(parts.searched.half_life_days == 45);
+  }
+}

@@ -57,6 +57,12 @@ struct WidgetBuild {
   NextBasketSubsetSplit split;
   std::shared_ptr<ModelBuilder> builder;  // null: the split has too few cases, nothing to build
 };
+// The weights' search under way (core/recommend/evaluate.h WeightSearch), with what it reads.
+struct WidgetSearch {
+  std::shared_ptr<const WidgetBaskets> input;
+  std::shared_ptr<const ValidationModel> learned;
+  std::shared_ptr<WeightSearch> search;
+};
 // 5.6 M baskets at a million customers: each build's longest pass (the distinct items gathered in customer order,
 // random reads) took ~1 s natively in one piece.
 constexpr size_t kWidgetBasketsPerStep = size_t{1} << 20;
@@ -176,10 +182,22 @@ Result<Json> Op_widget_model(OpContext& ctx) {
         learned = cache.Get<ValidationModel>("widget-learned:" + validation_part, [] { return ValidationModel(); });
       }
     }
+    std::shared_ptr<const WidgetSearch> searching;
+    const std::string searching_key = "widget-searching:" + validation_part;
+    if (learned) {
+      searching = cache.Get<WidgetSearch>(searching_key, [&] {
+        return WidgetSearch{input, learned, std::make_shared<WeightSearch>(input->baskets, input->products, options, *learned)};
+      });
+      while (!searching->search->done()) {
+        cache.StepWork();
+        searching->search->Run(kWidgetBasketsPerStep);
+      }
+    }
     const std::shared_ptr<const WeightValidation> validation =
         cache.Get<WeightValidation>("widget-validation:" + validation_part, [&] {
-          return learn ? SearchWeights(input->baskets, input->products, options, *learned) : WeightValidation{};
+          return searching ? searching->search->Result() : WeightValidation{};
         });
+    cache.Erase(searching_key);
     const std::string building_key = "widget-building:" + reply_key;
     const std::shared_ptr<const WidgetBuild> building = cache.Get<WidgetBuild>(building_key, [&] {
       WidgetBuild w;

@@ -108,8 +108,9 @@ ValidationModel BuildValidationModel(const Baskets& baskets, const BasketSubset&
 
 std::unique_ptr<ModelBuilder> StartValidationModel(const Baskets& baskets, const BasketSubset& use,
                                                    const std::vector<ModelProduct>& products,
-                                                   const ModelOptions& options, NextBasketSubsetSplit* split) {
-  *split = SplitLastBasket(baskets, use, 3000);
+                                                   const ModelOptions& options, NextBasketSubsetSplit* split,
+                                                   const std::vector<uint32_t>* in_order) {
+  *split = in_order ? SplitLastBasket(baskets, use, 3000, *in_order) : SplitLastBasket(baskets, use, 3000);
   if (split->cases.size() < kMinValidationCases) return nullptr;
   ModelOptions inner_options = options;
   inner_options.learn_weights = false;

@@ -164,12 +164,22 @@ Result<Json> Op_widget_model(OpContext& ctx) {
     if (learn && !cache.Has("widget-validation:" + validation_part)) {
       const std::string learning_key = "widget-learning:" + validation_part;
       if (!cache.Has("widget-learned:" + validation_part)) {
+        // The baskets by customer and day, then the split (each ~0.2 s at 5.6 M baskets), then the build.
+        const std::string order_key = "widget-order:" + settings;
+        std::shared_ptr<const std::vector<uint32_t>> in_order;
+        if (!cache.Has(learning_key)) {
+          in_order = cache.Get<std::vector<uint32_t>>(order_key, [&] {
+            return ByCustomerAndDay(input->baskets, AllBaskets(input->baskets));
+          });
+        }
         const std::shared_ptr<const WidgetBuild> learning = cache.Get<WidgetBuild>(learning_key, [&] {
           WidgetBuild w;
           w.input = input;
-          w.builder = StartValidationModel(input->baskets, AllBaskets(input->baskets), input->products, options, &w.split);
+          w.builder = StartValidationModel(input->baskets, AllBaskets(input->baskets), input->products, options,
+                                           &w.split, in_order.get());
           return w;
         });
+        cache.Erase(order_key);
         RunBuild(ctx, *learning);
         learned = cache.Get<ValidationModel>("widget-learned:" + validation_part, [&] {
           ValidationModel v;

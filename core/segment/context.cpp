@@ -41,8 +41,9 @@ SegmentContext BuildSegmentContext(const Workspace& ws, const Settings& settings
 }
 
 // The parts of a build (SegmentContextBuilder::Run), in order: the facts (constructor), their columns, the
-// customer fields and tags, the order lines by customer and product, the feedback, RFM, the funnel stage.
-constexpr int kSegmentParts = 7;
+// customer fields and tags, the order lines (where each order's go; the lines; by product and the categories),
+// the feedback, RFM, the funnel stage.
+constexpr int kSegmentParts = 9;
 
 struct SegmentContextBuilder::State {
   State(const Workspace& w, const Settings& s, const SegmentContextOptions& o) : ws(w), settings(s), options(o) {}
@@ -51,6 +52,10 @@ struct SegmentContextBuilder::State {
   SegmentContextOptions options;
   SegmentContext ctx;
   int part = 1;
+  // Between the order lines' parts: each order's lines with a product, and where they go in line_*.
+  static constexpr uint32_t kNotCounted = UINT32_MAX;
+  std::vector<uint32_t> kept, at;
+  uint32_t total = 0;
 };
 
 SegmentContextBuilder::SegmentContextBuilder(const Workspace& ws, const Settings& settings, int32_t as_of_day,
@@ -176,15 +181,16 @@ void SegmentContextBuilder::Run() {
       const size_t orders = o.first_line.size();
       auto line_end = [&](uint32_t order) { return std::min<size_t>(o.first_line[order] + size_t{o.line_count[order]}, l.size()); };
       // 1. The lines with a known product, per order.
-      std::vector<uint32_t> kept(orders, 0);
+      std::vector<uint32_t>& kept = s.kept;
+      kept.assign(orders, 0);
       for (uint32_t order = 0; order < orders; ++order) {
         uint32_t k = 0;
         for (size_t li = o.first_line[order]; li < line_end(order); ++li) k += l.product[li] != kNoId;
         kept[order] = k;
       }
       // 2. Where each counted order's lines go.
-      constexpr uint32_t kNotCounted = UINT32_MAX;
-      std::vector<uint32_t> at(orders, kNotCounted);
+      std::vector<uint32_t>& at = s.at;
+      at.assign(orders, State::kNotCounted);
       uint32_t total = 0;
       for (uint32_t c = 0; c < n; ++c) {
         for (const uint32_t* p = f.begin_orders(c); p != f.end_orders(c); ++p) {
@@ -193,12 +199,25 @@ void SegmentContextBuilder::Run() {
           total += kept[*p];
         }
       }
-      // 3. The lines themselves.
+      s.total = total;
+    }
+      break;
+    }
+    case 4: {
+    {
+      // 3. The lines themselves (the next part, the same order lines).
+      const OrderTable& o = ws.orders;
+      const OrderLineTable& l = ws.lines;
+      const size_t orders = o.first_line.size();
+      auto line_end = [&](uint32_t order) { return std::min<size_t>(o.first_line[order] + size_t{o.line_count[order]}, l.size()); };
+      const std::vector<uint32_t>& kept = s.kept;
+      const std::vector<uint32_t>& at = s.at;
+      const uint32_t total = s.total;
       ctx.line_customer.resize(total);
       ctx.line_product.resize(total);
       ctx.line_day.resize(total);
       for (uint32_t order = 0; order < orders; ++order) {
-        if (at[order] == kNotCounted || kept[order] == 0) continue;
+        if (at[order] == State::kNotCounted || kept[order] == 0) continue;
         uint32_t to = at[order];
         const uint32_t customer = o.customer[order];
         for (size_t li = o.first_line[order]; li < line_end(order); ++li) {
@@ -209,7 +228,14 @@ void SegmentContextBuilder::Run() {
           ++to;
         }
       }
-      // Counting sort of the lines by product.
+      s.kept = std::vector<uint32_t>();
+      s.at = std::vector<uint32_t>();
+    }
+      break;
+    }
+    case 5: {
+    {
+      // Counting sort of the lines by product (the next part).
       const size_t products = ws.products.size();
       ctx.product_line_offsets.assign(products + 1, 0);
       for (uint32_t p : ctx.line_product) {
@@ -244,7 +270,7 @@ void SegmentContextBuilder::Run() {
     }
       break;
     }
-    case 4: {
+    case 6: {
     // --- Feedback -----------------------------------------------------------------------------------
     {
       std::vector<double> reviews(n, 0), min_rating(n, kMissing), sum_rating(n, 0), tickets(n, 0), nps(n, kMissing);
@@ -302,7 +328,7 @@ void SegmentContextBuilder::Run() {
     }
       break;
     }
-    case 5: {
+    case 7: {
     // --- Fields of other analyses: unavailable until attached ------------------------------------------
     for (FieldId field : {FieldId::kRfmR, FieldId::kRfmF, FieldId::kRfmM, FieldId::kRfmFm, FieldId::kRfmSegment}) {
       ctx.unavailable[Index(field)] = "is not available until the RFM analysis (core/analysis/rfm) is part of this build";
@@ -317,7 +343,7 @@ void SegmentContextBuilder::Run() {
       AttachAnalysesPart(&ctx, ws, settings, options, 0);
       break;
     }
-    case 6:
+    case 8:
       AttachAnalysesPart(&ctx, ws, settings, options, 1);
       break;
     default:

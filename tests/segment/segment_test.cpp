@@ -537,7 +537,7 @@ TEST_CASE("segment columns a part at a time: the same columns as one call, the f
     parts.Run();
     ++runs;
   }
-  CHECK(runs == 6);
+  CHECK(runs == 8);
   CHECK(asked == 1);
   const SegmentContext stepped = parts.Result();
   CHECK(stepped.as_of_day == one.as_of_day);

@@ -56,6 +56,7 @@ struct SegmentContextBuilder::State {
   static constexpr uint32_t kNotCounted = UINT32_MAX;
   std::vector<uint32_t> kept, at;
   uint32_t total = 0;
+  size_t next_order = 0;  // the lines' part: the next order to copy
 };
 
 SegmentContextBuilder::SegmentContextBuilder(const Workspace& ws, const Settings& settings, int32_t as_of_day,
@@ -76,7 +77,7 @@ SegmentContextBuilder::~SegmentContextBuilder() = default;
 
 bool SegmentContextBuilder::done() const { return s_->part >= kSegmentParts; }
 
-void SegmentContextBuilder::Run() {
+void SegmentContextBuilder::Run(size_t orders_per_run) {
   State& s = *s_;
   SegmentContext& ctx = s.ctx;
   const Workspace& ws = s.ws;
@@ -213,10 +214,14 @@ void SegmentContextBuilder::Run() {
       const std::vector<uint32_t>& kept = s.kept;
       const std::vector<uint32_t>& at = s.at;
       const uint32_t total = s.total;
-      ctx.line_customer.resize(total);
-      ctx.line_product.resize(total);
-      ctx.line_day.resize(total);
-      for (uint32_t order = 0; order < orders; ++order) {
+      if (s.next_order == 0) {
+        ctx.line_customer.resize(total);
+        ctx.line_product.resize(total);
+        ctx.line_day.resize(total);
+      }
+      // orders_per_run orders a Run (the lines of 5.6 M orders took ~0.5 s natively in one).
+      const size_t end = std::min(orders, s.next_order + std::max<size_t>(orders_per_run, 1));
+      for (uint32_t order = static_cast<uint32_t>(s.next_order); order < end; ++order) {
         if (at[order] == State::kNotCounted || kept[order] == 0) continue;
         uint32_t to = at[order];
         const uint32_t customer = o.customer[order];
@@ -228,6 +233,8 @@ void SegmentContextBuilder::Run() {
           ++to;
         }
       }
+      s.next_order = end;
+      if (end < orders) return;  // this part again
       s.kept = std::vector<uint32_t>();
       s.at = std::vector<uint32_t>();
     }

@@ -115,7 +115,8 @@ class SegmentContextBuilder {
   SegmentContextBuilder(const SegmentContextBuilder&) = delete;
   SegmentContextBuilder& operator=(const SegmentContextBuilder&) = delete;
   bool done() const;
-  void Run();
+  // One part; the order lines' copy (a pass over the orders) takes several, `orders_per_run` orders each.
+  void Run(size_t orders_per_run = size_t{1} << 21);
   SegmentContext Result();  // runs what is left first; once
 
  private:

@@ -537,8 +537,21 @@ TEST_CASE("segment columns a part at a time: the same columns as one call, the f
     parts.Run();
     ++runs;
   }
-  CHECK(runs == 8);
+  CHECK(runs == 8);  // 300 customers' orders: the lines in one Run
   CHECK(asked == 1);
+  // The lines' copy a few orders a Run: the same lines.
+  SegmentContextBuilder small(ws, ws.settings, kNoDay);
+  runs = 0;
+  while (!small.done()) {
+    small.Run(7);
+    ++runs;
+  }
+  CHECK(runs > 7 + static_cast<int>(ws.orders.size() / 7) - 1);
+  const SegmentContext small_steps = small.Result();
+  CHECK(small_steps.line_customer == one.line_customer);
+  CHECK(small_steps.line_product == one.line_product);
+  CHECK(small_steps.line_day == one.line_day);
+  CHECK(small_steps.product_lines == one.product_lines);
   const SegmentContext stepped = parts.Result();
   CHECK(stepped.as_of_day == one.as_of_day);
   CHECK(stepped.customers == one.customers);

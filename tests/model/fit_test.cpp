@@ -249,3 +249,34 @@ TEST_CASE("Predict: customers predicted a chunk of patterns at a time are Predic
     CHECK(stepped.risk == whole.risk);
   }
 }
+
+TEST_CASE("Fit: Gamma-Gamma a few iterations at a time is FitGammaGamma's fit, to the bit", "[model][fit]") {
+  Random rng(7);
+  std::vector<double> x(3000, 0.0), zbar(3000, 0.0);
+  for (size_t i = 0; i < x.size(); ++i) {
+    x[i] = static_cast<double>(i % 6);
+    const double nu = rng.Gamma(3.7, 15.4);
+    if (x[i] >= 1) zbar[i] = rng.Gamma(6.2 * x[i], x[i] * nu);
+  }
+  const Result<FitResult> whole = FitGammaGamma(x, zbar);
+  REQUIRE(whole.ok());
+  for (int per_run : {1, 4}) {
+    GammaGammaFitter fitter(x, zbar);
+    int runs = 1;
+    while (!fitter.Run(per_run)) ++runs;
+    INFO(per_run << " iteration(s) a run, " << runs << " runs");
+    REQUIRE(fitter.result().ok());
+    const FitResult& stepped = fitter.result().value();
+    CHECK(runs > whole->iterations / per_run);
+    CHECK(stepped.params == whole->params);
+    CHECK(stepped.se == whole->se);
+    CHECK(stepped.log_likelihood == whole->log_likelihood);
+    CHECK(stepped.iterations == whole->iterations);
+    CHECK(stepped.evaluations == whole->evaluations);
+    CHECK(stepped.message == whole->message);
+  }
+  const std::vector<double> zero(50, 0.0);
+  GammaGammaFitter none(zero, zero);
+  CHECK(none.done());
+  CHECK(none.result().status().code() == StatusCode::kInsufficientData);
+}

@@ -88,8 +88,7 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
   const int32_t as_of = ctx.as_of_day;
   switch (s.part) {
     case 1: {
-    // --- From the customer facts -------------------------------------------------------------------
-    {
+      // --- From the customer facts -------------------------------------------------------------------
       std::vector<double> orders(n), net(n, kMissing), aov(n, kMissing), first(n, kMissing), last(n, kMissing),
           since_last(n, kMissing), since_first(n, kMissing);
       for (size_t c = 0; c < n; ++c) {
@@ -111,12 +110,10 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
       SetNumberColumn(&ctx, FieldId::kLastOrderDate, std::move(last));
       SetNumberColumn(&ctx, FieldId::kDaysSinceLastOrder, std::move(since_last));
       SetNumberColumn(&ctx, FieldId::kDaysSinceFirstOrder, std::move(since_first));
-    }
       break;
     }
     case 2: {
-    // --- Customer fields ---------------------------------------------------------------------------
-    {
+      // --- Customer fields ---------------------------------------------------------------------------
       const CustomerTable& cu = ws.customers;
       std::vector<double> accepts(n, kMissing);
       std::vector<uint8_t> subscription(n, EnumCode(FieldId::kEmailSubscriptionStatus, "unknown"));
@@ -168,12 +165,10 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
         }
         ctx.tag_mask[c] = mask;
       }
-    }
       break;
     }
     case 3: {
-    // --- Order lines of counted orders, grouped by customer -----------------------------------------
-    {
+      // --- Order lines of counted orders, grouped by customer -----------------------------------------
       const OrderTable& o = ws.orders;
       const OrderLineTable& l = ws.lines;
       // Grouped by customer (in the facts' order of their orders), each order's lines in file order. Built in
@@ -201,11 +196,9 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
         }
       }
       s.total = total;
-    }
       break;
     }
     case 4: {
-    {
       // 3. The lines themselves (the next part, the same order lines).
       const OrderTable& o = ws.orders;
       const OrderLineTable& l = ws.lines;
@@ -237,11 +230,9 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
       if (end < orders) return;  // this part again
       s.kept = std::vector<uint32_t>();
       s.at = std::vector<uint32_t>();
-    }
       break;
     }
     case 5: {
-    {
       // Counting sort of the lines by product (the next part).
       const size_t products = ws.products.size();
       ctx.product_line_offsets.assign(products + 1, 0);
@@ -274,12 +265,10 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
         if (p >= products || product_category[p] == UINT32_MAX) continue;
         ctx.category_mask[ctx.line_customer[i]] |= uint64_t{1} << std::min<uint32_t>(product_category[p], 63);
       }
-    }
       break;
     }
     case 6: {
-    // --- Feedback -----------------------------------------------------------------------------------
-    {
+      // --- Feedback -----------------------------------------------------------------------------------
       std::vector<double> reviews(n, 0), min_rating(n, kMissing), sum_rating(n, 0), tickets(n, 0), nps(n, kMissing);
       std::vector<int32_t> nps_day(n, kNoDay);
       ctx.max_rating.assign(n, 0);
@@ -332,21 +321,20 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
       SetNumberColumn(&ctx, FieldId::kAvgRating, std::move(avg));
       SetNumberColumn(&ctx, FieldId::kTickets, std::move(tickets));
       SetNumberColumn(&ctx, FieldId::kNps, std::move(nps));
-    }
       break;
     }
     case 7: {
-    // --- Fields of other analyses: unavailable until attached ------------------------------------------
-    for (FieldId field : {FieldId::kRfmR, FieldId::kRfmF, FieldId::kRfmM, FieldId::kRfmFm, FieldId::kRfmSegment}) {
-      ctx.unavailable[Index(field)] = "is not available until the RFM analysis (core/analysis/rfm) is part of this build";
-    }
-    ctx.unavailable[Index(FieldId::kStage)] =
-        "is not available until the retention funnel (core/analysis/funnel) is part of this build";
-    for (FieldId field : {FieldId::kPAlive, FieldId::kPredictedClv, FieldId::kNextOrderDate}) {
-      ctx.unavailable[Index(field)] =
-          options.models ? "is not available until the customer-base models (core/model) are part of this build"
-                         : "is not available for past dates (models are fitted at the analysis date only)";
-    }
+      // --- Fields of other analyses: unavailable until attached ------------------------------------------
+      for (FieldId field : {FieldId::kRfmR, FieldId::kRfmF, FieldId::kRfmM, FieldId::kRfmFm, FieldId::kRfmSegment}) {
+        ctx.unavailable[Index(field)] = "is not available until the RFM analysis (core/analysis/rfm) is part of this build";
+      }
+      ctx.unavailable[Index(FieldId::kStage)] =
+          "is not available until the retention funnel (core/analysis/funnel) is part of this build";
+      for (FieldId field : {FieldId::kPAlive, FieldId::kPredictedClv, FieldId::kNextOrderDate}) {
+        ctx.unavailable[Index(field)] =
+            options.models ? "is not available until the customer-base models (core/model) are part of this build"
+                           : "is not available for past dates (models are fitted at the analysis date only)";
+      }
       AttachAnalysesPart(&ctx, ws, settings, options, 0);
       break;
     }

@@ -213,31 +213,52 @@ Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const
 }
 
 Result<FitResult> FitGammaGamma(const std::vector<double>& x, const std::vector<double>& zbar, const FitOptions& options) {
+  GammaGammaFitter fitter(x, zbar, options);
+  while (!fitter.Run(1 << 30)) {
+  }
+  return fitter.result();
+}
+
+GammaGammaFitter::GammaGammaFitter(const std::vector<double>& x, const std::vector<double>& zbar, const FitOptions& options)
+    : options_(options) {
   // Grouped by x with identical (x, z̄) rows merged (GroupGammaGamma): the fit's ~500 likelihood passes take
   // one log per distinct (x, z̄) instead of two lnΓ and four logs per customer.
-  const GammaGammaData data = GroupGammaGamma(x, zbar);
-  if (data.customers < 2) {
-    return Status(StatusCode::kInsufficientData,
-                  "fit gg: fewer than 2 customers with a repeat purchase of positive value");
+  data_ = GroupGammaGamma(x, zbar);
+  if (data_.customers < 2) {
+    result_ = Status(StatusCode::kInsufficientData, "fit gg: fewer than 2 customers with a repeat purchase of positive value");
+    phase_ = Phase::kDone;
+    return;
   }
-  const double n = data.customers;
-  Objective objective = [&](const std::vector<double>& th, std::vector<double>*) {
+  const double n = data_.customers;
+  objective_ = [this, n](const std::vector<double>& th, std::vector<double>*) {
     const GammaGammaParams g{std::exp(th[0]), std::exp(th[1]), std::exp(th[2])};
-    return -GammaGammaLogLikelihoodGrouped(g, data) / n;
+    return -GammaGammaLogLikelihoodGrouped(g, data_) / n;
   };
-  OptimizerOptions opt;
-  opt.lower = -kBound;
-  opt.upper = kBound;
-  opt.analytic_gradient = false;
-    opt.gradient_tolerance = 1e-8;
-  opt.max_iterations = options.max_iterations;
-  OptimizerResult r = Minimize(objective, std::vector<double>(3, 0.0), opt);
-  if (!r.converged && options.nelder_mead_evaluations > 0) {
-    opt.nelder_mead_evaluations = options.nelder_mead_evaluations;
-    const int first_evaluations = r.evaluations;
-    r = Minimize(objective, std::vector<double>(3, 0.0), opt);
-    r.evaluations += first_evaluations;
+  opt_.lower = -kBound;
+  opt_.upper = kBound;
+  opt_.analytic_gradient = false;
+  opt_.gradient_tolerance = 1e-8;
+  opt_.max_iterations = options.max_iterations;
+  minimizer_ = std::make_unique<Minimizer>(objective_, std::vector<double>(3, 0.0), opt_);
+}
+
+bool GammaGammaFitter::Run(int iterations) {
+  if (phase_ == Phase::kDone) return true;
+  if (!minimizer_->done()) {
+    minimizer_->Run(iterations);
+    return false;
   }
+  OptimizerResult r = minimizer_->result();
+  r.evaluations += earlier_evaluations_;
+  if (phase_ == Phase::kFirst && !r.converged && options_.nelder_mead_evaluations > 0) {
+    opt_.nelder_mead_evaluations = options_.nelder_mead_evaluations;
+    earlier_evaluations_ = r.evaluations;
+    phase_ = Phase::kNelderMead;
+    minimizer_ = std::make_unique<Minimizer>(objective_, std::vector<double>(3, 0.0), opt_);
+    return false;
+  }
+  phase_ = Phase::kDone;
+  const double n = data_.customers;
   FitResult fit;
   fit.model = ModelKind::kGammaGamma;
   fit.names = {"p", "q", "v"};
@@ -246,18 +267,22 @@ Result<FitResult> FitGammaGamma(const std::vector<double>& x, const std::vector<
   fit.converged = r.converged;
   fit.message = r.message;
   fit.customers = n;
-  fit.patterns = data.xz.size();
-  if (!fit.converged) return Status(StatusCode::kNotConverged, "fit gg: " + fit.message);
+  fit.patterns = data_.xz.size();
+  if (!fit.converged) {
+    result_ = Status(StatusCode::kNotConverged, "fit gg: " + fit.message);
+    return true;
+  }
   fit.message.clear();
   fit.params = {std::exp(r.theta[0]), std::exp(r.theta[1]), std::exp(r.theta[2])};
   fit.log_likelihood = -r.value * n;
-  if (options.standard_errors) StandardErrors(objective, r.theta, false, n, &fit);
+  if (options_.standard_errors) StandardErrors(objective_, r.theta, false, n, &fit);
   if (!(fit.params[1] > 1.0)) {
     fit.message += (fit.message.empty() ? "" : "; ") +
                    std::string("q <= 1: the population mean spend does not exist; expected values of one-time buyers are undefined");
   }
   Finish(&fit, 3);
-  return fit;
+  result_ = fit;
+  return true;
 }
 
 Result<ModelComparison> FitAllCountModels(const Patterns& patterns, const FitOptions& options) {

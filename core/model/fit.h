@@ -98,6 +98,31 @@ class CountModelFitter {
   FitResult fit_;
   Result<FitResult> result_ = InternalError("fit: not finished");
 };
+// FitGammaGamma a few optimiser iterations at a time (the engine's steps, core/api/cache.h), as
+// CountModelFitter: the rows grouped in the constructor, then Run(iterations) until done(); the same fit to the
+// bit as FitGammaGamma (which is this run to its end). `x` and `zbar` are read in the constructor only.
+class GammaGammaFitter {
+ public:
+  GammaGammaFitter(const std::vector<double>& x, const std::vector<double>& zbar, const FitOptions& options = {});
+  GammaGammaFitter(const GammaGammaFitter&) = delete;
+  GammaGammaFitter& operator=(const GammaGammaFitter&) = delete;
+  // Returns done().
+  bool Run(int iterations);
+  bool done() const { return phase_ == Phase::kDone; }
+  // Once done().
+  const Result<FitResult>& result() const { return result_; }
+
+ private:
+  enum class Phase { kFirst, kNelderMead, kDone };
+  FitOptions options_;
+  GammaGammaData data_;
+  Objective objective_;
+  OptimizerOptions opt_;
+  Phase phase_ = Phase::kFirst;
+  std::unique_ptr<Minimizer> minimizer_;
+  int earlier_evaluations_ = 0;
+  Result<FitResult> result_ = InternalError("fit gg: not finished");
+};
 // Fits Gamma-Gamma on the rows with x >= 1 and z̄ > 0.
 Result<FitResult> FitGammaGamma(const std::vector<double>& x, const std::vector<double>& zbar,
                                 const FitOptions& options = {});

@@ -131,25 +131,48 @@ bool PredictParetoNbdPatterns(const ParetoNbdParams& p, bool with_spend, const P
 
 }  // namespace
 
-CustomerPredictions PredictCustomers(const FitResult& fit, const FitResult* spend, const std::vector<double>& x,
+CustomerPredictor::CustomerPredictor(const FitResult& fit, const FitResult* spend, const std::vector<double>& x,
                                      const std::vector<double>& t_x, const std::vector<double>& T,
-                                     const std::vector<double>& zbar, const PredictionOptions& options) {
-  const Patterns patterns = CompressPatterns(x, t_x, T);
-  const size_t m = patterns.size();
-  std::vector<double> alive(m), expected(m), p_any(m), next(m), discounted(m);
-  const bool done = fit.model == ModelKind::kParetoNbd &&
-                    PredictParetoNbdPatterns(fit.pnbd(), spend != nullptr, patterns, options, &alive, &expected, &p_any,
-                                             &next, &discounted);
-  for (size_t k = 0; k < m && !done; ++k) {
-    const double px = patterns.x[k], ptx = patterns.t_x[k], pT = patterns.T[k];
-    alive[k] = PAlive(fit, px, ptx, pT);
-    expected[k] = ConditionalExpectedPurchases(fit, options.horizon, px, ptx, pT);
-    p_any[k] = ProbabilityOfPurchaseWithin(fit, options.horizon, px, ptx, pT);
-    next[k] = NextPurchaseMedian(fit, px, ptx, pT);
-    discounted[k] = spend ? DiscountedPurchases([&](double t) { return ConditionalExpectedPurchases(fit, t, px, ptx, pT); },
-                                                options.units_per_month, options.clv_months, options.monthly_discount_rate)
-                          : NAN;
+                                     const std::vector<double>& zbar, const PredictionOptions& options)
+    : fit_(fit), spend_(spend), x_(x), zbar_(zbar), options_(options), patterns_(CompressPatterns(x, t_x, T)) {
+  const size_t m = patterns_.size();
+  alive_.resize(m);
+  expected_.resize(m);
+  p_any_.resize(m);
+  next_.resize(m);
+  discounted_.resize(m);
+}
+
+bool CustomerPredictor::Run(size_t patterns) {
+  const size_t m = patterns_.size();
+  if (done()) return true;
+  if (fit_.model == ModelKind::kParetoNbd && at_ == 0 &&
+      PredictParetoNbdPatterns(fit_.pnbd(), spend_ != nullptr, patterns_, options_, &alive_, &expected_, &p_any_,
+                               &next_, &discounted_)) {
+    at_ = m;  // every pattern at once, through the pair tables
+    return true;
   }
+  const FitResult& fit = fit_;
+  const size_t end = at_ + std::min(patterns, m - at_);
+  for (size_t k = at_; k < end; ++k) {
+    const double px = patterns_.x[k], ptx = patterns_.t_x[k], pT = patterns_.T[k];
+    alive_[k] = PAlive(fit, px, ptx, pT);
+    expected_[k] = ConditionalExpectedPurchases(fit, options_.horizon, px, ptx, pT);
+    p_any_[k] = ProbabilityOfPurchaseWithin(fit, options_.horizon, px, ptx, pT);
+    next_[k] = NextPurchaseMedian(fit, px, ptx, pT);
+    discounted_[k] = spend_ ? DiscountedPurchases([&](double t) { return ConditionalExpectedPurchases(fit, t, px, ptx, pT); },
+                                                  options_.units_per_month, options_.clv_months, options_.monthly_discount_rate)
+                            : NAN;
+  }
+  at_ = end;
+  return done();
+}
+
+CustomerPredictions CustomerPredictor::Result() const {
+  const FitResult& fit = fit_;
+  const FitResult* spend = spend_;
+  const std::vector<double>& x = x_;
+  const std::vector<double>& zbar = zbar_;
   CustomerPredictions out;
   const size_t n = x.size();
   out.p_alive.resize(n);
@@ -160,21 +183,29 @@ CustomerPredictions PredictCustomers(const FitResult& fit, const FitResult* spen
   out.clv.resize(n);
   out.risk.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    const uint32_t k = patterns.pattern_of_row[i];
-    out.p_alive[i] = alive[k];
-    out.expected_purchases[i] = expected[k];
-    out.p_purchase[i] = p_any[k];
-    out.next_purchase[i] = next[k];
+    const uint32_t k = patterns_.pattern_of_row[i];
+    out.p_alive[i] = alive_[k];
+    out.expected_purchases[i] = expected_[k];
+    out.p_purchase[i] = p_any_[k];
+    out.next_purchase[i] = next_[k];
     const double value = spend ? GammaGammaExpectedValue(spend->gg(), x[i], zbar.empty() ? 0.0 : zbar[i]) : NAN;
     out.expected_value[i] = value;
-    out.clv[i] = value * discounted[k];
+    out.clv[i] = value * discounted_[k];
     if (fit.model == ModelKind::kBgNbd && x[i] == 0) {
       out.risk[i] = RiskBand::kUnrated;
     } else {
-      out.risk[i] = alive[k] >= kLowRiskPAlive ? RiskBand::kLow : alive[k] >= kMediumRiskPAlive ? RiskBand::kMedium : RiskBand::kHigh;
+      out.risk[i] = alive_[k] >= kLowRiskPAlive ? RiskBand::kLow : alive_[k] >= kMediumRiskPAlive ? RiskBand::kMedium : RiskBand::kHigh;
     }
   }
   return out;
+}
+
+CustomerPredictions PredictCustomers(const FitResult& fit, const FitResult* spend, const std::vector<double>& x,
+                                     const std::vector<double>& t_x, const std::vector<double>& T,
+                                     const std::vector<double>& zbar, const PredictionOptions& options) {
+  CustomerPredictor predictor(fit, spend, x, t_x, T, zbar, options);
+  predictor.Run(SIZE_MAX);
+  return predictor.Result();
 }
 
 HoldoutComparison CompareHoldout(const FitResult& fit, const CustomerSummary& s) {

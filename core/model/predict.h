@@ -48,6 +48,31 @@ CustomerPredictions PredictCustomers(const FitResult& count_model, const FitResu
                                      const std::vector<double>& T, const std::vector<double>& zbar,
                                      const PredictionOptions& options);
 
+// PredictCustomers a chunk of patterns at a time (the engine's steps, core/api/cache.h): the constructor merges
+// the rows into patterns, each Run computes the next `patterns` patterns' quantities (Pareto/NBD: all of them at
+// once, through its pair tables), Result spreads them over the rows once done(): PredictCustomers' result
+// however the runs are split. Keeps references to its arguments, which must outlive it.
+class CustomerPredictor {
+ public:
+  CustomerPredictor(const FitResult& count_model, const FitResult* spend, const std::vector<double>& x,
+                    const std::vector<double>& t_x, const std::vector<double>& T, const std::vector<double>& zbar,
+                    const PredictionOptions& options);
+  // Returns done().
+  bool Run(size_t patterns);
+  bool done() const { return at_ >= patterns_.size(); }
+  CustomerPredictions Result() const;
+
+ private:
+  const FitResult& fit_;
+  const FitResult* spend_;
+  const std::vector<double>& x_;
+  const std::vector<double>& zbar_;
+  PredictionOptions options_;
+  Patterns patterns_;
+  std::vector<double> alive_, expected_, p_any_, next_, discounted_;  // per pattern
+  size_t at_ = 0;  // patterns done
+};
+
 // Dispatch on the count model.
 double PAlive(const FitResult& fit, double x, double t_x, double T);
 // P(alive) and E[Y(t) | x, t_x, T] of every pattern (Pareto/NBD: P(alive) through the pair tables of

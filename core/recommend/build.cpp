@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <memory>
 
 #include "core/recommend/evaluate.h"
 #include "core/recommend/pair_counts.h"
@@ -65,27 +66,24 @@ std::vector<uint16_t> Popularity(const Baskets& baskets, const BasketSubset& use
   return out;
 }
 
-DistinctLists DistinctItems(const Baskets& baskets, const BasketSubset& use, size_t n) {
-  DistinctLists out;
-  out.begin.reserve(use.size() + 1);
-  out.begin.push_back(0);
-  size_t total = 0;
-  for (uint32_t b : use) total += std::min(baskets.item_count(b), kMaxItemsPerBasket);
-  out.items.reserve(total);
-  std::vector<char> seen(n, 0);
-  for (uint32_t b : use) {
-    const size_t first = out.items.size();
+// Appends the distinct items of baskets use[from .. to) to `out` (whose begin holds at least the 0): each basket's
+// in first-seen order, capped at kMaxItemsPerBasket, items >= n left out; `seen` is n zeros and left so.
+void AppendDistinct(const Baskets& baskets, const BasketSubset& use, size_t from, size_t to, size_t n,
+                    std::vector<char>* seen_, DistinctLists* out) {
+  std::vector<char>& seen = *seen_;
+  for (size_t i = from; i < to; ++i) {
+    const uint32_t b = use[i];
+    const size_t first = out->items.size();
     for (const uint32_t* it = baskets.items_begin(b); it != baskets.items_end(b); ++it) {
       const uint32_t p = *it;
       if (p >= n || seen[p]) continue;
       seen[p] = 1;
-      out.items.push_back(p);
-      if (out.items.size() - first == kMaxItemsPerBasket) break;
+      out->items.push_back(p);
+      if (out->items.size() - first == kMaxItemsPerBasket) break;
     }
-    for (size_t k = first; k < out.items.size(); ++k) seen[out.items[k]] = 0;
-    out.begin.push_back(out.items.size());
+    for (size_t k = first; k < out->items.size(); ++k) seen[out->items[k]] = 0;
+    out->begin.push_back(out->items.size());
   }
-  return out;
 }
 
 Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
@@ -103,30 +101,123 @@ WeightValidation LearnWeights(const Baskets& baskets, const BasketSubset& use, c
 ValidationModel BuildValidationModel(const Baskets& baskets, const BasketSubset& use,
                                      const std::vector<ModelProduct>& products, const ModelOptions& options) {
   ValidationModel out;
-  out.split = SplitLastBasket(baskets, use, 3000);
-  if (out.split.cases.size() < kMinValidationCases) return out;
+  std::unique_ptr<ModelBuilder> builder = StartValidationModel(baskets, use, products, options, &out.split);
+  if (builder) out.inner = builder->Result(nullptr, &out.to_model);
+  return out;
+}
+
+std::unique_ptr<ModelBuilder> StartValidationModel(const Baskets& baskets, const BasketSubset& use,
+                                                   const std::vector<ModelProduct>& products,
+                                                   const ModelOptions& options, NextBasketSubsetSplit* split,
+                                                   const std::vector<uint32_t>* in_order) {
+  *split = in_order ? SplitLastBasket(baskets, use, 3000, *in_order) : SplitLastBasket(baskets, use, 3000);
+  if (split->cases.size() < kMinValidationCases) return nullptr;
   ModelOptions inner_options = options;
   inner_options.learn_weights = false;
-  out.inner = BuildCore(baskets, out.split.learn, products, inner_options, nullptr, &out.to_model);
-  return out;
+  return std::make_unique<ModelBuilder>(baskets, split->learn, products, inner_options);
+}
+
+// The search's state between parts (evaluate.h WeightSearch): the distinct items of the learning baskets, a
+// chunk at a time; the popularity for each half-life the search may try, one at a time (what the single search
+// computed when it first tried one: the same numbers); then the search on them.
+struct WeightSearch::State {
+  enum Phase { kDistinct, kPopularity, kSearch, kDone };
+  State(const Baskets& b, const std::vector<ModelProduct>& p, const ModelOptions& o, const ValidationModel& l)
+      : baskets(b), products(p), options(o), learned(l) {}
+  const Baskets& baskets;
+  const std::vector<ModelProduct>& products;
+  const ModelOptions options;
+  const ValidationModel& learned;
+  Phase phase = kDistinct;
+  size_t pos = 0;
+  std::vector<char> seen;
+  DistinctLists items;
+  std::vector<uint32_t> half_lives;  // to compute, in this order
+  std::map<uint32_t, std::vector<uint16_t>> popularity;  // by half-life, in model order
+  WeightValidation v;
+
+  void AddPopularity(uint32_t h) {
+    const std::vector<uint16_t> input = Popularity(baskets, learned.split.learn, items, products.size(), h);
+    std::vector<uint16_t> model_order(input.size());
+    for (size_t i = 0; i < input.size(); ++i) model_order[learned.to_model[i]] = input[i];
+    popularity.emplace(h, std::move(model_order));
+  }
+  void Search();
+};
+
+// The half-lives the coordinate search below may try (its axis, or the fixed one).
+constexpr uint32_t kHalfLives[] = {0, 7, 14, 30, 60, 120, 240, 365};
+
+WeightSearch::WeightSearch(const Baskets& baskets, const std::vector<ModelProduct>& products,
+                           const ModelOptions& options, const ValidationModel& learned)
+    : s_(std::make_unique<State>(baskets, products, options, learned)) {
+  State& s = *s_;
+  if (learned.split.cases.size() < kMinValidationCases) {
+    s.phase = State::kDone;
+    return;
+  }
+  if (options.fix_half_life) s.half_lives = {options.weights.half_life_days};
+  else s.half_lives.assign(std::begin(kHalfLives), std::end(kHalfLives));
+  s.seen.assign(products.size(), 0);
+  const BasketSubset& use = learned.split.learn;
+  size_t total = 0;
+  for (uint32_t b : use) total += std::min(baskets.item_count(b), kMaxItemsPerBasket);
+  s.items.begin.reserve(use.size() + 1);
+  s.items.begin.push_back(0);
+  s.items.items.reserve(total);
+}
+
+WeightSearch::~WeightSearch() = default;
+
+bool WeightSearch::done() const { return s_->phase == State::kDone; }
+
+void WeightSearch::Run(size_t chunk) {
+  State& s = *s_;
+  const BasketSubset& use = s.learned.split.learn;
+  switch (s.phase) {
+    case State::kDistinct: {
+      const size_t to = s.pos + std::min(std::max<size_t>(chunk, 1), use.size() - s.pos);
+      AppendDistinct(s.baskets, use, s.pos, to, s.products.size(), &s.seen, &s.items);
+      s.pos = to;
+      if (s.pos < use.size()) return;
+      s.seen = std::vector<char>();
+      s.phase = State::kPopularity;
+      s.pos = 0;
+      return;
+    }
+    case State::kPopularity:
+      s.AddPopularity(s.half_lives[s.pos++]);
+      if (s.pos == s.half_lives.size()) s.phase = State::kSearch;
+      return;
+    case State::kSearch:
+      s.Search();
+      s.phase = State::kDone;
+      return;
+    case State::kDone:
+      return;
+  }
+}
+
+WeightValidation WeightSearch::Result() {
+  while (!done()) Run(SIZE_MAX);
+  return s_->v;
 }
 
 WeightValidation SearchWeights(const Baskets& baskets, const std::vector<ModelProduct>& products,
                                const ModelOptions& options, const ValidationModel& learned) {
-  WeightValidation v;
+  WeightSearch search(baskets, products, options, learned);
+  return search.Result();
+}
+
+void WeightSearch::State::Search() {
   const NextBasketSubsetSplit& split = learned.split;
-  if (split.cases.size() < kMinValidationCases) return v;
   Model inner = learned.inner;
   const std::vector<uint32_t>& to_model = learned.to_model;
-  const DistinctLists items = DistinctItems(baskets, split.learn, products.size());
-  std::map<uint32_t, std::vector<uint16_t>> popularity;  // by half-life, in model order
   auto set_half_life = [&](uint32_t h) {
     auto it = popularity.find(h);
     if (it == popularity.end()) {
-      const std::vector<uint16_t> input = Popularity(baskets, split.learn, items, products.size(), h);
-      std::vector<uint16_t> model_order(input.size());
-      for (size_t i = 0; i < input.size(); ++i) model_order[to_model[i]] = input[i];
-      it = popularity.emplace(h, std::move(model_order)).first;
+      AddPopularity(h);
+      it = popularity.find(h);
     }
     for (size_t i = 0; i < inner.products.size(); ++i) inner.products[i].popularity = it->second[i];
     inner.meta.half_life_days = h;
@@ -208,7 +299,6 @@ WeightValidation SearchWeights(const Baskets& baskets, const std::vector<ModelPr
   v.recall10_lo = d_recall10.lo;
   v.recall10_hi = d_recall10.hi;
   v.accepted = gain.lo > 0 && v.hit4_lo >= 0 && v.recall10_lo >= 0;
-  return v;
 }
 
 uint32_t AdaptiveTopN(size_t products) {
@@ -267,6 +357,12 @@ WeightValidation ValidateWeights(const Baskets& baskets, const BasketSubset& use
 Model BuildModelValidated(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
                           const ModelOptions& options, const WeightValidation& validation, ModelStats* stats_out,
                           std::vector<uint32_t>* to_model) {
+  Model model = BuildCore(baskets, use, std::move(products), ChosenOptions(options, validation), stats_out, to_model);
+  if (stats_out) stats_out->validation = validation;
+  return model;
+}
+
+ModelOptions ChosenOptions(const ModelOptions& options, const WeightValidation& validation) {
   ModelOptions chosen = options;
   if (LearnsWeights(options)) {
     if (validation.accepted) chosen.weights = validation.searched;
@@ -278,114 +374,231 @@ Model BuildModelValidated(const Baskets& baskets, const BasketSubset& use, std::
       if (!options.fix_half_life) chosen.weights.half_life_days = 0;
     }
   }
-  Model model = BuildCore(baskets, use, std::move(products), chosen, stats_out, to_model);
-  if (stats_out) stats_out->validation = validation;
-  return model;
+  return chosen;
 }
 
 namespace {
 
 Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
                 const ModelOptions& options, ModelStats* stats_out, std::vector<uint32_t>* to_model) {
-  const size_t n = products.size();
-  ModelStats stats;
-  stats.baskets = use.size();
+  ModelBuilder builder(baskets, use, std::move(products), options);
+  while (!builder.done()) builder.Run(SIZE_MAX);
+  return builder.Result(stats_out, to_model);
+}
 
+}  // namespace
+
+// The build's state between parts (build.h ModelBuilder). The phases run in the order of the single build they
+// replace, each over all the baskets before the next: the distinct items of the baskets in input order, the
+// co-occurrence counts, the popularity, the baskets ordered by customer and day, their distinct items in that
+// order, the transitions and intervals, then the scores and the file's model.
+struct ModelBuilder::State {
+  enum Phase { kDistinct, kCount, kPopularity, kOrder, kOrdered, kSequence, kScores, kDone };
+  State(const Baskets& b, BasketSubset u, std::vector<ModelProduct> p, const ModelOptions& o)
+      : baskets(b), use(std::move(u)), products(std::move(p)), options(o), n(products.size()) {}
+  const Baskets& baskets;
+  const BasketSubset use;
+  std::vector<ModelProduct> products;
+  const ModelOptions options;
+  const size_t n;
+  Phase phase = kDistinct;
+  size_t pos = 0;  // the next basket (position) of the phase under way
+  size_t reserve = 0;  // the distinct lists' items, at most
+  ModelStats stats;
+  std::vector<char> seen;
+  DistinctLists items;  // by position in `use`
+  std::vector<uint32_t> count;
+  std::unique_ptr<PairCounts> co;
+  std::vector<uint16_t> popularity;
+  BasketSubset in_order;
+  std::vector<uint32_t> customer_in_order;
+  std::vector<int32_t> day_in_order;
+  DistinctLists ordered;  // by position in in_order
+  std::vector<uint32_t> from_count, to_count;
+  std::unique_ptr<PairCounts> seq;
+  std::vector<std::vector<int32_t>> intervals;
+  std::vector<int32_t> last_day;  // the current customer's last day with each product (kNoLastDay: none yet)
+  std::vector<uint32_t> touched;  // the products set in last_day, to reset
+  static constexpr int32_t kNoLastDay = INT32_MIN;
+  Model model;
+  std::vector<uint32_t> new_index;
+
+  void Scores();
+};
+
+ModelBuilder::ModelBuilder(const Baskets& baskets, BasketSubset use, std::vector<ModelProduct> products,
+                           const ModelOptions& options)
+    : s_(std::make_unique<State>(baskets, std::move(use), std::move(products), options)) {
+  State& s = *s_;
+  const size_t n = s.n;
+  s.stats.baskets = s.use.size();
   // Unique, non-empty ids.
   {
     std::unordered_set<std::string> used;
     for (size_t i = 0; i < n; ++i) {
-      DropCacheBuster(&products[i].image);
-      if (products[i].id.empty()) products[i].id = "#" + std::to_string(i);
-      if (!used.insert(products[i].id).second) {
-        products[i].id += "~" + std::to_string(i);
-        used.insert(products[i].id);
+      DropCacheBuster(&s.products[i].image);
+      if (s.products[i].id.empty()) s.products[i].id = "#" + std::to_string(i);
+      if (!used.insert(s.products[i].id).second) {
+        s.products[i].id += "~" + std::to_string(i);
+        used.insert(s.products[i].id);
       }
     }
   }
+  for (uint32_t b : s.use) s.reserve += std::min(baskets.item_count(b), kMaxItemsPerBasket);
+  s.seen.assign(n, 0);
+  s.items.begin.reserve(s.use.size() + 1);
+  s.items.begin.push_back(0);
+  s.items.items.reserve(s.reserve);
+}
 
-  // Distinct items per basket (by position in `use`), for the co-occurrence counts and the popularity; then, for
-  // the transitions, the same lists by customer, day, input position (let go of first).
-  DistinctLists items = DistinctItems(baskets, use, n);
+ModelBuilder::~ModelBuilder() = default;
 
-  // Co-occurrence counts.
-  std::vector<uint32_t> count(n, 0);
-  size_t max_pairs = 0;  // an upper bound on the distinct pairs
-  for (size_t i = 0; i < use.size(); ++i) max_pairs += items.count(i) * (items.count(i) - (items.count(i) ? 1 : 0)) / 2;
-  PairCounts co(n, max_pairs);  // a < b
-  for (size_t k = 0; k < use.size(); ++k) {
-    const uint32_t* basket = items.first(k);
-    const size_t size = items.count(k);
-    for (size_t i = 0; i < size; ++i) {
-      ++count[basket[i]];
-      for (size_t j = i + 1; j < size; ++j) co.Add(std::min(basket[i], basket[j]), std::max(basket[i], basket[j]));
+bool ModelBuilder::done() const { return s_->phase == State::kDone; }
+
+void ModelBuilder::Run(size_t chunk) {
+  State& s = *s_;
+  const size_t n = s.n;
+  chunk = std::max<size_t>(chunk, 1);
+  const size_t total = s.use.size();
+  const size_t from = s.pos, to = from + std::min(chunk, total - from);
+  switch (s.phase) {
+    case State::kDistinct: {
+      // Distinct items per basket (by position in `use`), for the co-occurrence counts and the popularity.
+      AppendDistinct(s.baskets, s.use, from, to, n, &s.seen, &s.items);
+      s.pos = to;
+      if (s.pos < total) return;
+      size_t max_pairs = 0;  // an upper bound on the distinct pairs
+      for (size_t i = 0; i < total; ++i) max_pairs += s.items.count(i) * (s.items.count(i) - (s.items.count(i) ? 1 : 0)) / 2;
+      s.co = std::make_unique<PairCounts>(n, max_pairs);  // a < b
+      s.count.assign(n, 0);
+      s.phase = State::kCount;
+      s.pos = 0;
+      return;
     }
-  }
-
-  const std::vector<uint16_t> popularity = Popularity(baskets, use, items, n, options.weights.half_life_days);
-  items = DistinctLists();
-
-  // Sequential counts, and repurchase intervals, over each customer's baskets in date order. The baskets, their
-  // customer, day and distinct items are gathered in that order once, so the loop below reads them in sequence:
-  // reading them through the order there (cache misses on every basket's lists) took most of a build's seconds
-  // at 5.6 M baskets.
-  BasketSubset in_order = ByCustomerAndDay(baskets, use);  // positions in `use`, then baskets
-  for (uint32_t& b : in_order) b = use[b];
-  std::vector<uint32_t> customer_in_order(in_order.size());
-  std::vector<int32_t> day_in_order(in_order.size());
-  for (size_t k = 0; k < in_order.size(); ++k) {
-    customer_in_order[k] = baskets.customer[in_order[k]];
-    day_in_order[k] = baskets.day[in_order[k]];
-  }
-  const DistinctLists ordered = DistinctItems(baskets, in_order, n);
-  in_order = BasketSubset();
-  auto customer_at = [&](size_t k) { return customer_in_order[k]; };
-  std::vector<uint32_t> from_count(n, 0), to_count(n, 0);
-  PairCounts seq(n, 0);  // directed a -> b
-  std::vector<std::vector<int32_t>> intervals(n);
-  {
-    // The current customer's last day with each product (kNoLastDay: none yet), and the products set, to reset.
-    constexpr int32_t kNoLastDay = INT32_MIN;
-    std::vector<int32_t> last_day(n, kNoLastDay);
-    std::vector<uint32_t> touched;
-    for (size_t k = 0; k < customer_in_order.size(); ++k) {
-      const uint32_t customer = customer_at(k);
-      const int32_t day = day_in_order[k];
-      if (customer == UINT32_MAX) continue;
-      if (k == 0 || customer_at(k - 1) != customer) {
-        for (uint32_t p : touched) last_day[p] = kNoLastDay;
-        touched.clear();
-      }
-      for (const uint32_t* p = ordered.first(k); p != ordered.last(k); ++p) {
-        int32_t& last = last_day[*p];
-        if (last == kNoLastDay) {
-          touched.push_back(*p);
-          last = day;
-        } else if (day > last) {
-          intervals[*p].push_back(day - last);
-          last = day;
+    case State::kCount: {
+      // Co-occurrence counts.
+      for (size_t k = from; k < to; ++k) {
+        const uint32_t* basket = s.items.first(k);
+        const size_t size = s.items.count(k);
+        for (size_t i = 0; i < size; ++i) {
+          ++s.count[basket[i]];
+          for (size_t j = i + 1; j < size; ++j) s.co->Add(std::min(basket[i], basket[j]), std::max(basket[i], basket[j]));
         }
       }
-      if (k + 1 < customer_in_order.size() && customer_at(k + 1) == customer) {
-        const size_t from = k, to = k + 1;
-        if (ordered.count(from) == 0 || ordered.count(to) == 0) continue;
-        ++stats.transitions;
-        for (const uint32_t* a = ordered.first(from); a != ordered.last(from); ++a) ++from_count[*a];
-        for (const uint32_t* b = ordered.first(to); b != ordered.last(to); ++b) ++to_count[*b];
-        for (const uint32_t* a = ordered.first(from); a != ordered.last(from); ++a) {
-          for (const uint32_t* b = ordered.first(to); b != ordered.last(to); ++b) {
-            if (*a != *b) seq.Add(*a, *b);
+      s.pos = to;
+      if (s.pos == total) {
+        s.phase = State::kPopularity;
+        s.pos = 0;
+      }
+      return;
+    }
+    case State::kPopularity:
+      s.popularity = Popularity(s.baskets, s.use, s.items, n, s.options.weights.half_life_days);
+      s.items = DistinctLists();
+      s.phase = State::kOrder;
+      return;
+    case State::kOrder: {
+      // For the transitions, the baskets' customer, day and distinct items in customer, day, input position
+      // order, gathered once so that the loop over them reads in sequence: reading them through the order
+      // (cache misses on every basket's lists) took most of a build's seconds at 5.6 M baskets.
+      s.in_order = ByCustomerAndDay(s.baskets, s.use);  // positions in `use`, then baskets
+      for (uint32_t& b : s.in_order) b = s.use[b];
+      s.customer_in_order.resize(s.in_order.size());
+      s.day_in_order.resize(s.in_order.size());
+      for (size_t k = 0; k < s.in_order.size(); ++k) {
+        s.customer_in_order[k] = s.baskets.customer[s.in_order[k]];
+        s.day_in_order[k] = s.baskets.day[s.in_order[k]];
+      }
+      s.ordered.begin.reserve(s.in_order.size() + 1);
+      s.ordered.begin.push_back(0);
+      s.ordered.items.reserve(s.reserve);
+      s.phase = State::kOrdered;
+      s.pos = 0;
+      return;
+    }
+    case State::kOrdered: {
+      AppendDistinct(s.baskets, s.in_order, from, to, n, &s.seen, &s.ordered);
+      s.pos = to;
+      if (s.pos < total) return;
+      s.in_order = BasketSubset();
+      s.seen = std::vector<char>();
+      s.from_count.assign(n, 0);
+      s.to_count.assign(n, 0);
+      s.seq = std::make_unique<PairCounts>(n, 0);  // directed a -> b
+      s.intervals.resize(n);
+      s.last_day.assign(n, State::kNoLastDay);
+      s.phase = State::kSequence;
+      s.pos = 0;
+      return;
+    }
+    case State::kSequence: {
+      // Sequential counts, and repurchase intervals, over each customer's baskets in date order.
+      const std::vector<uint32_t>& customer_at = s.customer_in_order;
+      const DistinctLists& ordered = s.ordered;
+      for (size_t k = from; k < to; ++k) {
+        const uint32_t customer = customer_at[k];
+        const int32_t day = s.day_in_order[k];
+        if (customer == UINT32_MAX) continue;
+        if (k == 0 || customer_at[k - 1] != customer) {
+          for (uint32_t p : s.touched) s.last_day[p] = State::kNoLastDay;
+          s.touched.clear();
+        }
+        for (const uint32_t* p = ordered.first(k); p != ordered.last(k); ++p) {
+          int32_t& last = s.last_day[*p];
+          if (last == State::kNoLastDay) {
+            s.touched.push_back(*p);
+            last = day;
+          } else if (day > last) {
+            s.intervals[*p].push_back(day - last);
+            last = day;
+          }
+        }
+        if (k + 1 < customer_at.size() && customer_at[k + 1] == customer) {
+          const size_t a_list = k, b_list = k + 1;
+          if (ordered.count(a_list) == 0 || ordered.count(b_list) == 0) continue;
+          ++s.stats.transitions;
+          for (const uint32_t* a = ordered.first(a_list); a != ordered.last(a_list); ++a) ++s.from_count[*a];
+          for (const uint32_t* b = ordered.first(b_list); b != ordered.last(b_list); ++b) ++s.to_count[*b];
+          for (const uint32_t* a = ordered.first(a_list); a != ordered.last(a_list); ++a) {
+            for (const uint32_t* b = ordered.first(b_list); b != ordered.last(b_list); ++b) {
+              if (*a != *b) s.seq->Add(*a, *b);
+            }
           }
         }
       }
+      s.pos = to;
+      if (s.pos < total) return;
+      s.ordered = DistinctLists();
+      s.customer_in_order = std::vector<uint32_t>();
+      s.day_in_order = std::vector<int32_t>();
+      s.last_day = std::vector<int32_t>();
+      s.touched = std::vector<uint32_t>();
+      s.phase = State::kScores;
+      s.pos = 0;
+      return;
     }
+    case State::kScores:
+      s.Scores();
+      s.phase = State::kDone;
+      return;
+    case State::kDone:
+      return;
   }
+}
 
+Model ModelBuilder::Result(ModelStats* stats, std::vector<uint32_t>* to_model) {
+  while (!done()) Run(SIZE_MAX);
+  if (stats) *stats = s_->stats;
+  if (to_model) *to_model = s_->new_index;
+  return std::move(s_->model);
+}
+
+void ModelBuilder::State::Scores() {
   // Blended similarity per directed pair, keeping only components seen >= min_pairs times.
   const double k = std::max<uint32_t>(1, options.min_pairs);
   std::unordered_map<uint64_t, double> sim;
-  stats.co_pairs_seen = co.Distinct();
-  co.ForEach([&](uint64_t key, uint32_t c) {
+  stats.co_pairs_seen = co->Distinct();
+  co->ForEach([&](uint64_t key, uint32_t c) {
     if (c < k) return;
     ++stats.co_pairs_kept;
     const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
@@ -393,8 +606,8 @@ Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<Mod
     sim[PairCounts::Key(a, b)] += (1 - options.seq_weight) * cosine;
     sim[PairCounts::Key(b, a)] += (1 - options.seq_weight) * cosine;
   });
-  stats.seq_pairs_seen = seq.Distinct();
-  seq.ForEach([&](uint64_t key, uint32_t c) {
+  stats.seq_pairs_seen = seq->Distinct();
+  seq->ForEach([&](uint64_t key, uint32_t c) {
     if (c < k) return;
     ++stats.seq_pairs_kept;
     const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
@@ -409,11 +622,9 @@ Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<Mod
   std::vector<uint32_t> by_id(n);
   std::iota(by_id.begin(), by_id.end(), 0);
   std::sort(by_id.begin(), by_id.end(), [&](uint32_t x, uint32_t y) { return products[x].id < products[y].id; });
-  std::vector<uint32_t> new_index(n);
+  new_index.assign(n, 0);
   for (uint32_t i = 0; i < n; ++i) new_index[by_id[i]] = i;
 
-  if (to_model) *to_model = new_index;
-  Model model;
   model.meta = options.weights;
   model.meta.min_pairs = static_cast<uint32_t>(k);
   model.meta.top_n = std::min<uint32_t>(options.top_n == 0 ? AdaptiveTopN(n) : options.top_n, 1000);
@@ -449,11 +660,9 @@ Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<Mod
     stats.neighbours += model.neighbours[i].size();
     if (!model.neighbours[i].empty()) ++stats.products_with_neighbours;
   }
-  if (stats_out) *stats_out = stats;
-  return model;
 }
 
-}  // namespace
+
 
 std::string CollectBaskets(const Workspace& ws, const Settings& settings, std::vector<ModelProduct>* products_out,
                            std::vector<BasketRow>* baskets_out) {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,31 @@ WeightValidation ValidateWeights(const Baskets& baskets, const BasketSubset& use
 Model BuildModelValidated(const Baskets& baskets, const BasketSubset& use, std::vector<ModelProduct> products,
                           const ModelOptions& options, const WeightValidation& validation, ModelStats* stats = nullptr,
                           std::vector<uint32_t>* to_model = nullptr);
+
+// BuildModelValidated's options: the weights the validation chose (or plain popularity for those it learned
+// and did not keep), for a ModelBuilder of the same model.
+ModelOptions ChosenOptions(const ModelOptions& options, const WeightValidation& validation);
+
+// One build (BuildModelFromBaskets without the weights' search: the options' weights as given) a part at a time,
+// for a caller that cannot wait seconds (the engine's widget_model, a step each, core/api/cache.h): each Run does
+// one part, at most `chunk` baskets of a pass over them (the distinct items, the pair counts, the baskets in
+// customer order, the transitions) or one of the short parts between, and returns. The same model to the bit
+// whatever the chunks (tests/recommend/model_test.cpp). `baskets` must outlive the builder.
+class ModelBuilder {
+ public:
+  ModelBuilder(const Baskets& baskets, BasketSubset use, std::vector<ModelProduct> products, const ModelOptions& options);
+  ~ModelBuilder();
+  ModelBuilder(const ModelBuilder&) = delete;
+  ModelBuilder& operator=(const ModelBuilder&) = delete;
+  bool done() const;
+  void Run(size_t chunk);
+  // The model (runs what is left first); once. `to_model`: each input product's index in the model.
+  Model Result(ModelStats* stats = nullptr, std::vector<uint32_t>* to_model = nullptr);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 // The workspace's products (display data) and valid orders up to settings.as_of as baskets (what BuildModel
 // learns from; the dashboard's quality figures evaluate the same). Returns the price currency ("" unknown).

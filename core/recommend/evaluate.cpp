@@ -86,10 +86,15 @@ std::vector<uint32_t> ByCustomerAndDay(const Baskets& baskets, const BasketSubse
 }
 
 NextBasketSubsetSplit SplitLastBasket(const Baskets& baskets, const BasketSubset& use, size_t max_cases) {
+  return SplitLastBasket(baskets, use, max_cases, ByCustomerAndDay(baskets, use));
+}
+
+NextBasketSubsetSplit SplitLastBasket(const Baskets& baskets, const BasketSubset& use, size_t max_cases,
+                                      const std::vector<uint32_t>& in_order) {
   NextBasketSubsetSplit split;
   // Basket indexes of customers' orders with items, by customer and day.
   std::vector<uint32_t> order;
-  for (uint32_t i : ByCustomerAndDay(baskets, use)) {
+  for (uint32_t i : in_order) {
     const uint32_t b = use[i];
     if (baskets.customer[b] != UINT32_MAX && baskets.item_count(b) > 0) order.push_back(b);
   }

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/recommend/build.h"
@@ -48,6 +49,32 @@ struct ValidationModel {
 };
 ValidationModel BuildValidationModel(const Baskets& baskets, const BasketSubset& use,
                                      const std::vector<ModelProduct>& products, const ModelOptions& options);
+// SearchWeights in parts (the engine's steps): each Run does one part (at most `chunk` learning baskets' distinct
+// items, or one half-life's popularity, or the search over the validation cases) and returns; Result is
+// SearchWeights' to the bit. `baskets`, `products` and `learned` must outlive it.
+class WeightSearch {
+ public:
+  WeightSearch(const Baskets& baskets, const std::vector<ModelProduct>& products, const ModelOptions& options,
+               const ValidationModel& learned);
+  ~WeightSearch();
+  WeightSearch(const WeightSearch&) = delete;
+  WeightSearch& operator=(const WeightSearch&) = delete;
+  bool done() const;
+  void Run(size_t chunk);
+  WeightValidation Result();  // runs what is left first
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+// BuildValidationModel in parts (the engine's steps): the split, then a builder of the inner model (null when the
+// split has too few cases: nothing to build); {split, builder->Result(nullptr, &to_model)} is the ValidationModel.
+// `in_order`, when given, is ByCustomerAndDay(baskets, use).
+std::unique_ptr<ModelBuilder> StartValidationModel(const Baskets& baskets, const BasketSubset& use,
+                                                   const std::vector<ModelProduct>& products,
+                                                   const ModelOptions& options, NextBasketSubsetSplit* split,
+                                                   const std::vector<uint32_t>* in_order = nullptr);
 WeightValidation SearchWeights(const Baskets& baskets, const std::vector<ModelProduct>& products,
                                const ModelOptions& options, const ValidationModel& learned);
 
@@ -60,6 +87,9 @@ std::vector<uint32_t> ByCustomerAndDay(const Baskets& baskets, const BasketSubse
 // Orders without items are ignored; a customer's orders are taken in day order (ties: input order).
 NextBasketSplit SplitLastBasket(const std::vector<BasketRow>& baskets, size_t max_cases);
 NextBasketSubsetSplit SplitLastBasket(const Baskets& baskets, const BasketSubset& use, size_t max_cases);
+// The same with `in_order` = ByCustomerAndDay(baskets, use), computed beforehand (the engine's step of its own).
+NextBasketSubsetSplit SplitLastBasket(const Baskets& baskets, const BasketSubset& use, size_t max_cases,
+                                      const std::vector<uint32_t>& in_order);
 
 // Per case scores (1/0 for hit@4, [0,1] for recall@10).
 struct CaseScores {

@@ -111,13 +111,32 @@ void SegmentContext::EnsureModels() const {
 
 void AttachAnalyses(SegmentContext* ctx, const Workspace& workspace, const Settings& settings,
                     const SegmentContextOptions& options) {
+  AttachAnalysesPart(ctx, workspace, settings, options, 0);
+  AttachAnalysesPart(ctx, workspace, settings, options, 1);
+}
+
+void AttachAnalysesPart(SegmentContext* ctx, const Workspace& workspace, const Settings& settings,
+                        const SegmentContextOptions& options, int part) {
+  const size_t n = ctx->customers;
+  const double missing = std::numeric_limits<double>::quiet_NaN();
+  if (part == 1) {
+    // Funnel stage, with the context's analysis date.
+    Settings s = settings;
+    s.as_of_day = ctx->as_of_day;
+    const FunnelResult funnel = ComputeFunnelFromFacts(workspace, s, ctx->facts);
+    std::vector<uint8_t> stage(n, kNoEnum);
+    for (size_t c = 0; c < n && c < funnel.stage.size(); ++c) {
+      if (funnel.stage[c] == Stage::kNotCustomer) continue;
+      stage[c] = EnumCode(FieldId::kStage, StageName(funnel.stage[c]));
+    }
+    SetEnumColumn(ctx, FieldId::kStage, std::move(stage));
+    return;
+  }
   if (options.models && options.eager_models) {
     AttachModels(ctx, workspace, settings);
   } else if (options.models) {
     ctx->models_pending = true;
   }
-  const size_t n = ctx->customers;
-  const double missing = std::numeric_limits<double>::quiet_NaN();
 
   // RFM scores and named segment (customers without a counted order have none).
   {
@@ -137,19 +156,6 @@ void AttachAnalyses(SegmentContext* ctx, const Workspace& workspace, const Setti
     SetNumberColumn(ctx, FieldId::kRfmM, std::move(m));
     SetNumberColumn(ctx, FieldId::kRfmFm, std::move(fm));
     SetEnumColumn(ctx, FieldId::kRfmSegment, std::move(segment));
-  }
-
-  // Funnel stage, with the context's analysis date.
-  {
-    Settings s = settings;
-    s.as_of_day = ctx->as_of_day;
-    const FunnelResult funnel = ComputeFunnelFromFacts(workspace, s, ctx->facts);
-    std::vector<uint8_t> stage(n, kNoEnum);
-    for (size_t c = 0; c < n && c < funnel.stage.size(); ++c) {
-      if (funnel.stage[c] == Stage::kNotCustomer) continue;
-      stage[c] = EnumCode(FieldId::kStage, StageName(funnel.stage[c]));
-    }
-    SetEnumColumn(ctx, FieldId::kStage, std::move(stage));
   }
 }
 

@@ -213,3 +213,70 @@ TEST_CASE("Fit: a fit run a few iterations at a time (the engine's steps) is Fit
   CHECK(none.done());
   CHECK(none.result().status().code() == StatusCode::kInsufficientData);
 }
+
+TEST_CASE("Predict: customers predicted a chunk of patterns at a time are PredictCustomers' rows, to the bit", "[model][predict]") {
+  for (ModelKind m : {ModelKind::kBgNbd, ModelKind::kParetoNbd}) {
+    const std::vector<double> truth = m == ModelKind::kParetoNbd ? std::vector<double>{0.55, 10.6, 0.61, 11.7}
+                                                                 : std::vector<double>{0.24, 4.4, 0.79, 2.4};
+    Simulated s = Simulate(m, truth, 2000, 5);
+    const Result<FitResult> fit = FitCountModel(m, CompressPatterns(s.x, s.t_x, s.T));
+    REQUIRE(fit.ok());
+    FitResult spend;  // a Gamma-Gamma fit's parameters, for the CLV column
+    spend.model = ModelKind::kGammaGamma;
+    spend.params = {6.0, 4.0, 15.0};
+    s.zbar.assign(s.x.size(), 0.0);
+    for (size_t i = 0; i < s.x.size(); ++i) s.zbar[i] = s.x[i] > 0 ? 20.0 + static_cast<double>(i % 7) : 0.0;
+    const PredictionOptions options;
+    const CustomerPredictions whole = PredictCustomers(*fit, &spend, s.x, s.t_x, s.T, s.zbar, options);
+    CustomerPredictor predictor(*fit, &spend, s.x, s.t_x, s.T, s.zbar, options);
+    int runs = 1;
+    while (!predictor.Run(97)) ++runs;
+    INFO(ModelName(m) << ": " << runs << " runs");
+    CHECK((m == ModelKind::kParetoNbd ? runs == 1 : runs > 3));
+    const CustomerPredictions stepped = predictor.Result();
+    auto same = [](const std::vector<double>& a, const std::vector<double>& b) {
+      if (a.size() != b.size()) return false;
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
+      }
+      return true;
+    };
+    CHECK(same(stepped.p_alive, whole.p_alive));
+    CHECK(same(stepped.expected_purchases, whole.expected_purchases));
+    CHECK(same(stepped.p_purchase, whole.p_purchase));
+    CHECK(same(stepped.next_purchase, whole.next_purchase));
+    CHECK(same(stepped.clv, whole.clv));
+    CHECK(stepped.risk == whole.risk);
+  }
+}
+
+TEST_CASE("Fit: Gamma-Gamma a few iterations at a time is FitGammaGamma's fit, to the bit", "[model][fit]") {
+  Random rng(7);
+  std::vector<double> x(3000, 0.0), zbar(3000, 0.0);
+  for (size_t i = 0; i < x.size(); ++i) {
+    x[i] = static_cast<double>(i % 6);
+    const double nu = rng.Gamma(3.7, 15.4);
+    if (x[i] >= 1) zbar[i] = rng.Gamma(6.2 * x[i], x[i] * nu);
+  }
+  const Result<FitResult> whole = FitGammaGamma(x, zbar);
+  REQUIRE(whole.ok());
+  for (int per_run : {1, 4}) {
+    GammaGammaFitter fitter(x, zbar);
+    int runs = 1;
+    while (!fitter.Run(per_run)) ++runs;
+    INFO(per_run << " iteration(s) a run, " << runs << " runs");
+    REQUIRE(fitter.result().ok());
+    const FitResult& stepped = fitter.result().value();
+    CHECK(runs > whole->iterations / per_run);
+    CHECK(stepped.params == whole->params);
+    CHECK(stepped.se == whole->se);
+    CHECK(stepped.log_likelihood == whole->log_likelihood);
+    CHECK(stepped.iterations == whole->iterations);
+    CHECK(stepped.evaluations == whole->evaluations);
+    CHECK(stepped.message == whole->message);
+  }
+  const std::vector<double> zero(50, 0.0);
+  GammaGammaFitter none(zero, zero);
+  CHECK(none.done());
+  CHECK(none.result().status().code() == StatusCode::kInsufficientData);
+}

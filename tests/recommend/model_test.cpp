@@ -580,3 +580,144 @@ TEST_CASE("widget evaluation: the last-basket split and the paired bootstrap", "
   CHECK(h.lo > 0.35);
   CHECK(h.hi < 0.65);
 }
+
+namespace {
+
+// Random baskets: `customers` customers (every seventh basket a guest's), days with ties, duplicate items,
+// products drawn from `products` (above PairCounts::kDenseProducts: the hashed counts).
+Baskets RandomBaskets(uint32_t customers, uint32_t products, uint64_t seed) {
+  Random random(seed);
+  std::vector<BasketRow> rows;
+  for (uint32_t c = 0; c < customers; ++c) {
+    const uint32_t orders = 1 + static_cast<uint32_t>(random.Below(5));
+    for (uint32_t o = 0; o < orders; ++o) {
+      BasketRow row;
+      row.customer = random.Below(7) == 0 ? UINT32_MAX : c;
+      row.day = static_cast<int32_t>(random.Below(60));
+      const uint32_t items = static_cast<uint32_t>(random.Below(6));
+      for (uint32_t i = 0; i < items; ++i) row.items.push_back(static_cast<uint32_t>(random.Below(products / 4 + 1) * (1 + random.Below(3))) % products);
+      rows.push_back(row);
+    }
+  }
+  std::swap(rows.front(), rows.back());  // not all in customer order
+  return Baskets::From(rows);
+}
+
+std::vector<ModelProduct> RandomProducts(uint32_t n) {
+  std::vector<ModelProduct> products;
+  for (uint32_t i = 0; i < n; ++i) products.push_back(Product("P" + std::to_string((i * 7919) % n), "Product " + std::to_string(i)));
+  products[n / 2].id = products[0].id;  // a duplicate id
+  return products;
+}
+
+void CheckSameStats(const ModelStats& a, const ModelStats& b) {
+  CHECK(a.baskets == b.baskets);
+  CHECK(a.transitions == b.transitions);
+  CHECK(a.co_pairs_seen == b.co_pairs_seen);
+  CHECK(a.co_pairs_kept == b.co_pairs_kept);
+  CHECK(a.seq_pairs_seen == b.seq_pairs_seen);
+  CHECK(a.seq_pairs_kept == b.seq_pairs_kept);
+  CHECK(a.neighbours == b.neighbours);
+  CHECK(a.products_with_neighbours == b.products_with_neighbours);
+  CHECK(a.products_with_interval == b.products_with_interval);
+}
+
+}  // namespace
+
+TEST_CASE("widget model building a part at a time: the same model as one call, whatever the chunks", "[widget]") {
+  for (const uint32_t n : {40u, 1500u}) {
+    const Baskets baskets = RandomBaskets(n == 40 ? 3000 : 1500, n, n);
+    const std::vector<ModelProduct> products = RandomProducts(n);
+    BasketSubset some;  // every basket but each fifth
+    for (uint32_t b = 0; b < baskets.size(); ++b) {
+      if (b % 5 != 3) some.push_back(b);
+    }
+    ModelOptions options;
+    options.learn_weights = false;
+    options.min_pairs = 2;
+    options.weights.half_life_days = 30;
+    for (const BasketSubset& use : {AllBaskets(baskets), some}) {
+      ModelStats one_stats;
+      std::vector<uint32_t> one_index;
+      const std::string one = WriteModel(BuildModelFromBaskets(baskets, use, products, options, &one_stats, &one_index));
+      CHECK(one_stats.co_pairs_kept > 0);
+      CHECK(one_stats.seq_pairs_kept > 0);
+      CHECK(one_stats.products_with_interval > 0);
+      for (const size_t chunk : {size_t{1}, size_t{7}, size_t{1000}, use.size(), SIZE_MAX}) {
+        ModelBuilder builder(baskets, use, products, options);
+        size_t runs = 0;
+        while (!builder.done()) {
+          builder.Run(chunk);
+          ++runs;
+        }
+        ModelStats stats;
+        std::vector<uint32_t> index;
+        CHECK(WriteModel(builder.Result(&stats, &index)) == one);
+        CheckSameStats(stats, one_stats);
+        CHECK(index == one_index);
+        if (chunk == 7) CHECK(runs > 3 * use.size() / 7);  // the passes over the baskets in chunks
+      }
+    }
+  }
+  SECTION("with the weights learned: the validation's model and the shipped one, built in parts") {
+    const Baskets baskets = Baskets::From(Synthetic(600, true));
+    const BasketSubset all = AllBaskets(baskets);
+    const ModelOptions options;
+    ModelStats one_stats;
+    const std::string one = WriteModel(BuildModelFromBaskets(baskets, all, SyntheticProducts(), options, &one_stats));
+    REQUIRE(one_stats.validation.accepted);
+    // The validation's model in parts gives the same search.
+    const ValidationModel whole = BuildValidationModel(baskets, all, SyntheticProducts(), options);
+    ValidationModel parts;
+    std::unique_ptr<ModelBuilder> learning = StartValidationModel(baskets, all, SyntheticProducts(), options, &parts.split);
+    REQUIRE(learning);
+    while (!learning->done()) learning->Run(5);
+    parts.inner = learning->Result(nullptr, &parts.to_model);
+    CHECK(WriteModel(parts.inner) == WriteModel(whole.inner));
+    CHECK(parts.to_model == whole.to_model);
+    CHECK(parts.split.learn == whole.split.learn);
+    const WeightValidation v = SearchWeights(baskets, SyntheticProducts(), options, parts);
+    CHECK(v.accepted);
+    ModelBuilder builder(baskets, all, SyntheticProducts(), ChosenOptions(options, v));
+    while (!builder.done()) builder.Run(11);
+    CHECK(WriteModel(builder.Result()) == one);
+  }
+}
+
+TEST_CASE("widget weights' search a part at a time: the same validation as one call", "[widget]") {
+  const Baskets baskets = Baskets::From(Synthetic(600, true));
+  const BasketSubset all = AllBaskets(baskets);
+  for (const bool fix_half_life : {false, true}) {
+    ModelOptions options;
+    options.fix_half_life = fix_half_life;
+    options.weights.half_life_days = fix_half_life ? 45 : 0;  // 45: off the search's axis
+    const ValidationModel learned = BuildValidationModel(baskets, all, SyntheticProducts(), options);
+    const WeightValidation one = SearchWeights(baskets, SyntheticProducts(), options, learned);
+    REQUIRE(one.ran);
+    const std::vector<ModelProduct> products = SyntheticProducts();
+    WeightSearch search(baskets, products, options, learned);
+    size_t runs = 0;
+    while (!search.done()) {
+      search.Run(13);
+      ++runs;
+    }
+    CHECK(runs > learned.split.learn.size() / 13);
+    const WeightValidation parts = search.Result();
+    CHECK(parts.accepted == one.accepted);
+    CHECK(parts.select_cases == one.select_cases);
+    CHECK(parts.confirm_cases == one.confirm_cases);
+    CHECK(parts.hit4 == one.hit4);
+    CHECK(parts.recall10 == one.recall10);
+    CHECK(parts.pop_hit4 == one.pop_hit4);
+    CHECK(parts.pop_recall10 == one.pop_recall10);
+    CHECK(parts.gain_lo == one.gain_lo);
+    CHECK(parts.gain_hi == one.gain_hi);
+    CHECK(parts.hit4_lo == one.hit4_lo);
+    CHECK(parts.recall10_lo == one.recall10_lo);
+    CHECK(parts.searched.half_life_days == one.searched.half_life_days);
+    CHECK(parts.searched.w_repeat == one.searched.w_repeat);
+    CHECK(parts.searched.w_replenish == one.searched.w_replenish);
+    CHECK(parts.searched.w_bought == one.searched.w_bought);
+    if (fix_half_life) CHECK(parts.searched.half_life_days == 45);
+  }
+}

@@ -516,3 +516,61 @@ TEST_CASE("segment: rfm_r and rfm_fm select exactly the customers of each RFM gr
 }
 
 }  // namespace rapport
+
+namespace rapport {
+
+TEST_CASE("segment columns a part at a time: the same columns as one call, the facts asked for once", "[segment]") {
+  test::WorkspaceBuilder builder;
+  test::BuildRandomStore(&builder, 300, 11, false);
+  const Workspace& ws = builder.workspace();
+  const SegmentContext one = BuildSegmentContext(ws, ws.settings, kNoDay);
+  int asked = 0;
+  SegmentContextOptions options;
+  options.facts = [&](int32_t as_of_day, uint32_t currency) {
+    ++asked;
+    return std::make_shared<const CustomerFacts>(BuildCustomerFacts(ws, as_of_day, currency));
+  };
+  SegmentContextBuilder parts(ws, ws.settings, kNoDay, options);
+  CHECK(asked == 1);
+  int runs = 0;
+  while (!parts.done()) {
+    parts.Run();
+    ++runs;
+  }
+  CHECK(runs == 8);  // 300 customers' orders: the lines in one Run
+  CHECK(asked == 1);
+  // The lines' copy a few orders a Run: the same lines.
+  SegmentContextBuilder small(ws, ws.settings, kNoDay);
+  runs = 0;
+  while (!small.done()) {
+    small.Run(7);
+    ++runs;
+  }
+  CHECK(runs > 7 + static_cast<int>(ws.orders.size() / 7) - 1);
+  const SegmentContext small_steps = small.Result();
+  CHECK(small_steps.line_customer == one.line_customer);
+  CHECK(small_steps.line_product == one.line_product);
+  CHECK(small_steps.line_day == one.line_day);
+  CHECK(small_steps.product_lines == one.product_lines);
+  const SegmentContext stepped = parts.Result();
+  CHECK(stepped.as_of_day == one.as_of_day);
+  CHECK(stepped.customers == one.customers);
+  for (size_t f = 0; f < kFieldCount; ++f) {
+    INFO(f);
+    REQUIRE(stepped.number[f].size() == one.number[f].size());
+    CHECK(std::equal(stepped.number[f].begin(), stepped.number[f].end(), one.number[f].begin(),
+                     [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }));
+    CHECK(stepped.enum_code[f] == one.enum_code[f]);
+    CHECK(stepped.unavailable[f] == one.unavailable[f]);
+  }
+  CHECK(stepped.tag_ids == one.tag_ids);
+  CHECK(stepped.tag_mask == one.tag_mask);
+  CHECK(stepped.line_customer == one.line_customer);
+  CHECK(stepped.product_lines == one.product_lines);
+  CHECK(stepped.category_mask == one.category_mask);
+  CHECK(stepped.last_complaint_day == one.last_complaint_day);
+  CHECK(Eval(stepped, "orders >= 2 and rfm_segment = \"champions\"").Count() ==
+        Eval(one, "orders >= 2 and rfm_segment = \"champions\"").Count());
+}
+
+}  // namespace rapport

@@ -39,6 +39,11 @@ namespace rapport {
 
 namespace {
 
+// The segment columns under way.
+struct SegmentBuild {
+  std::shared_ptr<SegmentContextBuilder> builder;
+};
+
 // The segment columns for this request's settings, from the engine's cache when there is an engine (a live
 // count re-evaluates on every keystroke; building the columns is the expensive part).
 std::shared_ptr<const SegmentContext> SegmentContextFor(OpContext& ctx) {
@@ -48,7 +53,26 @@ std::shared_ptr<const SegmentContext> SegmentContextFor(OpContext& ctx) {
     return BuildSegmentContext(ctx.workspace, ctx.settings, kNoDay, options);
   };
   if (!ctx.engine) return std::make_shared<const SegmentContext>(build());
-  return ctx.engine->cache().Get<SegmentContext>("segment:" + Dump(SettingsToJson(ctx.settings)), build);
+  // A part a step (core/segment/context.h SegmentContextBuilder): the facts, then each part of the columns.
+  AnalysisCache& cache = ctx.engine->cache();
+  const std::string key = "segment:" + Dump(SettingsToJson(ctx.settings));
+  const std::string building_key = "segment-building:" + Dump(SettingsToJson(ctx.settings));
+  if (!cache.Has(key)) {
+    const std::shared_ptr<const SegmentBuild> building = cache.Get<SegmentBuild>(building_key, [&] {
+      SegmentContextOptions options;
+      options.facts = FactsSourceFor(ctx);
+      return SegmentBuild{std::make_shared<SegmentContextBuilder>(ctx.workspace, ctx.settings, kNoDay, options)};
+    });
+    while (!building->builder->done()) {
+      cache.StepWork();
+      building->builder->Run();
+    }
+    const std::shared_ptr<const SegmentContext> built =
+        cache.Get<SegmentContext>(key, [&] { return building->builder->Result(); });
+    cache.Erase(building_key);
+    return built;
+  }
+  return cache.Get<SegmentContext>(key, build);
 }
 
 

@@ -50,8 +50,33 @@ struct WidgetBaskets {
   std::string currency;
 };
 
-Json BuildReply(OpContext& ctx, const ModelOptions& options, bool quality, const WidgetBaskets& input,
-                const WeightValidation& validation);
+// A model build under way (core/recommend/build.h ModelBuilder), with the baskets it reads and, for the
+// weights' validation, its split: kWidgetBasketsPerStep baskets of a pass a step.
+struct WidgetBuild {
+  std::shared_ptr<const WidgetBaskets> input;
+  NextBasketSubsetSplit split;
+  std::shared_ptr<ModelBuilder> builder;  // null: the split has too few cases, nothing to build
+};
+// The weights' search under way (core/recommend/evaluate.h WeightSearch), with what it reads.
+struct WidgetSearch {
+  std::shared_ptr<const WidgetBaskets> input;
+  std::shared_ptr<const ValidationModel> learned;
+  std::shared_ptr<WeightSearch> search;
+};
+// 5.6 M baskets at a million customers: each build's longest pass (the distinct items gathered in customer order,
+// random reads) took ~1 s natively in one piece.
+constexpr size_t kWidgetBasketsPerStep = size_t{1} << 20;
+
+void RunBuild(OpContext& ctx, const WidgetBuild& build) {
+  if (!build.builder) return;
+  while (!build.builder->done()) {
+    ctx.engine->cache().StepWork();
+    build.builder->Run(kWidgetBasketsPerStep);
+  }
+}
+
+Json BuildReply(const ModelOptions& options, bool quality, const WidgetBaskets& input, Model model,
+                const ModelStats& stats);
 
 }  // namespace
 
@@ -117,12 +142,16 @@ Result<Json> Op_widget_model(OpContext& ctx) {
   if (!ctx.engine) {
     const WidgetBaskets input = collect();
     const WeightValidation validation = ValidateWeights(input.baskets, AllBaskets(input.baskets), input.products, options);
-    reply = std::make_shared<const Json>(BuildReply(ctx, options, quality, input, validation));
+    ModelStats stats;
+    Model model = BuildModelValidated(input.baskets, AllBaskets(input.baskets), input.products,
+                                      OptionsForSettings(options, ctx.settings), validation, &stats);
+    model.meta.currency = input.currency;
+    reply = std::make_shared<const Json>(BuildReply(options, quality, input, std::move(model), stats));
   } else if (ctx.engine->cache().Has(reply_key)) {
     reply = ctx.engine->cache().Get<Json>(reply_key, [] { return Json(); });
   } else {
-    // Four steps (core/api/cache.h): the baskets, the weights' validation (two), the model. The baskets (~120 MB at a
-    // million customers) are let go once the model is built.
+    // Steps (core/api/cache.h): the baskets, the weights' validation (its model a part a step, then the search),
+    // the model a part a step. The baskets (~120 MB at a million customers) are let go once the model is built.
     AnalysisCache& cache = ctx.engine->cache();
     const std::string baskets_key = "widget-baskets:" + settings;
     const std::shared_ptr<const WidgetBaskets> input = cache.Get<WidgetBaskets>(baskets_key, collect);
@@ -133,15 +162,69 @@ Result<Json> Op_widget_model(OpContext& ctx) {
     const bool learn = LearnsWeights(options);
     std::shared_ptr<const ValidationModel> learned;
     if (learn && !cache.Has("widget-validation:" + validation_part)) {
-      learned = cache.Get<ValidationModel>("widget-learned:" + validation_part, [&] {
-        return BuildValidationModel(input->baskets, AllBaskets(input->baskets), input->products, options);
+      const std::string learning_key = "widget-learning:" + validation_part;
+      if (!cache.Has("widget-learned:" + validation_part)) {
+        // The baskets by customer and day, then the split (each ~0.2 s at 5.6 M baskets), then the build.
+        const std::string order_key = "widget-order:" + settings;
+        std::shared_ptr<const std::vector<uint32_t>> in_order;
+        if (!cache.Has(learning_key)) {
+          in_order = cache.Get<std::vector<uint32_t>>(order_key, [&] {
+            return ByCustomerAndDay(input->baskets, AllBaskets(input->baskets));
+          });
+        }
+        const std::shared_ptr<const WidgetBuild> learning = cache.Get<WidgetBuild>(learning_key, [&] {
+          WidgetBuild w;
+          w.input = input;
+          w.builder = StartValidationModel(input->baskets, AllBaskets(input->baskets), input->products, options,
+                                           &w.split, in_order.get());
+          return w;
+        });
+        cache.Erase(order_key);
+        RunBuild(ctx, *learning);
+        learned = cache.Get<ValidationModel>("widget-learned:" + validation_part, [&] {
+          ValidationModel v;
+          v.split = learning->split;
+          if (learning->builder) v.inner = learning->builder->Result(nullptr, &v.to_model);
+          return v;
+        });
+        cache.Erase(learning_key);
+      } else {
+        learned = cache.Get<ValidationModel>("widget-learned:" + validation_part, [] { return ValidationModel(); });
+      }
+    }
+    std::shared_ptr<const WidgetSearch> searching;
+    const std::string searching_key = "widget-searching:" + validation_part;
+    if (learned) {
+      searching = cache.Get<WidgetSearch>(searching_key, [&] {
+        return WidgetSearch{input, learned, std::make_shared<WeightSearch>(input->baskets, input->products, options, *learned)};
       });
+      while (!searching->search->done()) {
+        cache.StepWork();
+        searching->search->Run(kWidgetBasketsPerStep);
+      }
     }
     const std::shared_ptr<const WeightValidation> validation =
         cache.Get<WeightValidation>("widget-validation:" + validation_part, [&] {
-          return learn ? SearchWeights(input->baskets, input->products, options, *learned) : WeightValidation{};
+          return searching ? searching->search->Result() : WeightValidation{};
         });
-    reply = cache.Get<Json>(reply_key, [&] { return BuildReply(ctx, options, quality, *input, *validation); });
+    cache.Erase(searching_key);
+    const std::string building_key = "widget-building:" + reply_key;
+    const std::shared_ptr<const WidgetBuild> building = cache.Get<WidgetBuild>(building_key, [&] {
+      WidgetBuild w;
+      w.input = input;
+      w.builder = std::make_shared<ModelBuilder>(input->baskets, AllBaskets(input->baskets), input->products,
+                                                 ChosenOptions(OptionsForSettings(options, ctx.settings), *validation));
+      return w;
+    });
+    RunBuild(ctx, *building);
+    reply = cache.Get<Json>(reply_key, [&] {
+      ModelStats stats;
+      Model model = building->builder->Result(&stats);
+      stats.validation = *validation;
+      model.meta.currency = input->currency;
+      return BuildReply(options, quality, *input, std::move(model), stats);
+    });
+    cache.Erase(building_key);
     cache.Erase(baskets_key);
     cache.Erase("widget-learned:" + validation_part);
   }
@@ -154,12 +237,8 @@ Result<Json> Op_widget_model(OpContext& ctx) {
 namespace {
 
 // BuildModel's model (core/recommend/build.h), from the collected baskets and the weights' validation.
-Json BuildReply(OpContext& ctx, const ModelOptions& options, bool quality, const WidgetBaskets& input,
-                const WeightValidation& validation) {
-  ModelStats stats;
-  Model model = BuildModelValidated(input.baskets, AllBaskets(input.baskets), input.products,
-                                    OptionsForSettings(options, ctx.settings), validation, &stats);
-  model.meta.currency = input.currency;
+Json BuildReply(const ModelOptions& options, bool quality, const WidgetBaskets& input, Model model,
+                const ModelStats& stats) {
   const std::string bytes = WriteModel(model);
   Json out;
   out["bytes_base64"] = Base64(bytes);

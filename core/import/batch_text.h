@@ -1,6 +1,8 @@
-// BatchText: the import batch's text column. StringColumn's interface and behaviour (core/workspace/columns.h:
-// strings appended one after another into one buffer, lazy while every row is empty, rows written in place),
-// with 32-bit offsets: a row costs its text and 4 bytes instead of 8. The batch is new memory that a single
+// BatchText: the import batch's text column. Strings appended one after another into one buffer (an append is
+// an inline copy, CopyShort), row i being [offset i, offset i+1); lazy while every row is empty (only a row
+// count is kept; the first non-empty value writes the offsets before it); rows may be written in place. The
+// offsets are 32-bit: a row costs its text and 4 bytes (it was 8 with the 64-bit offsets of the StringColumn
+// this replaces). The batch is new memory that a single
 // import page-faults as it fills, so its footprint is what a cold import pays for (bench/RESULTS.md,
 // "Importers (issue 6)"); a transactions row has five text cells.
 //

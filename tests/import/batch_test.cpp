@@ -1,4 +1,4 @@
-// The import batch's storage: lazy columns (StringColumn, LazyColumn: nothing stored until the first value
+// The import batch's storage: lazy columns (BatchText, LazyColumn: nothing stored until the first value
 // that is not the default), the packed issue list (BatchIssues), the size hint (ParseSession::ExpectBytes ->
 // ReserveBatch) and slices that reuse one set of buffers (SplitOrders). Every case checks what is read back.
 #include <catch2/catch.hpp>
@@ -12,8 +12,8 @@
 namespace rapport {
 namespace {
 
-TEST_CASE("StringColumn stores nothing until its first non-empty value", "[import][batch]") {
-  StringColumn c;
+TEST_CASE("BatchText stores nothing until its first non-empty value", "[import][batch]") {
+  BatchText c;
   for (int i = 0; i < 3; ++i) c.Append("");
   CHECK(c.size() == 3);
   CHECK(c.lazy());
@@ -40,7 +40,7 @@ TEST_CASE("StringColumn stores nothing until its first non-empty value", "[impor
   CHECK(c[0].empty());
 
   // A lazy column truncates by its count; a moved-from column is empty.
-  StringColumn lazy;
+  BatchText lazy;
   for (int i = 0; i < 5; ++i) lazy.Append("");
   lazy.Truncate(2);
   CHECK(lazy.size() == 2);
@@ -50,13 +50,13 @@ TEST_CASE("StringColumn stores nothing until its first non-empty value", "[impor
   CHECK(lazy.size() == 3);
   CHECK(lazy[1].empty());
   CHECK(lazy[2] == "x");
-  StringColumn moved = std::move(lazy);
+  BatchText moved = std::move(lazy);
   CHECK(moved.size() == 3);
   CHECK(moved[2] == "x");
   CHECK(lazy.size() == 0);  // NOLINT(bugprone-use-after-move): the moved-from state is specified
-  StringColumn lazy_rows;
+  BatchText lazy_rows;
   lazy_rows.Append("");
-  StringColumn moved_lazy = std::move(lazy_rows);
+  BatchText moved_lazy = std::move(lazy_rows);
   CHECK(moved_lazy.size() == 1);
   CHECK(lazy_rows.size() == 0);  // NOLINT(bugprone-use-after-move)
 }

@@ -1,18 +1,18 @@
-// StringColumn's copy of short strings (CopyShort: 8- and 4-byte words with an overlapping last word): every
+// BatchText's copy of short strings (CopyShort: 8- and 4-byte words with an overlapping last word): every
 // length around the word sizes is read back byte for byte, also from unaligned sources.
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "core/workspace/columns.h"
+#include "core/import/batch_text.h"
 
 namespace rapport {
 namespace {
 
-TEST_CASE("StringColumn reads back strings of every length from 0 to 100 bytes", "[workspace][columns]") {
+TEST_CASE("BatchText reads back strings of every length from 0 to 100 bytes", "[workspace][columns]") {
   std::string source;
   for (int i = 0; i < 300; ++i) source.push_back(static_cast<char>('!' + (i * 7) % 90));
-  StringColumn c;
+  BatchText c;
   size_t expected_bytes = 0;
   for (size_t offset = 0; offset < 3; ++offset) {  // unaligned sources too
     for (size_t n = 0; n <= 100; ++n) {

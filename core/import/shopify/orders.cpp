@@ -4,7 +4,7 @@
 // docs/formats/shopify.md; this file follows that description and does not repeat it.
 //
 // Columns are found by name once, in Begin(). Per row: no heap allocation (strings are normalised into
-// reused member buffers and appended to the batch's StringColumns).
+// reused member buffers and appended to the batch's text columns (BatchText)).
 #include <cstring>
 
 #include "core/import/header.h"

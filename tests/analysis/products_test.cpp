@@ -16,6 +16,20 @@ using rapport::test::AddNumbered;
 using rapport::test::ThreeLoadOrders;
 using rapport::test::WorkspaceBuilder;
 
+namespace {
+
+// Options that keep every row: no support floor, no top-N cut, pairs from `min_pair_count` baskets.
+ProductOptions EveryRow(int64_t min_pair_count) {
+  ProductOptions options;
+  options.min_pair_count = min_pair_count;
+  options.min_support = 0;
+  options.top_pairs = -1;
+  options.top_journeys = -1;
+  return options;
+}
+
+}  // namespace
+
 TEST_CASE("products: hand-worked replenishment, first product, journeys, bought together", "[analysis][products]") {
   WorkspaceBuilder b;
   const uint32_t tea = b.Product("TEA"), cup = b.Product("CUP"), bis = b.Product("BIS");
@@ -169,11 +183,7 @@ TEST_CASE("products: the same answers whatever order the orders were imported in
     }
     Settings settings;
     settings.as_of_day = start + 1000;
-    ProductOptions options;
-    options.min_pair_count = 2;
-    options.min_support = 0;
-    options.top_pairs = -1;
-    options.top_journeys = -1;
+    ProductOptions options = EveryRow(2);
     return ComputeProducts(b.workspace(), settings, options);
   };
   std::vector<int32_t> days;
@@ -357,11 +367,7 @@ TEST_CASE("products: equal a direct scan of the orders, whatever the layout", "[
       const Workspace& ws = b.workspace();
       Settings settings;
       settings.as_of_day = start + 900;  // later orders do not count
-      ProductOptions options;
-      options.min_pair_count = 1;
-      options.min_support = 0;
-      options.top_pairs = -1;
-      options.top_journeys = -1;
+      ProductOptions options = EveryRow(1);
       const ProductResult r = ComputeProducts(ws, settings, options);
       const DirectProducts d = ScanProducts(ws, settings.as_of_day, r.currency);
       INFO("unsold " << unsold << ", reversed " << reversed);
@@ -448,11 +454,7 @@ TEST_CASE("products: two threads give the same answers as one", "[analysis][prod
     REQUIRE(ws.orders.size() >= 8192);
     Settings settings;
     settings.as_of_day = start + 1000;
-    ProductOptions options;
-    options.min_pair_count = 2;
-    options.min_support = 0;
-    options.top_pairs = -1;
-    options.top_journeys = -1;
+    ProductOptions options = EveryRow(2);
     ProductOptions inline_options = options;
     inline_options.use_second_thread = false;
     const ProductResult one = ComputeProducts(ws, settings, inline_options);

@@ -55,6 +55,17 @@ Simulated Simulate(ModelKind model, const std::vector<double>& truth, size_t n, 
   return s;
 }
 
+// A fit run in steps (the engine's) is the one-call fit, to the bit.
+void CheckSameFit(const FitResult& stepped, const FitResult& whole) {
+  CHECK(stepped.params == whole.params);
+  CHECK(stepped.se == whole.se);
+  CHECK(stepped.log_likelihood == whole.log_likelihood);
+  CHECK(stepped.bic == whole.bic);
+  CHECK(stepped.iterations == whole.iterations);
+  CHECK(stepped.evaluations == whole.evaluations);
+  CHECK(stepped.message == whole.message);
+}
+
 void CheckRecovery(const FitResult& f, const std::vector<double>& truth) {
   for (size_t k = 0; k < truth.size(); ++k) {
     INFO(ModelName(f.model) << " " << f.names[k] << ": estimate " << f.params[k] << ", true " << truth[k] << ", SE " << f.se[k]);
@@ -198,13 +209,7 @@ TEST_CASE("Fit: a fit run a few iterations at a time (the engine's steps) is Fit
       REQUIRE(fitter.result().ok());
       const FitResult& stepped = fitter.result().value();
       CHECK(runs > whole->iterations / per_run);
-      CHECK(stepped.params == whole->params);
-      CHECK(stepped.se == whole->se);
-      CHECK(stepped.log_likelihood == whole->log_likelihood);
-      CHECK(stepped.bic == whole->bic);
-      CHECK(stepped.iterations == whole->iterations);
-      CHECK(stepped.evaluations == whole->evaluations);
-      CHECK(stepped.message == whole->message);
+      CheckSameFit(stepped, *whole);
     }
   }
   // A failure comes the same way: at once, done.
@@ -268,12 +273,7 @@ TEST_CASE("Fit: Gamma-Gamma a few iterations at a time is FitGammaGamma's fit, t
     REQUIRE(fitter.result().ok());
     const FitResult& stepped = fitter.result().value();
     CHECK(runs > whole->iterations / per_run);
-    CHECK(stepped.params == whole->params);
-    CHECK(stepped.se == whole->se);
-    CHECK(stepped.log_likelihood == whole->log_likelihood);
-    CHECK(stepped.iterations == whole->iterations);
-    CHECK(stepped.evaluations == whole->evaluations);
-    CHECK(stepped.message == whole->message);
+    CheckSameFit(stepped, *whole);
   }
   const std::vector<double> zero(50, 0.0);
   GammaGammaFitter none(zero, zero);

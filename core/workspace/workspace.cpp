@@ -36,7 +36,7 @@ void Workspace::RebuildIndexes() {
   for (uint32_t id = 0; id < surveys.size(); ++id) feedback_keys.emplace("s:" + surveys.key[id], id);
 }
 
-void Workspace::BuildOrderIndex() {
+void Workspace::BuildOrderIndex() const {
   order_by_key_.clear();
   order_by_key_.reserve(orders.size());
   for (uint32_t id = 0; id < orders.size(); ++id) order_by_key_.try_emplace(orders.key[id], id);

@@ -172,7 +172,10 @@ struct Workspace {
     if (!order_index_built_) BuildOrderIndex();
     return order_by_key_;
   }
-  const KeyIndex& OrderIndex() const { return const_cast<Workspace*>(this)->OrderIndex(); }
+  const KeyIndex& OrderIndex() const {
+    if (!order_index_built_) BuildOrderIndex();
+    return order_by_key_;
+  }
 
   // Rebuilds the lookup maps from the tables (after loading from SQLite); the order index on first use.
   void RebuildIndexes();
@@ -182,10 +185,11 @@ struct Workspace {
   int32_t AsOf() const;
 
  private:
-  void BuildOrderIndex();
+  void BuildOrderIndex() const;
 
-  KeyIndex order_by_key_;
-  bool order_index_built_ = true;  // an empty workspace's empty index is complete
+  // A cache of the orders' keys (built from them on first use, also through a const workspace).
+  mutable KeyIndex order_by_key_;
+  mutable bool order_index_built_ = true;  // an empty workspace's empty index is complete
 };
 
 }  // namespace rapport

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <memory>
+
 #include "analysis/workspace_builder.h"
 #include "core/analysis/customer360/customer360.h"
 
@@ -114,4 +117,56 @@ TEST_CASE("customer search: case-insensitive substring, by net spend then id, li
   CHECK(SearchCustomers(ws, s.settings, "lee", 2).size() == 2);
   CHECK(SearchCustomers(ws, s.settings, "  ", 5).empty());
   CHECK(SearchCustomers(ws, s.settings, "smith", 5).size() == 1);
+}
+
+TEST_CASE("customer 360: a large store's context (its order index built beside the facts) and facts given",
+          "[analysis][customer360]") {
+  WorkspaceBuilder b;
+  rapport::test::GenerateStore(&b, 60000, 11);
+  const Workspace& ws = b.workspace();
+  REQUIRE(ws.orders.size() >= 100000);  // large enough for the second thread natively
+  const Settings settings;
+  const Customer360Context ctx = BuildCustomer360Context(ws, settings);
+  REQUIRE(ctx.facts);
+
+  // The index: each customer's orders, every status, in id order, as a direct scan finds them.
+  constexpr uint32_t kChecked = 2000;  // the first customers, by a direct scan of the order table
+  std::vector<std::vector<uint32_t>> direct(kChecked);
+  for (uint32_t i = 0; i < ws.orders.size(); ++i) {
+    if (ws.orders.customer[i] < kChecked) direct[ws.orders.customer[i]].push_back(i);
+  }
+  for (uint32_t c = 0; c < kChecked; ++c) {
+    CHECK(std::vector<uint32_t>(ctx.all_order_ids.begin() + ctx.all_order_offsets[c],
+                                ctx.all_order_ids.begin() + ctx.all_order_offsets[c + 1]) == direct[c]);
+  }
+  size_t guests = 0;
+  for (uint32_t i = 0; i < ws.orders.size(); ++i) guests += ws.orders.customer[i] == kNoId;
+  CHECK(ctx.all_order_ids.size() + guests == ws.orders.size());
+
+  // The facts from a caller's cache: used as they are, asked for once, and the same context.
+  const auto facts = std::make_shared<const CustomerFacts>(BuildCustomerFacts(ws, ctx.as_of_day, ctx.currency));
+  int asked = 0;
+  const FactsSource kept = [&](int32_t as_of_day, uint32_t currency) {
+    ++asked;
+    CHECK(as_of_day == ctx.as_of_day);
+    CHECK(currency == ctx.currency);
+    return facts;
+  };
+  const Customer360Context given = BuildCustomer360Context(ws, settings, {}, kept);
+  CHECK(asked == 1);
+  CHECK(given.facts == facts);
+  CHECK(std::equal(ctx.facts->order_ids.begin(), ctx.facts->order_ids.end(), facts->order_ids.begin(),
+                   facts->order_ids.end()));
+  CHECK(given.funnel.stage == ctx.funnel.stage);
+  CHECK(given.rfm.segment == ctx.rfm.segment);
+  CHECK(given.all_order_offsets == ctx.all_order_offsets);
+  CHECK(given.all_order_ids == ctx.all_order_ids);
+  for (uint32_t c = 0; c < ws.customers.size(); c += 997) {
+    const Customer360 x = BuildCustomer360(ws, ctx, c), y = BuildCustomer360(ws, given, c);
+    CHECK(x.orders.size() == y.orders.size());
+    CHECK(x.valid_orders == y.valid_orders);
+    CHECK(x.net_cents == y.net_cents);
+    CHECK(x.stage == y.stage);
+    CHECK(x.segment == y.segment);
+  }
 }

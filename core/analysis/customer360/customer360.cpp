@@ -5,11 +5,15 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/analysis/side_by_side.h"
 #include "core/util/text.h"
 
 namespace rapport {
 
 namespace {
+
+// Below this many orders the index is built inline: a thread's start costs more than it saves.
+constexpr size_t kSecondThreadOrders = 100000;
 
 std::string DaysText(double days) {
   char buf[32];
@@ -124,29 +128,35 @@ NextBestAction ChooseAction(const Workspace& ws, const Customer360Context& ctx, 
 }  // namespace
 
 Customer360Context BuildCustomer360Context(const Workspace& ws, const Settings& settings,
-                                           const CustomerPredictions& predictions) {
+                                           const CustomerPredictions& predictions, const FactsSource& facts) {
   Customer360Context ctx;
   ctx.settings = settings;
   ctx.as_of_day = settings.as_of_day != kNoDay ? settings.as_of_day : ws.LatestValidOrderDay();
   ctx.currency = AnalysisCurrency(ws, settings);
-  ctx.facts = BuildCustomerFacts(ws, ctx.as_of_day, ctx.currency);
-  FunnelInputs inputs;
-  inputs.p_alive = predictions.p_alive;
-  ctx.funnel = ComputeFunnelFromFacts(ws, settings, ctx.facts, inputs);
-  ctx.rfm = ComputeRfmFromFacts(ws, ctx.facts);
   ctx.predictions = predictions;
-  const OrderTable& o = ws.orders;
-  const size_t n_customers = ws.customers.size();
-  ctx.all_order_offsets.assign(n_customers + 1, 0);
-  for (size_t i = 0; i < o.size(); ++i) {
-    if (o.customer[i] != kNoId) ++ctx.all_order_offsets[o.customer[i] + 1];
-  }
-  for (size_t c = 0; c < n_customers; ++c) ctx.all_order_offsets[c + 1] += ctx.all_order_offsets[c];
-  ctx.all_order_ids.resize(ctx.all_order_offsets[n_customers]);
-  std::vector<uint32_t> cursor(ctx.all_order_offsets.begin(), ctx.all_order_offsets.end() - 1);
-  for (uint32_t i = 0; i < o.size(); ++i) {
-    if (o.customer[i] != kNoId) ctx.all_order_ids[cursor[o.customer[i]]++] = i;
-  }
+  auto store_wide = [&] {
+    ctx.facts = FactsFrom(facts, ws, ctx.as_of_day, ctx.currency);
+    FunnelInputs inputs;
+    inputs.p_alive = predictions.p_alive;
+    ctx.funnel = ComputeFunnelFromFacts(ws, settings, *ctx.facts, inputs);
+    ctx.rfm = ComputeRfmFromFacts(ws, *ctx.facts);
+  };
+  // Every order by customer: a counting sort, touching only all_order_offsets/all_order_ids.
+  auto orders_by_customer = [&] {
+    const OrderTable& o = ws.orders;
+    const size_t n_customers = ws.customers.size();
+    ctx.all_order_offsets.assign(n_customers + 1, 0);
+    for (size_t i = 0; i < o.size(); ++i) {
+      if (o.customer[i] != kNoId) ++ctx.all_order_offsets[o.customer[i] + 1];
+    }
+    for (size_t c = 0; c < n_customers; ++c) ctx.all_order_offsets[c + 1] += ctx.all_order_offsets[c];
+    ctx.all_order_ids.resize(ctx.all_order_offsets[n_customers]);
+    std::vector<uint32_t> cursor(ctx.all_order_offsets.begin(), ctx.all_order_offsets.end() - 1);
+    for (uint32_t i = 0; i < o.size(); ++i) {
+      if (o.customer[i] != kNoId) ctx.all_order_ids[cursor[o.customer[i]]++] = i;
+    }
+  };
+  SideBySide(kAnalysisThreads && ws.orders.size() >= kSecondThreadOrders, store_wide, orders_by_customer);
   return ctx;
 }
 
@@ -156,7 +166,7 @@ Customer360 BuildCustomer360(const Workspace& ws, const Customer360Context& ctx,
   v.as_of_day = ctx.as_of_day;
   v.currency = ctx.currency;
   const OrderTable& o = ws.orders;
-  const CustomerFacts& f = ctx.facts;
+  const CustomerFacts& f = *ctx.facts;
 
   // Timeline: every order of the customer.
   std::vector<uint32_t> ids(ctx.all_order_ids.begin() + ctx.all_order_offsets[c],

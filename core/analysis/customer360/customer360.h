@@ -6,11 +6,14 @@
 // tickets and NPS answers, and the next best action with its reason in words.
 //
 // The store-wide parts (facts, funnel, RFM) are computed once in a Customer360Context, so one customer's view
-// then costs a scan of that customer's rows only (the dashboard opens many customers per context).
+// then costs a scan of that customer's rows only (the dashboard opens many customers per context). Natively the
+// context's index of every order by customer is built on a second thread beside the facts, funnel and RFM
+// (SideBySide, core/analysis/side_by_side.h); the facts may come from the caller's cache (a FactsSource).
 #pragma once
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,7 +37,7 @@ struct Customer360Context {
   Settings settings;
   int32_t as_of_day = kNoDay;
   uint32_t currency = kNoId;
-  CustomerFacts facts;
+  std::shared_ptr<const CustomerFacts> facts;  // as of as_of_day in `currency`, never null once built
   FunnelResult funnel;
   RfmResult rfm;
   CustomerPredictions predictions;
@@ -43,8 +46,10 @@ struct Customer360Context {
   std::vector<uint32_t> all_order_offsets, all_order_ids;
 };
 
+// `facts`: where the customer facts come from (customer_facts.h FactsSource; empty = built here).
 Customer360Context BuildCustomer360Context(const Workspace& workspace, const Settings& settings,
-                                           const CustomerPredictions& predictions = {});
+                                           const CustomerPredictions& predictions = {},
+                                           const FactsSource& facts = {});
 
 struct TimelineOrder {
   uint32_t order = kNoId;

@@ -73,8 +73,9 @@ Result<Json> Op_customer(OpContext& ctx) {
     p_alive = std::move(*fitted);
     predictions.p_alive = &p_alive;
   }
-  // Without a model the store-wide context depends only on the workspace and settings: cache it.
-  auto build = [&] { return BuildCustomer360Context(ws, ctx.settings, predictions); };
+  // Without a model the store-wide context depends only on the workspace and settings: cache it. Its facts are
+  // the engine's (those of the page that listed the customer, usually).
+  auto build = [&] { return BuildCustomer360Context(ws, ctx.settings, predictions, FactsSourceFor(ctx)); };
   std::shared_ptr<const Customer360Context> shared =
       ctx.engine && !predictions.p_alive
           ? ctx.engine->cache().Get<Customer360Context>("customer360:" + Dump(SettingsToJson(ctx.settings)), build)

@@ -89,7 +89,7 @@ class BasicBatchText {
   }
   void EndAppend(size_t bytes) {
     const size_t end = bytes_ + bytes;
-    if ((end >> kOffsetBits) != (bytes_ >> kOffsetBits)) AddWraps(bytes_, end, offsets_.size());
+    if (High(end) != High(bytes_)) AddWraps(bytes_, end, offsets_.size());
     bytes_ = end;
     offsets_.push_back(Low(end));
     ++rows_;
@@ -120,8 +120,8 @@ class BasicBatchText {
     for (size_t i = first; i < rows_; ++i) {
       shift += extra(i);
       const size_t end = Offset(i + 1) + shift;
-      if ((end >> kOffsetBits) != (previous >> kOffsetBits)) {
-        for (size_t k = (previous >> kOffsetBits); k < (end >> kOffsetBits); ++k) wraps.push_back(i + 1);
+      if (High(end) != High(previous)) {
+        for (uint64_t k = High(previous); k < High(end); ++k) wraps.push_back(i + 1);
       }
       offsets_[i + 1] = Low(end);
       previous = end;
@@ -161,6 +161,9 @@ class BasicBatchText {
   void Clear() { Truncate(0); }
 
  private:
+  // Which 2^kOffsetBits-byte stretch an offset is in. In 64 bits: where size_t has 32 (WebAssembly), a shift
+  // of a size_t by 32 would be undefined; there the answer is always 0 (no buffer reaches 4 GiB).
+  static uint64_t High(uint64_t offset) { return offset >> kOffsetBits; }
   static uint32_t Low(size_t offset) {
     return static_cast<uint32_t>(offset & ((uint64_t{1} << kOffsetBits) - 1));
   }
@@ -168,11 +171,11 @@ class BasicBatchText {
   size_t Offset(size_t j) const {
     if (wraps_.empty()) return offsets_[j];
     const size_t high = static_cast<size_t>(std::upper_bound(wraps_.begin(), wraps_.end(), j) - wraps_.begin());
-    return offsets_[j] + (high << kOffsetBits);
+    return offsets_[j] + static_cast<size_t>(uint64_t{high} << kOffsetBits);
   }
   // Entry j ends at `end`, the one before at `begin`: one wrap for each multiple of 2^bits passed.
   void AddWraps(size_t begin, size_t end, size_t j) {
-    for (size_t k = begin >> kOffsetBits; k < (end >> kOffsetBits); ++k) wraps_.push_back(j);
+    for (uint64_t k = High(begin); k < High(end); ++k) wraps_.push_back(j);
   }
   void Materialise() {
     offsets_.reserve((reserve_rows_ > rows_ ? reserve_rows_ : rows_) + 1);

@@ -1,5 +1,3 @@
-#include <ctime>
-#include <cstdio>
 #include "core/workspace/store.h"
 
 #include <sqlite3.h>
@@ -552,10 +550,8 @@ Status Store::Load(Workspace* out) {
   {
     OrderTable& o = w.orders;
     OrderLineTable& l = w.lines;
-    const double tc0 = std::clock();
     Stmt count(db_, "SELECT count(*), sum(rp_line_count(lines)) FROM orders");
     if (count.ok() && count.Row()) {
-      std::fprintf(stderr, "TIMING count pass %.3f s\n", (std::clock() - tc0) / CLOCKS_PER_SEC);
       const size_t n = static_cast<size_t>(count.ColInt(0));
       o.key.reserve(n); o.name.reserve(n); o.customer.reserve(n); o.day.reserve(n); o.seconds.reserve(n);
       o.offset_minutes.reserve(n); o.currency.reserve(n); o.subtotal_cents.reserve(n); o.discount_cents.reserve(n);
@@ -603,7 +599,6 @@ Status Store::Load(Workspace* out) {
       o.first_line.push_back(static_cast<uint32_t>(first));
       o.line_count.push_back(static_cast<uint32_t>(l.size() - first));
     }
-    std::fprintf(stderr, "TIMING orders total %.3f s\n", (std::clock() - tc0) / CLOCKS_PER_SEC);
     if (!q.Done()) return Error("reading orders");
   }
   {

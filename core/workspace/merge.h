@@ -58,13 +58,16 @@ struct MergeDelta {
 // What one import's slices added up to so far (MergeSlice fills it, FinishMerge turns it into the record).
 struct MergeTotals {
   size_t customers_before = SIZE_MAX;      // customers before the import's first slice (set by MergeSlice)
+  size_t aliases_before = SIZE_MAX;        // customer aliases before it (set by MergeSlice)
   std::vector<uint8_t> merged_seen;        // pre-existing customers already counted as merged
   uint64_t orders_added = 0, duplicates = 0, customers_added = 0, customers_merged = 0;
   int32_t first_day = kNoDay, last_day = kNoDay;
   std::vector<uint32_t> currency_ids;
   // A hint from the caller: how many orders the whole import holds (0 = unknown). A slice then reserves the
   // workspace's order and line columns and the order-key index for the orders still to come, so they grow
-  // once rather than once per slice. Wrong only costs memory or a regrowth; results do not depend on it.
+  // once rather than once per slice; from the second slice on, the customer columns and the alias index are
+  // reserved for the orders still to come at the rate of customers (aliases) per order seen so far. Wrong only
+  // costs memory or a regrowth; results do not depend on it.
   size_t expected_orders = 0;
   // Sets expected_orders from the orders merged so far plus `slice_orders`, scaled from the bytes read so far
   // to the file's size, +5 % (nothing when either is unknown). Called before each slice is merged.

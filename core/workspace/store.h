@@ -109,10 +109,14 @@ class Store {
   // rewrite the lines for the products' renumbering.
   Status MarkLineProducts();
   Status RenumberLineProducts();
+  // Natively on Linux, after a slice is written: has the kernel start writing the database file's dirty pages
+  // to disk (no-op elsewhere, and for a database in memory).
+  void StartWriteback();
 
   sqlite3* db_ = nullptr;
   std::string name_;
   bool in_append_ = false;
+  int writeback_fd_ = -1;  // StartWriteback's descriptor of the database file; -2 when there is none
 };
 
 }  // namespace rapport

@@ -5,12 +5,13 @@
 //   for (chunk : file) RAPPORT_RETURN_IF_ERROR(ahead.Feed(chunk, merge));  // queued; slices parsed by now merged
 //   Result<ImportBatch> last = ahead.Finish(merge);  // the input ends: the remaining slices, then the last batch
 //
-// Natively the parser (CSV reading, the importer, the file fingerprint) runs on a thread of its own, so that
+// Natively the parser (CSV reading and the importer) runs on a thread of its own, so that
 // on two cores one slice is merged and written while the next is parsed: the whole import takes about the
 // longer of the two stages instead of their sum. Nothing else is shared: the parse thread owns the
 // ParseSession, the caller's thread owns the workspace and the SQLite store and runs every `sink` call.
 // Parsed slices are handed over through a pool of kSlicesInFlight + 1 batches whose buffers are reused, and
-// chunks are copied into a queue of at most kChunksQueued buffers, so memory stays bounded whatever the
+// chunks are copied (by the caller's thread, which computes the file fingerprint in the same pass) into a
+// queue of at most kChunksQueued buffers, so memory stays bounded whatever the
 // file's size. Slices end exactly where an inline parse ends them (one TakeSlice after each chunk), so the
 // merged result is the same. Where threads are missing (WebAssembly without pthreads), or with `kInline`,
 // every call parses in the caller's thread.

@@ -2,6 +2,7 @@
 #include "core/api/parse_ahead.h"
 
 #include <atomic>
+#include <cstring>
 #include <exception>
 #include <deque>
 #include <utility>
@@ -31,9 +32,11 @@ struct ParseAhead::Impl {
   ParseSession parser;
   const size_t slice_orders;
   std::atomic<uint64_t> consumed{0};
-  // Updated in the caller's thread: by Feed as it copies each chunk for the parse thread (UpdateCopy, which
-  // costs little more than the copy and leaves the parse thread, the longer stage, that much shorter), inline
-  // by ParseChunk.
+  // Inline, updated by Feed. Threaded, by whichever thread has time to spare, chunk by chunk and in order:
+  // the caller's thread as it copies a chunk for the parse thread (UpdateCopy: little more than the copy),
+  // unless the parse thread was the last to wait, which means the caller is the longer stage (the engine's
+  // import, whose thread merges and stores); then the parse thread, before it parses the chunk. The caller
+  // hashes a chunk only when every earlier one is hashed (`hashed == fed`), so the two never overlap.
   FileFingerprint fingerprint;
 
   // Parses one chunk; returns true when it completed a slice into *into (one TakeSlice per chunk, always).
@@ -55,33 +58,45 @@ struct ParseAhead::Impl {
   std::mutex mu;
   std::condition_variable to_parser;  // a chunk, a free batch, the end of input or a stop
   std::condition_variable to_caller;  // a chunk taken, a slice ready, an error or the end of the parse
-  std::deque<std::string> chunks;     // waiting to be parsed
+  std::deque<std::pair<std::string, bool>> chunks;  // waiting to be parsed; whether already hashed
   std::vector<std::string> spare_chunks;
   std::vector<ImportBatch*> free_batches;
   std::deque<std::pair<ImportBatch*, uint64_t>> ready;  // parsed slices and the bytes consumed at each
   bool closed = false, stop = false, done = false;
+  uint64_t fed = 0, hashed = 0;  // chunks queued so far, and how many of them (the first ones) are hashed
+  bool parser_waited = false;     // the last to wait for the other was the parse thread
   Status error;
   ImportBatch pool[kSlicesInFlight + 1];
   std::thread thread;
+
+  // Waits on to_parser until `ready()`, noting that the parse thread waited if it had to.
+  template <typename Ready>
+  void ParserWait(std::unique_lock<std::mutex>* lock, Ready ready) {
+    if (ready()) return;
+    parser_waited = true;
+    to_parser.wait(*lock, ready);
+  }
 
   void Run() {
     ImportBatch* spare = nullptr;
     std::string chunk;
     for (;;) {
+      bool hash = false;
       {
         std::unique_lock<std::mutex> lock(mu);
         // A batch to take a slice into before the next chunk is parsed, so that slices end where an inline
         // parse ends them; at most kSlicesInFlight slices then wait for the caller.
-        to_parser.wait(lock, [&] { return stop || spare || !free_batches.empty(); });
+        ParserWait(&lock, [&] { return stop || spare || !free_batches.empty(); });
         if (stop) break;
         if (!spare) {
           spare = free_batches.back();
           free_batches.pop_back();
         }
-        to_parser.wait(lock, [&] { return stop || closed || !chunks.empty(); });
+        ParserWait(&lock, [&] { return stop || closed || !chunks.empty(); });
         if (stop || chunks.empty()) break;
         if (chunk.capacity() > 0) spare_chunks.push_back(std::move(chunk));
-        chunk = std::move(chunks.front());
+        chunk = std::move(chunks.front().first);
+        hash = !chunks.front().second;
         chunks.pop_front();
       }
       to_caller.notify_all();
@@ -89,11 +104,13 @@ struct ParseAhead::Impl {
       uint64_t at = 0;
       bool sliced = false;
       try {
+        if (hash) fingerprint.Update(chunk);
         sliced = ParseChunk(chunk, spare, &at, &status);
       } catch (const std::exception& e) {  // std::bad_alloc on a huge file: the caller's thread reports it
         status = InternalError(std::string(e.what()) + " while parsing");
       }
       std::lock_guard<std::mutex> lock(mu);
+      if (hash) ++hashed;
       if (!status.ok()) {
         error = status;
         break;
@@ -129,6 +146,7 @@ struct ParseAhead::Impl {
         continue;
       }
       if (done || !keep_waiting()) return Status::Ok();
+      parser_waited = false;
       to_caller.wait(*lock);
     }
   }
@@ -187,11 +205,18 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
     copy = std::move(m.spare_chunks.back());
     m.spare_chunks.pop_back();
   }
+  const bool hash = !m.parser_waited && m.hashed == m.fed;
   lock.unlock();  // the parse thread goes on meanwhile
   copy.resize(chunk.size());  // a reused buffer has a parsed chunk's size: nothing to fill
-  m.fingerprint.UpdateCopy(chunk, &copy[0]);
+  if (hash) {
+    m.fingerprint.UpdateCopy(chunk, &copy[0]);
+  } else if (!chunk.empty()) {
+    std::memcpy(&copy[0], chunk.data(), chunk.size());
+  }
   lock.lock();
-  m.chunks.push_back(std::move(copy));
+  m.chunks.emplace_back(std::move(copy), hash);
+  ++m.fed;
+  if (hash) ++m.hashed;
   lock.unlock();
   m.to_parser.notify_all();
   return Status::Ok();

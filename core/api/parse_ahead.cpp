@@ -1,6 +1,7 @@
 // ParseAhead (parse_ahead.h): the parse stage of an import on a thread of its own, natively.
 #include "core/api/parse_ahead.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <exception>
@@ -24,13 +25,16 @@ namespace rapport {
 
 struct ParseAhead::Impl {
   Impl(std::string file_name, ImportOptions options, uint64_t total_bytes, size_t slice_orders)
-      : parser(std::move(file_name), std::move(options)), slice_orders(slice_orders) {
+      : parser(std::move(file_name), std::move(options)), slice_orders(slice_orders), total_bytes(total_bytes) {
     parser.ExpectBytes(total_bytes);
   }
 
   // Owned by the parse thread while it runs (by the caller's thread before it starts and after it ends).
   ParseSession parser;
   const size_t slice_orders;
+  const uint64_t total_bytes;
+  size_t slices_taken = 0;
+  uint64_t last_slice_at = 0, last_slice_bytes = 0;  // where the last slice ended, and its bytes
   std::atomic<uint64_t> consumed{0};
   // Inline, updated by Feed. Threaded, by whichever thread has time to spare, chunk by chunk and in order:
   // the caller's thread as it copies a chunk for the parse thread (UpdateCopy: little more than the copy),
@@ -39,13 +43,26 @@ struct ParseAhead::Impl {
   // hashes a chunk only when every earlier one is hashed (`hashed == fed`), so the two never overlap.
   FileFingerprint fingerprint;
 
+  // The orders a slice must exceed to be taken now (parse_ahead.h, "Slices"): the first kRampSlices slices
+  // ramp up from slice_orders >> kRampSlices, doubling; once no more than the last slice's bytes remain, 1.
+  static constexpr size_t kRampSlices = 4;
+  size_t MinOrders(uint64_t bytes_in) const {
+    if (slices_taken < kRampSlices) return std::max<size_t>(1, slice_orders >> (kRampSlices - slices_taken));
+    if (total_bytes > bytes_in && total_bytes - bytes_in <= last_slice_bytes) return 1;
+    return slice_orders;
+  }
+
   // Parses one chunk; returns true when it completed a slice into *into (one TakeSlice per chunk, always).
   bool ParseChunk(std::string_view chunk, ImportBatch* into, uint64_t* at, Status* status) {
     *status = parser.Feed(chunk);
-    consumed.store(parser.bytes_consumed(), std::memory_order_relaxed);
+    const uint64_t bytes_in = parser.bytes_consumed();
+    consumed.store(bytes_in, std::memory_order_relaxed);
     if (!status->ok()) return false;
-    if (!parser.TakeSlice(slice_orders, into)) return false;
-    *at = parser.bytes_consumed();
+    if (!parser.TakeSlice(MinOrders(bytes_in), into)) return false;
+    *at = bytes_in;
+    ++slices_taken;
+    last_slice_bytes = bytes_in - last_slice_at;
+    last_slice_at = bytes_in;
     return true;
   }
 

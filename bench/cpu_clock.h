@@ -2,6 +2,9 @@
 // includes waiting for a core. Natively std::clock() (this process, all threads). Under Emscripten std::clock()
 // is wall time, so the wasm build asks Node instead: process.cpuUsage() (user + system of the Node process; it
 // includes V8's own helper threads, e.g. the garbage collector, so it is an upper bound for the wasm code).
+// ThreadCpuSeconds(): the calling thread's CPU seconds natively (CLOCK_THREAD_CPUTIME_ID), so that a benchmark
+// with a second thread can split the process's time between them; CpuSeconds() where there is no such clock
+// (WebAssembly, which has one thread here).
 #pragma once
 
 #include <ctime>
@@ -25,6 +28,14 @@ inline double CpuSeconds() {
 #else
   return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
 #endif
+}
+
+inline double ThreadCpuSeconds() {
+#if defined(CLOCK_THREAD_CPUTIME_ID) && !defined(__EMSCRIPTEN__)
+  timespec t{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) == 0) return static_cast<double>(t.tv_sec) + t.tv_nsec * 1e-9;
+#endif
+  return CpuSeconds();
 }
 
 }  // namespace rapport::bench

@@ -1,7 +1,9 @@
 // ParseAhead (parse_ahead.h): the parse stage of an import on a thread of its own, natively.
 #include "core/api/parse_ahead.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <exception>
 #include <deque>
 #include <utility>
@@ -23,24 +25,44 @@ namespace rapport {
 
 struct ParseAhead::Impl {
   Impl(std::string file_name, ImportOptions options, uint64_t total_bytes, size_t slice_orders)
-      : parser(std::move(file_name), std::move(options)), slice_orders(slice_orders) {
+      : parser(std::move(file_name), std::move(options)), slice_orders(slice_orders), total_bytes(total_bytes) {
     parser.ExpectBytes(total_bytes);
   }
 
   // Owned by the parse thread while it runs (by the caller's thread before it starts and after it ends).
   ParseSession parser;
-  FileFingerprint fingerprint;
   const size_t slice_orders;
+  const uint64_t total_bytes;
+  size_t slices_taken = 0;
+  uint64_t last_slice_at = 0, last_slice_bytes = 0;  // where the last slice ended, and its bytes
   std::atomic<uint64_t> consumed{0};
+  // Inline, updated by Feed. Threaded, by whichever thread has time to spare, chunk by chunk and in order:
+  // the caller's thread as it copies a chunk for the parse thread (UpdateCopy: little more than the copy),
+  // unless the parse thread was the last to wait, which means the caller is the longer stage (the engine's
+  // import, whose thread merges and stores); then the parse thread, before it parses the chunk. The caller
+  // hashes a chunk only when every earlier one is hashed (`hashed == fed`), so the two never overlap.
+  FileFingerprint fingerprint;
+
+  // The orders a slice must exceed to be taken now (parse_ahead.h, "Slices"): the first kRampSlices slices
+  // ramp up from slice_orders >> kRampSlices, doubling; once no more than the last slice's bytes remain, 1.
+  static constexpr size_t kRampSlices = 4;
+  size_t MinOrders(uint64_t bytes_in) const {
+    if (slices_taken < kRampSlices) return std::max<size_t>(1, slice_orders >> (kRampSlices - slices_taken));
+    if (total_bytes > bytes_in && total_bytes - bytes_in <= last_slice_bytes) return 1;
+    return slice_orders;
+  }
 
   // Parses one chunk; returns true when it completed a slice into *into (one TakeSlice per chunk, always).
   bool ParseChunk(std::string_view chunk, ImportBatch* into, uint64_t* at, Status* status) {
-    fingerprint.Update(chunk);
     *status = parser.Feed(chunk);
-    consumed.store(parser.bytes_consumed(), std::memory_order_relaxed);
+    const uint64_t bytes_in = parser.bytes_consumed();
+    consumed.store(bytes_in, std::memory_order_relaxed);
     if (!status->ok()) return false;
-    if (!parser.TakeSlice(slice_orders, into)) return false;
-    *at = parser.bytes_consumed();
+    if (!parser.TakeSlice(MinOrders(bytes_in), into)) return false;
+    *at = bytes_in;
+    ++slices_taken;
+    last_slice_bytes = bytes_in - last_slice_at;
+    last_slice_at = bytes_in;
     return true;
   }
 
@@ -53,33 +75,45 @@ struct ParseAhead::Impl {
   std::mutex mu;
   std::condition_variable to_parser;  // a chunk, a free batch, the end of input or a stop
   std::condition_variable to_caller;  // a chunk taken, a slice ready, an error or the end of the parse
-  std::deque<std::string> chunks;     // waiting to be parsed
+  std::deque<std::pair<std::string, bool>> chunks;  // waiting to be parsed; whether already hashed
   std::vector<std::string> spare_chunks;
   std::vector<ImportBatch*> free_batches;
   std::deque<std::pair<ImportBatch*, uint64_t>> ready;  // parsed slices and the bytes consumed at each
   bool closed = false, stop = false, done = false;
+  uint64_t fed = 0, hashed = 0;  // chunks queued so far, and how many of them (the first ones) are hashed
+  bool parser_waited = false;     // the last to wait for the other was the parse thread
   Status error;
   ImportBatch pool[kSlicesInFlight + 1];
   std::thread thread;
+
+  // Waits on to_parser until `ready()`, noting that the parse thread waited if it had to.
+  template <typename Ready>
+  void ParserWait(std::unique_lock<std::mutex>* lock, Ready ready) {
+    if (ready()) return;
+    parser_waited = true;
+    to_parser.wait(*lock, ready);
+  }
 
   void Run() {
     ImportBatch* spare = nullptr;
     std::string chunk;
     for (;;) {
+      bool hash = false;
       {
         std::unique_lock<std::mutex> lock(mu);
         // A batch to take a slice into before the next chunk is parsed, so that slices end where an inline
         // parse ends them; at most kSlicesInFlight slices then wait for the caller.
-        to_parser.wait(lock, [&] { return stop || spare || !free_batches.empty(); });
+        ParserWait(&lock, [&] { return stop || spare || !free_batches.empty(); });
         if (stop) break;
         if (!spare) {
           spare = free_batches.back();
           free_batches.pop_back();
         }
-        to_parser.wait(lock, [&] { return stop || closed || !chunks.empty(); });
+        ParserWait(&lock, [&] { return stop || closed || !chunks.empty(); });
         if (stop || chunks.empty()) break;
         if (chunk.capacity() > 0) spare_chunks.push_back(std::move(chunk));
-        chunk = std::move(chunks.front());
+        chunk = std::move(chunks.front().first);
+        hash = !chunks.front().second;
         chunks.pop_front();
       }
       to_caller.notify_all();
@@ -87,11 +121,13 @@ struct ParseAhead::Impl {
       uint64_t at = 0;
       bool sliced = false;
       try {
+        if (hash) fingerprint.Update(chunk);
         sliced = ParseChunk(chunk, spare, &at, &status);
       } catch (const std::exception& e) {  // std::bad_alloc on a huge file: the caller's thread reports it
         status = InternalError(std::string(e.what()) + " while parsing");
       }
       std::lock_guard<std::mutex> lock(mu);
+      if (hash) ++hashed;
       if (!status.ok()) {
         error = status;
         break;
@@ -127,6 +163,7 @@ struct ParseAhead::Impl {
         continue;
       }
       if (done || !keep_waiting()) return Status::Ok();
+      parser_waited = false;
       to_caller.wait(*lock);
     }
   }
@@ -170,6 +207,7 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
   if (m.inline_mode) {
     if (!m.inline_status.ok()) return m.inline_status;
     uint64_t at = 0;
+    m.fingerprint.Update(chunk);
     if (m.ParseChunk(chunk, &m.inline_batch, &at, &m.inline_status)) return sink(m.inline_batch, at);
     return m.inline_status;
   }
@@ -184,8 +222,18 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
     copy = std::move(m.spare_chunks.back());
     m.spare_chunks.pop_back();
   }
-  copy.assign(chunk.data(), chunk.size());
-  m.chunks.push_back(std::move(copy));
+  const bool hash = !m.parser_waited && m.hashed == m.fed;
+  lock.unlock();  // the parse thread goes on meanwhile
+  copy.resize(chunk.size());  // a reused buffer has a parsed chunk's size: nothing to fill
+  if (hash) {
+    m.fingerprint.UpdateCopy(chunk, &copy[0]);
+  } else if (!chunk.empty()) {
+    std::memcpy(&copy[0], chunk.data(), chunk.size());
+  }
+  lock.lock();
+  m.chunks.emplace_back(std::move(copy), hash);
+  ++m.fed;
+  if (hash) ++m.hashed;
   lock.unlock();
   m.to_parser.notify_all();
   return Status::Ok();

@@ -5,15 +5,22 @@
 //   for (chunk : file) RAPPORT_RETURN_IF_ERROR(ahead.Feed(chunk, merge));  // queued; slices parsed by now merged
 //   Result<ImportBatch> last = ahead.Finish(merge);  // the input ends: the remaining slices, then the last batch
 //
-// Natively the parser (CSV reading, the importer, the file fingerprint) runs on a thread of its own, so that
-// on two cores one slice is merged and written while the next is parsed: the whole import takes about the
-// longer of the two stages instead of their sum. Nothing else is shared: the parse thread owns the
-// ParseSession, the caller's thread owns the workspace and the SQLite store and runs every `sink` call.
-// Parsed slices are handed over through a pool of kSlicesInFlight + 1 batches whose buffers are reused, and
-// chunks are copied into a queue of at most kChunksQueued buffers, so memory stays bounded whatever the
-// file's size. Slices end exactly where an inline parse ends them (one TakeSlice after each chunk), so the
-// merged result is the same. Where threads are missing (WebAssembly without pthreads), or with `kInline`,
-// every call parses in the caller's thread.
+// Natively the parser (CSV reading and the importer) runs on a thread of its own, so that on two cores one
+// slice is merged and written while the next is parsed: the whole import takes about the longer of the two
+// stages instead of their sum. Nothing else is shared: the parse thread owns the ParseSession, the caller's
+// thread owns the workspace and the SQLite store and runs every `sink` call. Parsed slices are handed over
+// through a pool of kSlicesInFlight + 1 batches whose buffers are reused, and chunks are copied into a queue
+// of at most kChunksQueued buffers, so memory stays bounded whatever the file's size. The file fingerprint is
+// computed chunk by chunk, in order, by whichever thread has time to spare (the caller's as it copies the
+// chunk, unless the parse thread was the last to wait). Where threads are missing (WebAssembly without
+// pthreads), or with `kInline`, every call parses in the caller's thread.
+//
+// Slices end exactly where an inline parse ends them, so the merged result is the same: after each chunk, when
+// more than `slice_orders` orders wait, all but the last (which may go on in the next chunk) are taken. Except
+// at both ends of the file, where the two threads would otherwise work one at a time: the first 4 slices need
+// only slice_orders / 16, / 8, / 4, / 2 orders (the merge starts after about one chunk, not a whole slice),
+// and once no more than the last slice's bytes remain of `total_bytes`, every chunk ends a slice (what is left
+// to merge when the parse has ended is about one chunk's orders, not one to two slices').
 //
 // Errors: a Status that ends the parse (ParseSession::Feed) is returned by a later Feed or by Finish —
 // possibly a chunk or two after the one that caused it, with the same message; an error from `sink` is

@@ -59,6 +59,10 @@ class FileFingerprint {
  public:
   static constexpr const char* kKind = "wh64";
   void Update(std::string_view bytes);
+  // Update(bytes) while copying them to `out` (bytes.size() writable bytes, not overlapping), in one pass: the
+  // hash is a chain of multiplications whose latency, not the memory, bounds it, so the copy rides along for
+  // almost nothing (ParseAhead copies each chunk it queues this way).
+  void UpdateCopy(std::string_view bytes, char* out);
   uint64_t Final() const;
 
  private:

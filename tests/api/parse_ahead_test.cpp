@@ -34,13 +34,15 @@ std::string Describe(const ImportBatch& b) {
   return d;
 }
 
+// slow_sink_us: the sink sleeps that long per slice (every other slice when `alternate`), so that the caller's
+// thread is the longer stage (the parse thread waits for it and hashes the chunks) or not (the caller hashes).
 Run Parse(const std::string& text, size_t chunk, size_t slice_orders, ParseAhead::Mode mode, int slow_sink_us = 0,
-          int fail_at_slice = -1) {
+          int fail_at_slice = -1, bool alternate = false) {
   Run run;
   ParseAhead ahead("orders.csv", {}, text.size(), slice_orders, mode);
   auto sink = [&](const ImportBatch& slice, uint64_t at) -> Status {
     if (static_cast<int>(run.slices.size()) == fail_at_slice) return InternalError("the sink failed");
-    if (slow_sink_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(slow_sink_us));
+    if (slow_sink_us > 0 && (!alternate || run.slices.size() % 2 == 0)) std::this_thread::sleep_for(std::chrono::microseconds(slow_sink_us));
     run.slices.push_back(std::to_string(at) + ": " + Describe(slice));
     return Status::Ok();
   };
@@ -88,6 +90,52 @@ TEST_CASE("ParseAhead: the parse thread hands over the inline parse's slices, ba
   const Run slow = Parse(text, 997, 17, ParseAhead::kThreaded, 300);
   CHECK(slow.slices == inline_run.slices);
   CHECK(slow.last == inline_run.last);
+  CHECK(slow.fingerprint == whole.Final());
+}
+
+TEST_CASE("ParseAhead: the fingerprint is the file's whichever thread hashes each chunk", "[parse_ahead]") {
+  // The caller's thread hashes a chunk as it copies it while the parse thread is the longer stage; the parse
+  // thread hashes it when it was the last to wait. A merge slow on every other slice switches between the two
+  // many times in one file; the chunks must still be hashed once each, in order.
+  const std::string text = DemoExport(900, 31);
+  FileFingerprint whole;
+  whole.Update(text);
+  for (size_t chunk : {size_t{701}, size_t{5000}}) {
+    for (int slow_us : {0, 200, 2000}) {
+      CAPTURE(chunk, slow_us);
+      const Run inline_run = Parse(text, chunk, 13, ParseAhead::kInline);
+      const Run threaded = Parse(text, chunk, 13, ParseAhead::kThreaded, slow_us, -1, /*alternate=*/true);
+      REQUIRE(threaded.status.ok());
+      CHECK(threaded.slices == inline_run.slices);
+      CHECK(threaded.last == inline_run.last);
+      CHECK(threaded.fingerprint == whole.Final());
+    }
+  }
+}
+
+TEST_CASE("ParseAhead: tiny files and files of one slice, threaded as inline", "[parse_ahead]") {
+  const std::string demo = DemoExport(3, 5);
+  const std::string header = demo.substr(0, demo.find('\n') + 1);
+  const std::string one_order = demo.substr(0, demo.find('\n', header.size()) + 1);
+  const std::string no_newline = demo.substr(0, demo.size() - 1);
+  for (const std::string& text : {std::string(), header, one_order, demo, no_newline, std::string("\n\n")}) {
+    for (size_t chunk : {size_t{1}, size_t{7}, size_t{1} << 20}) {
+      for (size_t slice_orders : {size_t{1}, size_t{100000}}) {
+        CAPTURE(text.size(), chunk, slice_orders);
+        const Run a = Parse(text, chunk, slice_orders, ParseAhead::kInline);
+        const Run b = Parse(text, chunk, slice_orders, ParseAhead::kThreaded);
+        CHECK(b.status.ok() == a.status.ok());
+        CHECK(b.status.message() == a.status.message());
+        CHECK(b.slices == a.slices);
+        CHECK(b.last == a.last);
+        CHECK(b.fingerprint == a.fingerprint);
+      }
+    }
+  }
+  // The empty file is an error naming the file, in both modes.
+  const Run empty = Parse(std::string(), 1, 1, ParseAhead::kThreaded);
+  REQUIRE_FALSE(empty.status.ok());
+  CHECK(empty.status.message().find("orders.csv:1:1:") == 0);
 }
 
 TEST_CASE("ParseAhead: errors end the parse with the inline parse's message", "[parse_ahead]") {

@@ -45,6 +45,30 @@ TEST_CASE("fingerprint: the same bytes give the same value however they are spli
   CHECK(one_by_one.Final() == whole);
 }
 
+TEST_CASE("fingerprint: UpdateCopy hashes as Update does and copies every byte", "[workspace][fingerprint]") {
+  const std::string bytes = Sample(97);
+  const uint64_t whole = Whole(bytes);
+  for (size_t a = 0; a <= bytes.size(); ++a) {
+    for (size_t b = a; b <= bytes.size(); b += 3) {
+      // Pieces copied back to back, the middle one (which may leave or complete a tail) with Update or UpdateCopy.
+      FileFingerprint f;
+      std::string copy(bytes.size(), '\0');
+      f.UpdateCopy(std::string_view(bytes).substr(0, a), &copy[0]);
+      f.UpdateCopy(std::string_view(bytes).substr(a, b - a), &copy[a]);
+      f.UpdateCopy(std::string_view(), &copy[0]);
+      f.UpdateCopy(std::string_view(bytes).substr(b), &copy[b]);
+      INFO("split at " << a << " and " << b);
+      REQUIRE(f.Final() == whole);
+      REQUIRE(copy == bytes);
+      FileFingerprint mixed;
+      mixed.Update(std::string_view(bytes).substr(0, a));
+      mixed.UpdateCopy(std::string_view(bytes).substr(a, b - a), &copy[a]);
+      mixed.Update(std::string_view(bytes).substr(b));
+      REQUIRE(mixed.Final() == whole);
+    }
+  }
+}
+
 TEST_CASE("fingerprint: different bytes give different values", "[workspace][fingerprint]") {
   // Lengths that differ only in trailing zero bytes, and every single-bit change of a short file.
   CHECK(Whole(std::string()) != Whole(std::string(1, '\0')));

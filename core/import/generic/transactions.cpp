@@ -255,6 +255,7 @@ class GenericTransactionsImporter : public Importer {
       whats_.push_back("`" + labels_.back() + "`");
     }
     has_lines_ = sku_ >= 0 || title_ >= 0;
+    batch->lines.untitled_is_sku = true;  // a line without a title is named by its sku (no title stored)
     if (!has_header_) Buffer(first);
     return Status::Ok();
   }
@@ -538,7 +539,7 @@ class GenericTransactionsImporter : public Importer {
       }
       l.order.push_back(order_index);
       Put(&l.sku, sku);
-      Put(&l.title, title.empty() ? sku : title);
+      Put(&l.title, title);  // empty: read as the sku (untitled_is_sku)
       l.quantity.push_back(static_cast<int32_t>(quantity));
       const int64_t unit = quantity > 0 ? (amount >= 0 ? (amount + quantity / 2) / quantity
                                                        : -((-amount + quantity / 2) / quantity))
@@ -582,6 +583,7 @@ class GenericTransactionsImporter : public Importer {
     std::vector<uint32_t> order_of(n);  // new index -> old index
     for (size_t i = 0; i < n; ++i) order_of[position[l.order[i]]++] = static_cast<uint32_t>(i);
     ImportBatch::Lines sorted;
+    sorted.untitled_is_sku = l.untitled_is_sku;
     sorted.order.reserve(n);
     sorted.sku.Reserve(n, l.sku.bytes());
     sorted.title.Reserve(n, l.title.bytes());

@@ -215,6 +215,7 @@ void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head) {
   std::swap(head->orders, from->orders);
   std::swap(head->lines, from->lines);
   std::swap(head->issues, from->issues);
+  from->lines.untitled_is_sku = head->lines.untitled_is_sku;  // a property of the file, kept by both
   ForColumns(&head->orders, &from->orders, [&](auto* h, auto* f) { CopyTail(*h, k, f); Truncate(h, k); });
   ForColumns(&head->lines, &from->lines, [&](auto* h, auto* f) { CopyTail(*h, lines, f); Truncate(h, lines); });
   if (lines > 0) {
@@ -240,6 +241,7 @@ void ReserveBatch(ImportBatch* batch, double scale) {
 void RecycleBatch(ImportBatch* batch) {
   ForAllColumns(batch, [](auto* column) { Clear(column); });
   batch->issues.clear();
+  batch->lines.untitled_is_sku = false;
   batch->rows_read = batch->rows_accepted = batch->rows_rejected = 0;
 }
 

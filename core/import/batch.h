@@ -124,6 +124,9 @@ struct ImportBatch {
     std::vector<int32_t> quantity;
     std::vector<int64_t> unit_price_cents;
     LazyColumn<int64_t, 0> discount_cents;
+    // When true, a line's empty title reads as its sku (MergeBatch): an importer whose lines are named by the
+    // sku when the file gives no title (generic transactions) then stores no title, and the column stays lazy.
+    bool untitled_is_sku = false;
   } lines;
 
   struct Products {

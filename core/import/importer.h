@@ -65,6 +65,9 @@ class Importer {
   // importer names the last one only as the batch's last order. The engine may then merge a large file in
   // slices (ParseSession::TakeSlice). Default false (e.g. an importer that groups rows by order key).
   virtual bool OrdersSliceable() const { return false; }
+  // Called by ParseSession::TakeSlice just before a slice is taken: an importer that gives the columns it
+  // never fills their rows only at End() (lazy defaults) gives them now, so the slice has every row.
+  virtual void BeforeSlice(ImportBatch* /*batch*/) {}
 };
 
 struct ImporterInfo {

@@ -350,6 +350,7 @@ bool ParseSession::TakeSlice(size_t min_orders, ImportBatch* slice) {
   if (!m.status.ok() || m.finished || !m.importer || !m.importer->OrdersSliceable()) return false;
   const size_t n = m.batch.orders.key.size();
   if (n <= min_orders || n < 2) return false;
+  m.importer->BeforeSlice(&m.batch);
   SplitOrders(&m.batch, n - 1, slice);
   return true;
 }

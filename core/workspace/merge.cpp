@@ -404,7 +404,9 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
       const size_t li = batch_first + k;
       if (li >= batch.lines.order.size()) break;
       w->lines.order.push_back(order_id);
-      w->lines.product.push_back(m.LineProduct(batch.lines.sku[li], batch.lines.title[li], batch.lines.vendor[li]));
+      const std::string_view sku = batch.lines.sku[li], title = batch.lines.title[li];
+      w->lines.product.push_back(
+          m.LineProduct(sku, title.empty() && batch.lines.untitled_is_sku ? sku : title, batch.lines.vendor[li]));
       w->lines.quantity.push_back(batch.lines.quantity[li]);
       w->lines.unit_price_cents.push_back(batch.lines.unit_price_cents[li]);
       w->lines.discount_cents.push_back(batch.lines.discount_cents[li]);

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/util/date.h"
+#include "core/workspace/merge.h"
 #include "import/import_test_util.h"
 
 namespace rapport {
@@ -63,6 +64,37 @@ TEST_CASE("Generic transactions: order column, bad rows, email customers", "[imp
     REQUIRE(missing != nullptr);
     CHECK(missing->line == 7);
     CHECK(missing->column == 1);
+  }
+}
+
+TEST_CASE("Generic transactions: a line without a title is named by its sku, and no title is stored",
+          "[import][generic]") {
+  // No title column (the Kaggle layout), then a title column with an empty and a blank cell: the batch's titles
+  // stay empty (the column lazy) and the merged products read the sku as the title, as when it was stored.
+  const std::string no_title = "Member_number,Date,itemDescription\n1,2015-01-02,whole milk\n2,2015-01-03, yogurt \n";
+  const std::string some_titles = "customer,date,sku,title\n11,2015-01-02,A1,Apple juice\n12,2015-01-03,B2,\n13,2015-01-04,C3,  \n";
+  for (size_t chunk : {size_t(0), size_t(5)}) {
+    CAPTURE(chunk);
+    Result<ImportBatch> a = test::ParseChunked(no_title, "g.csv", chunk);
+    Result<ImportBatch> b = test::ParseChunked(some_titles, "t.csv", chunk);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    CHECK(a->lines.untitled_is_sku);
+    CHECK(a->lines.title.lazy());
+    REQUIRE(a->lines.title.size() == 2);
+    CHECK(a->lines.title[1].empty());
+    REQUIRE(b->lines.title.size() == 3);
+    CHECK(b->lines.title[0] == "Apple juice");
+    CHECK(b->lines.title[1].empty());
+    CHECK(b->lines.title[2].empty());
+    Workspace w;
+    ImportRecord r;
+    MergeBatch(*a, 1, &w, &r);
+    MergeBatch(*b, 2, &w, &r);
+    std::map<std::string, std::string> title_by_sku;
+    for (size_t i = 0; i < w.products.size(); ++i) title_by_sku[w.products.sku[i]] = w.products.title[i];
+    CHECK(title_by_sku == std::map<std::string, std::string>{
+                              {"whole milk", "whole milk"}, {"yogurt", "yogurt"}, {"A1", "Apple juice"}, {"B2", "B2"}, {"C3", "C3"}});
   }
 }
 

@@ -66,11 +66,6 @@ bool LooksLikeData(const CsvRecord& r) {
   return filled >= 2;
 }
 
-// The repeat numbers of rows without an order id: how many earlier rows had the same (customer, day,
-// amount) tuple. Rows record their tuple hash as they come; End() sorts the hashes once and numbers each
-// run of equal hashes in file order (a sequential pass instead of a cache-missing table lookup per row).
-// A hash collision can only raise a row's repeat number, and the key keeps the tuple text, so keys stay
-// unique and deterministic either way.
 // The keys' day text ("2024-03-01") by day, in a small direct-mapped table: a file's dates span a few years,
 // so nearly every row finds its day's text instead of converting the day again.
 class DayText {
@@ -137,9 +132,48 @@ inline uint64_t TupleHash(std::string_view who, int32_t day, int64_t amount) {
   return Mix64(h);
 }
 
-struct PendingRepeat {
-  uint64_t hash;
-  uint32_t position;  // in the pending list (file order)
+// The repeat numbers of rows without an order id: how many earlier rows had the same (customer, day, amount)
+// tuple hash, counted as the rows come (an open-addressing table of hash -> rows so far), so each key is
+// written once, final, and a row's key never depends on later rows: the orders can be merged in slices as
+// the file streams (OrdersSliceable). A hash collision can only raise a row's repeat number, and the key keeps
+// the tuple text, so keys stay unique and deterministic either way. The table holds one entry per distinct
+// tuple (16 bytes, at most half full), not one per row.
+class RepeatCounter {
+ public:
+  // The number of earlier calls with `hash`. REQUIRES: hash != 0 (0 marks a free slot).
+  uint32_t Next(uint64_t hash) {
+    if (2 * (used_ + 1) > slots_.size()) Grow();
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = static_cast<size_t>(hash) & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.hash == hash) return s.count++;
+      if (s.hash == 0) {
+        s.hash = hash;
+        s.count = 1;
+        ++used_;
+        return 0;
+      }
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash;
+    uint32_t count;
+  };
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? size_t{1} << 12 : 2 * old.size(), Slot{0, 0});
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.hash == 0) continue;
+      size_t i = static_cast<size_t>(s.hash) & mask;
+      while (slots_[i].hash != 0) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t used_ = 0;
 };
 
 class GenericTransactionsImporter : public Importer {
@@ -221,6 +255,7 @@ class GenericTransactionsImporter : public Importer {
       whats_.push_back("`" + labels_.back() + "`");
     }
     has_lines_ = sku_ >= 0 || title_ >= 0;
+    batch->lines.untitled_is_sku = true;  // a line without a title is named by its sku (no title stored)
     if (!has_header_) Buffer(first);
     return Status::Ok();
   }
@@ -237,10 +272,14 @@ class GenericTransactionsImporter : public Importer {
   Status End(ImportBatch* b) override {
     if (!decided_) Decide(b);
     PadDefaults(b);
-    if (!pending_hash_.empty()) NumberRepeats(b);
     if (lines_scattered_) GroupLines(b);
     return Status::Ok();
   }
+
+  // Without an order column every row is an order of its own, final once read (its key's repeat number
+  // counts earlier rows only), so the engine may merge the file in slices.
+  bool OrdersSliceable() const override { return order_ < 0; }
+  void BeforeSlice(ImportBatch* b) override { PadDefaults(b); }
 
  private:
   void Buffer(const CsvRecord& r) {
@@ -438,13 +477,13 @@ class GenericTransactionsImporter : public Importer {
         new_order = false;
       }
     } else {
-      // The key "generic:<customer>:<day>:<amount>:<repeat>", written once, straight into the column. The
-      // repeat is written as 0; End() (NumberRepeats) sets it for the rows whose tuple came before.
+      // The key "generic:<customer>:<day>:<amount>:<repeat>", written once, straight into the column; the
+      // repeat is the number of earlier rows with the same tuple hash.
       const std::string_view who = email_.empty() || !customer_is_email ? customer : std::string_view(email_);
       const std::string_view day = day_text_.Get(created.day);
-      constexpr size_t kAmountBytes = 20;  // INT64_MIN
-      char* const out =
-          o.key.BeginAppend(kPlatformPrefix.size() + who.size() + 1 + day.size() + 1 + kAmountBytes + 2);
+      constexpr size_t kAmountBytes = 20, kRepeatBytes = 10;  // INT64_MIN, UINT32_MAX
+      char* const out = o.key.BeginAppend(kPlatformPrefix.size() + who.size() + 1 + day.size() + 1 + kAmountBytes +
+                                          1 + kRepeatBytes);
       char* p = out;
       std::memcpy(p, kPlatformPrefix.data(), kPlatformPrefix.size());
       p += kPlatformPrefix.size();
@@ -458,12 +497,8 @@ class GenericTransactionsImporter : public Importer {
       uint64_t hash = TupleHash(who, created.day, amount);
       if (hash == 0) hash = 1;
       *p++ = ':';
-      *p++ = '0';
+      p = std::to_chars(p, p + kRepeatBytes, repeats_.Next(hash)).ptr;
       o.key.EndAppend(static_cast<size_t>(p - out));
-      // Room for the whole input once the batch has it (ReserveBatch, from the file's size).
-      if (pending_hash_.capacity() < o.created.capacity()) pending_hash_.reserve(o.created.capacity());
-      pending_hash_.push_back(hash);
-      if (order_ >= 0) pending_order_.push_back(order_index);
     }
     if (new_order) {
       // Only the columns a generic file can fill; PadDefaults() gives the others their rows at End().
@@ -504,7 +539,7 @@ class GenericTransactionsImporter : public Importer {
       }
       l.order.push_back(order_index);
       Put(&l.sku, sku);
-      Put(&l.title, title.empty() ? sku : title);
+      Put(&l.title, title);  // empty: read as the sku (untitled_is_sku)
       l.quantity.push_back(static_cast<int32_t>(quantity));
       const int64_t unit = quantity > 0 ? (amount >= 0 ? (amount + quantity / 2) / quantity
                                                        : -((-amount + quantity / 2) / quantity))
@@ -535,93 +570,6 @@ class GenericTransactionsImporter : public Importer {
     l.discount_cents.resize(l.order.size());
   }
 
-  // Sets the ":<repeat>" suffix (written as ":0" by Row) of every order recorded in pending_ to its rank
-  // among the earlier rows with the same tuple hash: in place, lengthening only the keys whose rank has
-  // more than one digit.
-  void NumberRepeats(ImportBatch* b) {
-    // A stable counting sort of the positions on the hash's top 16 bits (file order kept within a bucket),
-    // then each small bucket's (hash, position) pairs gathered into a reused scratch list and sorted there: the
-    // whole file's sort takes 4 bytes a row (a position), not a 16-byte record (the batch's new memory is what
-    // a cold import pays for, in page faults).
-    const size_t n = pending_hash_.size();
-    const auto order_of = [&](size_t i) { return pending_order_.empty() ? static_cast<uint32_t>(i) : pending_order_[i]; };
-    constexpr size_t kBuckets = size_t{1} << 16;
-    std::vector<uint32_t> start(kBuckets + 1, 0);
-    for (uint64_t h : pending_hash_) ++start[(h >> 48) + 1];
-    for (size_t k = 0; k < kBuckets; ++k) start[k + 1] += start[k];
-    std::unique_ptr<uint32_t[]> sorted(new uint32_t[n]);  // positions by bucket; every entry is written below
-    {
-      std::vector<uint32_t> next(start.begin(), start.end() - 1);
-      for (size_t i = 0; i < n; ++i) sorted[next[pending_hash_[i] >> 48]++] = static_cast<uint32_t>(i);
-    }
-    const auto by_hash_then_position = [](const PendingRepeat& x, const PendingRepeat& y) {
-      return x.hash != y.hash ? x.hash < y.hash : x.position < y.position;
-    };
-    // Each run of equal hashes, in file order, numbers its rows 0, 1, 2...: the rank of each pending row goes
-    // into the hashes' own memory (by position, one word each: a bucket's hashes are read into the scratch
-    // list before its ranks overwrite them, and a position is in one bucket only), then the keys are rewritten
-    // in one pass in file order, instead of reaching each repeated key at random from the sorted list.
-    std::vector<uint64_t>& rank = pending_hash_;
-    std::vector<PendingRepeat> bucket;
-    for (size_t k = 0; k < kBuckets; ++k) {
-      const uint32_t first = start[k], last = start[k + 1];
-      if (last - first < 2) {
-        if (last != first) rank[sorted[first]] = 0;
-        continue;
-      }
-      bucket.clear();
-      for (uint32_t j = first; j < last; ++j) bucket.push_back({pending_hash_[sorted[j]], sorted[j]});
-      std::sort(bucket.begin(), bucket.end(), by_hash_then_position);
-      uint32_t run = 0;
-      rank[bucket[0].position] = 0;
-      for (size_t j = 1; j < bucket.size(); ++j) {
-        run = bucket[j - 1].hash == bucket[j].hash ? run + 1 : 0;
-        rank[bucket[j].position] = run;
-      }
-    }
-    sorted.reset();
-    // A one-digit repeat is written over the key's '0'; longer ones lengthen their keys in one Widen pass,
-    // which reads them by order: from `rank` itself when every order is pending (no order column, so the
-    // position is the order), else from `wide` (by order, made at the first).
-    ImportBatch::Orders& o = b->orders;
-    const bool by_position = pending_order_.empty();
-    std::vector<uint32_t> wide;
-    size_t first_wide = o.key.size();
-    for (size_t i = 0; i < n; ++i) {
-      if (rank[i] == 0) continue;
-      const uint32_t order = order_of(i);
-      if (rank[i] < 10) {
-        o.key.MutableRow(order)[o.key[order].size() - 1] = static_cast<char>('0' + rank[i]);
-        continue;
-      }
-      if (!by_position) {
-        if (wide.empty()) wide.assign(o.key.size(), 0);
-        wide[order] = static_cast<uint32_t>(rank[i]);
-      }
-      first_wide = std::min<size_t>(first_wide, order);
-    }
-    if (first_wide < o.key.size()) {
-      const auto wide_rank = [&](size_t k) -> uint32_t {
-        if (!by_position) return wide[k];
-        return rank[k] >= 10 ? static_cast<uint32_t>(rank[k]) : 0;
-      };
-      const auto digits = [](uint32_t r) {
-        size_t d = 1;
-        for (; r >= 10; r /= 10) ++d;
-        return d;
-      };
-      o.key.Widen(first_wide, [&](size_t k) { return wide_rank(k) != 0 ? digits(wide_rank(k)) - 1 : 0; });
-      for (size_t k = first_wide; k < o.key.size(); ++k) {
-        const uint32_t r = wide_rank(k);
-        if (r == 0) continue;
-        char* const end = o.key.MutableRow(k) + o.key[k].size();
-        std::to_chars(end - digits(r), end, r);
-      }
-    }
-    pending_hash_ = {};
-    pending_order_ = {};
-  }
-
   // Rows of one order id that were not adjacent: regroup the lines so each order's lines are contiguous
   // (batch.h), keeping file order within an order.
   void GroupLines(ImportBatch* b) {
@@ -635,6 +583,7 @@ class GenericTransactionsImporter : public Importer {
     std::vector<uint32_t> order_of(n);  // new index -> old index
     for (size_t i = 0; i < n; ++i) order_of[position[l.order[i]]++] = static_cast<uint32_t>(i);
     ImportBatch::Lines sorted;
+    sorted.untitled_is_sku = l.untitled_is_sku;
     sorted.order.reserve(n);
     sorted.sku.Reserve(n, l.sku.bytes());
     sorted.title.Reserve(n, l.title.bytes());
@@ -671,10 +620,7 @@ class GenericTransactionsImporter : public Importer {
   std::string pool_;
   std::vector<size_t> field_ends_, record_ends_;
   std::vector<uint64_t> buffered_lines_, buffered_offsets_;
-  // The tuple hash of each order whose key has a repeat suffix, in file order, and its order index (only when
-  // the file has an order column; else every order has a suffix and the index is the position).
-  std::vector<uint64_t> pending_hash_;
-  std::vector<uint32_t> pending_order_;
+  RepeatCounter repeats_;  // rows so far by tuple hash, for the keys' repeat numbers
   KeyIndex order_index_;  // order key -> index in the batch's orders
   std::string email_, phone_, key_, currency_buf_, message_;
   std::vector<std::string> labels_, whats_;  // by column: its label, and the label in backquotes

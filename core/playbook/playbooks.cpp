@@ -421,14 +421,17 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
       std::vector<uint32_t> set_items;
       set_items.reserve(ctx.line_product.size());
       std::vector<uint32_t> buyers(products, 0);
+      std::vector<uint32_t> stamp(products, kNoId);  // per product: the customer whose set has it last
       size_t customers_with_products = 0;
       for (uint32_t c = 0; c < n; ++c) {
         const size_t first = set_items.size();
         for (size_t i = runs[c]; i < runs[c + 1]; ++i) {
-          if (ctx.line_product[i] < products) set_items.push_back(ctx.line_product[i]);
+          const uint32_t p = ctx.line_product[i];
+          if (p >= products || stamp[p] == c) continue;
+          stamp[p] = c;
+          set_items.push_back(p);
         }
         std::sort(set_items.begin() + static_cast<std::ptrdiff_t>(first), set_items.end());
-        set_items.erase(std::unique(set_items.begin() + static_cast<std::ptrdiff_t>(first), set_items.end()), set_items.end());
         set_begin[c + 1] = set_items.size();
         if (set_items.size() == first) continue;
         ++customers_with_products;

@@ -1,6 +1,6 @@
 // The dashboard with a million customers loaded (issue 8, "Speed"; issue 10, Scale item 2 "all pages work"):
 //   node bench/dashboard_scale.mjs [--workspace FILE.rapport] [--customers N] [--dist web/dist] [--out DIR] [--quick]
-//                                  [--skip route,route] [--idle-wait SECONDS] [--change-at-once]
+//                                  [--skip route,route] [--idle-wait SECONDS] [--change-at-once] [--dwell SECONDS]
 // (--quick: open the file, then only the customer table's scroll and the memory figures; --skip: pages left out
 // of the tours, e.g. predictions, whose first fit at 1,000,000 customers takes minutes in wasm.)
 // Without --workspace it builds one with the CLI under /tmp (never in the repository):
@@ -13,7 +13,9 @@
 //      page's complete content where a page fills in later (nothing aria-busy left). In the first session the
 //      tour moves on at first content, as a merchant clicking through would: what a page waits for then is
 //      the requests of the pages before it (the worker runs the page on screen first); the engine's work
-//      left over is then given --idle-wait seconds (default 600) to finish, so its answers are kept;
+//      left over is then given --idle-wait seconds (default 600) to finish, so its answers are kept. --dwell:
+//      the first session stays that long on the overview before the tour (a merchant reading it), while the
+//      worker computes the other pages' first answers, asked for ahead (views/pages.ts askAhead);
 //   4. a settings change: submit -> "Saved", then the overview's first content and its fresh answer (once the
 //      worker has opened the workspace and is idle; --change-at-once: at once, while it still opens it);
 //   5. scrolling the customer table for 3 s: frame times from requestAnimationFrame;
@@ -42,6 +44,7 @@ const kTimeout = 15 * 60_000;
 const kQuick = process.argv.includes('--quick');
 const kSkip = new Set(arg('skip', '').split(',').filter(Boolean));
 const kIdleWait = Number(arg('idle-wait', '600')) * 1000;
+const kDwell = Number(arg('dwell', '0')) * 1000;
 fs.mkdirSync(kOut, { recursive: true });
 
 const ms = (t0) => Math.round(performance.now() - t0);
@@ -221,6 +224,12 @@ try {
     .filter((r) => !kSkip.has(r));
   figures.skipped = [...kSkip];
   figures.first_session = {};
+  figures.first_session_dwell_ms = kDwell;
+  if (kDwell && !kQuick) {
+    await page.waitForTimeout(kDwell);
+    figures.first_session_pending_after_dwell = await page.evaluate(() => window.rapport.client.pendingCount());
+    log(`first session: ${kDwell} ms on the overview, ${figures.first_session_pending_after_dwell} requests still pending`);
+  }
   for (const route of kQuick ? [] : navRoutes) {
     const a = await switchTo(route, false);
     figures.first_session[route] = a;

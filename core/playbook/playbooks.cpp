@@ -92,12 +92,34 @@ std::string Percent(double share) {
 }
 
 // Distinct (product, day) purchases of one customer, sorted by product then day.
-void CustomerPurchases(const SegmentContext& ctx, size_t begin, size_t end, std::vector<std::pair<uint32_t, int32_t>>* out) {
-  out->clear();
-  for (size_t i = begin; i < end; ++i) out->emplace_back(ctx.line_product[i], ctx.line_day[i]);
-  std::sort(out->begin(), out->end());
-  out->erase(std::unique(out->begin(), out->end()), out->end());
-}
+// One customer's distinct products (of ctx.line_* [begin, end), products below `products`) with the last day
+// each was bought, in the order first met: a stamp per product instead of sorting the lines.
+class LastPurchases {
+ public:
+  explicit LastPurchases(size_t products) : stamp_(products, kNoId), last_(products, 0) {}
+  void Set(const SegmentContext& ctx, uint32_t c, size_t begin, size_t end) {
+    products_.clear();
+    for (size_t i = begin; i < end; ++i) {
+      const uint32_t p = ctx.line_product[i];
+      if (p >= stamp_.size()) continue;
+      const int32_t day = ctx.line_day[i];
+      if (stamp_[p] != c) {
+        stamp_[p] = c;
+        last_[p] = day;
+        products_.push_back(p);
+      } else if (day > last_[p]) {
+        last_[p] = day;
+      }
+    }
+  }
+  const std::vector<uint32_t>& products() const { return products_; }
+  int32_t last_day(uint32_t p) const { return last_[p]; }
+
+ private:
+  std::vector<uint32_t> stamp_;  // per product: the customer it was last met for
+  std::vector<int32_t> last_;
+  std::vector<uint32_t> products_;
+};
 
 // Runs of ctx.line_* per customer: [line_begin[c], line_begin[c + 1]).
 std::vector<size_t> LineRuns(const SegmentContext& ctx) {
@@ -291,25 +313,25 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
         interval[pi.product] = pi.median_days;
         repeats[pi.product] = pi.repeats;
       }
-      std::vector<std::pair<uint32_t, int32_t>> buys;
+      // Per customer, the product due first (then the lowest id) from the last day each product was bought:
+      // a minimum, so the order the products are met in does not matter.
+      LastPurchases buys(ws.products.size());
       for (uint32_t c = 0; c < n; ++c) {
         if (runs[c + 1] == runs[c]) continue;
-        CustomerPurchases(ctx, runs[c], runs[c + 1], &buys);
+        buys.Set(ctx, c, runs[c], runs[c + 1]);
         NextAction best;
         bool found = false;
-        for (size_t i = 0; i < buys.size(); ++i) {
-          const bool last_of_product = i + 1 == buys.size() || buys[i + 1].first != buys[i].first;
-          if (!last_of_product) continue;
-          const uint32_t p = buys[i].first;
-          if (p >= interval.size() || interval[p] <= 0) continue;
-          const int32_t due = buys[i].second + interval[p] - opt.replenish_lead_days;
+        for (const uint32_t p : buys.products()) {
+          if (interval[p] <= 0) continue;
+          const int32_t last = buys.last_day(p);
+          const int32_t due = last + interval[p] - opt.replenish_lead_days;
           if (due > as_of + opt.replenish_lead_days || as_of - due > opt.replenish_window_days) continue;
           if (found && (due > best.due_day || (due == best.due_day && p >= best.product))) continue;
           found = true;
           best.customer = c;
           best.product = p;
           best.due_day = due;
-          best.ref_day = buys[i].second;
+          best.ref_day = last;
           best.days = interval[p];
           best.count = repeats[p];
         }
@@ -399,14 +421,17 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
       std::vector<uint32_t> set_items;
       set_items.reserve(ctx.line_product.size());
       std::vector<uint32_t> buyers(products, 0);
+      std::vector<uint32_t> stamp(products, kNoId);  // per product: the customer whose set has it last
       size_t customers_with_products = 0;
       for (uint32_t c = 0; c < n; ++c) {
         const size_t first = set_items.size();
         for (size_t i = runs[c]; i < runs[c + 1]; ++i) {
-          if (ctx.line_product[i] < products) set_items.push_back(ctx.line_product[i]);
+          const uint32_t p = ctx.line_product[i];
+          if (p >= products || stamp[p] == c) continue;
+          stamp[p] = c;
+          set_items.push_back(p);
         }
         std::sort(set_items.begin() + static_cast<std::ptrdiff_t>(first), set_items.end());
-        set_items.erase(std::unique(set_items.begin() + static_cast<std::ptrdiff_t>(first), set_items.end()), set_items.end());
         set_begin[c + 1] = set_items.size();
         if (set_items.size() == first) continue;
         ++customers_with_products;

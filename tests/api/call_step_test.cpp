@@ -83,6 +83,27 @@ TEST_CASE("engine: the long ops take several steps, and other calls between them
   }
 }
 
+TEST_CASE("engine: the products and the models' summary build the customer facts in a step of their own", "[engine][steps]") {
+  auto whole = Loaded();
+  for (const std::string request : {R"({"op":"products"})", R"({"op":"fit","model":"bgnbd"})"}) {
+    INFO(request);
+    auto stepped = Loaded();
+    int steps = 0;
+    const std::string reply = Stepped(stepped.get(), request, &steps, [] {});
+    CHECK(reply == whole->Call(request));
+    // The products: the facts, then the analysis. The fit: the facts, the summary's rows, their patterns, the
+    // fit's steps, then the run.
+    CHECK(steps >= (request.find("products") != std::string::npos ? 2 : 5));
+    // With the facts kept (the overview's KPIs built them), the products are one step.
+    auto kept = Loaded();
+    Stepped(kept.get(), R"({"op":"kpis"})", &steps, [] {});
+    if (request.find("products") != std::string::npos) {
+      CHECK(Stepped(kept.get(), request, &steps, [] {}) == reply);
+      CHECK(steps == 1);
+    }
+  }
+}
+
 TEST_CASE("engine: a settings change between two steps gives the answer for the new settings", "[engine][steps]") {
   auto e = Loaded();
   const std::string request = R"({"op":"playbooks","limit":20})";

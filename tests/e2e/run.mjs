@@ -170,6 +170,32 @@ try {
     return `customers ${demoKpis.customers}, orders ${demoKpis.orders}, net revenue ${demoKpis.revenue}`;
   });
 
+  await check('a first session asks for the other pages\' first answers ahead: pages opened later ask the engine nothing', async () => {
+    if (!hasDemo) return 'no demo.rapport in dist';
+    // Once the overview is drawn, the page asks for every page's first requests ahead (views/pages.ts askAhead),
+    // run by the worker while no page waits; when all are answered, the pages find them in the page's memo.
+    await page.waitForFunction(() => window.rapport.client.pendingCount() === 0, null, { timeout: kTimeout });
+    await page.evaluate(() => {
+      const c = window.rapport.client;
+      window.engineCalls = [];
+      const call = c.call.bind(c);
+      c.call = (op, params, ...rest) => { window.engineCalls.push(op); return call(op, params, ...rest); };
+    });
+    const routes = ['customers', 'cohorts', 'funnel', 'rfm', 'products', 'playbooks', 'widget'];
+    for (const route of routes) {
+      await gotoRoute(route);
+      await page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]'));
+    }
+    const asked = await page.evaluate(() => { const calls = window.engineCalls; delete window.engineCalls; return calls; });
+    // The page's memo answered the first requests (only a page's further requests, e.g. none here, may go out).
+    for (const op of ['segment', 'cohorts', 'funnel', 'funnel_flow', 'rfm', 'products', 'playbooks', 'widget_model']) {
+      assert(!asked.includes(op), `"${op}" was asked of the engine when its page opened (asked: ${asked.join(', ')})`);
+    }
+    await page.evaluate(() => { const c = window.rapport.client; delete c.call; });
+    await gotoRoute('overview');
+    return `${routes.length} pages opened; asked of the engine then: ${asked.join(', ') || 'nothing'}`;
+  });
+
   await check('a tour of every page on the demo store, each with a screenshot', async () => {
     const routes = await page.locator('nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href').slice(2)));
     const times = [];

@@ -1,4 +1,5 @@
 // The summary built from raw transactions reproduces the published CDNOW summaries (MODELS.md §1).
+#include <algorithm>
 #include <cmath>
 
 #include <catch2/catch.hpp>
@@ -94,4 +95,55 @@ TEST_CASE("Summary: the summary CSV parser names the line and column of a bad va
   REQUIRE(!bad.ok());
   CHECK(bad.status().message().find("s.csv:3:2") != std::string::npos);
   CHECK(!ParseSummaryCsv("a,b,c\n1,2,3\n", "s.csv").ok());
+}
+
+TEST_CASE("Summary: transactions already in customer and day order give the summary a sort would", "[model][summary]") {
+  // The workspace's transactions come in (customer, day) order and are not sorted again unless three share a
+  // customer and a day: the same summary, to the bit, as from the same transactions shuffled. Enough repeat
+  // days for the days' counting sort.
+  std::vector<Transaction> tx;
+  uint64_t state = 12345;
+  auto next = [&](uint32_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<uint32_t>((state >> 33) % n);
+  };
+  for (uint32_t c = 0; c < 3000; ++c) {
+    int32_t day = 10000 + static_cast<int32_t>(next(400));
+    const uint32_t orders = 1 + next(6);
+    for (uint32_t k = 0; k < orders; ++k) {
+      tx.push_back({c, day, (1 + next(100000)) / 100.0});
+      if (next(4) == 0) tx.push_back({c, day, (1 + next(100000)) / 100.0});  // two on one day
+      day += 1 + static_cast<int32_t>(next(90));
+    }
+  }
+  SummaryOptions options;
+  options.calibration_end_day = 10000 + 500;
+  options.holdout_end_day = 10000 + 700;
+  std::vector<Transaction> shuffled = tx;
+  for (size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[next(static_cast<uint32_t>(i))]);
+  auto in_order = SummarizeTransactions(tx, options);
+  auto sorted = SummarizeTransactions(shuffled, options);
+  REQUIRE(in_order.ok());
+  REQUIRE(sorted.ok());
+  const CustomerSummary& a = in_order.value();
+  const CustomerSummary& b = sorted.value();
+  REQUIRE(a.repeat_days.size() > 4096);
+  CHECK(std::is_sorted(a.repeat_days.begin(), a.repeat_days.end()));
+  CHECK(a.customer == b.customer);
+  CHECK(a.first_day == b.first_day);
+  CHECK(a.last_day == b.last_day);
+  CHECK(a.x == b.x);
+  CHECK(a.t_x == b.t_x);
+  CHECK(a.T == b.T);
+  CHECK(a.zbar == b.zbar);
+  CHECK(a.total_value == b.total_value);
+  CHECK(a.holdout_x == b.holdout_x);
+  CHECK(a.repeat_days == b.repeat_days);
+  // Three orders of one customer on one day: sorted as before.
+  tx.insert(tx.begin() + 1, tx.front());
+  tx.insert(tx.begin() + 1, tx.front());
+  auto with_three = SummarizeTransactions(tx, options);
+  REQUIRE(with_three.ok());
+  CHECK(with_three.value().x == a.x);
+  CHECK(with_three.value().total_value[0] > a.total_value[0]);
 }

@@ -1,7 +1,7 @@
 // The dashboard's shared state: the engine client, what workspace is open, the latest import reports,
 // and the actions every view can trigger (import files, open or download a workspace).
 import { EngineCallError, EngineClient } from './engine/client';
-import type { ImportOptions, ImportRecord, ProgressMessage, ReplyMap, WorkspaceState } from './engine/protocol';
+import { kAheadPage, type ImportOptions, type ImportRecord, type ProgressMessage, type ReplyMap, type WorkspaceState } from './engine/protocol';
 
 export interface ImportOutcome {
   fileName: string;
@@ -55,17 +55,41 @@ export class App {
   /** The workspace's data or settings changed: forget memoised results. */
   invalidate(): void {
     this.cache.clear();
+    this.aheadAt.clear();
     this.version++;
   }
 
+  /** The answers asked for ahead and not taken by a page yet: the changes sent before each was asked. */
+  private readonly aheadAt = new Map<string, number>();
+
   /** An op's result, memoised per workspace version (a failed call is not kept). */
   cached<T = unknown>(op: string, params: Record<string, unknown> = {}): Promise<T> {
+    return this.memo<T>(op, params, this.client.page);
+  }
+
+  /**
+   * The same, asked for ahead of the page that will want it (kAheadPage): the worker computes it when no
+   * page waits, and the page finds it here (cached) ready or under way, taking it over then.
+   */
+  ahead<T = unknown>(op: string, params: Record<string, unknown> = {}): Promise<T> {
+    return this.memo<T>(op, params, kAheadPage);
+  }
+
+  private memo<T>(op: string, params: Record<string, unknown>, page: string): Promise<T> {
     const key = JSON.stringify([op, params]);
     let hit = this.cache.get(key);
-    // Asked for earlier by another page and still queued: it is this page's now (runs first).
-    if (hit) this.client.focus(this.client.page, [hit]);
+    // An answer asked for ahead and taken by its page: asked again if a change the page's memo outlives (a saved
+    // segment) was sent since, so that the worker computes it for what it now holds and keeps it for the next visit.
+    const askedAt = page === kAheadPage ? undefined : this.aheadAt.get(key);
+    if (askedAt !== undefined) {
+      this.aheadAt.delete(key);
+      if (askedAt !== this.client.changesSent) hit = undefined;
+    }
+    // Asked for earlier by another page (or ahead) and still queued: it is this page's now (runs first).
+    if (hit && page !== kAheadPage) this.client.focus(page, [hit]);
     if (!hit) {
-      hit = this.client.call<T>(op, params);
+      if (page === kAheadPage) this.aheadAt.set(key, this.client.changesSent);
+      hit = this.client.call<T>(op, params, page);
       this.cache.set(key, hit);
       hit.catch(() => { if (this.cache.get(key) === hit) this.cache.delete(key); });
     }

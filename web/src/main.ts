@@ -6,7 +6,7 @@ import type { ProgressMessage } from './engine/protocol';
 import { fmtBytes } from './format';
 import { renderImports } from './views/imports';
 import { renderOverview } from './views/overview';
-import { kPages, renderCustomer, renderPage } from './views/pages';
+import { askAhead, kPages, renderCustomer, renderPage } from './views/pages';
 import { renderDocs } from './views/docs';
 import { dataTable } from './table';
 import { applyTheme } from './theme';
@@ -119,7 +119,13 @@ async function render(): Promise<void> {
   }
   performance.measure(`page:${r}`, { start: started, end: performance.now() });
   document.title = title;
+  // Once the page on screen has asked for its answers, the other pages' first ones are asked for ahead.
+  if (app.state.source !== 'empty' && aheadVersion !== app.version) {
+    aheadVersion = app.version;
+    askAhead(app);
+  }
 }
+let aheadVersion = -1;
 
 const kStageNames = { reading: 'Reading', merging: 'Merging', saving: 'Saving' } as const;
 const progressLive = document.getElementById('progress-live') as HTMLElement;

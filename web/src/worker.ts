@@ -2,7 +2,7 @@
 // File.slice chunks and keeps the workspace image in the Origin Private File System. The page talks to it
 // only through the messages of engine/protocol.ts.
 import {
-  kIndexFile, kMutatingOps, type EngineError, type ImportRecord, type ImportStage, type ReplyMap, type RequestMessage, type WorkerMessage,
+  kAheadPage, kIndexFile, kMutatingOps, type EngineError, type ImportRecord, type ImportStage, type ReplyMap, type RequestMessage, type WorkerMessage,
   type WorkspaceEntry, type WorkspaceSource, type WorkspaceState,
 } from './engine/protocol';
 import { WasmEngine, type BindingReply, type EngineFactory } from './engine/wasm';
@@ -524,13 +524,28 @@ function keepAnswer(request: unknown, result: unknown): void {
 
 // ---- Requests ---------------------------------------------------------------------------------------
 
+/**
+ * Whether the workspace file is held by another worker: after a reload, the previous page's worker may still hold
+ * its files for a moment (it is ended with its page, and may be in the middle of a step then), so a file found
+ * busy is tried again for up to 3 s before it counts as open in another tab.
+ */
+async function stillInUse(name: string): Promise<boolean> {
+  const s = await store();
+  if (!s.inUse) return false;
+  for (let tries = 0; ; ++tries) {
+    if (!await s.inUse(name)) return false;
+    if (tries >= 12) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 async function init(demoUrl: string, fresh: boolean): Promise<ReplyMap['init']> {
   const starting = loadEngine();
   starting.catch(() => undefined);
   const index = fresh ? null : await readIndex();
   if (index) await removeOrphans().catch(() => undefined);
   const entry = index?.current ? index.workspaces.find((w) => w.id === index.current) : undefined;
-  if (entry && await (await store()).inUse?.(imageName(entry.id))) {
+  if (entry && await stillInUse(imageName(entry.id))) {
     // Another tab of this browser has the workspace open: this one starts empty and says why.
     adopt(openEmpty(await starting), 'empty', `(“${entry.label}” is open in another tab of this browser)`);
     return { state };
@@ -794,8 +809,19 @@ interface Job { message: RequestMessage; page: string; barrier: boolean; changes
 const jobs: Job[] = [];
 let focusPage = '';
 let draining = false;
+let running: Job | null = null;  // the job whose request (or step) runs now
 
-const rank = (job: Job) => (job.page === focusPage && focusPage ? 0 : job.page ? 2 : 1);
+const rank = (job: Job) => (job.page === focusPage && focusPage ? 0 : job.page === kAheadPage ? 3 : job.page ? 2 : 1);
+
+/** A change came: the requests asked for ahead are dropped (the page asks again for the changed workspace). */
+function dropAhead(): void {
+  for (let i = jobs.length - 1; i >= 0; --i) {
+    const job = jobs[i];
+    if (job.page !== kAheadPage) continue;
+    jobs.splice(i, 1);
+    post({ kind: 'error', messageId: job.message.messageId, error: { code: 'superseded', message: 'The workspace changed before this answer was computed.' } });
+  }
+}
 
 /** The next job to run (removed from the queue), or undefined when the queue is empty. */
 function nextJob(): Job | undefined {
@@ -878,8 +904,11 @@ async function drain(): Promise<void> {
   try {
     for (;;) {
       const job = nextJob();
-      if (job) await run(job);
-      else if (!idleStep()) break;
+      if (job) {
+        running = job;
+        await run(job);
+        running = null;
+      } else if (!idleStep()) break;
       await letMessagesIn();
     }
   } finally {
@@ -897,7 +926,8 @@ self.addEventListener('message', (event: MessageEvent<RequestMessage>) => {
   if (message.type === 'focus') {
     // The page on screen changed; queued requests it names (asked for earlier by another page) are its too.
     focusPage = message.page;
-    for (const job of jobs) if (message.messageIds?.includes(job.message.messageId)) job.page = message.page;
+    // The job under way is one of them too (a step of it may be running: it goes back to the queue after).
+    for (const job of running ? [...jobs, running] : jobs) if (message.messageIds?.includes(job.message.messageId)) job.page = message.page;
     post({ kind: 'reply', messageId: message.messageId, type: 'focus', data: { queued: jobs.length, idleWork: !!idleWork || !!opening, idleSteps } });
     return;
   }
@@ -910,6 +940,7 @@ self.addEventListener('message', (event: MessageEvent<RequestMessage>) => {
   const readOnly = message.type === 'workspaces' || (message.type === 'call' && !kMutatingOps.has(message.request.op));
   const changes = message.type !== 'workspaces' && message.type !== 'serialize' && !readOnly;
   if (changes) changesQueued++;
+  if (changes) dropAhead();
   jobs.push({ message, page: readOnly ? message.page ?? '' : '', barrier: !readOnly, changes });
   void drain();
 });

@@ -130,10 +130,16 @@ Result<CountFits> FitCount(const std::string& name, const model::Patterns& patte
 // The summary and the count fit(s) for one (unit, calibration end, model, settings): computed once per
 // engine and kept in its AnalysisCache until the workspace or the settings change. Each part is an entry of its
 // own, so a step (core/api/cache.h) builds one: the summary, then each count model's fit, then Gamma-Gamma.
-struct SummaryRun {
+// The summary's rows, then (a step after them) their patterns.
+struct SummaryRows {
   Status status;
   CustomerSummary summary;
+};
+struct SummaryRun {
+  Status status;
+  std::shared_ptr<const SummaryRows> rows;
   model::Patterns patterns;
+  const CustomerSummary& summary() const { return rows->summary; }
 };
 using FitRun = Result<FitResult>;
 // A count model's fit under way (the entry is const, the fitter it points to advances a step at a time).
@@ -149,7 +155,7 @@ constexpr int kFitIterationsPerStep = 6;
 struct ModelRun {
   Status status;  // the summary's or the fit's failure
   std::shared_ptr<const SummaryRun> summary_run;
-  const CustomerSummary& summary() const { return summary_run->summary; }
+  const CustomerSummary& summary() const { return summary_run->summary(); }
   CountFits count;
   bool has_gg = false;
   FitResult gg;
@@ -177,17 +183,25 @@ std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int3
     const uint32_t currency = AnalysisCurrency(ctx.workspace, ctx.settings);
     if (as_of != kNoDay && currency != kNoId) CachedFacts(ctx, as_of, currency);
   }
+  // The summary's rows and their patterns: a step each (the rows' entry let go once the summary holds them).
+  auto summarize = [&] {
+    SummaryRows rows;
+    auto s = Summary(ctx, unit_days, calibration_end);
+    if (s.ok()) rows.summary = std::move(s.value());
+    else rows.status = s.status();
+    return rows;
+  };
+  const std::string rows_key = "model-summary-rows:" + part;
+  std::shared_ptr<const SummaryRows> rows;
+  if (!IsCached(ctx, "model-summary:" + part)) rows = Cached<SummaryRows>(ctx, rows_key, summarize);
   const std::shared_ptr<const SummaryRun> summary = Cached<SummaryRun>(ctx, "model-summary:" + part, [&] {
     SummaryRun run;
-    auto s = Summary(ctx, unit_days, calibration_end);
-    if (!s.ok()) {
-      run.status = s.status();
-      return run;
-    }
-    run.summary = std::move(s.value());
-    run.patterns = model::CompressPatterns(run.summary.x, run.summary.t_x, run.summary.T);
+    run.rows = rows ? rows : std::make_shared<const SummaryRows>(summarize());
+    run.status = run.rows->status;
+    if (run.status.ok()) run.patterns = model::CompressPatterns(run.summary().x, run.summary().t_x, run.summary().T);
     return run;
   });
+  if (ctx.engine) ctx.engine->cache().Erase(rows_key + "|" + Dump(SettingsToJson(ctx.settings)));
   // The count fits: every model for "auto" (FitAllCountModels' models and choice, one fit a step), else the one.
   std::vector<ModelKind> kinds;
   if (name == "auto") {
@@ -225,7 +239,7 @@ std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int3
   std::shared_ptr<const FitRun> gg;
   if (summary->status.ok() && with_spend) {
     if (!ctx.engine) {
-      gg = std::make_shared<const FitRun>(model::FitGammaGamma(summary->summary.x, summary->summary.zbar));
+      gg = std::make_shared<const FitRun>(model::FitGammaGamma(summary->summary().x, summary->summary().zbar));
     } else {
       // kFitIterationsPerStep iterations a step, like the count fits (0.56 s natively in one at a million
       // customers): the fitter under way is an entry of its own until the fit is.
@@ -233,7 +247,7 @@ std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int3
       std::shared_ptr<const GgFitInProgress> fitting;
       if (!IsCached(ctx, "model-gg:" + part)) {
         fitting = Cached<GgFitInProgress>(ctx, gg_fitting_key, [&] {
-          return GgFitInProgress{std::make_shared<model::GammaGammaFitter>(summary->summary.x, summary->summary.zbar)};
+          return GgFitInProgress{std::make_shared<model::GammaGammaFitter>(summary->summary().x, summary->summary().zbar)};
         });
         while (!fitting->fitter->done()) {
           ctx.engine->cache().StepWork();

@@ -1,6 +1,7 @@
 // Op "products" (core/analysis/products). Request: {"min_support": 0.001, "min_pair_count": 5, "top_pairs": 50,
 // "top_journeys": 50, "min_intervals": 1, "top": N (rows of the replenishment and first-product tables, default 100)}.
 #include "core/analysis/products/products.h"
+#include "core/api/engine.h"
 #include "core/api/ops.h"
 
 namespace rapport {
@@ -40,6 +41,15 @@ Result<Json> Op_products(OpContext& ctx) {
       return InvalidArgument("`min_support`: expected a share between 0 and 1");
     }
     options.min_support = rq["min_support"].get<double>();
+  }
+  // The customer facts a step of their own (core/api/cache.h) unless kept already (the overview built them).
+  if (ctx.engine) {
+    const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+    const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+    if (as_of != kNoDay && currency != kNoId) {
+      CachedFacts(ctx, as_of, currency);
+      ctx.engine->cache().StepWork();
+    }
   }
   const ProductResult res = ComputeProducts(ws, ctx.settings, options, FactsSourceFor(ctx));
   Json out;

@@ -39,6 +39,8 @@ export class EngineClient {
    * the workspace (the worker drops its own copy then too).
    */
   private kept = new Map<string, string>();
+  /** Requests sent that may change the workspace (App.ahead tells answers asked for before one of them). */
+  changesSent = 0;
   /** The requests answered from `kept` (tests and benchmarks read it). */
   readonly answeredHere: string[] = [];
 
@@ -58,7 +60,10 @@ export class EngineClient {
     const messageId = this.nextId++;
     const readOnly = request.type === 'workspaces' || request.type === 'serialize' || request.type === 'cancelImport' ||
       request.type === 'focus' || (request.type === 'call' && !kMutatingOps.has((request as { request: { op: string } }).request.op));
-    if (!readOnly) this.kept.clear();
+    if (!readOnly) {
+      this.kept.clear();
+      this.changesSent++;
+    }
     return new Promise<ReplyMap[K]>((resolve, reject) => {
       this.pending.set(messageId, { resolve: resolve as (d: unknown) => void, reject, onProgress });
       const message = { ...request, messageId } as RequestMessage;
@@ -66,8 +71,11 @@ export class EngineClient {
     });
   }
 
-  /** Runs a report op; resolves with its "result", rejects with the engine's error. */
-  call<T = unknown>(op: string, params: Record<string, unknown> = {}): Promise<T> {
+  /**
+   * Runs a report op; resolves with its "result", rejects with the engine's error. `page`: the page it is for
+   * (default: the page on screen; kAheadPage: asked for ahead, run when nothing else waits).
+   */
+  call<T = unknown>(op: string, params: Record<string, unknown> = {}, page = this.page): Promise<T> {
     // The same key as the worker's kept answers (JSON of the request).
     const key = JSON.stringify({ op, ...params });
     const hit = this.kept.get(key);
@@ -76,7 +84,6 @@ export class EngineClient {
       return Promise.resolve(JSON.parse(hit) as T);
     }
     const messageId = this.nextId;
-    const page = this.page;
     const promise = this.send({ type: 'call', request: { op, ...params }, page }).then((reply) => reply.result as T);
     this.callIds.set(promise, messageId);
     this.callPages.set(messageId, page);

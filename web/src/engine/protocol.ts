@@ -62,6 +62,12 @@ export interface EngineError {
 
 /** The ops that change the workspace (every other `call` only reads it). */
 export const kMutatingOps: ReadonlySet<string> = new Set(['settings_set', 'segment_save']);
+/**
+ * The `page` of a request asked for ahead (App.ahead): what a page will ask for first, computed while no page
+ * waits. It runs after every other request; a page that asks for it too takes it over (`focus`), and a change
+ * (an import, a settings change...) drops it (error `superseded`): its answer would be for the old workspace.
+ */
+export const kAheadPage = '(ahead)';
 
 // ---- Requests (page -> worker) ----------------------------------------------------------------------
 

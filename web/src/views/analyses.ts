@@ -178,6 +178,9 @@ const kStageLabels: Record<string, string> = {
   advocate: 'Advocate', at_risk: 'At risk', lapsed: 'Lapsed',
 };
 
+/** The flow's first request (the default dates; also asked for ahead, views/pages.ts). */
+export const kFlowParams: Obj = {};
+
 /** The funnel flow between two dates ("funnel_flow"): a stage-to-stage transition matrix. */
 export async function renderFlow(app: App, body: HTMLElement): Promise<void> {
   const from = h('input', { type: 'date', id: 'flow-from' });
@@ -186,7 +189,7 @@ export async function renderFlow(app: App, body: HTMLElement): Promise<void> {
   const draw = async () => {
     out.setAttribute('aria-busy', 'true');
     try {
-      const params: Obj = {};
+      const params: Obj = { ...kFlowParams };
       if (from.value) params.from = from.value;
       if (to.value) params.to = to.value;
       const f = await app.cached<Obj>('funnel_flow', params);
@@ -230,9 +233,12 @@ const productText = (v: unknown) => {
   return p.title ? String(p.title) : String(p.sku ?? '—');
 };
 
+/** The products page's one request (also asked for ahead, views/pages.ts). */
+export const productsParams = (app: App): Obj => (app.currency ? { currency: app.currency } : {});
+
 /** #/products: repurchase intervals, first product -> repeat, journeys, frequently bought together. */
 export async function renderProducts(app: App, body: HTMLElement): Promise<void> {
-  const r = await app.cached<Obj>('products', app.currency ? { currency: app.currency } : {});
+  const r = await app.cached<Obj>('products', productsParams(app));
   const currency = String(r.currency ?? '');
   const rep = (r.replenishment as Obj[]) ?? [];
   const first = (r.first_product as Obj[]) ?? [];

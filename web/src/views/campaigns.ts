@@ -58,9 +58,11 @@ export function audienceControls(app: App, id: string, source: () => Obj | null)
 // Actions listed a page at a time: the page's first answer stays small enough to be kept between visits
 // (the worker answers it at once on a returning visit), and further pages come from the engine by offset.
 const kActionRows = 50;
+/** The Playbooks page's first request (also asked for ahead, views/pages.ts). */
+export const kFirstPlaybooks = { limit: kActionRows, due_before: '+7d' };
 
 export async function renderPlaybooks(app: App, body: HTMLElement): Promise<void> {
-  const r = await app.cached<Obj>('playbooks', { limit: kActionRows, due_before: '+7d' });
+  const r = await app.cached<Obj>('playbooks', kFirstPlaybooks);
   const summaries = (r.playbooks as Obj[]) ?? [];
   const picker = formatPicker('playbook-format');
   body.append(h('p', { class: 'meta-line' }, h('span', {}, `As of ${r.as_of}`), h('span', {}, `${fmtInt(r.actions_total)} actions due by ${r.due_before}`),

@@ -143,7 +143,7 @@ export async function renderImports(app: App, main: HTMLElement): Promise<void> 
     h('h2', {}, 'History'), history);
   let records: ImportRecord[] = [];
   try {
-    const result = await app.client.call<unknown>('imports');
+    const result = await app.cached<unknown>('imports');
     records = (Array.isArray(result) ? result : (result as { imports?: ImportRecord[] })?.imports ?? []) as ImportRecord[];
   } catch {
     records = [];

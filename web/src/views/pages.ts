@@ -6,14 +6,14 @@ import { emptyState, h } from '../dom';
 import { renderValue } from './render';
 import { dataTable, type Column } from '../table';
 import { renderPredictions } from './predictions';
-import { renderFlow, renderProducts } from './analyses';
+import { kFlowParams, productsParams, renderFlow, renderProducts } from './analyses';
 import { helpLink } from './docs';
 import { dropHint } from './overview';
 import { renderCohorts, renderFunnel, renderRfm } from './analyses';
 import { renderSegments } from './segments';
-import { renderCampaigns, renderPlaybooks } from './campaigns';
+import { kFirstPlaybooks, renderCampaigns, renderPlaybooks } from './campaigns';
 import { renderSettings } from './settings';
-import { renderWidget } from './widget';
+import { kFirstWidget, renderWidget } from './widget';
 
 const kDedicated: Record<string, (app: App, result: Record<string, unknown>, body: HTMLElement) => void> = {
   cohorts: renderCohorts, funnel: renderFunnel, rfm: renderRfm,
@@ -70,12 +70,13 @@ function customerColumns(rows: Record<string, unknown>[]): Column[] {
 // A segment's members are listed a page of rows at a time, fetched from the engine as the table scrolls:
 // the first page (about 20 KB) is the page's answer, kept for the next visit (Campaigns downloads them all).
 const kListRows = 100;
+const kDefaultRule = 'orders >= 2';
 
 /** #/customers[?rule=...]: the customers behind a number (a segment rule), a search, and each one's 360 link. */
 async function customerSearch(app: App, body: HTMLElement): Promise<void> {
   const ruleParam = app.route.query.get('rule') ?? '';
   const input = h('input', { type: 'search', id: 'customer-q', placeholder: 'email or name', autocomplete: 'off' });
-  const ruleInput = h('input', { type: 'text', id: 'customer-rule', class: 'wide', value: ruleParam || 'orders >= 2', spellcheck: 'false' });
+  const ruleInput = h('input', { type: 'text', id: 'customer-rule', class: 'wide', value: ruleParam || kDefaultRule, spellcheck: 'false' });
   const out = h('div', { 'aria-live': 'polite' });
   const run = async () => {
     try {
@@ -143,6 +144,29 @@ export async function renderCustomer(app: App, main: HTMLElement, id: string): P
   }
 }
 
+/** The request of a page drawn from one op (renderPage's generic pages). */
+const pageParams = (app: App, page: Page) =>
+  ({ ...(page.params ?? {}), ...(app.currency && page.route !== 'settings' ? { currency: app.currency } : {}) });
+
+/**
+ * Asks for each page's first requests ahead (App.ahead), in the order of the navigation: the worker computes
+ * them, a step at a time, while no page waits, so a page opened later in a first session (nothing kept yet)
+ * finds its answer ready, and one opened meanwhile takes over its requests and waits at most for one step of
+ * the others'. Asked once per workspace version (main.ts), after the page on screen has asked for its own.
+ * Not the Predictions page's model fits: on some stores a Pareto/NBD likelihood pass takes minutes (a 2F1 series
+ * near z = 1, bench/RESULTS.md), and a step that long would hold every page; they run when the page is opened.
+ */
+export function askAhead(app: App): void {
+  const ask = (op: string, params: Record<string, unknown> = {}) => void app.ahead(op, params).catch(() => undefined);
+  ask('imports');
+  ask('segment', { rule: kDefaultRule, limit: kListRows });
+  for (const route of ['cohorts', 'funnel', 'rfm']) ask(route, pageParams(app, kPages.find((p) => p.route === route)!));
+  ask('funnel_flow', kFlowParams);
+  ask('products', productsParams(app));
+  ask('playbooks', kFirstPlaybooks);
+  ask('widget_model', kFirstWidget);
+}
+
 export async function renderPage(app: App, page: Page, main: HTMLElement): Promise<void> {
   const body = h('div', { 'aria-busy': 'true' });
   main.append(h('h1', {}, page.title), h('p', { class: 'lede' }, page.question, page.help ? [' ', helpLink(page.help)] : null), body);
@@ -161,8 +185,7 @@ export async function renderPage(app: App, page: Page, main: HTMLElement): Promi
     return;
   }
   try {
-    const params = { ...(page.params ?? {}), ...(app.currency && page.route !== 'settings' ? { currency: app.currency } : {}) };
-    const result = await app.cached(page.op ?? page.route, params);
+    const result = await app.cached(page.op ?? page.route, pageParams(app, page));
     const dedicated = kDedicated[page.route];
     if (dedicated && result && typeof result === 'object') dedicated(app, result as Record<string, unknown>, body);
     else body.append(renderValue(result, page.title));

@@ -42,8 +42,12 @@ function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+const kDefaultMinPairs = 3;
+/** The page's first request with its default inputs (also asked for ahead, views/pages.ts). */
+export const kFirstWidget = { min_pairs: kDefaultMinPairs, file: false };
+
 export async function renderWidget(app: App, body: HTMLElement): Promise<void> {
-  const k = h('input', { type: 'number', id: 'widget-k', min: 1, max: 1000, step: 1, value: 3 });
+  const k = h('input', { type: 'number', id: 'widget-k', min: 1, max: 1000, step: 1, value: kDefaultMinPairs });
   const reviewUrl = h('input', { type: 'url', id: 'widget-review-url', class: 'wide', placeholder: 'https://your-store.example/products/{id}#reviews' });
   // The personal weights: empty = learned from this store's orders (the default, as `rapport model`).
   const weight = (id: string, max: number, step: string) => h('input', { type: 'number', id, min: 0, max, step, placeholder: 'learned' });
@@ -56,7 +60,7 @@ export async function renderWidget(app: App, body: HTMLElement): Promise<void> {
     result.setAttribute('aria-busy', 'true');
     result.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Building the model…'));
     try {
-      const params: Obj = { min_pairs: Number(k.value) || 3 };
+      const params: Obj = { min_pairs: Number(k.value) || kDefaultMinPairs };
       if (reviewUrl.value.trim()) params.review_url_template = reviewUrl.value.trim();
       for (const [input, name] of [[wRepeat, 'w_repeat'], [wReplenish, 'w_replenish'], [wBought, 'w_bought'], [halfLife, 'popularity_half_life']] as const) {
         if (input.value.trim() !== '') params[name] = Number(input.value);

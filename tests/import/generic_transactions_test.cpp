@@ -113,7 +113,7 @@ TEST_CASE("Generic transactions: repeated rows are kept, keys are stable", "[imp
 
 TEST_CASE("Generic transactions: repeat numbers of one, two and three digits", "[import][generic]") {
   // 120 rows of one tuple, interleaved with a second tuple and rows with an order id: the keys' ":<repeat>"
-  // is set at End(), in place for one digit and by lengthening the key for more.
+  // counts the earlier rows of the tuple, in one, two or three digits; rows with an order id count for none.
   std::string bytes = "customer,date,amount,order_id\n";
   for (int i = 0; i < 120; ++i) {
     bytes += "7,2024-02-01,9.99,\n";
@@ -147,8 +147,8 @@ TEST_CASE("Generic transactions: repeat numbers of one, two and three digits", "
 
 TEST_CASE("Generic transactions: repeat numbers of one, two and three digits without an order column",
           "[import][generic]") {
-  // Every row is an order with a ":<repeat>" key, so End() reads the wide repeats by position; 5,000 rows of
-  // tuples over many hash buckets, the first tuple repeated 150 times among them.
+  // Every row is an order with a ":<repeat>" key (the file is sliceable); 5,125 rows of 5,001 distinct tuples,
+  // past the counting table's first size, one tuple repeated 125 times among them.
   std::string bytes = "customer,date,amount\n";
   for (int i = 0; i < 5000; ++i) {
     bytes += "c" + std::to_string(i % 1700) + ",2024-03-0" + std::to_string(1 + i % 3) + ",1.00\n";

@@ -10,7 +10,7 @@ import { kFlowParams, productsParams, renderFlow, renderProducts } from './analy
 import { helpLink } from './docs';
 import { dropHint } from './overview';
 import { renderCohorts, renderFunnel, renderRfm } from './analyses';
-import { renderSegments } from './segments';
+import { kFirstSegmentsRequests, renderSegments } from './segments';
 import { kFirstPlaybooks, renderCampaigns, renderPlaybooks } from './campaigns';
 import { renderSettings } from './settings';
 import { kFirstWidget, renderWidget } from './widget';
@@ -163,6 +163,7 @@ export function askAhead(app: App): void {
   for (const route of ['cohorts', 'funnel', 'rfm']) ask(route, pageParams(app, kPages.find((p) => p.route === route)!));
   ask('funnel_flow', kFlowParams);
   ask('products', productsParams(app));
+  for (const [op, params] of kFirstSegmentsRequests) ask(op, params);
   ask('playbooks', kFirstPlaybooks);
   ask('widget_model', kFirstWidget);
 }

@@ -172,9 +172,11 @@ try {
 
   await check('a first session asks for the other pages\' first answers ahead: pages opened later ask the engine nothing', async () => {
     if (!hasDemo) return 'no demo.rapport in dist';
-    // Once the overview is drawn, the page asks for every page's first requests ahead (views/pages.ts askAhead),
-    // run by the worker while no page waits; when all are answered, the pages find them in the page's memo.
-    await page.waitForFunction(() => window.rapport.client.pendingCount() === 0, null, { timeout: kTimeout });
+    // Once the overview is drawn and its answers are in, the page asks for every page's first requests ahead
+    // (views/pages.ts askAhead), run by the worker while no page waits; once all are answered, the pages find
+    // them in the page's memo.
+    await page.waitForFunction(() => window.rapport.askedAhead === window.rapport.version && window.rapport.client.pendingCount() === 0,
+      null, { timeout: kTimeout });
     await page.evaluate(() => {
       const c = window.rapport.client;
       window.engineCalls = [];

@@ -59,6 +59,8 @@ export class App {
     this.version++;
   }
 
+  /** The workspace version whose pages' first answers were asked for ahead (main.ts; tests read it). */
+  askedAhead = -1;
   /** The answers asked for ahead and not taken by a page yet: the changes sent before each was asked. */
   private readonly aheadAt = new Map<string, number>();
 

@@ -122,10 +122,24 @@ async function render(): Promise<void> {
   // Once the page on screen has asked for its answers, the other pages' first ones are asked for ahead.
   if (app.state.source !== 'empty' && aheadVersion !== app.version) {
     aheadVersion = app.version;
-    askAhead(app);
+    void askAheadWhenIdle(app.version);
   }
 }
 let aheadVersion = -1;
+
+/**
+ * Asks for the other pages' first answers once every request sent so far is answered: a merchant clicking
+ * through at once keeps the engine busy with the pages they open, and an ahead step under way would only
+ * delay them; one who stays on a page leaves the engine idle, and the others' answers are computed then.
+ */
+async function askAheadWhenIdle(version: number): Promise<void> {
+  while (app.client.pendingCount() > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (app.version !== version) return;
+  }
+  askAhead(app);
+  app.askedAhead = version;
+}
 
 const kStageNames = { reading: 'Reading', merging: 'Merging', saving: 'Saving' } as const;
 const progressLive = document.getElementById('progress-live') as HTMLElement;

@@ -10,7 +10,7 @@ import { kFlowParams, productsParams, renderFlow, renderProducts } from './analy
 import { helpLink } from './docs';
 import { dropHint } from './overview';
 import { renderCohorts, renderFunnel, renderRfm } from './analyses';
-import { renderSegments } from './segments';
+import { kFirstSegmentsRequests, renderSegments } from './segments';
 import { kFirstPlaybooks, renderCampaigns, renderPlaybooks } from './campaigns';
 import { renderSettings } from './settings';
 import { kFirstWidget, renderWidget } from './widget';
@@ -152,7 +152,7 @@ const pageParams = (app: App, page: Page) =>
  * Asks for each page's first requests ahead (App.ahead), in the order of the navigation: the worker computes
  * them, a step at a time, while no page waits, so a page opened later in a first session (nothing kept yet)
  * finds its answer ready, and one opened meanwhile takes over its requests and waits at most for one step of
- * the others'. Asked once per workspace version (main.ts), after the page on screen has asked for its own.
+ * the others'. Asked once per workspace version (main.ts), once the engine has answered what was sent before.
  * Not the Predictions page's model fits: on some stores a Pareto/NBD likelihood pass takes minutes (a 2F1 series
  * near z = 1, bench/RESULTS.md), and a step that long would hold every page; they run when the page is opened.
  */
@@ -162,9 +162,12 @@ export function askAhead(app: App): void {
   ask('segment', { rule: kDefaultRule, limit: kListRows });
   for (const route of ['cohorts', 'funnel', 'rfm']) ask(route, pageParams(app, kPages.find((p) => p.route === route)!));
   ask('funnel_flow', kFlowParams);
-  ask('products', productsParams(app));
+  for (const [op, params] of kFirstSegmentsRequests) ask(op, params);
   ask('playbooks', kFirstPlaybooks);
   ask('widget_model', kFirstWidget);
+  // Last: one step of a second or more in WebAssembly at a million customers (one analysis call), which a page
+  // opened while it runs waits for.
+  ask('products', productsParams(app));
 }
 
 export async function renderPage(app: App, page: Page, main: HTMLElement): Promise<void> {

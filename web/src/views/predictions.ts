@@ -166,40 +166,28 @@ function customerTable(app: App, first: Obj, params: Obj): HTMLElement {
     holder);
 }
 
-const currencyParam = (app: App) => (app.currency ? { currency: app.currency } : {});
-
-/** What the page asks for once the fit has named the best model: its first rows by CLV and its validation. */
-function firstRequests(app: App, best: string) {
-  return {
-    predictions: { model: best, ...currencyParam(app), offset: 0, limit: kPageRows, sort: 'clv', desc: true },
-    validation: { model: best },
-  };
-}
-
-const kFitRequest = { model: 'auto' };
-
 export async function renderPredictions(app: App, body: HTMLElement): Promise<void> {
   const models = section('Model comparison', 'models');
   const holdout = section('Calibration and holdout', 'holdout');
   const table = section('Every customer', 'customer-predictions');
   body.append(models.el, holdout.el, table.el);
+  const currency = app.currency ? { currency: app.currency } : {};
   // "fit" fits the three count models once; the others reuse the best by name (one more fit each).
   let best = 'auto';
   try {
-    const fit = await app.cached<Obj>('fit', kFitRequest);
+    const fit = await app.cached<Obj>('fit', { model: 'auto' });
     best = String(fit.best ?? 'auto');
     models.body.replaceChildren(comparison(fit));
     models.body.removeAttribute('aria-busy');
   } catch (error) {
     failed(models.body, error);
   }
-  const first = firstRequests(app, best);
   const later = [
-    app.cached<Obj>('predictions', first.predictions).then((p) => {
-      table.body.replaceChildren(customerTable(app, p, { model: best, ...currencyParam(app) }));
+    app.cached<Obj>('predictions', { model: best, ...currency, offset: 0, limit: kPageRows, sort: 'clv', desc: true }).then((p) => {
+      table.body.replaceChildren(customerTable(app, p, { model: best, ...currency }));
       table.body.removeAttribute('aria-busy');
     }, (e) => failed(table.body, e)),
-    app.cached<Obj>('validation', first.validation).then((v) => {
+    app.cached<Obj>('validation', { model: best }).then((v) => {
       holdout.body.replaceChildren(validation(v));
       holdout.body.removeAttribute('aria-busy');
     }, (e) => failed(holdout.body, e)),

@@ -11,6 +11,15 @@ import { audienceControls } from './campaigns';
 
 type Obj = Record<string, unknown>;
 const kSample = 20;
+const kInitialRule = 'orders >= 2 BUT NOT ordered_since(-90d)';
+/**
+ * What the page asks for first with no rule in its link (the rule editor's request for its initial rule, the
+ * fields it completes, the saved segments): asked for ahead (views/pages.ts); the worker's kept answers then
+ * answer them, since the editor calls the engine directly.
+ */
+export const kFirstSegmentsRequests: [string, Record<string, unknown>][] = [
+  ['segment', { rule: kInitialRule, tokens: true, limit: kSample }], ['segment_fields', {}], ['segments', {}],
+];
 
 /** The editor of the open Segments page, stopped when the user navigates away. */
 let current: RuleEditor | null = null;
@@ -25,7 +34,7 @@ function quoteName(name: string): string {
 
 export async function renderSegments(app: App, body: HTMLElement): Promise<void> {
   current?.stop();
-  const initial = app.route.query.get('rule') ?? 'orders >= 2 BUT NOT ordered_since(-90d)';
+  const initial = app.route.query.get('rule') ?? kInitialRule;
   const status = h('div', { class: 'segment-status', 'aria-live': 'polite' });
   const sample = h('div');
   const history = h('div');

@@ -94,13 +94,15 @@ class KeyIndex {
   }
 
   // Room for `n` keys without growing the table; the key buffer gets room for `n` keys as long as the ones
-  // held so far (so a large import does not copy it once per doubling).
-  void reserve(size_t n) {
+  // held so far (so a large import does not copy it once per doubling), or, while the index is empty, as long
+  // as `key_bytes` says the `n` keys will be together (0: unknown, the buffer then grows as keys come).
+  void reserve(size_t n, size_t key_bytes = 0) {
     if (n > values_.capacity()) {  // geometric, so that reserving a little more many times stays linear
       const size_t grown = std::max(n, values_.capacity() + values_.capacity() / 2);
       offsets_.reserve(grown + 1);
       values_.reserve(grown);
-      if (!values_.empty()) bytes_.reserve(bytes_.size() / values_.size() * grown + grown);
+      const size_t per_key = !values_.empty() ? bytes_.size() / values_.size() : key_bytes / n;
+      if (per_key > 0) bytes_.reserve(per_key * grown + grown);
     }
     if (n + n / 2 + 1 > slots_.size()) Rehash(n + n / 2 + 1);
   }

@@ -327,7 +327,14 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   Reserve(&w->lines.unit_price_cents, reserve_lines); Reserve(&w->lines.discount_cents, reserve_lines);
 
   KeyIndex& order_index = w->OrderIndex();  // built here first after a load
-  order_index.reserve(order_index.size() + (reserve_orders - o.size()));
+  const size_t more_orders = reserve_orders - o.size();
+  size_t order_key_bytes = 0;  // an empty index has no keys to size its key buffer by: this slice's, scaled
+  if (order_index.empty() && n_orders > 0) {
+    for (size_t i = 0; i < n_orders; ++i) order_key_bytes += bo.key[i].size();
+    order_key_bytes = static_cast<size_t>(static_cast<double>(order_key_bytes) * static_cast<double>(more_orders) /
+                                          static_cast<double>(n_orders));
+  }
+  order_index.reserve(order_index.size() + more_orders, order_key_bytes);
   w->customer_alias.reserve(w->customer_alias.size() +
                             std::max<size_t>(n_orders + bc.who.size(),
                                              ExpectedMore(*totals, w->customer_alias.size() - totals->aliases_before)));

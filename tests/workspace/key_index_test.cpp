@@ -74,6 +74,26 @@ TEST_CASE("KeyIndex::reserve keeps the keys and their ids", "[workspace][key_ind
   CHECK(index.at("sku:CCC") == 3);
 }
 
+TEST_CASE("KeyIndex::reserve of an empty index with the keys' bytes: keys shorter and longer than said read back", "[workspace][key_index]") {
+  KeyIndex index;
+  index.reserve(100, 100 * 8);  // 100 keys of 8 bytes said; 300 keys of 3 to 40 bytes come
+  std::vector<std::string> keys;
+  for (int i = 0; i < 300; ++i) keys.push_back("k:" + std::string(static_cast<size_t>(1 + i % 38), static_cast<char>('a' + i % 26)) + std::to_string(i));
+  for (size_t i = 0; i < keys.size(); ++i) REQUIRE(index.try_emplace(keys[i], static_cast<uint32_t>(i)).second);
+  REQUIRE(index.size() == keys.size());
+  size_t e = 0;
+  for (const KeyIndex::Entry entry : index) {
+    CHECK(entry.first == keys[e]);
+    CHECK(entry.second == e);
+    ++e;
+  }
+  for (size_t i = 0; i < keys.size(); ++i) CHECK(index.Get(keys[i], kNoId) == i);
+  KeyIndex unsized;
+  unsized.reserve(10, 0);  // no key bytes said: the buffer grows as keys come
+  CHECK(unsized.try_emplace("email:ann@example.com", 7).second);
+  CHECK(unsized.at("email:ann@example.com") == 7);
+}
+
 TEST_CASE("MergeDelta::new_aliases lists each slice's new aliases in the order added", "[workspace][merge]") {
   Workspace w;
   ImportBatch first;

@@ -32,6 +32,9 @@ bool ModelFromName(std::string_view name, ModelKind* out) {
 namespace {
 
 constexpr double kBound = 20.0;
+// The Pareto/NBD's search stays where 1 − z ≥ this at every pattern (its 2F1 series then needs at most ~40,000
+// terms a pass: MODELS §5.1's most expensive verified case).
+constexpr double kPnbdMinGap = 1e-3;
 
 // Fills se from the Hessian of the *normalised* objective (−ℓ/N) at θ.
 void StandardErrors(const Objective& objective, const std::vector<double>& theta, bool analytic, double n,
@@ -123,10 +126,19 @@ CountModelFitter::CountModelFitter(ModelKind model, const Patterns& patterns, co
       opt_.analytic_gradient = true;  // one pass per gradient (IndexedSum) instead of finite differences
       opt_.gradient_tolerance = 1e-8;
       break;
-    case ModelKind::kParetoNbd:
+    case ModelKind::kParetoNbd: {
       fit_.names = {"r", "alpha", "s", "beta"};
+      // The likelihood's 2F1 series (MODELS §5.1) takes ~40/(1−z) terms, z = |α−β|/(max(α,β)+u) at each
+      // pattern's t_x and T: where one of the two Gamma heterogeneities degenerates (β/α or α/β → ∞, the rates
+      // alike for every customer) a single pass would take millions of terms. Such points lie outside the
+      // search (the objective is +∞ there, so the line search steps back): a fit whose likelihood keeps rising
+      // in that direction stops at the wall and is reported as not identified (Run).
+      double u_min = INFINITY;
+      for (double t : scaled_.t_x) u_min = std::min(u_min, t);
+      pnbd_u_min_ = std::isfinite(u_min) ? u_min : 0.0;
       objective_ = [this, n](const std::vector<double>& th, std::vector<double>* g) {
         const ParetoNbdParams p{std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])};
+        if (PnbdGap(p.alpha, p.beta) < kPnbdMinGap) return static_cast<double>(INFINITY);
         double grad[4];
         const double ll = ParetoNbdLogLikelihoodSum(p, scaled_, g ? grad : nullptr);
         if (g) {
@@ -136,6 +148,7 @@ CountModelFitter::CountModelFitter(ModelKind model, const Patterns& patterns, co
       };
       opt_.analytic_gradient = true;
       break;
+    }
     case ModelKind::kGammaGamma:
       break;
   }
@@ -187,6 +200,12 @@ bool CountModelFitter::Run(int iterations) {
       fit.converged = false;
       fit.message = "a parameter ran to the edge of the search box (e^±20): the data do not identify the model";
     }
+  }
+  if (model_ == ModelKind::kParetoNbd && r.theta.size() == 4 &&
+      PnbdGap(std::exp(r.theta[1]), std::exp(r.theta[3])) < 2.0 * kPnbdMinGap) {
+    fit.converged = false;
+    fit.message = "the likelihood keeps rising as one rate's heterogeneity vanishes (alpha/beta or beta/alpha past "
+                  "1,000: every customer's purchase or dropout rate alike), so the data do not identify the Pareto/NBD";
   }
   if (!fit.converged) {
     result_ = Status(StatusCode::kNotConverged, std::string("fit ") + ModelName(model_) + ": " + fit.message);

@@ -13,6 +13,8 @@
 // SEs NaN and says so in `message`.
 #pragma once
 
+#include <algorithm>
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -89,6 +91,12 @@ class CountModelFitter {
   FitOptions options_;
   size_t pattern_count_;
   double n_ = 0.0, repeat_ = 0.0, scale_ = 1.0;
+  // Pareto/NBD: the smallest t_x of the scaled patterns, and 1 − z of its 2F1 there (the smallest over the
+  // patterns), z = |α−β|/(max(α,β)+u) (fit.cpp kPnbdMinGap).
+  double pnbd_u_min_ = 0.0;
+  double PnbdGap(double alpha, double beta) const {
+    return (std::min(alpha, beta) + pnbd_u_min_) / (std::max(alpha, beta) + pnbd_u_min_);
+  }
   Patterns scaled_;
   Objective objective_;
   OptimizerOptions opt_;

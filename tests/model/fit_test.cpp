@@ -280,3 +280,23 @@ TEST_CASE("Fit: Gamma-Gamma a few iterations at a time is FitGammaGamma's fit, t
   CHECK(none.done());
   CHECK(none.result().status().code() == StatusCode::kInsufficientData);
 }
+
+TEST_CASE("Fit: a Pareto/NBD whose dropout rates are alike ends at its search's wall, reported as not identified",
+          "[model][fit]") {
+  // Every customer's dropout rate ~0.46 a week (s, β → ∞ with s/β fixed), as on a store of mostly one-time buyers
+  // (the e2e's AlphaPaw store fits s = 491,485, β = 1,060,837 when its search is let run): the likelihood keeps
+  // rising as β/α grows, where its 2F1 series needs millions of terms a pass (that fit had not ended after a minute).
+  // The search stops at the wall and says why (a comparison of the count models then chooses among the others,
+  // as `rapport fit` does on that store in under a second).
+  const std::vector<double> truth = {1.3, 47.5, 1e7, 2.2e7};
+  Simulated s = Simulate(ModelKind::kParetoNbd, truth, 4000, 1);
+  for (size_t i = 0; i < s.T.size(); ++i) {  // in whole weeks, as the engine's summary gives them
+    s.t_x[i] = std::floor(s.t_x[i]);
+    s.T[i] = std::ceil(s.T[i]);
+  }
+  const Patterns patterns = CompressPatterns(s.x, s.t_x, s.T);
+  const Result<FitResult> fit = FitCountModel(ModelKind::kParetoNbd, patterns);
+  REQUIRE_FALSE(fit.ok());
+  CHECK(fit.status().code() == StatusCode::kNotConverged);
+  CHECK(fit.status().message().find("do not identify the Pareto/NBD") != std::string::npos);
+}

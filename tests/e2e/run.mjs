@@ -183,14 +183,15 @@ try {
       const call = c.call.bind(c);
       c.call = (op, params, ...rest) => { window.engineCalls.push(op); return call(op, params, ...rest); };
     });
-    const routes = ['customers', 'cohorts', 'funnel', 'rfm', 'products', 'playbooks', 'widget'];
+    const routes = ['customers', 'cohorts', 'funnel', 'rfm', 'products', 'playbooks', 'widget', 'predictions'];
     for (const route of routes) {
       await gotoRoute(route);
       await page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]'));
     }
     const asked = await page.evaluate(() => { const calls = window.engineCalls; delete window.engineCalls; return calls; });
-    // The page's memo answered the first requests (only a page's further requests, e.g. none here, may go out).
-    for (const op of ['segment', 'cohorts', 'funnel', 'funnel_flow', 'rfm', 'products', 'playbooks', 'widget_model']) {
+    // The page's memo answered the first requests (only a page's further requests may go out: Predictions asks
+    // for its chosen model's predictions and validation once the fit is in).
+    for (const op of ['segment', 'cohorts', 'funnel', 'funnel_flow', 'rfm', 'products', 'playbooks', 'widget_model', 'fit']) {
       assert(!asked.includes(op), `"${op}" was asked of the engine when its page opened (asked: ${asked.join(', ')})`);
     }
     await page.evaluate(() => { const c = window.rapport.client; delete c.call; });

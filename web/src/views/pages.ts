@@ -165,9 +165,12 @@ export function askAhead(app: App): void {
   for (const [op, params] of kFirstSegmentsRequests) ask(op, params);
   ask('playbooks', kFirstPlaybooks);
   ask('widget_model', kFirstWidget);
-  // Last: one step of a second or more in WebAssembly at a million customers (one analysis call), which a page
+  // Then: one step of a second or more in WebAssembly at a million customers (one analysis call), which a page
   // opened while it runs waits for.
   ask('products', productsParams(app));
+  // Last, the longest in all: the Predictions page's first request, the three count models fitted (a few
+  // optimiser iterations a step; the Pareto/NBD's search bounded, docs/models.md "Errors").
+  ask('fit', { model: 'auto' });
 }
 
 export async function renderPage(app: App, page: Page, main: HTMLElement): Promise<void> {

@@ -56,6 +56,7 @@ function adopt(newHandle: number, source: WorkspaceSource, label: string, newFil
   files = newFiles;
   // Kept answers belong to one stored workspace (openStored loads the new one's); none is written later.
   clearTimeout(answersTimer);
+  answersTimer = 0;
   answers = new Map();
   answersBytes = 0;
   answersFor = '';
@@ -475,8 +476,9 @@ const kAnswersMaxBytes = 8 * 1024 * 1024;
 let answers = new Map<string, string>();  // request JSON -> result JSON
 let answersFor = '';                       // the workspace id they belong to ('' = none)
 let answersBytes = 0;
-let answersTimer = 0;
+let answersTimer = 0;                      // set while answers wait to be written
 let answersWriting: Promise<void> = Promise.resolve();
+let answersWrites = 0;                     // writes scheduled and not yet done
 const answersName = (id: string) => `ws-${id}.answers.json`;
 
 async function loadAnswers(id: string): Promise<void> {
@@ -496,6 +498,7 @@ async function loadAnswers(id: string): Promise<void> {
 /** The stored revision changed: its kept answers no longer hold. */
 async function dropAnswers(id: string | undefined): Promise<void> {
   clearTimeout(answersTimer);
+  answersTimer = 0;
   answers = new Map();
   answersBytes = 0;
   answersFor = id ?? '';
@@ -509,17 +512,30 @@ function keepAnswer(request: unknown, result: unknown): void {
   if (value.length > kAnswerMaxBytes || answersBytes + value.length > kAnswersMaxBytes || answers.has(key)) return;
   answers.set(key, value);
   answersBytes += key.length + value.length;
+  // Written a second after the first answer not yet written, not after the last one: asked-for-ahead requests
+  // answer one after another for seconds (the Predictions page's fit last), and a merchant who reloads then
+  // should find the answers of the pages they saw.
+  if (answersTimer) return;
   const id = state.id;
-  clearTimeout(answersTimer);
   answersTimer = setTimeout(() => {
+    answersTimer = 0;
+    ++answersWrites;
     // One write at a time: at a million customers an engine call runs for seconds between a write's steps,
     // and two writes of the same file at once would fail (a sync access handle is exclusive) and lose answers.
     answersWriting = answersWriting.then(async () => {
       if (answersFor !== id) return;
       const text = JSON.stringify([...answers.entries()]);
       await (await store()).write(answersName(id), new TextEncoder().encode(text));
-    }).catch(() => undefined);
+    }).catch(() => undefined).finally(() => { --answersWrites; });
   }, 1000) as unknown as number;
+}
+
+/** Whether kept answers wait to be written (the `focus` reply says so: a reload now would not find them all). */
+const answersUnsaved = () => answersTimer !== 0 || answersWrites > 0;
+
+/** What the worker has still to do (the `focus` reply). */
+function focusReply(): ReplyMap['focus'] {
+  return { queued: jobs.length + (running ? 1 : 0), idleWork: !!idleWork || !!opening, idleSteps, answersUnsaved: answersUnsaved() };
 }
 
 // ---- Requests ---------------------------------------------------------------------------------------
@@ -711,7 +727,7 @@ async function handle_(message: RequestMessage): Promise<{ data: unknown; transf
     case 'cancelImport':
       return { data: { cancelled: importing } };
     case 'focus':
-      return { data: { queued: jobs.length, idleWork: !!idleWork || !!opening, idleSteps } };
+      return { data: focusReply() };
     case 'call': {
       const e = await loadEngine();
       if (!kMutatingOps.has(message.request.op)) {
@@ -928,7 +944,7 @@ self.addEventListener('message', (event: MessageEvent<RequestMessage>) => {
     focusPage = message.page;
     // The job under way is one of them too (a step of it may be running: it goes back to the queue after).
     for (const job of running ? [...jobs, running] : jobs) if (message.messageIds?.includes(job.message.messageId)) job.page = message.page;
-    post({ kind: 'reply', messageId: message.messageId, type: 'focus', data: { queued: jobs.length, idleWork: !!idleWork || !!opening, idleSteps } });
+    post({ kind: 'reply', messageId: message.messageId, type: 'focus', data: focusReply() });
     return;
   }
   // A kept answer of the open workspace replies at once.

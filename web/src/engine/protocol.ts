@@ -123,10 +123,12 @@ export interface ReplyMap {
   import: { record: ImportRecord; state: WorkspaceState };
   cancelImport: { cancelled: boolean };
   /**
-   * `idleWork`: the worker still has work of its own (opening a returning visit's workspace, then its idle work
-   * for when the queue is empty: worker.ts, "Idle work"); `idleSteps`: the idle steps run since it was opened.
+   * `queued`: the requests waiting or running; `idleWork`: the worker still has work of its own (opening a
+   * returning visit's workspace, then its idle work for when the queue is empty: worker.ts, "Idle work");
+   * `idleSteps`: the idle steps run since it was opened;
+   * `answersUnsaved`: answers kept for the next visit wait to be written (a second after the first of them).
    */
-  focus: { queued: number; idleWork: boolean; idleSteps: number };
+  focus: { queued: number; idleWork: boolean; idleSteps: number; answersUnsaved: boolean };
   call: { result: unknown };
   /** The .rapport file: the workspace file's copy in OPFS (a File), else the image from the engine's memory. */
   serialize: { bytes: ArrayBuffer | Blob };

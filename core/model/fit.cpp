@@ -156,6 +156,10 @@ CountModelFitter::CountModelFitter(ModelKind model, const Patterns& patterns, co
   minimizer_ = std::make_unique<Minimizer>(objective_, std::vector<double>(4, 0.0), opt_);
 }
 
+bool CountModelFitter::PnbdAtWall(const std::vector<double>& theta) const {
+  return theta.size() == 4 && PnbdGap(std::exp(theta[1]), std::exp(theta[3])) < 2.0 * kPnbdMinGap;
+}
+
 void CountModelFitter::Fail(Status status) {
   result_ = std::move(status);
   phase_ = Phase::kDone;
@@ -164,7 +168,16 @@ void CountModelFitter::Fail(Status status) {
 bool CountModelFitter::Run(int iterations) {
   if (phase_ == Phase::kDone) return true;
   if (!minimizer_->done()) {
-    minimizer_->Run(iterations);
+    if (model_ != ModelKind::kParetoNbd) {
+      minimizer_->Run(iterations);
+      return false;
+    }
+    // The Pareto/NBD an iteration at a time: a search that keeps to its wall (three iterates in a row) would
+    // only crawl along it, a few line searches against the wall an iteration; it ends there (Run's at_wall).
+    for (int k = 0; k < iterations && !minimizer_->Run(1); ++k) {
+      wall_iterations_ = PnbdAtWall(minimizer_->theta()) ? wall_iterations_ + 1 : 0;
+      if (wall_iterations_ >= 3) minimizer_->Stop("stopped at the wall");
+    }
     return false;
   }
   // The run that just ended, and what comes after it.
@@ -179,11 +192,15 @@ bool CountModelFitter::Run(int iterations) {
     minimizer_ = std::make_unique<Minimizer>(objective_, std::vector<double>(4, 0.0), opt_);
     return false;
   }
-  if (phase_ != Phase::kNelderMead && !r.converged && model_ != ModelKind::kBgNbd && options_.nelder_mead_evaluations > 0) {
+  // A Pareto/NBD search that stopped at its wall (below) would only walk back to it: no fallback then.
+  const bool at_wall = model_ == ModelKind::kParetoNbd && PnbdAtWall(r.theta);
+  if (phase_ != Phase::kNelderMead && !r.converged && !at_wall && model_ != ModelKind::kBgNbd &&
+      options_.nelder_mead_evaluations > 0) {
     // Fallback: a Nelder-Mead start, then BFGS from its best vertex.
     opt_.nelder_mead_evaluations = options_.nelder_mead_evaluations;
     earlier_evaluations_ = r.evaluations;
     phase_ = Phase::kNelderMead;
+    wall_iterations_ = 0;
     minimizer_ = std::make_unique<Minimizer>(objective_, std::vector<double>(4, 0.0), opt_);
     return false;
   }
@@ -201,8 +218,7 @@ bool CountModelFitter::Run(int iterations) {
       fit.message = "a parameter ran to the edge of the search box (e^±20): the data do not identify the model";
     }
   }
-  if (model_ == ModelKind::kParetoNbd && r.theta.size() == 4 &&
-      PnbdGap(std::exp(r.theta[1]), std::exp(r.theta[3])) < 2.0 * kPnbdMinGap) {
+  if (at_wall) {
     fit.converged = false;
     fit.message = "the likelihood keeps rising as one rate's heterogeneity vanishes (alpha/beta or beta/alpha past "
                   "1,000: every customer's purchase or dropout rate alike), so the data do not identify the Pareto/NBD";

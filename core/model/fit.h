@@ -96,6 +96,8 @@ class CountModelFitter {
   double PnbdGap(double alpha, double beta) const {
     return (std::min(alpha, beta) + pnbd_u_min_) / (std::max(alpha, beta) + pnbd_u_min_);
   }
+  bool PnbdAtWall(const std::vector<double>& theta) const;  // within 2× of the wall (fit.cpp)
+  int wall_iterations_ = 0;  // consecutive iterates at the wall
   Patterns scaled_;
   Objective objective_;
   OptimizerOptions opt_;

@@ -167,6 +167,12 @@ bool Minimizer::Run(int iterations) {
   return done_;
 }
 
+void Minimizer::Stop(std::string message) {
+  if (done_) return;
+  result_.message = std::move(message);
+  Finish();
+}
+
 void Minimizer::Finish() {
   result_.theta = theta_;
   result_.value = value_;

@@ -60,6 +60,10 @@ class Minimizer {
   bool done() const { return done_; }
   // Complete once done().
   const OptimizerResult& result() const { return result_; }
+  // The current iterate.
+  const std::vector<double>& theta() const { return theta_; }
+  // Ends the run here, not converged, with `message` (a caller that knows the search is going nowhere).
+  void Stop(std::string message);
 
  private:
   double ValueAndGradient(const std::vector<double>& theta, std::vector<double>* gradient);

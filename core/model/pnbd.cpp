@@ -15,9 +15,11 @@ namespace {
 // leading lnΓ(r+x) − lnΓ(r) + r ln α + s ln β (the caller adds it).
 double LogBracket(const ParetoNbdParams& p, double x, double t_x, double T) {
   const double rsx = p.r + p.s + x;
-  const double m = std::max(p.alpha, p.beta), diff = std::fabs(p.alpha - p.beta);
-  // F(B, u) = ln 2F1(r+s+x, B; r+s+x+1; z_u) − (r+s+x) ln(m+u), z_u = |α−β|/(m+u).
-  auto F = [&](double B, double u) { return LogHyp2F1(rsx, B, rsx + 1.0, diff / (m + u)) - rsx * std::log(m + u); };
+  const double m = std::max(p.alpha, p.beta), least = std::min(p.alpha, p.beta), diff = m - least;
+  // F(B, u) = ln 2F1(r+s+x, B; r+s+x+1; z_u) − (r+s+x) ln(m+u), z_u = |α−β|/(m+u), 1 − z_u = (min(α,β)+u)/(m+u).
+  auto F = [&](double B, double u) {
+    return LogHyp2F1Pnbd(rsx, B, diff / (m + u), (least + u) / (m + u)) - rsx * std::log(m + u);
+  };
   double ln_A1, ln_A2;
   if (p.alpha >= p.beta) {
     ln_A1 = F(p.s + 1.0, t_x);
@@ -52,12 +54,12 @@ double LogLikelihoodWithGradient(const ParetoNbdParams& p, double x, double t_x,
   const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
   const double rsx = r + s + x;
   const bool alpha_ge = alpha >= beta;
-  const double m = alpha_ge ? alpha : beta, diff = alpha_ge ? alpha - beta : beta - alpha;
+  const double m = alpha_ge ? alpha : beta, least = alpha_ge ? beta : alpha, diff = m - least;
   // F(B, u) and dF/d(r, α, s, β); dB/dr = 1 (α < β branch) or dB/ds = 1 (α >= β branch).
   auto F = [&](double B, double u, double dF[4]) {
     const double mu = m + u, z = diff / mu;
     double h[4];
-    const double value = LogHyp2F1WithGradient(rsx, B, rsx + 1.0, z, h) - rsx * std::log(mu);
+    const double value = LogHyp2F1Pnbd(rsx, B, z, (least + u) / mu, h) - rsx * std::log(mu);
     const double d_rsx = h[0] + h[2] - std::log(mu);  // a = rsx and c = rsx + 1 both move with r and s
     const auto [dz_dalpha, dz_dbeta, dm_dalpha, dm_dbeta] = ZDerivatives(alpha_ge, alpha, beta, u, mu);
     dF[0] = d_rsx + (alpha_ge ? 0.0 : h[1]);
@@ -90,23 +92,28 @@ double LogLikelihoodWithGradient(const ParetoNbdParams& p, double x, double t_x,
 double PairedSum(const ParetoNbdParams& p, const Patterns& patterns, double* gradient, double* bracket = nullptr) {
   const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
   const bool alpha_ge = alpha >= beta;
-  const double m = alpha_ge ? alpha : beta, diff = alpha_ge ? alpha - beta : beta - alpha;
+  const double m = alpha_ge ? alpha : beta, least = alpha_ge ? beta : alpha, diff = m - least;
   const size_t nx = static_cast<size_t>(patterns.max_whole_x) + 1;
   const std::vector<double>& times = patterns.times;
   // U1 = ln(s/(r+s+x)) + F(B1, t_x), U2 = ln((r+x)/(r+s+x)) + F(B2, T) per pair; dU1, dU2 their ∂/∂(r, α, s, β).
   const size_t n1 = patterns.t_x_pair_time.size(), n2 = patterns.T_pair_time.size();
   std::vector<double> U1(n1), U2(n2), dU1(gradient ? 4 * n1 : 0), dU2(gradient ? 4 * n2 : 0);
-  std::vector<double> z, value, h;
+  std::vector<double> z, rho, value, h;
   // F(B, u) = ln 2F1(r+s+x, B; r+s+x+1; z_u) − (r+s+x) ln(m+u) for the pairs [begin, end) of one x, plus the
   // constant `shift`; `d_shift` is ∂shift/∂(r, α, s, β); B moves with r (α < β) or s (α >= β).
   auto evaluate = [&](double rsx, double B, const std::vector<uint32_t>& pair_time, uint32_t begin, uint32_t end,
                       double shift, const double d_shift[4], double* U, double* dU) {
     const size_t count = end - begin;
     z.resize(count);
+    rho.resize(count);
     value.resize(count);
     h.resize(gradient ? 4 * count : 0);
-    for (size_t j = 0; j < count; ++j) z[j] = diff / (m + times[pair_time[begin + j]]);
-    LogHyp2F1Batch(rsx, B, rsx + 1.0, z.data(), count, value.data(), gradient ? h.data() : nullptr);
+    for (size_t j = 0; j < count; ++j) {
+      const double mu = m + times[pair_time[begin + j]];
+      z[j] = diff / mu;
+      rho[j] = (least + times[pair_time[begin + j]]) / mu;
+    }
+    LogHyp2F1PnbdBatch(rsx, B, z.data(), rho.data(), count, value.data(), gradient ? h.data() : nullptr);
     for (size_t j = 0; j < count; ++j) {
       const double u = times[pair_time[begin + j]], mu = m + u, ln_mu = std::log(mu);
       U[begin + j] = shift + value[j] - rsx * ln_mu;

@@ -1,6 +1,7 @@
 // MODELS.md §2: numerical building blocks. See special.h.
 #include "core/model/special.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -247,9 +248,10 @@ double StableRemainder(double a, double A, double c, double z) {
 
 namespace {
 
-GaussLegendreRule MakeRule() {
-  GaussLegendreRule rule{};
-  const int n = GaussLegendreRule::kPoints;
+template <int N>
+GaussLegendreRuleN<N> MakeRule() {
+  GaussLegendreRuleN<N> rule{};
+  const int n = N;
   const double pi = 3.14159265358979323846;
   for (int i = 0; i < n; ++i) {
     // Newton's iteration on P_n from the Chebyshev-like first guess.
@@ -283,8 +285,97 @@ GaussLegendreRule MakeRule() {
 }  // namespace
 
 const GaussLegendreRule& GaussLegendre64() {
-  static const GaussLegendreRule rule = MakeRule();
+  static const GaussLegendreRule rule = MakeRule<64>();
   return rule;
+}
+
+const GaussLegendreRuleN<16>& GaussLegendre16() {
+  static const GaussLegendreRuleN<16> rule = MakeRule<16>();
+  return rule;
+}
+
+double LogHyp2F1NearOne(double a, double b, double rho, double d[4]) {
+  // I = ∫₀^∞ f, f(τ) = (1+τ)^{b−a−1} (ρ+τ)^{−b}, decreasing from f(0) = ρ^{−b}; every value is taken relative to
+  // f(0) (g = f/f(0) <= 1), so neither ρ^{−b} nor its sums overflow. Alongside: ∂f/∂a = −ln(1+τ)·f,
+  // ∂f/∂b = (ln(1+τ) − ln(ρ+τ))·f, ∂f/∂z = −∂f/∂ρ = b·f/(ρ+τ).
+  const GaussLegendreRuleN<16>& rule = GaussLegendre16();
+  const double log_f0 = -b * std::log(rho);
+  const double e1 = b - a - 1.0;
+  double sum = 0.0, sum_a = 0.0, sum_b = 0.0, sum_z = 0.0;
+  // The panels [0, h], [h, 2h], [2h, 4h], ... up to the first edge E >= 1, h = ρ/max(1, b): the (ρ+τ)^{−b}
+  // factor changes by at most 2^b across a panel past the first, and by e at most on the first.
+  double lo = 0.0, hi = rho / std::max(1.0, b);
+  for (;;) {
+    const double half = 0.5 * (hi - lo), mid = 0.5 * (hi + lo);
+    double s0 = 0.0, sa = 0.0, sb = 0.0, sz = 0.0;
+    for (int i = 0; i < GaussLegendreRuleN<16>::kPoints; ++i) {
+      const double tau = mid + half * rule.node[i];
+      const double l1 = std::log1p(tau), l2 = std::log(rho + tau);
+      const double g = rule.weight[i] * std::exp(e1 * l1 - b * l2 - log_f0);
+      s0 += g;
+      if (d) {
+        sa -= g * l1;
+        sb += g * (l1 - l2);
+        sz += g / (rho + tau);  // times b below
+      }
+    }
+    sum += half * s0;
+    sum_a += half * sa;
+    sum_b += half * sb;
+    sum_z += half * b * sz;
+    if (hi >= 1.0) break;
+    lo = hi;
+    hi *= 2.0;
+  }
+  // The tail ∫_E^∞ f = ∫₀^{w₁} w^{a−1} (1−zw)^{−b} dw, w₁ = 1/(1+E) <= 1/2, by its series: term k is
+  // (b)_k z^k w₁^{a+k} / (k!(a+k)), in all at most w₁^a (1 − z w₁)^{−b} / a.
+  const double z = 1.0 - rho, w1 = 1.0 / (1.0 + hi), ln_w1 = std::log(w1);
+  const double one_minus_zw1 = (1.0 - w1) + rho * w1;
+  const double log_bound = a * ln_w1 - b * std::log(one_minus_zw1) - std::log(a) - log_f0;
+  if (log_bound > std::log(sum) - 40.0) {
+    double term = std::exp(a * ln_w1 - std::log(a) - log_f0);  // k = 0
+    double tail = 0.0, tail_a = 0.0, tail_b = 0.0, tail_z = 0.0, hb = 0.0;
+    constexpr long kMaxTerms = 10000000;
+    long k = 0;
+    for (; k < kMaxTerms; ++k) {
+      const double kd = static_cast<double>(k);
+      tail += term;
+      if (d) {
+        tail_a += term * (ln_w1 - 1.0 / (a + kd));
+        tail_b += term * hb;
+        tail_z += term * kd / z;
+      }
+      const double ratio = (b + kd) * z * w1 * (a + kd) / ((kd + 1.0) * (a + kd + 1.0));
+      hb += 1.0 / (b + kd);
+      term *= ratio;
+      if (term == 0.0 || (term < 1e-17 * (sum + tail) && ratio < 1.0)) break;
+    }
+    if (k >= kMaxTerms) return NAN;
+    sum += tail;
+    sum_a += tail_a;
+    sum_b += tail_b;
+    sum_z += tail_z;
+  }
+  if (d) {
+    d[0] = 1.0 / a + sum_a / sum;
+    d[1] = sum_b / sum;
+    d[2] = 0.0;
+    d[3] = sum_z / sum;
+  }
+  return std::log(a) + std::log(sum) + log_f0;
+}
+
+double LogHyp2F1Pnbd(double a, double b, double z, double rho, double* d) {
+  if (rho < kHyp2F1QuadratureBelow) return LogHyp2F1NearOne(a, b, rho, d);
+  return d ? LogHyp2F1WithGradient(a, b, a + 1.0, z, d) : LogHyp2F1(a, b, a + 1.0, z);
+}
+
+void LogHyp2F1PnbdBatch(double a, double b, const double* z, const double* rho, size_t count, double* value, double* d) {
+  size_t near = 0;  // z decreasing: the ρ below the threshold come first
+  for (; near < count && rho[near] < kHyp2F1QuadratureBelow; ++near) {
+    value[near] = LogHyp2F1NearOne(a, b, rho[near], d ? d + 4 * near : nullptr);
+  }
+  LogHyp2F1Batch(a, b, a + 1.0, z + near, count - near, value + near, d ? d + 4 * near : nullptr);
 }
 
 }  // namespace rapport::model

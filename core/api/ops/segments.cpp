@@ -360,21 +360,16 @@ std::shared_ptr<const PlaybookResult> PlaybooksFor(OpContext& ctx, const Segment
       intervals = cache.Get<std::vector<ProductInterval>>(intervals_key, [] { return std::vector<ProductInterval>(); });
     }
   }
-  // The two product playbooks are a step each; every other one reads only the customer columns: one step.
-  std::vector<PlaybookKind> customer_kinds;
+  // Each playbook's candidates a step (the cross-sell's in parts, below).
+  std::vector<std::pair<std::string, std::vector<PlaybookKind>>> groups;
   for (size_t k = 0; k < kPlaybookCount; ++k) {
     const auto kind = static_cast<PlaybookKind>(k);
-    if (kind != PlaybookKind::kReplenishment && kind != PlaybookKind::kCrossSell) customer_kinds.push_back(kind);
+    groups.push_back({PlaybookName(kind), {kind}});
   }
-  const std::vector<std::pair<const char*, std::vector<PlaybookKind>>> groups = {
-      {"customers", customer_kinds},
-      {"replenishment", {PlaybookKind::kReplenishment}},
-      {"cross_sell", {PlaybookKind::kCrossSell}},
-  };
   std::vector<std::string> part_keys;
   std::vector<std::shared_ptr<const PlaybookCandidates>> parts;
   for (const auto& [name, kinds] : groups) {
-    part_keys.push_back(std::string("playbook-part:") + name + ":" + settings + "|" + options_json);
+    part_keys.push_back("playbook-part:" + name + ":" + settings + "|" + options_json);
     const bool cross_sell = kinds.size() == 1 && kinds[0] == PlaybookKind::kCrossSell &&
                             std::find(options.priority.begin(), options.priority.end(), PlaybookKind::kCrossSell) != options.priority.end();
     if (cross_sell && !cache.Has(part_keys.back())) {

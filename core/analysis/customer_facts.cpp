@@ -41,53 +41,56 @@ void DeriveCustomer(CustomerFacts* f, size_t c) {
   f->identified_net_cents += f->net_cents[c];
 }
 
+// One counted order of a customer in its bucket (16 bytes: a net amount beyond 32 bits, over $21 M, is marked
+// and read back from the columns).
+constexpr int32_t kWideNet = INT32_MIN;
+struct FactItem {
+  uint32_t customer, order;
+  int32_t day, net;
+};
+
 }  // namespace
 
 // Built by a distribution over customer ids (by_customer.h), never walking from one of a customer's orders to
 // the next through the order table; every later per-customer pass reads the result (order_ids, order_days,
-// order_net_cents) in sequence.
-CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_t currency) {
-  const OrderTable& o = ws.orders;
-  const size_t n_customers = ws.customers.size();
-  CustomerFacts f = EmptyFacts(n_customers, as_of_day, currency);
+// order_net_cents) in sequence. The passes a part at a time: Run.
+struct CustomerFactsBuilder::Impl {
+  Impl(const Workspace& ws, int32_t as_of_day, uint32_t currency)
+      : ws(ws), o(ws.orders), f(EmptyFacts(ws.customers.size(), as_of_day, currency)),
+        cb(ws.customers.size()), bucket_start(cb.buckets() + 1, 0) {}
 
-  const size_t n_orders = o.size();
-  const int32_t* const day = o.day.data();
-  const uint32_t* const customer = o.customer.data();
-  auto counted = [&](size_t i) { return CountedOrder(o, i, as_of_day, currency); };
-  const CustomerBuckets cb(n_customers);
+  bool counted(size_t i) const { return CountedOrder(o, i, f.as_of_day, f.currency); }
 
-  // Pass 1: orders per bucket; guests tallied aside.
-  std::vector<uint32_t> bucket_start(cb.buckets() + 1, 0);
-  for (size_t i = 0; i < n_orders; ++i) {
-    if (!counted(i)) continue;
-    const uint32_t c = customer[i];
-    if (c == kNoId) {
-      ++f.guest_orders;
-      f.guest_net_cents += o.net_cents(i);
-    } else {
-      ++bucket_start[cb.bucket(c) + 1];
+  // Pass 1 over orders [begin, end): orders per bucket; guests tallied aside.
+  void Count(size_t begin, size_t end) {
+    const uint32_t* const customer = o.customer.data();
+    for (size_t i = begin; i < end; ++i) {
+      if (!counted(i)) continue;
+      const uint32_t c = customer[i];
+      if (c == kNoId) {
+        ++f.guest_orders;
+        f.guest_net_cents += o.net_cents(i);
+      } else {
+        ++bucket_start[cb.bucket(c) + 1];
+      }
     }
   }
-  for (size_t b = 0; b < cb.buckets(); ++b) bucket_start[b + 1] += bucket_start[b];
-  const uint32_t n_counted = bucket_start[cb.buckets()];
-  f.order_ids.resize(n_counted);
-  f.order_days.resize(n_counted);
-  f.order_net_cents.resize(n_counted);
-
-  // Pass 2: each counted order's fields into its bucket, in table order (16 bytes: a net amount beyond 32 bits,
-  // over $21 M, is marked and read back from the columns).
-  constexpr int32_t kWideNet = INT32_MIN;
-  struct Item {
-    uint32_t customer, order;
-    int32_t day, net;
-  };
-  BigBuffer<Item> items(n_counted);
-  {
-    std::vector<uint32_t> cursor(bucket_start.begin(), bucket_start.end() - 1);
+  void EndCounting() {
+    for (size_t b = 0; b < cb.buckets(); ++b) bucket_start[b + 1] += bucket_start[b];
+    const uint32_t n_counted = bucket_start[cb.buckets()];
+    f.order_ids.resize(n_counted);
+    f.order_days.resize(n_counted);
+    f.order_net_cents.resize(n_counted);
+    items = BigBuffer<FactItem>(n_counted);
+    cursor.assign(bucket_start.begin(), bucket_start.end() - 1);
+  }
+  // Pass 2 over orders [begin, end): each counted order's fields into its bucket, in table order.
+  void Place(size_t begin, size_t end) {
+    const int32_t* const day = o.day.data();
+    const uint32_t* const customer = o.customer.data();
     const int64_t* const total = o.total_cents.data();
     const int64_t* const refunded = o.refunded_cents.data();
-    for (size_t i = 0; i < n_orders; ++i) {
+    for (size_t i = begin; i < end; ++i) {
       if (!counted(i)) continue;
       const uint32_t c = customer[i];
       if (c == kNoId) continue;
@@ -96,48 +99,107 @@ CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_
       items[cursor[cb.bucket(c)]++] = {c, static_cast<uint32_t>(i), day[i], net32};
     }
   }
-
-  // Pass 3: per bucket, its customers' orders laid out by customer (in table order), then put in time order
-  // (day, seconds, id) and the facts derived while the bucket is in the cache.
-  auto before = [&](uint32_t x, uint32_t y) {
-    if (o.day[x] != o.day[y]) return o.day[x] < o.day[y];
-    if (o.seconds[x] != o.seconds[y]) return o.seconds[x] < o.seconds[y];
-    return x < y;
-  };
-  const int32_t* const seconds = o.seconds.data();
-  auto place = [&](const Item& it, uint32_t at) {
-    const int64_t net = it.net != kWideNet ? it.net : o.net_cents(it.order);
-    f.order_ids[at] = it.order;
-    f.order_days[at] = it.day;
-    f.order_net_cents[at] = net;
-    f.net_cents[it.customer] += net;
-  };
-  auto derive = [&](size_t c_begin, size_t c_end) {
-    for (size_t c = c_begin; c < c_end; ++c) {
-      const uint32_t begin = f.order_offsets[c], end = f.order_offsets[c + 1];
-      if (begin == end) continue;
-      uint32_t* ids = f.order_ids.data() + begin;
-      int32_t* days = f.order_days.data() + begin;
-      const uint32_t n = end - begin;
-      // Usually already in time order: the days are checked in sequence, an order's seconds read only when
-      // two orders share a day.
-      bool in_order = true;
-      for (uint32_t k = 1; k < n && in_order; ++k) {
-        in_order = days[k - 1] < days[k] || (days[k - 1] == days[k] && seconds[ids[k - 1]] <= seconds[ids[k]]);
-      }
-      if (!in_order) {
-        std::sort(ids, ids + n, before);
-        int64_t* nets = f.order_net_cents.data() + begin;
-        for (uint32_t k = 0; k < n; ++k) {
-          days[k] = day[ids[k]];
-          nets[k] = o.net_cents(ids[k]);
+  // Pass 3 over buckets [b_begin, b_end): their customers' orders laid out by customer (in table order), then
+  // put in time order (day, seconds, id) and the facts derived while the bucket is in the cache.
+  void LayOut(size_t b_begin, size_t b_end) {
+    if (b_begin >= b_end) return;
+    const int32_t* const day = o.day.data();
+    auto before = [&](uint32_t x, uint32_t y) {
+      if (o.day[x] != o.day[y]) return o.day[x] < o.day[y];
+      if (o.seconds[x] != o.seconds[y]) return o.seconds[x] < o.seconds[y];
+      return x < y;
+    };
+    const int32_t* const seconds = o.seconds.data();
+    auto place = [&](const FactItem& it, uint32_t at) {
+      const int64_t net = it.net != kWideNet ? it.net : o.net_cents(it.order);
+      f.order_ids[at] = it.order;
+      f.order_days[at] = it.day;
+      f.order_net_cents[at] = net;
+      f.net_cents[it.customer] += net;
+    };
+    auto derive = [&](size_t c_begin, size_t c_end) {
+      for (size_t c = c_begin; c < c_end; ++c) {
+        const uint32_t begin = f.order_offsets[c], end = f.order_offsets[c + 1];
+        if (begin == end) continue;
+        uint32_t* ids = f.order_ids.data() + begin;
+        int32_t* days = f.order_days.data() + begin;
+        const uint32_t n = end - begin;
+        // Usually already in time order: the days are checked in sequence, an order's seconds read only when
+        // two orders share a day.
+        bool in_order = true;
+        for (uint32_t k = 1; k < n && in_order; ++k) {
+          in_order = days[k - 1] < days[k] || (days[k - 1] == days[k] && seconds[ids[k - 1]] <= seconds[ids[k]]);
         }
+        if (!in_order) {
+          std::sort(ids, ids + n, before);
+          int64_t* nets = f.order_net_cents.data() + begin;
+          for (uint32_t k = 0; k < n; ++k) {
+            days[k] = day[ids[k]];
+            nets[k] = o.net_cents(ids[k]);
+          }
+        }
+        DeriveCustomer(&f, c);
       }
-      DeriveCustomer(&f, c);
+    };
+    LayOutBucketsByCustomer(cb, bucket_start, items, b_begin, b_end, f.order_offsets.data() + cb.first_customer(b_begin),
+                            place, derive);
+  }
+
+  // One part: at most `rows` orders of pass 1 or 2, or buckets of about `rows` orders (at least one) of pass 3;
+  // rows 0: a whole pass. Returns the orders it went over.
+  size_t Run(size_t rows) {
+    const size_t n_orders = o.size();
+    const size_t begin = at;
+    if (phase == 0 || phase == 1) {
+      const size_t end = rows == 0 ? n_orders : std::min(n_orders, at + rows);
+      if (phase == 0) {
+        Count(at, end);
+      } else {
+        Place(at, end);
+      }
+      at = end;
+      if (at < n_orders) return end - begin;
+      if (phase == 0) EndCounting();
+      ++phase;
+      at = 0;
+      return end - begin;
     }
-  };
-  LayOutByCustomer(cb, bucket_start, items, &f.order_offsets, place, derive);
-  return f;
+    const size_t buckets = cb.buckets();
+    size_t end = at;
+    while (end < buckets && (end == at || rows == 0 || bucket_start[end] - bucket_start[at] < rows)) ++end;
+    LayOut(at, end);
+    at = end;
+    if (at >= buckets) {
+      items = BigBuffer<FactItem>(0);
+      done = true;
+    }
+    return end == begin ? 0 : bucket_start[end] - bucket_start[begin];
+  }
+
+  const Workspace& ws;
+  const OrderTable& o;
+  CustomerFacts f;
+  CustomerBuckets cb;
+  std::vector<uint32_t> bucket_start;
+  BigBuffer<FactItem> items{0};
+  std::vector<uint32_t> cursor;
+  int phase = 0;  // 0: counting, 1: placing, 2: laying out
+  size_t at = 0;  // the next order (phases 0, 1) or bucket (2)
+  bool done = false;
+};
+
+CustomerFactsBuilder::CustomerFactsBuilder(const Workspace& ws, int32_t as_of_day, uint32_t currency)
+    : impl_(std::make_unique<Impl>(ws, as_of_day, currency)) {}
+CustomerFactsBuilder::~CustomerFactsBuilder() = default;
+bool CustomerFactsBuilder::done() const { return impl_->done; }
+size_t CustomerFactsBuilder::Run(size_t rows) { return impl_->done ? 0 : impl_->Run(rows); }
+CustomerFacts CustomerFactsBuilder::Result() {
+  while (!done()) Run(0);
+  return std::move(impl_->f);
+}
+
+CustomerFacts BuildCustomerFacts(const Workspace& ws, int32_t as_of_day, uint32_t currency) {
+  return CustomerFactsBuilder(ws, as_of_day, currency).Result();
 }
 
 CustomerFacts NarrowCustomerFacts(const Workspace& ws, const CustomerFacts& later, int32_t as_of_day) {

@@ -62,6 +62,24 @@ inline bool CountedOrder(const OrderTable& o, size_t i, int32_t as_of_day, uint3
 
 CustomerFacts BuildCustomerFacts(const Workspace& workspace, int32_t as_of_day, uint32_t currency);
 
+// BuildCustomerFacts a part at a time, for the engine's steps (core/api/cache.h): its two passes over the
+// orders, then the orders laid out by customer (whole buckets of customers). Run(rows) does one part of at most
+// `rows` orders (about `rows` for the last pass, at least one bucket; 0 = a whole pass) and returns how many it
+// went over; Result() (running what is left) gives the same facts to the bit: the same code over the same rows,
+// in the same order. The workspace must outlive the builder.
+class CustomerFactsBuilder {
+ public:
+  CustomerFactsBuilder(const Workspace& workspace, int32_t as_of_day, uint32_t currency);
+  ~CustomerFactsBuilder();
+  bool done() const;
+  size_t Run(size_t rows);
+  CustomerFacts Result();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // Calls fn(customer, order) for each customer with a counted order and its first order (the first of its
 // order_ids), in ascending order id: reading a field of every customer's first order then sweeps the order table
 // forward instead of jumping to a random row per customer (a cache and TLB miss each at millions of orders). A

@@ -18,9 +18,12 @@
 // one too (nested), so each step builds at least one entry and the op always gets to its end. To make two
 // parts two steps, Get the first before the second's Get (not inside its build), e.g. only when !Has(second).
 // A part too long for one step may be an entry that holds its work in progress (a model fit's optimiser), each
-// step advancing it a little after StepWork (core/api/ops/models.cpp).
+// step advancing it a little after StepWork (core/api/ops/models.cpp); RunInParts does that for a builder whose
+// passes go a range of rows at a time (the customer facts, the products, the playbooks' intervals and
+// cross-sell candidates: core/api/ops.h kRowsPerStep).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <utility>
@@ -61,6 +64,36 @@ class AnalysisCache {
       }
     }
   }
+  // Keeps `value` under `key` (made by this step's work, after StepWork: it does not count as a build).
+  template <typename T>
+  void Put(const std::string& key, std::shared_ptr<const T> value, bool settings_free = false) {
+    Erase(key);
+    if (entries_.size() >= kMaxEntries) entries_.erase(entries_.begin());
+    entries_.push_back(Entry{key, std::move(value), settings_free});
+  }
+  // A build run a part at a time (a Builder with done() and `size_t Run(size_t rows)`, which does one part of
+  // at most about `rows` rows and returns how many it did): parts until `rows` rows are done, a step's work,
+  // the builder kept under `key` between steps (made by make() in the first; rows > 0). Returns it once done, in the step
+  // of its last part (the caller takes its result, Puts it, and Erases `key`); in step mode throws StepYield
+  // when the step's rows are spent first, or when this step has built or worked already.
+  template <typename Builder, typename Make>
+  std::shared_ptr<Builder> RunInParts(const std::string& key, Make&& make, size_t rows, bool settings_free = false) {
+    std::shared_ptr<Builder> builder;
+    for (const Entry& entry : entries_) {
+      if (entry.key == key) builder = std::static_pointer_cast<const UnderWay<Builder>>(entry.value)->builder;
+    }
+    if (builder && builder->done()) return builder;
+    StepWork();
+    if (!builder) {
+      builder = make();
+      Put(key, std::make_shared<const UnderWay<Builder>>(UnderWay<Builder>{builder}), settings_free);
+    }
+    for (;;) {
+      for (size_t done = 0; !builder->done() && done < rows;) done += builder->Run(rows - done);
+      if (builder->done()) return builder;
+      StepWork();
+    }
+  }
   // Work done in place on an entry (a fit advanced a few iterations) instead of a build: in step mode it is
   // this step's part, so a step that has already built or worked yields here (StepYield) rather than do more.
   void StepWork() {
@@ -91,6 +124,10 @@ class AnalysisCache {
     std::string key;
     std::shared_ptr<const void> value;
     bool settings_free = false;
+  };
+  template <typename Builder>
+  struct UnderWay {
+    std::shared_ptr<Builder> builder;
   };
   static constexpr size_t kMaxEntries = 24;
   std::vector<Entry> entries_;

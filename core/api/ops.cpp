@@ -69,10 +69,19 @@ const std::vector<OpInfo>& Ops() {
 }
 
 std::shared_ptr<const CustomerFacts> CachedFacts(OpContext& ctx, int32_t as_of_day, uint32_t currency) {
-  auto build = [&] { return BuildCustomerFacts(ctx.workspace, as_of_day, currency); };
-  if (!ctx.engine) return std::make_shared<const CustomerFacts>(build());
-  return ctx.engine->cache().Get<CustomerFacts>(
-      "facts:" + std::to_string(as_of_day) + ":" + std::to_string(currency), build, /*settings_free=*/true);
+  if (!ctx.engine) return std::make_shared<const CustomerFacts>(BuildCustomerFacts(ctx.workspace, as_of_day, currency));
+  AnalysisCache& cache = ctx.engine->cache();
+  const std::string part = std::to_string(as_of_day) + ":" + std::to_string(currency);
+  const std::string key = "facts:" + part, building_key = "facts-building:" + part;
+  if (cache.Has(key)) return cache.Get<CustomerFacts>(key, [] { return CustomerFacts(); });
+  // kRowsPerStep orders a step (CustomerFactsBuilder), kept under way between steps.
+  const std::shared_ptr<CustomerFactsBuilder> builder = cache.RunInParts<CustomerFactsBuilder>(
+      building_key, [&] { return std::make_shared<CustomerFactsBuilder>(ctx.workspace, as_of_day, currency); },
+      kRowsPerStep, /*settings_free=*/true);
+  const auto built = std::make_shared<const CustomerFacts>(builder->Result());
+  cache.Erase(building_key);
+  cache.Put(key, built, /*settings_free=*/true);
+  return built;
 }
 
 FactsSource FactsSourceFor(OpContext& ctx) {

@@ -35,6 +35,10 @@ struct OpInfo {
 const std::vector<OpInfo>& Ops();
 const OpInfo* FindOp(const std::string& name);
 
+// Rows (orders, or order lines) of a pass over the order tables an engine step (core/api/cache.h) in the ops
+// whose analyses run in parts (the customer facts, the products, the playbooks' intervals): ~50-100 ms natively.
+constexpr size_t kRowsPerStep = size_t{1} << 21;
+
 // The customer facts for (as_of_day, currency), from the engine's cache when there is an engine: the ops of
 // one page (KPIs, funnel, flow) share one build, and it outlives a settings change (it depends on neither).
 std::shared_ptr<const CustomerFacts> CachedFacts(OpContext& ctx, int32_t as_of_day, uint32_t currency);

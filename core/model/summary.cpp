@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/analysis/customer_facts.h"
 #include "core/util/hash.h"
 #include "core/util/text.h"
 
@@ -53,67 +54,157 @@ void SortDays(std::vector<int32_t>* days) {
 
 }  // namespace
 
-Result<CustomerSummary> SummarizeTransactions(std::vector<Transaction> tx, const SummaryOptions& options) {
-  if (options.calibration_end_day == kNoDay) return InvalidArgument("summary: the calibration end (as_of) is not set");
-  if (!(options.unit_days > 0.0)) return InvalidArgument("summary: the time unit must be positive");
-  if (options.holdout_end_day != kNoDay && options.holdout_end_day <= options.calibration_end_day) {
-    return InvalidArgument("summary: the holdout end " + FormatDay(options.holdout_end_day) +
-                           " must be after the calibration end " + FormatDay(options.calibration_end_day));
-  }
-  const int32_t C = options.calibration_end_day;
-  const int32_t last = options.holdout_end_day == kNoDay ? C : options.holdout_end_day;
-  auto before = [](const Transaction& a, const Transaction& b) {
-    return a.customer != b.customer ? a.customer < b.customer : a.day < b.day;
-  };
-  if (!SortedWithoutTriples(tx)) std::sort(tx.begin(), tx.end(), before);
-  CustomerSummary s;
-  s.unit_days = options.unit_days;
-  s.calibration_end_day = C;
-  s.holdout_end_day = options.holdout_end_day;
-  const bool holdout = options.holdout_end_day != kNoDay;
-  const double unit = options.unit_days;
-  size_t i = 0;
-  while (i < tx.size()) {
-    const uint32_t id = tx[i].customer;
-    size_t end = i;
-    while (end < tx.size() && tx[end].customer == id) ++end;
-    const int32_t first = tx[i].day;
-    if (first <= C) {
-      int64_t x = 0, y = 0;
-      int32_t last_day = first;
-      double first_value = 0.0, repeat_value = 0.0;
-      size_t k = i;
-      while (k < end && tx[k].day <= last) {
-        const int32_t day = tx[k].day;
-        double day_value = 0.0;
-        while (k < end && tx[k].day == day) day_value += tx[k++].value;  // same-day orders are one purchase
-        if (day == first) {
-          first_value = day_value;
-          continue;
-        }
-        s.repeat_days.push_back(day);
-        if (day <= C) {
-          ++x;
-          last_day = day;
-          repeat_value += day_value;
-        } else {
-          ++y;
-        }
-      }
-      s.customer.push_back(id);
-      s.first_day.push_back(first);
-      s.last_day.push_back(last_day);
-      s.x.push_back(static_cast<double>(x));
-      s.t_x.push_back((last_day - first) / unit);
-      s.T.push_back((C - first) / unit);
-      s.zbar.push_back(x > 0 ? repeat_value / x : 0.0);
-      s.total_value.push_back(first_value + repeat_value);
-      if (holdout) s.holdout_x.push_back(static_cast<double>(y));
+// The parts (SummaryBuilder::Run): the transactions read off the facts, sorted when they must be, the rows a
+// range of customers at a time, then the repeat days sorted.
+struct SummaryBuilder::Impl {
+  enum Phase { kRead, kSort, kRows, kDays, kDone };
+  Impl(std::shared_ptr<const CustomerFacts> facts, std::vector<Transaction> tx, const SummaryOptions& options)
+      : options(options), facts(std::move(facts)), tx(std::move(tx)), phase(this->facts ? kRead : kSort) {
+    if (options.calibration_end_day == kNoDay) {
+      status = InvalidArgument("summary: the calibration end (as_of) is not set");
+    } else if (!(options.unit_days > 0.0)) {
+      status = InvalidArgument("summary: the time unit must be positive");
+    } else if (options.holdout_end_day != kNoDay && options.holdout_end_day <= options.calibration_end_day) {
+      status = InvalidArgument("summary: the holdout end " + FormatDay(options.holdout_end_day) +
+                               " must be after the calibration end " + FormatDay(options.calibration_end_day));
     }
-    i = end;
+    if (!status.ok()) {
+      phase = kDone;
+      return;
+    }
+    s.unit_days = options.unit_days;
+    s.calibration_end_day = options.calibration_end_day;
+    s.holdout_end_day = options.holdout_end_day;
   }
-  SortDays(&s.repeat_days);
-  return s;
+
+  // Customers [at, end) of the facts, about `rows` orders (at least one customer; 0: all): each customer's
+  // orders in time order with their day and net value, read in sequence off the facts (the order table's own
+  // day and total - refunded).
+  size_t Read(size_t rows) {
+    const CustomerFacts& f = *facts;
+    if (at == 0) tx.reserve(f.order_ids.size());
+    size_t end = at;
+    while (end < f.size() && (end == at || rows == 0 || f.order_offsets[end] - f.order_offsets[at] < rows)) ++end;
+    for (size_t c = at; c < end; ++c) {
+      const int32_t* days = f.begin_days(static_cast<uint32_t>(c));
+      const int64_t* nets = f.begin_net(static_cast<uint32_t>(c));
+      for (const int32_t* e = f.end_days(static_cast<uint32_t>(c)); days != e; ++days, ++nets) {
+        tx.push_back({static_cast<uint32_t>(c), *days, static_cast<double>(*nets) / 100.0});
+      }
+    }
+    const size_t read = f.order_offsets[end] - f.order_offsets[at];
+    at = end;
+    if (at >= f.size()) {
+      facts.reset();
+      phase = kSort;
+      at = 0;
+    }
+    return read;
+  }
+
+  // The rows of the customers whose transactions start in [at, at + rows) (0: all).
+  size_t Rows(size_t rows) {
+    const int32_t C = options.calibration_end_day;
+    const int32_t last = options.holdout_end_day == kNoDay ? C : options.holdout_end_day;
+    const bool holdout = options.holdout_end_day != kNoDay;
+    const double unit = options.unit_days;
+    const size_t stop = rows == 0 ? tx.size() : std::min(tx.size(), at + rows);
+    size_t i = at;
+    while (i < stop) {
+      const uint32_t id = tx[i].customer;
+      size_t end = i;
+      while (end < tx.size() && tx[end].customer == id) ++end;
+      const int32_t first = tx[i].day;
+      if (first <= C) {
+        int64_t x = 0, y = 0;
+        int32_t last_day = first;
+        double first_value = 0.0, repeat_value = 0.0;
+        size_t k = i;
+        while (k < end && tx[k].day <= last) {
+          const int32_t day = tx[k].day;
+          double day_value = 0.0;
+          while (k < end && tx[k].day == day) day_value += tx[k++].value;  // same-day orders are one purchase
+          if (day == first) {
+            first_value = day_value;
+            continue;
+          }
+          s.repeat_days.push_back(day);
+          if (day <= C) {
+            ++x;
+            last_day = day;
+            repeat_value += day_value;
+          } else {
+            ++y;
+          }
+        }
+        s.customer.push_back(id);
+        s.first_day.push_back(first);
+        s.last_day.push_back(last_day);
+        s.x.push_back(static_cast<double>(x));
+        s.t_x.push_back((last_day - first) / unit);
+        s.T.push_back((C - first) / unit);
+        s.zbar.push_back(x > 0 ? repeat_value / x : 0.0);
+        s.total_value.push_back(first_value + repeat_value);
+        if (holdout) s.holdout_x.push_back(static_cast<double>(y));
+      }
+      i = end;
+    }
+    const size_t done = i - at;
+    at = i;
+    if (at >= tx.size()) {
+      phase = kDays;
+      at = 0;
+    }
+    return done;
+  }
+
+  size_t Run(size_t rows) {
+    switch (phase) {
+      case kRead: return Read(rows);
+      case kSort: {
+        auto before = [](const Transaction& a, const Transaction& b) {
+          return a.customer != b.customer ? a.customer < b.customer : a.day < b.day;
+        };
+        if (!SortedWithoutTriples(tx)) std::sort(tx.begin(), tx.end(), before);
+        phase = kRows;
+        return tx.size();
+      }
+      case kRows: return Rows(rows);
+      case kDays: {
+        SortDays(&s.repeat_days);
+        tx = std::vector<Transaction>();
+        phase = kDone;
+        return s.repeat_days.size();
+      }
+      case kDone: return 0;
+    }
+    return 0;
+  }
+
+  SummaryOptions options;
+  Status status;
+  std::shared_ptr<const CustomerFacts> facts;
+  std::vector<Transaction> tx;
+  CustomerSummary s;
+  Phase phase;
+  size_t at = 0;
+};
+
+SummaryBuilder::SummaryBuilder(std::shared_ptr<const CustomerFacts> facts, const SummaryOptions& options)
+    : impl_(std::make_unique<Impl>(std::move(facts), std::vector<Transaction>(), options)) {}
+SummaryBuilder::SummaryBuilder(std::vector<Transaction> transactions, const SummaryOptions& options)
+    : impl_(std::make_unique<Impl>(nullptr, std::move(transactions), options)) {}
+SummaryBuilder::~SummaryBuilder() = default;
+bool SummaryBuilder::done() const { return impl_->phase == Impl::kDone; }
+size_t SummaryBuilder::Run(size_t rows) { return impl_->Run(rows); }
+Result<CustomerSummary> SummaryBuilder::Take() {
+  while (!done()) Run(0);
+  if (!impl_->status.ok()) return impl_->status;
+  return std::move(impl_->s);
+}
+
+Result<CustomerSummary> SummarizeTransactions(std::vector<Transaction> tx, const SummaryOptions& options) {
+  return SummaryBuilder(std::move(tx), options).Take();
 }
 
 namespace {

@@ -12,6 +12,7 @@
 // histories, not the number of customers (CDNOW: 1,016 patterns among 2,357 customers).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -84,6 +85,26 @@ Result<CustomerSummary> SummarizeWorkspace(const Workspace& workspace, const Set
 Result<CustomerSummary> SummarizeWorkspace(const Workspace& workspace, const Settings& settings,
                                            const SummaryOptions& options,
                                            const std::function<std::shared_ptr<const CustomerFacts>(int32_t, uint32_t)>& facts);
+
+// The summary a part at a time, for the engine's steps (core/api/cache.h): from the customer facts of the last
+// day (the holdout end, else the calibration end) in the analysed currency, their transactions read about `rows`
+// orders a part, sorted when they must be (one part), the rows about `rows` transactions a part, then the
+// repeat days sorted; or from transactions in any order (the reading left out). Run(rows) does one part (0: a
+// whole pass) and returns the rows it went over; Take() (running what is left) gives SummarizeWorkspace's, or
+// SummarizeTransactions', summary to the bit: the same code over the same rows, in the same order.
+class SummaryBuilder {
+ public:
+  SummaryBuilder(std::shared_ptr<const CustomerFacts> facts, const SummaryOptions& options);
+  SummaryBuilder(std::vector<Transaction> transactions, const SummaryOptions& options);
+  ~SummaryBuilder();
+  bool done() const;
+  size_t Run(size_t rows);
+  Result<CustomerSummary> Take();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Identical (x, t_x, T) rows merged. pattern_of_row[i] is row i's pattern.
 struct Patterns {

@@ -135,7 +135,10 @@ std::vector<ProductInterval> ProductRepurchaseIntervals(const SegmentContext& ct
   // The products analysis owns the definition (distinct purchase days, median by linear interpolation), so
   // the playbook and the Products page quote the same interval; the context's facts are the products
   // analysis's own (same as_of and currency), so only the replenishment rows are computed.
-  const std::vector<ReplenishmentRow> rows = ComputeReplenishment(*ctx.workspace, ctx.facts, std::max(1, min_repeats));
+  return ProductIntervalsOf(ComputeReplenishment(*ctx.workspace, ctx.facts, std::max(1, min_repeats)), min_repeats);
+}
+
+std::vector<ProductInterval> ProductIntervalsOf(const std::vector<ReplenishmentRow>& rows, int32_t min_repeats) {
   std::vector<ProductInterval> out;
   for (const ReplenishmentRow& row : rows) {
     if (row.product == kNoId || row.intervals < std::max(1, min_repeats)) continue;
@@ -220,6 +223,160 @@ PlaybookResult RunPlaybooks(const SegmentContext& ctx, const PlaybookOptions& op
   return AssignPlaybooks(ctx, opt, {&all});
 }
 
+// The cross-sell candidates: each customer's distinct products (sorted, in one flat array: customer c's are
+// set_items[set_begin[c] .. set_begin[c + 1]); a vector per customer was a million allocations), the pairs of
+// products in the customers' sets, each product's partners that clear the thresholds (best lift first), then
+// each active customer's best partner not yet bought. Each pass over the customers goes a range at a time.
+struct CrossSellFinder::Impl {
+  static constexpr size_t kMaxBasket = 40;  // larger sets (resellers) are left out of the pair counts
+  struct Partner {
+    uint32_t product;
+    uint32_t both;
+    double lift;
+  };
+  Impl(const SegmentContext& ctx, const PlaybookOptions& opt)
+      : ctx(ctx), opt(opt), n(ctx.customers), products(ctx.workspace->products.size()), set_begin(n + 1, 0),
+        buyers(products, 0), stamp(products, kNoId), pairs(products, 0) {
+    if (ctx.as_of_day == kNoDay) phase = kDone;
+  }
+  // Customers [c, end) with about `rows` rows (lines: `by` the runs, or set items), at least one; 0: all.
+  size_t End(size_t rows, const std::vector<size_t>& by) const {
+    size_t end = c;
+    while (end < n && (end == c || rows == 0 || by[end] - by[c] < rows)) ++end;
+    return end;
+  }
+  size_t Run(size_t rows) {
+    const CustomerFacts& f = ctx.facts;
+    const int32_t as_of = ctx.as_of_day;
+    const size_t begin = c;
+    switch (phase) {
+      case kSets: {
+        if (runs.empty()) {
+          runs = LineRuns(ctx);
+          set_items.reserve(ctx.line_product.size());
+        }
+        const size_t end = End(rows, runs);
+        for (; c < end; ++c) {
+          const size_t first = set_items.size();
+          for (size_t i = runs[c]; i < runs[c + 1]; ++i) {
+            const uint32_t p = ctx.line_product[i];
+            if (p >= products || stamp[p] == c) continue;
+            stamp[p] = static_cast<uint32_t>(c);
+            set_items.push_back(p);
+          }
+          std::sort(set_items.begin() + static_cast<std::ptrdiff_t>(first), set_items.end());
+          set_begin[c + 1] = set_items.size();
+          if (set_items.size() == first) continue;
+          ++customers_with_products;
+          for (size_t k = first; k < set_items.size(); ++k) ++buyers[set_items[k]];
+        }
+        const size_t done = runs[end] - runs[begin];
+        if (c == n) Next();
+        return done;
+      }
+      case kPairs: {
+        const size_t end = End(rows, set_begin);
+        for (; c < end; ++c) {
+          const uint32_t *b = set_items.data() + set_begin[c], *e = set_items.data() + set_begin[c + 1];
+          const size_t size = static_cast<size_t>(e - b);
+          if (size < 2 || size > kMaxBasket) continue;
+          for (const uint32_t* i = b; i != e; ++i) {
+            for (const uint32_t* j = i + 1; j != e; ++j) pairs.Add(*i, *j);
+          }
+        }
+        const size_t done = set_begin[end] - set_begin[begin];
+        if (c == n) Next();
+        return done;
+      }
+      case kPartners: {
+        partners.resize(products);
+        pairs.ForEach([&](uint64_t key, uint32_t both) {
+          if (static_cast<int32_t>(both) < opt.cross_sell_min_customers) return;
+          const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
+          const double lift = static_cast<double>(both) * customers_with_products /
+                              (static_cast<double>(buyers[a]) * buyers[b]);
+          if (lift < opt.cross_sell_min_lift) return;
+          partners[a].push_back(Partner{b, both, lift});
+          partners[b].push_back(Partner{a, both, lift});
+        });
+        for (auto& list : partners) {
+          std::sort(list.begin(), list.end(), [](const Partner& x, const Partner& y) {
+            if (x.lift != y.lift) return x.lift > y.lift;
+            if (x.both != y.both) return x.both > y.both;
+            return x.product < y.product;
+          });
+        }
+        pairs = PairCounts(0, 0);
+        Next();
+        return 0;
+      }
+      case kCandidates: {
+        const size_t end = End(rows, set_begin);
+        for (; c < end; ++c) {
+          const uint32_t *sb = set_items.data() + set_begin[c], *se = set_items.data() + set_begin[c + 1];
+          if (sb == se || f.orders[c] == 0 || as_of - f.last_day[c] > opt.cross_sell_active_days) continue;
+          const Partner* best = nullptr;
+          uint32_t from = 0;
+          for (const uint32_t* xp = sb; xp != se; ++xp) {
+            const uint32_t x = *xp;
+            for (const Partner& z : partners[x]) {
+              if (std::binary_search(sb, se, z.product)) continue;
+              if (!best || z.lift > best->lift || (z.lift == best->lift && (z.both > best->both ||
+                  (z.both == best->both && z.product < best->product)))) {
+                best = &z;
+                from = x;
+              }
+              break;  // the list is sorted: the first product not yet bought is x's best
+            }
+          }
+          if (!best) continue;
+          NextAction a;
+          a.kind = PlaybookKind::kCrossSell;
+          a.customer = static_cast<uint32_t>(c);
+          a.product = best->product;
+          a.due_day = f.last_day[c] + opt.cross_sell_delay_days;
+          a.ref = from;
+          a.count = best->both;
+          a.lift = best->lift;
+          actions.push_back(a);
+        }
+        const size_t done = set_begin[end] - set_begin[begin];
+        if (c == n) Next();
+        return done;
+      }
+      case kDone: return 0;
+    }
+    return 0;
+  }
+  void Next() {
+    phase = static_cast<Phase>(phase + 1);
+    c = 0;
+  }
+
+  enum Phase { kSets, kPairs, kPartners, kCandidates, kDone };
+  const SegmentContext& ctx;
+  PlaybookOptions opt;
+  size_t n, products;
+  Phase phase = kSets;
+  size_t c = 0;  // the next customer of the pass
+  std::vector<size_t> runs, set_begin;
+  std::vector<uint32_t> set_items, buyers, stamp;  // stamp: per product, the customer whose set has it last
+  size_t customers_with_products = 0;
+  PairCounts pairs;
+  std::vector<std::vector<Partner>> partners;
+  std::vector<NextAction> actions;
+};
+
+CrossSellFinder::CrossSellFinder(const SegmentContext& context, const PlaybookOptions& options)
+    : impl_(std::make_unique<Impl>(context, options)) {}
+CrossSellFinder::~CrossSellFinder() = default;
+bool CrossSellFinder::done() const { return impl_->phase == Impl::kDone; }
+size_t CrossSellFinder::Run(size_t rows) { return impl_->Run(rows); }
+std::vector<NextAction> CrossSellFinder::Result() {
+  while (!done()) Run(0);
+  return std::move(impl_->actions);
+}
+
 PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const PlaybookOptions& opt,
                                           const std::vector<PlaybookKind>& kinds,
                                           const std::vector<ProductInterval>* intervals) {
@@ -238,7 +395,7 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
     return std::find(opt.priority.begin(), opt.priority.end(), kind) != opt.priority.end() &&
            std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
   };
-  const bool need_runs = enabled(PlaybookKind::kReplenishment) || enabled(PlaybookKind::kCrossSell);
+  const bool need_runs = enabled(PlaybookKind::kReplenishment);  // the cross-sell finder makes its own
   const std::vector<size_t> runs = need_runs ? LineRuns(ctx) : std::vector<size_t>();
 
   if (as_of != kNoDay) {
@@ -412,94 +569,7 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
     }
 
     // 7. Cross-sell from co-purchase lift (customers' distinct product sets).
-    if (enabled(PlaybookKind::kCrossSell)) {
-      constexpr size_t kMaxBasket = 40;  // larger sets (resellers) are left out of the pair counts
-      const size_t products = ws.products.size();
-      // Each customer's distinct products, sorted, in one flat array: customer c's are
-      // set_items[set_begin[c] .. set_begin[c + 1]) (a vector per customer was a million allocations).
-      std::vector<size_t> set_begin(n + 1, 0);
-      std::vector<uint32_t> set_items;
-      set_items.reserve(ctx.line_product.size());
-      std::vector<uint32_t> buyers(products, 0);
-      std::vector<uint32_t> stamp(products, kNoId);  // per product: the customer whose set has it last
-      size_t customers_with_products = 0;
-      for (uint32_t c = 0; c < n; ++c) {
-        const size_t first = set_items.size();
-        for (size_t i = runs[c]; i < runs[c + 1]; ++i) {
-          const uint32_t p = ctx.line_product[i];
-          if (p >= products || stamp[p] == c) continue;
-          stamp[p] = c;
-          set_items.push_back(p);
-        }
-        std::sort(set_items.begin() + static_cast<std::ptrdiff_t>(first), set_items.end());
-        set_begin[c + 1] = set_items.size();
-        if (set_items.size() == first) continue;
-        ++customers_with_products;
-        for (size_t k = first; k < set_items.size(); ++k) ++buyers[set_items[k]];
-      }
-      auto set_of = [&](uint32_t c) {
-        return std::make_pair(set_items.data() + set_begin[c], set_items.data() + set_begin[c + 1]);
-      };
-      PairCounts pairs(products, 0);
-      for (uint32_t c = 0; c < n; ++c) {
-        const auto [b, e] = set_of(c);
-        const size_t size = static_cast<size_t>(e - b);
-        if (size < 2 || size > kMaxBasket) continue;
-        for (const uint32_t* i = b; i != e; ++i) {
-          for (const uint32_t* j = i + 1; j != e; ++j) pairs.Add(*i, *j);
-        }
-      }
-      // For each product, the partners that clear the thresholds, best lift first.
-      struct Partner {
-        uint32_t product;
-        uint32_t both;
-        double lift;
-      };
-      std::vector<std::vector<Partner>> partners(products);
-      pairs.ForEach([&](uint64_t key, uint32_t both) {
-        if (static_cast<int32_t>(both) < opt.cross_sell_min_customers) return;
-        const uint32_t a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
-        const double lift = static_cast<double>(both) * customers_with_products /
-                            (static_cast<double>(buyers[a]) * buyers[b]);
-        if (lift < opt.cross_sell_min_lift) return;
-        partners[a].push_back(Partner{b, both, lift});
-        partners[b].push_back(Partner{a, both, lift});
-      });
-      for (auto& list : partners) {
-        std::sort(list.begin(), list.end(), [](const Partner& x, const Partner& y) {
-          if (x.lift != y.lift) return x.lift > y.lift;
-          if (x.both != y.both) return x.both > y.both;
-          return x.product < y.product;
-        });
-      }
-      for (uint32_t c = 0; c < n; ++c) {
-        const auto [sb, se] = set_of(c);
-        if (sb == se || f.orders[c] == 0 || as_of - f.last_day[c] > opt.cross_sell_active_days) continue;
-        const Partner* best = nullptr;
-        uint32_t from = 0;
-        for (const uint32_t* xp = sb; xp != se; ++xp) {
-          const uint32_t x = *xp;
-          for (const Partner& z : partners[x]) {
-            if (std::binary_search(sb, se, z.product)) continue;
-            if (!best || z.lift > best->lift || (z.lift == best->lift && (z.both > best->both ||
-                (z.both == best->both && z.product < best->product)))) {
-              best = &z;
-              from = x;
-            }
-            break;  // the list is sorted: the first product not yet bought is x's best
-          }
-        }
-        if (!best) continue;
-        NextAction a;
-        a.customer = c;
-        a.product = best->product;
-        a.due_day = f.last_day[c] + opt.cross_sell_delay_days;
-        a.ref = from;
-        a.count = best->both;
-        a.lift = best->lift;
-        add(PlaybookKind::kCrossSell, a);
-      }
-    }
+    if (enabled(PlaybookKind::kCrossSell)) candidates[static_cast<size_t>(PlaybookKind::kCrossSell)] = CrossSellFinder(ctx, opt).Result();
   }
   return result;
 }

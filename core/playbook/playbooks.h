@@ -15,11 +15,14 @@
 // Pure function of the SegmentContext (its facts, lines and feedback columns) and the options.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/analysis/products/products.h"
 #include "core/segment/context.h"
 #include "core/workspace/settings.h"
 
@@ -145,9 +148,30 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& context, const P
 PlaybookResult AssignPlaybooks(const SegmentContext& context, const PlaybookOptions& options,
                                const std::vector<const PlaybookCandidates*>& parts);
 
+// The cross-sell playbook's candidates a part at a time, for the engine's steps (core/api/cache.h): its passes
+// over the customers (their distinct products, the pairs those make, then each customer's best partner not yet
+// bought) a range of customers of about `rows` order lines (or distinct products) a part, 0 = a whole pass.
+// Result() (running what is left) gives FindPlaybookCandidates(context, options, {kCrossSell})'s candidates,
+// to the bit: the same code in the same order. The context must outlive the finder.
+class CrossSellFinder {
+ public:
+  CrossSellFinder(const SegmentContext& context, const PlaybookOptions& options);
+  ~CrossSellFinder();
+  bool done() const;
+  size_t Run(size_t rows);
+  std::vector<NextAction> Result();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // Median days between repeat purchases of the same product by the same customer (distinct days), over the
 // counted orders of the context; products with fewer than `min_repeats` intervals are left out.
 std::vector<ProductInterval> ProductRepurchaseIntervals(const SegmentContext& context, int32_t min_repeats);
+// The same from the products analysis's replenishment rows for the context's facts (ComputeReplenishment, or
+// its ReplenishmentBuilder run a part a step by the engine).
+std::vector<ProductInterval> ProductIntervalsOf(const std::vector<ReplenishmentRow>& rows, int32_t min_repeats);
 
 // "1,234.50 USD"
 std::string FormatMoney(int64_t cents, std::string_view currency);

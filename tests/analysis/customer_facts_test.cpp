@@ -92,6 +92,36 @@ void CheckNarrowed(const Workspace& ws, int32_t earlier, int32_t later, uint32_t
   CHECK(a.guest_net_cents == b.guest_net_cents);
 }
 
+// CustomerFactsBuilder a part at a time (the engine's steps) gives the one call's facts, field by field.
+void CheckParts(const Workspace& ws, int32_t as_of, uint32_t currency) {
+  const CustomerFacts b = BuildCustomerFacts(ws, as_of, currency);
+  for (const size_t part_rows : {size_t{1}, size_t{7}, size_t{1000}}) {
+    CAPTURE(as_of, currency, part_rows);
+    CustomerFactsBuilder builder(ws, as_of, currency);
+    size_t parts = 0;
+    for (; !builder.done(); ++parts) builder.Run(part_rows);
+    CHECK(parts >= 2 * ws.orders.size() / part_rows);
+    const CustomerFacts a = builder.Result();
+    CHECK(a.as_of_day == b.as_of_day);
+    CHECK(a.currency == b.currency);
+    CHECK(a.first_day == b.first_day);
+    CHECK(a.second_day == b.second_day);
+    CHECK(a.last_day == b.last_day);
+    CHECK(a.orders == b.orders);
+    CHECK(a.purchase_days == b.purchase_days);
+    CHECK(a.net_cents == b.net_cents);
+    CHECK(a.order_offsets == b.order_offsets);
+    CHECK(a.order_ids == b.order_ids);
+    CHECK(a.order_days == b.order_days);
+    CHECK(a.order_net_cents == b.order_net_cents);
+    CHECK(a.customers_with_orders == b.customers_with_orders);
+    CHECK(a.identified_orders == b.identified_orders);
+    CHECK(a.identified_net_cents == b.identified_net_cents);
+    CHECK(a.guest_orders == b.guest_orders);
+    CHECK(a.guest_net_cents == b.guest_net_cents);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("customer facts: equal a direct per-customer scan, whatever the table's order", "[analysis][facts]") {
@@ -119,6 +149,8 @@ TEST_CASE("customer facts: equal a direct per-customer scan, whatever the table'
     if (customers > 0) b.OrderOnDay(ids[0], start + 3, 4000000000LL);  // $40 M: beyond 32 bits of cents
     const Workspace& ws = b.workspace();
     CheckAgainstDirect(ws, kNoDay, kNoId);
+    CheckParts(ws, kNoDay, kNoId);
+    CheckParts(ws, start + 20, ws.currencies.Find("USD"));
     CheckNarrowed(ws, start + 20, kNoDay, kNoId);
     CheckNarrowed(ws, start + 5, start + 30, kNoId);
     CheckNarrowed(ws, start + 30, start + 30, ws.currencies.Find("USD"));

@@ -425,7 +425,7 @@ TEST_CASE("products: equal a direct scan of the orders, whatever the layout", "[
   }
 }
 
-TEST_CASE("products: two threads give the same answers as one", "[analysis][products]") {
+TEST_CASE("products: two threads, and parts, give the same answers as one", "[analysis][products]") {
   // Large enough for the second thread natively (at least 8,192 orders; 3,000 customers make 1,500 buckets, so
   // the customers are split between the threads). In WebAssembly both runs use one thread.
   for (const uint32_t unsold : {0u, 2100u}) {
@@ -465,7 +465,21 @@ TEST_CASE("products: two threads give the same answers as one", "[analysis][prod
     REQUIRE(one.first_product.size() > 20);
     REQUIRE(one.journeys.size() > 100);
     REQUIRE(one.bought_together.size() > 100);
-    for (const ProductResult& two : {ComputeProducts(ws, settings, options), ComputeProducts(ws, settings, options, kept)}) {
+    // Two threads, the facts given, and a part at a time (the engine's steps: 1, 7 and 1,000 orders or lines a
+    // part, on one thread and on two): the same answers to the bit.
+    std::vector<ProductResult> others = {ComputeProducts(ws, settings, options), ComputeProducts(ws, settings, options, kept)};
+    size_t parts_of_7 = 0;
+    for (const size_t part_rows : {size_t{1}, size_t{7}, size_t{1000}}) {
+      for (const ProductOptions& o : {options, inline_options}) {
+        ProductsBuilder builder(ws, settings, o, part_rows == 7 ? FactsSource() : kept);
+        size_t parts = 0;
+        for (; !builder.done(); ++parts) builder.Run(part_rows);
+        if (part_rows == 7) parts_of_7 = parts;
+        others.push_back(builder.Result());
+      }
+    }
+    CHECK(parts_of_7 > ws.orders.size() / 7);
+    for (const ProductResult& two : others) {
       CHECK(two.baskets == one.baskets);
       CHECK(two.product_baskets == one.product_baskets);
       REQUIRE(two.replenishment.size() == one.replenishment.size());
@@ -493,12 +507,23 @@ TEST_CASE("products: two threads give the same answers as one", "[analysis][prod
               std::make_tuple(y.product_a, y.product_b, y.count, y.support, y.confidence_a_to_b, y.confidence_b_to_a, y.lift));
       }
     }
-    // The playbooks' entry point (one range of buckets) gives the same rows too.
-    const std::vector<ReplenishmentRow> alone = ComputeReplenishment(ws, *facts, 1);
-    REQUIRE(alone.size() == one.replenishment.size());
-    for (size_t i = 0; i < alone.size(); ++i) {
-      CHECK(alone[i].intervals == one.replenishment[i].intervals);
-      CHECK(alone[i].median_days == one.replenishment[i].median_days);
+    // The playbooks' entry point (one range of buckets) gives the same rows too, in one part or in parts.
+    for (const size_t part_rows : {size_t{0}, size_t{1}, size_t{7}, size_t{1000}}) {
+      ReplenishmentBuilder builder(ws, *facts, 1);
+      size_t parts = 0;
+      for (; !builder.done(); ++parts) builder.Run(part_rows);
+      INFO("part_rows " << part_rows << ", parts " << parts);
+      CHECK((part_rows == 0 ? parts <= 4 : parts > ws.orders.size() / 1000));
+      const std::vector<ReplenishmentRow> alone = builder.Result();
+      REQUIRE(alone.size() == one.replenishment.size());
+      for (size_t i = 0; i < alone.size(); ++i) {
+        CHECK(alone[i].product == one.replenishment[i].product);
+        CHECK(alone[i].intervals == one.replenishment[i].intervals);
+        CHECK(alone[i].customers == one.replenishment[i].customers);
+        CHECK(alone[i].q1_days == one.replenishment[i].q1_days);
+        CHECK(alone[i].median_days == one.replenishment[i].median_days);
+        CHECK(alone[i].q3_days == one.replenishment[i].q3_days);
+      }
     }
   }
 }

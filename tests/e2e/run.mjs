@@ -221,6 +221,9 @@ try {
 
   await check('predictions: three models compared, two charts, a sortable table linking to the customer 360 view, PNG and CSV downloads', async () => {
     await gotoRoute('predictions');
+    // The page shows what the models learn from at once; the comparison when the fit ends.
+    assert((await page.locator('#model-data').innerText()).includes('repeat customers'), 'no "what the models learn from"');
+    await page.locator('#models > div:not([aria-busy])').waitFor();
     const models = await page.locator('table.models tbody tr').count();
     assert(models === 3 || !hasDemo, `${models} models in the comparison`);
     const table = page.locator('#customer-predictions .vt-wrap');

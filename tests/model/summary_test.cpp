@@ -4,7 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "analysis/workspace_builder.h"
+#include "core/analysis/customer_facts.h"
 #include "core/model/summary.h"
+#include "core/util/random.h"
 #include "model/model_test_util.h"
 
 using namespace rapport;
@@ -146,4 +149,57 @@ TEST_CASE("Summary: transactions already in customer and day order give the summ
   REQUIRE(with_three.ok());
   CHECK(with_three.value().x == a.x);
   CHECK(with_three.value().total_value[0] > a.total_value[0]);
+}
+
+TEST_CASE("Summary: a part at a time from the customer facts is SummarizeWorkspace's, to the bit", "[model][summary]") {
+  // A store with orders out of time order, same-day pairs and triples (the sort runs), guests and cancelled
+  // orders; with a holdout and without; the parts of 1, 7 and 1,000 rows the engine's steps would be.
+  Random rng(0x5A11ULL);
+  test::WorkspaceBuilder b;
+  std::vector<uint32_t> customers;
+  for (int c = 0; c < 500; ++c) customers.push_back(b.Customer("c" + std::to_string(c) + "@x.com"));
+  const int32_t start = ParseIsoDay("2023-01-01");
+  for (int k = 0; k < 3000; ++k) {
+    const uint32_t customer = rng.Next() % 12 == 0 ? kNoId : customers[rng.Next() % customers.size()];
+    const int32_t day = start + static_cast<int32_t>(rng.Next() % 600);
+    const int copies = rng.Next() % 10 == 0 ? 3 : 1;
+    for (int i = 0; i < copies; ++i) {
+      b.OrderOnDay(customer, day, 100 + static_cast<int64_t>(rng.Next() % 99999), {},
+                   static_cast<uint8_t>(rng.Next() % 20 == 0 ? kOrderCancelled : 0));
+    }
+  }
+  const Workspace& ws = b.workspace();
+  const int32_t as_of = ws.LatestValidOrderDay();
+  const uint32_t currency = AnalysisCurrency(ws, ws.settings);
+  for (const int32_t calibration_end : {as_of, as_of - 150}) {
+    SummaryOptions options;
+    options.unit_days = 7;
+    options.calibration_end_day = calibration_end;
+    if (calibration_end != as_of) options.holdout_end_day = as_of;
+    auto whole = SummarizeWorkspace(ws, ws.settings, options);
+    REQUIRE(whole.ok());
+    const CustomerSummary& a = whole.value();
+    REQUIRE(a.size() > 400);
+    const auto facts = std::make_shared<const CustomerFacts>(BuildCustomerFacts(ws, as_of, currency));
+    for (const size_t rows : {size_t{1}, size_t{7}, size_t{1000}}) {
+      CAPTURE(calibration_end, rows);
+      SummaryBuilder builder(facts, options);
+      size_t parts = 0;
+      for (; !builder.done(); ++parts) builder.Run(rows);
+      CHECK(parts > facts->customers_with_orders / rows);
+      auto stepped = builder.Take();
+      REQUIRE(stepped.ok());
+      const CustomerSummary& s = stepped.value();
+      CHECK(s.customer == a.customer);
+      CHECK(s.first_day == a.first_day);
+      CHECK(s.last_day == a.last_day);
+      CHECK(s.x == a.x);
+      CHECK(s.t_x == a.t_x);
+      CHECK(s.T == a.T);
+      CHECK(s.zbar == a.zbar);
+      CHECK(s.total_value == a.total_value);
+      CHECK(s.holdout_x == a.holdout_x);
+      CHECK(s.repeat_days == a.repeat_days);
+    }
+  }
 }

@@ -174,6 +174,49 @@ TEST_CASE("playbooks: cross-sell from co-purchase lift", "[segment]") {
   CHECK(PlaybookReason(ctx, o, r.actions[0]) == "bought TEA; its buyers are 1.9x as likely as others to buy Teapot (8 customers bought both)");
 }
 
+TEST_CASE("playbooks: the cross-sell candidates a part at a time are the one call's", "[segment]") {
+  // A random store: 600 customers, 15 products, baskets of 1-6 lines (some of 45: left out of the pairs).
+  Random rng(0xC505ULL);
+  test::WorkspaceBuilder b;
+  std::vector<uint32_t> products;
+  for (int p = 0; p < 15; ++p) products.push_back(b.Product("P" + std::to_string(p)));
+  std::vector<uint32_t> customers;
+  for (int c = 0; c < 600; ++c) customers.push_back(b.Customer("c" + std::to_string(c) + "@x.com"));
+  const int32_t start = ParseIsoDay("2024-01-01");
+  for (int k = 0; k < 2500; ++k) {
+    const int n_lines = rng.Next() % 40 == 0 ? 45 : 1 + static_cast<int>(rng.Next() % 6);
+    std::vector<std::pair<uint32_t, int32_t>> lines;
+    for (int l = 0; l < n_lines; ++l) lines.push_back({products[(rng.Next() % 15) * (rng.Next() % 15) / 15], 1});
+    b.OrderOnDay(customers[rng.Next() % customers.size()], start + static_cast<int32_t>(rng.Next() % 400), 1000, lines);
+  }
+  const SegmentContext ctx = BuildSegmentContext(b.workspace(), b.workspace().settings, kNoDay);
+  PlaybookOptions o;
+  o.priority = {PlaybookKind::kCrossSell};
+  o.cross_sell_min_customers = 3;
+  o.cross_sell_min_lift = 1.05;
+  const std::vector<NextAction> one =
+      FindPlaybookCandidates(ctx, o, {PlaybookKind::kCrossSell}).by_kind[static_cast<size_t>(PlaybookKind::kCrossSell)];
+  REQUIRE(one.size() > 20);
+  for (const size_t rows : {size_t{1}, size_t{7}, size_t{100}}) {
+    CAPTURE(rows);
+    CrossSellFinder finder(ctx, o);
+    size_t parts = 0;
+    for (; !finder.done(); ++parts) finder.Run(rows);
+    CHECK(parts > 600 / rows);
+    const std::vector<NextAction> stepped = finder.Result();
+    REQUIRE(stepped.size() == one.size());
+    for (size_t i = 0; i < one.size(); ++i) {
+      CHECK(stepped[i].kind == one[i].kind);
+      CHECK(stepped[i].customer == one[i].customer);
+      CHECK(stepped[i].product == one[i].product);
+      CHECK(stepped[i].due_day == one[i].due_day);
+      CHECK(stepped[i].ref == one[i].ref);
+      CHECK(stepped[i].count == one[i].count);
+      CHECK(stepped[i].lift == one[i].lift);
+    }
+  }
+}
+
 TEST_CASE("audience: cells are neutralised against formulas and quoted", "[segment]") {
   CHECK(NeutralizeCell("=1+1") == "'=1+1");
   CHECK(NeutralizeCell("+44 20 7946") == "'+44 20 7946");

@@ -56,73 +56,84 @@ constexpr uint32_t kNoProduct = 0x7fffffffu;
 inline uint32_t ProductOf(const LineItem& line) { return line.product & ~kOrderStart; }
 
 // The visit in two steps, apart so that the first can run beside the facts build and the second on two ranges
-// of buckets at once (SideBySide, side_by_side.h). Step 1, SpreadCustomerLines: the counted lines of
-// the customers (ids below n_customers), as LineItems in their buckets, in table order; guest(i) is called for
-// each counted guest order i, in table order.
+// of buckets at once (SideBySide, side_by_side.h), each in parts for the engine's steps. Step 1, spreading: the
+// counted lines of the customers (ids below n_customers), as LineItems in their buckets, in table order, in two
+// passes over the orders (CountLines over every range of orders in turn, EndCounting, then PlaceLines likewise).
 struct SpreadLines {
-  explicit SpreadLines(size_t n_customers) : cb(n_customers) {}
+  SpreadLines(const Workspace& ws, size_t n_customers, int32_t as_of_day, uint32_t currency)
+      : cb(n_customers), as_of_day(as_of_day), currency(currency), n_orders(ws.orders.size()) {
+    if (ws.products.size() >= kNoProduct) throw std::length_error("products: more than 2^31 - 2 products");
+    bucket_start.assign(cb.buckets() + 1, 0);
+    counted.assign((n_orders + 63) / 64, 0);
+  }
   CustomerBuckets cb;
+  int32_t as_of_day;
+  uint32_t currency;
+  size_t n_orders;
   std::vector<uint32_t> bucket_start;  // bucket b's lines are items[bucket_start[b], bucket_start[b + 1])
   BigBuffer<LineItem> items{0};
+  std::vector<uint64_t> counted;  // the orders that count (so pass 2 reads three columns, not six)
+  std::vector<uint32_t> cursor;   // pass 2: each bucket's next position
 };
 
+// Pass 1 over orders [begin, end): lines per bucket, and the bitmap of the orders that count; guest(i) is
+// called for each counted guest order i, in table order. REQUIRES: begin a multiple of 64 (or n_orders).
 template <typename Guest>
-SpreadLines SpreadCustomerLines(const Workspace& ws, size_t n_customers, int32_t as_of_day, uint32_t currency, Guest guest) {
+void CountLines(const Workspace& ws, SpreadLines* s, size_t begin, size_t end, Guest guest) {
   const OrderTable& o = ws.orders;
-  if (ws.products.size() >= kNoProduct) throw std::length_error("products: more than 2^31 - 2 products");
-  const size_t n_orders = o.size();
+  const uint32_t* const customer = o.customer.data();
+  const uint32_t* const line_count = o.line_count.data();
+  for (size_t i = begin; i < end; ++i) {
+    if (customer[i] == kNoId) {
+      if (CountedOrder(o, i, s->as_of_day, s->currency)) guest(i);
+      continue;
+    }
+    if (line_count[i] == 0 || !CountedOrder(o, i, s->as_of_day, s->currency)) continue;
+    s->bucket_start[s->cb.bucket(customer[i]) + 1] += line_count[i];
+    s->counted[i >> 6] |= uint64_t{1} << (i & 63);
+  }
+}
+
+void EndCounting(SpreadLines* s) {
+  for (size_t b = 0; b < s->cb.buckets(); ++b) s->bucket_start[b + 1] += s->bucket_start[b];
+  s->items = BigBuffer<LineItem>(s->bucket_start[s->cb.buckets()]);
+  s->cursor.assign(s->bucket_start.begin(), s->bucket_start.end() - 1);
+}
+
+// Pass 2 over orders [begin, end): each line into its bucket (one write stream per bucket). REQUIRES: begin a
+// multiple of 64, end a multiple of 64 or n_orders.
+void PlaceLines(const Workspace& ws, SpreadLines* s, size_t begin, size_t end) {
+  const OrderTable& o = ws.orders;
   const uint32_t* const customer = o.customer.data();
   const uint32_t* const first_line = o.first_line.data();
   const uint32_t* const line_count = o.line_count.data();
   const uint32_t* const line_product = ws.lines.product.data();
-  SpreadLines s(n_customers);
-  const CustomerBuckets& cb = s.cb;
-
-  // Pass 1: lines per bucket, and a bitmap of the orders that count (so pass 2 reads three columns, not six).
-  std::vector<uint32_t>& bucket_start = s.bucket_start;
-  bucket_start.assign(cb.buckets() + 1, 0);
-  std::vector<uint64_t> counted((n_orders + 63) / 64, 0);
-  for (size_t i = 0; i < n_orders; ++i) {
-    if (customer[i] == kNoId) {
-      if (CountedOrder(o, i, as_of_day, currency)) guest(i);
-      continue;
-    }
-    if (line_count[i] == 0 || !CountedOrder(o, i, as_of_day, currency)) continue;
-    bucket_start[cb.bucket(customer[i]) + 1] += line_count[i];
-    counted[i >> 6] |= uint64_t{1} << (i & 63);
-  }
-  for (size_t b = 0; b < cb.buckets(); ++b) bucket_start[b + 1] += bucket_start[b];
-  const uint32_t n_lines = bucket_start[cb.buckets()];
-  // Pass 2: each line into its bucket (one write stream per bucket).
-  s.items = BigBuffer<LineItem>(n_lines);
-  LineItem* const items = s.items.data();
-  {
-    std::vector<uint32_t> cursor(bucket_start.begin(), bucket_start.end() - 1);
-    for (size_t w = 0; w < counted.size(); ++w) {
-      for (uint64_t bits = counted[w]; bits != 0; bits &= bits - 1) {
-        const size_t i = w * 64 + static_cast<size_t>(__builtin_ctzll(bits));
-        const uint32_t c = customer[i];
-        uint32_t& at = cursor[cb.bucket(c)];
-        uint32_t flag = kOrderStart;
-        for (uint32_t l = first_line[i], e = l + line_count[i]; l < e; ++l, flag = 0) {
-          const uint32_t p = line_product[l];
-          items[at++] = {c, (p == kNoId ? kNoProduct : p) | flag};
-        }
+  const CustomerBuckets& cb = s->cb;
+  LineItem* const items = s->items.data();
+  for (size_t w = begin / 64, w_end = (end + 63) / 64; w < w_end; ++w) {
+    for (uint64_t bits = s->counted[w]; bits != 0; bits &= bits - 1) {
+      const size_t i = w * 64 + static_cast<size_t>(__builtin_ctzll(bits));
+      const uint32_t c = customer[i];
+      uint32_t& at = s->cursor[cb.bucket(c)];
+      uint32_t flag = kOrderStart;
+      for (uint32_t l = first_line[i], e = l + line_count[i]; l < e; ++l, flag = 0) {
+        const uint32_t p = line_product[l];
+        items[at++] = {c, (p == kNoId ? kNoProduct : p) | flag};
       }
     }
   }
-  return s;
 }
 
 // Step 2, VisitCustomerLines over buckets [b_begin, b_end): each bucket laid out by customer in a scratch of
 // this call's own and its customers visited there: visit(c, lines, n, spent) for each customer c with a counted
 // order with lines, its n lines in table order (runs of one order each, ascending order id, kOrderStart on each
-// run's first line). `spent` is s.items + bucket_start[b_begin]: the range's items are spent as its buckets are
-// visited, so while a customer is visited the first k items from `spent`, k the lines of the range's customers
-// visited before it, are free for the visit to write (the replenishment's intervals go there). Disjoint ranges
-// touch disjoint items: two can run at once.
+// run's first line). `spent` is s.items + bucket_start[b] for a bucket b <= b_begin from which the buckets are
+// visited in order by one visitor (in one call or in several calls over consecutive ranges): they are spent as
+// they are visited, so while a customer is visited the first k items from `spent`, k the lines of the customers
+// visited before it from b on, are free for the visit to write (the replenishment's intervals go there).
+// Disjoint ranges touch disjoint items: two can run at once, each with its own `spent`.
 template <typename Visit>
-void VisitCustomerLines(SpreadLines& s, size_t b_begin, size_t b_end, Visit visit) {
+void VisitCustomerLines(SpreadLines& s, size_t b_begin, size_t b_end, LineItem* spent, Visit visit) {
   const CustomerBuckets& cb = s.cb;
   if (b_begin >= b_end) return;
   uint32_t largest = 0;
@@ -130,7 +141,6 @@ void VisitCustomerLines(SpreadLines& s, size_t b_begin, size_t b_end, Visit visi
   std::vector<LineItem> scratch(largest);
   const size_t c0 = cb.first_customer(b_begin);
   std::vector<uint32_t> offsets(cb.end_customer(b_end - 1) - c0 + 1, 0);
-  LineItem* const spent = s.items.data() + s.bucket_start[b_begin];
   uint32_t base = s.bucket_start[b_begin];  // the current bucket's first position
   LayOutBucketsByCustomer(
       cb, s.bucket_start, static_cast<const LineItem*>(s.items.data()), b_begin, b_end, offsets.data(),
@@ -144,12 +154,46 @@ void VisitCustomerLines(SpreadLines& s, size_t b_begin, size_t b_end, Visit visi
       });
 }
 
-// Where buckets [0, buckets) split into two ranges of about as many lines each.
-size_t MiddleBucket(const SpreadLines& s) {
-  const size_t buckets = s.cb.buckets();
-  const uint32_t half = s.bucket_start[buckets] / 2;
-  size_t b = 0;
-  while (b < buckets && s.bucket_start[b] < half) ++b;
+// The parts of the spreading and the visit (the builders' Run): at most `rows` orders a part for each pass over
+// the orders, then about `rows` lines (whole buckets, at least one) a part for the visit; rows 0: a whole pass.
+class LinesInParts {
+ public:
+  enum Phase { kCount, kPlace, kVisit, kDone };
+  Phase phase() const { return phase_; }
+  // The next range of orders (kCount, kPlace) or buckets (kVisit), and the phase moves on past it.
+  std::pair<size_t, size_t> Next(const SpreadLines& s, size_t rows) {
+    const Phase phase = phase_;
+    size_t begin = at_, end = 0;
+    if (phase == kCount || phase == kPlace) {
+      end = rows == 0 ? s.n_orders : std::min(s.n_orders, begin + (rows + 63) / 64 * 64);
+    } else {
+      const size_t buckets = s.cb.buckets();
+      end = begin;
+      while (end < buckets && (end == begin || rows == 0 || s.bucket_start[end] - s.bucket_start[begin] < rows)) ++end;
+    }
+    const size_t last = phase == kVisit ? s.cb.buckets() : s.n_orders;
+    at_ = end;
+    if (end >= last) {
+      phase_ = static_cast<Phase>(phase_ + 1);
+      at_ = 0;
+    }
+    return {begin, end};
+  }
+  // The rows of a range Next gave.
+  static size_t Rows(const SpreadLines& s, Phase phase, size_t begin, size_t end) {
+    return phase == kVisit ? s.bucket_start[end] - s.bucket_start[begin] : end - begin;
+  }
+
+ private:
+  Phase phase_ = kCount;
+  size_t at_ = 0;
+};
+
+// Where buckets [b_begin, b_end) split into two ranges of about as many lines each.
+size_t MiddleBucket(const SpreadLines& s, size_t b_begin, size_t b_end) {
+  const uint32_t half = s.bucket_start[b_begin] + (s.bucket_start[b_end] - s.bucket_start[b_begin]) / 2;
+  size_t b = b_begin;
+  while (b < b_end && s.bucket_start[b] < half) ++b;
   return b;
 }
 
@@ -267,14 +311,18 @@ class ReplenishmentPass {
 
   // Adds the intervals of `later`, a pass over customers all after this pass's, whose intervals are at
   // later_spent: they are moved to follow this pass's at `spent` (later_spent >= spent + this pass's intervals),
-  // so Rows sees them in the order one pass over all the customers would have written them.
-  void Absorb(const ReplenishmentPass& later, LineItem* spent, const LineItem* later_spent) {
+  // so Rows sees them in the order one pass over all the customers would have written them. `later` is left
+  // with no intervals, to go on with customers after these (a range of buckets a part).
+  void Absorb(ReplenishmentPass& later, LineItem* spent, const LineItem* later_spent) {
     for (size_t p = 0; p < interval_count_.size(); ++p) {
       interval_count_[p] += later.interval_count_[p];
       interval_customers_[p] += later.interval_customers_[p];
     }
     std::memmove(spent + n_codes_, later_spent, later.n_codes_ * sizeof(LineItem));
     n_codes_ += later.n_codes_;
+    std::fill(later.interval_count_.begin(), later.interval_count_.end(), 0);
+    std::fill(later.interval_customers_.begin(), later.interval_customers_.end(), 0);
+    later.n_codes_ = 0;
   }
 
   // The rows of products with at least max(1, min_intervals) intervals, by intervals desc, then product id:
@@ -317,16 +365,60 @@ class ReplenishmentPass {
 
 }  // namespace
 
-std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const CustomerFacts& facts, int64_t min_intervals) {
-  ReplenishmentPass replenishment(ws.products.size());
+struct ReplenishmentBuilder::Impl {
+  Impl(const Workspace& ws, const CustomerFacts& facts, int64_t min_intervals)
+      : ws(ws), facts(facts), min_intervals(min_intervals), replenishment(ws.products.size()),
+        spread(ws, facts.size(), facts.as_of_day, facts.currency) {}
+  const Workspace& ws;
+  const CustomerFacts& facts;
+  int64_t min_intervals;
+  LinesInParts parts;
+  ReplenishmentPass replenishment;
   TimeOrderedLines tl;
-  SpreadLines spread = SpreadCustomerLines(ws, facts.size(), facts.as_of_day, facts.currency, [](size_t) {});
-  VisitCustomerLines(spread, 0, spread.cb.buckets(), [&](uint32_t c, const LineItem* line, uint32_t n, LineItem* free) {
-    if (facts.purchase_days[c] < 2) return;
-    tl.Set(ws.orders, facts, c, line, n);
-    replenishment.Add(c, tl, free);
-  });
-  return replenishment.Rows(spread.items.data(), min_intervals);
+  SpreadLines spread;
+  std::vector<ReplenishmentRow> rows;
+  bool done = false;
+};
+
+ReplenishmentBuilder::ReplenishmentBuilder(const Workspace& ws, const CustomerFacts& facts, int64_t min_intervals)
+    : impl_(std::make_unique<Impl>(ws, facts, min_intervals)) {}
+ReplenishmentBuilder::~ReplenishmentBuilder() = default;
+bool ReplenishmentBuilder::done() const { return impl_->done; }
+
+size_t ReplenishmentBuilder::Run(size_t rows) {
+  Impl& m = *impl_;
+  if (m.done) return 0;
+  const LinesInParts::Phase phase = m.parts.phase();
+  if (phase == LinesInParts::kDone) {
+    m.rows = m.replenishment.Rows(m.spread.items.data(), m.min_intervals);
+    m.done = true;
+    return 0;
+  }
+  const auto [begin, end] = m.parts.Next(m.spread, rows);
+  if (phase == LinesInParts::kCount) {
+    CountLines(m.ws, &m.spread, begin, end, [](size_t) {});
+    if (m.parts.phase() != LinesInParts::kCount) EndCounting(&m.spread);
+  } else if (phase == LinesInParts::kPlace) {
+    PlaceLines(m.ws, &m.spread, begin, end);
+  } else {
+    const CustomerFacts& facts = m.facts;
+    VisitCustomerLines(m.spread, begin, end, m.spread.items.data(),
+                       [&](uint32_t c, const LineItem* line, uint32_t n, LineItem* free) {
+                         if (facts.purchase_days[c] < 2) return;
+                         m.tl.Set(m.ws.orders, facts, c, line, n);
+                         m.replenishment.Add(c, m.tl, free);
+                       });
+  }
+  return LinesInParts::Rows(m.spread, phase, begin, end);
+}
+
+std::vector<ReplenishmentRow> ReplenishmentBuilder::Result() {
+  while (!done()) Run(0);
+  return std::move(impl_->rows);
+}
+
+std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const CustomerFacts& facts, int64_t min_intervals) {
+  return ReplenishmentBuilder(ws, facts, min_intervals).Result();
 }
 
 namespace {
@@ -339,11 +431,11 @@ struct ProductTally {
       : basket_counts(n_products + 1, 0), tri(tri_cells, 0), replenishment(n_products), fp_customers(n_products, 0),
         fp_repeat(n_products, 0), fp_matured(n_products, 0), fp_net12(n_products, 0), journey_first(n_products, 0),
         stamp(n_products, kNoId) {}
-  // Adds the counts of `later`, the tally of the range after this one's (its intervals at later_spent).
-  void Absorb(ProductTally& later, LineItem* spent, const LineItem* later_spent) {
+  // Adds the counts of `later`, the tally of the ranges after this one's (the replenishment's intervals are
+  // absorbed after each part: ReplenishmentPass::Absorb).
+  void Absorb(const ProductTally& later) {
     for (size_t p = 0; p < basket_counts.size(); ++p) basket_counts[p] += later.basket_counts[p];
     for (size_t k = 0; k < tri.size(); ++k) tri[k] += later.tri[k];
-    replenishment.Absorb(later.replenishment, spent, later_spent);
     for (size_t p = 0; p < fp_customers.size(); ++p) {
       fp_customers[p] += later.fp_customers[p];
       fp_repeat[p] += later.fp_repeat[p];
@@ -372,36 +464,46 @@ constexpr size_t kOrdersForTwoThreads = 8192;
 
 }  // namespace
 
-ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, const ProductOptions& options,
-                              const FactsSource& facts_source) {
-  ProductResult res;
-  res.as_of_day = settings.as_of_day != kNoDay ? settings.as_of_day : ws.LatestValidOrderDay();
-  res.currency = AnalysisCurrency(ws, settings);
-  const size_t n_products = ws.products.size();
-  res.product_baskets.assign(n_products, 0);
-  if (res.as_of_day == kNoDay) return res;
-  const OrderTable& o = ws.orders;
-  const OrderLineTable& lines = ws.lines;
-  // Natively, on a large store, two threads: the facts are built (or fetched) while the lines are spread into
-  // their buckets, then each thread visits half of the buckets. In WebAssembly, or on a small store, the same
-  // functions run one after the other (SideBySide), over all the buckets as one range.
-  const bool threaded = options.use_second_thread && kAnalysisThreads && o.size() >= kOrdersForTwoThreads;
+struct ProductsBuilder::Impl {
+  Impl(const Workspace& ws, const Settings& settings, const ProductOptions& options, FactsSource facts_source)
+      : ws(ws), o(ws.orders), lines(ws.lines), options(options), facts_source(std::move(facts_source)),
+        n_products(ws.products.size()),
+        spread(ws, ws.customers.size(), kNoDay, kNoId) {
+    res.as_of_day = settings.as_of_day != kNoDay ? settings.as_of_day : ws.LatestValidOrderDay();
+    res.currency = AnalysisCurrency(ws, settings);
+    res.product_baskets.assign(n_products, 0);
+    if (res.as_of_day == kNoDay) {
+      done = true;
+      return;
+    }
+    spread.as_of_day = res.as_of_day;
+    spread.currency = res.currency;
+    // Natively, on a large store, two threads: the facts are built (or fetched) while the lines are spread
+    // into their buckets, then each thread visits half of each part's buckets. In WebAssembly, or on a small
+    // store, the same functions run one after the other (SideBySide), over the part's buckets as one range.
+    threaded = options.use_second_thread && kAnalysisThreads && o.size() >= kOrdersForTwoThreads;
+    // --- Frequently bought together: baskets per product (distinct products per order), and pairs counted in
+    // a triangular array when the products are few, else as sorted pair codes. A catalogue of at most 2,048
+    // products counts every pair while the baskets are counted (<= 2 M cells); a larger one first finds the
+    // frequent products, then counts pairs of them in a second pass. The emitted rows are the same either way:
+    // a pair's count never exceeds either product's baskets, so a pair that passes the thresholds is a pair of
+    // frequent products. Baskets are counted as each customer's lines are visited (an order's lines are a run
+    // there), guest orders as the line distribution meets them: no pass of their own over the orders.
+    one_pass = n_products <= 2048;
+    if (one_pass) {
+      nf = n_products;
+      tri_cells = nf * (nf - (nf ? 1 : 0)) / 2 + 1;
+      product_of_dense.resize(nf);
+      for (uint32_t p = 0; p < nf; ++p) product_of_dense[p] = p;
+    }
+    // Where row a of the triangle starts, and a cell past it that a non-pair counts into.
+    tri_row.assign(nf + 1, 0);
+    for (size_t a = 0; a < nf; ++a) tri_row[a] = static_cast<uint32_t>(a * (2 * nf - a - 1) / 2);
+    no_pair = static_cast<uint32_t>(tri_cells == 0 ? 0 : tri_cells - 1);
+    tallies.emplace_back(n_products, tri_cells);
+  }
 
-  // --- Frequently bought together: baskets per product (distinct products per order), and pairs counted in a
-  // triangular array when the products are few, else as sorted pair codes. A catalogue of at most 2,048 products
-  // counts every pair while the baskets are counted (≤ 2 M cells); a larger one first finds the frequent
-  // products, then counts pairs of them in a second pass. The emitted rows are the same either way: a pair's
-  // count never exceeds either product's baskets, so a pair that passes the thresholds is a pair of frequent
-  // products. Baskets are counted as each customer's lines are visited below (an order's lines are a run
-  // there), guest orders as the line distribution meets them: no pass of their own over the orders.
-  const bool one_pass = n_products <= 2048;
-  std::vector<uint32_t> dense, product_of_dense;
-  size_t nf = 0;
-  bool triangular = true;
-  std::vector<uint32_t> tri;
-  std::vector<uint64_t> pair_codes;
-  std::vector<uint32_t> basket;
-  auto count_basket_pairs = [&](uint32_t* cells, const uint32_t* items, size_t m) {  // REQUIRES: items sorted, distinct
+  void CountBasketPairs(uint32_t* cells, const uint32_t* items, size_t m) {  // REQUIRES: items sorted, distinct
     for (size_t x = 0; x < m; ++x) {
       const uint64_t a = items[x];
       if (triangular) {
@@ -412,20 +514,11 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
         for (size_t y = x + 1; y < m; ++y) pair_codes.push_back(a << 32 | items[y]);
       }
     }
-  };
-  size_t tri_cells = 0;
-  if (one_pass) {
-    nf = n_products;
-    tri_cells = nf * (nf - (nf ? 1 : 0)) / 2 + 1;
-    product_of_dense.resize(nf);
-    for (uint32_t p = 0; p < nf; ++p) product_of_dense[p] = p;
   }
-  // Where row a of the triangle starts, and a cell past it that a non-pair counts into.
-  std::vector<uint32_t> tri_row(nf + 1, 0);
-  for (size_t a = 0; a < nf; ++a) tri_row[a] = static_cast<uint32_t>(a * (2 * nf - a - 1) / 2);
-  const uint32_t no_pair = static_cast<uint32_t>(tri_cells == 0 ? 0 : tri_cells - 1);
+
   // One basket of n_lines lines into t, product_at(k) the k-th line's product (kNoId: none).
-  auto add_basket = [&](ProductTally& t, uint32_t n_lines, auto product_at) {
+  template <typename ProductAt>
+  void AddBasket(ProductTally& t, uint32_t n_lines, ProductAt product_at) {
     int64_t* const product_baskets = t.basket_counts.data();
     if (n_lines == 1) {  // most baskets: one product, no pairs
       ++product_baskets[std::min<uint32_t>(product_at(0), static_cast<uint32_t>(n_products))];
@@ -480,143 +573,182 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
       m = t.basket.size();
     }
     for (size_t j = 0; j < m; ++j) ++product_baskets[items[j]];
-    if (one_pass && m >= 2) count_basket_pairs(t.tri.data(), items, m);
-  };
-  const uint32_t* const first_line = o.first_line.data();
-  const uint32_t* const line_count = o.line_count.data();
-  const uint32_t* const line_product = lines.product.data();
-
-  // --- The facts, and the lines spread into their buckets, side by side (the guest baskets counted into the
-  // first tally as the spreading meets them).
-  std::vector<ProductTally> tallies;
-  tallies.emplace_back(n_products, tri_cells);
-  const size_t n_customers = ws.customers.size();
-  std::shared_ptr<const CustomerFacts> facts_held;
-  SpreadLines spread(0);
-  SideBySide(
-      threaded,
-      [&] {
-        ProductTally& t = tallies[0];
-        spread = SpreadCustomerLines(ws, n_customers, res.as_of_day, res.currency, [&](size_t i) {
-          const uint32_t* products = line_product + first_line[i];
-          if (line_count[i] != 0) add_basket(t, line_count[i], [&](uint32_t k) { return products[k]; });
-        });
-      },
-      [&] { facts_held = FactsFrom(facts_source, ws, res.as_of_day, res.currency); });
-  const CustomerFacts& facts = *facts_held;
-  if (facts.size() != n_customers) throw std::logic_error("products: customer facts of another workspace");
-  res.baskets = facts.identified_orders + facts.guest_orders;
-
-  // --- Replenishment, first product -> repeat and 12-month value, and journeys: one visit of each customer's
-  // lines (VisitCustomerLines), while its bucket is in the cache; the buckets in one range, or two ranges of
-  // about as many lines on two threads, each counting into a tally of its own.
-  int32_t earliest = res.as_of_day;
-  for (uint32_t c = 0; c < facts.size(); ++c) {
-    if (facts.orders[c] != 0) earliest = std::min(earliest, facts.first_day[c]);
+    if (one_pass && m >= 2) CountBasketPairs(t.tri.data(), items, m);
   }
-  const size_t buckets = spread.cb.buckets();
-  const size_t middle = threaded && buckets >= 2 ? MiddleBucket(spread) : buckets;
-  if (middle != 0 && middle < buckets) tallies.emplace_back(n_products, tri_cells);
-  for (ProductTally& t : tallies) {
-    t.horizon_of.assign(static_cast<size_t>(res.as_of_day - earliest) + 1, kNoDay);
-    t.journey_pairs.reserve(facts.customers_with_orders / tallies.size());
+
+  // Counts the guest baskets of orders [begin, end) into the first tally while spreading their lines.
+  void CountPart(size_t begin, size_t end) {
+    ProductTally& t = tallies[0];
+    const uint32_t* const first_line = o.first_line.data();
+    const uint32_t* const line_count = o.line_count.data();
+    const uint32_t* const line_product = lines.product.data();
+    CountLines(ws, &spread, begin, end, [&](size_t i) {
+      const uint32_t* products = line_product + first_line[i];
+      if (line_count[i] != 0) AddBasket(t, line_count[i], [&](uint32_t k) { return products[k]; });
+    });
   }
-  auto visit_into = [&](ProductTally* tally) {
-    return [&, tally](uint32_t c, const LineItem* lines_of_c, uint32_t n_lines, LineItem* free) {
-    ProductTally& t = *tally;
-    int64_t* const product_baskets = t.basket_counts.data();
-    // The baskets: one run of lines each.
-    auto add_run = [&](uint32_t begin, uint32_t end) {
-      const LineItem* run = lines_of_c + begin;
-      add_basket(t, end - begin, [&](uint32_t k) {
-        const uint32_t p = ProductOf(run[k]);
-        return p == kNoProduct ? kNoId : p;
-      });
-    };
-    if (n_lines < 64) {
-      // Most baskets have one line: with the runs' first lines as bits (and a bit past the last line), a line
-      // whose next line starts a run too is a basket of its own, counted without a branch; only the longer
-      // runs are visited, from their bits.
-      uint64_t starts = uint64_t{1} << n_lines;
-      for (uint32_t k = 0; k < n_lines; ++k) starts |= static_cast<uint64_t>(lines_of_c[k].product >> 31) << k;
-      const uint64_t single = starts & (starts >> 1);
-      const uint32_t none = static_cast<uint32_t>(n_products);
-      for (uint32_t k = 0; k < n_lines; ++k) {
-        product_baskets[std::min(ProductOf(lines_of_c[k]), none)] += (single >> k) & 1;
-      }
-      for (uint64_t longer = starts & ~(starts >> 1) & ~(uint64_t{1} << n_lines); longer != 0; longer &= longer - 1) {
-        const uint32_t begin = static_cast<uint32_t>(__builtin_ctzll(longer));
-        const uint64_t after = starts & ~((uint64_t{2} << begin) - 1);
-        add_run(begin, static_cast<uint32_t>(__builtin_ctzll(after)));
-      }
-    } else {
-      for (uint32_t begin = 0; begin < n_lines;) {
-        uint32_t end = begin + 1;
-        while (end < n_lines && !(lines_of_c[end].product & kOrderStart)) ++end;
-        add_run(begin, end);
-        begin = end;
-      }
+
+  // Once the lines are spread and the facts held: what the visit needs.
+  void StartVisit() {
+    const CustomerFacts& facts = *facts_held;
+    if (facts.size() != ws.customers.size()) throw std::logic_error("products: customer facts of another workspace");
+    res.baskets = facts.identified_orders + facts.guest_orders;
+    earliest = res.as_of_day;
+    for (uint32_t c = 0; c < facts.size(); ++c) {
+      if (facts.orders[c] != 0) earliest = std::min(earliest, facts.first_day[c]);
     }
-    TimeOrderedLines& tl = t.tl;
-    tl.Set(o, facts, c, lines_of_c, n_lines);
-    if (facts.purchase_days[c] >= 2) t.replenishment.Add(c, tl, free);
-    if (!tl.first_order_has_lines()) return;
-    const LineItem* const line = tl.lines();
-    const uint32_t n = tl.size();
-    const uint32_t n_orders = static_cast<uint32_t>(facts.orders[c]);
-    const int32_t first_day = facts.first_day[c];
-    int32_t& horizon = t.horizon_of[static_cast<size_t>(first_day - earliest)];
-    if (horizon == kNoDay) horizon = AddMonths(first_day, 12);
-    const bool matured = horizon <= res.as_of_day + 1;  // the 12 months [first_day, horizon) have ended
-    int64_t net12 = 0;
-    if (matured) {
-      const int32_t* days = facts.begin_days(c);
-      const int64_t* nets = facts.begin_net(c);
-      for (uint32_t k = 0; k < n_orders && days[k] < horizon; ++k) net12 += nets[k];
+    if (threaded && spread.cb.buckets() >= 2) tallies.emplace_back(n_products, tri_cells);
+    for (ProductTally& t : tallies) {
+      t.horizon_of.assign(static_cast<size_t>(res.as_of_day - earliest) + 1, kNoDay);
+      t.journey_pairs.reserve(facts.customers_with_orders / tallies.size());
     }
-    uint32_t first_end = 1;  // the first order's lines are [0, first_end)
-    while (first_end < n && !(line[first_end].product & kOrderStart)) ++first_end;
-    for (uint32_t k = 0; k < first_end; ++k) {
-      const uint32_t p = ProductOf(line[k]);
-      if (p == kNoProduct || t.stamp[p] == c) continue;
-      t.stamp[p] = c;
-      ++t.fp_customers[p];
-      if (n_orders >= 2) ++t.fp_repeat[p];
-      if (matured) {
-        ++t.fp_matured[p];
-        t.fp_net12[p] += net12;
-      }
-    }
-    const uint32_t first_product = ProductOf(line[0]);
-    if (first_product == kNoProduct) return;
-    ++t.journey_first[first_product];
-    // The next product: the first line of a later order (time order) with a product other than the first.
-    for (uint32_t k = first_end; k < n; ++k) {
-      const uint32_t p = ProductOf(line[k]);
-      if (p != kNoProduct && p != first_product) {
-        t.journey_pairs.push_back(static_cast<uint64_t>(first_product) << 32 | p);
-        break;
-      }
-    }
-    };
+  }
+
+  // Replenishment, first product -> repeat and 12-month value, and journeys: one visit of each customer's
+  // lines (VisitCustomerLines), while its bucket is in the cache.
+  void Visit(ProductTally& t, uint32_t c, const LineItem* lines_of_c, uint32_t n_lines, LineItem* free) {
+    const CustomerFacts& facts = *facts_held;
+  int64_t* const product_baskets = t.basket_counts.data();
+  // The baskets: one run of lines each.
+  auto add_run = [&](uint32_t begin, uint32_t end) {
+    const LineItem* run = lines_of_c + begin;
+    AddBasket(t, end - begin, [&](uint32_t k) {
+      const uint32_t p = ProductOf(run[k]);
+      return p == kNoProduct ? kNoId : p;
+    });
   };
-  if (tallies.size() == 1) {
-    VisitCustomerLines(spread, 0, buckets, visit_into(&tallies[0]));
+  if (n_lines < 64) {
+    // Most baskets have one line: with the runs' first lines as bits (and a bit past the last line), a line
+    // whose next line starts a run too is a basket of its own, counted without a branch; only the longer
+    // runs are visited, from their bits.
+    uint64_t starts = uint64_t{1} << n_lines;
+    for (uint32_t k = 0; k < n_lines; ++k) starts |= static_cast<uint64_t>(lines_of_c[k].product >> 31) << k;
+    const uint64_t single = starts & (starts >> 1);
+    const uint32_t none = static_cast<uint32_t>(n_products);
+    for (uint32_t k = 0; k < n_lines; ++k) {
+      product_baskets[std::min(ProductOf(lines_of_c[k]), none)] += (single >> k) & 1;
+    }
+    for (uint64_t longer = starts & ~(starts >> 1) & ~(uint64_t{1} << n_lines); longer != 0; longer &= longer - 1) {
+      const uint32_t begin = static_cast<uint32_t>(__builtin_ctzll(longer));
+      const uint64_t after = starts & ~((uint64_t{2} << begin) - 1);
+      add_run(begin, static_cast<uint32_t>(__builtin_ctzll(after)));
+    }
   } else {
-    SideBySide(
-        true, [&] { VisitCustomerLines(spread, 0, middle, visit_into(&tallies[0])); },
-        [&] { VisitCustomerLines(spread, middle, buckets, visit_into(&tallies[1])); });
-    tallies[0].Absorb(tallies[1], spread.items.data(), spread.items.data() + spread.bucket_start[middle]);
+    for (uint32_t begin = 0; begin < n_lines;) {
+      uint32_t end = begin + 1;
+      while (end < n_lines && !(lines_of_c[end].product & kOrderStart)) ++end;
+      add_run(begin, end);
+      begin = end;
+    }
   }
-  ProductTally& total = tallies[0];
-  tri = std::move(total.tri);
-  std::vector<int64_t>& fp_customers = total.fp_customers;
-  std::vector<int64_t>& fp_repeat = total.fp_repeat;
-  std::vector<int64_t>& fp_matured = total.fp_matured;
-  std::vector<int64_t>& fp_net12 = total.fp_net12;
-  std::vector<int64_t>& journey_first = total.journey_first;
-  std::vector<uint64_t>& journey_pairs = total.journey_pairs;
-  std::vector<uint32_t>& stamp = total.stamp;
+  TimeOrderedLines& tl = t.tl;
+  tl.Set(o, facts, c, lines_of_c, n_lines);
+  if (facts.purchase_days[c] >= 2) t.replenishment.Add(c, tl, free);
+  if (!tl.first_order_has_lines()) return;
+  const LineItem* const line = tl.lines();
+  const uint32_t n = tl.size();
+  const uint32_t n_orders = static_cast<uint32_t>(facts.orders[c]);
+  const int32_t first_day = facts.first_day[c];
+  int32_t& horizon = t.horizon_of[static_cast<size_t>(first_day - earliest)];
+  if (horizon == kNoDay) horizon = AddMonths(first_day, 12);
+  const bool matured = horizon <= res.as_of_day + 1;  // the 12 months [first_day, horizon) have ended
+  int64_t net12 = 0;
+  if (matured) {
+    const int32_t* days = facts.begin_days(c);
+    const int64_t* nets = facts.begin_net(c);
+    for (uint32_t k = 0; k < n_orders && days[k] < horizon; ++k) net12 += nets[k];
+  }
+  uint32_t first_end = 1;  // the first order's lines are [0, first_end)
+  while (first_end < n && !(line[first_end].product & kOrderStart)) ++first_end;
+  for (uint32_t k = 0; k < first_end; ++k) {
+    const uint32_t p = ProductOf(line[k]);
+    if (p == kNoProduct || t.stamp[p] == c) continue;
+    t.stamp[p] = c;
+    ++t.fp_customers[p];
+    if (n_orders >= 2) ++t.fp_repeat[p];
+    if (matured) {
+      ++t.fp_matured[p];
+      t.fp_net12[p] += net12;
+    }
+  }
+  const uint32_t first_product = ProductOf(line[0]);
+  if (first_product == kNoProduct) return;
+  ++t.journey_first[first_product];
+  // The next product: the first line of a later order (time order) with a product other than the first.
+  for (uint32_t k = first_end; k < n; ++k) {
+    const uint32_t p = ProductOf(line[k]);
+    if (p != kNoProduct && p != first_product) {
+      t.journey_pairs.push_back(static_cast<uint64_t>(first_product) << 32 | p);
+      break;
+    }
+  }
+  }
+
+  // Buckets [begin, end): in one range, or two ranges of about as many lines on two threads, each counting into
+  // a tally of its own; the second range's intervals are then moved after the first's.
+  void VisitPart(size_t begin, size_t end) {
+    LineItem* const spent = spread.items.data();
+    auto visit_into = [&](ProductTally* tally) {
+      return [this, tally](uint32_t c, const LineItem* lines_of_c, uint32_t n, LineItem* free) { Visit(*tally, c, lines_of_c, n, free); };
+    };
+    const size_t middle = tallies.size() == 2 ? MiddleBucket(spread, begin, end) : end;
+    if (middle == begin || middle == end) {
+      VisitCustomerLines(spread, begin, end, spent, visit_into(&tallies[0]));
+      return;
+    }
+    LineItem* const later_spent = spread.items.data() + spread.bucket_start[middle];
+    SideBySide(
+        true, [&] { VisitCustomerLines(spread, begin, middle, spent, visit_into(&tallies[0])); },
+        [&] { VisitCustomerLines(spread, middle, end, later_spent, visit_into(&tallies[1])); });
+    tallies[0].replenishment.Absorb(tallies[1].replenishment, spent, later_spent);
+  }
+
+  size_t Run(size_t rows) {
+    const LinesInParts::Phase phase = parts.phase();
+    if (phase == LinesInParts::kDone) {
+      Finish();
+      done = true;
+      return 0;
+    }
+    const auto [begin, end] = parts.Next(spread, rows);
+    size_t done_rows = LinesInParts::Rows(spread, phase, begin, end);
+    if (phase == LinesInParts::kCount) {
+      auto spread_part = [&, begin = begin, end = end] {
+        CountPart(begin, end);
+        if (parts.phase() == LinesInParts::kCount) return;
+        EndCounting(&spread);
+        if (rows == 0) {  // a whole pass a part: the whole spreading beside the facts
+          const auto [place_begin, place_end] = parts.Next(spread, rows);
+          PlaceLines(ws, &spread, place_begin, place_end);
+        }
+      };
+      if (!facts_held) {
+        // The facts are built (or fetched) beside the first part of the spreading.
+        SideBySide(threaded, spread_part, [&] { facts_held = FactsFrom(facts_source, ws, res.as_of_day, res.currency); });
+        facts_source = FactsSource();  // called here only (the engine's source reads the call it came with)
+      } else {
+        spread_part();
+      }
+    } else if (phase == LinesInParts::kPlace) {
+      PlaceLines(ws, &spread, begin, end);
+    } else {
+      VisitPart(begin, end);
+    }
+    if (phase != LinesInParts::kVisit && parts.phase() == LinesInParts::kVisit) StartVisit();
+    return done_rows;
+  }
+
+  void Finish() {
+    if (tallies.size() == 2) tallies[0].Absorb(tallies[1]);
+    ProductTally& total = tallies[0];
+    tri = std::move(total.tri);
+    std::vector<int64_t>& fp_customers = total.fp_customers;
+    std::vector<int64_t>& fp_repeat = total.fp_repeat;
+    std::vector<int64_t>& fp_matured = total.fp_matured;
+    std::vector<int64_t>& fp_net12 = total.fp_net12;
+    std::vector<int64_t>& journey_first = total.journey_first;
+    std::vector<uint64_t>& journey_pairs = total.journey_pairs;
+    std::vector<uint32_t>& stamp = total.stamp;
   std::copy(total.basket_counts.begin(), total.basket_counts.end() - 1, res.product_baskets.begin());
   res.replenishment = total.replenishment.Rows(spread.items.data(), options.min_intervals);
   for (uint32_t p = 0; p < n_products; ++p) {
@@ -691,7 +823,7 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
         basket.push_back(dense[p]);
       }
       std::sort(basket.begin(), basket.end());
-      if (basket.size() >= 2) count_basket_pairs(tri.data(), basket.data(), basket.size());
+      if (basket.size() >= 2) CountBasketPairs(tri.data(), basket.data(), basket.size());
     }
   }
   auto emit = [&](uint32_t a, uint32_t b, int64_t count) {
@@ -731,7 +863,48 @@ ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, con
   if (options.top_pairs >= 0 && res.bought_together.size() > static_cast<size_t>(options.top_pairs)) {
     res.bought_together.resize(options.top_pairs);
   }
-  return res;
+  }
+
+  const Workspace& ws;
+  const OrderTable& o;
+  const OrderLineTable& lines;
+  ProductOptions options;
+  FactsSource facts_source;
+  LinesInParts parts;
+  size_t n_products;
+  ProductResult res;
+  bool done = false;
+  bool threaded = false;
+  bool one_pass = true;
+  std::vector<uint32_t> dense, product_of_dense;
+  size_t nf = 0;
+  bool triangular = true;
+  std::vector<uint32_t> tri;
+  std::vector<uint64_t> pair_codes;
+  std::vector<uint32_t> basket;
+  size_t tri_cells = 0;
+  std::vector<uint32_t> tri_row;
+  uint32_t no_pair = 0;
+  std::vector<ProductTally> tallies;
+  std::shared_ptr<const CustomerFacts> facts_held;
+  SpreadLines spread;
+  int32_t earliest = kNoDay;
+};
+
+ProductsBuilder::ProductsBuilder(const Workspace& ws, const Settings& settings, const ProductOptions& options,
+                                 FactsSource facts)
+    : impl_(std::make_unique<Impl>(ws, settings, options, std::move(facts))) {}
+ProductsBuilder::~ProductsBuilder() = default;
+bool ProductsBuilder::done() const { return impl_->done; }
+size_t ProductsBuilder::Run(size_t rows) { return impl_->done ? 0 : impl_->Run(rows); }
+ProductResult ProductsBuilder::Result() {
+  while (!done()) Run(0);
+  return std::move(impl_->res);
+}
+
+ProductResult ComputeProducts(const Workspace& ws, const Settings& settings, const ProductOptions& options,
+                              const FactsSource& facts_source) {
+  return ProductsBuilder(ws, settings, options, facts_source).Result();
 }
 
 }  // namespace rapport

@@ -14,7 +14,9 @@
 //    lift = count x baskets / (count(a) x count(b)). Top `top_pairs` by lift, then count, then ids.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/analysis/customer_facts.h"
@@ -84,5 +86,39 @@ ProductResult ComputeProducts(const Workspace& workspace, const Settings& settin
 // caller already holds for the analysis date and currency (the playbooks reuse their segment context's).
 std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& workspace, const CustomerFacts& facts,
                                                    int64_t min_intervals);
+
+// The same analyses a part at a time, for the engine's steps (core/api/cache.h): the lines spread into their
+// customers' buckets (two passes over the orders), visited (whole buckets of customers), then the tables in one
+// last part. Run(rows) does one part of at most `rows` orders, or about `rows` lines (at least one bucket),
+// 0 = a whole pass, and returns how many it did; Result() (running what is left) gives what ComputeProducts
+// gives, to the bit: every count is an integer added in the same order, and the intervals' quartiles are order
+// statistics. `facts` is called during the first Run only, beside its part of the spreading (stepped: pass facts
+// already held). The workspace must outlive the builder.
+class ProductsBuilder {
+ public:
+  ProductsBuilder(const Workspace& workspace, const Settings& settings, const ProductOptions& options, FactsSource facts);
+  ~ProductsBuilder();
+  bool done() const;
+  size_t Run(size_t rows);
+  ProductResult Result();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// ComputeReplenishment a part at a time, in the same parts; the workspace and the facts must outlive it.
+class ReplenishmentBuilder {
+ public:
+  ReplenishmentBuilder(const Workspace& workspace, const CustomerFacts& facts, int64_t min_intervals);
+  ~ReplenishmentBuilder();
+  bool done() const;
+  size_t Run(size_t rows);
+  std::vector<ReplenishmentRow> Result();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace rapport

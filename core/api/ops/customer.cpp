@@ -76,6 +76,11 @@ Result<Json> Op_customer(OpContext& ctx) {
   // Without a model the store-wide context depends only on the workspace and settings: cache it. Its facts are
   // the engine's (those of the page that listed the customer, usually).
   auto build = [&] { return BuildCustomer360Context(ws, ctx.settings, predictions, FactsSourceFor(ctx)); };
+  if (ctx.engine) {  // the facts first, in steps of their own (core/api/cache.h), unless kept already
+    const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+    const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+    if (as_of != kNoDay && currency != kNoId) CachedFacts(ctx, as_of, currency);
+  }
   std::shared_ptr<const Customer360Context> shared =
       ctx.engine && !predictions.p_alive
           ? ctx.engine->cache().Get<Customer360Context>("customer360:" + Dump(SettingsToJson(ctx.settings)), build)

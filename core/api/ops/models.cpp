@@ -66,7 +66,7 @@ int32_t AsOf(const OpContext& ctx) {
 
 // The summary as of `as_of` (no holdout), or calibration to `calibration_end` with the holdout to as_of.
 // From the engine's customer facts of as_of (the last day of either period), which the KPIs share.
-Result<CustomerSummary> Summary(OpContext& ctx, double unit_days, int32_t calibration_end) {
+Result<model::SummaryOptions> SummaryOptionsFor(OpContext& ctx, double unit_days, int32_t calibration_end) {
   const int32_t as_of = AsOf(ctx);
   if (as_of == kNoDay) return Status(StatusCode::kInsufficientData, "no valid orders: import orders first");
   model::SummaryOptions options;
@@ -78,7 +78,13 @@ Result<CustomerSummary> Summary(OpContext& ctx, double unit_days, int32_t calibr
     }
     options.holdout_end_day = as_of;
   }
-  return model::SummarizeWorkspace(ctx.workspace, ctx.settings, options, FactsSourceFor(ctx));
+  return options;
+}
+
+Result<CustomerSummary> Summary(OpContext& ctx, double unit_days, int32_t calibration_end) {
+  Result<model::SummaryOptions> options = SummaryOptionsFor(ctx, unit_days, calibration_end);
+  if (!options.ok()) return options.status();
+  return model::SummarizeWorkspace(ctx.workspace, ctx.settings, *options, FactsSourceFor(ctx));
 }
 
 Result<std::string> ModelParameter(const Json& rq, const char* fallback) {
@@ -193,7 +199,30 @@ std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int3
   };
   const std::string rows_key = "model-summary-rows:" + part;
   std::shared_ptr<const SummaryRows> rows;
-  if (!IsCached(ctx, "model-summary:" + part)) rows = Cached<SummaryRows>(ctx, rows_key, summarize);
+  if (!IsCached(ctx, "model-summary:" + part)) {
+    Result<model::SummaryOptions> options = SummaryOptionsFor(ctx, unit_days, calibration_end);
+    const uint32_t currency = AnalysisCurrency(ctx.workspace, ctx.settings);
+    if (ctx.engine && !IsCached(ctx, rows_key) && options.ok() && currency != kNoId) {
+      // The rows kRowsPerStep orders or transactions a step (model::SummaryBuilder), kept under way between
+      // steps, from the facts of the last day (SummarizeWorkspace's).
+      AnalysisCache& cache = ctx.engine->cache();
+      const std::string with_settings = "|" + Dump(SettingsToJson(ctx.settings));
+      const int32_t last = options->holdout_end_day == kNoDay ? options->calibration_end_day : options->holdout_end_day;
+      const std::shared_ptr<const CustomerFacts> facts = CachedFacts(ctx, last, currency);
+      const std::shared_ptr<model::SummaryBuilder> builder = cache.RunInParts<model::SummaryBuilder>(
+          "model-summary-building:" + part + with_settings,
+          [&] { return std::make_shared<model::SummaryBuilder>(facts, *options); }, kRowsPerStep);
+      auto built = std::make_shared<SummaryRows>();
+      auto s = builder->Take();
+      if (s.ok()) built->summary = std::move(s.value());
+      else built->status = s.status();
+      cache.Erase("model-summary-building:" + part + with_settings);
+      cache.Put<SummaryRows>(rows_key + with_settings, built);
+      rows = built;
+    } else {
+      rows = Cached<SummaryRows>(ctx, rows_key, summarize);
+    }
+  }
   const std::shared_ptr<const SummaryRun> summary = Cached<SummaryRun>(ctx, "model-summary:" + part, [&] {
     SummaryRun run;
     run.rows = rows ? rows : std::make_shared<const SummaryRows>(summarize());

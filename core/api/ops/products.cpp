@@ -1,6 +1,7 @@
 // Op "products" (core/analysis/products). Request: {"min_support": 0.001, "min_pair_count": 5, "top_pairs": 50,
 // "top_journeys": 50, "min_intervals": 1, "top": N (rows of the replenishment and first-product tables, default 100)}.
 #include "core/analysis/products/products.h"
+#include "core/api/cache.h"
 #include "core/api/engine.h"
 #include "core/api/ops.h"
 
@@ -42,16 +43,30 @@ Result<Json> Op_products(OpContext& ctx) {
     }
     options.min_support = rq["min_support"].get<double>();
   }
-  // The customer facts a step of their own (core/api/cache.h) unless kept already (the overview built them).
-  if (ctx.engine) {
-    const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
-    const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
-    if (as_of != kNoDay && currency != kNoId) {
-      CachedFacts(ctx, as_of, currency);
-      ctx.engine->cache().StepWork();
-    }
+  // The customer facts a step of their own (core/api/cache.h) unless kept already (the overview built them),
+  // then the analysis kRowsPerStep orders or lines a step (ProductsBuilder), kept under way between steps.
+  ProductResult res;
+  const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+  const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+  if (ctx.engine && as_of != kNoDay && currency != kNoId) {
+    const std::shared_ptr<const CustomerFacts> facts = CachedFacts(ctx, as_of, currency);
+    AnalysisCache& cache = ctx.engine->cache();
+    const std::string key = "products-building:" + Dump(SettingsToJson(ctx.settings)) + "|" +
+                            Dump(Json{{"min_support", options.min_support}, {"min_pair_count", options.min_pair_count},
+                                      {"top_pairs", options.top_pairs}, {"top_journeys", options.top_journeys},
+                                      {"min_intervals", options.min_intervals}});
+    const std::shared_ptr<ProductsBuilder> builder = cache.RunInParts<ProductsBuilder>(
+        key,
+        [&] {
+          const FactsSource held = [facts](int32_t, uint32_t) { return facts; };
+          return std::make_shared<ProductsBuilder>(ws, ctx.settings, options, held);
+        },
+        kRowsPerStep);
+    res = builder->Result();
+    cache.Erase(key);
+  } else {
+    res = ComputeProducts(ws, ctx.settings, options, FactsSourceFor(ctx));
   }
-  const ProductResult res = ComputeProducts(ws, ctx.settings, options, FactsSourceFor(ctx));
   Json out;
   out["as_of"] = Day(res.as_of_day);
   out["currency"] = res.currency == kNoId ? Json(nullptr) : Json(ws.currencies[res.currency]);

@@ -44,6 +44,27 @@ struct SegmentBuild {
   std::shared_ptr<SegmentContextBuilder> builder;
 };
 
+// The playbooks' repurchase intervals under way, with the segment columns whose facts they read (sc, kept
+// while the build is).
+struct IntervalsBuild {
+  IntervalsBuild(std::shared_ptr<const SegmentContext> held, int32_t min_repeats)
+      : context(std::move(held)), builder(*context->workspace, context->facts, std::max(1, min_repeats)) {}
+  bool done() const { return builder.done(); }
+  size_t Run(size_t rows) { return builder.Run(rows); }
+  std::shared_ptr<const SegmentContext> context;
+  ReplenishmentBuilder builder;
+};
+
+// The cross-sell candidates under way, likewise.
+struct CrossSellBuild {
+  CrossSellBuild(std::shared_ptr<const SegmentContext> held, const PlaybookOptions& options)
+      : context(std::move(held)), finder(*context, options) {}
+  bool done() const { return finder.done(); }
+  size_t Run(size_t rows) { return finder.Run(rows); }
+  std::shared_ptr<const SegmentContext> context;
+  CrossSellFinder finder;
+};
+
 // The segment columns for this request's settings, from the engine's cache when there is an engine (a live
 // count re-evaluates on every keystroke; building the columns is the expensive part).
 std::shared_ptr<const SegmentContext> SegmentContextFor(OpContext& ctx) {
@@ -323,25 +344,47 @@ std::shared_ptr<const PlaybookResult> PlaybooksFor(OpContext& ctx, const Segment
   if (cache.Has(key)) return cache.Get<PlaybookResult>(key, [] { return PlaybookResult(); });
   std::shared_ptr<const std::vector<ProductInterval>> intervals;
   if (std::find(options.priority.begin(), options.priority.end(), PlaybookKind::kReplenishment) != options.priority.end()) {
-    intervals = cache.Get<std::vector<ProductInterval>>(
-        "playbook-intervals:" + settings + "|" + std::to_string(options.replenish_min_repeats),
-        [&] { return ProductRepurchaseIntervals(sc, options.replenish_min_repeats); });
+    // kRowsPerStep orders or lines a step (ReplenishmentBuilder), kept under way between steps.
+    const int32_t min_repeats = options.replenish_min_repeats;
+    const std::string intervals_key = "playbook-intervals:" + settings + "|" + std::to_string(min_repeats);
+    if (!cache.Has(intervals_key)) {
+      const std::string building_key = "playbook-intervals-building:" + settings + "|" + std::to_string(min_repeats);
+      const std::shared_ptr<IntervalsBuild> building = cache.RunInParts<IntervalsBuild>(
+          building_key, [&] { return std::make_shared<IntervalsBuild>(SegmentContextFor(ctx), min_repeats); },
+          kRowsPerStep);
+      intervals = std::make_shared<const std::vector<ProductInterval>>(
+          ProductIntervalsOf(building->builder.Result(), min_repeats));
+      cache.Erase(building_key);
+      cache.Put(intervals_key, intervals);
+    } else {
+      intervals = cache.Get<std::vector<ProductInterval>>(intervals_key, [] { return std::vector<ProductInterval>(); });
+    }
   }
-  // The two product playbooks are a step each; every other one reads only the customer columns: one step.
-  std::vector<PlaybookKind> customer_kinds;
+  // Each playbook's candidates a step (the cross-sell's in parts, below).
+  std::vector<std::pair<std::string, std::vector<PlaybookKind>>> groups;
   for (size_t k = 0; k < kPlaybookCount; ++k) {
     const auto kind = static_cast<PlaybookKind>(k);
-    if (kind != PlaybookKind::kReplenishment && kind != PlaybookKind::kCrossSell) customer_kinds.push_back(kind);
+    groups.push_back({PlaybookName(kind), {kind}});
   }
-  const std::vector<std::pair<const char*, std::vector<PlaybookKind>>> groups = {
-      {"customers", customer_kinds},
-      {"replenishment", {PlaybookKind::kReplenishment}},
-      {"cross_sell", {PlaybookKind::kCrossSell}},
-  };
   std::vector<std::string> part_keys;
   std::vector<std::shared_ptr<const PlaybookCandidates>> parts;
   for (const auto& [name, kinds] : groups) {
-    part_keys.push_back(std::string("playbook-part:") + name + ":" + settings + "|" + options_json);
+    part_keys.push_back("playbook-part:" + name + ":" + settings + "|" + options_json);
+    const bool cross_sell = kinds.size() == 1 && kinds[0] == PlaybookKind::kCrossSell &&
+                            std::find(options.priority.begin(), options.priority.end(), PlaybookKind::kCrossSell) != options.priority.end();
+    if (cross_sell && !cache.Has(part_keys.back())) {
+      // The cross-sell candidates kRowsPerStep order lines a step (CrossSellFinder), kept under way between steps.
+      const std::string building_key = "playbook-cross-sell-building:" + settings + "|" + options_json;
+      const std::shared_ptr<CrossSellBuild> building = cache.RunInParts<CrossSellBuild>(
+          building_key, [&] { return std::make_shared<CrossSellBuild>(SegmentContextFor(ctx), options); }, kRowsPerStep);
+      auto part = std::make_shared<PlaybookCandidates>();
+      part->by_kind.resize(kPlaybookCount);
+      part->by_kind[static_cast<size_t>(PlaybookKind::kCrossSell)] = building->finder.Result();
+      cache.Erase(building_key);
+      cache.Put<PlaybookCandidates>(part_keys.back(), part);
+      parts.push_back(part);
+      continue;
+    }
     parts.push_back(cache.Get<PlaybookCandidates>(part_keys.back(), [&, &kinds = kinds] {
       return FindPlaybookCandidates(sc, options, kinds, intervals.get());
     }));

@@ -166,23 +166,38 @@ function customerTable(app: App, first: Obj, params: Obj): HTMLElement {
     holder);
 }
 
+// What the models learn from, from the overview's KPIs (kept, or among the first answers of a session): shown
+// at once, while the fit (seconds at a million customers) is under way.
+function fittedOn(kpis: Obj): HTMLElement {
+  const k = (kpis.kpis ?? {}) as Obj;
+  const customers = Number(k.customers ?? 0), repeat = Number(k.repeat_customers ?? 0);
+  return h('p', {},
+    `The models learn from the purchase histories of ${fmtInt(customers)} customers with an order, `,
+    `${fmtInt(repeat)} of them (${fmtPct(customers ? repeat / customers : 0)}) repeat customers, `,
+    `from ${String(k.first_order_day ?? '—')} to ${String(kpis.as_of ?? '—')} (the analysis date): for each, how many `,
+    'repeat purchase days, when the last one was, and how long ago the first.');
+}
+
 export async function renderPredictions(app: App, body: HTMLElement): Promise<void> {
+  const data = section('What the models learn from', 'model-data');
   const models = section('Model comparison', 'models');
   const holdout = section('Calibration and holdout', 'holdout');
   const table = section('Every customer', 'customer-predictions');
-  body.append(models.el, holdout.el, table.el);
+  body.append(data.el, models.el, holdout.el, table.el);
   const currency = app.currency ? { currency: app.currency } : {};
-  // "fit" fits the three count models once; the others reuse the best by name (one more fit each).
-  let best = 'auto';
-  try {
-    const fit = await app.cached<Obj>('fit', { model: 'auto' });
-    best = String(fit.best ?? 'auto');
+  models.body.replaceChildren(h('p', { class: 'loading', role: 'status' },
+    'Fitting BG/NBD, Pareto/NBD and MBG/NBD (in progress: seconds for a large store); the comparison, the holdout check and each customer\'s predictions appear when the fit ends.'));
+  // "fit" fits the three count models once; the others reuse the best by name (one more fit each). Not waited
+  // for: the page shows what the models learn from first, and fills in as the answers arrive.
+  const fitted = app.cached<Obj>('fit', { model: 'auto' }).then((fit) => {
     models.body.replaceChildren(comparison(fit));
     models.body.removeAttribute('aria-busy');
-  } catch (error) {
+    return String(fit.best ?? 'auto');
+  }, (error) => {
     failed(models.body, error);
-  }
-  const later = [
+    return 'auto';
+  });
+  const later = fitted.then((best) => Promise.all([
     app.cached<Obj>('predictions', { model: best, ...currency, offset: 0, limit: kPageRows, sort: 'clv', desc: true }).then((p) => {
       table.body.replaceChildren(customerTable(app, p, { model: best, ...currency }));
       table.body.removeAttribute('aria-busy');
@@ -191,7 +206,14 @@ export async function renderPredictions(app: App, body: HTMLElement): Promise<vo
       holdout.body.replaceChildren(validation(v));
       holdout.body.removeAttribute('aria-busy');
     }, (e) => failed(holdout.body, e)),
-  ];
-  // The page is useful once the model comparison shows; the rest fills in as it arrives.
-  void Promise.all(later).then(() => body.setAttribute('data-complete', 'true'));
+  ]));
+  void later.then(() => body.setAttribute('data-complete', 'true'));
+  // The page's first content: what the models learn from (or, without the KPIs, the comparison itself).
+  try {
+    data.body.replaceChildren(fittedOn(await app.cached<Obj>('kpis')));
+    data.body.removeAttribute('aria-busy');
+  } catch (error) {
+    failed(data.body, error);
+    await fitted;
+  }
 }

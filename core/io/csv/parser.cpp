@@ -75,15 +75,21 @@ void Parser::DeliverScratch(RecordSink* sink) {
   Deliver(count, record_line_, record_offset_, sink);
 }
 
-Status Parser::Parse(std::string_view chunk, RecordSink* sink) {
+Status Parser::Parse(std::string_view chunk, RecordSink* sink, const CsvRecords* ahead) {
   if (stopped_ || chunk.empty()) return Status::Ok();
   const char* buf = chunk.data();
   const size_t n = chunk.size();
   size_t pos = 0;
+  if (ahead != nullptr && (ahead->empty() || ahead->buffer_end_ != buf + n || whitespace_runs_)) ahead = nullptr;
   // The LF of a CRLF whose CR ended the previous buffer.
   if (!in_record_ && prev_cr_ && buf[0] == '\n') pos = 1;
   while (pos < n && !stopped_) {
     if (!in_record_) {
+      if (ahead != nullptr && buf + pos == ahead->begin_) {
+        pos = Replay(buf, *ahead, sink);
+        ahead = nullptr;
+        if (pos >= n || stopped_) break;
+      }
       pos = whitespace_runs_ ? ParseFastRuns(buf, n, pos, sink) : ParseFast(buf, n, pos, sink);
       if (pos >= n || stopped_) break;
     }
@@ -92,6 +98,28 @@ Status Parser::Parse(std::string_view chunk, RecordSink* sink) {
   offset_ += n;
   prev_cr_ = buf[n - 1] == '\r';
   return Status::Ok();
+}
+
+size_t Parser::Replay(const char* buf, const CsvRecords& ahead, RecordSink* sink) {
+  const uint64_t line = line_;
+  const uint64_t origin = offset_ + static_cast<uint64_t>(ahead.begin_ - buf);
+  CsvRecord record;
+  for (const CsvRecords::Record& r : ahead.records_) {
+    record.fields_ = ahead.fields_.data() + r.first_field;
+    record.count_ = r.count;
+    record.line_ = line + r.line;
+    record.byte_offset_ = origin + r.offset;
+    ++records_;
+    ++records_ahead_;
+    if (!sink->OnRecord(record)) {
+      // Where ParseFast stops after this record: the line after it (and its quoted line breaks).
+      stopped_ = true;
+      line_ = record.LineOfField(record.size()) + 1;
+      return static_cast<size_t>(ahead.end_ - buf);
+    }
+  }
+  line_ = line + ahead.end_line_;
+  return static_cast<size_t>(ahead.end_ - buf);
 }
 
 // Records wholly inside buf[pos, n) with no "" escape, fields as views into buf. Returns the offset of
@@ -392,3 +420,66 @@ Status Parser::Finish(RecordSink* sink) {
 }
 
 }  // namespace rapport::csv_internal
+
+namespace rapport {
+
+void CsvRecords::Clear() {
+  begin_ = end_ = buffer_end_ = nullptr;
+  end_line_ = 0;
+  records_.clear();
+  fields_.clear();
+  unescaped_.clear();
+  unescaped_fields_.clear();
+}
+
+void SplitRecordsAhead(std::string_view buffer, const CsvDialect& dialect, size_t max_record_bytes, CsvRecords* out) {
+  out->Clear();
+  if (dialect.whitespace_runs) return;
+  const char* buf = buffer.data();
+  const size_t n = buffer.size();
+  // The guess: a record starts after the first line break.
+  const void* lf = std::memchr(buf, '\n', n);
+  const void* cr = std::memchr(buf, '\r', lf ? static_cast<size_t>(static_cast<const char*>(lf) - buf) : n);
+  if (lf == nullptr && cr == nullptr) return;
+  size_t pos = static_cast<size_t>(static_cast<const char*>(cr ? cr : lf) - buf) + 1;
+  if (cr != nullptr && pos < n && buf[pos] == '\n') ++pos;
+  if (pos >= n) return;
+
+  // The fast path's own code splits them, lines counted from 0 and offsets from the buffer's start.
+  csv_internal::Parser parser(std::string_view(), dialect, max_record_bytes, 0);
+  parser.line_ = 0;
+  struct Collect : RecordSink {
+    CsvRecords* out;
+    const char* buf;
+    size_t n, pos;
+    bool OnRecord(const CsvRecord& r) override {
+      const size_t first = out->fields_.size();
+      for (size_t i = 0; i < r.size(); ++i) {
+        const std::string_view f = r[i];
+        if (f.data() >= buf && f.data() + f.size() <= buf + n) {
+          out->fields_.push_back(f);
+        } else {  // unescaped into the parser's buffer, valid during this call only: kept here
+          out->unescaped_fields_.push_back({first + i, out->unescaped_.size(), f.size()});
+          out->unescaped_.append(f.data(), f.size());
+          out->fields_.emplace_back();
+        }
+      }
+      out->records_.push_back({first, r.size(), r.line(), static_cast<size_t>(r.byte_offset()) - pos});
+      return true;
+    }
+  } collect;
+  collect.out = out;
+  collect.buf = buf;
+  collect.n = n;
+  collect.pos = pos;
+  const size_t end = parser.ParseFast(buf, n, pos, &collect);
+  for (const CsvRecords::Unescaped& u : out->unescaped_fields_) {
+    out->fields_[u.field] = std::string_view(out->unescaped_.data() + u.begin, u.size);
+  }
+  out->begin_ = buf + pos;
+  out->end_ = buf + end;
+  out->buffer_end_ = buf + n;
+  out->end_line_ = parser.line_;
+}
+
+}  // namespace rapport

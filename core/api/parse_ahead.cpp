@@ -54,7 +54,8 @@ struct ParseAhead::Impl {
   }
 
   // Parses one chunk; returns true when it completed a slice into *into (one TakeSlice per chunk, always).
-  bool ParseChunk(std::string_view chunk, const CsvRecords* ahead, ImportBatch* into, uint64_t* at, Status* status) {
+  bool ParseChunk(std::string_view chunk, const ParseSession::Ahead& ahead, ImportBatch* into, uint64_t* at,
+                  Status* status) {
     *status = parser.Feed(chunk, ahead);
     const uint64_t bytes_in = parser.bytes_consumed();
     consumed.store(bytes_in, std::memory_order_relaxed);
@@ -79,6 +80,8 @@ struct ParseAhead::Impl {
   struct Chunk {
     std::string bytes;
     bool hashed = false;               // by the caller's thread, as it was queued
+    bool ascii = false;                // and then found all ASCII, with `newlines` '\n' bytes
+    uint64_t newlines = 0;
     bool splitting = false;            // the caller's thread is splitting it into `records` (unlocked)
     std::unique_ptr<CsvRecords> records;  // split ahead by the caller's thread (SplitRecordsAhead), else null
   };
@@ -114,6 +117,7 @@ struct ParseAhead::Impl {
     std::unique_ptr<CsvRecords> records;
     for (;;) {
       bool hash = false;
+      ParseSession::Ahead known;
       {
         std::unique_lock<std::mutex> lock(mu);
         if (records) spare_records.push_back(std::move(records));
@@ -133,6 +137,9 @@ struct ParseAhead::Impl {
         chunk = std::move(next.bytes);
         hash = !next.hashed;
         records = std::move(next.records);
+        known.records = records.get();
+        known.ascii = next.ascii;
+        known.newlines = next.newlines;
         chunks.pop_front();
       }
       to_caller.notify_all();
@@ -141,7 +148,7 @@ struct ParseAhead::Impl {
       bool sliced = false;
       try {
         if (hash) fingerprint.Update(chunk);
-        sliced = ParseChunk(chunk, records.get(), spare, &at, &status);
+        sliced = ParseChunk(chunk, known, spare, &at, &status);
       } catch (const std::exception& e) {  // std::bad_alloc on a huge file: the caller's thread reports it
         status = InternalError(std::string(e.what()) + " while parsing");
       }
@@ -268,7 +275,7 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
     if (!m.inline_status.ok()) return m.inline_status;
     uint64_t at = 0;
     m.fingerprint.Update(chunk);
-    if (m.ParseChunk(chunk, nullptr, &m.inline_batch, &at, &m.inline_status)) return sink(m.inline_batch, at);
+    if (m.ParseChunk(chunk, ParseSession::Ahead(), &m.inline_batch, &at, &m.inline_status)) return sink(m.inline_batch, at);
     return m.inline_status;
   }
 #if RAPPORT_PARSE_THREAD
@@ -285,8 +292,10 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
   const bool hash = !m.parser_waited && m.hashed == m.fed;
   lock.unlock();  // the parse thread goes on meanwhile
   copy.resize(chunk.size());  // a reused buffer has a parsed chunk's size: nothing to fill
-  if (hash) {
-    m.fingerprint.UpdateCopy(chunk, &copy[0]);
+  uint64_t newlines = 0;
+  bool ascii = false;
+  if (hash) {  // and the UTF-8 check of an ASCII chunk, in the same pass
+    ascii = m.fingerprint.UpdateCopyAscii(chunk, &copy[0], &newlines);
   } else if (!chunk.empty()) {
     std::memcpy(&copy[0], chunk.data(), chunk.size());
   }
@@ -294,6 +303,8 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
   m.chunks.emplace_back();
   m.chunks.back().bytes = std::move(copy);
   m.chunks.back().hashed = hash;
+  m.chunks.back().ascii = ascii;
+  m.chunks.back().newlines = newlines;
   ++m.fed;
   if (hash) ++m.hashed;
   lock.unlock();

@@ -125,12 +125,22 @@ size_t Parser::Replay(const char* buf, const CsvRecords& ahead, RecordSink* sink
 // Records wholly inside buf[pos, n) with no "" escape, fields as views into buf. Returns the offset of
 // the first record it does not handle (for ParseSlow), or n.
 size_t Parser::ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink) {
+  return ParseFastT<false>(buf, n, pos, sink, nullptr);
+}
+
+// kSplit (SplitRecordsAhead): the records go into *out instead of `sink`, each record's fields written straight
+// into out->fields_ after the last one's, and the unescaped fields' bytes kept in unescaped_ to the end.
+template <bool kSplit>
+size_t Parser::ParseFastT(const char* buf, size_t n, size_t pos, RecordSink* sink, CsvRecords* out) {
   const char delimiter = delimiter_;
   const char quote = quote_;
   Scanner scanner(buf, n, delimiter, quote, pos);
   uint64_t line = line_;
-  std::string_view* fields = fields_.data();
-  size_t capacity = fields_.size();
+  std::vector<std::string_view>& store = kSplit ? out->fields_ : fields_;
+  size_t base = 0;  // kSplit: the fields of the records so far
+  if (kSplit && store.size() < 64) store.resize(64);
+  std::string_view* fields = store.data();
+  size_t capacity = store.size();
 
   while (pos < n) {
     const size_t record_begin = pos;
@@ -141,16 +151,16 @@ size_t Parser::ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink
       if (first == '\r' && pos < n && buf[pos] == '\n') ++pos;
       continue;
     }
-    if (!unescaped_.empty()) unescaped_.clear();  // not earlier: clear() writes over the first byte
+    if (!kSplit && !unescaped_.empty()) unescaped_.clear();  // not earlier: clear() writes over the first byte
     size_t count = 0;
     uint64_t extra_lines = 0;  // line breaks inside quoted fields
     size_t line_end = 0;
     bool ok = true;
     for (;;) {  // one field per iteration
       if (count == capacity) {
-        fields_.resize(capacity * 2);
-        fields = fields_.data();
-        capacity = fields_.size();
+        store.resize(store.size() * 2);
+        fields = store.data() + base;
+        capacity = store.size() - base;
       }
       if (buf[pos] == quote) {
         size_t s = pos + 1;
@@ -249,8 +259,15 @@ size_t Parser::ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink
       break;
     }
     if (!escaped_fields_.empty()) {
-      // Point the unescaped fields at unescaped_ now that it no longer grows within this record.
-      for (const EscapedField& e : escaped_fields_) fields[e.index] = std::string_view(unescaped_.data() + e.begin, e.size);
+      // Point the unescaped fields at unescaped_ now that it no longer grows within this record (kSplit: at the
+      // end of the split).
+      for (const EscapedField& e : escaped_fields_) {
+        if (kSplit) {
+          out->unescaped_fields_.push_back({base + e.index, e.begin, e.size});
+        } else {
+          fields[e.index] = std::string_view(unescaped_.data() + e.begin, e.size);
+        }
+      }
       escaped_fields_.clear();
     }
     if (!ok || line_end - record_begin > max_record_bytes_) {
@@ -259,9 +276,16 @@ size_t Parser::ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink
     }
     pos = line_end + 1;
     if (buf[line_end] == '\r' && pos < n && buf[pos] == '\n') ++pos;
-    Deliver(count, line, offset_ + record_begin, sink);
+    if (kSplit) {
+      out->records_.push_back({base, count, line, static_cast<size_t>(offset_ + record_begin)});
+      base += count;
+      fields += count;
+      capacity -= count;
+    } else {
+      Deliver(count, line, offset_ + record_begin, sink);
+    }
     line += 1 + extra_lines;
-    if (stopped_) break;
+    if (!kSplit && stopped_) break;
   }
   line_ = line;
   return pos;
@@ -426,8 +450,7 @@ namespace rapport {
 void CsvRecords::Clear() {
   begin_ = end_ = buffer_end_ = nullptr;
   end_line_ = 0;
-  records_.clear();
-  fields_.clear();
+  records_.clear();  // fields_ keeps its size: SplitRecordsAhead writes over it
   unescaped_.clear();
   unescaped_fields_.clear();
 }
@@ -445,34 +468,12 @@ void SplitRecordsAhead(std::string_view buffer, const CsvDialect& dialect, size_
   if (cr != nullptr && pos < n && buf[pos] == '\n') ++pos;
   if (pos >= n) return;
 
-  // The fast path's own code splits them, lines counted from 0 and offsets from the buffer's start.
+  // The fast path's own code splits them, lines counted from 0 and offsets from the first record.
   csv_internal::Parser parser(std::string_view(), dialect, max_record_bytes, 0);
   parser.line_ = 0;
-  struct Collect : RecordSink {
-    CsvRecords* out;
-    const char* buf;
-    size_t n, pos;
-    bool OnRecord(const CsvRecord& r) override {
-      const size_t first = out->fields_.size();
-      for (size_t i = 0; i < r.size(); ++i) {
-        const std::string_view f = r[i];
-        if (f.data() >= buf && f.data() + f.size() <= buf + n) {
-          out->fields_.push_back(f);
-        } else {  // unescaped into the parser's buffer, valid during this call only: kept here
-          out->unescaped_fields_.push_back({first + i, out->unescaped_.size(), f.size()});
-          out->unescaped_.append(f.data(), f.size());
-          out->fields_.emplace_back();
-        }
-      }
-      out->records_.push_back({first, r.size(), r.line(), static_cast<size_t>(r.byte_offset()) - pos});
-      return true;
-    }
-  } collect;
-  collect.out = out;
-  collect.buf = buf;
-  collect.n = n;
-  collect.pos = pos;
-  const size_t end = parser.ParseFast(buf, n, pos, &collect);
+  parser.offset_ = 0 - static_cast<uint64_t>(pos);  // record offsets from buf + pos
+  const size_t end = parser.ParseFastT<true>(buf, n, pos, nullptr, out);
+  out->unescaped_.swap(parser.unescaped_);
   for (const CsvRecords::Unescaped& u : out->unescaped_fields_) {
     out->fields_[u.field] = std::string_view(out->unescaped_.data() + u.begin, u.size);
   }

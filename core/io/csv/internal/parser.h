@@ -48,6 +48,8 @@ class Parser {
   friend void rapport::SplitRecordsAhead(std::string_view, const CsvDialect&, size_t, CsvRecords*);
 
   size_t ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink);
+  template <bool kSplit>
+  size_t ParseFastT(const char* buf, size_t n, size_t pos, RecordSink* sink, CsvRecords* out);
   // Delivers the records of `ahead`, which start at the current position of `buf`; returns the offset in `buf`
   // where the fast path goes on.
   size_t Replay(const char* buf, const CsvRecords& ahead, RecordSink* sink);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <exception>
 #include <deque>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -53,8 +54,9 @@ struct ParseAhead::Impl {
   }
 
   // Parses one chunk; returns true when it completed a slice into *into (one TakeSlice per chunk, always).
-  bool ParseChunk(std::string_view chunk, ImportBatch* into, uint64_t* at, Status* status) {
-    *status = parser.Feed(chunk);
+  bool ParseChunk(std::string_view chunk, const ParseSession::Ahead& ahead, ImportBatch* into, uint64_t* at,
+                  Status* status) {
+    *status = parser.Feed(chunk, ahead);
     const uint64_t bytes_in = parser.bytes_consumed();
     consumed.store(bytes_in, std::memory_order_relaxed);
     if (!status->ok()) return false;
@@ -75,8 +77,23 @@ struct ParseAhead::Impl {
   std::mutex mu;
   std::condition_variable to_parser;  // a chunk, a free batch, the end of input or a stop
   std::condition_variable to_caller;  // a chunk taken, a slice ready, an error or the end of the parse
-  std::deque<std::pair<std::string, bool>> chunks;  // waiting to be parsed; whether already hashed
+  struct Chunk {
+    std::string bytes;
+    bool hashed = false;               // by the caller's thread, as it was queued
+    bool ascii = false;                // and then found all ASCII, with `newlines` '\n' bytes
+    uint64_t newlines = 0;
+    bool splitting = false;            // the caller's thread is splitting it into `records` (unlocked)
+    std::unique_ptr<CsvRecords> records;  // split ahead by the caller's thread (SplitRecordsAhead), else null
+  };
+  // Waiting to be parsed. A deque: the caller splits a queued chunk without the lock, and references to its
+  // elements stay valid while others are added or removed at either end.
+  std::deque<Chunk> chunks;
   std::vector<std::string> spare_chunks;
+  std::vector<std::unique_ptr<CsvRecords>> spare_records;
+  // The dialect to split with, published by the parse thread once known (and not while transcoding).
+  bool can_split = false;
+  CsvDialect split_dialect;
+  size_t split_max_record_bytes = 0;
   std::vector<ImportBatch*> free_batches;
   std::deque<std::pair<ImportBatch*, uint64_t>> ready;  // parsed slices and the bytes consumed at each
   bool closed = false, stop = false, done = false;
@@ -97,10 +114,13 @@ struct ParseAhead::Impl {
   void Run() {
     ImportBatch* spare = nullptr;
     std::string chunk;
+    std::unique_ptr<CsvRecords> records;
     for (;;) {
       bool hash = false;
+      ParseSession::Ahead known;
       {
         std::unique_lock<std::mutex> lock(mu);
+        if (records) spare_records.push_back(std::move(records));
         // A batch to take a slice into before the next chunk is parsed, so that slices end where an inline
         // parse ends them; at most kSlicesInFlight slices then wait for the caller.
         ParserWait(&lock, [&] { return stop || spare || !free_batches.empty(); });
@@ -109,11 +129,17 @@ struct ParseAhead::Impl {
           spare = free_batches.back();
           free_batches.pop_back();
         }
-        ParserWait(&lock, [&] { return stop || closed || !chunks.empty(); });
+        // The next chunk, once the caller's thread has finished splitting it (if it was).
+        ParserWait(&lock, [&] { return stop || (chunks.empty() ? closed : !chunks.front().splitting); });
         if (stop || chunks.empty()) break;
         if (chunk.capacity() > 0) spare_chunks.push_back(std::move(chunk));
-        chunk = std::move(chunks.front().first);
-        hash = !chunks.front().second;
+        Chunk& next = chunks.front();
+        chunk = std::move(next.bytes);
+        hash = !next.hashed;
+        records = std::move(next.records);
+        known.records = records.get();
+        known.ascii = next.ascii;
+        known.newlines = next.newlines;
         chunks.pop_front();
       }
       to_caller.notify_all();
@@ -122,12 +148,19 @@ struct ParseAhead::Impl {
       bool sliced = false;
       try {
         if (hash) fingerprint.Update(chunk);
-        sliced = ParseChunk(chunk, spare, &at, &status);
+        sliced = ParseChunk(chunk, known, spare, &at, &status);
       } catch (const std::exception& e) {  // std::bad_alloc on a huge file: the caller's thread reports it
         status = InternalError(std::string(e.what()) + " while parsing");
       }
+      size_t max_record_bytes = 0;
+      const CsvDialect* dialect = status.ok() ? parser.split_dialect(&max_record_bytes) : nullptr;
       std::lock_guard<std::mutex> lock(mu);
       if (hash) ++hashed;
+      can_split = dialect != nullptr && !dialect->whitespace_runs;
+      if (can_split) {
+        split_dialect = *dialect;
+        split_max_record_bytes = max_record_bytes;
+      }
       if (!status.ok()) {
         error = status;
         break;
@@ -164,8 +197,42 @@ struct ParseAhead::Impl {
       }
       if (done || !keep_waiting()) return Status::Ok();
       parser_waited = false;
+      if (SplitOne(lock)) continue;
       to_caller.wait(*lock);
     }
+  }
+
+  // While the caller's thread would wait for the parse thread: splits the records of the newest queued chunk
+  // not split yet (never the next one, which the parse thread may take any moment), so that the parse thread
+  // only delivers them. Called and returns with `lock` held; false when there was nothing to split.
+  static constexpr size_t kMinSplitBytes = 64u << 10;
+  bool SplitOne(std::unique_lock<std::mutex>* lock) {
+    if (!can_split || chunks.size() < 2) return false;
+    Chunk* chunk = nullptr;
+    for (size_t i = chunks.size(); i-- > 1;) {
+      Chunk& c = chunks[i];
+      if (c.records != nullptr || c.splitting) break;  // those before it were split or passed over already
+      if (c.bytes.size() >= kMinSplitBytes) chunk = &c;
+      break;
+    }
+    if (chunk == nullptr) return false;
+    std::unique_ptr<CsvRecords> records;
+    if (!spare_records.empty()) {
+      records = std::move(spare_records.back());
+      spare_records.pop_back();
+    } else {
+      records = std::make_unique<CsvRecords>();
+    }
+    chunk->splitting = true;
+    const CsvDialect dialect = split_dialect;
+    const size_t max_record_bytes = split_max_record_bytes;
+    lock->unlock();
+    SplitRecordsAhead(chunk->bytes, dialect, max_record_bytes, records.get());
+    lock->lock();
+    chunk->splitting = false;
+    chunk->records = std::move(records);
+    to_parser.notify_all();
+    return true;
   }
 
   void Join() {
@@ -208,7 +275,7 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
     if (!m.inline_status.ok()) return m.inline_status;
     uint64_t at = 0;
     m.fingerprint.Update(chunk);
-    if (m.ParseChunk(chunk, &m.inline_batch, &at, &m.inline_status)) return sink(m.inline_batch, at);
+    if (m.ParseChunk(chunk, ParseSession::Ahead(), &m.inline_batch, &at, &m.inline_status)) return sink(m.inline_batch, at);
     return m.inline_status;
   }
 #if RAPPORT_PARSE_THREAD
@@ -225,13 +292,19 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
   const bool hash = !m.parser_waited && m.hashed == m.fed;
   lock.unlock();  // the parse thread goes on meanwhile
   copy.resize(chunk.size());  // a reused buffer has a parsed chunk's size: nothing to fill
-  if (hash) {
-    m.fingerprint.UpdateCopy(chunk, &copy[0]);
+  uint64_t newlines = 0;
+  bool ascii = false;
+  if (hash) {  // and the UTF-8 check of an ASCII chunk, in the same pass
+    ascii = m.fingerprint.UpdateCopyAscii(chunk, &copy[0], &newlines);
   } else if (!chunk.empty()) {
     std::memcpy(&copy[0], chunk.data(), chunk.size());
   }
   lock.lock();
-  m.chunks.emplace_back(std::move(copy), hash);
+  m.chunks.emplace_back();
+  m.chunks.back().bytes = std::move(copy);
+  m.chunks.back().hashed = hash;
+  m.chunks.back().ascii = ascii;
+  m.chunks.back().newlines = newlines;
   ++m.fed;
   if (hash) ++m.hashed;
   lock.unlock();
@@ -265,6 +338,8 @@ Result<ImportBatch> ParseAhead::Finish(const SliceSink& sink) {
 
 uint64_t ParseAhead::bytes_consumed() const { return impl_->consumed.load(std::memory_order_relaxed); }
 const ImporterInfo* ParseAhead::detected() const { return impl_->parser.detected(); }
+uint64_t ParseAhead::records_read() const { return impl_->parser.records_read(); }
+uint64_t ParseAhead::records_split_ahead() const { return impl_->parser.records_split_ahead(); }
 uint64_t ParseAhead::fingerprint() const { return impl_->fingerprint.Final(); }
 
 }  // namespace rapport

@@ -65,6 +65,9 @@ class ParseAhead {
   // After Finish.
   const ImporterInfo* detected() const;
   uint64_t fingerprint() const;  // FileFingerprint::Final over every byte fed
+  // The CSV records read, and how many of them the caller's thread split ahead (parse_ahead.h, "Splitting").
+  uint64_t records_read() const;
+  uint64_t records_split_ahead() const;
 
   bool threaded() const;
 

@@ -180,9 +180,13 @@ struct ParseSession::Impl : RecordSink {
     ReserveBatch(&batch, 1.05 * static_cast<double>(expected_bytes) / static_cast<double>(read));
   }
 
+  // Records split ahead from the chunk being fed (ParseSession::Feed), for the reader; null when none.
+  const CsvRecords* ahead = nullptr;
+  const Ahead* known = nullptr;  // the rest of what is known of it
+
   Status FeedReader(std::string_view bytes_in) {
     if (bytes_in.empty()) return Status::Ok();
-    Status st = reader.Feed(bytes_in, this);
+    Status st = reader.Feed(bytes_in, this, ahead);
     if (!status.ok()) return status;
     return st;
   }
@@ -266,6 +270,10 @@ struct ParseSession::Impl : RecordSink {
       }
     }
     if (!carry.empty()) return Status::Ok();
+    if (i == 0 && known != nullptr && known->ascii) {  // checked on another thread as it was queued
+      newlines += known->newlines;
+      return FeedReader(chunk);
+    }
     const size_t start = i;
     while (i < n) {
       // ASCII fast path, 64 then eight bytes at a time, counting newlines for error messages.
@@ -308,7 +316,13 @@ struct ParseSession::Impl : RecordSink {
     return FeedReader(chunk.substr(start));
   }
 
-  Status Feed(std::string_view chunk) {
+  Status Feed(std::string_view chunk, const Ahead* given) {
+    struct Reset {
+      Impl* m;
+      ~Reset() { m->ahead = nullptr, m->known = nullptr; }
+    } reset{this};
+    ahead = given ? given->records : nullptr;
+    known = given;
     if (!status.ok()) return status;
     if (finished) return status = InternalError("ParseSession::Feed after Finish");
     if (chunk.empty()) return Status::Ok();
@@ -359,7 +373,15 @@ ParseSession::ParseSession(std::string file_name, ImportOptions options)
     : impl_(std::make_unique<Impl>(std::move(file_name), std::move(options))) {}
 ParseSession::~ParseSession() = default;
 void ParseSession::ExpectBytes(uint64_t total_bytes) { impl_->expected_bytes = total_bytes; }
-Status ParseSession::Feed(std::string_view chunk) { return impl_->Feed(chunk); }
+Status ParseSession::Feed(std::string_view chunk) { return impl_->Feed(chunk, nullptr); }
+Status ParseSession::Feed(std::string_view chunk, const Ahead& ahead) { return impl_->Feed(chunk, &ahead); }
+uint64_t ParseSession::records_read() const { return impl_->reader.records_delivered(); }
+uint64_t ParseSession::records_split_ahead() const { return impl_->reader.records_split_ahead(); }
+const CsvDialect* ParseSession::split_dialect(size_t* max_record_bytes) const {
+  if (impl_->latin1 || !impl_->status.ok()) return nullptr;
+  *max_record_bytes = impl_->reader.max_record_bytes();
+  return impl_->reader.started_dialect();
+}
 Result<ImportBatch> ParseSession::Finish() { return impl_->Finish(); }
 const ImporterInfo* ParseSession::detected() const { return impl_->info; }
 uint64_t ParseSession::bytes_consumed() const { return impl_->bytes; }

@@ -240,6 +240,63 @@ void FileFingerprint::UpdateCopy(std::string_view bytes, char* out) {
   tail_size_ = n;
 }
 
+bool FileFingerprint::UpdateCopyAscii(std::string_view bytes, char* out, uint64_t* newlines) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  size_t n = bytes.size();
+  if (n == 0) return true;
+  const size_t head = tail_size_ > 0 ? std::min(n, 8 - tail_size_) : 0;
+  uint64_t high = 0, lines = 0;
+  for (size_t i = 0; i < head; ++i) {
+    high |= p[i];
+    lines += p[i] == '\n';
+  }
+  if (head > 0) {
+    std::memcpy(out, p, head);
+    Update(std::string_view(bytes.data(), head));
+    p += head;
+    out += head;
+    n -= head;
+  }
+  if (n == 0) {  // all of it went to complete the tail
+    if (high & 0x80) return false;
+    *newlines += lines;
+    return true;
+  }
+  length_ += n;
+  uint64_t h = h_;
+  // The '\n' bytes of each word by the exact zero-byte test; summed per byte lane (at most 8 a word, so a lane
+  // holds 31 words' worth before it could pass 255) and folded every 31 words.
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  uint64_t lanes = 0;
+  int words = 0;
+  for (; n >= 8; p += 8, out += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    std::memcpy(out, &w, 8);
+    h = MixWord(h, LoadLe64(p));
+    high |= w;
+    const uint64_t x = w ^ 0x0A0A0A0A0A0A0A0AULL;
+    lanes += (~(((x & kLow7) + kLow7) | x | kLow7)) >> 7;  // 1 in each byte that was '\n'
+    if (++words == 31) {
+      lines += (lanes * 0x0101010101010101ULL) >> 56;
+      lanes = 0;
+      words = 0;
+    }
+  }
+  lines += (lanes * 0x0101010101010101ULL) >> 56;
+  h_ = h;
+  for (size_t i = 0; i < n; ++i) {
+    high |= p[i];
+    lines += p[i] == '\n';
+  }
+  std::memcpy(out, p, n);
+  std::memcpy(tail_, p, n);
+  tail_size_ = n;
+  if (high & 0x8080808080808080ULL) return false;
+  *newlines += lines;
+  return true;
+}
+
 uint64_t FileFingerprint::Final() const {
   unsigned char last[8] = {};
   std::memcpy(last, tail_, tail_size_);

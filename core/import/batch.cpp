@@ -196,15 +196,14 @@ void AppendUnquoted(std::string_view span, bool quoted, std::string* out) {
   }
 }
 
-// True when field `index` of the raw row reads back as `cell`.
-bool RawFieldIs(std::string_view raw, size_t index, std::string_view cell, std::string* scratch) {
-  std::string_view span;
-  bool quoted = false;
-  if (!FindRawField(raw, index, &span, &quoted)) return false;
-  if (!quoted) return span == cell;
-  scratch->clear();
-  AppendUnquoted(span, quoted, scratch);
-  return *scratch == cell;
+// The last position of `quoted` ("`...`") in `message`, or npos: only the message's backquotes are tried
+// (string_view::rfind compares at every position).
+size_t LastQuoted(std::string_view message, std::string_view quoted) {
+  if (quoted.size() > message.size()) return std::string_view::npos;
+  for (size_t at = message.size() - quoted.size() + 1; at-- > 0;) {
+    if (message[at] == '`' && std::memcmp(message.data() + at, quoted.data(), quoted.size()) == 0) return at;
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace
@@ -253,11 +252,11 @@ void BatchIssues::Push(uint64_t line, uint32_t column, uint64_t byte_offset, uin
   const uint32_t field_id = Name(field), code_id = Name(code);
   uint32_t kind = kNoKind;
   if (cell != nullptr && column > 0) {
-    // The message around Quoted(cell), when the raw row reads the cell back.
+    // The message around Quoted(cell); the raw row gives the cell back (Add's REQUIRES).
     quoted_scratch_.clear();
     import_internal::AppendQuoted(&quoted_scratch_, *cell);
-    const size_t at = message.rfind(quoted_scratch_);
-    if (at != std::string_view::npos && RawFieldIs(raw_rows_[raw], column - 1, *cell, &key_scratch_)) {
+    const size_t at = LastQuoted(message, quoted_scratch_);
+    if (at != std::string_view::npos) {
       kind = KindOf(field_id, code_id, import_id, rejected, Kind::kAroundCell, message.substr(0, at),
                     message.substr(at + quoted_scratch_.size()));
     }

@@ -47,9 +47,10 @@ class BatchIssues {
  public:
   using const_iterator = std::vector<ImportIssue>::const_iterator;
 
-  // An issue of row `line` (column 1-based, 0 = the whole row). `raw_row` is the record as CsvRecord::AppendRaw
-  // writes it (fields joined by ',', quoted when they hold ',', '"' or a line break) and `cell`, when not
-  // null, the record's field at `column`: a message that quotes it is then stored by its shape.
+  // An issue of row `line` (column 1-based, 0 = the whole row). `cell`, when not null, is the record's field at
+  // `column`: a message that quotes it is then stored by its shape. REQUIRES with a cell: `raw_row` is the
+  // record as CsvRecord::AppendRaw writes it (fields joined by ',', quoted when they hold ',', '"' or a line
+  // break), so that RawField(raw_row, column - 1) is the cell (import_internal::AddIssue passes both).
   void Add(uint64_t line, uint32_t column, uint64_t byte_offset, std::string_view field, std::string_view code,
            std::string_view message, std::string_view raw_row, bool rejected, const std::string_view* cell = nullptr);
   // True when the last issue was added by Add() for the record at `byte_offset`: a further issue of the same

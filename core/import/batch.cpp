@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "core/import/internal/common.h"
+
 namespace rapport {
 
 namespace {
@@ -147,41 +149,185 @@ uint32_t BatchIssues::Name(std::string_view name) {
   return names_.Intern(name);
 }
 
+namespace {
+
+// Field `index` of a raw row as CsvRecord::AppendRaw writes it: `*span` is its text as written (without the
+// enclosing quotes when `*quoted`, its doubled quotes still doubled). False past the last field.
+bool FindRawField(std::string_view raw, size_t index, std::string_view* span, bool* quoted) {
+  size_t at = 0;
+  for (size_t k = 0;; ++k) {
+    size_t end;
+    const bool q = at < raw.size() && raw[at] == '"';
+    if (q) {
+      end = at + 1;
+      while (end < raw.size() && !(raw[end] == '"' && (end + 1 == raw.size() || raw[end + 1] != '"'))) {
+        end += raw[end] == '"' ? 2 : 1;
+      }
+      // `end` is the closing quote (or the end of a malformed row).
+      if (k == index) {
+        *span = raw.substr(at + 1, end - at - 1);
+        *quoted = true;
+        return true;
+      }
+      end = std::min(end + 1, raw.size());
+    } else {
+      end = raw.find(',', at);
+      if (end == std::string_view::npos) end = raw.size();
+      if (k == index) {
+        *span = raw.substr(at, end - at);
+        *quoted = false;
+        return true;
+      }
+    }
+    if (end >= raw.size()) return false;
+    at = end + 1;  // past the ','
+  }
+}
+
+// The field's text, its doubled quotes made single when it was quoted.
+void AppendUnquoted(std::string_view span, bool quoted, std::string* out) {
+  if (!quoted) {
+    out->append(span.data(), span.size());
+    return;
+  }
+  for (size_t i = 0; i < span.size(); ++i) {
+    out->push_back(span[i]);
+    if (span[i] == '"' && i + 1 < span.size() && span[i + 1] == '"') ++i;
+  }
+}
+
+// The last position of `quoted` ("`...`") in `message`, or npos: only the message's backquotes are tried
+// (string_view::rfind compares at every position).
+size_t LastQuoted(std::string_view message, std::string_view quoted) {
+  if (quoted.size() > message.size()) return std::string_view::npos;
+  for (size_t at = message.size() - quoted.size() + 1; at-- > 0;) {
+    if (message[at] == '`' && std::memcmp(message.data() + at, quoted.data(), quoted.size()) == 0) return at;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::string BatchIssues::RawField(std::string_view raw_row, size_t index) {
+  std::string out;
+  std::string_view span;
+  bool quoted = false;
+  if (FindRawField(raw_row, index, &span, &quoted)) AppendUnquoted(span, quoted, &out);
+  return out;
+}
+
+uint32_t BatchIssues::KindOf(uint32_t field, uint32_t code, uint32_t import_id, bool rejected, Kind::Message how,
+                             std::string_view before, std::string_view after) {
+  const auto same = [&](const Kind& k) {
+    return k.field == field && k.code == code && k.import_id == import_id && k.rejected == rejected &&
+           k.message == how && k.before.size() == before.size() && k.after.size() == after.size() &&
+           std::memcmp(k.before.data(), before.data(), before.size()) == 0 &&
+           std::memcmp(k.after.data(), after.data(), after.size()) == 0;
+  };
+  // A file's issues come in a few kinds: comparing with the first few beats building a key and hashing it.
+  constexpr size_t kScan = 8;
+  for (size_t id = 0; id < kinds_.size() && id < kScan; ++id) {
+    if (same(kinds_[id])) return static_cast<uint32_t>(id);
+  }
+  key_scratch_.clear();
+  const auto put = [&](uint32_t v) { key_scratch_.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put(field);
+  put(code);
+  put(import_id);
+  put(static_cast<uint32_t>(rejected) | static_cast<uint32_t>(how) << 1);
+  put(static_cast<uint32_t>(before.size()));
+  key_scratch_.append(before.data(), before.size());
+  key_scratch_.append(after.data(), after.size());
+  const uint32_t found = kind_keys_.Find(key_scratch_);
+  if (found != kNoId) return found - 1;
+  if (how != Kind::kKept && kinds_.size() >= kMaxKinds) return kNoKind;
+  kind_keys_.Intern(key_scratch_);  // id kinds_.size() + 1
+  kinds_.push_back(Kind{field, code, import_id, rejected, how, std::string(before), std::string(after)});
+  return static_cast<uint32_t>(kinds_.size() - 1);
+}
+
+void BatchIssues::Push(uint64_t line, uint32_t column, uint64_t byte_offset, uint32_t raw, std::string_view field,
+                       std::string_view code, std::string_view message, bool rejected, uint32_t import_id,
+                       const std::string_view* cell) {
+  const uint32_t field_id = Name(field), code_id = Name(code);
+  uint32_t kind = kNoKind;
+  if (cell != nullptr && column > 0) {
+    // The message around Quoted(cell); the raw row gives the cell back (Add's REQUIRES).
+    quoted_scratch_.clear();
+    import_internal::AppendQuoted(&quoted_scratch_, *cell);
+    const size_t at = LastQuoted(message, quoted_scratch_);
+    if (at != std::string_view::npos) {
+      kind = KindOf(field_id, code_id, import_id, rejected, Kind::kAroundCell, message.substr(0, at),
+                    message.substr(at + quoted_scratch_.size()));
+    }
+  }
+  if (kind == kNoKind) {
+    // A message that does not quote the cell ("found nothing") is mostly the same for every row of its kind.
+    kind = KindOf(field_id, code_id, import_id, rejected, Kind::kWhole, message, {});
+  }
+  if (kind == kNoKind) {
+    kind = KindOf(field_id, code_id, import_id, rejected, Kind::kKept, {}, {});
+    messages_.Append(message);
+  } else {
+    messages_.Append({});
+  }
+  const uint32_t short_line = line < kLongLine ? static_cast<uint32_t>(line) : kLongLine;
+  if (short_line == kLongLine) long_lines_.emplace_back(numbers_.size(), line);
+  numbers_.push_back({byte_offset, short_line, column, raw, kind});
+}
+
 void BatchIssues::Add(uint64_t line, uint32_t column, uint64_t byte_offset, std::string_view field,
-                      std::string_view code, std::string_view message, std::string_view raw_row, bool rejected) {
-  numbers_.push_back({line, byte_offset, column, 0, Name(field), Name(code), static_cast<uint32_t>(raw_rows_.size()),
-                      rejected});
-  messages_.Append(message);
+                      std::string_view code, std::string_view message, std::string_view raw_row, bool rejected,
+                      const std::string_view* cell) {
+  const uint32_t raw = static_cast<uint32_t>(raw_rows_.size());
   raw_rows_.Append(raw_row);
+  Push(line, column, byte_offset, raw, field, code, message, rejected, 0, cell);
   last_added_at_ = byte_offset;
 }
 
 void BatchIssues::AddOnSameRow(uint64_t line, uint32_t column, std::string_view field, std::string_view code,
-                               std::string_view message, bool rejected) {
-  const Numbers& last = numbers_.back();
-  numbers_.push_back({line, last.byte_offset, column, 0, Name(field), Name(code), last.raw, rejected});
-  messages_.Append(message);
+                               std::string_view message, bool rejected, const std::string_view* cell) {
+  const Numbers last = numbers_.back();
+  Push(line, column, last.byte_offset, last.raw, field, code, message, rejected, 0, cell);
 }
 
 void BatchIssues::push_back(const ImportIssue& issue) {
-  Add(issue.line, issue.column, issue.byte_offset, issue.field, issue.code, issue.message, issue.raw_row,
-      issue.rejected);
-  numbers_.back().import_id = issue.import_id;
+  const uint32_t raw = static_cast<uint32_t>(raw_rows_.size());
+  raw_rows_.Append(issue.raw_row);
+  Push(issue.line, issue.column, issue.byte_offset, raw, issue.field, issue.code, issue.message, issue.rejected,
+       issue.import_id, nullptr);
   last_added_at_ = UINT64_MAX;
 }
 
 ImportIssue BatchIssues::Get(size_t i) const {
   const Numbers& n = numbers_[i];
+  const Kind& kind = kinds_[n.kind];
   ImportIssue issue;
-  issue.import_id = n.import_id;
+  issue.import_id = kind.import_id;
   issue.line = n.line;
+  if (n.line == kLongLine) {
+    const auto at = std::lower_bound(long_lines_.begin(), long_lines_.end(), std::make_pair(i, uint64_t{0}));
+    issue.line = at->second;
+  }
   issue.column = n.column;
   issue.byte_offset = n.byte_offset;
-  issue.field = names_[n.field];
-  issue.code = names_[n.code];
-  issue.message = std::string(messages_[i]);
+  issue.field = names_[kind.field];
+  issue.code = names_[kind.code];
   issue.raw_row = std::string(raw_rows_[n.raw]);
-  issue.rejected = n.rejected;
+  switch (kind.message) {
+    case Kind::kKept:
+      issue.message = std::string(messages_[i]);
+      break;
+    case Kind::kWhole:
+      issue.message = kind.before;
+      break;
+    case Kind::kAroundCell:
+      issue.message = kind.before;
+      import_internal::AppendQuoted(&issue.message, RawField(issue.raw_row, n.column - 1));
+      issue.message += kind.after;
+      break;
+  }
+  issue.rejected = kind.rejected;
   return issue;
 }
 
@@ -202,6 +348,7 @@ void BatchIssues::clear() {
   numbers_.clear();
   messages_.Clear();
   raw_rows_.Clear();
+  long_lines_.clear();
 }
 
 void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head) {

@@ -32,10 +32,14 @@ struct BatchIdentity {
   size_t size() const { return email.size(); }
 };
 
-// The batch's issues, packed: the numbers of each issue in one array, every message and raw row in one text
-// buffer each (issues of one record share its raw row), and the few distinct column names and codes interned.
-// A file whose rows are mostly bad keeps one issue per row, so an issue costs its text and ~40 bytes, with no
-// allocation of its own.
+// The batch's issues, packed: each issue is 24 bytes of numbers, its raw row in one text buffer (issues of one
+// record share it), and its message stored by shape. A file's messages come in few shapes: "`Email`: expected
+// an email like name@example.com, found `x`" is the same text around the quoted cell for every row, so an issue
+// whose message is such a text around Quoted(its cell) (core/import/internal/common.h), or a text that repeats
+// whole ("found nothing"), names a shared kind (its field, code, rejected flag and the text around the hole),
+// and the cell is read back from the raw row when the message is built (Get). Other messages are kept as
+// written. A file whose rows are mostly bad keeps one issue per row, so an issue costs its raw row and ~28
+// bytes, with no allocation of its own; Get() gives exactly the message that was added.
 // Get(i) builds an ImportIssue (MergeBatch does, once per issue). The vector-like reads (operator[],
 // iteration, back()) build every issue once into a list kept beside the packed one, so references stay
 // valid as in a std::vector until the next change; they are for tests and small batches.
@@ -43,14 +47,17 @@ class BatchIssues {
  public:
   using const_iterator = std::vector<ImportIssue>::const_iterator;
 
-  // An issue of row `line` (column 1-based, 0 = the whole row).
+  // An issue of row `line` (column 1-based, 0 = the whole row). `cell`, when not null, is the record's field at
+  // `column`: a message that quotes it is then stored by its shape. REQUIRES with a cell: `raw_row` is the
+  // record as CsvRecord::AppendRaw writes it (fields joined by ',', quoted when they hold ',', '"' or a line
+  // break), so that RawField(raw_row, column - 1) is the cell (import_internal::AddIssue passes both).
   void Add(uint64_t line, uint32_t column, uint64_t byte_offset, std::string_view field, std::string_view code,
-           std::string_view message, std::string_view raw_row, bool rejected);
+           std::string_view message, std::string_view raw_row, bool rejected, const std::string_view* cell = nullptr);
   // True when the last issue was added by Add() for the record at `byte_offset`: a further issue of the same
   // record (two bad cells) can then share its raw row (AddOnSameRow) instead of storing it again.
   bool LastAddedAt(uint64_t byte_offset) const { return last_added_at_ == byte_offset; }
   void AddOnSameRow(uint64_t line, uint32_t column, std::string_view field, std::string_view code,
-                    std::string_view message, bool rejected);
+                    std::string_view message, bool rejected, const std::string_view* cell = nullptr);
   // The raw row of the last issue. REQUIRES: !empty().
   std::string_view last_raw_row() const { return raw_rows_[numbers_.back().raw]; }
   void push_back(const ImportIssue& issue);
@@ -61,7 +68,8 @@ class BatchIssues {
   const ImportIssue& back() const { return Built().back(); }
   const_iterator begin() const { return Built().begin(); }
   const_iterator end() const { return Built().end(); }
-  // Room for `rows` issues whose messages and raw rows take `message_bytes` and `raw_bytes`.
+  // Room for `rows` issues whose messages (those kept as written) and raw rows take `message_bytes` and
+  // `raw_bytes`.
   void Reserve(size_t rows, size_t message_bytes, size_t raw_bytes);
   size_t message_bytes() const { return messages_.bytes(); }
   size_t raw_bytes() const { return raw_rows_.bytes(); }
@@ -71,21 +79,46 @@ class BatchIssues {
   // bad rows does not allocate one string per row). Its contents are the caller's.
   std::string* scratch() { return &scratch_; }
 
+  // Field `index` (0-based) of a raw row as CsvRecord::AppendRaw writes it (unquoted); "" past its last field.
+  static std::string RawField(std::string_view raw_row, size_t index);
+
  private:
-  struct Numbers {
-    uint64_t line, byte_offset;
-    uint32_t column, import_id;
-    uint32_t field, code;  // ids in names_
-    uint32_t raw;          // row of raw_rows_ (issues of one record share it)
+  // What issues of one shape share: field, code, rejected flag and import id, and how the message is made.
+  struct Kind {
+    uint32_t field, code, import_id;  // field and code: ids in names_
     bool rejected;
+    enum Message : uint8_t { kKept, kWhole, kAroundCell } message;  // kept in messages_; `before`; around the cell
+    std::string before, after;        // kWhole: the message; kAroundCell: the text before and after Quoted(cell)
   };
+  struct Numbers {
+    uint64_t byte_offset;
+    uint32_t line;    // kLongLine: in long_lines_
+    uint32_t column;
+    uint32_t raw;     // row of raw_rows_ (issues of one record share it)
+    uint32_t kind;    // in kinds_
+  };
+  static constexpr uint32_t kLongLine = UINT32_MAX;
+  // Past this many kinds, new shapes are kept as written (a file whose messages hold more than the cell).
+  static constexpr size_t kMaxKinds = 4096;
+
+  void Push(uint64_t line, uint32_t column, uint64_t byte_offset, uint32_t raw, std::string_view field,
+            std::string_view code, std::string_view message, bool rejected, uint32_t import_id,
+            const std::string_view* cell);
+  // Id of a kind, added when new (kNoKind past kMaxKinds).
+  uint32_t KindOf(uint32_t field, uint32_t code, uint32_t import_id, bool rejected, Kind::Message how,
+                  std::string_view before, std::string_view after);
+  static constexpr uint32_t kNoKind = UINT32_MAX;
   // Id of a field name or code in names_ (a linear look at the few kept, else the dictionary).
   uint32_t Name(std::string_view name);
   const std::vector<ImportIssue>& Built() const;
 
   std::vector<Numbers> numbers_;
-  BatchText messages_, raw_rows_;
+  BatchText messages_, raw_rows_;           // messages_: one row per issue, empty unless its kind is kKept
   Dictionary names_;
+  std::vector<Kind> kinds_;
+  Dictionary kind_keys_;                    // a kind's bytes -> its id + 1 (id 0 of a Dictionary is "")
+  std::string key_scratch_, quoted_scratch_;
+  std::vector<std::pair<size_t, uint64_t>> long_lines_;  // (issue, line) for lines >= kLongLine, in order
   uint64_t last_added_at_ = UINT64_MAX;  // byte offset of the record of the last Add(), else UINT64_MAX
   mutable std::vector<ImportIssue> built_;  // issues [0, built_.size()) as ImportIssue values
   std::string scratch_;

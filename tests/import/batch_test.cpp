@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/import/batch.h"
+#include "core/import/internal/common.h"
 #include "import/import_test_util.h"
 
 namespace rapport {
@@ -164,6 +165,92 @@ TEST_CASE("BatchIssues packs the issues and reads every field back", "[import][b
   CHECK(issues.empty());
   CHECK(issues.begin() == issues.end());
   CHECK_FALSE(issues.LastAddedAt(600));
+}
+
+TEST_CASE("BatchIssues keeps a message by its shape and reads back the text it was given", "[import][batch]") {
+  // A message around the quoted cell keeps only its shape; the cell is read back from the raw row, whether
+  // the field was written as is or quoted (',', '"', line breaks), and however Quoted() cuts it.
+  const std::string long_cell = std::string(70, 'a') + "\xC3\xA9\xC3\xA9";  // cut inside a 2-byte character
+  struct Case {
+    std::string raw;
+    uint32_t column;  // 1-based
+    std::string cell;
+  };
+  const std::vector<Case> cases = {
+      {"c1,2024-13-01,4.00", 2, "2024-13-01"},
+      {"c1,\"1,5\",x", 2, "1,5"},
+      {"\"say \"\"hi\"\"\",b", 1, "say \"hi\""},
+      {"a,\"two\nlines\",c", 2, "two\nlines"},
+      {"a,b," + long_cell, 3, long_cell},
+      {"a,,c", 2, ""},
+      {"x", 1, "x"},
+      {",", 2, ""},
+      {"\"\"\"\",\"q\"\"\"", 2, "q\""},
+  };
+  BatchIssues issues;
+  std::vector<std::string> messages;
+  uint64_t offset = 0;
+  for (const Case& c : cases) {
+    const std::string_view cell = c.cell;
+    CHECK(BatchIssues::RawField(c.raw, c.column - 1) == c.cell);
+    std::string message = "`amount`: expected an amount like 12.50, found ";
+    import_internal::AppendQuoted(&message, c.cell);
+    message += "; the row is rejected";
+    messages.push_back(message);
+    issues.Add(7, c.column, offset += 10, "amount", "bad_amount", message, c.raw, true, &cell);
+    // A second issue of the row, quoting the cell in the middle of its message.
+    std::string second = "`x` ";
+    import_internal::AppendQuoted(&second, c.cell);
+    second += " `y`";
+    messages.push_back(second);
+    issues.AddOnSameRow(8, c.column, "amount", "other", second, false, &cell);
+  }
+  // A cell the message does not quote, a message repeated: each a shape of its own, the whole text.
+  const std::string_view elsewhere = "zzz";
+  issues.Add(9, 1, offset += 10, "sku", "bad_sku", "`sku`: expected a sku, found `abc`", "abc,d", true, &elsewhere);
+  messages.push_back("`sku`: expected a sku, found `abc`");
+  const std::string_view missing = "";
+  for (int i = 0; i < 3; ++i) {
+    issues.Add(10 + i, 4, offset += 10, "email", "missing", "expected an email, found nothing", "a,b", true, &missing);
+    messages.push_back("expected an email, found nothing");
+  }
+  CHECK(issues.message_bytes() == 0);  // every message above is kept by its shape
+  REQUIRE(issues.size() == messages.size());
+  for (size_t i = 0; i < messages.size(); ++i) CHECK(issues.Get(i).message == messages[i]);
+  CHECK(issues.Get(1).rejected == false);
+  CHECK(issues.Get(1).code == "other");
+  CHECK(issues.Get(1).line == 8);
+  CHECK(issues.Get(2).raw_row == cases[1].raw);
+  // A line past 32 bits, and many shapes (a message holding more than its cell): every one reads back.
+  BatchIssues many;
+  const uint64_t far = (uint64_t{1} << 33) + 5;
+  std::vector<std::string> varied;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string cell = std::to_string(i % 7);
+    varied.push_back("row " + std::to_string(i) + ": `" + cell + "`");
+    many.Add(i == 3 ? far : static_cast<uint64_t>(i), 1, static_cast<uint64_t>(i), "n", "c", varied.back(),
+             cell + ",x", i % 2 == 0, nullptr);
+  }
+  ImportIssue with_id;
+  with_id.import_id = 4;
+  with_id.line = far + 1;
+  with_id.message = "kept";
+  many.push_back(with_id);
+  REQUIRE(many.size() == 5001);
+  CHECK(many.message_bytes() > 0);  // past the shapes kept, messages are kept as given
+  for (int i = 0; i < 5000; ++i) {
+    const ImportIssue got = many.Get(static_cast<size_t>(i));
+    CHECK(got.message == varied[static_cast<size_t>(i)]);
+    CHECK(got.line == (i == 3 ? far : static_cast<uint64_t>(i)));
+    CHECK(got.rejected == (i % 2 == 0));
+  }
+  CHECK(many.Get(5000).line == far + 1);
+  CHECK(many.Get(5000).import_id == 4);
+  CHECK(many.Get(5000).message == "kept");
+  many.clear();
+  many.Add(1, 1, 0, "n", "c", "again `1`", "1", true, nullptr);
+  CHECK(many.Get(0).line == 1);
+  CHECK(many.Get(0).message == "again `1`");
 }
 
 TEST_CASE("A rejected row's raw text is the row as CsvRecord::Raw writes it, quoted or not", "[import][batch]") {

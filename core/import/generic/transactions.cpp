@@ -9,6 +9,8 @@
 #include <charconv>
 #include <cstring>
 #include <memory>
+#include <type_traits>
+#include <vector>
 
 #include "core/import/header.h"
 #include "core/import/internal/common.h"
@@ -582,36 +584,40 @@ class GenericTransactionsImporter : public Importer {
   }
 
   // Rows of one order id that were not adjacent: regroup the lines so each order's lines are contiguous
-  // (batch.h), keeping file order within an order.
+  // (batch.h), keeping file order within an order. One column at a time, each freed once regrouped, so a
+  // whole file's lines are not held twice at the end (the batch's peak is what a cold import pays for).
   void GroupLines(ImportBatch* b) {
-    const ImportBatch::Lines& l = b->lines;  // read through const: the lazy columns stay unstored
+    ImportBatch::Lines& l = b->lines;
+    const ImportBatch::Lines& read = l;  // read through const: the lazy columns stay unstored
     ImportBatch::Orders& o = b->orders;
     const size_t n = l.order.size();
     std::vector<uint32_t> start(o.key.size() + 1, 0);
     for (uint32_t k : l.order) ++start[k + 1];
     for (size_t k = 0; k < o.key.size(); ++k) start[k + 1] += start[k];
-    std::vector<uint32_t> position = start;
     std::vector<uint32_t> order_of(n);  // new index -> old index
-    for (size_t i = 0; i < n; ++i) order_of[position[l.order[i]]++] = static_cast<uint32_t>(i);
-    ImportBatch::Lines sorted;
-    sorted.untitled_is_sku = l.untitled_is_sku;
-    sorted.order.reserve(n);
-    sorted.sku.Reserve(n, l.sku.bytes());
-    sorted.title.Reserve(n, l.title.bytes());
-    sorted.quantity.reserve(n);
-    sorted.unit_price_cents.reserve(n);
-    for (uint32_t old : order_of) {
-      sorted.order.push_back(l.order[old]);
-      Put(&sorted.sku, l.sku[old]);
-      Put(&sorted.title, l.title[old]);
-      sorted.quantity.push_back(l.quantity[old]);
-      sorted.unit_price_cents.push_back(l.unit_price_cents[old]);
+    {
+      std::vector<uint32_t> position(start.begin(), start.end() - 1);
+      for (size_t i = 0; i < n; ++i) order_of[position[l.order[i]]++] = static_cast<uint32_t>(i);
     }
-    // A generic file gives no vendor or line discount (PadDefaults): both stay lazy.
-    sorted.vendor.AppendEmpty(n);
-    sorted.discount_cents.resize(n);
-    b->lines = std::move(sorted);
+    const auto regroup = [&](auto* column) {
+      std::decay_t<decltype(*column)> sorted;
+      sorted.reserve(n);
+      for (uint32_t old : order_of) sorted.push_back((*column)[old]);
+      *column = std::move(sorted);
+    };
+    regroup(&l.quantity);
+    regroup(&l.unit_price_cents);
+    const auto regroup_text = [&](const BatchText& column, BatchText* out) {
+      BatchText sorted;
+      sorted.Reserve(n, column.bytes());
+      for (uint32_t old : order_of) Put(&sorted, column[old]);
+      *out = std::move(sorted);
+    };
+    regroup_text(read.sku, &l.sku);
+    regroup_text(read.title, &l.title);
+    // A generic file gives no vendor or line discount (PadDefaults): both stay lazy, all default.
     for (size_t k = 0; k < o.key.size(); ++k) {
+      std::fill(l.order.begin() + start[k], l.order.begin() + start[k + 1], static_cast<uint32_t>(k));
       o.first_line[k] = start[k];
       o.line_count[k] = start[k + 1] - start[k];
     }

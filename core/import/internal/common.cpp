@@ -64,10 +64,17 @@ bool HasLineBreak(std::string_view text) {
 void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::string_view field, const char* code,
               std::string_view message, bool rejected) {
   const uint32_t column_1 = column >= 0 ? static_cast<uint32_t>(column + 1) : 0;
+  // The cell the message may quote: BatchIssues then keeps the message's shape, not its text.
+  std::string_view cell_value;
+  const std::string_view* cell = nullptr;
+  if (column >= 0 && static_cast<size_t>(column) < record.size()) {
+    cell_value = record[static_cast<size_t>(column)];
+    cell = &cell_value;
+  }
   if (batch->issues.LastAddedAt(record.byte_offset())) {  // a second issue of this record: its raw row is kept
     const bool later_line = column > 0 && HasLineBreak(batch->issues.last_raw_row());
     const uint64_t line = later_line ? record.LineOfField(static_cast<size_t>(column)) : record.line();
-    batch->issues.AddOnSameRow(line, column_1, field, code, message, rejected);
+    batch->issues.AddOnSameRow(line, column_1, field, code, message, rejected, cell);
     return;
   }
   std::string_view raw;
@@ -80,7 +87,7 @@ void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::stri
     // Only a quoted line break puts a field on a later line than the record's first.
     if (column > 0 && HasLineBreak(raw)) line = record.LineOfField(static_cast<size_t>(column));
   }
-  batch->issues.Add(line, column_1, record.byte_offset(), field, code, message, raw, rejected);
+  batch->issues.Add(line, column_1, record.byte_offset(), field, code, message, raw, rejected, cell);
 }
 
 void UpperTo(std::string_view s, std::string* out) {

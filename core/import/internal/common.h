@@ -18,8 +18,8 @@ std::string Quoted(std::string_view value);
 // Quoted(value), appended to *out.
 void AppendQuoted(std::string* out, std::string_view value);
 
-// Appends an ImportIssue for `record`. `column` is the 0-based field index, or -1 for the whole row. The
-// message is copied into the batch.
+// Appends an ImportIssue for `record`. `column` is the 0-based field index, or -1 for the whole row. A message
+// that quotes the cell (Quoted) or repeats is kept by its shape (BatchIssues), any other copied into the batch.
 void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::string_view field, const char* code,
               std::string_view message, bool rejected);
 

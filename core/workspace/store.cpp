@@ -999,6 +999,11 @@ class RowRecorder {
   explicit RowRecorder(SliceRows* rows) : rows_(*rows) {}
   void Row(RowKind kind) { rows_.words.push_back(SliceRows::kRow | kind); }
   void Int(int64_t v) {
+    const uint64_t word = static_cast<uint64_t>(v) << 8;
+    if (static_cast<int64_t>(word) >> 8 == v) {  // fits in 56 bits (>> of a negative value: arithmetic in C++20, and in g++/clang)
+      rows_.words.push_back(SliceRows::kSmallInt | word);
+      return;
+    }
     rows_.words.push_back(SliceRows::kInt);
     rows_.words.push_back(static_cast<uint64_t>(v));
   }
@@ -1013,7 +1018,6 @@ class RowRecorder {
  private:
   void Bytes(uint64_t tag, std::string_view v) {
     rows_.words.push_back(tag | (static_cast<uint64_t>(v.size()) << 8));
-    rows_.words.push_back(rows_.bytes.size());
     rows_.bytes.append(v.data(), v.size());
   }
   SliceRows& rows_;
@@ -1046,7 +1050,7 @@ Status Store::WriteRows(const SliceRows& rows) {
   RowWriter out(db_);
   const uint64_t* at = rows.words.data();
   const uint64_t* const end = at + rows.words.size();
-  const char* const bytes = rows.bytes.data();
+  const char* bytes = rows.bytes.data();  // the next value's bytes
   bool open = false;
   for (; at < end; ++at) {
     const uint64_t word = *at;
@@ -1058,10 +1062,11 @@ Status Store::WriteRows(const SliceRows& rows) {
       continue;
     }
     switch (tag) {
+      case SliceRows::kSmallInt: out.Int(static_cast<int64_t>(word) >> 8); break;
       case SliceRows::kInt: out.Int(static_cast<int64_t>(*++at)); break;
       case SliceRows::kNull: out.Null(); break;
-      case SliceRows::kText: out.Text(std::string_view(bytes + *++at, word >> 8)); break;
-      case SliceRows::kBlob: out.Blob(std::string_view(bytes + *++at, word >> 8)); break;
+      case SliceRows::kText: out.Text(std::string_view(bytes, word >> 8)); bytes += word >> 8; break;
+      case SliceRows::kBlob: out.Blob(std::string_view(bytes, word >> 8)); bytes += word >> 8; break;
       default: return InternalError(name_ + ": malformed captured rows");
     }
   }

@@ -74,7 +74,7 @@ int RunSummary(const std::vector<std::string>& argv) {
   const model::CustomerSummary& s = *summary;
   for (size_t i = 0; i < s.size(); ++i) {
     const uint32_t c = s.customer[i];
-    const std::string& key = ws.customers.key[c];
+    const std::string key(ws.customers.key[c]);
     const std::string id = key.rfind("email:", 0) == 0 ? key.substr(6) : key;
     std::printf("%s,%s,%s,%d,%d,%s,%s,%s,%s,%s,%d,%d\n", CsvQuote(id).c_str(), FormatDay(s.first_day[i]).c_str(),
                 FormatDay(s.last_day[i]).c_str(), facts.orders[c], facts.purchase_days[c],

@@ -117,15 +117,15 @@ Audience BuildAudience(const Workspace& ws, const AudienceRequest& request) {
   const std::string tag = std::string(TrimAscii(request.name)).substr(0, 100);  // Mailchimp: tags <= 100 chars
   for (size_t r = 0; r < a.customers.size(); ++r) {
     const uint32_t c = a.customers[r];
-    const std::string& first = c < cu.first_name.size() ? cu.first_name[c] : std::string();
-    const std::string& last = c < cu.last_name.size() ? cu.last_name[c] : std::string();
+    const std::string first(c < cu.first_name.size() ? cu.first_name[c] : std::string_view());
+    const std::string last(c < cu.last_name.size() ? cu.last_name[c] : std::string_view());
     if (a.holdout[r]) {
       ++a.held_out;
-      line({cu.email[c], first, last, cu.key[c]}, &a.holdout_csv);
+      line({std::string(cu.email[c]), first, last, std::string(cu.key[c])}, &a.holdout_csv);
       continue;
     }
     ++a.sent;
-    std::vector<std::string> cells = {cu.email[c], first, last};
+    std::vector<std::string> cells = {std::string(cu.email[c]), first, last};
     if (request.format != AudienceFormat::kKlaviyo) cells.push_back(tag);
     if (properties) {
       const size_t i = rows[r];

@@ -192,7 +192,7 @@ std::string PlaybookReason(const SegmentContext& ctx, const PlaybookOptions& opt
     case PlaybookKind::kReviewRequest: {
       const OrderTable& o = ws.orders;
       const uint32_t order = a.ref;
-      return "order " + (order < o.name.size() && !o.name[order].empty() ? o.name[order] + " " : std::string()) +
+      return "order " + (order < o.name.size() && !o.name[order].empty() ? std::string(o.name[order]) + " " : std::string()) +
              (a.own ? "fulfilled on " : "placed on ") + FormatDay(a.ref_day) + "; no review yet of " +
              ProductName(ws, a.product) + "; ask " + std::to_string(opt.review_delay_days) + " days after " +
              (a.own ? "fulfilment" : "the order");

@@ -107,11 +107,12 @@ class Merger {
         }
       }
       bool changed = false;
-      changed |= Fill(&w_.customers.email[id], email);
-      changed |= Fill(&w_.customers.phone[id], phone);
-      changed |= Fill(&w_.customers.platform_id[id], pid);
-      changed |= Fill(&w_.customers.first_name[id], who.first_name[i]);
-      changed |= Fill(&w_.customers.last_name[id], who.last_name[i]);
+      CustomerTable& c = w_.customers;
+      changed |= Fill(&c.email, id, email);
+      changed |= Fill(&c.phone, id, phone);
+      changed |= Fill(&c.platform_id, id, pid);
+      changed |= Fill(&c.first_name, id, who.first_name[i]);
+      changed |= Fill(&c.last_name, id, who.last_name[i]);
       if (changed) MarkCustomer(id);
     }
     if (!a.email.empty()) w_.customer_alias.InsertHashed(a.email, a.email_h, id);
@@ -134,6 +135,12 @@ class Merger {
   static bool Fill(std::string* field, std::string_view value) {
     if (!field->empty() || value.empty()) return false;
     field->assign(value.data(), value.size());
+    return true;
+  }
+  // Row `id` of a packed column, set when empty (TextColumn::Set: the overlay until FinishMerge compacts it).
+  static bool Fill(TextColumn* column, size_t id, std::string_view value) {
+    if (value.empty() || !(*column)[id].empty()) return false;
+    column->Set(id, value);
     return true;
   }
 
@@ -222,6 +229,16 @@ template <typename Column>
 void Reserve(Column* column, size_t n) {
   if (n > column->capacity()) column->reserve(std::max(n, column->capacity() + column->capacity() / 2));
 }
+// A packed text column: the rows as above, and the text at the rows' mean length so far, 2 % over (before
+// any text, the text grows by doubling).
+void Reserve(TextColumn* column, size_t n) {
+  if (n <= column->capacity()) return;
+  const size_t rows = std::max(n, column->capacity() + column->capacity() / 2);
+  const size_t bytes = column->size() == 0 ? 0
+                       : static_cast<size_t>(1.02 * static_cast<double>(column->bytes()) /
+                                             static_cast<double>(column->size()) * static_cast<double>(rows));
+  column->Reserve(rows, bytes);
+}
 
 // How many more rows of a kind (customers, aliases) this import will add, at the rate per order of the slices
 // merged before this one (`added` of them over their orders), for the orders still expected
@@ -288,7 +305,7 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
       c.country[id] = w->countries.Intern(bc.country[i]);
       changed = true;
     }
-    changed |= Merger::Fill(&c.tags[id], bc.tags[i]);
+    changed |= Merger::Fill(&c.tags, id, bc.tags[i]);
     if (c.accepts_marketing[id] < 0 && i < bc.accepts_marketing.size() && bc.accepts_marketing[i] >= 0) {
       c.accepts_marketing[id] = bc.accepts_marketing[i];
       changed = true;
@@ -561,6 +578,9 @@ void FinishMerge(const ImportBatch& batch, const MergeTotals& totals, uint32_t i
   }
   std::sort(record->currencies.begin(), record->currencies.end());
   w->imports.push_back(*record);
+  // Rows filled in after later rows were added (Merger::Fill) go back into their columns' buffers.
+  CustomerTable& c = w->customers;
+  for (TextColumn* column : {&c.email, &c.phone, &c.platform_id, &c.first_name, &c.last_name, &c.tags}) column->Compact();
 }
 
 }  // namespace rapport

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <unordered_map>
 #include <utility>
 
@@ -266,6 +267,18 @@ void PackLinesFinal(sqlite3_context* ctx) {
   sqlite3_result_blob64(ctx, (*packed)->data(), (*packed)->size(), SQLITE_TRANSIENT);
   delete *packed;
   *packed = nullptr;
+}
+
+// The packed text columns are loaded with their rows reserved from the row count and their text from the
+// mean length of the first kTextSampleRows rows (5 % over; a column longer than that grows by doubling once),
+// so that a column's text is not copied into a new buffer at every doubling.
+constexpr size_t kTextSampleRows = 1024;
+void ReserveText(std::initializer_list<TextColumn*> columns, size_t rows) {
+  if (rows <= 2 * kTextSampleRows) return;
+  for (TextColumn* c : columns) {
+    c->Reserve(rows, static_cast<size_t>(1.05 * static_cast<double>(c->bytes()) / static_cast<double>(c->size()) *
+                                         static_cast<double>(rows)));
+  }
 }
 
 std::string Join(const std::vector<std::string>& values) {
@@ -531,8 +544,9 @@ Status Store::Load(Workspace* out) {
     // Columns sized once from the row count (as for orders and lines): growing them by doubling would leave up
     // to twice the memory reserved, and each doubling holds the old and the new array at once.
     Stmt count(db_, "SELECT count(*) FROM customers");
+    size_t n = 0;
     if (count.ok() && count.Row()) {
-      const size_t n = static_cast<size_t>(count.ColInt(0));
+      n = static_cast<size_t>(count.ColInt(0));
       c.key.reserve(n); c.email.reserve(n); c.phone.reserve(n); c.platform_id.reserve(n); c.first_name.reserve(n);
       c.last_name.reserve(n); c.country.reserve(n); c.tags.reserve(n); c.accepts_marketing.reserve(n);
       c.reported_spent_cents.reserve(n); c.reported_orders.reserve(n); c.import_id.reserve(n);
@@ -543,6 +557,9 @@ Status Store::Load(Workspace* out) {
     InternMemo country_memo;
     while (q.Row()) {
       if (static_cast<size_t>(q.ColInt(0)) != c.size()) return corrupt("customers");
+      if (c.size() == kTextSampleRows) {
+        ReserveText({&c.key, &c.email, &c.phone, &c.platform_id, &c.first_name, &c.last_name, &c.tags}, n);
+      }
       c.key.emplace_back(q.ColText(1));
       c.email.emplace_back(q.ColText(2));
       c.phone.emplace_back(q.ColText(3));
@@ -562,8 +579,9 @@ Status Store::Load(Workspace* out) {
     OrderTable& o = w.orders;
     OrderLineTable& l = w.lines;
     Stmt count(db_, "SELECT count(*), sum(rp_line_count(lines)) FROM orders");
+    size_t n = 0;
     if (count.ok() && count.Row()) {
-      const size_t n = static_cast<size_t>(count.ColInt(0));
+      n = static_cast<size_t>(count.ColInt(0));
       o.key.reserve(n); o.name.reserve(n); o.customer.reserve(n); o.day.reserve(n); o.seconds.reserve(n);
       o.offset_minutes.reserve(n); o.currency.reserve(n); o.subtotal_cents.reserve(n); o.discount_cents.reserve(n);
       o.shipping_cents.reserve(n); o.tax_cents.reserve(n); o.total_cents.reserve(n); o.refunded_cents.reserve(n);
@@ -582,6 +600,7 @@ Status Store::Load(Workspace* out) {
     while (q.Row()) {
       const uint32_t id = static_cast<uint32_t>(o.size());
       if (static_cast<size_t>(q.ColInt(0)) != id) return corrupt("orders");
+      if (id == kTextSampleRows) ReserveText({&o.key, &o.name}, n);
       o.key.emplace_back(q.ColText(1));
       o.name.emplace_back(q.ColText(2));
       o.customer.push_back(q.ColId(3));
@@ -980,6 +999,11 @@ class RowRecorder {
   explicit RowRecorder(SliceRows* rows) : rows_(*rows) {}
   void Row(RowKind kind) { rows_.words.push_back(SliceRows::kRow | kind); }
   void Int(int64_t v) {
+    const uint64_t word = static_cast<uint64_t>(v) << 8;
+    if (static_cast<int64_t>(word) >> 8 == v) {  // fits in 56 bits (>> of a negative value: arithmetic in C++20, and in g++/clang)
+      rows_.words.push_back(SliceRows::kSmallInt | word);
+      return;
+    }
     rows_.words.push_back(SliceRows::kInt);
     rows_.words.push_back(static_cast<uint64_t>(v));
   }
@@ -994,7 +1018,6 @@ class RowRecorder {
  private:
   void Bytes(uint64_t tag, std::string_view v) {
     rows_.words.push_back(tag | (static_cast<uint64_t>(v.size()) << 8));
-    rows_.words.push_back(rows_.bytes.size());
     rows_.bytes.append(v.data(), v.size());
   }
   SliceRows& rows_;
@@ -1027,7 +1050,7 @@ Status Store::WriteRows(const SliceRows& rows) {
   RowWriter out(db_);
   const uint64_t* at = rows.words.data();
   const uint64_t* const end = at + rows.words.size();
-  const char* const bytes = rows.bytes.data();
+  const char* bytes = rows.bytes.data();  // the next value's bytes
   bool open = false;
   for (; at < end; ++at) {
     const uint64_t word = *at;
@@ -1039,10 +1062,11 @@ Status Store::WriteRows(const SliceRows& rows) {
       continue;
     }
     switch (tag) {
+      case SliceRows::kSmallInt: out.Int(static_cast<int64_t>(word) >> 8); break;
       case SliceRows::kInt: out.Int(static_cast<int64_t>(*++at)); break;
       case SliceRows::kNull: out.Null(); break;
-      case SliceRows::kText: out.Text(std::string_view(bytes + *++at, word >> 8)); break;
-      case SliceRows::kBlob: out.Blob(std::string_view(bytes + *++at, word >> 8)); break;
+      case SliceRows::kText: out.Text(std::string_view(bytes, word >> 8)); bytes += word >> 8; break;
+      case SliceRows::kBlob: out.Blob(std::string_view(bytes, word >> 8)); bytes += word >> 8; break;
       default: return InternalError(name_ + ": malformed captured rows");
     }
   }

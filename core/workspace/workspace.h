@@ -19,17 +19,20 @@
 #include "core/workspace/columns.h"
 #include "core/workspace/key_index.h"
 #include "core/workspace/settings.h"
+#include "core/workspace/text_column.h"
 
 namespace rapport {
 
+// The customers' and orders' text is packed (TextColumn, core/workspace/text_column.h: one buffer per column,
+// rows read as std::string_view); the smaller tables keep a std::string per row.
 struct CustomerTable {
-  std::vector<std::string> key;          // identity key: "email:<addr>", "phone:<digits>" or "id:<platform>:<id>"
-  std::vector<std::string> email;        // normalised (lower-case), may be empty
-  std::vector<std::string> phone;        // normalised digits, may be empty
-  std::vector<std::string> platform_id;  // "<platform>:<id>", may be empty
-  std::vector<std::string> first_name, last_name;
+  TextColumn key;                        // identity key: "email:<addr>", "phone:<digits>" or "id:<platform>:<id>"
+  TextColumn email;                      // normalised (lower-case), may be empty
+  TextColumn phone;                      // normalised digits, may be empty
+  TextColumn platform_id;                // "<platform>:<id>", may be empty
+  TextColumn first_name, last_name;
   std::vector<uint32_t> country;         // Dictionary id in Workspace::countries (ISO-2 or name as exported)
-  std::vector<std::string> tags;         // comma-separated as exported
+  TextColumn tags;                       // comma-separated as exported
   std::vector<int8_t> accepts_marketing; // 1 yes, 0 no, -1 unknown
   std::vector<int64_t> reported_spent_cents;  // customers export `Total Spent`, -1 unknown (cross-check only)
   std::vector<int32_t> reported_orders;       // customers export `Total Orders`, -1 unknown
@@ -41,8 +44,8 @@ struct CustomerTable {
 enum OrderFlag : uint8_t { kOrderCancelled = 1, kOrderTest = 2, kOrderVoided = 4 };
 
 struct OrderTable {
-  std::vector<std::string> key;          // "<platform>:<order id or name>": importing the same order twice is a no-op
-  std::vector<std::string> name;         // as shown to the merchant ("#1001")
+  TextColumn key;                        // "<platform>:<order id or name>": importing the same order twice is a no-op
+  TextColumn name;                       // as shown to the merchant ("#1001")
   std::vector<uint32_t> customer;        // CustomerTable id, kNoId for a guest order
   std::vector<int32_t> day;              // store-local day of `Created at`
   std::vector<int32_t> seconds;          // seconds since local midnight

@@ -213,7 +213,7 @@ inline void GenerateStore(WorkspaceBuilder* b, uint32_t customers, uint64_t seed
 // ids), its orders appended in `order` (a permutation of its order ids, e.g. one of ThreeLoadOrders).
 inline void CopyStoreInOrder(const Workspace& from, const std::vector<size_t>& order, WorkspaceBuilder* to) {
   for (size_t p = 0; p < from.products.size(); ++p) to->Product(from.products.sku[p], from.products.title[p]);
-  for (size_t c = 0; c < from.customers.size(); ++c) to->Customer(from.customers.email[c]);
+  for (size_t c = 0; c < from.customers.size(); ++c) to->Customer(std::string(from.customers.email[c]));
   const OrderTable& o = from.orders;
   for (size_t i : order) {
     std::vector<std::pair<uint32_t, int32_t>> lines;

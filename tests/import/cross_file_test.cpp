@@ -61,8 +61,8 @@ TEST_CASE("orders, tickets and surveys of one store give one customer each", "[i
   const Workspace& w = e->workspace();
   CHECK(w.customers.size() == 3);  // nobody new: every feedback row named a known customer
   std::map<std::string, int> tickets, surveys;
-  for (size_t i = 0; i < w.tickets.size(); ++i) ++tickets[w.customers.email[w.tickets.customer[i]]];
-  for (size_t i = 0; i < w.surveys.size(); ++i) ++surveys[w.customers.email[w.surveys.customer[i]]];
+  for (size_t i = 0; i < w.tickets.size(); ++i) ++tickets[std::string(w.customers.email[w.tickets.customer[i]])];
+  for (size_t i = 0; i < w.surveys.size(); ++i) ++surveys[std::string(w.customers.email[w.surveys.customer[i]])];
   CHECK(tickets == std::map<std::string, int>{{"ann@example.com", 1}, {"bo@example.com", 1}, {"cy@example.com", 1}});
   CHECK(surveys == std::map<std::string, int>{{"ann@example.com", 2}, {"bo@example.com", 2}});
   // The same files again add nothing (stable keys).

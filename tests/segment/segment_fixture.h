@@ -28,7 +28,7 @@ inline void BuildRandomStore(WorkspaceBuilder* b, size_t customers, uint64_t see
   for (size_t c = 0; c < customers; ++c) {
     const std::string email = rng.Below(10) == 0 ? "" : "c" + std::to_string(c) + (rng.Below(2) ? "@example.com" : "@mail.test");
     const uint32_t id = b->Customer(email, rng.Below(2) ? "Ann" : "Bo", "Lee" + std::to_string(c % 7), countries[rng.Below(4)]);
-    ws.customers.tags[id] = tags[rng.Below(5)];
+    ws.customers.tags.Set(id, tags[rng.Below(5)]);
     ws.customers.accepts_marketing[id] = static_cast<int8_t>(static_cast<int>(rng.Below(3)) - 1);
     const int orders = static_cast<int>(rng.Below(5));
     const double nu = gamma_spend ? rng.Gamma(4.0, 27.0) : 0.0;  // per-customer rate of the order value

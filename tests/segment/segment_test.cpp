@@ -213,7 +213,7 @@ TEST_CASE("segment: evaluation matches a per-customer reference", "[segment]") {
   check("tags NOT CONTAINS \"vip\"", [&](uint32_t c) { return ws.customers.tags[c].find("vip") == std::string::npos &&
                                                               ws.customers.tags[c].find("VIP") == std::string::npos; });
   check("email_domain = \"example.com\"", [&](uint32_t c) {
-    const std::string& e = ws.customers.email[c];
+    const std::string_view e = ws.customers.email[c];
     return e.size() > 12 && e.compare(e.size() - 12, 12, "@example.com") == 0;
   });
   check("accepts_marketing = false", [&](uint32_t c) { return ws.customers.accepts_marketing[c] == 0; });
@@ -457,8 +457,8 @@ TEST_CASE("segment: tags beyond the 63 kept in the per-customer mask", "[segment
   const uint32_t ann = b.Customer("ann@example.com");
   const uint32_t bo = b.Customer("bo@example.com");
   const uint32_t cy = b.Customer("cy@example.com");
-  b.workspace().customers.tags[ann] = many;
-  b.workspace().customers.tags[bo] = "TAG66, other";
+  b.workspace().customers.tags.Set(ann, many);
+  b.workspace().customers.tags.Set(bo, "TAG66, other");
   const SegmentContext ctx = BuildSegmentContext(b.workspace(), b.workspace().settings, kNoDay);
   CHECK(Eval(ctx, "tags CONTAINS \"tag66\"").Ids() == std::vector<uint32_t>{ann, bo});
   CHECK(Eval(ctx, "tags CONTAINS \"tag3\"").Ids() == std::vector<uint32_t>{ann});

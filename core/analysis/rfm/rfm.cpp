@@ -55,7 +55,7 @@ void SplitGroupByKey(const Workspace& ws, std::vector<uint32_t>* ids, size_t lo,
   size_t lcp = kHead - 8;
   for (size_t i = 0; i < m; ++i) {
     if (i + kAhead < m) __builtin_prefetch(keys[group[i + kAhead]].data());
-    const std::string& k = keys[group[i]];
+    const std::string_view k = keys[group[i]];
     const size_t n = std::min(k.size(), kHead);
     std::memcpy(head[i].data(), k.data(), n);
     std::memset(head[i].data() + n, 0, kHead - n);

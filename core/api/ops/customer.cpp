@@ -13,8 +13,8 @@ namespace {
 
 std::string FullName(const Workspace& ws, uint32_t c) {
   const CustomerTable& cu = ws.customers;
-  std::string name = cu.first_name[c];
-  if (!cu.last_name[c].empty()) name += (name.empty() ? "" : " ") + cu.last_name[c];
+  std::string name(cu.first_name[c]);
+  if (!cu.last_name[c].empty()) name.append(name.empty() ? "" : " ").append(cu.last_name[c]);
   return name;
 }
 
@@ -54,7 +54,7 @@ Result<Json> Op_customer(OpContext& ctx) {
     if (it == ws.customer_alias.end()) {
       // The alias index may not be built (a workspace filled directly): fall back to a scan of the keys.
       for (uint32_t i = 0; i < ws.customers.size() && c == kNoId; ++i) {
-        if (ws.customers.key[i] == alias || (!ws.customers.email[i].empty() && "email:" + ws.customers.email[i] == alias)) c = i;
+        if (ws.customers.key[i] == alias || (!ws.customers.email[i].empty() && "email:" + std::string(ws.customers.email[i]) == alias)) c = i;
       }
       if (c == kNoId) return NotFound("no customer `" + alias + "`");
     } else {

@@ -341,9 +341,8 @@ std::vector<uint32_t> SortedRows(const CustomerTable& customers, const CustomerS
   if (key == "id") {
     if (desc) std::reverse(order.begin(), order.end());
   } else if (key == "email") {
-    auto email = [&](uint32_t i) -> const std::string& {
-      static const std::string kNone;
-      return s.customer[i] < customers.size() ? customers.email[s.customer[i]] : kNone;
+    auto email = [&](uint32_t i) -> std::string_view {
+      return s.customer[i] < customers.size() ? customers.email[s.customer[i]] : std::string_view();
     };
     std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
       return desc ? email(a) > email(b) : email(a) < email(b);

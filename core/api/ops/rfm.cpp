@@ -12,8 +12,8 @@ namespace {
 
 Json CustomerRef(const Workspace& ws, uint32_t c) {
   const CustomerTable& cu = ws.customers;
-  std::string name = cu.first_name[c];
-  if (!cu.last_name[c].empty()) name += (name.empty() ? "" : " ") + cu.last_name[c];
+  std::string name(cu.first_name[c]);
+  if (!cu.last_name[c].empty()) name.append(name.empty() ? "" : " ").append(cu.last_name[c]);
   return Json{{"id", c}, {"key", cu.key[c]}, {"email", cu.email[c]}, {"name", name}};
 }
 

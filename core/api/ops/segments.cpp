@@ -158,7 +158,7 @@ void SortRows(const SegmentContext& sc, const std::string& key, bool desc, size_
   if (key == "id" && !desc) return;
   const CustomerTable& cu = sc.workspace->customers;
   const CustomerFacts& f = sc.facts;
-  auto text = [&](const std::vector<std::string>& column) {
+  auto text = [&](const TextColumn& column) {
     return [&column, desc](uint32_t a, uint32_t b) {
       const std::string_view x = a < column.size() ? std::string_view(column[a]) : std::string_view();
       const std::string_view y = b < column.size() ? std::string_view(column[b]) : std::string_view();

@@ -20,7 +20,7 @@
 // A part too long for one step may be an entry that holds its work in progress (a model fit's optimiser), each
 // step advancing it a little after StepWork (core/api/ops/models.cpp); RunInParts does that for a builder whose
 // passes go a range of rows at a time (the customer facts, the products, the playbooks' intervals and
-// cross-sell candidates: core/api/ops.h kRowsPerStep).
+// cross-sell candidates, the models' summary rows: core/api/ops.h kRowsPerStep).
 #pragma once
 
 #include <cstddef>

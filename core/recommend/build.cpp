@@ -393,7 +393,7 @@ Model BuildCore(const Baskets& baskets, const BasketSubset& use, std::vector<Mod
 // co-occurrence counts, the popularity, the baskets ordered by customer and day, their distinct items in that
 // order, the transitions and intervals, then the scores and the file's model.
 struct ModelBuilder::State {
-  enum Phase { kDistinct, kCount, kPopularity, kOrder, kOrdered, kSequence, kScores, kDone };
+  enum Phase { kDistinct, kCount, kPopularity, kOrder, kGather, kOrdered, kSequence, kScores, kDone };
   State(const Baskets& b, BasketSubset u, std::vector<ModelProduct> p, const ModelOptions& o)
       : baskets(b), use(std::move(u)), products(std::move(p)), options(o), n(products.size()) {}
   const Baskets& baskets;
@@ -410,6 +410,7 @@ struct ModelBuilder::State {
   std::vector<uint32_t> count;
   std::unique_ptr<PairCounts> co;
   std::vector<uint16_t> popularity;
+  std::unique_ptr<CustomerDayOrderer> orderer;  // the order under way
   BasketSubset in_order;
   std::vector<uint32_t> customer_in_order;
   std::vector<int32_t> day_in_order;
@@ -500,15 +501,28 @@ void ModelBuilder::Run(size_t chunk) {
     case State::kOrder: {
       // For the transitions, the baskets' customer, day and distinct items in customer, day, input position
       // order, gathered once so that the loop over them reads in sequence: reading them through the order
-      // (cache misses on every basket's lists) took most of a build's seconds at 5.6 M baskets.
-      s.in_order = ByCustomerAndDay(s.baskets, s.use);  // positions in `use`, then baskets
-      for (uint32_t& b : s.in_order) b = s.use[b];
+      // (cache misses on every basket's lists) took most of a build's seconds at 5.6 M baskets. The order a
+      // part of at most `chunk` positions at a time (CustomerDayOrderer), then the gathering likewise.
+      if (!s.orderer) s.orderer = std::make_unique<CustomerDayOrderer>(s.baskets, s.use);
+      s.orderer->Run(chunk);
+      if (!s.orderer->done()) return;
+      s.in_order = s.orderer->Result();  // positions in `use`, then (gathered) baskets
+      s.orderer.reset();
       s.customer_in_order.resize(s.in_order.size());
       s.day_in_order.resize(s.in_order.size());
-      for (size_t k = 0; k < s.in_order.size(); ++k) {
-        s.customer_in_order[k] = s.baskets.customer[s.in_order[k]];
-        s.day_in_order[k] = s.baskets.day[s.in_order[k]];
+      s.phase = State::kGather;
+      s.pos = 0;
+      return;
+    }
+    case State::kGather: {
+      for (size_t k = from; k < to; ++k) {
+        const uint32_t b = s.use[s.in_order[k]];
+        s.in_order[k] = b;
+        s.customer_in_order[k] = s.baskets.customer[b];
+        s.day_in_order[k] = s.baskets.day[b];
       }
+      s.pos = to;
+      if (s.pos < total) return;
       s.ordered.begin.reserve(s.in_order.size() + 1);
       s.ordered.begin.push_back(0);
       s.ordered.items.reserve(s.reserve);

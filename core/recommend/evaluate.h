@@ -83,6 +83,24 @@ WeightValidation SearchWeights(const Baskets& baskets, const std::vector<ModelPr
 // sort of packed keys (at 5,000,000 baskets an index sort that compares through the rows spends seconds on
 // cache misses).
 std::vector<uint32_t> ByCustomerAndDay(const Baskets& baskets, const BasketSubset& use);
+// The same a part at a time (the engine's steps): Run(rows) does at most `rows` positions of a pass (the largest
+// customer id, the counts, the placing) or customer runs of about `rows` positions sorted by day (0: a whole
+// pass) and returns how many; Result() (running what is left) is ByCustomerAndDay's order. `baskets` and `use`
+// must outlive it.
+class CustomerDayOrderer {
+ public:
+  CustomerDayOrderer(const Baskets& baskets, const BasketSubset& use);
+  ~CustomerDayOrderer();
+  CustomerDayOrderer(const CustomerDayOrderer&) = delete;
+  CustomerDayOrderer& operator=(const CustomerDayOrderer&) = delete;
+  bool done() const;
+  size_t Run(size_t rows);
+  std::vector<uint32_t> Result();
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 // Orders without items are ignored; a customer's orders are taken in day order (ties: input order).
 NextBasketSplit SplitLastBasket(const std::vector<BasketRow>& baskets, size_t max_cases);

@@ -542,6 +542,15 @@ TEST_CASE("widget evaluation: baskets ordered by customer, day, then position, f
       return cx != cy ? cx < cy : baskets.day[use[x]] < baskets.day[use[y]];
     });
     CHECK(ByCustomerAndDay(baskets, use) == expected);
+    // A part at a time (the engine's steps): the same order whatever the parts.
+    for (const size_t rows : {size_t{1}, size_t{7}, size_t{1000}}) {
+      CAPTURE(spread, rows);
+      CustomerDayOrderer orderer(baskets, use);
+      size_t parts = 0;
+      for (; !orderer.done(); ++parts) orderer.Run(rows);
+      CHECK(parts >= (spread == 50u ? 3 : 1) * use.size() / rows);
+      CHECK(orderer.Result() == expected);
+    }
   }
 }
 

@@ -63,6 +63,16 @@ struct WidgetSearch {
   std::shared_ptr<const ValidationModel> learned;
   std::shared_ptr<WeightSearch> search;
 };
+// The baskets by customer and day under way (core/recommend/evaluate.h CustomerDayOrderer), with what it reads.
+struct WidgetOrdering {
+  explicit WidgetOrdering(std::shared_ptr<const WidgetBaskets> in)
+      : input(std::move(in)), all(AllBaskets(input->baskets)), orderer(input->baskets, all) {}
+  bool done() const { return orderer.done(); }
+  size_t Run(size_t rows) { return orderer.Run(rows); }
+  std::shared_ptr<const WidgetBaskets> input;
+  BasketSubset all;
+  CustomerDayOrderer orderer;
+};
 // 5.6 M baskets at a million customers: each build's longest pass (the distinct items gathered in customer order,
 // random reads) took ~1 s natively in one piece.
 constexpr size_t kWidgetBasketsPerStep = size_t{1} << 20;
@@ -167,10 +177,16 @@ Result<Json> Op_widget_model(OpContext& ctx) {
         // The baskets by customer and day, then the split (each ~0.2 s at 5.6 M baskets), then the build.
         const std::string order_key = "widget-order:" + settings;
         std::shared_ptr<const std::vector<uint32_t>> in_order;
-        if (!cache.Has(learning_key)) {
-          in_order = cache.Get<std::vector<uint32_t>>(order_key, [&] {
-            return ByCustomerAndDay(input->baskets, AllBaskets(input->baskets));
-          });
+        if (!cache.Has(learning_key) && cache.Has(order_key)) {
+          in_order = cache.Get<std::vector<uint32_t>>(order_key, [] { return std::vector<uint32_t>(); });
+        } else if (!cache.Has(learning_key)) {
+          // kWidgetBasketsPerStep baskets of a pass a step (CustomerDayOrderer), kept under way between steps.
+          const std::string ordering_key = "widget-ordering:" + settings;
+          const std::shared_ptr<WidgetOrdering> ordering = cache.RunInParts<WidgetOrdering>(
+              ordering_key, [&] { return std::make_shared<WidgetOrdering>(input); }, kWidgetBasketsPerStep);
+          in_order = std::make_shared<const std::vector<uint32_t>>(ordering->orderer.Result());
+          cache.Erase(ordering_key);
+          cache.Put(order_key, in_order);
         }
         const std::shared_ptr<const WidgetBuild> learning = cache.Get<WidgetBuild>(learning_key, [&] {
           WidgetBuild w;

@@ -1,6 +1,6 @@
 // Column types: lazy numeric columns, interned dictionaries for low-cardinality text (currencies, statuses,
-// sources, countries), and CopyShort for the packed text columns (the import batch's BatchText,
-// core/import/batch_text.h). No per-row allocation.
+// sources, countries), and CopyShort for the packed text columns (TextColumn, core/workspace/text_column.h:
+// the workspace's and the import batch's). No per-row allocation.
 //
 // LazyColumn (like BatchText) holds nothing until its first value that is not the column's default
 // (kDefault; "" for text): until then only a row count is kept and every row reads as the default. An import batch has

@@ -206,6 +206,9 @@ struct ParseAhead::Impl {
   // not split yet (never the next one, which the parse thread may take any moment), so that the parse thread
   // only delivers them. Called and returns with `lock` held; false when there was nothing to split.
   static constexpr size_t kMinSplitBytes = 64u << 10;
+  // At most this many tables of split records (a chunk's fields, 16 bytes each: ~2x the chunk's size) at once.
+  static constexpr size_t kSplitTables = 2;
+  size_t split_tables = 0;
   bool SplitOne(std::unique_lock<std::mutex>* lock) {
     if (!can_split || chunks.size() < 2) return false;
     Chunk* chunk = nullptr;
@@ -220,8 +223,11 @@ struct ParseAhead::Impl {
     if (!spare_records.empty()) {
       records = std::move(spare_records.back());
       spare_records.pop_back();
-    } else {
+    } else if (split_tables < kSplitTables) {
       records = std::make_unique<CsvRecords>();
+      ++split_tables;
+    } else {
+      return false;
     }
     chunk->splitting = true;
     const CsvDialect dialect = split_dialect;

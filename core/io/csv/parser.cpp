@@ -1,6 +1,7 @@
 // The record splitter: see core/io/csv/internal/parser.h for the two paths and how they agree.
 #include "core/io/csv/internal/parser.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/io/csv/internal/scan.h"
@@ -138,7 +139,11 @@ size_t Parser::ParseFastT(const char* buf, size_t n, size_t pos, RecordSink* sin
   uint64_t line = line_;
   std::vector<std::string_view>& store = kSplit ? out->fields_ : fields_;
   size_t base = 0;  // kSplit: the fields of the records so far
-  if (kSplit && store.size() < 64) store.resize(64);
+  if (kSplit && store.size() < 64) {
+    // Room for a field every 6 bytes without moving (resize below writes only what it grows into).
+    store.reserve(std::max<size_t>(store.capacity(), (n - pos) / 6 + 64));
+    store.resize(64);
+  }
   std::string_view* fields = store.data();
   size_t capacity = store.size();
 

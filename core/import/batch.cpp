@@ -119,7 +119,7 @@ void ForColumns(ImportBatch::Tickets* a, ImportBatch::Tickets* b, F&& f) {
 }
 template <typename F>
 void ForColumns(ImportBatch::Surveys* a, ImportBatch::Surveys* b, F&& f) {
-  f(&a->key, &b->key);
+  f(&a->key.written, &b->key.written); f(&a->key.repeat, &b->key.repeat);
   ForColumns(&a->who, &b->who, f);
   f(&a->day, &b->day); f(&a->score, &b->score); f(&a->comment, &b->comment); f(&a->line, &b->line);
 }
@@ -349,6 +349,27 @@ void BatchIssues::clear() {
   messages_.Clear();
   raw_rows_.Clear();
   long_lines_.clear();
+}
+
+std::string ImportBatch::Surveys::Keys::operator[](size_t i) const {
+  const uint32_t n = i < repeat.size() ? repeat[i] : UINT32_MAX;
+  if (n == UINT32_MAX) return std::string(written[i]);
+  // As FeedbackImporter::Key (core/import/internal/feedback.cpp) makes it.
+  const std::string_view email = rows_->who.email[i];
+  std::string out = "survey:";
+  out.append(email.empty() ? rows_->who.platform_id[i] : email).push_back(':');
+  import_internal::AppendDay(&out, rows_->day[i]);
+  out.push_back(':');
+  import_internal::AppendInt(&out, n);
+  return out;
+}
+
+bool ImportBatch::Surveys::Keys::operator==(const Keys& o) const {
+  if (size() != o.size()) return false;
+  for (size_t i = 0; i < size(); ++i) {
+    if ((*this)[i] != o[i]) return false;
+  }
+  return true;
 }
 
 void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head) {

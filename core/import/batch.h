@@ -186,13 +186,52 @@ struct ImportBatch {
     std::vector<uint64_t> line;
   } tickets;
 
-  struct Surveys {
-    BatchText key;
+  // Surveys: the columns, and `key` beside them (below), which reads them.
+  struct SurveyRows {
     BatchIdentity who;
     std::vector<int32_t> day;
     std::vector<int8_t> score;                 // 0..10
     BatchText comment;
     std::vector<uint64_t> line;
+  };
+  struct Surveys : SurveyRows {
+    // The dedupe keys. key[i] is `written` when the export gives an id ("survey:<id>"), else made from the
+    // row: "survey:<email, or platform id without one>:<YYYY-MM-DD>:<repeat>" (repeat counts earlier rows with
+    // the same customer and day), so a file of surveys without ids stores 4 bytes a row for its keys.
+    class Keys {
+     public:
+      BatchText written;                         // "" for a key made from the row
+      LazyColumn<uint32_t, UINT32_MAX> repeat;   // UINT32_MAX: the key is `written`
+      size_t size() const { return written.size(); }
+      std::string operator[](size_t i) const;
+      // A key written whole.
+      void Append(std::string_view k) {
+        written.Append(k);
+        repeat.push_back(UINT32_MAX);
+      }
+      // The same keys, row by row.
+      bool operator==(const Keys& o) const;
+
+     private:
+      friend struct Surveys;
+      const SurveyRows* rows_ = nullptr;  // the Surveys holding this column
+    };
+    Keys key;
+    Surveys() { key.rows_ = this; }
+    Surveys(const Surveys& o) : SurveyRows(o), key(o.key) { key.rows_ = this; }
+    Surveys(Surveys&& o) noexcept : SurveyRows(std::move(o)), key(std::move(o.key)) { key.rows_ = this; }
+    Surveys& operator=(const Surveys& o) {
+      SurveyRows::operator=(o);
+      key.written = o.key.written;
+      key.repeat = o.key.repeat;
+      return *this;
+    }
+    Surveys& operator=(Surveys&& o) noexcept {
+      SurveyRows::operator=(std::move(o));
+      key.written = std::move(o.key.written);
+      key.repeat = std::move(o.key.repeat);
+      return *this;
+    }
   } surveys;
 
   BatchIssues issues;                          // import_id filled at merge

@@ -98,19 +98,23 @@ class FeedbackImporter : public Importer {
 
   // "<kind>:[<prefix>:]<id>" when the row has an id; else "<kind>:<email or customer>:<day>:<n>", n counting
   // earlier rows with the same customer and day, so re-importing a file adds nothing and true repeats stay.
-  void Key(const char* kind, const CsvRecord& r, int32_t day) {
+  // Returns n, or UINT32_MAX for a key by id; key_ is the whole key when `whole`, else without ":<n>".
+  uint32_t Key(const char* kind, const CsvRecord& r, int32_t day, bool whole) {
     const std::string_view id = StripExcelGuard(TrimAscii(Field(r, id_)));
     key_.assign(kind).push_back(':');
     if (!id.empty()) {
       if (*layout_.key_prefix) key_.append(layout_.key_prefix).push_back(':');
       key_.append(id);
-      return;
+      return UINT32_MAX;
     }
     key_.append(email_.empty() ? std::string_view(platform_id_) : std::string_view(email_)).push_back(':');
     AppendDay(&key_, day);
     const uint32_t n = repeats_[key_]++;
-    key_.push_back(':');
-    AppendInt(&key_, n);
+    if (whole) {
+      key_.push_back(':');
+      AppendInt(&key_, n);
+    }
+    return n;
   }
 
   void Survey(const CsvRecord& r, ImportBatch* b, int32_t day) {
@@ -127,9 +131,11 @@ class FeedbackImporter : public Importer {
                  (score_text.empty() ? std::string("nothing") : Quoted(score_text)));
       return;
     }
-    Key("survey", r, day);
+    // A key made from the row is stored as its count only (ImportBatch::Surveys::Keys).
+    const uint32_t repeat = Key("survey", r, day, false);
     ImportBatch::Surveys& s = b->surveys;
-    s.key.Append(key_);
+    s.key.written.Append(repeat == UINT32_MAX ? std::string_view(key_) : std::string_view());
+    s.key.repeat.push_back(repeat);
     s.who.Append(email_, {}, platform_id_, {}, {});
     s.day.push_back(day);
     s.score.push_back(static_cast<int8_t>(score));
@@ -157,7 +163,7 @@ class FeedbackImporter : public Importer {
     } else {
       csat = -1;
     }
-    Key("ticket", r, day);
+    Key("ticket", r, day, true);
     ImportBatch::Tickets& t = b->tickets;
     t.key.Append(key_);
     t.who.Append(email_, {}, platform_id_, {}, {});

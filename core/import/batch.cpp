@@ -220,9 +220,7 @@ uint32_t BatchIssues::KindOf(uint32_t field, uint32_t code, uint32_t import_id, 
                              std::string_view before, std::string_view after) {
   const auto same = [&](const Kind& k) {
     return k.field == field && k.code == code && k.import_id == import_id && k.rejected == rejected &&
-           k.message == how && k.before.size() == before.size() && k.after.size() == after.size() &&
-           std::memcmp(k.before.data(), before.data(), before.size()) == 0 &&
-           std::memcmp(k.after.data(), after.data(), after.size()) == 0;
+           k.message == how && std::string_view(k.before) == before && std::string_view(k.after) == after;
   };
   // A file's issues come in a few kinds: comparing with the first few beats building a key and hashing it.
   constexpr size_t kScan = 8;

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/util/index_iterator.h"
 #include "core/workspace/key_index.h"
 
 namespace rapport {
@@ -59,27 +60,7 @@ class LazyColumn {
  public:
   using value_type = T;
 
-  class const_iterator {
-   public:
-    using iterator_category = std::random_access_iterator_tag;
-    using value_type = T;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const T*;
-    using reference = T;
-    const_iterator(const LazyColumn* c, size_t i) : c_(c), i_(i) {}
-    T operator*() const { return (*c_)[i_]; }
-    const_iterator& operator++() { ++i_; return *this; }
-    const_iterator operator++(int) { const_iterator t = *this; ++i_; return t; }
-    const_iterator& operator+=(difference_type d) { i_ += d; return *this; }
-    const_iterator operator+(difference_type d) const { return const_iterator(c_, i_ + d); }
-    difference_type operator-(const const_iterator& o) const { return static_cast<difference_type>(i_) - o.i_; }
-    bool operator==(const const_iterator& o) const { return i_ == o.i_; }
-    bool operator!=(const const_iterator& o) const { return i_ != o.i_; }
-
-   private:
-    const LazyColumn* c_;
-    size_t i_;
-  };
+  using const_iterator = IndexIterator<LazyColumn, T>;
 
   LazyColumn() = default;
   LazyColumn(const LazyColumn&) = default;

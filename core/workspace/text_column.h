@@ -40,6 +40,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/util/index_iterator.h"
 #include "core/workspace/columns.h"  // CopyShort
 
 namespace rapport {
@@ -203,27 +204,7 @@ class BasicTextColumn {
   }
   void clear() { Clear(); }
 
-  class const_iterator {
-   public:
-    using iterator_category = std::random_access_iterator_tag;
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const std::string_view*;
-    using reference = std::string_view;
-    const_iterator(const BasicTextColumn* c, size_t i) : c_(c), i_(i) {}
-    std::string_view operator*() const { return (*c_)[i_]; }
-    const_iterator& operator++() { ++i_; return *this; }
-    const_iterator operator++(int) { const_iterator t = *this; ++i_; return t; }
-    const_iterator& operator+=(difference_type d) { i_ += d; return *this; }
-    const_iterator operator+(difference_type d) const { return const_iterator(c_, i_ + d); }
-    difference_type operator-(const const_iterator& o) const { return static_cast<difference_type>(i_) - o.i_; }
-    bool operator==(const const_iterator& o) const { return i_ == o.i_; }
-    bool operator!=(const const_iterator& o) const { return i_ != o.i_; }
-
-   private:
-    const BasicTextColumn* c_;
-    size_t i_;
-  };
+  using const_iterator = IndexIterator<BasicTextColumn, std::string_view>;
   const_iterator begin() const { return const_iterator(this, 0); }
   const_iterator end() const { return const_iterator(this, rows_); }
   // Same rows, row by row (however they are stored).

@@ -38,7 +38,7 @@ struct ParseAhead::Impl {
   uint64_t last_slice_at = 0, last_slice_bytes = 0;  // where the last slice ended, and its bytes
   std::atomic<uint64_t> consumed{0};
   // Inline, updated by Feed. Threaded, by whichever thread has time to spare, chunk by chunk and in order:
-  // the caller's thread as it copies a chunk for the parse thread (UpdateCopy: little more than the copy),
+  // the caller's thread as it copies a chunk for the parse thread (UpdateCopyAscii: little more than the copy),
   // unless the parse thread was the last to wait, which means the caller is the longer stage (the engine's
   // import, whose thread merges and stores); then the parse thread, before it parses the chunk. The caller
   // hashes a chunk only when every earlier one is hashed (`hashed == fed`), so the two never overlap.

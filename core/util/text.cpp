@@ -211,39 +211,12 @@ void FileFingerprint::Update(std::string_view bytes) {
   tail_size_ = n;
 }
 
-void FileFingerprint::UpdateCopy(std::string_view bytes, char* out) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  size_t n = bytes.size();
-  if (n == 0) return;
-  // The bytes that complete a tail left by the last call go the usual way; then whole words, each copied as it
-  // is mixed in; the last 0-7 bytes become the tail.
-  const size_t head = tail_size_ > 0 ? std::min(n, 8 - tail_size_) : 0;
-  if (head > 0) {
-    std::memcpy(out, p, head);
-    Update(std::string_view(bytes.data(), head));
-    p += head;
-    out += head;
-    n -= head;
-    if (n == 0) return;
-  }
-  length_ += n;
-  uint64_t h = h_;
-  for (; n >= 8; p += 8, out += 8, n -= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    std::memcpy(out, &w, 8);
-    h = MixWord(h, LoadLe64(p));
-  }
-  h_ = h;
-  std::memcpy(out, p, n);
-  std::memcpy(tail_, p, n);
-  tail_size_ = n;
-}
-
 bool FileFingerprint::UpdateCopyAscii(std::string_view bytes, char* out, uint64_t* newlines) {
   const unsigned char* p = reinterpret_cast<const unsigned char*>(bytes.data());
   size_t n = bytes.size();
   if (n == 0) return true;
+  // The bytes that complete a tail left by the last call go the usual way; then whole words, each copied as it
+  // is mixed in; the last 0-7 bytes become the tail.
   const size_t head = tail_size_ > 0 ? std::min(n, 8 - tail_size_) : 0;
   uint64_t high = 0, lines = 0;
   for (size_t i = 0; i < head; ++i) {

@@ -61,11 +61,10 @@ class FileFingerprint {
   void Update(std::string_view bytes);
   // Update(bytes) while copying them to `out` (bytes.size() writable bytes, not overlapping), in one pass: the
   // hash is a chain of multiplications whose latency, not the memory, bounds it, so the copy rides along for
-  // almost nothing (ParseAhead copies each chunk it queues this way).
-  void UpdateCopy(std::string_view bytes, char* out);
-  // UpdateCopy, also telling whether every byte is ASCII (< 0x80) and, if so, adding its '\n' bytes to
-  // *newlines: what ParseSession's UTF-8 check would find, for the same pass (ParseAhead's caller hands it over
-  // with the chunk). False (and *newlines as it was) when a byte is not ASCII.
+  // almost nothing (ParseAhead copies each chunk it queues this way). Also tells whether every byte is ASCII
+  // (< 0x80) and, if so, adds its '\n' bytes to *newlines: what ParseSession's UTF-8 check would find, for the
+  // same pass (ParseAhead's caller hands it over with the chunk). False (and *newlines as it was) when a byte is
+  // not ASCII; the hash and the copy are made either way.
   bool UpdateCopyAscii(std::string_view bytes, char* out, uint64_t* newlines);
   uint64_t Final() const;
 

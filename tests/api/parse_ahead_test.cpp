@@ -114,7 +114,7 @@ TEST_CASE("ParseAhead: the fingerprint is the file's whichever thread hashes eac
   }
 }
 
-TEST_CASE("ParseAhead: UpdateCopyAscii hashes and copies as UpdateCopy, and counts newlines of ASCII chunks", "[parse_ahead]") {
+TEST_CASE("ParseAhead: UpdateCopyAscii hashes as Update, copies, and counts newlines of ASCII chunks", "[parse_ahead]") {
   // Runs of newlines longer than the 31 words a byte lane holds, every tail length, a non-ASCII byte anywhere.
   std::string bytes;
   for (int i = 0; i < 700; ++i) bytes += (i % 97 < 40) ? '\n' : static_cast<char>('a' + i % 26);

@@ -45,24 +45,26 @@ TEST_CASE("fingerprint: the same bytes give the same value however they are spli
   CHECK(one_by_one.Final() == whole);
 }
 
-TEST_CASE("fingerprint: UpdateCopy hashes as Update does and copies every byte", "[workspace][fingerprint]") {
+TEST_CASE("fingerprint: UpdateCopyAscii hashes as Update does and copies every byte, ASCII or not", "[workspace][fingerprint]") {
   const std::string bytes = Sample(97);
   const uint64_t whole = Whole(bytes);
   for (size_t a = 0; a <= bytes.size(); ++a) {
     for (size_t b = a; b <= bytes.size(); b += 3) {
-      // Pieces copied back to back, the middle one (which may leave or complete a tail) with Update or UpdateCopy.
+      // Pieces copied back to back, the middle one (which may leave or complete a tail) with Update or
+      // UpdateCopyAscii (Sample's bytes are not all ASCII: the hash and the copy are made either way).
       FileFingerprint f;
       std::string copy(bytes.size(), '\0');
-      f.UpdateCopy(std::string_view(bytes).substr(0, a), &copy[0]);
-      f.UpdateCopy(std::string_view(bytes).substr(a, b - a), &copy[a]);
-      f.UpdateCopy(std::string_view(), &copy[0]);
-      f.UpdateCopy(std::string_view(bytes).substr(b), &copy[b]);
+      uint64_t newlines = 0;
+      f.UpdateCopyAscii(std::string_view(bytes).substr(0, a), &copy[0], &newlines);
+      f.UpdateCopyAscii(std::string_view(bytes).substr(a, b - a), &copy[a], &newlines);
+      f.UpdateCopyAscii(std::string_view(), &copy[0], &newlines);
+      f.UpdateCopyAscii(std::string_view(bytes).substr(b), &copy[b], &newlines);
       INFO("split at " << a << " and " << b);
       REQUIRE(f.Final() == whole);
       REQUIRE(copy == bytes);
       FileFingerprint mixed;
       mixed.Update(std::string_view(bytes).substr(0, a));
-      mixed.UpdateCopy(std::string_view(bytes).substr(a, b - a), &copy[a]);
+      mixed.UpdateCopyAscii(std::string_view(bytes).substr(a, b - a), &copy[a], &newlines);
       mixed.Update(std::string_view(bytes).substr(b));
       REQUIRE(mixed.Final() == whole);
     }

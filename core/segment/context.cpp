@@ -347,6 +347,33 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
   ++s.part;
 }
 
+bool SegmentContextBuilder::FactsColumnsBuilt() const { return s_->part > 1; }
+
+const SegmentContext& SegmentContextBuilder::Partial() const { return s_->ctx; }
+
+bool FactsColumnsSuffice(const Node& node) {
+  switch (node.kind) {
+    case Node::kAnd:
+    case Node::kOr: return node.left && node.right && FactsColumnsSuffice(*node.left) && FactsColumnsSuffice(*node.right);
+    case Node::kNot: return node.left && FactsColumnsSuffice(*node.left);
+    case Node::kCompare:
+      if (!node.field) return false;
+      switch (node.field->id) {
+        case FieldId::kOrders:
+        case FieldId::kNetSpend:
+        case FieldId::kAov:
+        case FieldId::kFirstOrderDate:
+        case FieldId::kLastOrderDate:
+        case FieldId::kDaysSinceLastOrder:
+        case FieldId::kDaysSinceFirstOrder: return true;
+        default: return false;
+      }
+    case Node::kCall:
+      return node.function && (node.function->id == FunctionId::kOrderedSince || node.function->id == FunctionId::kOrderedBetween);
+  }
+  return false;
+}
+
 SegmentContext SegmentContextBuilder::Result() {
   while (!done()) Run();
   return std::move(s_->ctx);

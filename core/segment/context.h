@@ -118,11 +118,24 @@ class SegmentContextBuilder {
   // One part; the order lines' copy (a pass over the orders) takes several, `orders_per_run` orders each.
   void Run(size_t orders_per_run = size_t{1} << 21);
   SegmentContext Result();  // runs what is left first; once
+  // The columns from the customer facts (orders, net_spend, aov, the first and last order dates and the days
+  // since) are built once the first Run has run: from then on a rule that reads only those
+  // (FactsColumnsSuffice) can be evaluated on Partial() with the same members as on Result(), before the other
+  // parts (the customer fields, the order lines, RFM, ...) are built. Partial's other columns are not built yet:
+  // it is for such rules only, and valid until Result is called.
+  bool FactsColumnsBuilt() const;
+  const SegmentContext& Partial() const;
 
  private:
   struct State;
   std::unique_ptr<State> s_;
 };
+
+// Whether `node` reads only the columns built from the customer facts (SegmentContextBuilder::Partial):
+// comparisons of orders, net_spend, aov, first_order_date, last_order_date, days_since_last_order and
+// days_since_first_order, ordered_since and ordered_between (which read the facts), joined by AND, OR, NOT and
+// BUT NOT.
+bool FactsColumnsSuffice(const Node& node);
 
 // For AttachAnalyses and tests: install a numeric or enum column (size = customers) and mark it available.
 void SetNumberColumn(SegmentContext* context, FieldId field, std::vector<double> values);

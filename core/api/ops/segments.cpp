@@ -8,7 +8,12 @@
 //     {"valid":false,"error":{"offset","length","message","rendered"}}. "tokens": true adds the rule's tokens
 //     as [offset, length, class] (ClassifyTokens, core/segment/lexer.h) to either reply, for highlighting.
 //     "rows": `limit` members from `offset` (the dashboard fetches its list a page at a time), in ascending
-//     customer id, or by "sort" (a column of the rows; "desc" for descending; ties by id).
+//     customer id, or by "sort" (a column of the rows; "desc" for descending; ties by id). "first": true
+//     answers a rule that reads only the columns from the customer facts (FactsColumnsSuffice: orders,
+//     net_spend, aov, the order dates and days since, ordered_since, ordered_between) as soon as those are built,
+//     before the rest of the segment columns (the same reply otherwise), and adds "columns_pending": whether
+//     the rest were still to build then (a step at a time, the engine's dashboard; the next op that needs
+//     them builds them from there). Without "history".
 //   {"op":"segment_fields"}   every field, function, keyword and saved segment name (autocomplete, help)
 //   {"op":"segment_save","name":"VIP","rule":"...","created":"2026-11-23T10:00:00Z"}   ({"delete":true} removes)
 //   {"op":"segments"}                                   saved segments with their member counts
@@ -65,6 +70,18 @@ struct CrossSellBuild {
   CrossSellFinder finder;
 };
 
+std::string SegmentKey(OpContext& ctx) { return "segment:" + Dump(SettingsToJson(ctx.settings)); }
+std::string SegmentBuildingKey(OpContext& ctx) { return "segment-building:" + Dump(SettingsToJson(ctx.settings)); }
+
+// The segment columns under way in the engine's cache (made in a step of their own: the facts, then their copy).
+std::shared_ptr<const SegmentBuild> SegmentBuilding(OpContext& ctx) {
+  return ctx.engine->cache().Get<SegmentBuild>(SegmentBuildingKey(ctx), [&] {
+    SegmentContextOptions options;
+    options.facts = FactsSourceFor(ctx);  // the facts kpis and funnel keep, not a second build
+    return SegmentBuild{std::make_shared<SegmentContextBuilder>(ctx.workspace, ctx.settings, kNoDay, options)};
+  });
+}
+
 // The segment columns for this request's settings, from the engine's cache when there is an engine (a live
 // count re-evaluates on every keystroke; building the columns is the expensive part).
 std::shared_ptr<const SegmentContext> SegmentContextFor(OpContext& ctx) {
@@ -76,24 +93,32 @@ std::shared_ptr<const SegmentContext> SegmentContextFor(OpContext& ctx) {
   if (!ctx.engine) return std::make_shared<const SegmentContext>(build());
   // A part a step (core/segment/context.h SegmentContextBuilder): the facts, then each part of the columns.
   AnalysisCache& cache = ctx.engine->cache();
-  const std::string key = "segment:" + Dump(SettingsToJson(ctx.settings));
-  const std::string building_key = "segment-building:" + Dump(SettingsToJson(ctx.settings));
+  const std::string key = SegmentKey(ctx);
   if (!cache.Has(key)) {
-    const std::shared_ptr<const SegmentBuild> building = cache.Get<SegmentBuild>(building_key, [&] {
-      SegmentContextOptions options;
-      options.facts = FactsSourceFor(ctx);
-      return SegmentBuild{std::make_shared<SegmentContextBuilder>(ctx.workspace, ctx.settings, kNoDay, options)};
-    });
+    const std::shared_ptr<const SegmentBuild> building = SegmentBuilding(ctx);
     while (!building->builder->done()) {
       cache.StepWork();
       building->builder->Run();
     }
     const std::shared_ptr<const SegmentContext> built =
         cache.Get<SegmentContext>(key, [&] { return building->builder->Result(); });
-    cache.Erase(building_key);
+    cache.Erase(SegmentBuildingKey(ctx));
     return built;
   }
   return cache.Get<SegmentContext>(key, build);
+}
+
+// The segment columns built so far, once those from the customer facts are (SegmentContextBuilder::Partial,
+// for a rule that FactsColumnsSuffice), a step at a time like SegmentContextFor, whose build goes on from there;
+// null when the whole columns are kept already (or there is no engine).
+std::shared_ptr<const SegmentBuild> SegmentFactsColumns(OpContext& ctx) {
+  if (!ctx.engine || ctx.engine->cache().Has(SegmentKey(ctx))) return nullptr;
+  const std::shared_ptr<const SegmentBuild> building = SegmentBuilding(ctx);
+  while (!building->builder->FactsColumnsBuilt()) {
+    ctx.engine->cache().StepWork();
+    building->builder->Run();
+  }
+  return building;
 }
 
 
@@ -436,7 +461,14 @@ Result<Json> Op_segment(OpContext& ctx) {
   Rule rule;
   RuleError error;
   if (!ParseRule(*rule_text, &rule, &error)) return invalid(error);
-  const SegmentContext& sc = *SegmentContextFor(ctx);
+  // "first": a rule that reads only the facts' columns is answered as soon as those are built, the rest of the
+  // columns built later (the same members and rows: test); "columns_pending" says whether they still are.
+  const bool first = ctx.request.value("first", false);
+  std::shared_ptr<const SegmentBuild> partial;
+  if (first && *history == 0 && FactsColumnsSuffice(*rule.root)) partial = SegmentFactsColumns(ctx);
+  std::shared_ptr<const SegmentContext> whole;
+  if (!partial) whole = SegmentContextFor(ctx);
+  const SegmentContext& sc = partial ? partial->builder->Partial() : *whole;
   Bitset members;
   if (!EvaluateRule(rule, sc, *saved, &members, &error)) return invalid(error);
   Json out = {{"valid", true},
@@ -466,6 +498,7 @@ Result<Json> Op_segment(OpContext& ctx) {
   for (size_t i = from; i < to; ++i) rows.push_back(CustomerRow(sc, ids[i]));
   out["rows"] = std::move(rows);
   out["offset"] = from;
+  if (first) out["columns_pending"] = partial != nullptr;
   if (*history > 0) {
     std::vector<MembershipPoint> points;
     if (!SegmentHistory(ctx.workspace, ctx.settings, rule, *saved, static_cast<int>(*history), &points, &error)) {

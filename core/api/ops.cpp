@@ -84,12 +84,6 @@ std::shared_ptr<const CustomerFacts> CachedFacts(OpContext& ctx, int32_t as_of_d
   return built;
 }
 
-std::shared_ptr<const CustomerFacts> FactsThenOwnStep(OpContext& ctx, int32_t as_of_day, uint32_t currency) {
-  std::shared_ptr<const CustomerFacts> facts = CachedFacts(ctx, as_of_day, currency);
-  if (ctx.engine) ctx.engine->cache().StepWork();
-  return facts;
-}
-
 FactsSource FactsSourceFor(OpContext& ctx) {
   return [&ctx](int32_t as_of_day, uint32_t currency) { return CachedFacts(ctx, as_of_day, currency); };
 }

@@ -45,10 +45,6 @@ constexpr size_t kRowsPerStep = size_t{1} << 21;
 std::shared_ptr<const CustomerFacts> CachedFacts(OpContext& ctx, int32_t as_of_day, uint32_t currency);
 // The same as a FactsSource for the analyses (core/analysis/customer_facts.h).
 FactsSource FactsSourceFor(OpContext& ctx);
-// The facts, then the caller's analysis on them in an engine step of its own (core/api/cache.h StepWork): a step
-// that has just built the facts' last part yields first. For the one-step analyses of a page (cohorts, the
-// funnel, RFM), so that no step is the facts' last part and a whole analysis.
-std::shared_ptr<const CustomerFacts> FactsThenOwnStep(OpContext& ctx, int32_t as_of_day, uint32_t currency);
 
 // Settings with the request's "as_of"/"currency"/... overrides applied; error on a bad value.
 Result<Settings> SettingsForRequest(const Workspace& workspace, const Json& request);

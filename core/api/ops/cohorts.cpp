@@ -3,6 +3,7 @@
 // Money per customer is in the currency's major unit.
 #include "core/analysis/cohorts/cohorts.h"
 #include "core/api/ops.h"
+#include "core/api/ops/facts_step.h"
 
 namespace rapport {
 

@@ -7,6 +7,7 @@
 
 #include "core/analysis/funnel/funnel.h"
 #include "core/api/ops.h"
+#include "core/api/ops/facts_step.h"
 #include "core/model/fit.h"
 #include "core/model/pnbd.h"
 #include "core/model/predict.h"

@@ -5,6 +5,7 @@
 
 #include "core/analysis/rfm/rfm.h"
 #include "core/api/ops.h"
+#include "core/api/ops/facts_step.h"
 
 namespace rapport {
 

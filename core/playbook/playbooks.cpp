@@ -135,7 +135,7 @@ std::vector<ProductInterval> ProductRepurchaseIntervals(const SegmentContext& ct
   // The products analysis owns the definition (distinct purchase days, median by linear interpolation), so
   // the playbook and the Products page quote the same interval; the context's facts are the products
   // analysis's own (same as_of and currency), so only the replenishment rows are computed.
-  return ProductIntervalsOf(ComputeReplenishment(*ctx.workspace, ctx.facts, std::max(1, min_repeats)), min_repeats);
+  return ProductIntervalsOf(ComputeReplenishment(*ctx.workspace, ctx.facts(), std::max(1, min_repeats)), min_repeats);
 }
 
 std::vector<ProductInterval> ProductIntervalsOf(const std::vector<ReplenishmentRow>& rows, int32_t min_repeats) {
@@ -152,7 +152,7 @@ std::vector<ProductInterval> ProductIntervalsOf(const std::vector<ReplenishmentR
 
 std::string PlaybookReason(const SegmentContext& ctx, const PlaybookOptions& opt, const NextAction& a) {
   const Workspace& ws = *ctx.workspace;
-  const CustomerFacts& f = ctx.facts;
+  const CustomerFacts& f = ctx.facts();
   const uint32_t c = a.customer;
   const int32_t as_of = ctx.as_of_day;
   const std::string currency = ctx.currency < ws.currencies.size() ? ws.currencies[ctx.currency] : "";
@@ -246,7 +246,7 @@ struct CrossSellFinder::Impl {
     return end;
   }
   size_t Run(size_t rows) {
-    const CustomerFacts& f = ctx.facts;
+    const CustomerFacts& f = ctx.facts();
     const int32_t as_of = ctx.as_of_day;
     const size_t begin = c;
     switch (phase) {
@@ -382,7 +382,7 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
                                           const std::vector<ProductInterval>* intervals) {
   PlaybookCandidates result;
   const Workspace& ws = *ctx.workspace;
-  const CustomerFacts& f = ctx.facts;
+  const CustomerFacts& f = ctx.facts();
   const int32_t as_of = ctx.as_of_day;
   const size_t n = ctx.customers;
   std::vector<std::vector<NextAction>>& candidates = result.by_kind;

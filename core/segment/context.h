@@ -31,7 +31,9 @@ struct SegmentContext {
   uint32_t currency = kNoId;    // orders and money are in this currency (AnalysisCurrency)
   size_t customers = 0;
   Settings settings;            // as given, with as_of_day set to the context's analysis date
-  CustomerFacts facts;          // counted orders per customer (valid, <= as_of, in `currency`)
+  // Counted orders per customer (valid, <= as_of, in `currency`): the engine's kept facts, shared, not copied.
+  std::shared_ptr<const CustomerFacts> facts_held;
+  const CustomerFacts& facts() const { return *facts_held; }
 
   // Numeric columns by FieldId (empty for text, tags and enum fields, and for unavailable fields).
   std::vector<double> number[kFieldCount];
@@ -85,7 +87,7 @@ struct SegmentContextOptions {
   bool models = true;
   // Fit them while building instead of on first use (benchmarks, tests of the fit itself). Default false.
   bool eager_models = false;
-  // Where the customer facts come from (the engine's kept ones: copied, not rebuilt); empty = built here.
+  // Where the customer facts come from (the engine's kept ones: held, neither copied nor rebuilt); empty = built here.
   FactsSource facts;
 };
 

@@ -53,7 +53,7 @@ struct SegmentBuild {
 // while the build is).
 struct IntervalsBuild {
   IntervalsBuild(std::shared_ptr<const SegmentContext> held, int32_t min_repeats)
-      : context(std::move(held)), builder(*context->workspace, context->facts, std::max(1, min_repeats)) {}
+      : context(std::move(held)), builder(*context->workspace, context->facts(), std::max(1, min_repeats)) {}
   bool done() const { return builder.done(); }
   size_t Run(size_t rows) { return builder.Run(rows); }
   std::shared_ptr<const SegmentContext> context;
@@ -157,7 +157,7 @@ Result<int64_t> IntParam(const Json& request, const char* key, int64_t fallback,
 
 Json CustomerRow(const SegmentContext& sc, uint32_t c) {
   const Workspace& ws = *sc.workspace;
-  const CustomerFacts& f = sc.facts;
+  const CustomerFacts& f = sc.facts();
   return Json{{"id", c},
               {"key", ws.customers.key[c]},
               {"email", ws.customers.email[c]},
@@ -182,7 +182,7 @@ bool RowSortable(const std::string& key) {
 void SortRows(const SegmentContext& sc, const std::string& key, bool desc, size_t count, std::vector<uint32_t>* ids) {
   if (key == "id" && !desc) return;
   const CustomerTable& cu = sc.workspace->customers;
-  const CustomerFacts& f = sc.facts;
+  const CustomerFacts& f = sc.facts();
   auto text = [&](const TextColumn& column) {
     return [&column, desc](uint32_t a, uint32_t b) {
       const std::string_view x = a < column.size() ? std::string_view(column[a]) : std::string_view();
@@ -477,15 +477,15 @@ Result<Json> Op_segment(OpContext& ctx) {
               {"as_of", Day(sc.as_of_day)},
               {"currency", CurrencyCode(sc)},
               {"customers", sc.customers},
-              {"customers_with_orders", sc.facts.customers_with_orders},
+              {"customers_with_orders", sc.facts().customers_with_orders},
               {"members", members.Count()}};
   out["share"] = sc.customers ? Num(static_cast<double>(members.Count()) / sc.customers) : Json(nullptr);
   std::vector<uint32_t> ids = members.Ids();
   // Net revenue of the members (counted orders, analysis currency) and their share of all customers'.
   int64_t member_cents = 0;
-  for (uint32_t c : ids) member_cents += sc.facts.net_cents[c];
+  for (uint32_t c : ids) member_cents += sc.facts().net_cents[c];
   int64_t all_cents = 0;
-  for (size_t c = 0; c < sc.customers; ++c) all_cents += sc.facts.net_cents[c];
+  for (size_t c = 0; c < sc.customers; ++c) all_cents += sc.facts().net_cents[c];
   out["net_revenue"] = Money(member_cents);
   out["revenue_share"] = all_cents > 0 ? Num(static_cast<double>(member_cents) / static_cast<double>(all_cents)) : Json(nullptr);
   if (!tokens.is_null()) out["tokens"] = std::move(tokens);
@@ -752,10 +752,10 @@ Result<Json> Op_audience(OpContext& ctx) {
     std::vector<std::string>& row = request.property_values[i];
     if (i < extra.size()) row = extra[i];
     row.push_back(request.name);
-    row.push_back(std::to_string(sc.facts.orders[c]));
-    row.push_back(FormatMoney(sc.facts.net_cents[c], "").substr(0));
+    row.push_back(std::to_string(sc.facts().orders[c]));
+    row.push_back(FormatMoney(sc.facts().net_cents[c], "").substr(0));
     row.back().erase(std::remove(row.back().begin(), row.back().end(), ','), row.back().end());  // 1234.50
-    row.push_back(sc.facts.last_day[c] == kNoDay ? "" : FormatDay(sc.facts.last_day[c]));
+    row.push_back(sc.facts().last_day[c] == kNoDay ? "" : FormatDay(sc.facts().last_day[c]));
   }
   const Audience a = BuildAudience(ws, request);
   Json holdout_ids = Json::array(), sent_ids = Json::array();

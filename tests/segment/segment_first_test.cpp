@@ -110,3 +110,32 @@ TEST_CASE("segment first: which rules the facts' columns suffice for", "[segment
 }
 
 }  // namespace rapport
+
+namespace rapport {
+
+TEST_CASE("playbooks describe: each playbook's rule and timing before the run, as the run gives them", "[segment][steps]") {
+  auto whole = Loaded();
+  for (const std::string options :
+       {std::string(), std::string(R"j(,"options":{"priority":["winback","loyalty_upgrade","cross_sell"],"tiers":[{"name":"Gold","min_spend":250}],"recovery_days":10})j")}) {
+    INFO(options);
+    const Json run = Json::parse(whole->Call(R"j({"op":"playbooks","limit":0)j" + options + "}"));
+    REQUIRE(run["ok"] == true);
+    auto fresh = Loaded();
+    // One step on an engine that has built nothing: no segment columns, no run.
+    const std::string reply = fresh->CallStep(R"j({"op":"playbooks","describe":true)j" + options + "}");
+    const Json described = Json::parse(reply);
+    REQUIRE(described["ok"] == true);
+    const Json& d = described["result"];
+    CHECK(d["describe"] == true);
+    CHECK(d["as_of"] == run["result"]["as_of"]);
+    CHECK(d["currency"] == run["result"]["currency"]);
+    CHECK(d["options"] == run["result"]["options"]);
+    REQUIRE(d["playbooks"].size() == run["result"]["playbooks"].size());
+    for (size_t i = 0; i < d["playbooks"].size(); ++i) {
+      for (const char* key : {"playbook", "title", "rule", "timing"}) CHECK(d["playbooks"][i][key] == run["result"]["playbooks"][i][key]);
+      CHECK_FALSE(d["playbooks"][i].contains("assigned"));
+    }
+  }
+}
+
+}  // namespace rapport

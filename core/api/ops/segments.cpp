@@ -18,6 +18,8 @@
 //   {"op":"segment_save","name":"VIP","rule":"...","created":"2026-11-23T10:00:00Z"}   ({"delete":true} removes)
 //   {"op":"segments"}                                   saved segments with their member counts
 //   {"op":"playbooks","options":{...},"limit":100,"offset":0,"playbook":"winback","due_before":"+7d" | "2026-12-01"}
+//     "describe": true replies at once, before the run: each playbook's "playbook", "title", "rule" and "timing"
+//     as the run's summaries give them, with "as_of", "currency", "options" (no counts, no actions).
 //     due_before: only actions due on or before that day (overdue ones included) are listed, and each
 //     playbook's summary gets "due" = how many of its actions that is. "offset" skips that many of the listed
 //     actions (the dashboard fetches them a page at a time); "actions_total" counts them all.
@@ -621,6 +623,19 @@ Result<Json> Op_playbooks(OpContext& ctx) {
   if (!only->empty() && !PlaybookFromName(*only, &filter)) return InvalidArgument("playbooks: unknown playbook `" + *only + "`");
   Result<std::string> due_text = StringParam(ctx.request, "due_before", false);
   if (!due_text.ok()) return due_text.status();
+  if (ctx.request.value("describe", false)) {
+    // What each playbook does and when, before the run (no segment columns, no counts): the page's first content.
+    const Workspace& ws = ctx.workspace;
+    const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+    const std::string code = currency < ws.currencies.size() ? ws.currencies[currency] : "";
+    const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+    Json summaries = Json::array();
+    for (const PlaybookSummary& s : DescribePlaybooks(*options, code)) {
+      summaries.push_back(Json{{"playbook", PlaybookName(s.kind)}, {"title", PlaybookTitle(s.kind)}, {"rule", s.rule}, {"timing", s.timing}});
+    }
+    return Json{{"as_of", Day(as_of)}, {"currency", code}, {"options", PlaybookOptionsToJson(*options)},
+                {"playbooks", std::move(summaries)}, {"describe", true}};
+  }
   const SegmentContext& sc = *SegmentContextFor(ctx);
   const std::shared_ptr<const PlaybookResult> run = PlaybooksFor(ctx, sc, *options);
   const PlaybookResult& r = *run;

@@ -182,6 +182,7 @@ export function askAhead(app: App): void {
   for (const route of ['cohorts', 'funnel', 'rfm']) ask(route, pageParams(app, kPages.find((p) => p.route === route)!));
   ask('funnel_flow', kFlowParams);
   for (const [op, params] of kFirstSegmentsRequests) ask(op, params);
+  ask('playbooks', { describe: true });
   ask('playbooks', kFirstPlaybooks);
   ask('widget_model', kFirstWidget);
   // Then: one step of a second or more in WebAssembly at a million customers (one analysis call), which a page

@@ -75,7 +75,7 @@ struct CrossSellBuild {
 std::string SegmentKey(OpContext& ctx) { return "segment:" + Dump(SettingsToJson(ctx.settings)); }
 std::string SegmentBuildingKey(OpContext& ctx) { return "segment-building:" + Dump(SettingsToJson(ctx.settings)); }
 
-// The segment columns under way in the engine's cache (made in a step of their own: the facts, then their copy).
+// The segment columns under way in the engine's cache (made in a step of their own, with the facts they hold).
 std::shared_ptr<const SegmentBuild> SegmentBuilding(OpContext& ctx) {
   return ctx.engine->cache().Get<SegmentBuild>(SegmentBuildingKey(ctx), [&] {
     SegmentContextOptions options;

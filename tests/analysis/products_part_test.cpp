@@ -51,3 +51,30 @@ TEST_CASE("products part replenishment: the whole reply's intervals, a step at a
 }
 
 }  // namespace rapport
+
+namespace rapport {
+
+TEST_CASE("products part replenishment: the intervals are kept for the playbooks, and the playbooks' for it", "[engine][steps][products]") {
+  auto whole = Loaded();
+  const std::string part = R"({"op":"products","part":"replenishment","min_intervals":2})";
+  const std::string playbooks = R"({"op":"playbooks","limit":20,"due_before":"+7d"})";
+  const std::string custom = R"({"op":"playbooks","limit":20,"options":{"replenish_min_repeats":2}})";
+  int steps = 0, alone = 0;
+  {
+    // The intervals first, then two playbooks runs of other minimums: the same replies as alone.
+    auto e = Loaded();
+    CHECK(Stepped(e.get(), part, &alone) == whole->Call(part));
+    CHECK(Stepped(e.get(), playbooks, &steps) == whole->Call(playbooks));
+    CHECK(Stepped(e.get(), custom, &steps) == whole->Call(custom));
+  }
+  {
+    // The playbooks first: the part then reads the intervals they left (one step).
+    auto e = Loaded();
+    CHECK(Stepped(e.get(), playbooks, &steps) == whole->Call(playbooks));
+    CHECK(Stepped(e.get(), part, &steps) == whole->Call(part));
+    CHECK(steps == 1);
+    CHECK(alone >= 2);  // alone: the facts, then the intervals
+  }
+}
+
+}  // namespace rapport

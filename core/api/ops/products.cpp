@@ -7,6 +7,7 @@
 #include "core/api/cache.h"
 #include "core/api/engine.h"
 #include "core/api/ops.h"
+#include "core/api/ops/replenishment.h"
 
 namespace rapport {
 
@@ -27,35 +28,17 @@ Json ReplenishmentJson(const Workspace& ws, const std::vector<ReplenishmentRow>&
   return rep;
 }
 
-// The repurchase intervals under way, with the customer facts they read (kept while the build is).
-struct ReplenishmentBuild {
-  ReplenishmentBuild(std::shared_ptr<const CustomerFacts> held, const Workspace& ws, int64_t min_intervals)
-      : facts(std::move(held)), builder(ws, *facts, min_intervals) {}
-  bool done() const { return builder.done(); }
-  size_t Run(size_t rows) { return builder.Run(rows); }
-  std::shared_ptr<const CustomerFacts> facts;
-  ReplenishmentBuilder builder;
-};
-
-// "part": "replenishment": the customer facts (kept, or a step of their own), then the intervals kRowsPerStep
-// orders or lines a step (ReplenishmentBuilder), as ComputeProducts computes them (the same rows).
+// "part": "replenishment": the customer facts (kept, or a step of their own), then the intervals kept for them
+// (KeptReplenishment, shared with the playbooks), the rows of at least min_intervals intervals: the whole
+// analysis's rows.
 Json ReplenishmentPart(OpContext& ctx, int64_t min_intervals, int64_t top) {
   const Workspace& ws = ctx.workspace;
   const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
   const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
   std::vector<ReplenishmentRow> rows;
   if (as_of != kNoDay) {
-    const std::shared_ptr<const CustomerFacts> facts = CachedFacts(ctx, as_of, currency);
-    if (ctx.engine) {
-      AnalysisCache& cache = ctx.engine->cache();
-      const std::string key = "products-replenishment-building:" + std::to_string(as_of) + ":" + std::to_string(currency) +
-                              "|" + std::to_string(min_intervals);
-      const std::shared_ptr<ReplenishmentBuild> building = cache.RunInParts<ReplenishmentBuild>(
-          key, [&] { return std::make_shared<ReplenishmentBuild>(facts, ws, min_intervals); }, kRowsPerStep);
-      rows = building->builder.Result();
-      cache.Erase(key);
-    } else {
-      rows = ComputeReplenishment(ws, *facts, min_intervals);
+    for (const ReplenishmentRow& row : *KeptReplenishment(ctx, CachedFacts(ctx, as_of, currency))) {
+      if (row.intervals >= min_intervals) rows.push_back(row);
     }
   }
   Json out;

@@ -32,6 +32,7 @@
 
 #include "core/api/engine.h"
 #include "core/api/ops.h"
+#include "core/api/ops/replenishment.h"
 #include "core/playbook/audience.h"
 #include "core/playbook/lift.h"
 #include "core/playbook/playbooks.h"
@@ -51,18 +52,7 @@ struct SegmentBuild {
   std::shared_ptr<SegmentContextBuilder> builder;
 };
 
-// The playbooks' repurchase intervals under way, with the segment columns whose facts they read (sc, kept
-// while the build is).
-struct IntervalsBuild {
-  IntervalsBuild(std::shared_ptr<const SegmentContext> held, int32_t min_repeats)
-      : context(std::move(held)), builder(*context->workspace, context->facts(), std::max(1, min_repeats)) {}
-  bool done() const { return builder.done(); }
-  size_t Run(size_t rows) { return builder.Run(rows); }
-  std::shared_ptr<const SegmentContext> context;
-  ReplenishmentBuilder builder;
-};
-
-// The cross-sell candidates under way, likewise.
+// The cross-sell candidates under way, with the segment columns they read (kept while the build is).
 struct CrossSellBuild {
   CrossSellBuild(std::shared_ptr<const SegmentContext> held, const PlaybookOptions& options)
       : context(std::move(held)), finder(*context, options) {}
@@ -371,17 +361,14 @@ std::shared_ptr<const PlaybookResult> PlaybooksFor(OpContext& ctx, const Segment
   if (cache.Has(key)) return cache.Get<PlaybookResult>(key, [] { return PlaybookResult(); });
   std::shared_ptr<const std::vector<ProductInterval>> intervals;
   if (std::find(options.priority.begin(), options.priority.end(), PlaybookKind::kReplenishment) != options.priority.end()) {
-    // kRowsPerStep orders or lines a step (ReplenishmentBuilder), kept under way between steps.
+    // kRowsPerStep orders or lines a step (ReplenishmentBuilder, core/api/ops/replenishment.h).
     const int32_t min_repeats = options.replenish_min_repeats;
     const std::string intervals_key = "playbook-intervals:" + settings + "|" + std::to_string(min_repeats);
     if (!cache.Has(intervals_key)) {
-      const std::string building_key = "playbook-intervals-building:" + settings + "|" + std::to_string(min_repeats);
-      const std::shared_ptr<IntervalsBuild> building = cache.RunInParts<IntervalsBuild>(
-          building_key, [&] { return std::make_shared<IntervalsBuild>(SegmentContextFor(ctx), min_repeats); },
-          kRowsPerStep);
+      // From the intervals kept for the context's facts (shared with the Products page's first table): the
+      // rows of at least max(1, min_repeats) intervals are what a build with that minimum gives.
       intervals = std::make_shared<const std::vector<ProductInterval>>(
-          ProductIntervalsOf(building->builder.Result(), min_repeats));
-      cache.Erase(building_key);
+          ProductIntervalsOf(*KeptReplenishment(ctx, sc.facts_held), min_repeats));
       cache.Put(intervals_key, intervals);
     } else {
       intervals = cache.Get<std::vector<ProductInterval>>(intervals_key, [] { return std::vector<ProductInterval>(); });

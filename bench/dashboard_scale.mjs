@@ -1,6 +1,7 @@
 // The dashboard with a million customers loaded (issue 8, "Speed"; issue 10, Scale item 2 "all pages work"):
 //   node bench/dashboard_scale.mjs [--workspace FILE.rapport] [--customers N] [--dist web/dist] [--out DIR] [--quick]
 //                                  [--skip route,route] [--idle-wait SECONDS] [--change-at-once] [--dwell SECONDS]
+//                                  [--first-shots]
 // (--quick: open the file, then only the customer table's scroll and the memory figures; --skip: pages left out
 // of the tours, e.g. predictions, whose first fit at 1,000,000 customers takes minutes in wasm.)
 // Without --workspace it builds one with the CLI under /tmp (never in the repository):
@@ -45,6 +46,7 @@ const kQuick = process.argv.includes('--quick');
 const kSkip = new Set(arg('skip', '').split(',').filter(Boolean));
 const kIdleWait = Number(arg('idle-wait', '600')) * 1000;
 const kDwell = Number(arg('dwell', '0')) * 1000;
+const kFirstShots = process.argv.includes('--first-shots');
 fs.mkdirSync(kOut, { recursive: true });
 
 const ms = (t0) => Math.round(performance.now() - t0);
@@ -232,6 +234,9 @@ try {
   }
   for (const route of kQuick ? [] : navRoutes) {
     const a = await switchTo(route, false);
+    // --first-shots: each page as it first shows in the first session (what fills in later marked in progress);
+    // a screenshot takes a moment, so the tour then moves on a little later than at once.
+    if (kFirstShots) await page.screenshot({ path: path.join(kOut, `first-${route}.png`), fullPage: true });
     figures.first_session[route] = a;
     log(`first session, page ${route}: ${a.first} ms to first content, ${a.fresh} ms fresh`);
   }

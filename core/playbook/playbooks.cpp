@@ -135,7 +135,7 @@ std::vector<ProductInterval> ProductRepurchaseIntervals(const SegmentContext& ct
   // The products analysis owns the definition (distinct purchase days, median by linear interpolation), so
   // the playbook and the Products page quote the same interval; the context's facts are the products
   // analysis's own (same as_of and currency), so only the replenishment rows are computed.
-  return ProductIntervalsOf(ComputeReplenishment(*ctx.workspace, ctx.facts, std::max(1, min_repeats)), min_repeats);
+  return ProductIntervalsOf(ComputeReplenishment(*ctx.workspace, ctx.facts(), std::max(1, min_repeats)), min_repeats);
 }
 
 std::vector<ProductInterval> ProductIntervalsOf(const std::vector<ReplenishmentRow>& rows, int32_t min_repeats) {
@@ -152,7 +152,7 @@ std::vector<ProductInterval> ProductIntervalsOf(const std::vector<ReplenishmentR
 
 std::string PlaybookReason(const SegmentContext& ctx, const PlaybookOptions& opt, const NextAction& a) {
   const Workspace& ws = *ctx.workspace;
-  const CustomerFacts& f = ctx.facts;
+  const CustomerFacts& f = ctx.facts();
   const uint32_t c = a.customer;
   const int32_t as_of = ctx.as_of_day;
   const std::string currency = ctx.currency < ws.currencies.size() ? ws.currencies[ctx.currency] : "";
@@ -246,7 +246,7 @@ struct CrossSellFinder::Impl {
     return end;
   }
   size_t Run(size_t rows) {
-    const CustomerFacts& f = ctx.facts;
+    const CustomerFacts& f = ctx.facts();
     const int32_t as_of = ctx.as_of_day;
     const size_t begin = c;
     switch (phase) {
@@ -382,7 +382,7 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
                                           const std::vector<ProductInterval>* intervals) {
   PlaybookCandidates result;
   const Workspace& ws = *ctx.workspace;
-  const CustomerFacts& f = ctx.facts;
+  const CustomerFacts& f = ctx.facts();
   const int32_t as_of = ctx.as_of_day;
   const size_t n = ctx.customers;
   std::vector<std::vector<NextAction>>& candidates = result.by_kind;
@@ -574,6 +574,72 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
   return result;
 }
 
+namespace {
+
+void DescribePlaybook(const PlaybookOptions& opt, const std::string& currency, PlaybookSummary* out) {
+  PlaybookSummary& summary = *out;
+  const PlaybookKind kind = summary.kind;
+  switch (kind) {
+    case PlaybookKind::kFeedbackRecovery:
+      summary.rule = "complained(-" + std::to_string(opt.recovery_days) + "d)";
+      summary.timing = "at once: due on the day of the complaint";
+      break;
+    case PlaybookKind::kAtRiskHighValue:
+      summary.rule = "top " + Percent(opt.at_risk_top_share) + " by net spend AND days_since_last_order > " +
+                     std::to_string(opt.overdue_factor).substr(0, 4) + " x own cadence (at least " +
+                     std::to_string(opt.min_cadence_days) + " days) AND days_since_last_order <= " +
+                     std::to_string(opt.churn_window_days);
+      summary.timing = "the day after they became overdue";
+      break;
+    case PlaybookKind::kWinback: {
+      summary.rule = "days_since_last_order >= " + std::to_string(opt.winback.empty() ? 0 : opt.winback[0].days) +
+                     " AND days_since_last_order <= " + std::to_string(opt.winback_max_days);
+      summary.timing = "on day";
+      for (size_t i = 0; i < opt.winback.size(); ++i) summary.timing += (i ? ", " : " ") + std::to_string(opt.winback[i].days);
+      summary.timing += " after the last order, one offer per tier";
+      break;
+    }
+    case PlaybookKind::kReplenishment:
+      summary.rule = "bought a product with a trusted repurchase interval (>= " +
+                     std::to_string(opt.replenish_min_repeats) + " repeat purchases)";
+      summary.timing = std::to_string(opt.replenish_lead_days) +
+                       " days before last purchase + the product's median interval";
+      break;
+    case PlaybookKind::kReviewRequest:
+      summary.rule = "latest order has a product they have not reviewed";
+      summary.timing = std::to_string(opt.review_delay_days) + " days after fulfilment (else after the order)";
+      break;
+    case PlaybookKind::kLoyaltyUpgrade:
+      summary.rule = "the latest order lifted net spend into a higher tier (";
+      for (size_t i = 0; i < opt.tiers.size(); ++i) {
+        summary.rule += (i ? ", " : "") + opt.tiers[i].name + " " + FormatMoney(opt.tiers[i].min_spend_cents, currency);
+      }
+      summary.rule += ")";
+      summary.timing = "on the day of the upgrading order (within " + std::to_string(opt.tier_recent_days) + " days)";
+      break;
+    case PlaybookKind::kCrossSell:
+      summary.rule = "bought X, not Z, and lift(X -> Z) >= " + std::to_string(opt.cross_sell_min_lift).substr(0, 4) +
+                     " with >= " + std::to_string(opt.cross_sell_min_customers) + " customers who bought both";
+      summary.timing = std::to_string(opt.cross_sell_delay_days) + " days after the last order";
+      break;
+    case PlaybookKind::kCount: break;
+  }
+}
+
+}  // namespace
+
+std::vector<PlaybookSummary> DescribePlaybooks(const PlaybookOptions& opt, const std::string& currency) {
+  std::vector<PlaybookSummary> out;
+  for (PlaybookKind kind : opt.priority) {
+    if (kind >= PlaybookKind::kCount) continue;
+    PlaybookSummary summary;
+    summary.kind = kind;
+    DescribePlaybook(opt, currency, &summary);
+    out.push_back(std::move(summary));
+  }
+  return out;
+}
+
 PlaybookResult AssignPlaybooks(const SegmentContext& ctx, const PlaybookOptions& opt,
                                const std::vector<const PlaybookCandidates*>& parts) {
   PlaybookResult result;
@@ -605,51 +671,7 @@ PlaybookResult AssignPlaybooks(const SegmentContext& ctx, const PlaybookOptions&
       if (a.due_day <= as_of) ++summary.due_by_as_of;
       result.actions.push_back(a);
     }
-    switch (kind) {
-      case PlaybookKind::kFeedbackRecovery:
-        summary.rule = "complained(-" + std::to_string(opt.recovery_days) + "d)";
-        summary.timing = "at once: due on the day of the complaint";
-        break;
-      case PlaybookKind::kAtRiskHighValue:
-        summary.rule = "top " + Percent(opt.at_risk_top_share) + " by net spend AND days_since_last_order > " +
-                       std::to_string(opt.overdue_factor).substr(0, 4) + " x own cadence (at least " +
-                       std::to_string(opt.min_cadence_days) + " days) AND days_since_last_order <= " +
-                       std::to_string(opt.churn_window_days);
-        summary.timing = "the day after they became overdue";
-        break;
-      case PlaybookKind::kWinback: {
-        summary.rule = "days_since_last_order >= " + std::to_string(opt.winback.empty() ? 0 : opt.winback[0].days) +
-                       " AND days_since_last_order <= " + std::to_string(opt.winback_max_days);
-        summary.timing = "on day";
-        for (size_t i = 0; i < opt.winback.size(); ++i) summary.timing += (i ? ", " : " ") + std::to_string(opt.winback[i].days);
-        summary.timing += " after the last order, one offer per tier";
-        break;
-      }
-      case PlaybookKind::kReplenishment:
-        summary.rule = "bought a product with a trusted repurchase interval (>= " +
-                       std::to_string(opt.replenish_min_repeats) + " repeat purchases)";
-        summary.timing = std::to_string(opt.replenish_lead_days) +
-                         " days before last purchase + the product's median interval";
-        break;
-      case PlaybookKind::kReviewRequest:
-        summary.rule = "latest order has a product they have not reviewed";
-        summary.timing = std::to_string(opt.review_delay_days) + " days after fulfilment (else after the order)";
-        break;
-      case PlaybookKind::kLoyaltyUpgrade:
-        summary.rule = "the latest order lifted net spend into a higher tier (";
-        for (size_t i = 0; i < opt.tiers.size(); ++i) {
-          summary.rule += (i ? ", " : "") + opt.tiers[i].name + " " + FormatMoney(opt.tiers[i].min_spend_cents, currency);
-        }
-        summary.rule += ")";
-        summary.timing = "on the day of the upgrading order (within " + std::to_string(opt.tier_recent_days) + " days)";
-        break;
-      case PlaybookKind::kCrossSell:
-        summary.rule = "bought X, not Z, and lift(X -> Z) >= " + std::to_string(opt.cross_sell_min_lift).substr(0, 4) +
-                       " with >= " + std::to_string(opt.cross_sell_min_customers) + " customers who bought both";
-        summary.timing = std::to_string(opt.cross_sell_delay_days) + " days after the last order";
-        break;
-      case PlaybookKind::kCount: break;
-    }
+    DescribePlaybook(opt, currency, &summary);
     result.playbooks.push_back(std::move(summary));
   }
   std::sort(result.actions.begin(), result.actions.end(), [](const NextAction& a, const NextAction& b) {

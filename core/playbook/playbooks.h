@@ -148,6 +148,10 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& context, const P
 PlaybookResult AssignPlaybooks(const SegmentContext& context, const PlaybookOptions& options,
                                const std::vector<const PlaybookCandidates*>& parts);
 
+// What each playbook of options.priority does and when (the summaries' rule and timing; no counts), in that
+// order: what a page shows before the run. `currency` names the tiers' amounts.
+std::vector<PlaybookSummary> DescribePlaybooks(const PlaybookOptions& options, const std::string& currency);
+
 // The cross-sell playbook's candidates a part at a time, for the engine's steps (core/api/cache.h): its passes
 // over the customers (their distinct products, the pairs those make, then each customer's best partner not yet
 // bought) a range of customers of about `rows` order lines (or distinct products) a part, 0 = a whole pass.

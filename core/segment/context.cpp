@@ -69,7 +69,9 @@ SegmentContextBuilder::SegmentContextBuilder(const Workspace& ws, const Settings
   ctx.settings = settings;
   ctx.settings.as_of_day = ctx.as_of_day;
   ctx.customers = ws.customers.size();
-  ctx.facts = options.facts ? *options.facts(ctx.as_of_day, ctx.currency) : BuildCustomerFacts(ws, ctx.as_of_day, ctx.currency);
+  // Held, not copied (the engine's kept facts are shared: a copy at 1,000,000 customers took ~0.4 s).
+  ctx.facts_held = options.facts ? options.facts(ctx.as_of_day, ctx.currency)
+                                 : std::make_shared<const CustomerFacts>(BuildCustomerFacts(ws, ctx.as_of_day, ctx.currency));
   s_->options.facts = FactsSource();  // used here only (the engine's source reads the call it came with)
 }
 
@@ -84,7 +86,7 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
   const Settings& settings = s.settings;
   const SegmentContextOptions& options = s.options;
   const size_t n = ctx.customers;
-  const CustomerFacts& f = ctx.facts;
+  const CustomerFacts& f = ctx.facts();
   const int32_t as_of = ctx.as_of_day;
   switch (s.part) {
     case 1: {
@@ -345,6 +347,33 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
       return;
   }
   ++s.part;
+}
+
+bool SegmentContextBuilder::FactsColumnsBuilt() const { return s_->part > 1; }
+
+const SegmentContext& SegmentContextBuilder::Partial() const { return s_->ctx; }
+
+bool FactsColumnsSuffice(const Node& node) {
+  switch (node.kind) {
+    case Node::kAnd:
+    case Node::kOr: return node.left && node.right && FactsColumnsSuffice(*node.left) && FactsColumnsSuffice(*node.right);
+    case Node::kNot: return node.left && FactsColumnsSuffice(*node.left);
+    case Node::kCompare:
+      if (!node.field) return false;
+      switch (node.field->id) {
+        case FieldId::kOrders:
+        case FieldId::kNetSpend:
+        case FieldId::kAov:
+        case FieldId::kFirstOrderDate:
+        case FieldId::kLastOrderDate:
+        case FieldId::kDaysSinceLastOrder:
+        case FieldId::kDaysSinceFirstOrder: return true;
+        default: return false;
+      }
+    case Node::kCall:
+      return node.function && (node.function->id == FunctionId::kOrderedSince || node.function->id == FunctionId::kOrderedBetween);
+  }
+  return false;
 }
 
 SegmentContext SegmentContextBuilder::Result() {

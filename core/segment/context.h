@@ -31,7 +31,9 @@ struct SegmentContext {
   uint32_t currency = kNoId;    // orders and money are in this currency (AnalysisCurrency)
   size_t customers = 0;
   Settings settings;            // as given, with as_of_day set to the context's analysis date
-  CustomerFacts facts;          // counted orders per customer (valid, <= as_of, in `currency`)
+  // Counted orders per customer (valid, <= as_of, in `currency`): the engine's kept facts, shared, not copied.
+  std::shared_ptr<const CustomerFacts> facts_held;
+  const CustomerFacts& facts() const { return *facts_held; }
 
   // Numeric columns by FieldId (empty for text, tags and enum fields, and for unavailable fields).
   std::vector<double> number[kFieldCount];
@@ -85,7 +87,7 @@ struct SegmentContextOptions {
   bool models = true;
   // Fit them while building instead of on first use (benchmarks, tests of the fit itself). Default false.
   bool eager_models = false;
-  // Where the customer facts come from (the engine's kept ones: copied, not rebuilt); empty = built here.
+  // Where the customer facts come from (the engine's kept ones: held, neither copied nor rebuilt); empty = built here.
   FactsSource facts;
 };
 
@@ -118,11 +120,24 @@ class SegmentContextBuilder {
   // One part; the order lines' copy (a pass over the orders) takes several, `orders_per_run` orders each.
   void Run(size_t orders_per_run = size_t{1} << 21);
   SegmentContext Result();  // runs what is left first; once
+  // The columns from the customer facts (orders, net_spend, aov, the first and last order dates and the days
+  // since) are built once the first Run has run: from then on a rule that reads only those
+  // (FactsColumnsSuffice) can be evaluated on Partial() with the same members as on Result(), before the other
+  // parts (the customer fields, the order lines, RFM, ...) are built. Partial's other columns are not built yet:
+  // it is for such rules only, and valid until Result is called.
+  bool FactsColumnsBuilt() const;
+  const SegmentContext& Partial() const;
 
  private:
   struct State;
   std::unique_ptr<State> s_;
 };
+
+// Whether `node` reads only the columns built from the customer facts (SegmentContextBuilder::Partial):
+// comparisons of orders, net_spend, aov, first_order_date, last_order_date, days_since_last_order and
+// days_since_first_order, ordered_since and ordered_between (which read the facts), joined by AND, OR, NOT and
+// BUT NOT.
+bool FactsColumnsSuffice(const Node& node);
 
 // For AttachAnalyses and tests: install a numeric or enum column (size = customers) and mark it available.
 void SetNumberColumn(SegmentContext* context, FieldId field, std::vector<double> values);

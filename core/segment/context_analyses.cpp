@@ -123,7 +123,7 @@ void AttachAnalysesPart(SegmentContext* ctx, const Workspace& workspace, const S
     // Funnel stage, with the context's analysis date.
     Settings s = settings;
     s.as_of_day = ctx->as_of_day;
-    const FunnelResult funnel = ComputeFunnelFromFacts(workspace, s, ctx->facts);
+    const FunnelResult funnel = ComputeFunnelFromFacts(workspace, s, ctx->facts());
     std::vector<uint8_t> stage(n, kNoEnum);
     for (size_t c = 0; c < n && c < funnel.stage.size(); ++c) {
       if (funnel.stage[c] == Stage::kNotCustomer) continue;
@@ -140,7 +140,7 @@ void AttachAnalysesPart(SegmentContext* ctx, const Workspace& workspace, const S
 
   // RFM scores and named segment (customers without a counted order have none).
   {
-    const RfmResult rfm = ComputeRfmFromFacts(workspace, ctx->facts);
+    const RfmResult rfm = ComputeRfmFromFacts(workspace, ctx->facts());
     std::vector<double> r(n, missing), f(n, missing), m(n, missing), fm(n, missing);
     std::vector<uint8_t> segment(n, kNoEnum);
     for (size_t c = 0; c < n && c < rfm.segment.size(); ++c) {

@@ -428,7 +428,7 @@ class Evaluator {
         int32_t a, b;
         if (!Day(node.values[0], &a) || !Day(node.values[1], &b)) return false;
         if (a > b) std::swap(a, b);
-        const CustomerFacts& f = ctx_.facts;
+        const CustomerFacts& f = ctx_.facts();
         for (uint32_t c = 0; c < n; ++c) {
           if (f.orders[c] == 0 || f.last_day[c] < a || f.first_day[c] > b) continue;
           for (const uint32_t* p = f.begin_orders(c); p != f.end_orders(c); ++p) {
@@ -555,7 +555,7 @@ bool SegmentHistory(const Workspace& workspace, const Settings& settings, const 
     const SegmentContext ctx = BuildSegmentContext(workspace, settings, day, options);
     Bitset members;
     if (!EvaluateRule(rule, ctx, saved, &members, error)) return false;
-    points->push_back(MembershipPoint{day, members.Count(), ctx.facts.customers_with_orders});
+    points->push_back(MembershipPoint{day, members.Count(), ctx.facts().customers_with_orders});
   }
   return true;
 }

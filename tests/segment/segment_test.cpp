@@ -185,7 +185,7 @@ TEST_CASE("segment: evaluation matches a per-customer reference", "[segment]") {
   GeneratedStore s;
   const SegmentContext& ctx = s.ctx;
   const Workspace& ws = s.builder.workspace();
-  const CustomerFacts& f = ctx.facts;
+  const CustomerFacts& f = ctx.facts();
   const size_t n = ctx.customers;
   REQUIRE(n == 400);
   auto check = [&](const std::string& rule, auto&& expected) {

@@ -59,4 +59,37 @@ describe('wasm ops a step at a time on the demo store', { skip }, () => {
       if (request.op !== 'predictions') assert.ok(steps >= 3, `${request.op} ran in ${steps} step(s)`);
     });
   }
+
+  // A page's first content before its op's whole work (PROTOCOL.md): the customer list of `orders >= 2` once
+  // the facts' columns are built ("first"), the products' repurchase intervals before the rest ("part").
+  test('segment "first" and products "part": fewer steps, the same rows as the whole op', () => {
+    const fresh = engine.openMemory();
+    try {
+      for (const name of ['shopify_orders_export_demo.csv', 'judgeme_reviews_demo.csv', 'nps_demo.csv']) {
+        assert.equal(engine.importBytes(fresh, name, fs.readFileSync(path.join(dir, name)), 1 << 20).ok, true);
+      }
+      const stepsOf = (request) => {
+        for (let steps = 1; ; ++steps) {
+          const reply = engine.callStep(fresh, request);
+          assert.ok(steps < 100, 'the op never finished');
+          if (!reply.pending) return { steps, reply: JSON.parse(reply.text) };
+        }
+      };
+      const list = { op: 'segment', rule: 'orders >= 2', limit: 100 };
+      const first = stepsOf({ ...list, first: true });
+      assert.equal(first.reply.result.columns_pending, true);
+      delete first.reply.result.columns_pending;
+      assert.deepEqual(first.reply, JSON.parse(engine.call(whole, list).text));
+      const rest = stepsOf(list);
+      assert.ok(rest.steps >= 2, `the rest of the columns in ${rest.steps} step(s)`);
+      const part = stepsOf({ op: 'products', part: 'replenishment' });
+      const all = JSON.parse(engine.call(whole, { op: 'products' }).text);
+      assert.ok(all.result.replenishment.length > 0);
+      assert.deepEqual(part.reply.result.replenishment, all.result.replenishment);
+      assert.equal(part.reply.result.part, 'replenishment');
+      assert.equal(stepsOf({ op: 'products' }).reply.result.bought_together.length, all.result.bought_together.length);
+    } finally {
+      engine.close(fresh);
+    }
+  });
 });

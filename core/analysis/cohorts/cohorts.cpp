@@ -67,13 +67,15 @@ bool CohortByFromName(const std::string& name, CohortBy* out) {
 
 const char* CohortByName(CohortBy by) { return kByNames[static_cast<int>(by)]; }
 
-CohortResult ComputeCohorts(const Workspace& ws, const Settings& settings, const CohortOptions& options) {
+CohortResult ComputeCohorts(const Workspace& ws, const Settings& settings, const CohortOptions& options,
+                            const FactsSource& facts_source) {
   CohortResult res;
   res.by = options.by;
   res.as_of_day = settings.as_of_day != kNoDay ? settings.as_of_day : ws.LatestValidOrderDay();
   res.currency = AnalysisCurrency(ws, settings);
   if (res.as_of_day == kNoDay) return res;
-  const CustomerFacts facts = BuildCustomerFacts(ws, res.as_of_day, res.currency);
+  const std::shared_ptr<const CustomerFacts> facts_held = FactsFrom(facts_source, ws, res.as_of_day, res.currency);
+  const CustomerFacts& facts = *facts_held;
   res.last_month_partial = MonthIndex(res.as_of_day + 1) == MonthIndex(res.as_of_day);
   const int32_t as_of_month = MonthIndex(res.as_of_day);
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/customer_facts.h"
 #include "core/workspace/workspace.h"
 
 namespace rapport {
@@ -62,6 +63,8 @@ struct CohortResult {
   std::vector<CohortGroup> groups;  // one group (label "") when not grouped
 };
 
-CohortResult ComputeCohorts(const Workspace& workspace, const Settings& settings, const CohortOptions& options = {});
+// `facts`: where the customer facts come from (customer_facts.h FactsSource; empty = built here).
+CohortResult ComputeCohorts(const Workspace& workspace, const Settings& settings, const CohortOptions& options = {},
+                            const FactsSource& facts = {});
 
 }  // namespace rapport

@@ -3,6 +3,7 @@
 // Money per customer is in the currency's major unit.
 #include "core/analysis/cohorts/cohorts.h"
 #include "core/api/ops.h"
+#include "core/api/ops/facts_step.h"
 
 namespace rapport {
 
@@ -43,7 +44,13 @@ Result<Json> Op_cohorts(OpContext& ctx) {
     options.filter = rq["filter"].get<std::string>();
   }
   const Workspace& ws = ctx.workspace;
-  const CohortResult res = ComputeCohorts(ws, ctx.settings, options);
+  // The customer facts the overview's KPIs keep (ops.h), not a build of its own; the cohorts a step after them.
+  const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+  const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+  std::shared_ptr<const CustomerFacts> facts;
+  if (as_of != kNoDay) facts = FactsThenOwnStep(ctx, as_of, currency);
+  const FactsSource held = [&facts](int32_t, uint32_t) { return facts; };
+  const CohortResult res = ComputeCohorts(ws, ctx.settings, options, held);
   Json out;
   out["as_of"] = Day(res.as_of_day);
   out["currency"] = res.currency == kNoId ? Json(nullptr) : Json(ws.currencies[res.currency]);

@@ -7,6 +7,7 @@
 
 #include "core/analysis/funnel/funnel.h"
 #include "core/api/ops.h"
+#include "core/api/ops/facts_step.h"
 #include "core/model/fit.h"
 #include "core/model/pnbd.h"
 #include "core/model/predict.h"
@@ -105,7 +106,7 @@ Result<Json> Op_funnel(OpContext& ctx) {
     inputs.p_alive = &p_alive;
   }
   const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
-  const std::shared_ptr<const CustomerFacts> facts = CachedFacts(ctx, as_of, AnalysisCurrency(ws, ctx.settings));
+  const std::shared_ptr<const CustomerFacts> facts = FactsThenOwnStep(ctx, as_of, AnalysisCurrency(ws, ctx.settings));
   const FunnelResult res = ComputeFunnelFromFacts(ws, ctx.settings, *facts, inputs);
   Json out;
   out["as_of"] = Day(res.as_of_day);

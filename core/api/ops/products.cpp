@@ -1,9 +1,13 @@
 // Op "products" (core/analysis/products). Request: {"min_support": 0.001, "min_pair_count": 5, "top_pairs": 50,
 // "top_journeys": 50, "min_intervals": 1, "top": N (rows of the replenishment and first-product tables, default 100)}.
+// "part": "replenishment" replies the repurchase intervals alone ({"as_of", "currency", "replenishment", "part"}:
+// the same rows as the whole reply's), a few short steps once the customer facts are kept, where the whole
+// analysis (the pairs, journeys and first products too) takes several times as long: the page's first table.
 #include "core/analysis/products/products.h"
 #include "core/api/cache.h"
 #include "core/api/engine.h"
 #include "core/api/ops.h"
+#include "core/api/ops/replenishment.h"
 
 namespace rapport {
 
@@ -12,6 +16,37 @@ namespace {
 Json ProductRef(const Workspace& ws, uint32_t p) {
   const ProductTable& t = ws.products;
   return Json{{"id", p}, {"sku", t.sku[p]}, {"title", t.title[p].empty() ? t.key[p] : t.title[p]}};
+}
+
+Json ReplenishmentJson(const Workspace& ws, const std::vector<ReplenishmentRow>& rows, int64_t top) {
+  Json rep = Json::array();
+  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < top; ++i) {
+    const ReplenishmentRow& r = rows[i];
+    rep.push_back(Json{{"product", ProductRef(ws, r.product)}, {"intervals", r.intervals}, {"customers", r.customers},
+                       {"median_days", Num(r.median_days)}, {"q1_days", Num(r.q1_days)}, {"q3_days", Num(r.q3_days)}});
+  }
+  return rep;
+}
+
+// "part": "replenishment": the customer facts (kept, or a step of their own), then the intervals kept for them
+// (KeptReplenishment, shared with the playbooks), the rows of at least min_intervals intervals: the whole
+// analysis's rows.
+Json ReplenishmentPart(OpContext& ctx, int64_t min_intervals, int64_t top) {
+  const Workspace& ws = ctx.workspace;
+  const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+  const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+  std::vector<ReplenishmentRow> rows;
+  if (as_of != kNoDay) {
+    for (const ReplenishmentRow& row : *KeptReplenishment(ctx, CachedFacts(ctx, as_of, currency))) {
+      if (row.intervals >= min_intervals) rows.push_back(row);
+    }
+  }
+  Json out;
+  out["as_of"] = Day(as_of);
+  out["currency"] = currency == kNoId ? Json(nullptr) : Json(ws.currencies[currency]);
+  out["replenishment"] = ReplenishmentJson(ws, rows, top);
+  out["part"] = "replenishment";
+  return out;
 }
 
 }  // namespace
@@ -37,6 +72,10 @@ Result<Json> Op_products(OpContext& ctx) {
   RAPPORT_RETURN_IF_ERROR(get_int("top", 0, &top));
   options.top_pairs = static_cast<int32_t>(top_pairs);
   options.top_journeys = static_cast<int32_t>(top_journeys);
+  if (rq.contains("part")) {
+    if (rq["part"] != "replenishment") return InvalidArgument("`part`: expected \"replenishment\"");
+    return ReplenishmentPart(ctx, options.min_intervals, top);
+  }
   if (rq.contains("min_support")) {
     if (!rq["min_support"].is_number() || rq["min_support"].get<double>() < 0 || rq["min_support"].get<double>() > 1) {
       return InvalidArgument("`min_support`: expected a share between 0 and 1");
@@ -71,13 +110,7 @@ Result<Json> Op_products(OpContext& ctx) {
   out["as_of"] = Day(res.as_of_day);
   out["currency"] = res.currency == kNoId ? Json(nullptr) : Json(ws.currencies[res.currency]);
   out["baskets"] = res.baskets;
-  Json rep = Json::array();
-  for (size_t i = 0; i < res.replenishment.size() && static_cast<int64_t>(i) < top; ++i) {
-    const ReplenishmentRow& r = res.replenishment[i];
-    rep.push_back(Json{{"product", ProductRef(ws, r.product)}, {"intervals", r.intervals}, {"customers", r.customers},
-                       {"median_days", Num(r.median_days)}, {"q1_days", Num(r.q1_days)}, {"q3_days", Num(r.q3_days)}});
-  }
-  out["replenishment"] = rep;
+  out["replenishment"] = ReplenishmentJson(ws, res.replenishment, top);
   Json first = Json::array();
   for (size_t i = 0; i < res.first_product.size() && static_cast<int64_t>(i) < top; ++i) {
     const FirstProductRow& r = res.first_product[i];

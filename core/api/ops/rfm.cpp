@@ -5,6 +5,7 @@
 
 #include "core/analysis/rfm/rfm.h"
 #include "core/api/ops.h"
+#include "core/api/ops/facts_step.h"
 
 namespace rapport {
 
@@ -40,7 +41,7 @@ Result<Json> Op_rfm(OpContext& ctx) {
   }
   const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
   // The customer facts the overview's KPIs and the funnel already built for this date and currency (ops.h).
-  const std::shared_ptr<const CustomerFacts> facts_held = CachedFacts(ctx, as_of, AnalysisCurrency(ws, ctx.settings));
+  const std::shared_ptr<const CustomerFacts> facts_held = FactsThenOwnStep(ctx, as_of, AnalysisCurrency(ws, ctx.settings));
   const CustomerFacts& facts = *facts_held;
   const RfmResult res = ComputeRfmFromFacts(ws, facts);
 

@@ -8,11 +8,18 @@
 //     {"valid":false,"error":{"offset","length","message","rendered"}}. "tokens": true adds the rule's tokens
 //     as [offset, length, class] (ClassifyTokens, core/segment/lexer.h) to either reply, for highlighting.
 //     "rows": `limit` members from `offset` (the dashboard fetches its list a page at a time), in ascending
-//     customer id, or by "sort" (a column of the rows; "desc" for descending; ties by id).
+//     customer id, or by "sort" (a column of the rows; "desc" for descending; ties by id). "first": true
+//     answers a rule that reads only the columns from the customer facts (FactsColumnsSuffice: orders,
+//     net_spend, aov, the order dates and days since, ordered_since, ordered_between) as soon as those are built,
+//     before the rest of the segment columns (the same reply otherwise), and adds "columns_pending": whether
+//     the rest were still to build then (a step at a time, the engine's dashboard; the next op that needs
+//     them builds them from there). Without "history".
 //   {"op":"segment_fields"}   every field, function, keyword and saved segment name (autocomplete, help)
 //   {"op":"segment_save","name":"VIP","rule":"...","created":"2026-11-23T10:00:00Z"}   ({"delete":true} removes)
 //   {"op":"segments"}                                   saved segments with their member counts
 //   {"op":"playbooks","options":{...},"limit":100,"offset":0,"playbook":"winback","due_before":"+7d" | "2026-12-01"}
+//     "describe": true replies at once, before the run: each playbook's "playbook", "title", "rule" and "timing"
+//     as the run's summaries give them, with "as_of", "currency", "options" (no counts, no actions).
 //     due_before: only actions due on or before that day (overdue ones included) are listed, and each
 //     playbook's summary gets "due" = how many of its actions that is. "offset" skips that many of the listed
 //     actions (the dashboard fetches them a page at a time); "actions_total" counts them all.
@@ -25,6 +32,7 @@
 
 #include "core/api/engine.h"
 #include "core/api/ops.h"
+#include "core/api/ops/replenishment.h"
 #include "core/playbook/audience.h"
 #include "core/playbook/lift.h"
 #include "core/playbook/playbooks.h"
@@ -44,18 +52,7 @@ struct SegmentBuild {
   std::shared_ptr<SegmentContextBuilder> builder;
 };
 
-// The playbooks' repurchase intervals under way, with the segment columns whose facts they read (sc, kept
-// while the build is).
-struct IntervalsBuild {
-  IntervalsBuild(std::shared_ptr<const SegmentContext> held, int32_t min_repeats)
-      : context(std::move(held)), builder(*context->workspace, context->facts, std::max(1, min_repeats)) {}
-  bool done() const { return builder.done(); }
-  size_t Run(size_t rows) { return builder.Run(rows); }
-  std::shared_ptr<const SegmentContext> context;
-  ReplenishmentBuilder builder;
-};
-
-// The cross-sell candidates under way, likewise.
+// The cross-sell candidates under way, with the segment columns they read (kept while the build is).
 struct CrossSellBuild {
   CrossSellBuild(std::shared_ptr<const SegmentContext> held, const PlaybookOptions& options)
       : context(std::move(held)), finder(*context, options) {}
@@ -64,6 +61,18 @@ struct CrossSellBuild {
   std::shared_ptr<const SegmentContext> context;
   CrossSellFinder finder;
 };
+
+std::string SegmentKey(OpContext& ctx) { return "segment:" + Dump(SettingsToJson(ctx.settings)); }
+std::string SegmentBuildingKey(OpContext& ctx) { return "segment-building:" + Dump(SettingsToJson(ctx.settings)); }
+
+// The segment columns under way in the engine's cache (made in a step of their own, with the facts they hold).
+std::shared_ptr<const SegmentBuild> SegmentBuilding(OpContext& ctx) {
+  return ctx.engine->cache().Get<SegmentBuild>(SegmentBuildingKey(ctx), [&] {
+    SegmentContextOptions options;
+    options.facts = FactsSourceFor(ctx);  // the facts kpis and funnel keep, not a second build
+    return SegmentBuild{std::make_shared<SegmentContextBuilder>(ctx.workspace, ctx.settings, kNoDay, options)};
+  });
+}
 
 // The segment columns for this request's settings, from the engine's cache when there is an engine (a live
 // count re-evaluates on every keystroke; building the columns is the expensive part).
@@ -76,24 +85,32 @@ std::shared_ptr<const SegmentContext> SegmentContextFor(OpContext& ctx) {
   if (!ctx.engine) return std::make_shared<const SegmentContext>(build());
   // A part a step (core/segment/context.h SegmentContextBuilder): the facts, then each part of the columns.
   AnalysisCache& cache = ctx.engine->cache();
-  const std::string key = "segment:" + Dump(SettingsToJson(ctx.settings));
-  const std::string building_key = "segment-building:" + Dump(SettingsToJson(ctx.settings));
+  const std::string key = SegmentKey(ctx);
   if (!cache.Has(key)) {
-    const std::shared_ptr<const SegmentBuild> building = cache.Get<SegmentBuild>(building_key, [&] {
-      SegmentContextOptions options;
-      options.facts = FactsSourceFor(ctx);
-      return SegmentBuild{std::make_shared<SegmentContextBuilder>(ctx.workspace, ctx.settings, kNoDay, options)};
-    });
+    const std::shared_ptr<const SegmentBuild> building = SegmentBuilding(ctx);
     while (!building->builder->done()) {
       cache.StepWork();
       building->builder->Run();
     }
     const std::shared_ptr<const SegmentContext> built =
         cache.Get<SegmentContext>(key, [&] { return building->builder->Result(); });
-    cache.Erase(building_key);
+    cache.Erase(SegmentBuildingKey(ctx));
     return built;
   }
   return cache.Get<SegmentContext>(key, build);
+}
+
+// The segment columns built so far, once those from the customer facts are (SegmentContextBuilder::Partial,
+// for a rule that FactsColumnsSuffice), a step at a time like SegmentContextFor, whose build goes on from there;
+// null when the whole columns are kept already (or there is no engine).
+std::shared_ptr<const SegmentBuild> SegmentFactsColumns(OpContext& ctx) {
+  if (!ctx.engine || ctx.engine->cache().Has(SegmentKey(ctx))) return nullptr;
+  const std::shared_ptr<const SegmentBuild> building = SegmentBuilding(ctx);
+  while (!building->builder->FactsColumnsBuilt()) {
+    ctx.engine->cache().StepWork();
+    building->builder->Run();
+  }
+  return building;
 }
 
 
@@ -132,7 +149,7 @@ Result<int64_t> IntParam(const Json& request, const char* key, int64_t fallback,
 
 Json CustomerRow(const SegmentContext& sc, uint32_t c) {
   const Workspace& ws = *sc.workspace;
-  const CustomerFacts& f = sc.facts;
+  const CustomerFacts& f = sc.facts();
   return Json{{"id", c},
               {"key", ws.customers.key[c]},
               {"email", ws.customers.email[c]},
@@ -157,7 +174,7 @@ bool RowSortable(const std::string& key) {
 void SortRows(const SegmentContext& sc, const std::string& key, bool desc, size_t count, std::vector<uint32_t>* ids) {
   if (key == "id" && !desc) return;
   const CustomerTable& cu = sc.workspace->customers;
-  const CustomerFacts& f = sc.facts;
+  const CustomerFacts& f = sc.facts();
   auto text = [&](const TextColumn& column) {
     return [&column, desc](uint32_t a, uint32_t b) {
       const std::string_view x = a < column.size() ? std::string_view(column[a]) : std::string_view();
@@ -344,17 +361,14 @@ std::shared_ptr<const PlaybookResult> PlaybooksFor(OpContext& ctx, const Segment
   if (cache.Has(key)) return cache.Get<PlaybookResult>(key, [] { return PlaybookResult(); });
   std::shared_ptr<const std::vector<ProductInterval>> intervals;
   if (std::find(options.priority.begin(), options.priority.end(), PlaybookKind::kReplenishment) != options.priority.end()) {
-    // kRowsPerStep orders or lines a step (ReplenishmentBuilder), kept under way between steps.
+    // kRowsPerStep orders or lines a step (ReplenishmentBuilder, core/api/ops/replenishment.h).
     const int32_t min_repeats = options.replenish_min_repeats;
     const std::string intervals_key = "playbook-intervals:" + settings + "|" + std::to_string(min_repeats);
     if (!cache.Has(intervals_key)) {
-      const std::string building_key = "playbook-intervals-building:" + settings + "|" + std::to_string(min_repeats);
-      const std::shared_ptr<IntervalsBuild> building = cache.RunInParts<IntervalsBuild>(
-          building_key, [&] { return std::make_shared<IntervalsBuild>(SegmentContextFor(ctx), min_repeats); },
-          kRowsPerStep);
+      // From the intervals kept for the context's facts (shared with the Products page's first table): the
+      // rows of at least max(1, min_repeats) intervals are what a build with that minimum gives.
       intervals = std::make_shared<const std::vector<ProductInterval>>(
-          ProductIntervalsOf(building->builder.Result(), min_repeats));
-      cache.Erase(building_key);
+          ProductIntervalsOf(*KeptReplenishment(ctx, sc.facts_held), min_repeats));
       cache.Put(intervals_key, intervals);
     } else {
       intervals = cache.Get<std::vector<ProductInterval>>(intervals_key, [] { return std::vector<ProductInterval>(); });
@@ -436,7 +450,14 @@ Result<Json> Op_segment(OpContext& ctx) {
   Rule rule;
   RuleError error;
   if (!ParseRule(*rule_text, &rule, &error)) return invalid(error);
-  const SegmentContext& sc = *SegmentContextFor(ctx);
+  // "first": a rule that reads only the facts' columns is answered as soon as those are built, the rest of the
+  // columns built later (the same members and rows: test); "columns_pending" says whether they still are.
+  const bool first = ctx.request.value("first", false);
+  std::shared_ptr<const SegmentBuild> partial;
+  if (first && *history == 0 && FactsColumnsSuffice(*rule.root)) partial = SegmentFactsColumns(ctx);
+  std::shared_ptr<const SegmentContext> whole;
+  if (!partial) whole = SegmentContextFor(ctx);
+  const SegmentContext& sc = partial ? partial->builder->Partial() : *whole;
   Bitset members;
   if (!EvaluateRule(rule, sc, *saved, &members, &error)) return invalid(error);
   Json out = {{"valid", true},
@@ -445,15 +466,15 @@ Result<Json> Op_segment(OpContext& ctx) {
               {"as_of", Day(sc.as_of_day)},
               {"currency", CurrencyCode(sc)},
               {"customers", sc.customers},
-              {"customers_with_orders", sc.facts.customers_with_orders},
+              {"customers_with_orders", sc.facts().customers_with_orders},
               {"members", members.Count()}};
   out["share"] = sc.customers ? Num(static_cast<double>(members.Count()) / sc.customers) : Json(nullptr);
   std::vector<uint32_t> ids = members.Ids();
   // Net revenue of the members (counted orders, analysis currency) and their share of all customers'.
   int64_t member_cents = 0;
-  for (uint32_t c : ids) member_cents += sc.facts.net_cents[c];
+  for (uint32_t c : ids) member_cents += sc.facts().net_cents[c];
   int64_t all_cents = 0;
-  for (size_t c = 0; c < sc.customers; ++c) all_cents += sc.facts.net_cents[c];
+  for (size_t c = 0; c < sc.customers; ++c) all_cents += sc.facts().net_cents[c];
   out["net_revenue"] = Money(member_cents);
   out["revenue_share"] = all_cents > 0 ? Num(static_cast<double>(member_cents) / static_cast<double>(all_cents)) : Json(nullptr);
   if (!tokens.is_null()) out["tokens"] = std::move(tokens);
@@ -466,6 +487,7 @@ Result<Json> Op_segment(OpContext& ctx) {
   for (size_t i = from; i < to; ++i) rows.push_back(CustomerRow(sc, ids[i]));
   out["rows"] = std::move(rows);
   out["offset"] = from;
+  if (first) out["columns_pending"] = partial != nullptr;
   if (*history > 0) {
     std::vector<MembershipPoint> points;
     if (!SegmentHistory(ctx.workspace, ctx.settings, rule, *saved, static_cast<int>(*history), &points, &error)) {
@@ -588,6 +610,19 @@ Result<Json> Op_playbooks(OpContext& ctx) {
   if (!only->empty() && !PlaybookFromName(*only, &filter)) return InvalidArgument("playbooks: unknown playbook `" + *only + "`");
   Result<std::string> due_text = StringParam(ctx.request, "due_before", false);
   if (!due_text.ok()) return due_text.status();
+  if (ctx.request.value("describe", false)) {
+    // What each playbook does and when, before the run (no segment columns, no counts): the page's first content.
+    const Workspace& ws = ctx.workspace;
+    const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+    const std::string code = currency < ws.currencies.size() ? ws.currencies[currency] : "";
+    const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+    Json summaries = Json::array();
+    for (const PlaybookSummary& s : DescribePlaybooks(*options, code)) {
+      summaries.push_back(Json{{"playbook", PlaybookName(s.kind)}, {"title", PlaybookTitle(s.kind)}, {"rule", s.rule}, {"timing", s.timing}});
+    }
+    return Json{{"as_of", Day(as_of)}, {"currency", code}, {"options", PlaybookOptionsToJson(*options)},
+                {"playbooks", std::move(summaries)}, {"describe", true}};
+  }
   const SegmentContext& sc = *SegmentContextFor(ctx);
   const std::shared_ptr<const PlaybookResult> run = PlaybooksFor(ctx, sc, *options);
   const PlaybookResult& r = *run;
@@ -719,10 +754,10 @@ Result<Json> Op_audience(OpContext& ctx) {
     std::vector<std::string>& row = request.property_values[i];
     if (i < extra.size()) row = extra[i];
     row.push_back(request.name);
-    row.push_back(std::to_string(sc.facts.orders[c]));
-    row.push_back(FormatMoney(sc.facts.net_cents[c], "").substr(0));
+    row.push_back(std::to_string(sc.facts().orders[c]));
+    row.push_back(FormatMoney(sc.facts().net_cents[c], "").substr(0));
     row.back().erase(std::remove(row.back().begin(), row.back().end(), ','), row.back().end());  // 1234.50
-    row.push_back(sc.facts.last_day[c] == kNoDay ? "" : FormatDay(sc.facts.last_day[c]));
+    row.push_back(sc.facts().last_day[c] == kNoDay ? "" : FormatDay(sc.facts().last_day[c]));
   }
   const Audience a = BuildAudience(ws, request);
   Json holdout_ids = Json::array(), sent_ids = Json::array();

@@ -188,6 +188,7 @@ export async function renderFlow(app: App, body: HTMLElement): Promise<void> {
   const out = h('div', { 'aria-live': 'polite' });
   const draw = async () => {
     out.setAttribute('aria-busy', 'true');
+    if (!out.firstChild) out.append(h('p', { class: 'loading', role: 'status' }, 'Computing how customers moved between the two dates…'));
     try {
       const params: Obj = { ...kFlowParams };
       if (from.value) params.from = from.value;
@@ -238,17 +239,25 @@ export const productsParams = (app: App): Obj => (app.currency ? { currency: app
 
 /** #/products: repurchase intervals, first product -> repeat, journeys, frequently bought together. */
 export async function renderProducts(app: App, body: HTMLElement): Promise<void> {
-  const r = await app.cached<Obj>('products', productsParams(app));
-  const currency = String(r.currency ?? '');
-  const rep = (r.replenishment as Obj[]) ?? [];
-  const first = (r.first_product as Obj[]) ?? [];
-  const journeys = (r.journeys as Obj[]) ?? [];
-  const pairs = (r.bought_together as Obj[]) ?? [];
-  body.append(h('p', { class: 'meta-line' }, h('span', {}, `As of ${r.as_of}`), h('span', {}, `${fmtInt(r.baskets)} orders`), helpLink('metrics')));
-  if (!rep.length && !first.length) {
-    body.append(emptyState('No product data yet', h('p', {}, 'Import an orders export with line items (Shopify: “Lineitem name” and “Lineitem sku” columns) to see which products bring customers back.')));
-    return;
+  // The repurchase intervals first (`part`: a few short engine steps), then the rest of the analysis (the first
+  // products, journeys and pairs: several times as long at a million customers), each drawn when it comes.
+  // Both asked at once: the worker runs a page's requests in the order sent, so the intervals come first.
+  const asked = app.cached<Obj>('products', { ...productsParams(app), part: 'replenishment' });
+  const whole = app.cached<Obj>('products', productsParams(app));
+  whole.catch(() => undefined);  // handled where it is awaited below
+  const part = await asked;
+  let rep = (part.replenishment as Obj[]) ?? [];
+  const meta = h('p', { class: 'meta-line' }, h('span', {}, `As of ${part.as_of}`), helpLink('metrics'));
+  body.append(meta);
+  if (!rep.length) {
+    const r = await whole;
+    rep = (r.replenishment as Obj[]) ?? [];
+    if (!rep.length && !((r.first_product as Obj[]) ?? []).length) {
+      body.append(emptyState('No product data yet', h('p', {}, 'Import an orders export with line items (Shopify: “Lineitem name” and “Lineitem sku” columns) to see which products bring customers back.')));
+      return;
+    }
   }
+  const currency = String(part.currency ?? '');
   const top = rep.slice(0, 12);
   body.append(h('div', { class: 'split' },
     h('div', { class: 'split-main' }, dataTable({
@@ -264,15 +273,30 @@ export async function renderProducts(app: App, body: HTMLElement): Promise<void>
       x: top.map((_, i) => i), xNames: top.map((t) => String((t.product as Obj)?.sku ?? '')), xLabel: 'Product (SKU)', yLabel: 'Days',
       series: [{ label: 'Median days', values: top.map((t) => t.median_days as number) }],
     }))));
-  body.append(dataTable({
+  const rest = h('div', { 'aria-busy': 'true' }, h('p', { class: 'loading', role: 'status' },
+    'Computing the first products, journeys and products bought together (in progress)…'));
+  body.append(rest);
+  void whole.then((r) => {
+    meta.insertBefore(h('span', {}, `${fmtInt(r.baskets)} orders`), meta.lastChild);
+    rest.replaceChildren(...productsRest(r, currency));
+  }, (error: unknown) => {
+    rest.replaceChildren(h('p', { class: 'error' }, (error as Error).message));
+  }).finally(() => rest.removeAttribute('aria-busy'));
+}
+
+/** The products page's tables after the repurchase intervals. */
+function productsRest(r: Obj, currency: string): HTMLElement[] {
+  const first = (r.first_product as Obj[]) ?? [];
+  const journeys = (r.journeys as Obj[]) ?? [];
+  const pairs = (r.bought_together as Obj[]) ?? [];
+  return [dataTable({
     caption: 'First product → does the customer come back?', rows: first, fileName: 'first-product', currency,
     sort: { key: 'customers', desc: true },
     columns: [{ key: 'product', label: 'First product', text: productText, width: '36%' }, { key: 'customers', label: 'Customers', kind: 'int' },
       { key: 'repeat_customers', label: 'Came back', kind: 'int' }, { key: 'repeat_rate', label: 'Repeat rate', kind: 'pct' },
       { key: 'avg_net_12m', label: 'Avg net, first 12 months', kind: 'money' }],
     visibleRows: 10,
-  }));
-  body.append(h('div', { class: 'two-col' },
+  }), h('div', { class: 'two-col' },
     dataTable({
       caption: 'Journeys: first product → the next one', rows: journeys, fileName: 'journeys', sort: { key: 'customers', desc: true },
       columns: [{ key: 'first', label: 'First', text: productText, width: '34%' }, { key: 'next', label: 'Then', text: productText, width: '34%' },
@@ -285,5 +309,5 @@ export async function renderProducts(app: App, body: HTMLElement): Promise<void>
         { key: 'count', label: 'Orders', kind: 'int' }, { key: 'confidence_a_to_b', label: 'Confidence', kind: 'pct' },
         { key: 'lift', label: 'Lift', kind: 'num' }],
       visibleRows: 10,
-    })));
+    }))];
 }

@@ -62,11 +62,29 @@ const kActionRows = 50;
 export const kFirstPlaybooks = { limit: kActionRows, due_before: '+7d' };
 
 export async function renderPlaybooks(app: App, body: HTMLElement): Promise<void> {
-  const r = await app.cached<Obj>('playbooks', kFirstPlaybooks);
+  // What each playbook does and when (`describe`: at once, no run), then the run's counts and actions (at a
+  // million customers the segment columns and each playbook's candidates: seconds), drawn when they come.
+  const asked = app.cached<Obj>('playbooks', { describe: true });
+  const whole = app.cached<Obj>('playbooks', kFirstPlaybooks);
+  whole.catch(() => undefined);  // handled where it is awaited below
+  const d = await asked;
+  const holder = h('div', { 'aria-busy': 'true' }, h('p', { class: 'meta-line' }, h('span', {}, `As of ${d.as_of}`),
+    h('span', { class: 'loading', role: 'status' }, 'Counting the customers of each playbook (in progress)…')),
+  h('div', { class: 'playbooks' }, ((d.playbooks as Obj[]) ?? []).map((s) => h('article', { class: 'card' }, h('h3', {}, String(s.title)),
+    h('p', { class: 'muted' }, String(s.timing ?? '')), h('p', { class: 'muted' }, 'Counting…'),
+    s.rule ? h('p', {}, h('code', {}, String(s.rule))) : null))));
+  body.append(holder);
+  void whole.then((r) => holder.replaceChildren(...playbooksRun(app, r)),
+    (error: unknown) => holder.replaceChildren(h('p', { class: 'error', role: 'alert' }, (error as Error).message)))
+    .finally(() => holder.removeAttribute('aria-busy'));
+}
+
+/** The Playbooks page once the run is in: each playbook's counts and audience download, the actions due. */
+function playbooksRun(app: App, r: Obj): HTMLElement[] {
   const summaries = (r.playbooks as Obj[]) ?? [];
   const picker = formatPicker('playbook-format');
-  body.append(h('p', { class: 'meta-line' }, h('span', {}, `As of ${r.as_of}`), h('span', {}, `${fmtInt(r.actions_total)} actions due by ${r.due_before}`),
-    h('span', {}, h('label', { for: 'playbook-format' }, 'Audience format '), picker)));
+  const meta = h('p', { class: 'meta-line' }, h('span', {}, `As of ${r.as_of}`), h('span', {}, `${fmtInt(r.actions_total)} actions due by ${r.due_before}`),
+    h('span', {}, h('label', { for: 'playbook-format' }, 'Audience format '), picker));
   const cards = h('div', { class: 'playbooks' }, summaries.map((s) => {
     const note = h('p', { 'aria-live': 'polite' });
     const button = h('button', { type: 'button', class: 'secondary', disabled: !Number(s.assigned) },
@@ -78,7 +96,7 @@ export async function renderPlaybooks(app: App, body: HTMLElement): Promise<void
         ` · ${fmtInt(s.due_by_as_of)} due now · ${fmtInt(s.assigned)} assigned · ${fmtInt(s.eligible)} eligible`),
       s.rule ? h('p', {}, h('code', {}, String(s.rule))) : null, h('p', {}, button), note);
   }));
-  body.append(cards, actionsTable(app, r, summaries));
+  return [meta, cards, actionsTable(app, r, summaries)];
 }
 
 /** The actions due this week, one playbook or all, a page at a time (Previous / Next ask the engine). */

@@ -82,11 +82,17 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
     try {
       if (!input.value.trim()) {
         const rule = ruleInput.value.trim() || 'orders >= 1';
-        type Rows = { rows?: Record<string, unknown>[]; members?: number; valid?: boolean; error?: { rendered?: string; message?: string } };
+        type Rows = {
+          rows?: Record<string, unknown>[]; members?: number; valid?: boolean; columns_pending?: boolean;
+          error?: { rendered?: string; message?: string };
+        };
         const show = async (sort: { key: string; desc: boolean } | undefined) => {
-          const order = sort ? { sort: sort.key, desc: sort.desc } : {};
+          // `first`: a rule of the customer facts alone (the default one) is answered once those are built,
+          // before the rest of the segment columns (PROTOCOL.md); its rows are the whole columns' rows.
+          const order = { ...(sort ? { sort: sort.key, desc: sort.desc } : {}), first: true };
           // Memoised per workspace version (App.cached): going back to the list costs nothing.
           const r = await app.cached<Rows>('segment', { rule, limit: kListRows, ...order });
+          if (r.columns_pending) awaitColumns(rule);
           if (r.valid === false) {
             out.replaceChildren(h('pre', { class: 'error', role: 'alert' }, String(r.error?.rendered ?? r.error?.message)));
             return;
@@ -113,6 +119,18 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
       fail(error);
     }
   };
+  // The rest of the segment columns (the fields other rules may name: country, tags, RFM, stage, products
+  // bought...), still being computed when the list came from the facts alone: said under the rule until they are.
+  const columns = h('p', { class: 'muted', role: 'status' });
+  const awaitColumns = (rule: string) => {
+    columns.setAttribute('aria-busy', 'true');
+    columns.textContent = 'This list is complete. The other fields a rule may name (country, tags, RFM, stage, products bought…) ' +
+      'are still being computed: another rule waits for them.';
+    void app.cached('segment', { rule, limit: kListRows }).catch(() => undefined).finally(() => {
+      columns.removeAttribute('aria-busy');
+      columns.textContent = '';
+    });
+  };
   const fail = (error: unknown) => out.replaceChildren(emptyState('No customers to show', h('p', {}, friendly(error), ' ',
     h('span', { class: 'muted' }, `(engine: ${(error as Error).message})`))));
   let timer = 0;
@@ -125,7 +143,7 @@ async function customerSearch(app: App, body: HTMLElement): Promise<void> {
     history.replaceState(null, '', `#/customers?rule=${encodeURIComponent(ruleInput.value.trim())}`);
     void run();
   });
-  body.append(h('p', { class: 'inline' }, h('label', { for: 'customer-q' }, 'Search '), input), ruleForm, out);
+  body.append(h('p', { class: 'inline' }, h('label', { for: 'customer-q' }, 'Search '), input), ruleForm, columns, out);
   await run();
 }
 
@@ -159,14 +177,17 @@ const pageParams = (app: App, page: Page) =>
 export function askAhead(app: App): void {
   const ask = (op: string, params: Record<string, unknown> = {}) => void app.ahead(op, params).catch(() => undefined);
   ask('imports');
+  ask('segment', { rule: kDefaultRule, limit: kListRows, first: true });
   ask('segment', { rule: kDefaultRule, limit: kListRows });
   for (const route of ['cohorts', 'funnel', 'rfm']) ask(route, pageParams(app, kPages.find((p) => p.route === route)!));
   ask('funnel_flow', kFlowParams);
   for (const [op, params] of kFirstSegmentsRequests) ask(op, params);
+  ask('playbooks', { describe: true });
   ask('playbooks', kFirstPlaybooks);
   ask('widget_model', kFirstWidget);
   // Then: one step of a second or more in WebAssembly at a million customers (one analysis call), which a page
   // opened while it runs waits for.
+  ask('products', { ...productsParams(app), part: 'replenishment' });
   ask('products', productsParams(app));
   // Last, the longest in all: the Predictions page's first request, the three count models fitted (a few
   // optimiser iterations a step; the Pareto/NBD's search bounded, docs/models.md "Errors").
@@ -195,7 +216,8 @@ export async function renderPage(app: App, page: Page, main: HTMLElement): Promi
     const dedicated = kDedicated[page.route];
     if (dedicated && result && typeof result === 'object') dedicated(app, result as Record<string, unknown>, body);
     else body.append(renderValue(result, page.title));
-    if (page.route === 'funnel') await renderFlow(app, body);
+    // The flow between two dates fills in after the funnel (its own request, marked busy until then).
+    if (page.route === 'funnel') void renderFlow(app, body);
   } catch (error) {
     body.append(emptyState(friendly(error),
       app.state.source === 'empty' ? dropHint(app) : h('p', {}, 'Import orders to see this page fill in. ',

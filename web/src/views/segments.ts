@@ -18,7 +18,7 @@ const kInitialRule = 'orders >= 2 BUT NOT ordered_since(-90d)';
  * answer them, since the editor calls the engine directly.
  */
 export const kFirstSegmentsRequests: [string, Record<string, unknown>][] = [
-  ['segment', { rule: kInitialRule, tokens: true, limit: kSample }], ['segment_fields', {}], ['segments', {}],
+  ['segment', { rule: kInitialRule, tokens: true, limit: kSample, first: true }], ['segment_fields', {}], ['segments', {}],
 ];
 
 /** The editor of the open Segments page, stopped when the user navigates away. */
@@ -83,7 +83,9 @@ export async function renderSegments(app: App, body: HTMLElement): Promise<void>
     }) : h('p', { class: 'muted' }, 'No customer matches this rule.'));
   };
   const editor = ruleEditor(app, {
-    id: 'segment-rule', label: 'Rule', initial, params: { limit: kSample }, onResult,
+    // `first`: a rule of the customer facts alone (the initial one) is counted before the rest of the segment
+    // columns are built (PROTOCOL.md); any other waits for them.
+    id: 'segment-rule', label: 'Rule', initial, params: { limit: kSample, first: true }, onResult,
     onError: (e) => status.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message)),
   });
   current = editor;

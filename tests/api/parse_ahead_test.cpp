@@ -145,10 +145,10 @@ TEST_CASE("ParseAhead: UpdateCopyAscii hashes as Update, copies, and counts newl
   }
 }
 
-TEST_CASE("ParseAhead: chunks split ahead by the waiting caller give the inline parse's slices", "[parse_ahead]") {
-  // A fast sink: the caller's thread waits for the parse thread with the queue full, and splits the newest
-  // queued chunk meanwhile; the parse thread delivers those records. Some chunks' first line break is inside
-  // a quoted field (the demo's notes), some chunks are cut between CR and LF: same slices, batch, fingerprint.
+TEST_CASE("ParseAhead: a fast or slow sink, quoted line breaks and CRLF give the inline parse's slices", "[parse_ahead]") {
+  // With a fast sink the caller's thread waits for the parse thread with the queue full. Some chunks' first
+  // line break is inside a quoted field (the demo's notes), some chunks are cut between CR and LF: same
+  // slices, batch, fingerprint.
   std::string text = DemoExport(3000, 44);
   size_t crlf = 0;
   for (size_t at = text.find('\n', text.size() / 2); at != std::string::npos && crlf < 200;
@@ -157,8 +157,6 @@ TEST_CASE("ParseAhead: chunks split ahead by the waiting caller give the inline 
   }
   FileFingerprint whole;
   whole.Update(text);
-  uint64_t split_ahead = 0;
-  bool threaded_runs = false;
   for (size_t chunk : {size_t{1} << 16, size_t{100000}}) {
     for (int slow_us : {0, 3000}) {
       CAPTURE(chunk, slow_us);
@@ -176,9 +174,6 @@ TEST_CASE("ParseAhead: chunks split ahead by the waiting caller give the inline 
         REQUIRE(last.ok());
         threaded.last = Describe(*last) + " rows read " + std::to_string(last->rows_read);
         threaded.fingerprint = ahead.fingerprint();
-        CHECK(ahead.records_read() > 3000);
-        split_ahead += ahead.records_split_ahead();
-        threaded_runs = threaded_runs || ahead.threaded();
       }
       REQUIRE(inline_run.status.ok());
       CHECK(threaded.slices == inline_run.slices);
@@ -186,9 +181,6 @@ TEST_CASE("ParseAhead: chunks split ahead by the waiting caller give the inline 
       CHECK(threaded.fingerprint == whole.Final());
     }
   }
-  // Timing decides which chunks are split (never the next one the parse thread takes), but over four runs of
-  // 8-11 chunks with a fast sink some are. (WebAssembly without threads parses inline and splits nothing.)
-  CHECK((split_ahead > 0) == threaded_runs);
 }
 
 TEST_CASE("ParseAhead: tiny files and files of one slice, threaded as inline", "[parse_ahead]") {

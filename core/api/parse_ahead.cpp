@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <deque>
@@ -38,9 +39,10 @@ struct ParseAhead::Impl {
   std::atomic<uint64_t> consumed{0};
   // Inline, updated by Feed. Threaded, by whichever thread has time to spare, chunk by chunk and in order:
   // the caller's thread as it copies a chunk for the parse thread (UpdateCopyAscii: little more than the copy),
-  // unless the parse thread was the last to wait, which means the caller is the longer stage (the engine's
-  // import, whose thread merges and stores); then the parse thread, before it parses the chunk. The caller
-  // hashes a chunk only when every earlier one is hashed (`hashed == fed`), so the two never overlap.
+  // unless the parse thread has so far waited longer for the caller than the caller for it, which means the
+  // caller is the longer stage (the engine's import, whose thread merges and stores); then the parse thread,
+  // before it parses the chunk. The caller hashes a chunk only when every earlier one is hashed
+  // (`hashed == fed`), so the two never overlap.
   FileFingerprint fingerprint;
 
   // The orders a slice must exceed to be taken now (parse_ahead.h, "Slices"): the first kRampSlices slices
@@ -88,17 +90,23 @@ struct ParseAhead::Impl {
   std::deque<std::pair<ImportBatch*, uint64_t>> ready;  // parsed slices and the bytes consumed at each
   bool closed = false, stop = false, done = false;
   uint64_t fed = 0, hashed = 0;  // chunks queued so far, and how many of them (the first ones) are hashed
-  bool parser_waited = false;     // the last to wait for the other was the parse thread
+  // How long each thread has waited for the other so far (the parse thread's wait for the first chunk left
+  // out: the caller may open the file meanwhile); the one that waited longer has time to hash.
+  using Clock = std::chrono::steady_clock;
+  Clock::duration parser_waited{0}, caller_waited{0};
+  uint64_t caller_hashed = 0;  // chunks hashed by the caller's thread
   Status error;
   ImportBatch pool[kSlicesInFlight + 1];
   std::thread thread;
 
-  // Waits on to_parser until `ready()`, noting that the parse thread waited if it had to.
+  // Waits on to_parser until `ready()`, adding the time waited to parser_waited.
   template <typename Ready>
   void ParserWait(std::unique_lock<std::mutex>* lock, Ready ready) {
     if (ready()) return;
-    parser_waited = true;
+    const bool count = fed > 0;
+    const Clock::time_point t0 = Clock::now();
     to_parser.wait(*lock, ready);
+    if (count) parser_waited += Clock::now() - t0;
   }
 
   void Run() {
@@ -174,8 +182,9 @@ struct ParseAhead::Impl {
         continue;
       }
       if (done || !keep_waiting()) return Status::Ok();
-      parser_waited = false;
+      const Clock::time_point t0 = Clock::now();
       to_caller.wait(*lock);
+      caller_waited += Clock::now() - t0;
     }
   }
 
@@ -233,7 +242,7 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
     copy = std::move(m.spare_chunks.back());
     m.spare_chunks.pop_back();
   }
-  const bool hash = !m.parser_waited && m.hashed == m.fed;
+  const bool hash = m.caller_waited >= m.parser_waited && m.hashed == m.fed;
   lock.unlock();  // the parse thread goes on meanwhile
   copy.resize(chunk.size());  // a reused buffer has a parsed chunk's size: nothing to fill
   uint64_t newlines = 0;
@@ -250,7 +259,7 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
   m.chunks.back().ascii = ascii;
   m.chunks.back().newlines = newlines;
   ++m.fed;
-  if (hash) ++m.hashed;
+  if (hash) ++m.hashed, ++m.caller_hashed;
   lock.unlock();
   m.to_parser.notify_all();
   return Status::Ok();
@@ -282,6 +291,15 @@ Result<ImportBatch> ParseAhead::Finish(const SliceSink& sink) {
 
 uint64_t ParseAhead::bytes_consumed() const { return impl_->consumed.load(std::memory_order_relaxed); }
 const ImporterInfo* ParseAhead::detected() const { return impl_->parser.detected(); }
+uint64_t ParseAhead::chunks_hashed_by_caller() const {
+#if RAPPORT_PARSE_THREAD
+  if (!impl_->inline_mode) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    return impl_->caller_hashed;
+  }
+#endif
+  return 0;
+}
 uint64_t ParseAhead::fingerprint() const { return impl_->fingerprint.Final(); }
 
 }  // namespace rapport

@@ -26,6 +26,8 @@ struct Run {
   Status status;
   uint64_t fingerprint = 0;
   std::string format;
+  uint64_t chunks = 0, caller_hashed = 0;  // chunks fed, and how many the caller's thread hashed
+  bool threaded = false;
 };
 
 std::string Describe(const ImportBatch& b) {
@@ -58,6 +60,9 @@ Run Parse(const std::string& text, size_t chunk, size_t slice_orders, ParseAhead
   }
   run.last = Describe(*last) + " rows read " + std::to_string(last->rows_read);
   run.fingerprint = ahead.fingerprint();
+  run.chunks = (text.size() + chunk - 1) / chunk;
+  run.caller_hashed = ahead.chunks_hashed_by_caller();
+  run.threaded = ahead.threaded();
   run.format = ahead.detected() ? ahead.detected()->format : "";
   CHECK(ahead.bytes_consumed() == text.size());
   return run;
@@ -96,8 +101,8 @@ TEST_CASE("ParseAhead: the parse thread hands over the inline parse's slices, ba
 
 TEST_CASE("ParseAhead: the fingerprint is the file's whichever thread hashes each chunk", "[parse_ahead]") {
   // The caller's thread hashes a chunk as it copies it while the parse thread is the longer stage; the parse
-  // thread hashes it when it was the last to wait. A merge slow on every other slice switches between the two
-  // many times in one file; the chunks must still be hashed once each, in order.
+  // thread hashes it once it has waited longer for the caller than the caller for it. A merge slow on every
+  // other slice can switch between the two in one file; the chunks must still be hashed once each, in order.
   const std::string text = DemoExport(900, 31);
   FileFingerprint whole;
   whole.Update(text);
@@ -112,6 +117,27 @@ TEST_CASE("ParseAhead: the fingerprint is the file's whichever thread hashes eac
       CHECK(threaded.fingerprint == whole.Final());
     }
   }
+}
+
+TEST_CASE("ParseAhead: the parse thread hashes the chunks when the merge is the longer stage", "[parse_ahead]") {
+  // A merge of 2 ms a slice against a parse of a few microseconds a chunk: the parse thread waits far longer
+  // for the caller than the caller for it, so after the first chunks it hashes them (as in the engine's
+  // import, whose thread merges and stores); inline nothing is hashed by "the caller's thread".
+  const std::string text = DemoExport(600, 32);
+  FileFingerprint whole;
+  whole.Update(text);
+  const Run slow = Parse(text, 2000, 13, ParseAhead::kThreaded, 2000);
+  REQUIRE(slow.status.ok());
+  CHECK(slow.fingerprint == whole.Final());
+  CAPTURE(slow.chunks, slow.caller_hashed);
+  CHECK(slow.chunks > 20);
+  if (slow.threaded) {
+    CHECK(slow.caller_hashed >= 1);  // the first chunk: neither thread has waited yet
+    CHECK(slow.caller_hashed < slow.chunks / 2);
+  } else {
+    CHECK(slow.caller_hashed == 0);
+  }
+  CHECK(Parse(text, 2000, 13, ParseAhead::kInline).caller_hashed == 0);
 }
 
 TEST_CASE("ParseAhead: UpdateCopyAscii hashes as Update, copies, and counts newlines of ASCII chunks", "[parse_ahead]") {

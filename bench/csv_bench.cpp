@@ -1,4 +1,4 @@
-// csv_bench FILE [--chunk MiB] [--runs N] [--split-ahead 1]: CsvReader throughput on one file held in memory.
+// csv_bench FILE [--chunk MiB] [--runs N]: CsvReader throughput on one file held in memory.
 //
 // Reads FILE into memory once, then feeds it through CsvReader in chunks of --chunk MiB (default: the
 // whole file in one Feed) with a sink that touches every field's size, --runs times (default 5), and
@@ -6,9 +6,6 @@
 //   file,bytes,records,fields,median_seconds,mb_per_s,median_cpu_seconds,cpu_mb_per_s
 // MB/s is 10^6 bytes per second of the median run, timed with steady_clock. The CPU columns (std::clock,
 // process CPU time) tell the reader's own speed apart from a busy machine's scheduling.
-// --split-ahead 1 (with --chunk): each chunk is first split ahead (SplitRecordsAhead, as ParseAhead's waiting
-// caller does, here in the same thread, the tables reused across runs), then fed with those records; a second
-// line prints the CPU of the splits and of the feeds apart, and the share of records split ahead.
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -47,11 +44,9 @@ int main(int argc, char** argv) {
   const std::string path = argv[1];
   double chunk_mib = 0;  // 0: the whole file at once
   int runs = 5;
-  bool split_ahead = false;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--chunk") == 0) chunk_mib = std::atof(argv[i + 1]);
     else if (std::strcmp(argv[i], "--runs") == 0) runs = std::max(1, std::atoi(argv[i + 1]));
-    else if (std::strcmp(argv[i], "--split-ahead") == 0) split_ahead = std::atoi(argv[i + 1]) != 0;
   }
   std::string bytes;
   if (!rapport::bench::ReadFile(path, &bytes)) {
@@ -60,9 +55,7 @@ int main(int argc, char** argv) {
   }
   const size_t chunk = chunk_mib > 0 ? static_cast<size_t>(chunk_mib * 1024 * 1024) : bytes.size() + 1;
 
-  std::vector<double> seconds, cpu_seconds, split_cpu;
-  uint64_t split_records = 0;
-  rapport::CsvRecords ahead;
+  std::vector<double> seconds, cpu_seconds;
   TouchSink last;
   for (int run = 0; run < runs; ++run) {
     TouchSink sink;
@@ -70,19 +63,9 @@ int main(int argc, char** argv) {
     const std::clock_t cpu_start = std::clock();
     const auto start = std::chrono::steady_clock::now();
     rapport::Status status;
-    double split = 0;
     for (size_t at = 0; at < bytes.size() && status.ok(); at += chunk) {
-      const std::string_view piece = std::string_view(bytes).substr(at, chunk);
-      const rapport::CsvDialect* dialect = split_ahead ? reader.started_dialect() : nullptr;
-      if (dialect != nullptr) {
-        const std::clock_t s0 = std::clock();
-        rapport::SplitRecordsAhead(piece, *dialect, reader.max_record_bytes(), &ahead);
-        split += static_cast<double>(std::clock() - s0) / CLOCKS_PER_SEC;
-      }
-      status = reader.Feed(piece, &sink, dialect != nullptr ? &ahead : nullptr);
+      status = reader.Feed(std::string_view(bytes).substr(at, chunk), &sink);
     }
-    split_cpu.push_back(split);
-    split_records = reader.records_split_ahead();
     if (status.ok()) status = reader.Finish(&sink);
     const auto stop = std::chrono::steady_clock::now();
     const std::clock_t cpu_stop = std::clock();
@@ -103,11 +86,5 @@ int main(int argc, char** argv) {
   std::printf("%s,%zu,%llu,%llu,%.4f,%.1f,%.4f,%.1f\n", path.c_str(), bytes.size(),
               static_cast<unsigned long long>(last.records), static_cast<unsigned long long>(last.fields), median,
               megabytes / median, median_cpu, megabytes / median_cpu);
-  if (split_ahead) {
-    std::sort(split_cpu.begin(), split_cpu.end());
-    const double s = split_cpu[split_cpu.size() / 2];
-    std::printf("split_ahead: split_cpu_seconds=%.4f feed_cpu_seconds=%.4f records_split_ahead=%.3f\n", s,
-                median_cpu - s, last.records ? static_cast<double>(split_records) / last.records : 0.0);
-  }
   return last.field_bytes == 0 && last.records > 0 ? 3 : 0;  // keeps the touch from being optimised away
 }

@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <deque>
-#include <memory>
 #include <utility>
 #include <vector>
 
@@ -39,9 +39,10 @@ struct ParseAhead::Impl {
   std::atomic<uint64_t> consumed{0};
   // Inline, updated by Feed. Threaded, by whichever thread has time to spare, chunk by chunk and in order:
   // the caller's thread as it copies a chunk for the parse thread (UpdateCopyAscii: little more than the copy),
-  // unless the parse thread was the last to wait, which means the caller is the longer stage (the engine's
-  // import, whose thread merges and stores); then the parse thread, before it parses the chunk. The caller
-  // hashes a chunk only when every earlier one is hashed (`hashed == fed`), so the two never overlap.
+  // unless the parse thread has so far waited longer for the caller than the caller for it, which means the
+  // caller is the longer stage (the engine's import, whose thread merges and stores); then the parse thread,
+  // before it parses the chunk. The caller hashes a chunk only when every earlier one is hashed
+  // (`hashed == fed`), so the two never overlap.
   FileFingerprint fingerprint;
 
   // The orders a slice must exceed to be taken now (parse_ahead.h, "Slices"): the first kRampSlices slices
@@ -82,45 +83,40 @@ struct ParseAhead::Impl {
     bool hashed = false;               // by the caller's thread, as it was queued
     bool ascii = false;                // and then found all ASCII, with `newlines` '\n' bytes
     uint64_t newlines = 0;
-    bool splitting = false;            // the caller's thread is splitting it into `records` (unlocked)
-    std::unique_ptr<CsvRecords> records;  // split ahead by the caller's thread (SplitRecordsAhead), else null
   };
-  // Waiting to be parsed. A deque: the caller splits a queued chunk without the lock, and references to its
-  // elements stay valid while others are added or removed at either end.
-  std::deque<Chunk> chunks;
+  std::deque<Chunk> chunks;  // waiting to be parsed
   std::vector<std::string> spare_chunks;
-  std::vector<std::unique_ptr<CsvRecords>> spare_records;
-  // The dialect to split with, published by the parse thread once known (and not while transcoding).
-  bool can_split = false;
-  CsvDialect split_dialect;
-  size_t split_max_record_bytes = 0;
   std::vector<ImportBatch*> free_batches;
   std::deque<std::pair<ImportBatch*, uint64_t>> ready;  // parsed slices and the bytes consumed at each
   bool closed = false, stop = false, done = false;
   uint64_t fed = 0, hashed = 0;  // chunks queued so far, and how many of them (the first ones) are hashed
-  bool parser_waited = false;     // the last to wait for the other was the parse thread
+  // How long each thread has waited for the other so far (the parse thread's wait for the first chunk left
+  // out: the caller may open the file meanwhile); the one that waited longer has time to hash.
+  using Clock = std::chrono::steady_clock;
+  Clock::duration parser_waited{0}, caller_waited{0};
+  uint64_t caller_hashed = 0;  // chunks hashed by the caller's thread
   Status error;
   ImportBatch pool[kSlicesInFlight + 1];
   std::thread thread;
 
-  // Waits on to_parser until `ready()`, noting that the parse thread waited if it had to.
+  // Waits on to_parser until `ready()`, adding the time waited to parser_waited.
   template <typename Ready>
   void ParserWait(std::unique_lock<std::mutex>* lock, Ready ready) {
     if (ready()) return;
-    parser_waited = true;
+    const bool count = fed > 0;
+    const Clock::time_point t0 = Clock::now();
     to_parser.wait(*lock, ready);
+    if (count) parser_waited += Clock::now() - t0;
   }
 
   void Run() {
     ImportBatch* spare = nullptr;
     std::string chunk;
-    std::unique_ptr<CsvRecords> records;
     for (;;) {
       bool hash = false;
       ParseSession::Ahead known;
       {
         std::unique_lock<std::mutex> lock(mu);
-        if (records) spare_records.push_back(std::move(records));
         // A batch to take a slice into before the next chunk is parsed, so that slices end where an inline
         // parse ends them; at most kSlicesInFlight slices then wait for the caller.
         ParserWait(&lock, [&] { return stop || spare || !free_batches.empty(); });
@@ -129,15 +125,12 @@ struct ParseAhead::Impl {
           spare = free_batches.back();
           free_batches.pop_back();
         }
-        // The next chunk, once the caller's thread has finished splitting it (if it was).
-        ParserWait(&lock, [&] { return stop || (chunks.empty() ? closed : !chunks.front().splitting); });
+        ParserWait(&lock, [&] { return stop || closed || !chunks.empty(); });
         if (stop || chunks.empty()) break;
         if (chunk.capacity() > 0) spare_chunks.push_back(std::move(chunk));
         Chunk& next = chunks.front();
         chunk = std::move(next.bytes);
         hash = !next.hashed;
-        records = std::move(next.records);
-        known.records = records.get();
         known.ascii = next.ascii;
         known.newlines = next.newlines;
         chunks.pop_front();
@@ -152,15 +145,8 @@ struct ParseAhead::Impl {
       } catch (const std::exception& e) {  // std::bad_alloc on a huge file: the caller's thread reports it
         status = InternalError(std::string(e.what()) + " while parsing");
       }
-      size_t max_record_bytes = 0;
-      const CsvDialect* dialect = status.ok() ? parser.split_dialect(&max_record_bytes) : nullptr;
       std::lock_guard<std::mutex> lock(mu);
       if (hash) ++hashed;
-      can_split = dialect != nullptr && !dialect->whitespace_runs;
-      if (can_split) {
-        split_dialect = *dialect;
-        split_max_record_bytes = max_record_bytes;
-      }
       if (!status.ok()) {
         error = status;
         break;
@@ -196,49 +182,10 @@ struct ParseAhead::Impl {
         continue;
       }
       if (done || !keep_waiting()) return Status::Ok();
-      parser_waited = false;
-      if (SplitOne(lock)) continue;
+      const Clock::time_point t0 = Clock::now();
       to_caller.wait(*lock);
+      caller_waited += Clock::now() - t0;
     }
-  }
-
-  // While the caller's thread would wait for the parse thread: splits the records of the newest queued chunk
-  // not split yet (never the next one, which the parse thread may take any moment), so that the parse thread
-  // only delivers them. Called and returns with `lock` held; false when there was nothing to split.
-  static constexpr size_t kMinSplitBytes = 64u << 10;
-  // At most this many tables of split records (a chunk's fields, 16 bytes each: ~2x the chunk's size) at once.
-  static constexpr size_t kSplitTables = 2;
-  size_t split_tables = 0;
-  bool SplitOne(std::unique_lock<std::mutex>* lock) {
-    if (!can_split || chunks.size() < 2) return false;
-    Chunk* chunk = nullptr;
-    for (size_t i = chunks.size(); i-- > 1;) {
-      Chunk& c = chunks[i];
-      if (c.records != nullptr || c.splitting) break;  // those before it were split or passed over already
-      if (c.bytes.size() >= kMinSplitBytes) chunk = &c;
-      break;
-    }
-    if (chunk == nullptr) return false;
-    std::unique_ptr<CsvRecords> records;
-    if (!spare_records.empty()) {
-      records = std::move(spare_records.back());
-      spare_records.pop_back();
-    } else if (split_tables < kSplitTables) {
-      records = std::make_unique<CsvRecords>();
-      ++split_tables;
-    } else {
-      return false;
-    }
-    chunk->splitting = true;
-    const CsvDialect dialect = split_dialect;
-    const size_t max_record_bytes = split_max_record_bytes;
-    lock->unlock();
-    SplitRecordsAhead(chunk->bytes, dialect, max_record_bytes, records.get());
-    lock->lock();
-    chunk->splitting = false;
-    chunk->records = std::move(records);
-    to_parser.notify_all();
-    return true;
   }
 
   void Join() {
@@ -295,7 +242,7 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
     copy = std::move(m.spare_chunks.back());
     m.spare_chunks.pop_back();
   }
-  const bool hash = !m.parser_waited && m.hashed == m.fed;
+  const bool hash = m.caller_waited >= m.parser_waited && m.hashed == m.fed;
   lock.unlock();  // the parse thread goes on meanwhile
   copy.resize(chunk.size());  // a reused buffer has a parsed chunk's size: nothing to fill
   uint64_t newlines = 0;
@@ -312,7 +259,7 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
   m.chunks.back().ascii = ascii;
   m.chunks.back().newlines = newlines;
   ++m.fed;
-  if (hash) ++m.hashed;
+  if (hash) ++m.hashed, ++m.caller_hashed;
   lock.unlock();
   m.to_parser.notify_all();
   return Status::Ok();
@@ -344,8 +291,15 @@ Result<ImportBatch> ParseAhead::Finish(const SliceSink& sink) {
 
 uint64_t ParseAhead::bytes_consumed() const { return impl_->consumed.load(std::memory_order_relaxed); }
 const ImporterInfo* ParseAhead::detected() const { return impl_->parser.detected(); }
-uint64_t ParseAhead::records_read() const { return impl_->parser.records_read(); }
-uint64_t ParseAhead::records_split_ahead() const { return impl_->parser.records_split_ahead(); }
+uint64_t ParseAhead::chunks_hashed_by_caller() const {
+#if RAPPORT_PARSE_THREAD
+  if (!impl_->inline_mode) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    return impl_->caller_hashed;
+  }
+#endif
+  return 0;
+}
 uint64_t ParseAhead::fingerprint() const { return impl_->fingerprint.Final(); }
 
 }  // namespace rapport

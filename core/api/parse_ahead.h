@@ -11,18 +11,11 @@
 // thread owns the workspace and the SQLite store and runs every `sink` call. Parsed slices are handed over
 // through a pool of kSlicesInFlight + 1 batches whose buffers are reused, and chunks are copied into a queue
 // of at most kChunksQueued buffers, so memory stays bounded whatever the file's size. The file fingerprint is
-// computed chunk by chunk, in order, by whichever thread has time to spare (the caller's as it copies the
-// chunk, unless the parse thread was the last to wait); in the same pass the caller finds whether the chunk is
-// all ASCII and counts its newlines, so the parse thread's UTF-8 check skips it. Where threads are missing
-// (WebAssembly without pthreads), or with `kInline`, every call parses in the caller's thread.
-//
-// Splitting: when the caller's thread would wait for the parse thread (the chunk queue full, or Finish), it
-// splits the CSV records of the newest queued chunk ahead (SplitRecordsAhead, core/io/csv/reader.h: from a guess
-// after the chunk's first line break, at most 2 tables at once), and the parse thread then only delivers them
-// to the importer; the reader uses them only where its own parse reaches the guessed byte, so the records, and
-// everything after, are the same. So the parse stage, the longer one on the summary path, hands part of its work
-// to the caller's idle time; where the caller is the longer stage (the engine's import) it never waits and splits
-// nothing.
+// computed chunk by chunk, in order, by whichever thread has time to spare: the caller's as it copies the
+// chunk, unless the parse thread has so far waited longer for the caller than the caller for it. In the same
+// pass the caller finds whether the chunk is all ASCII and counts its newlines, so the parse thread's UTF-8
+// check skips it. Where threads are missing (WebAssembly without pthreads), or with `kInline`, every call
+// parses in the caller's thread.
 //
 // Slices end exactly where an inline parse ends them, so the merged result is the same: after each chunk, when
 // more than `slice_orders` orders wait, all but the last (which may go on in the next chunk) are taken. Except
@@ -74,9 +67,8 @@ class ParseAhead {
   // After Finish.
   const ImporterInfo* detected() const;
   uint64_t fingerprint() const;  // FileFingerprint::Final over every byte fed
-  // The CSV records read, and how many of them the caller's thread split ahead (parse_ahead.h, "Splitting").
-  uint64_t records_read() const;
-  uint64_t records_split_ahead() const;
+  // Threaded: how many of the chunks fed the caller's thread hashed (the parse thread hashed the rest); inline 0.
+  uint64_t chunks_hashed_by_caller() const;
 
   bool threaded() const;
 

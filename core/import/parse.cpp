@@ -180,13 +180,11 @@ struct ParseSession::Impl : RecordSink {
     ReserveBatch(&batch, 1.05 * static_cast<double>(expected_bytes) / static_cast<double>(read));
   }
 
-  // Records split ahead from the chunk being fed (ParseSession::Feed), for the reader; null when none.
-  const CsvRecords* ahead = nullptr;
-  const Ahead* known = nullptr;  // the rest of what is known of it
+  const Ahead* known = nullptr;  // what is known of the chunk being fed (ParseSession::Feed), or null
 
   Status FeedReader(std::string_view bytes_in) {
     if (bytes_in.empty()) return Status::Ok();
-    Status st = reader.Feed(bytes_in, this, ahead);
+    Status st = reader.Feed(bytes_in, this);
     if (!status.ok()) return status;
     return st;
   }
@@ -319,9 +317,8 @@ struct ParseSession::Impl : RecordSink {
   Status Feed(std::string_view chunk, const Ahead* given) {
     struct Reset {
       Impl* m;
-      ~Reset() { m->ahead = nullptr, m->known = nullptr; }
+      ~Reset() { m->known = nullptr; }
     } reset{this};
-    ahead = given ? given->records : nullptr;
     known = given;
     if (!status.ok()) return status;
     if (finished) return status = InternalError("ParseSession::Feed after Finish");
@@ -375,13 +372,6 @@ ParseSession::~ParseSession() = default;
 void ParseSession::ExpectBytes(uint64_t total_bytes) { impl_->expected_bytes = total_bytes; }
 Status ParseSession::Feed(std::string_view chunk) { return impl_->Feed(chunk, nullptr); }
 Status ParseSession::Feed(std::string_view chunk, const Ahead& ahead) { return impl_->Feed(chunk, &ahead); }
-uint64_t ParseSession::records_read() const { return impl_->reader.records_delivered(); }
-uint64_t ParseSession::records_split_ahead() const { return impl_->reader.records_split_ahead(); }
-const CsvDialect* ParseSession::split_dialect(size_t* max_record_bytes) const {
-  if (impl_->latin1 || !impl_->status.ok()) return nullptr;
-  *max_record_bytes = impl_->reader.max_record_bytes();
-  return impl_->reader.started_dialect();
-}
 Result<ImportBatch> ParseSession::Finish() { return impl_->Finish(); }
 const ImporterInfo* ParseSession::detected() const { return impl_->info; }
 uint64_t ParseSession::bytes_consumed() const { return impl_->bytes; }

@@ -27,7 +27,6 @@
 
 #include "core/import/batch.h"
 #include "core/import/importer.h"
-#include "core/io/csv/reader.h"
 #include "core/util/status.h"
 
 namespace rapport {
@@ -47,24 +46,15 @@ class ParseSession {
   void ExpectBytes(uint64_t total_bytes);
   // Feeds the next chunk. After an error every later call returns the same error.
   Status Feed(std::string_view chunk);
-  // What another thread found out about a chunk before it is fed (ParseAhead's caller, while it queues it or
-  // waits): the same result, less work here.
+  // What another thread found out about a chunk before it is fed (ParseAhead's caller, as it queues it): the
+  // same result, less work here.
   struct Ahead {
-    // Records split from the chunk (SplitRecordsAhead with split_dialect(), core/io/csv/reader.h), delivered
-    // from there where they apply; or null.
-    const CsvRecords* records = nullptr;
     // Every byte of the chunk is ASCII, and it holds `newlines` '\n' bytes (FileFingerprint::UpdateCopyAscii):
     // the UTF-8 check has nothing to do but count them.
     bool ascii = false;
     uint64_t newlines = 0;
   };
   Status Feed(std::string_view chunk, const Ahead& ahead);
-  // The dialect to split chunks ahead with, once the reader knows it and while the input is read as it is
-  // (not transcoded from Windows-1252); else null. With the reader's max_record_bytes in *max_record_bytes.
-  const CsvDialect* split_dialect(size_t* max_record_bytes) const;
-  // Records read so far, and how many of them came split ahead.
-  uint64_t records_read() const;
-  uint64_t records_split_ahead() const;
   // Ends the input and hands over the batch (once).
   Result<ImportBatch> Finish();
   // When the importer allows it (Importer::OrdersSliceable) and more than `min_orders` orders are parsed,

@@ -24,15 +24,18 @@ std::string ToLowerAscii(std::string_view s) {
 }
 
 void NormalizeEmailTo(std::string_view raw, std::string* out) {
-  out->clear();
-  std::string_view s = StripExcelGuard(raw);
-  size_t at = s.find('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 >= s.size() || s.find('@', at + 1) != std::string_view::npos) return;
-  for (char c : s) {
-    if (c == ' ' || c == ',' || c == ';') return;
-  }
+  const std::string_view s = StripExcelGuard(raw);
+  // One pass: lower-cased into *out while the '@'s are counted and a space, ',' or ';' rejects the address.
   out->resize(s.size());
-  for (size_t i = 0; i < s.size(); ++i) (*out)[i] = AsciiLower(s[i]);
+  char* d = out->empty() ? nullptr : &(*out)[0];
+  size_t ats = 0, at = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == ' ' || c == ',' || c == ';') ats = 2;  // rejected
+    if (c == '@') ++ats, at = i;
+    d[i] = AsciiLower(c);
+  }
+  if (ats != 1 || at == 0 || at + 1 >= s.size()) out->clear();
 }
 
 void NormalizePhoneTo(std::string_view raw, std::string* out) {
@@ -75,6 +78,28 @@ bool ParseMoneyCents(std::string_view text, int64_t* cents, char decimal_separat
   *cents = 0;
   std::string_view s = StripExcelGuard(text);
   if (s.empty()) return false;
+  // Most amounts are plain digits with one or two decimals ("125.40", "0.00", "12"): read those at once. Up to
+  // 14 whole digits (as the general path, which refuses a 15th past 92233720368547); anything else takes the
+  // general path below.
+  {
+    size_t i = 0;
+    int64_t whole = 0;
+    while (i < s.size() && i < 14 && static_cast<unsigned>(s[i] - '0') < 10) whole = whole * 10 + (s[i++] - '0');
+    if (i > 0) {
+      if (i == s.size()) {
+        *cents = whole * 100;
+        return true;
+      }
+      if (s[i] == decimal_separator && s.size() - i - 1 <= 2 && s.size() - i - 1 >= 1) {
+        const unsigned d1 = static_cast<unsigned>(s[i + 1] - '0');
+        const unsigned d2 = s.size() - i - 1 == 2 ? static_cast<unsigned>(s[i + 2] - '0') : 0;
+        if (d1 < 10 && d2 < 10) {
+          *cents = whole * 100 + d1 * 10 + d2;
+          return true;
+        }
+      }
+    }
+  }
   bool negative = false, seen_digit = false, in_fraction = false, paren = false;
   int64_t whole = 0, frac = 0;
   int frac_digits = 0, round_digit = -1;

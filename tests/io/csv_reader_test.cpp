@@ -79,39 +79,6 @@ Parsed ParseCuts(std::string_view input, const std::vector<size_t>& cuts, CsvOpt
 
 Parsed Parse(std::string_view input, CsvOptions options = {}) { return ParseCuts(input, {}, options); }
 
-// As ParseCuts, but each piece is also split ahead (SplitRecordsAhead, as ParseAhead's caller does on its own
-// thread) once the reader knows the dialect, and fed with those records. *split_ahead: the records delivered
-// from them.
-Parsed ParseCutsAhead(std::string_view input, const std::vector<size_t>& cuts, CsvOptions options = {},
-                      size_t stop_after = static_cast<size_t>(-1), uint64_t* split_ahead = nullptr) {
-  Parsed parsed;
-  CollectSink sink;
-  sink.out = &parsed.records;
-  sink.stop_after = stop_after;
-  CsvReader reader("t.csv", options);
-  CsvRecords ahead;
-  size_t begin = 0;
-  Status status;
-  std::vector<size_t> ends = cuts;
-  ends.push_back(input.size());
-  for (size_t cut : ends) {
-    const std::string piece(input.substr(begin, cut - begin));  // a buffer of its own, as a queued chunk
-    begin = cut;
-    const CsvRecords* records = nullptr;
-    if (const CsvDialect* dialect = reader.started_dialect()) {
-      SplitRecordsAhead(piece, *dialect, reader.max_record_bytes(), &ahead);
-      records = &ahead;
-    }
-    status = reader.Feed(piece, &sink, records);
-    if (!status.ok()) break;
-  }
-  if (status.ok()) status = reader.Finish(&sink);
-  if (!status.ok()) parsed.error = status.ToString();
-  parsed.dialect = reader.dialect();
-  if (split_ahead) *split_ahead = reader.records_split_ahead();
-  return parsed;
-}
-
 Parsed ParseInChunks(std::string_view input, size_t chunk, CsvOptions options = {}) {
   std::vector<size_t> cuts;
   for (size_t at = chunk; at < input.size(); at += chunk) cuts.push_back(at);
@@ -141,9 +108,6 @@ void CheckSplitsAgree(std::string_view input, const CsvOptions& options) {
     INFO("cut at " << cut);
     REQUIRE(split.error == whole.error);
     REQUIRE(split.records == whole.records);
-    const Parsed ahead = ParseCutsAhead(input, {cut}, options);
-    REQUIRE(ahead.error == whole.error);
-    REQUIRE(ahead.records == whole.records);
   }
   if (input.size() <= 64) {
     for (size_t a = 0; a <= input.size(); ++a) {
@@ -414,60 +378,6 @@ TEST_CASE("csv: the sink can stop the reader", "[csv]") {
   const Parsed p = ParseCuts("a\nb\nc\nd\n", {3}, {}, 2);
   CHECK(Fields(p) == Rows{{"a"}, {"b"}});
   CHECK(p.error.empty());
-}
-
-TEST_CASE("csv: records split ahead are delivered as the reader would split them", "[csv]") {
-  // Pieces whose first line break is inside a quoted field (the guess is wrong: not used), ones where it is
-  // right, "" escapes, CRLF, a cut between CR and LF, blank lines and a record over max_record_bytes.
-  std::string input = "id,text,more\r\n";
-  for (int row = 0; row < 60; ++row) {
-    input += std::to_string(row) + ",";
-    if (row % 5 == 0) input += "\"two\nlines\"";
-    else if (row % 5 == 1) input += "\"say \"\"hi\"\"\"";
-    else if (row % 5 == 2) input += row == 32 ? std::string(80, 'L') : std::string("plain text");
-    else if (row % 5 == 3) input += "\"a,b\"";
-    input += row % 7 == 0 ? ",x\r\n\r\n" : ",y\n";
-  }
-  CsvOptions streaming = NoSniff(',', 0);
-  const Parsed whole = Parse(input, streaming);
-  REQUIRE(whole.error.empty());
-  REQUIRE(whole.records.size() == 61);
-  uint64_t used = 0;
-  for (size_t chunk : {size_t{7}, size_t{64}, size_t{100}, size_t{333}}) {
-    std::vector<size_t> cuts;
-    for (size_t at = chunk; at < input.size(); at += chunk) cuts.push_back(at);
-    uint64_t split_ahead = 0;
-    const Parsed split = ParseCutsAhead(input, cuts, streaming, static_cast<size_t>(-1), &split_ahead);
-    INFO("chunk " << chunk);
-    REQUIRE(split.error.empty());
-    REQUIRE(split.records == whole.records);
-    used += split_ahead;
-    // The sink stops the reader inside records split ahead: the same records up to there.
-    const Parsed stopped = ParseCutsAhead(input, cuts, streaming, 20);
-    REQUIRE(stopped.records.size() == 20);
-    REQUIRE(std::equal(stopped.records.begin(), stopped.records.end(), whole.records.begin()));
-  }
-  CHECK(used > 60);  // most records of the larger chunks came split ahead
-  // A record over max_record_bytes inside a piece split ahead: the same error.
-  CsvOptions small = streaming;
-  small.max_record_bytes = 40;
-  const Parsed over = Parse(input, small);
-  REQUIRE_FALSE(over.error.empty());
-  CHECK(ParseCutsAhead(input, {100, 200, 300}, small).error == over.error);
-  // Records split from one buffer are not used for another.
-  CsvRecords other;
-  const std::string a = "x,1\ny,2\nz,3\n", b = "x,1\nq,9\nz,3\n";
-  SplitRecordsAhead(b, streaming.dialect, streaming.max_record_bytes, &other);
-  REQUIRE(other.size() == 2);
-  std::vector<Rec> got;
-  CollectSink sink;
-  sink.out = &got;
-  CsvReader reader("t.csv", streaming);
-  REQUIRE(reader.Feed(a, &sink, &other).ok());
-  REQUIRE(reader.Finish(&sink).ok());
-  CHECK(reader.records_split_ahead() == 0);
-  REQUIRE(got.size() == 3);
-  CHECK(got[1].fields == std::vector<std::string>{"y", "2"});
 }
 
 TEST_CASE("csv: Raw re-joins a record, quoting where needed", "[csv]") {

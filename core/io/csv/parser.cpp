@@ -1,7 +1,6 @@
 // The record splitter: see core/io/csv/internal/parser.h for the two paths and how they agree.
 #include "core/io/csv/internal/parser.h"
 
-#include <algorithm>
 #include <cstring>
 
 #include "core/io/csv/internal/scan.h"
@@ -76,21 +75,15 @@ void Parser::DeliverScratch(RecordSink* sink) {
   Deliver(count, record_line_, record_offset_, sink);
 }
 
-Status Parser::Parse(std::string_view chunk, RecordSink* sink, const CsvRecords* ahead) {
+Status Parser::Parse(std::string_view chunk, RecordSink* sink) {
   if (stopped_ || chunk.empty()) return Status::Ok();
   const char* buf = chunk.data();
   const size_t n = chunk.size();
   size_t pos = 0;
-  if (ahead != nullptr && (ahead->empty() || ahead->buffer_end_ != buf + n || whitespace_runs_)) ahead = nullptr;
   // The LF of a CRLF whose CR ended the previous buffer.
   if (!in_record_ && prev_cr_ && buf[0] == '\n') pos = 1;
   while (pos < n && !stopped_) {
     if (!in_record_) {
-      if (ahead != nullptr && buf + pos == ahead->begin_) {
-        pos = Replay(buf, *ahead, sink);
-        ahead = nullptr;
-        if (pos >= n || stopped_) break;
-      }
       pos = whitespace_runs_ ? ParseFastRuns(buf, n, pos, sink) : ParseFast(buf, n, pos, sink);
       if (pos >= n || stopped_) break;
     }
@@ -101,51 +94,15 @@ Status Parser::Parse(std::string_view chunk, RecordSink* sink, const CsvRecords*
   return Status::Ok();
 }
 
-size_t Parser::Replay(const char* buf, const CsvRecords& ahead, RecordSink* sink) {
-  const uint64_t line = line_;
-  const uint64_t origin = offset_ + static_cast<uint64_t>(ahead.begin_ - buf);
-  CsvRecord record;
-  for (const CsvRecords::Record& r : ahead.records_) {
-    record.fields_ = ahead.fields_.data() + r.first_field;
-    record.count_ = r.count;
-    record.line_ = line + r.line;
-    record.byte_offset_ = origin + r.offset;
-    ++records_;
-    ++records_ahead_;
-    if (!sink->OnRecord(record)) {
-      // Where ParseFast stops after this record: the line after it (and its quoted line breaks).
-      stopped_ = true;
-      line_ = record.LineOfField(record.size()) + 1;
-      return static_cast<size_t>(ahead.end_ - buf);
-    }
-  }
-  line_ = line + ahead.end_line_;
-  return static_cast<size_t>(ahead.end_ - buf);
-}
-
 // Records wholly inside buf[pos, n) with no "" escape, fields as views into buf. Returns the offset of
 // the first record it does not handle (for ParseSlow), or n.
 size_t Parser::ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink) {
-  return ParseFastT<false>(buf, n, pos, sink, nullptr);
-}
-
-// kSplit (SplitRecordsAhead): the records go into *out instead of `sink`, each record's fields written straight
-// into out->fields_ after the last one's, and the unescaped fields' bytes kept in unescaped_ to the end.
-template <bool kSplit>
-size_t Parser::ParseFastT(const char* buf, size_t n, size_t pos, RecordSink* sink, CsvRecords* out) {
   const char delimiter = delimiter_;
   const char quote = quote_;
   Scanner scanner(buf, n, delimiter, quote, pos);
   uint64_t line = line_;
-  std::vector<std::string_view>& store = kSplit ? out->fields_ : fields_;
-  size_t base = 0;  // kSplit: the fields of the records so far
-  if (kSplit && store.size() < 64) {
-    // Room for a field every 6 bytes without moving (resize below writes only what it grows into).
-    store.reserve(std::max<size_t>(store.capacity(), (n - pos) / 6 + 64));
-    store.resize(64);
-  }
-  std::string_view* fields = store.data();
-  size_t capacity = store.size();
+  std::string_view* fields = fields_.data();
+  size_t capacity = fields_.size();
 
   while (pos < n) {
     const size_t record_begin = pos;
@@ -156,16 +113,16 @@ size_t Parser::ParseFastT(const char* buf, size_t n, size_t pos, RecordSink* sin
       if (first == '\r' && pos < n && buf[pos] == '\n') ++pos;
       continue;
     }
-    if (!kSplit && !unescaped_.empty()) unescaped_.clear();  // not earlier: clear() writes over the first byte
+    if (!unescaped_.empty()) unescaped_.clear();  // not earlier: clear() writes over the first byte
     size_t count = 0;
     uint64_t extra_lines = 0;  // line breaks inside quoted fields
     size_t line_end = 0;
     bool ok = true;
     for (;;) {  // one field per iteration
       if (count == capacity) {
-        store.resize(store.size() * 2);
-        fields = store.data() + base;
-        capacity = store.size() - base;
+        fields_.resize(capacity * 2);
+        fields = fields_.data();
+        capacity = fields_.size();
       }
       if (buf[pos] == quote) {
         size_t s = pos + 1;
@@ -264,15 +221,8 @@ size_t Parser::ParseFastT(const char* buf, size_t n, size_t pos, RecordSink* sin
       break;
     }
     if (!escaped_fields_.empty()) {
-      // Point the unescaped fields at unescaped_ now that it no longer grows within this record (kSplit: at the
-      // end of the split).
-      for (const EscapedField& e : escaped_fields_) {
-        if (kSplit) {
-          out->unescaped_fields_.push_back({base + e.index, e.begin, e.size});
-        } else {
-          fields[e.index] = std::string_view(unescaped_.data() + e.begin, e.size);
-        }
-      }
+      // Point the unescaped fields at unescaped_ now that it no longer grows within this record.
+      for (const EscapedField& e : escaped_fields_) fields[e.index] = std::string_view(unescaped_.data() + e.begin, e.size);
       escaped_fields_.clear();
     }
     if (!ok || line_end - record_begin > max_record_bytes_) {
@@ -281,16 +231,9 @@ size_t Parser::ParseFastT(const char* buf, size_t n, size_t pos, RecordSink* sin
     }
     pos = line_end + 1;
     if (buf[line_end] == '\r' && pos < n && buf[pos] == '\n') ++pos;
-    if (kSplit) {
-      out->records_.push_back({base, count, line, static_cast<size_t>(offset_ + record_begin)});
-      base += count;
-      fields += count;
-      capacity -= count;
-    } else {
-      Deliver(count, line, offset_ + record_begin, sink);
-    }
+    Deliver(count, line, offset_ + record_begin, sink);
     line += 1 + extra_lines;
-    if (!kSplit && stopped_) break;
+    if (stopped_) break;
   }
   line_ = line;
   return pos;
@@ -449,43 +392,3 @@ Status Parser::Finish(RecordSink* sink) {
 }
 
 }  // namespace rapport::csv_internal
-
-namespace rapport {
-
-void CsvRecords::Clear() {
-  begin_ = end_ = buffer_end_ = nullptr;
-  end_line_ = 0;
-  records_.clear();  // fields_ keeps its size: SplitRecordsAhead writes over it
-  unescaped_.clear();
-  unescaped_fields_.clear();
-}
-
-void SplitRecordsAhead(std::string_view buffer, const CsvDialect& dialect, size_t max_record_bytes, CsvRecords* out) {
-  out->Clear();
-  if (dialect.whitespace_runs) return;
-  const char* buf = buffer.data();
-  const size_t n = buffer.size();
-  // The guess: a record starts after the first line break.
-  const void* lf = std::memchr(buf, '\n', n);
-  const void* cr = std::memchr(buf, '\r', lf ? static_cast<size_t>(static_cast<const char*>(lf) - buf) : n);
-  if (lf == nullptr && cr == nullptr) return;
-  size_t pos = static_cast<size_t>(static_cast<const char*>(cr ? cr : lf) - buf) + 1;
-  if (cr != nullptr && pos < n && buf[pos] == '\n') ++pos;
-  if (pos >= n) return;
-
-  // The fast path's own code splits them, lines counted from 0 and offsets from the first record.
-  csv_internal::Parser parser(std::string_view(), dialect, max_record_bytes, 0);
-  parser.line_ = 0;
-  parser.offset_ = 0 - static_cast<uint64_t>(pos);  // record offsets from buf + pos
-  const size_t end = parser.ParseFastT<true>(buf, n, pos, nullptr, out);
-  out->unescaped_.swap(parser.unescaped_);
-  for (const CsvRecords::Unescaped& u : out->unescaped_fields_) {
-    out->fields_[u.field] = std::string_view(out->unescaped_.data() + u.begin, u.size);
-  }
-  out->begin_ = buf + pos;
-  out->end_ = buf + end;
-  out->buffer_end_ = buf + n;
-  out->end_line_ = parser.line_;
-}
-
-}  // namespace rapport

@@ -134,9 +134,7 @@ CsvReader::CsvReader(std::string file_name, CsvOptions options) : impl_(std::mak
 
 CsvReader::~CsvReader() = default;
 
-Status CsvReader::Feed(std::string_view chunk, RecordSink* sink) { return Feed(chunk, sink, nullptr); }
-
-Status CsvReader::Feed(std::string_view chunk, RecordSink* sink, const CsvRecords* ahead) {
+Status CsvReader::Feed(std::string_view chunk, RecordSink* sink) {
   Impl& m = *impl_;
   if (!m.status.ok()) return m.status;
   m.bytes_fed += chunk.size();
@@ -154,7 +152,7 @@ Status CsvReader::Feed(std::string_view chunk, RecordSink* sink, const CsvRecord
     std::string().swap(m.head);
     if (!m.status.ok() || chunk.empty()) return m.status;
   }
-  m.status = m.parser->Parse(chunk, sink, ahead);
+  m.status = m.parser->Parse(chunk, sink);
   return m.status;
 }
 
@@ -173,10 +171,7 @@ Status CsvReader::Finish(RecordSink* sink) {
 const CsvDialect& CsvReader::dialect() const {
   return impl_->parser ? impl_->parser->dialect() : impl_->options.dialect;
 }
-const CsvDialect* CsvReader::started_dialect() const { return impl_->parser ? &impl_->parser->dialect() : nullptr; }
-size_t CsvReader::max_record_bytes() const { return impl_->options.max_record_bytes; }
 uint64_t CsvReader::bytes_consumed() const { return impl_->bytes_fed; }
-uint64_t CsvReader::records_split_ahead() const { return impl_->parser ? impl_->parser->records_split_ahead() : 0; }
 uint64_t CsvReader::records_delivered() const { return impl_->parser ? impl_->parser->records() : 0; }
 const std::string& CsvReader::file_name() const { return impl_->file_name; }
 

@@ -21,7 +21,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "core/util/status.h"
 
@@ -74,55 +73,6 @@ class RecordSink {
   virtual bool OnRecord(const CsvRecord& record) = 0;
 };
 
-namespace csv_internal {
-class Parser;
-}
-
-// The records of one buffer, split ahead of its CsvReader::Feed, possibly on another thread (SplitRecordsAhead):
-// ParseAhead's caller splits queued chunks while it would otherwise wait, so that the parse thread only
-// delivers them. Where the first whole record of a buffer starts depends on the bytes before it (a quoted field
-// may hold line breaks), so the split starts at a guess, after the buffer's first line break; the reader uses
-// the records only when its own parse reaches exactly that byte between records, at the same buffer end, and
-// then they are the records its fast path would have split there (the same code splits them, the lines relative
-// to the start): the same records either way. Fields are views into the buffer (or the few unescaped ones into
-// this object), so the buffer must stay as it is until Feed returns. Reusable: Split clears it first.
-class CsvRecords {
- public:
-  bool empty() const { return records_.empty(); }
-  size_t size() const { return records_.size(); }
-  // The bytes the records cover, [begin, end) inside the buffer that was split.
-  std::string_view covered() const { return std::string_view(begin_, static_cast<size_t>(end_ - begin_)); }
-
- private:
-  friend class csv_internal::Parser;
-  friend void SplitRecordsAhead(std::string_view buffer, const CsvDialect& dialect, size_t max_record_bytes,
-                                CsvRecords* out);
-  struct Record {
-    size_t first_field, count;
-    uint64_t line;  // lines from begin_ to the record's first byte
-    size_t offset;  // the record's first byte, from begin_
-  };
-  struct Unescaped {
-    size_t field, begin, size;  // fields_[field] is unescaped_[begin, begin + size)
-  };
-  void Clear();
-
-  const char* begin_ = nullptr;       // the first record's first byte
-  const char* end_ = nullptr;         // past the last record (where the reader's fast path goes on)
-  const char* buffer_end_ = nullptr;  // the end of the buffer that was split
-  uint64_t end_line_ = 0;             // lines from begin_ to end_
-  std::vector<Record> records_;
-  std::vector<std::string_view> fields_;
-  std::string unescaped_;
-  std::vector<Unescaped> unescaped_fields_;
-};
-
-// Splits `buffer` into records from just after its first line break to where the reader's fast path would stop
-// (the buffer's end, or the first record cut by it or needing the byte-level path), into *out (CsvRecords).
-// `dialect`: the reader's (CsvReader::started_dialect), `max_record_bytes`: its option. Nothing is split for
-// the runs-of-spaces dialect or a buffer without a line break.
-void SplitRecordsAhead(std::string_view buffer, const CsvDialect& dialect, size_t max_record_bytes, CsvRecords* out);
-
 class CsvReader {
  public:
   // `file_name` is used in error messages only.
@@ -135,19 +85,12 @@ class CsvReader {
   // incomplete last record are kept until the next Feed or Finish. Sniffing waits until sniff_bytes (or
   // Finish) arrive.
   Status Feed(std::string_view chunk, RecordSink* sink);
-  // The same, with the records `ahead` split from `chunk` beforehand (SplitRecordsAhead): delivered from there
-  // where they apply, the same records as without them. `ahead` may be null.
-  Status Feed(std::string_view chunk, RecordSink* sink, const CsvRecords* ahead);
   // Ends the input: delivers the last record (a file need not end with a newline).
   Status Finish(RecordSink* sink);
 
   const CsvDialect& dialect() const;     // valid after the first record was delivered
-  // The dialect once the first bytes were checked and sniffed (records may then be split ahead), else null.
-  const CsvDialect* started_dialect() const;
-  size_t max_record_bytes() const;
   uint64_t bytes_consumed() const;       // bytes fed so far
   uint64_t records_delivered() const;
-  uint64_t records_split_ahead() const;  // of those, how many came from a CsvRecords split ahead
   const std::string& file_name() const;
 
  private:

@@ -28,16 +28,13 @@ class Parser {
   Parser(std::string_view file_name, const CsvDialect& dialect, size_t max_record_bytes, uint64_t start_offset);
 
   // Parses the next buffer of the input; complete records go to `sink`. `buf` need not outlive the call.
-  // `ahead` (may be null): records split from `buf` beforehand (SplitRecordsAhead), delivered instead of
-  // splitting them again when the fast path reaches their first byte with `buf` ending where they were split.
-  Status Parse(std::string_view buf, RecordSink* sink, const CsvRecords* ahead = nullptr);
+  Status Parse(std::string_view buf, RecordSink* sink);
   // Ends the input: delivers the last record, or fails on a quote left open.
   Status Finish(RecordSink* sink);
 
   const CsvDialect& dialect() const { return dialect_; }
   bool stopped() const { return stopped_; }
   uint64_t records() const { return records_; }
-  uint64_t records_split_ahead() const { return records_ahead_; }  // of records(), delivered from a CsvRecords
   // The current position: 1-based physical line, and the 1-based field index (1 between records).
   uint64_t line() const { return line_; }
   size_t column() const { return in_record_ ? field_ends_.size() + 1 : 1; }
@@ -45,14 +42,7 @@ class Parser {
  private:
   enum class State : uint8_t { kFieldStart, kUnquoted, kQuoted, kQuotedQuote };
 
-  friend void rapport::SplitRecordsAhead(std::string_view, const CsvDialect&, size_t, CsvRecords*);
-
   size_t ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink);
-  template <bool kSplit>
-  size_t ParseFastT(const char* buf, size_t n, size_t pos, RecordSink* sink, CsvRecords* out);
-  // Delivers the records of `ahead`, which start at the current position of `buf`; returns the offset in `buf`
-  // where the fast path goes on.
-  size_t Replay(const char* buf, const CsvRecords& ahead, RecordSink* sink);
   // The fast path of the whitespace-run dialect (parser_runs.cpp, with RunScanner from scan_runs.h).
   size_t ParseFastRuns(const char* buf, size_t n, size_t pos, RecordSink* sink);
   Status ParseSlow(const char* buf, size_t n, size_t* pos, bool one_record, RecordSink* sink);
@@ -75,7 +65,6 @@ class Parser {
   bool prev_cr_ = false;   // the last byte of the previous buffer was CR
   bool stopped_ = false;
   uint64_t records_ = 0;
-  uint64_t records_ahead_ = 0;
 
   // The record in progress in the slow path.
   bool in_record_ = false;

@@ -390,6 +390,24 @@ void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head) {
   for (uint32_t& order : from->lines.order) order -= static_cast<uint32_t>(k);
 }
 
+size_t SliceUnits(const ImportBatch& batch) {
+  return batch.orders.key.size() > 0 ? batch.orders.key.size() : batch.customers.who.size();
+}
+
+void SplitSlice(ImportBatch* from, size_t k, ImportBatch* head) {
+  if (from->orders.key.size() > 0 || from->customers.who.size() == 0) {
+    SplitOrders(from, k, head);
+    return;
+  }
+  const size_t n = from->customers.who.size();
+  if (k > n) k = n;
+  RecycleBatch(head);
+  // As SplitOrders: the head takes the columns whole and the rows after the split go back into its old buffers.
+  std::swap(head->customers, from->customers);
+  std::swap(head->issues, from->issues);
+  ForColumns(&head->customers, &from->customers, [&](auto* h, auto* f) { CopyTail(*h, k, f); Truncate(h, k); });
+}
+
 void ReserveBatch(ImportBatch* batch, double scale) {
   if (!(scale > 1)) return;
   ForAllColumns(batch, [&](auto* column) { Grow(column, scale); });

@@ -248,6 +248,13 @@ struct ImportBatch {
 // every slice reuses the buffers instead of growing new ones for each slice.
 void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head);
 
+// The rows a batch is sliced by (ParseSession::TakeSlice): its orders; in a batch without orders (a customers
+// export), its customers. An importer fills one of the two.
+size_t SliceUnits(const ImportBatch& batch);
+// Moves the first `k` of those rows into `*head` as SplitOrders does (for customers: their rows and all of the
+// issues; counters stay in `from`; the same `head` passed each time reuses its buffers).
+void SplitSlice(ImportBatch* from, size_t k, ImportBatch* head);
+
 // Reserves every non-empty column for `scale` times the rows (and text bytes) it holds now, so that it grows
 // once when the input is `scale` times what was read so far (ParseSession::ExpectBytes). A column that is
 // still lazy only records the hint. An estimate too small just means the usual doubling after it; too large,

@@ -30,12 +30,20 @@ void CopyTail(const Text& src, size_t from, Text* dst) {  // BatchText, RunText
   for (size_t i = from; i < src.size(); ++i) dst->Append(src[i]);
 }
 
+void CopyTail(const LineColumn& src, size_t from, LineColumn* dst) {
+  dst->clear();
+  for (size_t i = from; i < src.size(); ++i) dst->push_back(src[i]);
+}
+
 template <typename T>
 void Truncate(std::vector<T>* v, size_t n) {
   if (v->size() > n) v->resize(n);
 }
 template <typename T, T kDefault>
 void Truncate(LazyColumn<T, kDefault>* v, size_t n) {
+  if (v->size() > n) v->resize(n);
+}
+void Truncate(LineColumn* v, size_t n) {
   if (v->size() > n) v->resize(n);
 }
 void Truncate(BatchText* c, size_t n) { c->Truncate(n); }
@@ -46,6 +54,7 @@ template <typename T>
 void Clear(std::vector<T>* v) { v->clear(); }
 template <typename T, T kDefault>
 void Clear(LazyColumn<T, kDefault>* v) { v->clear(); }
+void Clear(LineColumn* v) { v->clear(); }
 void Clear(BatchText* c) { c->Clear(); }
 void Clear(RunText* c) { c->Clear(); }
 
@@ -61,6 +70,9 @@ void Grow(LazyColumn<T, kDefault>* v, double scale) {
 }
 void Grow(BatchText* c, double scale) {
   if (c->size() > 0) c->Reserve(Scaled(c->size(), scale), c->lazy() ? 0 : Scaled(c->bytes(), scale));
+}
+void Grow(LineColumn* v, double scale) {
+  if (!v->empty() && Scaled(v->size(), scale) > v->capacity()) v->reserve(Scaled(v->size(), scale));
 }
 void Grow(RunText*, double) {}  // runs: nothing to size by the rows
 
@@ -388,6 +400,11 @@ void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head) {
     for (size_t i = 0; i < from->orders.first_line.size(); ++i) from->orders.first_line[i] -= static_cast<uint32_t>(lines);
   }
   for (uint32_t& order : from->lines.order) order -= static_cast<uint32_t>(k);
+}
+
+uint64_t LineColumn::LongAt(size_t i) const {
+  const auto it = std::lower_bound(long_.begin(), long_.end(), std::make_pair(i, uint64_t{0}));
+  return it != long_.end() && it->first == i ? it->second : kLong;
 }
 
 size_t SliceUnits(const ImportBatch& batch) {

@@ -439,6 +439,13 @@ void ReserveBatch(ImportBatch* batch, double scale) {
   }
 }
 
+void ReserveMoreOrders(ImportBatch* batch, size_t more) {
+  const size_t n = batch->orders.key.size();
+  if (n == 0 || more == 0) return;
+  const double scale = static_cast<double>(n + more) / static_cast<double>(n);
+  ForColumns(&batch->orders, &batch->orders, [&](auto* column, auto*) { Grow(column, scale); });
+}
+
 void RecycleBatch(ImportBatch* batch) {
   ForAllColumns(batch, [](auto* column) { Clear(column); });
   batch->issues.clear();

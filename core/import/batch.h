@@ -298,6 +298,11 @@ void SplitSlice(ImportBatch* from, size_t k, ImportBatch* head);
 // unused capacity (address space natively; memory in WebAssembly). No-op when scale <= 1.
 void ReserveBatch(ImportBatch* batch, double scale);
 
+// Reserves the orders' columns (those not lazy) for `more` rows beyond those they hold, text at the rows' mean
+// length: an importer that appends orders at End() (WooCommerce refunds of orders outside the file) grows
+// them once, instead of doubling columns that ReserveBatch sized for the rows read.
+void ReserveMoreOrders(ImportBatch* batch, size_t more);
+
 // Empties every table, the issues and the counters, keeping the columns' buffers for reuse.
 void RecycleBatch(ImportBatch* batch);
 

@@ -30,12 +30,20 @@ void CopyTail(const Text& src, size_t from, Text* dst) {  // BatchText, RunText
   for (size_t i = from; i < src.size(); ++i) dst->Append(src[i]);
 }
 
+void CopyTail(const LineColumn& src, size_t from, LineColumn* dst) {
+  dst->clear();
+  for (size_t i = from; i < src.size(); ++i) dst->push_back(src[i]);
+}
+
 template <typename T>
 void Truncate(std::vector<T>* v, size_t n) {
   if (v->size() > n) v->resize(n);
 }
 template <typename T, T kDefault>
 void Truncate(LazyColumn<T, kDefault>* v, size_t n) {
+  if (v->size() > n) v->resize(n);
+}
+void Truncate(LineColumn* v, size_t n) {
   if (v->size() > n) v->resize(n);
 }
 void Truncate(BatchText* c, size_t n) { c->Truncate(n); }
@@ -46,6 +54,7 @@ template <typename T>
 void Clear(std::vector<T>* v) { v->clear(); }
 template <typename T, T kDefault>
 void Clear(LazyColumn<T, kDefault>* v) { v->clear(); }
+void Clear(LineColumn* v) { v->clear(); }
 void Clear(BatchText* c) { c->Clear(); }
 void Clear(RunText* c) { c->Clear(); }
 
@@ -61,6 +70,9 @@ void Grow(LazyColumn<T, kDefault>* v, double scale) {
 }
 void Grow(BatchText* c, double scale) {
   if (c->size() > 0) c->Reserve(Scaled(c->size(), scale), c->lazy() ? 0 : Scaled(c->bytes(), scale));
+}
+void Grow(LineColumn* v, double scale) {
+  if (!v->empty() && Scaled(v->size(), scale) > v->capacity()) v->reserve(Scaled(v->size(), scale));
 }
 void Grow(RunText*, double) {}  // runs: nothing to size by the rows
 
@@ -390,6 +402,29 @@ void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head) {
   for (uint32_t& order : from->lines.order) order -= static_cast<uint32_t>(k);
 }
 
+uint64_t LineColumn::LongAt(size_t i) const {
+  const auto it = std::lower_bound(long_.begin(), long_.end(), std::make_pair(i, uint64_t{0}));
+  return it != long_.end() && it->first == i ? it->second : kLong;
+}
+
+size_t SliceUnits(const ImportBatch& batch) {
+  return batch.orders.key.size() > 0 ? batch.orders.key.size() : batch.customers.who.size();
+}
+
+void SplitSlice(ImportBatch* from, size_t k, ImportBatch* head) {
+  if (from->orders.key.size() > 0 || from->customers.who.size() == 0) {
+    SplitOrders(from, k, head);
+    return;
+  }
+  const size_t n = from->customers.who.size();
+  if (k > n) k = n;
+  RecycleBatch(head);
+  // As SplitOrders: the head takes the columns whole and the rows after the split go back into its old buffers.
+  std::swap(head->customers, from->customers);
+  std::swap(head->issues, from->issues);
+  ForColumns(&head->customers, &from->customers, [&](auto* h, auto* f) { CopyTail(*h, k, f); Truncate(h, k); });
+}
+
 void ReserveBatch(ImportBatch* batch, double scale) {
   if (!(scale > 1)) return;
   ForAllColumns(batch, [&](auto* column) { Grow(column, scale); });
@@ -402,6 +437,13 @@ void ReserveBatch(ImportBatch* batch, double scale) {
                    std::min(Scaled(issues.message_bytes(), scale), kIssueBytes),
                    std::min(Scaled(issues.raw_bytes(), scale), kIssueBytes));
   }
+}
+
+void ReserveMoreOrders(ImportBatch* batch, size_t more) {
+  const size_t n = batch->orders.key.size();
+  if (n == 0 || more == 0) return;
+  const double scale = static_cast<double>(n + more) / static_cast<double>(n);
+  ForColumns(&batch->orders, &batch->orders, [&](auto* column, auto*) { Grow(column, scale); });
 }
 
 void RecycleBatch(ImportBatch* batch) {

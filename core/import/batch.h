@@ -13,6 +13,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/import/batch_text.h"
@@ -30,6 +31,42 @@ struct BatchIdentity {
     email.Append(e); phone.Append(p); platform_id.Append(id); first_name.Append(first); last_name.Append(last);
   }
   size_t size() const { return email.size(); }
+};
+
+// A column of source lines (for messages): 32 bits a row. A line past 2^32 - 2 (a file of billions of rows)
+// is kept beside, in a side list, so every line reads back as it was pushed. Reads like a std::vector<uint64_t>.
+class LineColumn {
+ public:
+  void push_back(uint64_t line) {
+    if (line >= kLong) {
+      long_.emplace_back(rows_.size(), line);
+      rows_.push_back(kLong);
+    } else {
+      rows_.push_back(static_cast<uint32_t>(line));
+    }
+  }
+  uint64_t operator[](size_t i) const { return rows_[i] != kLong ? rows_[i] : LongAt(i); }
+  size_t size() const { return rows_.size(); }
+  bool empty() const { return rows_.empty(); }
+  size_t capacity() const { return rows_.capacity(); }
+  void reserve(size_t n) { rows_.reserve(n); }
+  void clear() {
+    rows_.clear();
+    long_.clear();
+  }
+  // Keeps the first `n` rows (n <= size()).
+  void resize(size_t n) {
+    rows_.resize(n);
+    while (!long_.empty() && long_.back().first >= n) long_.pop_back();
+  }
+  bool operator==(const LineColumn& o) const { return rows_ == o.rows_ && long_ == o.long_; }
+  bool operator!=(const LineColumn& o) const { return !(*this == o); }
+
+ private:
+  static constexpr uint32_t kLong = UINT32_MAX;
+  uint64_t LongAt(size_t i) const;
+  std::vector<uint32_t> rows_;
+  std::vector<std::pair<size_t, uint64_t>> long_;  // (row, line) for lines >= kLong, in row order
 };
 
 // The batch's issues, packed: each issue is 24 bytes of numbers, its raw row in one text buffer (issues of one
@@ -132,7 +169,7 @@ struct ImportBatch {
     LazyColumn<int8_t, -1> accepts_marketing;        // 1, 0, -1 unknown
     LazyColumn<int64_t, -1> reported_spent_cents;    // -1 unknown
     LazyColumn<int32_t, -1> reported_orders;         // -1 unknown
-    std::vector<uint64_t> line;                // source line, for messages
+    LineColumn line;                           // source line, for messages
   } customers;
 
   struct Orders {
@@ -148,7 +185,7 @@ struct ImportBatch {
     LazyColumn<int32_t, kNoDay> fulfilled_day; // kNoDay when not fulfilled
     LazyColumn<int8_t, -1> accepts_marketing;  // from the order row, -1 unknown
     LazyColumn<uint32_t, 0> first_line, line_count;  // into `lines`
-    std::vector<uint64_t> line;                // source line of the order's first row
+    LineColumn line;                           // source line of the order's first row
   } orders;
 
   struct Lines {
@@ -174,7 +211,7 @@ struct ImportBatch {
     std::vector<int8_t> rating;
     std::vector<int32_t> day;
     BatchText title, body, source;
-    std::vector<uint64_t> line;
+    LineColumn line;
   } reviews;
 
   struct Tickets {
@@ -183,7 +220,7 @@ struct ImportBatch {
     std::vector<int32_t> day;
     BatchText status, channel;
     LazyColumn<int8_t, -1> csat;               // 1..5, -1 none
-    std::vector<uint64_t> line;
+    LineColumn line;
   } tickets;
 
   // Surveys: the columns, and `key` beside them (below), which reads them.
@@ -192,7 +229,7 @@ struct ImportBatch {
     std::vector<int32_t> day;
     std::vector<int8_t> score;                 // 0..10
     BatchText comment;
-    std::vector<uint64_t> line;
+    LineColumn line;
   };
   struct Surveys : SurveyRows {
     // The dedupe keys. key[i] is `written` when the export gives an id ("survey:<id>"), else made from the
@@ -248,11 +285,23 @@ struct ImportBatch {
 // every slice reuses the buffers instead of growing new ones for each slice.
 void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head);
 
+// The rows a batch is sliced by (ParseSession::TakeSlice): its orders; in a batch without orders (a customers
+// export), its customers. An importer fills one of the two.
+size_t SliceUnits(const ImportBatch& batch);
+// Moves the first `k` of those rows into `*head` as SplitOrders does (for customers: their rows and all of the
+// issues; counters stay in `from`; the same `head` passed each time reuses its buffers).
+void SplitSlice(ImportBatch* from, size_t k, ImportBatch* head);
+
 // Reserves every non-empty column for `scale` times the rows (and text bytes) it holds now, so that it grows
 // once when the input is `scale` times what was read so far (ParseSession::ExpectBytes). A column that is
 // still lazy only records the hint. An estimate too small just means the usual doubling after it; too large,
 // unused capacity (address space natively; memory in WebAssembly). No-op when scale <= 1.
 void ReserveBatch(ImportBatch* batch, double scale);
+
+// Reserves the orders' columns (those not lazy) for `more` rows beyond those they hold, text at the rows' mean
+// length: an importer that appends orders at End() (WooCommerce refunds of orders outside the file) grows
+// them once, instead of doubling columns that ReserveBatch sized for the rows read.
+void ReserveMoreOrders(ImportBatch* batch, size_t more);
 
 // Empties every table, the issues and the counters, keeping the columns' buffers for reuse.
 void RecycleBatch(ImportBatch* batch);

@@ -359,10 +359,10 @@ struct ParseSession::Impl : RecordSink {
 bool ParseSession::TakeSlice(size_t min_orders, ImportBatch* slice) {
   Impl& m = *impl_;
   if (!m.status.ok() || m.finished || !m.importer || !m.importer->OrdersSliceable()) return false;
-  const size_t n = m.batch.orders.key.size();
+  const size_t n = SliceUnits(m.batch);
   if (n <= min_orders || n < 2) return false;
   m.importer->BeforeSlice(&m.batch);
-  SplitOrders(&m.batch, n - 1, slice);
+  SplitSlice(&m.batch, n - 1, slice);
   return true;
 }
 

@@ -58,7 +58,8 @@ class ParseSession {
   // Ends the input and hands over the batch (once).
   Result<ImportBatch> Finish();
   // When the importer allows it (Importer::OrdersSliceable) and more than `min_orders` orders are parsed,
-  // moves every order but the last (with their lines and the issues so far) into `*slice` (emptied first;
+  // moves every order but the last (with their lines and the issues so far; in a customers export, every customer
+  // but the last: SliceUnits in core/import/batch.h) into `*slice` (emptied first;
   // pass the same `*slice` each time and its buffers are reused) and returns true. The batch Finish() returns then holds the rest and the totals (rows_read, ...).
   bool TakeSlice(size_t min_orders, ImportBatch* slice);
 

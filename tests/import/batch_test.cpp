@@ -466,5 +466,33 @@ TEST_CASE("Slices taken into one reused batch keep every order, line and issue",
   for (size_t i = 0; i < messages.size(); ++i) CHECK(messages[i] == again->issues[i].message);
 }
 
+TEST_CASE("LineColumn: lines in 32 bits, those past 2^32 - 2 beside, all read back as pushed", "[import][batch]") {
+  const std::vector<uint64_t> pushed = {2, 3, UINT32_MAX - 1, UINT32_MAX, uint64_t{1} << 40, 7, (uint64_t{1} << 33) + 5};
+  LineColumn c;
+  for (uint64_t line : pushed) c.push_back(line);
+  REQUIRE(c.size() == pushed.size());
+  for (size_t i = 0; i < pushed.size(); ++i) CHECK(c[i] == pushed[i]);
+  LineColumn d = c;
+  CHECK(d == c);
+  d.resize(4);  // drops the long lines past row 3
+  REQUIRE(d.size() == 4);
+  CHECK(d[3] == UINT32_MAX);
+  d.push_back(9);
+  CHECK(d[4] == 9);
+  CHECK(d != c);
+  // Through a split, as the engine slices an orders batch: the long lines follow their rows.
+  ImportBatch all;
+  for (size_t i = 0; i < pushed.size(); ++i) {
+    all.orders.key.Append("k" + std::to_string(i));
+    all.orders.line.push_back(pushed[i]);
+  }
+  ImportBatch head;
+  SplitOrders(&all, 4, &head);
+  REQUIRE(head.orders.line.size() == 4);
+  REQUIRE(all.orders.line.size() == 3);
+  for (size_t i = 0; i < 4; ++i) CHECK(head.orders.line[i] == pushed[i]);
+  for (size_t i = 0; i < 3; ++i) CHECK(all.orders.line[i] == pushed[4 + i]);
+}
+
 }  // namespace
 }  // namespace rapport

@@ -98,6 +98,8 @@ class ShopifyCustomersImporter : public Importer {
   }
 
   Status End(ImportBatch*) override { return Status::Ok(); }
+  // One row a customer, final when read: a large export is merged in slices of customers.
+  bool OrdersSliceable() const override { return true; }
 
  private:
   ImportOptions options_;

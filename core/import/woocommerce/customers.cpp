@@ -4,12 +4,13 @@
 // also become the alias "woocommerce-name:<name>", which Analytics orders carry when the merchant opts in to
 // name identity (docs/formats/woocommerce.md), so those orders join these customers. Names that occur more
 // than once get no alias. The aliases are known only at the end of the file, so End() writes them.
-#include <unordered_map>
+#include <vector>
 
 #include "core/import/internal/common.h"
 #include "core/import/internal/orders.h"
 #include "core/import/internal/woocommerce.h"
 #include "core/util/text.h"
+#include "core/workspace/key_index.h"
 
 namespace rapport::import_internal {
 
@@ -76,8 +77,13 @@ class WooCustomersImporter : public Importer {
     c.who.first_name.Append(first);
     c.who.last_name.Append(last);
     WooNameIdTo(person, &name_id_);
-    if (!name_id_.empty()) ++name_count_[name_id_];
-    name_ids_.Append(name_id_);
+    uint32_t name = kNoName;
+    if (!name_id_.empty()) {
+      name = names_.try_emplace(name_id_, static_cast<uint32_t>(name_count_.size())).first->second;
+      if (name == name_count_.size()) name_count_.push_back(0);
+      ++name_count_[name];
+    }
+    row_name_.push_back(name);
     if (email_.empty()) {
       fallback_.assign("woocommerce:user:").append(username);
       fallback_ids_.Append(fallback_);
@@ -94,18 +100,21 @@ class WooCustomersImporter : public Importer {
   }
 
   Status End(ImportBatch* b) override {
+    // The names by id (the index keeps them in the order they were first seen).
+    std::vector<std::string_view> name_text(name_count_.size());
+    for (const auto& entry : names_) name_text[entry.second] = entry.first;
+    // The username id identifies an email-less row; otherwise a name that is unique in this report.
+    const auto id_of = [&](size_t i) {
+      const std::string_view fallback = fallback_ids_[i];
+      if (!fallback.empty()) return fallback;
+      const uint32_t name = row_name_[i];
+      return name != kNoName && name_count_[name] == 1 ? name_text[name] : std::string_view();
+    };
+    size_t bytes = 0;
+    for (size_t i = 0; i < row_name_.size(); ++i) bytes += id_of(i).size();
     BatchText ids;
-    for (size_t i = 0; i < name_ids_.size(); ++i) {
-      const std::string_view name_id = name_ids_[i];
-      // The username id identifies an email-less row; otherwise a name that is unique in this report.
-      if (!fallback_ids_[i].empty()) {
-        ids.Append(fallback_ids_[i]);
-      } else if (!name_id.empty() && name_count_[std::string(name_id)] == 1) {
-        ids.Append(name_id);
-      } else {
-        ids.Append({});
-      }
-    }
+    if (bytes > 0) ids.Reserve(row_name_.size(), bytes);  // sized once (none while every row is empty: lazy)
+    for (size_t i = 0; i < row_name_.size(); ++i) ids.Append(id_of(i));
     b->customers.who.platform_id = std::move(ids);
     return Status::Ok();
   }
@@ -115,8 +124,12 @@ class WooCustomersImporter : public Importer {
   Cells c_;
   int name_ = -1, username_ = -1, email_col_ = -1, orders_ = -1, spend_ = -1, country_ = -1;
   std::string email_, name_id_, fallback_;
-  BatchText name_ids_, fallback_ids_;
-  std::unordered_map<std::string, uint32_t> name_count_;
+  // Each accepted row's name id as a number (kNoName: none): the distinct names once in `names_`, with how many
+  // rows carry each, so a report of repeated names holds 4 bytes a row until End().
+  static constexpr uint32_t kNoName = UINT32_MAX;
+  KeyIndex names_;
+  std::vector<uint32_t> name_count_, row_name_;
+  BatchText fallback_ids_;
 };
 
 }  // namespace

@@ -11,12 +11,13 @@
 //     "woocommerce-name:<name>" ids, which the Customers report importer also writes for names that are
 //     unique in that report, so the two files then join.
 //   - dates are site-local wall time without offset: one `timezone_assumed` warning.
-#include <unordered_map>
+#include <vector>
 
 #include "core/import/internal/common.h"
 #include "core/import/internal/orders.h"
 #include "core/import/internal/woocommerce.h"
 #include "core/util/text.h"
+#include "core/workspace/key_index.h"
 
 namespace rapport::import_internal {
 
@@ -139,7 +140,9 @@ class WooAnalyticsOrdersImporter : public Importer {
     }
     if (net < 0) {
       // A refund row: folded into its order at End() when that order is in the file.
-      refunds_.push_back(Refund{std::string(order), -net, created, std::string(currency), r.line()});
+      const uint32_t name = refund_names_.try_emplace(order, static_cast<uint32_t>(refund_names_.size())).first->second;
+      refunds_.push_back(Refund{name, -net, created, r.line()});
+      refund_currency_.Append(currency);
       ++b->rows_accepted;
       return;
     }
@@ -192,28 +195,42 @@ class WooAnalyticsOrdersImporter : public Importer {
   Status End(ImportBatch* b) override {
     if (refunds_.empty()) return Status::Ok();
     ImportBatch::Orders& o = b->orders;
-    std::unordered_map<std::string_view, uint32_t> by_name;
-    for (size_t i = 0; i < o.name.size(); ++i) by_name.emplace(o.name[i], static_cast<uint32_t>(i));
-    std::vector<const Refund*> orphans;
-    for (const Refund& refund : refunds_) {
-      auto it = by_name.find(refund.order);
-      if (it != by_name.end()) {
-        o.refunded_cents[it->second] += refund.cents;
-      } else {
-        orphans.push_back(&refund);
+    // The first order of each refunded order number (only the refunded numbers are looked for, so the lookup
+    // holds the refunds' numbers, not every order's).
+    constexpr uint32_t kNone = UINT32_MAX;
+    std::vector<uint32_t> first(refund_names_.size(), kNone);
+    size_t unseen = first.size();
+    for (size_t i = 0; i < o.name.size() && unseen > 0; ++i) {
+      const uint32_t name = refund_names_.Get(o.name[i], kNone);
+      if (name != kNone && first[name] == kNone) {
+        first[name] = static_cast<uint32_t>(i);
+        --unseen;
       }
     }
-    // Refunds of orders outside the file: negative orders, so net revenue is still right.
-    for (const Refund* refund : orphans) {
+    std::vector<uint32_t> orphans;
+    for (size_t i = 0; i < refunds_.size(); ++i) {
+      const Refund& refund = refunds_[i];
+      if (first[refund.name] != kNone) {
+        o.refunded_cents[first[refund.name]] += refund.cents;
+      } else {
+        orphans.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    std::vector<std::string_view> name_text(refund_names_.size());
+    for (const auto& entry : refund_names_) name_text[entry.second] = entry.first;
+    // Refunds of orders outside the file: negative orders, so net revenue is still right. The columns grow
+    // once for them (their keys are longer than the others: the key text is sized from theirs).
+    ReserveMoreOrders(b, orphans.size());
+    size_t key_bytes = o.key.bytes();
+    for (const uint32_t i : orphans) key_bytes += RefundKey(name_text[refunds_[i].name], refunds_[i]).size();
+    o.key.Reserve(o.key.size() + orphans.size(), key_bytes);
+    for (const uint32_t i : orphans) {
+      const Refund* refund = &refunds_[i];
       OrderFields f;
-      key_.assign("woocommerce:").append(refund->order).append(":refund:");
-      AppendDay(&key_, refund->created.day);
-      key_.push_back(':');
-      AppendInt(&key_, refund->cents);
-      f.key = key_;
-      f.name = refund->order;
+      f.key = RefundKey(name_text[refund->name], *refund);
+      f.name = name_text[refund->name];
       f.created = refund->created;
-      f.currency = refund->currency;
+      f.currency = refund_currency_[i];
       f.subtotal = -refund->cents;
       f.total = -refund->cents;
       f.financial_status = "refund";
@@ -224,11 +241,20 @@ class WooAnalyticsOrdersImporter : public Importer {
   }
 
  private:
+  struct Refund;
+  // "woocommerce:<Order #>:refund:<day>:<cents>", the key of a refund whose order is not in the file (in key_).
+  const std::string& RefundKey(std::string_view order, const Refund& refund) {
+    key_.assign("woocommerce:").append(order).append(":refund:");
+    AppendDay(&key_, refund.created.day);
+    key_.push_back(':');
+    AppendInt(&key_, refund.cents);
+    return key_;
+  }
+  // A refund row, folded at End(): its order number as an id in refund_names_, its currency in refund_currency_.
   struct Refund {
-    std::string order;
+    uint32_t name;
     int64_t cents;
     Timestamp created;
-    std::string currency;
     uint64_t line;
   };
   ImportOptions options_;
@@ -237,6 +263,8 @@ class WooAnalyticsOrdersImporter : public Importer {
       net_ = -1, attribution_ = -1, currency_col_ = -1;
   bool name_identity_ = false, noted_timezone_ = false, noted_identity_ = false;
   std::vector<Refund> refunds_;
+  KeyIndex refund_names_;    // the refunded order numbers -> id
+  RunText refund_currency_;  // row i: refunds_[i]'s currency
   std::string currency_, row_currency_, key_, platform_id_, status_buf_;
 };
 

@@ -10,6 +10,7 @@
 
 #if defined(__linux__) && !defined(__EMSCRIPTEN__)
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #define RAPPORT_WRITEBACK 1
 #else
@@ -766,6 +767,12 @@ Status Store::BeginAppend() {
   const bool writeback = RAPPORT_WRITEBACK && path != nullptr && *path != '\0';
   RAPPORT_RETURN_IF_ERROR(Exec(writeback ? "PRAGMA cache_size = -8192" : "PRAGMA cache_size = -65536"));
   RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+#if RAPPORT_WRITEBACK
+  // StartWriteback drops from the page cache only what this import appends to the file.
+  struct stat st;
+  drop_from_ = writeback && stat(path, &st) == 0 ? static_cast<uint64_t>(st.st_size) : UINT64_MAX;
+  writeback_started_to_ = 0;
+#endif
   in_append_ = true;
   return Status::Ok();
 }
@@ -1086,7 +1093,18 @@ void Store::StartWriteback() {
     writeback_fd_ = path && *path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
     if (writeback_fd_ < 0) writeback_fd_ = -2;
   }
-  if (writeback_fd_ >= 0) sync_file_range(writeback_fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+  if (writeback_fd_ < 0) return;
+  // Drop behind: the pages whose writeback the previous call started (a slice ago) are clean by now, unless
+  // the disk is slow (the kernel then keeps them: dirty or in-flight pages are never dropped). Only pages
+  // this import appended: what the file held before stays cached for the reads SQLite may still make.
+  if (writeback_started_to_ > drop_from_) {
+    posix_fadvise(writeback_fd_, static_cast<off_t>(drop_from_), static_cast<off_t>(writeback_started_to_ - drop_from_),
+                  POSIX_FADV_DONTNEED);
+    drop_from_ = writeback_started_to_;
+  }
+  struct stat st;
+  if (fstat(writeback_fd_, &st) == 0) writeback_started_to_ = static_cast<uint64_t>(st.st_size);
+  sync_file_range(writeback_fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
 }
 

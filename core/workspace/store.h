@@ -113,13 +113,20 @@ class Store {
   Status MarkLineProducts();
   Status RenumberLineProducts();
   // Natively on Linux, after a slice is written: has the kernel start writing the database file's dirty pages
-  // to disk (no-op elsewhere, and for a database in memory).
+  // to disk, and drops from the page cache the pages this import appended whose writing the previous call
+  // started (so an import holds about a slice of the file in the page cache, not the whole file: on a VM whose
+  // freed memory goes back to the host, every new page costs a host fault). No-op elsewhere, and for a
+  // database in memory.
   void StartWriteback();
 
   sqlite3* db_ = nullptr;
   std::string name_;
   bool in_append_ = false;
   int writeback_fd_ = -1;  // StartWriteback's descriptor of the database file; -2 when there is none
+  // The file's bytes from drop_from_ to writeback_started_to_ (set by BeginAppend and StartWriteback) were
+  // appended by the import in progress and are being written to disk: the next StartWriteback drops them from
+  // the page cache.
+  uint64_t drop_from_ = UINT64_MAX, writeback_started_to_ = 0;
 };
 
 }  // namespace rapport

@@ -1,6 +1,14 @@
 // Store: schema, round trips (file and image), corrupted / truncated / newer files, RemoveImport.
 #include <cstdio>
 #include <fstream>
+#include <vector>
+
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 #include <catch2/catch.hpp>
 
@@ -86,6 +94,74 @@ TEST_CASE("store: write, close, reopen gives identical columns", "[workspace]") 
     test::RequireSameWorkspace(written, from_image);
   }
 }
+
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+// The page-cache pages of the file that an import has appended and that are on disk already.
+size_t ResidentPages(const std::string& path, size_t from_byte) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  REQUIRE(fd >= 0);
+  REQUIRE(fstat(fd, &st) == 0);
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t size = static_cast<size_t>(st.st_size);
+  void* map = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  REQUIRE(map != MAP_FAILED);
+  std::vector<unsigned char> resident((size + page - 1) / page);
+  REQUIRE(mincore(map, size, resident.data()) == 0);
+  munmap(map, size);
+  close(fd);
+  size_t n = 0;
+  for (size_t i = from_byte / page; i < resident.size(); ++i) n += resident[i] & 1;
+  return n;
+}
+
+TEST_CASE("store: a sliced import drops the pages it has written to disk from the page cache", "[workspace]") {
+  const test::TempFile path_file("store_drop_behind.rapport");
+  const std::string& path = path_file.path;
+  Workspace written;
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  Populate(store->get(), &written);  // what the file held before: left cached
+  struct stat before;
+  REQUIRE(stat(path.c_str(), &before) == 0);
+
+  REQUIRE((*store)->BeginAppend().ok());
+  REQUIRE((*store)->Exec("PRAGMA cache_size = -256").ok());  // SQLite spills pages to the file as it goes
+  MergeTotals totals;
+  for (int slice = 0; slice < 8; ++slice) {
+    ImportBatch b;
+    for (int i = 0; i < 2000; ++i) {
+      const std::string n = std::to_string(slice * 2000 + i);
+      AddOrder(&b, {"s:x" + n, "buyer" + n + "@example.com", "", "", 200 + i % 50, 1000 + i});
+    }
+    MergeDelta d = MergeSlice(b, 3, &written, &totals);
+    REQUIRE((*store)->WriteSlice(written, d, 3).ok());
+    // The slice on disk (as a fast disk would have it by the next slice): clean pages the next write drops.
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    fdatasync(fd);
+    close(fd);
+  }
+  struct stat during;
+  REQUIRE(stat(path.c_str(), &during) == 0);
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t appended = (static_cast<size_t>(during.st_size) - static_cast<size_t>(before.st_size)) / page;
+  REQUIRE(appended > 100);
+  // Only the last slice's pages (and the tail SQLite keeps writing) may still be cached.
+  CHECK(ResidentPages(path, static_cast<size_t>(before.st_size)) < appended / 3);
+
+  ImportRecord r;
+  FinishMerge(ImportBatch(), totals, 3, &written, &r);
+  REQUIRE((*store)->CommitAppend(r).ok());
+  store->reset();
+  auto reopened = Store::Open(path);
+  REQUIRE(reopened.ok());
+  Workspace loaded;
+  REQUIRE((*reopened)->Load(&loaded).ok());
+  test::RequireSameWorkspace(written, loaded);
+  CHECK(loaded.orders.size() == 3 + 1 + 8 * 2000);
+}
+#endif
 
 TEST_CASE("store: settings JSON survives a reopen", "[workspace]") {
   const test::TempFile path_file("store_settings.rapport");

@@ -18,7 +18,7 @@ struct OrderSpec {
   int64_t total_cents = 0, refunded_cents = 0;
   uint8_t flags = 0;
   std::string currency = "USD";
-  std::string first_name, last_name;
+  std::string first_name{}, last_name{};  // initialised here: aggregate initialisations that stop before them need no -Wmissing-field-initializers warning
 };
 
 inline void AddOrder(ImportBatch* b, const OrderSpec& s) {

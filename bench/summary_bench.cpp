@@ -7,7 +7,8 @@
 // against DuckDB's). --threads 2 parses on a second thread while the caller merges, as the native engine
 // imports (core/api/parse_ahead.h); then parse_s and the CPU split mean little (both threads run at once):
 // read the run's wall time and process CPU, and the split by thread (caller_cpu_s: the caller's thread, which
-// merges; ahead_cpu_s: the rest of the process, i.e. the parse thread). WebAssembly has one thread: --threads 2 runs as 1 there.
+// merges; ahead_cpu_s: the rest of the process, i.e. the parse thread; caller_share: the chunks the caller's
+// thread hashed). WebAssembly has one thread: --threads 2 runs as 1 there.
 // The same source builds natively and as wasm under Node (NODERAWFS), so the two are compared directly.
 #include <algorithm>
 #include <chrono>
@@ -130,7 +131,9 @@ int main(int argc, char** argv) {
   std::printf("summary_bench cpu median_s=%.3f mb_per_s=%.0f parse_cpu_s=%.3f merge_cpu_s=%.3f caller_cpu_s=%.3f ahead_cpu_s=%.3f\n",
               c, bytes.size() / 1e6 / c, median(parse_cpu_s), median(merge_cpu_s), median(caller_cpu_s),
               median(ahead_cpu_s));
-  // --threads 2: the share of the chunks the caller's thread hashed (and checked for ASCII); the parse thread did the rest.
-  std::printf("summary_bench hash caller_share=%.3f\n", chunks ? static_cast<double>(caller_hashed) / chunks : 0.0);
+  // Two threads: the share of the chunks the caller's thread hashed (and checked for ASCII); the parse thread did the rest.
+  if (used_threads == 2) {
+    std::printf("summary_bench hash caller_share=%.3f\n", chunks ? static_cast<double>(caller_hashed) / chunks : 0.0);
+  }
   return 0;
 }

@@ -5,10 +5,12 @@
 //
 // Keys name the type and every input the structure depends on beyond the workspace (as_of, currency, the
 // settings as JSON). A few entries at most are kept (the segment columns, the model runs of core/api/ops/
-// models.cpp, their parts and sorted orders, the customer facts, the playbooks); the oldest goes first. Most of
+// models.cpp, their parts and sorted orders, the customer facts, the playbooks); the least recently got goes first. Most of
 // the 24 are small (a fit, a list of intervals); a large part is shared with the entry built from it. An entry whose key holds
 // every input it depends on, the settings included only through values resolved into the key (the customer
-// facts: as_of and currency), is marked `settings_free` and outlives a settings change.
+// facts: as_of and currency), is marked `settings_free` and outlives a settings change. An entry may be tied
+// to another (Put): it is let go to make room only once that one is (the facts' repurchase intervals, read by
+// two pages, are not evicted by the many parts of a model fit while their facts are kept).
 //
 // Steps (Engine::CallStep): an op at a million customers may run for seconds, and the one engine worker of the
 // dashboard answers nothing meanwhile. Every expensive part of an op is an entry here, so an op can be run a
@@ -23,6 +25,7 @@
 // cross-sell candidates, the models' summary rows: core/api/ops.h kRowsPerStep).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -39,13 +42,16 @@ class AnalysisCache {
  public:
   template <typename T, typename Build>
   std::shared_ptr<const T> Get(const std::string& key, Build&& build, bool settings_free = false) {
-    for (const Entry& entry : entries_) {
-      if (entry.key == key) return std::static_pointer_cast<const T>(entry.value);
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->key != key) continue;
+      // The last used goes last (MakeRoom lets the least recently used go first).
+      std::rotate(it, it + 1, entries_.end());
+      return std::static_pointer_cast<const T>(entries_.back().value);
     }
     if (stepping_ && built_ > 0) throw StepYield{};
     std::shared_ptr<const T> value = std::make_shared<const T>(build());
-    if (entries_.size() >= kMaxEntries) entries_.erase(entries_.begin());
-    entries_.push_back(Entry{key, value, settings_free});
+    MakeRoom();
+    entries_.push_back(Entry{key, value, settings_free, {}});
     ++built_;
     return value;
   }
@@ -64,12 +70,16 @@ class AnalysisCache {
       }
     }
   }
-  // Keeps `value` under `key` (made by this step's work, after StepWork: it does not count as a build).
+  // Keeps `value` under `key` (made by this step's work, after StepWork: it does not count as a build). With
+  // `tied_to`, the entry is not let go to make room while the entry of that key is kept (a small structure
+  // built from a large kept one and shared by several ops: the repurchase intervals of the customer facts),
+  // unless every entry kept is so tied.
   template <typename T>
-  void Put(const std::string& key, std::shared_ptr<const T> value, bool settings_free = false) {
+  void Put(const std::string& key, std::shared_ptr<const T> value, bool settings_free = false,
+           const std::string& tied_to = std::string()) {
     Erase(key);
-    if (entries_.size() >= kMaxEntries) entries_.erase(entries_.begin());
-    entries_.push_back(Entry{key, std::move(value), settings_free});
+    MakeRoom();
+    entries_.push_back(Entry{key, std::move(value), settings_free, tied_to});
   }
   // A build run a part at a time (a Builder with done() and `size_t Run(size_t rows)`, which does one part of
   // at most about `rows` rows and returns how many it did): parts until `rows` rows are done, a step's work,
@@ -124,7 +134,19 @@ class AnalysisCache {
     std::string key;
     std::shared_ptr<const void> value;
     bool settings_free = false;
+    std::string tied_to;  // Put's: kept while the entry of that key is
   };
+  // Room for one more entry: the least recently got one goes, skipping those tied to an entry still kept.
+  void MakeRoom() {
+    if (entries_.size() < kMaxEntries) return;
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->tied_to.empty() || !Has(it->tied_to)) {
+        entries_.erase(it);
+        return;
+      }
+    }
+    entries_.erase(entries_.begin());
+  }
   template <typename Builder>
   struct UnderWay {
     std::shared_ptr<Builder> builder;

@@ -2,6 +2,9 @@
 
 #include "analysis/workspace_builder.h"
 #include "core/analysis/funnel/funnel.h"
+#include "core/api/engine.h"
+#include "core/api/json.h"
+#include "demo/demo_export.h"
 
 using namespace rapport;
 using rapport::test::WorkspaceBuilder;
@@ -154,3 +157,29 @@ TEST_CASE("funnel flow: every cell equals the stages computed directly at each d
     }
   }
 }
+
+namespace rapport {
+
+TEST_CASE("funnel flow a step at a time: the facts, the later date's stages, then the rest; the one call's reply", "[analysis][funnel][steps]") {
+  auto whole = test::EngineWithImport("t.csv", test::DemoTransactions(600, 7));
+  auto stepped = test::EngineWithImport("t.csv", test::DemoTransactions(600, 7));
+  bool first = true;
+  for (const std::string& request : {std::string(R"({"op":"funnel_flow"})"), std::string(R"({"op":"funnel_flow","from":"2023-01-01"})")}) {
+    int steps = 0;
+    std::string reply;
+    for (;;) {
+      reply = stepped->CallStep(request);
+      ++steps;
+      REQUIRE(steps < 100);
+      if (reply != R"({"ok":true,"pending":true})") break;
+    }
+    CHECK(Json::parse(reply)["ok"] == true);
+    CHECK(reply == whole->Call(request));
+    // The first time: the facts, the stages on `to`, then the rest; another `from`, the same `to`: the stages on
+    // `to` are kept, one step.
+    CHECK(steps == (first ? 3 : 1));
+    first = false;
+  }
+}
+
+}  // namespace rapport

@@ -78,3 +78,26 @@ TEST_CASE("products part replenishment: the intervals are kept for the playbooks
 }
 
 }  // namespace rapport
+
+namespace rapport {
+
+TEST_CASE("products part replenishment: the intervals outlast the model fits' entries while their facts are kept", "[engine][steps][products]") {
+  auto whole = Loaded();
+  auto e = Loaded();
+  const std::string part = R"({"op":"products","part":"replenishment"})";
+  int steps = 0, fit_steps = 0;
+  CHECK(Stepped(e.get(), part, &steps) == whole->Call(part));
+  CHECK(steps >= 2);  // the facts, then the intervals
+  // The Predictions page's requests: the three fits' parts and more, more entries than the cache holds.
+  for (const std::string request : {R"({"op":"fit","model":"auto"})", R"({"op":"validation","model":"bgnbd"})",
+                                    R"({"op":"predictions","model":"bgnbd","limit":50})", R"({"op":"fit","model":"pnbd"})"}) {
+    CHECK(Stepped(e.get(), request, &steps) == whole->Call(request));
+    fit_steps += steps;
+  }
+  CHECK(fit_steps > 24);
+  // The intervals are still kept: one step, no build.
+  CHECK(Stepped(e.get(), part, &steps) == whole->Call(part));
+  CHECK(steps == 1);
+}
+
+}  // namespace rapport

@@ -145,6 +145,15 @@ void AssignStagesBefore(const Workspace& ws, const Settings& settings, const Cus
   }, out);
 }
 
+// The customers in each (from stage, to stage) cell, and their total.
+void CountFlow(const std::vector<Stage>& from_stage, const std::vector<Stage>& to_stage, FunnelFlow* flow) {
+  for (size_t c = 0; c < to_stage.size(); ++c) {
+    if (to_stage[c] == Stage::kNotCustomer && from_stage[c] == Stage::kNotCustomer) continue;
+    ++flow->customers[static_cast<int>(from_stage[c])][static_cast<int>(to_stage[c])];
+    ++flow->total;
+  }
+}
+
 }  // namespace
 
 const char* StageName(Stage stage) {
@@ -213,33 +222,48 @@ FunnelResult ComputeFunnel(const Workspace& ws, const Settings& settings, const 
   return ComputeFunnelFromFacts(ws, settings, facts, inputs);
 }
 
-FunnelFlow ComputeFunnelFlow(const Workspace& ws, const Settings& settings, int32_t from_day, int32_t to_day,
-                             const FactsSource& facts) {
+std::vector<Stage> FunnelFlowLaterStages(const Workspace& ws, const Settings& settings, const CustomerFacts& later_facts) {
+  std::vector<Stage> stages;
+  AssignStages(ws, settings, later_facts, StoreMedianIntervalDays(ws, later_facts), nullptr, &stages);
+  return stages;
+}
+
+FunnelFlow FunnelFlowFromLaterStages(const Workspace& ws, const Settings& settings, int32_t from_day, int32_t to_day,
+                                     const CustomerFacts& later_facts, const std::vector<Stage>& later_stages) {
   FunnelFlow flow;
   flow.from_day = from_day;
   flow.to_day = to_day;
   flow.currency = AnalysisCurrency(ws, settings);
-  // One facts build, for the later date: the earlier date's stages read each customer's orders up to it, a
-  // prefix of its time-ordered orders.
-  std::vector<Stage> from_stage, to_stage;
+  // The earlier date's stages read each customer's orders up to it, a prefix of its time-ordered orders.
+  std::vector<Stage> earlier_stage;
+  AssignStagesBefore(ws, settings, later_facts, std::min(from_day, to_day), &earlier_stage);
+  const bool later_is_to = to_day >= from_day;
+  const std::vector<Stage>& from_stage = later_is_to ? earlier_stage : later_stages;
+  const std::vector<Stage>& to_stage = later_is_to ? later_stages : earlier_stage;
+  CountFlow(from_stage, to_stage, &flow);
+  return flow;
+}
+
+FunnelFlow ComputeFunnelFlow(const Workspace& ws, const Settings& settings, int32_t from_day, int32_t to_day,
+                             const FactsSource& facts) {
+  const uint32_t currency = AnalysisCurrency(ws, settings);
   if (from_day == kNoDay || to_day == kNoDay) {  // "no cut-off" is the later of the two
-    const std::shared_ptr<const CustomerFacts> from_facts = FactsFrom(facts, ws, from_day, flow.currency);
-    const std::shared_ptr<const CustomerFacts> to_facts = FactsFrom(facts, ws, to_day, flow.currency);
+    FunnelFlow flow;
+    flow.from_day = from_day;
+    flow.to_day = to_day;
+    flow.currency = currency;
+    const std::shared_ptr<const CustomerFacts> from_facts = FactsFrom(facts, ws, from_day, currency);
+    const std::shared_ptr<const CustomerFacts> to_facts = FactsFrom(facts, ws, to_day, currency);
+    std::vector<Stage> from_stage, to_stage;
     AssignStages(ws, settings, *from_facts, StoreMedianIntervalDays(ws, *from_facts), nullptr, &from_stage);
     AssignStages(ws, settings, *to_facts, StoreMedianIntervalDays(ws, *to_facts), nullptr, &to_stage);
-  } else {
-    const int32_t later = std::max(from_day, to_day), earlier = std::min(from_day, to_day);
-    const std::shared_ptr<const CustomerFacts> later_facts = FactsFrom(facts, ws, later, flow.currency);
-    std::vector<Stage>& later_stage = later == to_day ? to_stage : from_stage;
-    AssignStages(ws, settings, *later_facts, StoreMedianIntervalDays(ws, *later_facts), nullptr, &later_stage);
-    AssignStagesBefore(ws, settings, *later_facts, earlier, later == to_day ? &from_stage : &to_stage);
+    CountFlow(from_stage, to_stage, &flow);
+    return flow;
   }
-  for (size_t c = 0; c < to_stage.size(); ++c) {
-    if (to_stage[c] == Stage::kNotCustomer && from_stage[c] == Stage::kNotCustomer) continue;
-    ++flow.customers[static_cast<int>(from_stage[c])][static_cast<int>(to_stage[c])];
-    ++flow.total;
-  }
-  return flow;
+  // One facts build, for the later date.
+  const std::shared_ptr<const CustomerFacts> later_facts = FactsFrom(facts, ws, std::max(from_day, to_day), currency);
+  return FunnelFlowFromLaterStages(ws, settings, from_day, to_day, *later_facts,
+                                   FunnelFlowLaterStages(ws, settings, *later_facts));
 }
 
 }  // namespace rapport

@@ -81,5 +81,13 @@ struct FunnelFlow {
 // REQUIRES: from_day <= to_day. Model predictions are not used (they exist for one as_of only).
 FunnelFlow ComputeFunnelFlow(const Workspace& workspace, const Settings& settings, int32_t from_day, int32_t to_day,
                              const FactsSource& facts = {});
+// The same in two parts (an engine step each, core/api/ops/funnel.cpp), for two dates (neither kNoDay) and the
+// customer facts of the later one: the later date's stages, then the earlier date's and the counts.
+// ComputeFunnelFlow is the two in sequence.
+std::vector<Stage> FunnelFlowLaterStages(const Workspace& workspace, const Settings& settings,
+                                         const CustomerFacts& later_facts);
+FunnelFlow FunnelFlowFromLaterStages(const Workspace& workspace, const Settings& settings, int32_t from_day,
+                                     int32_t to_day, const CustomerFacts& later_facts,
+                                     const std::vector<Stage>& later_stages);
 
 }  // namespace rapport

@@ -38,7 +38,8 @@ inline std::shared_ptr<const std::vector<ReplenishmentRow>> KeptReplenishment(Op
       /*settings_free=*/true);
   const auto rows = std::make_shared<const std::vector<ReplenishmentRow>>(building->builder.Result());
   cache.Erase(building_key);
-  cache.Put(key, rows, /*settings_free=*/true);
+  // Kept while their facts are (core/api/cache.h): the model fits' many entries do not push them out first.
+  cache.Put(key, rows, /*settings_free=*/true, /*tied_to=*/"facts:" + part);
   return rows;
 }
 

@@ -122,11 +122,11 @@ class Store {
   sqlite3* db_ = nullptr;
   std::string name_;
   bool in_append_ = false;
-  int writeback_fd_ = -1;  // StartWriteback's descriptor of the database file; -2 when there is none
+  [[maybe_unused]] int writeback_fd_ = -1;  // (unused where StartWriteback does nothing: wasm) StartWriteback's descriptor of the database file; -2 when there is none
   // The file's bytes from drop_from_ to writeback_started_to_ (set by BeginAppend and StartWriteback) were
   // appended by the import in progress and are being written to disk: the next StartWriteback drops them from
   // the page cache.
-  uint64_t drop_from_ = UINT64_MAX, writeback_started_to_ = 0;
+  [[maybe_unused]] uint64_t drop_from_ = UINT64_MAX, writeback_started_to_ = 0;
 };
 
 }  // namespace rapport

@@ -27,7 +27,7 @@ std::string Stepped(Engine* e, const std::string& request, int* steps) {
 
 TEST_CASE("products part replenishment: the whole reply's intervals, a step at a time", "[engine][steps][products]") {
   auto whole = Loaded();
-  for (const std::string options : {std::string(), std::string(R"(,"min_intervals":3,"top":4)")}) {
+  for (const std::string& options : {std::string(), std::string(R"(,"min_intervals":3,"top":4)")}) {
     INFO(options);
     const Json all = Json::parse(whole->Call(R"({"op":"products")" + options + "}"));
     REQUIRE(all["ok"] == true);

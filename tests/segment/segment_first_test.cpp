@@ -115,7 +115,7 @@ namespace rapport {
 
 TEST_CASE("playbooks describe: each playbook's rule and timing before the run, as the run gives them", "[segment][steps]") {
   auto whole = Loaded();
-  for (const std::string options :
+  for (const std::string& options :
        {std::string(), std::string(R"j(,"options":{"priority":["winback","loyalty_upgrade","cross_sell"],"tiers":[{"name":"Gold","min_spend":250}],"recovery_days":10})j")}) {
     INFO(options);
     const Json run = Json::parse(whole->Call(R"j({"op":"playbooks","limit":0)j" + options + "}"));

@@ -2,7 +2,6 @@
 #include "core/api/engine.h"
 
 #include <exception>
-#include <memory>
 
 #include "core/api/ops.h"
 #include "core/api/parse_ahead.h"
@@ -25,19 +24,7 @@ class ImportSession {
         writer(store, threads ? WriteBehind::kThreaded : WriteBehind::kInline),
         file_name(file_name),
         total_bytes(total_bytes),
-        imported_at(imported_at) {
-    // Natively, with the stages on threads, the columns reserved for the rest of the file are faulted in on
-    // another thread ahead of the merge (core/workspace/page_warmer.h).
-    if (threads) {
-      warmer = std::make_unique<PageWarmer>();
-      if (warmer->active()) {
-        totals.warmer = warmer.get();
-      } else {
-        warmer.reset();  // WebAssembly, other systems
-      }
-    }
-  }
-  std::unique_ptr<PageWarmer> warmer;  // nullptr inline and where warming does not work
+        imported_at(imported_at) {}
   ParseAhead ahead;
   WriteBehind writer;  // destroyed (its write waited for) before the parse
   std::string file_name;

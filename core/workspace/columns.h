@@ -111,11 +111,6 @@ class LazyColumn {
   }
   const_iterator begin() const { return const_iterator(this, 0); }
   const_iterator end() const { return const_iterator(this, size_); }
-  // Hands `warmer` (a PageWarmer, core/workspace/page_warmer.h) the capacity not used yet; nothing while lazy.
-  template <typename Warmer>
-  void WarmSpare(Warmer* warmer, double share = 1.0) const {
-    if (!values_.empty()) warmer->WarmSpare(values_, share);
-  }
   // For code written against std::vector<T>: every row as a vector (a lazy column is stored first).
   operator const std::vector<T>&() const {
     Materialise();

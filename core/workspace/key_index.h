@@ -81,7 +81,6 @@ class KeyIndex {
   KeyIndex() { offsets_.push_back(0); }
 
   size_t size() const { return values_.size(); }
-  size_t capacity() const { return values_.capacity(); }  // keys held without growing the entries
   bool empty() const { return values_.empty(); }
   const_iterator begin() const { return {this, 0}; }
   const_iterator end() const { return {this, values_.size()}; }
@@ -94,29 +93,18 @@ class KeyIndex {
     mask_ = 0;
   }
 
-  // Room for `n` keys without growing the table; the key buffer gets room for `n` keys 5 % longer than the ones
-  // held so far (so a large import does not copy it once per doubling: the keys of a file's first slice can be
-  // shorter than the rest's), or, while the index is empty, as long as `key_bytes` says the `n` keys will be
-  // together (0: unknown, the buffer then grows as keys come).
+  // Room for `n` keys without growing the table; the key buffer gets room for `n` keys as long as the ones
+  // held so far (so a large import does not copy it once per doubling), or, while the index is empty, as long
+  // as `key_bytes` says the `n` keys will be together (0: unknown, the buffer then grows as keys come).
   void reserve(size_t n, size_t key_bytes = 0) {
     if (n > values_.capacity()) {  // geometric, so that reserving a little more many times stays linear
       const size_t grown = std::max(n, values_.capacity() + values_.capacity() / 2);
       offsets_.reserve(grown + 1);
       values_.reserve(grown);
-      const double per_key = !values_.empty() ? 1.05 * static_cast<double>(bytes_.size()) / static_cast<double>(values_.size())
-                                              : static_cast<double>(key_bytes / n);
-      if (per_key > 0) bytes_.reserve(static_cast<size_t>(per_key * static_cast<double>(grown)) + grown);
+      const size_t per_key = !values_.empty() ? bytes_.size() / values_.size() : key_bytes / n;
+      if (per_key > 0) bytes_.reserve(per_key * grown + grown);
     }
     if (n + n / 2 + 1 > slots_.size()) Rehash(n + n / 2 + 1);
-  }
-
-  // Hands `warmer` (a PageWarmer, core/workspace/page_warmer.h) the capacity the next keys will fill (the
-  // table of slots is written whole when it is made).
-  template <typename Warmer>
-  void WarmSpare(Warmer* warmer, double share = 1.0) const {
-    warmer->WarmSpare(bytes_, share);
-    warmer->WarmSpare(offsets_, share);
-    warmer->WarmSpare(values_, share);
   }
 
   const_iterator find(std::string_view key) const {

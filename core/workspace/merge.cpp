@@ -225,37 +225,19 @@ class Merger {
 
 // reserve() that keeps growth geometric: a large import merges in many slices, and reserving exactly each
 // slice's rows would copy the columns once per slice.
-// With a warmer (MergeTotals::warmer), the capacity a reservation adds is handed to it, up to the rows asked
-// for less the 5 % margin of the estimates they come from (ExpectFromBytes, ExpectedMore): the margin, and
-// what a growth by half adds beyond the rows asked for, are touched only if used.
-double WarmShare(size_t size, size_t asked, size_t capacity) {
-  if (capacity <= size || asked <= size) return 0;
-  return std::min(1.0, static_cast<double>(asked - size) / 1.05 / static_cast<double>(capacity - size));
-}
-template <typename T, typename A>
-void WarmSpare(const std::vector<T, A>& column, PageWarmer* warmer, double share) {
-  warmer->WarmSpare(column, share);
-}
 template <typename Column>
-void WarmSpare(const Column& column, PageWarmer* warmer, double share) {
-  column.WarmSpare(warmer, share);
-}
-template <typename Column>
-void Reserve(Column* column, size_t n, PageWarmer* warmer) {
-  if (n <= column->capacity()) return;
-  column->reserve(std::max(n, column->capacity() + column->capacity() / 2));
-  if (warmer != nullptr) WarmSpare(*column, warmer, WarmShare(column->size(), n, column->capacity()));
+void Reserve(Column* column, size_t n) {
+  if (n > column->capacity()) column->reserve(std::max(n, column->capacity() + column->capacity() / 2));
 }
 // A packed text column: the rows as above, and the text at the rows' mean length so far, 2 % over (before
 // any text, the text grows by doubling).
-void Reserve(TextColumn* column, size_t n, PageWarmer* warmer) {
+void Reserve(TextColumn* column, size_t n) {
   if (n <= column->capacity()) return;
   const size_t rows = std::max(n, column->capacity() + column->capacity() / 2);
   const size_t bytes = column->size() == 0 ? 0
                        : static_cast<size_t>(1.02 * static_cast<double>(column->bytes()) /
                                              static_cast<double>(column->size()) * static_cast<double>(rows));
   column->Reserve(rows, bytes);
-  if (warmer != nullptr) column->WarmSpare(warmer, WarmShare(column->size(), n, rows));
 }
 
 // How many more rows of a kind (customers, aliases) this import will add, at the rate per order of the slices
@@ -302,7 +284,6 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   if (totals->aliases_before == SIZE_MAX) totals->aliases_before = w->customer_alias.size();
   delta.new_aliases = AliasRange{&w->customer_alias, w->customer_alias.size(), w->customer_alias.size()};
   Merger m(w, import_id, &delta, totals);
-  PageWarmer* const warmer = totals->warmer;
 
   // --- Customers export ----------------------------------------------------------------------------
   const auto& bc = batch.customers;
@@ -310,10 +291,10 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
     CustomerTable& c = w->customers;
     const size_t n = c.size() + std::max<size_t>(bc.who.size() + batch.orders.key.size(),
                                                  ExpectedMore(*totals, totals->customers_added));
-    Reserve(&c.key, n, warmer); Reserve(&c.email, n, warmer); Reserve(&c.phone, n, warmer); Reserve(&c.platform_id, n, warmer);
-    Reserve(&c.first_name, n, warmer); Reserve(&c.last_name, n, warmer); Reserve(&c.country, n, warmer); Reserve(&c.tags, n, warmer);
-    Reserve(&c.accepts_marketing, n, warmer); Reserve(&c.reported_spent_cents, n, warmer); Reserve(&c.reported_orders, n, warmer);
-    Reserve(&c.import_id, n, warmer);
+    Reserve(&c.key, n); Reserve(&c.email, n); Reserve(&c.phone, n); Reserve(&c.platform_id, n);
+    Reserve(&c.first_name, n); Reserve(&c.last_name, n); Reserve(&c.country, n); Reserve(&c.tags, n);
+    Reserve(&c.accepts_marketing, n); Reserve(&c.reported_spent_cents, n); Reserve(&c.reported_orders, n);
+    Reserve(&c.import_id, n);
   }
   for (size_t i = 0; i < bc.who.size(); ++i) {
     const uint32_t id = m.Resolve(bc.who, i);
@@ -350,17 +331,17 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
                           ? 1.0 + static_cast<double>(totals->expected_orders - seen) / static_cast<double>(n_orders)
                           : 1.0;
   const size_t reserve_orders = o.size() + static_cast<size_t>(static_cast<double>(n_orders) * grow);
-  Reserve(&o.key, reserve_orders, warmer); Reserve(&o.name, reserve_orders, warmer); Reserve(&o.customer, reserve_orders, warmer);
-  Reserve(&o.day, reserve_orders, warmer); Reserve(&o.seconds, reserve_orders, warmer); Reserve(&o.offset_minutes, reserve_orders, warmer);
-  Reserve(&o.currency, reserve_orders, warmer); Reserve(&o.subtotal_cents, reserve_orders, warmer); Reserve(&o.discount_cents, reserve_orders, warmer);
-  Reserve(&o.shipping_cents, reserve_orders, warmer); Reserve(&o.tax_cents, reserve_orders, warmer); Reserve(&o.total_cents, reserve_orders, warmer);
-  Reserve(&o.refunded_cents, reserve_orders, warmer); Reserve(&o.flags, reserve_orders, warmer); Reserve(&o.financial_status, reserve_orders, warmer);
-  Reserve(&o.fulfillment_status, reserve_orders, warmer); Reserve(&o.fulfilled_day, reserve_orders, warmer); Reserve(&o.source, reserve_orders, warmer);
-  Reserve(&o.discount_code, reserve_orders, warmer); Reserve(&o.country, reserve_orders, warmer); Reserve(&o.first_line, reserve_orders, warmer);
-  Reserve(&o.line_count, reserve_orders, warmer); Reserve(&o.import_id, reserve_orders, warmer);
+  Reserve(&o.key, reserve_orders); Reserve(&o.name, reserve_orders); Reserve(&o.customer, reserve_orders);
+  Reserve(&o.day, reserve_orders); Reserve(&o.seconds, reserve_orders); Reserve(&o.offset_minutes, reserve_orders);
+  Reserve(&o.currency, reserve_orders); Reserve(&o.subtotal_cents, reserve_orders); Reserve(&o.discount_cents, reserve_orders);
+  Reserve(&o.shipping_cents, reserve_orders); Reserve(&o.tax_cents, reserve_orders); Reserve(&o.total_cents, reserve_orders);
+  Reserve(&o.refunded_cents, reserve_orders); Reserve(&o.flags, reserve_orders); Reserve(&o.financial_status, reserve_orders);
+  Reserve(&o.fulfillment_status, reserve_orders); Reserve(&o.fulfilled_day, reserve_orders); Reserve(&o.source, reserve_orders);
+  Reserve(&o.discount_code, reserve_orders); Reserve(&o.country, reserve_orders); Reserve(&o.first_line, reserve_orders);
+  Reserve(&o.line_count, reserve_orders); Reserve(&o.import_id, reserve_orders);
   const size_t reserve_lines = w->lines.size() + static_cast<size_t>(static_cast<double>(batch.lines.order.size()) * grow);
-  Reserve(&w->lines.order, reserve_lines, warmer); Reserve(&w->lines.product, reserve_lines, warmer); Reserve(&w->lines.quantity, reserve_lines, warmer);
-  Reserve(&w->lines.unit_price_cents, reserve_lines, warmer); Reserve(&w->lines.discount_cents, reserve_lines, warmer);
+  Reserve(&w->lines.order, reserve_lines); Reserve(&w->lines.product, reserve_lines); Reserve(&w->lines.quantity, reserve_lines);
+  Reserve(&w->lines.unit_price_cents, reserve_lines); Reserve(&w->lines.discount_cents, reserve_lines);
 
   KeyIndex& order_index = w->OrderIndex();  // built here first after a load
   const size_t more_orders = reserve_orders - o.size();
@@ -370,19 +351,10 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
     order_key_bytes = static_cast<size_t>(static_cast<double>(order_key_bytes) * static_cast<double>(more_orders) /
                                           static_cast<double>(n_orders));
   }
-  const size_t order_keys = order_index.capacity(), aliases = w->customer_alias.capacity();
-  const size_t want_order_keys = order_index.size() + more_orders;
-  order_index.reserve(want_order_keys, order_key_bytes);
-  const size_t want_aliases =
-      w->customer_alias.size() + std::max<size_t>(n_orders + bc.who.size(),
-                                                  ExpectedMore(*totals, w->customer_alias.size() - totals->aliases_before));
-  w->customer_alias.reserve(want_aliases);
-  if (warmer != nullptr && order_index.capacity() != order_keys) {
-    order_index.WarmSpare(warmer, WarmShare(order_index.size(), want_order_keys, order_index.capacity()));
-  }
-  if (warmer != nullptr && w->customer_alias.capacity() != aliases) {
-    w->customer_alias.WarmSpare(warmer, WarmShare(w->customer_alias.size(), want_aliases, w->customer_alias.capacity()));
-  }
+  order_index.reserve(order_index.size() + more_orders, order_key_bytes);
+  w->customer_alias.reserve(w->customer_alias.size() +
+                            std::max<size_t>(n_orders + bc.who.size(),
+                                             ExpectedMore(*totals, w->customer_alias.size() - totals->aliases_before)));
   InternMemo currency_memo, financial_memo, fulfillment_memo, source_memo, code_memo, country_memo;
   uint64_t& added = totals->orders_added;
   uint64_t& duplicates = totals->duplicates;

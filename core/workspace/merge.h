@@ -23,7 +23,6 @@
 #include <vector>
 
 #include "core/import/batch.h"
-#include "core/workspace/page_warmer.h"
 #include "core/workspace/workspace.h"
 
 namespace rapport {
@@ -70,9 +69,6 @@ struct MergeTotals {
   // reserved for the orders still to come at the rate of customers (aliases) per order seen so far. Wrong only
   // costs memory or a regrowth; results do not depend on it.
   size_t expected_orders = 0;
-  // Where the columns and indexes reserved for the rows to come are handed to be faulted in ahead of the merge
-  // (natively, on another thread: core/workspace/page_warmer.h); nullptr: none.
-  PageWarmer* warmer = nullptr;
   // Sets expected_orders from the orders merged so far plus `slice_orders`, scaled from the bytes read so far
   // to the file's size, +5 % (nothing when either is unknown). Called before each slice is merged.
   void ExpectFromBytes(size_t slice_orders, uint64_t bytes_consumed, uint64_t total_bytes) {

@@ -225,14 +225,6 @@ class BasicTextColumn {
     offsets_.reserve(rows + 1);
     if (bytes > capacity_) SetCapacity(bytes);
   }
-  // Hands `warmer` (a PageWarmer, core/workspace/page_warmer.h) the rows and text capacity not used yet;
-  // nothing while lazy.
-  template <typename Warmer>
-  void WarmSpare(Warmer* warmer, double share = 1.0) const {
-    if (offsets_.empty()) return;
-    warmer->WarmSpare(offsets_, share);
-    warmer->Warm(data_.get() + bytes_, static_cast<size_t>(share * static_cast<double>(capacity_ - bytes_)));
-  }
   void Truncate(size_t rows) {
     if (rows >= rows_) return;
     rows_ = rows;

@@ -68,6 +68,10 @@ const std::vector<OpInfo>& Ops() {
   return kOps;
 }
 
+int32_t AsOfDay(const OpContext& ctx) {
+  return ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ctx.workspace.LatestValidOrderDay();
+}
+
 std::shared_ptr<const CustomerFacts> CachedFacts(OpContext& ctx, int32_t as_of_day, uint32_t currency) {
   if (!ctx.engine) return std::make_shared<const CustomerFacts>(BuildCustomerFacts(ctx.workspace, as_of_day, currency));
   AnalysisCache& cache = ctx.engine->cache();

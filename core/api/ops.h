@@ -40,6 +40,9 @@ const OpInfo* FindOp(const std::string& name);
 // candidates, the models' summary rows): ~30-170 ms natively at 1,000,000 customers.
 constexpr size_t kRowsPerStep = size_t{1} << 21;
 
+// The analysis date: the settings' as_of_day, else the day of the latest valid order (kNoDay without one).
+int32_t AsOfDay(const OpContext& ctx);
+
 // The customer facts for (as_of_day, currency), from the engine's cache when there is an engine: the ops of
 // one page (KPIs, funnel, flow) share one build, and it outlives a settings change (it depends on neither).
 std::shared_ptr<const CustomerFacts> CachedFacts(OpContext& ctx, int32_t as_of_day, uint32_t currency);

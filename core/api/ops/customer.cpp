@@ -77,7 +77,7 @@ Result<Json> Op_customer(OpContext& ctx) {
   // the engine's (those of the page that listed the customer, usually).
   auto build = [&] { return BuildCustomer360Context(ws, ctx.settings, predictions, FactsSourceFor(ctx)); };
   if (ctx.engine) {  // the facts first, in steps of their own (core/api/cache.h), unless kept already
-    const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+    const int32_t as_of = AsOfDay(ctx);
     const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
     if (as_of != kNoDay && currency != kNoId) CachedFacts(ctx, as_of, currency);
   }

@@ -105,7 +105,7 @@ Result<Json> Op_funnel(OpContext& ctx) {
     p_alive = std::move(*fitted);
     inputs.p_alive = &p_alive;
   }
-  const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+  const int32_t as_of = AsOfDay(ctx);
   const std::shared_ptr<const CustomerFacts> facts = FactsThenOwnStep(ctx, as_of, AnalysisCurrency(ws, ctx.settings));
   const FunnelResult res = ComputeFunnelFromFacts(ws, ctx.settings, *facts, inputs);
   Json out;
@@ -142,7 +142,7 @@ Result<Json> Op_funnel(OpContext& ctx) {
 
 Result<Json> Op_funnel_flow(OpContext& ctx) {
   const Workspace& ws = ctx.workspace;
-  const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+  const int32_t as_of = AsOfDay(ctx);
   Result<int32_t> to = DayParam(ctx.request, "to", as_of);
   if (!to.ok()) return to.status();
   if (*to == kNoDay) return Status(StatusCode::kInsufficientData, "no valid orders: nothing to follow");

@@ -34,7 +34,7 @@ Result<Json> Op_info(OpContext& ctx) {
   j["currencies"] = currencies;
   j["first_order_day"] = Day(first);
   j["last_order_day"] = Day(last);
-  j["as_of"] = Day(ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : w.LatestValidOrderDay());
+  j["as_of"] = Day(AsOfDay(ctx));
   j["settings"] = SettingsToJson(w.settings);
   return j;
 }

@@ -60,14 +60,10 @@ Result<int32_t> DayParameter(const Json& rq, const char* name, int32_t fallback)
   return day;
 }
 
-int32_t AsOf(const OpContext& ctx) {
-  return ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ctx.workspace.LatestValidOrderDay();
-}
-
 // The summary as of `as_of` (no holdout), or calibration to `calibration_end` with the holdout to as_of.
 // From the engine's customer facts of as_of (the last day of either period), which the KPIs share.
 Result<model::SummaryOptions> SummaryOptionsFor(OpContext& ctx, double unit_days, int32_t calibration_end) {
-  const int32_t as_of = AsOf(ctx);
+  const int32_t as_of = AsOfDay(ctx);
   if (as_of == kNoDay) return Status(StatusCode::kInsufficientData, "no valid orders: import orders first");
   model::SummaryOptions options;
   options.unit_days = unit_days;
@@ -185,7 +181,7 @@ std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int3
   if (IsCached(ctx, key)) return Cached<ModelRun>(ctx, key, [] { return ModelRun(); });
   // The customer facts the summary reads, a step of their own (core/api/cache.h) unless kept already.
   if (ctx.engine && !IsCached(ctx, "model-summary:" + part)) {
-    const int32_t as_of = AsOf(ctx);
+    const int32_t as_of = AsOfDay(ctx);
     const uint32_t currency = AnalysisCurrency(ctx.workspace, ctx.settings);
     if (as_of != kNoDay && currency != kNoId) CachedFacts(ctx, as_of, currency);
   }
@@ -646,7 +642,7 @@ Result<Json> Op_validation(OpContext& ctx) {
   Result<std::string> name = ModelParameter(ctx.request, "auto");
   if (!name.ok()) return name.status();
   if (*name == "gg") return InvalidArgument("`model`: validation needs a count model (bgnbd, mbgnbd, pnbd or auto)");
-  const int32_t as_of = AsOf(ctx);
+  const int32_t as_of = AsOfDay(ctx);
   if (as_of == kNoDay) return Status(StatusCode::kInsufficientData, "no valid orders: import orders first");
   // Default calibration end: the middle of the span from the first valid order to as_of.
   int32_t first = as_of;

@@ -33,7 +33,7 @@ Json ReplenishmentJson(const Workspace& ws, const std::vector<ReplenishmentRow>&
 // analysis's rows.
 Json ReplenishmentPart(OpContext& ctx, int64_t min_intervals, int64_t top) {
   const Workspace& ws = ctx.workspace;
-  const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+  const int32_t as_of = AsOfDay(ctx);
   const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
   std::vector<ReplenishmentRow> rows;
   if (as_of != kNoDay) {
@@ -85,7 +85,7 @@ Result<Json> Op_products(OpContext& ctx) {
   // The customer facts a step of their own (core/api/cache.h) unless kept already (the overview built them),
   // then the analysis kRowsPerStep orders or lines a step (ProductsBuilder), kept under way between steps.
   ProductResult res;
-  const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+  const int32_t as_of = AsOfDay(ctx);
   const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
   if (ctx.engine && as_of != kNoDay && currency != kNoId) {
     const std::shared_ptr<const CustomerFacts> facts = CachedFacts(ctx, as_of, currency);

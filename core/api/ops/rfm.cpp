@@ -39,7 +39,7 @@ Result<Json> Op_rfm(OpContext& ctx) {
     if (!rq["limit"].is_number_integer() || rq["limit"].get<int64_t>() < 0) return InvalidArgument("`limit`: expected a whole number >= 0");
     limit = rq["limit"].get<int64_t>();
   }
-  const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+  const int32_t as_of = AsOfDay(ctx);
   // The customer facts the overview's KPIs and the funnel already built for this date and currency (ops.h).
   const std::shared_ptr<const CustomerFacts> facts_held = FactsThenOwnStep(ctx, as_of, AnalysisCurrency(ws, ctx.settings));
   const CustomerFacts& facts = *facts_held;

@@ -615,7 +615,7 @@ Result<Json> Op_playbooks(OpContext& ctx) {
     const Workspace& ws = ctx.workspace;
     const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
     const std::string code = currency < ws.currencies.size() ? ws.currencies[currency] : "";
-    const int32_t as_of = ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ws.LatestValidOrderDay();
+    const int32_t as_of = AsOfDay(ctx);
     Json summaries = Json::array();
     for (const PlaybookSummary& s : DescribePlaybooks(*options, code)) {
       summaries.push_back(Json{{"playbook", PlaybookName(s.kind)}, {"title", PlaybookTitle(s.kind)}, {"rule", s.rule}, {"timing", s.timing}});

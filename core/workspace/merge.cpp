@@ -229,15 +229,22 @@ template <typename Column>
 void Reserve(Column* column, size_t n) {
   if (n > column->capacity()) column->reserve(std::max(n, column->capacity() + column->capacity() / 2));
 }
-// A packed text column: the rows as above, and the text at the rows' mean length so far, 2 % over (before
-// any text, the text grows by doubling).
+// A packed text column: the rows as above, and the text for the rows to come at the rows' mean length so far,
+// 2 % over (before any text, the text grows by doubling). The text is checked at every call, not only when the
+// rows grow: a file's first rows can be shorter than the rest (the 100x export's first copy has no suffix),
+// and text sized from them would double late, copying megabytes into new pages; regrown (by half) at the next
+// slice, while it holds little, it copies little. Capacity never written costs address space only.
 void Reserve(TextColumn* column, size_t n) {
-  if (n <= column->capacity()) return;
-  const size_t rows = std::max(n, column->capacity() + column->capacity() / 2);
-  const size_t bytes = column->size() == 0 ? 0
-                       : static_cast<size_t>(1.02 * static_cast<double>(column->bytes()) /
-                                             static_cast<double>(column->size()) * static_cast<double>(rows));
-  column->Reserve(rows, bytes);
+  const size_t capacity = column->capacity();
+  const size_t rows = n <= capacity ? capacity : std::max(n, capacity + capacity / 2);
+  size_t bytes = column->text_capacity();
+  if (column->size() != 0 && n > column->size()) {
+    const size_t want = column->bytes() + static_cast<size_t>(1.02 * static_cast<double>(column->bytes()) /
+                                                              static_cast<double>(column->size()) *
+                                                              static_cast<double>(n - column->size()));
+    if (want > bytes) bytes = std::max(want, bytes + bytes / 2);
+  }
+  if (rows > capacity || bytes > column->text_capacity()) column->Reserve(rows, bytes);
 }
 
 // How many more rows of a kind (customers, aliases) this import will add, at the rate per order of the slices

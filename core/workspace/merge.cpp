@@ -332,21 +332,24 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   const auto& bo = batch.orders;
   const size_t n_orders = bo.key.size();
   OrderTable& o = w->orders;
-  // This slice's rows, scaled up to the orders the caller expects for the whole import (if it said).
+  // This slice's rows, scaled up to the orders the caller expects for the whole import (if it said); the
+  // columns for the slice alone when the caller drops the rows after each slice.
   const uint64_t seen = totals->orders_added + totals->duplicates + n_orders;
   const double grow = n_orders > 0 && totals->expected_orders > seen
                           ? 1.0 + static_cast<double>(totals->expected_orders - seen) / static_cast<double>(n_orders)
                           : 1.0;
+  const double column_grow = totals->drops_order_rows ? 1.0 : grow;
   const size_t reserve_orders = o.size() + static_cast<size_t>(static_cast<double>(n_orders) * grow);
-  Reserve(&o.key, reserve_orders); Reserve(&o.name, reserve_orders); Reserve(&o.customer, reserve_orders);
-  Reserve(&o.day, reserve_orders); Reserve(&o.seconds, reserve_orders); Reserve(&o.offset_minutes, reserve_orders);
-  Reserve(&o.currency, reserve_orders); Reserve(&o.subtotal_cents, reserve_orders); Reserve(&o.discount_cents, reserve_orders);
-  Reserve(&o.shipping_cents, reserve_orders); Reserve(&o.tax_cents, reserve_orders); Reserve(&o.total_cents, reserve_orders);
-  Reserve(&o.refunded_cents, reserve_orders); Reserve(&o.flags, reserve_orders); Reserve(&o.financial_status, reserve_orders);
-  Reserve(&o.fulfillment_status, reserve_orders); Reserve(&o.fulfilled_day, reserve_orders); Reserve(&o.source, reserve_orders);
-  Reserve(&o.discount_code, reserve_orders); Reserve(&o.country, reserve_orders); Reserve(&o.first_line, reserve_orders);
-  Reserve(&o.line_count, reserve_orders); Reserve(&o.import_id, reserve_orders);
-  const size_t reserve_lines = w->lines.size() + static_cast<size_t>(static_cast<double>(batch.lines.order.size()) * grow);
+  const size_t column_orders = o.size() + static_cast<size_t>(static_cast<double>(n_orders) * column_grow);
+  Reserve(&o.key, column_orders); Reserve(&o.name, column_orders); Reserve(&o.customer, column_orders);
+  Reserve(&o.day, column_orders); Reserve(&o.seconds, column_orders); Reserve(&o.offset_minutes, column_orders);
+  Reserve(&o.currency, column_orders); Reserve(&o.subtotal_cents, column_orders); Reserve(&o.discount_cents, column_orders);
+  Reserve(&o.shipping_cents, column_orders); Reserve(&o.tax_cents, column_orders); Reserve(&o.total_cents, column_orders);
+  Reserve(&o.refunded_cents, column_orders); Reserve(&o.flags, column_orders); Reserve(&o.financial_status, column_orders);
+  Reserve(&o.fulfillment_status, column_orders); Reserve(&o.fulfilled_day, column_orders); Reserve(&o.source, column_orders);
+  Reserve(&o.discount_code, column_orders); Reserve(&o.country, column_orders); Reserve(&o.first_line, column_orders);
+  Reserve(&o.line_count, column_orders); Reserve(&o.import_id, column_orders);
+  const size_t reserve_lines = w->lines.size() + static_cast<size_t>(static_cast<double>(batch.lines.order.size()) * column_grow);
   Reserve(&w->lines.order, reserve_lines); Reserve(&w->lines.product, reserve_lines); Reserve(&w->lines.quantity, reserve_lines);
   Reserve(&w->lines.unit_price_cents, reserve_lines); Reserve(&w->lines.discount_cents, reserve_lines);
 
@@ -395,7 +398,7 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
     const uint32_t currency = currency_memo(&w->currencies, bo.currency[i]);
     if (std::find(currency_ids.begin(), currency_ids.end(), currency) == currency_ids.end()) currency_ids.push_back(currency);
 
-    const uint32_t order_id = static_cast<uint32_t>(o.size());
+    const uint32_t order_id = static_cast<uint32_t>(w->orders_dropped + o.size());
     if (m.OrderExists(bo.key[i], row.order_h, order_id)) {
       ++duplicates;
       continue;

@@ -18,13 +18,15 @@ namespace rapport {
 class ImportSession {
  public:
   ImportSession(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes,
-                const std::string& imported_at, Store* store, bool threads)
+                const std::string& imported_at, Store* store, bool threads, bool keeps_orders)
       : ahead(file_name, options, total_bytes, Engine::kImportSliceOrders,
               threads ? ParseAhead::kThreaded : ParseAhead::kInline),
         writer(store, threads ? WriteBehind::kThreaded : WriteBehind::kInline),
         file_name(file_name),
         total_bytes(total_bytes),
-        imported_at(imported_at) {}
+        imported_at(imported_at) {
+    totals.drops_order_rows = !keeps_orders;
+  }
   ParseAhead ahead;
   WriteBehind writer;  // destroyed (its write waited for) before the parse
   std::string file_name;
@@ -45,7 +47,15 @@ class ImportSession {
     }
     merged = true;
     MergeDelta delta = MergeSlice(slice, import_id, w, &totals);
-    return writer.Write(*w, delta, import_id);
+    return Write(w, delta);
+  }
+
+  // Writes (or captures, to be written behind) what a slice's merge added; then, for an import that keeps no
+  // order rows, drops them (Engine::set_import_keeps_orders).
+  Status Write(Workspace* w, const MergeDelta& delta) {
+    Status s = writer.Write(*w, delta, import_id);
+    if (s.ok() && totals.drops_order_rows) w->DropOrderRows();
+    return s;
   }
 
   static uint32_t NextImportId(const Workspace& w) {
@@ -114,7 +124,8 @@ Status Engine::Reload() {
 Status Engine::BeginImport(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes,
                            const std::string& imported_at) {
   if (import_) return InvalidArgument(file_name + ": another import (" + import_->file_name + ") is in progress");
-  import_ = std::make_unique<ImportSession>(file_name, options, total_bytes, imported_at, store_.get(), parse_thread_);
+  import_ = std::make_unique<ImportSession>(file_name, options, total_bytes, imported_at, store_.get(), parse_thread_,
+                                            import_keeps_orders_);
   return Status::Ok();
 }
 
@@ -164,7 +175,7 @@ Result<ImportRecord> Engine::FinishImport() {
     if (sliced) {
       // The last slice is merged while the one before is still being written.
       MergeDelta delta = MergeSlice(*batch, id, workspace_.get(), &session->totals);
-      status = session->writer.Write(*workspace_, delta, id);
+      status = session->Write(workspace_.get(), delta);
       if (status.ok()) status = session->writer.Flush();
       if (status.ok()) {
         FinishMerge(*batch, session->totals, id, workspace_.get(), &record);
@@ -218,6 +229,10 @@ Status Engine::SaveSettings(const Settings& settings) {
 
 std::string Engine::Call(std::string_view request_json) {
   auto error = [](const Status& s) { return Dump(Json{{"ok", false}, {"error", ErrorJson(s)}}); };
+  if (workspace_->orders_dropped != 0 && !import_) {  // an import dropped its order rows: the stored workspace
+    Status reload = Reload();
+    if (!reload.ok()) return error(reload);
+  }
   try {
     Json request = Json::parse(request_json.begin(), request_json.end(), nullptr, false);
     if (request.is_discarded() || !request.is_object()) return error(InvalidArgument("request: expected a JSON object like {\"op\":\"kpis\"}"));

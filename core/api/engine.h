@@ -64,6 +64,12 @@ class Engine {
   // merged slice to SQLite on a third, one slice behind (WriteBehind); false does all three in the calling
   // thread, as the WebAssembly build always does. The answers are the same.
   void set_parse_thread(bool on) { parse_thread_ = on; }
+  // false: an import drops each slice's order rows from the columns once they are written
+  // (Workspace::DropOrderRows), so that a large import holds one slice of orders and lines in memory instead of
+  // every one: for a caller that only imports (the CLI, which exits after). workspace() then holds the
+  // customers, products, import history and issues, but only the last slice's orders; the next op (Call)
+  // reloads the workspace from the store first. The stored rows are the same either way.
+  void set_import_keeps_orders(bool on) { import_keeps_orders_ = on; }
 
   // Removes an import and every row it added (reloads the columns from the database).
   Status RemoveImport(uint32_t import_id);
@@ -96,6 +102,7 @@ class Engine {
   std::unique_ptr<ImportSession> import_;
   AnalysisCache cache_;
   bool parse_thread_ = true;
+  bool import_keeps_orders_ = true;
 };
 
 }  // namespace rapport

@@ -93,16 +93,23 @@ class KeyIndex {
     mask_ = 0;
   }
 
-  // Room for `n` keys without growing the table; the key buffer gets room for `n` keys as long as the ones
-  // held so far (so a large import does not copy it once per doubling), or, while the index is empty, as long
-  // as `key_bytes` says the `n` keys will be together (0: unknown, the buffer then grows as keys come).
+  // Room for `n` keys without growing the table; the key buffer gets room for the `n - size()` keys to come as
+  // long as the ones held so far, plus a byte (so a large import does not copy it once per doubling), or, while
+  // the index is empty, as long as `key_bytes` says the `n` keys will be together (0: unknown, the buffer then
+  // grows as keys come). The buffer is checked at every call, not only when the entries grow: a file's first
+  // keys can be shorter than the rest (the 100x export's first copy has no suffix), and a buffer sized from
+  // them would double late, copying megabytes into new pages; regrown at the next call, while it holds
+  // little, it copies little. Capacity never written costs address space only.
   void reserve(size_t n, size_t key_bytes = 0) {
     if (n > values_.capacity()) {  // geometric, so that reserving a little more many times stays linear
       const size_t grown = std::max(n, values_.capacity() + values_.capacity() / 2);
       offsets_.reserve(grown + 1);
       values_.reserve(grown);
-      const size_t per_key = !values_.empty() ? bytes_.size() / values_.size() : key_bytes / n;
-      if (per_key > 0) bytes_.reserve(per_key * grown + grown);
+      if (values_.empty() && key_bytes / n > 0) bytes_.reserve(key_bytes / n * grown + grown);
+    }
+    if (!values_.empty() && n > values_.size()) {
+      const size_t want = bytes_.size() + (n - values_.size()) * (bytes_.size() / values_.size() + 1);
+      if (want > bytes_.capacity()) bytes_.reserve(std::max(want, bytes_.capacity() + bytes_.capacity() / 2));
     }
     if (n + n / 2 + 1 > slots_.size()) Rehash(n + n / 2 + 1);
   }

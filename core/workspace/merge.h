@@ -69,6 +69,10 @@ struct MergeTotals {
   // reserved for the orders still to come at the rate of customers (aliases) per order seen so far. Wrong only
   // costs memory or a regrowth; results do not depend on it.
   size_t expected_orders = 0;
+  // The caller drops the order rows after each slice is written (Workspace::DropOrderRows): the order and line
+  // columns are then reserved for the slice alone, their buffers reused slice after slice (the order-key index
+  // is still reserved for the whole import).
+  bool drops_order_rows = false;
   // Sets expected_orders from the orders merged so far plus `slice_orders`, scaled from the bytes read so far
   // to the file's size, +5 % (nothing when either is unknown). Called before each slice is merged.
   void ExpectFromBytes(size_t slice_orders, uint64_t bytes_consumed, uint64_t total_bytes) {

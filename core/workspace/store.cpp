@@ -918,6 +918,7 @@ bool EmitSlice(const Workspace& w, const MergeDelta& delta, uint32_t import_id, 
     }
   }
   {
+    // Order `id` of the columns is row orders_dropped + id (Workspace::DropOrderRows).
     const OrderTable& o = w.orders;
     const OrderLineTable& l = w.lines;
     std::string packed;  // one buffer for every order's lines
@@ -927,7 +928,7 @@ bool EmitSlice(const Workspace& w, const MergeDelta& delta, uint32_t import_id, 
         PackLine(&packed, l.product[i], l.quantity[i], l.unit_price_cents[i], l.discount_cents[i]);
       }
       out.Row(kOrderRow);
-      out.Int(static_cast<int64_t>(id)); out.Text(o.key[id]); out.Text(o.name[id]); id_or_null(o.customer[id]);
+      out.Int(static_cast<int64_t>(w.orders_dropped + id)); out.Text(o.key[id]); out.Text(o.name[id]); id_or_null(o.customer[id]);
       day(o.day[id]); out.Int(o.seconds[id]); out.Int(o.offset_minutes[id]);
       out.Text(w.currencies[o.currency[id]]); out.Int(o.subtotal_cents[id]); out.Int(o.discount_cents[id]);
       out.Int(o.shipping_cents[id]); out.Int(o.tax_cents[id]); out.Int(o.total_cents[id]);

@@ -163,6 +163,8 @@ class BasicTextColumn {
   bool lazy() const { return offsets_.empty() && overlay_.empty(); }
   // Bytes of text in the buffer (the sum of the rows' lengths while the overlay is empty).
   size_t bytes() const { return bytes_; }
+  // Bytes of text the buffer holds without growing (a lazy column: what it reserves for its first value).
+  size_t text_capacity() const { return offsets_.empty() ? reserve_bytes_ : capacity_; }
   // Rows of the overlay (Set), 0 once compacted.
   size_t overlay_rows() const { return overlay_.size(); }
 

@@ -36,6 +36,19 @@ void Workspace::RebuildIndexes() {
   for (uint32_t id = 0; id < surveys.size(); ++id) feedback_keys.emplace("s:" + surveys.key[id], id);
 }
 
+void Workspace::DropOrderRows() {
+  OrderIndex();  // complete (it is built from the rows about to go)
+  orders_dropped += orders.size();
+  OrderTable& o = orders;
+  o.key.clear(); o.name.clear(); o.customer.clear(); o.day.clear(); o.seconds.clear(); o.offset_minutes.clear();
+  o.currency.clear(); o.subtotal_cents.clear(); o.discount_cents.clear(); o.shipping_cents.clear();
+  o.tax_cents.clear(); o.total_cents.clear(); o.refunded_cents.clear(); o.flags.clear();
+  o.financial_status.clear(); o.fulfillment_status.clear(); o.fulfilled_day.clear(); o.source.clear();
+  o.discount_code.clear(); o.country.clear(); o.first_line.clear(); o.line_count.clear(); o.import_id.clear();
+  OrderLineTable& l = lines;
+  l.order.clear(); l.product.clear(); l.quantity.clear(); l.unit_price_cents.clear(); l.discount_cents.clear();
+}
+
 void Workspace::BuildOrderIndex() const {
   order_by_key_.clear();
   order_by_key_.reserve(orders.size());

@@ -180,6 +180,16 @@ struct Workspace {
     return order_by_key_;
   }
 
+  // Orders written to the store and then dropped from memory by an import that keeps no order rows
+  // (Engine::set_import_keeps_orders(false): the CLI, which exits after the import). `orders` and `lines` then
+  // hold only the rows added since, order ids counting on from here (order i of the columns is order
+  // orders_dropped + i; OrderTable::first_line indexes the lines held); the order index still has every key.
+  // 0 in every workspace an analysis reads: the engine reloads such a workspace before an op.
+  size_t orders_dropped = 0;
+  // Drops the rows of `orders` and `lines` (written to the store already), keeping their buffers for the next
+  // rows and the order index as it is; adds them to orders_dropped.
+  void DropOrderRows();
+
   // Rebuilds the lookup maps from the tables (after loading from SQLite); the order index on first use.
   void RebuildIndexes();
   // The default analysis date: the day of the latest valid order; kNoDay when there is none.

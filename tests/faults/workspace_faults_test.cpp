@@ -71,16 +71,22 @@ TEST_CASE("faults: a full disk part-way through a sliced import changes nothing,
   const uint64_t pages = std::filesystem::file_size(file.path) / 8192;
   // Natively the slices are then parsed, merged and written on three threads (a failed write is reported by
   // the next slice or by FinishImport); in this thread they are written as they merge.
-  for (bool threaded : {true, false}) {
-    e->set_parse_thread(threaded);
-    // Room for part of the file: the first slices are written, a later one fails (SQLITE_FULL).
-    REQUIRE(e->store().Exec("PRAGMA max_page_count = " + std::to_string(pages + big.size() / 8192 / 8)).ok());
-    Status s = Import(e, "big.csv", big);
-    REQUIRE_FALSE(s.ok());
-    INFO(s.ToString());
-    CHECK_THAT(s.message(), Catch::Contains("full"));
-    CHECK(Snapshot(e) == before);
+  // The CLI's import drops each slice's order rows once written (Engine::set_import_keeps_orders): the same.
+  for (bool keeps_orders : {true, false}) {
+    for (bool threaded : {true, false}) {
+      e->set_parse_thread(threaded);
+      e->set_import_keeps_orders(keeps_orders);
+      // Room for part of the file: the first slices are written, a later one fails (SQLITE_FULL).
+      REQUIRE(e->store().Exec("PRAGMA max_page_count = " + std::to_string(pages + big.size() / 8192 / 8)).ok());
+      Status s = Import(e, "big.csv", big);
+      REQUIRE_FALSE(s.ok());
+      INFO(s.ToString());
+      CHECK_THAT(s.message(), Catch::Contains("full"));
+      CHECK(e->workspace().orders_dropped == 0);  // reloaded
+      CHECK(Snapshot(e) == before);
+    }
   }
+  e->set_import_keeps_orders(true);
   REQUIRE(e->store().Exec("PRAGMA max_page_count = 1073741823").ok());
   e->set_parse_thread(true);
   REQUIRE(Import(e, "big.csv", big).ok());
@@ -96,14 +102,21 @@ TEST_CASE("faults: an import abandoned half-way changes nothing", "[faults]") {
   Engine* e = engine->get();
   REQUIRE(Import(e, "small.csv", small).ok());
   const std::string before = Snapshot(e);
-  for (bool threaded : {false, true}) {  // parsed in this thread, then on the import's parse thread
-    e->set_parse_thread(threaded);
-    REQUIRE(e->BeginImport("big.csv", {}, big.size(), "2026-01-01T00:00:00Z").ok());
-    REQUIRE(e->ImportChunk(std::string_view(big).substr(0, big.size() / 2)).ok());
-    if (!threaded) CHECK(e->import_bytes_consumed() > 0);  // the parse thread may not have started on it yet
-    e->CancelImport();
-    CHECK(Snapshot(e) == before);
+  // Parsed in this thread, then on the import's parse thread; the order rows kept, then dropped once written
+  // (Engine::set_import_keeps_orders, the CLI's import).
+  for (bool keeps_orders : {true, false}) {
+    for (bool threaded : {false, true}) {
+      e->set_parse_thread(threaded);
+      e->set_import_keeps_orders(keeps_orders);
+      REQUIRE(e->BeginImport("big.csv", {}, big.size(), "2026-01-01T00:00:00Z").ok());
+      REQUIRE(e->ImportChunk(std::string_view(big).substr(0, big.size() / 2)).ok());
+      if (!threaded) CHECK(e->import_bytes_consumed() > 0);  // the parse thread may not have started on it yet
+      e->CancelImport();
+      CHECK(e->workspace().orders_dropped == 0);
+      CHECK(Snapshot(e) == before);
+    }
   }
+  e->set_import_keeps_orders(true);
   // A file that turns out unreadable at its end (a quote left open) fails the import the same way.
   const std::string damaged = big + "#9999,\"open quote,paid\n";
   Status s = Import(e, "damaged.csv", damaged);

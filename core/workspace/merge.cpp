@@ -548,7 +548,9 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   }
 
   // --- Issues and the import record ------------------------------------------------------------------
-  w->issues.reserve(w->issues.size() + batch.issues.size());
+  // Room for the warnings held so far as well (FinishMerge appends them), growing geometrically: an import merged
+  // in slices then moves its issues a few times, not once a slice, and one merged whole allocates once.
+  Reserve(&w->issues, w->issues.size() + batch.issues.size() + totals->unmatched.size());
   for (size_t i = 0; i < batch.issues.size(); ++i) {
     w->issues.push_back(batch.issues.Get(i));
     w->issues.back().import_id = import_id;
@@ -579,7 +581,7 @@ void FinishMerge(const ImportBatch& batch, const MergeTotals& totals, uint32_t i
   std::sort(record->currencies.begin(), record->currencies.end());
   w->imports.push_back(*record);
   // The feedback rows' warnings, after every slice's issues (as one batch merged whole stores them).
-  w->issues.reserve(w->issues.size() + totals.unmatched.size());
+  Reserve(&w->issues, w->issues.size() + totals.unmatched.size());  // reserved by the last MergeSlice
   for (const auto& [line, what] : totals.unmatched) w->issues.push_back(UnmatchedWarning(import_id, line, what));
   // Rows filled in after later rows were added (Merger::Fill) go back into their columns' buffers.
   CustomerTable& c = w->customers;

@@ -1,8 +1,9 @@
 // import_bench FILE [runs]: the whole CSV -> ImportBatch path (ParseSession: UTF-8 check, CsvReader,
 // detection, importer) over a file held in memory, fed in 4 MiB chunks as the dashboard's worker does, and
 // taken in slices as the engine takes them (after each chunk, TakeSlice with Engine::kImportSliceOrders, into
-// one reused batch: the engine's inline mode; its threaded mode keeps one more slice) for the importers whose
-// orders are sliceable (shopify_orders, generic_transactions without an order column); nothing is merged.
+// one reused batch: the engine's inline mode; its threaded mode keeps one more slice): by their rows for the
+// importers whose rows are final when read (Shopify orders and customers, generic transactions without an order
+// column, reviews, tickets, surveys), by their issues alone for the others; nothing is merged.
 // Prints the first run of the process (cold: its batch is new memory, page-faulted as it fills, as in a real
 // import, which is one run) and the median of `runs` (default 5) runs, in MB/s and records/s, with the minor
 // page faults of each. Results go in bench/RESULTS.md.

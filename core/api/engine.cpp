@@ -173,14 +173,13 @@ Result<ImportRecord> Engine::FinishImport() {
   cache_.Clear();
   try {
     if (sliced) {
-      // The last slice is merged while the one before is still being written.
+      // The last slice is merged while the one before is still being written, and written after FinishMerge
+      // (which adds the import's warnings to the issues).
       MergeDelta delta = MergeSlice(*batch, id, workspace_.get(), &session->totals);
+      FinishMerge(*batch, session->totals, id, workspace_.get(), &record);
       status = session->Write(workspace_.get(), delta);
       if (status.ok()) status = session->writer.Flush();
-      if (status.ok()) {
-        FinishMerge(*batch, session->totals, id, workspace_.get(), &record);
-        status = store_->CommitAppend(record);
-      }
+      if (status.ok()) status = store_->CommitAppend(record);
     } else {
       MergeDelta delta = MergeBatch(*batch, id, workspace_.get(), &record);
       status = store_->AppendImport(*workspace_, delta, record);

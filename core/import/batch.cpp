@@ -407,22 +407,46 @@ uint64_t LineColumn::LongAt(size_t i) const {
   return it != long_.end() && it->first == i ? it->second : kLong;
 }
 
+namespace {
+
+// Moves the first `k` rows of one table (a batch without orders fills one) and all of the issues into `*head`:
+// the head takes the columns whole and the rows after the split go back into its old buffers (as SplitOrders).
+template <typename Table>
+void SplitTable(Table ImportBatch::*table, ImportBatch* from, size_t k, ImportBatch* head) {
+  RecycleBatch(head);
+  std::swap(head->*table, from->*table);
+  std::swap(head->issues, from->issues);
+  ForColumns(&(head->*table), &(from->*table), [&](auto* h, auto* f) { CopyTail(*h, k, f); Truncate(h, k); });
+}
+
+}  // namespace
+
 size_t SliceUnits(const ImportBatch& batch) {
-  return batch.orders.key.size() > 0 ? batch.orders.key.size() : batch.customers.who.size();
+  if (batch.orders.key.size() > 0) return batch.orders.key.size();
+  if (batch.customers.who.size() > 0) return batch.customers.who.size();
+  if (batch.reviews.key.size() > 0) return batch.reviews.key.size();
+  if (batch.tickets.key.size() > 0) return batch.tickets.key.size();
+  return batch.surveys.key.size();
 }
 
 void SplitSlice(ImportBatch* from, size_t k, ImportBatch* head) {
-  if (from->orders.key.size() > 0 || from->customers.who.size() == 0) {
+  k = std::min(k, SliceUnits(*from));
+  if (from->customers.who.size() > 0 && from->orders.key.size() == 0) {
+    SplitTable(&ImportBatch::customers, from, k, head);
+  } else if (from->reviews.key.size() > 0) {
+    SplitTable(&ImportBatch::reviews, from, k, head);
+  } else if (from->tickets.key.size() > 0) {
+    SplitTable(&ImportBatch::tickets, from, k, head);
+  } else if (from->surveys.key.size() > 0) {
+    SplitTable(&ImportBatch::surveys, from, k, head);
+  } else {
     SplitOrders(from, k, head);
-    return;
   }
-  const size_t n = from->customers.who.size();
-  if (k > n) k = n;
+}
+
+void SplitIssues(ImportBatch* from, ImportBatch* head) {
   RecycleBatch(head);
-  // As SplitOrders: the head takes the columns whole and the rows after the split go back into its old buffers.
-  std::swap(head->customers, from->customers);
   std::swap(head->issues, from->issues);
-  ForColumns(&head->customers, &from->customers, [&](auto* h, auto* f) { CopyTail(*h, k, f); Truncate(h, k); });
 }
 
 void ReserveBatch(ImportBatch* batch, double scale) {

@@ -285,12 +285,17 @@ struct ImportBatch {
 // every slice reuses the buffers instead of growing new ones for each slice.
 void SplitOrders(ImportBatch* from, size_t k, ImportBatch* head);
 
-// The rows a batch is sliced by (ParseSession::TakeSlice): its orders; in a batch without orders (a customers
-// export), its customers. An importer fills one of the two.
+// The rows a batch is sliced by (ParseSession::TakeSlice): its orders; in a batch without orders, the one
+// table its importer fills (a customers export's customers; a feedback file's reviews, tickets or surveys).
 size_t SliceUnits(const ImportBatch& batch);
-// Moves the first `k` of those rows into `*head` as SplitOrders does (for customers: their rows and all of the
-// issues; counters stay in `from`; the same `head` passed each time reuses its buffers).
+// Moves the first `k` of those rows into `*head` as SplitOrders does (for the other tables: their rows and all
+// of the issues; counters stay in `from`; the same `head` passed each time reuses its buffers).
 void SplitSlice(ImportBatch* from, size_t k, ImportBatch* head);
+// Moves every issue of `from` into `*head` (emptied first, as by SplitSlice) and nothing else: the slice of a
+// batch whose rows cannot be sliced (an importer whose later rows change earlier ones), so that its issues
+// (the raw rows of a file's bad rows) are merged as they come instead of held to the end. Merged in file
+// order, the issues are stored as the one-batch import stores them.
+void SplitIssues(ImportBatch* from, ImportBatch* head);
 
 // Reserves every non-empty column for `scale` times the rows (and text bytes) it holds now, so that it grows
 // once when the input is `scale` times what was read so far (ParseSession::ExpectBytes). A column that is

@@ -64,8 +64,9 @@ class Importer {
   // True when every order in the batch but the last is final: later records never touch them, and the
   // importer names the last one only as the batch's last order. The engine may then merge a large file in
   // slices (ParseSession::TakeSlice). Default false (e.g. an importer that groups rows by order key). A
-  // customers importer says true when each customer row is final when read (no pass over the whole file at
-  // End()): its batch is then sliced by customers (SliceUnits, core/import/batch.h).
+  // customers, reviews, tickets or surveys importer says true when each row is final when read (no pass over
+  // the whole file at End()): its batch is then sliced by those rows (SliceUnits, core/import/batch.h). When
+  // false, the engine still takes the issues in slices as they come (SplitIssues).
   virtual bool OrdersSliceable() const { return false; }
   // Called by ParseSession::TakeSlice just before a slice is taken: an importer that gives the columns it
   // never fills their rows only at End() (lazy defaults) gives them now, so the slice has every row.

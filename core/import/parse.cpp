@@ -358,7 +358,12 @@ struct ParseSession::Impl : RecordSink {
 
 bool ParseSession::TakeSlice(size_t min_orders, ImportBatch* slice) {
   Impl& m = *impl_;
-  if (!m.status.ok() || m.finished || !m.importer || !m.importer->OrdersSliceable()) return false;
+  if (!m.status.ok() || m.finished || !m.importer) return false;
+  if (!m.importer->OrdersSliceable()) {  // the rows stay to the end; the issues so far can go
+    if (m.batch.issues.size() <= min_orders || m.batch.issues.size() < 2) return false;
+    SplitIssues(&m.batch, slice);
+    return true;
+  }
   const size_t n = SliceUnits(m.batch);
   if (n <= min_orders || n < 2) return false;
   m.importer->BeforeSlice(&m.batch);

@@ -59,8 +59,11 @@ class ParseSession {
   Result<ImportBatch> Finish();
   // When the importer allows it (Importer::OrdersSliceable) and more than `min_orders` orders are parsed,
   // moves every order but the last (with their lines and the issues so far; in a customers export, every customer
-  // but the last: SliceUnits in core/import/batch.h) into `*slice` (emptied first;
+  // but the last, in a feedback file every review, ticket or survey but the last: SliceUnits in
+  // core/import/batch.h) into `*slice` (emptied first;
   // pass the same `*slice` each time and its buffers are reused) and returns true. The batch Finish() returns then holds the rest and the totals (rows_read, ...).
+  // When it does not, and more than `min_orders` issues are held, moves the issues alone (SplitIssues): the
+  // slice then has no rows.
   bool TakeSlice(size_t min_orders, ImportBatch* slice);
 
   // The importer chosen from the header; nullptr until the first record was read (or none matched).

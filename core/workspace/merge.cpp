@@ -493,7 +493,8 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   }
 
   // --- Reviews, tickets, surveys ---------------------------------------------------------------------
-  std::vector<ImportIssue> warnings;
+  // A row with no customer gets an "unmatched_customer" warning; FinishMerge stores the import's warnings after
+  // all of its issues (MergeTotals::unmatched).
   const auto& br = batch.reviews;
   if (br.key.size() > 0) {
     std::unordered_map<std::string, uint32_t> by_handle;
@@ -504,7 +505,7 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
       const uint32_t review_id = static_cast<uint32_t>(w->reviews.size());
       if (m.FeedbackExists("r:", br.key[i], review_id)) continue;
       const uint32_t customer = m.Find(br.who, i);
-      if (customer == kNoId) warnings.push_back(UnmatchedWarning(import_id, i < br.line.size() ? br.line[i] : 0, "review"));
+      if (customer == kNoId) totals->unmatched.emplace_back(i < br.line.size() ? br.line[i] : 0, "review");
       uint32_t product = kNoId;
       if (!br.product_sku[i].empty()) {
         key.assign("sku:").append(br.product_sku[i]);
@@ -538,7 +539,7 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
     const uint32_t ticket_id = static_cast<uint32_t>(w->tickets.size());
     if (m.FeedbackExists("t:", bt.key[i], ticket_id)) continue;
     const uint32_t customer = m.Find(bt.who, i);
-    if (customer == kNoId) warnings.push_back(UnmatchedWarning(import_id, i < bt.line.size() ? bt.line[i] : 0, "ticket"));
+    if (customer == kNoId) totals->unmatched.emplace_back(i < bt.line.size() ? bt.line[i] : 0, "ticket");
     TicketTable& t = w->tickets;
     t.key.emplace_back(bt.key[i]);
     t.customer.push_back(customer);
@@ -553,7 +554,7 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
     const uint32_t survey_id = static_cast<uint32_t>(w->surveys.size());
     if (m.FeedbackExists("s:", bs.key[i], survey_id)) continue;
     const uint32_t customer = m.Find(bs.who, i);
-    if (customer == kNoId) warnings.push_back(UnmatchedWarning(import_id, i < bs.line.size() ? bs.line[i] : 0, "survey"));
+    if (customer == kNoId) totals->unmatched.emplace_back(i < bs.line.size() ? bs.line[i] : 0, "survey");
     SurveyTable& s = w->surveys;
     s.key.emplace_back(bs.key[i]);
     s.customer.push_back(customer);
@@ -564,12 +565,13 @@ MergeDelta MergeSlice(const ImportBatch& batch, uint32_t import_id, Workspace* w
   }
 
   // --- Issues and the import record ------------------------------------------------------------------
-  w->issues.reserve(w->issues.size() + batch.issues.size() + warnings.size());
+  // Room for the warnings held so far as well (FinishMerge appends them), growing geometrically: an import merged
+  // in slices then moves its issues a few times, not once a slice, and one merged whole allocates once.
+  Reserve(&w->issues, w->issues.size() + batch.issues.size() + totals->unmatched.size());
   for (size_t i = 0; i < batch.issues.size(); ++i) {
     w->issues.push_back(batch.issues.Get(i));
     w->issues.back().import_id = import_id;
   }
-  for (ImportIssue& issue : warnings) w->issues.push_back(std::move(issue));
 
   delta.new_aliases.to = w->customer_alias.size();
   SortUnique(&delta.updated_customers);
@@ -595,6 +597,9 @@ void FinishMerge(const ImportBatch& batch, const MergeTotals& totals, uint32_t i
   }
   std::sort(record->currencies.begin(), record->currencies.end());
   w->imports.push_back(*record);
+  // The feedback rows' warnings, after every slice's issues (as one batch merged whole stores them).
+  Reserve(&w->issues, w->issues.size() + totals.unmatched.size());  // reserved by the last MergeSlice
+  for (const auto& [line, what] : totals.unmatched) w->issues.push_back(UnmatchedWarning(import_id, line, what));
   // Rows filled in after later rows were added (Merger::Fill) go back into their columns' buffers.
   CustomerTable& c = w->customers;
   for (TextColumn* column : {&c.email, &c.phone, &c.platform_id, &c.first_name, &c.last_name, &c.tags}) column->Compact();

@@ -63,6 +63,10 @@ struct MergeTotals {
   uint64_t orders_added = 0, duplicates = 0, customers_added = 0, customers_merged = 0;
   int32_t first_day = kNoDay, last_day = kNoDay;
   std::vector<uint32_t> currency_ids;
+  // The "unmatched_customer" warnings of the feedback rows merged so far, (line, "review" / "ticket" / "survey"),
+  // stored by FinishMerge after the issues of every slice: a sliced import then lists its issues in the one-batch
+  // import's order (the file's issues in file order, then the warnings).
+  std::vector<std::pair<uint64_t, const char*>> unmatched;
   // A hint from the caller: how many orders the whole import holds (0 = unknown). A slice then reserves the
   // workspace's order and line columns and the order-key index for the orders still to come, so they grow
   // once rather than once per slice; from the second slice on, the customer columns and the alias index are
@@ -90,7 +94,8 @@ MergeDelta MergeBatch(const ImportBatch& batch, uint32_t import_id, Workspace* w
 
 // A large import in slices: MergeSlice for each slice in file order (the delta says what to write for that
 // slice), then FinishMerge with the last batch (its rows_read, ... are the file's totals). The result equals
-// MergeBatch of the whole batch.
+// MergeBatch of the whole batch. FinishMerge appends the import's "unmatched_customer" warnings to the issues:
+// write the last slice's delta after it (the delta's rows run to the end of the workspace's tables).
 MergeDelta MergeSlice(const ImportBatch& slice, uint32_t import_id, Workspace* workspace, MergeTotals* totals);
 void FinishMerge(const ImportBatch& last, const MergeTotals& totals, uint32_t import_id, Workspace* workspace,
                  ImportRecord* record);

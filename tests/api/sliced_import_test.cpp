@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "import/sliced_import_util.h"
 #include "workspace/batch_builder.h"
 #include "core/api/engine.h"
 #include "demo/demo_export.h"
@@ -19,55 +20,16 @@ namespace {
 std::string Export(const demo::DemoOptions& options) { return test::DemoExport(options); }
 std::string SmallExport(uint32_t customers, uint64_t seed) { return test::DemoExport(customers, seed); }
 
-ImportRecord Record(uint32_t id, const std::string& name) {
-  ImportRecord r;
-  r.id = id;
-  r.file_name = name;
-  r.format = "shopify_orders";
-  r.imported_at = "2026-01-01T00:00:00Z";
-  return r;
-}
-
-// The whole file as one batch: MergeBatch + AppendImport.
 void ImportWhole(Store* store, Workspace* w, uint32_t id, const std::string& text) {
-  auto batch = ParseBytes(text, "orders.csv");
-  REQUIRE(batch.ok());
-  ImportRecord r = Record(id, "orders.csv");
-  MergeDelta d = MergeBatch(*batch, id, w, &r);
-  REQUIRE(store->AppendImport(*w, d, r).ok());
+  test::ImportWhole(store, w, id, text, "orders.csv");
 }
 
 // The same file in chunks of `chunk` bytes, merged and written every `slice_orders` orders in one transaction.
-// Returns the number of slices taken before the last batch.
 int ImportSliced(Store* store, Workspace* w, uint32_t id, const std::string& text, size_t chunk, size_t slice_orders) {
-  ParseSession session("orders.csv", {});
-  MergeTotals totals;
-  int slices = 0;
-  REQUIRE(store->BeginAppend().ok());
-  for (size_t at = 0; at < text.size(); at += chunk) {
-    REQUIRE(session.Feed(std::string_view(text).substr(at, chunk)).ok());
-    ImportBatch slice;
-    while (session.TakeSlice(slice_orders, &slice)) {
-      MergeDelta d = MergeSlice(slice, id, w, &totals);
-      REQUIRE(store->WriteSlice(*w, d, id).ok());
-      ++slices;
-    }
-  }
-  auto last = session.Finish();
-  REQUIRE(last.ok());
-  MergeDelta d = MergeSlice(*last, id, w, &totals);
-  REQUIRE(store->WriteSlice(*w, d, id).ok());
-  ImportRecord r = Record(id, "orders.csv");
-  FinishMerge(*last, totals, id, w, &r);
-  REQUIRE(store->CommitAppend(r).ok());
-  return slices;
+  return test::ImportSliced(store, w, id, text, "orders.csv", test::EveryBytes(text, chunk), slice_orders);
 }
 
-Workspace Reloaded(Store* store) {
-  Workspace w;
-  REQUIRE(store->Load(&w).ok());
-  return w;
-}
+using test::Reloaded;
 
 TEST_CASE("sliced import: same columns and same stored rows as the one-batch import", "[sliced]") {
   // A first import, then a second file that starts with the first one's orders (the same store, oldest first,
@@ -219,10 +181,10 @@ TEST_CASE("engine: a large orders export imports in slices, equal to the one-bat
   {
     auto b = ParseBytes(small, "small.csv");
     REQUIRE(b.ok());
-    ImportRecord r = Record(1, "small.csv");
+    ImportRecord r = test::TestRecord(1, "small.csv", "shopify_orders");
     MergeBatch(*b, 1, &w, &r);
   }
-  ImportRecord r = Record(record->id, "big.csv");
+  ImportRecord r = test::TestRecord(record->id, "big.csv", "shopify_orders");
   MergeBatch(*parsed, record->id, &w, &r);
   CHECK(record->orders_added == r.orders_added);
   CHECK(record->customers_added == r.customers_added);

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "import/sliced_import_util.h"
 #include "workspace/batch_builder.h"
 #include "core/api/engine.h"
 #include "core/import/batch.h"
@@ -58,65 +59,18 @@ std::string CustomersFile(size_t rows, size_t distinct) {
   return text;
 }
 
-ImportRecord Record(uint32_t id) {
-  ImportRecord r;
-  r.id = id;
-  r.file_name = "customers.csv";
-  r.format = "shopify_customers";
-  r.imported_at = "2026-01-01T00:00:00Z";
-  return r;
-}
-
 void ImportWhole(Store* store, Workspace* w, uint32_t id, const std::string& text) {
-  auto batch = ParseBytes(text, "customers.csv");
-  REQUIRE(batch.ok());
-  ImportRecord r = Record(id);
-  MergeDelta d = MergeBatch(*batch, id, w, &r);
-  REQUIRE(store->AppendImport(*w, d, r).ok());
+  test::ImportWhole(store, w, id, text, "customers.csv");
 }
 
-// The file cut where `cuts` says (byte offsets, ascending), a slice of more than `min_rows` customers taken
-// after each piece, in one transaction. Returns the number of slices taken before the last batch.
+// The file cut where `cuts` says, a slice of more than `min_rows` customers taken after each piece.
 int ImportSliced(Store* store, Workspace* w, uint32_t id, const std::string& text, const std::vector<size_t>& cuts,
                  size_t min_rows) {
-  ParseSession session("customers.csv", {});
-  MergeTotals totals;
-  int slices = 0;
-  REQUIRE(store->BeginAppend().ok());
-  ImportBatch slice;
-  size_t at = 0;
-  for (size_t k = 0; k <= cuts.size(); ++k) {
-    const size_t end = k < cuts.size() ? cuts[k] : text.size();
-    REQUIRE(session.Feed(std::string_view(text).substr(at, end - at)).ok());
-    at = end;
-    if (session.TakeSlice(min_rows, &slice)) {
-      CHECK(slice.orders.key.size() == 0);
-      MergeDelta d = MergeSlice(slice, id, w, &totals);
-      REQUIRE(store->WriteSlice(*w, d, id).ok());
-      ++slices;
-    }
-  }
-  auto last = session.Finish();
-  REQUIRE(last.ok());
-  MergeDelta d = MergeSlice(*last, id, w, &totals);
-  REQUIRE(store->WriteSlice(*w, d, id).ok());
-  ImportRecord r = Record(id);
-  FinishMerge(*last, totals, id, w, &r);
-  REQUIRE(store->CommitAppend(r).ok());
-  return slices;
+  return test::ImportSliced(store, w, id, text, "customers.csv", cuts, min_rows);
 }
 
-std::vector<size_t> EveryBytes(const std::string& text, size_t step) {
-  std::vector<size_t> cuts;
-  for (size_t at = step; at < text.size(); at += step) cuts.push_back(at);
-  return cuts;
-}
-
-Workspace Reloaded(Store* store) {
-  Workspace w;
-  REQUIRE(store->Load(&w).ok());
-  return w;
-}
+using test::EveryBytes;
+using test::Reloaded;
 
 TEST_CASE("sliced customers import: same tables and stored rows as the one-batch import", "[sliced][import]") {
   const std::string first = CustomersFile(300, 200), second = CustomersFile(3000, 1100);

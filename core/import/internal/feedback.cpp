@@ -90,6 +90,8 @@ class FeedbackImporter : public Importer {
   }
 
   Status End(ImportBatch*) override { return Status::Ok(); }
+  // Each row is final when read (its key's repeat number counts earlier rows only): sliced by its rows.
+  bool OrdersSliceable() const override { return true; }
 
  private:
   int Resolve(const std::string& mapped, const Names& names) const {

@@ -92,6 +92,8 @@ class YotpoReviewsImporter : public Importer {
   }
 
   Status End(ImportBatch*) override { return Status::Ok(); }
+  // Each row is final when read: the batch may be sliced by its reviews.
+  bool OrdersSliceable() const override { return true; }
 
  private:
   ImportOptions options_;

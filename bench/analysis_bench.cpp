@@ -214,6 +214,9 @@ int main(int argc, char** argv) {
   const auto shared_facts = std::make_shared<const CustomerFacts>(facts);
   const FactsSource kept = [&](int32_t, uint32_t) { return shared_facts; };
   row("products (facts given)", [&] { sink += ComputeProducts(ws, settings, {}, kept).baskets; });
+  // The Products page's first tables and its intervals, alone (core/api/ops/products.cpp "part").
+  row("products first (facts given)", [&] { sink += static_cast<int64_t>(ComputeFirstProducts(ws, facts, 50).journeys.size()); });
+  row("products intervals (facts)", [&] { sink += static_cast<int64_t>(ComputeReplenishment(ws, facts, 1).size()); });
   row("customer search", [&] { sink += static_cast<int64_t>(SearchCustomers(ws, settings, "customer12345", 20).size()); });
   Customer360Context ctx;
   row("360 context (once)", [&] { ctx = BuildCustomer360Context(ws, settings); });

@@ -120,6 +120,7 @@ int main(int argc, char** argv) {
       {"predictions", R"({"op":"fit","model":"auto"})"},
       {"predictions", R"({"op":"predictions","model":"bgnbd","offset":0,"limit":500,"sort":"clv","desc":true})"},
       {"predictions", R"({"op":"validation","model":"bgnbd"})"},
+      {"products", R"({"op":"products","part":"first_product"})"},
       {"products", R"({"op":"products","part":"replenishment"})"},
       {"products", R"({"op":"products"})"},
       {"segments", R"({"op":"segments"})"},

@@ -50,6 +50,37 @@ TEST_CASE("products part replenishment: the whole reply's intervals, a step at a
   CHECK(Json::parse(whole->Call(R"({"op":"products","part":"pairs"})"))["ok"] == false);
 }
 
+TEST_CASE("products part first_product: the whole reply's first products and journeys, in a step after the facts", "[engine][steps][products]") {
+  auto whole = Loaded();
+  for (const std::string& options : {std::string(), std::string(R"(,"top_journeys":3,"top":4)")}) {
+    INFO(options);
+    const Json all = Json::parse(whole->Call(R"({"op":"products")" + options + "}"));
+    REQUIRE(all["ok"] == true);
+    REQUIRE(all["result"]["first_product"].size() > 2);
+    REQUIRE(all["result"]["journeys"].size() > 2);
+    auto stepped = Loaded();
+    int steps = 0;
+    const std::string request = R"({"op":"products","part":"first_product")" + options + "}";
+    const Json part = Json::parse(Stepped(stepped.get(), request, &steps));
+    REQUIRE(part["ok"] == true);
+    CHECK(part["result"]["first_product"] == all["result"]["first_product"]);
+    CHECK(part["result"]["journeys"] == all["result"]["journeys"]);
+    CHECK(part["result"]["as_of"] == all["result"]["as_of"]);
+    CHECK(part["result"]["currency"] == all["result"]["currency"]);
+    CHECK(part["result"]["part"] == "first_product");
+    CHECK(steps >= 2);  // the customer facts, then the first products
+    // Again, the facts kept: one step.
+    CHECK(Json::parse(Stepped(stepped.get(), request, &steps)) == part);
+    CHECK(steps == 1);
+    // Called in one go (the CLI's rapport call), the same reply.
+    CHECK(Json::parse(whole->Call(request)) == part);
+    // Then the intervals and the whole analysis reply as they do alone.
+    const std::string intervals = R"({"op":"products","part":"replenishment")" + options + "}";
+    CHECK(Stepped(stepped.get(), intervals, &steps) == whole->Call(intervals));
+    CHECK(Stepped(stepped.get(), R"({"op":"products")" + options + "}", &steps) == whole->Call(R"({"op":"products")" + options + "}"));
+  }
+}
+
 }  // namespace rapport
 
 namespace rapport {

@@ -117,3 +117,26 @@ TEST_CASE("engine: a settings change between two steps gives the answer for the 
 }
 
 }  // namespace rapport
+
+namespace rapport {
+
+TEST_CASE("engine: the saved segments' list builds no segment columns while none is saved", "[engine][steps]") {
+  auto e = Loaded();
+  int steps = 0;
+  // None saved: one step, the date of the analysis (the columns' as_of), no columns built for it.
+  const Json none = Json::parse(Stepped(e.get(), R"({"op":"segments"})", &steps, [] {}));
+  CHECK(steps == 1);
+  CHECK(none["result"]["segments"] == Json::array());
+  CHECK(none["result"]["as_of"] == Json::parse(e->Call(R"({"op":"rfm"})"))["result"]["as_of"]);
+  // A customer list of a rule the facts do not answer still builds the whole columns afterwards.
+  CHECK(Stepped(e.get(), R"({"op":"segment","rule":"country = \"US\"","limit":5})", &steps, [] {}).compare(0, 10, "{\"ok\":true") == 0);
+  CHECK(steps >= 3);
+  // One saved: counted on the columns, as before.
+  REQUIRE(Json::parse(e->Call(R"({"op":"segment_save","name":"Repeat","rule":"orders >= 2","created":"2024-01-01"})"))["ok"] == true);
+  const Json one = Json::parse(Stepped(e.get(), R"({"op":"segments"})", &steps, [] {}));
+  REQUIRE(one["result"]["segments"].size() == 1);
+  CHECK(one["result"]["segments"][0]["members"] == Json::parse(e->Call(R"({"op":"segment","rule":"orders >= 2","limit":0})"))["result"]["members"]);
+  CHECK(one["result"]["as_of"] == none["result"]["as_of"]);
+}
+
+}  // namespace rapport

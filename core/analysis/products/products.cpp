@@ -421,6 +421,170 @@ std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& ws, const Cu
   return ReplenishmentBuilder(ws, facts, min_intervals).Result();
 }
 
+FirstProductResult ComputeFirstProducts(const Workspace& ws, const CustomerFacts& facts, int32_t top_journeys) {
+  const OrderTable& o = ws.orders;
+  const uint32_t* const first_line = o.first_line.data();
+  const uint32_t* const line_count = o.line_count.data();
+  const uint32_t* const line_product = ws.lines.product.data();
+  const size_t n_products = ws.products.size();
+  const size_t n = facts.size();
+  const int32_t as_of = facts.as_of_day;
+  FirstProductResult res;
+  if (as_of == kNoDay || facts.customers_with_orders == 0) return res;
+  // Each customer's first 12 months (from its first order's day) and, once they have ended by as_of ("matured"),
+  // its net in them: in customer order, the facts read in sequence. The end of the 12 months, AddMonths(day,
+  // 12), once per first day.
+  int32_t earliest = as_of;
+  for (size_t c = 0; c < n; ++c) {
+    if (facts.orders[c] != 0) earliest = std::min(earliest, facts.first_day[c]);
+  }
+  // What the orders' sweeps below read of a customer, met in the order of its orders' ids (random customers):
+  // one record, one cache line.
+  struct Customer {
+    int64_t net12 = 0;         // net of the 12 months, once matured
+    uint32_t journey = kNoId;  // its first product while the next one is looked for
+    uint8_t repeat = 0;        // >= 2 counted orders
+    uint8_t matured = 0;
+  };
+  std::vector<Customer> customers(n);
+  std::vector<int32_t> horizon_of(static_cast<size_t>(as_of - earliest) + 1, kNoDay);
+  for (uint32_t c = 0; c < n; ++c) {
+    if (facts.orders[c] == 0) continue;
+    Customer& r = customers[c];
+    r.repeat = facts.orders[c] >= 2;
+    const int32_t first_day = facts.first_day[c];
+    int32_t& horizon = horizon_of[static_cast<size_t>(first_day - earliest)];
+    if (horizon == kNoDay) horizon = AddMonths(first_day, 12);
+    if (horizon > as_of + 1) continue;  // the 12 months [first_day, horizon) have not ended
+    r.matured = 1;
+    const int32_t* days = facts.begin_days(c);
+    const int64_t* nets = facts.begin_net(c);
+    for (int32_t k = 0; k < facts.orders[c] && days[k] < horizon; ++k) r.net12 += nets[k];
+  }
+  // First product -> repeat: every product of a customer's first order (in time order; a customer whose first
+  // order has no lines counts nowhere), the first orders read in ascending id. The first line's product starts
+  // the customer's journey.
+  std::vector<int64_t> fp_customers(n_products, 0), fp_repeat(n_products, 0), fp_matured(n_products, 0),
+      fp_net12(n_products, 0), journey_first(n_products, 0);
+  std::vector<uint32_t> stamp(n_products, kNoId);  // dedupe products within a first order
+  ForEachFirstOrder(facts, o, [&](uint32_t c, uint32_t i) {
+    const uint32_t count = line_count[i];
+    if (count == 0) return;
+    const uint32_t* products = line_product + first_line[i];
+    Customer& r = customers[c];
+    for (uint32_t k = 0; k < count; ++k) {
+      const uint32_t p = products[k];
+      if (p == kNoId || stamp[p] == c) continue;
+      stamp[p] = c;
+      ++fp_customers[p];
+      fp_repeat[p] += r.repeat;
+      if (r.matured) {
+        ++fp_matured[p];
+        fp_net12[p] += r.net12;
+      }
+    }
+    const uint32_t first = products[0];
+    if (first == kNoId) return;
+    ++journey_first[first];
+    if (r.repeat) r.journey = first;
+  });
+  // Journeys: the first product of the customer's later orders (time order) other than its first product. The
+  // customers still looking after their t-th order look in their (t+1)-th, those orders marked and read in
+  // ascending id again (a word of the marks per 64 orders), until they are fewer than the words to sweep: those
+  // look through their remaining orders one customer at a time.
+  std::vector<uint64_t> journey_pairs;  // first << 32 | next
+  journey_pairs.reserve(facts.customers_with_orders / 2);
+  auto next_in = [&](uint32_t c, uint32_t i) {
+    const uint32_t* products = line_product + first_line[i];
+    uint32_t& journey = customers[c].journey;
+    const uint32_t first = journey;
+    for (uint32_t k = 0, e = line_count[i]; k < e; ++k) {
+      const uint32_t p = products[k];
+      if (p != kNoId && p != first) {
+        journey_pairs.push_back(static_cast<uint64_t>(first) << 32 | p);
+        journey = kNoId;
+        return;
+      }
+    }
+  };
+  std::vector<uint32_t> looking;
+  for (uint32_t c = 0; c < n; ++c) {
+    if (customers[c].journey != kNoId) looking.push_back(c);
+  }
+  std::vector<uint64_t> marked;
+  const uint32_t* const customer = o.customer.data();
+  for (int32_t t = 1; !looking.empty(); ++t) {
+    if (looking.size() < (o.size() + 63) / 64) {
+      for (uint32_t c : looking) {
+        const uint32_t* ids = facts.begin_orders(c);
+        for (int32_t k = t; k < facts.orders[c] && customers[c].journey != kNoId; ++k) next_in(c, ids[k]);
+      }
+      break;
+    }
+    marked.assign((o.size() + 63) / 64, 0);
+    for (uint32_t c : looking) {
+      const uint32_t i = facts.begin_orders(c)[t];
+      marked[i >> 6] |= uint64_t{1} << (i & 63);
+    }
+    for (size_t w = 0; w < marked.size(); ++w) {
+      for (uint64_t bits = marked[w]; bits != 0; bits &= bits - 1) {
+        const uint32_t i = static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits)));
+        next_in(customer[i], i);
+      }
+    }
+    size_t kept = 0;
+    for (uint32_t c : looking) {
+      if (customers[c].journey != kNoId && facts.orders[c] > t + 1) looking[kept++] = c;
+    }
+    looking.resize(kept);
+  }
+  for (uint32_t p = 0; p < n_products; ++p) {
+    if (!fp_customers[p]) continue;
+    FirstProductRow row;
+    row.product = p;
+    row.customers = fp_customers[p];
+    row.repeat_customers = fp_repeat[p];
+    row.repeat_rate = static_cast<double>(fp_repeat[p]) / fp_customers[p];
+    row.matured_customers = fp_matured[p];
+    row.avg_net_12m_cents = fp_matured[p] ? static_cast<double>(fp_net12[p]) / fp_matured[p] : 0.0;
+    res.first_product.push_back(row);
+  }
+  std::sort(res.first_product.begin(), res.first_product.end(), [](const FirstProductRow& a, const FirstProductRow& b) {
+    return a.customers != b.customers ? a.customers > b.customers : a.product < b.product;
+  });
+  auto emit_journey = [&](uint64_t code, int64_t customers) {
+    JourneyRow row;
+    row.first_product = static_cast<uint32_t>(code >> 32);
+    row.next_product = static_cast<uint32_t>(code & 0xffffffffu);
+    row.customers = customers;
+    row.share_of_first = static_cast<double>(customers) / journey_first[row.first_product];
+    res.journeys.push_back(row);
+  };
+  if (n_products <= 2048) {
+    // Dense counts (at most 4 M cells) instead of sorting the pair codes.
+    std::vector<uint32_t> dense_pairs(n_products * n_products, 0);
+    for (uint64_t code : journey_pairs) ++dense_pairs[(code >> 32) * n_products + (code & 0xffffffffu)];
+    for (size_t i = 0; i < dense_pairs.size(); ++i) {
+      if (dense_pairs[i]) emit_journey(static_cast<uint64_t>(i / n_products) << 32 | (i % n_products), dense_pairs[i]);
+    }
+  } else {
+    std::sort(journey_pairs.begin(), journey_pairs.end());
+    for (size_t i = 0; i < journey_pairs.size();) {
+      size_t j = i;
+      while (j < journey_pairs.size() && journey_pairs[j] == journey_pairs[i]) ++j;
+      emit_journey(journey_pairs[i], static_cast<int64_t>(j - i));
+      i = j;
+    }
+  }
+  std::sort(res.journeys.begin(), res.journeys.end(), [](const JourneyRow& a, const JourneyRow& b) {
+    if (a.customers != b.customers) return a.customers > b.customers;
+    if (a.first_product != b.first_product) return a.first_product < b.first_product;
+    return a.next_product < b.next_product;
+  });
+  if (top_journeys >= 0 && res.journeys.size() > static_cast<size_t>(top_journeys)) res.journeys.resize(top_journeys);
+  return res;
+}
+
 namespace {
 
 // What one range of buckets counts in ComputeProducts (the guest baskets in the first range's): its own
@@ -428,22 +592,12 @@ namespace {
 // sums do not depend on how the customers were split.
 struct ProductTally {
   ProductTally(size_t n_products, size_t tri_cells)
-      : basket_counts(n_products + 1, 0), tri(tri_cells, 0), replenishment(n_products), fp_customers(n_products, 0),
-        fp_repeat(n_products, 0), fp_matured(n_products, 0), fp_net12(n_products, 0), journey_first(n_products, 0),
-        stamp(n_products, kNoId) {}
+      : basket_counts(n_products + 1, 0), tri(tri_cells, 0), replenishment(n_products), stamp(n_products, kNoId) {}
   // Adds the counts of `later`, the tally of the ranges after this one's (the replenishment's intervals are
   // absorbed after each part: ReplenishmentPass::Absorb).
   void Absorb(const ProductTally& later) {
     for (size_t p = 0; p < basket_counts.size(); ++p) basket_counts[p] += later.basket_counts[p];
     for (size_t k = 0; k < tri.size(); ++k) tri[k] += later.tri[k];
-    for (size_t p = 0; p < fp_customers.size(); ++p) {
-      fp_customers[p] += later.fp_customers[p];
-      fp_repeat[p] += later.fp_repeat[p];
-      fp_matured[p] += later.fp_matured[p];
-      fp_net12[p] += later.fp_net12[p];
-      journey_first[p] += later.journey_first[p];
-    }
-    journey_pairs.insert(journey_pairs.end(), later.journey_pairs.begin(), later.journey_pairs.end());
   }
 
   // Baskets per product, with one more cell (index n_products) that a line without a product counts into.
@@ -452,10 +606,7 @@ struct ProductTally {
   std::vector<uint32_t> basket;
   uint32_t small[32];
   ReplenishmentPass replenishment;
-  std::vector<int64_t> fp_customers, fp_repeat, fp_matured, fp_net12, journey_first;
-  std::vector<uint64_t> journey_pairs;  // first << 32 | next
-  std::vector<uint32_t> stamp;          // dedupe products within a first order
-  std::vector<int32_t> horizon_of;      // the end of each first day's 12 months, AddMonths(day, 12), once per day
+  std::vector<uint32_t> stamp;  // dedupe products within a basket (the pairs' second pass)
   TimeOrderedLines tl;
 };
 
@@ -593,19 +744,12 @@ struct ProductsBuilder::Impl {
     const CustomerFacts& facts = *facts_held;
     if (facts.size() != ws.customers.size()) throw std::logic_error("products: customer facts of another workspace");
     res.baskets = facts.identified_orders + facts.guest_orders;
-    earliest = res.as_of_day;
-    for (uint32_t c = 0; c < facts.size(); ++c) {
-      if (facts.orders[c] != 0) earliest = std::min(earliest, facts.first_day[c]);
-    }
     if (threaded && spread.cb.buckets() >= 2) tallies.emplace_back(n_products, tri_cells);
-    for (ProductTally& t : tallies) {
-      t.horizon_of.assign(static_cast<size_t>(res.as_of_day - earliest) + 1, kNoDay);
-      t.journey_pairs.reserve(facts.customers_with_orders / tallies.size());
-    }
   }
 
-  // Replenishment, first product -> repeat and 12-month value, and journeys: one visit of each customer's
-  // lines (VisitCustomerLines), while its bucket is in the cache.
+  // The baskets and the replenishment intervals: one visit of each customer's lines (VisitCustomerLines), while
+  // its bucket is in the cache. (First product -> repeat and the journeys read the orders where they are:
+  // ComputeFirstProducts, a part of its own after the visit.)
   void Visit(ProductTally& t, uint32_t c, const LineItem* lines_of_c, uint32_t n_lines, LineItem* free) {
     const CustomerFacts& facts = *facts_held;
   int64_t* const product_baskets = t.basket_counts.data();
@@ -641,47 +785,10 @@ struct ProductsBuilder::Impl {
       begin = end;
     }
   }
+  if (facts.purchase_days[c] < 2) return;
   TimeOrderedLines& tl = t.tl;
   tl.Set(o, facts, c, lines_of_c, n_lines);
-  if (facts.purchase_days[c] >= 2) t.replenishment.Add(c, tl, free);
-  if (!tl.first_order_has_lines()) return;
-  const LineItem* const line = tl.lines();
-  const uint32_t n = tl.size();
-  const uint32_t n_orders = static_cast<uint32_t>(facts.orders[c]);
-  const int32_t first_day = facts.first_day[c];
-  int32_t& horizon = t.horizon_of[static_cast<size_t>(first_day - earliest)];
-  if (horizon == kNoDay) horizon = AddMonths(first_day, 12);
-  const bool matured = horizon <= res.as_of_day + 1;  // the 12 months [first_day, horizon) have ended
-  int64_t net12 = 0;
-  if (matured) {
-    const int32_t* days = facts.begin_days(c);
-    const int64_t* nets = facts.begin_net(c);
-    for (uint32_t k = 0; k < n_orders && days[k] < horizon; ++k) net12 += nets[k];
-  }
-  uint32_t first_end = 1;  // the first order's lines are [0, first_end)
-  while (first_end < n && !(line[first_end].product & kOrderStart)) ++first_end;
-  for (uint32_t k = 0; k < first_end; ++k) {
-    const uint32_t p = ProductOf(line[k]);
-    if (p == kNoProduct || t.stamp[p] == c) continue;
-    t.stamp[p] = c;
-    ++t.fp_customers[p];
-    if (n_orders >= 2) ++t.fp_repeat[p];
-    if (matured) {
-      ++t.fp_matured[p];
-      t.fp_net12[p] += net12;
-    }
-  }
-  const uint32_t first_product = ProductOf(line[0]);
-  if (first_product == kNoProduct) return;
-  ++t.journey_first[first_product];
-  // The next product: the first line of a later order (time order) with a product other than the first.
-  for (uint32_t k = first_end; k < n; ++k) {
-    const uint32_t p = ProductOf(line[k]);
-    if (p != kNoProduct && p != first_product) {
-      t.journey_pairs.push_back(static_cast<uint64_t>(first_product) << 32 | p);
-      break;
-    }
-  }
+  t.replenishment.Add(c, tl, free);
   }
 
   // Buckets [begin, end): in one range, or two ranges of about as many lines on two threads, each counting into
@@ -706,6 +813,15 @@ struct ProductsBuilder::Impl {
   size_t Run(size_t rows) {
     const LinesInParts::Phase phase = parts.phase();
     if (phase == LinesInParts::kDone) {
+      if (!first_products_done) {
+        // A part of its own (the orders read where they are, a fraction of a pass).
+        FirstProductResult first = ComputeFirstProducts(ws, *facts_held, options.top_journeys);
+        res.first_product = std::move(first.first_product);
+        res.journeys = std::move(first.journeys);
+        first_products_done = true;
+        // About two orders read a customer (its first, then the next for its journey): as many rows.
+        return 2 * static_cast<size_t>(facts_held->customers_with_orders);
+      }
       Finish();
       done = true;
       return 0;
@@ -742,61 +858,9 @@ struct ProductsBuilder::Impl {
     if (tallies.size() == 2) tallies[0].Absorb(tallies[1]);
     ProductTally& total = tallies[0];
     tri = std::move(total.tri);
-    std::vector<int64_t>& fp_customers = total.fp_customers;
-    std::vector<int64_t>& fp_repeat = total.fp_repeat;
-    std::vector<int64_t>& fp_matured = total.fp_matured;
-    std::vector<int64_t>& fp_net12 = total.fp_net12;
-    std::vector<int64_t>& journey_first = total.journey_first;
-    std::vector<uint64_t>& journey_pairs = total.journey_pairs;
     std::vector<uint32_t>& stamp = total.stamp;
   std::copy(total.basket_counts.begin(), total.basket_counts.end() - 1, res.product_baskets.begin());
   res.replenishment = total.replenishment.Rows(spread.items.data(), options.min_intervals);
-  for (uint32_t p = 0; p < n_products; ++p) {
-    if (!fp_customers[p]) continue;
-    FirstProductRow row;
-    row.product = p;
-    row.customers = fp_customers[p];
-    row.repeat_customers = fp_repeat[p];
-    row.repeat_rate = static_cast<double>(fp_repeat[p]) / fp_customers[p];
-    row.matured_customers = fp_matured[p];
-    row.avg_net_12m_cents = fp_matured[p] ? static_cast<double>(fp_net12[p]) / fp_matured[p] : 0.0;
-    res.first_product.push_back(row);
-  }
-  std::sort(res.first_product.begin(), res.first_product.end(), [](const FirstProductRow& a, const FirstProductRow& b) {
-    return a.customers != b.customers ? a.customers > b.customers : a.product < b.product;
-  });
-  auto emit_journey = [&](uint64_t code, int64_t customers) {
-    JourneyRow row;
-    row.first_product = static_cast<uint32_t>(code >> 32);
-    row.next_product = static_cast<uint32_t>(code & 0xffffffffu);
-    row.customers = customers;
-    row.share_of_first = static_cast<double>(customers) / journey_first[row.first_product];
-    res.journeys.push_back(row);
-  };
-  if (n_products <= 2048) {
-    // Dense counts (at most 4 M cells) instead of sorting the pair codes.
-    std::vector<uint32_t> dense_pairs(n_products * n_products, 0);
-    for (uint64_t code : journey_pairs) ++dense_pairs[(code >> 32) * n_products + (code & 0xffffffffu)];
-    for (size_t i = 0; i < dense_pairs.size(); ++i) {
-      if (dense_pairs[i]) emit_journey(static_cast<uint64_t>(i / n_products) << 32 | (i % n_products), dense_pairs[i]);
-    }
-  } else {
-    std::sort(journey_pairs.begin(), journey_pairs.end());
-    for (size_t i = 0; i < journey_pairs.size();) {
-      size_t j = i;
-      while (j < journey_pairs.size() && journey_pairs[j] == journey_pairs[i]) ++j;
-      emit_journey(journey_pairs[i], static_cast<int64_t>(j - i));
-      i = j;
-    }
-  }
-  std::sort(res.journeys.begin(), res.journeys.end(), [](const JourneyRow& a, const JourneyRow& b) {
-    if (a.customers != b.customers) return a.customers > b.customers;
-    if (a.first_product != b.first_product) return a.first_product < b.first_product;
-    return a.next_product < b.next_product;
-  });
-  if (options.top_journeys >= 0 && res.journeys.size() > static_cast<size_t>(options.top_journeys)) {
-    res.journeys.resize(options.top_journeys);
-  }
 
   auto counted = [&](size_t i) { return CountedOrder(o, i, res.as_of_day, res.currency); };
   const double min_count_support = options.min_support * static_cast<double>(res.baskets);
@@ -874,6 +938,7 @@ struct ProductsBuilder::Impl {
   size_t n_products;
   ProductResult res;
   bool done = false;
+  bool first_products_done = false;
   bool threaded = false;
   bool one_pass = true;
   std::vector<uint32_t> dense, product_of_dense;
@@ -888,7 +953,6 @@ struct ProductsBuilder::Impl {
   std::vector<ProductTally> tallies;
   std::shared_ptr<const CustomerFacts> facts_held;
   SpreadLines spread;
-  int32_t earliest = kNoDay;
 };
 
 ProductsBuilder::ProductsBuilder(const Workspace& ws, const Settings& settings, const ProductOptions& options,

@@ -87,6 +87,17 @@ ProductResult ComputeProducts(const Workspace& workspace, const Settings& settin
 std::vector<ReplenishmentRow> ComputeReplenishment(const Workspace& workspace, const CustomerFacts& facts,
                                                    int64_t min_intervals);
 
+// First product -> repeat and journeys alone (the same rows as ComputeProducts(...).first_product and .journeys,
+// journeys cut to top_journeys when >= 0), from customer facts the caller holds for the analysis date and
+// currency. No line is spread: each customer's first order (then, for the journeys, its second, third... while
+// no other product is found) is read where it is, the orders swept in ascending id (ForEachFirstOrder), so it
+// takes a fraction of the whole analysis (the Products page's first tables).
+struct FirstProductResult {
+  std::vector<FirstProductRow> first_product;  // by customers desc, then product id
+  std::vector<JourneyRow> journeys;            // by customers desc, then ids
+};
+FirstProductResult ComputeFirstProducts(const Workspace& workspace, const CustomerFacts& facts, int32_t top_journeys);
+
 // The same analyses a part at a time, for the engine's steps (core/api/cache.h): the lines spread into their
 // customers' buckets (two passes over the orders), visited (whole buckets of customers), then the tables in one
 // last part. Run(rows) does one part of at most `rows` orders, or about `rows` lines (at least one bucket),

@@ -1,12 +1,16 @@
 // Op "products" (core/analysis/products). Request: {"min_support": 0.001, "min_pair_count": 5, "top_pairs": 50,
 // "top_journeys": 50, "min_intervals": 1, "top": N (rows of the replenishment and first-product tables, default 100)}.
+// "part": "first_product" replies first product -> repeat and the journeys alone ({"as_of", "currency",
+// "first_product", "journeys", "part"}: the same rows as the whole reply's), one short step once the customer
+// facts are kept (each customer's first orders read where they are, no line spread): the page's first tables.
 // "part": "replenishment" replies the repurchase intervals alone ({"as_of", "currency", "replenishment", "part"}:
-// the same rows as the whole reply's), a few short steps once the customer facts are kept, where the whole
-// analysis (the pairs, journeys and first products too) takes several times as long: the page's first table.
+// the same rows as the whole reply's), a few steps once the customer facts are kept (every line of the counted
+// orders spread by customer); the whole analysis (the pairs too) takes longer still.
 #include "core/analysis/products/products.h"
 #include "core/api/cache.h"
 #include "core/api/engine.h"
 #include "core/api/ops.h"
+#include "core/api/ops/facts_step.h"
 #include "core/api/ops/replenishment.h"
 
 namespace rapport {
@@ -26,6 +30,44 @@ Json ReplenishmentJson(const Workspace& ws, const std::vector<ReplenishmentRow>&
                        {"median_days", Num(r.median_days)}, {"q1_days", Num(r.q1_days)}, {"q3_days", Num(r.q3_days)}});
   }
   return rep;
+}
+
+Json FirstProductJson(const Workspace& ws, const std::vector<FirstProductRow>& rows, int64_t top) {
+  Json first = Json::array();
+  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < top; ++i) {
+    const FirstProductRow& r = rows[i];
+    first.push_back(Json{{"product", ProductRef(ws, r.product)}, {"customers", r.customers},
+                         {"repeat_customers", r.repeat_customers}, {"repeat_rate", Num(r.repeat_rate)},
+                         {"matured_customers", r.matured_customers},
+                         {"avg_net_12m", r.matured_customers ? Num(r.avg_net_12m_cents / 100.0) : Json(nullptr)}});
+  }
+  return first;
+}
+
+Json JourneysJson(const Workspace& ws, const std::vector<JourneyRow>& rows) {
+  Json journeys = Json::array();
+  for (const JourneyRow& r : rows) {
+    journeys.push_back(Json{{"first", ProductRef(ws, r.first_product)}, {"next", ProductRef(ws, r.next_product)},
+                            {"customers", r.customers}, {"share_of_first", Num(r.share_of_first)}});
+  }
+  return journeys;
+}
+
+// "part": "first_product": the customer facts (kept, or a step of their own), then first product -> repeat and
+// the journeys on them in a step of their own (ComputeFirstProducts): the whole analysis's rows.
+Json FirstProductPart(OpContext& ctx, int32_t top_journeys, int64_t top) {
+  const Workspace& ws = ctx.workspace;
+  const int32_t as_of = AsOfDay(ctx);
+  const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+  FirstProductResult res;
+  if (as_of != kNoDay) res = ComputeFirstProducts(ws, *FactsThenOwnStep(ctx, as_of, currency), top_journeys);
+  Json out;
+  out["as_of"] = Day(as_of);
+  out["currency"] = currency == kNoId ? Json(nullptr) : Json(ws.currencies[currency]);
+  out["first_product"] = FirstProductJson(ws, res.first_product, top);
+  out["journeys"] = JourneysJson(ws, res.journeys);
+  out["part"] = "first_product";
+  return out;
 }
 
 // "part": "replenishment": the customer facts (kept, or a step of their own), then the intervals kept for them
@@ -73,7 +115,8 @@ Result<Json> Op_products(OpContext& ctx) {
   options.top_pairs = static_cast<int32_t>(top_pairs);
   options.top_journeys = static_cast<int32_t>(top_journeys);
   if (rq.contains("part")) {
-    if (rq["part"] != "replenishment") return InvalidArgument("`part`: expected \"replenishment\"");
+    if (rq["part"] == "first_product") return FirstProductPart(ctx, options.top_journeys, top);
+    if (rq["part"] != "replenishment") return InvalidArgument("`part`: expected \"first_product\" or \"replenishment\"");
     return ReplenishmentPart(ctx, options.min_intervals, top);
   }
   if (rq.contains("min_support")) {
@@ -111,21 +154,8 @@ Result<Json> Op_products(OpContext& ctx) {
   out["currency"] = res.currency == kNoId ? Json(nullptr) : Json(ws.currencies[res.currency]);
   out["baskets"] = res.baskets;
   out["replenishment"] = ReplenishmentJson(ws, res.replenishment, top);
-  Json first = Json::array();
-  for (size_t i = 0; i < res.first_product.size() && static_cast<int64_t>(i) < top; ++i) {
-    const FirstProductRow& r = res.first_product[i];
-    first.push_back(Json{{"product", ProductRef(ws, r.product)}, {"customers", r.customers},
-                         {"repeat_customers", r.repeat_customers}, {"repeat_rate", Num(r.repeat_rate)},
-                         {"matured_customers", r.matured_customers},
-                         {"avg_net_12m", r.matured_customers ? Num(r.avg_net_12m_cents / 100.0) : Json(nullptr)}});
-  }
-  out["first_product"] = first;
-  Json journeys = Json::array();
-  for (const JourneyRow& r : res.journeys) {
-    journeys.push_back(Json{{"first", ProductRef(ws, r.first_product)}, {"next", ProductRef(ws, r.next_product)},
-                            {"customers", r.customers}, {"share_of_first", Num(r.share_of_first)}});
-  }
-  out["journeys"] = journeys;
+  out["first_product"] = FirstProductJson(ws, res.first_product, top);
+  out["journeys"] = JourneysJson(ws, res.journeys);
   Json pairs = Json::array();
   for (const BoughtTogetherRow& r : res.bought_together) {
     pairs.push_back(Json{{"a", ProductRef(ws, r.product_a)}, {"b", ProductRef(ws, r.product_b)}, {"count", r.count},

@@ -580,6 +580,8 @@ Result<Json> Op_segment_save(OpContext& ctx) {
 Result<Json> Op_segments(OpContext& ctx) {
   Result<std::vector<SavedSegment>> saved = Saved(ctx);
   if (!saved.ok()) return saved.status();
+  // None saved: nothing to count, so no segment columns to build (their as_of is AsOfDay's).
+  if (saved->empty()) return Json{{"as_of", Day(AsOfDay(ctx))}, {"segments", Json::array()}};
   const SegmentContext& sc = *SegmentContextFor(ctx);
   Json list = Json::array();
   for (const SavedSegment& s : *saved) {

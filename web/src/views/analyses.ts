@@ -239,27 +239,51 @@ export const productsParams = (app: App): Obj => (app.currency ? { currency: app
 
 /** #/products: repurchase intervals, first product -> repeat, journeys, frequently bought together. */
 export async function renderProducts(app: App, body: HTMLElement): Promise<void> {
-  // The repurchase intervals first (`part`: a few short engine steps), then the rest of the analysis (the first
-  // products, journeys and pairs: several times as long at a million customers), each drawn when it comes.
-  // Both asked at once: the worker runs a page's requests in the order sent, so the intervals come first.
-  const asked = app.cached<Obj>('products', { ...productsParams(app), part: 'replenishment' });
+  // Three requests, each drawn in its place when it comes, the rest marked in progress until then: first product
+  // -> repeat and the journeys (`part` "first_product": one short engine step, each customer's first orders read
+  // where they are), the repurchase intervals (`part` "replenishment": every line spread by customer, a few
+  // steps), then the whole analysis (the pairs too: the longest). All asked at once: the worker runs a page's
+  // requests in the order sent.
+  const askedFirst = app.cached<Obj>('products', { ...productsParams(app), part: 'first_product' });
+  const askedIntervals = app.cached<Obj>('products', { ...productsParams(app), part: 'replenishment' });
   const whole = app.cached<Obj>('products', productsParams(app));
-  whole.catch(() => undefined);  // handled where it is awaited below
-  const part = await asked;
-  let rep = (part.replenishment as Obj[]) ?? [];
-  const meta = h('p', { class: 'meta-line' }, h('span', {}, `As of ${part.as_of}`), helpLink('metrics'));
+  askedIntervals.catch(() => undefined);  // handled where each is awaited below
+  whole.catch(() => undefined);
+  const first = await askedFirst;
+  const meta = h('p', { class: 'meta-line' }, h('span', {}, `As of ${first.as_of}`), helpLink('metrics'));
   body.append(meta);
-  if (!rep.length) {
-    const r = await whole;
-    rep = (r.replenishment as Obj[]) ?? [];
-    if (!rep.length && !((r.first_product as Obj[]) ?? []).length) {
+  const firstRows = (first.first_product as Obj[]) ?? [];
+  if (!firstRows.length) {
+    // Nothing to show before the intervals: the page waits for them (an empty store shows its empty state).
+    const rep = (((await askedIntervals).replenishment as Obj[]) ?? []);
+    if (!rep.length) {
       body.append(emptyState('No product data yet', h('p', {}, 'Import an orders export with line items (Shopify: “Lineitem name” and “Lineitem sku” columns) to see which products bring customers back.')));
       return;
     }
   }
-  const currency = String(part.currency ?? '');
+  const currency = String(first.currency ?? '');
+  const busy = (text: string) => h('div', { 'aria-busy': 'true' }, h('p', { class: 'loading', role: 'status' }, text));
+  const intervals = busy('Computing the repurchase intervals (in progress)…');
+  const pairs = busy('Computing the products bought together (in progress)…');
+  const rest = h('div', {}, firstProductTable(firstRows, currency), h('div', { class: 'two-col' }, journeysTable((first.journeys as Obj[]) ?? []), pairs));
+  body.append(intervals, rest);
+  const failed = (holder: HTMLElement) => (error: unknown) => {
+    holder.replaceChildren(h('p', { class: 'error' }, (error as Error).message));
+    holder.removeAttribute('aria-busy');
+  };
+  void askedIntervals.then((part) => {
+    intervals.replaceWith(intervalsSplit((part.replenishment as Obj[]) ?? [], currency));
+  }, failed(intervals));
+  void whole.then((r) => {
+    meta.insertBefore(h('span', {}, `${fmtInt(r.baskets)} orders`), meta.lastChild);
+    pairs.replaceWith(pairsTable((r.bought_together as Obj[]) ?? []));
+  }, failed(pairs));
+}
+
+/** The repurchase intervals: their table and the medians of the first 12 as bars. */
+function intervalsSplit(rep: Obj[], currency: string): HTMLElement {
   const top = rep.slice(0, 12);
-  body.append(h('div', { class: 'split' },
+  return h('div', { class: 'split' },
     h('div', { class: 'split-main' }, dataTable({
       caption: 'Repurchase intervals: days between two orders of the same product', rows: rep, fileName: 'repurchase-intervals', currency,
       sort: { key: 'customers', desc: true },
@@ -272,42 +296,35 @@ export async function renderProducts(app: App, body: HTMLElement): Promise<void>
       title: 'Median days until the same product is bought again', fileName: 'repurchase-median', bars: true,
       x: top.map((_, i) => i), xNames: top.map((t) => String((t.product as Obj)?.sku ?? '')), xLabel: 'Product (SKU)', yLabel: 'Days',
       series: [{ label: 'Median days', values: top.map((t) => t.median_days as number) }],
-    }))));
-  const rest = h('div', { 'aria-busy': 'true' }, h('p', { class: 'loading', role: 'status' },
-    'Computing the first products, journeys and products bought together (in progress)…'));
-  body.append(rest);
-  void whole.then((r) => {
-    meta.insertBefore(h('span', {}, `${fmtInt(r.baskets)} orders`), meta.lastChild);
-    rest.replaceChildren(...productsRest(r, currency));
-  }, (error: unknown) => {
-    rest.replaceChildren(h('p', { class: 'error' }, (error as Error).message));
-  }).finally(() => rest.removeAttribute('aria-busy'));
+    })));
 }
 
-/** The products page's tables after the repurchase intervals. */
-function productsRest(r: Obj, currency: string): HTMLElement[] {
-  const first = (r.first_product as Obj[]) ?? [];
-  const journeys = (r.journeys as Obj[]) ?? [];
-  const pairs = (r.bought_together as Obj[]) ?? [];
-  return [dataTable({
+function firstProductTable(first: Obj[], currency: string): HTMLElement {
+  return dataTable({
     caption: 'First product → does the customer come back?', rows: first, fileName: 'first-product', currency,
     sort: { key: 'customers', desc: true },
     columns: [{ key: 'product', label: 'First product', text: productText, width: '36%' }, { key: 'customers', label: 'Customers', kind: 'int' },
       { key: 'repeat_customers', label: 'Came back', kind: 'int' }, { key: 'repeat_rate', label: 'Repeat rate', kind: 'pct' },
       { key: 'avg_net_12m', label: 'Avg net, first 12 months', kind: 'money' }],
     visibleRows: 10,
-  }), h('div', { class: 'two-col' },
-    dataTable({
-      caption: 'Journeys: first product → the next one', rows: journeys, fileName: 'journeys', sort: { key: 'customers', desc: true },
-      columns: [{ key: 'first', label: 'First', text: productText, width: '34%' }, { key: 'next', label: 'Then', text: productText, width: '34%' },
-        { key: 'customers', label: 'Customers', kind: 'int' }, { key: 'share_of_first', label: 'Share', kind: 'pct' }],
-      visibleRows: 10,
-    }),
-    dataTable({
-      caption: 'Frequently bought together', rows: pairs, fileName: 'bought-together', sort: { key: 'lift', desc: true },
-      columns: [{ key: 'a', label: 'Product', text: productText, width: '30%' }, { key: 'b', label: 'With', text: productText, width: '30%' },
-        { key: 'count', label: 'Orders', kind: 'int' }, { key: 'confidence_a_to_b', label: 'Confidence', kind: 'pct' },
-        { key: 'lift', label: 'Lift', kind: 'num' }],
-      visibleRows: 10,
-    }))];
+  });
+}
+
+function journeysTable(journeys: Obj[]): HTMLElement {
+  return dataTable({
+    caption: 'Journeys: first product → the next one', rows: journeys, fileName: 'journeys', sort: { key: 'customers', desc: true },
+    columns: [{ key: 'first', label: 'First', text: productText, width: '34%' }, { key: 'next', label: 'Then', text: productText, width: '34%' },
+      { key: 'customers', label: 'Customers', kind: 'int' }, { key: 'share_of_first', label: 'Share', kind: 'pct' }],
+    visibleRows: 10,
+  });
+}
+
+function pairsTable(pairs: Obj[]): HTMLElement {
+  return dataTable({
+    caption: 'Frequently bought together', rows: pairs, fileName: 'bought-together', sort: { key: 'lift', desc: true },
+    columns: [{ key: 'a', label: 'Product', text: productText, width: '30%' }, { key: 'b', label: 'With', text: productText, width: '30%' },
+      { key: 'count', label: 'Orders', kind: 'int' }, { key: 'confidence_a_to_b', label: 'Confidence', kind: 'pct' },
+      { key: 'lift', label: 'Lift', kind: 'num' }],
+    visibleRows: 10,
+  });
 }

@@ -235,8 +235,12 @@ export async function renderCampaigns(app: App, body: HTMLElement): Promise<void
     }
   });
   body.append(replay);
-  try {
-    const saved = ((await app.client.call<Obj>('segments')).segments as Obj[]) ?? [];
-    if (saved.length) body.append(table(saved, 'Saved segments (use their rules above)'));
-  } catch { /* saved segments are optional */ }
+  // The saved segments' member counts need the whole segment columns: the table follows when they come.
+  const saved = h('div', { 'aria-busy': 'true' });
+  body.append(saved);
+  app.client.call<Obj>('segments').then((r) => {
+    const list = (r.segments as Obj[]) ?? [];
+    if (list.length) saved.replaceWith(table(list, 'Saved segments (use their rules above)'));
+    else saved.remove();
+  }, () => saved.remove() /* saved segments are optional */);
 }

@@ -181,6 +181,8 @@ export function askAhead(app: App): void {
   ask('segment', { rule: kDefaultRule, limit: kListRows });
   for (const route of ['cohorts', 'funnel', 'rfm']) ask(route, pageParams(app, kPages.find((p) => p.route === route)!));
   ask('funnel_flow', kFlowParams);
+  // The Products page's first tables (one short step: each customer's first orders read where they are).
+  ask('products', { ...productsParams(app), part: 'first_product' });
   for (const [op, params] of kFirstSegmentsRequests) ask(op, params);
   ask('playbooks', { describe: true });
   ask('playbooks', kFirstPlaybooks);

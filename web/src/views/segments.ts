@@ -38,11 +38,16 @@ export async function renderSegments(app: App, body: HTMLElement): Promise<void>
   const status = h('div', { class: 'segment-status', 'aria-live': 'polite' });
   const sample = h('div');
   const history = h('div');
-  const saved = h('div');
+  // The saved segments' member counts need the whole segment columns: the list fills in after the editor's count.
+  const saved = h('div', { 'aria-busy': 'true' }, h('p', { class: 'loading', role: 'status' }, 'Counting the saved segments…'));
   let lastValid = '';
   let historyRule = '';
 
+  // The page's first content is the initial rule's count (the saved segments' list fills in after it).
+  let counted = () => undefined as void;
+  const firstCount = new Promise<void>((resolve) => { counted = resolve; });
   const onResult = (r: SegmentReply, rule: string) => {
+    counted();
     if (!rule) {
       status.replaceChildren(h('p', { class: 'muted' }, 'Type a rule to see how many customers match.'));
       sample.replaceChildren();
@@ -86,7 +91,10 @@ export async function renderSegments(app: App, body: HTMLElement): Promise<void>
     // `first`: a rule of the customer facts alone (the initial one) is counted before the rest of the segment
     // columns are built (PROTOCOL.md); any other waits for them.
     id: 'segment-rule', label: 'Rule', initial, params: { limit: kSample, first: true }, onResult,
-    onError: (e) => status.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message)),
+    onError: (e) => {
+      counted();
+      status.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message));
+    },
   });
   current = editor;
 
@@ -158,6 +166,8 @@ export async function renderSegments(app: App, body: HTMLElement): Promise<void>
       })));
     } catch (error) {
       saved.replaceChildren(h('p', { class: 'muted' }, (error as Error).message));
+    } finally {
+      saved.removeAttribute('aria-busy');
     }
   };
 
@@ -166,5 +176,6 @@ export async function renderSegments(app: App, body: HTMLElement): Promise<void>
     audienceControls(app, 'segment', () => (lastValid ? { rule: lastValid, ...(name.value.trim() ? { name: name.value.trim() } : {}) } : null)),
     h('h2', {}, 'Saved segments'), saved);
   if (!initial.trim()) onResult({ valid: true }, '');
-  await loadSaved();
+  void loadSaved();
+  await firstCount;
 }

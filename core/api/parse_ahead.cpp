@@ -41,7 +41,8 @@ struct ParseAhead::Impl {
   // the caller's thread as it copies a chunk for the parse thread (UpdateCopyAscii: little more than the copy),
   // unless the parse thread has so far waited longer for the caller than the caller for it, which means the
   // caller is the longer stage (the engine's import, whose thread merges and stores); then the parse thread,
-  // before it parses the chunk. The caller hashes a chunk only when every earlier one is hashed
+  // before it parses the chunk (UpdateAscii: the UTF-8 check's ASCII test in the same pass, as the caller's
+  // copy does). The caller hashes a chunk only when every earlier one is hashed
   // (`hashed == fed`), so the two never overlap.
   FileFingerprint fingerprint;
 
@@ -140,7 +141,7 @@ struct ParseAhead::Impl {
       uint64_t at = 0;
       bool sliced = false;
       try {
-        if (hash) fingerprint.Update(chunk);
+        if (hash) known.ascii = fingerprint.UpdateAscii(chunk, &known.newlines);  // the UTF-8 check's work too
         sliced = ParseChunk(chunk, known, spare, &at, &status);
       } catch (const std::exception& e) {  // std::bad_alloc on a huge file: the caller's thread reports it
         status = InternalError(std::string(e.what()) + " while parsing");
@@ -227,8 +228,9 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
   if (m.inline_mode) {
     if (!m.inline_status.ok()) return m.inline_status;
     uint64_t at = 0;
-    m.fingerprint.Update(chunk);
-    if (m.ParseChunk(chunk, ParseSession::Ahead(), &m.inline_batch, &at, &m.inline_status)) return sink(m.inline_batch, at);
+    ParseSession::Ahead known;  // the hash and the UTF-8 check's ASCII test in one pass
+    known.ascii = m.fingerprint.UpdateAscii(chunk, &known.newlines);
+    if (m.ParseChunk(chunk, known, &m.inline_batch, &at, &m.inline_status)) return sink(m.inline_batch, at);
     return m.inline_status;
   }
 #if RAPPORT_PARSE_THREAD

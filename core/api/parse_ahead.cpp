@@ -95,6 +95,7 @@ struct ParseAhead::Impl {
   // out: the caller may open the file meanwhile); the one that waited longer has time to hash.
   using Clock = std::chrono::steady_clock;
   Clock::duration parser_waited{0}, caller_waited{0};
+  Clock::time_point parse_ended{}, finished{};  // when the parse thread ended, and when Finish returned
   uint64_t caller_hashed = 0;  // chunks hashed by the caller's thread
   Status error;
   ImportBatch pool[kSlicesInFlight + 1];
@@ -161,6 +162,7 @@ struct ParseAhead::Impl {
     std::lock_guard<std::mutex> lock(mu);
     if (spare) free_batches.push_back(spare);
     done = true;
+    parse_ended = Clock::now();
     to_caller.notify_all();
   }
 
@@ -285,7 +287,9 @@ Result<ImportBatch> ParseAhead::Finish(const SliceSink& sink) {
   }
   m.Join();
   if (!m.error.ok()) return m.error;
-  return m.parser.Finish();
+  Result<ImportBatch> last = m.parser.Finish();
+  m.finished = Impl::Clock::now();
+  return last;
 #else
   return InternalError("unreachable");
 #endif
@@ -301,6 +305,20 @@ uint64_t ParseAhead::chunks_hashed_by_caller() const {
   }
 #endif
   return 0;
+}
+ParseAhead::Waits ParseAhead::waits() const {
+  Waits w;
+#if RAPPORT_PARSE_THREAD
+  const Impl& m = *impl_;
+  if (!m.inline_mode) {
+    using Seconds = std::chrono::duration<double>;
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    w.caller_s = Seconds(m.caller_waited).count();
+    w.parser_s = Seconds(m.parser_waited).count();
+    if (m.finished > m.parse_ended) w.tail_s = Seconds(m.finished - m.parse_ended).count();
+  }
+#endif
+  return w;
 }
 uint64_t ParseAhead::fingerprint() const { return impl_->fingerprint.Final(); }
 

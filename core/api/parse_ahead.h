@@ -69,6 +69,13 @@ class ParseAhead {
   uint64_t fingerprint() const;  // FileFingerprint::Final over every byte fed
   // Threaded: how many of the chunks fed the caller's thread hashed (the parse thread hashed the rest); inline 0.
   uint64_t chunks_hashed_by_caller() const;
+  // Threaded, after Finish: how long each thread waited for the other, in seconds (the parse thread's wait for
+  // the first chunk left out), and how long before Finish returned the parse thread ended (the tail, merged by
+  // the caller alone). Tells whether both threads were busy for the whole import; inline all 0.
+  struct Waits {
+    double caller_s = 0, parser_s = 0, tail_s = 0;
+  };
+  Waits waits() const;
 
   bool threaded() const;
 

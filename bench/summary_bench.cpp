@@ -8,7 +8,8 @@
 // imports (core/api/parse_ahead.h); then parse_s and the CPU split mean little (both threads run at once):
 // read the run's wall time and process CPU, and the split by thread (caller_cpu_s: the caller's thread, which
 // merges; ahead_cpu_s: the rest of the process, i.e. the parse thread; caller_share: the chunks the caller's
-// thread hashed). WebAssembly has one thread: --threads 2 runs as 1 there.
+// thread hashed), and where the two threads were not both busy (waits: ParseAhead::waits()). WebAssembly has
+// one thread: --threads 2 runs as 1 there.
 // The same source builds natively and as wasm under Node (NODERAWFS), so the two are compared directly.
 #include <algorithm>
 #include <chrono>
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   }
 
   std::vector<double> parse_s, merge_s, facts_s, total_s, cpu_s, parse_cpu_s, merge_cpu_s, caller_cpu_s, ahead_cpu_s;
+  std::vector<double> first_slice_s, caller_wait_s, parser_wait_s, tail_s;
   size_t customers = 0, orders = 0;
   int used_threads = 1;
   int64_t net = 0;
@@ -65,8 +67,10 @@ int main(int argc, char** argv) {
     MergeTotals totals;
     double merge_wall = 0;
     double merge_cpu = 0;
+    double first_slice = -1;
     auto merge = [&](const ImportBatch& b) {
       const auto m0 = std::chrono::steady_clock::now();
+      if (first_slice < 0) first_slice = std::chrono::duration<double>(m0 - t0).count();
       const double mc0 = bench::CpuSeconds();
       MergeSlice(b, 1, &ws, &totals);
       merge_cpu += bench::CpuSeconds() - mc0;
@@ -85,12 +89,14 @@ int main(int argc, char** argv) {
       }
     }
     Result<ImportBatch> batch = ahead.Finish(sink);
+    const auto finished = std::chrono::steady_clock::now();
     chunks += (bytes.size() + chunk - 1) / chunk;
     caller_hashed += ahead.chunks_hashed_by_caller();
     if (!batch.ok()) {
       std::fprintf(stderr, "%s\n", batch.status().ToString().c_str());
       return 1;
     }
+    const ParseAhead::Waits waits = ahead.waits();
     merge(*batch);
     ImportRecord record;
     FinishMerge(*batch, totals, 1, &ws, &record);
@@ -103,6 +109,10 @@ int main(int argc, char** argv) {
     const double c3 = bench::CpuSeconds();
     const double caller = bench::ThreadCpuSeconds() - caller0;
     cpu_s.push_back(c3 - c0);
+    first_slice_s.push_back(first_slice);
+    caller_wait_s.push_back(waits.caller_s);
+    parser_wait_s.push_back(waits.parser_s);
+    tail_s.push_back(waits.tail_s + std::chrono::duration<double>(t3 - finished).count());
     caller_cpu_s.push_back(caller);
     ahead_cpu_s.push_back(std::max(0.0, c3 - c0 - caller));
     parse_cpu_s.push_back(c1 - c0);
@@ -134,6 +144,11 @@ int main(int argc, char** argv) {
   // Two threads: the share of the chunks the caller's thread hashed (and checked for ASCII); the parse thread did the rest.
   if (used_threads == 2) {
     std::printf("summary_bench hash caller_share=%.3f\n", chunks ? static_cast<double>(caller_hashed) / chunks : 0.0);
+    // Where the wall time is more than the longer thread's work: the caller's wait for the first slice
+    // (first_slice_s, from the run's start), each thread's waits for the other in all (the caller's include that
+    // first one), and the tail after the parse thread ended (the last merges, the summary).
+    std::printf("summary_bench waits first_slice_s=%.3f caller_s=%.3f parse_s=%.3f tail_s=%.3f\n", median(first_slice_s),
+                median(caller_wait_s), median(parser_wait_s), median(tail_s));
   }
   return 0;
 }

@@ -41,7 +41,8 @@ struct ParseAhead::Impl {
   // the caller's thread as it copies a chunk for the parse thread (UpdateCopyAscii: little more than the copy),
   // unless the parse thread has so far waited longer for the caller than the caller for it, which means the
   // caller is the longer stage (the engine's import, whose thread merges and stores); then the parse thread,
-  // before it parses the chunk. The caller hashes a chunk only when every earlier one is hashed
+  // before it parses the chunk (UpdateAscii: the UTF-8 check's ASCII test in the same pass, as the caller's
+  // copy does). The caller hashes a chunk only when every earlier one is hashed
   // (`hashed == fed`), so the two never overlap.
   FileFingerprint fingerprint;
 
@@ -94,6 +95,7 @@ struct ParseAhead::Impl {
   // out: the caller may open the file meanwhile); the one that waited longer has time to hash.
   using Clock = std::chrono::steady_clock;
   Clock::duration parser_waited{0}, caller_waited{0};
+  Clock::time_point parse_ended{}, finished{};  // when the parse thread ended, and when Finish returned
   uint64_t caller_hashed = 0;  // chunks hashed by the caller's thread
   Status error;
   ImportBatch pool[kSlicesInFlight + 1];
@@ -140,7 +142,7 @@ struct ParseAhead::Impl {
       uint64_t at = 0;
       bool sliced = false;
       try {
-        if (hash) fingerprint.Update(chunk);
+        if (hash) known.ascii = fingerprint.UpdateAscii(chunk, &known.newlines);  // the UTF-8 check's work too
         sliced = ParseChunk(chunk, known, spare, &at, &status);
       } catch (const std::exception& e) {  // std::bad_alloc on a huge file: the caller's thread reports it
         status = InternalError(std::string(e.what()) + " while parsing");
@@ -160,6 +162,7 @@ struct ParseAhead::Impl {
     std::lock_guard<std::mutex> lock(mu);
     if (spare) free_batches.push_back(spare);
     done = true;
+    parse_ended = Clock::now();
     to_caller.notify_all();
   }
 
@@ -227,8 +230,9 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
   if (m.inline_mode) {
     if (!m.inline_status.ok()) return m.inline_status;
     uint64_t at = 0;
-    m.fingerprint.Update(chunk);
-    if (m.ParseChunk(chunk, ParseSession::Ahead(), &m.inline_batch, &at, &m.inline_status)) return sink(m.inline_batch, at);
+    ParseSession::Ahead known;  // the hash and the UTF-8 check's ASCII test in one pass
+    known.ascii = m.fingerprint.UpdateAscii(chunk, &known.newlines);
+    if (m.ParseChunk(chunk, known, &m.inline_batch, &at, &m.inline_status)) return sink(m.inline_batch, at);
     return m.inline_status;
   }
 #if RAPPORT_PARSE_THREAD
@@ -283,7 +287,9 @@ Result<ImportBatch> ParseAhead::Finish(const SliceSink& sink) {
   }
   m.Join();
   if (!m.error.ok()) return m.error;
-  return m.parser.Finish();
+  Result<ImportBatch> last = m.parser.Finish();
+  m.finished = Impl::Clock::now();
+  return last;
 #else
   return InternalError("unreachable");
 #endif
@@ -299,6 +305,20 @@ uint64_t ParseAhead::chunks_hashed_by_caller() const {
   }
 #endif
   return 0;
+}
+ParseAhead::Waits ParseAhead::waits() const {
+  Waits w;
+#if RAPPORT_PARSE_THREAD
+  const Impl& m = *impl_;
+  if (!m.inline_mode) {
+    using Seconds = std::chrono::duration<double>;
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    w.caller_s = Seconds(m.caller_waited).count();
+    w.parser_s = Seconds(m.parser_waited).count();
+    if (m.finished > m.parse_ended) w.tail_s = Seconds(m.finished - m.parse_ended).count();
+  }
+#endif
+  return w;
 }
 uint64_t ParseAhead::fingerprint() const { return impl_->fingerprint.Final(); }
 

@@ -13,9 +13,9 @@
 // of at most kChunksQueued buffers, so memory stays bounded whatever the file's size. The file fingerprint is
 // computed chunk by chunk, in order, by whichever thread has time to spare: the caller's as it copies the
 // chunk, unless the parse thread has so far waited longer for the caller than the caller for it. In the same
-// pass the caller finds whether the chunk is all ASCII and counts its newlines, so the parse thread's UTF-8
-// check skips it. Where threads are missing (WebAssembly without pthreads), or with `kInline`, every call
-// parses in the caller's thread.
+// pass (whichever thread makes it, and inline too) the chunk is found all ASCII or not and its newlines
+// counted, so the parse's UTF-8 check skips an ASCII chunk. Where threads are missing (WebAssembly without
+// pthreads), or with `kInline`, every call parses in the caller's thread.
 //
 // Slices end exactly where an inline parse ends them, so the merged result is the same: after each chunk, when
 // more than `slice_orders` orders wait, all but the last (which may go on in the next chunk) are taken. Except
@@ -69,6 +69,13 @@ class ParseAhead {
   uint64_t fingerprint() const;  // FileFingerprint::Final over every byte fed
   // Threaded: how many of the chunks fed the caller's thread hashed (the parse thread hashed the rest); inline 0.
   uint64_t chunks_hashed_by_caller() const;
+  // Threaded, after Finish: how long each thread waited for the other, in seconds (the parse thread's wait for
+  // the first chunk left out), and how long before Finish returned the parse thread ended (the tail, merged by
+  // the caller alone). Tells whether both threads were busy for the whole import; inline all 0.
+  struct Waits {
+    double caller_s = 0, parser_s = 0, tail_s = 0;
+  };
+  Waits waits() const;
 
   bool threaded() const;
 

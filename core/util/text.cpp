@@ -236,6 +236,16 @@ void FileFingerprint::Update(std::string_view bytes) {
 }
 
 bool FileFingerprint::UpdateCopyAscii(std::string_view bytes, char* out, uint64_t* newlines) {
+  return HashAscii<true>(bytes, out, newlines);
+}
+
+bool FileFingerprint::UpdateAscii(std::string_view bytes, uint64_t* newlines) {
+  return HashAscii<false>(bytes, nullptr, newlines);
+}
+
+// UpdateCopyAscii (kCopy) and UpdateAscii (`out` unused).
+template <bool kCopy>
+bool FileFingerprint::HashAscii(std::string_view bytes, char* out, uint64_t* newlines) {
   const unsigned char* p = reinterpret_cast<const unsigned char*>(bytes.data());
   size_t n = bytes.size();
   if (n == 0) return true;
@@ -248,10 +258,12 @@ bool FileFingerprint::UpdateCopyAscii(std::string_view bytes, char* out, uint64_
     lines += p[i] == '\n';
   }
   if (head > 0) {
-    std::memcpy(out, p, head);
+    if constexpr (kCopy) {
+      std::memcpy(out, p, head);
+      out += head;
+    }
     Update(std::string_view(bytes.data(), head));
     p += head;
-    out += head;
     n -= head;
   }
   if (n == 0) {  // all of it went to complete the tail
@@ -266,10 +278,13 @@ bool FileFingerprint::UpdateCopyAscii(std::string_view bytes, char* out, uint64_
   constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
   uint64_t lanes = 0;
   int words = 0;
-  for (; n >= 8; p += 8, out += 8, n -= 8) {
+  for (; n >= 8; p += 8, n -= 8) {
     uint64_t w;
     std::memcpy(&w, p, 8);
-    std::memcpy(out, &w, 8);
+    if constexpr (kCopy) {
+      std::memcpy(out, &w, 8);
+      out += 8;
+    }
     h = MixWord(h, LoadLe64(p));
     high |= w;
     const uint64_t x = w ^ 0x0A0A0A0A0A0A0A0AULL;
@@ -286,7 +301,7 @@ bool FileFingerprint::UpdateCopyAscii(std::string_view bytes, char* out, uint64_
     high |= p[i];
     lines += p[i] == '\n';
   }
-  std::memcpy(out, p, n);
+  if constexpr (kCopy) std::memcpy(out, p, n);
   std::memcpy(tail_, p, n);
   tail_size_ = n;
   if (high & 0x8080808080808080ULL) return false;

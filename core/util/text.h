@@ -71,9 +71,15 @@ class FileFingerprint {
   // same pass (ParseAhead's caller hands it over with the chunk). False (and *newlines as it was) when a byte is
   // not ASCII; the hash and the copy are made either way.
   bool UpdateCopyAscii(std::string_view bytes, char* out, uint64_t* newlines);
+  // The same without the copy: Update(bytes), and whether every byte is ASCII (adding its '\n' bytes to
+  // *newlines), in one pass (ParseAhead's parse thread, when it hashes a chunk itself).
+  bool UpdateAscii(std::string_view bytes, uint64_t* newlines);
   uint64_t Final() const;
 
  private:
+  template <bool kCopy>
+  bool HashAscii(std::string_view bytes, char* out, uint64_t* newlines);
+
   uint64_t h_ = 0x9e3779b97f4a7c15ULL;
   uint64_t length_ = 0;
   unsigned char tail_[8] = {};

@@ -80,17 +80,21 @@ class BasicTextColumn {
     return *this;
   }
 
+  // Inline for the usual rows (a column that holds values, with room in its text and offsets; an empty row of a
+  // lazy one); the rest (the first value, growing) out of line, so that an importer's many appends a row stay
+  // small enough to be inlined.
   void Append(std::string_view s) {
-    if (offsets_.empty()) {
-      if (s.empty()) {
-        ++rows_;
+    if (!offsets_.empty()) {
+      if (s.size() <= capacity_ - bytes_ && offsets_.size() < offsets_.capacity()) {
+        CopyShort(data_.get() + bytes_, s.data(), s.size());
+        EndAppend(s.size());
         return;
       }
-      Materialise();
+    } else if (s.empty()) {
+      ++rows_;
+      return;
     }
-    if (s.size() > capacity_ - bytes_) SetCapacity(std::max(bytes_ + s.size(), 2 * capacity_ + 64));
-    CopyShort(data_.get() + bytes_, s.data(), s.size());
-    EndAppend(s.size());
+    AppendGrowing(s);
   }
   // `count` empty rows (a lazy column only counts them).
   void AppendEmpty(size_t count) {
@@ -240,6 +244,15 @@ class BasicTextColumn {
   void Clear() { Truncate(0); }
 
  private:
+#if defined(__GNUC__)
+  __attribute__((noinline))
+#endif
+  void AppendGrowing(std::string_view s) {
+    if (offsets_.empty()) Materialise();  // s is not empty here
+    if (s.size() > capacity_ - bytes_) SetCapacity(std::max(bytes_ + s.size(), 2 * capacity_ + 64));
+    CopyShort(data_.get() + bytes_, s.data(), s.size());
+    EndAppend(s.size());
+  }
   // Which 2^kOffsetBits-byte stretch an offset is in. In 64 bits: where size_t has 32 (WebAssembly), a shift
   // of a size_t by 32 would be undefined; there the answer is always 0 (no buffer reaches 4 GiB).
   static uint64_t High(uint64_t offset) { return offset >> kOffsetBits; }

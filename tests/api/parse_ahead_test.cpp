@@ -140,7 +140,7 @@ TEST_CASE("ParseAhead: the parse thread hashes the chunks when the merge is the 
   CHECK(Parse(text, 2000, 13, ParseAhead::kInline).caller_hashed == 0);
 }
 
-TEST_CASE("ParseAhead: UpdateCopyAscii hashes as Update, copies, and counts newlines of ASCII chunks", "[parse_ahead]") {
+TEST_CASE("ParseAhead: UpdateCopyAscii and UpdateAscii hash as Update, and count newlines of ASCII chunks", "[parse_ahead]") {
   // Runs of newlines longer than the 31 words a byte lane holds, every tail length, a non-ASCII byte anywhere.
   std::string bytes;
   for (int i = 0; i < 700; ++i) bytes += (i % 97 < 40) ? '\n' : static_cast<char>('a' + i % 26);
@@ -156,6 +156,17 @@ TEST_CASE("ParseAhead: UpdateCopyAscii hashes as Update, copies, and counts newl
     CHECK(f.Final() == whole.Final());
     CHECK(copy == bytes);
     CHECK(newlines == static_cast<uint64_t>(std::count(bytes.begin(), bytes.end(), '\n')));
+    // Without the copy (the parse thread's pass), and the two mixed in one file.
+    FileFingerprint g, h;
+    uint64_t g_newlines = 0, h_newlines = 0;
+    CHECK(g.UpdateAscii(std::string_view(bytes).substr(0, a), &g_newlines));
+    CHECK(g.UpdateAscii(std::string_view(bytes).substr(a), &g_newlines));
+    CHECK(g.Final() == whole.Final());
+    CHECK(g_newlines == newlines);
+    CHECK(h.UpdateAscii(std::string_view(bytes).substr(0, a), &h_newlines));
+    CHECK(h.UpdateCopyAscii(std::string_view(bytes).substr(a), &copy[a], &h_newlines));
+    CHECK(h.Final() == whole.Final());
+    CHECK(h_newlines == newlines);
   }
   for (size_t at : {size_t{0}, size_t{7}, size_t{8}, size_t{250}, size_t{699}}) {
     std::string utf8 = bytes;
@@ -168,6 +179,10 @@ TEST_CASE("ParseAhead: UpdateCopyAscii hashes as Update, copies, and counts newl
     CHECK(newlines == 5);
     CHECK(f.Final() == g.Final());
     CHECK(copy == utf8);
+    FileFingerprint u;
+    CHECK_FALSE(u.UpdateAscii(utf8, &newlines));
+    CHECK(newlines == 5);
+    CHECK(u.Final() == g.Final());
   }
 }
 

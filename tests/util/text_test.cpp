@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "core/import/internal/common.h"
 #include "core/util/text.h"
 
 namespace rapport {
@@ -141,4 +142,18 @@ TEST_CASE("NormalizeEmailTo: one '@' with text on both sides, no space, comma or
 }
 
 }  // namespace
+TEST_CASE("ContainsIgnoreCase finds a needle anywhere, ASCII case-insensitively", "[util][text]") {
+  // Against lower-casing both and std::string_view::find, on every needle of a few haystacks.
+  const std::string haystacks[] = {"", "b", "Bogus Gateway", "Shopify Payments", "PayPal (bogus)", "bOGUs", "bbogus",
+                                   "bogu", "xBOGUSx", "\xC3\xA9" "bogus", "a-b-c BoGuS"};
+  const std::string needles[] = {"", "b", "bogus", "BOGUS", "gateway", "s", "us", "payments", "x", "\xC3\xA9" "b"};
+  for (const std::string& h : haystacks) {
+    for (const std::string& n : needles) {
+      CAPTURE(h, n);
+      const bool expected = ToLowerAscii(h).find(ToLowerAscii(n)) != std::string::npos;
+      CHECK(import_internal::ContainsIgnoreCase(h, n) == expected);
+    }
+  }
+}
+
 }  // namespace rapport

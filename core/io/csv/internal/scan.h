@@ -56,24 +56,35 @@ class Scanner {
 
   // The index of the first structural byte at or after `from`, or n when there is none. REQUIRES: `from`
   // is not smaller than the `start` or any earlier `from`.
+  //
+  // The usual call asks for the byte after the last one found (a field after its delimiter): that one is the
+  // lowest bit of the mask, which is then cleared (one instruction) instead of every bit below `from` (a
+  // subtraction and a variable shift that the next search waits for), so walking a record's fields is a
+  // short chain. Both give the same answer.
   inline size_t Next(size_t from) {
-    const size_t rel = from - block_;
-    if (rel >= 64) {
-      if (from >= n_) return n_;
-      block_ = from;
-      bits_ = Mask(from);
+    if (from == last_ + 1 && bits_ != 0) {
+      bits_ &= bits_ - 1;
     } else {
-      bits_ &= ~uint64_t{0} << rel;
+      const size_t rel = from - block_;
+      if (rel >= 64) {
+        if (from >= n_) return n_;
+        block_ = from;
+        bits_ = Mask(from);
+      } else {
+        bits_ &= ~uint64_t{0} << rel;
+      }
     }
     while (bits_ == 0) {
       block_ += 64;
       if (block_ >= n_) {
         block_ = n_;
+        last_ = n_;
         return n_;
       }
       bits_ = Mask(block_);
     }
-    return block_ + CountTrailingZeros(bits_);
+    last_ = block_ + CountTrailingZeros(bits_);
+    return last_;
   }
 
  private:
@@ -139,7 +150,8 @@ class Scanner {
   v128_t cr_vec_ = wasm_i8x16_splat('\r');
 #endif
   size_t block_ = 0;  // the mask below covers [block_, block_ + 64)
-  uint64_t bits_ = 0;
+  uint64_t bits_ = 0;  // its structural bytes at or after the last one found (that one the lowest bit)
+  size_t last_ = n_;   // the last index found, while its bit is the lowest of bits_ (n_: none; from <= n_)
   uint8_t special_[256];
 };
 

@@ -52,11 +52,11 @@ test: build test-native test-wasm test-browser
 	@echo "make test: all suites passed"
 
 test-native:
-	@ctest --test-dir $(BUILD) --output-on-failure --no-tests=error
+	@ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure --no-tests=error
 	@node --test tests/warehouse/
 
 test-wasm:
-	@ctest --test-dir $(WASM_BUILD) --output-on-failure --no-tests=error
+	@ctest --test-dir $(WASM_BUILD) -j $(JOBS) --output-on-failure --no-tests=error
 	@node --no-experimental-fetch --test tests/wasm/
 
 test-browser:
@@ -67,19 +67,19 @@ bench: native wasm
 	@bench/run.sh
 
 # ASan + UBSan over the native test suite (hidden [.slow] tests are skipped, as in test-native), with clang-14.
-# build-asan is shared with test-fuzz: the core also carries libFuzzer coverage (-fsanitize=fuzzer-no-link).
+# build-asan is shared with test-fuzz: the core also carries libFuzzer coverage (RAPPORT_FUZZ_COVERAGE).
 ASAN_BUILD ?= build-asan
 test-sanitize:
 	@scripts/deps.sh sanitize
 	@if [ ! -f $(ASAN_BUILD)/build.ninja ]; then \
 	  CC=clang-14 CXX=clang++-14 cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
 	    -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" -DCMAKE_C_FLAGS_RELEASE="-O1" \
-	    -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link" -DRAPPORT_SANITIZE=ON -DRAPPORT_BUILD_BENCH=OFF \
+	    -DRAPPORT_FUZZ_COVERAGE=ON -DRAPPORT_SANITIZE=ON -DRAPPORT_BUILD_BENCH=OFF \
 	    -DRAPPORT_SHARED_DATA=$(SHARED) >/dev/null; fi
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  ctest --test-dir $(ASAN_BUILD) --output-on-failure --no-tests=error
+	  ctest --test-dir $(ASAN_BUILD) -j $(JOBS) --output-on-failure --no-tests=error
 
 # libFuzzer on every tests/fuzz/*_fuzz.cpp for FUZZ_TIME seconds each, on copies of the corpora (scripts/fuzz.sh).
 FUZZ_TIME ?= 20

@@ -6,8 +6,8 @@
 # checking it) and fails the run. tests/fuzz/README.md says what each target checks.
 #
 # The core is compiled once for both `make test-sanitize` and this script: build-asan is configured with
-# -DRAPPORT_SANITIZE=ON (ASan + UBSan) plus -fsanitize=fuzzer-no-link (coverage for libFuzzer; a no-op for
-# the ordinary test binaries), so the fuzz binaries link against build-asan/librapport_core.a.
+# -DRAPPORT_SANITIZE=ON (ASan + UBSan) plus -DRAPPORT_FUZZ_COVERAGE=ON (the core alone compiled with
+# -fsanitize=fuzzer-no-link, coverage for libFuzzer), so the fuzz binaries link against build-asan/librapport_core.a.
 #
 #   scripts/fuzz.sh                      every target, FUZZ_TIME seconds each
 #   scripts/fuzz.sh import_any_fuzz      only the named targets
@@ -26,12 +26,12 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 
 command -v "$CXX" >/dev/null || { echo "fuzz: $CXX not found (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 1; }
 
-# The core and SQLite, instrumented for coverage (fuzzer-no-link) and the sanitizers, built incrementally
+# The core, instrumented for coverage (fuzzer-no-link) and the sanitizers, and SQLite, built incrementally
 # (the same configuration as the Makefile's test-sanitize).
 if [ ! -f "$BUILD/build.ninja" ]; then
   CC=clang-14 CXX="$CXX" cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" -DCMAKE_C_FLAGS_RELEASE="-O1" \
-    -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link" -DRAPPORT_SANITIZE=ON -DRAPPORT_BUILD_BENCH=OFF \
+    -DRAPPORT_FUZZ_COVERAGE=ON -DRAPPORT_SANITIZE=ON -DRAPPORT_BUILD_BENCH=OFF \
     -DRAPPORT_SHARED_DATA="${SHARED:-$ROOT/../shared/data}" >/dev/null
 fi
 # FUZZ_NO_BUILD=1: use the libraries as they are (another build of the same folder is running).

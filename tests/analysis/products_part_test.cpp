@@ -11,8 +11,6 @@
 namespace rapport {
 namespace {
 
-std::unique_ptr<Engine> Loaded() { return test::EngineWithImport("t.csv", test::DemoTransactions(600, 7)); }
-
 std::string Stepped(Engine* e, const std::string& request, int* steps) {
   *steps = 0;
   for (;;) {
@@ -26,13 +24,13 @@ std::string Stepped(Engine* e, const std::string& request, int* steps) {
 }  // namespace
 
 TEST_CASE("products part replenishment: the whole reply's intervals, a step at a time", "[engine][steps][products]") {
-  auto whole = Loaded();
+  auto whole = test::DemoEngine();
   for (const std::string& options : {std::string(), std::string(R"(,"min_intervals":3,"top":4)")}) {
     INFO(options);
     const Json all = Json::parse(whole->Call(R"({"op":"products")" + options + "}"));
     REQUIRE(all["ok"] == true);
     REQUIRE(!all["result"]["replenishment"].empty());
-    auto stepped = Loaded();
+    auto stepped = test::DemoEngine();
     int steps = 0;
     const std::string request = R"({"op":"products","part":"replenishment")" + options + "}";
     const Json part = Json::parse(Stepped(stepped.get(), request, &steps));
@@ -51,14 +49,14 @@ TEST_CASE("products part replenishment: the whole reply's intervals, a step at a
 }
 
 TEST_CASE("products part first_product: the whole reply's first products and journeys, in a step after the facts", "[engine][steps][products]") {
-  auto whole = Loaded();
+  auto whole = test::DemoEngine();
   for (const std::string& options : {std::string(), std::string(R"(,"top_journeys":3,"top":4)")}) {
     INFO(options);
     const Json all = Json::parse(whole->Call(R"({"op":"products")" + options + "}"));
     REQUIRE(all["ok"] == true);
     REQUIRE(all["result"]["first_product"].size() > 2);
     REQUIRE(all["result"]["journeys"].size() > 2);
-    auto stepped = Loaded();
+    auto stepped = test::DemoEngine();
     int steps = 0;
     const std::string request = R"({"op":"products","part":"first_product")" + options + "}";
     const Json part = Json::parse(Stepped(stepped.get(), request, &steps));
@@ -86,21 +84,21 @@ TEST_CASE("products part first_product: the whole reply's first products and jou
 namespace rapport {
 
 TEST_CASE("products part replenishment: the intervals are kept for the playbooks, and the playbooks' for it", "[engine][steps][products]") {
-  auto whole = Loaded();
+  auto whole = test::DemoEngine();
   const std::string part = R"({"op":"products","part":"replenishment","min_intervals":2})";
   const std::string playbooks = R"({"op":"playbooks","limit":20,"due_before":"+7d"})";
   const std::string custom = R"({"op":"playbooks","limit":20,"options":{"replenish_min_repeats":2}})";
   int steps = 0, alone = 0;
   {
     // The intervals first, then two playbooks runs of other minimums: the same replies as alone.
-    auto e = Loaded();
+    auto e = test::DemoEngine();
     CHECK(Stepped(e.get(), part, &alone) == whole->Call(part));
     CHECK(Stepped(e.get(), playbooks, &steps) == whole->Call(playbooks));
     CHECK(Stepped(e.get(), custom, &steps) == whole->Call(custom));
   }
   {
     // The playbooks first: the part then reads the intervals they left (one step).
-    auto e = Loaded();
+    auto e = test::DemoEngine();
     CHECK(Stepped(e.get(), playbooks, &steps) == whole->Call(playbooks));
     CHECK(Stepped(e.get(), part, &steps) == whole->Call(part));
     CHECK(steps == 1);
@@ -113,8 +111,8 @@ TEST_CASE("products part replenishment: the intervals are kept for the playbooks
 namespace rapport {
 
 TEST_CASE("products part replenishment: the intervals outlast the model fits' entries while their facts are kept", "[engine][steps][products]") {
-  auto whole = Loaded();
-  auto e = Loaded();
+  auto whole = test::DemoEngine();
+  auto e = test::DemoEngine();
   const std::string part = R"({"op":"products","part":"replenishment"})";
   int steps = 0, fit_steps = 0;
   CHECK(Stepped(e.get(), part, &steps) == whole->Call(part));

@@ -14,8 +14,6 @@ namespace rapport {
 namespace {
 
 // The demo store's generator (core/demo): 600 customers, the same on every run and platform.
-std::unique_ptr<Engine> Loaded() { return test::EngineWithImport("t.csv", test::DemoTransactions(600, 7)); }
-
 const std::string kPending = R"({"ok":true,"pending":true})";
 
 // Runs `request` a step at a time, calling `between` after each pending step; returns the final reply.
@@ -50,8 +48,8 @@ const std::vector<std::string> kRequests = {
 }  // namespace
 
 TEST_CASE("engine: every dashboard op a step at a time replies as Call does", "[engine][steps]") {
-  auto whole = Loaded();
-  auto stepped = Loaded();
+  auto whole = test::DemoEngine();
+  auto stepped = test::DemoEngine();
   for (const std::string& request : kRequests) {
     INFO(request);
     int steps = 0;
@@ -62,8 +60,8 @@ TEST_CASE("engine: every dashboard op a step at a time replies as Call does", "[
 }
 
 TEST_CASE("engine: the long ops take several steps, and other calls between them change nothing", "[engine][steps]") {
-  auto whole = Loaded();
-  auto stepped = Loaded();
+  auto whole = test::DemoEngine();
+  auto stepped = test::DemoEngine();
   // The overview's playbooks: the customer facts, the segment columns, the products' repurchase intervals,
   // then the run; the widget's model: its baskets, the weights' validation, then the model.
   for (const std::string request : {R"({"op":"playbooks","limit":0,"due_before":"+7d"})",
@@ -84,10 +82,10 @@ TEST_CASE("engine: the long ops take several steps, and other calls between them
 }
 
 TEST_CASE("engine: the products and the models' summary build the customer facts in a step of their own", "[engine][steps]") {
-  auto whole = Loaded();
+  auto whole = test::DemoEngine();
   for (const std::string request : {R"({"op":"products"})", R"({"op":"fit","model":"bgnbd"})"}) {
     INFO(request);
-    auto stepped = Loaded();
+    auto stepped = test::DemoEngine();
     int steps = 0;
     const std::string reply = Stepped(stepped.get(), request, &steps, [] {});
     CHECK(reply == whole->Call(request));
@@ -95,7 +93,7 @@ TEST_CASE("engine: the products and the models' summary build the customer facts
     // fit's steps, then the run.
     CHECK(steps >= (request.find("products") != std::string::npos ? 2 : 5));
     // With the facts kept (the overview's KPIs built them), the products are one step.
-    auto kept = Loaded();
+    auto kept = test::DemoEngine();
     Stepped(kept.get(), R"({"op":"kpis"})", &steps, [] {});
     if (request.find("products") != std::string::npos) {
       CHECK(Stepped(kept.get(), request, &steps, [] {}) == reply);
@@ -105,13 +103,13 @@ TEST_CASE("engine: the products and the models' summary build the customer facts
 }
 
 TEST_CASE("engine: a settings change between two steps gives the answer for the new settings", "[engine][steps]") {
-  auto e = Loaded();
+  auto e = test::DemoEngine();
   const std::string request = R"({"op":"playbooks","limit":20})";
   CHECK(e->CallStep(request) == kPending);
   REQUIRE(Json::parse(e->Call(R"({"op":"settings_set","settings":{"churn_window_days":60}})"))["ok"] == true);
   int steps = 0;
   const std::string reply = Stepped(e.get(), request, &steps, [] {});
-  auto fresh = Loaded();
+  auto fresh = test::DemoEngine();
   REQUIRE(Json::parse(fresh->Call(R"({"op":"settings_set","settings":{"churn_window_days":60}})"))["ok"] == true);
   CHECK(reply == fresh->Call(request));
 }
@@ -121,7 +119,7 @@ TEST_CASE("engine: a settings change between two steps gives the answer for the 
 namespace rapport {
 
 TEST_CASE("engine: the saved segments' list builds no segment columns while none is saved", "[engine][steps]") {
-  auto e = Loaded();
+  auto e = test::DemoEngine();
   int steps = 0;
   // None saved: one step, the date of the analysis (the columns' as_of), no columns built for it.
   const Json none = Json::parse(Stepped(e.get(), R"({"op":"segments"})", &steps, [] {}));

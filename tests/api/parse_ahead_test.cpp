@@ -120,13 +120,15 @@ TEST_CASE("ParseAhead: the fingerprint is the file's whichever thread hashes eac
 }
 
 TEST_CASE("ParseAhead: the parse thread hashes the chunks when the merge is the longer stage", "[parse_ahead]") {
-  // A merge of 2 ms a slice against a parse of a few microseconds a chunk: the parse thread waits far longer
-  // for the caller than the caller for it, so after the first chunks it hashes them (as in the engine's
-  // import, whose thread merges and stores); inline nothing is hashed by "the caller's thread".
+  // A merge of 10 ms a slice of 50 orders against a parse of well under a millisecond a slice (under ASan too,
+  // beside other test processes on a loaded machine: at 2 ms a slice of 13 orders the parse thread, kept off
+  // the CPU, could wait less than the caller): the parse thread waits far longer for the caller than the
+  // caller for it, so after the first chunks it hashes them (as in the engine's import, whose thread merges and
+  // stores); inline nothing is hashed by "the caller's thread".
   const std::string text = DemoExport(600, 32);
   FileFingerprint whole;
   whole.Update(text);
-  const Run slow = Parse(text, 2000, 13, ParseAhead::kThreaded, 2000);
+  const Run slow = Parse(text, 2000, 50, ParseAhead::kThreaded, 10000);
   REQUIRE(slow.status.ok());
   CHECK(slow.fingerprint == whole.Final());
   CAPTURE(slow.chunks, slow.caller_hashed);

@@ -21,8 +21,6 @@ namespace {
 
 // The demo store's generator (core/demo, purchases drawn from BG/NBD with seed 7): 600 customers, so every
 // model is identified and the figures are the same on every run and platform.
-std::unique_ptr<Engine> Loaded() { return test::EngineWithImport("t.csv", test::DemoTransactions(600, 7)); }
-
 Json Ok(Engine* e, const std::string& request) {
   Json reply = Json::parse(e->Call(request));
   INFO(reply.dump().substr(0, 400));
@@ -31,7 +29,7 @@ Json Ok(Engine* e, const std::string& request) {
 }
 
 TEST_CASE("predictions: a sorted page equals the same rows of the whole table sorted here", "[engine][models]") {
-  auto e = Loaded();
+  auto e = test::DemoEngine();
   const Json all = Ok(e.get(), R"({"op":"predictions","model":"bgnbd","format":"rows"})");
   const Json& rows = all["rows"];
   REQUIRE(rows.size() == all["customers"].get<size_t>());
@@ -81,7 +79,7 @@ TEST_CASE("predictions: a sorted page equals the same rows of the whole table so
 }
 
 TEST_CASE("predictions: fit, predictions and a settings change agree with a fresh engine", "[engine][models]") {
-  auto e = Loaded();
+  auto e = test::DemoEngine();
   const Json fit = Ok(e.get(), R"({"op":"fit"})");
   const Json page = Ok(e.get(), R"({"op":"predictions","offset":0,"limit":5})");
   CHECK(page["model"]["model"] == fit["best"]);
@@ -90,13 +88,13 @@ TEST_CASE("predictions: fit, predictions and a settings change agree with a fres
   Ok(e.get(), R"({"op":"settings_set","settings":{"model_unit":"day"}})");
   const Json after = Ok(e.get(), R"({"op":"fit"})");
   CHECK(after["unit"] == "day");
-  auto fresh = Loaded();
+  auto fresh = test::DemoEngine();
   Ok(fresh.get(), R"({"op":"settings_set","settings":{"model_unit":"day"}})");
   CHECK(Ok(fresh.get(), R"({"op":"fit"})") == after);
 }
 
 TEST_CASE("engine: customer facts are shared by the ops and outlive a settings change, answers as a fresh engine's", "[engine]") {
-  auto e = Loaded();
+  auto e = test::DemoEngine();
   // The KPIs, funnel and flow read one build of the facts per (as_of, currency); a settings change keeps it
   // (the facts depend on neither the churn window nor any other setting) and the answers are still exactly
   // those of an engine that never kept anything.
@@ -110,7 +108,7 @@ TEST_CASE("engine: customer facts are shared by the ops and outlive a settings c
   CHECK(kpis_after == kpis);  // the KPIs do not read the churn window
   CHECK(funnel_after["settings"]["churn_window_days"] == 60);
   CHECK(funnel_after["stages"] != funnel["stages"]);  // a shorter window lapses more customers
-  auto fresh = Loaded();
+  auto fresh = test::DemoEngine();
   Ok(fresh.get(), R"({"op":"settings_set","settings":{"churn_window_days":60}})");
   CHECK(Ok(fresh.get(), R"({"op":"funnel"})") == funnel_after);
   CHECK(Ok(fresh.get(), R"({"op":"funnel_flow"})") == flow_after);
@@ -124,7 +122,7 @@ TEST_CASE("engine: customer facts are shared by the ops and outlive a settings c
 }
 
 TEST_CASE("engine: an image opened without a copy, and viewed without one", "[engine]") {
-  auto e = Loaded();
+  auto e = test::DemoEngine();
   auto image = e->SerializeImage();
   REQUIRE(image.ok());
   CHECK(e->ImageView().empty());  // OpenMemory is not held as one image: Serialize is the way then

@@ -12,8 +12,6 @@
 namespace rapport {
 namespace {
 
-std::unique_ptr<Engine> Loaded() { return test::EngineWithImport("t.csv", test::DemoTransactions(400, 11)); }
-
 Json Call(Engine* e, const Json& request) {
   Json reply = Json::parse(e->Call(request.dump()));
   INFO(reply.dump().substr(0, 400));
@@ -27,7 +25,7 @@ std::vector<uint32_t> RowIds(const Json& result) {
 }
 
 TEST_CASE("segment: rows a page at a time equal the whole list, in ascending id", "[api][segment]") {
-  auto e = Loaded();
+  auto e = test::DemoEngine(400, 11);
   const Json all = Call(e.get(), Json{{"op", "segment"}, {"rule", "orders >= 1"}, {"limit", 1000000}})["result"];
   const std::vector<uint32_t> whole = RowIds(all);
   REQUIRE(whole.size() == all["members"].get<size_t>());
@@ -48,7 +46,7 @@ TEST_CASE("segment: rows a page at a time equal the whole list, in ascending id"
 }
 
 TEST_CASE("segment: rows sorted by a column, each page the next slice of the whole sorted list", "[api][segment]") {
-  auto e = Loaded();
+  auto e = test::DemoEngine(400, 11);
   for (const char* key : {"net_spend", "orders", "last_order_date", "email", "id"}) {
     for (bool desc : {false, true}) {
       INFO(key << (desc ? " desc" : " asc"));

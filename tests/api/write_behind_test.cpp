@@ -8,6 +8,7 @@
 #include "workspace/batch_builder.h"
 #include "core/api/write_behind.h"
 #include "demo/demo_export.h"
+#include "import/sliced_import_util.h"
 #include "core/import/parse.h"
 #include "core/workspace/merge.h"
 #include "core/workspace/store.h"
@@ -22,12 +23,6 @@ ImportRecord Record(uint32_t id) {
   r.format = "shopify_orders";
   r.imported_at = "2026-01-01T00:00:00Z";
   return r;
-}
-
-Workspace Reloaded(Store* store) {
-  Workspace w;
-  REQUIRE(store->Load(&w).ok());
-  return w;
 }
 
 // `text` merged in slices of `slice_orders` orders and written through `writer` (nullptr: Store::WriteSlice).
@@ -74,7 +69,7 @@ TEST_CASE("write behind: the captured rows store what WriteSlice stores, threade
   REQUIRE(expected.imports.size() == 3);
   CHECK(expected.imports[1].customers_merged > 0);
   CHECK(expected.imports[1].rows_rejected >= 2);
-  const Workspace stored = Reloaded(expected_store->get());
+  const Workspace stored = test::Reloaded(expected_store->get());
   test::RequireSameWorkspace(stored, expected);
 
   for (WriteBehind::Mode mode : {WriteBehind::kThreaded, WriteBehind::kInline}) {
@@ -86,7 +81,7 @@ TEST_CASE("write behind: the captured rows store what WriteSlice stores, threade
       ImportSliced(store->get(), &writer, &w, id, id == 1 ? first : second, 30);
     }
     test::RequireSameWorkspace(w, expected);
-    test::RequireSameWorkspace(Reloaded(store->get()), stored);
+    test::RequireSameWorkspace(test::Reloaded(store->get()), stored);
   }
 }
 
@@ -106,7 +101,7 @@ TEST_CASE("write behind: CaptureSlice records every row, and WriteRows writes th
   REQUIRE((*store)->BeginAppend().ok());
   REQUIRE((*store)->WriteRows(rows).ok());
   REQUIRE((*store)->CommitAppend(r).ok());
-  test::RequireSameWorkspace(Reloaded(store->get()), w);
+  test::RequireSameWorkspace(test::Reloaded(store->get()), w);
 }
 
 TEST_CASE("write behind: a failed write is returned by the next call and the caller rolls back", "[write_behind]") {
@@ -116,7 +111,7 @@ TEST_CASE("write behind: a failed write is returned by the next call and the cal
     REQUIRE(store.ok());
     Workspace w;
     ImportSliced(store->get(), nullptr, &w, 1, first, 1000);
-    const Workspace before = Reloaded(store->get());
+    const Workspace before = test::Reloaded(store->get());
 
     ParseSession session("orders.csv", {});
     MergeTotals totals;
@@ -146,7 +141,7 @@ TEST_CASE("write behind: a failed write is returned by the next call and the cal
     }
     (*store)->AbortAppend();
     REQUIRE((*store)->Exec("DROP TRIGGER IF EXISTS temp.boom").ok());
-    test::RequireSameWorkspace(Reloaded(store->get()), before);
+    test::RequireSameWorkspace(test::Reloaded(store->get()), before);
   }
 }
 

@@ -48,4 +48,10 @@ inline std::unique_ptr<Engine> EngineWithImport(const std::string& file_name, co
   return std::move(*e);
 }
 
+// The small store most engine tests share: the demo generator's transactions of `customers` customers (seed
+// `seed`) in a new in-memory workspace.
+inline std::unique_ptr<Engine> DemoEngine(uint32_t customers = 600, uint64_t seed = 7) {
+  return EngineWithImport("t.csv", DemoTransactions(customers, seed));
+}
+
 }  // namespace rapport::test

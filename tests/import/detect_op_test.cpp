@@ -23,7 +23,7 @@ Json CallError(Engine* e, const Json& request) {
   return reply["error"];
 }
 
-Result<ImportRecord> ImportFixture(Engine* e, const std::string& name, const ImportOptions& options = {}) {
+Result<ImportRecord> ImportAtOnce(Engine* e, const std::string& name, const ImportOptions& options = {}) {
   const std::string text = test::ReadAll(test::Fixture(name));
   Status s = e->BeginImport(name, options, text.size(), "2026-01-01T00:00:00Z");
   if (!s.ok()) return s;
@@ -153,12 +153,12 @@ TEST_CASE("WooCommerce: orders and customers reports join by name only when aske
     auto engine = Engine::OpenMemory();
     REQUIRE(engine.ok());
     Engine* e = engine->get();
-    Result<ImportRecord> orders = ImportFixture(e, "woocommerce_analytics_orders.csv");
+    Result<ImportRecord> orders = ImportAtOnce(e, "woocommerce_analytics_orders.csv");
     REQUIRE(orders.ok());
     CHECK(orders->format == "woocommerce_orders");
     CHECK(orders->orders_added == 5);
     CHECK(orders->customers_added == 0);
-    Result<ImportRecord> customers = ImportFixture(e, "woocommerce_customers.csv");
+    Result<ImportRecord> customers = ImportAtOnce(e, "woocommerce_customers.csv");
     REQUIRE(customers.ok());
     CHECK(customers->customers_added == 4);
   }
@@ -167,11 +167,11 @@ TEST_CASE("WooCommerce: orders and customers reports join by name only when aske
     auto engine = Engine::OpenMemory();
     REQUIRE(engine.ok());
     Engine* e = engine->get();
-    REQUIRE(ImportFixture(e, "woocommerce_customers.csv").ok());
+    REQUIRE(ImportAtOnce(e, "woocommerce_customers.csv").ok());
     const size_t before = e->workspace().customers.size();
     ImportOptions options;
     options.mapping.customer = "Customer";
-    Result<ImportRecord> orders = ImportFixture(e, "woocommerce_analytics_orders.csv", options);
+    Result<ImportRecord> orders = ImportAtOnce(e, "woocommerce_analytics_orders.csv", options);
     REQUIRE(orders.ok());
     // Ann joins; Bob Jones is ambiguous in the report, so he and Eve Stone become name-only customers.
     CHECK(orders->customers_added == 2);

@@ -14,8 +14,6 @@
 namespace rapport {
 namespace {
 
-std::unique_ptr<Engine> Loaded() { return test::EngineWithImport("t.csv", test::DemoTransactions(600, 7)); }
-
 const std::string kPending = R"({"ok":true,"pending":true})";
 
 std::string Stepped(Engine* e, const std::string& request, int* steps) {
@@ -43,7 +41,7 @@ std::string First(const std::string& request) { return request.substr(0, request
 }  // namespace
 
 TEST_CASE("segment first: rules of the facts' columns answer before the other columns, with the same reply", "[segment][steps]") {
-  auto whole = Loaded();
+  auto whole = test::DemoEngine();
   for (const std::string request : {
            R"j({"op":"segment","rule":"orders >= 2","limit":100})j",
            R"j({"op":"segment","rule":"orders >= 2","limit":100,"offset":100,"sort":"net_spend","desc":true})j",
@@ -51,7 +49,7 @@ TEST_CASE("segment first: rules of the facts' columns answer before the other co
            R"j({"op":"segment","rule":"days_since_last_order < 200 OR aov >= 50 BUT NOT ordered_between(2024-01-01, 2024-06-30)","limit":5,"sort":"last_order_date"})j",
            R"j({"op":"segment","rule":"first_order_date >= 2024-01-01 AND days_since_first_order > 30","limit":5,"sort":"email"})j"}) {
     INFO(request);
-    auto stepped = Loaded();
+    auto stepped = test::DemoEngine();
     int first_steps = 0, steps = 0;
     bool pending = false;
     const std::string early = Without(Stepped(stepped.get(), First(request), &first_steps), &pending);
@@ -70,8 +68,8 @@ TEST_CASE("segment first: rules of the facts' columns answer before the other co
 
 TEST_CASE("segment first: fewer steps than the whole columns take", "[segment][steps]") {
   const std::string request = R"j({"op":"segment","rule":"orders >= 2","limit":100})j";
-  auto a = Loaded();
-  auto b = Loaded();
+  auto a = test::DemoEngine();
+  auto b = test::DemoEngine();
   int first_steps = 0, whole_steps = 0;
   Stepped(a.get(), First(request), &first_steps);
   Stepped(b.get(), request, &whole_steps);
@@ -79,12 +77,12 @@ TEST_CASE("segment first: fewer steps than the whole columns take", "[segment][s
 }
 
 TEST_CASE("segment first: a rule that needs the other columns waits for them", "[segment][steps]") {
-  auto whole = Loaded();
+  auto whole = test::DemoEngine();
   for (const std::string request : {R"j({"op":"segment","rule":"stage = \"loyal\" AND orders >= 2","limit":10})j",
                                     R"j({"op":"segment","rule":"bought(\"a\") OR orders > 3","limit":10})j",
                                     R"j({"op":"segment","rule":"orders >= 2","limit":10,"history":3})j"}) {
     INFO(request);
-    auto stepped = Loaded();
+    auto stepped = test::DemoEngine();
     int steps = 0;
     bool pending = true;
     CHECK(Without(Stepped(stepped.get(), First(request), &steps), &pending) == whole->Call(request));
@@ -114,13 +112,13 @@ TEST_CASE("segment first: which rules the facts' columns suffice for", "[segment
 namespace rapport {
 
 TEST_CASE("playbooks describe: each playbook's rule and timing before the run, as the run gives them", "[segment][steps]") {
-  auto whole = Loaded();
+  auto whole = test::DemoEngine();
   for (const std::string& options :
        {std::string(), std::string(R"j(,"options":{"priority":["winback","loyalty_upgrade","cross_sell"],"tiers":[{"name":"Gold","min_spend":250}],"recovery_days":10})j")}) {
     INFO(options);
     const Json run = Json::parse(whole->Call(R"j({"op":"playbooks","limit":0)j" + options + "}"));
     REQUIRE(run["ok"] == true);
-    auto fresh = Loaded();
+    auto fresh = test::DemoEngine();
     // One step on an engine that has built nothing: no segment columns, no run.
     const std::string reply = fresh->CallStep(R"j({"op":"playbooks","describe":true)j" + options + "}");
     const Json described = Json::parse(reply);

@@ -42,7 +42,7 @@ SegmentContext BuildSegmentContext(const Workspace& ws, const Settings& settings
 
 // The parts of a build (SegmentContextBuilder::Run), in order: the facts (constructor), their columns, the
 // customer fields and tags, the order lines (where each order's go; the lines; by product and the categories),
-// the feedback, RFM, the funnel stage.
+// the feedback, RFM (its rankings a Run each: RfmBuilder), the funnel stage.
 constexpr int kSegmentParts = 9;
 
 struct SegmentContextBuilder::State {
@@ -57,6 +57,7 @@ struct SegmentContextBuilder::State {
   std::vector<uint32_t> kept, at;
   uint32_t total = 0;
   size_t next_order = 0;  // the lines' part: the next order to copy
+  std::shared_ptr<AnalysesUnderWay> analyses;  // RFM's part, between its pieces (AttachAnalysesPart0Step)
 };
 
 SegmentContextBuilder::SegmentContextBuilder(const Workspace& ws, const Settings& settings, int32_t as_of_day,
@@ -337,7 +338,7 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
             options.models ? "is not available until the customer-base models (core/model) are part of this build"
                            : "is not available for past dates (models are fitted at the analysis date only)";
       }
-      AttachAnalysesPart(&ctx, ws, settings, options, 0);
+      if (!AttachAnalysesPart0Step(&ctx, ws, settings, options, &s.analyses)) return;  // this part again
       break;
     }
     case 8:

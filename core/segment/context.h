@@ -123,7 +123,7 @@ class SegmentContextBuilder {
   SegmentContextBuilder& operator=(const SegmentContextBuilder&) = delete;
   bool done() const;
   // One part; the order lines' copy (a pass over the orders) takes several, `orders_per_run` orders each.
-  void Run(size_t orders_per_run = size_t{1} << 21);
+  void Run(size_t orders_per_run = size_t{1} << 20);  // 2^21 took ~0.2 s natively at ws1m's 5.6 M orders
   SegmentContext Result();  // runs what is left first; once
   // The columns from the customer facts (orders, net_spend, aov, the first and last order dates and the days
   // since) are built once the first Run has run: from then on a rule that reads only those

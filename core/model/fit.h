@@ -69,7 +69,8 @@ Result<FitResult> FitCountModel(ModelKind model, const Patterns& patterns, const
 // FitCountModel a few optimiser iterations at a time (the engine runs a fit as steps, core/api/cache.h; at a
 // million customers a fit is about a second natively): the constructor scales and indexes the patterns and
 // evaluates the start; each Run does up to `iterations` BFGS iterations, or starts the next run of a fallback,
-// or (the last) computes the standard errors. The result is FitCountModel's however the runs are split.
+// or (the last few, one a Run) a row of the Hessian behind the standard errors. The result is FitCountModel's
+// however the runs are split.
 // Holds its own copy of the patterns; not copyable (its objective refers to them).
 class CountModelFitter {
  public:
@@ -83,7 +84,7 @@ class CountModelFitter {
   const Result<FitResult>& result() const { return result_; }
 
  private:
-  enum class Phase { kFirst, kFiniteDifferences, kNelderMead, kDone };
+  enum class Phase { kFirst, kFiniteDifferences, kNelderMead, kStandardErrors, kDone };
   void Fail(Status status);
 
   ModelKind model_;
@@ -105,6 +106,10 @@ class CountModelFitter {
   std::unique_ptr<Minimizer> minimizer_;
   int earlier_evaluations_ = 0;  // of the runs before this one
   FitResult fit_;
+  // kStandardErrors: the Hessian at the optimum a row a Run (optimizer.h HessianRow).
+  std::vector<double> se_theta_, se_hessian_;
+  size_t se_row_ = 0;
+  double se_f0_ = 0.0;
   Result<FitResult> result_ = InternalError("fit: not finished");
 };
 // FitGammaGamma a few optimiser iterations at a time (the engine's steps, core/api/cache.h), as

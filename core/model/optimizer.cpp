@@ -317,51 +317,61 @@ OptimizerResult Minimize(const Objective& f, std::vector<double> theta0, const O
   return m.result();
 }
 
-std::vector<double> Hessian(const Objective& f, const std::vector<double>& theta, bool analytic_gradient) {
+void HessianRow(const Objective& f, const std::vector<double>& theta, bool analytic_gradient, double f0, size_t row,
+                std::vector<double>* hessian) {
   const size_t n = theta.size();
-  std::vector<double> h(n * n, 0.0);
+  std::vector<double>& h = *hessian;
   std::vector<double> p = theta;
   if (analytic_gradient) {
     const double step = 1e-5;
     std::vector<double> up(n), down(n);
-    for (size_t k = 0; k < n; ++k) {
-      p[k] = theta[k] + step;
-      f(p, &up);
-      p[k] = theta[k] - step;
-      f(p, &down);
-      p[k] = theta[k];
-      for (size_t j = 0; j < n; ++j) h[k * n + j] = (up[j] - down[j]) / (2.0 * step);
-    }
-  } else {
-    const double step = 1e-4;
-    const double f0 = f(theta, nullptr);
-    for (size_t i = 0; i < n; ++i) {
-      for (size_t j = i; j < n; ++j) {
-        if (i == j) {
-          p[i] = theta[i] + step;
-          const double up = f(p, nullptr);
-          p[i] = theta[i] - step;
-          const double down = f(p, nullptr);
-          p[i] = theta[i];
-          h[i * n + i] = (up - 2.0 * f0 + down) / (step * step);
-        } else {
-          double v[4];
-          const int si[4] = {1, 1, -1, -1}, sj[4] = {1, -1, 1, -1};
-          for (int c = 0; c < 4; ++c) {
-            p[i] = theta[i] + si[c] * step;
-            p[j] = theta[j] + sj[c] * step;
-            v[c] = f(p, nullptr);
-          }
-          p[i] = theta[i];
-          p[j] = theta[j];
-          h[i * n + j] = h[j * n + i] = (v[0] - v[1] - v[2] + v[3]) / (4.0 * step * step);
-        }
+    const size_t k = row;
+    p[k] = theta[k] + step;
+    f(p, &up);
+    p[k] = theta[k] - step;
+    f(p, &down);
+    p[k] = theta[k];
+    for (size_t j = 0; j < n; ++j) h[k * n + j] = (up[j] - down[j]) / (2.0 * step);
+    return;
+  }
+  const double step = 1e-4;
+  const size_t i = row;
+  for (size_t j = i; j < n; ++j) {
+    if (i == j) {
+      p[i] = theta[i] + step;
+      const double up = f(p, nullptr);
+      p[i] = theta[i] - step;
+      const double down = f(p, nullptr);
+      p[i] = theta[i];
+      h[i * n + i] = (up - 2.0 * f0 + down) / (step * step);
+    } else {
+      double v[4];
+      const int si[4] = {1, 1, -1, -1}, sj[4] = {1, -1, 1, -1};
+      for (int c = 0; c < 4; ++c) {
+        p[i] = theta[i] + si[c] * step;
+        p[j] = theta[j] + sj[c] * step;
+        v[c] = f(p, nullptr);
       }
+      p[i] = theta[i];
+      p[j] = theta[j];
+      h[i * n + j] = h[j * n + i] = (v[0] - v[1] - v[2] + v[3]) / (4.0 * step * step);
     }
   }
+}
+
+void SymmetrizeHessian(size_t n, std::vector<double>* hessian) {
+  std::vector<double>& h = *hessian;
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = i + 1; j < n; ++j) h[i * n + j] = h[j * n + i] = 0.5 * (h[i * n + j] + h[j * n + i]);
   }
+}
+
+std::vector<double> Hessian(const Objective& f, const std::vector<double>& theta, bool analytic_gradient) {
+  const size_t n = theta.size();
+  std::vector<double> h(n * n, 0.0);
+  const double f0 = analytic_gradient ? 0.0 : f(theta, nullptr);
+  for (size_t row = 0; row < n; ++row) HessianRow(f, theta, analytic_gradient, f0, row, &h);
+  SymmetrizeHessian(n, &h);
   return h;
 }
 

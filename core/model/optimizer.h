@@ -88,6 +88,12 @@ std::vector<double> Gradient(const Objective& f, const std::vector<double>& thet
 // The Hessian of f at θ (row-major n×n, symmetrised): central differences of the analytic gradient
 // (h = 1e-5) or second differences of f (h = 1e-4).
 std::vector<double> Hessian(const Objective& f, const std::vector<double>& theta, bool analytic_gradient);
+// Hessian a row at a time (a fit's standard errors over several engine steps, core/model/fit.h): `h` n×n
+// zeros, HessianRow for each row in order (f0 = f(θ) when !analytic_gradient, unused otherwise), then
+// SymmetrizeHessian: the same matrix as Hessian, to the bit.
+void HessianRow(const Objective& f, const std::vector<double>& theta, bool analytic_gradient, double f0, size_t row,
+                std::vector<double>* h);
+void SymmetrizeHessian(size_t n, std::vector<double>* h);
 
 // Inverts a symmetric positive-definite n×n matrix in place (Gauss-Jordan with partial pivoting).
 // Returns false when it is singular or not positive definite.

@@ -640,6 +640,45 @@ std::vector<PlaybookSummary> DescribePlaybooks(const PlaybookOptions& opt, const
   return out;
 }
 
+namespace {
+
+// Orders the actions by (due day, customer). A customer holds at most one action (AssignPlaybooks' priority),
+// so the customers taken in id order and dealt into their due days' runs (a counting sort) give that order
+// without a comparison sort of the actions (~1 M of them at 1,000,000 customers: the sort was most of the run).
+// Due days spread over 2^22 days or more fall back to the sort.
+void SortByDueDayThenCustomer(size_t customers, std::vector<NextAction>* actions) {
+  auto by_day_then_customer = [](const NextAction& a, const NextAction& b) {
+    return a.due_day != b.due_day ? a.due_day < b.due_day : a.customer < b.customer;
+  };
+  if (actions->empty()) return;
+  int32_t lo = (*actions)[0].due_day, hi = lo;
+  for (const NextAction& a : *actions) {
+    lo = std::min(lo, a.due_day);
+    hi = std::max(hi, a.due_day);
+  }
+  if (static_cast<int64_t>(hi) - lo >= (int64_t{1} << 22)) {
+    std::sort(actions->begin(), actions->end(), by_day_then_customer);
+    return;
+  }
+  std::vector<uint32_t> of_customer(customers, UINT32_MAX);  // the action's index
+  std::vector<uint32_t> at(static_cast<size_t>(hi - lo) + 2, 0);  // each day's first place
+  for (uint32_t i = 0; i < actions->size(); ++i) {
+    const NextAction& a = (*actions)[i];
+    of_customer[a.customer] = i;
+    ++at[static_cast<size_t>(a.due_day - lo) + 1];
+  }
+  for (size_t d = 1; d < at.size(); ++d) at[d] += at[d - 1];
+  std::vector<NextAction> sorted(actions->size());
+  for (size_t c = 0; c < customers; ++c) {
+    if (of_customer[c] == UINT32_MAX) continue;
+    const NextAction& a = (*actions)[of_customer[c]];
+    sorted[at[static_cast<size_t>(a.due_day - lo)]++] = a;
+  }
+  actions->swap(sorted);
+}
+
+}  // namespace
+
 PlaybookResult AssignPlaybooks(const SegmentContext& ctx, const PlaybookOptions& opt,
                                const std::vector<const PlaybookCandidates*>& parts) {
   PlaybookResult result;
@@ -674,9 +713,7 @@ PlaybookResult AssignPlaybooks(const SegmentContext& ctx, const PlaybookOptions&
     DescribePlaybook(opt, currency, &summary);
     result.playbooks.push_back(std::move(summary));
   }
-  std::sort(result.actions.begin(), result.actions.end(), [](const NextAction& a, const NextAction& b) {
-    return a.due_day != b.due_day ? a.due_day < b.due_day : a.customer < b.customer;
-  });
+  SortByDueDayThenCustomer(n, &result.actions);
   return result;
 }
 

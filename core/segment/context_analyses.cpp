@@ -115,12 +115,49 @@ void AttachAnalyses(SegmentContext* ctx, const Workspace& workspace, const Setti
   AttachAnalysesPart(ctx, workspace, settings, options, 1);
 }
 
-void AttachAnalysesPart(SegmentContext* ctx, const Workspace& workspace, const Settings& settings,
-                        const SegmentContextOptions& options, int part) {
+namespace {
+
+// Part 0 with its RFM result: the models' state, the RFM columns.
+void AttachModelsAndRfm(SegmentContext* ctx, const Workspace& workspace, const Settings& settings,
+                        const SegmentContextOptions& options, const RfmResult& rfm) {
   const size_t n = ctx->customers;
   const double missing = std::numeric_limits<double>::quiet_NaN();
+  if (options.models && options.eager_models) {
+    AttachModels(ctx, workspace, settings);
+  } else if (options.models) {
+    ctx->models_pending = true;
+  }
+
+  // RFM scores and named segment (customers without a counted order have none).
+  std::vector<double> r(n, missing), f(n, missing), m(n, missing), fm(n, missing);
+  std::vector<uint8_t> segment(n, kNoEnum);
+  for (size_t c = 0; c < n && c < rfm.segment.size(); ++c) {
+    if (rfm.segment[c] == RfmSegment::kNone) continue;
+    r[c] = rfm.r[c];
+    f[c] = rfm.f[c];
+    m[c] = rfm.m[c];
+    fm[c] = RoundedFm(rfm.f[c], rfm.m[c]);
+    segment[c] = EnumCode(FieldId::kRfmSegment, RfmSegmentName(rfm.segment[c]));
+  }
+  SetNumberColumn(ctx, FieldId::kRfmR, std::move(r));
+  SetNumberColumn(ctx, FieldId::kRfmF, std::move(f));
+  SetNumberColumn(ctx, FieldId::kRfmM, std::move(m));
+  SetNumberColumn(ctx, FieldId::kRfmFm, std::move(fm));
+  SetEnumColumn(ctx, FieldId::kRfmSegment, std::move(segment));
+}
+
+}  // namespace
+
+struct AnalysesUnderWay {
+  AnalysesUnderWay(const Workspace& workspace, const CustomerFacts& facts) : rfm(workspace, facts) {}
+  RfmBuilder rfm;
+};
+
+void AttachAnalysesPart(SegmentContext* ctx, const Workspace& workspace, const Settings& settings,
+                        const SegmentContextOptions& options, int part) {
   if (part == 1) {
     // Funnel stage, with the context's analysis date.
+    const size_t n = ctx->customers;
     Settings s = settings;
     s.as_of_day = ctx->as_of_day;
     const FunnelResult funnel = ComputeFunnelFromFacts(workspace, s, ctx->facts());
@@ -132,31 +169,18 @@ void AttachAnalysesPart(SegmentContext* ctx, const Workspace& workspace, const S
     SetEnumColumn(ctx, FieldId::kStage, std::move(stage));
     return;
   }
-  if (options.models && options.eager_models) {
-    AttachModels(ctx, workspace, settings);
-  } else if (options.models) {
-    ctx->models_pending = true;
-  }
+  AttachModelsAndRfm(ctx, workspace, settings, options, ComputeRfmFromFacts(workspace, ctx->facts()));
+}
 
-  // RFM scores and named segment (customers without a counted order have none).
-  {
-    const RfmResult rfm = ComputeRfmFromFacts(workspace, ctx->facts());
-    std::vector<double> r(n, missing), f(n, missing), m(n, missing), fm(n, missing);
-    std::vector<uint8_t> segment(n, kNoEnum);
-    for (size_t c = 0; c < n && c < rfm.segment.size(); ++c) {
-      if (rfm.segment[c] == RfmSegment::kNone) continue;
-      r[c] = rfm.r[c];
-      f[c] = rfm.f[c];
-      m[c] = rfm.m[c];
-      fm[c] = RoundedFm(rfm.f[c], rfm.m[c]);
-      segment[c] = EnumCode(FieldId::kRfmSegment, RfmSegmentName(rfm.segment[c]));
-    }
-    SetNumberColumn(ctx, FieldId::kRfmR, std::move(r));
-    SetNumberColumn(ctx, FieldId::kRfmF, std::move(f));
-    SetNumberColumn(ctx, FieldId::kRfmM, std::move(m));
-    SetNumberColumn(ctx, FieldId::kRfmFm, std::move(fm));
-    SetEnumColumn(ctx, FieldId::kRfmSegment, std::move(segment));
-  }
+bool AttachAnalysesPart0Step(SegmentContext* ctx, const Workspace& workspace, const Settings& settings,
+                             const SegmentContextOptions& options, std::shared_ptr<AnalysesUnderWay>* under_way) {
+  if (!*under_way) *under_way = std::make_shared<AnalysesUnderWay>(workspace, ctx->facts());
+  RfmBuilder& rfm = (*under_way)->rfm;
+  rfm.Run();
+  if (!rfm.done()) return false;
+  AttachModelsAndRfm(ctx, workspace, settings, options, rfm.Result());
+  under_way->reset();
+  return true;
 }
 
 }  // namespace rapport

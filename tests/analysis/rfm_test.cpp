@@ -154,3 +154,43 @@ TEST_CASE("rfm: quintile scores equal a full sort for small stores and wide valu
     }
   }
 }
+
+// RfmBuilder (the engine's steps): the customers and R, then F, then M, then the grid and the segments, a Run
+// each; the result is ComputeRfmFromFacts's, every field.
+TEST_CASE("rfm: a part at a time, the same result as in one call", "[analysis][rfm]") {
+  for (uint32_t customers : {0u, 1u, 7u, 3000u}) {
+    CAPTURE(customers);
+    WorkspaceBuilder b;
+    rapport::test::GenerateStore(&b, customers, 5);
+    const Workspace& ws = b.workspace();
+    const CustomerFacts facts = BuildCustomerFacts(ws, ws.LatestValidOrderDay(), kNoId);
+    const RfmResult one = ComputeRfmFromFacts(ws, facts);
+    RfmBuilder parts(ws, facts);
+    int runs = 0;
+    while (!parts.done()) {
+      CHECK(parts.Run(1) == std::max<size_t>(facts.size(), 1));
+      ++runs;
+    }
+    CHECK(runs == 4);
+    CHECK(parts.Run(1) == 0);
+    const RfmResult& stepped = parts.Result();
+    CHECK(stepped.as_of_day == one.as_of_day);
+    CHECK(stepped.currency == one.currency);
+    CHECK(stepped.customers == one.customers);
+    CHECK(stepped.net_cents == one.net_cents);
+    CHECK(stepped.recency_days == one.recency_days);
+    CHECK(stepped.r == one.r);
+    CHECK(stepped.f == one.f);
+    CHECK(stepped.m == one.m);
+    CHECK(stepped.segment == one.segment);
+    CHECK(stepped.grid == one.grid);
+    REQUIRE(stepped.segments.size() == one.segments.size());
+    for (size_t i = 0; i < one.segments.size(); ++i) {
+      CHECK(stepped.segments[i].customers == one.segments[i].customers);
+      CHECK(stepped.segments[i].net_cents == one.segments[i].net_cents);
+      CHECK(stepped.segments[i].median_recency_days == one.segments[i].median_recency_days);
+      CHECK(stepped.segments[i].median_frequency == one.segments[i].median_frequency);
+      CHECK(stepped.segments[i].share_customers == one.segments[i].share_customers);
+    }
+  }
+}

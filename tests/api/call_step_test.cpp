@@ -102,6 +102,33 @@ TEST_CASE("engine: the products and the models' summary build the customer facts
   }
 }
 
+TEST_CASE("engine: RFM's rankings take a step each after the facts, and the analysis is kept for its date", "[engine][steps]") {
+  auto whole = Loaded();
+  auto e = Loaded();
+  int steps = 0;
+  Stepped(e.get(), R"({"op":"kpis"})", &steps, [] {});  // the facts kept, as the overview leaves them
+  const std::string request = R"({"op":"rfm","segment":"Champions","limit":5})";
+  const std::string rule = R"({"op":"segment","rule":"rfm_segment = \"Champions\" OR rfm_f >= 4","limit":5})";
+  // Between the steps: the segment columns' RFM, built a ranking a step too (another RfmBuilder).
+  int rule_steps = 0;
+  const std::string reply = Stepped(e.get(), request, &steps, [&] {
+    CHECK(Stepped(e.get(), rule, &rule_steps, [] {}) == whole->Call(rule));
+  });
+  CHECK(reply == whole->Call(request));
+  CHECK(steps == 4);  // the customers and R, F, M, the grid and the segments
+  // Kept: one step, and outliving a settings change that leaves its date and currency.
+  CHECK(Stepped(e.get(), R"({"op":"rfm"})", &steps, [] {}) == whole->Call(R"({"op":"rfm"})"));
+  CHECK(steps == 1);
+  for (const std::string set : {R"({"op":"settings_set","settings":{"churn_window_days":60}})",
+                                R"({"op":"settings_set","settings":{"as_of":"2024-06-30"}})"}) {
+    INFO(set);
+    REQUIRE(Json::parse(e->Call(set))["ok"] == true);
+    REQUIRE(Json::parse(whole->Call(set))["ok"] == true);
+    CHECK(Stepped(e.get(), request, &steps, [] {}) == whole->Call(request));
+    CHECK(Stepped(e.get(), rule, &steps, [] {}) == whole->Call(rule));
+  }
+}
+
 TEST_CASE("engine: a settings change between two steps gives the answer for the new settings", "[engine][steps]") {
   auto e = test::DemoEngine();
   const std::string request = R"({"op":"playbooks","limit":20})";

@@ -210,6 +210,16 @@ TEST_CASE("Fit: a fit run a few iterations at a time (the engine's steps) is Fit
       const FitResult& stepped = fitter.result().value();
       CHECK(runs > whole->iterations / per_run);
       CheckSameFit(stepped, *whole);
+      // The standard errors' Hessian a row a Run: four Runs more than a fit without them.
+      FitOptions no_se;
+      no_se.standard_errors = false;
+      CountModelFitter bare(m, p, no_se);
+      int bare_runs = 1;
+      while (!bare.Run(per_run)) ++bare_runs;
+      CHECK(runs == bare_runs + 4);
+      REQUIRE(bare.result().ok());
+      CHECK(bare.result()->se.empty());
+      CHECK(bare.result()->params == stepped.params);
     }
   }
   // A failure comes the same way: at once, done.

@@ -2,6 +2,7 @@
 // determinism and share) and lift on a simulated campaign with a known effect.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -11,6 +12,7 @@
 #include "core/playbook/playbooks.h"
 #include "core/util/random.h"
 #include "core/util/text.h"
+#include "segment/segment_fixture.h"
 
 namespace rapport {
 namespace {
@@ -213,6 +215,41 @@ TEST_CASE("playbooks: the cross-sell candidates a part at a time are the one cal
       CHECK(stepped[i].ref == one[i].ref);
       CHECK(stepped[i].count == one[i].count);
       CHECK(stepped[i].lift == one[i].lift);
+    }
+  }
+}
+
+// AssignPlaybooks orders the actions by due day, then customer, with a counting sort over the customers (each
+// holds one action at most): the order a comparison sort gives, on a random store where many customers of
+// several playbooks share a due day.
+TEST_CASE("playbooks: the actions in (due day, customer) order, as a sort gives", "[segment]") {
+  for (uint64_t seed : {3u, 11u}) {
+    CAPTURE(seed);
+    test::WorkspaceBuilder builder;
+    test::BuildRandomStore(&builder, 2000, seed, false);
+    const Workspace& ws = builder.workspace();
+    const SegmentContext ctx = BuildSegmentContext(ws, ws.settings, kNoDay);
+    const PlaybookResult r = RunPlaybooks(ctx, DefaultPlaybookOptions(ws.settings));
+    REQUIRE(r.actions.size() > 100);
+    std::map<int32_t, int> per_day;
+    std::map<PlaybookKind, int> per_kind;
+    for (const NextAction& a : r.actions) {
+      ++per_day[a.due_day];
+      ++per_kind[a.kind];
+    }
+    CHECK(per_day.size() < r.actions.size() / 2);  // shared due days
+    CHECK(per_kind.size() >= 3);
+    std::vector<NextAction> sorted = r.actions;
+    std::reverse(sorted.begin(), sorted.end());
+    std::sort(sorted.begin(), sorted.end(), [](const NextAction& a, const NextAction& b) {
+      return a.due_day != b.due_day ? a.due_day < b.due_day : a.customer < b.customer;
+    });
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      CHECK(r.actions[i].customer == sorted[i].customer);
+      CHECK(r.actions[i].due_day == sorted[i].due_day);
+      CHECK(r.actions[i].kind == sorted[i].kind);
+      CHECK(r.actions[i].product == sorted[i].product);
+      if (i > 0) CHECK(r.actions[i - 1].customer != r.actions[i].customer);
     }
   }
 }

@@ -234,71 +234,99 @@ RfmSegment RfmSegmentFromName(const std::string& name) {
 
 RfmSegment RfmSegmentForCell(int r, int fm) { return kGrid[r - 1][fm - 1]; }
 
-RfmResult ComputeRfmFromFacts(const Workspace& ws, const CustomerFacts& facts) {
-  RfmResult res;
-  res.as_of_day = facts.as_of_day;
-  res.currency = facts.currency;
+RfmBuilder::RfmBuilder(const Workspace& ws, const CustomerFacts& facts) : ws_(ws), facts_(facts) {}
+
+size_t RfmBuilder::Run(size_t) {
+  const CustomerFacts& facts = facts_;
+  RfmResult& res = res_;
   const size_t n_customers = facts.size();
-  res.recency_days.assign(n_customers, 0);
-  res.r.assign(n_customers, 0);
-  res.f.assign(n_customers, 0);
-  res.m.assign(n_customers, 0);
-  res.segment.assign(n_customers, RfmSegment::kNone);
-
-  std::vector<uint32_t> ids;
-  ids.reserve(facts.customers_with_orders);
-  std::vector<int64_t> value(n_customers, 0);
-  for (uint32_t c = 0; c < n_customers; ++c) {
-    if (facts.orders[c] == 0) continue;
-    ids.push_back(c);
-    res.recency_days[c] = facts.as_of_day - facts.last_day[c];
-    res.net_cents += facts.net_cents[c];
-  }
-  res.customers = static_cast<int64_t>(ids.size());
-
-  // R: ranked by recency descending (the longest ago scores 1), i.e. by -recency ascending.
-  for (uint32_t c : ids) value[c] = -static_cast<int64_t>(res.recency_days[c]);
-  ScoreByRank(ws, value, ids, &res.r);
-  for (uint32_t c : ids) value[c] = facts.orders[c];
-  ScoreByRank(ws, value, ids, &res.f);
-  for (uint32_t c : ids) value[c] = facts.net_cents[c];
-  ScoreByRank(ws, value, ids, &res.m);
-
-  std::array<int64_t, kRfmSegmentCount> count{}, net{};
-  for (uint32_t c : ids) {
-    const int fm = RoundedFm(res.f[c], res.m[c]);
-    const RfmSegment seg = RfmSegmentForCell(res.r[c], fm);
-    res.segment[c] = seg;
-    ++res.grid[res.r[c] - 1][fm - 1];
-    const int s = static_cast<int>(seg);
-    ++count[s];
-    net[s] += facts.net_cents[c];
-  }
-  // Recency and frequency laid out by segment (counting sort), for the medians.
-  std::array<size_t, kRfmSegmentCount + 1> offset{};
-  for (int s = 0; s < kRfmSegmentCount; ++s) offset[s + 1] = offset[s] + static_cast<size_t>(count[s]);
-  std::vector<int64_t> recency(ids.size()), frequency(ids.size());
-  {
-    std::array<size_t, kRfmSegmentCount> cursor;
-    std::copy(offset.begin(), offset.end() - 1, cursor.begin());
-    for (uint32_t c : ids) {
-      const size_t at = cursor[static_cast<int>(res.segment[c])]++;
-      recency[at] = res.recency_days[c];
-      frequency[at] = facts.orders[c];
+  switch (part_) {
+    case 0: {
+      // The customers counted; R: ranked by recency descending (the longest ago scores 1), i.e. by -recency
+      // ascending.
+      res.as_of_day = facts.as_of_day;
+      res.currency = facts.currency;
+      res.recency_days.assign(n_customers, 0);
+      res.r.assign(n_customers, 0);
+      res.f.assign(n_customers, 0);
+      res.m.assign(n_customers, 0);
+      res.segment.assign(n_customers, RfmSegment::kNone);
+      ids_.reserve(facts.customers_with_orders);
+      value_.assign(n_customers, 0);
+      for (uint32_t c = 0; c < n_customers; ++c) {
+        if (facts.orders[c] == 0) continue;
+        ids_.push_back(c);
+        res.recency_days[c] = facts.as_of_day - facts.last_day[c];
+        res.net_cents += facts.net_cents[c];
+      }
+      res.customers = static_cast<int64_t>(ids_.size());
+      for (uint32_t c : ids_) value_[c] = -static_cast<int64_t>(res.recency_days[c]);
+      ScoreByRank(ws_, value_, ids_, &res.r);
+      break;
     }
+    case 1:
+      for (uint32_t c : ids_) value_[c] = facts.orders[c];
+      ScoreByRank(ws_, value_, ids_, &res.f);
+      break;
+    case 2:
+      for (uint32_t c : ids_) value_[c] = facts.net_cents[c];
+      ScoreByRank(ws_, value_, ids_, &res.m);
+      std::vector<int64_t>().swap(value_);
+      break;
+    case 3: {
+      std::array<int64_t, kRfmSegmentCount> count{}, net{};
+      for (uint32_t c : ids_) {
+        const int fm = RoundedFm(res.f[c], res.m[c]);
+        const RfmSegment seg = RfmSegmentForCell(res.r[c], fm);
+        res.segment[c] = seg;
+        ++res.grid[res.r[c] - 1][fm - 1];
+        const int s = static_cast<int>(seg);
+        ++count[s];
+        net[s] += facts.net_cents[c];
+      }
+      // Recency and frequency laid out by segment (counting sort), for the medians.
+      std::array<size_t, kRfmSegmentCount + 1> offset{};
+      for (int s = 0; s < kRfmSegmentCount; ++s) offset[s + 1] = offset[s] + static_cast<size_t>(count[s]);
+      std::vector<int64_t> recency(ids_.size()), frequency(ids_.size());
+      {
+        std::array<size_t, kRfmSegmentCount> cursor;
+        std::copy(offset.begin(), offset.end() - 1, cursor.begin());
+        for (uint32_t c : ids_) {
+          const size_t at = cursor[static_cast<int>(res.segment[c])]++;
+          recency[at] = res.recency_days[c];
+          frequency[at] = facts.orders[c];
+        }
+      }
+      for (int s = 1; s < kRfmSegmentCount; ++s) {
+        RfmSegmentRow row;
+        row.segment = static_cast<RfmSegment>(s);
+        row.customers = count[s];
+        row.net_cents = net[s];
+        row.share_customers = res.customers ? static_cast<double>(count[s]) / res.customers : 0.0;
+        row.share_revenue = res.net_cents ? static_cast<double>(net[s]) / res.net_cents : 0.0;
+        row.median_recency_days = MedianOf(recency.data() + offset[s], recency.data() + offset[s + 1]);
+        row.median_frequency = MedianOf(frequency.data() + offset[s], frequency.data() + offset[s + 1]);
+        res.segments.push_back(row);
+      }
+      std::vector<uint32_t>().swap(ids_);
+      break;
+    }
+    default:
+      return 0;
   }
-  for (int s = 1; s < kRfmSegmentCount; ++s) {
-    RfmSegmentRow row;
-    row.segment = static_cast<RfmSegment>(s);
-    row.customers = count[s];
-    row.net_cents = net[s];
-    row.share_customers = res.customers ? static_cast<double>(count[s]) / res.customers : 0.0;
-    row.share_revenue = res.net_cents ? static_cast<double>(net[s]) / res.net_cents : 0.0;
-    row.median_recency_days = MedianOf(recency.data() + offset[s], recency.data() + offset[s + 1]);
-    row.median_frequency = MedianOf(frequency.data() + offset[s], frequency.data() + offset[s + 1]);
-    res.segments.push_back(row);
-  }
-  return res;
+  ++part_;
+  return std::max<size_t>(n_customers, 1);
+}
+
+const RfmResult& RfmBuilder::Result() {
+  while (!done()) Run();
+  return res_;
+}
+
+RfmResult ComputeRfmFromFacts(const Workspace& ws, const CustomerFacts& facts) {
+  RfmBuilder builder(ws, facts);
+  builder.Result();
+  return builder.TakeResult();
 }
 
 RfmResult ComputeRfm(const Workspace& ws, const Settings& settings) {

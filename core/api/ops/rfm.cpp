@@ -2,10 +2,14 @@
 // Request: {"segment": "Champions" (list that segment), "customers": true (list everyone, for downloads),
 // "limit": N (default 1000, 0 = no limit)}. Lists are sorted by net revenue desc, then customer id.
 #include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
 
 #include "core/analysis/rfm/rfm.h"
+#include "core/api/cache.h"
+#include "core/api/engine.h"
 #include "core/api/ops.h"
-#include "core/api/ops/facts_step.h"
 
 namespace rapport {
 
@@ -17,6 +21,15 @@ Json CustomerRef(const Workspace& ws, uint32_t c) {
   if (!cu.last_name[c].empty()) name.append(name.empty() ? "" : " ").append(cu.last_name[c]);
   return Json{{"id", c}, {"key", cu.key[c]}, {"email", cu.email[c]}, {"name", name}};
 }
+
+// The analysis under way, then done (RfmBuilder), with the customer facts it reads (held while it is).
+struct RfmBuild {
+  RfmBuild(const Workspace& ws, std::shared_ptr<const CustomerFacts> held) : facts(std::move(held)), builder(ws, *facts) {}
+  bool done() const { return builder.done(); }
+  size_t Run(size_t rows) { return builder.Run(rows); }
+  std::shared_ptr<const CustomerFacts> facts;
+  RfmBuilder builder;
+};
 
 }  // namespace
 
@@ -40,10 +53,25 @@ Result<Json> Op_rfm(OpContext& ctx) {
     limit = rq["limit"].get<int64_t>();
   }
   const int32_t as_of = AsOfDay(ctx);
+  const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
   // The customer facts the overview's KPIs and the funnel already built for this date and currency (ops.h).
-  const std::shared_ptr<const CustomerFacts> facts_held = FactsThenOwnStep(ctx, as_of, AnalysisCurrency(ws, ctx.settings));
+  const std::shared_ptr<const CustomerFacts> facts_held = CachedFacts(ctx, as_of, currency);
   const CustomerFacts& facts = *facts_held;
-  const RfmResult res = ComputeRfmFromFacts(ws, facts);
+  RfmResult alone;
+  const RfmResult* computed = &alone;
+  std::shared_ptr<RfmBuild> build;
+  if (!ctx.engine) {
+    alone = ComputeRfmFromFacts(ws, facts);
+  } else {
+    // A part a step, in steps of their own after the facts' (RfmBuilder: each ranking a step), kept done for
+    // this date and currency (settings-free, like the facts it is made of).
+    build = ctx.engine->cache().RunInParts<RfmBuild>(
+        "rfm:" + std::to_string(as_of) + ":" + std::to_string(currency),
+        [&] { return std::make_shared<RfmBuild>(ws, facts_held); }, std::max<size_t>(facts.size(), 1),
+        /*settings_free=*/true);
+    computed = &build->builder.Result();
+  }
+  const RfmResult& res = *computed;
 
   Json out;
   out["as_of"] = Day(res.as_of_day);

@@ -8,8 +8,9 @@
 // imports (core/api/parse_ahead.h); then parse_s and the CPU split mean little (both threads run at once):
 // read the run's wall time and process CPU, and the split by thread (caller_cpu_s: the caller's thread, which
 // merges; ahead_cpu_s: the rest of the process, i.e. the parse thread; caller_share: the chunks the caller's
-// thread hashed), and where the two threads were not both busy (waits: ParseAhead::waits()). WebAssembly has
-// one thread: --threads 2 runs as 1 there.
+// thread hashed), and where the two threads were not both busy (waits: ParseAhead::waits()). The `usage` line
+// splits user and system time (getrusage: the process, and the caller's thread), medians of the runs.
+// WebAssembly has one thread: --threads 2 runs as 1 there.
 // The same source builds natively and as wasm under Node (NODERAWFS), so the two are compared directly.
 #include <algorithm>
 #include <chrono>
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
 
   std::vector<double> parse_s, merge_s, facts_s, total_s, cpu_s, parse_cpu_s, merge_cpu_s, caller_cpu_s, ahead_cpu_s;
   std::vector<double> first_slice_s, caller_wait_s, parser_wait_s, tail_s;
+  std::vector<double> user_s, sys_s, faults, caller_user_s, caller_sys_s;
   size_t customers = 0, orders = 0;
   int used_threads = 1;
   int64_t net = 0;
@@ -59,6 +61,8 @@ int main(int argc, char** argv) {
     auto t0 = std::chrono::steady_clock::now();
     const double c0 = bench::CpuSeconds();
     const double caller0 = bench::ThreadCpuSeconds();
+    const bench::UserSys usage0 = bench::UsageOf(bench::Who::kProcess);
+    const bench::UserSys caller_usage0 = bench::UsageOf(bench::Who::kThread);
     // As the engine imports (core/api/engine.cpp): slices merged while the file streams.
     ParseAhead ahead(argv[1], ImportOptions{}, bytes.size(), Engine::kImportSliceOrders,
                      threads >= 2 ? ParseAhead::kThreaded : ParseAhead::kInline);
@@ -108,6 +112,13 @@ int main(int argc, char** argv) {
     auto t3 = std::chrono::steady_clock::now();
     const double c3 = bench::CpuSeconds();
     const double caller = bench::ThreadCpuSeconds() - caller0;
+    const bench::UserSys usage = bench::UsageOf(bench::Who::kProcess) - usage0;
+    const bench::UserSys caller_usage = bench::UsageOf(bench::Who::kThread) - caller_usage0;
+    user_s.push_back(usage.user_s);
+    sys_s.push_back(usage.sys_s);
+    faults.push_back(static_cast<double>(usage.minor_faults));
+    caller_user_s.push_back(caller_usage.user_s);
+    caller_sys_s.push_back(caller_usage.sys_s);
     cpu_s.push_back(c3 - c0);
     first_slice_s.push_back(first_slice);
     caller_wait_s.push_back(waits.caller_s);
@@ -141,6 +152,10 @@ int main(int argc, char** argv) {
   std::printf("summary_bench cpu median_s=%.3f mb_per_s=%.0f parse_cpu_s=%.3f merge_cpu_s=%.3f caller_cpu_s=%.3f ahead_cpu_s=%.3f\n",
               c, bytes.size() / 1e6 / c, median(parse_cpu_s), median(merge_cpu_s), median(caller_cpu_s),
               median(ahead_cpu_s));
+  // User and system time apart (getrusage, natively; 0 in wasm): the system time is mostly first-touched pages
+  // being zeroed (bench/RESULTS.md, "What a cold run costs on this machine"); caller_*: the caller's thread.
+  std::printf("summary_bench usage user_s=%.3f sys_s=%.3f minor_faults=%.0f caller_user_s=%.3f caller_sys_s=%.3f\n",
+              median(user_s), median(sys_s), median(faults), median(caller_user_s), median(caller_sys_s));
   // Two threads: the share of the chunks the caller's thread hashed (and checked for ASCII); the parse thread did the rest.
   if (used_threads == 2) {
     std::printf("summary_bench hash caller_share=%.3f\n", chunks ? static_cast<double>(caller_hashed) / chunks : 0.0);

@@ -83,6 +83,7 @@ struct ParseAhead::Impl {
     std::string bytes;
     bool hashed = false;               // by the caller's thread, as it was queued
     bool ascii = false;                // and then found all ASCII, with `newlines` '\n' bytes
+    bool utf8 = false;                 // or else well-formed UTF-8 (ParseSession::WellFormedUtf8), with them
     uint64_t newlines = 0;
   };
   std::deque<Chunk> chunks;  // waiting to be parsed
@@ -134,6 +135,7 @@ struct ParseAhead::Impl {
         chunk = std::move(next.bytes);
         hash = !next.hashed;
         known.ascii = next.ascii;
+        known.utf8 = next.utf8;
         known.newlines = next.newlines;
         chunks.pop_front();
       }
@@ -250,9 +252,10 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
   lock.unlock();  // the parse thread goes on meanwhile
   copy.resize(chunk.size());  // a reused buffer has a parsed chunk's size: nothing to fill
   uint64_t newlines = 0;
-  bool ascii = false;
-  if (hash) {  // and the UTF-8 check of an ASCII chunk, in the same pass
+  bool ascii = false, utf8 = false;
+  if (hash) {  // and the UTF-8 check of an ASCII chunk, in the same pass; of any other, in a second one
     ascii = m.fingerprint.UpdateCopyAscii(chunk, &copy[0], &newlines);
+    if (!ascii) utf8 = ParseSession::WellFormedUtf8(copy, &newlines);
   } else if (!chunk.empty()) {
     std::memcpy(&copy[0], chunk.data(), chunk.size());
   }
@@ -261,6 +264,7 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
   m.chunks.back().bytes = std::move(copy);
   m.chunks.back().hashed = hash;
   m.chunks.back().ascii = ascii;
+  m.chunks.back().utf8 = utf8;
   m.chunks.back().newlines = newlines;
   ++m.fed;
   if (hash) ++m.hashed, ++m.caller_hashed;

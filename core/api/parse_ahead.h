@@ -14,7 +14,9 @@
 // computed chunk by chunk, in order, by whichever thread has time to spare: the caller's as it copies the
 // chunk, unless the parse thread has so far waited longer for the caller than the caller for it. In the same
 // pass (whichever thread makes it, and inline too) the chunk is found all ASCII or not and its newlines
-// counted, so the parse's UTF-8 check skips an ASCII chunk. Where threads are missing (WebAssembly without
+// counted, so the parse's UTF-8 check skips an ASCII chunk; the caller's thread also checks a chunk it hashed
+// that is not all ASCII (ParseSession::WellFormedUtf8, a second pass over the fresh copy), so that the parse
+// thread skips any well-formed chunk (a file with a few accented names has them in every chunk). Where threads are missing (WebAssembly without
 // pthreads), or with `kInline`, every call parses in the caller's thread.
 //
 // Slices end exactly where an inline parse ends them, so the merged result is the same: after each chunk, when

@@ -97,6 +97,39 @@ inline int SequenceLength(unsigned char c) {
   return 0;
 }
 
+// The length of the longest prefix of p[0, n) made of complete, well-formed sequences as the UTF-8 check reads
+// them (ASCII bytes; a lead byte SequenceLength accepts followed by its continuation bytes), adding the prefix's
+// '\n' bytes to *newlines and setting *multibyte when it holds a multibyte sequence: n when all of it is.
+size_t WellFormedPrefix(const unsigned char* p, size_t n, uint64_t* newlines, bool* multibyte) {
+  size_t i = 0;
+  while (i < n) {
+    // ASCII fast path, 64 then eight bytes at a time, counting newlines for error messages.
+    i += AsciiBlocks(p + i, n - i, newlines);
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      *newlines += CountNewlines(w);
+      i += 8;
+    }
+    if (i >= n) break;
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      *newlines += c == '\n';
+      ++i;
+      continue;
+    }
+    const size_t len = static_cast<size_t>(SequenceLength(c));
+    if (len == 0 || n - i < len) break;
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+    }
+    *multibyte = true;
+    i += len;
+  }
+  return i;
+}
+
 std::string Hex(unsigned char c) {
   static const char* kDigits = "0123456789ABCDEF";
   std::string s = "0x";
@@ -268,28 +301,15 @@ struct ParseSession::Impl : RecordSink {
       }
     }
     if (!carry.empty()) return Status::Ok();
-    if (i == 0 && known != nullptr && known->ascii) {  // checked on another thread as it was queued
+    if (i == 0 && known != nullptr && (known->ascii || known->utf8)) {  // checked on another thread as it was queued
       newlines += known->newlines;
+      if (known->utf8) seen_multibyte = true;
       return FeedReader(chunk);
     }
     const size_t start = i;
-    while (i < n) {
-      // ASCII fast path, 64 then eight bytes at a time, counting newlines for error messages.
-      i += AsciiBlocks(p + i, n - i, &newlines);
-      while (i + 8 <= n) {
-        uint64_t w;
-        std::memcpy(&w, p + i, 8);
-        if (w & 0x8080808080808080ULL) break;
-        newlines += CountNewlines(w);
-        i += 8;
-      }
-      if (i >= n) break;
+    i += WellFormedPrefix(p + i, n - i, &newlines, &seen_multibyte);
+    if (i < n) {  // a byte that starts no sequence, a sequence broken, or one cut by the chunk's end
       const unsigned char c = p[i];
-      if (c < 0x80) {
-        newlines += c == '\n';
-        ++i;
-        continue;
-      }
       const int len = SequenceLength(c);
       if (len == 0) {
         RAPPORT_RETURN_IF_ERROR(FeedReader(chunk.substr(start, i - start)));
@@ -302,14 +322,11 @@ struct ParseSession::Impl : RecordSink {
           return OnInvalid(c, chunk.substr(i));
         }
       }
-      if (avail < static_cast<size_t>(len)) {  // split by the chunk boundary
-        RAPPORT_RETURN_IF_ERROR(FeedReader(chunk.substr(start, i - start)));
-        carry.assign(chunk.data() + i, avail);
-        carry_len = static_cast<size_t>(len);
-        return Status::Ok();
-      }
-      seen_multibyte = true;
-      i += static_cast<size_t>(len);
+      // Split by the chunk boundary (avail < len: a complete sequence would have been taken).
+      RAPPORT_RETURN_IF_ERROR(FeedReader(chunk.substr(start, i - start)));
+      carry.assign(chunk.data() + i, avail);
+      carry_len = static_cast<size_t>(len);
+      return Status::Ok();
     }
     return FeedReader(chunk.substr(start));
   }
@@ -355,6 +372,15 @@ struct ParseSession::Impl : RecordSink {
     return std::move(batch);
   }
 };
+
+bool ParseSession::WellFormedUtf8(std::string_view chunk, uint64_t* newlines) {
+  uint64_t lines = 0;
+  bool multibyte = false;
+  const size_t n = chunk.size();
+  if (WellFormedPrefix(reinterpret_cast<const unsigned char*>(chunk.data()), n, &lines, &multibyte) < n) return false;
+  *newlines += lines;
+  return true;
+}
 
 bool ParseSession::TakeSlice(size_t min_orders, ImportBatch* slice) {
   Impl& m = *impl_;

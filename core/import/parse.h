@@ -52,8 +52,16 @@ class ParseSession {
     // Every byte of the chunk is ASCII, and it holds `newlines` '\n' bytes (FileFingerprint::UpdateCopyAscii):
     // the UTF-8 check has nothing to do but count them.
     bool ascii = false;
+    // Not all ASCII, but every byte belongs to a complete, well-formed UTF-8 sequence as the check reads them
+    // (WellFormedUtf8 below), with `newlines` '\n' bytes: nothing to do either but count them and note the
+    // multibyte text.
+    bool utf8 = false;
     uint64_t newlines = 0;
   };
+  // What Feed's UTF-8 check finds in `chunk` on its own (for Ahead::utf8, on another thread): true when every
+  // byte belongs to a complete, well-formed sequence, adding the chunk's '\n' bytes to *newlines; false (and
+  // *newlines as it was) when a byte is invalid or a sequence is cut by either end of the chunk.
+  static bool WellFormedUtf8(std::string_view chunk, uint64_t* newlines);
   Status Feed(std::string_view chunk, const Ahead& ahead);
   // Ends the input and hands over the batch (once).
   Result<ImportBatch> Finish();

@@ -11,6 +11,7 @@
 
 #include "core/api/engine.h"
 #include "core/api/parse_ahead.h"
+#include "core/import/parse.h"
 #include "demo/demo_export.h"
 #include "core/util/text.h"
 
@@ -249,6 +250,94 @@ TEST_CASE("ParseAhead: tiny files and files of one slice, threaded as inline", "
   const Run empty = Parse(std::string(), 1, 1, ParseAhead::kThreaded);
   REQUIRE_FALSE(empty.status.ok());
   CHECK(empty.status.message().find("orders.csv:1:1:") == 0);
+}
+
+namespace {
+
+// Each slice's customers' names, to compare text that is not ASCII (order keys are).
+std::string Names(const ImportBatch& b) {
+  std::string d;
+  for (size_t i = 0; i < b.orders.who.size(); ++i) {
+    d += std::string(b.orders.who.first_name[i]) + ' ' + std::string(b.orders.who.last_name[i]) + ';';
+  }
+  for (const ImportIssue& issue : b.issues) d += issue.code + ':' + std::to_string(issue.line) + ';';
+  return d;
+}
+
+std::string Replaced(std::string text, std::string_view from, std::string_view to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("ParseSession::WellFormedUtf8 finds what the UTF-8 check finds in a chunk alone", "[parse_ahead]") {
+  uint64_t lines = 5;
+  CHECK(ParseSession::WellFormedUtf8("a,b\nc\n", &lines));
+  CHECK(lines == 7);
+  const std::string long_row = std::string(200, 'x') + "\n\xC3\xA9\n" + std::string(100, 'y') + "\xE2\x84\xA2\xF0\x9F\x90\xB6\n";
+  lines = 0;
+  CHECK(ParseSession::WellFormedUtf8(long_row, &lines));
+  CHECK(lines == 3);
+  // Not well-formed: the count is left as it was.
+  for (std::string_view bad : {std::string_view("ab\n\xC3"), std::string_view("\xA9" "ab\n"), std::string_view("a\n\xE2\x84"),
+                               std::string_view("a\n\xC0\x80"), std::string_view("\n\xF5\x80\x80\x80"),
+                               std::string_view("\n\xE9t\xC3\xA9"), std::string_view("\n\xC3" "a")}) {
+    CAPTURE(bad);
+    lines = 9;
+    CHECK_FALSE(ParseSession::WellFormedUtf8(bad, &lines));
+    CHECK(lines == 9);
+  }
+}
+
+TEST_CASE("ParseAhead: text that is not ASCII reads as inline, whichever thread checks it", "[parse_ahead]") {
+  // The demo store's names hold "ø" (2 bytes); the second file adds 3- and 4-byte sequences; the third is the
+  // same text in Windows-1252 (read as such from its first non-ASCII byte on, with an "encoding" issue). The
+  // caller's thread checks a chunk it hashed (ParseSession::WellFormedUtf8) and the parse thread then only
+  // counts its lines; chunks that cut a sequence, and the chunks the parse thread hashes, take the usual check.
+  const std::string utf8 = DemoExport(700, 21);
+  REQUIRE(utf8.find("\xC3\xB8") != std::string::npos);
+  const std::string wide = Replaced(utf8, "\xC3\xB8", "\xE2\x84\xA2\xC3\xB8\xF0\x9F\x90\xB6");
+  std::string latin1 = utf8;  // the demo's accents are all U+00xx: "\xC3" x -> x + 0x40
+  for (const char* accent : {"\xC3\xA2", "\xC3\xA9", "\xC3\xAB", "\xC3\xB8"}) {
+    latin1 = Replaced(latin1, accent, std::string(1, static_cast<char>(accent[1] + 0x40)));
+  }
+  REQUIRE(latin1.find("\xC3") == std::string::npos);
+  for (const std::string* text : {&utf8, &wide, static_cast<const std::string*>(&latin1)}) {
+    for (size_t chunk : {size_t{61}, size_t{997}, size_t{4096}, size_t{1} << 16}) {
+      for (int slow_us : {0, 500}) {
+        CAPTURE(text->size(), chunk, slow_us);
+        std::vector<std::string> names[2];
+        Run runs[2];
+        for (int threaded = 0; threaded < 2; ++threaded) {
+          ParseAhead ahead("orders.csv", {}, text->size(), 40, threaded ? ParseAhead::kThreaded : ParseAhead::kInline);
+          auto sink = [&](const ImportBatch& slice, uint64_t) -> Status {
+            if (threaded && slow_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(slow_us));
+            names[threaded].push_back(Names(slice));
+            return Status::Ok();
+          };
+          for (size_t at = 0; at < text->size(); at += chunk) {
+            REQUIRE(ahead.Feed(std::string_view(*text).substr(at, chunk), sink).ok());
+          }
+          Result<ImportBatch> last = ahead.Finish(sink);
+          REQUIRE(last.ok());
+          names[threaded].push_back(Names(*last));
+          runs[threaded].fingerprint = ahead.fingerprint();
+        }
+        CHECK(names[1] == names[0]);
+        CHECK(runs[1].fingerprint == runs[0].fingerprint);
+        const std::string all = [&] {
+          std::string a;
+          for (const std::string& n : names[1]) a += n;
+          return a;
+        }();
+        CHECK(all.find("\xC3\xB8") != std::string::npos);  // Windows-1252 0xF8 is "ø" too
+        CHECK((all.find("encoding:") != std::string::npos) == (text == &latin1));
+      }
+    }
+  }
 }
 
 TEST_CASE("ParseAhead: errors end the parse with the inline parse's message", "[parse_ahead]") {

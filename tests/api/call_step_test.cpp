@@ -103,8 +103,8 @@ TEST_CASE("engine: the products and the models' summary build the customer facts
 }
 
 TEST_CASE("engine: RFM's rankings take a step each after the facts, and the analysis is kept for its date", "[engine][steps]") {
-  auto whole = Loaded();
-  auto e = Loaded();
+  auto whole = test::DemoEngine();
+  auto e = test::DemoEngine();
   int steps = 0;
   Stepped(e.get(), R"({"op":"kpis"})", &steps, [] {});  // the facts kept, as the overview leaves them
   const std::string request = R"({"op":"rfm","segment":"Champions","limit":5})";

@@ -92,6 +92,23 @@ FactsSource FactsSourceFor(OpContext& ctx) {
   return [&ctx](int32_t as_of_day, uint32_t currency) { return CachedFacts(ctx, as_of_day, currency); };
 }
 
+std::string CustomerName(const Workspace& ws, uint32_t c) {
+  const CustomerTable& cu = ws.customers;
+  std::string name(cu.first_name[c]);
+  if (!cu.last_name[c].empty()) name.append(name.empty() ? "" : " ").append(cu.last_name[c]);
+  return name;
+}
+
+Json CustomerRef(const Workspace& ws, uint32_t c) {
+  const CustomerTable& cu = ws.customers;
+  return Json{{"id", c}, {"key", cu.key[c]}, {"email", cu.email[c]}, {"name", CustomerName(ws, c)}};
+}
+
+Json ProductRef(const Workspace& ws, uint32_t p) {
+  const ProductTable& t = ws.products;
+  return Json{{"id", p}, {"sku", t.sku[p]}, {"title", t.title[p].empty() ? t.key[p] : t.title[p]}};
+}
+
 const OpInfo* FindOp(const std::string& name) {
   for (const OpInfo& op : Ops()) {
     if (name == op.name) return &op;

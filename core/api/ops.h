@@ -49,6 +49,13 @@ std::shared_ptr<const CustomerFacts> CachedFacts(OpContext& ctx, int32_t as_of_d
 // The same as a FactsSource for the analyses (core/analysis/customer_facts.h).
 FactsSource FactsSourceFor(OpContext& ctx);
 
+// A customer as the ops list one: {"id", "key", "email", "name"}; the name is CustomerName's.
+Json CustomerRef(const Workspace& ws, uint32_t c);
+// The first and last name joined by a space ("" without either).
+std::string CustomerName(const Workspace& ws, uint32_t c);
+// A product as the ops show one: {"id", "sku", "title"}, the title the product's key when it has none.
+Json ProductRef(const Workspace& ws, uint32_t p);
+
 // Settings with the request's "as_of"/"currency"/... overrides applied; error on a bad value.
 Result<Settings> SettingsForRequest(const Workspace& workspace, const Json& request);
 Json SettingsToJson(const Settings& settings);

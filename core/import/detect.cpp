@@ -45,8 +45,6 @@ const Role kRoles[] = {
     {"csat", {"csat", "satisfaction", "satisfaction_score"}},
 };
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 // The rule of the generic importer: a first record of numbers and dates is data, not a header.
 bool LooksLikeData(const std::vector<std::string>& r) {
   if (r.size() < 2) return false;

@@ -7,7 +7,6 @@
 
 namespace rapport {
 
-static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 static bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 static bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c); }
 

@@ -9,6 +9,7 @@ namespace rapport {
 
 inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 inline bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // Without the spaces, tabs, CRs and LFs at either end. Inline: an importer trims nearly every field, and most
 // have nothing to trim (two compares).
 inline std::string_view TrimAscii(std::string_view s) {

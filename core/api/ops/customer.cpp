@@ -11,18 +11,6 @@ namespace rapport {
 
 namespace {
 
-std::string FullName(const Workspace& ws, uint32_t c) {
-  const CustomerTable& cu = ws.customers;
-  std::string name(cu.first_name[c]);
-  if (!cu.last_name[c].empty()) name.append(name.empty() ? "" : " ").append(cu.last_name[c]);
-  return name;
-}
-
-Json ProductRef(const Workspace& ws, uint32_t p) {
-  const ProductTable& t = ws.products;
-  return Json{{"id", p}, {"sku", t.sku[p]}, {"title", t.title[p].empty() ? t.key[p] : t.title[p]}};
-}
-
 Json OrNull(double v) { return std::isnan(v) ? Json(nullptr) : Num(v); }
 
 }  // namespace
@@ -94,7 +82,7 @@ Result<Json> Op_customer(OpContext& ctx) {
                          {"key", cu.key[c]},
                          {"email", cu.email[c]},
                          {"phone", cu.phone[c]},
-                         {"name", FullName(ws, c)},
+                         {"name", CustomerName(ws, c)},
                          {"country", c < cu.country.size() ? ws.countries[cu.country[c]] : std::string()},
                          {"tags", cu.tags[c]},
                          {"accepts_marketing", cu.accepts_marketing[c] < 0 ? Json(nullptr) : Json(cu.accepts_marketing[c] == 1)}};
@@ -180,7 +168,7 @@ Result<Json> Op_customer_search(OpContext& ctx) {
   Json list = Json::array();
   for (const CustomerSearchHit& h : hits) {
     list.push_back(Json{{"id", h.customer}, {"key", ws.customers.key[h.customer]}, {"email", ws.customers.email[h.customer]},
-                        {"name", FullName(ws, h.customer)}, {"orders", h.orders}, {"net_revenue", Money(h.net_cents)}});
+                        {"name", CustomerName(ws, h.customer)}, {"orders", h.orders}, {"net_revenue", Money(h.net_cents)}});
   }
   return Json{{"q", rq["q"]}, {"customers", list}};
 }

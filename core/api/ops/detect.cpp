@@ -53,7 +53,7 @@ Json FormatJson(const ImporterInfo* info, int score) {
   return j;
 }
 
-Result<std::vector<SavedMapping>> Saved(OpContext& ctx) {
+Result<std::vector<SavedMapping>> SavedMappings(OpContext& ctx) {
   if (!ctx.engine) return std::vector<SavedMapping>();
   return LoadMappings(ctx.engine->store().db());
 }
@@ -172,7 +172,7 @@ Result<Json> Op_mapping_save(OpContext& ctx) {
   if (options.mapping.empty()) return InvalidArgument("mapping_save: the options map no column (\"mapping\": {...})");
   SavedMapping saved{name, Dump(ImportOptionsToJson(options)), ""};
   if (q.contains("created") && q["created"].is_string()) saved.created = q["created"].get<std::string>();
-  Result<std::vector<SavedMapping>> existing = Saved(ctx);
+  Result<std::vector<SavedMapping>> existing = SavedMappings(ctx);
   if (!existing.ok()) return existing.status();
   for (const SavedMapping& m : *existing) {
     if (EqualsIgnoreCase(m.name, name) && !m.created.empty()) saved.created = m.created;  // first save's date stays
@@ -182,7 +182,7 @@ Result<Json> Op_mapping_save(OpContext& ctx) {
 }
 
 Result<Json> Op_mappings(OpContext& ctx) {
-  Result<std::vector<SavedMapping>> saved = Saved(ctx);
+  Result<std::vector<SavedMapping>> saved = SavedMappings(ctx);
   if (!saved.ok()) return saved.status();
   Json list = Json::array();
   for (const SavedMapping& m : *saved) {

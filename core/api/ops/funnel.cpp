@@ -17,13 +17,6 @@ namespace rapport {
 
 namespace {
 
-Json CustomerRef(const Workspace& ws, uint32_t c) {
-  const CustomerTable& cu = ws.customers;
-  std::string name(cu.first_name[c]);
-  if (!cu.last_name[c].empty()) name.append(name.empty() ? "" : " ").append(cu.last_name[c]);
-  return Json{{"id", c}, {"key", cu.key[c]}, {"email", cu.email[c]}, {"name", name}};
-}
-
 bool StageFromName(const std::string& name, Stage* out) {
   for (int s = 0; s < kStageCount; ++s) {
     if (name == StageName(static_cast<Stage>(s))) {

@@ -17,11 +17,6 @@ namespace rapport {
 
 namespace {
 
-Json ProductRef(const Workspace& ws, uint32_t p) {
-  const ProductTable& t = ws.products;
-  return Json{{"id", p}, {"sku", t.sku[p]}, {"title", t.title[p].empty() ? t.key[p] : t.title[p]}};
-}
-
 Json ReplenishmentJson(const Workspace& ws, const std::vector<ReplenishmentRow>& rows, int64_t top) {
   Json rep = Json::array();
   for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < top; ++i) {

@@ -15,13 +15,6 @@ namespace rapport {
 
 namespace {
 
-Json CustomerRef(const Workspace& ws, uint32_t c) {
-  const CustomerTable& cu = ws.customers;
-  std::string name(cu.first_name[c]);
-  if (!cu.last_name[c].empty()) name.append(name.empty() ? "" : " ").append(cu.last_name[c]);
-  return Json{{"id", c}, {"key", cu.key[c]}, {"email", cu.email[c]}, {"name", name}};
-}
-
 // The analysis under way, then done (RfmBuilder), with the customer facts it reads (held while it is).
 struct RfmBuild {
   RfmBuild(const Workspace& ws, std::shared_ptr<const CustomerFacts> held) : facts(std::move(held)), builder(ws, *facts) {}

@@ -114,7 +114,7 @@ std::shared_ptr<const SegmentBuild> SegmentFactsColumns(OpContext& ctx) {
 }
 
 
-Result<std::vector<SavedSegment>> Saved(OpContext& ctx) {
+Result<std::vector<SavedSegment>> SavedSegments(OpContext& ctx) {
   if (!ctx.engine) return std::vector<SavedSegment>();
   return LoadSegments(ctx.engine->store().db());
 }
@@ -434,7 +434,7 @@ Result<Json> Op_segment(OpContext& ctx) {
     return InvalidArgument("segment: \"sort\": `" + *sort_key + "` is not a column of the rows (id, key, email, first_name, "
                            "last_name, orders, net_spend, last_order_date)");
   }
-  Result<std::vector<SavedSegment>> saved = Saved(ctx);
+  Result<std::vector<SavedSegment>> saved = SavedSegments(ctx);
   if (!saved.ok()) return saved.status();
 
   Json tokens = nullptr;
@@ -522,7 +522,7 @@ Result<Json> Op_segment_fields(OpContext& ctx) {
     functions.push_back(Json{{"name", f.name}, {"signature", f.signature}, {"doc", f.doc}, {"example", f.example},
                              {"min_args", f.min_args}, {"max_args", f.max_args}});
   }
-  Result<std::vector<SavedSegment>> saved = Saved(ctx);
+  Result<std::vector<SavedSegment>> saved = SavedSegments(ctx);
   if (!saved.ok()) return saved.status();
   Json names = Json::array();
   for (const SavedSegment& s : *saved) names.push_back(s.name);
@@ -547,7 +547,7 @@ Result<Json> Op_segment_save(OpContext& ctx) {
   if (!rule_text.ok()) return Status(StatusCode::kInvalidArgument, "segment_save: " + rule_text.status().message());
   Result<std::string> created = StringParam(ctx.request, "created", false);
   if (!created.ok()) return created.status();
-  Result<std::vector<SavedSegment>> saved = Saved(ctx);
+  Result<std::vector<SavedSegment>> saved = SavedSegments(ctx);
   if (!saved.ok()) return saved.status();
   Rule rule;
   RuleError error;
@@ -578,7 +578,7 @@ Result<Json> Op_segment_save(OpContext& ctx) {
 }
 
 Result<Json> Op_segments(OpContext& ctx) {
-  Result<std::vector<SavedSegment>> saved = Saved(ctx);
+  Result<std::vector<SavedSegment>> saved = SavedSegments(ctx);
   if (!saved.ok()) return saved.status();
   // None saved: nothing to count, so no segment columns to build (their as_of is AsOfDay's).
   if (saved->empty()) return Json{{"as_of", Day(AsOfDay(ctx))}, {"segments", Json::array()}};
@@ -728,7 +728,7 @@ Result<Json> Op_audience(OpContext& ctx) {
     request.property_names = {"Action", "Due Date", "Reason", "Product"};
   } else {
     std::string rule_text;
-    Result<std::vector<SavedSegment>> saved = Saved(ctx);
+    Result<std::vector<SavedSegment>> saved = SavedSegments(ctx);
     if (!saved.ok()) return saved.status();
     if (q.contains("segment")) {
       Result<std::string> seg = StringParam(q, "segment", true);

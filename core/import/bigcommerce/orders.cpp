@@ -16,8 +16,7 @@ namespace rapport::import_internal {
 
 namespace {
 
-constexpr size_t kSniffRows = 4096;
-constexpr const char* kLayout =
+constexpr const char* kBigCommerceLayout =
     "a BigCommerce orders export has Order ID, Customer ID, Customer Name, Customer Email, ..., Order Date, "
     "Order Status, ..., Order Total (inc tax), ..., Product Details";
 
@@ -117,9 +116,9 @@ class BigCommerceOrdersImporter : public Importer {
     refund_ = h.Find("Refund Amount");
     channel_ = h.Find("Channel Name");
     date_shipped_ = h.Find("Date Shipped");
-    if (order_ < 0) return c_.Missing(first, "Order ID", kLayout);
-    if (date_ < 0) return c_.Missing(first, "Order Date", kLayout);
-    if (total_ < 0) return c_.Missing(first, "Order Total (inc tax)", kLayout);
+    if (order_ < 0) return c_.Missing(first, "Order ID", kBigCommerceLayout);
+    if (date_ < 0) return c_.Missing(first, "Order Date", kBigCommerceLayout);
+    if (total_ < 0) return c_.Missing(first, "Order Total (inc tax)", kBigCommerceLayout);
     UpperTo(options_.currency, &default_currency_);
     format_ = options_.date_format;
     decided_ = format_ != DateFormat::kAuto;

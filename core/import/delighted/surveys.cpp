@@ -10,7 +10,7 @@ namespace rapport::import_internal {
 
 namespace {
 
-const FeedbackLayout& Layout() {
+const FeedbackLayout& DelightedLayout() {
   static const FeedbackLayout kLayout = [] {
     FeedbackLayout l;
     l.surveys = true;
@@ -39,7 +39,7 @@ int DelightedSurveysScore(const CsvRecord& header) {
 }
 
 std::unique_ptr<Importer> CreateDelightedSurveys(const ImportOptions& options) {
-  return CreateFeedbackImporter(Layout(), options);
+  return CreateFeedbackImporter(DelightedLayout(), options);
 }
 
 }  // namespace rapport::import_internal

@@ -14,6 +14,7 @@
 
 #include "core/import/header.h"
 #include "core/import/internal/common.h"
+#include "core/import/internal/sniff.h"
 #include "core/util/date.h"
 #include "core/util/hash.h"
 #include "core/util/text.h"
@@ -21,10 +22,6 @@
 namespace rapport::import_internal {
 
 namespace {
-
-constexpr size_t kSniffRows = 4096;
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // TrimAscii and StripExcelGuard (core/util/text.h), without the call for the usual cell that has nothing
 // to trim and no guard.

@@ -9,7 +9,7 @@ namespace rapport::import_internal {
 
 namespace {
 
-const FeedbackLayout& Layout() {
+const FeedbackLayout& GorgiasLayout() {
   static const FeedbackLayout kLayout = [] {
     FeedbackLayout l;
     l.what = "a Gorgias tickets export";
@@ -41,7 +41,7 @@ int GorgiasTicketsScore(const CsvRecord& header) {
 }
 
 std::unique_ptr<Importer> CreateGorgiasTickets(const ImportOptions& options) {
-  return CreateFeedbackImporter(Layout(), options);
+  return CreateFeedbackImporter(GorgiasLayout(), options);
 }
 
 }  // namespace rapport::import_internal

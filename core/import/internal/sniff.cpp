@@ -4,10 +4,6 @@
 
 namespace rapport::import_internal {
 
-namespace {
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-}  // namespace
-
 void DateSniffer::Add(std::string_view raw) {
   const std::string_view v = TrimAscii(raw);
   const size_t index = count_++;

@@ -21,6 +21,9 @@ struct DateGuess {
   size_t example_index = 0;               // its position among the values added
 };
 
+// The first records of a file its date order is decided from (DateSniffer, RecordBuffer).
+constexpr size_t kSniffRows = 4096;
+
 class DateSniffer {
  public:
   void Add(std::string_view value);

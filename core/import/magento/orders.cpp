@@ -16,7 +16,7 @@ namespace rapport::import_internal {
 
 namespace {
 
-constexpr const char* kLayout =
+constexpr const char* kMagentoLayout =
     "a Magento orders grid export has ID, Purchase Point, Purchase Date, Bill-to Name, Ship-to Name, "
     "Grand Total (Base), Grand Total (Purchased), Status";
 
@@ -45,9 +45,9 @@ class MagentoOrdersImporter : public Importer {
     shipping_ = h.Find("Shipping and Handling");
     refunded_ = h.Find("Total Refunded");
     currency_col_ = m.currency.empty() ? -1 : h.Find(m.currency);
-    if (id_ < 0) return c_.Missing(first, "ID", kLayout);
-    if (date_ < 0) return c_.Missing(first, "Purchase Date", kLayout);
-    if (total_ < 0) return c_.Missing(first, "Grand Total (Base)", kLayout);
+    if (id_ < 0) return c_.Missing(first, "ID", kMagentoLayout);
+    if (date_ < 0) return c_.Missing(first, "Purchase Date", kMagentoLayout);
+    if (total_ < 0) return c_.Missing(first, "Grand Total (Base)", kMagentoLayout);
     UpperTo(options_.currency, &currency_);
     return Status::Ok();
   }

@@ -9,7 +9,7 @@ namespace rapport::import_internal {
 
 namespace {
 
-const FeedbackLayout& Layout() {
+const FeedbackLayout& TypeformLayout() {
   static const FeedbackLayout kLayout = [] {
     FeedbackLayout l;
     l.surveys = true;
@@ -41,7 +41,7 @@ int TypeformSurveysScore(const CsvRecord& header) {
 }
 
 std::unique_ptr<Importer> CreateTypeformSurveys(const ImportOptions& options) {
-  return CreateFeedbackImporter(Layout(), options);
+  return CreateFeedbackImporter(TypeformLayout(), options);
 }
 
 }  // namespace rapport::import_internal

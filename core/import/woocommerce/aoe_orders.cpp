@@ -10,7 +10,7 @@ namespace rapport::import_internal {
 
 namespace {
 
-constexpr const char* kLayout =
+constexpr const char* kAoeLayout =
     "an Advanced Order Export file has Order Number, Order Status, Order Date, ..., Email (Billing), ..., "
     "Item Name, Quantity, Item Cost, ..., Order Total Amount";
 
@@ -46,9 +46,9 @@ class WooAoeOrdersImporter : public Importer {
     tax_ = h.Find("Order Total Tax Amount");
     currency_col_ = c_.Pick(m.currency, {"Currency", "Order Currency"});
     completed_ = h.Find("Completed Date");
-    if (order_ < 0) return c_.Missing(first, "Order Number", kLayout);
-    if (date_ < 0) return c_.Missing(first, "Order Date", kLayout);
-    if (total_ < 0) return c_.Missing(first, "Order Total Amount", kLayout);
+    if (order_ < 0) return c_.Missing(first, "Order Number", kAoeLayout);
+    if (date_ < 0) return c_.Missing(first, "Order Date", kAoeLayout);
+    if (total_ < 0) return c_.Missing(first, "Order Total Amount", kAoeLayout);
     UpperTo(options_.currency, &default_currency_);
     return Status::Ok();
   }

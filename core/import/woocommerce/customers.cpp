@@ -16,7 +16,7 @@ namespace rapport::import_internal {
 
 namespace {
 
-constexpr const char* kLayout =
+constexpr const char* kWooCustomersLayout =
     "a WooCommerce Analytics customers report has Name, Username, Last Active, Sign Up, Email, Orders, Total Spend";
 
 class WooCustomersImporter : public Importer {
@@ -32,7 +32,7 @@ class WooCustomersImporter : public Importer {
     orders_ = c_.header.Find("Orders");
     spend_ = c_.Pick(m.amount, {"Total Spend", "Total spend"});
     country_ = c_.header.FindAny({"Country / Region", "Country"});
-    if (email_col_ < 0) return c_.Missing(first, "Email", kLayout);
+    if (email_col_ < 0) return c_.Missing(first, "Email", kWooCustomersLayout);
     return Status::Ok();
   }
 

@@ -40,7 +40,7 @@ void WooNameIdTo(std::string_view name, std::string* out) {
 
 namespace {
 
-constexpr const char* kLayout =
+constexpr const char* kWooOrdersLayout =
     "a WooCommerce Analytics orders report has Date, Order #, Status, Customer, ..., Net sales";
 
 // "2× Name, 1× Other, Name" -> items. An item starts at the beginning or after ", " followed by
@@ -109,9 +109,9 @@ class WooAnalyticsOrdersImporter : public Importer {
     net_ = c_.Pick(m.amount, {"Net sales", "Net Sales", "N. Revenue (formatted)", "N. Revenue"});
     attribution_ = c_.header.Find("Attribution");
     currency_col_ = m.currency.empty() ? -1 : c_.header.Find(m.currency);
-    if (date_ < 0) return c_.Missing(first, "Date", kLayout);
-    if (order_ < 0) return c_.Missing(first, "Order #", kLayout);
-    if (net_ < 0) return c_.Missing(first, "Net sales", kLayout);
+    if (date_ < 0) return c_.Missing(first, "Date", kWooOrdersLayout);
+    if (order_ < 0) return c_.Missing(first, "Order #", kWooOrdersLayout);
+    if (net_ < 0) return c_.Missing(first, "Net sales", kWooOrdersLayout);
     UpperTo(options_.currency, &currency_);
     return Status::Ok();
   }

@@ -15,7 +15,7 @@ namespace rapport::import_internal {
 
 namespace {
 
-constexpr const char* kLayout =
+constexpr const char* kYotpoLayout =
     "a Yotpo reviews file has published, review_title, review_content, review_score, date, product_id, "
     "display_name, email";
 
@@ -36,8 +36,8 @@ class YotpoReviewsImporter : public Importer {
     product_title_ = h.FindAny({"product_title", "product_name"});
     name_ = h.FindAny({"display_name", "user_name", "name"});
     email_col_ = c_.Pick(m.email, {"email", "user_email"});
-    if (rating_ < 0) return c_.Missing(first, "review_score", kLayout);
-    if (date_ < 0) return c_.Missing(first, "date", kLayout);
+    if (rating_ < 0) return c_.Missing(first, "review_score", kYotpoLayout);
+    if (date_ < 0) return c_.Missing(first, "date", kYotpoLayout);
     return Status::Ok();
   }
 

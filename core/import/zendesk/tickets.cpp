@@ -8,7 +8,7 @@ namespace rapport::import_internal {
 
 namespace {
 
-const FeedbackLayout& Layout() {
+const FeedbackLayout& ZendeskLayout() {
   static const FeedbackLayout kLayout = [] {
     FeedbackLayout l;
     l.what = "a Zendesk tickets export";
@@ -35,7 +35,7 @@ int ZendeskTicketsScore(const CsvRecord& header) {
 }
 
 std::unique_ptr<Importer> CreateZendeskTickets(const ImportOptions& options) {
-  return CreateFeedbackImporter(Layout(), options);
+  return CreateFeedbackImporter(ZendeskLayout(), options);
 }
 
 }  // namespace rapport::import_internal

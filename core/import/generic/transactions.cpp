@@ -327,63 +327,29 @@ class GenericTransactionsImporter : public Importer {
 
   // Day-first or month-first from the whole sample: a first number above 12 anywhere means day-first.
   void SniffDateFormat(const std::vector<std::string_view>& fields, ImportBatch* b) {
-    size_t numeric = 0, iso = 0, named = 0;
-    bool first_over_12 = false, second_over_12 = false;
-    char separator = 0;
-    uint64_t example_line = 0;
-    std::string example;
+    // Every buffered record adds its date (empty when the record is short), so the example's index is its record's.
+    DateSniffer sniffer;
     size_t first_field = 0;
     for (size_t k = 0; k < record_ends_.size(); ++k) {
       const size_t count = record_ends_[k] - first_field;
-      if (static_cast<size_t>(date_) < count) {
-        const std::string_view v = TrimAscii(fields[first_field + static_cast<size_t>(date_)]);
-        size_t i = 0;
-        int a = 0, n1 = 0;
-        while (i < v.size() && IsDigit(v[i])) a = (n1 < 6 ? a * 10 + (v[i] - '0') : a), ++i, ++n1;
-        if (n1 == 4 || n1 == 8) {
-          ++iso;
-        } else if (n1 == 0 && !v.empty() && !IsDigit(v[0])) {
-          ++named;
-        } else if ((n1 == 1 || n1 == 2) && i < v.size() && (v[i] == '-' || v[i] == '/' || v[i] == '.')) {
-          const char sep = v[i++];
-          int c = 0, n2 = 0;
-          while (i < v.size() && IsDigit(v[i])) c = (n2 < 6 ? c * 10 + (v[i] - '0') : c), ++i, ++n2;
-          if (n2 >= 1 && n2 <= 2 && i < v.size() && v[i] == sep) {
-            ++numeric;
-            separator = sep;
-            if (a > 12) first_over_12 = true;
-            if (c > 12) second_over_12 = true;
-            if (example.empty()) {
-              example = std::string(v);
-              example_line = buffered_lines_[k];
-            }
-          }
-        }
-      }
+      sniffer.Add(static_cast<size_t>(date_) < count ? fields[first_field + static_cast<size_t>(date_)] : std::string_view());
       first_field = record_ends_[k];
     }
-    if (numeric > iso && numeric >= named) {
-      if (first_over_12 && !second_over_12) {
-        date_format_ = DateFormat::kDayMonthYear;
-      } else if (second_over_12 && !first_over_12) {
-        date_format_ = DateFormat::kMonthDayYear;
-      } else {
-        // No value tells: day-first for '-' and '.', month-first for '/', and say so.
-        date_format_ = separator == '/' ? DateFormat::kMonthDayYear : DateFormat::kDayMonthYear;
-        ImportIssue issue;
-        issue.line = example_line;
-        issue.column = static_cast<uint32_t>(date_ + 1);
-        issue.field = header_.Label(static_cast<size_t>(date_));
-        issue.code = "ambiguous_date";
-        issue.message = "`" + issue.field + "`: dates like " + Quoted(example) + " could be day-first or month-first; "
-                        "read as " + (date_format_ == DateFormat::kDayMonthYear ? "day-month-year" : "month-day-year") +
-                        ". Set the date format if that is wrong";
-        issue.rejected = false;
-        b->issues.push_back(std::move(issue));
-      }
-    } else if (named > iso && named > numeric) {
-      date_format_ = DateFormat::kMonthNameDayYear;
-    }
+    // No value tells (or values tell both ways): day-first for '-' and '.', month-first for '/', and say so.
+    const DateGuess g = sniffer.Guess(DateFormat::kMonthDayYear);
+    if (g.format == DateFormat::kAuto) return;
+    date_format_ = g.format;
+    if (!g.ambiguous && !g.conflicting) return;
+    ImportIssue issue;
+    issue.line = buffered_lines_[g.example_index];
+    issue.column = static_cast<uint32_t>(date_ + 1);
+    issue.field = header_.Label(static_cast<size_t>(date_));
+    issue.code = "ambiguous_date";
+    issue.message = "`" + issue.field + "`: dates like " + Quoted(g.example) + " could be day-first or month-first; "
+                    "read as " + (date_format_ == DateFormat::kDayMonthYear ? "day-month-year" : "month-day-year") +
+                    ". Set the date format if that is wrong";
+    issue.rejected = false;
+    b->issues.push_back(std::move(issue));
   }
 
   // Rejects the row with the message `parts` joined (text, or numbers), built in one reused buffer.

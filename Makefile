@@ -71,11 +71,7 @@ bench: native wasm
 ASAN_BUILD ?= build-asan
 test-sanitize:
 	@scripts/deps.sh sanitize
-	@if [ ! -f $(ASAN_BUILD)/build.ninja ]; then \
-	  CC=clang-14 CXX=clang++-14 cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
-	    -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" -DCMAKE_C_FLAGS_RELEASE="-O1" \
-	    -DRAPPORT_FUZZ_COVERAGE=ON -DRAPPORT_SANITIZE=ON -DRAPPORT_BUILD_BENCH=OFF \
-	    -DRAPPORT_SHARED_DATA=$(SHARED) >/dev/null; fi
+	@scripts/configure-asan.sh $(ASAN_BUILD) $(SHARED)
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

@@ -27,13 +27,8 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 command -v "$CXX" >/dev/null || { echo "fuzz: $CXX not found (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 1; }
 
 # The core, instrumented for coverage (fuzzer-no-link) and the sanitizers, and SQLite, built incrementally
-# (the same configuration as the Makefile's test-sanitize).
-if [ ! -f "$BUILD/build.ninja" ]; then
-  CC=clang-14 CXX="$CXX" cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" -DCMAKE_C_FLAGS_RELEASE="-O1" \
-    -DRAPPORT_FUZZ_COVERAGE=ON -DRAPPORT_SANITIZE=ON -DRAPPORT_BUILD_BENCH=OFF \
-    -DRAPPORT_SHARED_DATA="${SHARED:-$ROOT/../shared/data}" >/dev/null
-fi
+# in the build `make test-sanitize` uses (scripts/configure-asan.sh configures it for both).
+FUZZ_CXX="$CXX" scripts/configure-asan.sh "$BUILD" "${SHARED:-$ROOT/../shared/data}"
 # FUZZ_NO_BUILD=1: use the libraries as they are (another build of the same folder is running).
 if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then cmake --build "$BUILD" -j "$JOBS" --target rapport_core rapport_sqlite; fi
 LIBS=("$BUILD/librapport_core.a" "$BUILD/librapport_sqlite.a")

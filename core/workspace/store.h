@@ -39,9 +39,10 @@ constexpr int32_t kSchemaVersion = 2;
 // for a value that fits in 56 bits (nearly all: ids, days, cents), else kInt and the value in the next word;
 // kNull; or kText / kBlob | size << 8, its bytes being the next `size` bytes of `bytes` (the values' bytes
 // follow one another in the order of the tape). One word for most values, so the tape is about half the
-// memory of a tag-and-value pair per value (bench/RESULTS.md "Import").
+// memory of a tag-and-value pair per value (bench/RESULTS.md "Import"). Before each group of rows of one
+// kind, kRun | n << 8: the n rows that follow are of one kind (the writer inserts them many at a time).
 struct SliceRows {
-  enum Tag : uint64_t { kInt = 1, kNull = 2, kText = 3, kBlob = 4, kSmallInt = 5, kRow = 0x80 };
+  enum Tag : uint64_t { kInt = 1, kNull = 2, kText = 3, kBlob = 4, kSmallInt = 5, kRun = 6, kRow = 0x80 };
   std::vector<uint64_t> words;
   std::string bytes;
   size_t rows = 0;

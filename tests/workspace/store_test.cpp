@@ -203,6 +203,96 @@ TEST_CASE("store: a failed write rolls back the whole import", "[workspace]") {
   CHECK(loaded.imports.size() == 2);
 }
 
+// Import `import_id` of `n` orders, each by a new customer (two aliases each) with a line of its own (a
+// different packed blob per order) and a review, merged into *w: what to write.
+std::pair<MergeDelta, ImportRecord> ManyRows(size_t n, uint32_t import_id, Workspace* w) {
+  ImportBatch b;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string k = std::to_string(i);
+    AddOrder(&b, {"s:" + k, "c" + k + "@example.com", "+1555" + k, "", static_cast<int32_t>(100 + i % 50),
+                  static_cast<int64_t>(1000 + i)});
+    test::AddLine(&b, "SKU-" + std::to_string(i % 7), "Mug " + std::to_string(i % 7), static_cast<int32_t>(1 + i),
+                  100 + static_cast<int64_t>(i));
+    test::AddReview(&b, "r" + k, "c" + k + "@example.com", static_cast<int8_t>(1 + i % 5), 131);
+  }
+  ImportRecord r;
+  r.id = import_id;
+  r.file_name = "many.csv";
+  MergeDelta d = MergeBatch(b, import_id, w, &r);
+  return {d, r};
+}
+
+TEST_CASE("store: runs of rows inserted many to a statement store what one row at a time stores", "[workspace]") {
+  // Around the writer's rows per INSERT (64): a run shorter, equal, one longer, two statements and a rest.
+  for (size_t n : {1, 63, 64, 65, 128, 129, 300}) {
+    CAPTURE(n);
+    for (bool captured : {false, true}) {
+      CAPTURE(captured);
+      auto store = Store::OpenMemory();
+      REQUIRE(store.ok());
+      Workspace w;
+      const auto [d, r] = ManyRows(n, 1, &w);
+      if (captured) {
+        SliceRows rows;
+        Store::CaptureSlice(w, d, r.id, &rows);
+        REQUIRE((*store)->BeginAppend().ok());
+        REQUIRE((*store)->WriteRows(rows).ok());
+        REQUIRE((*store)->CommitAppend(r).ok());
+      } else {
+        REQUIRE((*store)->AppendImport(w, d, r).ok());
+      }
+      Workspace loaded;
+      REQUIRE((*store)->Load(&loaded).ok());
+      REQUIRE(loaded.orders.size() == n);
+      test::RequireSameWorkspace(loaded, w);
+      // A second import naming the first customer again: an updated row (INSERT OR REPLACE) beside new ones.
+      ImportBatch again;
+      OrderSpec o{"s:again", "c0@example.com", "", "", 160, 500};
+      o.first_name = "Named";
+      AddOrder(&again, o);
+      test::AddLine(&again, "SKU-new", "New Mug", 2, 250);
+      ImportRecord r2;
+      r2.id = 2;
+      MergeDelta d2 = MergeBatch(again, 2, &w, &r2);
+      REQUIRE(d2.updated_customers.size() == 1);
+      REQUIRE((*store)->AppendImport(w, d2, r2).ok());
+      REQUIRE((*store)->Load(&loaded).ok());
+      test::RequireSameWorkspace(loaded, w);
+    }
+  }
+}
+
+TEST_CASE("store: a row failing inside a many-row INSERT rolls the whole import back", "[workspace]") {
+  for (bool captured : {false, true}) {
+    CAPTURE(captured);
+    auto store = Store::OpenMemory();
+    REQUIRE(store.ok());
+    Workspace w;
+    Populate(store->get(), &w);
+    Workspace before;
+    REQUIRE((*store)->Load(&before).ok());
+    // The 70th new order fails: rows of its statement before it, and earlier statements, are in the file.
+    REQUIRE((*store)->Exec("CREATE TEMP TRIGGER fail BEFORE INSERT ON main.orders WHEN NEW.id = " +
+                           std::to_string(w.orders.size() + 69) + " BEGIN SELECT RAISE(ABORT, 'injected failure'); END").ok());
+    const auto [d, r] = ManyRows(200, 3, &w);
+    Status s;
+    if (captured) {
+      SliceRows rows;
+      Store::CaptureSlice(w, d, 3, &rows);
+      REQUIRE((*store)->BeginAppend().ok());
+      s = (*store)->WriteRows(rows);
+      (*store)->AbortAppend();  // the caller's part after a failed WriteRows (write_behind.h)
+    } else {
+      s = (*store)->AppendImport(w, d, r);
+    }
+    CHECK(s.code() == StatusCode::kIoError);
+    CHECK_THAT(s.message(), Catch::Contains("injected failure"));
+    Workspace loaded;
+    REQUIRE((*store)->Load(&loaded).ok());
+    test::RequireSameWorkspace(loaded, before);
+  }
+}
+
 TEST_CASE("store: RemoveImport deletes its rows and renumbers the rest densely", "[workspace]") {
   auto store = Store::OpenMemory();
   REQUIRE(store.ok());

@@ -1,5 +1,8 @@
 #include "core/api/ops.h"
 
+#include <memory>
+#include <string>
+
 #include "core/api/engine.h"
 
 namespace rapport {
@@ -68,8 +71,31 @@ const std::vector<OpInfo>& Ops() {
   return kOps;
 }
 
+namespace {
+
+// A value derived from the workspace alone (and the inputs named in `key`), kept in the engine's cache under
+// `key` once computed (settings-free, dropped with the workspace's changes like every entry). Put, not Get: a
+// step that computes it has not built an entry, so the op's step boundaries stay where they were.
+template <typename T, typename Compute>
+T KeptValue(const OpContext& ctx, const std::string& key, Compute&& compute) {
+  if (!ctx.engine) return compute();
+  AnalysisCache& cache = ctx.engine->cache();
+  if (cache.Has(key)) return *cache.Get<T>(key, [] { return T(); });
+  const T value = compute();
+  cache.Put(key, std::make_shared<const T>(value), /*settings_free=*/true);
+  return value;
+}
+
+}  // namespace
+
 int32_t AsOfDay(const OpContext& ctx) {
-  return ctx.settings.as_of_day != kNoDay ? ctx.settings.as_of_day : ctx.workspace.LatestValidOrderDay();
+  if (ctx.settings.as_of_day != kNoDay) return ctx.settings.as_of_day;
+  return KeptValue<int32_t>(ctx, "latest-valid-order-day", [&] { return ctx.workspace.LatestValidOrderDay(); });
+}
+
+uint32_t OpCurrency(const OpContext& ctx) {
+  return KeptValue<uint32_t>(ctx, "analysis-currency:" + ctx.settings.currency,
+                             [&] { return AnalysisCurrency(ctx.workspace, ctx.settings); });
 }
 
 std::shared_ptr<const CustomerFacts> CachedFacts(OpContext& ctx, int32_t as_of_day, uint32_t currency) {

@@ -1,5 +1,9 @@
 #include <algorithm>
 #include <numeric>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -152,6 +156,37 @@ TEST_CASE("rfm: quintile scores equal a full sort for small stores and wide valu
         CheckAgainstFullSort(b.workspace());
       }
     }
+  }
+}
+
+// The runs that straddle a boundary are split by key from the bytes after their common prefix, a byte a pass
+// over 8 bytes copied from each key (then the next 8 for the few left): keys longer than that common prefix
+// plus 8, keys that are prefixes of others, bytes above 0x7f, keys of another kind ("id:test:N"), runs with
+// every customer in it (one order each) and runs of a few.
+TEST_CASE("rfm: quintile scores equal a full sort when keys share long prefixes", "[analysis][rfm]") {
+  for (uint64_t seed : {1u, 2u, 3u, 4u}) {
+    CAPTURE(seed);
+    std::mt19937_64 rng(seed);
+    std::set<std::string> emails;
+    const std::vector<std::string> tails = {"", "a", "b", "\xc3\xa9", "\x7f", "\xff", "@example.com", "0", "00"};
+    while (emails.size() < 700) {
+      std::string e(rng() % 30, 'a');
+      e += tails[rng() % tails.size()];
+      if (rng() % 2) e += std::to_string(rng() % 50);
+      e += tails[rng() % tails.size()];
+      emails.insert(e);
+    }
+    std::vector<std::string> order(emails.begin(), emails.end());
+    std::shuffle(order.begin(), order.end(), rng);
+    WorkspaceBuilder b;
+    for (const std::string& e : order) {
+      const uint32_t c = b.Customer(e);
+      // Mostly one order (F ties across most customers); a few days and amounts (R and M runs).
+      const int orders = rng() % 4 == 0 ? 2 : 1;
+      for (int o = 0; o < orders; ++o) b.Order(c, rng() % 3 ? "2024-06-30" : "2024-05-01", rng() % 2 ? 1000 : 2500);
+    }
+    for (int i = 0; i < 40; ++i) b.Order(b.Customer(""), "2024-06-30", 1000);  // keys "id:test:N"
+    CheckAgainstFullSort(b.workspace());
   }
 }
 

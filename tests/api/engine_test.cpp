@@ -200,5 +200,31 @@ TEST_CASE("engine: RemoveImport takes its rows away", "[engine]") {
   CHECK(e->RemoveImport(1).code() == StatusCode::kNotFound);
 }
 
+// The ops keep the latest valid order's day and the analysis currency in the engine's cache (core/api/ops.h
+// AsOfDay, OpCurrency): an import or a removal changes them, and a request's currency is a value of its own.
+TEST_CASE("engine: the kept analysis date and currency follow imports, removals and the request", "[engine]") {
+  auto engine = Engine::OpenMemory();
+  REQUIRE(engine.ok());
+  Engine* e = engine->get();
+  REQUIRE(Import(e, "t.csv", kTransactions).ok());
+  CHECK(CallOk(e, R"({"op":"kpis"})")["as_of"] == "2024-02-01");
+  CHECK(CallOk(e, R"({"op":"rfm"})")["as_of"] == "2024-02-01");
+  const std::string usd = CallOk(e, R"({"op":"rfm"})")["currency"].dump();
+  REQUIRE(Import(e, "u.csv",
+                 "customer,date,amount,currency\ndee@example.com,2024-03-01,500.00,EUR\nann@example.com,2024-03-02,6.00,EUR\n")
+              .ok());
+  CHECK(CallOk(e, R"({"op":"kpis"})")["as_of"] == "2024-03-02");
+  const Json rfm = CallOk(e, R"({"op":"rfm"})");
+  CHECK(rfm["as_of"] == "2024-03-02");
+  CHECK(rfm["currency"] == "EUR");  // the most net revenue now
+  CHECK(CallOk(e, R"({"op":"rfm","currency":"USD"})")["currency"].dump() == usd);
+  CHECK(CallOk(e, R"({"op":"rfm"})")["currency"] == "EUR");
+  REQUIRE(e->RemoveImport(2).ok());
+  CHECK(CallOk(e, R"({"op":"kpis"})")["as_of"] == "2024-02-01");
+  const Json after = CallOk(e, R"({"op":"rfm"})");
+  CHECK(after["as_of"] == "2024-02-01");
+  CHECK(after["currency"].dump() == usd);
+}
+
 }  // namespace
 }  // namespace rapport

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <string_view>
 
 #include "core/util/text.h"
 
@@ -37,55 +38,123 @@ double MedianOf(int64_t* b, int64_t* e) {
   return (static_cast<double>(lower) + static_cast<double>(*mid)) / 2.0;
 }
 
-// Orders ids[lo, hi) (equal values) by customer key just enough that each boundary in `boundaries` (ascending,
-// inside the range) has the smaller keys on its left: nth_element on (8 key bytes after the group's common
-// prefix, id) pairs, so most comparisons are one integer compare instead of a string compare through a pointer.
-// Each key's text is read once (its first kHead bytes copied, the next keys prefetched: at 1M customers the
-// groups hold hundreds of thousands of keys scattered over the heap, and a cache miss per key read twice was
-// most of the RFM time).
-void SplitGroupByKey(const Workspace& ws, std::vector<uint32_t>* ids, size_t lo, size_t hi,
-                     const std::vector<size_t>& boundaries) {
+// A customer of a run of equal values, keyed for the order by key: the 8 bytes of its key from byte `at`
+// (big-endian, zero past the key's end) and the key's length.
+struct Keyed {
+  uint64_t word;
+  uint32_t id;
+  uint32_t size;
+};
+
+// The bytes [at, at + 8) of customer c's key, big-endian, zero past its end.
+uint64_t KeyWord(const Workspace& ws, uint32_t c, size_t at) {
+  const std::string_view k = ws.customers.key[c];
+  uint64_t word = 0;
+  for (size_t j = at; j < at + 8; ++j) word = (word << 8) | (j < k.size() ? static_cast<unsigned char>(k[j]) : 0u);
+  return word;
+}
+
+// Fills items[i].word with the bytes [at, at + 8) of each one's key.
+void LoadWords(const Workspace& ws, size_t at, std::vector<Keyed>* items) {
+  constexpr size_t kAhead = 16;
+  for (size_t i = 0; i < items->size(); ++i) {
+    if (i + kAhead < items->size()) __builtin_prefetch(ws.customers.key[(*items)[i + kAhead].id].data() + at);
+    (*items)[i].word = KeyWord(ws, (*items)[i].id, at);
+  }
+}
+
+// The customer key order (RFM's tie-break: by key, then by id) of two customers of `items`' run, whose keys
+// share their first `lcp` bytes and whose words hold the 8 bytes after them. Two different words order their
+// keys (a key's end reads as 0, below or equal to any byte of the other, which is then the longer key);
+// equal words go to the keys.
+bool KeyedLess(const Workspace& ws, size_t lcp, const Keyed& a, const Keyed& b) {
+  if (a.word != b.word) return a.word < b.word;
+  const int cmp = ws.customers.key[a.id].substr(lcp).compare(ws.customers.key[b.id].substr(lcp));
+  return cmp != 0 ? cmp < 0 : a.id < b.id;
+}
+
+// The customer of rank t (0-based, in KeyedLess's order) among `running`, whose keys all begin with the same
+// `depth` bytes and whose words hold the 8 from `depth` (past them, the running's words are loaded again): a most-significant-byte radix select, a histogram of
+// one byte (the key's end first) a pass over the items still in the running, keeping the bucket of rank t.
+// The running shrink by each byte's spread, so hundreds of thousands of keys cost a pass or two plus a few
+// over a shrinking few (an nth_element over them compared strings wherever 8 bytes tie, and made ~3 passes).
+uint32_t SelectByKey(const Workspace& ws, std::vector<Keyed> running, size_t t, size_t depth) {
+  std::array<size_t, 257> count;
+  size_t at = depth;  // the words' first byte
+  while (running.size() > 1) {
+    if (depth == at + 8) {
+      at = depth;
+      LoadWords(ws, at, &running);
+    }
+    const unsigned shift = static_cast<unsigned>(8 * (at + 7 - depth));
+    auto bucket = [&](const Keyed& k) -> size_t {
+      return depth < k.size ? 1 + static_cast<size_t>((k.word >> shift) & 0xff) : 0;
+    };
+    count.fill(0);
+    for (const Keyed& k : running) ++count[bucket(k)];
+    size_t b = 0;
+    while (t >= count[b]) t -= count[b++];
+    if (count[b] != running.size()) {
+      running.erase(std::remove_if(running.begin(), running.end(), [&](const Keyed& k) { return bucket(k) != b; }),
+                    running.end());
+    }
+    if (b == 0) {  // these keys end here: equal, so by id
+      std::nth_element(running.begin(), running.begin() + t, running.end(),
+                       [](const Keyed& x, const Keyed& y) { return x.id < y.id; });
+      return running[t].id;
+    }
+    ++depth;
+  }
+  return running[0].id;
+}
+
+// Scores the customers `group` of a run of equal values that straddles quintile boundaries: the first `less`
+// ranks hold smaller values, and `inside` lists the boundaries B_k inside the run (less < B_k < less + size;
+// one twice when two quintiles start at one rank). Rank less + j scores 1 + 5 (less + j) / n: the run's first
+// rank's score plus the boundaries at or before j. So each customer's score counts the boundaries whose
+// customer (the one of that rank in key order: SelectByKey) is not after it in key order; only the keys at the
+// boundaries are found, the run is never ordered. Each key is read once (its first 32 bytes, the next keys
+// prefetched: the run's keys are scattered over the column, and a cache miss a key read was most of the time).
+void ScoreGroupByKey(const Workspace& ws, const std::vector<uint32_t>& group, size_t less, size_t n,
+                     const std::vector<size_t>& inside, std::vector<uint8_t>* score) {
   const auto& keys = ws.customers.key;
   constexpr size_t kHead = 32, kAhead = 16;
-  const size_t m = hi - lo;
-  const uint32_t* group = ids->data() + lo;
+  const size_t m = group.size();
+  if (m == 0) return;
   std::vector<std::array<unsigned char, kHead>> head(m);
-  // The common prefix is capped so its next 8 bytes are inside the copy; a shorter common prefix is still
-  // one, so the order stays exact (more ties go to the full compare).
+  std::vector<Keyed> items(m);
+  // The common prefix, capped so its next 8 bytes are inside the copy; a shorter common prefix is still one.
   size_t lcp = kHead - 8;
   for (size_t i = 0; i < m; ++i) {
     if (i + kAhead < m) __builtin_prefetch(keys[group[i + kAhead]].data());
     const std::string_view k = keys[group[i]];
-    const size_t n = std::min(k.size(), kHead);
-    std::memcpy(head[i].data(), k.data(), n);
-    std::memset(head[i].data() + n, 0, kHead - n);
+    const size_t len = std::min(k.size(), kHead);
+    std::memcpy(head[i].data(), k.data(), len);
+    std::memset(head[i].data() + len, 0, kHead - len);
+    items[i].id = group[i];
+    items[i].size = static_cast<uint32_t>(std::min<size_t>(k.size(), UINT32_MAX));
     if (k.size() < lcp) lcp = k.size();
     size_t j = 0;
     while (j < lcp && head[i][j] == head[0][j]) ++j;
     lcp = j;
   }
-  struct Keyed {
-    uint64_t prefix;
-    uint32_t id;
-  };
-  std::vector<Keyed> items(m);
   for (size_t i = 0; i < m; ++i) {
-    uint64_t prefix = 0;
-    for (size_t j = 0; j < 8; ++j) prefix = (prefix << 8) | head[i][lcp + j];
-    items[i] = {prefix, group[i]};
+    uint64_t word = 0;
+    for (size_t j = 0; j < 8; ++j) word = (word << 8) | head[i][lcp + j];
+    items[i].word = word;
   }
   std::vector<std::array<unsigned char, kHead>>().swap(head);
-  auto less = [&](const Keyed& a, const Keyed& b) {
-    if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    const int cmp = keys[a.id].compare(keys[b.id]);
-    return cmp != 0 ? cmp < 0 : a.id < b.id;
-  };
-  size_t from = 0;
-  for (size_t boundary : boundaries) {
-    std::nth_element(items.begin() + from, items.begin() + (boundary - lo), items.end(), less);
-    from = boundary - lo;
+  std::vector<Keyed> pivots;
+  for (size_t rank : inside) {
+    const uint32_t c = SelectByKey(ws, items, rank - less, lcp);
+    pivots.push_back({KeyWord(ws, c, lcp), c, static_cast<uint32_t>(std::min<size_t>(keys[c].size(), UINT32_MAX))});
   }
-  for (size_t i = lo; i < hi; ++i) (*ids)[i] = items[i - lo].id;
+  const uint8_t first_score = static_cast<uint8_t>(1 + (5 * less) / n);
+  for (const Keyed& item : items) {
+    uint8_t s = first_score;
+    for (const Keyed& p : pivots) s += !KeyedLess(ws, lcp, item, p);
+    (*score)[item.id] = s;
+  }
 }
 
 // Scores 1..5 by quintile of rank. `value[c]` is the ranking value (ascending = low score), `ids` the
@@ -93,8 +162,8 @@ void SplitGroupByKey(const Workspace& ws, std::vector<uint32_t>* ids, size_t lo,
 // the sort: the first rank of score k + 1 is B_k = ceil(k n / 5), so the values at ranks B_k - 1 and B_k
 // (eight order statistics: from a histogram when the values span a small range, as days and order counts do,
 // else nth_element) decide every customer's score from its value alone, except for the customers whose value
-// runs across a boundary (at ranks B_k - 1 and B_k both). Only those groups are ordered by key, and only as
-// far as the boundaries inside them need.
+// runs across a boundary (at ranks B_k - 1 and B_k both). Within those runs only the customers at the
+// boundaries are found by key (ScoreGroupByKey).
 void ScoreByRank(const Workspace& ws, const std::vector<int64_t>& value, const std::vector<uint32_t>& ids,
                  std::vector<uint8_t>* score) {
   const size_t n = ids.size();
@@ -210,14 +279,12 @@ void ScoreByRank(const Workspace& ws, const std::vector<int64_t>& value, const s
       }
     }
   }
-  for (Group& g : groups) {
+  for (const Group& g : groups) {
     std::vector<size_t> inside;
     for (const Boundary& b : bound) {
-      if (b.inside && b.rank > g.less && b.rank < g.less + g.ids.size()) inside.push_back(b.rank - g.less);
+      if (b.inside && b.rank > g.less && b.rank < g.less + g.ids.size()) inside.push_back(b.rank);
     }
-    const size_t m = g.ids.size();
-    SplitGroupByKey(ws, &g.ids, 0, m, inside);
-    for (size_t j = 0; j < m; ++j) (*score)[g.ids[j]] = static_cast<uint8_t>(1 + (5 * (g.less + j)) / n);
+    ScoreGroupByKey(ws, g.ids, g.less, n, inside, score);
   }
 }
 

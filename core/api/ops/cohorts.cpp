@@ -46,7 +46,7 @@ Result<Json> Op_cohorts(OpContext& ctx) {
   const Workspace& ws = ctx.workspace;
   // The customer facts the overview's KPIs keep (ops.h), not a build of its own; the cohorts a step after them.
   const int32_t as_of = AsOfDay(ctx);
-  const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+  const uint32_t currency = OpCurrency(ctx);
   std::shared_ptr<const CustomerFacts> facts;
   if (as_of != kNoDay) facts = FactsThenOwnStep(ctx, as_of, currency);
   const FactsSource held = [&facts](int32_t, uint32_t) { return facts; };

@@ -66,7 +66,7 @@ Result<Json> Op_customer(OpContext& ctx) {
   auto build = [&] { return BuildCustomer360Context(ws, ctx.settings, predictions, FactsSourceFor(ctx)); };
   if (ctx.engine) {  // the facts first, in steps of their own (core/api/cache.h), unless kept already
     const int32_t as_of = AsOfDay(ctx);
-    const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+    const uint32_t currency = OpCurrency(ctx);
     if (as_of != kNoDay && currency != kNoId) CachedFacts(ctx, as_of, currency);
   }
   std::shared_ptr<const Customer360Context> shared =

@@ -99,7 +99,7 @@ Result<Json> Op_funnel(OpContext& ctx) {
     inputs.p_alive = &p_alive;
   }
   const int32_t as_of = AsOfDay(ctx);
-  const std::shared_ptr<const CustomerFacts> facts = FactsThenOwnStep(ctx, as_of, AnalysisCurrency(ws, ctx.settings));
+  const std::shared_ptr<const CustomerFacts> facts = FactsThenOwnStep(ctx, as_of, OpCurrency(ctx));
   const FunnelResult res = ComputeFunnelFromFacts(ws, ctx.settings, *facts, inputs);
   Json out;
   out["as_of"] = Day(res.as_of_day);
@@ -147,7 +147,7 @@ Result<Json> Op_funnel_flow(OpContext& ctx) {
   // waits for one of the two halves, not for the whole flow.
   FunnelFlow flow;
   if (ctx.engine) {
-    const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+    const uint32_t currency = OpCurrency(ctx);
     const std::shared_ptr<const CustomerFacts> facts = CachedFacts(ctx, *to, currency);
     const std::string key = "flow-stages:" + std::to_string(*to) + ":" + std::to_string(currency) + "|" +
                             Dump(SettingsToJson(ctx.settings));

@@ -61,7 +61,10 @@ Result<Json> Op_kpis(OpContext& ctx) {
     for (uint32_t id = 1; id < w.currencies.size(); ++id) known += (known.empty() ? "" : ", ") + w.currencies[id];
     return InvalidArgument("currency `" + ctx.settings.currency + "`: not in this workspace (it has " + known + ")");
   }
-  const KpiResult r = ComputeKpis(w, ctx.settings, FactsSourceFor(ctx));
+  // The date resolved once (AsOfDay keeps the latest valid order's day), not by each step's ComputeKpis.
+  Settings settings = ctx.settings;
+  settings.as_of_day = AsOfDay(ctx);
+  const KpiResult r = ComputeKpis(w, settings, FactsSourceFor(ctx));
   Json j;
   j["as_of"] = Day(r.as_of_day);
   j["currency"] = r.headline_currency.empty() ? Json(nullptr) : Json(r.headline_currency);

@@ -182,7 +182,7 @@ std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int3
   // The customer facts the summary reads, a step of their own (core/api/cache.h) unless kept already.
   if (ctx.engine && !IsCached(ctx, "model-summary:" + part)) {
     const int32_t as_of = AsOfDay(ctx);
-    const uint32_t currency = AnalysisCurrency(ctx.workspace, ctx.settings);
+    const uint32_t currency = OpCurrency(ctx);
     if (as_of != kNoDay && currency != kNoId) CachedFacts(ctx, as_of, currency);
   }
   // The summary's rows and their patterns: a step each (the rows' entry let go once the summary holds them).
@@ -197,7 +197,7 @@ std::shared_ptr<const ModelRun> RunModels(OpContext& ctx, double unit_days, int3
   std::shared_ptr<const SummaryRows> rows;
   if (!IsCached(ctx, "model-summary:" + part)) {
     Result<model::SummaryOptions> options = SummaryOptionsFor(ctx, unit_days, calibration_end);
-    const uint32_t currency = AnalysisCurrency(ctx.workspace, ctx.settings);
+    const uint32_t currency = OpCurrency(ctx);
     if (ctx.engine && !IsCached(ctx, rows_key) && options.ok() && currency != kNoId) {
       // The rows kRowsPerStep orders or transactions a step (model::SummaryBuilder), kept under way between
       // steps, from the facts of the last day (SummarizeWorkspace's).

@@ -53,7 +53,7 @@ Json JourneysJson(const Workspace& ws, const std::vector<JourneyRow>& rows) {
 Json FirstProductPart(OpContext& ctx, int32_t top_journeys, int64_t top) {
   const Workspace& ws = ctx.workspace;
   const int32_t as_of = AsOfDay(ctx);
-  const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+  const uint32_t currency = OpCurrency(ctx);
   FirstProductResult res;
   if (as_of != kNoDay) res = ComputeFirstProducts(ws, *FactsThenOwnStep(ctx, as_of, currency), top_journeys);
   Json out;
@@ -71,7 +71,7 @@ Json FirstProductPart(OpContext& ctx, int32_t top_journeys, int64_t top) {
 Json ReplenishmentPart(OpContext& ctx, int64_t min_intervals, int64_t top) {
   const Workspace& ws = ctx.workspace;
   const int32_t as_of = AsOfDay(ctx);
-  const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+  const uint32_t currency = OpCurrency(ctx);
   std::vector<ReplenishmentRow> rows;
   if (as_of != kNoDay) {
     for (const ReplenishmentRow& row : *KeptReplenishment(ctx, CachedFacts(ctx, as_of, currency))) {
@@ -124,7 +124,7 @@ Result<Json> Op_products(OpContext& ctx) {
   // then the analysis kRowsPerStep orders or lines a step (ProductsBuilder), kept under way between steps.
   ProductResult res;
   const int32_t as_of = AsOfDay(ctx);
-  const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+  const uint32_t currency = OpCurrency(ctx);
   if (ctx.engine && as_of != kNoDay && currency != kNoId) {
     const std::shared_ptr<const CustomerFacts> facts = CachedFacts(ctx, as_of, currency);
     AnalysisCache& cache = ctx.engine->cache();

@@ -46,7 +46,7 @@ Result<Json> Op_rfm(OpContext& ctx) {
     limit = rq["limit"].get<int64_t>();
   }
   const int32_t as_of = AsOfDay(ctx);
-  const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+  const uint32_t currency = OpCurrency(ctx);
   // The customer facts the overview's KPIs and the funnel already built for this date and currency (ops.h).
   const std::shared_ptr<const CustomerFacts> facts_held = CachedFacts(ctx, as_of, currency);
   const CustomerFacts& facts = *facts_held;

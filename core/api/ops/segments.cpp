@@ -615,7 +615,7 @@ Result<Json> Op_playbooks(OpContext& ctx) {
   if (ctx.request.value("describe", false)) {
     // What each playbook does and when, before the run (no segment columns, no counts): the page's first content.
     const Workspace& ws = ctx.workspace;
-    const uint32_t currency = AnalysisCurrency(ws, ctx.settings);
+    const uint32_t currency = OpCurrency(ctx);
     const std::string code = currency < ws.currencies.size() ? ws.currencies[currency] : "";
     const int32_t as_of = AsOfDay(ctx);
     Json summaries = Json::array();
@@ -804,7 +804,7 @@ Result<Json> Op_lift(OpContext& ctx) {
   if (send_day == kNoDay) return InvalidArgument("lift: \"send_date\": expected YYYY-MM-DD, found `" + *send + "`");
   Result<int64_t> window = IntParam(q, "window_days", 30, 1, 3650);
   if (!window.ok()) return window.status();
-  const uint32_t currency = AnalysisCurrency(ctx.workspace, ctx.settings);
+  const uint32_t currency = OpCurrency(ctx);
   const LiftResult r = MeasureLift(ctx.workspace, customers, holdout, send_day, static_cast<int32_t>(*window), currency);
   auto group = [](const GroupOutcome& g) {
     return Json{{"customers", g.customers},

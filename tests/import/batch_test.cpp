@@ -291,6 +291,41 @@ TEST_CASE("A rejected row's raw text is the row as CsvRecord::Raw writes it, quo
   CHECK(semi_rows == std::vector<std::string>{"g@x.com,2024-04-07,16,\"x,y\"", "h@x.com,2024-04-08,17,z"});
 }
 
+TEST_CASE("A rejected row's raw text is Raw()'s with a ',', '\"' or line break at any byte of any word", "[import][batch]") {
+  // AddIssue copies a row as written when Raw() would write the same bytes, testing eight bytes at a time:
+  // the byte that makes Raw() quote the field (or a semicolon file's ',') is put at every position of rows of
+  // every length modulo 8, so it falls in a whole word and in the zero-padded last one.
+  for (const char* header : {"Email,Submitted At,How likely are you to recommend us to a friend?,Comment\n",
+                             "Email;Submitted At;How likely are you to recommend us to a friend?;Comment\n"}) {
+    const char delimiter = header[5];
+    std::string text = header;
+    for (const std::string special : {",", "\"\"", "\r", "\n", "x"}) {
+      for (size_t length = 1; length <= 19; ++length) {
+        for (size_t at = 0; at < length; ++at) {
+          std::string comment(length, 'c');
+          comment.replace(at, 1, special);
+          const bool quote = special != "x" && (special != "," || delimiter == ',');
+          text += "a" + std::to_string(length) + "@x.com" + delimiter + "2024-04-01" + delimiter + "11" + delimiter +
+                  (quote ? "\"" + comment + "\"" : comment) + "\n";
+        }
+      }
+    }
+    std::vector<std::string> want;
+    REQUIRE(ReadCsv(text, "nps.csv", [&](const CsvRecord& r) {
+              if (r.line() > 1) want.push_back(r.Raw());
+              return true;
+            }).ok());
+    auto batch = test::ParseChunked(text, "nps.csv");
+    REQUIRE(batch.ok());
+    std::vector<std::string> got;
+    for (const ImportIssue& issue : batch->issues) {
+      if (issue.rejected) got.push_back(issue.raw_row);
+    }
+    CHECK(got.size() == 5 * 190);
+    CHECK(got == want);
+  }
+}
+
 TEST_CASE("Two bad cells of a row with a quoted line break each name their field's own line", "[import][batch]") {
   // The raw row is rebuilt in the issue list's scratch buffer; the issues' lines count the line breaks inside
   // earlier quoted fields, for the row's first issue and for the one that shares its raw row.

@@ -58,19 +58,41 @@ Status Cells::Missing(const CsvRecord& first, std::string_view column, std::stri
                          "`: " + std::string(layout) + " (found " + header.Preview(6) + ")");
 }
 
-void Cells::Reject(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string message) const {
-  AddIssue(b, r, column, Label(column), code, std::move(message), true);
+const std::string& Cells::Label(int column) const {
+  static const std::string kNone;
+  if (column < 0) return kNone;
+  while (labels_.size() <= static_cast<size_t>(column)) labels_.push_back(header.Label(labels_.size()));
+  return labels_[static_cast<size_t>(column)];
+}
+
+std::string_view Cells::Message(int column, std::initializer_list<std::string_view> text, std::string_view cell,
+                                std::string_view after) const {
+  message_.assign("`").append(Label(column)).append("`: ");
+  for (std::string_view part : text) message_.append(part.data(), part.size());
+  if (cell.empty()) {
+    message_.append("nothing");
+  } else {
+    AppendQuoted(&message_, cell);
+  }
+  return message_.append(after.data(), after.size());
+}
+
+void Cells::Reject(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string_view message) const {
+  AddIssue(b, r, column, Label(column), code, message, true);
   ++b->rows_rejected;
 }
 
-void Cells::Warn(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string message) const {
-  AddIssue(b, r, column, Label(column), code, std::move(message), false);
+void Cells::Warn(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string_view message) const {
+  AddIssue(b, r, column, Label(column), code, message, false);
 }
 
 bool Cells::RejectRagged(ImportBatch* b, const CsvRecord& r) const {
   if (r.size() == columns) return false;
-  Reject(b, r, -1, "ragged_row",
-         "expected " + std::to_string(columns) + " fields (as in the header), found " + std::to_string(r.size()));
+  message_.assign("expected ");
+  AppendInt(&message_, static_cast<int64_t>(columns));
+  message_.append(" fields (as in the header), found ");
+  AppendInt(&message_, static_cast<int64_t>(r.size()));
+  Reject(b, r, -1, "ragged_row", message_);
   return true;
 }
 
@@ -81,12 +103,11 @@ bool Cells::Money(ImportBatch* b, const CsvRecord& r, int column, bool required,
   const std::string_view text = TrimAscii(r[static_cast<size_t>(column)]);
   if (text.empty() && !required) return true;
   if (ParseMoneyCents(text, cents, decimal)) return true;
-  std::string message = "`" + Label(column) + "`: expected an amount like 125.40, found " +
-                        (text.empty() ? std::string("nothing") : Quoted(text)) + consequence;
+  const std::string_view message = Message(column, {"expected an amount like 125.40, found "}, text, consequence);
   if (reject) {
-    Reject(b, r, column, "bad_amount", std::move(message));
+    Reject(b, r, column, "bad_amount", message);
   } else {
-    Warn(b, r, column, "bad_amount", std::move(message));
+    Warn(b, r, column, "bad_amount", message);
   }
   return false;
 }
@@ -95,9 +116,7 @@ bool Cells::Date(ImportBatch* b, const CsvRecord& r, int column, DateFormat form
                  Timestamp* out) const {
   const std::string_view text = TrimAscii(Field(r, column));
   if (ParseTimestamp(text, format, out)) return true;
-  Reject(b, r, column, "bad_date",
-         "`" + Label(column) + "`: expected a date like " + example + ", found " +
-             (text.empty() ? std::string("nothing") : Quoted(text)));
+  Reject(b, r, column, "bad_date", Message(column, {"expected a date like ", example, ", found "}, text, {}));
   return false;
 }
 

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -49,18 +51,20 @@ class Cells {
     header.Reset(first);
     columns = first.size();
     file_name = name;
+    labels_.clear();
   }
   // The mapped column (when the mapping names one) or the first of `names` present.
   int Pick(const std::string& mapped, std::initializer_list<std::string_view> names) const {
     return mapped.empty() ? header.FindAny(names) : header.Find(mapped);
   }
-  std::string Label(int column) const { return column >= 0 ? header.Label(static_cast<size_t>(column)) : std::string(); }
+  // HeaderIndex::Label, "" for -1; made once a column (an issue's field and message name it: no copy an issue).
+  const std::string& Label(int column) const;
 
   // "<file>:<line>:1: missing column `X`: <what the export looks like> (found ...)".
   Status Missing(const CsvRecord& first, std::string_view column, std::string_view layout) const;
   // A rejected row (counts it).
-  void Reject(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string message) const;
-  void Warn(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string message) const;
+  void Reject(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string_view message) const;
+  void Warn(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string_view message) const;
   // Rejects a row whose field count differs from the header's; true when it was rejected.
   bool RejectRagged(ImportBatch* b, const CsvRecord& r) const;
 
@@ -70,6 +74,15 @@ class Cells {
   // Date cell in `format`; `example` goes into the message. On failure rejects the row, false.
   bool Date(ImportBatch* b, const CsvRecord& r, int column, DateFormat format, const char* example,
             Timestamp* out) const;
+  // "`<label>`: <text...><Quoted(cell), or nothing when empty><after>", built in one reused buffer (a file of
+  // bad rows builds one a row; no allocation): valid until the next call.
+  std::string_view Message(int column, std::initializer_list<std::string_view> text, std::string_view cell,
+                           std::string_view after) const;
+
+ private:
+
+  mutable std::deque<std::string> labels_;  // by column, made when first asked (a deque: references stay valid)
+  mutable std::string message_;
 };
 
 // Once per file (guarded by *noted): a warning that the dates carry no UTC offset, so the written date is

@@ -44,29 +44,29 @@ class WooCustomersImporter : public Importer {
     const std::string_view username = TrimAscii(Field(r, username_));
     if (email_.empty() && username.empty()) {
       c_.Reject(b, r, email_col_, "missing_customer",
-                "`" + c_.Label(email_col_) + "`: expected an email like name@example.com, found " +
-                    (email_text.empty() ? std::string("nothing") : Quoted(email_text)) + " (and no `Username`)");
+                c_.Message(email_col_, {"expected an email like name@example.com, found "}, email_text,
+                           " (and no `Username`)"));
       return;
     }
     if (email_.empty() && !email_text.empty()) {
       c_.Warn(b, r, email_col_, "bad_email",
-              "`" + c_.Label(email_col_) + "`: expected an address like name@example.com, found " +
-                  Quoted(email_text) + "; the customer is kept by username");
+              c_.Message(email_col_, {"expected an address like name@example.com, found "}, email_text,
+                         "; the customer is kept by username"));
     }
     int64_t spent = -1, orders = -1;
     const std::string_view spend_text = TrimAscii(Field(r, spend_));
     if (!spend_text.empty() && !ParseMoneyCents(spend_text, &spent, options_.decimal_separator)) {
       spent = -1;
       c_.Warn(b, r, spend_, "bad_amount",
-              "`" + c_.Label(spend_) + "`: expected an amount like 125.40, found " + Quoted(spend_text) +
-                  "; the customer is kept without it");
+              c_.Message(spend_, {"expected an amount like 125.40, found "}, spend_text,
+                         "; the customer is kept without it"));
     }
     const std::string_view orders_text = TrimAscii(Field(r, orders_));
     if (!orders_text.empty() && (!ParseInt64(orders_text, &orders) || orders < 0 || orders > INT32_MAX)) {
       orders = -1;
       c_.Warn(b, r, orders_, "bad_quantity",
-              "`" + c_.Label(orders_) + "`: expected a whole number like 3, found " + Quoted(orders_text) +
-                  "; the customer is kept without it");
+              c_.Message(orders_, {"expected a whole number like 3, found "}, orders_text,
+                         "; the customer is kept without it"));
     }
     const std::string_view person = TrimAscii(Field(r, name_));
     std::string_view first, last;

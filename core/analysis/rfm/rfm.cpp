@@ -394,12 +394,26 @@ void ScoreByRank(const Workspace& ws, const std::vector<int64_t>& value, const s
       }
     }
   } else {
+    // score_of without branches on the boundaries (a customer's value against them is a coin toss): the
+    // boundaries not inside compare as never passed, and a value equal to a group's is set aside.
+    std::array<int64_t, 4> at, below;
+    std::array<uint8_t, 4> inside;
+    for (size_t k = 0; k < 4; ++k) {
+      at[k] = bound[k].at;
+      below[k] = bound[k].below;
+      inside[k] = bound[k].inside;
+    }
     for (uint32_t c : ids) {
       const int64_t x = value[c];
-      for (Group& g : groups) g.less += x < g.v;
-      const uint8_t s = score_of(x);
-      if (s) {
-        (*score)[c] = s;
+      unsigned s = 1;
+      for (size_t k = 0; k < 4; ++k) s += inside[k] & ((x > at[k]) | ((x == at[k]) & (below[k] < x)));
+      bool in_group = false;
+      for (Group& g : groups) {
+        g.less += x < g.v;
+        in_group |= x == g.v;
+      }
+      if (!in_group) {
+        (*score)[c] = static_cast<uint8_t>(s);
       } else {
         group_of(x)->ids.push_back(c);
       }

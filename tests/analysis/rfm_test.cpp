@@ -120,6 +120,24 @@ void CheckAgainstFullSort(const Workspace& ws) {
   check([&](uint32_t c) { return -static_cast<int64_t>(as_of - facts.last_day[c]); }, r.r);
   check([&](uint32_t c) { return static_cast<int64_t>(facts.orders[c]); }, r.f);
   check([&](uint32_t c) { return facts.net_cents[c]; }, r.m);
+  // Each segment's medians equal a sort's: the middle value, or the mean of the two middle ones.
+  for (const RfmSegmentRow& row : r.segments) {
+    std::vector<int64_t> days, orders;
+    for (uint32_t c : ids) {
+      if (r.segment[c] != row.segment) continue;
+      days.push_back(as_of - facts.last_day[c]);
+      orders.push_back(facts.orders[c]);
+    }
+    auto median = [](std::vector<int64_t> v) {
+      if (v.empty()) return 0.0;
+      std::sort(v.begin(), v.end());
+      const size_t h = v.size() / 2;
+      return v.size() % 2 ? static_cast<double>(v[h]) : (static_cast<double>(v[h - 1]) + static_cast<double>(v[h])) / 2.0;
+    };
+    CAPTURE(RfmSegmentName(row.segment), days.size());
+    CHECK(row.median_recency_days == median(days));
+    CHECK(row.median_frequency == median(orders));
+  }
   int64_t grid_total = 0, segment_total = 0;
   for (auto& row : r.grid) grid_total += std::accumulate(row.begin(), row.end(), int64_t{0});
   for (auto& s : r.segments) segment_total += s.customers;
@@ -226,6 +244,35 @@ TEST_CASE("rfm: a part at a time, the same result as in one call", "[analysis][r
       CHECK(stepped.segments[i].median_recency_days == one.segments[i].median_recency_days);
       CHECK(stepped.segments[i].median_frequency == one.segments[i].median_frequency);
       CHECK(stepped.segments[i].share_customers == one.segments[i].share_customers);
+    }
+  }
+}
+
+// M's boundaries on a wide range of revenue are selected by radix (a histogram of the values' top 16 bits, then
+// the few values of the boundaries' buckets sorted, or selected again when a bucket holds thousands): ties,
+// all equal, negative and zero revenue, 1-7 customers, a bucket of thousands (one huge spender puts every other
+// customer in the lowest bucket); the medians come from histograms by segment unless days span 2^16 or more.
+TEST_CASE("rfm: monetary scores and medians equal a sort on awkward revenue", "[analysis][rfm]") {
+  const std::vector<int64_t> amounts = {0, -2500, 100, 100, 100, -1, 999999, 4000, 1, 0};
+  for (uint32_t customers : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 13u, 6000u}) {
+    for (int kind = 0; kind < 4; ++kind) {  // 0 few amounts, 1 all equal, 2 a huge spender, 3 days spread wide
+      CAPTURE(customers, kind);
+      std::mt19937_64 rng(customers * 31 + kind);
+      WorkspaceBuilder b;
+      const int32_t as_of = ParseIsoDay("2024-06-30");
+      for (uint32_t i = 0; i < customers; ++i) {
+        const uint32_t c = b.Customer("c" + std::to_string(rng() % 1000000) + "_" + std::to_string(i) + "@x.com");
+        const int orders = 1 + static_cast<int>(rng() % 3);
+        for (int o = 0; o < orders; ++o) {
+          int64_t cents = kind == 1 ? -700 : amounts[rng() % amounts.size()];
+          if (kind >= 2 && rng() % 3 == 0) cents = static_cast<int64_t>(rng() % 5000000) - 2000000;
+          const int32_t day = kind == 3 && rng() % 2 ? as_of - static_cast<int32_t>(rng() % 80000)
+                                                     : as_of - static_cast<int32_t>(rng() % 400);
+          b.OrderOnDay(c, day, cents, {}, 0, {});
+        }
+      }
+      if (kind == 2) b.OrderOnDay(b.Customer("huge@x.com"), as_of, 4000000000000LL, {}, 0, {});
+      CheckAgainstFullSort(b.workspace());
     }
   }
 }

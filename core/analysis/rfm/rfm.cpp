@@ -38,6 +38,129 @@ double MedianOf(int64_t* b, int64_t* e) {
   return (static_cast<double>(lower) + static_cast<double>(*mid)) / 2.0;
 }
 
+// The values of `n` unsigned values (get(i), all <= max) at the sorted ranks ranks[0..k) (each < n, any order),
+// into out[0..k): a most-significant-bits radix select. A histogram of the values' top 16 bits (a pass) finds
+// each rank's bucket and its rank inside; a second pass copies the values of those buckets (at most k, a few
+// thousandths of the values each when they spread), which are then sorted, or selected again the same way on
+// their low bits when a bucket holds many. A bucket of one value (no low bits left) is that value.
+struct ValuesAt {
+  const uint64_t* p;
+  uint64_t operator()(size_t i) const { return p[i]; }
+};
+template <typename Get>
+void SelectRanks(size_t n, Get get, uint64_t max, const size_t* ranks, size_t k, uint64_t* out) {
+  if (max == 0) {
+    std::fill(out, out + k, uint64_t{0});
+    return;
+  }
+  constexpr int kBits = 16;
+  const int bits = 64 - __builtin_clzll(max);
+  const unsigned shift = bits > kBits ? static_cast<unsigned>(bits - kBits) : 0u;
+  const size_t buckets = static_cast<size_t>(max >> shift) + 1;
+  std::vector<uint32_t> count(buckets, 0);
+  for (size_t i = 0; i < n; ++i) ++count[static_cast<size_t>(get(i) >> shift)];
+  // Each rank's bucket and rank inside it, the ranks visited in ascending order.
+  std::array<size_t, 8> order, bucket, within;
+  for (size_t j = 0; j < k; ++j) {  // an insertion sort of at most 8
+    size_t at = j;
+    for (; at > 0 && ranks[order[at - 1]] > ranks[j]; --at) order[at] = order[at - 1];
+    order[at] = j;
+  }
+  size_t b = 0, before = 0;  // customers in the buckets below b
+  for (size_t o = 0; o < k; ++o) {
+    const size_t j = order[o];
+    while (before + count[b] <= ranks[j]) before += count[b++];
+    bucket[j] = b;
+    within[j] = ranks[j] - before;
+  }
+  // The distinct buckets, each a slot (1-based in slot_of).
+  std::vector<uint8_t> slot_of(buckets, 0);
+  std::array<std::vector<uint64_t>, 8> members;
+  std::array<size_t, 8> slot_bucket;
+  size_t slots = 0;
+  for (size_t j = 0; j < k; ++j) {
+    if (!slot_of[bucket[j]]) {
+      slot_bucket[slots] = bucket[j];
+      slot_of[bucket[j]] = static_cast<uint8_t>(++slots);
+      if (shift) members[slots - 1].reserve(count[bucket[j]]);
+    }
+  }
+  if (shift) {
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t x = get(i);
+      const uint8_t s = slot_of[static_cast<size_t>(x >> shift)];
+      if (s) members[s - 1].push_back(x);
+    }
+  }
+  constexpr size_t kSortBelow = 4096;
+  for (size_t s = 0; s < slots; ++s) {
+    const uint64_t base = static_cast<uint64_t>(slot_bucket[s]) << shift;
+    std::array<size_t, 8> sub_rank;
+    std::array<size_t, 8> which;
+    size_t m = 0;
+    for (size_t j = 0; j < k; ++j) {
+      if (bucket[j] == slot_bucket[s]) {
+        which[m] = j;
+        sub_rank[m++] = within[j];
+      }
+    }
+    std::vector<uint64_t>& v = members[s];
+    if (shift == 0) {
+      for (size_t i = 0; i < m; ++i) out[which[i]] = base;
+    } else if (v.size() < kSortBelow) {
+      std::sort(v.begin(), v.end());
+      for (size_t i = 0; i < m; ++i) out[which[i]] = v[sub_rank[i]];
+    } else {
+      for (uint64_t& x : v) x -= base;
+      std::array<uint64_t, 8> sub_out;
+      SelectRanks(v.size(), ValuesAt{v.data()}, (uint64_t{1} << shift) - 1, sub_rank.data(), m, sub_out.data());
+      for (size_t i = 0; i < m; ++i) out[which[i]] = base + sub_out[i];
+    }
+  }
+}
+
+// The median of each segment's values x(c) over `ids` (customer c in segment[c]; count[s] of them), as MedianOf
+// would give, from one counting histogram by segment and value when the values span a small range (days and
+// order counts do): a pass over the customers instead of laying them out by segment and selecting. False,
+// nothing set, when the range is wide.
+template <typename X>
+bool SegmentMediansByCount(const std::vector<uint32_t>& ids, const std::vector<RfmSegment>& segment,
+                           const std::array<int64_t, kRfmSegmentCount>& count, X x,
+                           std::array<double, kRfmSegmentCount>* median) {
+  if (ids.empty()) {
+    median->fill(0);
+    return true;
+  }
+  int64_t lo = x(ids[0]), hi = lo;
+  for (uint32_t c : ids) {
+    lo = std::min(lo, x(c));
+    hi = std::max(hi, x(c));
+  }
+  constexpr uint64_t kMaxRange = uint64_t{1} << 16;
+  if (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) >= kMaxRange) return false;
+  const size_t width = static_cast<size_t>(hi - lo) + 1;
+  std::vector<uint32_t> hist(width * kRfmSegmentCount, 0);
+  for (uint32_t c : ids) ++hist[static_cast<size_t>(segment[c]) * width + static_cast<size_t>(x(c) - lo)];
+  for (int s = 0; s < kRfmSegmentCount; ++s) {
+    const size_t n = static_cast<size_t>(count[s]);
+    if (n == 0) {
+      (*median)[s] = 0;
+      continue;
+    }
+    const uint32_t* h = hist.data() + static_cast<size_t>(s) * width;
+    // The values at ranks n / 2 - 1 (when n is even) and n / 2.
+    auto value_at = [&](size_t rank) {
+      size_t v = 0, before = 0;
+      while (before + h[v] <= rank) before += h[v++];
+      return lo + static_cast<int64_t>(v);
+    };
+    const int64_t mid = value_at(n / 2);
+    (*median)[s] = n % 2 == 1 ? static_cast<double>(mid)
+                              : (static_cast<double>(value_at(n / 2 - 1)) + static_cast<double>(mid)) / 2.0;
+  }
+  return true;
+}
+
 // A customer of a run of equal values, keyed for the order by key: the 8 bytes of its key from byte `at`
 // (big-endian, zero past the key's end) and the key's length.
 struct Keyed {
@@ -206,21 +329,24 @@ void ScoreByRank(const Workspace& ws, const std::vector<int64_t>& value, const s
       below_v = end;
     }
   } else {
-    std::vector<int64_t> sorted(n);
-    for (size_t i = 0; i < n; ++i) sorted[i] = value[ids[i]];
-    size_t from = 0;
+    // The values at ranks B_k - 1 and B_k, as offsets from lo.
+    std::array<size_t, 8> ranks;
+    std::array<uint64_t, 8> at;
+    size_t k = 0;
+    for (const Boundary& b : bound) {
+      if (!b.inside) continue;
+      ranks[k++] = b.rank - 1;
+      ranks[k++] = b.rank;
+    }
+    const uint64_t ulo = static_cast<uint64_t>(lo);
+    SelectRanks(
+        n, [&](size_t i) { return static_cast<uint64_t>(value[ids[i]]) - ulo; }, static_cast<uint64_t>(hi) - ulo,
+        ranks.data(), k, at.data());
+    k = 0;
     for (Boundary& b : bound) {
       if (!b.inside) continue;
-      if (b.rank - 1 >= from) {
-        std::nth_element(sorted.begin() + from, sorted.begin() + (b.rank - 1), sorted.end());
-        from = b.rank;
-      }
-      b.below = sorted[b.rank - 1];
-      if (b.rank >= from) {
-        std::iter_swap(sorted.begin() + b.rank, std::min_element(sorted.begin() + b.rank, sorted.end()));
-        from = b.rank + 1;
-      }
-      b.at = sorted[b.rank];
+      b.below = static_cast<int64_t>(ulo + at[k++]);
+      b.at = static_cast<int64_t>(ulo + at[k++]);
     }
   }
   // The values whose run straddles a boundary (at most four), with the customers holding them.
@@ -268,12 +394,26 @@ void ScoreByRank(const Workspace& ws, const std::vector<int64_t>& value, const s
       }
     }
   } else {
+    // score_of without branches on the boundaries (a customer's value against them is a coin toss): the
+    // boundaries not inside compare as never passed, and a value equal to a group's is set aside.
+    std::array<int64_t, 4> at, below;
+    std::array<uint8_t, 4> inside;
+    for (size_t k = 0; k < 4; ++k) {
+      at[k] = bound[k].at;
+      below[k] = bound[k].below;
+      inside[k] = bound[k].inside;
+    }
     for (uint32_t c : ids) {
       const int64_t x = value[c];
-      for (Group& g : groups) g.less += x < g.v;
-      const uint8_t s = score_of(x);
-      if (s) {
-        (*score)[c] = s;
+      unsigned s = 1;
+      for (size_t k = 0; k < 4; ++k) s += inside[k] & ((x > at[k]) | ((x == at[k]) & (below[k] < x)));
+      bool in_group = false;
+      for (Group& g : groups) {
+        g.less += x < g.v;
+        in_group |= x == g.v;
+      }
+      if (!in_group) {
+        (*score)[c] = static_cast<uint8_t>(s);
       } else {
         group_of(x)->ids.push_back(c);
       }
@@ -351,17 +491,31 @@ size_t RfmBuilder::Run(size_t) {
         ++count[s];
         net[s] += facts.net_cents[c];
       }
-      // Recency and frequency laid out by segment (counting sort), for the medians.
-      std::array<size_t, kRfmSegmentCount + 1> offset{};
-      for (int s = 0; s < kRfmSegmentCount; ++s) offset[s + 1] = offset[s] + static_cast<size_t>(count[s]);
-      std::vector<int64_t> recency(ids_.size()), frequency(ids_.size());
-      {
+      // The medians: from counting histograms by segment (days and order counts span small ranges), else with
+      // recency and frequency laid out by segment (counting sort) and selected.
+      std::array<double, kRfmSegmentCount> median_recency{}, median_frequency{};
+      const bool recency_counted = SegmentMediansByCount(
+          ids_, res.segment, count, [&](uint32_t c) { return static_cast<int64_t>(res.recency_days[c]); },
+          &median_recency);
+      const bool frequency_counted = SegmentMediansByCount(
+          ids_, res.segment, count, [&](uint32_t c) { return static_cast<int64_t>(facts.orders[c]); },
+          &median_frequency);
+      if (!recency_counted || !frequency_counted) {
+        std::array<size_t, kRfmSegmentCount + 1> offset{};
+        for (int s = 0; s < kRfmSegmentCount; ++s) offset[s + 1] = offset[s] + static_cast<size_t>(count[s]);
+        std::vector<int64_t> recency(ids_.size()), frequency(ids_.size());
         std::array<size_t, kRfmSegmentCount> cursor;
         std::copy(offset.begin(), offset.end() - 1, cursor.begin());
         for (uint32_t c : ids_) {
           const size_t at = cursor[static_cast<int>(res.segment[c])]++;
           recency[at] = res.recency_days[c];
           frequency[at] = facts.orders[c];
+        }
+        for (int s = 1; s < kRfmSegmentCount; ++s) {
+          if (!recency_counted) median_recency[s] = MedianOf(recency.data() + offset[s], recency.data() + offset[s + 1]);
+          if (!frequency_counted) {
+            median_frequency[s] = MedianOf(frequency.data() + offset[s], frequency.data() + offset[s + 1]);
+          }
         }
       }
       for (int s = 1; s < kRfmSegmentCount; ++s) {
@@ -371,8 +525,8 @@ size_t RfmBuilder::Run(size_t) {
         row.net_cents = net[s];
         row.share_customers = res.customers ? static_cast<double>(count[s]) / res.customers : 0.0;
         row.share_revenue = res.net_cents ? static_cast<double>(net[s]) / res.net_cents : 0.0;
-        row.median_recency_days = MedianOf(recency.data() + offset[s], recency.data() + offset[s + 1]);
-        row.median_frequency = MedianOf(frequency.data() + offset[s], frequency.data() + offset[s + 1]);
+        row.median_recency_days = median_recency[s];
+        row.median_frequency = median_frequency[s];
         res.segments.push_back(row);
       }
       std::vector<uint32_t>().swap(ids_);

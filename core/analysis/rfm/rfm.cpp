@@ -365,14 +365,23 @@ void ScoreByRank(const Workspace& ws, const std::vector<int64_t>& value, const s
     }
     return nullptr;
   };
-  // Score k + 1 once the run of x starts at or after B_k: the value at B_k is below x, or equals it with the
-  // value just before B_k below x. 0 = x straddles a boundary.
-  auto score_of = [&](int64_t x) -> uint8_t {
-    if (group_of(x)) return 0;
-    uint8_t s = 1;
-    for (const Boundary& b : bound) s += b.inside && (b.at < x || (b.at == x && b.below < x));
+  // The boundaries the run of x starts at or after: those whose value at B_k is below x, or equals it with the
+  // value just before B_k below x (a boundary not inside is never passed). Without branches on the boundaries:
+  // over the customers, a value against a boundary is a coin toss.
+  std::array<int64_t, 4> at, below;
+  std::array<uint8_t, 4> inside;
+  for (size_t k = 0; k < 4; ++k) {
+    at[k] = bound[k].at;
+    below[k] = bound[k].below;
+    inside[k] = bound[k].inside;
+  }
+  auto passed = [&](int64_t x) -> unsigned {
+    unsigned s = 0;
+    for (size_t k = 0; k < 4; ++k) s += inside[k] & ((x > at[k]) | ((x == at[k]) & (below[k] < x)));
     return s;
   };
+  // Score k + 1 once the run of x starts at or after B_k; 0 = x straddles a boundary.
+  auto score_of = [&](int64_t x) -> uint8_t { return group_of(x) ? 0 : static_cast<uint8_t>(1 + passed(x)); };
   if (!count.empty()) {
     std::vector<uint8_t> score_by_value(count.size());
     size_t below_v = 0;
@@ -394,19 +403,11 @@ void ScoreByRank(const Workspace& ws, const std::vector<int64_t>& value, const s
       }
     }
   } else {
-    // score_of without branches on the boundaries (a customer's value against them is a coin toss): the
-    // boundaries not inside compare as never passed, and a value equal to a group's is set aside.
-    std::array<int64_t, 4> at, below;
-    std::array<uint8_t, 4> inside;
-    for (size_t k = 0; k < 4; ++k) {
-      at[k] = bound[k].at;
-      below[k] = bound[k].below;
-      inside[k] = bound[k].inside;
-    }
+    // score_of, with the groups' test (a value equal to a group's is set aside) folded into counting their
+    // smaller values.
     for (uint32_t c : ids) {
       const int64_t x = value[c];
-      unsigned s = 1;
-      for (size_t k = 0; k < 4; ++k) s += inside[k] & ((x > at[k]) | ((x == at[k]) & (below[k] < x)));
+      const unsigned s = 1 + passed(x);
       bool in_group = false;
       for (Group& g : groups) {
         g.less += x < g.v;

@@ -263,7 +263,7 @@ TEST_CASE("store: runs of rows inserted many to a statement store what one row a
 }
 
 TEST_CASE("store: a capture into buffers a bigger or smaller one used stores the same rows", "[workspace]") {
-  // The capture writes into room it makes ahead (64 KiB at a time) and keeps the buffers' size from one slice
+  // The capture writes into room it makes ahead (4 KiB at a time) and keeps the buffers' size from one slice
   // to the next: a small slice, then one of many times the room (its rows' words and text both past several
   // steps of growth), then a small one again into the same SliceRows, each written into its own store.
   SliceRows rows;

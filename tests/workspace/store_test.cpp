@@ -262,6 +262,33 @@ TEST_CASE("store: runs of rows inserted many to a statement store what one row a
   }
 }
 
+TEST_CASE("store: a capture into buffers a bigger or smaller one used stores the same rows", "[workspace]") {
+  // The capture writes into room it makes ahead (4 KiB at a time) and keeps the buffers' size from one slice
+  // to the next: a small slice, then one of many times the room (its rows' words and text both past several
+  // steps of growth), then a small one again into the same SliceRows, each written into its own store.
+  SliceRows rows;
+  for (size_t n : {5, 4000, 7}) {
+    CAPTURE(n);
+    Workspace w;
+    const auto [d, r] = ManyRows(n, 1, &w);
+    Store::CaptureSlice(w, d, r.id, &rows);
+    SliceRows fresh;
+    Store::CaptureSlice(w, d, r.id, &fresh);
+    REQUIRE(rows.rows == fresh.rows);
+    REQUIRE(rows.words == fresh.words);
+    REQUIRE(rows.bytes == fresh.bytes);
+    auto store = Store::OpenMemory();
+    REQUIRE(store.ok());
+    REQUIRE((*store)->BeginAppend().ok());
+    REQUIRE((*store)->WriteRows(rows).ok());
+    REQUIRE((*store)->CommitAppend(r).ok());
+    Workspace loaded;
+    REQUIRE((*store)->Load(&loaded).ok());
+    REQUIRE(loaded.orders.size() == n);
+    test::RequireSameWorkspace(loaded, w);
+  }
+}
+
 TEST_CASE("store: a row failing inside a many-row INSERT rolls the whole import back", "[workspace]") {
   for (bool captured : {false, true}) {
     CAPTURE(captured);

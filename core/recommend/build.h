@@ -45,6 +45,8 @@ struct WeightValidation {
 };
 
 constexpr size_t kMinValidationCases = 100;
+// The validation split's cases, at most (an even spread over the repeat customers).
+constexpr size_t kValidationMaxCases = 3000;
 
 struct ModelOptions {
   uint32_t min_pairs = 3;        // the k of "pairs seen fewer than k times are dropped"
@@ -141,7 +143,8 @@ ModelOptions ChosenOptions(const ModelOptions& options, const WeightValidation& 
 // One build (BuildModelFromBaskets without the weights' search: the options' weights as given) a part at a time,
 // for a caller that cannot wait seconds (the engine's widget_model, a step each, core/api/cache.h): each Run does
 // one part, at most `chunk` baskets of a pass over them (the distinct items, the pair counts, the baskets in
-// customer order, the transitions) or one of the short parts between, and returns. The same model to the bit
+// customer order, the transitions; the distinct items read in customer order, random reads, an eighth of that)
+// or one of the short parts between, and returns. The same model to the bit
 // whatever the chunks (tests/recommend/model_test.cpp). `baskets` must outlive the builder.
 class ModelBuilder {
  public:

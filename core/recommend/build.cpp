@@ -715,8 +715,24 @@ std::string CollectBaskets(const Workspace& ws, const Settings& settings, std::v
 
 std::string CollectBaskets(const Workspace& ws, const Settings& settings, std::vector<ModelProduct>* products_out,
                            Baskets* baskets_out) {
+  return BasketCollector(ws, settings).Result(products_out, baskets_out);
+}
+
+struct BasketCollector::State {
+  explicit State(const Workspace& w) : ws(w) {}
+  const Workspace& ws;
+  int32_t as_of = kNoDay;
+  uint32_t currency = kNoId;
+  size_t next_order = 0;
+  std::vector<ModelProduct> products;
+  Baskets baskets;
+  std::vector<int32_t> price_day;  // the day of each product's price taken from its lines (INT32_MIN: none yet)
+};
+
+BasketCollector::BasketCollector(const Workspace& ws, const Settings& settings) : s_(std::make_unique<State>(ws)) {
+  State& s = *s_;
   const ProductTable& pt = ws.products;
-  std::vector<ModelProduct>& products = *products_out;
+  std::vector<ModelProduct>& products = s.products;
   products.assign(pt.size(), ModelProduct());
   for (size_t i = 0; i < pt.size(); ++i) {
     ModelProduct& p = products[i];
@@ -738,18 +754,29 @@ std::string CollectBaskets(const Workspace& ws, const Settings& settings, std::v
       if (*best > 0) currency = static_cast<uint32_t>(best - per.begin());
     }
   }
-  const int32_t as_of = settings.as_of_day;
-  Baskets& baskets = *baskets_out;
-  baskets = Baskets();
+  s.currency = currency;
+  s.as_of = settings.as_of_day;
+  Baskets& baskets = s.baskets;
   baskets.customer.reserve(ws.orders.size());
   baskets.day.reserve(ws.orders.size());
   baskets.begin.reserve(ws.orders.size() + 1);
   baskets.items.reserve(ws.lines.size());
   // Products without a catalogue price take the latest unit price they sold for in that currency.
-  std::vector<int32_t> price_day(pt.size(), INT32_MIN);
-  for (size_t o = 0; o < ws.orders.size(); ++o) {
+  s.price_day.assign(pt.size(), INT32_MIN);
+}
+
+BasketCollector::~BasketCollector() = default;
+bool BasketCollector::done() const { return s_->next_order >= s_->ws.orders.size(); }
+
+size_t BasketCollector::Run(size_t rows) {
+  State& s = *s_;
+  const Workspace& ws = s.ws;
+  const ProductTable& pt = ws.products;
+  Baskets& baskets = s.baskets;
+  const size_t begin = s.next_order, end = begin + std::min(std::max<size_t>(rows, 1), ws.orders.size() - begin);
+  for (size_t o = begin; o < end; ++o) {
     if (!ws.orders.valid(o)) continue;
-    if (as_of != kNoDay && ws.orders.day[o] > as_of) continue;
+    if (s.as_of != kNoDay && ws.orders.day[o] > s.as_of) continue;
     const int32_t day = ws.orders.day[o];
     baskets.Open(ws.orders.customer[o] == kNoId ? UINT32_MAX : ws.orders.customer[o], day);
     const uint32_t first = ws.orders.first_line[o];
@@ -757,14 +784,22 @@ std::string CollectBaskets(const Workspace& ws, const Settings& settings, std::v
       const uint32_t p = ws.lines.product[l];
       if (p >= pt.size()) continue;
       baskets.items.push_back(p);
-      if (pt.price_cents[p] < 0 && ws.orders.currency[o] == currency && day >= price_day[p]) {
-        price_day[p] = day;
-        products[p].price_cents = ws.lines.unit_price_cents[l];
+      if (pt.price_cents[p] < 0 && ws.orders.currency[o] == s.currency && day >= s.price_day[p]) {
+        s.price_day[p] = day;
+        s.products[p].price_cents = ws.lines.unit_price_cents[l];
       }
     }
     baskets.Close();
   }
-  return currency == kNoId ? "" : ws.currencies[currency];
+  s.next_order = end;
+  return end - begin;
+}
+
+std::string BasketCollector::Result(std::vector<ModelProduct>* products, Baskets* baskets) {
+  while (!done()) Run(SIZE_MAX);
+  *products = std::move(s_->products);
+  *baskets = std::move(s_->baskets);
+  return s_->currency == kNoId ? "" : s_->ws.currencies[s_->currency];
 }
 
 Model BuildModel(const Workspace& ws, const Settings& settings, ModelOptions options, ModelStats* stats) {

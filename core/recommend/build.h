@@ -168,6 +168,23 @@ std::string CollectBaskets(const Workspace& workspace, const Settings& settings,
                            Baskets* baskets);
 std::string CollectBaskets(const Workspace& workspace, const Settings& settings, std::vector<ModelProduct>* products,
                            std::vector<BasketRow>* baskets);
+// CollectBaskets a part at a time (the engine's steps: one piece took ~0.3 s natively at 5.6 M orders): the
+// products and the prices' currency when made, then Run(rows) collects the baskets of at most `rows` orders and
+// returns how many; Result() (running what is left, once) is CollectBaskets'. `workspace` must outlive it.
+class BasketCollector {
+ public:
+  BasketCollector(const Workspace& workspace, const Settings& settings);
+  ~BasketCollector();
+  BasketCollector(const BasketCollector&) = delete;
+  BasketCollector& operator=(const BasketCollector&) = delete;
+  bool done() const;
+  size_t Run(size_t rows);
+  std::string Result(std::vector<ModelProduct>* products, Baskets* baskets);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 // The workspace's products and valid orders up to settings.as_of (when set). Prices are of the settings'
 // currency when given, else as exported. review.delay_days defaults to settings.review_request_delay_days.

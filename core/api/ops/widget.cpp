@@ -73,6 +73,13 @@ struct WidgetOrdering {
   BasketSubset all;
   CustomerDayOrderer orderer;
 };
+// The baskets being collected (core/recommend/build.h BasketCollector).
+struct WidgetCollecting {
+  WidgetCollecting(const Workspace& workspace, const Settings& settings) : collector(workspace, settings) {}
+  bool done() const { return collector.done(); }
+  size_t Run(size_t rows) { return collector.Run(rows); }
+  BasketCollector collector;
+};
 // The validation split under way (core/recommend/evaluate.h LastBasketSplitter), with what it reads.
 struct WidgetSplitting {
   WidgetSplitting(std::shared_ptr<const WidgetBaskets> in, std::shared_ptr<const std::vector<uint32_t>> order)
@@ -176,7 +183,21 @@ Result<Json> Op_widget_model(OpContext& ctx) {
     // the model a part a step. The baskets (~120 MB at a million customers) are let go once the model is built.
     AnalysisCache& cache = ctx.engine->cache();
     const std::string baskets_key = "widget-baskets:" + settings;
-    const std::shared_ptr<const WidgetBaskets> input = cache.Get<WidgetBaskets>(baskets_key, collect);
+    std::shared_ptr<const WidgetBaskets> input;
+    if (cache.Has(baskets_key)) {
+      input = cache.Get<WidgetBaskets>(baskets_key, collect);
+    } else {
+      // kWidgetBasketsPerStep orders a step (BasketCollector), kept under way between steps.
+      const std::string collecting_key = "widget-collecting:" + settings;
+      const std::shared_ptr<WidgetCollecting> collecting = cache.RunInParts<WidgetCollecting>(
+          collecting_key, [&] { return std::make_shared<WidgetCollecting>(ctx.workspace, ctx.settings); },
+          kWidgetBasketsPerStep);
+      auto collected = std::make_shared<WidgetBaskets>();
+      collected->currency = collecting->collector.Result(&collected->products, &collected->baskets);
+      cache.Erase(collecting_key);
+      input = collected;
+      cache.Put(baskets_key, input);
+    }
     Json validation_key = key;
     for (const char* name : {"quality", "review_delay_days", "review_max_prompts", "review_url_template"}) validation_key.erase(name);
     // The weights' validation in two steps of its own: the model learned on the split, the search on it.

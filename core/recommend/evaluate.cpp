@@ -163,48 +163,115 @@ NextBasketSubsetSplit SplitLastBasket(const Baskets& baskets, const BasketSubset
 
 NextBasketSubsetSplit SplitLastBasket(const Baskets& baskets, const BasketSubset& use, size_t max_cases,
                                       const std::vector<uint32_t>& in_order) {
+  return LastBasketSplitter(baskets, use, max_cases, in_order).Result();
+}
+
+// The parts of SplitLastBasket (LastBasketSplitter::Run): the baskets with items of known customers, by customer
+// and day, and each one's customer (read in sequence by the next part); the runs of each customer's baskets, the
+// last of each run of two or more hidden; the learning baskets (all but the hidden), in `use` order; the cases.
+struct LastBasketSplitter::State {
+  enum Phase { kOrder, kRuns, kLearn, kCases, kDone };
+  State(const Baskets& b, const BasketSubset& u, size_t m, const std::vector<uint32_t>& o)
+      : baskets(b), use(u), max_cases(m), in_order(o) {}
+  const Baskets& baskets;
+  const BasketSubset& use;
+  const size_t max_cases;
+  const std::vector<uint32_t>& in_order;
+  Phase phase = kOrder;
+  size_t pos = 0;
+  std::vector<uint32_t> order, customer_of;  // basket indexes of customers' orders with items; each one's customer
+  std::vector<std::pair<size_t, size_t>> runs;  // runs of one customer's orders: [begin, end) in `order`
+  std::vector<char> hidden;
   NextBasketSubsetSplit split;
-  // Basket indexes of customers' orders with items, by customer and day.
-  std::vector<uint32_t> order;
-  for (uint32_t i : in_order) {
-    const uint32_t b = use[i];
-    if (baskets.customer[b] != UINT32_MAX && baskets.item_count(b) > 0) order.push_back(b);
-  }
-  // Runs of one customer's orders: [begin, end) in `order`.
-  std::vector<std::pair<size_t, size_t>> runs;
-  for (size_t i = 0; i < order.size();) {
-    size_t j = i + 1;
-    while (j < order.size() && baskets.customer[order[j]] == baskets.customer[order[i]]) ++j;
-    if (j - i >= 2) runs.push_back({i, j});
-    i = j;
-  }
-  split.customers_with_repeat = runs.size();
-  std::vector<char> hidden(baskets.size(), 0);
-  for (const auto& [i, j] : runs) hidden[order[j - 1]] = 1;
-  split.learn.reserve(use.size() - runs.size());
-  for (uint32_t b : use) {
-    if (!hidden[b]) split.learn.push_back(b);
-  }
-  // An even spread of at most max_cases customers.
-  const size_t take = std::min(max_cases, runs.size());
-  for (size_t t = 0; t < take; ++t) {
-    const auto [i, j] = runs[t * runs.size() / take];
-    const uint32_t last = order[j - 1];
-    NextBasketCase c;
-    for (size_t k = j - 1; k-- > i;) {  // latest earlier order first
-      const uint32_t row = order[k];
-      for (const uint32_t* p = baskets.items_begin(row); p != baskets.items_end(row); ++p) {
-        c.history.purchases.push_back(Purchase{*p, std::max(0, baskets.day[last] - baskets.day[row]), static_cast<uint32_t>(k - i)});
+};
+
+LastBasketSplitter::LastBasketSplitter(const Baskets& baskets, const BasketSubset& use, size_t max_cases,
+                                       const std::vector<uint32_t>& in_order)
+    : s_(std::make_unique<State>(baskets, use, max_cases, in_order)) {}
+LastBasketSplitter::~LastBasketSplitter() = default;
+bool LastBasketSplitter::done() const { return s_->phase == State::kDone; }
+
+size_t LastBasketSplitter::Run(size_t rows) {
+  State& s = *s_;
+  const Baskets& baskets = s.baskets;
+  switch (s.phase) {
+    case State::kOrder: {
+      const size_t n = s.in_order.size(), begin = s.pos, end = rows == 0 ? n : std::min(n, begin + rows);
+      for (size_t k = begin; k < end; ++k) {
+        const uint32_t b = s.use[s.in_order[k]];
+        if (baskets.customer[b] != UINT32_MAX && baskets.item_count(b) > 0) {
+          s.order.push_back(b);
+          s.customer_of.push_back(baskets.customer[b]);
+        }
       }
+      s.pos = end;
+      if (s.pos == n) s.phase = State::kRuns;
+      return end - begin;
     }
-    c.truth.assign(baskets.items_begin(last), baskets.items_end(last));
-    c.day = baskets.day[last];
-    c.customer = baskets.customer[last];
-    std::sort(c.truth.begin(), c.truth.end());
-    c.truth.erase(std::unique(c.truth.begin(), c.truth.end()), c.truth.end());
-    split.cases.push_back(std::move(c));
+    case State::kRuns: {
+      const std::vector<uint32_t>& customer = s.customer_of;
+      for (size_t i = 0; i < customer.size();) {
+        size_t j = i + 1;
+        while (j < customer.size() && customer[j] == customer[i]) ++j;
+        if (j - i >= 2) s.runs.push_back({i, j});
+        i = j;
+      }
+      s.customer_of = std::vector<uint32_t>();
+      s.split.customers_with_repeat = s.runs.size();
+      s.hidden.assign(baskets.size(), 0);
+      for (const auto& [i, j] : s.runs) s.hidden[s.order[j - 1]] = 1;
+      s.split.learn.reserve(s.use.size() - s.runs.size());
+      s.phase = State::kLearn;
+      s.pos = 0;
+      return s.order.size();
+    }
+    case State::kLearn: {
+      const size_t n = s.use.size(), begin = s.pos, end = rows == 0 ? n : std::min(n, begin + rows);
+      for (size_t i = begin; i < end; ++i) {
+        const uint32_t b = s.use[i];
+        if (!s.hidden[b]) s.split.learn.push_back(b);
+      }
+      s.pos = end;
+      if (s.pos == n) {
+        s.hidden = std::vector<char>();
+        s.phase = State::kCases;
+      }
+      return end - begin;
+    }
+    case State::kCases: {
+      // An even spread of at most max_cases customers.
+      const std::vector<uint32_t>& order = s.order;
+      const size_t take = std::min(s.max_cases, s.runs.size());
+      for (size_t t = 0; t < take; ++t) {
+        const auto [i, j] = s.runs[t * s.runs.size() / take];
+        const uint32_t last = order[j - 1];
+        NextBasketCase c;
+        for (size_t k = j - 1; k-- > i;) {  // latest earlier order first
+          const uint32_t row = order[k];
+          for (const uint32_t* p = baskets.items_begin(row); p != baskets.items_end(row); ++p) {
+            c.history.purchases.push_back(Purchase{*p, std::max(0, baskets.day[last] - baskets.day[row]), static_cast<uint32_t>(k - i)});
+          }
+        }
+        c.truth.assign(baskets.items_begin(last), baskets.items_end(last));
+        c.day = baskets.day[last];
+        c.customer = baskets.customer[last];
+        std::sort(c.truth.begin(), c.truth.end());
+        c.truth.erase(std::unique(c.truth.begin(), c.truth.end()), c.truth.end());
+        s.split.cases.push_back(std::move(c));
+      }
+      s.order = std::vector<uint32_t>();
+      s.runs = std::vector<std::pair<size_t, size_t>>();
+      s.phase = State::kDone;
+      return take;
+    }
+    case State::kDone: return 0;
   }
-  return split;
+  return 0;
+}
+
+NextBasketSubsetSplit LastBasketSplitter::Result() {
+  while (!done()) Run(0);
+  return std::move(s_->split);
 }
 
 NextBasketSplit SplitLastBasket(const std::vector<BasketRow>& rows, size_t max_cases) {

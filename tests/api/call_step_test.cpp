@@ -8,6 +8,7 @@
 
 #include "core/api/engine.h"
 #include "core/api/json.h"
+#include "core/recommend/build.h"
 #include "demo/demo_export.h"
 
 namespace rapport {
@@ -162,6 +163,40 @@ TEST_CASE("engine: the saved segments' list builds no segment columns while none
   REQUIRE(one["result"]["segments"].size() == 1);
   CHECK(one["result"]["segments"][0]["members"] == Json::parse(e->Call(R"({"op":"segment","rule":"orders >= 2","limit":0})"))["result"]["members"]);
   CHECK(one["result"]["as_of"] == none["result"]["as_of"]);
+}
+
+TEST_CASE("widget baskets collected a part at a time: CollectBaskets' whatever the parts", "[engine][steps][widget]") {
+  auto engine = test::DemoEngine();
+  const Workspace& ws = engine->workspace();
+  Settings as_of;
+  as_of.as_of_day = ws.LatestValidOrderDay() - 200;
+  Settings usd;
+  usd.currency = "USD";
+  for (const Settings& settings : {Settings(), as_of, usd}) {
+    std::vector<ModelProduct> products;
+    Baskets baskets;
+    const std::string currency = CollectBaskets(ws, settings, &products, &baskets);
+    REQUIRE(baskets.size() > 100);
+    for (const size_t rows : {size_t{1}, size_t{7}, size_t{1000}}) {
+      CAPTURE(settings.as_of_day, settings.currency, rows);
+      BasketCollector collector(ws, settings);
+      size_t parts = 0;
+      for (; !collector.done(); ++parts) collector.Run(rows);
+      CHECK(parts == (ws.orders.size() + rows - 1) / rows);
+      std::vector<ModelProduct> got_products;
+      Baskets got;
+      CHECK(collector.Result(&got_products, &got) == currency);
+      CHECK(got.customer == baskets.customer);
+      CHECK(got.day == baskets.day);
+      CHECK(got.begin == baskets.begin);
+      CHECK(got.items == baskets.items);
+      REQUIRE(got_products.size() == products.size());
+      for (size_t p = 0; p < products.size(); ++p) {
+        CHECK(got_products[p].id == products[p].id);
+        CHECK(got_products[p].price_cents == products[p].price_cents);
+      }
+    }
+  }
 }
 
 }  // namespace rapport

@@ -633,6 +633,71 @@ void CheckSameStats(const ModelStats& a, const ModelStats& b) {
 
 }  // namespace
 
+TEST_CASE("widget evaluation: the last-basket split a part at a time, the same whatever the parts", "[widget]") {
+  // LastBasketSplitter (the engine's steps) against the split's definition: each customer's baskets with items
+  // by day (ties: position), the last of each customer with two or more hidden from the learning baskets.
+  const Baskets baskets = RandomBaskets(2000, 60, 11);
+  BasketSubset some;  // every basket but each fourth
+  for (uint32_t b = 0; b < baskets.size(); ++b) {
+    if (b % 4 != 1) some.push_back(b);
+  }
+  for (const BasketSubset& use : {AllBaskets(baskets), some}) {
+    const std::vector<uint32_t> in_order = ByCustomerAndDay(baskets, use);
+    std::vector<std::vector<uint32_t>> by_customer(2000);
+    for (const uint32_t i : in_order) {
+      const uint32_t b = use[i];
+      if (baskets.customer[b] != UINT32_MAX && baskets.item_count(b) > 0) by_customer[baskets.customer[b]].push_back(b);
+    }
+    std::set<uint32_t> hidden;
+    for (const std::vector<uint32_t>& mine : by_customer) {
+      if (mine.size() >= 2) hidden.insert(mine.back());
+    }
+    REQUIRE(hidden.size() > 100);
+    BasketSubset learn;
+    for (const uint32_t b : use) {
+      if (!hidden.count(b)) learn.push_back(b);
+    }
+    for (const size_t max_cases : {size_t{1}, size_t{50}, size_t{100000}}) {
+      const NextBasketSubsetSplit whole = SplitLastBasket(baskets, use, max_cases);
+      CHECK(whole.learn == learn);
+      CHECK(whole.customers_with_repeat == hidden.size());
+      REQUIRE(whole.cases.size() == std::min(max_cases, hidden.size()));
+      for (const size_t rows : {size_t{1}, size_t{7}, size_t{1000}, size_t{0}}) {
+        CAPTURE(use.size(), max_cases, rows);
+        LastBasketSplitter splitter(baskets, use, max_cases, in_order);
+        size_t parts = 0;
+        for (; !splitter.done(); ++parts) splitter.Run(rows);
+        if (rows == 7) CHECK(parts > (in_order.size() + use.size()) / 7);
+        const NextBasketSubsetSplit got = splitter.Result();
+        CHECK(got.learn == whole.learn);
+        CHECK(got.customers_with_repeat == whole.customers_with_repeat);
+        REQUIRE(got.cases.size() == whole.cases.size());
+        for (size_t c = 0; c < got.cases.size(); ++c) {
+          const NextBasketCase& a = got.cases[c];
+          const NextBasketCase& b = whole.cases[c];
+          CHECK(a.customer == b.customer);
+          CHECK(a.day == b.day);
+          CHECK(a.truth == b.truth);
+          REQUIRE(a.history.purchases.size() == b.history.purchases.size());
+          for (size_t k = 0; k < a.history.purchases.size(); ++k) {
+            CHECK(a.history.purchases[k].product == b.history.purchases[k].product);
+            CHECK(a.history.purchases[k].days_ago == b.history.purchases[k].days_ago);
+            CHECK(a.history.purchases[k].order == b.history.purchases[k].order);
+          }
+        }
+        // Each case is a customer's hidden (last) basket, whose earlier baskets are its history.
+        for (const NextBasketCase& c : got.cases) {
+          const std::vector<uint32_t>& mine = by_customer[c.customer];
+          CHECK(c.day == baskets.day[mine.back()]);
+          size_t earlier = 0;
+          for (size_t k = 0; k + 1 < mine.size(); ++k) earlier += baskets.item_count(mine[k]);
+          CHECK(c.history.purchases.size() == earlier);
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("widget model building a part at a time: the same model as one call, whatever the chunks", "[widget]") {
   for (const uint32_t n : {40u, 1500u}) {
     const Baskets baskets = RandomBaskets(n == 40 ? 3000 : 1500, n, n);

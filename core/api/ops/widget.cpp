@@ -73,6 +73,25 @@ struct WidgetOrdering {
   BasketSubset all;
   CustomerDayOrderer orderer;
 };
+// The baskets being collected (core/recommend/build.h BasketCollector).
+struct WidgetCollecting {
+  WidgetCollecting(const Workspace& workspace, const Settings& settings) : collector(workspace, settings) {}
+  bool done() const { return collector.done(); }
+  size_t Run(size_t rows) { return collector.Run(rows); }
+  BasketCollector collector;
+};
+// The validation split under way (core/recommend/evaluate.h LastBasketSplitter), with what it reads.
+struct WidgetSplitting {
+  WidgetSplitting(std::shared_ptr<const WidgetBaskets> in, std::shared_ptr<const std::vector<uint32_t>> order)
+      : input(std::move(in)), in_order(std::move(order)), all(AllBaskets(input->baskets)),
+        splitter(input->baskets, all, kValidationMaxCases, *in_order) {}
+  bool done() const { return splitter.done(); }
+  size_t Run(size_t rows) { return splitter.Run(rows); }
+  std::shared_ptr<const WidgetBaskets> input;
+  std::shared_ptr<const std::vector<uint32_t>> in_order;
+  BasketSubset all;
+  LastBasketSplitter splitter;
+};
 // 5.6 M baskets at a million customers: each build's longest pass (the distinct items gathered in customer order,
 // random reads) took ~1 s natively in one piece.
 constexpr size_t kWidgetBasketsPerStep = size_t{1} << 20;
@@ -164,7 +183,21 @@ Result<Json> Op_widget_model(OpContext& ctx) {
     // the model a part a step. The baskets (~120 MB at a million customers) are let go once the model is built.
     AnalysisCache& cache = ctx.engine->cache();
     const std::string baskets_key = "widget-baskets:" + settings;
-    const std::shared_ptr<const WidgetBaskets> input = cache.Get<WidgetBaskets>(baskets_key, collect);
+    std::shared_ptr<const WidgetBaskets> input;
+    if (cache.Has(baskets_key)) {
+      input = cache.Get<WidgetBaskets>(baskets_key, collect);
+    } else {
+      // kWidgetBasketsPerStep orders a step (BasketCollector), kept under way between steps.
+      const std::string collecting_key = "widget-collecting:" + settings;
+      const std::shared_ptr<WidgetCollecting> collecting = cache.RunInParts<WidgetCollecting>(
+          collecting_key, [&] { return std::make_shared<WidgetCollecting>(ctx.workspace, ctx.settings); },
+          kWidgetBasketsPerStep);
+      auto collected = std::make_shared<WidgetBaskets>();
+      collected->currency = collecting->collector.Result(&collected->products, &collected->baskets);
+      cache.Erase(collecting_key);
+      input = collected;
+      cache.Put(baskets_key, input);
+    }
     Json validation_key = key;
     for (const char* name : {"quality", "review_delay_days", "review_max_prompts", "review_url_template"}) validation_key.erase(name);
     // The weights' validation in two steps of its own: the model learned on the split, the search on it.
@@ -174,27 +207,38 @@ Result<Json> Op_widget_model(OpContext& ctx) {
     if (learn && !cache.Has("widget-validation:" + validation_part)) {
       const std::string learning_key = "widget-learning:" + validation_part;
       if (!cache.Has("widget-learned:" + validation_part)) {
-        // The baskets by customer and day, then the split (each ~0.2 s at 5.6 M baskets), then the build.
+        // The baskets by customer and day, then the split, then the build, each a pass of kWidgetBasketsPerStep
+        // baskets a step at most.
         const std::string order_key = "widget-order:" + settings;
-        std::shared_ptr<const std::vector<uint32_t>> in_order;
-        if (!cache.Has(learning_key) && cache.Has(order_key)) {
-          in_order = cache.Get<std::vector<uint32_t>>(order_key, [] { return std::vector<uint32_t>(); });
-        } else if (!cache.Has(learning_key)) {
-          // kWidgetBasketsPerStep baskets of a pass a step (CustomerDayOrderer), kept under way between steps.
-          const std::string ordering_key = "widget-ordering:" + settings;
-          const std::shared_ptr<WidgetOrdering> ordering = cache.RunInParts<WidgetOrdering>(
-              ordering_key, [&] { return std::make_shared<WidgetOrdering>(input); }, kWidgetBasketsPerStep);
-          in_order = std::make_shared<const std::vector<uint32_t>>(ordering->orderer.Result());
-          cache.Erase(ordering_key);
-          cache.Put(order_key, in_order);
+        const std::string splitting_key = "widget-splitting:" + settings;
+        std::shared_ptr<WidgetSplitting> splitting;
+        if (!cache.Has(learning_key)) {
+          std::shared_ptr<const std::vector<uint32_t>> in_order;
+          if (cache.Has(splitting_key)) {
+            // Under way: RunInParts below finds it.
+          } else if (cache.Has(order_key)) {
+            in_order = cache.Get<std::vector<uint32_t>>(order_key, [] { return std::vector<uint32_t>(); });
+          } else {
+            // kWidgetBasketsPerStep baskets of a pass a step (CustomerDayOrderer), kept under way between steps.
+            const std::string ordering_key = "widget-ordering:" + settings;
+            const std::shared_ptr<WidgetOrdering> ordering = cache.RunInParts<WidgetOrdering>(
+                ordering_key, [&] { return std::make_shared<WidgetOrdering>(input); }, kWidgetBasketsPerStep);
+            in_order = std::make_shared<const std::vector<uint32_t>>(ordering->orderer.Result());
+            cache.Erase(ordering_key);
+            cache.Put(order_key, in_order);
+          }
+          // The split (LastBasketSplitter: its pass over the baskets in customer order, random reads, was ~0.6 s
+          // in one piece natively at 5.6 M baskets), half as many a step, kept under way between steps.
+          splitting = cache.RunInParts<WidgetSplitting>(
+              splitting_key, [&] { return std::make_shared<WidgetSplitting>(input, in_order); }, kWidgetBasketsPerStep / 2);
         }
         const std::shared_ptr<const WidgetBuild> learning = cache.Get<WidgetBuild>(learning_key, [&] {
           WidgetBuild w;
           w.input = input;
-          w.builder = StartValidationModel(input->baskets, AllBaskets(input->baskets), input->products, options,
-                                           &w.split, in_order.get());
+          w.builder = StartValidationModel(input->baskets, input->products, options, splitting->splitter.Result(), &w.split);
           return w;
         });
+        cache.Erase(splitting_key);
         cache.Erase(order_key);
         RunBuild(ctx, *learning);
         learned = cache.Get<ValidationModel>("widget-learned:" + validation_part, [&] {

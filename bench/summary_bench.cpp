@@ -8,8 +8,9 @@
 // imports (core/api/parse_ahead.h); then parse_s and the CPU split mean little (both threads run at once):
 // read the run's wall time and process CPU, and the split by thread (caller_cpu_s: the caller's thread, which
 // merges; ahead_cpu_s: the rest of the process, i.e. the parse thread; caller_share: the chunks the caller's
-// thread hashed), and where the two threads were not both busy (waits: ParseAhead::waits()). The `usage` line
-// splits user and system time (getrusage: the process, and the caller's thread), medians of the runs.
+// thread hashed; masked_share: those whose CSV structural bytes it also found for the parse thread), and
+// where the two threads were not both busy (waits: ParseAhead::waits()). The `usage` line splits user and
+// system time (getrusage: the process, and the caller's thread), medians of the runs.
 // WebAssembly has one thread: --threads 2 runs as 1 there.
 // The same source builds natively and as wasm under Node (NODERAWFS), so the two are compared directly.
 #include <algorithm>
@@ -56,7 +57,7 @@ int main(int argc, char** argv) {
   size_t customers = 0, orders = 0;
   int used_threads = 1;
   int64_t net = 0;
-  uint64_t chunks = 0, caller_hashed = 0;
+  uint64_t chunks = 0, caller_hashed = 0, caller_masked = 0;
   for (int run = 0; run < runs; ++run) {
     auto t0 = std::chrono::steady_clock::now();
     const double c0 = bench::CpuSeconds();
@@ -96,6 +97,7 @@ int main(int argc, char** argv) {
     const auto finished = std::chrono::steady_clock::now();
     chunks += (bytes.size() + chunk - 1) / chunk;
     caller_hashed += ahead.chunks_hashed_by_caller();
+    caller_masked += ahead.chunks_masked_by_caller();
     if (!batch.ok()) {
       std::fprintf(stderr, "%s\n", batch.status().ToString().c_str());
       return 1;
@@ -158,7 +160,9 @@ int main(int argc, char** argv) {
               median(user_s), median(sys_s), median(faults), median(caller_user_s), median(caller_sys_s));
   // Two threads: the share of the chunks the caller's thread hashed (and checked for ASCII); the parse thread did the rest.
   if (used_threads == 2) {
-    std::printf("summary_bench hash caller_share=%.3f\n", chunks ? static_cast<double>(caller_hashed) / chunks : 0.0);
+    std::printf("summary_bench hash caller_share=%.3f masked_share=%.3f\n",
+                chunks ? static_cast<double>(caller_hashed) / chunks : 0.0,
+                chunks ? static_cast<double>(caller_masked) / chunks : 0.0);
     // Where the wall time is more than the longer thread's work: the caller's wait for the first slice
     // (first_slice_s, from the run's start), each thread's waits for the other in all (the caller's include that
     // first one), and the tail after the parse thread ended (the last merges, the summary).

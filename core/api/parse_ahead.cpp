@@ -37,6 +37,17 @@ struct ParseAhead::Impl {
   size_t slices_taken = 0;
   uint64_t last_slice_at = 0, last_slice_bytes = 0;  // where the last slice ended, and its bytes
   std::atomic<uint64_t> consumed{0};
+  // The CSV dialect, once the parse has read the header (the parse thread publishes it): kNoDialect until then,
+  // kNoMasks for the whitespace-run dialect, else DialectCode(delimiter, quote). Threaded, the caller's thread
+  // then finds the structural bytes of each chunk it hashes (CsvStructuralMasks, over its fresh copy) for the
+  // parse thread's CSV reader, as it finds the ASCII ones: work of the parse stage done by the thread with time.
+  static constexpr uint32_t kNoDialect = 0, kNoMasks = 1;
+  static uint32_t DialectCode(const CsvDialect& d) {
+    if (d.whitespace_runs) return kNoMasks;
+    return 2u | uint32_t{static_cast<unsigned char>(d.delimiter)} << 8 |
+           uint32_t{static_cast<unsigned char>(d.quote)} << 16;
+  }
+  std::atomic<uint32_t> dialect_code{kNoDialect};
   // Inline, updated by Feed. Threaded, by whichever thread has time to spare, chunk by chunk and in order:
   // the caller's thread as it copies a chunk for the parse thread (UpdateCopyAscii: little more than the copy),
   // unless the parse thread has so far waited longer for the caller than the caller for it, which means the
@@ -61,6 +72,9 @@ struct ParseAhead::Impl {
     *status = parser.Feed(chunk, ahead);
     const uint64_t bytes_in = parser.bytes_consumed();
     consumed.store(bytes_in, std::memory_order_relaxed);
+    if (dialect_code.load(std::memory_order_relaxed) == kNoDialect && parser.dialect() != nullptr) {
+      dialect_code.store(DialectCode(*parser.dialect()), std::memory_order_relaxed);
+    }
     if (!status->ok()) return false;
     if (!parser.TakeSlice(MinOrders(bytes_in), into)) return false;
     *at = bytes_in;
@@ -85,9 +99,13 @@ struct ParseAhead::Impl {
     bool ascii = false;                // and then found all ASCII, with `newlines` '\n' bytes
     bool utf8 = false;                 // or else well-formed UTF-8 (ParseSession::WellFormedUtf8), with them
     uint64_t newlines = 0;
+    std::vector<uint64_t> masks;       // and its structural bytes (when masked), in
+    CsvDialect dialect;                // this dialect
+    bool masked = false;
   };
   std::deque<Chunk> chunks;  // waiting to be parsed
   std::vector<std::string> spare_chunks;
+  std::vector<std::vector<uint64_t>> spare_masks;
   std::vector<ImportBatch*> free_batches;
   std::deque<std::pair<ImportBatch*, uint64_t>> ready;  // parsed slices and the bytes consumed at each
   bool closed = false, stop = false, done = false;
@@ -98,6 +116,7 @@ struct ParseAhead::Impl {
   Clock::duration parser_waited{0}, caller_waited{0};
   Clock::time_point parse_ended{}, finished{};  // when the parse thread ended, and when Finish returned
   uint64_t caller_hashed = 0;  // chunks hashed by the caller's thread
+  uint64_t caller_masked = 0;  // chunks whose structural bytes the caller's thread found
   Status error;
   ImportBatch pool[kSlicesInFlight + 1];
   std::thread thread;
@@ -115,6 +134,7 @@ struct ParseAhead::Impl {
   void Run() {
     ImportBatch* spare = nullptr;
     std::string chunk;
+    std::vector<uint64_t> masks;
     for (;;) {
       bool hash = false;
       ParseSession::Ahead known;
@@ -131,12 +151,18 @@ struct ParseAhead::Impl {
         ParserWait(&lock, [&] { return stop || closed || !chunks.empty(); });
         if (stop || chunks.empty()) break;
         if (chunk.capacity() > 0) spare_chunks.push_back(std::move(chunk));
+        if (masks.capacity() > 0) spare_masks.push_back(std::move(masks));
         Chunk& next = chunks.front();
         chunk = std::move(next.bytes);
+        masks = std::move(next.masks);
         hash = !next.hashed;
         known.ascii = next.ascii;
         known.utf8 = next.utf8;
         known.newlines = next.newlines;
+        if (next.masked) {
+          known.masks.bits = masks.data();
+          known.masks.dialect = next.dialect;
+        }
         chunks.pop_front();
       }
       to_caller.notify_all();
@@ -249,13 +275,27 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
     m.spare_chunks.pop_back();
   }
   const bool hash = m.caller_waited >= m.parser_waited && m.hashed == m.fed;
+  const uint32_t dialect = m.dialect_code.load(std::memory_order_relaxed);
+  const bool mask = hash && dialect > Impl::kNoMasks;  // the parse thread's scanner work too (Impl::dialect_code)
+  std::vector<uint64_t> masks;
+  if (mask && !m.spare_masks.empty()) {
+    masks = std::move(m.spare_masks.back());
+    m.spare_masks.pop_back();
+  }
   lock.unlock();  // the parse thread goes on meanwhile
   copy.resize(chunk.size());  // a reused buffer has a parsed chunk's size: nothing to fill
   uint64_t newlines = 0;
   bool ascii = false, utf8 = false;
+  CsvDialect masks_dialect;
+  bool masked = false;
   if (hash) {  // and the UTF-8 check of an ASCII chunk, in the same pass; of any other, in a second one
     ascii = m.fingerprint.UpdateCopyAscii(chunk, &copy[0], &newlines);
     if (!ascii) utf8 = ParseSession::WellFormedUtf8(copy, &newlines);
+    if (mask && (ascii || utf8)) {  // else the chunk does not go to the CSV reader whole: no use
+      masks_dialect.delimiter = static_cast<char>(dialect >> 8 & 0xff);
+      masks_dialect.quote = static_cast<char>(dialect >> 16 & 0xff);
+      masked = CsvStructuralMasks(copy, masks_dialect, &masks);
+    }
   } else if (!chunk.empty()) {
     std::memcpy(&copy[0], chunk.data(), chunk.size());
   }
@@ -266,8 +306,12 @@ Status ParseAhead::Feed(std::string_view chunk, const SliceSink& sink) {
   m.chunks.back().ascii = ascii;
   m.chunks.back().utf8 = utf8;
   m.chunks.back().newlines = newlines;
+  m.chunks.back().masks = std::move(masks);
+  m.chunks.back().dialect = masks_dialect;
+  m.chunks.back().masked = masked;
   ++m.fed;
   if (hash) ++m.hashed, ++m.caller_hashed;
+  if (masked) ++m.caller_masked;
   lock.unlock();
   m.to_parser.notify_all();
   return Status::Ok();
@@ -306,6 +350,15 @@ uint64_t ParseAhead::chunks_hashed_by_caller() const {
   if (!impl_->inline_mode) {
     std::lock_guard<std::mutex> lock(impl_->mu);
     return impl_->caller_hashed;
+  }
+#endif
+  return 0;
+}
+uint64_t ParseAhead::chunks_masked_by_caller() const {
+#if RAPPORT_PARSE_THREAD
+  if (!impl_->inline_mode) {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    return impl_->caller_masked;
   }
 #endif
   return 0;

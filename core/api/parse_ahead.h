@@ -16,8 +16,12 @@
 // pass (whichever thread makes it, and inline too) the chunk is found all ASCII or not and its newlines
 // counted, so the parse's UTF-8 check skips an ASCII chunk; the caller's thread also checks a chunk it hashed
 // that is not all ASCII (ParseSession::WellFormedUtf8, a second pass over the fresh copy), so that the parse
-// thread skips any well-formed chunk (a file with a few accented names has them in every chunk). Where threads are missing (WebAssembly without
-// pthreads), or with `kInline`, every call parses in the caller's thread.
+// thread skips any well-formed chunk (a file with a few accented names has them in every chunk). Once the parse
+// has read the header, the caller's thread also finds the CSV structural bytes of each chunk it hashed
+// (CsvStructuralMasks: 64-byte masks of delimiters, quotes and line breaks, what the CSV reader's scanner
+// computes as it goes), and the parse thread's reader reads them instead: the parse stage's first pass over the
+// bytes done by the thread with time to spare, by the same rule as the hash. Where threads are missing
+// (WebAssembly without pthreads), or with `kInline`, every call parses in the caller's thread.
 //
 // Slices end exactly where an inline parse ends them, so the merged result is the same: after each chunk, when
 // more than `slice_orders` orders wait, all but the last (which may go on in the next chunk) are taken. Except
@@ -71,6 +75,9 @@ class ParseAhead {
   uint64_t fingerprint() const;  // FileFingerprint::Final over every byte fed
   // Threaded: how many of the chunks fed the caller's thread hashed (the parse thread hashed the rest); inline 0.
   uint64_t chunks_hashed_by_caller() const;
+  // Threaded: how many of them the caller's thread also found the CSV structural bytes of (for the parse
+  // thread's reader, once the header has shown the dialect); inline 0.
+  uint64_t chunks_masked_by_caller() const;
   // Threaded, after Finish: how long each thread waited for the other, in seconds (the parse thread's wait for
   // the first chunk left out), and how long before Finish returned the parse thread ended (the tail, merged by
   // the caller alone). Tells whether both threads were busy for the whole import; inline all 0.

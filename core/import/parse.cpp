@@ -215,9 +215,10 @@ struct ParseSession::Impl : RecordSink {
 
   const Ahead* known = nullptr;  // what is known of the chunk being fed (ParseSession::Feed), or null
 
-  Status FeedReader(std::string_view bytes_in) {
+  Status FeedReader(std::string_view bytes_in, const CsvReader::Masks* masks = nullptr) {
     if (bytes_in.empty()) return Status::Ok();
-    Status st = reader.Feed(bytes_in, this);
+    Status st = masks != nullptr && masks->bits != nullptr ? reader.Feed(bytes_in, this, *masks)
+                                                           : reader.Feed(bytes_in, this);
     if (!status.ok()) return status;
     return st;
   }
@@ -304,7 +305,7 @@ struct ParseSession::Impl : RecordSink {
     if (i == 0 && known != nullptr && (known->ascii || known->utf8)) {  // checked on another thread as it was queued
       newlines += known->newlines;
       if (known->utf8) seen_multibyte = true;
-      return FeedReader(chunk);
+      return FeedReader(chunk, &known->masks);
     }
     const size_t start = i;
     i += WellFormedPrefix(p + i, n - i, &newlines, &seen_multibyte);
@@ -405,6 +406,7 @@ Status ParseSession::Feed(std::string_view chunk) { return impl_->Feed(chunk, nu
 Status ParseSession::Feed(std::string_view chunk, const Ahead& ahead) { return impl_->Feed(chunk, &ahead); }
 Result<ImportBatch> ParseSession::Finish() { return impl_->Finish(); }
 const ImporterInfo* ParseSession::detected() const { return impl_->info; }
+const CsvDialect* ParseSession::dialect() const { return impl_->started ? &impl_->reader.dialect() : nullptr; }
 uint64_t ParseSession::bytes_consumed() const { return impl_->bytes; }
 bool ParseSession::transcoded_from_latin1() const { return impl_->latin1; }
 

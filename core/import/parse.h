@@ -27,6 +27,7 @@
 
 #include "core/import/batch.h"
 #include "core/import/importer.h"
+#include "core/io/csv/reader.h"
 #include "core/util/status.h"
 
 namespace rapport {
@@ -57,6 +58,10 @@ class ParseSession {
     // multibyte text.
     bool utf8 = false;
     uint64_t newlines = 0;
+    // The chunk's structural bytes for the CSV reader (CsvStructuralMasks, in the dialect `dialect()` names),
+    // when `masks.bits` is set: the reader's fast path reads them instead of classifying the bytes. Used only
+    // when the chunk goes to the reader whole (ascii or utf8 above), else ignored; the records are the same.
+    CsvReader::Masks masks;
   };
   // What Feed's UTF-8 check finds in `chunk` on its own (for Ahead::utf8, on another thread): true when every
   // byte belongs to a complete, well-formed sequence, adding the chunk's '\n' bytes to *newlines; false (and
@@ -74,6 +79,8 @@ class ParseSession {
   // slice then has no rows.
   bool TakeSlice(size_t min_orders, ImportBatch* slice);
 
+  // The CSV dialect the file is read in; nullptr until the first record was read.
+  const CsvDialect* dialect() const;
   // The importer chosen from the header; nullptr until the first record was read (or none matched).
   const ImporterInfo* detected() const;
   uint64_t bytes_consumed() const;

@@ -28,6 +28,7 @@ struct Run {
   uint64_t fingerprint = 0;
   std::string format;
   uint64_t chunks = 0, caller_hashed = 0;  // chunks fed, and how many the caller's thread hashed
+  uint64_t caller_masked = 0;              // and found the CSV structural bytes of
   bool threaded = false;
 };
 
@@ -63,6 +64,7 @@ Run Parse(const std::string& text, size_t chunk, size_t slice_orders, ParseAhead
   run.fingerprint = ahead.fingerprint();
   run.chunks = (text.size() + chunk - 1) / chunk;
   run.caller_hashed = ahead.chunks_hashed_by_caller();
+  run.caller_masked = ahead.chunks_masked_by_caller();
   run.threaded = ahead.threaded();
   run.format = ahead.detected() ? ahead.detected()->format : "";
   CHECK(ahead.bytes_consumed() == text.size());
@@ -186,6 +188,35 @@ TEST_CASE("ParseAhead: UpdateCopyAscii and UpdateAscii hash as Update, and count
     CHECK_FALSE(u.UpdateAscii(utf8, &newlines));
     CHECK(newlines == 5);
     CHECK(u.Final() == g.Final());
+  }
+}
+
+TEST_CASE("ParseAhead: the caller finds the CSV structural bytes of the chunks it hashes; the same slices", "[parse_ahead]") {
+  // A fast sink: the caller's thread waits for the parse thread, so it hashes the chunks, and once the parse
+  // has read the header (the dialect) it also finds their structural bytes for the parse thread's reader.
+  // Chunks of every size around the scanner's 64-byte blocks, quoted line breaks (the demo's notes), CRLF.
+  std::string text = DemoExport(1500, 45);
+  for (size_t at = text.find('\n', text.size() / 3), k = 0; at != std::string::npos && k < 300;
+       at = text.find('\n', at + 2), ++k) {
+    text.insert(at, "\r");
+  }
+  FileFingerprint whole;
+  whole.Update(text);
+  for (size_t chunk : {size_t{64}, size_t{127}, size_t{4096 + 1}, size_t{30000}}) {
+    CAPTURE(chunk);
+    const Run inline_run = Parse(text, chunk, 40, ParseAhead::kInline);
+    const Run threaded = Parse(text, chunk, 40, ParseAhead::kThreaded);
+    REQUIRE(threaded.status.ok());
+    CHECK(threaded.slices == inline_run.slices);
+    CHECK(threaded.last == inline_run.last);
+    CHECK(threaded.fingerprint == whole.Final());
+    CHECK(inline_run.caller_masked == 0);
+    CAPTURE(threaded.chunks, threaded.caller_hashed, threaded.caller_masked);
+    CHECK(threaded.caller_masked <= threaded.caller_hashed);
+    if (threaded.threaded) {
+      CHECK(threaded.caller_masked < threaded.chunks);  // not the first: the dialect is not known yet
+      if (chunk <= 4097) CHECK(threaded.caller_masked > 0);
+    }
   }
 }
 

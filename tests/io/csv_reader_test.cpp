@@ -55,22 +55,32 @@ struct CollectSink : RecordSink {
   }
 };
 
-// Feeds `input` in pieces: cut at each offset in `cuts` (ascending).
+// Feeds `input` in pieces: cut at each offset in `cuts` (ascending). With `masks`, each piece goes with its
+// structural masks in that dialect (CsvStructuralMasks, as ParseAhead's caller finds them).
 Parsed ParseCuts(std::string_view input, const std::vector<size_t>& cuts, CsvOptions options = {},
-                 size_t stop_after = static_cast<size_t>(-1)) {
+                 size_t stop_after = static_cast<size_t>(-1), const CsvDialect* masks = nullptr) {
   Parsed parsed;
   CollectSink sink;
   sink.out = &parsed.records;
   sink.stop_after = stop_after;
   CsvReader reader("t.csv", options);
+  std::vector<uint64_t> bits;
+  auto feed = [&](std::string_view piece) {
+    if (masks == nullptr) return reader.Feed(piece, &sink);
+    CsvStructuralMasks(piece, *masks, &bits);
+    CsvReader::Masks given;
+    given.bits = bits.data();
+    given.dialect = *masks;
+    return reader.Feed(piece, &sink, given);
+  };
   size_t begin = 0;
   Status status;
   for (size_t cut : cuts) {
-    status = reader.Feed(input.substr(begin, cut - begin), &sink);
+    status = feed(input.substr(begin, cut - begin));
     begin = cut;
     if (!status.ok()) break;
   }
-  if (status.ok()) status = reader.Feed(input.substr(begin), &sink);
+  if (status.ok()) status = feed(input.substr(begin));
   if (status.ok()) status = reader.Finish(&sink);
   if (!status.ok()) parsed.error = status.ToString();
   parsed.dialect = reader.dialect();
@@ -79,10 +89,10 @@ Parsed ParseCuts(std::string_view input, const std::vector<size_t>& cuts, CsvOpt
 
 Parsed Parse(std::string_view input, CsvOptions options = {}) { return ParseCuts(input, {}, options); }
 
-Parsed ParseInChunks(std::string_view input, size_t chunk, CsvOptions options = {}) {
+Parsed ParseInChunks(std::string_view input, size_t chunk, CsvOptions options = {}, const CsvDialect* masks = nullptr) {
   std::vector<size_t> cuts;
   for (size_t at = chunk; at < input.size(); at += chunk) cuts.push_back(at);
-  return ParseCuts(input, cuts, options);
+  return ParseCuts(input, cuts, options, static_cast<size_t>(-1), masks);
 }
 
 std::vector<std::vector<std::string>> Fields(const Parsed& p) {
@@ -100,14 +110,30 @@ std::vector<uint64_t> Lines(const Parsed& p) {
 using Rows = std::vector<std::vector<std::string>>;
 
 // Every 2-piece split, every 3-piece split (for short inputs), and 1-byte chunks must give what the whole
-// input gives: same records, lines, offsets, field lines, and the same error.
+// input gives: same records, lines, offsets, field lines, and the same error. Every 2-piece split and the
+// 1-byte chunks also with each piece's structural masks given (in the file's dialect, and in a wrong one,
+// which the reader ignores).
 void CheckSplitsAgree(std::string_view input, const CsvOptions& options) {
   const Parsed whole = Parse(input, options);
+  CsvDialect wrong = whole.dialect;
+  wrong.delimiter = whole.dialect.delimiter == ';' ? ',' : ';';
   for (size_t cut = 0; cut <= input.size(); ++cut) {
     const Parsed split = ParseCuts(input, {cut}, options);
     INFO("cut at " << cut);
     REQUIRE(split.error == whole.error);
     REQUIRE(split.records == whole.records);
+    for (const CsvDialect* masks : {&whole.dialect, static_cast<const CsvDialect*>(&wrong)}) {
+      const Parsed masked = ParseCuts(input, {cut}, options, static_cast<size_t>(-1), masks);
+      INFO("with masks, delimiter " << masks->delimiter);
+      REQUIRE(masked.error == whole.error);
+      REQUIRE(masked.records == whole.records);
+    }
+  }
+  for (const CsvDialect* masks : {&whole.dialect, static_cast<const CsvDialect*>(&wrong)}) {
+    INFO("1-byte chunks with masks, delimiter " << masks->delimiter);
+    const Parsed masked = ParseInChunks(input, 1, options, masks);
+    REQUIRE(masked.error == whole.error);
+    REQUIRE(masked.records == whole.records);
   }
   if (input.size() <= 64) {
     for (size_t a = 0; a <= input.size(); ++a) {
@@ -424,6 +450,7 @@ TEST_CASE("csv: long fields across many chunk sizes", "[csv]") {
     const Parsed split = ParseInChunks(input, chunk, streaming);
     INFO("chunk " << chunk);
     REQUIRE(split.records == whole.records);
+    REQUIRE(ParseInChunks(input, chunk, streaming, &whole.dialect).records == whole.records);  // with masks
   }
   CheckEverySplit(input);
 }
@@ -479,6 +506,30 @@ TEST_CASE("csv: Windows-1252 text is rejected with advice", "[csv]") {
   const Parsed cut = Parse("name,city\nAnn,M\xC3\xBCnster\n", options);
   CHECK(cut.error.empty());
   CHECK(cut.records.size() == 2);
+}
+
+TEST_CASE("csv: the scanner finds the same bytes with its masks found ahead, from any start", "[csv]") {
+  // Structural bytes at every distance, across 64-byte blocks, and a buffer that ends inside a block.
+  std::string buf;
+  for (int i = 0; i < 700; ++i) buf += "ab,\"\n\r;xyz0123456789"[(i * 7 + i / 13) % 20];
+  for (size_t n : {size_t{0}, size_t{1}, size_t{63}, size_t{64}, size_t{65}, size_t{128}, size_t{639}, buf.size()}) {
+    std::vector<uint64_t> masks(csv_internal::Scanner::MaskWords(n) + 1, ~uint64_t{0});
+    csv_internal::Scanner::StructuralMasks(buf.data(), n, ',', '"', masks.data());
+    CHECK(masks[csv_internal::Scanner::MaskWords(n)] == ~uint64_t{0});  // no word written past the end
+    for (size_t start = 0; start <= n; ++start) {
+      csv_internal::Scanner plain(buf.data(), n, ',', '"', start);
+      csv_internal::Scanner ahead(buf.data(), n, ',', '"', start, masks.data());
+      INFO("n " << n << " start " << start);
+      // The usual walk (the byte after the last found), with a jump now and then.
+      for (size_t from = start, step = 0; from <= n; ++step) {
+        const size_t a = plain.Next(from), b = ahead.Next(from);
+        REQUIRE(a == b);
+        if (a >= n) break;
+        from = a + 1 + (step % 5 == 4 ? 70 : 0);
+        if (from > n) break;
+      }
+    }
+  }
 }
 
 TEST_CASE("csv: the portable word-at-a-time classifier is exact", "[csv]") {
@@ -576,6 +627,8 @@ TEST_CASE("csv: Alpha Paw reads the same in any chunking", "[csv]") {
   for (size_t chunk : {997, 65536 + 7, 1 << 20}) {
     INFO("chunk " << chunk);
     REQUIRE(ParseInChunks(bytes, chunk, NoSniff(',', 0)).records == whole.records);
+    // Each chunk's structural masks found ahead (ParseAhead's caller): the same records.
+    REQUIRE(ParseInChunks(bytes, chunk, NoSniff(',', 0), &whole.dialect).records == whole.records);
   }
 }
 

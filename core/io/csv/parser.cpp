@@ -75,7 +75,7 @@ void Parser::DeliverScratch(RecordSink* sink) {
   Deliver(count, record_line_, record_offset_, sink);
 }
 
-Status Parser::Parse(std::string_view chunk, RecordSink* sink) {
+Status Parser::Parse(std::string_view chunk, RecordSink* sink, const uint64_t* masks) {
   if (stopped_ || chunk.empty()) return Status::Ok();
   const char* buf = chunk.data();
   const size_t n = chunk.size();
@@ -84,7 +84,7 @@ Status Parser::Parse(std::string_view chunk, RecordSink* sink) {
   if (!in_record_ && prev_cr_ && buf[0] == '\n') pos = 1;
   while (pos < n && !stopped_) {
     if (!in_record_) {
-      pos = whitespace_runs_ ? ParseFastRuns(buf, n, pos, sink) : ParseFast(buf, n, pos, sink);
+      pos = whitespace_runs_ ? ParseFastRuns(buf, n, pos, sink) : ParseFast(buf, n, pos, sink, masks);
       if (pos >= n || stopped_) break;
     }
     RAPPORT_RETURN_IF_ERROR(ParseSlow(buf, n, &pos, /*one_record=*/true, sink));
@@ -96,10 +96,10 @@ Status Parser::Parse(std::string_view chunk, RecordSink* sink) {
 
 // Records wholly inside buf[pos, n) with no "" escape, fields as views into buf. Returns the offset of
 // the first record it does not handle (for ParseSlow), or n.
-size_t Parser::ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink) {
+size_t Parser::ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink, const uint64_t* masks) {
   const char delimiter = delimiter_;
   const char quote = quote_;
-  Scanner scanner(buf, n, delimiter, quote, pos);
+  Scanner scanner(buf, n, delimiter, quote, pos, masks);
   uint64_t line = line_;
   std::string_view* fields = fields_.data();
   size_t capacity = fields_.size();

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/io/csv/internal/parser.h"
+#include "core/io/csv/internal/scan.h"
 
 namespace rapport {
 
@@ -133,6 +134,30 @@ CsvReader::CsvReader(std::string file_name, CsvOptions options) : impl_(std::mak
 }
 
 CsvReader::~CsvReader() = default;
+
+Status CsvReader::Feed(std::string_view chunk, RecordSink* sink, const Masks& masks) {
+  Impl& m = *impl_;
+  if (m.started && m.status.ok() && masks.bits != nullptr && !chunk.empty()) {
+    const CsvDialect& d = m.parser->dialect();
+    if (!d.whitespace_runs && !masks.dialect.whitespace_runs && d.delimiter == masks.dialect.delimiter &&
+        d.quote == masks.dialect.quote) {
+      m.bytes_fed += chunk.size();
+      m.status = m.parser->Parse(chunk, sink, masks.bits);
+      return m.status;
+    }
+  }
+  return Feed(chunk, sink);
+}
+
+bool CsvStructuralMasks(std::string_view chunk, const CsvDialect& dialect, std::vector<uint64_t>* out) {
+  if (dialect.whitespace_runs) {
+    out->clear();
+    return false;
+  }
+  out->resize(csv_internal::Scanner::MaskWords(chunk.size()));
+  csv_internal::Scanner::StructuralMasks(chunk.data(), chunk.size(), dialect.delimiter, dialect.quote, out->data());
+  return true;
+}
 
 Status CsvReader::Feed(std::string_view chunk, RecordSink* sink) {
   Impl& m = *impl_;

@@ -21,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/util/status.h"
 
@@ -85,6 +86,15 @@ class CsvReader {
   // incomplete last record are kept until the next Feed or Finish. Sniffing waits until sniff_bytes (or
   // Finish) arrive.
   Status Feed(std::string_view chunk, RecordSink* sink);
+  // Feed, with the chunk's structural bytes found ahead by another thread (CsvStructuralMasks: ParseAhead's
+  // caller, as it queues the chunk): the same records; the fast path reads the masks instead of classifying the
+  // bytes itself, when they are for the dialect the reader reads and the chunk goes to it whole (past the
+  // sniffed head), and ignores them otherwise.
+  struct Masks {
+    const uint64_t* bits = nullptr;  // CsvStructuralMasks(chunk, dialect)
+    CsvDialect dialect;
+  };
+  Status Feed(std::string_view chunk, RecordSink* sink, const Masks& masks);
   // Ends the input: delivers the last record (a file need not end with a newline).
   Status Finish(RecordSink* sink);
 
@@ -97,6 +107,11 @@ class CsvReader {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The structural bytes of `chunk` in `dialect`, 64 at a time, into *out (resized to (chunk.size() + 63) / 64
+// words; its buffer reused): bit k of word j is set when chunk[64 j + k] is the delimiter, the quote, '\n' or
+// '\r' (what the reader's fast path finds as it goes). False, and *out empty, for the whitespace-run dialect.
+bool CsvStructuralMasks(std::string_view chunk, const CsvDialect& dialect, std::vector<uint64_t>* out);
 
 // Sniffs the dialect of `sample` (the first bytes of a file). Exposed for the import page's preview.
 CsvDialect SniffDialect(std::string_view sample);

@@ -28,7 +28,9 @@ class Parser {
   Parser(std::string_view file_name, const CsvDialect& dialect, size_t max_record_bytes, uint64_t start_offset);
 
   // Parses the next buffer of the input; complete records go to `sink`. `buf` need not outlive the call.
-  Status Parse(std::string_view buf, RecordSink* sink);
+  // `masks`, when given, are Scanner::StructuralMasks of `buf` in this parser's dialect (not whitespace runs):
+  // the same records, the fast path's scanner reads them instead of classifying the bytes.
+  Status Parse(std::string_view buf, RecordSink* sink, const uint64_t* masks = nullptr);
   // Ends the input: delivers the last record, or fails on a quote left open.
   Status Finish(RecordSink* sink);
 
@@ -42,7 +44,7 @@ class Parser {
  private:
   enum class State : uint8_t { kFieldStart, kUnquoted, kQuoted, kQuotedQuote };
 
-  size_t ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink);
+  size_t ParseFast(const char* buf, size_t n, size_t pos, RecordSink* sink, const uint64_t* masks);
   // The fast path of the whitespace-run dialect (parser_runs.cpp, with RunScanner from scan_runs.h).
   size_t ParseFastRuns(const char* buf, size_t n, size_t pos, RecordSink* sink);
   Status ParseSlow(const char* buf, size_t n, size_t* pos, bool one_record, RecordSink* sink);

@@ -5,6 +5,8 @@
 // bits, so ordinary bytes cost a fraction of a cycle each and a field costs one count-trailing-zeros.
 // Three implementations give identical masks: SSE2 (x86-64), wasm SIMD128 (Emscripten with -msimd128) and
 // a portable word-at-a-time (SWAR) path; the last 63 bytes of a buffer always go through a scalar loop.
+// The masks can also be computed ahead, by another thread (StructuralMasks: ParseAhead's caller, as it queues a
+// chunk), and handed to the Scanner, which then reads them instead of classifying the bytes itself.
 #pragma once
 
 #include <cstddef>
@@ -38,9 +40,10 @@ inline uint64_t SwarGather(uint64_t flags) {
 
 class Scanner {
  public:
-  // Scans buf[0, n) for `delimiter`, `quote`, '\n' and '\r', starting at `start`.
-  Scanner(const char* buf, size_t n, char delimiter, char quote, size_t start)
-      : buf_(buf), n_(n), delimiter_(delimiter), quote_(quote) {
+  // Scans buf[0, n) for `delimiter`, `quote`, '\n' and '\r', starting at `start`. `masks`, when given, are
+  // StructuralMasks(buf, n, delimiter, quote): the same answers, read instead of computed.
+  Scanner(const char* buf, size_t n, char delimiter, char quote, size_t start, const uint64_t* masks = nullptr)
+      : buf_(buf), n_(n), delimiter_(delimiter), quote_(quote), masks_(masks) {
     for (int i = 0; i < 256; ++i) special_[i] = 0;
     special_[static_cast<unsigned char>(delimiter)] = 1;
     special_[static_cast<unsigned char>(quote)] = 1;
@@ -87,11 +90,26 @@ class Scanner {
     return last_;
   }
 
+  // The structural bytes of buf[0, n), 64 at a time, for a Scanner of the same buffer and dialect: bit k of
+  // out[j] is set when buf[64 j + k] is the delimiter, the quote, '\n' or '\r'. Writes MaskWords(n) words
+  // (the last one's bits past n clear).
+  static size_t MaskWords(size_t n) { return (n + 63) / 64; }
+  static void StructuralMasks(const char* buf, size_t n, char delimiter, char quote, uint64_t* out) {
+    const Scanner scanner(buf, n, delimiter, quote, n);
+    for (size_t j = 0, at = 0; at < n; ++j, at += 64) out[j] = scanner.Mask(at);
+  }
+
  private:
   static uint64_t Broadcast(char c) { return 0x0101010101010101ULL * static_cast<unsigned char>(c); }
 
   // Bit k set when buf_[at + k] is structural (k < 64, at + k < n_).
   inline uint64_t Mask(size_t at) const {
+    if (masks_ != nullptr) {  // computed ahead: bytes [at, at + 64) straddle words j and j + 1
+      const size_t j = at >> 6, r = at & 63;
+      uint64_t bits = masks_[j] >> r;
+      if (r != 0 && (j + 1) * 64 < n_) bits |= masks_[j + 1] << (64 - r);
+      return bits;
+    }
     const char* p = buf_ + at;
     if (n_ - at < 64) {
       uint64_t bits = 0;
@@ -138,6 +156,7 @@ class Scanner {
   size_t n_;
   [[maybe_unused]] char delimiter_;  // used by the SIMD paths
   [[maybe_unused]] char quote_;
+  const uint64_t* masks_;  // StructuralMasks of the buffer, or null
 #if !defined(RAPPORT_CSV_SSE2) && !defined(RAPPORT_CSV_WASM_SIMD)
   uint64_t delimiter_word_ = 0;
   uint64_t quote_word_ = 0;

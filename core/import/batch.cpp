@@ -1,6 +1,7 @@
 #include "core/import/batch.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -277,13 +278,69 @@ void BatchIssues::Push(uint64_t line, uint32_t column, uint64_t byte_offset, uin
   }
   if (kind == kNoKind) {
     kind = KindOf(field_id, code_id, import_id, rejected, Kind::kKept, {}, {});
-    messages_.Append(message);
+    PushNumbers(line, column, byte_offset, raw, kind, message);
   } else {
-    messages_.Append({});
+    PushNumbers(line, column, byte_offset, raw, kind, {});
   }
+}
+
+void BatchIssues::PushNumbers(uint64_t line, uint32_t column, uint64_t byte_offset, uint32_t raw, uint32_t kind,
+                              std::string_view kept) {
+  messages_.Append(kept);
   const uint32_t short_line = line < kLongLine ? static_cast<uint32_t>(line) : kLongLine;
   if (short_line == kLongLine) long_lines_.emplace_back(numbers_.size(), line);
   numbers_.push_back({byte_offset, short_line, column, raw, kind});
+}
+
+void BatchIssues::PushShaped(uint64_t line, uint32_t column, uint64_t byte_offset, uint32_t raw,
+                             const IssueShape& shape, std::string_view cell, const std::string_view* field_cell) {
+  if (shape.quotes_cell() && (field_cell == nullptr || column == 0 || *field_cell != cell)) {
+    // The message quotes other text than the record's field (a trimmed cell): built, and stored as Add() would.
+    message_scratch_.clear();
+    shape.AppendMessage(cell, &message_scratch_);
+    Push(line, column, byte_offset, raw, shape.field(), shape.code(), message_scratch_, shape.rejected(), 0,
+         field_cell);
+    return;
+  }
+  // The kind this batch stored the shape as: the newest shapes (the importer's at work) are met first.
+  uint32_t kind = kNoKind;
+  bool known = false;
+  for (size_t i = shape_kinds_.size(); i-- > 0;) {
+    if (shape_kinds_[i].first == shape.serial()) {
+      kind = shape_kinds_[i].second;
+      known = true;
+      break;
+    }
+  }
+  if (!known) {
+    // The kind Push() finds for the message the shape makes: its text around the cell, or whole.
+    kind = KindOf(Name(shape.field()), Name(shape.code()), 0, shape.rejected(),
+                  shape.quotes_cell() ? Kind::kAroundCell : Kind::kWhole, shape.before(), shape.after());
+    shape_kinds_.emplace_back(shape.serial(), kind);
+  }
+  if (kind != kNoKind) {
+    PushNumbers(line, column, byte_offset, raw, kind, {});
+    return;
+  }
+  // Past kMaxKinds: the message as written.
+  message_scratch_.clear();
+  shape.AppendMessage(cell, &message_scratch_);
+  Push(line, column, byte_offset, raw, shape.field(), shape.code(), message_scratch_, shape.rejected(), 0, nullptr);
+}
+
+IssueShape::IssueShape(std::string_view field, std::string_view code, bool rejected, bool quotes_cell,
+                       std::string_view before, std::string_view after)
+    : field_(field), code_(code), before_(before), after_(quotes_cell ? after : std::string_view()),
+      rejected_(rejected), quotes_cell_(quotes_cell) {
+  static std::atomic<uint64_t> made{0};
+  serial_ = made.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+void IssueShape::AppendMessage(std::string_view cell, std::string* out) const {
+  out->append(before_);
+  if (!quotes_cell_) return;
+  import_internal::AppendQuoted(out, cell);
+  out->append(after_);
 }
 
 void BatchIssues::Add(uint64_t line, uint32_t column, uint64_t byte_offset, std::string_view field,
@@ -299,6 +356,20 @@ void BatchIssues::AddOnSameRow(uint64_t line, uint32_t column, std::string_view 
                                std::string_view message, bool rejected, const std::string_view* cell) {
   const Numbers last = numbers_.back();
   Push(line, column, last.byte_offset, last.raw, field, code, message, rejected, 0, cell);
+}
+
+void BatchIssues::AddShaped(uint64_t line, uint32_t column, uint64_t byte_offset, std::string_view raw_row,
+                            const IssueShape& shape, std::string_view cell, const std::string_view* field_cell) {
+  const uint32_t raw = static_cast<uint32_t>(raw_rows_.size());
+  raw_rows_.Append(raw_row);
+  PushShaped(line, column, byte_offset, raw, shape, cell, field_cell);
+  last_added_at_ = byte_offset;
+}
+
+void BatchIssues::AddShapedOnSameRow(uint64_t line, uint32_t column, const IssueShape& shape, std::string_view cell,
+                                     const std::string_view* field_cell) {
+  const Numbers last = numbers_.back();
+  PushShaped(line, column, last.byte_offset, last.raw, shape, cell, field_cell);
 }
 
 void BatchIssues::push_back(const ImportIssue& issue) {

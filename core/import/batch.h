@@ -69,6 +69,32 @@ class LineColumn {
   std::vector<std::pair<size_t, uint64_t>> long_;  // (row, line) for lines >= kLong, in row order
 };
 
+// An issue whose message an importer knows but for the cell: "`amount`: expected an amount like 12.50, found "
+// + Quoted(cell) + "" (quotes_cell), or a text that is the whole message ("... found nothing"). Made once per
+// importer (again when its text changes), it is added without building the message or searching it for the cell
+// (BatchIssues::AddShaped, import_internal::AddIssue): the issue reads back exactly as if Add() had been given
+// the message. Each shape made has its own serial, by which a batch remembers the kind it stored it as.
+class IssueShape {
+ public:
+  IssueShape() = default;
+  IssueShape(std::string_view field, std::string_view code, bool rejected, bool quotes_cell, std::string_view before,
+             std::string_view after = {});
+  const std::string& field() const { return field_; }
+  const std::string& code() const { return code_; }
+  bool rejected() const { return rejected_; }
+  bool quotes_cell() const { return quotes_cell_; }
+  const std::string& before() const { return before_; }
+  const std::string& after() const { return after_; }
+  uint64_t serial() const { return serial_; }
+  // The message of an issue of this shape about `cell`.
+  void AppendMessage(std::string_view cell, std::string* out) const;
+
+ private:
+  std::string field_, code_, before_, after_;
+  bool rejected_ = true, quotes_cell_ = false;
+  uint64_t serial_ = 0;  // 0: not made
+};
+
 // The batch's issues, packed: each issue is 24 bytes of numbers, its raw row in one text buffer (issues of one
 // record share it), and its message stored by shape. A file's messages come in few shapes: "`Email`: expected
 // an email like name@example.com, found `x`" is the same text around the quoted cell for every row, so an issue
@@ -95,6 +121,12 @@ class BatchIssues {
   bool LastAddedAt(uint64_t byte_offset) const { return last_added_at_ == byte_offset; }
   void AddOnSameRow(uint64_t line, uint32_t column, std::string_view field, std::string_view code,
                     std::string_view message, bool rejected, const std::string_view* cell = nullptr);
+  // Add() and AddOnSameRow() of the message `shape` makes of `cell` (the text it quotes), `field_cell` as Add's
+  // `cell`. When the shape quotes the record's field itself (cell == *field_cell), no message is built.
+  void AddShaped(uint64_t line, uint32_t column, uint64_t byte_offset, std::string_view raw_row,
+                 const IssueShape& shape, std::string_view cell, const std::string_view* field_cell);
+  void AddShapedOnSameRow(uint64_t line, uint32_t column, const IssueShape& shape, std::string_view cell,
+                          const std::string_view* field_cell);
   // The raw row of the last issue. REQUIRES: !empty().
   std::string_view last_raw_row() const { return raw_rows_[numbers_.back().raw]; }
   void push_back(const ImportIssue& issue);
@@ -141,6 +173,13 @@ class BatchIssues {
   void Push(uint64_t line, uint32_t column, uint64_t byte_offset, uint32_t raw, std::string_view field,
             std::string_view code, std::string_view message, bool rejected, uint32_t import_id,
             const std::string_view* cell);
+  // Push() of a shaped issue: its kind found by the shape's serial (made the first time), the message built and
+  // pushed as written only past kMaxKinds.
+  void PushShaped(uint64_t line, uint32_t column, uint64_t byte_offset, uint32_t raw, const IssueShape& shape,
+                  std::string_view cell, const std::string_view* field_cell);
+  // Stores the issue's numbers (its kind made; `kept`: its message when the kind is kKept, else "").
+  void PushNumbers(uint64_t line, uint32_t column, uint64_t byte_offset, uint32_t raw, uint32_t kind,
+                   std::string_view kept);
   // Id of a kind, added when new (kNoKind past kMaxKinds).
   uint32_t KindOf(uint32_t field, uint32_t code, uint32_t import_id, bool rejected, Kind::Message how,
                   std::string_view before, std::string_view after);
@@ -154,7 +193,8 @@ class BatchIssues {
   Dictionary names_;
   std::vector<Kind> kinds_;
   Dictionary kind_keys_;                    // a kind's bytes -> its id + 1 (id 0 of a Dictionary is "")
-  std::string key_scratch_, quoted_scratch_;
+  std::string key_scratch_, quoted_scratch_, message_scratch_;
+  std::vector<std::pair<uint64_t, uint32_t>> shape_kinds_;  // (IssueShape serial, its kind), in the order met
   std::vector<std::pair<size_t, uint64_t>> long_lines_;  // (issue, line) for lines >= kLongLine, in order
   uint64_t last_added_at_ = UINT64_MAX;  // byte offset of the record of the last Add(), else UINT64_MAX
   mutable std::vector<ImportIssue> built_;  // issues [0, built_.size()) as ImportIssue values

@@ -253,6 +253,88 @@ TEST_CASE("BatchIssues keeps a message by its shape and reads back the text it w
   CHECK(many.Get(0).message == "again `1`");
 }
 
+TEST_CASE("An issue added by its shape reads back as the message it makes, as Add() of that message", "[import][batch]") {
+  // AddShaped builds no message when the shape quotes the record's field itself; otherwise (a trimmed cell, a
+  // shape that quotes nothing) and past the kinds a batch keeps, it stores what Add() stores. Every issue reads
+  // back field for field as Add() of the message the shape makes.
+  const std::string long_cell = std::string(70, 'a') + "\xC3\xA9\xC3\xA9";
+  struct Case {
+    std::string raw;
+    uint32_t column;     // 1-based
+    std::string field;   // the record's field at `column`
+    std::string quoted;  // the text the message quotes
+  };
+  const std::vector<Case> cases = {
+      {"c1,2024-13-01,4.00", 2, "2024-13-01", "2024-13-01"},
+      {"c1,\"1,5\",x", 2, "1,5", "1,5"},
+      {"\"say \"\"hi\"\"\",b", 1, "say \"hi\"", "say \"hi\""},
+      {"a,\"two\nlines\",c", 2, "two\nlines", "two\nlines"},
+      {"a,b," + long_cell, 3, long_cell, long_cell},
+      {"a, 4.0x ,c", 2, " 4.0x ", "4.0x"},  // trimmed: the message quotes less than the field
+      {"a,,c", 2, "", ""},
+      {"x", 1, "x", "x"},
+  };
+  const IssueShape around("amount", "bad_amount", true, true, "`amount`: expected an amount like 12.50, found ",
+                          "; the row is rejected");
+  const IssueShape nothing("amount", "bad_amount", true, false, "`amount`: expected an amount, found nothing");
+  const IssueShape warn("email", "bad_email", false, true, "`email`: ", "");
+  BatchIssues shaped, written;
+  uint64_t offset = 0;
+  for (const Case& c : cases) {
+    const std::string_view field = c.field;
+    const IssueShape& first = c.quoted.empty() ? nothing : around;
+    std::string message;
+    first.AppendMessage(c.quoted, &message);
+    shaped.AddShaped(7, c.column, offset += 10, c.raw, first, c.quoted, &field);
+    written.Add(7, c.column, offset, first.field(), first.code(), message, c.raw, first.rejected(), &field);
+    // A second issue of the row.
+    message.clear();
+    warn.AppendMessage(c.quoted, &message);
+    shaped.AddShapedOnSameRow(8, c.column, warn, c.quoted, &field);
+    written.AddOnSameRow(8, c.column, warn.field(), warn.code(), message, warn.rejected(), &field);
+  }
+  // A whole-row issue of a shape that quotes nothing.
+  const IssueShape ragged("", "ragged_row", true, false, "expected 3 fields");
+  shaped.AddShaped(9, 0, offset += 10, "a,b", ragged, {}, nullptr);
+  written.Add(9, 0, offset, "", "ragged_row", "expected 3 fields", "a,b", true, nullptr);
+  // Past the kinds a batch keeps (4096): shapes of their own, each issue's message kept as written.
+  std::vector<IssueShape> many;
+  for (int i = 0; i < 5000; ++i) {
+    many.emplace_back("n", "c", i % 2 == 0, true, "row " + std::to_string(i) + ": ", "!");
+  }
+  for (int i = 0; i < 5000; ++i) {
+    const std::string cell = std::to_string(i % 7);
+    const std::string raw = cell + ",x";
+    const std::string_view field = cell;
+    std::string message;
+    many[static_cast<size_t>(i)].AppendMessage(cell, &message);
+    shaped.AddShaped(static_cast<uint64_t>(i), 1, offset += 10, raw, many[static_cast<size_t>(i)], cell, &field);
+    written.Add(static_cast<uint64_t>(i), 1, offset, "n", "c", message, raw, i % 2 == 0, &field);
+  }
+  // The first shapes again, after all the others: found by their serial.
+  const std::string_view again = "zz";
+  shaped.AddShaped(1, 1, offset += 10, "zz", around, "zz", &again);
+  written.Add(1, 1, offset, "amount", "bad_amount", "`amount`: expected an amount like 12.50, found `zz`; the row is rejected",
+              "zz", true, &again);
+  REQUIRE(shaped.size() == written.size());
+  for (size_t i = 0; i < written.size(); ++i) {
+    const ImportIssue a = shaped.Get(i), b = written.Get(i);
+    INFO(i << ": " << b.message);
+    CHECK(a.message == b.message);
+    CHECK(a.line == b.line);
+    CHECK(a.column == b.column);
+    CHECK(a.byte_offset == b.byte_offset);
+    CHECK(a.field == b.field);
+    CHECK(a.code == b.code);
+    CHECK(a.raw_row == b.raw_row);
+    CHECK(a.rejected == b.rejected);
+  }
+  CHECK(shaped.Get(0).message == "`amount`: expected an amount like 12.50, found `2024-13-01`; the row is rejected");
+  CHECK(shaped.Get(10).message == "`amount`: expected an amount like 12.50, found `4.0x`; the row is rejected");
+  CHECK(shaped.Get(12).message == "`amount`: expected an amount, found nothing");
+  CHECK(shaped.message_bytes() == written.message_bytes());
+}
+
 TEST_CASE("A rejected row's raw text is the row as CsvRecord::Raw writes it, quoted or not", "[import][batch]") {
   // Scores above 10 reject the row. Raw() joins the fields with ',' and quotes a field holding ',', '"' or a
   // line break (doubling its quotes); a row with none of these reads back exactly as written.

@@ -67,6 +67,55 @@ TEST_CASE("Generic transactions: order column, bad rows, email customers", "[imp
   }
 }
 
+TEST_CASE("Generic transactions: a reject quotes its cell as written, trimmed, or says nothing", "[import][generic]") {
+  // The messages are made once per file (IssueShape) and the cell read back from the raw row; a padded cell is
+  // quoted trimmed, an empty or blank one is "nothing", and a day-first file names its own example.
+  const std::string text =
+      "customer,date,amount,qty\n"
+      "c1,2024-01-05,abc,1\n"
+      "c2,2024-01-05, 1.2.3 ,1\n"
+      "c3,2024-01-05,,1\n"
+      "c4,2024-01-05,  ,1\n"
+      "c5,2024-01-05,\"1,5x\",1\n"
+      "c6,2024-01-05,1.00,two\n"
+      "c7,2024-01-05,1.00, -3 \n"
+      ",2024-01-05,1.00,1\n"
+      "c8,yesterday,1.00,1\n"
+      "c9,  ,1.00,1\n"
+      "c10,2024-01-05,1.00,1\n";
+  for (size_t chunk : {size_t{7}, text.size()}) {
+    Result<ImportBatch> result = test::ParseChunked(text, "t.csv", chunk);
+    REQUIRE(result.ok());
+    const ImportBatch& b = *result;
+    CHECK(b.rows_rejected == 10);
+    std::vector<std::string> got;
+    for (const ImportIssue& issue : b.issues) {
+      got.push_back(std::to_string(issue.line) + ":" + std::to_string(issue.column) + " " + issue.field + " " +
+                    issue.code + " " + issue.message + " | " + issue.raw_row);
+    }
+    const std::vector<std::string> want = {
+        "2:3 amount bad_amount `amount`: expected an amount like 12.50, found `abc` | c1,2024-01-05,abc,1",
+        "3:3 amount bad_amount `amount`: expected an amount like 12.50, found `1.2.3` | c2,2024-01-05, 1.2.3 ,1",
+        "4:3 amount bad_amount `amount`: expected an amount like 12.50, found nothing | c3,2024-01-05,,1",
+        "5:3 amount bad_amount `amount`: expected an amount like 12.50, found nothing | c4,2024-01-05,  ,1",
+        "6:3 amount bad_amount `amount`: expected an amount like 12.50, found `1,5x` | c5,2024-01-05,\"1,5x\",1",
+        "7:4 qty bad_quantity `qty`: expected a whole number like 2, found `two` | c6,2024-01-05,1.00,two",
+        "8:4 qty bad_quantity `qty`: expected a whole number like 2, found `-3` | c7,2024-01-05,1.00, -3 ",
+        "9:1 customer missing_customer `customer`: expected a customer id or email, found nothing | ,2024-01-05,1.00,1",
+        "10:2 date bad_date `date`: expected a date like 2024-03-01 or 20240301, found `yesterday` | c8,yesterday,1.00,1",
+        "11:2 date bad_date `date`: expected a date like 2024-03-01 or 20240301, found nothing | c9,  ,1.00,1",
+    };
+    CHECK(got == want);
+  }
+  // Day-first dates (a first number above 12): the example is the file's format.
+  Result<ImportBatch> dmy =
+      test::ParseChunked("customer,date,amount\nc1,25-12-2024,1.00\nc2,13-01-2024,1.00\nc3,99-99-2024,1.00\n", "d.csv");
+  REQUIRE(dmy.ok());
+  const ImportIssue* bad = FindIssue(*dmy, "bad_date");
+  REQUIRE(bad != nullptr);
+  CHECK(bad->message == "`date`: expected a date like 01-03-2024, found `99-99-2024`");
+}
+
 TEST_CASE("Generic transactions: a line without a title is named by its sku, and no title is stored",
           "[import][generic]") {
   // No title column (the Kaggle layout), then a title column with an empty and a blank cell: the batch's titles

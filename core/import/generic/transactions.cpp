@@ -311,6 +311,7 @@ class GenericTransactionsImporter : public Importer {
     }
     date_format_ = options_.date_format;
     if (date_format_ == DateFormat::kAuto) SniffDateFormat(fields, b);
+    MakeShapes();
     size_t first_field = 0;
     for (size_t k = 0; k < record_ends_.size(); ++k) {
       CsvRecord r;
@@ -356,6 +357,43 @@ class GenericTransactionsImporter : public Importer {
     b->issues.push_back(std::move(issue));
   }
 
+  // The messages of Row's rejects that repeat whole or around the cell, made once the date format is known.
+  void MakeShapes() {
+    const auto label = [&](int column) {
+      return column >= 0 ? std::string_view(labels_[static_cast<size_t>(column)]) : std::string_view();
+    };
+    const auto what = [&](int column) { return column >= 0 ? std::string(What(column)) : std::string(); };
+    missing_customer_ = IssueShape(label(customer_), "missing_customer", true, false,
+                                   what(customer_) + ": expected a customer id or email, found nothing");
+    const std::string date = what(date_) + ": expected a date like " +
+                             (date_format_ == DateFormat::kAuto ? std::string("2024-03-01 or 20240301")
+                                                                : std::string(DateFormatExample(date_format_))) +
+                             ", found ";
+    bad_date_ = {IssueShape(label(date_), "bad_date", true, true, date),
+                 IssueShape(label(date_), "bad_date", true, false, date + "nothing")};
+    const std::string amount = what(amount_) + ": expected an amount like 12.50, found ";
+    bad_amount_ = {IssueShape(label(amount_), "bad_amount", true, true, amount),
+                   IssueShape(label(amount_), "bad_amount", true, false, amount + "nothing")};
+    bad_quantity_ = IssueShape(label(quantity_), "bad_quantity", true, true,
+                               what(quantity_) + ": expected a whole number like 2, found ");
+  }
+  // A cell's shapes: quoted, and "nothing" when it is empty (Found).
+  struct FoundShapes {
+    IssueShape quoted, nothing;
+  };
+  // Rejects the row with the message `shape` makes of `cell`.
+  void Reject(ImportBatch* b, const CsvRecord& r, int column, const IssueShape& shape, std::string_view cell = {}) {
+    AddIssue(b, r, column, shape, cell);
+    ++b->rows_rejected;
+  }
+  void Reject(ImportBatch* b, const CsvRecord& r, int column, const FoundShapes& shapes, std::string_view cell) {
+    if (cell.empty()) {
+      Reject(b, r, column, shapes.nothing);
+    } else {
+      Reject(b, r, column, shapes.quoted, cell);
+    }
+  }
+
   // Rejects the row with the message `parts` joined (text, or numbers), built in one reused buffer.
   template <typename... Parts>
   void Reject(ImportBatch* b, const CsvRecord& r, int column, const char* code, const Parts&... parts) {
@@ -369,20 +407,6 @@ class GenericTransactionsImporter : public Importer {
   void Append(size_t number) { AppendInt(&message_, static_cast<int64_t>(number)); }
   // "`" + the column's label + "`".
   std::string_view What(int column) const { return whats_[static_cast<size_t>(column)]; }
-  // A cell for a message: Quoted(text), or "nothing" when `or_nothing` and the cell is empty; appended to the
-  // message in place (no string of its own).
-  struct Cell {
-    std::string_view text;
-    bool or_nothing;
-  };
-  void Append(Cell cell) {
-    if (cell.or_nothing && cell.text.empty()) {
-      message_.append("nothing");
-    } else {
-      AppendQuoted(&message_, cell.text);
-    }
-  }
-  static Cell Found(std::string_view text) { return {text, true}; }
 
   void Row(const CsvRecord& r, ImportBatch* b) {
     ++b->rows_read;
@@ -396,7 +420,7 @@ class GenericTransactionsImporter : public Importer {
     // Customer: an email when the value is one, else the id as text ("00001" stays "00001").
     const std::string_view customer = StripGuard(r[static_cast<size_t>(customer_)]);
     if (customer.empty()) {
-      Reject(b, r, customer_, "missing_customer", What(customer_), ": expected a customer id or email, found nothing");
+      Reject(b, r, customer_, missing_customer_);
       return;
     }
     email_.clear();
@@ -412,10 +436,7 @@ class GenericTransactionsImporter : public Importer {
     const std::string_view date_text = Trim(r[static_cast<size_t>(date_)]);
     Timestamp created;
     if (!ParseTimestamp(date_text, date_format_, &created)) {
-      Reject(b, r, date_, "bad_date", What(date_), ": expected a date like ",
-             date_format_ == DateFormat::kAuto ? std::string_view("2024-03-01 or 20240301")
-                                               : std::string_view(DateFormatExample(date_format_)),
-             ", found ", Found(date_text));
+      Reject(b, r, date_, bad_date_, date_text);
       return;
     }
     // Amount: absent column -> 0 (docs/formats/generic.md); a present but empty or bad cell rejects the row.
@@ -423,7 +444,7 @@ class GenericTransactionsImporter : public Importer {
     if (amount_ >= 0) {
       const std::string_view text = Trim(r[static_cast<size_t>(amount_)]);
       if (!ParseMoneyCents(text, &amount, options_.decimal_separator)) {
-        Reject(b, r, amount_, "bad_amount", What(amount_), ": expected an amount like 12.50, found ", Found(text));
+        Reject(b, r, amount_, bad_amount_, text);
         return;
       }
     }
@@ -440,8 +461,7 @@ class GenericTransactionsImporter : public Importer {
     int64_t quantity = 1;
     const std::string_view quantity_text = Trim(Field(r, quantity_));
     if (!quantity_text.empty() && (!ParseInt64(quantity_text, &quantity) || quantity < 0 || quantity > INT32_MAX)) {
-      Reject(b, r, quantity_, "bad_quantity", What(quantity_), ": expected a whole number like 2, found ",
-             Cell{quantity_text, false});
+      Reject(b, r, quantity_, bad_quantity_, quantity_text);
       return;
     }
     if (currency_ >= 0) {
@@ -631,6 +651,8 @@ class GenericTransactionsImporter : public Importer {
   KeyIndex order_index_;  // order key -> index in the batch's orders
   std::string email_, phone_, key_, currency_buf_, message_;
   std::vector<std::string> labels_, whats_;  // by column: its label, and the label in backquotes
+  IssueShape missing_customer_, bad_quantity_;  // MakeShapes()
+  FoundShapes bad_date_, bad_amount_;
   DayText day_text_;
 };
 

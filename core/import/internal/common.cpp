@@ -59,10 +59,10 @@ bool HasLineBreak(std::string_view text) {
                            std::memchr(text.data(), '\r', text.size()) != nullptr);
 }
 
-}  // namespace
-
-void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::string_view field, const char* code,
-              std::string_view message, bool rejected) {
+// The record's issue: `same_row(line, column_1, cell)` when the last issue was this record's (its raw row is
+// kept), else `new_row(line, column_1, raw_row, cell)`; `cell` is the record's field at `column` or null.
+template <typename SameRow, typename NewRow>
+void AddRecordIssue(ImportBatch* batch, const CsvRecord& record, int column, SameRow&& same_row, NewRow&& new_row) {
   const uint32_t column_1 = column >= 0 ? static_cast<uint32_t>(column + 1) : 0;
   // The cell the message may quote: BatchIssues then keeps the message's shape, not its text.
   std::string_view cell_value;
@@ -74,7 +74,7 @@ void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::stri
   if (batch->issues.LastAddedAt(record.byte_offset())) {  // a second issue of this record: its raw row is kept
     const bool later_line = column > 0 && HasLineBreak(batch->issues.last_raw_row());
     const uint64_t line = later_line ? record.LineOfField(static_cast<size_t>(column)) : record.line();
-    batch->issues.AddOnSameRow(line, column_1, field, code, message, rejected, cell);
+    same_row(line, column_1, cell);
     return;
   }
   std::string_view raw;
@@ -87,7 +87,35 @@ void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::stri
     // Only a quoted line break puts a field on a later line than the record's first.
     if (column > 0 && HasLineBreak(raw)) line = record.LineOfField(static_cast<size_t>(column));
   }
-  batch->issues.Add(line, column_1, record.byte_offset(), field, code, message, raw, rejected, cell);
+  new_row(line, column_1, raw, cell);
+}
+
+}  // namespace
+
+void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::string_view field, const char* code,
+              std::string_view message, bool rejected) {
+  BatchIssues& issues = batch->issues;
+  AddRecordIssue(
+      batch, record, column,
+      [&](uint64_t line, uint32_t column_1, const std::string_view* cell) {
+        issues.AddOnSameRow(line, column_1, field, code, message, rejected, cell);
+      },
+      [&](uint64_t line, uint32_t column_1, std::string_view raw, const std::string_view* cell) {
+        issues.Add(line, column_1, record.byte_offset(), field, code, message, raw, rejected, cell);
+      });
+}
+
+void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, const IssueShape& shape,
+              std::string_view cell) {
+  BatchIssues& issues = batch->issues;
+  AddRecordIssue(
+      batch, record, column,
+      [&](uint64_t line, uint32_t column_1, const std::string_view* field_cell) {
+        issues.AddShapedOnSameRow(line, column_1, shape, cell, field_cell);
+      },
+      [&](uint64_t line, uint32_t column_1, std::string_view raw, const std::string_view* field_cell) {
+        issues.AddShaped(line, column_1, record.byte_offset(), raw, shape, cell, field_cell);
+      });
 }
 
 void UpperTo(std::string_view s, std::string* out) {

@@ -22,6 +22,10 @@ void AppendQuoted(std::string* out, std::string_view value);
 // that quotes the cell (Quoted) or repeats is kept by its shape (BatchIssues), any other copied into the batch.
 void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, std::string_view field, const char* code,
               std::string_view message, bool rejected);
+// The same with the message `shape` makes of `cell` (the text it quotes, when it quotes one), built only when
+// that text is not the record's field at `column` itself (a trimmed cell): a file of bad rows builds none.
+void AddIssue(ImportBatch* batch, const CsvRecord& record, int column, const IssueShape& shape,
+              std::string_view cell = {});
 
 // Upper-cases ASCII into *out (cleared first).
 void UpperTo(std::string_view s, std::string* out);

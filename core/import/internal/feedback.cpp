@@ -77,7 +77,7 @@ class FeedbackImporter : public Importer {
       date_ok = ParseTimestamp(date_text, DateFormat::kUnixSeconds, &when);
     }
     if (!date_ok) {
-      c_.Reject(b, r, date_, "bad_date", c_.Message(date_, {"expected a date like 2024-03-01 10:15:00, found "}, date_text, {}));
+      c_.RejectCell(b, r, date_, "bad_date", {"expected a date like 2024-03-01 10:15:00, found "}, date_text, {});
       return;
     }
     if (layout_.surveys) {
@@ -126,7 +126,7 @@ class FeedbackImporter : public Importer {
     const std::string_view score_text = TrimAscii(r[static_cast<size_t>(score_)]);
     int64_t score = 0;
     if (!ParseInt64(score_text, &score) || score < 0 || score > 10) {
-      c_.Reject(b, r, score_, "bad_score", c_.Message(score_, {"expected a whole number from 0 to 10, found "}, score_text, {}));
+      c_.RejectCell(b, r, score_, "bad_score", {"expected a whole number from 0 to 10, found "}, score_text, {});
       return;
     }
     // A key made from the row is stored as its count only (ImportBatch::Surveys::Keys).
@@ -152,9 +152,8 @@ class FeedbackImporter : public Importer {
       csat = 1;
     } else if (!csat_text.empty() && ParseInt64(csat_text, &csat)) {
       if (csat < 1 || csat > 5) {
-        c_.Warn(b, r, score_, "bad_rating",
-                c_.Message(score_, {"expected a satisfaction score from 1 to 5, found "}, csat_text,
-                           "; the ticket is kept without it"));
+        c_.WarnCell(b, r, score_, "bad_rating", {"expected a satisfaction score from 1 to 5, found "}, csat_text,
+                    "; the ticket is kept without it");
         csat = -1;
       }
     } else {

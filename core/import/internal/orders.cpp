@@ -65,16 +65,53 @@ const std::string& Cells::Label(int column) const {
   return labels_[static_cast<size_t>(column)];
 }
 
-std::string_view Cells::Message(int column, std::initializer_list<std::string_view> text, std::string_view cell,
-                                std::string_view after) const {
-  message_.assign("`").append(Label(column)).append("`: ");
-  for (std::string_view part : text) message_.append(part.data(), part.size());
-  if (cell.empty()) {
-    message_.append("nothing");
-  } else {
-    AppendQuoted(&message_, cell);
+namespace {
+
+// True when `s` is `parts` joined.
+bool IsJoined(std::string_view s, std::initializer_list<std::string_view> parts) {
+  for (std::string_view part : parts) {
+    if (s.substr(0, part.size()) != part) return false;
+    s.remove_prefix(part.size());
   }
-  return message_.append(after.data(), after.size());
+  return s.empty();
+}
+
+}  // namespace
+
+const IssueShape& Cells::CellShape(int column, const char* code, bool rejected,
+                                   std::initializer_list<std::string_view> text, bool nothing,
+                                   std::string_view after) const {
+  for (size_t i = shapes_.size(); i-- > 0;) {  // a file has a few: the last made are asked most
+    const CellShapeKey& k = shapes_[i];
+    if (k.column == column && k.rejected == rejected && k.nothing == nothing && k.code == code && k.after == after &&
+        IsJoined(k.text, text)) {
+      return k.shape;
+    }
+  }
+  CellShapeKey k{column, code, {}, std::string(after), rejected, nothing, {}};
+  for (std::string_view part : text) k.text.append(part.data(), part.size());
+  std::string before = "`" + Label(column) + "`: " + k.text;
+  if (nothing) {
+    before.append("nothing").append(after.data(), after.size());
+    k.shape = IssueShape(Label(column), code, rejected, false, before);
+  } else {
+    k.shape = IssueShape(Label(column), code, rejected, true, before, after);
+  }
+  shapes_.push_back(std::move(k));
+  return shapes_.back().shape;
+}
+
+void Cells::RejectCell(ImportBatch* b, const CsvRecord& r, int column, const char* code,
+                       std::initializer_list<std::string_view> text, std::string_view cell,
+                       std::string_view after) const {
+  AddIssue(b, r, column, CellShape(column, code, true, text, cell.empty(), after), cell);
+  ++b->rows_rejected;
+}
+
+void Cells::WarnCell(ImportBatch* b, const CsvRecord& r, int column, const char* code,
+                     std::initializer_list<std::string_view> text, std::string_view cell,
+                     std::string_view after) const {
+  AddIssue(b, r, column, CellShape(column, code, false, text, cell.empty(), after), cell);
 }
 
 void Cells::Reject(ImportBatch* b, const CsvRecord& r, int column, const char* code, std::string_view message) const {
@@ -103,11 +140,10 @@ bool Cells::Money(ImportBatch* b, const CsvRecord& r, int column, bool required,
   const std::string_view text = TrimAscii(r[static_cast<size_t>(column)]);
   if (text.empty() && !required) return true;
   if (ParseMoneyCents(text, cents, decimal)) return true;
-  const std::string_view message = Message(column, {"expected an amount like 125.40, found "}, text, consequence);
   if (reject) {
-    Reject(b, r, column, "bad_amount", message);
+    RejectCell(b, r, column, "bad_amount", {"expected an amount like 125.40, found "}, text, consequence);
   } else {
-    Warn(b, r, column, "bad_amount", message);
+    WarnCell(b, r, column, "bad_amount", {"expected an amount like 125.40, found "}, text, consequence);
   }
   return false;
 }
@@ -116,7 +152,7 @@ bool Cells::Date(ImportBatch* b, const CsvRecord& r, int column, DateFormat form
                  Timestamp* out) const {
   const std::string_view text = TrimAscii(Field(r, column));
   if (ParseTimestamp(text, format, out)) return true;
-  Reject(b, r, column, "bad_date", Message(column, {"expected a date like ", example, ", found "}, text, {}));
+  RejectCell(b, r, column, "bad_date", {"expected a date like ", example, ", found "}, text, {});
   return false;
 }
 

@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/import/batch.h"
 #include "core/import/header.h"
@@ -52,6 +53,7 @@ class Cells {
     columns = first.size();
     file_name = name;
     labels_.clear();
+    shapes_.clear();
   }
   // The mapped column (when the mapping names one) or the first of `names` present.
   int Pick(const std::string& mapped, std::initializer_list<std::string_view> names) const {
@@ -74,14 +76,27 @@ class Cells {
   // Date cell in `format`; `example` goes into the message. On failure rejects the row, false.
   bool Date(ImportBatch* b, const CsvRecord& r, int column, DateFormat format, const char* example,
             Timestamp* out) const;
-  // "`<label>`: <text...><Quoted(cell), or nothing when empty><after>", built in one reused buffer (a file of
-  // bad rows builds one a row; no allocation): valid until the next call.
-  std::string_view Message(int column, std::initializer_list<std::string_view> text, std::string_view cell,
-                           std::string_view after) const;
+  // Reject() and Warn() with the message "`<label>`: <text...><Quoted(cell), or nothing when empty><after>". Its
+  // shape (IssueShape) is made the first time and found again by column, code and text, so a file of bad rows
+  // builds no message.
+  void RejectCell(ImportBatch* b, const CsvRecord& r, int column, const char* code,
+                  std::initializer_list<std::string_view> text, std::string_view cell, std::string_view after) const;
+  void WarnCell(ImportBatch* b, const CsvRecord& r, int column, const char* code,
+                std::initializer_list<std::string_view> text, std::string_view cell, std::string_view after) const;
 
  private:
+  // The shape of that message for a cell (quoted), or for an empty one ("nothing").
+  const IssueShape& CellShape(int column, const char* code, bool rejected, std::initializer_list<std::string_view> text,
+                              bool nothing, std::string_view after) const;
+  struct CellShapeKey {
+    int column;
+    std::string code, text, after;  // text: the parts joined
+    bool rejected, nothing;
+    IssueShape shape;
+  };
 
   mutable std::deque<std::string> labels_;  // by column, made when first asked (a deque: references stay valid)
+  mutable std::vector<CellShapeKey> shapes_;
   mutable std::string message_;
 };
 

@@ -43,30 +43,26 @@ class WooCustomersImporter : public Importer {
     NormalizeEmailTo(email_text, &email_);
     const std::string_view username = TrimAscii(Field(r, username_));
     if (email_.empty() && username.empty()) {
-      c_.Reject(b, r, email_col_, "missing_customer",
-                c_.Message(email_col_, {"expected an email like name@example.com, found "}, email_text,
-                           " (and no `Username`)"));
+      c_.RejectCell(b, r, email_col_, "missing_customer", {"expected an email like name@example.com, found "},
+                    email_text, " (and no `Username`)");
       return;
     }
     if (email_.empty() && !email_text.empty()) {
-      c_.Warn(b, r, email_col_, "bad_email",
-              c_.Message(email_col_, {"expected an address like name@example.com, found "}, email_text,
-                         "; the customer is kept by username"));
+      c_.WarnCell(b, r, email_col_, "bad_email", {"expected an address like name@example.com, found "}, email_text,
+                  "; the customer is kept by username");
     }
     int64_t spent = -1, orders = -1;
     const std::string_view spend_text = TrimAscii(Field(r, spend_));
     if (!spend_text.empty() && !ParseMoneyCents(spend_text, &spent, options_.decimal_separator)) {
       spent = -1;
-      c_.Warn(b, r, spend_, "bad_amount",
-              c_.Message(spend_, {"expected an amount like 125.40, found "}, spend_text,
-                         "; the customer is kept without it"));
+      c_.WarnCell(b, r, spend_, "bad_amount", {"expected an amount like 125.40, found "}, spend_text,
+                  "; the customer is kept without it");
     }
     const std::string_view orders_text = TrimAscii(Field(r, orders_));
     if (!orders_text.empty() && (!ParseInt64(orders_text, &orders) || orders < 0 || orders > INT32_MAX)) {
       orders = -1;
-      c_.Warn(b, r, orders_, "bad_quantity",
-              c_.Message(orders_, {"expected a whole number like 3, found "}, orders_text,
-                         "; the customer is kept without it"));
+      c_.WarnCell(b, r, orders_, "bad_quantity", {"expected a whole number like 3, found "}, orders_text,
+                  "; the customer is kept without it");
     }
     const std::string_view person = TrimAscii(Field(r, name_));
     std::string_view first, last;

@@ -20,6 +20,7 @@
 #include "core/analysis/products/products.h"
 #include "core/analysis/rfm/rfm.h"
 #include "bench/cpu_clock.h"
+#include "bench/stats.h"
 
 using namespace rapport;
 
@@ -168,9 +169,8 @@ Times TimeMs(const std::function<void()>& fn, int runs) {
     cpu.push_back(1000.0 * (bench::CpuSeconds() - c0));
     wall.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
-  std::sort(wall.begin(), wall.end());
-  std::sort(cpu.begin(), cpu.end());
-  return {wall[wall.size() / 2], cpu[cpu.size() / 2], cpu.front(), wall.front()};
+  return {bench::Median(wall), bench::Median(cpu), *std::min_element(cpu.begin(), cpu.end()),
+          *std::min_element(wall.begin(), wall.end())};
 }
 
 }  // namespace

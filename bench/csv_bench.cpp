@@ -23,6 +23,7 @@
 
 #include "core/io/csv/reader.h"
 #include "bench/read_file.h"
+#include "bench/stats.h"
 
 namespace {
 
@@ -100,18 +101,15 @@ int main(int argc, char** argv) {
     cpu_seconds.push_back(static_cast<double>(cpu_stop - cpu_start) / CLOCKS_PER_SEC);
     last = sink;
   }
-  std::sort(seconds.begin(), seconds.end());
-  std::sort(cpu_seconds.begin(), cpu_seconds.end());
-  const double median = seconds[seconds.size() / 2];
-  const double median_cpu = std::max(cpu_seconds[cpu_seconds.size() / 2], 1e-9);
+  const double median = rapport::bench::Median(seconds);
+  const double median_cpu = std::max(rapport::bench::Median(cpu_seconds), 1e-9);
   const double megabytes = static_cast<double>(bytes.size()) / 1e6;
   std::printf("file,bytes,records,fields,median_seconds,mb_per_s,median_cpu_seconds,cpu_mb_per_s\n");
   std::printf("%s,%zu,%llu,%llu,%.4f,%.1f,%.4f,%.1f\n", path.c_str(), bytes.size(),
               static_cast<unsigned long long>(last.records), static_cast<unsigned long long>(last.fields), median,
               megabytes / median, median_cpu, megabytes / median_cpu);
   if (masks) {
-    std::sort(masks_cpu_seconds.begin(), masks_cpu_seconds.end());
-    std::printf("masks,%.4f\n", masks_cpu_seconds[masks_cpu_seconds.size() / 2]);
+    std::printf("masks,%.4f\n", rapport::bench::Median(masks_cpu_seconds));
   }
   return last.field_bytes == 0 && last.records > 0 ? 3 : 0;  // keeps the touch from being optimised away
 }

@@ -27,6 +27,7 @@
 #include "core/api/engine.h"
 #include "core/import/parse.h"
 #include "bench/read_file.h"
+#include "bench/stats.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -98,11 +99,9 @@ int main(int argc, char** argv) {
   }
   const double cold = seconds.front(), cpu_cold = cpu_seconds.front();
   const long long cold_faults = faults.front();
-  std::sort(seconds.begin(), seconds.end());
-  std::sort(faults.begin(), faults.end());
-  std::sort(cpu_seconds.begin(), cpu_seconds.end());
-  const double median = seconds[seconds.size() / 2];
-  const double cpu_median = cpu_seconds[cpu_seconds.size() / 2];
+  const double median = rapport::bench::Median(seconds);
+  const double cpu_median = rapport::bench::Median(cpu_seconds);
+  const auto [least, most] = std::minmax_element(seconds.begin(), seconds.end());
   const double mb = bytes.size() / 1e6;
   std::printf("file=%s format=%s bytes=%zu records=%llu orders=%llu issues=%llu runs=%d\n", argv[1], format.c_str(),
               bytes.size(), static_cast<unsigned long long>(records), static_cast<unsigned long long>(orders),
@@ -110,9 +109,9 @@ int main(int argc, char** argv) {
   std::printf("cold %.3f s  %.1f MB/s  cpu %.3f s  %.1f MB/s  (first run of the process, %lld page faults)\n", cold,
               mb / cold, cpu_cold, mb / cpu_cold, cold_faults);
   std::printf("median %.3f s  %.1f MB/s  %.0f records/s  (min %.3f s, max %.3f s)\n", median, mb / median,
-              records / median, seconds.front(), seconds.back());
+              records / median, *least, *most);
   // On a loaded machine wall time overstates the cost; the process CPU time is printed beside it.
-  std::printf("cpu median %.3f s  %.1f MB/s  (%lld page faults)\n", cpu_median, mb / cpu_median,
-              faults[faults.size() / 2]);
+  std::printf("cpu median %.3f s  %.1f MB/s  (%.0f page faults)\n", cpu_median, mb / cpu_median,
+              rapport::bench::Median(faults));
   return 0;
 }

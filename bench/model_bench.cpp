@@ -36,6 +36,7 @@
 
 #include "core/model/fit.h"
 #include "bench/read_file.h"
+#include "bench/stats.h"
 #include "core/model/gamma_gamma.h"
 #include "core/model/predict.h"
 #include "core/model/summary.h"
@@ -83,10 +84,6 @@ double Seconds(const std::function<void()>& f, double* cpu = nullptr) {
   return wall;
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
 
 // CDNOW_master.txt: " 00001 19970101  1   11.77" per line, a header line first.
 std::vector<Transaction> ReadMaster(const std::string& text) {
@@ -186,16 +183,16 @@ void Bench(const Input& in, ModelKind model, int runs, double lifetimes_s) {
   }
   const FitResult& f = last.result;
   std::printf("%-28s %-6s %9zu customers %7zu patterns | fit+SE+predict %8.4f s (CPU %8.4f s; fit %8.4f s) | %3d it %4d ev | LL %.4f |",
-              in.label.c_str(), ModelName(model), in.x.size(), f.patterns, Median(total), Median(cpu), Median(fit_cpu),
+              in.label.c_str(), ModelName(model), in.x.size(), f.patterns, bench::Median(total), bench::Median(cpu), bench::Median(fit_cpu),
               f.iterations, f.evaluations, f.log_likelihood);
   for (size_t k = 0; k < f.params.size(); ++k) std::printf(" %s %.6g (SE %.4g)", f.names[k].c_str(), f.params[k], f.se[k]);
   std::printf(" | check %.2f | peak RSS %.0f MB\n", last.check, PeakRssMb());
   if (lifetimes_s > 0) {
-    std::printf("    vs lifetimes %.3f s: %.0fx faster (%.0fx by CPU time)\n", lifetimes_s, lifetimes_s / Median(total),
-                lifetimes_s / Median(cpu));
+    std::printf("    vs lifetimes %.3f s: %.0fx faster (%.0fx by CPU time)\n", lifetimes_s, lifetimes_s / bench::Median(total),
+                lifetimes_s / bench::Median(cpu));
   }
   std::printf("ROW|%s|%s|%zu|%zu|%.6f|%.6f|%.6f|%.3f\n", in.label.c_str(), ModelName(model), in.x.size(), f.patterns,
-              Median(total), Median(cpu), lifetimes_s, f.log_likelihood);
+              bench::Median(total), bench::Median(cpu), lifetimes_s, f.log_likelihood);
   std::fflush(stdout);
 }
 
@@ -255,7 +252,7 @@ int main(int argc, char** argv) {
     Result<CustomerSummary> full = Status(StatusCode::kInternal, "not run");
     for (int r = 0; r < runs; ++r) summary_s.push_back(Seconds([&] { full = SummarizeTransactions(tx, options); }));
     std::printf("\nsummary from %zu master transactions (weeks, with z̄): %.4f s median (lifetimes, days, no monetary: 0.065 s)\n",
-                tx.size(), Median(summary_s));
+                tx.size(), bench::Median(summary_s));
     if (!full.ok()) return 1;
     struct Scale {
       int copies;

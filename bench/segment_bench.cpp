@@ -18,6 +18,7 @@
 #include "core/util/date.h"
 #include "core/util/random.h"
 #include "bench/cpu_clock.h"
+#include "bench/stats.h"
 
 using namespace rapport;
 
@@ -159,10 +160,9 @@ int main(int argc, char** argv) {
       ms.push_back(1e3 * Seconds(a, b));
       cpu_ms.push_back(1e3 * (bench::CpuSeconds() - ca));
     }
-    std::sort(ms.begin(), ms.end());
-    std::sort(cpu_ms.begin(), cpu_ms.end());
     std::printf("  \"%s\"\n      %llu members, median %.2f ms, min %.2f ms (CPU median %.2f ms)\n", text,
-                static_cast<unsigned long long>(members), ms[ms.size() / 2], ms[0], cpu_ms[cpu_ms.size() / 2]);
+                static_cast<unsigned long long>(members), bench::Median(ms), *std::min_element(ms.begin(), ms.end()),
+                bench::Median(cpu_ms));
   }
   return 0;
 }

@@ -25,6 +25,7 @@
 
 #include "core/analysis/customer_facts.h"
 #include "bench/cpu_clock.h"
+#include "bench/stats.h"
 #include "bench/read_file.h"
 #include "core/api/engine.h"
 #include "core/api/parse_ahead.h"
@@ -138,10 +139,7 @@ int main(int argc, char** argv) {
     facts_s.push_back(std::chrono::duration<double>(t3 - t2).count());
     total_s.push_back(std::chrono::duration<double>(t3 - t0).count());
   }
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
+  const auto median = [](const std::vector<double>& v) { return bench::Median(v); };
   const double t = median(total_s);
   std::printf(
       "summary_bench file=%s bytes=%zu runs=%d threads=%d median_s=%.3f mb_per_s=%.0f parse_s=%.3f merge_s=%.3f facts_s=%.3f "

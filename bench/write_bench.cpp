@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "bench/cpu_clock.h"
+#include "bench/stats.h"
 #include "core/workspace/merge.h"
 #include "core/workspace/store.h"
 #include "core/workspace/workspace.h"
@@ -73,10 +74,6 @@ std::vector<SliceRows> Cut(const SliceRows& all, size_t k) {
   return out;
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
 
 }  // namespace
 
@@ -165,6 +162,6 @@ int main(int argc, char** argv) {
   std::remove(out_path.c_str());
   std::printf("write_bench median: write wall %.3f s cpu %.3f s user %.3f sys %.3f; commit cpu %.3f s; capture cpu %.3f s "
               "(first %.3f s)\n",
-              Median(wall), Median(cpu), Median(user), Median(sys), Median(commit_cpu), Median(capture_cpu), capture_first);
+              bench::Median(wall), bench::Median(cpu), bench::Median(user), bench::Median(sys), bench::Median(commit_cpu), bench::Median(capture_cpu), capture_first);
   return 0;
 }

@@ -18,8 +18,8 @@ namespace rapport {
 class ImportSession {
  public:
   ImportSession(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes,
-                const std::string& imported_at, Store* store, bool threads, bool keeps_orders)
-      : ahead(file_name, options, total_bytes, Engine::kImportSliceOrders,
+                const std::string& imported_at, Store* store, size_t slice_orders, bool threads, bool keeps_orders)
+      : ahead(file_name, options, total_bytes, slice_orders,
               threads ? ParseAhead::kThreaded : ParseAhead::kInline),
         writer(store, threads ? WriteBehind::kThreaded : WriteBehind::kInline),
         file_name(file_name),
@@ -124,8 +124,8 @@ Status Engine::Reload() {
 Status Engine::BeginImport(const std::string& file_name, const ImportOptions& options, uint64_t total_bytes,
                            const std::string& imported_at) {
   if (import_) return InvalidArgument(file_name + ": another import (" + import_->file_name + ") is in progress");
-  import_ = std::make_unique<ImportSession>(file_name, options, total_bytes, imported_at, store_.get(), parse_thread_,
-                                            import_keeps_orders_);
+  import_ = std::make_unique<ImportSession>(file_name, options, total_bytes, imported_at, store_.get(),
+                                            import_slice_orders_, parse_thread_, import_keeps_orders_);
   return Status::Ok();
 }
 

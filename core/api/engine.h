@@ -60,6 +60,9 @@ class Engine {
   // Shopify export) keep both threads busy; 100,000 left the parse of the first slice and the merge of the
   // last one alone for a quarter of the import (bench/RESULTS.md "The whole import").
   static constexpr size_t kImportSliceOrders = 25000;
+  // The slice size the next BeginImport uses (kImportSliceOrders unless set): tests take the same paths (several
+  // slices, a cancel after some are written) on files a tenth the size.
+  void set_import_slice_orders(size_t orders) { import_slice_orders_ = orders; }
   // Natively an import parses on a second thread, one slice ahead of the merge (ParseAhead), and writes each
   // merged slice to SQLite on a third, one slice behind (WriteBehind); false does all three in the calling
   // thread, as the WebAssembly build always does. The answers are the same.
@@ -102,6 +105,7 @@ class Engine {
   std::unique_ptr<ImportSession> import_;
   AnalysisCache cache_;
   bool parse_thread_ = true;
+  size_t import_slice_orders_ = kImportSliceOrders;
   bool import_keeps_orders_ = true;
 };
 

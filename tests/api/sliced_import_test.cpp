@@ -139,18 +139,21 @@ TEST_CASE("sliced import: generic transactions without an order column, same as 
   }
 }
 
-// Through the engine, with a file big enough to be sliced several times (Engine::kImportSliceOrders).
+// Through the engine, with a file big enough to be sliced several times (slices of 4,000 orders here:
+// Engine::set_import_slice_orders; the default's 25,000 take the same paths on a file six times the size).
 TEST_CASE("engine: a large orders export imports in slices, equal to the one-batch import; cancel rolls back", "[sliced][slow]") {
-  demo::DemoOptions options = demo::ScaleOptions(24000, 3);
+  constexpr size_t kSlice = 4000;
+  demo::DemoOptions options = demo::ScaleOptions(4000, 3);
   options.slim = true;
   const std::string text = Export(options);
   auto parsed = ParseBytes(text, "big.csv");
   REQUIRE(parsed.ok());
-  REQUIRE(parsed->orders.key.size() > 4 * Engine::kImportSliceOrders);  // slices before the last batch
+  REQUIRE(parsed->orders.key.size() > 4 * kSlice);  // slices before the last batch
 
   auto engine = Engine::OpenMemory();
   REQUIRE(engine.ok());
   Engine& e = **engine;
+  e.set_import_slice_orders(kSlice);
   REQUIRE(e.BeginImport("small.csv", {}, 0, "2026-01-01T00:00:00Z").ok());
   const std::string small = SmallExport(300, 3);
   REQUIRE(e.ImportChunk(small).ok());
@@ -159,12 +162,12 @@ TEST_CASE("engine: a large orders export imports in slices, equal to the one-bat
 
   // Cancelled after most of the file (slices already merged and written): as before. Parsed in this thread,
   // so the slices are in when it is cancelled; then on the parse thread, where they may be queued still.
-  const size_t chunk = 4u << 20;
+  const size_t chunk = 1u << 20;
   for (bool threaded : {false, true}) {
     e.set_parse_thread(threaded);
     REQUIRE(e.BeginImport("big.csv", {}, text.size(), "2026-01-01T00:00:00Z").ok());
     for (size_t at = 0; at < text.size() * 3 / 4; at += chunk) REQUIRE(e.ImportChunk(std::string_view(text).substr(at, chunk)).ok());
-    if (!threaded) CHECK(e.workspace().orders.size() > 2 * Engine::kImportSliceOrders);  // slices are in
+    if (!threaded) CHECK(e.workspace().orders.size() > 2 * kSlice);  // slices are in
     e.CancelImport();
     CHECK(e.Call(R"({"op":"kpis"})") + e.Call(R"({"op":"imports"})") == before);
   }
@@ -210,10 +213,10 @@ TEST_CASE("engine: a large orders export imports in slices, equal to the one-bat
 // another store (merged whole, not sliced), then the whole store again (every order a duplicate); threaded and
 // inline.
 TEST_CASE("engine: an import that drops its order rows stores the same workspace as one that keeps them", "[sliced]") {
-  demo::DemoOptions options = demo::ScaleOptions(6000, 9);
+  demo::DemoOptions options = demo::ScaleOptions(1500, 9);
   options.slim = true;
   const std::string whole = Export(options) + "#99999,bad@example.com,paid,,,,no,USD,1,0,0,not-money\n";
-  options.max_lines = 8000;
+  options.max_lines = 2000;
   const std::string part = Export(options);
   const std::string other = SmallExport(150, 4);
   auto import = [](Engine* e, const std::string& name, const std::string& text) {
@@ -233,6 +236,8 @@ TEST_CASE("engine: an import that drops its order rows stores the same workspace
     a.set_parse_thread(threaded);
     b.set_parse_thread(threaded);
     b.set_import_keeps_orders(false);
+    a.set_import_slice_orders(2000);  // the whole store in four slices or more
+    b.set_import_slice_orders(2000);
     size_t orders = 0;
     for (const auto* file : {&part, &whole, &other, &whole}) {
       const ImportRecord ra = import(&a, "f.csv", *file), rb = import(&b, "f.csv", *file);

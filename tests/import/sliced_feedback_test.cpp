@@ -105,10 +105,12 @@ TEST_CASE("sliced import of every importer's enlarged fixture equals the one-bat
 }
 
 // A feedback file imported before any customer: every row warns, and the warnings come after every bad row's
-// issue, wherever the slice falls: at every byte of some 600 past the reader's first 64 KiB (csv/reader.h:
-// nothing is handed out before them).
+// issue, wherever the slice falls: at every byte of a whole copy of the fixture's rows (each kind of row, good
+// and bad) past the reader's first 64 KiB (csv/reader.h: nothing is handed out before them).
 TEST_CASE("sliced surveys import: a slice boundary at every byte, the warnings after the issues", "[sliced][import]") {
-  const std::string text = Enlarged(ReadFixture("nps.csv"), (64 << 10) + 1000);
+  const std::string fixture = ReadFixture("nps.csv");
+  const std::string text = Enlarged(fixture, (64 << 10) + 1000);
+  const size_t from = (64 << 10) + 1, rows = fixture.size() - (fixture.find('\n') + 1);
   auto store_a = Store::OpenMemory();
   REQUIRE(store_a.ok());
   Workspace a;
@@ -118,7 +120,7 @@ TEST_CASE("sliced surveys import: a slice boundary at every byte, the warnings a
   CHECK(a.issues.front().code != "unmatched_customer");
   const Workspace ra = test::Reloaded(store_a->get());
   int sliced = 0;
-  for (size_t cut = (64 << 10) + 1; cut < (64 << 10) + 600; ++cut) {
+  for (size_t cut = from; cut <= from + rows; ++cut) {
     INFO("cut at byte " << cut);
     auto store_b = Store::OpenMemory();
     REQUIRE(store_b.ok());
@@ -127,7 +129,7 @@ TEST_CASE("sliced surveys import: a slice boundary at every byte, the warnings a
     test::RequireSameWorkspace(a, b);
     test::RequireSameWorkspace(ra, test::Reloaded(store_b->get()));
   }
-  CHECK(sliced >= 599);  // one slice at the cut at least
+  CHECK(sliced > static_cast<int>(rows));  // one slice at the cut at least
 }
 
 TEST_CASE("SplitSlice and SplitIssues: feedback rows and issues in file order", "[sliced][import]") {
@@ -173,25 +175,27 @@ TEST_CASE("SplitSlice and SplitIssues: feedback rows and issues in file order", 
   for (size_t i = 0; i < issue_lines.size(); ++i) CHECK(issue_lines[i] == whole->issues.Get(i).line);
 }
 
-// Through the engine's own driver (threaded and inline), files past Engine::kImportSliceOrders rows or issues:
-// a surveys file (sliced by its rows) and a generic transactions file with an order column whose orders recur
-// (sliced by its issues).
+// Through the engine's own driver (threaded and inline), files past its slice (5,000 rows or issues here:
+// Engine::set_import_slice_orders): a surveys file (sliced by its rows) and a generic transactions file with
+// an order column whose orders recur (sliced by its issues).
 TEST_CASE("engine: large feedback and unsliceable files merged in slices equal the one-batch import",
           "[sliced][import][engine]") {
+  constexpr size_t kSlice = 5000;
   for (const char* name : {"nps.csv", "generic_orders.csv"}) {
     INFO(name);
     const std::string fixture = ReadFixture(name);
     const size_t rows = std::count(fixture.begin(), fixture.end(), '\n') - 1;
-    const std::string text = Enlarged(fixture, fixture.size() * (Engine::kImportSliceOrders * 5 / 2 / rows + 100));
+    const std::string text = Enlarged(fixture, fixture.size() * (kSlice * 5 / 2 / rows + 100));
     auto store = Store::OpenMemory();
     REQUIRE(store.ok());
     Workspace whole;
     test::ImportWhole(store->get(), &whole, 1, text, name);
-    REQUIRE(whole.issues.size() > Engine::kImportSliceOrders);
+    REQUIRE(whole.issues.size() > kSlice);
     for (const bool thread : {true, false}) {
       auto engine = Engine::OpenMemory();
       REQUIRE(engine.ok());
       (*engine)->set_parse_thread(thread);
+      (*engine)->set_import_slice_orders(kSlice);
       REQUIRE((*engine)->BeginImport(name, {}, text.size(), "2026-01-01T00:00:00Z").ok());
       for (size_t at = 0; at < text.size(); at += 256 << 10) {
         REQUIRE((*engine)->ImportChunk(std::string_view(text).substr(at, 256 << 10)).ok());

@@ -537,9 +537,9 @@ TEST_CASE("segment columns a part at a time: the same columns as one call, the f
     parts.Run();
     ++runs;
   }
-  CHECK(runs == 11);  // 300 customers' orders: the lines in one Run; RFM's four parts a Run each
+  CHECK(runs == 12);  // 300 customers' orders: the lines' room in one Run, the lines in one; RFM's four parts a Run each
   CHECK(asked == 1);
-  // The lines' copy a few orders a Run: the same lines.
+  // The lines' room (4 * 7 lines a Run) and their copy a few orders a Run: the same lines.
   SegmentContextBuilder small(ws, ws.settings, kNoDay);
   runs = 0;
   while (!small.done()) {

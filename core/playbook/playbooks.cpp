@@ -121,12 +121,17 @@ class LastPurchases {
   std::vector<uint32_t> products_;
 };
 
-// Runs of ctx.line_* per customer: [line_begin[c], line_begin[c + 1]).
-std::vector<size_t> LineRuns(const SegmentContext& ctx) {
-  std::vector<size_t> begin(ctx.customers + 1, 0);
-  for (uint32_t c : ctx.line_customer) ++begin[c + 1];
-  for (size_t c = 0; c < ctx.customers; ++c) begin[c + 1] += begin[c];
-  return begin;
+// Runs of ctx.line_* per customer of [first, end): [runs[c - first], runs[c - first + 1]). The lines are grouped
+// by customer in id order (SegmentContext), so the range's lines are found by binary search, not counted from 0.
+std::vector<size_t> LineRuns(const SegmentContext& ctx, uint32_t first, uint32_t end) {
+  const std::vector<uint32_t>& lc = ctx.line_customer;
+  const size_t from = static_cast<size_t>(std::lower_bound(lc.begin(), lc.end(), first) - lc.begin());
+  const size_t to = static_cast<size_t>(std::lower_bound(lc.begin() + from, lc.end(), end) - lc.begin());
+  std::vector<size_t> runs(static_cast<size_t>(end - first) + 1, 0);
+  for (size_t i = from; i < to; ++i) ++runs[lc[i] - first + 1];
+  runs[0] = from;
+  for (size_t c = 0; c < end - first; ++c) runs[c + 1] += runs[c];
+  return runs;
 }
 
 }  // namespace
@@ -252,7 +257,7 @@ struct CrossSellFinder::Impl {
     switch (phase) {
       case kSets: {
         if (runs.empty()) {
-          runs = LineRuns(ctx);
+          runs = LineRuns(ctx, 0, static_cast<uint32_t>(ctx.customers));
           set_items.reserve(ctx.line_product.size());
         }
         const size_t end = End(rows, runs);
@@ -379,12 +384,15 @@ std::vector<NextAction> CrossSellFinder::Result() {
 
 PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const PlaybookOptions& opt,
                                           const std::vector<PlaybookKind>& kinds,
-                                          const std::vector<ProductInterval>* intervals) {
+                                          const std::vector<ProductInterval>* intervals, uint32_t customers_begin,
+                                          uint32_t customers_end) {
   PlaybookCandidates result;
   const Workspace& ws = *ctx.workspace;
   const CustomerFacts& f = ctx.facts();
   const int32_t as_of = ctx.as_of_day;
   const size_t n = ctx.customers;
+  const uint32_t end = static_cast<uint32_t>(std::min<size_t>(customers_end, n));
+  const uint32_t begin = std::min(customers_begin, end);
   std::vector<std::vector<NextAction>>& candidates = result.by_kind;
   candidates.resize(kPlaybookCount);
   auto add = [&](PlaybookKind kind, NextAction a) {
@@ -396,12 +404,12 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
            std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
   };
   const bool need_runs = enabled(PlaybookKind::kReplenishment);  // the cross-sell finder makes its own
-  const std::vector<size_t> runs = need_runs ? LineRuns(ctx) : std::vector<size_t>();
+  const std::vector<size_t> runs = need_runs ? LineRuns(ctx, begin, end) : std::vector<size_t>();
 
   if (as_of != kNoDay) {
     // 1. Negative-feedback recovery.
     if (enabled(PlaybookKind::kFeedbackRecovery)) {
-      for (uint32_t c = 0; c < n; ++c) {
+      for (uint32_t c = begin; c < end; ++c) {
         const int32_t d = ctx.last_complaint_day[c];
         if (d == kNoDay || d > as_of || as_of - d > opt.recovery_days) continue;
         NextAction a;
@@ -425,7 +433,7 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
         // else the store's median first-to-second interval.
         const double store_gap = StoreMedianIntervalDays(ws, f);
         std::vector<int32_t> scratch;
-        for (uint32_t c = 0; c < n; ++c) {
+        for (uint32_t c = begin; c < end; ++c) {
           if (f.orders[c] == 0 || f.net_cents[c] < threshold || f.net_cents[c] <= 0) continue;
           const double own_gap = OwnMedianIntervalDays(ws, f, c, &scratch);
           const bool own = own_gap > 0;
@@ -447,7 +455,7 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
     if (enabled(PlaybookKind::kWinback) && !opt.winback.empty()) {
       std::vector<WinbackTier> tiers = opt.winback;
       std::stable_sort(tiers.begin(), tiers.end(), [](const WinbackTier& a, const WinbackTier& b) { return a.days < b.days; });
-      for (uint32_t c = 0; c < n; ++c) {
+      for (uint32_t c = begin; c < end; ++c) {
         if (f.orders[c] == 0) continue;
         const int32_t since = as_of - f.last_day[c];
         if (since < tiers[0].days || since > opt.winback_max_days) continue;
@@ -473,9 +481,9 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
       // Per customer, the product due first (then the lowest id) from the last day each product was bought:
       // a minimum, so the order the products are met in does not matter.
       LastPurchases buys(ws.products.size());
-      for (uint32_t c = 0; c < n; ++c) {
-        if (runs[c + 1] == runs[c]) continue;
-        buys.Set(ctx, c, runs[c], runs[c + 1]);
+      for (uint32_t c = begin; c < end; ++c) {
+        if (runs[c - begin + 1] == runs[c - begin]) continue;
+        buys.Set(ctx, c, runs[c - begin], runs[c - begin + 1]);
         NextAction best;
         bool found = false;
         for (const uint32_t p : buys.products()) {
@@ -509,7 +517,7 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
         return std::binary_search(reviewed.begin(), reviewed.end(), (uint64_t{c} << 32) | p);
       };
       const OrderTable& o = ws.orders;
-      for (uint32_t c = 0; c < n; ++c) {
+      for (uint32_t c = begin; c < end; ++c) {
         if (f.orders[c] == 0) continue;
         const uint32_t order = f.end_orders(c)[-1];
         const bool fulfilled = order < o.fulfilled_day.size() && o.fulfilled_day[order] != kNoDay &&
@@ -551,7 +559,7 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
         }
         return t;
       };
-      for (uint32_t c = 0; c < n; ++c) {
+      for (uint32_t c = begin; c < end; ++c) {
         if (f.orders[c] == 0 || as_of - f.last_day[c] > opt.tier_recent_days) continue;
         int64_t last_day_spend = 0;
         for (const uint32_t* p = f.begin_orders(c); p != f.end_orders(c); ++p) {
@@ -569,7 +577,15 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
     }
 
     // 7. Cross-sell from co-purchase lift (customers' distinct product sets).
-    if (enabled(PlaybookKind::kCrossSell)) candidates[static_cast<size_t>(PlaybookKind::kCrossSell)] = CrossSellFinder(ctx, opt).Result();
+    if (enabled(PlaybookKind::kCrossSell)) {
+      std::vector<NextAction>& cross_sell = candidates[static_cast<size_t>(PlaybookKind::kCrossSell)];
+      cross_sell = CrossSellFinder(ctx, opt).Result();
+      if (begin > 0 || end < n) {
+        cross_sell.erase(std::remove_if(cross_sell.begin(), cross_sell.end(),
+                                        [&](const NextAction& a) { return a.customer < begin || a.customer >= end; }),
+                         cross_sell.end());
+      }
+    }
   }
   return result;
 }
@@ -679,8 +695,10 @@ void SortByDueDayThenCustomer(size_t customers, std::vector<NextAction>* actions
 
 }  // namespace
 
+void SortPlaybookActions(size_t customers, PlaybookResult* result) { SortByDueDayThenCustomer(customers, &result->actions); }
+
 PlaybookResult AssignPlaybooks(const SegmentContext& ctx, const PlaybookOptions& opt,
-                               const std::vector<const PlaybookCandidates*>& parts) {
+                               const std::vector<const PlaybookCandidates*>& parts, bool sorted) {
   PlaybookResult result;
   const Workspace& ws = *ctx.workspace;
   const int32_t as_of = ctx.as_of_day;
@@ -713,7 +731,7 @@ PlaybookResult AssignPlaybooks(const SegmentContext& ctx, const PlaybookOptions&
     DescribePlaybook(opt, currency, &summary);
     result.playbooks.push_back(std::move(summary));
   }
-  SortByDueDayThenCustomer(n, &result.actions);
+  if (sorted) SortByDueDayThenCustomer(n, &result.actions);
   return result;
 }
 

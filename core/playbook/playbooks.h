@@ -142,11 +142,19 @@ struct PlaybookCandidates {
   std::vector<std::vector<NextAction>> by_kind;  // by PlaybookKind; empty for the playbooks not asked for
   std::vector<ProductInterval> intervals;        // when replenishment was asked for
 };
+// Only the customers of [customers_begin, customers_end) are considered: the candidates of consecutive ranges,
+// concatenated in order, are those of the whole range (the engine runs a playbook's customers a range a step).
+// Whatever a playbook derives from every customer (the at-risk spend threshold, the store's cadence) is still
+// derived from all of them.
 PlaybookCandidates FindPlaybookCandidates(const SegmentContext& context, const PlaybookOptions& options,
                                           const std::vector<PlaybookKind>& kinds,
-                                          const std::vector<ProductInterval>* intervals = nullptr);
+                                          const std::vector<ProductInterval>* intervals = nullptr,
+                                          uint32_t customers_begin = 0, uint32_t customers_end = UINT32_MAX);
+// `sorted` false leaves the actions in priority order, for SortPlaybookActions to order as a step of its own.
 PlaybookResult AssignPlaybooks(const SegmentContext& context, const PlaybookOptions& options,
-                               const std::vector<const PlaybookCandidates*>& parts);
+                               const std::vector<const PlaybookCandidates*>& parts, bool sorted = true);
+// Orders the actions by (due day, customer), as PlaybookResult says.
+void SortPlaybookActions(size_t customers, PlaybookResult* result);
 
 // What each playbook of options.priority does and when (the summaries' rule and timing; no counts), in that
 // order: what a page shows before the run. `currency` names the tiers' amounts.

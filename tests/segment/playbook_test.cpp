@@ -254,6 +254,60 @@ TEST_CASE("playbooks: the actions in (due day, customer) order, as a sort gives"
   }
 }
 
+TEST_CASE("playbooks: candidates a customer range at a time are the whole range's", "[segment]") {
+  // The engine finds a playbook's candidates a range of customers a step (core/api/ops/segments.cpp
+  // CandidatesBuild): the ranges' candidates one after the other must be the one call's, and the priority over
+  // them RunPlaybooks'.
+  test::WorkspaceBuilder builder;
+  test::BuildRandomStore(&builder, 2000, 7, false);
+  const Workspace& ws = builder.workspace();
+  const SegmentContext ctx = BuildSegmentContext(ws, ws.settings, kNoDay);
+  PlaybookOptions o = DefaultPlaybookOptions(ws.settings);
+  o.cross_sell_min_customers = 3;
+  o.cross_sell_min_lift = 1.05;
+  const std::vector<ProductInterval> intervals = ProductRepurchaseIntervals(ctx, o.replenish_min_repeats);
+  auto same = [](const NextAction& a, const NextAction& b) {
+    return a.kind == b.kind && a.customer == b.customer && a.product == b.product && a.due_day == b.due_day &&
+           a.ref == b.ref && a.ref_day == b.ref_day && a.tier == b.tier && a.days == b.days && a.count == b.count &&
+           a.lift == b.lift && a.own == b.own;
+  };
+  int kinds_found = 0;
+  std::vector<PlaybookCandidates> ranged;
+  for (const PlaybookKind kind : o.priority) {
+    CAPTURE(PlaybookName(kind));
+    const std::vector<NextAction> whole =
+        FindPlaybookCandidates(ctx, o, {kind}, &intervals).by_kind[static_cast<size_t>(kind)];
+    kinds_found += !whole.empty();
+    for (const std::vector<uint32_t>& cuts : {std::vector<uint32_t>{0, 700, 1400, 2000},
+                                              std::vector<uint32_t>{0, 1, 1, 999, 2000, 5000}}) {
+      std::vector<NextAction> joined;
+      for (size_t k = 0; k + 1 < cuts.size(); ++k) {
+        PlaybookCandidates part = FindPlaybookCandidates(ctx, o, {kind}, &intervals, cuts[k], cuts[k + 1]);
+        const std::vector<NextAction>& of_kind = part.by_kind[static_cast<size_t>(kind)];
+        for (const NextAction& a : of_kind) {
+          CHECK(a.customer >= cuts[k]);
+          CHECK(a.customer < cuts[k + 1]);
+        }
+        joined.insert(joined.end(), of_kind.begin(), of_kind.end());
+        if (cuts.size() == 4) ranged.push_back(std::move(part));
+      }
+      REQUIRE(joined.size() == whole.size());
+      for (size_t i = 0; i < whole.size(); ++i) CHECK(same(joined[i], whole[i]));
+    }
+  }
+  CHECK(kinds_found >= 5);
+  std::vector<const PlaybookCandidates*> parts;
+  for (const PlaybookCandidates& part : ranged) parts.push_back(&part);
+  const PlaybookResult assigned = AssignPlaybooks(ctx, o, parts), run = RunPlaybooks(ctx, o, &intervals);
+  REQUIRE(assigned.actions.size() == run.actions.size());
+  for (size_t i = 0; i < run.actions.size(); ++i) CHECK(same(assigned.actions[i], run.actions[i]));
+  REQUIRE(assigned.playbooks.size() == run.playbooks.size());
+  for (size_t k = 0; k < run.playbooks.size(); ++k) {
+    CHECK(assigned.playbooks[k].eligible == run.playbooks[k].eligible);
+    CHECK(assigned.playbooks[k].assigned == run.playbooks[k].assigned);
+  }
+}
+
 TEST_CASE("audience: cells are neutralised against formulas and quoted", "[segment]") {
   CHECK(NeutralizeCell("=1+1") == "'=1+1");
   CHECK(NeutralizeCell("+44 20 7946") == "'+44 20 7946");

@@ -709,24 +709,22 @@ PlaybookResult AssignPlaybooks(const SegmentContext& ctx, const PlaybookOptions&
     if (!part->intervals.empty()) result.intervals = part->intervals;
   }
   // Priority: the first playbook in the list that a customer qualifies for.
+  // The parts' candidates of a kind are read where they are, in the parts' order (not copied into one list).
   std::vector<uint8_t> taken(n, 0);
-  std::vector<NextAction> list;
   for (PlaybookKind kind : opt.priority) {
     if (kind >= PlaybookKind::kCount) continue;
     PlaybookSummary summary;
     summary.kind = kind;
-    list.clear();
     for (const PlaybookCandidates* part : parts) {
       const auto& of_kind = part->by_kind[static_cast<size_t>(kind)];
-      list.insert(list.end(), of_kind.begin(), of_kind.end());
-    }
-    summary.eligible = list.size();
-    for (const NextAction& a : list) {
-      if (taken[a.customer]) continue;
-      taken[a.customer] = 1;
-      ++summary.assigned;
-      if (a.due_day <= as_of) ++summary.due_by_as_of;
-      result.actions.push_back(a);
+      summary.eligible += of_kind.size();
+      for (const NextAction& a : of_kind) {
+        if (taken[a.customer]) continue;
+        taken[a.customer] = 1;
+        ++summary.assigned;
+        if (a.due_day <= as_of) ++summary.due_by_as_of;
+        result.actions.push_back(a);
+      }
     }
     DescribePlaybook(opt, currency, &summary);
     result.playbooks.push_back(std::move(summary));

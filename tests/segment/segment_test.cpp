@@ -539,7 +539,8 @@ TEST_CASE("segment columns a part at a time: the same columns as one call, the f
   }
   CHECK(runs == 12);  // 300 customers' orders: the lines' room in one Run, the lines in one; RFM's four parts a Run each
   CHECK(asked == 1);
-  // The lines' room (4 * 7 lines a Run) and their copy a few orders a Run: the same lines.
+  // The lines' room (2 * 7 lines a Run), their copy a few orders a Run, their sort by product and the
+  // categories' masks 4 * 7 lines a Run: the same lines, products' lines and masks.
   SegmentContextBuilder small(ws, ws.settings, kNoDay);
   runs = 0;
   while (!small.done()) {
@@ -552,6 +553,9 @@ TEST_CASE("segment columns a part at a time: the same columns as one call, the f
   CHECK(small_steps.line_product == one.line_product);
   CHECK(small_steps.line_day == one.line_day);
   CHECK(small_steps.product_lines == one.product_lines);
+  CHECK(small_steps.product_line_offsets == one.product_line_offsets);
+  CHECK(small_steps.category_labels == one.category_labels);
+  CHECK(small_steps.category_mask == one.category_mask);
   const SegmentContext stepped = parts.Result();
   CHECK(stepped.as_of_day == one.as_of_day);
   CHECK(stepped.customers == one.customers);

@@ -831,7 +831,7 @@ struct RowStatement {
   const char* sql;
   const char* what;  // the error message's "writing ..."
 };
-const RowStatement kRowStatements[kRowKinds] = {
+constexpr RowStatement kRowStatements[kRowKinds] = {
     {"INSERT INTO dictionaries(kind, id, value) VALUES (?, ?, ?)", "writing dictionaries"},
     {"INSERT INTO import_issues(import_id, line, column_index, byte_offset, field, code, message, raw_row, rejected) "
      "VALUES (?,?,?,?,?,?,?,?,?)", "writing import_issues"},
@@ -849,6 +849,18 @@ const RowStatement kRowStatements[kRowKinds] = {
     {"INSERT INTO tickets VALUES (?,?,?,?,?,?,?,?)", "writing tickets"},
     {"INSERT INTO surveys VALUES (?,?,?,?,?,?,?)", "writing surveys"},
 };
+
+// The most parameters (its '?'s) of one statement of kRowStatements: RowRecorder's room per row is checked
+// against it at compile time.
+constexpr size_t MostRowParams() {
+  size_t most = 0;
+  for (const RowStatement& statement : kRowStatements) {
+    size_t params = 0;
+    for (const char* c = statement.sql; *c != '\0'; ++c) params += *c == '?';
+    most = params > most ? params : most;
+  }
+  return most;
+}
 
 // The rows a merge added or changed, in the order they are written, handed to `out` one value at a time:
 // out.Row(kind), then each parameter in order (Int, Null, Text, Blob), then out.End(), false to stop (a
@@ -1063,6 +1075,7 @@ class RowRecorder {
   // Room made for a row: its kRow word, and two words (kInt) per parameter for up to 32 (the orders' 23 are
   // the most of kRowStatements).
   static constexpr size_t kMaxRowWords = 1 + 2 * 32;
+  static_assert(MostRowParams() <= 32, "a statement of kRowStatements has more parameters than a row's room here");
   // The room made at a time (zeroed by the resize: a page ahead at most, since what is touched costs; 64 KiB
   // made the peak RSS 5 MB higher).
   static constexpr size_t kGrowWords = 512, kGrowBytes = 4096;

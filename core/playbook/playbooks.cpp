@@ -426,9 +426,11 @@ PlaybookCandidates FindPlaybookCandidates(const SegmentContext& ctx, const Playb
         if (f.orders[c] > 0) spend.push_back(f.net_cents[c]);
       }
       if (!spend.empty()) {
-        std::sort(spend.begin(), spend.end(), std::greater<int64_t>());
+        // The top-th largest spend: a selection, not a sort of every customer's (~70 ms at 1,000,000).
         const size_t top = std::max<size_t>(1, static_cast<size_t>(std::ceil(opt.at_risk_top_share * spend.size())));
-        const int64_t threshold = spend[std::min(top, spend.size()) - 1];
+        const auto kth = spend.begin() + static_cast<std::ptrdiff_t>(std::min(top, spend.size()) - 1);
+        std::nth_element(spend.begin(), kth, spend.end(), std::greater<int64_t>());
+        const int64_t threshold = *kth;
         // Cadence as the funnel defines it: the customer's own median interval between distinct purchase days,
         // else the store's median first-to-second interval.
         const double store_gap = StoreMedianIntervalDays(ws, f);

@@ -55,6 +55,12 @@ std::shared_ptr<const CustomerFacts> CachedFacts(OpContext& ctx, int32_t as_of_d
 // The same as a FactsSource for the analyses (core/analysis/customer_facts.h).
 FactsSource FactsSourceFor(OpContext& ctx);
 
+// The RFM analysis of `facts` (the customer facts for as_of_day and currency), from the engine's cache, built
+// a part a step (core/api/ops/rfm.cpp): the "rfm" op and the segment columns' RFM fields read one build.
+struct RfmResult;
+std::shared_ptr<const RfmResult> KeptRfm(OpContext& ctx, int32_t as_of_day, uint32_t currency,
+                                         std::shared_ptr<const CustomerFacts> facts);
+
 // A customer as the ops list one: {"id", "key", "email", "name"}; the name is CustomerName's.
 Json CustomerRef(const Workspace& ws, uint32_t c);
 // The first and last name joined by a space ("" without either).

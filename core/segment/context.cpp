@@ -66,6 +66,7 @@ struct SegmentContextBuilder::State {
   size_t next_line = 0;
   std::vector<uint32_t> cursor, product_category;
   std::shared_ptr<AnalysesUnderWay> analyses;  // RFM's part, between its pieces (AttachAnalysesPart0Step)
+  std::shared_ptr<const RfmResult> rfm;        // given instead (GiveRfm)
 };
 
 SegmentContextBuilder::SegmentContextBuilder(const Workspace& ws, const Settings& settings, int32_t as_of_day,
@@ -408,7 +409,12 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
             options.models ? "is not available until the customer-base models (core/model) are part of this build"
                            : "is not available for past dates (models are fitted at the analysis date only)";
       }
-      if (!AttachAnalysesPart0Step(&ctx, ws, settings, options, &s.analyses)) return;  // this part again
+      if (s.rfm) {
+        AttachAnalysesPart0With(&ctx, ws, settings, options, *s.rfm);
+        s.rfm.reset();
+      } else if (!AttachAnalysesPart0Step(&ctx, ws, settings, options, &s.analyses)) {
+        return;  // this part again
+      }
       break;
     }
     case 8:
@@ -421,6 +427,10 @@ void SegmentContextBuilder::Run(size_t orders_per_run) {
 }
 
 bool SegmentContextBuilder::FactsColumnsBuilt() const { return s_->part > 1; }
+
+bool SegmentContextBuilder::WantsRfm() const { return s_->part == 7 && !s_->analyses && !s_->rfm; }
+
+void SegmentContextBuilder::GiveRfm(std::shared_ptr<const RfmResult> rfm) { s_->rfm = std::move(rfm); }
 
 const SegmentContext& SegmentContextBuilder::Partial() const { return s_->ctx; }
 

@@ -109,6 +109,10 @@ void AttachAnalysesPart(SegmentContext* context, const Workspace& workspace, con
 struct AnalysesUnderWay;
 bool AttachAnalysesPart0Step(SegmentContext* context, const Workspace& workspace, const Settings& settings,
                              const SegmentContextOptions& options, std::shared_ptr<AnalysesUnderWay>* under_way);
+// Part 0 from an RFM result of the context's own facts computed elsewhere (the engine's "rfm" op keeps one).
+struct RfmResult;
+void AttachAnalysesPart0With(SegmentContext* context, const Workspace& workspace, const Settings& settings,
+                             const SegmentContextOptions& options, const RfmResult& rfm);
 
 // BuildSegmentContext a part at a time (the engine's steps, core/api/cache.h; at 1,000,000 customers the whole
 // took ~1 s natively): the constructor takes the facts (options.facts is called there only), each Run builds one
@@ -132,6 +136,10 @@ class SegmentContextBuilder {
   // it is for such rules only, and valid until Result is called.
   bool FactsColumnsBuilt() const;
   const SegmentContext& Partial() const;
+  // True when the next Run would begin RFM's rankings: a caller that keeps the RFM result of the same facts
+  // (Partial()'s as_of_day, currency and facts) gives it instead, and the part takes its columns from it.
+  bool WantsRfm() const;
+  void GiveRfm(std::shared_ptr<const RfmResult> rfm);
 
  private:
   struct State;

@@ -172,6 +172,11 @@ void AttachAnalysesPart(SegmentContext* ctx, const Workspace& workspace, const S
   AttachModelsAndRfm(ctx, workspace, settings, options, ComputeRfmFromFacts(workspace, ctx->facts()));
 }
 
+void AttachAnalysesPart0With(SegmentContext* ctx, const Workspace& workspace, const Settings& settings,
+                             const SegmentContextOptions& options, const RfmResult& rfm) {
+  AttachModelsAndRfm(ctx, workspace, settings, options, rfm);
+}
+
 bool AttachAnalysesPart0Step(SegmentContext* ctx, const Workspace& workspace, const Settings& settings,
                              const SegmentContextOptions& options, std::shared_ptr<AnalysesUnderWay>* under_way) {
   if (!*under_way) *under_way = std::make_shared<AnalysesUnderWay>(workspace, ctx->facts());

@@ -26,6 +26,18 @@ struct RfmBuild {
 
 }  // namespace
 
+std::shared_ptr<const RfmResult> KeptRfm(OpContext& ctx, int32_t as_of_day, uint32_t currency,
+                                         std::shared_ptr<const CustomerFacts> facts) {
+  if (!ctx.engine) return std::make_shared<const RfmResult>(ComputeRfmFromFacts(ctx.workspace, *facts));
+  // A part a step (RfmBuilder: each ranking a step), kept done for this date and currency (settings-free,
+  // like the facts it is made of).
+  const size_t rows = std::max<size_t>(facts->size(), 1);
+  const std::shared_ptr<RfmBuild> build = ctx.engine->cache().RunInParts<RfmBuild>(
+      "rfm:" + std::to_string(as_of_day) + ":" + std::to_string(currency),
+      [&] { return std::make_shared<RfmBuild>(ctx.workspace, facts); }, rows, /*settings_free=*/true);
+  return std::shared_ptr<const RfmResult>(build, &build->builder.Result());
+}
+
 Result<Json> Op_rfm(OpContext& ctx) {
   const Workspace& ws = ctx.workspace;
   const Json& rq = ctx.request;
@@ -50,20 +62,8 @@ Result<Json> Op_rfm(OpContext& ctx) {
   // The customer facts the overview's KPIs and the funnel already built for this date and currency (ops.h).
   const std::shared_ptr<const CustomerFacts> facts_held = CachedFacts(ctx, as_of, currency);
   const CustomerFacts& facts = *facts_held;
-  RfmResult alone;
-  const RfmResult* computed = &alone;
-  std::shared_ptr<RfmBuild> build;
-  if (!ctx.engine) {
-    alone = ComputeRfmFromFacts(ws, facts);
-  } else {
-    // A part a step, in steps of their own after the facts' (RfmBuilder: each ranking a step), kept done for
-    // this date and currency (settings-free, like the facts it is made of).
-    build = ctx.engine->cache().RunInParts<RfmBuild>(
-        "rfm:" + std::to_string(as_of) + ":" + std::to_string(currency),
-        [&] { return std::make_shared<RfmBuild>(ws, facts_held); }, std::max<size_t>(facts.size(), 1),
-        /*settings_free=*/true);
-    computed = &build->builder.Result();
-  }
+  // In steps of their own after the facts' (KeptRfm), or read from the segment columns' build of them.
+  const std::shared_ptr<const RfmResult> computed = KeptRfm(ctx, as_of, currency, facts_held);
   const RfmResult& res = *computed;
 
   Json out;

@@ -157,6 +157,13 @@ std::shared_ptr<const SegmentContext> SegmentContextFor(OpContext& ctx) {
   if (!cache.Has(key)) {
     const std::shared_ptr<const SegmentBuild> building = SegmentBuilding(ctx);
     while (!building->builder->done()) {
+      if (building->builder->WantsRfm()) {
+        // RFM's rankings as the "rfm" op keeps them (a part a step of their own), so that the RFM page's
+        // answer is there once the segment columns are, and the other way round.
+        const SegmentContext& partial = building->builder->Partial();
+        building->builder->GiveRfm(KeptRfm(ctx, partial.as_of_day, partial.currency, partial.facts_held));
+        continue;
+      }
       cache.StepWork();
       building->builder->Run();
     }

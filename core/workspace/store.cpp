@@ -1072,10 +1072,12 @@ class RowWriter {
 // would), and Finish cuts the buffers to what was recorded.
 class RowRecorder {
  public:
-  // Room made for a row: its kRow word, and two words (kInt) per parameter for up to 32 (the orders' 23 are
-  // the most of kRowStatements).
-  static constexpr size_t kMaxRowWords = 1 + 2 * 32;
-  static_assert(MostRowParams() <= 32, "a statement of kRowStatements has more parameters than a row's room here");
+  // Room made for a row: its kRow word, and two words (kInt) per parameter for up to kMaxRowParams (the
+  // orders' 23 are the most of kRowStatements).
+  static constexpr size_t kMaxRowParams = 32;
+  static constexpr size_t kMaxRowWords = 1 + 2 * kMaxRowParams;
+  static_assert(MostRowParams() <= kMaxRowParams,
+                "a statement of kRowStatements has more parameters than a row's room here");
   // The room made at a time (zeroed by the resize: a page ahead at most, since what is touched costs; 64 KiB
   // made the peak RSS 5 MB higher).
   static constexpr size_t kGrowWords = 512, kGrowBytes = 4096;

@@ -448,12 +448,13 @@ size_t ReplenishmentBuilder::Run(size_t rows) {
   if (m.done) return 0;
   const LinesInParts::Phase phase = m.parts.phase();
   if (phase == LinesInParts::kDone) {  // the rows, a part of about `rows` intervals a call (0: all at once)
+    if (rows == 0) {
+      m.rows = m.replenishment.Rows(m.spread.items.data(), m.min_intervals);
+      m.done = true;
+      return 0;
+    }
     size_t done = 0;
-    bool finished;
-    do {
-      finished = m.replenishment.RowsPart(m.spread.items.data(), m.min_intervals, rows == 0 ? SIZE_MAX : rows, &done);
-    } while (!finished && rows == 0);
-    if (finished) {
+    if (m.replenishment.RowsPart(m.spread.items.data(), m.min_intervals, rows, &done)) {
       m.rows = m.replenishment.TakeRows();
       m.done = true;
     }

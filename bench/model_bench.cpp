@@ -84,7 +84,6 @@ double Seconds(const std::function<void()>& f, double* cpu = nullptr) {
   return wall;
 }
 
-
 // CDNOW_master.txt: " 00001 19970101  1   11.77" per line, a header line first.
 std::vector<Transaction> ReadMaster(const std::string& text) {
   std::vector<Transaction> tx;

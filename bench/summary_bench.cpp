@@ -139,23 +139,23 @@ int main(int argc, char** argv) {
     facts_s.push_back(std::chrono::duration<double>(t3 - t2).count());
     total_s.push_back(std::chrono::duration<double>(t3 - t0).count());
   }
-  const auto median = [](const std::vector<double>& v) { return bench::Median(v); };
-  const double t = median(total_s);
+  const double t = bench::Median(total_s);
   std::printf(
       "summary_bench file=%s bytes=%zu runs=%d threads=%d median_s=%.3f mb_per_s=%.0f parse_s=%.3f merge_s=%.3f facts_s=%.3f "
       "customers=%zu valid_orders=%zu net=%.2f\n",
-      argv[1], bytes.size(), runs, used_threads, t, bytes.size() / 1e6 / t, median(parse_s), median(merge_s), median(facts_s),
-      customers, orders, net / 100.0);
+      argv[1], bytes.size(), runs, used_threads, t, bytes.size() / 1e6 / t, bench::Median(parse_s),
+      bench::Median(merge_s), bench::Median(facts_s), customers, orders, net / 100.0);
   // On a machine shared with other work the wall time overstates the cost; process CPU time beside it
   // (bench/cpu_clock.h: std::clock natively, Node's process.cpuUsage in wasm).
-  const double c = median(cpu_s);
+  const double c = bench::Median(cpu_s);
   std::printf("summary_bench cpu median_s=%.3f mb_per_s=%.0f parse_cpu_s=%.3f merge_cpu_s=%.3f caller_cpu_s=%.3f ahead_cpu_s=%.3f\n",
-              c, bytes.size() / 1e6 / c, median(parse_cpu_s), median(merge_cpu_s), median(caller_cpu_s),
-              median(ahead_cpu_s));
+              c, bytes.size() / 1e6 / c, bench::Median(parse_cpu_s), bench::Median(merge_cpu_s),
+              bench::Median(caller_cpu_s), bench::Median(ahead_cpu_s));
   // User and system time apart (getrusage, natively; 0 in wasm): the system time is mostly first-touched pages
   // being zeroed (bench/RESULTS.md, "What a cold run costs on this machine"); caller_*: the caller's thread.
   std::printf("summary_bench usage user_s=%.3f sys_s=%.3f minor_faults=%.0f caller_user_s=%.3f caller_sys_s=%.3f\n",
-              median(user_s), median(sys_s), median(faults), median(caller_user_s), median(caller_sys_s));
+              bench::Median(user_s), bench::Median(sys_s), bench::Median(faults), bench::Median(caller_user_s),
+              bench::Median(caller_sys_s));
   // Two threads: the share of the chunks the caller's thread hashed (and checked for ASCII); the parse thread did the rest.
   if (used_threads == 2) {
     std::printf("summary_bench hash caller_share=%.3f masked_share=%.3f\n",
@@ -164,8 +164,9 @@ int main(int argc, char** argv) {
     // Where the wall time is more than the longer thread's work: the caller's wait for the first slice
     // (first_slice_s, from the run's start), each thread's waits for the other in all (the caller's include that
     // first one), and the tail after the parse thread ended (the last merges, the summary).
-    std::printf("summary_bench waits first_slice_s=%.3f caller_s=%.3f parse_s=%.3f tail_s=%.3f\n", median(first_slice_s),
-                median(caller_wait_s), median(parser_wait_s), median(tail_s));
+    std::printf("summary_bench waits first_slice_s=%.3f caller_s=%.3f parse_s=%.3f tail_s=%.3f\n",
+                bench::Median(first_slice_s), bench::Median(caller_wait_s), bench::Median(parser_wait_s),
+                bench::Median(tail_s));
   }
   return 0;
 }

@@ -163,7 +163,6 @@ void RequireSame(const Feeding& got, const Feeding& want, const Feeding::Digeste
   FAIL("the digests differ while the records are the same");
 }
 
-void RequireSame(const Feeding& got, const Feeding& want) { RequireSame(got, want, want.Digest()); }
 
 Parsed Parse(std::string_view input, CsvOptions options = {}) { return ParseCuts(input, {}, options); }
 
@@ -417,9 +416,11 @@ TEST_CASE("csv: whitespace runs: a CDNOW-like file reads the same in every chunk
   REQUIRE(whole.records.size() == 301);
   for (const Rec& r : whole.records) REQUIRE(r.fields.size() == 4);
   CHECK(whole.records[300].fields == std::vector<std::string>{"00300", "19970121", "4", "900.00"});
+  const Feeding once{input, {}, Runs()};
+  const Feeding::Digested want = once.Digest();
   for (size_t chunk : {1, 2, 3, 7, 16, 28, 63, 64, 65, 127, 500, 4096}) {
     INFO("chunk " << chunk);
-    RequireSame(InChunks(input, chunk, Runs(0)), {input, {}, Runs()});
+    RequireSame(InChunks(input, chunk, Runs(0)), once, want);
   }
   CheckSplitsAgree(input, Runs(0));
 }
